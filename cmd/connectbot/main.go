@@ -1,0 +1,79 @@
+// Command connectbot runs a partner program as code: it validates
+// application files, reports the state of every integrator and plans what
+// the program's clocks demand. See README.md and `connectbot help`.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+)
+
+func main() {
+	os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr, time.Now))
+}
+
+// Exit codes shared by every command.
+const (
+	exitOK      = 0 // done; nothing wrong found
+	exitFound   = 1 // done; errors found (invalid applications)
+	exitCantRun = 2 // the command could not run: bad flag, unreadable input
+)
+
+// command is one subcommand of connectbot.
+type command struct {
+	name    string
+	summary string
+	run     func(env *env, args []string) int
+}
+
+// env is what every command is given: where to write, and the clock, read
+// once at the entry point.
+type env struct {
+	stdout, stderr io.Writer
+	now            func() time.Time
+}
+
+// failf reports a one-line error and returns the exit code for it.
+func (e *env) failf(code int, format string, args ...any) int {
+	fmt.Fprintf(e.stderr, "connectbot: "+format+"\n", args...)
+	return code
+}
+
+func commands() []command {
+	return []command{
+		{"validate", "check application files against the schema and every policy rule", runValidate},
+		{"new", "write a commented application template to fill in", runNew},
+	}
+}
+
+// Main runs connectbot with the given arguments and returns its exit code.
+func Main(args []string, stdout, stderr io.Writer, now func() time.Time) int {
+	e := &env{stdout: stdout, stderr: stderr, now: now}
+	if len(args) == 0 {
+		usage(stderr)
+		return exitCantRun
+	}
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		usage(stdout)
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(e, args[1:])
+		}
+	}
+	return e.failf(exitCantRun, "unknown command %q (run 'connectbot help' for the list)", args[0])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "connectbot runs a partner program as code.")
+	fmt.Fprintln(w, "\nUsage: connectbot <command> [flags] [args]")
+	fmt.Fprintln(w, "\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'connectbot <command> -h' for a command's flags.")
+}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"os"
+
+	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/report"
+	"github.com/connectbot/connectbot/internal/snapshot"
+)
+
+const validateSynopsis = "validate [--format text|json|github] [--now DATE] [--repo DIR] [PATH...]"
+
+// runValidate checks application files against the schema and every policy
+// rule. Exit 0: no errors; 1: errors; 2: could not run.
+func runValidate(e *env, args []string) int {
+	fs := newFlags("validate", validateSynopsis)
+	format := &formatFlag{value: "text", choices: []string{"text", "json", "github"}}
+	fs.Var(format, "format", "output: text for people, json (the stable contract), github (workflow annotations)")
+	var now dateFlag
+	fs.Var(&now, "now", "judge deadlines as of this day (YYYY-MM-DD or RFC 3339)")
+	repo := fs.String("repo", ".", "the program repository: program.cue and applications/")
+	paths, err := parseFlags(fs, args)
+	if err == errHelp {
+		flagHelp(e.stdout, fs, validateSynopsis)
+		return exitOK
+	}
+	if err != nil {
+		return e.failf(exitCantRun, "validate: %v", err)
+	}
+	rel, err := repoPaths(*repo, paths)
+	if err != nil {
+		return e.failf(exitCantRun, "validate: %v", err)
+	}
+	cat, err := catalog.Default()
+	if err != nil {
+		return e.failf(exitCantRun, "validate: %v", err)
+	}
+	snap, err := snapshot.Load(cat, os.DirFS(*repo), rel, now.resolve(e.now))
+	if err != nil {
+		return e.failf(exitCantRun, "validate: %v", err)
+	}
+	v := report.NewValidation(snap.Files)
+	switch format.value {
+	case "json":
+		err = v.WriteJSON(e.stdout)
+	case "github":
+		err = v.WriteGitHub(e.stdout)
+	default:
+		err = v.WriteText(e.stdout)
+	}
+	if err != nil {
+		return e.failf(exitCantRun, "validate: write output: %v", err)
+	}
+	if v.Errors > 0 {
+		return exitFound
+	}
+	return exitOK
+}

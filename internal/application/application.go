@@ -1,0 +1,155 @@
+// Package application holds the plain Go form of the documented application
+// format and of the program configuration. The loader (internal/catalog)
+// fills these types after CUE has validated a file; the policy rules and the
+// program engine read them. Nothing here depends on CUE, so the pure packages
+// can import it freely.
+package application
+
+// Stage is where an application is in the program's lifecycle.
+type Stage string
+
+// The stages of the lifecycle, in the order an integrator moves through them.
+const (
+	StageApplied       Stage = "applied"
+	StageBeta          Stage = "beta"
+	StageCertification Stage = "certification"
+	StagePartner       Stage = "partner"
+	StageRemoved       Stage = "removed"
+)
+
+// Application is one integrator's file, applications/<slug>.cue. The JSON
+// names are the documented format's field names and must not change.
+type Application struct {
+	Company       Company        `json:"company"`
+	Maintainers   []string       `json:"maintainers"`
+	Integration   Integration    `json:"integration"`
+	Support       Support        `json:"support"`
+	Privacy       Privacy        `json:"privacy"`
+	Security      Security       `json:"security"`
+	Listing       *Listing       `json:"listing,omitempty"`
+	Certification *Certification `json:"certification,omitempty"`
+	Program       ProgramState   `json:"program"`
+}
+
+// Company is the integrator's organisation.
+type Company struct {
+	Name    string `json:"name"`
+	Website string `json:"website"`
+}
+
+// Integration describes the integration being applied with.
+type Integration struct {
+	Name         string  `json:"name"`
+	BuiltInHouse bool    `json:"builtInHouse"`
+	Auth         string  `json:"auth"`
+	AppID        string  `json:"appId,omitempty"`
+	Scopes       []Scope `json:"scopes"`
+}
+
+// Scope is one OAuth scope the integration requests and why.
+type Scope struct {
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
+}
+
+// Support is how the integrator's customers get help.
+type Support struct {
+	Channels           []string `json:"channels"`
+	FirstResponseHours int      `json:"firstResponseHours"`
+	URL                string   `json:"url"`
+	Email              string   `json:"email,omitempty"`
+	Phone              string   `json:"phone,omitempty"`
+}
+
+// Privacy holds the integrator's data-protection commitments.
+type Privacy struct {
+	PolicyURL       string `json:"policyUrl"`
+	DataRequestsURL string `json:"dataRequestsUrl"`
+	SecurityContact string `json:"securityContact"`
+	SensitiveData   bool   `json:"sensitiveData"`
+}
+
+// Security holds the integrator's security attestations.
+type Security struct {
+	Authentication bool `json:"authentication"`
+	LoginAuditing  bool `json:"loginAuditing"`
+}
+
+// Listing is the information the program needs to build a listing page.
+type Listing struct {
+	Tagline              string `json:"tagline,omitempty"`
+	Description          string `json:"description,omitempty"`
+	SetupInstructionsURL string `json:"setupInstructionsUrl,omitempty"`
+	SupportURL           string `json:"supportUrl,omitempty"`
+}
+
+// Complete reports whether every field the listing page needs is present.
+func (l *Listing) Complete() bool {
+	return l != nil && l.Tagline != "" && l.Description != "" &&
+		l.SetupInstructionsURL != "" && l.SupportURL != ""
+}
+
+// Certification holds the materials an integrator submits for certification.
+type Certification struct {
+	DemoVideoURL string   `json:"demoVideoUrl,omitempty"`
+	SalesAssets  []string `json:"salesAssets,omitempty"`
+}
+
+// ProgramState is the program-owned part of an application: only reviewers
+// and the bot may change it.
+type ProgramState struct {
+	Stage              Stage        `json:"stage"`
+	Installs           Installs     `json:"installs"`
+	AcceptedAt         *Date        `json:"acceptedAt,omitempty"`
+	ListingPublishedAt *Date        `json:"listingPublishedAt,omitempty"`
+	Feedback           []Feedback   `json:"feedback,omitempty"`
+	ApprovedAt         *Date        `json:"approvedAt,omitempty"`
+	LaunchDate         *Date        `json:"launchDate,omitempty"`
+	Removed            *Removal     `json:"removed,omitempty"`
+	History            []HistoryRow `json:"history,omitempty"`
+}
+
+// OpenFeedback returns the product-review feedback items not yet addressed.
+func (p ProgramState) OpenFeedback() []Feedback {
+	var open []Feedback
+	for _, f := range p.Feedback {
+		if f.Status != FeedbackAddressed {
+			open = append(open, f)
+		}
+	}
+	return open
+}
+
+// Installs is an install count and the day it was taken.
+type Installs struct {
+	Count int  `json:"count"`
+	AsOf  Date `json:"asOf"`
+}
+
+// Feedback statuses.
+const (
+	FeedbackOpen      = "open"
+	FeedbackAddressed = "addressed"
+)
+
+// Feedback is one item of the product team's certification review.
+type Feedback struct {
+	ID     string `json:"id"`
+	Text   string `json:"text"`
+	Status string `json:"status"`
+}
+
+// Removal records why and when an application left the program.
+type Removal struct {
+	At     Date   `json:"at"`
+	Reason string `json:"reason"`
+	By     string `json:"by"`
+}
+
+// HistoryRow is one recorded stage change.
+type HistoryRow struct {
+	Date  Date   `json:"date"`
+	Stage Stage  `json:"stage"`
+	By    string `json:"by"`
+	Ref   string `json:"ref,omitempty"`
+}

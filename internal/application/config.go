@@ -1,0 +1,35 @@
+package application
+
+// Config is the program configuration, program.cue at the repository root.
+// Every number the policies state lives here, with the seed's value as the
+// schema's default, so changing the program never needs a Go change.
+type Config struct {
+	// MinInstalls is the entry criterion (Connect req-4).
+	MinInstalls int `json:"minInstalls"`
+	// CertificationInstalls is the count that opens certification (Connect beta-6).
+	CertificationInstalls int `json:"certificationInstalls"`
+	// ListingDueDays is how long after acceptance listing information is due (beta-1).
+	ListingDueDays int `json:"listingDueDays"`
+	// InstallWindowDays is the window after listing publication (beta-5).
+	InstallWindowDays int `json:"installWindowDays"`
+	// SupportResponseHours is the first-response SLA (Connect req-3).
+	SupportResponseHours int `json:"supportResponseHours"`
+	// ReminderDays are the offsets, in days before a due date, of reminders.
+	ReminderDays []int `json:"reminderDays"`
+	// Reviewers are the GitHub logins allowed to advance applications.
+	Reviewers []string `json:"reviewers"`
+	// BrandTerms are the platform's own names, which an integration may not
+	// use as if it were the platform (Developer E1).
+	BrandTerms []string `json:"brandTerms"`
+	// ProtectedNames are other companies' names an integration may not claim
+	// to be (Developer D5).
+	ProtectedNames []string `json:"protectedNames"`
+	// Scopes is the scope catalogue: every scope an integration may request.
+	Scopes map[string]ScopeInfo `json:"scopes"`
+}
+
+// ScopeInfo describes one scope of the catalogue.
+type ScopeInfo struct {
+	Description string `json:"description"`
+	Sensitive   bool   `json:"sensitive"`
+}

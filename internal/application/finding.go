@@ -1,0 +1,98 @@
+package application
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Severity says whether a finding blocks an application.
+type Severity string
+
+// Severities: an error blocks (validate exits 1); a warning informs.
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+)
+
+// Finding is one result of validating an application: which rule, how bad,
+// what to do about it, and where in the file.
+type Finding struct {
+	Rule     string   `json:"rule"`
+	Severity Severity `json:"severity"`
+	Message  string   `json:"message"`
+	Path     string   `json:"path"`
+	Line     int      `json:"line"`
+	Column   int      `json:"column"`
+}
+
+// File is one application file after loading: its decoded value when it
+// passed the schema, where each field sits, and the findings so far.
+type File struct {
+	// Path is the file's path as given to the loader, slash-separated.
+	Path string
+	// Slug is the file name without ".cue".
+	Slug string
+	// App is the decoded application, nil when the file did not load or
+	// failed the schema.
+	App *Application
+	// Positions maps field paths to where they are written in the file.
+	Positions Positions
+	// Findings lists what is wrong with the file, in file order.
+	Findings []Finding
+}
+
+// Errors counts the findings of severity error.
+func (f *File) Errors() int {
+	n := 0
+	for _, x := range f.Findings {
+		if x.Severity == SeverityError {
+			n++
+		}
+	}
+	return n
+}
+
+// Pos is a 1-based line and column in a file.
+type Pos struct {
+	Line, Column int
+}
+
+// Positions maps a field path (integration.scopes[0].reason) to where the
+// field's label is written.
+type Positions map[string]Pos
+
+// Lookup returns the position of path, or of its nearest written ancestor
+// when path itself is absent (a missing field points at its parent), or
+// line 1 column 1 when nothing on the way is written.
+func (p Positions) Lookup(path string) Pos {
+	for path != "" {
+		if pos, ok := p[path]; ok {
+			return pos
+		}
+		path = ParentPath(path)
+	}
+	return Pos{Line: 1, Column: 1}
+}
+
+// ParentPath returns the path one step up: "a.b[2]" → "a.b", "a.b" → "a",
+// "a" → "".
+func ParentPath(path string) string {
+	i := strings.LastIndexAny(path, ".[")
+	if i < 0 {
+		return ""
+	}
+	return path[:i]
+}
+
+// JoinPath appends a field name to a path.
+func JoinPath(path, field string) string {
+	if path == "" {
+		return field
+	}
+	return path + "." + field
+}
+
+// IndexPath appends a list index to a path.
+func IndexPath(path string, i int) string {
+	return path + "[" + strconv.Itoa(i) + "]"
+}

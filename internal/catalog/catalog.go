@@ -1,0 +1,367 @@
+// Package catalog loads application files and the program configuration and
+// validates them against connectbot's CUE schema. It is the only package that
+// imports CUE: everything after it works on the plain Go values of
+// internal/application.
+//
+// Every application file is untrusted input. Before CUE sees a file, a guard
+// refuses anything that is not plain data of a bounded size and shape (CUE
+// has no cancellation: a few hundred bytes of disjunctions can take minutes).
+// Each file is evaluated in an evaluation context that holds nothing of any
+// other file's data, and the schema always comes from the binary or from a
+// trusted tree such as the base branch, never from the files under test.
+package catalog
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/build"
+	"cuelang.org/go/cue/cuecontext"
+	cueerrors "cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/parser"
+
+	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/schema"
+)
+
+// Catalog validates files against one schema. It is safe for concurrent use.
+type Catalog struct {
+	schema []*ast.File
+	limits Limits
+	// Workers is how many files are evaluated at once; 0 means GOMAXPROCS.
+	Workers int
+	// FilesPerContext is how many files one evaluation context judges
+	// before it is dropped for a fresh one; 0 means DefaultFilesPerContext.
+	FilesPerContext int
+}
+
+// DefaultFilesPerContext bounds a context's growth (about 30 KB per file)
+// while building the schema, which costs about three files' evaluation,
+// rarely enough not to matter.
+const DefaultFilesPerContext = 256
+
+// Default returns a Catalog for the schema embedded in the binary.
+func Default() (*Catalog, error) {
+	return New(schema.Files, DefaultLimits)
+}
+
+// New parses the schema's .cue files in fsys (its root directory) and checks
+// that it builds. The parsed schema is kept and built afresh in each
+// evaluation context.
+func New(fsys fs.FS, lim Limits) (*Catalog, error) {
+	names, err := fs.Glob(fsys, "*.cue")
+	if err != nil {
+		return nil, fmt.Errorf("schema: %w", err)
+	}
+	if len(names) == 0 {
+		return nil, errors.New("schema: no .cue files")
+	}
+	c := &Catalog{limits: lim}
+	for _, name := range names {
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("schema: %w", err)
+		}
+		f, err := parser.ParseFile("schema/"+name, src)
+		if err != nil {
+			return nil, fmt.Errorf("schema: %s", oneLine(err.Error()))
+		}
+		c.schema = append(c.schema, f)
+	}
+	if _, err := c.newEvaluator(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// evaluator is one CUE context with the schema built into it. A context
+// grows with every value built in it, so a long run uses a fresh evaluator
+// per file.
+type evaluator struct {
+	ctx     *cue.Context
+	app     cue.Value
+	program cue.Value
+}
+
+func (c *Catalog) newEvaluator() (*evaluator, error) {
+	ctx := cuecontext.New()
+	inst := build.NewContext().NewInstance("schema", nil)
+	for _, f := range c.schema {
+		if err := inst.AddSyntax(f); err != nil {
+			return nil, fmt.Errorf("schema: %w", err)
+		}
+	}
+	v := ctx.BuildInstance(inst)
+	if err := v.Err(); err != nil {
+		return nil, fmt.Errorf("schema: %s", oneLine(err.Error()))
+	}
+	e := &evaluator{
+		ctx:     ctx,
+		app:     v.LookupPath(cue.MakePath(cue.Def("Application"))),
+		program: v.LookupPath(cue.MakePath(cue.Def("Program"))),
+	}
+	if !e.app.Exists() || !e.program.Exists() {
+		return nil, errors.New("schema: #Application and #Program must both be defined")
+	}
+	return e, nil
+}
+
+// Slug returns the slug of an application file: its name without ".cue".
+func Slug(filePath string) string {
+	return strings.TrimSuffix(path.Base(filePath), ".cue")
+}
+
+// Application validates one application file's source against the schema
+// and decodes it. Problems are findings on the returned File, never errors:
+// a file that cannot be read as an application is still reported.
+func (c *Catalog) Application(filePath string, src []byte) application.File {
+	e, err := c.newEvaluator()
+	if err != nil {
+		return internalFailure(filePath, err)
+	}
+	return e.application(filePath, src, c.limits)
+}
+
+func internalFailure(filePath string, err error) application.File {
+	return application.File{
+		Path: filePath, Slug: Slug(filePath),
+		Findings: []application.Finding{{
+			Rule: RuleInternal, Severity: application.SeverityError,
+			Message: "could not be checked: " + oneLine(err.Error()), Line: 1, Column: 1,
+		}},
+	}
+}
+
+func (e *evaluator) application(filePath string, src []byte, lim Limits) (file application.File) {
+	file = application.File{Path: filePath, Slug: Slug(filePath)}
+	defer func() {
+		// CUE is a large evaluator fed with a stranger's file; if it ever
+		// panics, that file fails and the run goes on.
+		if r := recover(); r != nil {
+			file = internalFailure(filePath, fmt.Errorf("evaluator panic: %v", r))
+		}
+	}()
+	f, pos, ref := guard(filePath, src, lim)
+	if ref != nil {
+		file.Findings = []application.Finding{{
+			Rule: ref.rule, Severity: application.SeverityError, Message: ref.msg,
+			Line: ref.pos.Line, Column: ref.pos.Column,
+		}}
+		return file
+	}
+	file.Positions = pos
+	v := e.ctx.BuildFile(f)
+	if err := v.Err(); err != nil {
+		file.Findings = schemaFindings(filePath, err, pos)
+		return file
+	}
+	data := v
+	v = e.app.Unify(data)
+	if err := v.Validate(cue.Concrete(true)); err != nil {
+		file.Findings = schemaFindings(filePath, e.allErrors(v, err), pos)
+		file.Findings = append(file.Findings, e.unknownFields(data, pos)...)
+		file.Findings = tidy(file.Findings)
+		return file
+	}
+	var app application.Application
+	if err := v.Decode(&app); err != nil {
+		file.Findings = schemaFindings(filePath, err, pos)
+		return file
+	}
+	file.App = &app
+	return file
+}
+
+// allErrors completes err, the result of validating the whole file, which
+// holds only the first failing part: CUE stops descending where a struct
+// has failed. Each top-level field is validated on its own, and fields the
+// schema does not know are asked of the schema itself.
+func (e *evaluator) allErrors(v cue.Value, err error) error {
+	all := cueerrors.Promote(err, "")
+	it, iterErr := v.Fields(cue.Optional(true))
+	if iterErr != nil {
+		return all
+	}
+	for it.Next() {
+		if fieldErr := it.Value().Validate(cue.Concrete(true)); fieldErr != nil {
+			all = cueerrors.Append(all, cueerrors.Promote(fieldErr, ""))
+		}
+	}
+	return all
+}
+
+// unknownFields reports the file's top-level fields that the schema does
+// not allow.
+func (e *evaluator) unknownFields(data cue.Value, pos application.Positions) []application.Finding {
+	var out []application.Finding
+	it, err := data.Fields()
+	if err != nil {
+		return nil
+	}
+	for it.Next() {
+		if sel := it.Selector(); !e.app.Allows(sel) {
+			name := sel.Unquoted()
+			at := pos.Lookup(name)
+			out = append(out, application.Finding{
+				Rule: RuleSchema, Severity: application.SeverityError,
+				Message: friendly("field not allowed", name), Path: name, Line: at.Line, Column: at.Column,
+			})
+		}
+	}
+	return out
+}
+
+// Applications loads the named files from fsys on every core and returns
+// them in the order given. Each worker evaluates in a context of its own,
+// replaced by a fresh one every FilesPerContext files, so memory stays flat
+// however many files there are.
+func (c *Catalog) Applications(fsys fs.FS, paths []string) []application.File {
+	out := make([]application.File, len(paths))
+	workers := c.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, len(paths))
+	perContext := c.FilesPerContext
+	if perContext <= 0 {
+		perContext = DefaultFilesPerContext
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var e *evaluator
+			used := 0
+			for i := range next {
+				src, err := fs.ReadFile(fsys, paths[i])
+				if err != nil {
+					out[i] = internalFailure(paths[i], err)
+					continue
+				}
+				if e == nil || used >= perContext {
+					if e, err = c.newEvaluator(); err != nil {
+						out[i] = internalFailure(paths[i], err)
+						continue
+					}
+					used = 0
+				}
+				used++
+				out[i] = e.application(paths[i], src, c.limits)
+			}
+		}()
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+// schemaFindings turns CUE's errors into one finding each, positioned in the
+// application file: at the offending value when CUE knows it, else at the
+// field's nearest written ancestor.
+func schemaFindings(filePath string, err error, pos application.Positions) []application.Finding {
+	var out []application.Finding
+	for _, e := range cueerrors.Errors(err) {
+		p := joinCUEPath(e.Path())
+		format, args := e.Msg()
+		msg := fmt.Sprintf(format, args...)
+		if strings.HasSuffix(msg, "errors in empty disjunction:") {
+			continue // a summary; its parts follow as errors of their own
+		}
+		msg = friendly(msg, p)
+		at := pos.Lookup(p)
+		if cp, ok := positionIn(filePath, e); ok {
+			at = cp
+		}
+		out = append(out, application.Finding{
+			Rule: RuleSchema, Severity: application.SeverityError, Message: msg,
+			Path: p, Line: at.Line, Column: at.Column,
+		})
+	}
+	if len(out) == 0 {
+		out = append(out, application.Finding{
+			Rule: RuleSchema, Severity: application.SeverityError,
+			Message: oneLine(err.Error()), Line: 1, Column: 1,
+		})
+	}
+	return tidy(out)
+}
+
+// tidy orders findings as they appear in the file and drops repeats.
+func tidy(fs []application.Finding) []application.Finding {
+	sort.SliceStable(fs, func(i, j int) bool {
+		if fs[i].Line != fs[j].Line {
+			return fs[i].Line < fs[j].Line
+		}
+		return fs[i].Column < fs[j].Column
+	})
+	out := fs[:0]
+	for i, f := range fs {
+		if i > 0 && f == fs[i-1] {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// positionIn returns the first position of a CUE error that lies in the
+// application file itself.
+func positionIn(filePath string, e cueerrors.Error) (application.Pos, bool) {
+	for _, p := range append([]cueTokenPos{e.Position()}, e.InputPositions()...) {
+		if p.IsValid() && p.Filename() == filePath {
+			return toPos(p), true
+		}
+	}
+	return application.Pos{}, false
+}
+
+// joinCUEPath writes CUE's path selectors in the documented path form:
+// integration.scopes[0].reason.
+func joinCUEPath(sel []string) string {
+	var b strings.Builder
+	if len(sel) > 0 && strings.HasPrefix(sel[0], "#") {
+		sel = sel[1:] // the schema's definition, not part of the file
+	}
+	for _, s := range sel {
+		if s != "" && strings.Trim(s, "0123456789") == "" {
+			b.WriteString("[" + s + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(strings.Trim(s, `"`))
+	}
+	return b.String()
+}
+
+// friendly rewrites CUE's terse messages into ones an integrator who does
+// not know CUE can act on.
+func friendly(msg, p string) string {
+	field := p
+	if i := strings.LastIndexAny(p, ".["); i >= 0 {
+		field = p[i+1:]
+	}
+	switch {
+	case msg == "field not allowed":
+		return fmt.Sprintf("unknown field %q: check its spelling against the documented format", field)
+	case msg == "field is required but not present":
+		return fmt.Sprintf("required field %q is missing", p)
+	case strings.HasPrefix(msg, "incomplete value"):
+		return fmt.Sprintf("%q needs a value", field)
+	}
+	return msg
+}

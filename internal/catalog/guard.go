@@ -1,0 +1,328 @@
+package catalog
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/literal"
+	"cuelang.org/go/cue/parser"
+	"cuelang.org/go/cue/token"
+
+	"github.com/connectbot/connectbot/internal/application"
+)
+
+// Limits bound what the guard lets through to CUE's evaluator. CUE has no
+// cancellation, so anything that could make evaluation slow or large must be
+// refused before it starts.
+type Limits struct {
+	// MaxBytes is the largest file accepted.
+	MaxBytes int
+	// MaxNodes is the most syntax nodes (fields, values, list elements) a
+	// file may hold.
+	MaxNodes int
+	// MaxDepth is the deepest nesting of structs and lists.
+	MaxDepth int
+}
+
+// DefaultLimits are generous for any real application file (a full sample
+// is about 2 KiB, 120 nodes and 4 levels deep) and small enough that CUE
+// evaluates anything inside them in milliseconds.
+var DefaultLimits = Limits{MaxBytes: 64 << 10, MaxNodes: 4000, MaxDepth: 16}
+
+// Rule ids of the findings the loader itself produces. They are about the
+// file's form, not about a policy sentence.
+const (
+	RuleSize      = "format/size"
+	RuleEncoding  = "format/encoding"
+	RuleSyntax    = "format/syntax"
+	RulePlainData = "format/plain-data"
+	RuleSchema    = "format/schema"
+	RuleInternal  = "format/internal"
+)
+
+// refusal is a guard's reason to reject a file, with the position it is about.
+type refusal struct {
+	rule string
+	pos  application.Pos
+	msg  string
+}
+
+func (r *refusal) Error() string { return r.msg }
+
+// guard checks that src is plain data of a bounded size and shape and
+// returns its syntax tree and the position of every field. It never
+// evaluates anything.
+func guard(filename string, src []byte, lim Limits) (*ast.File, application.Positions, *refusal) {
+	if len(src) > lim.MaxBytes {
+		return nil, nil, &refusal{RuleSize, application.Pos{Line: 1, Column: 1},
+			fmt.Sprintf("file is %d bytes; an application file may be at most %d bytes", len(src), lim.MaxBytes)}
+	}
+	if !utf8.Valid(src) {
+		return nil, nil, &refusal{RuleEncoding, firstInvalidUTF8(src), "file is not valid UTF-8 text"}
+	}
+	if i := strings.IndexByte(string(src), 0); i >= 0 {
+		return nil, nil, &refusal{RuleEncoding, posAt(src, i), "file contains a NUL byte; it must be text"}
+	}
+	// Brackets are counted on the raw bytes, strings included, before the
+	// parser (which recurses per level) sees the file. Real files nest a few
+	// levels; the precise check on the syntax tree follows.
+	if i := deepBracket(src, 4*lim.MaxDepth); i >= 0 {
+		return nil, nil, &refusal{RulePlainData, posAt(src, i),
+			fmt.Sprintf("values are nested deeper than %d levels", lim.MaxDepth)}
+	}
+	f, err := parser.ParseFile(filename, src)
+	if err != nil {
+		return nil, nil, syntaxRefusal(err)
+	}
+	w := walker{lim: lim, pos: application.Positions{}}
+	if r := w.file(f); r != nil {
+		return nil, nil, r
+	}
+	return f, w.pos, nil
+}
+
+// walker visits a parsed file, refusing anything that is not plain data and
+// recording where each field is written.
+type walker struct {
+	lim   Limits
+	nodes int
+	pos   application.Positions
+}
+
+func (w *walker) file(f *ast.File) *refusal {
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.Package, *ast.CommentGroup:
+		case *ast.Field:
+			if r := w.field(d, "", 1); r != nil {
+				return r
+			}
+		default:
+			return w.refuse(d, describe(d))
+		}
+	}
+	return nil
+}
+
+func (w *walker) field(f *ast.Field, parent string, depth int) *refusal {
+	if r := w.count(f); r != nil {
+		return r
+	}
+	name, r := w.label(f)
+	if r != nil {
+		return r
+	}
+	if f.Constraint != token.ILLEGAL {
+		return w.refuse(f, fmt.Sprintf("field %q is marked optional or required with %s; write a plain value", name, f.Constraint))
+	}
+	if f.Alias != nil {
+		return w.refuse(f, "aliases are not plain data")
+	}
+	if len(f.Attrs) > 0 {
+		return w.refuse(f.Attrs[0], "attributes (@...) are not allowed in an application file")
+	}
+	path := application.JoinPath(parent, name)
+	if _, seen := w.pos[path]; !seen {
+		w.pos[path] = toPos(f.Pos())
+	}
+	return w.value(f.Value, path, depth)
+}
+
+func (w *walker) label(f *ast.Field) (string, *refusal) {
+	switch l := f.Label.(type) {
+	case *ast.Ident:
+		if strings.HasPrefix(l.Name, "#") || strings.HasPrefix(l.Name, "_") {
+			return "", w.refuse(l, fmt.Sprintf("%q is a definition or hidden field; an application file holds plain fields only", l.Name))
+		}
+		return l.Name, nil
+	case *ast.BasicLit:
+		if l.Kind == token.STRING {
+			s, err := literal.Unquote(l.Value)
+			if err == nil {
+				return s, nil
+			}
+		}
+	}
+	return "", w.refuse(f.Label, "field names must be plain names or quoted strings, not patterns or expressions")
+}
+
+func (w *walker) value(e ast.Expr, path string, depth int) *refusal {
+	switch e := e.(type) {
+	case *ast.StructLit:
+		if r := w.nest(e, depth); r != nil {
+			return r
+		}
+		for _, d := range e.Elts {
+			switch d := d.(type) {
+			case *ast.Field:
+				if r := w.field(d, path, depth+1); r != nil {
+					return r
+				}
+			case *ast.CommentGroup:
+			default:
+				return w.refuse(d, describe(d))
+			}
+		}
+		return nil
+	case *ast.ListLit:
+		if r := w.nest(e, depth); r != nil {
+			return r
+		}
+		for i, x := range e.Elts {
+			p := application.IndexPath(path, i)
+			w.pos[p] = toPos(x.Pos())
+			if r := w.value(x, p, depth+1); r != nil {
+				return r
+			}
+		}
+		return nil
+	case *ast.BasicLit:
+		return w.count(e)
+	case *ast.UnaryExpr:
+		if lit, ok := e.X.(*ast.BasicLit); ok && e.Op == token.SUB && (lit.Kind == token.INT || lit.Kind == token.FLOAT) {
+			return w.count(e)
+		}
+	case *ast.Ident:
+		switch e.Name {
+		case "true", "false", "null":
+			return w.count(e)
+		}
+	}
+	return w.refuse(e, describe(e))
+}
+
+// nest counts a struct or list and checks the nesting depth.
+func (w *walker) nest(n ast.Node, depth int) *refusal {
+	if depth > w.lim.MaxDepth {
+		return w.refuse(n, fmt.Sprintf("values are nested deeper than %d levels", w.lim.MaxDepth))
+	}
+	return w.count(n)
+}
+
+func (w *walker) count(n ast.Node) *refusal {
+	w.nodes++
+	if w.nodes > w.lim.MaxNodes {
+		return w.refuse(n, fmt.Sprintf("file holds more than %d values; an application file is far smaller", w.lim.MaxNodes))
+	}
+	return nil
+}
+
+func (w *walker) refuse(n ast.Node, msg string) *refusal {
+	return &refusal{RulePlainData, toPos(n.Pos()), msg}
+}
+
+// describe names a construct that is not plain data in words an integrator
+// can act on.
+func describe(n ast.Node) string {
+	const plain = "; an application file holds plain values only (strings, numbers, true/false, { } and [ ])"
+	switch n := n.(type) {
+	case *ast.ImportDecl:
+		return "imports are not allowed" + plain
+	case *ast.Attribute:
+		return "attributes (@...) are not allowed" + plain
+	case *ast.Ident:
+		return fmt.Sprintf("%s is a reference to another value, not a value; put strings in double quotes", n.Name)
+	case *ast.SelectorExpr, *ast.IndexExpr, *ast.SliceExpr:
+		return "references to other values are not allowed" + plain
+	case *ast.CallExpr:
+		return "function calls are not allowed" + plain
+	case *ast.Interpolation:
+		return "string interpolation \\( ) is not allowed" + plain
+	case *ast.BinaryExpr:
+		return fmt.Sprintf("the operator %s is not allowed", n.Op) + plain
+	case *ast.UnaryExpr:
+		return fmt.Sprintf("the operator %s is not allowed", n.Op) + plain
+	case *ast.Comprehension, *ast.ForClause, *ast.IfClause:
+		return "comprehensions (for/if) are not allowed" + plain
+	case *ast.LetClause:
+		return "let declarations are not allowed" + plain
+	case *ast.EmbedDecl:
+		return "embedded values are not allowed: every value needs a field name"
+	case *ast.Ellipsis:
+		return "... (open structs and lists) is not allowed" + plain
+	case *ast.Alias, *ast.PostfixAlias:
+		return "aliases are not allowed" + plain
+	case *ast.BottomLit:
+		return "_|_ (bottom) is not allowed" + plain
+	case *ast.ParenExpr:
+		return "parenthesised expressions are not allowed" + plain
+	case *ast.Func:
+		return "function types are not allowed" + plain
+	}
+	return fmt.Sprintf("%T is not plain data", n)
+}
+
+// syntaxRefusal turns a parse error into a one-line refusal at its position.
+func syntaxRefusal(err error) *refusal {
+	var ce interface {
+		Position() token.Pos
+		Msg() (string, []any)
+	}
+	if errors.As(err, &ce) {
+		format, args := ce.Msg()
+		return &refusal{RuleSyntax, toPos(ce.Position()), "syntax error: " + fmt.Sprintf(format, args...)}
+	}
+	return &refusal{RuleSyntax, application.Pos{Line: 1, Column: 1}, "syntax error: " + oneLine(err.Error())}
+}
+
+func toPos(p token.Pos) application.Pos {
+	if !p.IsValid() {
+		return application.Pos{Line: 1, Column: 1}
+	}
+	return application.Pos{Line: p.Line(), Column: p.Column()}
+}
+
+// deepBracket returns the offset at which brackets of any kind open more
+// than max levels deep, or -1.
+func deepBracket(src []byte, max int) int {
+	depth := 0
+	for i, c := range src {
+		switch c {
+		case '{', '[', '(':
+			depth++
+			if depth > max {
+				return i
+			}
+		case '}', ']', ')':
+			if depth > 0 {
+				depth--
+			}
+		}
+	}
+	return -1
+}
+
+// posAt converts a byte offset into a 1-based line and column (in bytes).
+func posAt(src []byte, off int) application.Pos {
+	line, col := 1, 1
+	for _, c := range src[:off] {
+		if c == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return application.Pos{Line: line, Column: col}
+}
+
+func firstInvalidUTF8(src []byte) application.Pos {
+	for i := 0; i < len(src); {
+		r, n := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return posAt(src, i)
+		}
+		i += n
+	}
+	return application.Pos{Line: 1, Column: 1}
+}
+
+// oneLine keeps the first line of a message.
+func oneLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

@@ -1,0 +1,63 @@
+package catalog
+
+import (
+	"fmt"
+
+	"cuelang.org/go/cue"
+
+	"github.com/connectbot/connectbot/internal/application"
+)
+
+// ProgramFile is where the program configuration lives in a repository.
+const ProgramFile = "program.cue"
+
+// Program validates the program configuration against #Program and returns
+// it with the seed's defaults filled in. src may be nil: a repository
+// without program.cue runs on the defaults. program.cue passes the same
+// guard as an application file: in a pull request it is untrusted too.
+func (c *Catalog) Program(filePath string, src []byte) (cfg application.Config, err error) {
+	e, err := c.newEvaluator()
+	if err != nil {
+		return cfg, err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s: evaluator panic: %v", filePath, r)
+		}
+	}()
+	v := e.program
+	if src != nil {
+		f, pos, ref := guard(filePath, src, c.limits)
+		if ref != nil {
+			return cfg, fmt.Errorf("%s:%d:%d: %s", filePath, ref.pos.Line, ref.pos.Column, ref.msg)
+		}
+		data := e.ctx.BuildFile(f)
+		if err := data.Err(); err != nil {
+			return cfg, firstError(filePath, err, pos)
+		}
+		v = v.Unify(data)
+	}
+	if err := v.Validate(cue.Concrete(true)); err != nil {
+		return cfg, firstError(filePath, err, nil)
+	}
+	if err := v.Decode(&cfg); err != nil {
+		return cfg, firstError(filePath, err, nil)
+	}
+	return cfg, nil
+}
+
+// firstError reports the first schema finding as a one-line error with its
+// position, and how many more there are.
+func firstError(filePath string, err error, pos application.Positions) error {
+	fs := schemaFindings(filePath, err, pos)
+	f := fs[0]
+	more := ""
+	if len(fs) > 1 {
+		more = fmt.Sprintf(" (and %d more)", len(fs)-1)
+	}
+	where := f.Path
+	if where != "" {
+		where += ": "
+	}
+	return fmt.Errorf("%s:%d:%d: %s%s%s", filePath, f.Line, f.Column, where, f.Message, more)
+}

@@ -1,0 +1,6 @@
+package catalog
+
+import "cuelang.org/go/cue/token"
+
+// cueTokenPos is CUE's source position.
+type cueTokenPos = token.Pos

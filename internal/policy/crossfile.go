@@ -1,0 +1,116 @@
+package policy
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/connectbot/connectbot/internal/application"
+)
+
+// slugRE is the form of a slug: lowercase words of letters and digits
+// joined by single hyphens.
+var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// crossFile applies the rules that need every file at once.
+func crossFile(files []application.File) {
+	byAppID := map[string][]int{}
+	byName := map[string][]int{}
+	byCompany := map[string][]int{}
+	for i := range files {
+		f := &files[i]
+		if !slugRE.MatchString(f.Slug) {
+			f.Findings = append(f.Findings, application.Finding{
+				Rule: RuleSlug, Severity: application.SeverityError, Line: 1, Column: 1,
+				Message: fmt.Sprintf("file name %q is not a slug: use lowercase letters, digits and single hyphens, like acme-sync.cue", f.Slug+".cue"),
+			})
+		}
+		if f.App == nil {
+			continue
+		}
+		if id := f.App.Integration.AppID; id != "" {
+			byAppID[id] = append(byAppID[id], i)
+		}
+		byName[normalise(f.App.Integration.Name)] = append(byName[normalise(f.App.Integration.Name)], i)
+		byCompany[normalise(f.App.Company.Name)] = append(byCompany[normalise(f.App.Company.Name)], i)
+	}
+	for _, group := range groups(byAppID) {
+		for _, i := range group {
+			others := otherPaths(files, group, i)
+			addAt(&files[i], RuleUniqueAppID, "integration.appId",
+				fmt.Sprintf("App ID %s is also claimed by %s; an App ID belongs to one application", files[i].App.Integration.AppID, others))
+		}
+	}
+	for _, group := range groups(byName) {
+		for _, i := range group {
+			addAt(&files[i], RuleUniqueName, "integration.name",
+				fmt.Sprintf("an integration named %q is already listed in %s; names are unique ignoring case and spaces",
+					files[i].App.Integration.Name, otherPaths(files, group, i)))
+		}
+	}
+	for _, group := range groups(byCompany) {
+		for _, i := range group {
+			for _, j := range group {
+				if i == j || sharesMaintainer(files[i].App, files[j].App) {
+					continue
+				}
+				addAt(&files[i], RuleCompanyClaim, "maintainers",
+					fmt.Sprintf("company %q is already maintained by %s in %s and no maintainer is shared; ask them to add you to that file's maintainers",
+						files[i].App.Company.Name, strings.Join(files[j].App.Maintainers, ", "), files[j].Path))
+			}
+		}
+	}
+}
+
+// groups returns the index lists with more than one member, in a stable order.
+func groups(m map[string][]int) [][]int {
+	var out [][]int
+	for _, g := range m {
+		if len(g) > 1 {
+			out = append(out, g)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+	return out
+}
+
+func otherPaths(files []application.File, group []int, self int) string {
+	var ps []string
+	for _, j := range group {
+		if j != self {
+			ps = append(ps, files[j].Path)
+		}
+	}
+	return strings.Join(ps, ", ")
+}
+
+func sharesMaintainer(a, b *application.Application) bool {
+	for _, x := range a.Maintainers {
+		for _, y := range b.Maintainers {
+			if strings.EqualFold(x, y) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// normalise folds case and drops whitespace: "Acme  Sync" = "acme sync" = "AcmeSync".
+func normalise(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(s), ""))
+}
+
+func addAt(f *application.File, rule, path, msg string) {
+	addFinding(f, rule, application.SeverityError, path, msg)
+}
+
+// sortByPosition orders findings as they appear in the file.
+func sortByPosition(fs []application.Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		if fs[i].Line != fs[j].Line {
+			return fs[i].Line < fs[j].Line
+		}
+		return fs[i].Column < fs[j].Column
+	})
+}

@@ -1,0 +1,414 @@
+// Package policy checks decoded applications against every checkable
+// sentence of the Connect Program Policies and the Developer Policy. Each
+// finding names its rule, whose id cites the clause (connect/req-2,
+// developer/B6) and whose sentence is quoted verbatim from the seed.
+//
+// The package is pure: it reads application values, the program
+// configuration and a date, and returns findings. It imports no CUE, no
+// network and no git.
+package policy
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/connectbot/connectbot/internal/application"
+)
+
+// Check runs every rule on each file that decoded, then the cross-file
+// rules over all files, and appends the findings to each file's Findings in
+// file order. now decides which deadlines have passed.
+func Check(files []application.File, cfg application.Config, now application.Date) {
+	names := newNameMatchers(cfg)
+	for i := range files {
+		f := &files[i]
+		if f.App != nil {
+			c := checker{file: f, app: f.App, cfg: cfg, now: now, names: names}
+			c.run()
+		}
+	}
+	crossFile(files)
+	for i := range files {
+		sortByPosition(files[i].Findings)
+	}
+}
+
+// checker gathers the findings of one application.
+type checker struct {
+	file *application.File
+	app  *application.Application
+	cfg   application.Config
+	now   application.Date
+	names nameMatchers
+}
+
+func (c *checker) errorf(rule, path, format string, args ...any) {
+	c.add(rule, application.SeverityError, path, fmt.Sprintf(format, args...))
+}
+
+func (c *checker) warnf(rule, path, format string, args ...any) {
+	c.add(rule, application.SeverityWarning, path, fmt.Sprintf(format, args...))
+}
+
+func (c *checker) add(rule string, sev application.Severity, path, msg string) {
+	addFinding(c.file, rule, sev, path, msg)
+}
+
+// addFinding appends a finding positioned at path, or at its nearest
+// written ancestor.
+func addFinding(f *application.File, rule string, sev application.Severity, path, msg string) {
+	at := f.Positions.Lookup(path)
+	f.Findings = append(f.Findings, application.Finding{
+		Rule: rule, Severity: sev, Message: msg, Path: path, Line: at.Line, Column: at.Column,
+	})
+}
+
+func (c *checker) run() {
+	stage := c.app.Program.Stage
+	c.programState()
+	if stage == application.StageRemoved {
+		return // a removed application is history; only its record is checked
+	}
+	c.entryCriteria()
+	c.dataProtection()
+	c.security()
+	c.scopes()
+	c.naming()
+	c.supportLinks()
+	c.listing()
+	c.certification()
+}
+
+// entryCriteria checks Connect required criteria 1–4.
+func (c *checker) entryCriteria() {
+	in := c.app.Integration
+	if !in.BuiltInHouse {
+		c.errorf("connect/req-1", "integration.builtInHouse",
+			"the integration must be built in house: set builtInHouse: true if your own team builds it")
+	}
+	if in.Auth != "oauth2" {
+		got := "missing"
+		if in.Auth != "" {
+			got = fmt.Sprintf("%q", in.Auth)
+		}
+		c.errorf("connect/req-2", "integration.auth",
+			"auth is %s; the program accepts only OAuth 2.0: use auth: \"oauth2\" and no other credential flow", got)
+	}
+	s := c.app.Support
+	if !contains(s.Channels, "ticket") && !contains(s.Channels, "phone") {
+		c.errorf("connect/req-3", "support.channels",
+			"support must be offered by ticket or by phone: add \"ticket\" or \"phone\" to support.channels")
+	}
+	switch max := c.cfg.SupportResponseHours; {
+	case s.FirstResponseHours == 0:
+		c.errorf("connect/req-3", "support.firstResponseHours",
+			"state your first-response time in hours: the program requires %d hours or less", max)
+	case s.FirstResponseHours > max:
+		c.errorf("connect/req-3", "support.firstResponseHours",
+			"first response within %d hours is too slow: the program requires %d hours or less", s.FirstResponseHours, max)
+	}
+	if c.app.Program.Stage == application.StageApplied && c.app.Program.Installs.Count < c.cfg.MinInstalls {
+		c.errorf("connect/req-4", "program.installs.count",
+			"%d installs as of %s; an application is considered from %d installs",
+			c.app.Program.Installs.Count, c.app.Program.Installs.AsOf, c.cfg.MinInstalls)
+	}
+}
+
+// dataProtection checks Developer A5, A7/A8, A9 and C2.
+func (c *checker) dataProtection() {
+	p := c.app.Privacy
+	c.requireHTTPS("developer/A5", "privacy.policyUrl", p.PolicyURL,
+		"a privacy policy explaining how customer data is collected, used and processed")
+	c.requireHTTPS("developer/A7", "privacy.dataRequestsUrl", p.DataRequestsURL,
+		"the page where customers ask for their data to be erased or corrected")
+	if p.SecurityContact == "" {
+		c.errorf("developer/A9", "privacy.securityContact",
+			"add privacy.securityContact: the email address or page the platform and customers use if data is breached")
+	} else if strings.HasPrefix(p.SecurityContact, "http://") {
+		c.errorf("developer/A9", "privacy.securityContact", "the security contact page must use https://")
+	}
+	if p.SensitiveData {
+		c.errorf("developer/C2", "privacy.sensitiveData",
+			"the integration may not ask customers for sensitive data such as card numbers or passwords: sensitiveData must be false")
+	}
+}
+
+// security checks Developer B1.
+func (c *checker) security() {
+	s := c.app.Security
+	if !s.Authentication {
+		c.errorf("developer/B1", "security.authentication",
+			"the integration must enforce authentication: attest it with authentication: true")
+	}
+	if !s.LoginAuditing {
+		c.errorf("developer/B1", "security.loginAuditing",
+			"the integration must audit logins: attest it with loginAuditing: true")
+	}
+}
+
+// minReasonWords is how many words make a reason more than a label.
+const minReasonWords = 3
+
+// scopes checks Developer B6: every scope known, needed and justified.
+func (c *checker) scopes() {
+	seenName := map[string]int{}
+	seenReason := map[string]int{}
+	for i, s := range c.app.Integration.Scopes {
+		path := application.IndexPath("integration.scopes", i)
+		if j, dup := seenName[s.Name]; dup {
+			c.errorf("developer/B6", path+".name", "scope %q is already requested at integration.scopes[%d]", s.Name, j)
+			continue
+		}
+		seenName[s.Name] = i
+		info, known := c.cfg.Scopes[s.Name]
+		if !known {
+			c.errorf("developer/B6", path+".name",
+				"scope %q is not in the program's scope catalogue; request only catalogue scopes your integration needs", s.Name)
+		}
+		reason := strings.Join(strings.Fields(s.Reason), " ")
+		switch {
+		case reason == "":
+			c.errorf("developer/B6", path+".reason",
+				"say in words why the integration needs %q: add a reason", s.Name)
+		case len(strings.Fields(reason)) < minReasonWords:
+			c.errorf("developer/B6", path+".reason",
+				"the reason for %q is too short to justify it: write a sentence saying what the integration does with it", s.Name)
+		default:
+			key := strings.ToLower(reason)
+			if j, dup := seenReason[key]; dup {
+				c.errorf("developer/B6", path+".reason",
+					"the reason for %q repeats the reason given for integration.scopes[%d]; say why this scope is needed", s.Name, j)
+			} else {
+				seenReason[key] = i
+			}
+		}
+		if known && info.Sensitive {
+			c.warnf("developer/B6", path+".name",
+				"scope %q reaches sensitive data (%s); a reviewer will check that the integration needs it", s.Name, info.Description)
+		}
+	}
+}
+
+// naming checks Developer D5 and E1: the name claims to be neither the
+// platform nor another company.
+func (c *checker) naming() {
+	name := c.app.Integration.Name
+	for _, m := range c.names.brand {
+		if m.re.MatchString(name) {
+			c.errorf("developer/E1", "integration.name",
+				"the name %q begins with the platform's brand %q, as if the platform made it; name it after your product (\"Acme Sync for %s\" is fine)", name, m.term, m.term)
+		}
+	}
+	for _, m := range c.names.protected {
+		if m.re.MatchString(name) && !m.re.MatchString(c.app.Company.Name) {
+			c.errorf("developer/D5", "integration.name",
+				"the name %q uses %q, another company's name; an integration may not present itself as made or authorised by another company", name, m.term)
+		}
+	}
+}
+
+// supportLinks checks Developer F3: technical instructions and a support
+// contact.
+func (c *checker) supportLinks() {
+	s := c.app.Support
+	c.requireHTTPS("developer/F3", "support.url", s.URL, "the page where customers get support")
+	if s.Email == "" && s.Phone == "" {
+		c.errorf("developer/F3", "support",
+			"give customers a support contact: add support.email or support.phone")
+	}
+	if w := c.app.Company.Website; strings.HasPrefix(w, "http://") {
+		c.warnf("developer/F3", "company.website", "the company website should use https://")
+	}
+}
+
+// listing checks the listing information against Connect beta 1–5 and
+// certification 5, depending on the stage and on today's date.
+func (c *checker) listing() {
+	p := c.app.Program
+	l := c.app.Listing
+	if l != nil {
+		if l.SetupInstructionsURL != "" {
+			c.requireHTTPS("connect/beta-3", "listing.setupInstructionsUrl", l.SetupInstructionsURL, "")
+		}
+		if l.SupportURL != "" {
+			c.requireHTTPS("developer/F3", "listing.supportUrl", l.SupportURL, "")
+		}
+	}
+	missing := missingListingFields(l)
+	if len(missing) == 0 {
+		return
+	}
+	list := strings.Join(missing, ", ")
+	switch {
+	case p.ListingPublishedAt != nil:
+		c.errorf("connect/beta-4", "listing",
+			"the listing was published on %s but the listing information lacks %s", p.ListingPublishedAt, list)
+	case p.Stage == application.StageBeta && p.AcceptedAt != nil:
+		due := p.AcceptedAt.AddDays(c.cfg.ListingDueDays)
+		if c.now > due {
+			c.errorf("connect/beta-2", "listing",
+				"listing information was due on %s (%d days after acceptance on %s) and still lacks %s; the application is due for removal",
+				due, c.cfg.ListingDueDays, p.AcceptedAt, list)
+		} else {
+			c.warnf("connect/beta-1", "listing",
+				"listing information is due by %s (%d days left): add %s", due, c.now.DaysUntil(due), list)
+		}
+	case p.Stage == application.StagePartner || p.ApprovedAt != nil:
+		c.errorf("connect/cert-5", "listing",
+			"the integration is approved: the listing page needs %s", list)
+	}
+}
+
+// missingListingFields names the listing fields not yet supplied.
+func missingListingFields(l *application.Listing) []string {
+	if l == nil {
+		l = &application.Listing{}
+	}
+	var out []string
+	for _, f := range []struct{ name, value string }{
+		{"listing.tagline", l.Tagline},
+		{"listing.description", l.Description},
+		{"listing.setupInstructionsUrl", l.SetupInstructionsURL},
+		{"listing.supportUrl", l.SupportURL},
+	} {
+		if f.value == "" {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}
+
+// certification checks the materials of Connect certification steps 1–4.
+func (c *checker) certification() {
+	p := c.app.Program
+	if p.Stage != application.StageCertification && p.Stage != application.StagePartner {
+		return
+	}
+	if c.app.Integration.AppID == "" {
+		c.errorf("connect/cert-1", "integration.appId",
+			"certification needs the App ID from the developer portal for the technical review: add integration.appId")
+	}
+	cert := c.app.Certification
+	if cert == nil || cert.DemoVideoURL == "" {
+		c.errorf("connect/cert-2", "certification.demoVideoUrl",
+			"certification needs a video demo of the integration: add certification.demoVideoUrl")
+	} else {
+		c.requireHTTPS("connect/cert-2", "certification.demoVideoUrl", cert.DemoVideoURL, "")
+	}
+	if cert == nil || len(cert.SalesAssets) == 0 {
+		c.errorf("connect/cert-3", "certification.salesAssets",
+			"certification needs sales enablement assets: list their links in certification.salesAssets")
+	} else {
+		for i, a := range cert.SalesAssets {
+			c.requireHTTPS("connect/cert-3", application.IndexPath("certification.salesAssets", i), a, "")
+		}
+	}
+	if open := p.OpenFeedback(); len(open) > 0 && p.Stage == application.StageCertification && p.ApprovedAt == nil {
+		ids := make([]string, len(open))
+		for i, f := range open {
+			ids[i] = f.ID
+		}
+		c.warnf("connect/cert-4", "program.feedback",
+			"%d product-review feedback item(s) still open (%s): address them to continue to certification",
+			len(open), strings.Join(ids, ", "))
+	}
+}
+
+// programState checks that the program-owned part is consistent: the stage
+// has the dates it implies and the dates are in order.
+func (c *checker) programState() {
+	p := c.app.Program
+	stage := p.Stage
+	accepted := stage == application.StageBeta || stage == application.StageCertification || stage == application.StagePartner
+	if accepted && p.AcceptedAt == nil {
+		c.errorf("connect/beta-1", "program.acceptedAt",
+			"stage %q needs program.acceptedAt, the day a reviewer accepted the application", stage)
+	}
+	if p.ListingPublishedAt != nil && p.AcceptedAt != nil && *p.ListingPublishedAt < *p.AcceptedAt {
+		c.errorf("connect/beta-5", "program.listingPublishedAt",
+			"the listing cannot be published (%s) before the application was accepted (%s)", p.ListingPublishedAt, p.AcceptedAt)
+	}
+	if p.ApprovedAt != nil {
+		if stage != application.StageCertification && stage != application.StagePartner && stage != application.StageRemoved {
+			c.errorf("connect/cert-4", "program.approvedAt",
+				"only a certification can be approved; stage is %q", stage)
+		}
+		if p.AcceptedAt != nil && *p.ApprovedAt < *p.AcceptedAt {
+			c.errorf("connect/cert-4", "program.approvedAt",
+				"approval (%s) cannot come before acceptance (%s)", p.ApprovedAt, p.AcceptedAt)
+		}
+		if open := p.OpenFeedback(); len(open) > 0 {
+			c.errorf("connect/cert-4", "program.approvedAt",
+				"approved while %d feedback item(s) are still open: every item must be addressed first", len(open))
+		}
+	}
+	if p.LaunchDate != nil {
+		switch {
+		case p.ApprovedAt == nil:
+			c.errorf("connect/cert-6", "program.launchDate", "a launch date is set only after approval: program.approvedAt is missing")
+		case *p.LaunchDate < *p.ApprovedAt:
+			c.errorf("connect/cert-6", "program.launchDate",
+				"the launch date (%s) cannot be before approval (%s)", p.LaunchDate, p.ApprovedAt)
+		}
+	}
+	if stage == application.StagePartner {
+		if p.ApprovedAt == nil {
+			c.errorf("connect/cert-6", "program.approvedAt", "a partner has passed certification: program.approvedAt is missing")
+		}
+		if p.LaunchDate == nil {
+			c.errorf("connect/cert-6", "program.launchDate", "a partner has a launch date: program.launchDate is missing")
+		}
+	}
+	switch {
+	case stage == application.StageRemoved && p.Removed == nil:
+		c.errorf("connect/beta-8", "program.removed",
+			"a removed application records when, why and by whom: add program.removed {at, reason, by}")
+	case stage != application.StageRemoved && p.Removed != nil:
+		c.errorf("connect/beta-8", "program.removed",
+			"program.removed is set but stage is %q; set stage: \"removed\" or drop the removal record", stage)
+	}
+}
+
+// requireHTTPS reports a missing link (when what describes it) or one that
+// is not https.
+func (c *checker) requireHTTPS(rule, path, url, what string) {
+	switch {
+	case url == "" && what != "":
+		c.errorf(rule, path, "add %s: %s", path, what)
+	case url != "" && !strings.HasPrefix(url, "https://"):
+		c.errorf(rule, path, "links must use https:// so customers reach them safely: %s", url)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// nameMatchers find brand and company names as whole words, compiled once
+// per check.
+type nameMatchers struct {
+	brand, protected []termMatcher
+}
+
+type termMatcher struct {
+	term string
+	re   *regexp.Regexp
+}
+
+func newNameMatchers(cfg application.Config) nameMatchers {
+	var m nameMatchers
+	for _, t := range cfg.BrandTerms {
+		// The brand at the start of the name: "HubSpot Sync", not "Sync for HubSpot".
+		m.brand = append(m.brand, termMatcher{t, regexp.MustCompile(`(?i)^\W*` + regexp.QuoteMeta(t) + `(\W|$)`)})
+	}
+	for _, t := range cfg.ProtectedNames {
+		m.protected = append(m.protected, termMatcher{t, regexp.MustCompile(`(?i)(^|\W)` + regexp.QuoteMeta(t) + `(\W|$)`)})
+	}
+	return m
+}

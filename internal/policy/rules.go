@@ -1,0 +1,109 @@
+package policy
+
+import "sort"
+
+// Rule is one checkable sentence of the program's policies.
+type Rule struct {
+	// ID is stable and cites the clause: "connect/req-2", "developer/B6".
+	ID string
+	// Source names the document and clause in words.
+	Source string
+	// Sentence is the policy's own words, quoted verbatim from the seed.
+	Sentence string
+}
+
+// The two documents the rules come from.
+const (
+	connectPolicies = "Connect Program Policies"
+	developerPolicy = "Developer Policy"
+)
+
+var rules = []Rule{
+	{"connect/req-1", connectPolicies + ", required criterion 1",
+		"You must build your integration in house."},
+	{"connect/req-2", connectPolicies + ", required criterion 2",
+		"You must build your integration using OAuth 2.0 (for instructions on building on HubSpot, please see our developer documentation)."},
+	{"connect/req-3", connectPolicies + ", required criterion 3",
+		"You must offer support for your integration. Ticketed or phone support is acceptable (with a required 24 hr response time SLA)."},
+	{"connect/req-4", connectPolicies + ", required criterion 4",
+		"You must have a minimum of 10 Installs with HubSpot."},
+	{"connect/beta-1", connectPolicies + ", beta step 1",
+		"Provide us with information to create an integration listing page (request form is located in our onboarding packet) within the first 30 days after acceptance as a Beta Integrator."},
+	{"connect/beta-2", connectPolicies + ", beta step 2",
+		"If you fail to supply the required site page within the first 30 days of acceptance, you will be removed from the program."},
+	{"connect/beta-3", connectPolicies + ", beta step 3",
+		"As a part of the listing page, you must be able to link to setup instructions for the integration."},
+	{"connect/beta-4", connectPolicies + ", beta step 4",
+		"We will build the listing page and add it to our integrations directory."},
+	{"connect/beta-5", connectPolicies + ", beta step 5",
+		"Your 90 listing period to get to 40 Installs begins upon the publication of your listing."},
+	{"connect/beta-8", connectPolicies + ", beta step 8",
+		"We reserve the right to terminate your participation in the Connect Program at any time."},
+	{"connect/cert-1", connectPolicies + ", certification step 1",
+		"Submit your App ID (as stated in the developer portal for the integration) so that our product team may perform a technical review of the integration."},
+	{"connect/cert-2", connectPolicies + ", certification step 2",
+		"We require that you submit a video demo of the integration to include on your integration listing page and for our product team to better understand how the integration functions"},
+	{"connect/cert-3", connectPolicies + ", certification step 3",
+		"We also ask that you submit assets for Sales enablement, to help our team better sell your integration to prospects and customers"},
+	{"connect/cert-4", connectPolicies + ", certification step 4",
+		"Once our product team reviews the integration, they may have some feedback. You will need to review this feedback and made any necessary changes to the integration in order to continue on to certification."},
+	{"connect/cert-5", connectPolicies + ", certification step 5",
+		"Once the product team has approved the integration, you will need to provide us with information to create an integration listing page, that will be showcased in our integrations directory."},
+	{"connect/cert-6", connectPolicies + ", certification step 6",
+		"After the listing page is ready, we will coordinate a launch date with our product marketing team for your listing page, product news blog post, and internal product notification."},
+	{"developer/A5", developerPolicy + ", A. Data Protection 5",
+		"This detail should be included in an easily accessible privacy policy which explains to Customers how their data will be collected, used, and processed and what control Users have over their data."},
+	{"developer/A7", developerPolicy + ", A. Data Protection 7 and 8",
+		"If your Application and/or Integration stores the personal data for a Customer and the Customer requests for their data or Content to be erased, you must erase their data and/or Content."},
+	{"developer/A9", developerPolicy + ", A. Data Protection 9",
+		"In the event HubSpot Customer Data or the HubSpot Platform is breached, compromised, or exploited by your Application and/or Integration, or by your organization, you must contact all affected Customers and HubSpot immediately."},
+	{"developer/B1", developerPolicy + ", B. Security 1",
+		"You will enforce a form of authentication for your Application and/or Integration, and will audit logins to secure your Application and/or Integration with the Hubspot Platform."},
+	{"developer/B6", developerPolicy + ", B. Security 6",
+		"You will only ask Customers for permissions that your Application needs, and will not ask for permissions beyond the scope what is required for the operation of your Application."},
+	{"developer/C2", developerPolicy + ", C. Using Customer Data 2",
+		"You will not ask Customers to provide sensitive, private, and confidential personal information, such as credit card numbers or passwords, or information that violates the HubSpot Terms of Service or AUP."},
+	{"developer/D5", developerPolicy + ", D. Compliance with Laws 5",
+		"Representing that your Application is authorized by or produced by another company or organization."},
+	{"developer/E1", developerPolicy + ", E. Design 1",
+		"Your Application should not violate the HubSpot brand guidelines."},
+	{"developer/F3", developerPolicy + ", F. User Experience 3",
+		"Every Application and/or Integration must include a link to technical instructions and customer support information, including a contact for customer support."},
+	{RuleSlug, "connectbot file format",
+		"Each application is one file, applications/<slug>.cue, whose name is its slug: lowercase letters, digits and single hyphens."},
+	{RuleUniqueAppID, "connectbot file format",
+		"An App ID identifies one integration: no two application files may claim the same App ID."},
+	{RuleUniqueName, "connectbot file format",
+		"Integration names are unique in the directory, ignoring case and spaces."},
+	{RuleCompanyClaim, "connectbot file format",
+		"A company's applications are kept by its own maintainers: a second file for the same company must share at least one maintainer with the first."},
+}
+
+// Cross-file rule ids: they come from the file format, not a policy.
+const (
+	RuleSlug           = "format/slug"
+	RuleUniqueAppID    = "format/unique-app-id"
+	RuleUniqueName     = "format/unique-name"
+	RuleCompanyClaim   = "format/company-claim"
+)
+
+var byID = func() map[string]Rule {
+	m := make(map[string]Rule, len(rules))
+	for _, r := range rules {
+		m[r.ID] = r
+	}
+	return m
+}()
+
+// Rules returns every rule, ordered by id.
+func Rules() []Rule {
+	out := append([]Rule(nil), rules...)
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Lookup returns the rule with the given id.
+func Lookup(id string) (Rule, bool) {
+	r, ok := byID[id]
+	return r, ok
+}

@@ -1,0 +1,132 @@
+// Package snapshot loads the program as one tree holds it — program.cue and
+// the application files — and judges every application: the schema through
+// internal/catalog, then the policies through internal/policy. The tree is
+// any fs.FS: a checkout on disk, or a commit read through git.
+package snapshot
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/policy"
+)
+
+// ApplicationsDir is where application files live in a program repository.
+const ApplicationsDir = "applications"
+
+// Snapshot is the judged program at one point: its configuration and every
+// application file with its findings.
+type Snapshot struct {
+	Config application.Config
+	Files  []application.File
+}
+
+// Load reads the configuration and the application files named by paths
+// (files, or directories whose *.cue files are taken) from fsys, validates
+// them and applies every policy rule as of now. An error means nothing could
+// be judged: an unreadable path, an empty directory, a broken program.cue.
+// Problems in application files are findings, never errors.
+func Load(cat *catalog.Catalog, fsys fs.FS, paths []string, now application.Date) (*Snapshot, error) {
+	cfg, err := LoadConfig(cat, fsys)
+	if err != nil {
+		return nil, err
+	}
+	files, err := ApplicationFiles(fsys, paths)
+	if err != nil {
+		return nil, err
+	}
+	loaded := cat.Applications(fsys, files)
+	policy.Check(loaded, cfg, now)
+	return &Snapshot{Config: cfg, Files: loaded}, nil
+}
+
+// LoadConfig reads program.cue at the root of fsys, or the defaults when
+// there is none.
+func LoadConfig(cat *catalog.Catalog, fsys fs.FS) (application.Config, error) {
+	src, err := fs.ReadFile(fsys, catalog.ProgramFile)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		src = nil
+	case err != nil:
+		return application.Config{}, fmt.Errorf("read %s: %w", catalog.ProgramFile, err)
+	}
+	return cat.Program(catalog.ProgramFile, src)
+}
+
+// ApplicationFiles expands paths into the sorted list of application files:
+// a directory stands for the *.cue files directly inside it.
+func ApplicationFiles(fsys fs.FS, paths []string) ([]string, error) {
+	if len(paths) == 0 {
+		paths = []string{ApplicationsDir}
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range paths {
+		p = path.Clean(p)
+		info, err := fs.Stat(fsys, p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, unwrapPathError(err))
+		}
+		if !info.IsDir() {
+			if !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
+			continue
+		}
+		entries, err := fs.ReadDir(fsys, p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, unwrapPathError(err))
+		}
+		n := 0
+		for _, e := range entries {
+			if e.IsDir() || !strings.HasSuffix(e.Name(), ".cue") {
+				continue
+			}
+			n++
+			f := path.Join(p, e.Name())
+			if !seen[f] {
+				seen[f] = true
+				out = append(out, f)
+			}
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("%s: no application files (*.cue) in this directory", p)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// unwrapPathError drops fs.PathError's repetition of the path.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Errors counts the error findings of every file.
+func (s *Snapshot) Errors() int { return s.count(application.SeverityError) }
+
+// Warnings counts the warning findings of every file.
+func (s *Snapshot) Warnings() int { return s.count(application.SeverityWarning) }
+
+func (s *Snapshot) count(sev application.Severity) int {
+	n := 0
+	for _, f := range s.Files {
+		for _, x := range f.Findings {
+			if x.Severity == sev {
+				n++
+			}
+		}
+	}
+	return n
+}
