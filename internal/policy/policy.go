@@ -36,8 +36,8 @@ func Check(files []application.File, cfg application.Config, now application.Dat
 
 // checker gathers the findings of one application.
 type checker struct {
-	file *application.File
-	app  *application.Application
+	file  *application.File
+	app   *application.Application
 	cfg   application.Config
 	now   application.Date
 	names nameMatchers

@@ -81,10 +81,10 @@ var rules = []Rule{
 
 // Cross-file rule ids: they come from the file format, not a policy.
 const (
-	RuleSlug           = "format/slug"
-	RuleUniqueAppID    = "format/unique-app-id"
-	RuleUniqueName     = "format/unique-name"
-	RuleCompanyClaim   = "format/company-claim"
+	RuleSlug         = "format/slug"
+	RuleUniqueAppID  = "format/unique-app-id"
+	RuleUniqueName   = "format/unique-name"
+	RuleCompanyClaim = "format/company-claim"
 )
 
 var byID = func() map[string]Rule {
