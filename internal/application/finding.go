@@ -35,8 +35,9 @@ type File struct {
 	// App is the decoded application, nil when the file did not load or
 	// failed the schema.
 	App *Application
-	// Positions maps field paths to where they are written in the file.
-	Positions Positions
+	// Positions finds where a field is written in the file; nil when the
+	// file could not be parsed.
+	Positions Locator
 	// Findings lists what is wrong with the file, in file order.
 	Findings []Finding
 }
@@ -50,6 +51,20 @@ func (f *File) Errors() int {
 		}
 	}
 	return n
+}
+
+// Locate returns where path is written in the file, or its nearest written
+// ancestor, or line 1 column 1.
+func (f *File) Locate(path string) Pos {
+	if f.Positions == nil {
+		return Pos{Line: 1, Column: 1}
+	}
+	return f.Positions.Lookup(path)
+}
+
+// Locator finds where a field path is written in a file.
+type Locator interface {
+	Lookup(path string) Pos
 }
 
 // Pos is a 1-based line and column in a file.

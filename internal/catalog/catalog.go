@@ -23,10 +23,12 @@ import (
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/ast/astutil"
 	"cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
 	cueerrors "cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/parser"
+	"cuelang.org/go/cue/token"
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/schema"
@@ -34,7 +36,10 @@ import (
 
 // Catalog validates files against one schema. It is safe for concurrent use.
 type Catalog struct {
-	schema []*ast.File
+	// schema is the schema's source files, parsed afresh for each
+	// evaluation context: building an instance mutates the syntax tree, so
+	// trees are never shared between contexts.
+	schema []schemaFile
 	limits Limits
 	// Workers is how many files are evaluated at once; 0 means GOMAXPROCS.
 	Workers int
@@ -70,16 +75,55 @@ func New(fsys fs.FS, lim Limits) (*Catalog, error) {
 		if err != nil {
 			return nil, fmt.Errorf("schema: %w", err)
 		}
-		f, err := parser.ParseFile("schema/"+name, src)
-		if err != nil {
-			return nil, fmt.Errorf("schema: %s", oneLine(err.Error()))
-		}
-		c.schema = append(c.schema, f)
+		c.schema = append(c.schema, schemaFile{"schema/" + name, src})
 	}
-	if _, err := c.newEvaluator(); err != nil {
+	if _, err := c.newEvaluator(full); err != nil {
+		return nil, err
+	}
+	if _, err := c.newEvaluator(fast); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// schemaFile is one source file of the schema.
+type schemaFile struct {
+	name string
+	src  []byte
+}
+
+// variant selects how the schema is built. The full schema carries its
+// custom error messages; the fast one has every `| error("...")`
+// alternative removed, which accepts and rejects exactly the same values a
+// good deal faster. Files are judged with fast, and only a file that fails
+// is judged again with full for the messages.
+type variant int
+
+const (
+	full variant = iota
+	fast
+)
+
+// withoutCustomErrors removes the alternatives `| error("...")` from a
+// schema file. error() only ever contributes a message: `X | error(m)`
+// accepts exactly what X accepts.
+func withoutCustomErrors(f *ast.File) *ast.File {
+	astutil.Apply(f, nil, func(c astutil.Cursor) bool {
+		if or, ok := c.Node().(*ast.BinaryExpr); ok && or.Op == token.OR && isErrorCall(or.Y) {
+			c.Replace(or.X)
+		}
+		return true
+	})
+	return f
+}
+
+func isErrorCall(e ast.Expr) bool {
+	call, ok := e.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	id, ok := call.Fun.(*ast.Ident)
+	return ok && id.Name == "error"
 }
 
 // evaluator is one CUE context with the schema built into it. A context
@@ -91,22 +135,29 @@ type evaluator struct {
 	program cue.Value
 }
 
-func (c *Catalog) newEvaluator() (*evaluator, error) {
+func (c *Catalog) newEvaluator(v variant) (*evaluator, error) {
 	ctx := cuecontext.New()
 	inst := build.NewContext().NewInstance("schema", nil)
-	for _, f := range c.schema {
+	for _, sf := range c.schema {
+		f, err := parser.ParseFile(sf.name, sf.src)
+		if err != nil {
+			return nil, fmt.Errorf("schema: %s", oneLine(err.Error()))
+		}
+		if v == fast {
+			f = withoutCustomErrors(f)
+		}
 		if err := inst.AddSyntax(f); err != nil {
 			return nil, fmt.Errorf("schema: %w", err)
 		}
 	}
-	v := ctx.BuildInstance(inst)
-	if err := v.Err(); err != nil {
+	root := ctx.BuildInstance(inst)
+	if err := root.Err(); err != nil {
 		return nil, fmt.Errorf("schema: %s", oneLine(err.Error()))
 	}
 	e := &evaluator{
 		ctx:     ctx,
-		app:     v.LookupPath(cue.MakePath(cue.Def("Application"))),
-		program: v.LookupPath(cue.MakePath(cue.Def("Program"))),
+		app:     root.LookupPath(cue.MakePath(cue.Def("Application"))),
+		program: root.LookupPath(cue.MakePath(cue.Def("Program"))),
 	}
 	if !e.app.Exists() || !e.program.Exists() {
 		return nil, errors.New("schema: #Application and #Program must both be defined")
@@ -123,11 +174,34 @@ func Slug(filePath string) string {
 // and decodes it. Problems are findings on the returned File, never errors:
 // a file that cannot be read as an application is still reported.
 func (c *Catalog) Application(filePath string, src []byte) application.File {
-	e, err := c.newEvaluator()
+	e, err := c.newEvaluator(fast)
 	if err != nil {
 		return internalFailure(filePath, err)
 	}
-	return e.application(filePath, src, c.limits)
+	return c.judge(e, filePath, src)
+}
+
+// judge validates one file with the fast evaluator e and, when the file
+// fails the schema, again with the full schema for its custom messages.
+func (c *Catalog) judge(e *evaluator, filePath string, src []byte) application.File {
+	f := e.application(filePath, src, c.limits)
+	if f.App != nil || !hasRule(f.Findings, RuleSchema) {
+		return f
+	}
+	full, err := c.newEvaluator(full)
+	if err != nil {
+		return internalFailure(filePath, err)
+	}
+	return full.application(filePath, src, c.limits)
+}
+
+func hasRule(fs []application.Finding, rule string) bool {
+	for _, f := range fs {
+		if f.Rule == rule {
+			return true
+		}
+	}
+	return false
 }
 
 func internalFailure(filePath string, err error) application.File {
@@ -149,7 +223,7 @@ func (e *evaluator) application(filePath string, src []byte, lim Limits) (file a
 			file = internalFailure(filePath, fmt.Errorf("evaluator panic: %v", r))
 		}
 	}()
-	f, pos, ref := guard(filePath, src, lim)
+	f, ref := guard(filePath, src, lim)
 	if ref != nil {
 		file.Findings = []application.Finding{{
 			Rule: ref.rule, Severity: application.SeverityError, Message: ref.msg,
@@ -157,6 +231,7 @@ func (e *evaluator) application(filePath string, src []byte, lim Limits) (file a
 		}}
 		return file
 	}
+	pos := &positions{filename: filePath, src: src}
 	file.Positions = pos
 	v := e.ctx.BuildFile(f)
 	if err := v.Err(); err != nil {
@@ -172,7 +247,7 @@ func (e *evaluator) application(filePath string, src []byte, lim Limits) (file a
 		return file
 	}
 	var app application.Application
-	if err := v.Decode(&app); err != nil {
+	if err := decodeData(f, &app); err != nil {
 		file.Findings = schemaFindings(filePath, err, pos)
 		return file
 	}
@@ -200,7 +275,7 @@ func (e *evaluator) allErrors(v cue.Value, err error) error {
 
 // unknownFields reports the file's top-level fields that the schema does
 // not allow.
-func (e *evaluator) unknownFields(data cue.Value, pos application.Positions) []application.Finding {
+func (e *evaluator) unknownFields(data cue.Value, pos application.Locator) []application.Finding {
 	var out []application.Finding
 	it, err := data.Fields()
 	if err != nil {
@@ -249,14 +324,14 @@ func (c *Catalog) Applications(fsys fs.FS, paths []string) []application.File {
 					continue
 				}
 				if e == nil || used >= perContext {
-					if e, err = c.newEvaluator(); err != nil {
+					if e, err = c.newEvaluator(fast); err != nil {
 						out[i] = internalFailure(paths[i], err)
 						continue
 					}
 					used = 0
 				}
 				used++
-				out[i] = e.application(paths[i], src, c.limits)
+				out[i] = c.judge(e, paths[i], src)
 			}
 		}()
 	}
@@ -271,7 +346,7 @@ func (c *Catalog) Applications(fsys fs.FS, paths []string) []application.File {
 // schemaFindings turns CUE's errors into one finding each, positioned in the
 // application file: at the offending value when CUE knows it, else at the
 // field's nearest written ancestor.
-func schemaFindings(filePath string, err error, pos application.Positions) []application.Finding {
+func schemaFindings(filePath string, err error, pos application.Locator) []application.Finding {
 	var out []application.Finding
 	for _, e := range cueerrors.Errors(err) {
 		p := joinCUEPath(e.Path())

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"cuelang.org/go/cue/ast"
@@ -53,39 +54,64 @@ type refusal struct {
 func (r *refusal) Error() string { return r.msg }
 
 // guard checks that src is plain data of a bounded size and shape and
-// returns its syntax tree and the position of every field. It never
-// evaluates anything.
-func guard(filename string, src []byte, lim Limits) (*ast.File, application.Positions, *refusal) {
+// returns its syntax tree. It never evaluates anything.
+func guard(filename string, src []byte, lim Limits) (*ast.File, *refusal) {
 	if len(src) > lim.MaxBytes {
-		return nil, nil, &refusal{RuleSize, application.Pos{Line: 1, Column: 1},
+		return nil, &refusal{RuleSize, application.Pos{Line: 1, Column: 1},
 			fmt.Sprintf("file is %d bytes; an application file may be at most %d bytes", len(src), lim.MaxBytes)}
 	}
 	if !utf8.Valid(src) {
-		return nil, nil, &refusal{RuleEncoding, firstInvalidUTF8(src), "file is not valid UTF-8 text"}
+		return nil, &refusal{RuleEncoding, firstInvalidUTF8(src), "file is not valid UTF-8 text"}
 	}
 	if i := strings.IndexByte(string(src), 0); i >= 0 {
-		return nil, nil, &refusal{RuleEncoding, posAt(src, i), "file contains a NUL byte; it must be text"}
+		return nil, &refusal{RuleEncoding, posAt(src, i), "file contains a NUL byte; it must be text"}
 	}
 	// Brackets are counted on the raw bytes, strings included, before the
 	// parser (which recurses per level) sees the file. Real files nest a few
 	// levels; the precise check on the syntax tree follows.
 	if i := deepBracket(src, 4*lim.MaxDepth); i >= 0 {
-		return nil, nil, &refusal{RulePlainData, posAt(src, i),
+		return nil, &refusal{RulePlainData, posAt(src, i),
 			fmt.Sprintf("values are nested deeper than %d levels", lim.MaxDepth)}
 	}
 	f, err := parser.ParseFile(filename, src)
 	if err != nil {
-		return nil, nil, syntaxRefusal(err)
+		return nil, syntaxRefusal(err)
 	}
-	w := walker{lim: lim, pos: application.Positions{}}
+	w := walker{lim: lim}
 	if r := w.file(f); r != nil {
-		return nil, nil, r
+		return nil, r
 	}
-	return f, w.pos, nil
+	return f, nil
 }
 
-// walker visits a parsed file, refusing anything that is not plain data and
-// recording where each field is written.
+// positions is a file's index of field positions, built on first use by
+// parsing the file again: most files never need it (they have no
+// findings), and keeping an index for each of 10,000 files would cost more
+// memory than everything else the loader keeps.
+type positions struct {
+	once     sync.Once
+	filename string
+	src      []byte
+	index    application.Positions
+}
+
+// Lookup implements application.Locator.
+func (p *positions) Lookup(path string) application.Pos {
+	p.once.Do(func() {
+		p.index = application.Positions{}
+		f, err := parser.ParseFile(p.filename, p.src)
+		if err != nil {
+			return
+		}
+		w := walker{lim: Limits{MaxBytes: len(p.src), MaxNodes: 1 << 30, MaxDepth: 1 << 30}, pos: p.index}
+		w.file(f)
+		p.src = nil
+	})
+	return p.index.Lookup(path)
+}
+
+// walker visits a parsed file, refusing anything that is not plain data
+// and, when pos is set, recording where each field is written.
 type walker struct {
 	lim   Limits
 	nodes int
@@ -124,15 +150,20 @@ func (w *walker) field(f *ast.Field, parent string, depth int) *refusal {
 	if len(f.Attrs) > 0 {
 		return w.refuse(f.Attrs[0], "attributes (@...) are not allowed in an application file")
 	}
-	path := application.JoinPath(parent, name)
-	if _, seen := w.pos[path]; !seen {
-		w.pos[path] = toPos(f.Pos())
+	var path string
+	if w.pos != nil {
+		path = application.JoinPath(parent, name)
+		if _, seen := w.pos[path]; !seen {
+			w.pos[path] = toPos(f.Pos())
+		}
 	}
 	return w.value(f.Value, path, depth)
 }
 
 func (w *walker) label(f *ast.Field) (string, *refusal) {
 	switch l := f.Label.(type) {
+	case *ast.Alias:
+		return "", w.refuse(l, "aliases are not allowed; an application file holds plain values only (strings, numbers, true/false, { } and [ ])")
 	case *ast.Ident:
 		if strings.HasPrefix(l.Name, "#") || strings.HasPrefix(l.Name, "_") {
 			return "", w.refuse(l, fmt.Sprintf("%q is a definition or hidden field; an application file holds plain fields only", l.Name))
@@ -172,8 +203,11 @@ func (w *walker) value(e ast.Expr, path string, depth int) *refusal {
 			return r
 		}
 		for i, x := range e.Elts {
-			p := application.IndexPath(path, i)
-			w.pos[p] = toPos(x.Pos())
+			var p string
+			if w.pos != nil {
+				p = application.IndexPath(path, i)
+				w.pos[p] = toPos(x.Pos())
+			}
 			if r := w.value(x, p, depth+1); r != nil {
 				return r
 			}

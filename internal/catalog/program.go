@@ -16,7 +16,7 @@ const ProgramFile = "program.cue"
 // without program.cue runs on the defaults. program.cue passes the same
 // guard as an application file: in a pull request it is untrusted too.
 func (c *Catalog) Program(filePath string, src []byte) (cfg application.Config, err error) {
-	e, err := c.newEvaluator()
+	e, err := c.newEvaluator(full)
 	if err != nil {
 		return cfg, err
 	}
@@ -27,28 +27,28 @@ func (c *Catalog) Program(filePath string, src []byte) (cfg application.Config, 
 	}()
 	v := e.program
 	if src != nil {
-		f, pos, ref := guard(filePath, src, c.limits)
+		f, ref := guard(filePath, src, c.limits)
 		if ref != nil {
 			return cfg, fmt.Errorf("%s:%d:%d: %s", filePath, ref.pos.Line, ref.pos.Column, ref.msg)
 		}
 		data := e.ctx.BuildFile(f)
 		if err := data.Err(); err != nil {
-			return cfg, firstError(filePath, err, pos)
+			return cfg, firstError(filePath, err, locator(filePath, src))
 		}
 		v = v.Unify(data)
 	}
 	if err := v.Validate(cue.Concrete(true)); err != nil {
-		return cfg, firstError(filePath, err, nil)
+		return cfg, firstError(filePath, err, locator(filePath, src))
 	}
 	if err := v.Decode(&cfg); err != nil {
-		return cfg, firstError(filePath, err, nil)
+		return cfg, firstError(filePath, err, locator(filePath, src))
 	}
 	return cfg, nil
 }
 
 // firstError reports the first schema finding as a one-line error with its
 // position, and how many more there are.
-func firstError(filePath string, err error, pos application.Positions) error {
+func firstError(filePath string, err error, pos application.Locator) error {
 	fs := schemaFindings(filePath, err, pos)
 	f := fs[0]
 	more := ""
@@ -60,4 +60,12 @@ func firstError(filePath string, err error, pos application.Positions) error {
 		where += ": "
 	}
 	return fmt.Errorf("%s:%d:%d: %s%s%s", filePath, f.Line, f.Column, where, f.Message, more)
+}
+
+// locator indexes the positions of src, or of nothing when there is no file.
+func locator(filePath string, src []byte) application.Locator {
+	if src == nil {
+		return application.Positions{}
+	}
+	return &positions{filename: filePath, src: src}
 }

@@ -58,7 +58,7 @@ func (c *checker) add(rule string, sev application.Severity, path, msg string) {
 // addFinding appends a finding positioned at path, or at its nearest
 // written ancestor.
 func addFinding(f *application.File, rule string, sev application.Severity, path, msg string) {
-	at := f.Positions.Lookup(path)
+	at := f.Locate(path)
 	f.Findings = append(f.Findings, application.Finding{
 		Rule: rule, Severity: sev, Message: msg, Path: path, Line: at.Line, Column: at.Column,
 	})

@@ -66,7 +66,7 @@ var rules = []Rule{
 	{"developer/D5", developerPolicy + ", D. Compliance with Laws 5",
 		"Representing that your Application is authorized by or produced by another company or organization."},
 	{"developer/E1", developerPolicy + ", E. Design 1",
-		"Your Application should not violate the HubSpot brand guidelines."},
+		"Your Application should not violate the\u00a0HubSpot brand guidelines."},
 	{"developer/F3", developerPolicy + ", F. User Experience 3",
 		"Every Application and/or Integration must include a link to technical instructions and customer support information, including a contact for customer support."},
 	{RuleSlug, "connectbot file format",
