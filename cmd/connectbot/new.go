@@ -1,5 +1,128 @@
 package main
 
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/policy"
+	"github.com/connectbot/connectbot/internal/snapshot"
+)
+
+const newSynopsis = "new [--repo DIR] SLUG"
+
+// runNew writes applications/<slug>.cue: a commented template in which
+// every value the integrator must supply is a placeholder that fails
+// validation until it is replaced.
 func runNew(e *env, args []string) int {
-	return e.failf(exitCantRun, "new: not yet")
+	flags := newFlags("new", newSynopsis)
+	repo := flags.String("repo", ".", "the program repository")
+	pos, err := parseFlags(flags, args)
+	if err == errHelp {
+		flagHelp(e.stdout, flags, newSynopsis)
+		return exitOK
+	}
+	if err != nil {
+		return e.failf(exitCantRun, "new: %v", err)
+	}
+	if len(pos) != 1 {
+		return e.failf(exitCantRun, "new: give exactly one slug, like: connectbot new acme-sync")
+	}
+	slug := pos[0]
+	if !policy.ValidSlug(slug) {
+		return e.failf(exitCantRun, "new: %q is not a slug: use lowercase letters, digits and single hyphens, like acme-sync", slug)
+	}
+	dir := filepath.Join(*repo, snapshot.ApplicationsDir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return e.failf(exitCantRun, "new: %v", err)
+	}
+	path := filepath.Join(dir, slug+".cue")
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return e.failf(exitCantRun, "new: %s already exists; edit it instead", path)
+	}
+	if err != nil {
+		return e.failf(exitCantRun, "new: %v", err)
+	}
+	_, werr := f.WriteString(applicationTemplate(slug, application.DateOf(e.now())))
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		os.Remove(path) // never leave half a template behind
+		return e.failf(exitCantRun, "new: %v", werr)
+	}
+	fmt.Fprintf(e.stdout, "wrote %s\nfill in every line marked REPLACE, then run: connectbot validate %s\n", path, path)
+	return exitOK
+}
+
+// placeholder marks the lines of the template an integrator must change.
+const placeholder = "// REPLACE"
+
+// applicationTemplate is the application file `connectbot new` writes.
+// Every value on a line marked REPLACE fails validation as written.
+func applicationTemplate(slug string, today application.Date) string {
+	return fmt.Sprintf(`// Application to the Connect Program: %[1]s
+//
+// Fill in every line marked REPLACE, then check the file with
+//
+//	connectbot validate applications/%[1]s.cue
+//
+// Text goes in "double quotes"; true and false and numbers do not. Links
+// must start with https://. The program reads only plain values: no
+// imports, references or expressions.
+
+company: {
+	name:    "" %[3]s: your company's name
+	website: "" %[3]s: https://... your company's website
+}
+
+// GitHub logins of the people who may edit this file (you, at least).
+maintainers: [""] %[3]s
+
+integration: {
+	name:         "" %[3]s: the integration's name; not the platform's name, not another company's
+	builtInHouse: false %[3]s: true if your own team builds the integration (Connect requirement 1)
+	auth:         "" %[3]s: "oauth2", the only credential flow the program accepts (requirement 2)
+	// appId: "1234567"  // the App ID from the developer portal, needed for certification
+
+	// Every OAuth scope you request, from the program's scope catalogue,
+	// with a sentence saying what the integration does with it (Developer Policy B6).
+	scopes: [
+		{name: "", reason: ""}, %[3]s: one entry per scope
+	]
+}
+
+support: {
+	channels:           [""] %[3]s: "ticket" and/or "phone" (requirement 3)
+	firstResponseHours: 0 %[3]s: hours to a first response; 24 or less
+	url:                "" %[3]s: https://... your support page
+	email:              "" %[3]s: the support email address
+}
+
+privacy: {
+	policyUrl:       "" %[3]s: https://... your privacy policy (Developer Policy A5)
+	dataRequestsUrl: "" %[3]s: https://... where customers ask to erase or correct their data (A7, A8)
+	securityContact: "" %[3]s: who the platform contacts about a breach, email or https page (A9)
+	sensitiveData:   false // must stay false: no card numbers or passwords (C2)
+}
+
+security: {
+	authentication: false %[3]s: true once the integration enforces authentication (B1)
+	loginAuditing:  false %[3]s: true once it audits logins (B1)
+}
+
+// listing: {...} is due 30 days after acceptance into beta:
+// tagline, description, setupInstructionsUrl and supportUrl.
+
+// The program's part: reviewers and the bot change it, you do not, except
+// for the install count you apply with.
+program: {
+	stage: "applied"
+	installs: {count: 0, asOf: "%[2]s"} %[3]s: installs with the platform today; 10 are needed
+}
+`, slug, today, placeholder)
 }

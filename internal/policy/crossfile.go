@@ -13,6 +13,10 @@ import (
 // joined by single hyphens.
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
+// ValidSlug reports whether s is a well-formed slug, the name of an
+// application file without ".cue".
+func ValidSlug(s string) bool { return slugRE.MatchString(s) }
+
 // crossFile applies the rules that need every file at once.
 func crossFile(files []application.File) {
 	byAppID := map[string][]int{}
