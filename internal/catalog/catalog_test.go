@@ -96,7 +96,9 @@ func TestSchemaFindingsSpeakToIntegrators(t *testing.T) {
 	}{
 		{
 			name: "a misspelt field is named and located",
-			edit: func(s string) string { return strings.Replace(s, `auth: "oauth2"`, `auth: "oauth2", intergration: 1`, 1) },
+			edit: func(s string) string {
+				return strings.Replace(s, `auth: "oauth2"`, `auth: "oauth2", intergration: 1`, 1)
+			},
 			want: []application.Finding{{Rule: RuleSchema, Severity: "error", Path: "integration.intergration", Line: 3, Column: 50,
 				Message: `unknown field "intergration": check its spelling against the documented format`}},
 		},
@@ -114,14 +116,18 @@ func TestSchemaFindingsSpeakToIntegrators(t *testing.T) {
 		},
 		{
 			name: "a missing required part is reported once, not field by field",
-			edit: func(s string) string { return strings.Replace(s, `program: {stage: "applied", installs: {count: 12, asOf: "2026-11-01"}}`, "", 1) },
+			edit: func(s string) string {
+				return strings.Replace(s, `program: {stage: "applied", installs: {count: 12, asOf: "2026-11-01"}}`, "", 1)
+			},
 			want: []application.Finding{
 				{Rule: RuleSchema, Severity: "error", Path: "program", Line: 1, Column: 1, Message: `required field "program" is missing`},
 			},
 		},
 		{
 			name: "a wrong type says what was expected",
-			edit: func(s string) string { return strings.Replace(s, `auth: "oauth2"`, `auth: "oauth2", builtInHouse: "yes"`, 1) },
+			edit: func(s string) string {
+				return strings.Replace(s, `auth: "oauth2"`, `auth: "oauth2", builtInHouse: "yes"`, 1)
+			},
 			want: []application.Finding{{Rule: RuleSchema, Severity: "error", Path: "integration.builtInHouse", Line: 3, Column: 64,
 				Message: `conflicting values bool and "yes" (mismatched types bool and string)`}},
 		},
