@@ -62,9 +62,27 @@ func (f *File) Locate(path string) Pos {
 	return f.Positions.Lookup(path)
 }
 
+// LocateAny returns where the first of paths that is written in the file
+// is, and otherwise where paths[0] or its nearest written ancestor is. A
+// finding about a missing section points at the field that requires it.
+func (f *File) LocateAny(paths ...string) Pos {
+	if f.Positions != nil {
+		for _, p := range paths {
+			if pos, ok := f.Positions.Exact(p); ok {
+				return pos
+			}
+		}
+	}
+	return f.Locate(paths[0])
+}
+
 // Locator finds where a field path is written in a file.
 type Locator interface {
+	// Lookup returns the position of path or of its nearest written
+	// ancestor, or line 1 column 1.
 	Lookup(path string) Pos
+	// Exact returns the position of path if path itself is written.
+	Exact(path string) (Pos, bool)
 }
 
 // Pos is a 1-based line and column in a file.
@@ -87,6 +105,12 @@ func (p Positions) Lookup(path string) Pos {
 		path = ParentPath(path)
 	}
 	return Pos{Line: 1, Column: 1}
+}
+
+// Exact implements Locator.
+func (p Positions) Exact(path string) (Pos, bool) {
+	pos, ok := p[path]
+	return pos, ok
 }
 
 // ParentPath returns the path one step up: "a.b[2]" → "a.b", "a.b" → "a",

@@ -97,6 +97,15 @@ type positions struct {
 
 // Lookup implements application.Locator.
 func (p *positions) Lookup(path string) application.Pos {
+	return p.indexed().Lookup(path)
+}
+
+// Exact implements application.Locator.
+func (p *positions) Exact(path string) (application.Pos, bool) {
+	return p.indexed().Exact(path)
+}
+
+func (p *positions) indexed() application.Positions {
 	p.once.Do(func() {
 		p.index = application.Positions{}
 		f, err := parser.ParseFile(p.filename, p.src)
@@ -107,7 +116,7 @@ func (p *positions) Lookup(path string) application.Pos {
 		w.file(f)
 		p.src = nil
 	})
-	return p.index.Lookup(path)
+	return p.index
 }
 
 // walker visits a parsed file, refusing anything that is not plain data

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"strings"
 
 	"cuelang.org/go/cue"
 
@@ -51,9 +52,23 @@ func (c *Catalog) Program(filePath string, src []byte) (cfg application.Config, 
 func firstError(filePath string, err error, pos application.Locator) error {
 	fs := schemaFindings(filePath, err, pos)
 	f := fs[0]
+	for _, x := range fs {
+		// A value that fails a field with a default conflicts with the
+		// default too; the schema's own message says more.
+		if !strings.HasPrefix(x.Message, "conflicting values") {
+			f = x
+			break
+		}
+	}
+	others := 0
+	for _, x := range fs {
+		if x.Path != f.Path {
+			others++
+		}
+	}
 	more := ""
-	if len(fs) > 1 {
-		more = fmt.Sprintf(" (and %d more)", len(fs)-1)
+	if others > 0 {
+		more = fmt.Sprintf(" (and %d more)", others)
 	}
 	where := f.Path
 	if where != "" {

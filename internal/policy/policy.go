@@ -55,6 +55,24 @@ func (c *checker) add(rule string, sev application.Severity, path, msg string) {
 	addFinding(c.file, rule, sev, path, msg)
 }
 
+// errorAt is errorf for a field whose whole section may be missing: the
+// finding then points at anchor, the field that makes it required.
+func (c *checker) errorAt(rule, path, anchor, format string, args ...any) {
+	c.addAt(rule, application.SeverityError, path, anchor, fmt.Sprintf(format, args...))
+}
+
+// warnAt is warnf with an anchor, as errorAt.
+func (c *checker) warnAt(rule, path, anchor, format string, args ...any) {
+	c.addAt(rule, application.SeverityWarning, path, anchor, fmt.Sprintf(format, args...))
+}
+
+func (c *checker) addAt(rule string, sev application.Severity, path, anchor, msg string) {
+	at := c.file.LocateAny(path, anchor)
+	c.file.Findings = append(c.file.Findings, application.Finding{
+		Rule: rule, Severity: sev, Message: msg, Path: path, Line: at.Line, Column: at.Column,
+	})
+}
+
 // addFinding appends a finding positioned at path, or at its nearest
 // written ancestor.
 func addFinding(f *application.File, rule string, sev application.Severity, path, msg string) {
@@ -242,20 +260,20 @@ func (c *checker) listing() {
 	list := strings.Join(missing, ", ")
 	switch {
 	case p.ListingPublishedAt != nil:
-		c.errorf("connect/beta-4", "listing",
+		c.errorAt("connect/beta-4", "listing", "program.listingPublishedAt",
 			"the listing was published on %s but the listing information lacks %s", p.ListingPublishedAt, list)
 	case p.Stage == application.StageBeta && p.AcceptedAt != nil:
 		due := p.AcceptedAt.AddDays(c.cfg.ListingDueDays)
 		if c.now > due {
-			c.errorf("connect/beta-2", "listing",
+			c.errorAt("connect/beta-2", "listing", "program.acceptedAt",
 				"listing information was due on %s (%d days after acceptance on %s) and still lacks %s; the application is due for removal",
 				due, c.cfg.ListingDueDays, p.AcceptedAt, list)
 		} else {
-			c.warnf("connect/beta-1", "listing",
+			c.warnAt("connect/beta-1", "listing", "program.acceptedAt",
 				"listing information is due by %s (%d days left): add %s", due, c.now.DaysUntil(due), list)
 		}
 	case p.Stage == application.StagePartner || p.ApprovedAt != nil:
-		c.errorf("connect/cert-5", "listing",
+		c.errorAt("connect/cert-5", "listing", "program.approvedAt",
 			"the integration is approved: the listing page needs %s", list)
 	}
 }
@@ -286,18 +304,18 @@ func (c *checker) certification() {
 		return
 	}
 	if c.app.Integration.AppID == "" {
-		c.errorf("connect/cert-1", "integration.appId",
+		c.errorAt("connect/cert-1", "integration.appId", "program.stage",
 			"certification needs the App ID from the developer portal for the technical review: add integration.appId")
 	}
 	cert := c.app.Certification
 	if cert == nil || cert.DemoVideoURL == "" {
-		c.errorf("connect/cert-2", "certification.demoVideoUrl",
+		c.errorAt("connect/cert-2", "certification.demoVideoUrl", "program.stage",
 			"certification needs a video demo of the integration: add certification.demoVideoUrl")
 	} else {
 		c.requireHTTPS("connect/cert-2", "certification.demoVideoUrl", cert.DemoVideoURL, "")
 	}
 	if cert == nil || len(cert.SalesAssets) == 0 {
-		c.errorf("connect/cert-3", "certification.salesAssets",
+		c.errorAt("connect/cert-3", "certification.salesAssets", "program.stage",
 			"certification needs sales enablement assets: list their links in certification.salesAssets")
 	} else {
 		for i, a := range cert.SalesAssets {

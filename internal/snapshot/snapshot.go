@@ -104,8 +104,12 @@ func ApplicationFiles(fsys fs.FS, paths []string) ([]string, error) {
 	return out, nil
 }
 
-// unwrapPathError drops fs.PathError's repetition of the path.
+// unwrapPathError drops fs.PathError's repetition of the path and says
+// "not found" plainly.
 func unwrapPathError(err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return errors.New("not found")
+	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files with the current output")
+
+// fixedNow is the clock of every golden run.
+func fixedNow() time.Time { return time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC) }
+
+// TestGolden runs connectbot commands and compares what they print with
+// the files in testdata/golden. Run `go test ./cmd/connectbot -update` to
+// rewrite them after an intended change, then review the diff like code.
+func TestGolden(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		wantExit int
+	}{
+		{"validate-broken.text", []string{"validate", "--repo", "testdata/broken", "--now", "2026-11-25"}, exitFound},
+		{"validate-broken.json", []string{"validate", "--repo", "testdata/broken", "--now", "2026-11-25", "--format", "json"}, exitFound},
+		{"validate-broken.github", []string{"validate", "--repo", "testdata/broken", "--now", "2026-11-25", "--format", "github"}, exitFound},
+		{"validate-samples.text", []string{"validate", "--repo", "../..", "--now", "2026-11-25"}, exitOK},
+		{"validate-samples.json", []string{"validate", "--repo", "../..", "--now", "2026-11-25", "--format", "json"}, exitOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := Main(tt.args, &stdout, &stderr, fixedNow)
+			if code != tt.wantExit {
+				t.Errorf("exit %d, want %d; stderr: %s", code, tt.wantExit, stderr.String())
+			}
+			golden := filepath.Join("testdata", "golden", tt.name+".golden")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, stdout.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if diff := cmp.Diff(string(want), stdout.String()); diff != "" {
+				t.Errorf("output differs from %s (-want +got):\n%s", golden, diff)
+			}
+		})
+	}
+}
+
+// TestRepoPathsStayInside checks that paths outside the repository are
+// refused rather than read.
+func TestRepoPathsStayInside(t *testing.T) {
+	_, err := repoPaths("testdata/broken", []string{"../../../../etc/passwd"})
+	if err == nil || !strings.Contains(err.Error(), "outside the repository") {
+		t.Errorf("got %v, want an outside-the-repository error", err)
+	}
+}
