@@ -44,6 +44,23 @@ const (
 	RuleInternal  = "format/internal"
 )
 
+// FormatRule describes one of the loader's own rules.
+type FormatRule struct {
+	ID, Description string
+}
+
+// FormatRules lists the loader's rules, for documentation.
+func FormatRules() []FormatRule {
+	return []FormatRule{
+		{RuleSize, "An application file is at most 64 KiB."},
+		{RuleEncoding, "An application file is UTF-8 text without NUL bytes."},
+		{RuleSyntax, "An application file is well-formed CUE."},
+		{RulePlainData, "An application file holds plain values only: no imports, references, expressions, comprehensions, definitions, attributes; at most 4000 values, nested at most 16 levels."},
+		{RuleSchema, "An application file matches #Application in schema/: known fields, required fields present, values of the right type and format."},
+		{RuleInternal, "The file could not be checked at all; report it to the program team."},
+	}
+}
+
 // refusal is a guard's reason to reject a file, with the position it is about.
 type refusal struct {
 	rule string

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/policy"
+)
+
+// rulesTable renders every policy rule as the README's markdown table.
+func rulesTable() string {
+	var b strings.Builder
+	b.WriteString("| rule | source | sentence |\n|---|---|---|\n")
+	for _, r := range policy.Rules() {
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r.ID, r.Source, strings.ReplaceAll(r.Sentence, "|", `\|`))
+	}
+	for _, r := range catalog.FormatRules() {
+		fmt.Fprintf(&b, "| `%s` | connectbot loader | %s |\n", r.ID, r.Description)
+	}
+	return b.String()
+}
+
+// TestREADMEListsEveryRule keeps the README's rule table equal to the
+// rules in the code. Run with -update to rewrite it.
+func TestREADMEListsEveryRule(t *testing.T) {
+	const path = "../../README.md"
+	const begin, end = "<!-- rules:begin -->\n", "<!-- rules:end -->"
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	i, j := strings.Index(readme, begin), strings.Index(readme, end)
+	if i < 0 || j < i {
+		t.Fatalf("README.md lacks the %q … %q markers", begin, end)
+	}
+	want := readme[:i+len(begin)] + rulesTable() + readme[j:]
+	if *update {
+		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if readme != want {
+		t.Error("README.md's rule table is out of date: run go test ./cmd/connectbot -update")
+	}
+}
