@@ -7,11 +7,25 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"time"
 )
 
 func main() {
+	tuneGC()
 	os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr, time.Now))
+}
+
+// tuneGC trades the collector's default for one that suits a batch over
+// thousands of files: collect rarely (GOGC=400) while the heap is small,
+// and as often as needed to stay near 64 MiB. Loading keeps little alive
+// (about 1.5 KB per application) but allocates a lot that dies at once.
+// GOGC or GOMEMLIMIT in the environment take precedence.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetGCPercent(400)
+		debug.SetMemoryLimit(64 << 20)
+	}
 }
 
 // Exit codes shared by every command.

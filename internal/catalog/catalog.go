@@ -222,13 +222,13 @@ func (c *Catalog) Application(filePath string, src []byte) application.File {
 	if err != nil {
 		return internalFailure(filePath, err)
 	}
-	return c.judge(e, filePath, src)
+	return c.judge(e, filePath, src, sourcePositions(filePath, src))
 }
 
 // judge validates one file with the fast evaluator e and, when the file
 // fails the schema, again with the full schema for its custom messages.
-func (c *Catalog) judge(e *evaluator, filePath string, src []byte) application.File {
-	f := e.application(filePath, src, c.limits)
+func (c *Catalog) judge(e *evaluator, filePath string, src []byte, pos *positions) application.File {
+	f := e.application(filePath, src, c.limits, pos)
 	if f.App != nil || !hasRule(f.Findings, RuleSchema) {
 		return f
 	}
@@ -236,7 +236,7 @@ func (c *Catalog) judge(e *evaluator, filePath string, src []byte) application.F
 	if err != nil {
 		return internalFailure(filePath, err)
 	}
-	return full.application(filePath, src, c.limits)
+	return full.application(filePath, src, c.limits, pos)
 }
 
 func hasRule(fs []application.Finding, rule string) bool {
@@ -258,7 +258,7 @@ func internalFailure(filePath string, err error) application.File {
 	}
 }
 
-func (e *evaluator) application(filePath string, src []byte, lim Limits) (file application.File) {
+func (e *evaluator) application(filePath string, src []byte, lim Limits, pos *positions) (file application.File) {
 	file = application.File{Path: filePath, Slug: Slug(filePath)}
 	defer func() {
 		// CUE is a large evaluator fed with a stranger's file; if it ever
@@ -275,7 +275,6 @@ func (e *evaluator) application(filePath string, src []byte, lim Limits) (file a
 		}}
 		return file
 	}
-	pos := &positions{filename: filePath, src: src}
 	file.Positions = pos
 	v := e.ctx.BuildFile(f)
 	if err := v.Err(); err != nil {
@@ -375,7 +374,11 @@ func (c *Catalog) Applications(fsys fs.FS, paths []string) []application.File {
 					used = 0
 				}
 				used++
-				out[i] = c.judge(e, paths[i], src)
+				// Positions are looked up in the tree again if ever
+				// needed, so the source is not kept.
+				name := paths[i]
+				pos := &positions{filename: name, read: func() ([]byte, error) { return fs.ReadFile(fsys, name) }}
+				out[i] = c.judge(e, name, src, pos)
 			}
 		}()
 	}

@@ -190,8 +190,8 @@ func TestFastSchemaAgreesWithFullSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, src := range inputs {
-		a := fastE.application("a.cue", []byte(src), DefaultLimits)
-		b := fullE.application("a.cue", []byte(src), DefaultLimits)
+		a := fastE.application("a.cue", []byte(src), DefaultLimits, sourcePositions("a.cue", []byte(src)))
+		b := fullE.application("a.cue", []byte(src), DefaultLimits, sourcePositions("a.cue", []byte(src)))
 		if (a.App == nil) != (b.App == nil) {
 			t.Errorf("fast accepts=%v, full accepts=%v for:\n%s", a.App != nil, b.App != nil, src)
 		}

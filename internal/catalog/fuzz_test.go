@@ -47,8 +47,8 @@ func FuzzApplication(f *testing.F) {
 		if (got.App != nil) != (got.Errors() == 0) {
 			t.Fatalf("decoded=%v with %d errors", got.App != nil, got.Errors())
 		}
-		a := fastE.application("a.cue", src, c.limits)
-		b := fullE.application("a.cue", src, c.limits)
+		a := fastE.application("a.cue", src, c.limits, sourcePositions("a.cue", src))
+		b := fullE.application("a.cue", src, c.limits, sourcePositions("a.cue", src))
 		if (a.App == nil) != (b.App == nil) {
 			t.Fatalf("fast schema accepts=%v, full schema accepts=%v", a.App != nil, b.App != nil)
 		}

@@ -103,13 +103,18 @@ func guard(filename string, src []byte, lim Limits) (*ast.File, *refusal) {
 
 // positions is a file's index of field positions, built on first use by
 // parsing the file again: most files never need it (they have no
-// findings), and keeping an index for each of 10,000 files would cost more
-// memory than everything else the loader keeps.
+// findings), and keeping an index, or even the source, for each of 10,000
+// files would cost more memory than everything else the loader keeps.
 type positions struct {
 	once     sync.Once
 	filename string
-	src      []byte
+	read     func() ([]byte, error)
 	index    application.Positions
+}
+
+// sourcePositions indexes src.
+func sourcePositions(filename string, src []byte) *positions {
+	return &positions{filename: filename, read: func() ([]byte, error) { return src, nil }}
 }
 
 // Lookup implements application.Locator.
@@ -125,13 +130,17 @@ func (p *positions) Exact(path string) (application.Pos, bool) {
 func (p *positions) indexed() application.Positions {
 	p.once.Do(func() {
 		p.index = application.Positions{}
-		f, err := parser.ParseFile(p.filename, p.src)
+		src, err := p.read()
 		if err != nil {
 			return
 		}
-		w := walker{lim: Limits{MaxBytes: len(p.src), MaxNodes: 1 << 30, MaxDepth: 1 << 30}, pos: p.index}
+		f, err := parser.ParseFile(p.filename, src)
+		if err != nil {
+			return
+		}
+		w := walker{lim: Limits{MaxBytes: len(src), MaxNodes: 1 << 30, MaxDepth: 1 << 30}, pos: p.index}
 		w.file(f)
-		p.src = nil
+		p.read = nil
 	})
 	return p.index
 }

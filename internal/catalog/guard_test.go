@@ -105,7 +105,7 @@ nested: {a: b: c: "short form"}
 
 func TestPositionsAreIndexedOnFirstLookup(t *testing.T) {
 	src := "company: {name: \"Acme\"}\nintegration: {\n\tscopes: [\n\t\t{name: \"tickets\"},\n\t]\n}\n"
-	p := &positions{filename: "a.cue", src: []byte(src)}
+	p := sourcePositions("a.cue", []byte(src))
 	for _, tt := range []struct {
 		path string
 		want application.Pos

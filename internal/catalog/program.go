@@ -82,5 +82,5 @@ func locator(filePath string, src []byte) application.Locator {
 	if src == nil {
 		return application.Positions{}
 	}
-	return &positions{filename: filePath, src: src}
+	return sourcePositions(filePath, src)
 }
