@@ -58,6 +58,8 @@ func (e *env) failf(code int, format string, args ...any) int {
 func commands() []command {
 	return []command{
 		{"validate", "check application files against the schema and every policy rule", runValidate},
+		{"status", "every application: stage, installs, nearest deadline, next step", runStatus},
+		{"plan", "what a scheduled run would do on a date, changing nothing", runPlan},
 		{"new", "write a commented application template to fill in", runNew},
 	}
 }

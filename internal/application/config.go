@@ -26,6 +26,13 @@ type Config struct {
 	ProtectedNames []string `json:"protectedNames"`
 	// Scopes is the scope catalogue: every scope an integration may request.
 	Scopes map[string]ScopeInfo `json:"scopes"`
+	// InstallsSource is where live install counts come from, if anywhere.
+	InstallsSource *InstallsSource `json:"installsSource,omitempty"`
+}
+
+// InstallsSource locates a live install-count endpoint.
+type InstallsSource struct {
+	URL string `json:"url"`
 }
 
 // ScopeInfo describes one scope of the catalogue.

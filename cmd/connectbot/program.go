@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"os"
+	"time"
+
+	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/installs"
+	"github.com/connectbot/connectbot/internal/program"
+	"github.com/connectbot/connectbot/internal/report"
+	"github.com/connectbot/connectbot/internal/snapshot"
+)
+
+// programFlags are the flags of the commands that decide: status and plan.
+type programFlags struct {
+	format   *formatFlag
+	now      dateFlag
+	repo     *string
+	installs *string
+}
+
+func newProgramFlags(fs *flag.FlagSet) *programFlags {
+	f := &programFlags{format: &formatFlag{value: "text", choices: []string{"text", "json"}}}
+	fs.Var(f.format, "format", "output: text for people, json (the stable contract)")
+	fs.Var(&f.now, "now", "decide as of this day (YYYY-MM-DD or RFC 3339)")
+	f.repo = fs.String("repo", ".", "the program repository: program.cue and applications/")
+	f.installs = fs.String("installs", "", `install counts: "recorded" (each file's program.installs) or a source URL; default: program.cue's installsSource, else recorded`)
+	return f
+}
+
+// decide loads the repository, fetches live installs if configured, and
+// runs the engine.
+func (f *programFlags) decide(e *env) ([]program.Status, program.Plan, error) {
+	now := f.now.resolve(e.now)
+	cat, err := catalog.Default()
+	if err != nil {
+		return nil, program.Plan{}, err
+	}
+	snap, err := snapshot.Load(cat, os.DirFS(*f.repo), nil, now)
+	if err != nil {
+		return nil, program.Plan{}, err
+	}
+	live, err := f.liveInstalls(snap, now)
+	if err != nil {
+		return nil, program.Plan{}, err
+	}
+	statuses, plan := program.Decide(program.Input{
+		Files: snap.Files, Config: snap.Config, Installs: live, Now: now,
+	})
+	return statuses, plan, nil
+}
+
+// liveInstalls fetches counts from the install source, if one is set.
+func (f *programFlags) liveInstalls(snap *snapshot.Snapshot, now application.Date) (map[string]program.Installs, error) {
+	url := *f.installs
+	if url == "" && snap.Config.InstallsSource != nil {
+		url = snap.Config.InstallsSource.URL
+	}
+	if url == "" || url == "recorded" {
+		return nil, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return installs.Source{URL: url}.Fetch(ctx, snap.Files, now)
+}
+
+const statusSynopsis = "status [--now DATE] [--format text|json] [--repo DIR] [--installs recorded|URL]"
+
+// runStatus prints every application: stage, installs, nearest deadline,
+// next step, most urgent first.
+func runStatus(e *env, args []string) int {
+	fs := newFlags("status", statusSynopsis)
+	f := newProgramFlags(fs)
+	if code, done := parseCommand(e, fs, args, statusSynopsis, 0); done {
+		return code
+	}
+	statuses, _, err := f.decide(e)
+	if err != nil {
+		return e.failf(exitCantRun, "status: %v", err)
+	}
+	s := report.Status{Now: f.now.resolve(e.now), Applications: statuses}
+	if f.format.value == "json" {
+		err = s.WriteJSON(e.stdout)
+	} else {
+		err = s.WriteText(e.stdout, colorful(e))
+	}
+	if err != nil {
+		return e.failf(exitCantRun, "status: write output: %v", err)
+	}
+	return exitOK
+}
+
+const planSynopsis = "plan [--now DATE] [--format text|json] [--repo DIR] [--installs recorded|URL]"
+
+// runPlan prints what a scheduled run would do, changing nothing.
+func runPlan(e *env, args []string) int {
+	fs := newFlags("plan", planSynopsis)
+	f := newProgramFlags(fs)
+	if code, done := parseCommand(e, fs, args, planSynopsis, 0); done {
+		return code
+	}
+	statuses, plan, err := f.decide(e)
+	if err != nil {
+		return e.failf(exitCantRun, "plan: %v", err)
+	}
+	p := report.NewPlan(plan, statuses)
+	if f.format.value == "json" {
+		err = p.WriteJSON(e.stdout)
+	} else {
+		err = p.WriteText(e.stdout)
+	}
+	if err != nil {
+		return e.failf(exitCantRun, "plan: write output: %v", err)
+	}
+	return exitOK
+}
+
+// parseCommand parses a command's flags, answering -h and reporting bad
+// flags or stray arguments. done is true when the command must stop with
+// code.
+func parseCommand(e *env, fs *flag.FlagSet, args []string, synopsis string, maxArgs int) (code int, done bool) {
+	pos, err := parseFlags(fs, args)
+	if err == errHelp {
+		flagHelp(e.stdout, fs, synopsis)
+		return exitOK, true
+	}
+	if err != nil {
+		return e.failf(exitCantRun, "%s: %v", fs.Name(), err), true
+	}
+	if len(pos) > maxArgs {
+		return e.failf(exitCantRun, "%s: unexpected argument %q", fs.Name(), pos[maxArgs]), true
+	}
+	return 0, false
+}
+
+// colorful reports whether text output may use colour: a terminal, and
+// NO_COLOR unset.
+func colorful(e *env) bool {
+	f, ok := e.stdout.(*os.File)
+	if !ok || os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,329 @@
+package program
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/policy"
+)
+
+// timeFindings are validation rules whose errors come from the passing of
+// time rather than from bad data: an overdue listing is the clock's own
+// business, and must not stop the clock that removes it.
+var timeFindings = map[string]bool{"connect/beta-2": true}
+
+// Decide returns where every application stands and the plan of a
+// scheduled run on in.Now. It reads nothing but in, and returns the same
+// output for the same input.
+func Decide(in Input) ([]Status, Plan) {
+	statuses := make([]Status, 0, len(in.Files))
+	plan := Plan{Now: in.Now, Actions: []Action{}}
+	open := indexOpen(in.Open)
+	for i := range in.Files {
+		st, actions := decideOne(&in.Files[i], in, open)
+		statuses = append(statuses, st)
+		plan.Actions = append(plan.Actions, actions...)
+	}
+	sortStatuses(statuses)
+	sortActions(plan.Actions)
+	return statuses, plan
+}
+
+// openKey identifies a bot pull request by what it is for.
+type openKey struct{ kind, slug string }
+
+func indexOpen(prs []OpenPR) map[openKey]OpenPR {
+	m := make(map[openKey]OpenPR, len(prs))
+	for _, pr := range prs {
+		m[openKey{pr.Kind, pr.Slug}] = pr
+	}
+	return m
+}
+
+// decision is the working state for one application.
+type decision struct {
+	in       Input
+	file     *application.File
+	app      *application.Application
+	installs *Installs
+	open     map[openKey]OpenPR
+	actions  []Action
+}
+
+func decideOne(f *application.File, in Input, open map[openKey]OpenPR) (Status, []Action) {
+	st := Status{Slug: f.Slug, Deadlines: []Deadline{}, Valid: true}
+	for _, x := range f.Findings {
+		if x.Severity == application.SeverityError {
+			st.Errors++
+			if !timeFindings[x.Rule] {
+				st.Valid = false
+			}
+		}
+	}
+	if f.App == nil {
+		st.Valid = false
+		st.Next = fmt.Sprintf("fix the file (%s): nothing is planned until it loads", plural(st.Errors, "error"))
+		return st, nil
+	}
+	d := &decision{in: in, file: f, app: f.App, open: open}
+	d.installs = d.installCount()
+	st.Stage = f.App.Program.Stage
+	st.Installs = d.installs
+	st.Deadlines = d.deadlines()
+	st.Next = d.next(st.Deadlines)
+	if !st.Valid {
+		st.Next = fmt.Sprintf("fix %s: the plan skips this application until then (%s)", plural(st.Errors, "error"), st.Next)
+		// Open bot PRs are left alone too: nothing is decided from bad data.
+		return st, nil
+	}
+	d.plan(st.Deadlines)
+	return st, d.actions
+}
+
+// installCount returns the live count when there is one, else the recorded.
+func (d *decision) installCount() *Installs {
+	if live, ok := d.in.Installs[d.file.Slug]; ok {
+		return &live
+	}
+	rec := d.app.Program.Installs
+	return &Installs{Count: rec.Count, AsOf: rec.AsOf, Source: SourceRecorded}
+}
+
+// deadlines returns the clocks running for the application, in due order.
+func (d *decision) deadlines() []Deadline {
+	p := d.app.Program
+	cfg := d.in.Config
+	out := []Deadline{}
+	if p.Stage != application.StageBeta {
+		return out
+	}
+	if p.AcceptedAt != nil {
+		due := p.AcceptedAt.AddDays(cfg.ListingDueDays)
+		out = append(out, Deadline{
+			Kind: DeadlineListingInfo, Due: due, DaysLeft: d.in.Now.DaysUntil(due),
+			Met: d.app.Listing.Complete(),
+		})
+	}
+	if p.ListingPublishedAt != nil {
+		due := p.ListingPublishedAt.AddDays(cfg.InstallWindowDays)
+		out = append(out, Deadline{
+			Kind: DeadlineInstallWindow, Due: due, DaysLeft: d.in.Now.DaysUntil(due),
+			Met: d.reachedCertification(due),
+		})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Due < out[j].Due })
+	return out
+}
+
+// reachedCertification reports whether the installs reached the
+// certification threshold on a day on or before end.
+func (d *decision) reachedCertification(end application.Date) bool {
+	return d.installs.Count >= d.in.Config.CertificationInstalls && d.installs.AsOf <= end
+}
+
+// plan adds the actions the application's state demands today.
+func (d *decision) plan(deadlines []Deadline) {
+	p := d.app.Program
+	switch p.Stage {
+	case application.StageBeta:
+		d.planBeta(deadlines)
+	case application.StageCertification:
+		if p.ApprovedAt != nil && p.LaunchDate != nil && d.in.Now >= *p.LaunchDate {
+			d.add(Action{
+				Kind: KindLaunch, Reason: "launch-date", Due: *p.LaunchDate, Rule: "connect/cert-6",
+				Dates:    d.dates("approvedAt", "launchDate"),
+				Evidence: fmt.Sprintf("certification approved on %s; launch date %s has come", p.ApprovedAt, p.LaunchDate),
+			})
+		}
+	}
+	d.reconcileOpen()
+}
+
+func (d *decision) planBeta(deadlines []Deadline) {
+	cfg := d.in.Config
+	// Promotion: the threshold reached while no clock has lapsed.
+	var lapsed *Deadline
+	for i := range deadlines {
+		if deadlines[i].Lapsed() {
+			lapsed = &deadlines[i]
+			break
+		}
+	}
+	if lapsed == nil && d.installs.Count >= cfg.CertificationInstalls {
+		// Due is the day the count was taken: the day the threshold was
+		// known to be reached.
+		d.add(Action{
+			Kind: KindPromote, Reason: "installs-reached", Due: d.installs.AsOf, Rule: "connect/beta-6",
+			Dates: d.dates("acceptedAt", "listingPublishedAt"), Installs: d.installs,
+			Evidence: fmt.Sprintf("%s reached the %d needed for certification", d.installEvidence(), cfg.CertificationInstalls),
+		})
+		return
+	}
+	if lapsed != nil {
+		d.planRemoval(*lapsed)
+		return
+	}
+	for _, dl := range deadlines {
+		if dl.Met {
+			continue
+		}
+		for _, before := range cfg.ReminderDays {
+			if dl.DaysLeft == before {
+				d.planReminder(dl, before)
+			}
+		}
+	}
+}
+
+func (d *decision) planRemoval(dl Deadline) {
+	p := d.app.Program
+	cfg := d.in.Config
+	a := Action{Kind: KindOpenRemovalPR, Due: dl.Due}
+	switch dl.Kind {
+	case DeadlineListingInfo:
+		a.Reason, a.Rule = ReasonListingOverdue, "connect/beta-2"
+		a.Dates = d.dates("acceptedAt")
+		a.Evidence = fmt.Sprintf("accepted into beta on %s; listing information was due on %s (%d days) and still lacks %s",
+			p.AcceptedAt, dl.Due, cfg.ListingDueDays, strings.Join(missingListing(d.app.Listing), ", "))
+	case DeadlineInstallWindow:
+		a.Reason, a.Rule = ReasonInstallWindowLapsed, "connect/beta-7"
+		a.Dates = d.dates("acceptedAt", "listingPublishedAt")
+		a.Installs = d.installs
+		a.Evidence = fmt.Sprintf("listing published on %s; the %d-day window ended on %s with %s, below %d",
+			p.ListingPublishedAt, cfg.InstallWindowDays, dl.Due, d.installEvidence(), cfg.CertificationInstalls)
+	}
+	d.add(a)
+}
+
+func (d *decision) planReminder(dl Deadline, before int) {
+	a := Action{Kind: KindRemind, Reason: dl.Kind, Due: dl.Due, DaysBefore: before}
+	switch dl.Kind {
+	case DeadlineListingInfo:
+		a.Rule = "connect/beta-1"
+		a.Dates = d.dates("acceptedAt")
+		a.Evidence = fmt.Sprintf("listing information is due on %s, in %s; still missing: %s",
+			dl.Due, plural(before, "day"), strings.Join(missingListing(d.app.Listing), ", "))
+	case DeadlineInstallWindow:
+		a.Rule = "connect/beta-5"
+		a.Dates = d.dates("listingPublishedAt")
+		a.Installs = d.installs
+		a.Evidence = fmt.Sprintf("the install window ends on %s, in %s; %s of the %d needed",
+			dl.Due, plural(before, "day"), d.installEvidence(), d.in.Config.CertificationInstalls)
+	}
+	d.add(a)
+}
+
+// reconcileOpen compares today's actions with the bot's open pull
+// requests: an action whose pull request is already open is done, and an
+// open pull request that no action wants any more is closed (a removal
+// whose listing arrived late, a promotion the application moved past).
+func (d *decision) reconcileOpen() {
+	slug := d.file.Slug
+	stillWanted := map[string]bool{}
+	kept := d.actions[:0]
+	for _, a := range d.actions {
+		if pr, ok := d.open[openKey{a.Kind, slug}]; ok && samePurpose(pr, a) {
+			stillWanted[a.Kind] = true
+			continue
+		}
+		kept = append(kept, a)
+	}
+	d.actions = kept
+	for _, kind := range []string{KindOpenRemovalPR, KindPromote, KindLaunch} {
+		pr, ok := d.open[openKey{kind, slug}]
+		if !ok || stillWanted[kind] {
+			continue
+		}
+		rule, why := closeReason(kind, pr, d)
+		d.add(Action{
+			Kind: KindClosePR, Reason: reasonConditionNoLongerMet, Due: d.in.Now, Rule: rule, PR: pr.Number,
+			Dates: d.dates("acceptedAt", "listingPublishedAt"), Installs: d.installs, Evidence: why,
+		})
+	}
+}
+
+// samePurpose reports whether an open pull request already carries out a.
+func samePurpose(pr OpenPR, a Action) bool {
+	if pr.Kind != a.Kind || a.Kind == KindRemind {
+		return false
+	}
+	return a.Kind != KindOpenRemovalPR || pr.Reason == "" || pr.Reason == a.Reason
+}
+
+// closeReason explains why an open bot pull request no longer applies.
+func closeReason(kind string, pr OpenPR, d *decision) (rule, why string) {
+	p := d.app.Program
+	switch kind {
+	case KindOpenRemovalPR:
+		switch pr.Reason {
+		case ReasonListingOverdue:
+			return "connect/beta-2", fmt.Sprintf("removal #%d was for an overdue listing; the listing information is now complete", pr.Number)
+		case ReasonInstallWindowLapsed:
+			return "connect/beta-7", fmt.Sprintf("removal #%d was for a lapsed install window; %s reaches the %d needed",
+				pr.Number, d.installEvidence(), d.in.Config.CertificationInstalls)
+		}
+		return "connect/beta-8", fmt.Sprintf("removal #%d no longer applies: the application is %s", pr.Number, p.Stage)
+	case KindPromote:
+		return "connect/beta-6", fmt.Sprintf("promotion #%d no longer applies: the application is %s with %s", pr.Number, p.Stage, d.installEvidence())
+	default:
+		return "connect/cert-6", fmt.Sprintf("launch #%d no longer applies: the application is %s", pr.Number, p.Stage)
+	}
+}
+
+// add completes an action with the application's slug and the clause.
+func (d *decision) add(a Action) {
+	a.Slug = d.file.Slug
+	if r, ok := policy.Lookup(a.Rule); ok {
+		a.Clause = r.Sentence
+	}
+	d.actions = append(d.actions, a)
+}
+
+// dates returns the named program dates the application has.
+func (d *decision) dates(names ...string) map[string]application.Date {
+	p := d.app.Program
+	all := map[string]*application.Date{
+		"acceptedAt": p.AcceptedAt, "listingPublishedAt": p.ListingPublishedAt,
+		"approvedAt": p.ApprovedAt, "launchDate": p.LaunchDate,
+	}
+	out := map[string]application.Date{}
+	for _, n := range names {
+		if v := all[n]; v != nil {
+			out[n] = *v
+		}
+	}
+	return out
+}
+
+func (d *decision) installEvidence() string {
+	return fmt.Sprintf("installs %d as of %s (%s)", d.installs.Count, d.installs.AsOf, d.installs.Source)
+}
+
+func missingListing(l *application.Listing) []string {
+	if l == nil {
+		l = &application.Listing{}
+	}
+	var out []string
+	if l.Tagline == "" {
+		out = append(out, "tagline")
+	}
+	if l.Description == "" {
+		out = append(out, "description")
+	}
+	if l.SetupInstructionsURL == "" {
+		out = append(out, "setupInstructionsUrl")
+	}
+	if l.SupportURL == "" {
+		out = append(out, "supportUrl")
+	}
+	return out
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

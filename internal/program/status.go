@@ -1,0 +1,187 @@
+package program
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/connectbot/connectbot/internal/application"
+)
+
+// next says in words what comes next for an application.
+func (d *decision) next(deadlines []Deadline) string {
+	p := d.app.Program
+	cfg := d.in.Config
+	if pr, ok := d.openFor(); ok {
+		return fmt.Sprintf("%s pull request #%d is open", pr.Kind, pr.Number)
+	}
+	switch p.Stage {
+	case application.StageApplied:
+		stage := AcceptanceStage(d.installs.Count, cfg)
+		if stage == "" {
+			return fmt.Sprintf("awaiting review; %d installs, below the %d needed to be accepted", d.installs.Count, cfg.MinInstalls)
+		}
+		return fmt.Sprintf("awaiting review; with %d installs it enters %s when accepted", d.installs.Count, stage)
+	case application.StageBeta:
+		for _, dl := range deadlines {
+			if dl.Lapsed() {
+				return fmt.Sprintf("%s lapsed on %s: removal", dl.Kind, dl.Due)
+			}
+		}
+		if d.installs.Count >= cfg.CertificationInstalls {
+			return fmt.Sprintf("promote to certification: %d installs reached", d.installs.Count)
+		}
+		for _, dl := range deadlines {
+			if dl.Met {
+				continue
+			}
+			switch dl.Kind {
+			case DeadlineListingInfo:
+				return fmt.Sprintf("supply listing information by %s (%s)", dl.Due, daysLeft(dl.DaysLeft))
+			case DeadlineInstallWindow:
+				return fmt.Sprintf("reach %d installs by %s (%s; now %d)", cfg.CertificationInstalls, dl.Due, daysLeft(dl.DaysLeft), d.installs.Count)
+			}
+		}
+		return "program team publishes the listing page"
+	case application.StageCertification:
+		return d.nextInCertification()
+	case application.StagePartner:
+		if p.LaunchDate != nil {
+			return fmt.Sprintf("partner since %s", p.LaunchDate)
+		}
+		return "partner"
+	case application.StageRemoved:
+		if r := p.Removed; r != nil {
+			return fmt.Sprintf("removed on %s (%s)", r.At, r.Reason)
+		}
+		return "removed"
+	}
+	return ""
+}
+
+func (d *decision) nextInCertification() string {
+	p := d.app.Program
+	var missing []string
+	if d.app.Integration.AppID == "" {
+		missing = append(missing, "App ID")
+	}
+	c := d.app.Certification
+	if c == nil || c.DemoVideoURL == "" {
+		missing = append(missing, "demo video")
+	}
+	if c == nil || len(c.SalesAssets) == 0 {
+		missing = append(missing, "sales assets")
+	}
+	switch open := p.OpenFeedback(); {
+	case len(missing) > 0:
+		return "submit " + strings.Join(missing, ", ") + " for the technical review"
+	case len(open) > 0:
+		return fmt.Sprintf("address %s of product review", plural(len(open), "feedback item"))
+	case p.ApprovedAt == nil:
+		return "awaiting the product team's approval"
+	case p.LaunchDate == nil:
+		return "program team sets a launch date"
+	case d.in.Now < *p.LaunchDate:
+		return fmt.Sprintf("launch on %s (%s)", p.LaunchDate, daysLeft(d.in.Now.DaysUntil(*p.LaunchDate)))
+	}
+	return fmt.Sprintf("launch: the launch date %s has come", p.LaunchDate)
+}
+
+// openFor returns the application's open bot pull request, if any.
+func (d *decision) openFor() (OpenPR, bool) {
+	for _, kind := range []string{KindOpenRemovalPR, KindPromote, KindLaunch} {
+		if pr, ok := d.open[openKey{kind, d.file.Slug}]; ok {
+			return pr, true
+		}
+	}
+	return OpenPR{}, false
+}
+
+// AcceptanceStage is the stage an application with this many installs
+// enters when a reviewer accepts it: beta from minInstalls, certification
+// straight away from certificationInstalls, or "" when it cannot be
+// accepted yet.
+func AcceptanceStage(installs int, cfg application.Config) application.Stage {
+	switch {
+	case installs >= cfg.CertificationInstalls:
+		return application.StageCertification
+	case installs >= cfg.MinInstalls:
+		return application.StageBeta
+	}
+	return ""
+}
+
+func daysLeft(n int) string {
+	switch {
+	case n == 0:
+		return "due today"
+	case n < 0:
+		return plural(-n, "day") + " overdue"
+	}
+	return plural(n, "day") + " left"
+}
+
+// Nearest returns the application's nearest unmet deadline, if any.
+func (s Status) Nearest() (Deadline, bool) {
+	for _, d := range s.Deadlines {
+		if !d.Met {
+			return d, true
+		}
+	}
+	return Deadline{}, false
+}
+
+// sortStatuses orders applications by urgency: the nearest unmet deadline
+// first (lapsed ones before all), then applications that cannot be acted
+// on, then the rest by stage along the lifecycle; ties by slug.
+func sortStatuses(ss []Status) {
+	const none = 1 << 30
+	key := func(s Status) (int, int) {
+		if d, ok := s.Nearest(); ok {
+			return d.DaysLeft, 0
+		}
+		if !s.Valid {
+			return none - 1, 0
+		}
+		return none, stageOrder[s.Stage]
+	}
+	sort.SliceStable(ss, func(i, j int) bool {
+		ki, si := key(ss[i])
+		kj, sj := key(ss[j])
+		if ki != kj {
+			return ki < kj
+		}
+		if si != sj {
+			return si < sj
+		}
+		return ss[i].Slug < ss[j].Slug
+	})
+}
+
+var stageOrder = map[application.Stage]int{
+	application.StageApplied: 1, application.StageBeta: 2, application.StageCertification: 3,
+	application.StagePartner: 4, application.StageRemoved: 5,
+}
+
+// kindOrder puts the actions of a run in the order they are carried out:
+// closing before opening, removals before promotions.
+var kindOrder = map[string]int{
+	KindClosePR: 0, KindOpenRemovalPR: 1, KindPromote: 2, KindLaunch: 3, KindRemind: 4,
+}
+
+// sortActions orders a plan deterministically: by kind, due date and slug.
+func sortActions(as []Action) {
+	sort.SliceStable(as, func(i, j int) bool {
+		a, b := as[i], as[j]
+		if kindOrder[a.Kind] != kindOrder[b.Kind] {
+			return kindOrder[a.Kind] < kindOrder[b.Kind]
+		}
+		if a.Due != b.Due {
+			return a.Due < b.Due
+		}
+		if a.Slug != b.Slug {
+			return a.Slug < b.Slug
+		}
+		return a.Reason < b.Reason
+	})
+}
