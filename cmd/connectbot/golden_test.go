@@ -31,6 +31,19 @@ func TestGolden(t *testing.T) {
 		{"validate-broken.github", []string{"validate", "--repo", "testdata/broken", "--now", "2026-11-25", "--format", "github"}, exitFound},
 		{"validate-samples.text", []string{"validate", "--repo", "../..", "--now", "2026-11-25"}, exitOK},
 		{"validate-samples.json", []string{"validate", "--repo", "../..", "--now", "2026-11-25", "--format", "json"}, exitOK},
+		{"status-2026-11-25.text", []string{"status", "--repo", "../..", "--now", "2026-11-25"}, exitOK},
+		{"status-2026-11-25.json", []string{"status", "--repo", "../..", "--now", "2026-11-25", "--format", "json"}, exitOK},
+		{"status-2026-12-11.text", []string{"status", "--repo", "../..", "--now", "2026-12-11"}, exitOK},
+		{"status-broken.text", []string{"status", "--repo", "testdata/broken", "--now", "2026-11-25"}, exitOK},
+		{"plan-2026-11-23.text", []string{"plan", "--repo", "../..", "--now", "2026-11-23"}, exitOK},
+		{"plan-2026-11-25.text", []string{"plan", "--repo", "../..", "--now", "2026-11-25"}, exitOK},
+		{"plan-2026-12-03.text", []string{"plan", "--repo", "../..", "--now", "2026-12-03"}, exitOK},
+		{"plan-2026-12-09.text", []string{"plan", "--repo", "../..", "--now", "2026-12-09"}, exitOK},
+		{"plan-2026-12-10.text", []string{"plan", "--repo", "../..", "--now", "2026-12-10"}, exitOK},
+		{"plan-2026-12-11.text", []string{"plan", "--repo", "../..", "--now", "2026-12-11"}, exitOK},
+		{"plan-2026-12-11.json", []string{"plan", "--repo", "../..", "--now", "2026-12-11", "--format", "json"}, exitOK},
+		{"plan-2026-12-15.text", []string{"plan", "--repo", "../..", "--now", "2026-12-15"}, exitOK},
+		{"plan-broken.json", []string{"plan", "--repo", "testdata/broken", "--now", "2026-11-25", "--format", "json"}, exitOK},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/connectbot/connectbot/internal/application"
@@ -42,11 +43,11 @@ func (s Status) WriteText(w io.Writer, color bool) error {
 			hot = d.DaysLeft <= urgentDays
 		}
 		stage := string(a.Stage)
-		if !a.Valid {
-			stage += " ✘"
-		}
-		if stage == "" {
+		switch {
+		case stage == "":
 			stage = "✘"
+		case !a.Valid:
+			stage += " ✘"
 		}
 		rows = append(rows, []string{a.Slug, stage, installs, deadline, due, left, a.Next})
 		urgent = append(urgent, hot)
@@ -95,6 +96,7 @@ func NewPlan(plan program.Plan, statuses []program.Status) Plan {
 			p.Skipped = append(p.Skipped, s.Slug)
 		}
 	}
+	sort.Strings(p.Skipped)
 	return p
 }
 
