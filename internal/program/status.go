@@ -1,8 +1,9 @@
 package program
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/connectbot/connectbot/internal/application"
@@ -133,29 +134,35 @@ func (s Status) Nearest() (Deadline, bool) {
 
 // sortStatuses orders applications by urgency: the nearest unmet deadline
 // first (lapsed ones before all), then applications that cannot be acted
-// on, then the rest by stage along the lifecycle; ties by slug.
+// on, then the rest by stage along the lifecycle; ties by slug, which is
+// unique, so the order is total.
 func sortStatuses(ss []Status) {
 	const none = 1 << 30
-	key := func(s Status) (int, int) {
-		if d, ok := s.Nearest(); ok {
-			return d.DaysLeft, 0
-		}
-		if !s.Valid {
-			return none - 1, 0
-		}
-		return none, stageOrder[s.Stage]
+	type keyed struct {
+		days, stage int
+		s           *Status
 	}
-	sort.SliceStable(ss, func(i, j int) bool {
-		ki, si := key(ss[i])
-		kj, sj := key(ss[j])
-		if ki != kj {
-			return ki < kj
+	keys := make([]keyed, len(ss))
+	for i := range ss {
+		k := keyed{days: none, s: &ss[i]}
+		switch d, ok := ss[i].Nearest(); {
+		case ok:
+			k.days = d.DaysLeft
+		case !ss[i].Valid:
+			k.days = none - 1
+		default:
+			k.stage = stageOrder[ss[i].Stage]
 		}
-		if si != sj {
-			return si < sj
-		}
-		return ss[i].Slug < ss[j].Slug
+		keys[i] = k
+	}
+	slices.SortFunc(keys, func(a, b keyed) int {
+		return cmp.Or(cmp.Compare(a.days, b.days), cmp.Compare(a.stage, b.stage), strings.Compare(a.s.Slug, b.s.Slug))
 	})
+	sorted := make([]Status, len(ss))
+	for i, k := range keys {
+		sorted[i] = *k.s
+	}
+	copy(ss, sorted)
 }
 
 var stageOrder = map[application.Stage]int{
@@ -169,19 +176,16 @@ var kindOrder = map[string]int{
 	KindClosePR: 0, KindOpenRemovalPR: 1, KindPromote: 2, KindLaunch: 3, KindRemind: 4,
 }
 
-// sortActions orders a plan deterministically: by kind, due date and slug.
+// sortActions orders a plan deterministically: by kind, due date, slug,
+// reason and pull request, a total order.
 func sortActions(as []Action) {
-	sort.SliceStable(as, func(i, j int) bool {
-		a, b := as[i], as[j]
-		if kindOrder[a.Kind] != kindOrder[b.Kind] {
-			return kindOrder[a.Kind] < kindOrder[b.Kind]
-		}
-		if a.Due != b.Due {
-			return a.Due < b.Due
-		}
-		if a.Slug != b.Slug {
-			return a.Slug < b.Slug
-		}
-		return a.Reason < b.Reason
+	slices.SortFunc(as, func(a, b Action) int {
+		return cmp.Or(
+			cmp.Compare(kindOrder[a.Kind], kindOrder[b.Kind]),
+			cmp.Compare(a.Due, b.Due),
+			strings.Compare(a.Slug, b.Slug),
+			strings.Compare(a.Reason, b.Reason),
+			cmp.Compare(a.PR, b.PR),
+		)
 	})
 }
