@@ -44,10 +44,16 @@ func indexOpen(prs []OpenPR) map[openKey]OpenPR {
 
 // decision is the working state for one application.
 type decision struct {
-	in       Input
-	file     *application.File
-	app      *application.Application
+	in   Input
+	file *application.File
+	app  *application.Application
+	// installs is the count the application is shown with: the live one
+	// when there is one, else the recorded one.
 	installs *Installs
+	// counts are every count known, live first, for proving a threshold:
+	// a recorded count that reached it inside the window stays proof
+	// however the live count moves afterwards.
+	counts []*Installs
 	open     map[openKey]OpenPR
 	actions  []Action
 }
@@ -68,7 +74,7 @@ func decideOne(f *application.File, in Input, open map[openKey]OpenPR) (Status, 
 		return st, nil
 	}
 	d := &decision{in: in, file: f, app: f.App, open: open}
-	d.installs = d.installCount()
+	d.installs, d.counts = d.installCounts()
 	st.Stage = f.App.Program.Stage
 	st.Installs = d.installs
 	st.Deadlines = d.deadlines()
@@ -82,13 +88,26 @@ func decideOne(f *application.File, in Input, open map[openKey]OpenPR) (Status, 
 	return st, d.actions
 }
 
-// installCount returns the live count when there is one, else the recorded.
-func (d *decision) installCount() *Installs {
-	if live, ok := d.in.Installs[d.file.Slug]; ok {
-		return &live
-	}
+// installCounts returns the count to show — the live one when there is
+// one, else the recorded — and every known count, live first.
+func (d *decision) installCounts() (*Installs, []*Installs) {
 	rec := d.app.Program.Installs
-	return &Installs{Count: rec.Count, AsOf: rec.AsOf, Source: SourceRecorded}
+	recorded := &Installs{Count: rec.Count, AsOf: rec.AsOf, Source: SourceRecorded}
+	if live, ok := d.in.Installs[d.file.Slug]; ok {
+		return &live, []*Installs{&live, recorded}
+	}
+	return recorded, []*Installs{recorded}
+}
+
+// proof returns a count that reached the certification threshold on or
+// before end (any day, when end is nil), or nil.
+func (d *decision) proof(end *application.Date) *Installs {
+	for _, c := range d.counts {
+		if c.Count >= d.in.Config.CertificationInstalls && (end == nil || c.AsOf <= *end) {
+			return c
+		}
+	}
+	return nil
 }
 
 // deadlines returns the clocks running for the application, in due order.
@@ -110,22 +129,21 @@ func (d *decision) deadlines() []Deadline {
 		due := p.ListingPublishedAt.AddDays(cfg.InstallWindowDays)
 		out = append(out, Deadline{
 			Kind: DeadlineInstallWindow, Due: due, DaysLeft: d.in.Now.DaysUntil(due),
-			Met: d.reachedCertification(due),
+			Met: d.proof(&due) != nil,
 		})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Due < out[j].Due })
 	return out
 }
 
-// reachedCertification reports whether the installs reached the
-// certification threshold on a day on or before end.
-func (d *decision) reachedCertification(end application.Date) bool {
-	return d.installs.Count >= d.in.Config.CertificationInstalls && d.installs.AsOf <= end
-}
-
-// plan adds the actions the application's state demands today.
+// plan adds the actions the application's state demands today. Nothing
+// is planned for a removed application, not even closing a stale pull
+// request: the reviewer who removed it owns what is left.
 func (d *decision) plan(deadlines []Deadline) {
 	p := d.app.Program
+	if p.Stage == application.StageRemoved {
+		return
+	}
 	switch p.Stage {
 	case application.StageBeta:
 		d.planBeta(deadlines)
@@ -151,13 +169,19 @@ func (d *decision) planBeta(deadlines []Deadline) {
 			break
 		}
 	}
-	if lapsed == nil && d.installs.Count >= cfg.CertificationInstalls {
+	var windowEnd *application.Date
+	for _, dl := range deadlines {
+		if dl.Kind == DeadlineInstallWindow {
+			windowEnd = &dl.Due
+		}
+	}
+	if proof := d.proof(windowEnd); lapsed == nil && proof != nil {
 		// Due is the day the count was taken: the day the threshold was
 		// known to be reached.
 		d.add(Action{
-			Kind: KindPromote, Reason: "installs-reached", Due: d.installs.AsOf, Rule: "connect/beta-6",
-			Dates: d.dates("acceptedAt", "listingPublishedAt"), Installs: d.installs,
-			Evidence: fmt.Sprintf("%s reached the %d needed for certification", d.installEvidence(), cfg.CertificationInstalls),
+			Kind: KindPromote, Reason: "installs-reached", Due: proof.AsOf, Rule: "connect/beta-6",
+			Dates: d.dates("acceptedAt", "listingPublishedAt"), Installs: proof,
+			Evidence: fmt.Sprintf("%s reached the %d needed for certification", countEvidence(proof), cfg.CertificationInstalls),
 		})
 		return
 	}
@@ -297,8 +321,10 @@ func (d *decision) dates(names ...string) map[string]application.Date {
 	return out
 }
 
-func (d *decision) installEvidence() string {
-	return fmt.Sprintf("installs %d as of %s (%s)", d.installs.Count, d.installs.AsOf, d.installs.Source)
+func (d *decision) installEvidence() string { return countEvidence(d.installs) }
+
+func countEvidence(c *Installs) string {
+	return fmt.Sprintf("installs %d as of %s (%s)", c.Count, c.AsOf, c.Source)
 }
 
 func missingListing(l *application.Listing) []string {

@@ -1,0 +1,289 @@
+package program_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/program"
+)
+
+func date(s string) application.Date {
+	d, err := application.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func datePtr(s string) *application.Date {
+	d := date(s)
+	return &d
+}
+
+var prConfig = application.Config{
+	MinInstalls: 10, CertificationInstalls: 40, ListingDueDays: 30, InstallWindowDays: 90,
+	SupportResponseHours: 24, ReminderDays: []int{7, 1}, Reviewers: []string{"rivera-reviews", "okafor-pm"},
+}
+
+// appFile builds a judged application file for slug with the given edits.
+func appFile(slug string, edit func(*application.Application)) *application.File {
+	app := &application.Application{
+		Company:     application.Company{Name: "Acme"},
+		Maintainers: []string{"acme-dev"},
+		Integration: application.Integration{Name: "Acme Sync", AppID: "1234567"},
+		Program: application.ProgramState{
+			Stage: application.StageBeta, Installs: application.Installs{Count: 23, AsOf: date("2026-11-20")},
+			AcceptedAt: datePtr("2026-10-12"),
+		},
+	}
+	if edit != nil {
+		edit(app)
+	}
+	return &application.File{Path: "applications/" + slug + ".cue", Slug: slug, App: app, Positions: application.Positions{
+		"maintainers": {Line: 2, Column: 1}, "program": {Line: 20, Column: 1}, "program.stage": {Line: 21, Column: 2},
+		"program.acceptedAt": {Line: 23, Column: 2},
+	}}
+}
+
+func TestOwnership(t *testing.T) {
+	type found struct {
+		Path, Rule string
+		Line       int
+	}
+	tests := []struct {
+		name        string
+		author      program.Author
+		changes     []program.FileChange
+		want        []found
+		needsReview bool
+	}{
+		{
+			name:   "a maintainer editing their own file passes",
+			author: program.Author{Login: "acme-dev"},
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Integration.Name = "Acme Sync 2" })}},
+		},
+		{
+			name:   "a maintainer is matched without regard to case",
+			author: program.Author{Login: "ACME-Dev"},
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+				Base: appFile("acme", nil), Head: appFile("acme", nil)}},
+		},
+		{
+			name:   "another integrator editing the file is refused",
+			author: program.Author{Login: "mallory"},
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Maintainers = append(a.Maintainers, "mallory") })}},
+			want: []found{{"applications/acme.cue", program.RuleMaintainer, 2}},
+		},
+		{
+			name:   "adding oneself as maintainer in the pull request does not help: the base decides",
+			author: program.Author{Login: "mallory"},
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Maintainers = []string{"mallory"} })}},
+			want: []found{{"applications/acme.cue", program.RuleMaintainer, 2}},
+		},
+		{
+			name:   "a maintainer changing program.stage is refused, naming the field",
+			author: program.Author{Login: "acme-dev"},
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Program.Stage = application.StagePartner })}},
+			want: []found{{"applications/acme.cue", program.RuleProgramOwned, 21}},
+		},
+		{
+			name:   "a maintainer moving a date is refused",
+			author: program.Author{Login: "acme-dev"},
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Program.AcceptedAt = datePtr("2026-11-20") })}},
+			want: []found{{"applications/acme.cue", program.RuleProgramOwned, 23}},
+		},
+		{
+			name:   "a new file listing its author passes",
+			author: program.Author{Login: "newco-dev"},
+			changes: []program.FileChange{{Path: "applications/newco.cue", Status: program.FileAdded,
+				Head: appFile("newco", func(a *application.Application) {
+					a.Maintainers = []string{"newco-dev"}
+					a.Program = application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: 12, AsOf: date("2026-11-20")}}
+				})}},
+		},
+		{
+			name:   "a new file that does not list its author is refused",
+			author: program.Author{Login: "newco-dev"},
+			changes: []program.FileChange{{Path: "applications/newco.cue", Status: program.FileAdded,
+				Head: appFile("newco", func(a *application.Application) {
+					a.Program = application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: 12, AsOf: date("2026-11-20")}}
+				})}},
+			want: []found{{"applications/newco.cue", program.RuleMaintainer, 2}},
+		},
+		{
+			name:   "a new file that accepts itself into beta is refused",
+			author: program.Author{Login: "acme-dev"},
+			changes: []program.FileChange{{Path: "applications/newco.cue", Status: program.FileAdded, Head: appFile("newco", nil)}},
+			want: []found{{"applications/newco.cue", program.RuleProgramOwned, 21}, {"applications/newco.cue", program.RuleProgramOwned, 23}},
+		},
+		{
+			name:        "deleting an application needs a reviewer",
+			author:      program.Author{Login: "acme-dev"},
+			changes:     []program.FileChange{{Path: "applications/acme.cue", Status: program.FileRemoved, Base: appFile("acme", nil)}},
+			want:        []found{{"applications/acme.cue", program.RuleRename, 1}},
+			needsReview: true,
+		},
+		{
+			name:   "renaming an application needs a reviewer",
+			author: program.Author{Login: "acme-dev"},
+			changes: []program.FileChange{{Path: "applications/acme-two.cue", PreviousPath: "applications/acme.cue", Status: program.FileRenamed,
+				Base: appFile("acme", nil), Head: appFile("acme-two", nil)}},
+			want:        []found{{"applications/acme-two.cue", program.RuleRename, 1}},
+			needsReview: true,
+		},
+		{
+			name:        "a change outside applications/ is flagged for a reviewer",
+			author:      program.Author{Login: "acme-dev"},
+			changes:     []program.FileChange{{Path: "program.cue", Status: program.FileModified}, {Path: ".github/workflows/x.yml", Status: program.FileAdded}},
+			want:        []found{{"program.cue", program.RuleOutside, 1}, {".github/workflows/x.yml", program.RuleOutside, 1}},
+			needsReview: true,
+		},
+		{
+			name:   "a reviewer may change anything",
+			author: program.Author{Login: "okafor-pm"},
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Program.Stage = application.StageRemoved })},
+				{Path: "program.cue", Status: program.FileModified}},
+		},
+		{
+			name:   "the bot may change anything",
+			author: program.Author{Login: "connectbot[bot]", Bot: true},
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Program.Stage = application.StageRemoved })}},
+		},
+		{
+			name:        "a file broken on the base branch needs a reviewer",
+			author:      program.Author{Login: "acme-dev"},
+			changes:     []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified, Base: &application.File{Slug: "acme"}, Head: appFile("acme", nil)}},
+			want:        []found{{"applications/acme.cue", program.RuleMaintainer, 1}},
+			needsReview: true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, needsReview := program.Ownership(tt.author, tt.changes, prConfig)
+			var flat []found
+			for _, c := range tt.changes {
+				for _, f := range got[c.Path] {
+					flat = append(flat, found{c.Path, f.Rule, f.Line})
+				}
+			}
+			if diff := cmp.Diff(tt.want, flat); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+			if needsReview != tt.needsReview {
+				t.Errorf("needs review = %v, want %v", needsReview, tt.needsReview)
+			}
+		})
+	}
+}
+
+func TestOnApproval(t *testing.T) {
+	now := date("2026-11-25")
+	applied := func(installs int) func(*application.Application) {
+		return func(a *application.Application) {
+			a.Program = application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: installs, AsOf: date("2026-11-20")}}
+		}
+	}
+	listing := &application.Listing{Tagline: "t", Description: "d", SetupInstructionsURL: "https://a.example/docs", SupportURL: "https://a.example/help"}
+	certReady := func(a *application.Application) {
+		a.Program.Stage = application.StageCertification
+		a.Certification = &application.Certification{DemoVideoURL: "https://v.example", SalesAssets: []string{"https://a.example/deck.pdf"}}
+		a.Program.Feedback = []application.Feedback{{ID: "f1", Text: "x", Status: "addressed"}}
+	}
+	tests := []struct {
+		name     string
+		change   program.FileChange
+		wantOK   bool
+		wantTo   application.Stage
+		wantSet  []string
+		wantRule string
+	}{
+		{"a new application with 10 to 39 installs enters beta",
+			program.FileChange{Status: program.FileAdded, Head: appFile("n", applied(12))}, true, application.StageBeta, []string{"acceptedAt"}, "connect/beta-1"},
+		{"a new application with 10 installs exactly enters beta",
+			program.FileChange{Status: program.FileAdded, Head: appFile("n", applied(10))}, true, application.StageBeta, []string{"acceptedAt"}, "connect/beta-1"},
+		{"a new application with 40 installs goes straight to certification",
+			program.FileChange{Status: program.FileAdded, Head: appFile("n", applied(40))}, true, application.StageCertification, []string{"acceptedAt"}, "connect/cert-1"},
+		{"a new application below 10 installs cannot be accepted",
+			program.FileChange{Status: program.FileAdded, Head: appFile("n", applied(9))}, false, "", nil, ""},
+		{"a beta's completed listing is published",
+			program.FileChange{Status: program.FileModified, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) { a.Listing = listing })},
+			true, application.StageBeta, []string{"listingPublishedAt"}, "connect/beta-5"},
+		{"an incomplete listing is not published",
+			program.FileChange{Status: program.FileModified, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) { a.Listing = &application.Listing{Tagline: "t"} })},
+			false, "", nil, ""},
+		{"an already published listing is not published again",
+			program.FileChange{Status: program.FileModified, Base: appFile("a", func(a *application.Application) { a.Listing = listing; a.Program.ListingPublishedAt = datePtr("2026-11-01") }),
+				Head: appFile("a", func(a *application.Application) {
+					a.Listing = &application.Listing{Tagline: "new", Description: "d", SetupInstructionsURL: "https://a.example/d", SupportURL: "https://a.example/h"}
+					a.Program.ListingPublishedAt = datePtr("2026-11-01")
+				})},
+			false, "", nil, ""},
+		{"a ready certification is approved",
+			program.FileChange{Status: program.FileModified, Base: appFile("a", certReady), Head: appFile("a", certReady)},
+			true, application.StageCertification, []string{"approvedAt"}, "connect/cert-5"},
+		{"a certification with open feedback is not approved",
+			program.FileChange{Status: program.FileModified, Base: appFile("a", certReady), Head: appFile("a", func(a *application.Application) {
+				certReady(a)
+				a.Program.Feedback[0].Status = "open"
+			})}, false, "", nil, ""},
+		{"a certification without a demo video is not approved",
+			program.FileChange{Status: program.FileModified, Base: appFile("a", certReady), Head: appFile("a", func(a *application.Application) {
+				certReady(a)
+				a.Certification.DemoVideoURL = ""
+			})}, false, "", nil, ""},
+		{"an ordinary update only merges",
+			program.FileChange{Status: program.FileModified, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) { a.Company.Website = "https://acme.example" })},
+			false, "", nil, ""},
+		{"a deletion records nothing",
+			program.FileChange{Status: program.FileRemoved, Base: appFile("a", nil)}, false, "", nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := program.OnApproval(tt.change, prConfig, "okafor-pm", 42, now)
+			if ok != tt.wantOK {
+				t.Fatalf("transition = %v, want %v (%+v)", ok, tt.wantOK, got)
+			}
+			if !ok {
+				return
+			}
+			if got.To != tt.wantTo || got.Rule != tt.wantRule || !cmp.Equal(got.Set, tt.wantSet) {
+				t.Errorf("got to=%s set=%v rule=%s, want to=%s set=%v rule=%s", got.To, got.Set, got.Rule, tt.wantTo, tt.wantSet, tt.wantRule)
+			}
+			if got.Program.Stage != tt.wantTo {
+				t.Errorf("program stage %s, want %s", got.Program.Stage, tt.wantTo)
+			}
+			last := got.Program.History[len(got.Program.History)-1]
+			if want := (application.HistoryRow{Date: now, Stage: tt.wantTo, By: "okafor-pm", Ref: "#42"}); last != want {
+				t.Errorf("history row %+v, want %+v", last, want)
+			}
+			if len(tt.change.Head.App.Program.History) == len(got.Program.History) {
+				t.Error("the head's history was modified in place")
+			}
+		})
+	}
+}
+
+func TestNothingIsPlannedForARemovedApplication(t *testing.T) {
+	f := appFile("gone", func(a *application.Application) {
+		a.Program.Stage = application.StageRemoved
+		a.Program.Removed = &application.Removal{At: date("2026-11-01"), Reason: "listing-overdue", By: "connectbot"}
+	})
+	for _, now := range []string{"2026-11-01", "2026-11-12", "2027-06-01"} {
+		_, plan := program.Decide(program.Input{
+			Files: []application.File{*f}, Config: prConfig, Now: date(now),
+			Open: []program.OpenPR{{Number: 9, Kind: program.KindPromote, Slug: "gone"}},
+		})
+		if len(plan.Actions) != 0 {
+			t.Errorf("%s: planned %+v", now, plan.Actions)
+		}
+	}
+}
