@@ -53,9 +53,9 @@ type decision struct {
 	// counts are every count known, live first, for proving a threshold:
 	// a recorded count that reached it inside the window stays proof
 	// however the live count moves afterwards.
-	counts []*Installs
-	open     map[openKey]OpenPR
-	actions  []Action
+	counts  []*Installs
+	open    map[openKey]OpenPR
+	actions []Action
 }
 
 func decideOne(f *application.File, in Input, open map[openKey]OpenPR) (Status, []Action) {

@@ -118,10 +118,10 @@ func TestOwnership(t *testing.T) {
 			want: []found{{"applications/newco.cue", program.RuleMaintainer, 2}},
 		},
 		{
-			name:   "a new file that accepts itself into beta is refused",
-			author: program.Author{Login: "acme-dev"},
+			name:    "a new file that accepts itself into beta is refused",
+			author:  program.Author{Login: "acme-dev"},
 			changes: []program.FileChange{{Path: "applications/newco.cue", Status: program.FileAdded, Head: appFile("newco", nil)}},
-			want: []found{{"applications/newco.cue", program.RuleProgramOwned, 21}, {"applications/newco.cue", program.RuleProgramOwned, 23}},
+			want:    []found{{"applications/newco.cue", program.RuleProgramOwned, 21}, {"applications/newco.cue", program.RuleProgramOwned, 23}},
 		},
 		{
 			name:        "deleting an application needs a reviewer",
@@ -221,7 +221,10 @@ func TestOnApproval(t *testing.T) {
 			program.FileChange{Status: program.FileModified, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) { a.Listing = &application.Listing{Tagline: "t"} })},
 			false, "", nil, ""},
 		{"an already published listing is not published again",
-			program.FileChange{Status: program.FileModified, Base: appFile("a", func(a *application.Application) { a.Listing = listing; a.Program.ListingPublishedAt = datePtr("2026-11-01") }),
+			program.FileChange{Status: program.FileModified, Base: appFile("a", func(a *application.Application) {
+				a.Listing = listing
+				a.Program.ListingPublishedAt = datePtr("2026-11-01")
+			}),
 				Head: appFile("a", func(a *application.Application) {
 					a.Listing = &application.Listing{Tagline: "new", Description: "d", SetupInstructionsURL: "https://a.example/d", SupportURL: "https://a.example/h"}
 					a.Program.ListingPublishedAt = datePtr("2026-11-01")
