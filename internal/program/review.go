@@ -1,0 +1,297 @@
+package program
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/connectbot/connectbot/internal/application"
+)
+
+// Review states as GitHub names them.
+const (
+	ReviewApproved         = "APPROVED"
+	ReviewChangesRequested = "CHANGES_REQUESTED"
+	ReviewCommented        = "COMMENTED"
+	ReviewDismissed        = "DISMISSED"
+)
+
+// Review is one review of a pull request.
+type Review struct {
+	Author      string
+	State       string
+	CommitSHA   string
+	Body        string
+	SubmittedAt time.Time
+}
+
+// PullRequest is everything a pull-request decision depends on, gathered
+// beforehand: the files it touches judged at base and head (with the base
+// branch's schema and program.cue), its reviews, and the date.
+type PullRequest struct {
+	Number  int
+	Author  Author
+	HeadSHA string
+	Changes []FileChange
+	// Config is the base branch's program configuration.
+	Config  application.Config
+	Reviews []Review
+	Now     application.Date
+}
+
+// Labels connectbot manages on pull requests.
+const (
+	LabelNew              = "application:new"
+	LabelUpdate           = "application:update"
+	LabelNeedsReview      = "needs-review"
+	LabelInvalid          = "invalid"
+	LabelChangesRequested = "changes-requested"
+	labelStagePrefix      = "stage:"
+)
+
+// Conclusions of the connectbot check.
+const (
+	ConclusionSuccess = "success"
+	ConclusionFailure = "failure"
+)
+
+// FileVerdict is what the pull request does to one file and what is wrong.
+type FileVerdict struct {
+	Path  string
+	Slug  string
+	Stage application.Stage
+	// Kind is "new", "update", "rename", "delete" or "other".
+	Kind     string
+	Findings []application.Finding
+}
+
+// Errors counts the verdict's error findings.
+func (v FileVerdict) Errors() int {
+	n := 0
+	for _, f := range v.Findings {
+		if f.Severity == application.SeverityError {
+			n++
+		}
+	}
+	return n
+}
+
+// Verdict is connectbot's judgement of a pull request at its head commit.
+type Verdict struct {
+	Number     int
+	HeadSHA    string
+	Files      []FileVerdict
+	Conclusion string
+	// Labels is the complete set of connectbot labels the pull request
+	// should carry; any other connectbot label is removed.
+	Labels []string
+	// NeedsReview is true when a reviewer must look before anything merges.
+	NeedsReview bool
+	// Approval is the authorised approval of the head commit, if any.
+	Approval *Review
+	// ChangesRequested are the reviewers' requests still standing.
+	ChangesRequested []Review
+	// Merge is true when the pull request is to be merged, pinned to HeadSHA.
+	Merge bool
+	// Transitions are what the merge records, one per application.
+	Transitions []Transition
+	// Next says what happens next, and by when, in words.
+	Next []string
+}
+
+// JudgePullRequest decides a pull request: which files pass, which
+// ownership rules they break, its labels, and whether an authorised
+// approval merges it with which transitions. An approval counts only from
+// a reviewer of the base configuration who is not the author, on the
+// current head commit, and only when the check is green.
+func JudgePullRequest(pr PullRequest) Verdict {
+	v := Verdict{Number: pr.Number, HeadSHA: pr.HeadSHA}
+	owned, needsReview := Ownership(pr.Author, pr.Changes, pr.Config)
+	v.NeedsReview = needsReview
+	labels := map[string]bool{}
+	for _, c := range pr.Changes {
+		fv := FileVerdict{Path: c.Path, Kind: changeKind(c)}
+		if c.Head != nil {
+			fv.Slug = c.Head.Slug
+			fv.Findings = append(fv.Findings, c.Head.Findings...)
+			if c.Head.App != nil {
+				fv.Stage = c.Head.App.Program.Stage
+			}
+		} else if c.Base != nil {
+			fv.Slug = c.Base.Slug
+		}
+		fv.Findings = append(fv.Findings, owned[c.Path]...)
+		sortByLine(fv.Findings)
+		switch fv.Kind {
+		case "new":
+			labels[LabelNew] = true
+		case "update", "rename", "delete":
+			labels[LabelUpdate] = true
+		}
+		if fv.Stage != "" {
+			labels[labelStagePrefix+string(fv.Stage)] = true
+		}
+		if fv.Errors() > 0 {
+			labels[LabelInvalid] = true
+		}
+		v.Files = append(v.Files, fv)
+	}
+	v.Conclusion = ConclusionSuccess
+	if labels[LabelInvalid] {
+		v.Conclusion = ConclusionFailure
+	}
+	v.Approval, v.ChangesRequested = standingReviews(pr)
+	if len(v.ChangesRequested) > 0 {
+		labels[LabelChangesRequested] = true
+	}
+	v.Merge = v.Approval != nil && v.Conclusion == ConclusionSuccess && len(v.ChangesRequested) == 0
+	// A pull request waits for a reviewer when it is ready for one, or
+	// when it touches what only a reviewer may change.
+	labels[LabelNeedsReview] = !v.Merge && (v.NeedsReview || v.Conclusion == ConclusionSuccess)
+	if v.Merge {
+		for _, c := range pr.Changes {
+			if t, ok := OnApproval(c, pr.Config, v.Approval.Author, pr.Number, pr.Now); ok {
+				v.Transitions = append(v.Transitions, t)
+			}
+		}
+	}
+	for l, on := range labels {
+		if on {
+			v.Labels = append(v.Labels, l)
+		}
+	}
+	sort.Strings(v.Labels)
+	v.Next = next(pr, v)
+	return v
+}
+
+// standingReviews returns the authorised approval of the head commit, if
+// any, and the change requests not since superseded by the same reviewer.
+// Each reviewer's latest decisive review (approve, request changes,
+// dismissed) stands; comments do not change it.
+func standingReviews(pr PullRequest) (*Review, []Review) {
+	latest := map[string]Review{}
+	for _, r := range pr.Reviews {
+		if r.State == ReviewCommented {
+			continue
+		}
+		if prev, ok := latest[strings.ToLower(r.Author)]; !ok || !r.SubmittedAt.Before(prev.SubmittedAt) {
+			latest[strings.ToLower(r.Author)] = r
+		}
+	}
+	var approval *Review
+	var changes []Review
+	authors := make([]string, 0, len(latest))
+	for a := range latest {
+		authors = append(authors, a)
+	}
+	sort.Strings(authors)
+	for _, a := range authors {
+		r := latest[a]
+		authorised := isReviewer(pr.Config, r.Author) && !strings.EqualFold(r.Author, pr.Author.Login)
+		switch {
+		case r.State == ReviewApproved && authorised && r.CommitSHA == pr.HeadSHA && approval == nil:
+			approval = &r
+		case r.State == ReviewChangesRequested && authorised:
+			changes = append(changes, r)
+		}
+	}
+	return approval, changes
+}
+
+func isReviewer(cfg application.Config, login string) bool {
+	return slices.ContainsFunc(cfg.Reviewers, func(r string) bool { return strings.EqualFold(r, login) })
+}
+
+func changeKind(c FileChange) string {
+	switch {
+	case !c.IsApplication():
+		return "other"
+	case c.Status == FileRemoved:
+		return "delete"
+	case c.Status == FileRenamed:
+		return "rename"
+	case c.Base == nil:
+		return "new"
+	}
+	return "update"
+}
+
+// next says what happens after this verdict, in words.
+func next(pr PullRequest, v Verdict) []string {
+	var out []string
+	switch {
+	case v.Conclusion == ConclusionFailure:
+		out = append(out, "Fix the errors above and push: connectbot checks every new commit.")
+	case len(v.ChangesRequested) > 0:
+		for _, r := range v.ChangesRequested {
+			out = append(out, fmt.Sprintf("@%s asked for changes: %s", r.Author, firstLine(r.Body)))
+		}
+	case v.Merge:
+		out = append(out, fmt.Sprintf("Approved by @%s at %s: connectbot merges this commit.", v.Approval.Author, short(pr.HeadSHA)))
+		for _, t := range v.Transitions {
+			out = append(out, fmt.Sprintf("%s: %s (%s).", t.Slug, t.Why, t.Rule))
+		}
+	case v.NeedsReview:
+		out = append(out, "A reviewer must look at this change before it can merge.")
+	default:
+		out = append(out, fmt.Sprintf("All checks pass. A reviewer (%s) approves this commit to merge it.", strings.Join(prefixAt(pr.Config.Reviewers), ", ")))
+	}
+	if v.Conclusion == ConclusionSuccess && !v.Merge {
+		for _, c := range pr.Changes {
+			if c.Base == nil && c.Head != nil && c.Head.App != nil && c.Head.App.Program.Stage == application.StageApplied {
+				count := c.Head.App.Program.Installs.Count
+				if stage := AcceptanceStage(count, pr.Config); stage != "" {
+					out = append(out, fmt.Sprintf("%s: once accepted, with %d installs it enters %s%s.", c.Head.Slug, count, stage, afterAcceptance(stage, pr.Config, pr.Now)))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// afterAcceptance says what clock acceptance starts, with its date if
+// accepted today.
+func afterAcceptance(stage application.Stage, cfg application.Config, now application.Date) string {
+	if stage != application.StageBeta {
+		return ""
+	}
+	return fmt.Sprintf("; listing information is then due within %d days (by %s if accepted today)", cfg.ListingDueDays, now.AddDays(cfg.ListingDueDays))
+}
+
+func prefixAt(logins []string) []string {
+	out := make([]string, len(logins))
+	for i, l := range logins {
+		out[i] = "@" + l
+	}
+	return out
+}
+
+func short(sha string) string {
+	if len(sha) > 7 {
+		return sha[:7]
+	}
+	return sha
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if s == "" {
+		return "see the review"
+	}
+	return s
+}
+
+func sortByLine(fs []application.Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		if fs[i].Line != fs[j].Line {
+			return fs[i].Line < fs[j].Line
+		}
+		return fs[i].Column < fs[j].Column
+	})
+}

@@ -1,0 +1,103 @@
+package program_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/program"
+)
+
+func TestJudgePullRequest(t *testing.T) {
+	const head, old = "1111111111111111111111111111111111111111", "0000000000000000000000000000000000000000"
+	now := date("2026-11-25")
+	at := func(min int) time.Time { return time.Date(2026, 11, 25, 10, min, 0, 0, time.UTC) }
+	newApp := program.FileChange{Path: "applications/newco.cue", Status: program.FileAdded,
+		Head: appFile("newco", func(a *application.Application) {
+			a.Maintainers = []string{"newco-dev"}
+			a.Program = application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: 12, AsOf: date("2026-11-20")}}
+		})}
+	invalidApp := newApp
+	invalidApp.Head = appFile("newco", func(a *application.Application) {
+		a.Maintainers = []string{"newco-dev"}
+		a.Program = application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: 12, AsOf: date("2026-11-20")}}
+	})
+	invalidApp.Head.Findings = []application.Finding{{Rule: "connect/req-2", Severity: "error", Path: "integration.auth", Line: 6, Column: 2}}
+	approve := func(who, sha string, min int) program.Review {
+		return program.Review{Author: who, State: program.ReviewApproved, CommitSHA: sha, SubmittedAt: at(min)}
+	}
+	tests := []struct {
+		name        string
+		author      string
+		changes     []program.FileChange
+		reviews     []program.Review
+		wantConc    string
+		wantLabels  []string
+		wantMerge   bool
+		wantToStage application.Stage
+	}{
+		{"a valid new application waits for a reviewer", "newco-dev", []program.FileChange{newApp}, nil,
+			"success", []string{"application:new", "needs-review", "stage:applied"}, false, ""},
+		{"an invalid new application is red and labelled invalid", "newco-dev", []program.FileChange{invalidApp}, nil,
+			"failure", []string{"application:new", "invalid", "stage:applied"}, false, ""},
+		{"a reviewer's approval of the head merges and accepts into beta", "newco-dev", []program.FileChange{newApp},
+			[]program.Review{approve("okafor-pm", head, 1)},
+			"success", []string{"application:new", "stage:applied"}, true, application.StageBeta},
+		{"the author approving their own pull request counts for nothing", "okafor-pm", []program.FileChange{newApp},
+			[]program.Review{approve("okafor-pm", head, 1)},
+			"success", []string{"application:new", "needs-review", "stage:applied"}, false, ""},
+		{"an approval of an older commit counts for nothing", "newco-dev", []program.FileChange{newApp},
+			[]program.Review{approve("okafor-pm", old, 1)},
+			"success", []string{"application:new", "needs-review", "stage:applied"}, false, ""},
+		{"an approval from someone who is not a reviewer counts for nothing", "newco-dev", []program.FileChange{newApp},
+			[]program.Review{approve("random-friend", head, 1)},
+			"success", []string{"application:new", "needs-review", "stage:applied"}, false, ""},
+		{"an approval does not merge a red check", "newco-dev", []program.FileChange{invalidApp},
+			[]program.Review{approve("okafor-pm", head, 1)},
+			"failure", []string{"application:new", "invalid", "stage:applied"}, false, ""},
+		{"a standing change request blocks another reviewer's approval", "newco-dev", []program.FileChange{newApp},
+			[]program.Review{{Author: "rivera-reviews", State: program.ReviewChangesRequested, Body: "Please explain the tickets scope.", SubmittedAt: at(1)}, approve("okafor-pm", head, 2)},
+			"success", []string{"application:new", "changes-requested", "needs-review", "stage:applied"}, false, ""},
+		{"a reviewer's later approval replaces their own change request", "newco-dev", []program.FileChange{newApp},
+			[]program.Review{{Author: "rivera-reviews", State: program.ReviewChangesRequested, SubmittedAt: at(1)}, approve("rivera-reviews", head, 2)},
+			"success", []string{"application:new", "stage:applied"}, true, application.StageBeta},
+		{"a comment after an approval leaves the approval standing", "newco-dev", []program.FileChange{newApp},
+			[]program.Review{approve("rivera-reviews", head, 1), {Author: "rivera-reviews", State: program.ReviewCommented, SubmittedAt: at(3)}},
+			"success", []string{"application:new", "stage:applied"}, true, application.StageBeta},
+		{"a dismissed approval counts for nothing", "newco-dev", []program.FileChange{newApp},
+			[]program.Review{approve("rivera-reviews", head, 1), {Author: "rivera-reviews", State: program.ReviewDismissed, SubmittedAt: at(3)}},
+			"success", []string{"application:new", "needs-review", "stage:applied"}, false, ""},
+		{"an integrator touching program.cue needs a reviewer", "newco-dev",
+			[]program.FileChange{newApp, {Path: "program.cue", Status: program.FileModified}}, nil,
+			"success", []string{"application:new", "needs-review", "stage:applied"}, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := program.JudgePullRequest(program.PullRequest{
+				Number: 42, Author: program.Author{Login: tt.author}, HeadSHA: head, Changes: tt.changes,
+				Config: prConfig, Reviews: tt.reviews, Now: now,
+			})
+			if v.Conclusion != tt.wantConc {
+				t.Errorf("conclusion %s, want %s", v.Conclusion, tt.wantConc)
+			}
+			if diff := cmp.Diff(tt.wantLabels, v.Labels); diff != "" {
+				t.Errorf("labels (-want +got):\n%s", diff)
+			}
+			if v.Merge != tt.wantMerge {
+				t.Errorf("merge %v, want %v; next: %q", v.Merge, tt.wantMerge, v.Next)
+			}
+			var to application.Stage
+			if len(v.Transitions) > 0 {
+				to = v.Transitions[0].To
+			}
+			if to != tt.wantToStage {
+				t.Errorf("transition to %q, want %q", to, tt.wantToStage)
+			}
+			if len(v.Next) == 0 {
+				t.Error("no next step")
+			}
+		})
+	}
+}

@@ -1,0 +1,178 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/policy"
+	"github.com/connectbot/connectbot/internal/program"
+)
+
+// CommentMarker is the hidden first line of connectbot's one comment on a
+// pull request; the bot finds its comment by it and edits it in place.
+const CommentMarker = "<!-- connectbot:pull-request-comment -->"
+
+// PRComment renders the sticky comment for a pull-request verdict: the
+// commit judged, a ✔/✘/ℹ table per file, each finding with its line, rule
+// and the policy sentence behind it, and what happens next.
+func PRComment(v program.Verdict) string {
+	var b strings.Builder
+	b.WriteString(CommentMarker + "\n")
+	fmt.Fprintf(&b, "### connectbot: %s\n\n", headline(v))
+	fmt.Fprintf(&b, "Judged commit `%s` against the base branch's schema and `program.cue`.\n\n", v.HeadSHA)
+	if len(v.Files) > 0 {
+		b.WriteString("| | file | change | stage | result |\n|---|---|---|---|---|\n")
+		for _, f := range v.Files {
+			stage := string(f.Stage)
+			if stage == "" {
+				stage = "–"
+			}
+			fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s |\n", fileMark(f), escapeCode(f.Path), f.Kind, stage, counts(f))
+		}
+	}
+	for _, f := range v.Files {
+		if len(f.Findings) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n#### `%s`\n\n| | line | field | rule | finding |\n|---|---|---|---|---|\n", escapeCode(f.Path))
+		for _, x := range f.Findings {
+			mark := "✘"
+			if x.Severity == application.SeverityWarning {
+				mark = "ℹ"
+			}
+			field := "–"
+			if x.Path != "" {
+				field = "`" + escapeCode(x.Path) + "`"
+			}
+			text := escapeMarkdown(x.Message)
+			if r, ok := policy.Lookup(x.Rule); ok {
+				text += fmt.Sprintf("<br>_%s:_ “%s”", r.Source, escapeMarkdown(r.Sentence))
+			}
+			fmt.Fprintf(&b, "| %s | %d | %s | `%s` | %s |\n", mark, x.Line, field, x.Rule, text)
+		}
+	}
+	if len(v.Next) > 0 {
+		b.WriteString("\n#### What happens next\n\n")
+		for _, n := range v.Next {
+			fmt.Fprintf(&b, "- %s\n", escapeMarkdown(n))
+		}
+	}
+	return b.String()
+}
+
+// CheckOutput is the title and summary of the connectbot check run.
+type CheckOutput struct {
+	Title, Summary string
+}
+
+// Check renders the check's title and summary for a verdict.
+func Check(v program.Verdict) CheckOutput {
+	var b strings.Builder
+	for _, f := range v.Files {
+		fmt.Fprintf(&b, "- %s `%s` (%s): %s\n", fileMark(f), escapeCode(f.Path), f.Kind, counts(f))
+	}
+	if len(v.Next) > 0 {
+		b.WriteString("\n")
+		for _, n := range v.Next {
+			fmt.Fprintf(&b, "%s\n", escapeMarkdown(n))
+		}
+	}
+	return CheckOutput{Title: headline(v), Summary: b.String()}
+}
+
+// Annotation is one finding placed on a line of a file.
+type Annotation struct {
+	Path    string
+	Line    int
+	Column  int
+	Level   string // "failure" or "warning"
+	Title   string
+	Message string
+}
+
+// Annotations returns one annotation per finding, on the line it is about.
+func Annotations(v program.Verdict) []Annotation {
+	var out []Annotation
+	for _, f := range v.Files {
+		for _, x := range f.Findings {
+			level := "failure"
+			if x.Severity == application.SeverityWarning {
+				level = "warning"
+			}
+			msg := x.Message
+			if r, ok := policy.Lookup(x.Rule); ok {
+				msg += "\n\n" + r.Source + ": “" + r.Sentence + "”"
+			}
+			title := x.Rule
+			if x.Path != "" {
+				title += " " + x.Path
+			}
+			out = append(out, Annotation{Path: f.Path, Line: max(x.Line, 1), Column: max(x.Column, 1), Level: level, Title: title, Message: msg})
+		}
+	}
+	return out
+}
+
+func headline(v program.Verdict) string {
+	errors, warnings, bad := 0, 0, 0
+	for _, f := range v.Files {
+		e := f.Errors()
+		errors += e
+		warnings += len(f.Findings) - e
+		if e > 0 {
+			bad++
+		}
+	}
+	if errors == 0 {
+		s := fmt.Sprintf("✔ %s pass", plural(len(v.Files), "file"))
+		if len(v.Files) == 1 {
+			s = "✔ 1 file passes"
+		}
+		if warnings > 0 {
+			s += fmt.Sprintf(", %s", plural(warnings, "note"))
+		}
+		return s
+	}
+	return fmt.Sprintf("✘ %s in %d of %s", plural(errors, "error"), bad, plural(len(v.Files), "file"))
+}
+
+func fileMark(f program.FileVerdict) string {
+	switch {
+	case f.Errors() > 0:
+		return "✘"
+	case len(f.Findings) > 0:
+		return "ℹ"
+	}
+	return "✔"
+}
+
+func counts(f program.FileVerdict) string {
+	e := f.Errors()
+	w := len(f.Findings) - e
+	switch {
+	case e == 0 && w == 0:
+		return "passes"
+	case e == 0:
+		return "passes; " + plural(w, "note")
+	case w == 0:
+		return plural(e, "error")
+	}
+	return plural(e, "error") + ", " + plural(w, "note")
+}
+
+// escapeMarkdown makes untrusted text inert in a GitHub comment: no HTML,
+// no table breaks, no links or images, no mentions, no emphasis.
+func escapeMarkdown(s string) string {
+	r := strings.NewReplacer(
+		"\\", "\\\\", "|", "\\|", "<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]",
+		"*", "\\*", "_", "\\_", "`", "\\`", "@", "@\u200b", "#", "\\#", "!", "\\!",
+		"\r", " ", "\n", " ",
+	)
+	return r.Replace(s)
+}
+
+// escapeCode makes text safe inside `code`: no backticks, no table breaks.
+func escapeCode(s string) string {
+	return strings.NewReplacer("`", "'", "|", "\\|", "\n", " ", "\r", " ").Replace(s)
+}

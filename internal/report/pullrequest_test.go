@@ -1,0 +1,109 @@
+package report_test
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/policy"
+	"github.com/connectbot/connectbot/internal/program"
+	"github.com/connectbot/connectbot/internal/report"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// judged loads application files from the repository's testdata and
+// samples as the pull-request handler would, with every policy rule.
+func judged(t *testing.T, cfg application.Config, paths ...string) []application.File {
+	t.Helper()
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []application.File
+	for _, p := range paths {
+		src, err := os.ReadFile(filepath.Join("../..", p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, cat.Application("applications/"+filepath.Base(p), src))
+	}
+	now, _ := application.ParseDate("2026-11-25")
+	policy.Check(files, cfg, now)
+	return files
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s differs (-want +got):\n%s", path, diff)
+	}
+}
+
+func TestPullRequestCommentAndCheck(t *testing.T) {
+	cfg := application.Config{MinInstalls: 10, CertificationInstalls: 40, ListingDueDays: 30, InstallWindowDays: 90,
+		SupportResponseHours: 24, ReminderDays: []int{7, 1}, Reviewers: []string{"rivera-reviews", "okafor-pm"},
+		BrandTerms: []string{"HubSpot"}, Scopes: map[string]application.ScopeInfo{
+			"crm.objects.contacts.read": {Description: "Read contacts."}, "crm.objects.deals.read": {Description: "Read deals."},
+		}}
+	now, _ := application.ParseDate("2026-11-25")
+	const head = "5f2c9e1d0b7a4c3e8f6a1b2c3d4e5f6a7b8c9d0e"
+
+	broken := judged(t, cfg, "cmd/connectbot/testdata/broken/applications/auth-and-support.cue")
+	red := program.JudgePullRequest(program.PullRequest{
+		Number: 7, Author: program.Author{Login: "keyhole-dev"}, HeadSHA: head, Config: cfg, Now: now,
+		Changes: []program.FileChange{
+			{Path: broken[0].Path, Status: program.FileAdded, Head: &broken[0]},
+			{Path: "README.md", Status: program.FileModified},
+		},
+	})
+	golden(t, "comment-invalid.md", report.PRComment(red))
+	check := report.Check(red)
+	golden(t, "check-invalid.md", check.Title+"\n\n"+check.Summary)
+
+	fine := judged(t, cfg, "applications/northwind-notes.cue")
+	fine[0].Findings = nil // the sample's own scopes are outside this small catalogue
+	green := program.JudgePullRequest(program.PullRequest{
+		Number: 8, Author: program.Author{Login: "priya-castellano"}, HeadSHA: head, Config: cfg, Now: now,
+		Changes: []program.FileChange{{Path: fine[0].Path, Status: program.FileAdded, Head: &fine[0]}},
+	})
+	golden(t, "comment-valid.md", report.PRComment(green))
+
+	ann := report.Annotations(red)
+	if len(ann) != 4 {
+		t.Fatalf("want 4 annotations (3 policy errors and the README note), got %d: %+v", len(ann), ann)
+	}
+	if a := ann[0]; a.Path != "applications/auth-and-support.cue" || a.Line != 8 || a.Level != "failure" || !strings.HasPrefix(a.Title, "connect/req-2") {
+		t.Errorf("first annotation %+v", a)
+	}
+}
+
+func TestCommentTextCannotInjectMarkup(t *testing.T) {
+	v := program.Verdict{HeadSHA: "abc", Files: []program.FileVerdict{{
+		Path: "applications/x.cue", Kind: "new",
+		Findings: []application.Finding{{Rule: "r", Severity: "error", Line: 1, Column: 1,
+			Message: "name <script>alert(1)</script> | ![img](https://evil.example/x.png) @everyone [link](https://evil.example)"}},
+	}}}
+	body := report.PRComment(v)
+	for _, bad := range []string{"<script>", "![img](", "[link](", "@everyone", "| ![", "\n| ![img"} {
+		if strings.Contains(body, bad) {
+			t.Errorf("comment contains %q:\n%s", bad, body)
+		}
+	}
+}
