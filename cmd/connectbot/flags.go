@@ -14,11 +14,10 @@ import (
 )
 
 // newFlags returns a flag set that reports errors instead of exiting.
-func newFlags(name, args string) *flag.FlagSet {
+func newFlags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	_ = args
 	return fs
 }
 

@@ -18,15 +18,11 @@ const newSynopsis = "new [--repo DIR] SLUG"
 // every value the integrator must supply is a placeholder that fails
 // validation until it is replaced.
 func runNew(e *env, args []string) int {
-	flags := newFlags("new", newSynopsis)
+	flags := newFlags("new")
 	repo := flags.String("repo", ".", "the program repository")
-	pos, err := parseFlags(flags, args)
-	if err == errHelp {
-		flagHelp(e.stdout, flags, newSynopsis)
-		return exitOK
-	}
-	if err != nil {
-		return e.failf(exitCantRun, "new: %v", err)
+	pos, code, done := parseCommand(e, flags, args, newSynopsis, anyArgs)
+	if done {
+		return code
 	}
 	if len(pos) != 1 {
 		return e.failf(exitCantRun, "new: give exactly one slug, like: connectbot new acme-sync")

@@ -72,9 +72,9 @@ const statusSynopsis = "status [--now DATE] [--format text|json] [--repo DIR] [-
 // runStatus prints every application: stage, installs, nearest deadline,
 // next step, most urgent first.
 func runStatus(e *env, args []string) int {
-	fs := newFlags("status", statusSynopsis)
+	fs := newFlags("status")
 	f := newProgramFlags(fs)
-	if code, done := parseCommand(e, fs, args, statusSynopsis, 0); done {
+	if _, code, done := parseCommand(e, fs, args, statusSynopsis, 0); done {
 		return code
 	}
 	statuses, _, err := f.decide(e)
@@ -97,9 +97,9 @@ const planSynopsis = "plan [--now DATE] [--format text|json] [--repo DIR] [--ins
 
 // runPlan prints what a scheduled run would do, changing nothing.
 func runPlan(e *env, args []string) int {
-	fs := newFlags("plan", planSynopsis)
+	fs := newFlags("plan")
 	f := newProgramFlags(fs)
-	if code, done := parseCommand(e, fs, args, planSynopsis, 0); done {
+	if _, code, done := parseCommand(e, fs, args, planSynopsis, 0); done {
 		return code
 	}
 	statuses, plan, err := f.decide(e)
@@ -118,22 +118,26 @@ func runPlan(e *env, args []string) int {
 	return exitOK
 }
 
+// anyArgs lets parseCommand accept any number of positional arguments.
+const anyArgs = -1
+
 // parseCommand parses a command's flags, answering -h and reporting bad
-// flags or stray arguments. done is true when the command must stop with
-// code.
-func parseCommand(e *env, fs *flag.FlagSet, args []string, synopsis string, maxArgs int) (code int, done bool) {
+// flags or more than maxArgs positional arguments. done is true when the
+// command must stop with code; otherwise it returns the positional
+// arguments.
+func parseCommand(e *env, fs *flag.FlagSet, args []string, synopsis string, maxArgs int) (pos []string, code int, done bool) {
 	pos, err := parseFlags(fs, args)
 	if err == errHelp {
 		flagHelp(e.stdout, fs, synopsis)
-		return exitOK, true
+		return nil, exitOK, true
 	}
 	if err != nil {
-		return e.failf(exitCantRun, "%s: %v", fs.Name(), err), true
+		return nil, e.failf(exitCantRun, "%s: %v", fs.Name(), err), true
 	}
-	if len(pos) > maxArgs {
-		return e.failf(exitCantRun, "%s: unexpected argument %q", fs.Name(), pos[maxArgs]), true
+	if maxArgs != anyArgs && len(pos) > maxArgs {
+		return nil, e.failf(exitCantRun, "%s: unexpected argument %q", fs.Name(), pos[maxArgs]), true
 	}
-	return 0, false
+	return pos, 0, false
 }
 
 // colorful reports whether text output may use colour: a terminal, and

@@ -13,19 +13,15 @@ const validateSynopsis = "validate [--format text|json|github] [--now DATE] [--r
 // runValidate checks application files against the schema and every policy
 // rule. Exit 0: no errors; 1: errors; 2: could not run.
 func runValidate(e *env, args []string) int {
-	fs := newFlags("validate", validateSynopsis)
+	fs := newFlags("validate")
 	format := &formatFlag{value: "text", choices: []string{"text", "json", "github"}}
 	fs.Var(format, "format", "output: text for people, json (the stable contract), github (workflow annotations)")
 	var now dateFlag
 	fs.Var(&now, "now", "judge deadlines as of this day (YYYY-MM-DD or RFC 3339)")
 	repo := fs.String("repo", ".", "the program repository: program.cue and applications/")
-	paths, err := parseFlags(fs, args)
-	if err == errHelp {
-		flagHelp(e.stdout, fs, validateSynopsis)
-		return exitOK
-	}
-	if err != nil {
-		return e.failf(exitCantRun, "validate: %v", err)
+	paths, code, done := parseCommand(e, fs, args, validateSynopsis, anyArgs)
+	if done {
+		return code
 	}
 	rel, err := repoPaths(*repo, paths)
 	if err != nil {
