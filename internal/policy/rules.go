@@ -58,6 +58,8 @@ var rules = []Rule{
 		"Once the product team has approved the integration, you will need to provide us with information to create an integration listing page, that will be showcased in our integrations directory.", false},
 	{"connect/cert-6", connectPolicies + ", certification step 6",
 		"After the listing page is ready, we will coordinate a launch date with our product marketing team for your listing page, product news blog post, and internal product notification.", false},
+	{"connect/cert-7", connectPolicies + ", certification step 7",
+		"We reserve the right to decline moving forward with your application or to terminate your participation in the Connect Program at any time.", true},
 	{"developer/A5", developerPolicy + ", A. Data Protection 5",
 		"This detail should be included in an easily accessible privacy policy which explains to Customers how their data will be collected, used, and processed and what control Users have over their data.", false},
 	{"developer/A7", developerPolicy + ", A. Data Protection 7 and 8",

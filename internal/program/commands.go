@@ -1,0 +1,87 @@
+package program
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/connectbot/connectbot/internal/application"
+)
+
+// Comment commands.
+const (
+	CommandRecheck   = "recheck"
+	CommandTerminate = "terminate"
+)
+
+// ReasonTerminated is the removal reason of a reviewer's termination.
+const ReasonTerminated = "terminated"
+
+// Command is a `/connectbot ...` line in a comment.
+type Command struct {
+	Name string
+	// Slug is the application a terminate names, if it names one.
+	Slug string
+	// Reason is the rest of the line after the command (and slug).
+	Reason string
+}
+
+// ParseCommand finds the first line of a comment that starts with
+// "/connectbot" and reads it. ok is false when the comment holds no
+// command; err says what is wrong with one that does not parse.
+func ParseCommand(body string, slugs map[string]bool) (cmd Command, ok bool, err error) {
+	for _, line := range strings.Split(body, "\n") {
+		line = strings.TrimSpace(line)
+		rest, found := strings.CutPrefix(line, "/connectbot")
+		if !found || (rest != "" && rest[0] != ' ' && rest[0] != '\t') {
+			continue
+		}
+		words := strings.Fields(rest)
+		if len(words) == 0 {
+			return Command{}, true, fmt.Errorf("say what to do: /connectbot recheck, or /connectbot terminate [slug] <reason>")
+		}
+		switch words[0] {
+		case CommandRecheck:
+			return Command{Name: CommandRecheck}, true, nil
+		case CommandTerminate:
+			c := Command{Name: CommandTerminate}
+			args := words[1:]
+			if len(args) > 0 && slugs[args[0]] {
+				c.Slug, args = args[0], args[1:]
+			}
+			c.Reason = strings.Join(args, " ")
+			if c.Reason == "" {
+				return Command{}, true, fmt.Errorf("a termination needs a reason: /connectbot terminate [slug] <reason>")
+			}
+			return c, true, nil
+		}
+		return Command{}, true, fmt.Errorf("unknown command %q: use /connectbot recheck, or /connectbot terminate [slug] <reason>", words[0])
+	}
+	return Command{}, false, nil
+}
+
+// Terminate returns the removal a reviewer's `/connectbot terminate`
+// demands, or an error saying why it is refused: only a reviewer of the
+// program may terminate, and a removed application cannot be removed again.
+func Terminate(cmd Command, by string, f *application.File, cfg application.Config, now application.Date) (Action, error) {
+	if !isReviewer(cfg, by) {
+		return Action{}, fmt.Errorf("only the program's reviewers can terminate a participation; @%s is not one, so nothing was done", by)
+	}
+	if f == nil || f.App == nil {
+		return Action{}, fmt.Errorf("there is no application %q that loads; name one: /connectbot terminate <slug> <reason>", cmd.Slug)
+	}
+	if f.App.Program.Stage == application.StageRemoved {
+		return Action{}, fmt.Errorf("%s is already removed", f.Slug)
+	}
+	d := &decision{in: Input{Config: cfg, Now: now}, file: f, app: f.App}
+	d.installs, d.counts = d.installCounts()
+	rule := "connect/beta-8"
+	if f.App.Program.Stage == application.StageCertification || f.App.Program.Stage == application.StagePartner {
+		rule = "connect/cert-7"
+	}
+	d.add(Action{
+		Kind: KindOpenRemovalPR, Reason: ReasonTerminated, Due: now, Rule: rule,
+		Dates: d.dates("acceptedAt", "listingPublishedAt", "approvedAt", "launchDate"), Installs: d.installs,
+		Evidence: fmt.Sprintf("terminated by @%s: %s", by, cmd.Reason),
+	})
+	return d.actions[0], nil
+}
