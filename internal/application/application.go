@@ -84,9 +84,26 @@ type Listing struct {
 }
 
 // Complete reports whether every field the listing page needs is present.
-func (l *Listing) Complete() bool {
-	return l != nil && l.Tagline != "" && l.Description != "" &&
-		l.SetupInstructionsURL != "" && l.SupportURL != ""
+func (l *Listing) Complete() bool { return len(l.Missing()) == 0 }
+
+// Missing names the listing fields not yet supplied, in the documented
+// order; all of them when there is no listing.
+func (l *Listing) Missing() []string {
+	if l == nil {
+		l = &Listing{}
+	}
+	var out []string
+	for _, f := range []struct{ name, value string }{
+		{"tagline", l.Tagline},
+		{"description", l.Description},
+		{"setupInstructionsUrl", l.SetupInstructionsURL},
+		{"supportUrl", l.SupportURL},
+	} {
+		if f.value == "" {
+			out = append(out, f.name)
+		}
+	}
+	return out
 }
 
 // Certification holds the materials an integrator submits for certification.

@@ -11,6 +11,7 @@ package policy
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/connectbot/connectbot/internal/application"
@@ -114,7 +115,7 @@ func (c *checker) entryCriteria() {
 			"auth is %s; the program accepts only OAuth 2.0: use auth: \"oauth2\" and no other credential flow", got)
 	}
 	s := c.app.Support
-	if !contains(s.Channels, "ticket") && !contains(s.Channels, "phone") {
+	if !slices.Contains(s.Channels, "ticket") && !slices.Contains(s.Channels, "phone") {
 		c.errorf("connect/req-3", "support.channels",
 			"support must be offered by ticket or by phone: add \"ticket\" or \"phone\" to support.channels")
 	}
@@ -253,11 +254,11 @@ func (c *checker) listing() {
 			c.requireHTTPS("developer/F3", "listing.supportUrl", l.SupportURL, "")
 		}
 	}
-	missing := missingListingFields(l)
+	missing := l.Missing()
 	if len(missing) == 0 {
 		return
 	}
-	list := strings.Join(missing, ", ")
+	list := "listing." + strings.Join(missing, ", listing.")
 	switch {
 	case p.ListingPublishedAt != nil:
 		c.errorAt("connect/beta-4", "listing", "program.listingPublishedAt",
@@ -276,25 +277,6 @@ func (c *checker) listing() {
 		c.errorAt("connect/cert-5", "listing", "program.approvedAt",
 			"the integration is approved: the listing page needs %s", list)
 	}
-}
-
-// missingListingFields names the listing fields not yet supplied.
-func missingListingFields(l *application.Listing) []string {
-	if l == nil {
-		l = &application.Listing{}
-	}
-	var out []string
-	for _, f := range []struct{ name, value string }{
-		{"listing.tagline", l.Tagline},
-		{"listing.description", l.Description},
-		{"listing.setupInstructionsUrl", l.SetupInstructionsURL},
-		{"listing.supportUrl", l.SupportURL},
-	} {
-		if f.value == "" {
-			out = append(out, f.name)
-		}
-	}
-	return out
 }
 
 // certification checks the materials of Connect certification steps 1–4.
@@ -397,15 +379,6 @@ func (c *checker) requireHTTPS(rule, path, url, what string) {
 	case url != "" && !strings.HasPrefix(url, "https://"):
 		c.errorf(rule, path, "links must use https:// so customers reach them safely: %s", url)
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // nameMatchers find brand and company names as whole words, compiled once

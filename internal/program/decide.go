@@ -210,7 +210,7 @@ func (d *decision) planRemoval(dl Deadline) {
 		a.Reason, a.Rule = ReasonListingOverdue, "connect/beta-2"
 		a.Dates = d.dates("acceptedAt")
 		a.Evidence = fmt.Sprintf("accepted into beta on %s; listing information was due on %s (%d days) and still lacks %s",
-			p.AcceptedAt, dl.Due, cfg.ListingDueDays, strings.Join(missingListing(d.app.Listing), ", "))
+			p.AcceptedAt, dl.Due, cfg.ListingDueDays, strings.Join(d.app.Listing.Missing(), ", "))
 	case DeadlineInstallWindow:
 		a.Reason, a.Rule = ReasonInstallWindowLapsed, "connect/beta-7"
 		a.Dates = d.dates("acceptedAt", "listingPublishedAt")
@@ -228,7 +228,7 @@ func (d *decision) planReminder(dl Deadline, before int) {
 		a.Rule = "connect/beta-1"
 		a.Dates = d.dates("acceptedAt")
 		a.Evidence = fmt.Sprintf("listing information is due on %s, in %s; still missing: %s",
-			dl.Due, plural(before, "day"), strings.Join(missingListing(d.app.Listing), ", "))
+			dl.Due, plural(before, "day"), strings.Join(d.app.Listing.Missing(), ", "))
 	case DeadlineInstallWindow:
 		a.Rule = "connect/beta-5"
 		a.Dates = d.dates("listingPublishedAt")
@@ -325,26 +325,6 @@ func (d *decision) installEvidence() string { return countEvidence(d.installs) }
 
 func countEvidence(c *Installs) string {
 	return fmt.Sprintf("installs %d as of %s (%s)", c.Count, c.AsOf, c.Source)
-}
-
-func missingListing(l *application.Listing) []string {
-	if l == nil {
-		l = &application.Listing{}
-	}
-	var out []string
-	if l.Tagline == "" {
-		out = append(out, "tagline")
-	}
-	if l.Description == "" {
-		out = append(out, "description")
-	}
-	if l.SetupInstructionsURL == "" {
-		out = append(out, "setupInstructionsUrl")
-	}
-	if l.SupportURL == "" {
-		out = append(out, "supportUrl")
-	}
-	return out
 }
 
 func plural(n int, word string) string {
