@@ -1,0 +1,268 @@
+package pullrequest_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/forge"
+	"github.com/connectbot/connectbot/internal/forge/forgetest"
+	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/pullrequest"
+	"github.com/connectbot/connectbot/internal/report"
+	"github.com/connectbot/connectbot/schema"
+)
+
+// world is a program repository on a fake GitHub, and the handler wired
+// to it exactly as in production: go-github over HTTP, go-git over smart
+// HTTP.
+type world struct {
+	t       *testing.T
+	srv     *forgetest.Server
+	handler *pullrequest.Handler
+}
+
+const programCue = "reviewers: [\"rivera-reviews\", \"okafor-pm\"]\n"
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	srv := forgetest.NewServer(t, "acme-program", "connect")
+	files := map[string]string{"program.cue": programCue}
+	entries, err := schema.Files.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, _ := schema.Files.ReadFile(e.Name())
+		files["schema/"+e.Name()] = string(b)
+	}
+	files["applications/acme-sync.cue"] = sampleFile(t, "acme-sync.cue")
+	srv.Commit(forgetest.DefaultBranch, "program", files)
+
+	ctx := context.Background()
+	repo, err := gitrepo.Clone(ctx, srv.GitURL(), gitrepo.CloneOptions{Token: srv.Token()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := forge.New(forge.Options{BaseURL: srv.URL(), Token: srv.Token(), Owner: "acme-program", Repo: "connect",
+		HTTPClient: srv.Client(), Sleep: func(time.Duration) {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &pullrequest.Handler{
+		Forge: client, Git: repo, BotLogin: forgetest.BotLogin,
+		Identity: gitrepo.Signature{Name: "connectbot", Email: "connectbot@users.noreply.example"},
+		Now:      func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) },
+	}
+	return &world{t: t, srv: srv, handler: h}
+}
+
+func sampleFile(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("../../applications", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// newApplication is a valid new application by newco-dev.
+func newApplication(t *testing.T) string {
+	src := sampleFile(t, "northwind-notes.cue")
+	src = strings.Replace(src, `maintainers: ["nwn-platform", "priya-castellano"]`, `maintainers: ["newco-dev"]`, 1)
+	return src
+}
+
+func (w *world) handle(n int) pullrequest.Outcome {
+	w.t.Helper()
+	out, err := w.handler.Handle(context.Background(), n)
+	if err != nil {
+		w.t.Fatalf("handle #%d: %v", n, err)
+	}
+	return out
+}
+
+func (w *world) botComments(n int) []forgetest.Comment {
+	var out []forgetest.Comment
+	for _, c := range w.srv.Comments(n) {
+		if c.Author == forgetest.BotLogin && strings.HasPrefix(c.Body, report.CommentMarker) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func TestANewApplicationFromCommentToAcceptance(t *testing.T) {
+	w := newWorld(t)
+	broken := strings.Replace(newApplication(t), `auth:         "oauth2"`, `auth:         "api_key"`, 1)
+	if broken == newApplication(t) {
+		t.Fatal("fixture did not change")
+	}
+	head := w.srv.Commit("newco-apply", "Apply", map[string]string{"applications/newco.cue": broken})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco-apply"})
+
+	// An invalid application: a red check with the annotation on its line.
+	w.handle(pr)
+	runs := w.srv.CheckRuns(head)
+	if len(runs) != 1 || runs[0].Conclusion != "failure" {
+		t.Fatalf("check runs on the head: %+v", runs)
+	}
+	line := lineOf(t, broken, `"api_key"`)
+	if !slices.ContainsFunc(runs[0].Annotations, func(a forgetest.Annotation) bool {
+		return a.Path == "applications/newco.cue" && a.StartLine == line && strings.HasPrefix(a.Title, "connect/req-2")
+	}) {
+		t.Errorf("no connect/req-2 annotation on line %d: %+v", line, runs[0].Annotations)
+	}
+	if got := w.srv.Labels(pr); !slices.Contains(got, "invalid") || !slices.Contains(got, "application:new") {
+		t.Errorf("labels %v", got)
+	}
+	first := w.botComments(pr)
+	if len(first) != 1 || !strings.Contains(first[0].Body, head) {
+		t.Fatalf("want one comment naming the head, got %+v", first)
+	}
+
+	// Handling the same event again changes nothing.
+	w.handle(pr)
+	if n := len(w.srv.CheckRuns(head)); n != 1 {
+		t.Errorf("a second identical run posted another check: %d", n)
+	}
+
+	// The integrator pushes a fix: the same comment is edited, the check is green.
+	fixed := w.srv.Commit("newco-apply", "Fix auth", map[string]string{"applications/newco.cue": newApplication(t)})
+	w.handle(pr)
+	after := w.botComments(pr)
+	if len(after) != 1 || after[0].ID != first[0].ID || !strings.Contains(after[0].Body, fixed) {
+		t.Fatalf("want the first comment edited for %s, got %+v", fixed, after)
+	}
+	if runs := w.srv.CheckRuns(fixed); len(runs) != 1 || runs[0].Conclusion != "success" {
+		t.Fatalf("check on the fix: %+v", runs)
+	}
+	if got := w.srv.Labels(pr); slices.Contains(got, "invalid") || !slices.Contains(got, "needs-review") {
+		t.Errorf("labels after the fix %v", got)
+	}
+
+	// The author approving their own pull request does nothing.
+	w.srv.AddReview(pr, "newco-dev", "APPROVED", fixed)
+	w.handle(pr)
+	if w.srv.PR(pr).Merged {
+		t.Fatal("merged on the author's own approval")
+	}
+	// A reviewer's approval of an older commit does nothing.
+	w.srv.AddReview(pr, "okafor-pm", "APPROVED", head)
+	w.handle(pr)
+	if w.srv.PR(pr).Merged {
+		t.Fatal("merged on an approval of an older commit")
+	}
+
+	// A reviewer approves the head: merged, and the acceptance recorded in git.
+	w.srv.AddReview(pr, "okafor-pm", "APPROVED", fixed)
+	out := w.handle(pr)
+	if !w.srv.PR(pr).Merged {
+		t.Fatalf("not merged: %v", out.Done)
+	}
+	src, ok := w.srv.ReadFile(forgetest.DefaultBranch, "applications/newco.cue")
+	if !ok {
+		t.Fatal("application not on main")
+	}
+	cat, _ := catalog.Default()
+	f := cat.Application("applications/newco.cue", []byte(src))
+	if f.App == nil {
+		t.Fatalf("recorded file does not load: %+v", f.Findings)
+	}
+	p := f.App.Program
+	if p.Stage != "beta" || p.AcceptedAt == nil || p.AcceptedAt.String() != "2026-11-25" {
+		t.Errorf("program after acceptance: %+v", p)
+	}
+	if last := p.History[len(p.History)-1]; last.By != "okafor-pm" || last.Ref != "#1" || last.Stage != "beta" {
+		t.Errorf("history row %+v", last)
+	}
+}
+
+func TestIntegratorsCannotTouchWhatIsNotTheirs(t *testing.T) {
+	w := newWorld(t)
+	acme := sampleFile(t, "acme-sync.cue")
+	promoted := strings.Replace(acme, `stage:              "beta"`, `stage:              "partner"`, 1)
+	if promoted == acme {
+		t.Fatal("fixture did not change")
+	}
+	head := w.srv.Commit("acme-promote", "Promote us", map[string]string{"applications/acme-sync.cue": promoted})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Promote", Head: "acme-promote"})
+	w.handle(pr)
+	run := w.srv.CheckRuns(head)[0]
+	if run.Conclusion != "failure" || !strings.Contains(run.Summary, "error") {
+		t.Fatalf("check %+v", run)
+	}
+	if !slices.ContainsFunc(run.Annotations, func(a forgetest.Annotation) bool {
+		return strings.HasPrefix(a.Title, "ownership/program-owned") && strings.Contains(a.Message, "program.stage")
+	}) {
+		t.Errorf("no annotation naming program.stage: %+v", run.Annotations)
+	}
+
+	// Another integrator editing acme's file is refused too.
+	edited := strings.Replace(acme, "Two-way contact sync", "Now maintained by us", 1)
+	head2 := w.srv.Commit("hijack", "Edit", map[string]string{"applications/acme-sync.cue": edited})
+	pr2 := w.srv.OpenPR(forgetest.PRSpec{Author: "mallory", Title: "Edit", Head: "hijack"})
+	w.srv.AddReview(pr2, "okafor-pm", "APPROVED", head2)
+	w.handle(pr2)
+	run2 := w.srv.CheckRuns(head2)[0]
+	if run2.Conclusion != "failure" || !slices.ContainsFunc(run2.Annotations, func(a forgetest.Annotation) bool {
+		return strings.HasPrefix(a.Title, "ownership/maintainer")
+	}) {
+		t.Errorf("check %+v", run2)
+	}
+	if w.srv.PR(pr2).Merged {
+		t.Error("a red pull request was merged on approval")
+	}
+}
+
+func TestFaultsEndInTheRightStateWithoutDuplicates(t *testing.T) {
+	w := newWorld(t)
+	w.srv.Commit("newco-apply", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply", Head: "newco-apply"})
+
+	// A 502 after GitHub created the comment: the retry must not post a second one.
+	w.srv.FailNextAfterApplying("POST", "/repos/acme-program/connect/issues/1/comments", 502)
+	if _, err := w.handler.Handle(context.Background(), pr); err != nil {
+		t.Logf("first run: %v", err)
+	}
+	w.handle(pr)
+	if n := len(w.botComments(pr)); n != 1 {
+		t.Errorf("%d comments after a 502, want 1", n)
+	}
+
+	// A secondary rate limit on the check is waited out.
+	w.srv.FailNext("POST", "/repos/acme-program/connect/check-runs", 403, map[string]string{"Retry-After": "3"})
+	fixed := w.srv.Commit("newco-apply", "Touch", map[string]string{"applications/newco.cue": newApplication(t) + "\n"})
+	w.handle(pr)
+	if runs := w.srv.CheckRuns(fixed); len(runs) != 1 {
+		t.Errorf("check runs after a secondary rate limit: %d", len(runs))
+	}
+
+	// The head moves after the approval was read: the merge is refused and
+	// the pull request stays open for the new commit's own approval.
+	w.srv.AddReview(pr, "rivera-reviews", "APPROVED", fixed)
+	w.srv.FailNext("PUT", "/repos/acme-program/connect/pulls/1/merge", 409, nil)
+	out := w.handle(pr)
+	if w.srv.PR(pr).Merged || !slices.ContainsFunc(out.Done, func(s string) bool { return strings.HasPrefix(s, "merge refused") }) {
+		t.Errorf("merge after a conflict: merged=%v done=%v", w.srv.PR(pr).Merged, out.Done)
+	}
+	if n := len(w.botComments(pr)); n != 1 {
+		t.Errorf("%d comments at the end, want 1", n)
+	}
+}
+
+func lineOf(t *testing.T, src, needle string) int {
+	t.Helper()
+	for i, l := range strings.Split(src, "\n") {
+		if strings.Contains(l, needle) {
+			return i + 1
+		}
+	}
+	t.Fatalf("%q not in source", needle)
+	return 0
+}
