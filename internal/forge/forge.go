@@ -1,0 +1,232 @@
+// Package forge adapts GitHub's REST API, through go-github v60, to the few
+// plain types and operations connectbot needs: pull requests, their files and
+// reviews, sticky comments, labels, check runs (with a commit-status
+// fallback) and pinned merges.
+//
+// It is the only package that imports go-github. Callers never see go-github
+// types: errors are classified at this boundary into ErrNotFound,
+// ErrConflict, ErrNotMergeable, ErrValidation, ErrForbidden, ErrUnavailable
+// and *RateLimitError, and the request (which carries the token) is never
+// returned or logged.
+//
+// Below go-github sit two http.RoundTrippers. The first waits out rate
+// limits and retries server errors; it works below go-github because
+// go-github v60 remembers a rate limit against the wall clock and refuses
+// further requests until then, which would defeat an injected Sleep, and
+// because v60 does not recognise a 429 as a secondary rate limit. The second
+// sends If-None-Match for GETs it has seen before and serves the cached body
+// when GitHub answers 304 Not Modified (GitHub does not count such answers
+// against the rate limit).
+//
+// Retries never duplicate a side effect: a rate-limit answer means GitHub did
+// not act, so every request is retried after the documented wait; a 5xx is
+// ambiguous, so only calls that are idempotent are retried after one
+// (reads, edits, label and status writes). Creating a comment, a pull
+// request or a check run, and merging, are not retried after a 5xx: they
+// return an error wrapping ErrUnavailable and the caller looks before it
+// tries again (for a comment, by its hidden marker; for a pull request, with
+// ListPRs).
+package forge
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+)
+
+// Defaults for Options fields left zero.
+const (
+	DefaultMaxRetries = 4
+	DefaultMaxWait    = 2 * time.Minute
+	DefaultPageSize   = 100
+)
+
+// Options configures a Client.
+type Options struct {
+	// BaseURL is the REST API root; "" means https://api.github.com/.
+	// Tests pass the fake server's URL.
+	BaseURL string
+	// Token authenticates every request. It is never logged nor returned.
+	Token string
+	// Owner and Repo name the repository every call acts on.
+	Owner, Repo string
+	// HTTPClient is the client to send requests with; nil means a new one
+	// over http.DefaultTransport. It is copied, not modified.
+	HTTPClient *http.Client
+	// MaxRetries bounds the retries of one request; 0 means
+	// DefaultMaxRetries and a negative value disables retries.
+	MaxRetries int
+	// MaxWait bounds the total time one request may spend waiting before
+	// retries; 0 means DefaultMaxWait. A wait that would go past it is not
+	// started: the error (often a *RateLimitError) is returned instead.
+	MaxWait time.Duration
+	// Sleep waits between retries; nil means a timer that also honours the
+	// request's context. Tests inject a recorder.
+	Sleep func(time.Duration)
+	// Now is the clock rate-limit resets are measured against; nil means
+	// time.Now.
+	Now func() time.Time
+	// PageSize is the per_page sent on list calls; 0 means DefaultPageSize.
+	PageSize int
+	// Logger receives retry and fallback notices; nil discards them.
+	Logger *slog.Logger
+}
+
+// Client is a GitHub client for one repository. It is safe for concurrent
+// use.
+type Client struct {
+	gh       *github.Client
+	owner    string
+	repo     string
+	pageSize int
+	now      func() time.Time
+	log      *slog.Logger
+}
+
+// New returns a Client for the repository opts names.
+func New(opts Options) (*Client, error) {
+	if opts.Owner == "" || opts.Repo == "" {
+		return nil, errors.New("forge: owner and repo are required")
+	}
+	base := opts.BaseURL
+	if base == "" {
+		base = "https://api.github.com/"
+	}
+	if !strings.HasSuffix(base, "/") {
+		base += "/"
+	}
+	baseURL, err := url.Parse(base)
+	if err != nil {
+		return nil, fmt.Errorf("forge: base URL: %w", err)
+	}
+	if baseURL.Scheme != "http" && baseURL.Scheme != "https" {
+		return nil, fmt.Errorf("forge: base URL %q: scheme must be http or https", base)
+	}
+
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	maxRetries := opts.MaxRetries
+	switch {
+	case maxRetries == 0:
+		maxRetries = DefaultMaxRetries
+	case maxRetries < 0:
+		maxRetries = 0
+	}
+	maxWait := opts.MaxWait
+	if maxWait <= 0 {
+		maxWait = DefaultMaxWait
+	}
+	pageSize := opts.PageSize
+	if pageSize <= 0 {
+		pageSize = DefaultPageSize
+	}
+
+	hc := &http.Client{}
+	if opts.HTTPClient != nil {
+		c := *opts.HTTPClient
+		hc = &c
+	}
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	hc.Transport = &retryTransport{
+		next:       newETagCache(next, cacheMaxEntries, cacheMaxBytes),
+		maxRetries: maxRetries,
+		maxWait:    maxWait,
+		sleep:      sleeper(opts.Sleep),
+		now:        now,
+		jitter:     randomJitter,
+		log:        logger,
+	}
+
+	gh := github.NewClient(hc)
+	if opts.Token != "" {
+		gh = gh.WithAuthToken(opts.Token)
+	}
+	gh.BaseURL = baseURL
+	gh.UserAgent = "connectbot"
+
+	return &Client{
+		gh:       gh,
+		owner:    opts.Owner,
+		repo:     opts.Repo,
+		pageSize: pageSize,
+		now:      now,
+		log:      logger,
+	}, nil
+}
+
+// PR is a pull request.
+type PR struct {
+	Number int
+	Title  string
+	Body   string
+	// State is "open" or "closed".
+	State  string
+	Merged bool
+	Draft  bool
+	// Author is the login of the user who opened the pull request.
+	Author  string
+	HeadSHA string
+	HeadRef string
+	// HeadRepo is the head repository as "owner/name"; it differs from the
+	// base repository for a pull request from a fork, and is "" when the
+	// fork was deleted.
+	HeadRepo string
+	BaseRef  string
+	BaseSHA  string
+	Labels   []string
+}
+
+// File is a file a pull request changes.
+type File struct {
+	Path string
+	// PreviousPath is the path before a rename; "" otherwise.
+	PreviousPath string
+	// Status is GitHub's: added, removed, modified, renamed, copied,
+	// changed or unchanged.
+	Status string
+}
+
+// Review is a pull request review.
+type Review struct {
+	ID     int64
+	Author string
+	// State is GitHub's: APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED
+	// or PENDING.
+	State string
+	// CommitSHA is the head commit the review was given on.
+	CommitSHA   string
+	Body        string
+	SubmittedAt time.Time
+}
+
+// Comment is an issue (or pull request conversation) comment.
+type Comment struct {
+	ID     int64
+	Author string
+	Body   string
+}
+
+// NewPR is what CreatePR needs to open a pull request.
+type NewPR struct {
+	Title string
+	Body  string
+	// Head is the branch to merge from, in this repository.
+	Head string
+	// Base is the branch to merge into.
+	Base string
+}

@@ -1,0 +1,875 @@
+package forgetest
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// This file holds the REST handlers. They run with s.mu held.
+
+// openPull validates spec as GitHub does and opens the pull request.
+func (s *Server) openPull(spec PRSpec) (*pull, *validationError) {
+	if strings.TrimSpace(spec.Title) == "" {
+		return nil, invalid("PullRequest", "title", "missing_field")
+	}
+	baseHash, ok := s.branchHash(spec.Base)
+	if !ok {
+		return nil, invalid("PullRequest", "base", "invalid")
+	}
+	headHash, ok := s.branchHash(spec.Head)
+	if !ok {
+		return nil, invalid("PullRequest", "head", "invalid")
+	}
+	headOwner := s.owner
+	if spec.HeadRepo != "" {
+		headOwner, _, _ = strings.Cut(spec.HeadRepo, "/")
+	}
+	for _, p := range s.sortedPulls() {
+		if p.state == "open" && p.head == spec.Head && p.headRepo == spec.HeadRepo && p.base == spec.Base {
+			return nil, custom("PullRequest", fmt.Sprintf("A pull request already exists for %s:%s.", headOwner, spec.Head))
+		}
+	}
+	mb, ok := s.mergeBase(baseHash, headHash)
+	if !ok {
+		return nil, custom("PullRequest", fmt.Sprintf("The %s branch has no history in common with %s", spec.Base, spec.Head))
+	}
+	if mb == headHash {
+		return nil, custom("PullRequest", fmt.Sprintf("No commits between %s and %s", spec.Base, spec.Head))
+	}
+	now := s.tick()
+	p := &pull{
+		number:   s.nextNumber,
+		id:       s.id(),
+		title:    spec.Title,
+		body:     spec.Body,
+		state:    "open",
+		draft:    spec.Draft,
+		author:   spec.Author,
+		head:     spec.Head,
+		headRepo: spec.HeadRepo,
+		headSHA:  headHash.String(),
+		base:     spec.Base,
+		baseSHA:  baseHash.String(),
+		created:  now,
+		updated:  now,
+	}
+	s.nextNumber++
+	s.pulls[p.number] = p
+	if err := s.setRef(pullHeadRef(p.number), headHash); err != nil {
+		s.t.Errorf("forgetest: refs/pull/%d/head: %v", p.number, err)
+	}
+	return p, nil
+}
+
+// pullParam finds the pull request a route names; on failure it answers
+// 404.
+func (s *Server) pullParam(w http.ResponseWriter, p params) (*pull, bool) {
+	n, ok := s.number(w, p, "n")
+	if !ok {
+		return nil, false
+	}
+	pr := s.pulls[int(n)]
+	if pr == nil {
+		s.notFound(w)
+		return nil, false
+	}
+	return pr, true
+}
+
+func (s *Server) created(w http.ResponseWriter, r *http.Request, location string, v any) {
+	w.Header().Set("Location", location)
+	s.reply(w, r, http.StatusCreated, v)
+}
+
+// GET /repos/{owner}/{repo}/pulls
+func (s *Server) listPulls(w http.ResponseWriter, r *http.Request, _ params) {
+	q := r.URL.Query()
+	state := q.Get("state")
+	if state == "" {
+		state = "open"
+	}
+	if state != "open" && state != "closed" && state != "all" {
+		s.unprocessable(w, invalid("PullRequest", "state", "invalid"))
+		return
+	}
+	// GitHub ignores a head filter without "owner:".
+	headOwner, headBranch, headFilter := strings.Cut(q.Get("head"), ":")
+	base := q.Get("base")
+	pulls := s.sortedPulls()
+	slices.Reverse(pulls) // newest first, GitHub's default
+	var items []any
+	for _, p := range pulls {
+		if state != "all" && p.state != state {
+			continue
+		}
+		if base != "" && p.base != base {
+			continue
+		}
+		if headFilter {
+			owner := s.owner
+			if p.headRepo != "" {
+				owner, _, _ = strings.Cut(p.headRepo, "/")
+			}
+			if !strings.EqualFold(owner, headOwner) || p.head != headBranch {
+				continue
+			}
+		}
+		items = append(items, s.pullJSON(p))
+	}
+	s.paginate(w, r, items)
+}
+
+// POST /repos/{owner}/{repo}/pulls
+func (s *Server) createPull(w http.ResponseWriter, r *http.Request, _ params) {
+	var req struct {
+		Title string `json:"title"`
+		Head  string `json:"head"`
+		Base  string `json:"base"`
+		Body  string `json:"body"`
+		Draft bool   `json:"draft"`
+	}
+	if !s.decode(w, r, &req) {
+		return
+	}
+	spec := PRSpec{Author: BotLogin, Title: req.Title, Body: req.Body, Head: req.Head, Base: req.Base, Draft: req.Draft}
+	if owner, branch, ok := strings.Cut(req.Head, ":"); ok {
+		spec.Head = branch
+		if !strings.EqualFold(owner, s.owner) {
+			spec.HeadRepo = owner + "/" + s.name
+		}
+	}
+	if spec.Head == "" {
+		s.unprocessable(w, invalid("PullRequest", "head", "missing_field"))
+		return
+	}
+	if spec.Base == "" {
+		s.unprocessable(w, invalid("PullRequest", "base", "missing_field"))
+		return
+	}
+	p, verr := s.openPull(spec)
+	if verr != nil {
+		s.unprocessable(w, verr)
+		return
+	}
+	s.created(w, r, fmt.Sprintf("%s/pulls/%d", s.apiRepo(), p.number), s.pullJSON(p))
+}
+
+// GET /repos/{owner}/{repo}/pulls/{n}
+func (s *Server) getPull(w http.ResponseWriter, r *http.Request, p params) {
+	pr, ok := s.pullParam(w, p)
+	if !ok {
+		return
+	}
+	s.reply(w, r, http.StatusOK, s.pullJSON(pr))
+}
+
+// PATCH /repos/{owner}/{repo}/pulls/{n}
+func (s *Server) editPull(w http.ResponseWriter, r *http.Request, p params) {
+	pr, ok := s.pullParam(w, p)
+	if !ok {
+		return
+	}
+	var req struct {
+		Title *string `json:"title"`
+		Body  *string `json:"body"`
+		State *string `json:"state"`
+		Base  *string `json:"base"`
+	}
+	if !s.decode(w, r, &req) {
+		return
+	}
+	if req.Title != nil && strings.TrimSpace(*req.Title) == "" {
+		s.unprocessable(w, invalid("PullRequest", "title", "missing_field"))
+		return
+	}
+	if req.Base != nil {
+		if _, ok := s.branchHash(*req.Base); !ok {
+			s.unprocessable(w, invalid("PullRequest", "base", "invalid"))
+			return
+		}
+	}
+	if req.State != nil {
+		switch *req.State {
+		case "closed":
+			if pr.state == "open" {
+				pr.baseSHA = s.pullBase(pr).String()
+				pr.state = "closed"
+				pr.closedAt = s.tick()
+			}
+		case "open":
+			if pr.merged {
+				s.unprocessable(w, custom("PullRequest", "state cannot be changed. The pull request cannot be reopened."))
+				return
+			}
+			if pr.state == "closed" {
+				for _, other := range s.pulls {
+					if other.state == "open" && other.head == pr.head && other.headRepo == pr.headRepo && other.base == pr.base {
+						s.unprocessable(w, custom("PullRequest", "state cannot be changed. There is already an open pull request from "+pr.head+" to "+pr.base+"."))
+						return
+					}
+				}
+				pr.state = "open"
+				pr.closedAt = time.Time{}
+				if h, ok := s.branchHash(pr.head); ok {
+					pr.headSHA = h.String()
+				}
+			}
+		default:
+			s.unprocessable(w, invalid("PullRequest", "state", "invalid"))
+			return
+		}
+	}
+	if req.Title != nil {
+		pr.title = *req.Title
+	}
+	if req.Body != nil {
+		pr.body = *req.Body
+	}
+	if req.Base != nil {
+		pr.base = *req.Base
+	}
+	pr.updated = s.tick()
+	s.reply(w, r, http.StatusOK, s.pullJSON(pr))
+}
+
+// GET /repos/{owner}/{repo}/pulls/{n}/files
+func (s *Server) listFiles(w http.ResponseWriter, r *http.Request, p params) {
+	pr, ok := s.pullParam(w, p)
+	if !ok {
+		return
+	}
+	files, err := s.changedFiles(s.pullBase(pr), plumbing.NewHash(pr.headSHA))
+	if err != nil {
+		s.message(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	var items []any
+	for _, f := range files {
+		items = append(items, s.fileJSON(f, pr.headSHA))
+	}
+	if len(items) > 3000 {
+		items = items[:3000]
+	}
+	s.paginate(w, r, items)
+}
+
+// GET /repos/{owner}/{repo}/pulls/{n}/reviews
+func (s *Server) listReviews(w http.ResponseWriter, r *http.Request, p params) {
+	pr, ok := s.pullParam(w, p)
+	if !ok {
+		return
+	}
+	var items []any
+	for _, rv := range s.reviews {
+		if rv.pr == pr.number {
+			items = append(items, s.reviewJSON(rv))
+		}
+	}
+	s.paginate(w, r, items)
+}
+
+// PUT /repos/{owner}/{repo}/pulls/{n}/merge
+func (s *Server) mergePull(w http.ResponseWriter, r *http.Request, p params) {
+	pr, ok := s.pullParam(w, p)
+	if !ok {
+		return
+	}
+	var req struct {
+		CommitTitle   string `json:"commit_title"`
+		CommitMessage string `json:"commit_message"`
+		SHA           string `json:"sha"`
+		MergeMethod   string `json:"merge_method"`
+	}
+	if !s.decode(w, r, &req) {
+		return
+	}
+	method := req.MergeMethod
+	if method == "" {
+		method = "merge"
+	}
+	switch {
+	case method != "merge" && method != "squash" && method != "rebase":
+		s.unprocessable(w, invalid("PullRequest", "merge_method", "invalid"))
+		return
+	case pr.state != "open":
+		s.message(w, http.StatusMethodNotAllowed, "Pull Request is not mergeable")
+		return
+	case req.SHA != "" && req.SHA != pr.headSHA:
+		s.message(w, http.StatusConflict, "Head branch was modified. Review and try the merge again.")
+		return
+	case pr.draft:
+		s.message(w, http.StatusMethodNotAllowed, "Pull Request is still a draft")
+		return
+	}
+	base := s.pullBase(pr)
+	result, err := s.merge(pr, method, req.CommitTitle, req.CommitMessage, BotLogin)
+	if errors.Is(err, errConflict) {
+		s.message(w, http.StatusMethodNotAllowed, "Pull Request is not mergeable")
+		return
+	}
+	if err != nil {
+		s.message(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	now := s.tick()
+	pr.baseSHA = base.String()
+	pr.state = "closed"
+	pr.merged = true
+	pr.mergedBy = BotLogin
+	pr.mergedAt = now
+	pr.closedAt = now
+	pr.updated = now
+	pr.mergeCommit = result.String()
+	s.reply(w, r, http.StatusOK, jsonObject{"sha": result.String(), "merged": true, "message": "Pull Request successfully merged"})
+}
+
+// findComment finds the comment a route names; on failure it answers 404.
+func (s *Server) findComment(w http.ResponseWriter, p params) (*comment, bool) {
+	id, ok := s.number(w, p, "id")
+	if !ok {
+		return nil, false
+	}
+	for _, c := range s.comments {
+		if c.id == id {
+			return c, true
+		}
+	}
+	s.notFound(w)
+	return nil, false
+}
+
+// GET /repos/{owner}/{repo}/issues/comments/{id}
+func (s *Server) getComment(w http.ResponseWriter, r *http.Request, p params) {
+	if c, ok := s.findComment(w, p); ok {
+		s.reply(w, r, http.StatusOK, s.commentJSON(c))
+	}
+}
+
+// PATCH /repos/{owner}/{repo}/issues/comments/{id}
+func (s *Server) editComment(w http.ResponseWriter, r *http.Request, p params) {
+	c, ok := s.findComment(w, p)
+	if !ok {
+		return
+	}
+	var req struct {
+		Body *string `json:"body"`
+	}
+	if !s.decode(w, r, &req) {
+		return
+	}
+	if req.Body == nil || *req.Body == "" {
+		s.unprocessable(w, invalid("IssueComment", "body", "missing_field"))
+		return
+	}
+	c.body = *req.Body
+	c.updated = s.tick()
+	s.reply(w, r, http.StatusOK, s.commentJSON(c))
+}
+
+// GET /repos/{owner}/{repo}/issues/{n}/comments
+func (s *Server) listComments(w http.ResponseWriter, r *http.Request, p params) {
+	pr, ok := s.pullParam(w, p)
+	if !ok {
+		return
+	}
+	var items []any
+	for _, c := range s.comments {
+		if c.issue == pr.number {
+			items = append(items, s.commentJSON(c))
+		}
+	}
+	s.paginate(w, r, items)
+}
+
+// POST /repos/{owner}/{repo}/issues/{n}/comments
+func (s *Server) createComment(w http.ResponseWriter, r *http.Request, p params) {
+	pr, ok := s.pullParam(w, p)
+	if !ok {
+		return
+	}
+	var req struct {
+		Body string `json:"body"`
+	}
+	if !s.decode(w, r, &req) {
+		return
+	}
+	if req.Body == "" {
+		s.unprocessable(w, invalid("IssueComment", "body", "missing_field"))
+		return
+	}
+	now := s.tick()
+	c := &comment{id: s.id(), issue: pr.number, author: BotLogin, body: req.Body, created: now, updated: now}
+	s.comments = append(s.comments, c)
+	s.created(w, r, fmt.Sprintf("%s/issues/comments/%d", s.apiRepo(), c.id), s.commentJSON(c))
+}
+
+// findLabel finds a repository label by name, ignoring case as GitHub does.
+func (s *Server) findLabel(name string) *label {
+	for _, l := range s.labels {
+		if strings.EqualFold(l.name, name) {
+			return l
+		}
+	}
+	return nil
+}
+
+func (s *Server) issueLabelsJSON(pr *pull) []any {
+	out := []any{}
+	for _, name := range pr.labels {
+		if l := s.findLabel(name); l != nil {
+			out = append(out, s.labelJSON(l))
+		}
+	}
+	return out
+}
+
+// GET /repos/{owner}/{repo}/issues/{n}/labels
+func (s *Server) listIssueLabels(w http.ResponseWriter, r *http.Request, p params) {
+	if pr, ok := s.pullParam(w, p); ok {
+		s.paginate(w, r, s.issueLabelsJSON(pr))
+	}
+}
+
+// POST /repos/{owner}/{repo}/issues/{n}/labels takes {"labels": [...]}
+// or a bare array, of names or of {"name": ...}.
+func (s *Server) addIssueLabels(w http.ResponseWriter, r *http.Request, p params) {
+	pr, ok := s.pullParam(w, p)
+	if !ok {
+		return
+	}
+	var raw json.RawMessage
+	if !s.decode(w, r, &raw) {
+		return
+	}
+	var wrapped struct {
+		Labels []json.RawMessage `json:"labels"`
+	}
+	var list []json.RawMessage
+	if json.Unmarshal(raw, &wrapped) == nil && wrapped.Labels != nil {
+		list = wrapped.Labels
+	} else if json.Unmarshal(raw, &list) != nil {
+		s.unprocessable(w, invalid("Label", "labels", "invalid"))
+		return
+	}
+	var names []string
+	for _, item := range list {
+		var name string
+		if json.Unmarshal(item, &name) != nil {
+			var named struct {
+				Name string `json:"name"`
+			}
+			if json.Unmarshal(item, &named) != nil {
+				s.unprocessable(w, invalid("Label", "labels", "invalid"))
+				return
+			}
+			name = named.Name
+		}
+		if strings.TrimSpace(name) == "" {
+			s.unprocessable(w, invalid("Label", "name", "missing_field"))
+			return
+		}
+		names = append(names, name)
+	}
+	for _, name := range names {
+		l := s.findLabel(name)
+		if l == nil {
+			l = &label{id: s.id(), name: name, color: "ededed"}
+			s.labels = append(s.labels, l)
+		}
+		if !slices.ContainsFunc(pr.labels, func(have string) bool { return strings.EqualFold(have, l.name) }) {
+			pr.labels = append(pr.labels, l.name)
+		}
+	}
+	pr.updated = s.tick()
+	s.reply(w, r, http.StatusOK, s.issueLabelsJSON(pr))
+}
+
+// DELETE /repos/{owner}/{repo}/issues/{n}/labels/{name}
+func (s *Server) removeIssueLabel(w http.ResponseWriter, r *http.Request, p params) {
+	pr, ok := s.pullParam(w, p)
+	if !ok {
+		return
+	}
+	i := slices.IndexFunc(pr.labels, func(have string) bool { return strings.EqualFold(have, p["name"]) })
+	if i < 0 {
+		s.message(w, http.StatusNotFound, "Label does not exist")
+		return
+	}
+	pr.labels = slices.Delete(pr.labels, i, i+1)
+	pr.updated = s.tick()
+	s.reply(w, r, http.StatusOK, s.issueLabelsJSON(pr))
+}
+
+// GET /repos/{owner}/{repo}/labels/{name}
+func (s *Server) getLabel(w http.ResponseWriter, r *http.Request, p params) {
+	l := s.findLabel(p["name"])
+	if l == nil {
+		s.notFound(w)
+		return
+	}
+	s.reply(w, r, http.StatusOK, s.labelJSON(l))
+}
+
+var hexColor = regexp.MustCompile(`^[0-9a-fA-F]{6}$`)
+
+// POST /repos/{owner}/{repo}/labels
+func (s *Server) createLabel(w http.ResponseWriter, r *http.Request, _ params) {
+	var req struct {
+		Name        string  `json:"name"`
+		Color       *string `json:"color"`
+		Description string  `json:"description"`
+	}
+	if !s.decode(w, r, &req) {
+		return
+	}
+	color := "ededed"
+	if req.Color != nil {
+		color = strings.TrimPrefix(*req.Color, "#")
+	}
+	switch {
+	case strings.TrimSpace(req.Name) == "":
+		s.unprocessable(w, invalid("Label", "name", "missing_field"))
+		return
+	case !hexColor.MatchString(color):
+		s.unprocessable(w, invalid("Label", "color", "invalid"))
+		return
+	case s.findLabel(req.Name) != nil:
+		s.unprocessable(w, invalid("Label", "name", "already_exists"))
+		return
+	}
+	l := &label{id: s.id(), name: req.Name, color: strings.ToLower(color), description: req.Description}
+	s.labels = append(s.labels, l)
+	s.created(w, r, s.apiRepo()+"/labels/"+l.name, s.labelJSON(l))
+}
+
+// checkRunRequest is the body of a check run create or update.
+type checkRunRequest struct {
+	Name       *string `json:"name"`
+	HeadSHA    *string `json:"head_sha"`
+	DetailsURL *string `json:"details_url"`
+	ExternalID *string `json:"external_id"`
+	Status     *string `json:"status"`
+	Conclusion *string `json:"conclusion"`
+	Output     *struct {
+		Title       *string `json:"title"`
+		Summary     *string `json:"summary"`
+		Text        *string `json:"text"`
+		Annotations []struct {
+			Path            string `json:"path"`
+			StartLine       int    `json:"start_line"`
+			EndLine         int    `json:"end_line"`
+			StartColumn     *int   `json:"start_column"`
+			EndColumn       *int   `json:"end_column"`
+			AnnotationLevel string `json:"annotation_level"`
+			Message         string `json:"message"`
+			Title           string `json:"title"`
+		} `json:"annotations"`
+	} `json:"output"`
+}
+
+// maxAnnotations is how many annotations GitHub takes per request.
+const maxAnnotations = 50
+
+// applyCheckRun validates req and applies it to c.
+func (s *Server) applyCheckRun(c *checkRun, req *checkRunRequest) *validationError {
+	if req.Name != nil {
+		if *req.Name == "" {
+			return invalid("CheckRun", "name", "missing_field")
+		}
+		c.name = *req.Name
+	}
+	if req.DetailsURL != nil {
+		c.detailsURL = *req.DetailsURL
+	}
+	if req.ExternalID != nil {
+		c.externalID = *req.ExternalID
+	}
+	if req.Status != nil {
+		switch *req.Status {
+		case "queued", "in_progress", "completed":
+			c.status = *req.Status
+		default:
+			return invalid("CheckRun", "status", "invalid")
+		}
+	}
+	if req.Conclusion != nil {
+		switch *req.Conclusion {
+		case "success", "failure", "neutral", "cancelled", "skipped", "timed_out", "action_required":
+			c.conclusion = *req.Conclusion
+			c.status = "completed"
+		default:
+			return invalid("CheckRun", "conclusion", "invalid")
+		}
+	}
+	if c.status == "completed" && c.conclusion == "" {
+		return plain("Invalid request.\n\n\"conclusion\" is required when \"status\" is \"completed\".")
+	}
+	if c.status == "completed" && c.completed.IsZero() {
+		c.completed = s.tick()
+	}
+	if o := req.Output; o != nil {
+		if o.Title == nil || *o.Title == "" {
+			return plain("Invalid request.\n\nFor 'properties/output', \"title\" wasn't supplied.")
+		}
+		if o.Summary == nil || *o.Summary == "" {
+			return plain("Invalid request.\n\nFor 'properties/output', \"summary\" wasn't supplied.")
+		}
+		if len(o.Annotations) > maxAnnotations {
+			return plain(fmt.Sprintf("Invalid request.\n\nOnly %d annotations are allowed per request; %d were sent.", maxAnnotations, len(o.Annotations)))
+		}
+		var added []Annotation
+		for i, a := range o.Annotations {
+			if a.Path == "" || a.StartLine <= 0 || a.EndLine <= 0 || a.Message == "" {
+				return plain(fmt.Sprintf("Invalid request.\n\nAnnotation %d needs path, start_line, end_line, annotation_level and message.", i))
+			}
+			if a.AnnotationLevel != "notice" && a.AnnotationLevel != "warning" && a.AnnotationLevel != "failure" {
+				return plain(fmt.Sprintf("Invalid request.\n\nAnnotation %d: annotation_level %q is not notice, warning or failure.", i, a.AnnotationLevel))
+			}
+			if a.EndLine < a.StartLine {
+				return plain(fmt.Sprintf("Invalid request.\n\nAnnotation %d: end_line is before start_line.", i))
+			}
+			if (a.StartColumn != nil || a.EndColumn != nil) && a.StartLine != a.EndLine {
+				return plain(fmt.Sprintf("Invalid request.\n\nAnnotation %d: start_column and end_column may only be given when start_line equals end_line.", i))
+			}
+			an := Annotation{Path: a.Path, StartLine: a.StartLine, EndLine: a.EndLine, Level: a.AnnotationLevel, Title: a.Title, Message: a.Message}
+			if a.StartColumn != nil {
+				an.StartColumn = *a.StartColumn
+			}
+			if a.EndColumn != nil {
+				an.EndColumn = *a.EndColumn
+			}
+			added = append(added, an)
+		}
+		c.title, c.summary = *o.Title, *o.Summary
+		if o.Text != nil {
+			c.text = *o.Text
+		}
+		c.annotations = append(c.annotations, added...)
+	}
+	return nil
+}
+
+// POST /repos/{owner}/{repo}/check-runs
+func (s *Server) createCheckRun(w http.ResponseWriter, r *http.Request, _ params) {
+	var req checkRunRequest
+	if !s.decode(w, r, &req) {
+		return
+	}
+	switch {
+	case req.Name == nil || *req.Name == "":
+		s.unprocessable(w, invalid("CheckRun", "name", "missing_field"))
+		return
+	case req.HeadSHA == nil || *req.HeadSHA == "":
+		s.unprocessable(w, invalid("CheckRun", "head_sha", "missing_field"))
+		return
+	case !s.hasCommit(*req.HeadSHA):
+		s.unprocessable(w, plain("No commit found for SHA: "+*req.HeadSHA))
+		return
+	}
+	c := &checkRun{headSHA: *req.HeadSHA, status: "queued", started: s.tick()}
+	if verr := s.applyCheckRun(c, &req); verr != nil {
+		s.unprocessable(w, verr)
+		return
+	}
+	c.id = s.id()
+	s.checkRuns = append(s.checkRuns, c)
+	s.created(w, r, fmt.Sprintf("%s/check-runs/%d", s.apiRepo(), c.id), s.checkRunJSON(c))
+}
+
+func (s *Server) findCheckRun(w http.ResponseWriter, p params) (*checkRun, bool) {
+	id, ok := s.number(w, p, "id")
+	if !ok {
+		return nil, false
+	}
+	for _, c := range s.checkRuns {
+		if c.id == id {
+			return c, true
+		}
+	}
+	s.notFound(w)
+	return nil, false
+}
+
+// GET /repos/{owner}/{repo}/check-runs/{id}
+func (s *Server) getCheckRun(w http.ResponseWriter, r *http.Request, p params) {
+	if c, ok := s.findCheckRun(w, p); ok {
+		s.reply(w, r, http.StatusOK, s.checkRunJSON(c))
+	}
+}
+
+// PATCH /repos/{owner}/{repo}/check-runs/{id} adds the request's
+// annotations to the run's.
+func (s *Server) updateCheckRun(w http.ResponseWriter, r *http.Request, p params) {
+	c, ok := s.findCheckRun(w, p)
+	if !ok {
+		return
+	}
+	var req checkRunRequest
+	if !s.decode(w, r, &req) {
+		return
+	}
+	updated := *c
+	updated.annotations = slices.Clone(c.annotations)
+	if verr := s.applyCheckRun(&updated, &req); verr != nil {
+		s.unprocessable(w, verr)
+		return
+	}
+	*c = updated
+	s.reply(w, r, http.StatusOK, s.checkRunJSON(c))
+}
+
+// maxStatusDescription is GitHub's limit on a status description.
+const maxStatusDescription = 140
+
+// POST /repos/{owner}/{repo}/statuses/{sha}
+func (s *Server) createStatus(w http.ResponseWriter, r *http.Request, p params) {
+	sha := p["sha"]
+	if !s.hasCommit(sha) {
+		s.unprocessable(w, plain("No commit found for SHA: "+sha))
+		return
+	}
+	var req struct {
+		State       string `json:"state"`
+		TargetURL   string `json:"target_url"`
+		Description string `json:"description"`
+		Context     string `json:"context"`
+	}
+	if !s.decode(w, r, &req) {
+		return
+	}
+	switch req.State {
+	case "error", "failure", "pending", "success":
+	default:
+		s.unprocessable(w, invalid("Status", "state", "invalid"))
+		return
+	}
+	if n := len([]rune(req.Description)); n > maxStatusDescription {
+		s.unprocessable(w, custom("Status", fmt.Sprintf("description is too long (maximum is %d characters)", maxStatusDescription)))
+		return
+	}
+	if req.Context == "" {
+		req.Context = "default"
+	}
+	st := &status{id: s.id(), sha: sha, state: req.State, description: req.Description, targetURL: req.TargetURL, context: req.Context, creator: BotLogin, created: s.tick()}
+	s.statuses = append(s.statuses, st)
+	s.created(w, r, s.apiRepo()+"/statuses/"+sha, s.statusJSON(st))
+}
+
+// GET /repos/{owner}/{repo}/commits/{ref}/statuses, newest first.
+func (s *Server) listStatuses(w http.ResponseWriter, r *http.Request, p params) {
+	h, ok := s.resolve(p["ref"])
+	if !ok {
+		s.notFound(w)
+		return
+	}
+	var items []any
+	for i := len(s.statuses) - 1; i >= 0; i-- {
+		if st := s.statuses[i]; st.sha == h.String() {
+			items = append(items, s.statusJSON(st))
+		}
+	}
+	s.paginate(w, r, items)
+}
+
+// GET /repos/{owner}/{repo}/git/ref/{ref...}, ref as "heads/main".
+func (s *Server) getRef(w http.ResponseWriter, r *http.Request, p params) {
+	name := plumbing.ReferenceName("refs/" + p["ref"])
+	h, ok := s.refHash(name)
+	if !ok {
+		s.notFound(w)
+		return
+	}
+	s.reply(w, r, http.StatusOK, s.refJSON(name, h))
+}
+
+// validRefName reports whether GitHub would take name for a new ref.
+func validRefName(name string) bool {
+	return strings.HasPrefix(name, "refs/") && strings.Count(name, "/") >= 2 &&
+		plumbing.ReferenceName(name).Validate() == nil && !strings.HasPrefix(name, "refs/pull/")
+}
+
+// POST /repos/{owner}/{repo}/git/refs
+func (s *Server) createRef(w http.ResponseWriter, r *http.Request, _ params) {
+	var req struct {
+		Ref string `json:"ref"`
+		SHA string `json:"sha"`
+	}
+	if !s.decode(w, r, &req) {
+		return
+	}
+	name := plumbing.ReferenceName(req.Ref)
+	switch {
+	case !validRefName(req.Ref):
+		s.unprocessable(w, plain("Reference name must start with 'refs/' and have at least two slashes."))
+		return
+	case !s.hasCommit(req.SHA):
+		s.unprocessable(w, plain("Object does not exist"))
+		return
+	}
+	if _, exists := s.refHash(name); exists {
+		s.unprocessable(w, plain("Reference already exists"))
+		return
+	}
+	h := plumbing.NewHash(req.SHA)
+	if err := s.setRef(name, h); err != nil {
+		s.message(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	s.refUpdated(name.String(), h.String())
+	s.created(w, r, s.apiRepo()+"/git/"+name.String(), s.refJSON(name, h))
+}
+
+// PATCH /repos/{owner}/{repo}/git/refs/{ref...}
+func (s *Server) updateRef(w http.ResponseWriter, r *http.Request, p params) {
+	name := plumbing.ReferenceName("refs/" + p["ref"])
+	var req struct {
+		SHA   string `json:"sha"`
+		Force bool   `json:"force"`
+	}
+	if !s.decode(w, r, &req) {
+		return
+	}
+	old, exists := s.refHash(name)
+	switch {
+	case !exists || strings.HasPrefix(name.String(), "refs/pull/"):
+		s.unprocessable(w, plain("Reference does not exist"))
+		return
+	case !s.hasCommit(req.SHA):
+		s.unprocessable(w, plain("Object does not exist"))
+		return
+	}
+	h := plumbing.NewHash(req.SHA)
+	if !req.Force && !s.ancestors(h)[old] {
+		s.unprocessable(w, plain("Update is not a fast forward"))
+		return
+	}
+	if err := s.setRef(name, h); err != nil {
+		s.message(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	s.refUpdated(name.String(), h.String())
+	s.reply(w, r, http.StatusOK, s.refJSON(name, h))
+}
+
+// DELETE /repos/{owner}/{repo}/git/refs/{ref...}
+func (s *Server) deleteRef(w http.ResponseWriter, r *http.Request, p params) {
+	name := plumbing.ReferenceName("refs/" + p["ref"])
+	if _, exists := s.refHash(name); !exists || strings.HasPrefix(name.String(), "refs/pull/") {
+		s.unprocessable(w, plain("Reference does not exist"))
+		return
+	}
+	if err := s.git.Storer.RemoveReference(name); err != nil {
+		s.message(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	s.refUpdated(name.String(), "")
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,628 @@
+// Package forgetest is a fake GitHub for tests: an httptest server that
+// speaks the REST shapes of GitHub's API (checked against GitHub's OpenAPI
+// description by its contract test) for the endpoints connectbot uses, and
+// serves the repository's git data over smart HTTP, so that code under test
+// runs the same paths as in production.
+//
+// State lives in the Server: a go-git in-memory repository (refs and
+// commits), pull requests, issue comments, repository and issue labels,
+// check runs, commit statuses and reviews. Tests seed it with helpers
+// (Commit, OpenPR, AddReview, AddComment), inject failures (FailNext), and
+// inspect the effects (Calls, Comments, Labels, CheckRuns, Statuses, PR).
+//
+// The fake follows GitHub where tests can tell: a second open pull request
+// for the same head and base is refused with 422 "A pull request already
+// exists for owner:branch."; a merge pinned to a SHA that is not the head
+// is refused with 409 "Head branch was modified. Review and try the merge
+// again."; a merge moves the base branch with a real merge, squash or
+// rebase commit (merging file by file: a file both sides changed is a
+// conflict); a push to a pull request's head branch moves its head SHA and
+// refs/pull/<n>/head; GETs carry an ETag and answer 304 to a matching
+// If-None-Match. Timestamps come from a clock that starts at
+// 2026-01-01T00:00:00Z and advances one second per change, so SHAs and
+// answers are the same on every run.
+package forgetest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/memory"
+)
+
+// BotLogin is the user the server's token authenticates as: the author of
+// the pull requests, comments, check runs and statuses created through the
+// API.
+const BotLogin = "connectbot[bot]"
+
+// DefaultBranch is the repository's default branch, created by NewServer
+// with one empty commit.
+const DefaultBranch = "main"
+
+// epoch is where the server's clock starts.
+var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Server is a fake GitHub holding one repository. Its methods are safe for
+// concurrent use with the requests it serves.
+type Server struct {
+	t     testing.TB
+	owner string
+	name  string
+	token string
+	srv   *httptest.Server
+
+	mu          sync.Mutex
+	git         *git.Repository
+	gitHandler  http.Handler
+	clock       time.Time
+	nextID      int64
+	nextNumber  int
+	users       map[string]int64
+	pulls       map[int]*pull
+	comments    []*comment
+	labels      []*label
+	checkRuns   []*checkRun
+	statuses    []*status
+	reviews     []*review
+	failures    []*failure
+	calls       []string
+	notModified int
+}
+
+type pull struct {
+	number      int
+	id          int64
+	title       string
+	body        string
+	state       string
+	draft       bool
+	merged      bool
+	mergedBy    string
+	mergedAt    time.Time
+	closedAt    time.Time
+	mergeCommit string
+	author      string
+	head        string
+	headRepo    string
+	headSHA     string
+	base        string
+	baseSHA     string
+	labels      []string
+	created     time.Time
+	updated     time.Time
+}
+
+type comment struct {
+	id      int64
+	issue   int
+	author  string
+	body    string
+	created time.Time
+	updated time.Time
+}
+
+type label struct {
+	id          int64
+	name        string
+	color       string
+	description string
+}
+
+type checkRun struct {
+	id          int64
+	name        string
+	headSHA     string
+	status      string
+	conclusion  string
+	title       string
+	summary     string
+	text        string
+	detailsURL  string
+	externalID  string
+	started     time.Time
+	completed   time.Time
+	annotations []Annotation
+}
+
+type status struct {
+	id          int64
+	sha         string
+	state       string
+	description string
+	targetURL   string
+	context     string
+	creator     string
+	created     time.Time
+}
+
+type review struct {
+	id        int64
+	pr        int
+	author    string
+	state     string
+	sha       string
+	body      string
+	submitted time.Time
+}
+
+type failure struct {
+	method  string
+	prefix  string
+	status  int
+	headers map[string]string
+	// applied failures let the request take effect, then replace the
+	// answer.
+	applied bool
+}
+
+// NewServer starts a fake GitHub holding the repository owner/repo, with
+// branch DefaultBranch at one empty commit. The server is closed when the
+// test ends.
+func NewServer(t testing.TB, owner, repo string) *Server {
+	t.Helper()
+	storage := memory.NewStorage()
+	r, err := git.InitWithOptions(storage, nil, git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName(DefaultBranch)})
+	if err != nil {
+		t.Fatalf("forgetest: init repository: %v", err)
+	}
+	token := make([]byte, 20)
+	if _, err := rand.Read(token); err != nil {
+		t.Fatalf("forgetest: token: %v", err)
+	}
+	s := &Server{
+		t:          t,
+		owner:      owner,
+		name:       repo,
+		token:      "ghs_" + hex.EncodeToString(token),
+		git:        r,
+		clock:      epoch,
+		nextID:     1000,
+		nextNumber: 1,
+		users:      map[string]int64{},
+		pulls:      map[int]*pull{},
+	}
+	initial, err := s.writeCommit(flatTree{}, "Initial commit\n", object.Signature{Name: "forgetest", Email: "forgetest@example.com"})
+	if err == nil {
+		err = s.setRef(plumbing.NewBranchReferenceName(DefaultBranch), initial)
+	}
+	if err != nil {
+		t.Fatalf("forgetest: initial commit: %v", err)
+	}
+	s.gitHandler = s.newGitHandler()
+	s.srv = httptest.NewServer(s)
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// URL is the REST API's base URL, to pass as forge.Options.BaseURL.
+func (s *Server) URL() string { return s.srv.URL }
+
+// GitURL is the URL to clone, fetch and push the repository over HTTP;
+// authenticate with basic auth whose password is Token.
+func (s *Server) GitURL() string { return fmt.Sprintf("%s/%s/%s.git", s.srv.URL, s.owner, s.name) }
+
+// Token is the token the server accepts, for the API and for git.
+func (s *Server) Token() string { return s.token }
+
+// FullName is the repository's "owner/name".
+func (s *Server) FullName() string { return s.owner + "/" + s.name }
+
+// Client returns an HTTP client for the server.
+func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// Repo returns the repository's git data. Change it only while no request
+// is being served, or use Commit.
+func (s *Server) Repo() *git.Repository { return s.git }
+
+// FailNext makes the next request whose method is method ("" for any) and
+// whose path starts with pathPrefix (e.g. "/repos/o/r/issues/1/comments")
+// fail with status and headers, without taking effect. The body is
+// GitHub's for the case: with "X-RateLimit-Remaining: 0", the primary rate
+// limit message; with Retry-After or status 429, the secondary rate limit
+// message and documentation URL; for another 403, "Resource not accessible
+// by integration"; for a 5xx, "Server Error". Several calls queue failures
+// in order.
+func (s *Server) FailNext(method, pathPrefix string, status int, headers map[string]string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures = append(s.failures, &failure{method: method, prefix: pathPrefix, status: status, headers: headers})
+}
+
+// FailNextAfterApplying makes the next matching request take effect and
+// then answer with status, as when GitHub times out after acting: the case
+// a client must not blindly retry.
+func (s *Server) FailNextAfterApplying(method, pathPrefix string, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures = append(s.failures, &failure{method: method, prefix: pathPrefix, status: status, applied: true})
+}
+
+// Calls returns every request served so far, as "METHOD /path" (no query).
+func (s *Server) Calls() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.calls...)
+}
+
+// ResetCalls forgets the requests served so far.
+func (s *Server) ResetCalls() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = nil
+	s.notModified = 0
+}
+
+// NotModified reports how many requests were answered 304 Not Modified.
+func (s *Server) NotModified() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.notModified
+}
+
+// Commit commits files (path to content) on branch, deleting the paths in
+// deletes, and returns the commit's SHA. A branch that does not exist
+// starts from DefaultBranch. Open pull requests from branch follow it.
+func (s *Server) Commit(branch, message string, files map[string]string, deletes ...string) string {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	parent, ok := s.branchHash(branch)
+	if !ok {
+		parent, ok = s.branchHash(DefaultBranch)
+	}
+	tree := flatTree{}
+	var parents []plumbing.Hash
+	if ok {
+		var err error
+		if tree, err = s.flatten(parent); err != nil {
+			s.t.Fatalf("forgetest: commit on %s: %v", branch, err)
+		}
+		parents = append(parents, parent)
+	}
+	for p, content := range files {
+		h, err := s.writeBlob([]byte(content))
+		if err != nil {
+			s.t.Fatalf("forgetest: commit on %s: %v", branch, err)
+		}
+		tree[strings.TrimPrefix(p, "/")] = treeEntry{hash: h, mode: 0o100644}
+	}
+	for _, p := range deletes {
+		delete(tree, strings.TrimPrefix(p, "/"))
+	}
+	author := object.Signature{Name: "forgetest", Email: "forgetest@example.com"}
+	h, err := s.writeCommit(tree, message+"\n", author, parents...)
+	if err == nil {
+		err = s.setRef(plumbing.NewBranchReferenceName(branch), h)
+	}
+	if err != nil {
+		s.t.Fatalf("forgetest: commit on %s: %v", branch, err)
+	}
+	s.refUpdated(plumbing.NewBranchReferenceName(branch).String(), h.String())
+	return h.String()
+}
+
+// Branch returns the SHA branch points at, or "" if there is no such
+// branch.
+func (s *Server) Branch(branch string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h, ok := s.branchHash(branch)
+	if !ok {
+		return ""
+	}
+	return h.String()
+}
+
+// ReadFile returns the content of path at rev (a branch, ref or SHA).
+func (s *Server) ReadFile(rev, path string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h, ok := s.resolve(rev)
+	if !ok {
+		return "", false
+	}
+	return s.readFile(h, path)
+}
+
+// PRSpec describes a pull request OpenPR seeds.
+type PRSpec struct {
+	// Author opens it; "" means BotLogin.
+	Author string
+	Title  string
+	Body   string
+	// Head is the branch with the changes; it must exist in this
+	// repository (a fork's branch is kept here too).
+	Head string
+	// Base defaults to DefaultBranch.
+	Base string
+	// HeadRepo is the fork's "owner/name"; "" means this repository.
+	HeadRepo string
+	Draft    bool
+}
+
+// OpenPR opens a pull request as spec.Author, as an integrator would, and
+// returns its number. It fails the test where GitHub would refuse it.
+func (s *Server) OpenPR(spec PRSpec) int {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if spec.Author == "" {
+		spec.Author = BotLogin
+	}
+	if spec.Base == "" {
+		spec.Base = DefaultBranch
+	}
+	p, verr := s.openPull(spec)
+	if verr != nil {
+		s.t.Fatalf("forgetest: open pull request: %s", verr.describe())
+	}
+	return p.number
+}
+
+// AddReview records a review of pull request pr by author, in state
+// (APPROVED, CHANGES_REQUESTED, COMMENTED or DISMISSED; any case) on
+// commit sha, and returns its ID.
+func (s *Server) AddReview(pr int, author, state, sha string) int64 {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pulls[pr] == nil {
+		s.t.Fatalf("forgetest: review of #%d: no such pull request", pr)
+	}
+	r := &review{id: s.id(), pr: pr, author: author, state: strings.ToUpper(state), sha: sha, submitted: s.tick()}
+	s.reviews = append(s.reviews, r)
+	return r.id
+}
+
+// AddComment records a comment on pull request pr by author and returns
+// its ID.
+func (s *Server) AddComment(pr int, author, body string) int64 {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pulls[pr] == nil {
+		s.t.Fatalf("forgetest: comment on #%d: no such pull request", pr)
+	}
+	now := s.tick()
+	c := &comment{id: s.id(), issue: pr, author: author, body: body, created: now, updated: now}
+	s.comments = append(s.comments, c)
+	return c.id
+}
+
+// PR is a pull request as the server holds it.
+type PR struct {
+	Number         int
+	Title          string
+	Body           string
+	State          string
+	Merged         bool
+	Draft          bool
+	Author         string
+	Head           string
+	HeadRepo       string
+	HeadSHA        string
+	Base           string
+	MergeCommitSHA string
+	Labels         []string
+}
+
+// PR returns pull request n; the test fails if there is none.
+func (s *Server) PR(n int) PR {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.pulls[n]
+	if p == nil {
+		s.t.Fatalf("forgetest: no pull request #%d", n)
+		return PR{}
+	}
+	return p.export(s.FullName())
+}
+
+// PRs returns every pull request, by number.
+func (s *Server) PRs() []PR {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []PR
+	for _, p := range s.sortedPulls() {
+		out = append(out, p.export(s.FullName()))
+	}
+	return out
+}
+
+func (p *pull) export(fullName string) PR {
+	headRepo := p.headRepo
+	if headRepo == "" {
+		headRepo = fullName
+	}
+	return PR{
+		Number: p.number, Title: p.title, Body: p.body, State: p.state, Merged: p.merged, Draft: p.draft,
+		Author: p.author, Head: p.head, HeadRepo: headRepo, HeadSHA: p.headSHA, Base: p.base,
+		MergeCommitSHA: p.mergeCommit, Labels: sortedCopy(p.labels),
+	}
+}
+
+// Comment is an issue comment as the server holds it.
+type Comment struct {
+	ID     int64
+	Author string
+	Body   string
+}
+
+// Comments returns the comments on pull request pr, oldest first.
+func (s *Server) Comments(pr int) []Comment {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Comment
+	for _, c := range s.comments {
+		if c.issue == pr {
+			out = append(out, Comment{ID: c.id, Author: c.author, Body: c.body})
+		}
+	}
+	return out
+}
+
+// Labels returns the names of the labels on pull request pr, sorted.
+func (s *Server) Labels(pr int) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p := s.pulls[pr]; p != nil {
+		return sortedCopy(p.labels)
+	}
+	return nil
+}
+
+// Label is a repository label.
+type Label struct {
+	Name        string
+	Color       string
+	Description string
+}
+
+// RepoLabels returns the repository's labels in the order they were
+// created.
+func (s *Server) RepoLabels() []Label {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Label
+	for _, l := range s.labels {
+		out = append(out, Label{Name: l.name, Color: l.color, Description: l.description})
+	}
+	return out
+}
+
+// CheckRun is a check run as the server holds it.
+type CheckRun struct {
+	ID          int64
+	Name        string
+	HeadSHA     string
+	Status      string
+	Conclusion  string
+	Title       string
+	Summary     string
+	Text        string
+	DetailsURL  string
+	Annotations []Annotation
+}
+
+// Annotation is a check run annotation.
+type Annotation struct {
+	Path        string
+	StartLine   int
+	EndLine     int
+	StartColumn int
+	EndColumn   int
+	// Level is notice, warning or failure.
+	Level   string
+	Title   string
+	Message string
+}
+
+// CheckRuns returns the check runs on commit sha, oldest first.
+func (s *Server) CheckRuns(sha string) []CheckRun {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []CheckRun
+	for _, c := range s.checkRuns {
+		if c.headSHA == sha {
+			out = append(out, CheckRun{
+				ID: c.id, Name: c.name, HeadSHA: c.headSHA, Status: c.status, Conclusion: c.conclusion,
+				Title: c.title, Summary: c.summary, Text: c.text, DetailsURL: c.detailsURL,
+				Annotations: append([]Annotation(nil), c.annotations...),
+			})
+		}
+	}
+	return out
+}
+
+// Status is a commit status as the server holds it.
+type Status struct {
+	ID          int64
+	State       string
+	Context     string
+	Description string
+	TargetURL   string
+	Creator     string
+}
+
+// Statuses returns the commit statuses on sha, oldest first.
+func (s *Server) Statuses(sha string) []Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Status
+	for _, st := range s.statuses {
+		if st.sha == sha {
+			out = append(out, Status{ID: st.id, State: st.state, Context: st.context, Description: st.description, TargetURL: st.targetURL, Creator: st.creator})
+		}
+	}
+	return out
+}
+
+// id returns a fresh object ID.
+func (s *Server) id() int64 {
+	s.nextID++
+	return s.nextID
+}
+
+// userID returns a stable ID for login.
+func (s *Server) userID(login string) int64 {
+	if id, ok := s.users[login]; ok {
+		return id
+	}
+	id := int64(len(s.users) + 1)
+	s.users[login] = id
+	return id
+}
+
+func (s *Server) sortedPulls() []*pull {
+	out := make([]*pull, 0, len(s.pulls))
+	for _, p := range s.pulls {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].number < out[j].number })
+	return out
+}
+
+// refUpdated keeps pull requests in step with a ref that moved to sha (""
+// when deleted): open pull requests whose head is that branch take the new
+// head, with refs/pull/<n>/head, as GitHub does on a push.
+func (s *Server) refUpdated(ref, sha string) {
+	branch, ok := strings.CutPrefix(ref, "refs/heads/")
+	if !ok || sha == "" {
+		return
+	}
+	for _, p := range s.sortedPulls() {
+		if p.state != "open" || p.head != branch || p.headSHA == sha {
+			continue
+		}
+		p.headSHA = sha
+		p.updated = s.tick()
+		if err := s.setRef(pullHeadRef(p.number), plumbing.NewHash(sha)); err != nil {
+			s.t.Errorf("forgetest: refs/pull/%d/head: %v", p.number, err)
+		}
+	}
+}
+
+func pullHeadRef(n int) plumbing.ReferenceName {
+	return plumbing.ReferenceName(fmt.Sprintf("refs/pull/%d/head", n))
+}
+
+func sortedCopy(in []string) []string {
+	if len(in) == 0 {
+		return nil
+	}
+	out := append([]string(nil), in...)
+	sort.Strings(out)
+	return out
+}
