@@ -1041,3 +1041,31 @@ func TestConcurrentUse(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestAuthorReadsWhoWroteACommit(t *testing.T) {
+	dir := t.TempDir()
+	r, err := git.PlainInit(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt, _ := r.Worktree()
+	when := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	h, err := wt.Commit("first", &git.CommitOptions{AllowEmptyCommits: true, Author: &object.Signature{Name: "Ada", Email: "ada@example.com", When: when}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo, err := gitrepo.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := repo.Author(h.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != "Ada" || got.Email != "ada@example.com" || !got.When.Equal(when) {
+		t.Errorf("author %+v", got)
+	}
+	if _, err := repo.Author(strings.Repeat("0", 40)); !errors.Is(err, gitrepo.ErrNotFound) {
+		t.Errorf("unknown commit: %v", err)
+	}
+}

@@ -461,3 +461,18 @@ func (d *dirFile) ReadDir(n int) ([]fs.DirEntry, error) {
 	d.offset += n
 	return slices.Clone(rest[:n]), nil
 }
+
+// Author returns who wrote commit sha.
+func (r *Repo) Author(sha string) (Signature, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	h, ok := parseSHA(sha)
+	if !ok {
+		return Signature{}, newError("read commit "+sha, ErrNotFound, errors.New("not a full commit SHA"))
+	}
+	c, err := r.repo.CommitObject(h)
+	if err != nil {
+		return Signature{}, newError("read commit "+sha, classify(err), err)
+	}
+	return Signature{Name: c.Author.Name, Email: c.Author.Email, When: c.Author.When}, nil
+}

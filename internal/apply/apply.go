@@ -1,0 +1,304 @@
+// Package apply carries out a plan of internal/program through GitHub and
+// git: it opens the pull requests that remove, promote or launch an
+// integrator, and closes the ones whose condition no longer holds. Every
+// step looks before it acts — deterministic branch names, open and closed
+// pull requests found by branch and by a hidden marker — so a run repeated,
+// run twice at once or restarted after a crash does what one run does.
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/forge"
+	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/program"
+	"github.com/connectbot/connectbot/schema"
+)
+
+// forgeClient is what the executor needs of GitHub.
+type forgeClient interface {
+	ListPRs(ctx context.Context, head, state string) ([]forge.PR, error)
+	CreatePR(ctx context.Context, pr forge.NewPR) (forge.PR, error)
+	PullRequest(ctx context.Context, number int) (forge.PR, error)
+	ClosePR(ctx context.Context, number int) error
+	CreateComment(ctx context.Context, number int, body string) (forge.Comment, error)
+	ListComments(ctx context.Context, number int) ([]forge.Comment, error)
+	AddLabels(ctx context.Context, number int, labels ...string) error
+	EnsureLabel(ctx context.Context, name, color, description string) error
+}
+
+// gitRepo is what the executor needs of the repository.
+type gitRepo interface {
+	Fetch(ctx context.Context, refspecs ...string) error
+	Resolve(rev string) (string, error)
+	Tree(sha string) (fs.FS, error)
+	Commit(ctx context.Context, c gitrepo.Change) (string, error)
+	Push(ctx context.Context, branch string, opts gitrepo.PushOptions) error
+	Author(sha string) (gitrepo.Signature, error)
+}
+
+// Result statuses.
+const (
+	Done        = "done"
+	AlreadyDone = "already done"
+	Skipped     = "skipped"
+)
+
+// Result is what became of one action.
+type Result struct {
+	Action program.Action
+	Status string
+	// Detail says what was done or why not, for the run summary.
+	Detail string
+	// PR is the pull request the action concerns, when there is one.
+	PR int
+}
+
+// Executor carries plans out.
+type Executor struct {
+	Forge forgeClient
+	Git   gitRepo
+	// Base is the branch the program lives on.
+	Base string
+	// Identity signs connectbot's commits; its email tells the bot's own
+	// commits from a person's.
+	Identity gitrepo.Signature
+	// Budget is how many actions one run may carry out; the rest are
+	// skipped and worked off by the next run. 0 means no limit.
+	Budget int
+	// Now reads the clock, once per run.
+	Now func() time.Time
+	Log *slog.Logger
+}
+
+// Apply carries out every action of plan that changes something on GitHub,
+// in the plan's order, and reports each. Reminders are not its business.
+// An error from GitHub or git on one action is reported on that action and
+// the run goes on; Apply returns an error only when the repository itself
+// cannot be read.
+func (x *Executor) Apply(ctx context.Context, plan program.Plan) ([]Result, error) {
+	if err := x.Git.Fetch(ctx); err != nil {
+		return nil, err
+	}
+	now := application.DateOf(x.Now())
+	var out []Result
+	spent := 0
+	for _, a := range plan.Actions {
+		if a.Kind == program.KindRemind {
+			continue
+		}
+		if x.Budget > 0 && spent >= x.Budget {
+			out = append(out, Result{Action: a, Status: Skipped, Detail: fmt.Sprintf("the run's budget of %d actions is spent; the next run takes it up", x.Budget)})
+			continue
+		}
+		var r Result
+		var err error
+		switch a.Kind {
+		case program.KindClosePR:
+			r, err = x.closePR(ctx, a)
+		default:
+			r, err = x.openPR(ctx, a, now)
+		}
+		if err != nil {
+			r = Result{Action: a, Status: Skipped, Detail: "failed: " + err.Error()}
+		}
+		if r.Status == Done {
+			spent++
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// openPR opens the pull request that removes, promotes or launches, unless
+// it is already open, merged, or a reviewer closed it for this deadline.
+func (x *Executor) openPR(ctx context.Context, a program.Action, now application.Date) (Result, error) {
+	branch := program.Branch(a)
+	if branch == "" {
+		return Result{}, fmt.Errorf("%s is not an action that opens a pull request", a.Kind)
+	}
+	marker := program.Marker(a)
+	prs, err := x.Forge.ListPRs(ctx, branch, "all")
+	if err != nil {
+		return Result{}, err
+	}
+	for _, pr := range prs {
+		switch {
+		case pr.State == "open":
+			return Result{Action: a, Status: AlreadyDone, PR: pr.Number, Detail: fmt.Sprintf("#%d is open", pr.Number)}, nil
+		case pr.Merged && strings.Contains(pr.Body, marker):
+			return Result{Action: a, Status: AlreadyDone, PR: pr.Number, Detail: fmt.Sprintf("#%d was merged", pr.Number)}, nil
+		case strings.Contains(pr.Body, marker):
+			return Result{Action: a, Status: Skipped, PR: pr.Number,
+				Detail: fmt.Sprintf("a reviewer closed #%d for this deadline; it is not opened again", pr.Number)}, nil
+		}
+	}
+	baseSHA, err := x.Git.Resolve("refs/remotes/origin/" + x.Base)
+	if err != nil {
+		return Result{}, err
+	}
+	if remote, err := x.Git.Resolve("refs/remotes/origin/" + branch); err == nil && remote != "" {
+		// A branch left from an earlier deadline: reuse it only if every
+		// tip commit is the bot's own; a person's work is never overwritten.
+		author, err := x.Git.Author(remote)
+		if err != nil {
+			return Result{}, err
+		}
+		if !strings.EqualFold(author.Email, x.Identity.Email) {
+			return Result{Action: a, Status: Skipped, Detail: fmt.Sprintf("branch %s has commits by %s; connectbot does not overwrite a person's work", branch, author.Name)}, nil
+		}
+	}
+	app, src, tree, err := x.application(baseSHA, a.Slug)
+	if err != nil {
+		return Result{}, err
+	}
+	next, ok := program.Effect(a, app.App.Program, now)
+	if !ok {
+		return Result{}, fmt.Errorf("%s changes no file", a.Kind)
+	}
+	cat, err := treeCatalog(tree)
+	if err != nil {
+		return Result{}, err
+	}
+	p := applicationPath(a.Slug)
+	written, err := cat.SetProgram(p, src, next)
+	if err != nil {
+		return Result{}, err
+	}
+	if f := cat.Application(p, written); f.App == nil {
+		return Result{}, fmt.Errorf("the proposed %s would not load: %s", p, f.Findings[0].Message)
+	}
+	id := x.Identity
+	id.When = x.Now()
+	title := Title(a, app.App)
+	if _, err := x.Git.Commit(ctx, gitrepo.Change{Parent: baseSHA, Branch: branch, Files: map[string][]byte{p: written},
+		Message: "connectbot: " + title + "\n\n" + a.Evidence + "\n", Author: id}); err != nil {
+		return Result{}, err
+	}
+	if err := x.Git.Push(ctx, branch, gitrepo.PushOptions{Force: true}); err != nil {
+		return Result{}, err
+	}
+	pr, err := x.Forge.CreatePR(ctx, forge.NewPR{Title: title, Body: Body(a, app.App) + "\n" + marker + "\n", Head: branch, Base: x.Base})
+	if errors.Is(err, forge.ErrValidation) {
+		// Another run opened it between our look and our create.
+		return Result{Action: a, Status: AlreadyDone, Detail: "opened by a concurrent run"}, nil
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	label := labelFor(a)
+	if err := x.Forge.EnsureLabel(ctx, label, "d93f0b", "Opened by connectbot"); err != nil {
+		return Result{}, err
+	}
+	if err := x.Forge.AddLabels(ctx, pr.Number, label); err != nil {
+		return Result{}, err
+	}
+	return Result{Action: a, Status: Done, PR: pr.Number, Detail: fmt.Sprintf("opened #%d", pr.Number)}, nil
+}
+
+// closePR closes a bot pull request whose condition stopped holding, with
+// a comment saying why — or only comments when a person has pushed to it.
+func (x *Executor) closePR(ctx context.Context, a program.Action) (Result, error) {
+	pr, err := x.Forge.PullRequest(ctx, a.PR)
+	if err != nil {
+		return Result{}, err
+	}
+	if pr.State != "open" {
+		return Result{Action: a, Status: AlreadyDone, PR: pr.Number, Detail: fmt.Sprintf("#%d is %s", pr.Number, pr.State)}, nil
+	}
+	author, err := x.Git.Author(pr.HeadSHA)
+	if err != nil {
+		if err := x.Git.Fetch(ctx, fmt.Sprintf("+refs/pull/%d/head:refs/remotes/origin/pull/%d", pr.Number, pr.Number)); err != nil {
+			return Result{}, err
+		}
+		if author, err = x.Git.Author(pr.HeadSHA); err != nil {
+			return Result{}, err
+		}
+	}
+	personal := !strings.EqualFold(author.Email, x.Identity.Email)
+	body := fmt.Sprintf("%s\n\nconnectbot closes this pull request: %s (%s: “%s”)", closeMarker(a), a.Evidence, a.Rule, a.Clause)
+	if personal {
+		body = fmt.Sprintf("%s\n\nThis pull request no longer applies: %s (%s). @%s pushed to it, so connectbot leaves it open for a reviewer to close.", closeMarker(a), a.Evidence, a.Rule, author.Name)
+	}
+	if err := x.commentOnce(ctx, pr.Number, closeMarker(a), body); err != nil {
+		return Result{}, err
+	}
+	if personal {
+		return Result{Action: a, Status: Skipped, PR: pr.Number, Detail: "a person pushed to it: commented instead of closing"}, nil
+	}
+	if err := x.Forge.ClosePR(ctx, pr.Number); err != nil {
+		return Result{}, err
+	}
+	return Result{Action: a, Status: Done, PR: pr.Number, Detail: fmt.Sprintf("closed #%d", pr.Number)}, nil
+}
+
+// commentOnce posts body unless a comment carrying marker is there already.
+func (x *Executor) commentOnce(ctx context.Context, number int, marker, body string) error {
+	comments, err := x.Forge.ListComments(ctx, number)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(comments, func(c forge.Comment) bool { return strings.Contains(c.Body, marker) }) {
+		return nil
+	}
+	_, err = x.Forge.CreateComment(ctx, number, body)
+	return err
+}
+
+func closeMarker(a program.Action) string {
+	return fmt.Sprintf("<!-- connectbot:close %d %s -->", a.PR, a.Due)
+}
+
+// application reads and judges an application at a commit.
+func (x *Executor) application(sha, slug string) (application.File, []byte, fs.FS, error) {
+	tree, err := x.Git.Tree(sha)
+	if err != nil {
+		return application.File{}, nil, nil, err
+	}
+	p := applicationPath(slug)
+	src, err := fs.ReadFile(tree, p)
+	if err != nil {
+		return application.File{}, nil, nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	cat, err := treeCatalog(tree)
+	if err != nil {
+		return application.File{}, nil, nil, err
+	}
+	f := cat.Application(p, src)
+	if f.App == nil {
+		return application.File{}, nil, nil, fmt.Errorf("%s does not load: %s", p, f.Findings[0].Message)
+	}
+	return f, src, tree, nil
+}
+
+func applicationPath(slug string) string { return path.Join("applications", slug+".cue") }
+
+// treeCatalog compiles the schema a tree carries, or the binary's.
+func treeCatalog(tree fs.FS) (*catalog.Catalog, error) {
+	if sub, err := fs.Sub(tree, "schema"); err == nil {
+		if names, _ := fs.Glob(sub, "*.cue"); len(names) > 0 {
+			return catalog.New(sub, catalog.DefaultLimits)
+		}
+	}
+	return catalog.New(schema.Files, catalog.DefaultLimits)
+}
+
+func labelFor(a program.Action) string {
+	switch a.Kind {
+	case program.KindOpenRemovalPR:
+		return "removal"
+	case program.KindPromote:
+		return "promotion"
+	}
+	return "launch"
+}

@@ -1,0 +1,239 @@
+package apply_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/apply"
+	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/forge"
+	"github.com/connectbot/connectbot/internal/forge/forgetest"
+	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/program"
+	"github.com/connectbot/connectbot/internal/snapshot"
+	"github.com/connectbot/connectbot/schema"
+)
+
+var clock = func() time.Time { return time.Date(2026, 12, 11, 6, 0, 0, 0, time.UTC) }
+
+// setup puts the shipped samples on a fake GitHub and returns an executor
+// wired to it over HTTP and git, and the forge client a reviewer would use.
+func setup(t *testing.T) (*forgetest.Server, *apply.Executor, *forge.Client) {
+	t.Helper()
+	srv := forgetest.NewServer(t, "acme-program", "connect")
+	files := map[string]string{}
+	for _, dir := range []string{"../../applications", "../../schema"} {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ".cue") {
+				b, _ := os.ReadFile(dir + "/" + e.Name())
+				files[strings.TrimPrefix(dir, "../../")+"/"+e.Name()] = string(b)
+			}
+		}
+	}
+	b, _ := os.ReadFile("../../program.cue")
+	files["program.cue"] = string(b)
+	srv.Commit(forgetest.DefaultBranch, "the program", files)
+	return srv, executor(t, srv), client(t, srv)
+}
+
+func client(t *testing.T, srv *forgetest.Server) *forge.Client {
+	c, err := forge.New(forge.Options{BaseURL: srv.URL(), Token: srv.Token(), Owner: "acme-program", Repo: "connect",
+		HTTPClient: srv.Client(), Sleep: func(time.Duration) {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func executor(t *testing.T, srv *forgetest.Server) *apply.Executor {
+	repo, err := gitrepo.Clone(context.Background(), srv.GitURL(), gitrepo.CloneOptions{Token: srv.Token()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &apply.Executor{Forge: client(t, srv), Git: repo, Base: forgetest.DefaultBranch,
+		Identity: gitrepo.Signature{Name: "connectbot", Email: "connectbot@users.noreply.example"}, Now: clock}
+}
+
+// planOn decides the samples as of day, as the tick would.
+func planOn(t *testing.T, day string) program.Plan {
+	t.Helper()
+	cat, err := catalog.New(schema.Files, catalog.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now, _ := application.ParseDate(day)
+	snap, err := snapshot.Load(cat, os.DirFS("../.."), nil, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, plan := program.Decide(program.Input{Files: snap.Files, Config: snap.Config, Now: now})
+	return plan
+}
+
+func only(plan program.Plan, kind, slug string) program.Plan {
+	out := program.Plan{Now: plan.Now}
+	for _, a := range plan.Actions {
+		if a.Kind == kind && a.Slug == slug {
+			out.Actions = append(out.Actions, a)
+		}
+	}
+	return out
+}
+
+func statuses(rs []apply.Result) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.Action.Kind+" "+r.Action.Slug+": "+r.Status)
+	}
+	return out
+}
+
+func TestARemovalIsOpenedOnceAndNeverAgainAfterAReviewerClosesIt(t *testing.T) {
+	srv, x, reviewer := setup(t)
+	plan := only(planOn(t, "2026-12-11"), program.KindOpenRemovalPR, "brightpath-forms")
+	if len(plan.Actions) != 1 {
+		t.Fatalf("plan %+v", plan)
+	}
+	ctx := context.Background()
+	rs, err := x.Apply(ctx, plan)
+	if err != nil || len(rs) != 1 || rs[0].Status != apply.Done {
+		t.Fatalf("first run: %v %+v", err, rs)
+	}
+	pr := srv.PR(rs[0].PR)
+	if pr.Head != "connectbot/remove/brightpath-forms" || pr.State != "open" {
+		t.Fatalf("pull request %+v", pr)
+	}
+	for _, want := range []string{"BrightPath", "listing-overdue", "If you fail to supply the required site page", "2026-12-10", "@"} {
+		if !strings.Contains(pr.Body, want) {
+			t.Errorf("body lacks %q:\n%s", want, pr.Body)
+		}
+	}
+	if labels := srv.Labels(pr.Number); len(labels) != 1 || labels[0] != "removal" {
+		t.Errorf("labels %v", labels)
+	}
+	src, _ := srv.ReadFile(pr.Head, "applications/brightpath-forms.cue")
+	cat, _ := catalog.Default()
+	f := cat.Application("applications/brightpath-forms.cue", []byte(src))
+	if f.App == nil || f.App.Program.Stage != "removed" || f.App.Program.Removed == nil || f.App.Program.Removed.Reason != "listing-overdue" {
+		t.Fatalf("proposed file: %+v %+v", f.App, f.Findings)
+	}
+
+	// Again, and twice at once: nothing new.
+	rs, _ = x.Apply(ctx, plan)
+	if rs[0].Status != apply.AlreadyDone {
+		t.Errorf("second run: %v", statuses(rs))
+	}
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			executor(t, srv).Apply(ctx, plan)
+		}()
+	}
+	wg.Wait()
+	if n := len(srv.PRs()); n != 1 {
+		t.Errorf("%d pull requests after concurrent runs, want 1", n)
+	}
+
+	// A reviewer closes it: the same deadline never reopens it.
+	if err := reviewer.ClosePR(ctx, pr.Number); err != nil {
+		t.Fatal(err)
+	}
+	rs, _ = x.Apply(ctx, plan)
+	if rs[0].Status != apply.Skipped || !strings.Contains(rs[0].Detail, "closed") {
+		t.Errorf("after a reviewer closed it: %+v", rs)
+	}
+	if n := len(srv.PRs()); n != 1 {
+		t.Errorf("%d pull requests, want 1", n)
+	}
+}
+
+func TestClosingAPullRequestWhoseConditionStoppedHolding(t *testing.T) {
+	srv, x, _ := setup(t)
+	ctx := context.Background()
+	rs, _ := x.Apply(ctx, only(planOn(t, "2026-12-11"), program.KindOpenRemovalPR, "brightpath-forms"))
+	number := rs[0].PR
+	closePlan := program.Plan{Actions: []program.Action{{Kind: program.KindClosePR, Slug: "brightpath-forms", PR: number,
+		Reason: "condition-no-longer-holds", Rule: "connect/beta-2", Evidence: "the listing information is now complete"}}}
+	rs, err := x.Apply(ctx, closePlan)
+	if err != nil || rs[0].Status != apply.Done {
+		t.Fatalf("close: %v %+v", err, rs)
+	}
+	if srv.PR(number).State != "closed" || len(srv.Comments(number)) != 1 {
+		t.Errorf("state %s, %d comments", srv.PR(number).State, len(srv.Comments(number)))
+	}
+	rs, _ = x.Apply(ctx, closePlan)
+	if rs[0].Status != apply.AlreadyDone || len(srv.Comments(number)) != 1 {
+		t.Errorf("second close: %+v, %d comments", rs, len(srv.Comments(number)))
+	}
+}
+
+func TestAPersonsPushIsNeverOverwritten(t *testing.T) {
+	srv, x, _ := setup(t)
+	ctx := context.Background()
+	rs, _ := x.Apply(ctx, only(planOn(t, "2026-12-11"), program.KindOpenRemovalPR, "brightpath-forms"))
+	number := rs[0].PR
+	srv.Commit("connectbot/remove/brightpath-forms", "A reviewer's note", map[string]string{"NOTES.md": "keep\n"})
+	rs, err := x.Apply(ctx, program.Plan{Actions: []program.Action{{Kind: program.KindClosePR, Slug: "brightpath-forms", PR: number,
+		Rule: "connect/beta-2", Evidence: "the listing information is now complete"}}})
+	if err != nil || rs[0].Status != apply.Skipped {
+		t.Fatalf("%v %+v", err, rs)
+	}
+	if srv.PR(number).State != "open" || len(srv.Comments(number)) != 1 {
+		t.Errorf("a person's pull request was closed or not commented: %+v", srv.PR(number))
+	}
+}
+
+func TestTheBudgetLeavesTheRestForTheNextRun(t *testing.T) {
+	srv, x, _ := setup(t)
+	x.Budget = 1
+	plan := planOn(t, "2026-12-15")
+	rs, err := x.Apply(context.Background(), plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, skipped := 0, 0
+	for _, r := range rs {
+		switch {
+		case r.Status == apply.Done:
+			done++
+		case r.Status == apply.Skipped && strings.Contains(r.Detail, "budget"):
+			skipped++
+		}
+	}
+	if done != 1 || skipped < 2 {
+		t.Errorf("done %d, skipped for budget %d: %v", done, skipped, statuses(rs))
+	}
+	if n := len(srv.PRs()); n != 1 {
+		t.Errorf("%d pull requests, want 1", n)
+	}
+}
+
+func TestTwoRunsAtOnceOpenOnePullRequest(t *testing.T) {
+	srv, _, _ := setup(t)
+	plan := only(planOn(t, "2026-12-11"), program.KindOpenRemovalPR, "brightpath-forms")
+	a, b := executor(t, srv), executor(t, srv)
+	var wg sync.WaitGroup
+	results := make([][]apply.Result, 2)
+	for i, x := range []*apply.Executor{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], _ = x.Apply(context.Background(), plan)
+		}()
+	}
+	wg.Wait()
+	if n := len(srv.PRs()); n != 1 {
+		t.Errorf("%d pull requests, want 1: %v / %v", n, statuses(results[0]), statuses(results[1]))
+	}
+}
