@@ -53,6 +53,9 @@ type Handler struct {
 	BotLogin string
 	// Identity signs the commits that record transitions.
 	Identity gitrepo.Signature
+	// Apply carries out a reviewer's termination; nil means terminations
+	// are answered but not carried out.
+	Apply executor
 	// Now reads the clock once per event.
 	Now func() time.Time
 	Log *slog.Logger

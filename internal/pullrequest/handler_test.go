@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectbot/connectbot/internal/apply"
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
@@ -265,4 +266,55 @@ func lineOf(t *testing.T, src, needle string) int {
 	}
 	t.Fatalf("%q not in source", needle)
 	return 0
+}
+
+func TestCommentCommands(t *testing.T) {
+	w := newWorld(t)
+	repo, err := gitrepo.Clone(context.Background(), w.srv.GitURL(), gitrepo.CloneOptions{Token: w.srv.Token()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.handler.Apply = &apply.Executor{Forge: w.handler.Forge.(*forge.Client), Git: repo, Base: forgetest.DefaultBranch,
+		Identity: w.handler.Identity, Now: w.handler.Now}
+	acme := sampleFile(t, "acme-sync.cue")
+	w.srv.Commit("acme-edit", "Edit", map[string]string{"applications/acme-sync.cue": strings.Replace(acme, "Two-way contact sync", "Two-way sync", 1)})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: "acme-edit"})
+	ctx := context.Background()
+
+	// A stranger's terminate is refused politely, once, and nothing happens.
+	id := w.srv.AddComment(pr, "stranger", "/connectbot terminate they are rude")
+	for range 2 {
+		if _, err := w.handler.Comment(ctx, pr, id, "stranger", "/connectbot terminate they are rude"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var replies []string
+	for _, c := range w.srv.Comments(pr) {
+		if c.Author == forgetest.BotLogin {
+			replies = append(replies, c.Body)
+		}
+	}
+	if len(replies) != 1 || !strings.Contains(replies[0], "only the program's reviewers") || !strings.Contains(replies[0], "@stranger") {
+		t.Errorf("replies %q", replies)
+	}
+	if n := len(w.srv.PRs()); n != 1 {
+		t.Errorf("%d pull requests after a refused termination", n)
+	}
+
+	// recheck judges the pull request.
+	done, err := w.handler.Comment(ctx, pr, w.srv.AddComment(pr, "acme-dev", "/connectbot recheck"), "acme-dev", "/connectbot recheck")
+	if err != nil || len(w.botComments(pr)) != 1 {
+		t.Fatalf("recheck: %v %v", done, err)
+	}
+
+	// A reviewer's terminate opens a removal pull request citing the clause.
+	body := "/connectbot terminate acme-sync collects passwords against policy"
+	if _, err := w.handler.Comment(ctx, pr, w.srv.AddComment(pr, "okafor-pm", body), "okafor-pm", body); err != nil {
+		t.Fatal(err)
+	}
+	prs := w.srv.PRs()
+	if len(prs) != 2 || prs[1].Head != "connectbot/remove/acme-sync" || !strings.Contains(prs[1].Body, "reserve the right to terminate") ||
+		!strings.Contains(prs[1].Body, "terminated by @​okafor-pm: collects passwords against policy") {
+		t.Fatalf("removal pull request: %+v", prs)
+	}
 }

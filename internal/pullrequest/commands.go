@@ -1,0 +1,128 @@
+package pullrequest
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/apply"
+	"github.com/connectbot/connectbot/internal/program"
+	"github.com/connectbot/connectbot/internal/snapshot"
+)
+
+// executor carries out a plan; internal/apply's Executor is one.
+type executor interface {
+	Apply(ctx context.Context, plan program.Plan) ([]apply.Result, error)
+}
+
+// Comment handles a comment on pull request number: `/connectbot recheck`
+// judges it again; `/connectbot terminate [slug] <reason>` from a reviewer
+// opens a removal pull request; anything else addressed to connectbot gets
+// a polite answer, and nothing happens. Each comment is answered once.
+func (h *Handler) Comment(ctx context.Context, number int, commentID int64, author, body string) ([]string, error) {
+	if strings.EqualFold(author, h.BotLogin) {
+		return nil, nil // never answer itself
+	}
+	now := application.DateOf(h.Now())
+	if err := h.Git.Fetch(ctx); err != nil {
+		return nil, err
+	}
+	pr, err := h.Forge.PullRequest(ctx, number)
+	if err != nil {
+		return nil, fmt.Errorf("pull request #%d: %w", number, err)
+	}
+	baseSHA, err := h.Git.Resolve("refs/remotes/origin/" + pr.BaseRef)
+	if err != nil {
+		return nil, err
+	}
+	base, err := h.Git.Tree(baseSHA)
+	if err != nil {
+		return nil, err
+	}
+	slugs := map[string]bool{}
+	if names, err := fs.Glob(base, "applications/*.cue"); err == nil {
+		for _, n := range names {
+			slugs[strings.TrimSuffix(strings.TrimPrefix(n, "applications/"), ".cue")] = true
+		}
+	}
+	cmd, ok, perr := program.ParseCommand(body, slugs)
+	if !ok {
+		return nil, nil
+	}
+	reply := func(text string) ([]string, error) {
+		marker := fmt.Sprintf("<!-- connectbot:reply %d -->", commentID)
+		comments, err := h.Forge.ListComments(ctx, number)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range comments {
+			if strings.Contains(c.Body, marker) {
+				return []string{"already answered"}, nil
+			}
+		}
+		if _, err := h.Forge.CreateComment(ctx, number, marker+"\n@"+author+" "+text); err != nil {
+			return nil, err
+		}
+		return []string{"answered: " + text}, nil
+	}
+	if perr != nil {
+		return reply(perr.Error())
+	}
+	switch cmd.Name {
+	case program.CommandRecheck:
+		out, err := h.Handle(ctx, number)
+		return out.Done, err
+	case program.CommandTerminate:
+		return h.terminate(ctx, pr.Number, cmd, author, base, now, reply)
+	}
+	return nil, nil
+}
+
+func (h *Handler) terminate(ctx context.Context, number int, cmd program.Command, author string, base fs.FS,
+	now application.Date, reply func(string) ([]string, error)) ([]string, error) {
+	cat, err := baseCatalog(base)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := snapshot.LoadConfig(cat, base)
+	if err != nil {
+		return nil, err
+	}
+	if cmd.Slug == "" {
+		files, err := h.Forge.ListPullFiles(ctx, number)
+		if err != nil {
+			return nil, err
+		}
+		var apps []string
+		for _, f := range files {
+			if c := (program.FileChange{Path: f.Path}); c.IsApplication() {
+				apps = append(apps, strings.TrimSuffix(strings.TrimPrefix(f.Path, "applications/"), ".cue"))
+			}
+		}
+		if len(apps) == 1 {
+			cmd.Slug = apps[0]
+		}
+	}
+	var file *application.File
+	if cmd.Slug != "" {
+		file = loadOne(cat, base, "applications/"+cmd.Slug+".cue", cfg, now)
+	}
+	action, err := program.Terminate(cmd, author, file, cfg, now)
+	if err != nil {
+		return reply(err.Error())
+	}
+	if h.Apply == nil {
+		return reply("termination is understood, but this connectbot cannot open pull requests here.")
+	}
+	results, err := h.Apply.Apply(ctx, program.Plan{Now: now, Actions: []program.Action{action}})
+	if err != nil {
+		return nil, err
+	}
+	r := results[0]
+	if r.PR != 0 {
+		return reply(fmt.Sprintf("the removal of %s is proposed in #%d (%s).", cmd.Slug, r.PR, r.Detail))
+	}
+	return reply(fmt.Sprintf("the removal of %s could not be proposed: %s", cmd.Slug, r.Detail))
+}
