@@ -6,6 +6,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"runtime/debug"
 	"time"
@@ -47,6 +48,9 @@ type command struct {
 type env struct {
 	stdout, stderr io.Writer
 	now            func() time.Time
+	getenv         func(string) string
+	// httpClient is used for GitHub; nil means the default.
+	httpClient *http.Client
 }
 
 // failf reports a one-line error and returns the exit code for it.
@@ -60,13 +64,14 @@ func commands() []command {
 		{"validate", "check application files against the schema and every policy rule", runValidate},
 		{"status", "every application: stage, installs, nearest deadline, next step", runStatus},
 		{"plan", "what a scheduled run would do on a date, changing nothing", runPlan},
+		{"action", "the GitHub Actions entry point: handle the event the runner names", runAction},
 		{"new", "write a commented application template to fill in", runNew},
 	}
 }
 
 // Main runs connectbot with the given arguments and returns its exit code.
 func Main(args []string, stdout, stderr io.Writer, now func() time.Time) int {
-	e := &env{stdout: stdout, stderr: stderr, now: now}
+	e := &env{stdout: stdout, stderr: stderr, now: now, getenv: os.Getenv}
 	if len(args) == 0 {
 		usage(stderr)
 		return exitCantRun

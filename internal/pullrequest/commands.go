@@ -52,6 +52,10 @@ func (h *Handler) Comment(ctx context.Context, number int, commentID int64, auth
 		return nil, nil
 	}
 	reply := func(text string) ([]string, error) {
+		if h.DryRun {
+			_, err := fmt.Fprintf(h.Out, "dry run: would answer @%s: %s\n", author, text)
+			return nil, err
+		}
 		marker := fmt.Sprintf("<!-- connectbot:reply %d -->", commentID)
 		comments, err := h.Forge.ListComments(ctx, number)
 		if err != nil {
@@ -112,6 +116,10 @@ func (h *Handler) terminate(ctx context.Context, number int, cmd program.Command
 	action, err := program.Terminate(cmd, author, file, cfg, now)
 	if err != nil {
 		return reply(err.Error())
+	}
+	if h.DryRun {
+		_, err := fmt.Fprintf(h.Out, "dry run: would open a removal pull request for %s: %s\n", action.Slug, action.Evidence)
+		return nil, err
 	}
 	if h.Apply == nil {
 		return reply("termination is understood, but this connectbot cannot open pull requests here.")

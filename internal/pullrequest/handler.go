@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"strings"
@@ -56,6 +57,10 @@ type Handler struct {
 	// Apply carries out a reviewer's termination; nil means terminations
 	// are answered but not carried out.
 	Apply executor
+	// DryRun reads everything and writes the decision to Out instead of
+	// changing anything on GitHub or in git.
+	DryRun bool
+	Out    io.Writer
 	// Now reads the clock once per event.
 	Now func() time.Time
 	Log *slog.Logger
@@ -88,6 +93,9 @@ func (h *Handler) Handle(ctx context.Context, number int) (Outcome, error) {
 	v := program.JudgePullRequest(*facts)
 	out := Outcome{Verdict: v}
 	body := report.PRComment(v)
+	if h.DryRun {
+		return out, h.printDryRun(pr, v, body)
+	}
 	changed, err := h.stickyComment(ctx, number, body, &out)
 	if err != nil {
 		return out, err
@@ -352,6 +360,23 @@ func (h *Handler) transitionFiles(baseSHA string, v program.Verdict) (map[string
 		files[p] = next
 	}
 	return files, nil
+}
+
+// printDryRun writes what Handle would do.
+func (h *Handler) printDryRun(pr forge.PR, v program.Verdict, body string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "dry run: pull request #%d at %s\n", pr.Number, v.HeadSHA)
+	fmt.Fprintf(&b, "would post the check %q: %s\n", CheckName, v.Conclusion)
+	fmt.Fprintf(&b, "would set the labels: %s\n", strings.Join(v.Labels, ", "))
+	if v.Merge {
+		fmt.Fprintf(&b, "would merge at %s, approved by @%s\n", v.HeadSHA, v.Approval.Author)
+		for _, t := range v.Transitions {
+			fmt.Fprintf(&b, "would record %s: %s -> %s (%s), %s\n", t.Slug, t.From, t.To, strings.Join(t.Set, ", "), t.Rule)
+		}
+	}
+	b.WriteString("would post or edit the comment:\n\n" + body)
+	_, err := io.WriteString(h.Out, b.String())
+	return err
 }
 
 func (h *Handler) log() *slog.Logger {

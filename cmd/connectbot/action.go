@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/connectbot/connectbot/internal/apply"
+	"github.com/connectbot/connectbot/internal/forge"
+	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/pullrequest"
+	"github.com/connectbot/connectbot/internal/webhook"
+)
+
+const actionSynopsis = "action [--dry-run]"
+
+// maxEventBytes bounds the event file the runner hands over.
+const maxEventBytes = 25 << 20
+
+// runAction is the GitHub Actions entry point: it reads the event the
+// runner names in GITHUB_EVENT_NAME and GITHUB_EVENT_PATH and hands it to
+// the same handlers the GitHub App service uses.
+func runAction(e *env, args []string) int {
+	fs := newFlags("action")
+	dryRun := fs.Bool("dry-run", false, "read everything and print what would be done, changing nothing")
+	if _, code, done := parseCommand(e, fs, args, actionSynopsis, 0); done {
+		return code
+	}
+	cfg, err := actionConfig(e.getenv)
+	if err != nil {
+		return e.failf(exitCantRun, "action: %v", err)
+	}
+	payload, err := readEvent(cfg.eventPath)
+	if err != nil {
+		return e.failf(exitCantRun, "action: %v", err)
+	}
+	ev, err := webhook.Parse(cfg.eventName, payload)
+	if errors.Is(err, webhook.ErrIgnored) {
+		fmt.Fprintf(e.stdout, "connectbot: %s events are not connectbot's business; nothing to do\n", cfg.eventName)
+		return exitOK
+	}
+	if err != nil {
+		return e.failf(exitCantRun, "action: %v", err)
+	}
+	if ev.Repo != "" && !strings.EqualFold(ev.Repo, cfg.repo) {
+		return e.failf(exitCantRun, "action: the event is for %s, but GITHUB_REPOSITORY is %s", ev.Repo, cfg.repo)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	h, err := cfg.handler(ctx, e, *dryRun)
+	if err != nil {
+		return e.failf(exitCantRun, "action: %v", err)
+	}
+	done, err := dispatch(ctx, h, ev)
+	if err != nil {
+		return e.failf(exitCantRun, "action: %v", err)
+	}
+	for _, d := range done {
+		fmt.Fprintf(e.stdout, "connectbot: %s\n", d)
+	}
+	return exitOK
+}
+
+// dispatch hands an event to its handler.
+func dispatch(ctx context.Context, h *pullrequest.Handler, ev webhook.Event) ([]string, error) {
+	switch {
+	case ev.Kind == webhook.KindPullRequest && isOneOf(ev.Action, "opened", "synchronize", "reopened", "edited", "ready_for_review"),
+		ev.Kind == webhook.KindReview && isOneOf(ev.Action, "submitted", "edited", "dismissed"),
+		ev.Kind == webhook.KindCheckRun && ev.Action == "rerequested" && ev.IsPullRequest:
+		out, err := h.Handle(ctx, ev.Number)
+		return out.Done, err
+	case ev.Kind == webhook.KindComment && ev.Action == "created" && ev.IsPullRequest && ev.Comment != nil:
+		return h.Comment(ctx, ev.Number, ev.Comment.ID, ev.Comment.Author, ev.Comment.Body)
+	}
+	return []string{fmt.Sprintf("%s %s: nothing to do", ev.Kind, ev.Action)}, nil
+}
+
+func isOneOf(s string, options ...string) bool {
+	for _, o := range options {
+		if s == o {
+			return true
+		}
+	}
+	return false
+}
+
+// actionSettings is what the runner's environment says.
+type actionSettings struct {
+	eventName, eventPath string
+	repo, owner, name    string
+	token                string
+	apiURL, serverURL    string
+	botLogin             string
+	// base is the branch the program lives on, where removals are proposed.
+	base string
+}
+
+func actionConfig(getenv func(string) string) (actionSettings, error) {
+	s := actionSettings{
+		eventName: getenv("GITHUB_EVENT_NAME"), eventPath: getenv("GITHUB_EVENT_PATH"),
+		repo: getenv("GITHUB_REPOSITORY"), token: getenv("GITHUB_TOKEN"),
+		apiURL: getenv("GITHUB_API_URL"), serverURL: getenv("GITHUB_SERVER_URL"),
+		botLogin: getenv("CONNECTBOT_BOT_LOGIN"), base: getenv("CONNECTBOT_BASE_BRANCH"),
+	}
+	for name, v := range map[string]string{"GITHUB_EVENT_NAME": s.eventName, "GITHUB_EVENT_PATH": s.eventPath, "GITHUB_REPOSITORY": s.repo} {
+		if v == "" {
+			return s, fmt.Errorf("%s is not set: run this inside GitHub Actions, or set it", name)
+		}
+	}
+	var ok bool
+	if s.owner, s.name, ok = strings.Cut(s.repo, "/"); !ok || s.owner == "" || s.name == "" {
+		return s, fmt.Errorf("GITHUB_REPOSITORY %q is not owner/name", s.repo)
+	}
+	if s.apiURL == "" {
+		s.apiURL = "https://api.github.com"
+	}
+	if s.serverURL == "" {
+		s.serverURL = "https://github.com"
+	}
+	if s.botLogin == "" {
+		s.botLogin = "github-actions[bot]"
+	}
+	if s.base == "" {
+		s.base = "main"
+	}
+	return s, nil
+}
+
+func readEvent(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("event file: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxEventBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("event file: %w", err)
+	}
+	if len(b) > maxEventBytes {
+		return nil, fmt.Errorf("event file is larger than %d bytes", maxEventBytes)
+	}
+	return b, nil
+}
+
+// handler wires the pull-request handler to GitHub and to an in-memory
+// clone of the repository.
+func (s actionSettings) handler(ctx context.Context, e *env, dryRun bool) (*pullrequest.Handler, error) {
+	if s.token == "" && !dryRun {
+		return nil, errors.New("GITHUB_TOKEN is not set; pass it through env: in the workflow, or use --dry-run")
+	}
+	client, err := forge.New(forge.Options{BaseURL: s.apiURL, Token: s.token, Owner: s.owner, Repo: s.name, HTTPClient: e.httpClient})
+	if err != nil {
+		return nil, err
+	}
+	repo, err := gitrepo.Clone(ctx, strings.TrimSuffix(s.serverURL, "/")+"/"+s.repo+".git", gitrepo.CloneOptions{Token: s.token})
+	if err != nil {
+		return nil, err
+	}
+	identity := gitrepo.Signature{Name: "connectbot", Email: "connectbot@users.noreply.github.com"}
+	return &pullrequest.Handler{
+		Forge: client, Git: repo, BotLogin: s.botLogin, Identity: identity,
+		Apply:  &apply.Executor{Forge: client, Git: repo, Base: s.base, Identity: identity, Now: e.now},
+		DryRun: dryRun, Out: e.stdout, Now: e.now,
+	}, nil
+}

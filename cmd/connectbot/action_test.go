@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/connectbot/connectbot/internal/forge/forgetest"
+	"github.com/connectbot/connectbot/schema"
+)
+
+// seed puts a program with one sample application on a fake GitHub.
+func seed(t *testing.T) *forgetest.Server {
+	t.Helper()
+	srv := forgetest.NewServer(t, "acme-program", "connect")
+	files := map[string]string{"program.cue": "reviewers: [\"rivera-reviews\", \"okafor-pm\"]\n"}
+	entries, _ := schema.Files.ReadDir(".")
+	for _, e := range entries {
+		b, _ := schema.Files.ReadFile(e.Name())
+		files["schema/"+e.Name()] = string(b)
+	}
+	b, err := os.ReadFile("../../applications/acme-sync.cue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files["applications/acme-sync.cue"] = string(b)
+	srv.Commit(forgetest.DefaultBranch, "program", files)
+	return srv
+}
+
+// delivery adapts a real recorded payload from internal/webhook/testdata
+// to the fake repository: only repository.full_name and the pull request
+// or issue number change (and, for a review, the reviewer and commit).
+func delivery(t *testing.T, file string, number int, edit func(map[string]any)) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("../../internal/webhook/testdata", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p map[string]any
+	if err := json.Unmarshal(b, &p); err != nil {
+		t.Fatal(err)
+	}
+	p["repository"].(map[string]any)["full_name"] = "acme-program/connect"
+	for _, k := range []string{"pull_request", "issue"} {
+		if m, ok := p[k].(map[string]any); ok {
+			m["number"] = number
+		}
+	}
+	if edit != nil {
+		edit(p)
+	}
+	out, _ := json.Marshal(p)
+	path := filepath.Join(t.TempDir(), "event.json")
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func runActionWith(t *testing.T, srv *forgetest.Server, event, path string, args ...string) (int, string, string) {
+	t.Helper()
+	t.Setenv("GITHUB_EVENT_NAME", event)
+	t.Setenv("GITHUB_EVENT_PATH", path)
+	t.Setenv("GITHUB_REPOSITORY", "acme-program/connect")
+	t.Setenv("GITHUB_TOKEN", srv.Token())
+	t.Setenv("GITHUB_API_URL", srv.URL())
+	t.Setenv("GITHUB_SERVER_URL", srv.URL())
+	t.Setenv("CONNECTBOT_BOT_LOGIN", forgetest.BotLogin)
+	var stdout, stderr bytes.Buffer
+	code := Main(append([]string{"action"}, args...), &stdout, &stderr, func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) })
+	return code, stdout.String(), stderr.String()
+}
+
+func TestActionHandlesRealDeliveries(t *testing.T) {
+	srv := seed(t)
+	acme, _ := os.ReadFile("../../applications/acme-sync.cue")
+	bad := strings.Replace(string(acme), `auth:         "oauth2"`, `auth:         "api_key"`, 1)
+	head := srv.Commit("acme-edit", "Edit", map[string]string{"applications/acme-sync.cue": bad})
+	pr := srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: "acme-edit"})
+
+	// The recorded "opened" delivery, pointed at this pull request.
+	opened := delivery(t, "octokit-webhooks/pull_request/opened.payload.json", pr, nil)
+	code, out, errOut := runActionWith(t, srv, "pull_request", opened, "--dry-run")
+	if code != 0 || !strings.Contains(out, "would post the check \"connectbot\": failure") || len(srv.Comments(pr)) != 0 {
+		t.Fatalf("dry run: exit %d, %d comments\n%s%s", code, len(srv.Comments(pr)), out, errOut)
+	}
+	code, out, errOut = runActionWith(t, srv, "pull_request", opened)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	if runs := srv.CheckRuns(head); len(runs) != 1 || runs[0].Conclusion != "failure" {
+		t.Fatalf("check runs %+v", runs)
+	}
+
+	// The recorded approval, from a reviewer, on a green head: merged.
+	fixed := srv.Commit("acme-edit", "Fix", map[string]string{"applications/acme-sync.cue": strings.Replace(string(acme), "Two-way contact sync", "Two-way sync", 1)})
+	srv.AddReview(pr, "okafor-pm", "APPROVED", fixed)
+	review := delivery(t, "go-playground-webhooks/pull-request-review.json", pr, nil)
+	code, out, errOut = runActionWith(t, srv, "pull_request_review", review)
+	if code != 0 || !srv.PR(pr).Merged {
+		t.Fatalf("after approval: exit %d merged=%v\n%s%s", code, srv.PR(pr).Merged, out, errOut)
+	}
+
+	// The recorded comment delivery, carrying a stranger's terminate.
+	comment := delivery(t, "go-playground-webhooks/pull-request-issue-comment.json", pr, func(p map[string]any) {
+		c := p["comment"].(map[string]any)
+		c["body"] = "/connectbot terminate acme-sync I do not like them"
+		c["user"].(map[string]any)["login"] = "stranger"
+	})
+	code, out, errOut = runActionWith(t, srv, "issue_comment", comment)
+	if code != 0 || !strings.Contains(out, "only the program's reviewers") || len(srv.PRs()) != 1 {
+		t.Fatalf("stranger's terminate: exit %d, %d PRs\n%s%s", code, len(srv.PRs()), out, errOut)
+	}
+}
+
+func TestActionRefusesWhatItCannotRun(t *testing.T) {
+	srv := seed(t)
+	code, _, errOut := runActionWith(t, srv, "pull_request", filepath.Join(t.TempDir(), "missing.json"))
+	if code != exitCantRun || !strings.Contains(errOut, "event file") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("missing event file: exit %d %q", code, errOut)
+	}
+	other := delivery(t, "octokit-webhooks/pull_request/opened.payload.json", 1, func(p map[string]any) {
+		p["repository"].(map[string]any)["full_name"] = "someone/else"
+	})
+	code, _, errOut = runActionWith(t, srv, "pull_request", other)
+	if code != exitCantRun || !strings.Contains(errOut, "GITHUB_REPOSITORY") {
+		t.Errorf("event for another repository: exit %d %q", code, errOut)
+	}
+	code, out, _ := runActionWith(t, srv, "deployment", other)
+	if code != 0 || !strings.Contains(out, "nothing to do") {
+		t.Errorf("ignored event: exit %d %q", code, out)
+	}
+}
