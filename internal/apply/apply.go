@@ -22,7 +22,6 @@ import (
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/program"
-	"github.com/connectbot/connectbot/schema"
 )
 
 // forgeClient is what the executor needs of GitHub.
@@ -166,7 +165,7 @@ func (x *Executor) openPR(ctx context.Context, a program.Action, now application
 	if !ok {
 		return Result{}, fmt.Errorf("%s changes no file", a.Kind)
 	}
-	cat, err := treeCatalog(tree)
+	cat, err := catalog.ForTree(tree)
 	if err != nil {
 		return Result{}, err
 	}
@@ -270,7 +269,7 @@ func (x *Executor) application(sha, slug string) (application.File, []byte, fs.F
 	if err != nil {
 		return application.File{}, nil, nil, fmt.Errorf("read %s: %w", p, err)
 	}
-	cat, err := treeCatalog(tree)
+	cat, err := catalog.ForTree(tree)
 	if err != nil {
 		return application.File{}, nil, nil, err
 	}
@@ -282,16 +281,6 @@ func (x *Executor) application(sha, slug string) (application.File, []byte, fs.F
 }
 
 func applicationPath(slug string) string { return path.Join("applications", slug+".cue") }
-
-// treeCatalog compiles the schema a tree carries, or the binary's.
-func treeCatalog(tree fs.FS) (*catalog.Catalog, error) {
-	if sub, err := fs.Sub(tree, "schema"); err == nil {
-		if names, _ := fs.Glob(sub, "*.cue"); len(names) > 0 {
-			return catalog.New(sub, catalog.DefaultLimits)
-		}
-	}
-	return catalog.New(schema.Files, catalog.DefaultLimits)
-}
 
 func labelFor(a program.Action) string {
 	switch a.Kind {

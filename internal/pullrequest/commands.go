@@ -8,6 +8,7 @@ import (
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/apply"
+	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/snapshot"
 )
@@ -86,7 +87,7 @@ func (h *Handler) Comment(ctx context.Context, number int, commentID int64, auth
 
 func (h *Handler) terminate(ctx context.Context, number int, cmd program.Command, author string, base fs.FS,
 	now application.Date, reply func(string) ([]string, error)) ([]string, error) {
-	cat, err := baseCatalog(base)
+	cat, err := catalog.ForTree(base)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/program"
@@ -339,7 +340,7 @@ func (h *Handler) transitionFiles(baseSHA string, v program.Verdict) (map[string
 	if err != nil {
 		return nil, err
 	}
-	cat, err := baseCatalog(tree)
+	cat, err := catalog.ForTree(tree)
 	if err != nil {
 		return nil, err
 	}

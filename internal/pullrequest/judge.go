@@ -17,7 +17,6 @@ import (
 	"github.com/connectbot/connectbot/internal/policy"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/snapshot"
-	"github.com/connectbot/connectbot/schema"
 )
 
 // Touched is one file a pull request changes, as GitHub lists it.
@@ -37,7 +36,7 @@ type Judged struct {
 // base tree, never from the head: a pull request cannot change the rules
 // that judge it. Cross-file rules see every application at the head.
 func Judge(base, head fs.FS, touched []Touched, now application.Date) (*Judged, error) {
-	cat, err := baseCatalog(base)
+	cat, err := catalog.ForTree(base)
 	if err != nil {
 		return nil, err
 	}
@@ -71,22 +70,6 @@ func Judge(base, head fs.FS, touched []Touched, now application.Date) (*Judged, 
 		j.Changes = append(j.Changes, c)
 	}
 	return j, nil
-}
-
-// baseCatalog compiles the base tree's schema, or the one in the binary
-// when the base has none.
-func baseCatalog(base fs.FS) (*catalog.Catalog, error) {
-	sub, err := fs.Sub(base, "schema")
-	if err == nil {
-		if names, _ := fs.Glob(sub, "*.cue"); len(names) > 0 {
-			cat, err := catalog.New(sub, catalog.DefaultLimits)
-			if err != nil {
-				return nil, fmt.Errorf("base branch schema: %w", err)
-			}
-			return cat, nil
-		}
-	}
-	return catalog.New(schema.Files, catalog.DefaultLimits)
 }
 
 // loadAll judges every application at a tree; a tree with none is empty.

@@ -1,0 +1,165 @@
+// Package tick is a scheduled run of the program: read the repository at
+// the base branch, ask GitHub once for the bot's open pull requests, let
+// the engine decide, and carry the plan out through internal/apply. It is
+// the same whether cron, GitHub Actions or a person starts it.
+package tick
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/apply"
+	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/forge"
+	"github.com/connectbot/connectbot/internal/program"
+	"github.com/connectbot/connectbot/internal/snapshot"
+)
+
+// forgeClient is what a tick reads from GitHub.
+type forgeClient interface {
+	ListPRs(ctx context.Context, head, state string) ([]forge.PR, error)
+}
+
+// gitRepo is what a tick reads from git.
+type gitRepo interface {
+	Fetch(ctx context.Context, refspecs ...string) error
+	Resolve(rev string) (string, error)
+	Tree(sha string) (fs.FS, error)
+}
+
+// executor carries a plan out.
+type executor interface {
+	Apply(ctx context.Context, plan program.Plan) ([]apply.Result, error)
+}
+
+// InstallSource returns live install counts by slug.
+type InstallSource func(ctx context.Context, files []application.File, now application.Date) (map[string]program.Installs, error)
+
+// Runner runs ticks against one repository.
+type Runner struct {
+	Forge forgeClient
+	Git   gitRepo
+	Exec  executor
+	// Base is the branch the program lives on.
+	Base string
+	// Installs is the live install source; nil uses the recorded counts.
+	Installs InstallSource
+	// DryRun decides and reports, changing nothing.
+	DryRun bool
+	Log    *slog.Logger
+}
+
+// Summary is what one tick decided and did.
+type Summary struct {
+	Now      application.Date `json:"now"`
+	Actions  []program.Action `json:"actions"`
+	Results  []Result         `json:"results"`
+	Skipped  []string         `json:"skipped"`
+	Duration time.Duration    `json:"-"`
+}
+
+// Result is the fate of one action, in the run summary.
+type Result struct {
+	Kind   string `json:"kind"`
+	Slug   string `json:"slug"`
+	Status string `json:"status"`
+	Detail string `json:"detail"`
+	PR     int    `json:"pr,omitempty"`
+}
+
+// Run carries out one tick as of now.
+func (r *Runner) Run(ctx context.Context, now time.Time) (Summary, error) {
+	start := time.Now()
+	day := application.DateOf(now)
+	if err := r.Git.Fetch(ctx); err != nil {
+		return Summary{}, err
+	}
+	sha, err := r.Git.Resolve("refs/remotes/origin/" + r.Base)
+	if err != nil {
+		return Summary{}, err
+	}
+	tree, err := r.Git.Tree(sha)
+	if err != nil {
+		return Summary{}, err
+	}
+	statuses, plan, err := Decide(ctx, tree, r.Forge, r.Installs, day)
+	if err != nil {
+		return Summary{}, err
+	}
+	s := Summary{Now: day, Actions: plan.Actions, Results: []Result{}, Skipped: []string{}}
+	for _, st := range statuses {
+		if !st.Valid {
+			s.Skipped = append(s.Skipped, st.Slug)
+		}
+	}
+	if !r.DryRun {
+		results, err := r.Exec.Apply(ctx, plan)
+		if err != nil {
+			return s, err
+		}
+		for _, x := range results {
+			s.Results = append(s.Results, Result{Kind: x.Action.Kind, Slug: x.Action.Slug, Status: x.Status, Detail: x.Detail, PR: x.PR})
+		}
+	}
+	s.Duration = time.Since(start)
+	return s, nil
+}
+
+// Decide judges a tree and decides it as of day, with the bot's open pull
+// requests read from GitHub in one listing (none when forge is nil).
+func Decide(ctx context.Context, tree fs.FS, f forgeClient, live InstallSource, day application.Date) ([]program.Status, program.Plan, error) {
+	cat, err := catalog.ForTree(tree)
+	if err != nil {
+		return nil, program.Plan{}, err
+	}
+	snap, err := snapshot.Load(cat, tree, nil, day)
+	if err != nil {
+		return nil, program.Plan{}, err
+	}
+	var counts map[string]program.Installs
+	if live != nil {
+		if counts, err = live(ctx, snap.Files, day); err != nil {
+			return nil, program.Plan{}, err
+		}
+	}
+	var open []program.OpenPR
+	if f != nil {
+		if open, err = OpenPRs(ctx, f); err != nil {
+			return nil, program.Plan{}, err
+		}
+	}
+	statuses, plan := program.Decide(program.Input{Files: snap.Files, Config: snap.Config, Installs: counts, Open: open, Now: day})
+	return statuses, plan, nil
+}
+
+// markerRE reads the hidden marker program.Marker writes in a body.
+var markerRE = regexp.MustCompile(`<!-- connectbot:action (\S+) (\S+) (\S+) (\S+) -->`)
+
+// OpenPRs lists the bot's open pull requests in one request per page:
+// those whose head branch is one of program.Branch's.
+func OpenPRs(ctx context.Context, f forgeClient) ([]program.OpenPR, error) {
+	prs, err := f.ListPRs(ctx, "", "open")
+	if err != nil {
+		return nil, fmt.Errorf("list open pull requests: %w", err)
+	}
+	kinds := map[string]string{"remove": program.KindOpenRemovalPR, "promote": program.KindPromote, "launch": program.KindLaunch}
+	var out []program.OpenPR
+	for _, pr := range prs {
+		parts := strings.Split(pr.HeadRef, "/")
+		if len(parts) != 3 || parts[0] != "connectbot" || kinds[parts[1]] == "" {
+			continue
+		}
+		o := program.OpenPR{Number: pr.Number, Kind: kinds[parts[1]], Slug: parts[2]}
+		if m := markerRE.FindStringSubmatch(pr.Body); m != nil && m[1] == o.Kind && m[2] == o.Slug {
+			o.Reason = m[3]
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
