@@ -86,6 +86,9 @@ type Executor struct {
 // the run goes on; Apply returns an error only when the repository itself
 // cannot be read.
 func (x *Executor) Apply(ctx context.Context, plan program.Plan) ([]Result, error) {
+	if !slices.ContainsFunc(plan.Actions, func(a program.Action) bool { return a.Kind != program.KindRemind }) {
+		return nil, nil
+	}
 	if err := x.Git.Fetch(ctx); err != nil {
 		return nil, err
 	}

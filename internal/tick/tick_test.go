@@ -1,0 +1,236 @@
+package tick_test
+
+import (
+	"context"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/connectbot/connectbot/internal/apply"
+	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/forge"
+	"github.com/connectbot/connectbot/internal/forge/forgetest"
+	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/tick"
+)
+
+// program seeds a fake GitHub with the shipped program: schema, program.cue
+// and the sample applications.
+func program(t testing.TB, extra map[string]string) *forgetest.Server {
+	t.Helper()
+	srv := forgetest.NewServer(t, "acme-program", "connect")
+	files := map[string]string{}
+	for _, dir := range []string{"applications", "schema"} {
+		entries, err := os.ReadDir("../../" + dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ".cue") {
+				b, _ := os.ReadFile("../../" + dir + "/" + e.Name())
+				files[dir+"/"+e.Name()] = string(b)
+			}
+		}
+	}
+	b, _ := os.ReadFile("../../program.cue")
+	files["program.cue"] = string(b)
+	for k, v := range extra {
+		files[k] = v
+	}
+	srv.Commit(forgetest.DefaultBranch, "the program", files)
+	return srv
+}
+
+func runner(t testing.TB, srv *forgetest.Server) *tick.Runner {
+	t.Helper()
+	c, err := forge.New(forge.Options{BaseURL: srv.URL(), Token: srv.Token(), Owner: "acme-program", Repo: "connect",
+		HTTPClient: srv.Client(), Sleep: func(time.Duration) {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo, err := gitrepo.Clone(context.Background(), srv.GitURL(), gitrepo.CloneOptions{Token: srv.Token()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := gitrepo.Signature{Name: "connectbot", Email: "connectbot@users.noreply.example"}
+	return &tick.Runner{Forge: c, Git: repo, Base: forgetest.DefaultBranch,
+		Exec: &apply.Executor{Forge: c, Git: repo, Base: forgetest.DefaultBranch, Identity: id, Now: func() time.Time { return day("2026-12-11") }}}
+}
+
+func day(s string) time.Time {
+	d, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return d.Add(6 * time.Hour)
+}
+
+func count(s tick.Summary, status string) int {
+	n := 0
+	for _, r := range s.Results {
+		if r.Status == status {
+			n++
+		}
+	}
+	return n
+}
+
+func heads(srv *forgetest.Server) []string {
+	var out []string
+	for _, pr := range srv.PRs() {
+		out = append(out, pr.Head+" "+pr.State)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestATickOpensOnePullRequestPerLapsedClockAndThenNothing(t *testing.T) {
+	srv := program(t, nil)
+	r := runner(t, srv)
+	ctx := context.Background()
+	s, err := r.Run(ctx, day("2026-12-11"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"connectbot/promote/parcelpost-shipping open",
+		"connectbot/remove/brightpath-forms open",
+		"connectbot/remove/ledgerly-books open",
+		"connectbot/remove/tidewater-payroll open",
+	}
+	if got := heads(srv); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("pull requests:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if count(s, apply.Done) != 4 {
+		t.Errorf("summary %+v", s.Results)
+	}
+	cat, _ := catalog.Default()
+	for _, pr := range srv.PRs() {
+		slug := pr.Head[strings.LastIndex(pr.Head, "/")+1:]
+		src, _ := srv.ReadFile(pr.Head, "applications/"+slug+".cue")
+		f := cat.Application("applications/"+slug+".cue", []byte(src))
+		if f.App == nil {
+			t.Fatalf("%s: proposed file does not load", pr.Head)
+		}
+		wantStage := "removed"
+		if strings.Contains(pr.Head, "promote") {
+			wantStage = "certification"
+		}
+		if string(f.App.Program.Stage) != wantStage || !strings.Contains(pr.Title, slug) || !strings.Contains(pr.Body, "—") {
+			t.Errorf("%s: stage %s, title %q", pr.Head, f.App.Program.Stage, pr.Title)
+		}
+	}
+
+	// The same tick again: nothing new.
+	srv.ResetCalls()
+	s, err = r.Run(ctx, day("2026-12-11"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if count(s, apply.Done) != 0 || len(srv.PRs()) != 4 {
+		t.Errorf("second tick did something: %+v", s.Results)
+	}
+}
+
+func TestTwoTicksAtOnceMakeNoDuplicates(t *testing.T) {
+	srv := program(t, nil)
+	a, b := runner(t, srv), runner(t, srv)
+	var wg sync.WaitGroup
+	for _, r := range []*tick.Runner{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := r.Run(context.Background(), day("2026-12-11")); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := len(srv.PRs()); n != 4 {
+		t.Errorf("%d pull requests after two concurrent ticks, want 4: %v", n, heads(srv))
+	}
+}
+
+func TestATickKilledBeforeThePullRequestIsCompletedByTheNext(t *testing.T) {
+	srv := program(t, nil)
+	r := runner(t, srv)
+	// Every pull-request creation fails after the branches are pushed, as
+	// when the process dies between the push and the request.
+	for range 4 {
+		srv.FailNext("POST", "/repos/acme-program/connect/pulls", 502, nil)
+	}
+	s, _ := r.Run(context.Background(), day("2026-12-11"))
+	if len(srv.PRs()) != 0 || srv.Branch("connectbot/remove/brightpath-forms") == "" {
+		t.Fatalf("setup: %d PRs, branch %q, results %+v", len(srv.PRs()), srv.Branch("connectbot/remove/brightpath-forms"), s.Results)
+	}
+	if _, err := r.Run(context.Background(), day("2026-12-11")); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.PRs()); n != 4 {
+		t.Errorf("%d pull requests after the next tick, want 4: %v", n, heads(srv))
+	}
+}
+
+func TestALateListingClosesItsRemoval(t *testing.T) {
+	srv := program(t, nil)
+	r := runner(t, srv)
+	ctx := context.Background()
+	if _, err := r.Run(ctx, day("2026-12-11")); err != nil {
+		t.Fatal(err)
+	}
+	src, _ := srv.ReadFile(forgetest.DefaultBranch, "applications/brightpath-forms.cue")
+	withListing := strings.Replace(src, "program: {", `listing: {
+	tagline:              "Forms that fill themselves"
+	description:          "Prefills forms from CRM records."
+	setupInstructionsUrl: "https://brightpath.example/docs"
+	supportUrl:           "https://brightpath.example/help"
+}
+program: {`, 1)
+	srv.Commit(forgetest.DefaultBranch, "Listing information, late", map[string]string{"applications/brightpath-forms.cue": withListing})
+	s, err := r.Run(ctx, day("2026-12-12"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var closed int
+	for _, pr := range srv.PRs() {
+		if pr.Head == "connectbot/remove/brightpath-forms" {
+			closed = pr.Number
+			if pr.State != "closed" {
+				t.Errorf("removal still %s: %+v", pr.State, s.Results)
+			}
+		}
+	}
+	comments := srv.Comments(closed)
+	if len(comments) != 1 || !strings.Contains(comments[0].Body, "listing information is now complete") {
+		t.Errorf("closing comment %+v", comments)
+	}
+	// And it is not recreated the day after.
+	if _, err := r.Run(ctx, day("2026-12-13")); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, pr := range srv.PRs() {
+		if pr.Head == "connectbot/remove/brightpath-forms" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d removal pull requests for brightpath-forms, want 1", n)
+	}
+}
+
+func TestDryRunChangesNothing(t *testing.T) {
+	srv := program(t, nil)
+	r := runner(t, srv)
+	r.DryRun = true
+	s, err := r.Run(context.Background(), day("2026-12-11"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Actions) != 4 || len(srv.PRs()) != 0 || len(s.Results) != 0 {
+		t.Errorf("dry run: %d actions, %d PRs, %d results", len(s.Actions), len(srv.PRs()), len(s.Results))
+	}
+}
