@@ -64,6 +64,7 @@ func commands() []command {
 		{"validate", "check application files against the schema and every policy rule", runValidate},
 		{"status", "every application: stage, installs, nearest deadline, next step", runStatus},
 		{"plan", "what a scheduled run would do on a date, changing nothing", runPlan},
+		{"tick", "carry out a scheduled run: reminders, removals, promotions, launches", runTick},
 		{"action", "the GitHub Actions entry point: handle the event the runner names", runAction},
 		{"new", "write a commented application template to fill in", runNew},
 	}

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/apply"
+	"github.com/connectbot/connectbot/internal/forge"
+	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/report"
+	"github.com/connectbot/connectbot/internal/tick"
+)
+
+const tickSynopsis = "tick [--now DATE] [--dry-run] [--format text|json] [--repo DIR] [--budget N]"
+
+// runTick carries out the plan of a scheduled run. With GitHub credentials
+// (GITHUB_TOKEN and CONNECTBOT_REPOSITORY or GITHUB_REPOSITORY) it works on
+// a fresh clone and acts through GitHub; without them it can only
+// --dry-run, on the local checkout, where it prints what plan prints.
+func runTick(e *env, args []string) int {
+	fs := newFlags("tick")
+	format := &formatFlag{value: "text", choices: []string{"text", "json"}}
+	fs.Var(format, "format", "output: text for people, json")
+	var now dateFlag
+	fs.Var(&now, "now", "run as of this day (YYYY-MM-DD or RFC 3339)")
+	dryRun := fs.Bool("dry-run", false, "decide and print, changing nothing")
+	repoDir := fs.String("repo", ".", "the local checkout, for a dry run without GitHub credentials")
+	budget := fs.Int("budget", 50, "most actions one run carries out; the rest wait for the next run")
+	if _, code, done := parseCommand(e, fs, args, tickSynopsis, 0); done {
+		return code
+	}
+	when := e.now()
+	if now.set {
+		when = now.date.Time().Add(12 * time.Hour)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	gh, err := githubSettings(e.getenv)
+	if err != nil {
+		return e.failf(exitCantRun, "tick: %v", err)
+	}
+	var s tick.Summary
+	switch {
+	case gh.token == "" && !*dryRun:
+		return e.failf(exitCantRun, "tick: acting needs GitHub credentials (GITHUB_TOKEN and CONNECTBOT_REPOSITORY); use --dry-run to see the plan")
+	case gh.token == "":
+		_, plan, err := tick.Decide(ctx, os.DirFS(*repoDir), nil, nil, application.DateOf(when))
+		if err != nil {
+			return e.failf(exitCantRun, "tick: %v", err)
+		}
+		s = tick.Summary{Now: plan.Now, Actions: plan.Actions}
+	default:
+		r, err := gh.runner(ctx, e, *budget, func() time.Time { return when })
+		if err != nil {
+			return e.failf(exitCantRun, "tick: %v", err)
+		}
+		r.DryRun = *dryRun
+		if s, err = r.Run(ctx, when); err != nil {
+			return e.failf(exitCantRun, "tick: %v", err)
+		}
+	}
+	if format.value == "json" {
+		err = json.NewEncoder(e.stdout).Encode(s)
+	} else {
+		err = writeTickText(e, s, *dryRun)
+	}
+	if err != nil {
+		return e.failf(exitCantRun, "tick: write output: %v", err)
+	}
+	return exitOK
+}
+
+// writeTickText prints the plan as plan does, then the run summary.
+func writeTickText(e *env, s tick.Summary, dryRun bool) error {
+	p := report.Plan{}
+	p.Now, p.Actions, p.Skipped = s.Now, s.Actions, s.Skipped
+	if err := p.WriteText(e.stdout); err != nil {
+		return err
+	}
+	if dryRun {
+		_, err := fmt.Fprintln(e.stdout, "Dry run: nothing was changed.")
+		return err
+	}
+	counts := map[string]int{}
+	var b strings.Builder
+	for _, r := range s.Results {
+		counts[r.Status]++
+		fmt.Fprintf(&b, "  %s %s %s: %s\n", r.Status, r.Kind, r.Slug, r.Detail)
+	}
+	_, err := fmt.Fprintf(e.stdout, "Run summary: %d done, %d already done, %d skipped.\n%s",
+		counts[apply.Done], counts[apply.AlreadyDone], counts[apply.Skipped], b.String())
+	return err
+}
+
+// github is how connectbot reaches GitHub from the environment.
+type github struct {
+	token, owner, name, apiURL, serverURL, base string
+}
+
+func githubSettings(getenv func(string) string) (github, error) {
+	g := github{token: getenv("GITHUB_TOKEN"), apiURL: getenv("GITHUB_API_URL"), serverURL: getenv("GITHUB_SERVER_URL"), base: getenv("CONNECTBOT_BASE_BRANCH")}
+	repo := getenv("CONNECTBOT_REPOSITORY")
+	if repo == "" {
+		repo = getenv("GITHUB_REPOSITORY")
+	}
+	if g.token == "" {
+		return g, nil
+	}
+	var ok bool
+	if g.owner, g.name, ok = strings.Cut(repo, "/"); !ok || g.owner == "" || g.name == "" {
+		return g, fmt.Errorf("CONNECTBOT_REPOSITORY (or GITHUB_REPOSITORY) %q is not owner/name", repo)
+	}
+	if g.apiURL == "" {
+		g.apiURL = "https://api.github.com"
+	}
+	if g.serverURL == "" {
+		g.serverURL = "https://github.com"
+	}
+	if g.base == "" {
+		g.base = "main"
+	}
+	return g, nil
+}
+
+// runner wires a tick to GitHub and a fresh in-memory clone.
+func (g github) runner(ctx context.Context, e *env, budget int, now func() time.Time) (*tick.Runner, error) {
+	client, err := forge.New(forge.Options{BaseURL: g.apiURL, Token: g.token, Owner: g.owner, Repo: g.name, HTTPClient: e.httpClient})
+	if err != nil {
+		return nil, err
+	}
+	repo, err := gitrepo.Clone(ctx, strings.TrimSuffix(g.serverURL, "/")+"/"+g.owner+"/"+g.name+".git", gitrepo.CloneOptions{Token: g.token})
+	if err != nil {
+		return nil, err
+	}
+	id := gitrepo.Signature{Name: "connectbot", Email: "connectbot@users.noreply.github.com"}
+	return &tick.Runner{Forge: client, Git: repo, Base: g.base,
+		Exec: &apply.Executor{Forge: client, Git: repo, Base: g.base, Identity: id, Budget: budget, Now: now}}, nil
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestTickDryRunPrintsWhatPlanPrints(t *testing.T) {
+	for _, day := range []string{"2026-11-23", "2026-12-11", "2026-12-15"} {
+		var tickOut, planOut, errOut bytes.Buffer
+		t.Setenv("GITHUB_TOKEN", "")
+		if code := Main([]string{"tick", "--dry-run", "--now", day, "--repo", "../.."}, &tickOut, &errOut, fixedNow); code != 0 {
+			t.Fatalf("tick: exit %d: %s", code, errOut.String())
+		}
+		if code := Main([]string{"plan", "--now", day, "--repo", "../.."}, &planOut, &errOut, fixedNow); code != 0 {
+			t.Fatalf("plan: exit %d: %s", code, errOut.String())
+		}
+		want := planOut.String() + "Dry run: nothing was changed.\n"
+		if tickOut.String() != want {
+			t.Errorf("%s: tick --dry-run printed\n%s\nplan printed\n%s", day, tickOut.String(), planOut.String())
+		}
+	}
+}
+
+func TestTickWithoutCredentialsOnlyDryRuns(t *testing.T) {
+	t.Setenv("GITHUB_TOKEN", "")
+	var out, errOut bytes.Buffer
+	code := Main([]string{"tick", "--repo", "../.."}, &out, &errOut, fixedNow)
+	if code != exitCantRun || !strings.Contains(errOut.String(), "needs GitHub credentials") || strings.Count(errOut.String(), "\n") != 1 {
+		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
+}
+
+func TestTickActsThroughGitHub(t *testing.T) {
+	srv := seed(t)
+	t.Setenv("GITHUB_TOKEN", srv.Token())
+	t.Setenv("CONNECTBOT_REPOSITORY", "acme-program/connect")
+	t.Setenv("GITHUB_API_URL", srv.URL())
+	t.Setenv("GITHUB_SERVER_URL", srv.URL())
+	run := func() string {
+		var out, errOut bytes.Buffer
+		if code := Main([]string{"tick", "--now", "2027-01-29"}, &out, &errOut, fixedNow); code != 0 {
+			t.Fatalf("tick: exit %d: %s", code, errOut.String())
+		}
+		return out.String()
+	}
+	first := run()
+	if !strings.Contains(first, "Run summary: 1 done, 0 already done, 0 skipped.") {
+		t.Fatalf("first tick:\n%s", first)
+	}
+	prs := srv.PRs()
+	if len(prs) != 1 || prs[0].Head != "connectbot/remove/acme-sync" {
+		t.Fatalf("pull requests %+v", prs)
+	}
+	src, _ := srv.ReadFile(prs[0].Head, "applications/acme-sync.cue")
+	if !strings.Contains(src, `reason: "installs-window-lapsed"`) || !strings.Contains(src, `at:     "2027-01-29"`) {
+		t.Errorf("proposed file:\n%s", src)
+	}
+	// The open pull request already carries it: the engine plans nothing.
+	if second := run(); !strings.Contains(second, "Plan for 2027-01-29: 0 actions") || len(srv.PRs()) != 1 {
+		t.Errorf("second tick:\n%s", second)
+	}
+}
