@@ -84,6 +84,17 @@ func (s *Server) pullParam(w http.ResponseWriter, p params) (*pull, bool) {
 	return pr, true
 }
 
+// pullOnlyParam is pullParam for the pulls endpoints, where an issue's
+// number is not found, as on GitHub.
+func (s *Server) pullOnlyParam(w http.ResponseWriter, p params) (*pull, bool) {
+	pr, ok := s.pullParam(w, p)
+	if ok && pr.issue {
+		s.notFound(w)
+		return nil, false
+	}
+	return pr, ok
+}
+
 func (s *Server) created(w http.ResponseWriter, r *http.Request, location string, v any) {
 	w.Header().Set("Location", location)
 	s.reply(w, r, http.StatusCreated, v)
@@ -164,7 +175,7 @@ func (s *Server) createPull(w http.ResponseWriter, r *http.Request, _ params) {
 
 // GET /repos/{owner}/{repo}/pulls/{n}
 func (s *Server) getPull(w http.ResponseWriter, r *http.Request, p params) {
-	pr, ok := s.pullParam(w, p)
+	pr, ok := s.pullOnlyParam(w, p)
 	if !ok {
 		return
 	}
@@ -173,7 +184,7 @@ func (s *Server) getPull(w http.ResponseWriter, r *http.Request, p params) {
 
 // PATCH /repos/{owner}/{repo}/pulls/{n}
 func (s *Server) editPull(w http.ResponseWriter, r *http.Request, p params) {
-	pr, ok := s.pullParam(w, p)
+	pr, ok := s.pullOnlyParam(w, p)
 	if !ok {
 		return
 	}
@@ -242,7 +253,7 @@ func (s *Server) editPull(w http.ResponseWriter, r *http.Request, p params) {
 
 // GET /repos/{owner}/{repo}/pulls/{n}/files
 func (s *Server) listFiles(w http.ResponseWriter, r *http.Request, p params) {
-	pr, ok := s.pullParam(w, p)
+	pr, ok := s.pullOnlyParam(w, p)
 	if !ok {
 		return
 	}
@@ -263,7 +274,7 @@ func (s *Server) listFiles(w http.ResponseWriter, r *http.Request, p params) {
 
 // GET /repos/{owner}/{repo}/pulls/{n}/reviews
 func (s *Server) listReviews(w http.ResponseWriter, r *http.Request, p params) {
-	pr, ok := s.pullParam(w, p)
+	pr, ok := s.pullOnlyParam(w, p)
 	if !ok {
 		return
 	}
@@ -278,7 +289,7 @@ func (s *Server) listReviews(w http.ResponseWriter, r *http.Request, p params) {
 
 // PUT /repos/{owner}/{repo}/pulls/{n}/merge
 func (s *Server) mergePull(w http.ResponseWriter, r *http.Request, p params) {
-	pr, ok := s.pullParam(w, p)
+	pr, ok := s.pullOnlyParam(w, p)
 	if !ok {
 		return
 	}

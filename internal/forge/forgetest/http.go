@@ -49,6 +49,8 @@ func (s *Server) routes() []route {
 		{"GET", "pulls/{n}/files", s.listFiles},
 		{"GET", "pulls/{n}/reviews", s.listReviews},
 		{"PUT", "pulls/{n}/merge", s.mergePull},
+		{"GET", "issues", s.listIssues},
+		{"POST", "issues", s.createIssue},
 		{"GET", "issues/comments/{id}", s.getComment},
 		{"PATCH", "issues/comments/{id}", s.editComment},
 		{"GET", "issues/{n}/comments", s.listComments},

@@ -81,6 +81,9 @@ type Server struct {
 }
 
 type pull struct {
+	// issue marks an issue, which shares the pull requests' numbers,
+	// comments and labels but none of their git.
+	issue       bool
 	number      int
 	id          int64
 	title       string
@@ -588,7 +591,9 @@ func (s *Server) userID(login string) int64 {
 func (s *Server) sortedPulls() []*pull {
 	out := make([]*pull, 0, len(s.pulls))
 	for _, p := range s.pulls {
-		out = append(out, p)
+		if !p.issue {
+			out = append(out, p)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].number < out[j].number })
 	return out
