@@ -34,6 +34,8 @@ type forgeClient interface {
 	ListComments(ctx context.Context, number int) ([]forge.Comment, error)
 	AddLabels(ctx context.Context, number int, labels ...string) error
 	EnsureLabel(ctx context.Context, name, color, description string) error
+	CreateIssue(ctx context.Context, title, body string, labels ...string) (forge.Issue, error)
+	ListIssues(ctx context.Context, state string, labels ...string) ([]forge.Issue, error)
 }
 
 // gitRepo is what the executor needs of the repository.
@@ -80,13 +82,14 @@ type Executor struct {
 	Log *slog.Logger
 }
 
-// Apply carries out every action of plan that changes something on GitHub,
-// in the plan's order, and reports each. Reminders are not its business.
+// Apply carries out every action of plan, in the plan's order, and
+// reports each: pull requests opened or closed, reminders posted on each
+// application's tracking issue.
 // An error from GitHub or git on one action is reported on that action and
 // the run goes on; Apply returns an error only when the repository itself
 // cannot be read.
 func (x *Executor) Apply(ctx context.Context, plan program.Plan) ([]Result, error) {
-	if !slices.ContainsFunc(plan.Actions, func(a program.Action) bool { return a.Kind != program.KindRemind }) {
+	if len(plan.Actions) == 0 {
 		return nil, nil
 	}
 	if err := x.Git.Fetch(ctx); err != nil {
@@ -95,10 +98,8 @@ func (x *Executor) Apply(ctx context.Context, plan program.Plan) ([]Result, erro
 	now := application.DateOf(x.Now())
 	var out []Result
 	spent := 0
+	tracking := &trackingIssues{x: x}
 	for _, a := range plan.Actions {
-		if a.Kind == program.KindRemind {
-			continue
-		}
 		if x.Budget > 0 && spent >= x.Budget {
 			out = append(out, Result{Action: a, Status: Skipped, Detail: fmt.Sprintf("the run's budget of %d actions is spent; the next run takes it up", x.Budget)})
 			continue
@@ -108,6 +109,8 @@ func (x *Executor) Apply(ctx context.Context, plan program.Plan) ([]Result, erro
 		switch a.Kind {
 		case program.KindClosePR:
 			r, err = x.closePR(ctx, a)
+		case program.KindRemind:
+			r, err = x.remind(ctx, a, tracking)
 		default:
 			r, err = x.openPR(ctx, a, now)
 		}
@@ -145,9 +148,9 @@ func (x *Executor) openPR(ctx context.Context, a program.Action, now application
 				Detail: fmt.Sprintf("a reviewer closed #%d for this deadline; it is not opened again", pr.Number)}, nil
 		}
 	}
-	baseSHA, err := x.Git.Resolve("refs/remotes/origin/" + x.Base)
-	if err != nil {
-		return Result{}, err
+	baseSHA := x.baseSHA()
+	if baseSHA == "" {
+		return Result{}, fmt.Errorf("branch %s not found", x.Base)
 	}
 	if remote, err := x.Git.Resolve("refs/remotes/origin/" + branch); err == nil && remote != "" {
 		// A branch left from an earlier deadline: reuse it only if every
@@ -281,6 +284,15 @@ func (x *Executor) application(sha, slug string) (application.File, []byte, fs.F
 		return application.File{}, nil, nil, fmt.Errorf("%s does not load: %s", p, f.Findings[0].Message)
 	}
 	return f, src, tree, nil
+}
+
+// baseSHA is the commit the base branch was at when last fetched, or "".
+func (x *Executor) baseSHA() string {
+	sha, err := x.Git.Resolve("refs/remotes/origin/" + x.Base)
+	if err != nil {
+		return ""
+	}
+	return sha
 }
 
 func applicationPath(slug string) string { return path.Join("applications", slug+".cue") }

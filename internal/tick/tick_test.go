@@ -234,3 +234,25 @@ func TestDryRunChangesNothing(t *testing.T) {
 		t.Errorf("dry run: %d actions, %d PRs, %d results", len(s.Actions), len(srv.PRs()), len(s.Results))
 	}
 }
+
+func TestRemindersArePostedOnceOnOneTrackingIssue(t *testing.T) {
+	srv := program(t, nil)
+	r := runner(t, srv)
+	ctx := context.Background()
+	for _, d := range []string{"2026-12-03", "2026-12-03", "2026-12-04", "2026-12-09"} {
+		if _, err := r.Run(ctx, day(d)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	issues := srv.Issues()
+	if len(issues) != 1 || !strings.Contains(issues[0].Body, "brightpath-forms") || issues[0].Labels[0] != "connectbot:tracking" {
+		t.Fatalf("tracking issues %+v", issues)
+	}
+	comments := srv.Comments(issues[0].Number)
+	if len(comments) != 2 {
+		t.Fatalf("%d reminders, want 2 (7 and 1 days before): %+v", len(comments), comments)
+	}
+	if !strings.Contains(comments[0].Body, "due 2026-12-10, in 7 days") || !strings.Contains(comments[1].Body, "due 2026-12-10, in 1 day") {
+		t.Errorf("reminders:\n%s\n%s", comments[0].Body, comments[1].Body)
+	}
+}

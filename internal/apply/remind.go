@@ -1,0 +1,98 @@
+package apply
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/connectbot/connectbot/internal/program"
+)
+
+// TrackingLabel marks the one issue per application where connectbot
+// posts its reminders.
+const TrackingLabel = "connectbot:tracking"
+
+// trackingIssues finds applications' tracking issues, listing them once
+// per run.
+type trackingIssues struct {
+	x      *Executor
+	bySlug map[string]int
+}
+
+func trackingMarker(slug string) string { return "<!-- connectbot:tracking " + slug + " -->" }
+
+// find returns the tracking issue of slug, opening it if there is none.
+func (t *trackingIssues) find(ctx context.Context, a program.Action) (int, bool, error) {
+	if t.bySlug == nil {
+		issues, err := t.x.Forge.ListIssues(ctx, "all", TrackingLabel)
+		if err != nil {
+			return 0, false, err
+		}
+		t.bySlug = map[string]int{}
+		for _, is := range issues {
+			for slug := range strings.SplitSeq(is.Body, "\n") {
+				if s, ok := strings.CutPrefix(slug, "<!-- connectbot:tracking "); ok {
+					t.bySlug[strings.TrimSuffix(s, " -->")] = is.Number
+				}
+			}
+		}
+	}
+	if n, ok := t.bySlug[a.Slug]; ok {
+		return n, false, nil
+	}
+	app, _, _, err := t.x.application(t.x.baseSHA(), a.Slug)
+	if err != nil {
+		return 0, false, err
+	}
+	var who []string
+	for _, m := range app.App.Maintainers {
+		who = append(who, "@"+m)
+	}
+	body := fmt.Sprintf("%s\nconnectbot posts the deadlines of **%s** (`applications/%s.cue`) here: reminders before each one.\n\nMaintainers: %s.\n",
+		trackingMarker(a.Slug), mdEscape(app.App.Integration.Name), a.Slug, strings.Join(who, ", "))
+	is, err := t.x.Forge.CreateIssue(ctx, fmt.Sprintf("%s: program deadlines", app.App.Integration.Name), body, TrackingLabel)
+	if err != nil {
+		return 0, false, err
+	}
+	t.bySlug[a.Slug] = is.Number
+	return is.Number, true, nil
+}
+
+// remind posts a reminder on the application's tracking issue, once.
+func (x *Executor) remind(ctx context.Context, a program.Action, t *trackingIssues) (Result, error) {
+	n, opened, err := t.find(ctx, a)
+	if err != nil {
+		return Result{}, err
+	}
+	marker := fmt.Sprintf("<!-- connectbot:remind %s %s %s %d -->", a.Slug, a.Reason, a.Due, a.DaysBefore)
+	comments, err := x.Forge.ListComments(ctx, n)
+	if err != nil {
+		return Result{}, err
+	}
+	for _, c := range comments {
+		if strings.Contains(c.Body, marker) {
+			return Result{Action: a, Status: AlreadyDone, PR: n, Detail: fmt.Sprintf("reminder already on #%d", n)}, nil
+		}
+	}
+	what := map[string]string{
+		program.DeadlineListingInfo:   "Listing information",
+		program.DeadlineInstallWindow: "The install window",
+	}[a.Reason]
+	body := fmt.Sprintf("%s\n**%s: due %s, in %s.** %s.\n\n> %s\n>\n> — `%s`\n", marker, what, a.Due,
+		plural(a.DaysBefore, "day"), mdEscape(a.Evidence), a.Clause, a.Rule)
+	if _, err := x.Forge.CreateComment(ctx, n, body); err != nil {
+		return Result{}, err
+	}
+	detail := fmt.Sprintf("reminded on #%d", n)
+	if opened {
+		detail = fmt.Sprintf("opened tracking issue #%d and reminded", n)
+	}
+	return Result{Action: a, Status: Done, PR: n, Detail: detail}, nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
