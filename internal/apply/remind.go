@@ -58,6 +58,17 @@ func (t *trackingIssues) find(ctx context.Context, a program.Action) (int, bool,
 	return is.Number, true, nil
 }
 
+// Track opens the tracking issue of an application if it has none, as on
+// its acceptance, and returns its number. The base branch must already
+// hold the application.
+func (x *Executor) Track(ctx context.Context, slug string) (int, error) {
+	if err := x.Git.Fetch(ctx); err != nil {
+		return 0, err
+	}
+	n, _, err := (&trackingIssues{x: x}).find(ctx, program.Action{Slug: slug})
+	return n, err
+}
+
 // remind posts a reminder on the application's tracking issue, once.
 func (x *Executor) remind(ctx context.Context, a program.Action, t *trackingIssues) (Result, error) {
 	n, opened, err := t.find(ctx, a)

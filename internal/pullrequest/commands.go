@@ -13,9 +13,11 @@ import (
 	"github.com/connectbot/connectbot/internal/snapshot"
 )
 
-// executor carries out a plan; internal/apply's Executor is one.
+// executor carries out a plan and keeps applications' tracking issues;
+// internal/apply's Executor is one.
 type executor interface {
 	Apply(ctx context.Context, plan program.Plan) ([]apply.Result, error)
+	Track(ctx context.Context, slug string) (int, error)
 }
 
 // Comment handles a comment on pull request number: `/connectbot recheck`

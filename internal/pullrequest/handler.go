@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -328,9 +329,30 @@ func (h *Handler) recordTransitions(ctx context.Context, pr forge.PR, v program.
 			return err
 		}
 		out.Done = append(out.Done, "recorded "+strings.Join(why, "; ")+" in "+shortSHA(commit))
+		h.openTracking(ctx, v, out)
 		return nil
 	}
 	return fmt.Errorf("record transitions of #%d: %w", pr.Number, lastErr)
+}
+
+// openTracking opens the tracking issue of each application just accepted,
+// where its deadlines will be posted. A failure is logged, not fatal: the
+// first reminder opens it too.
+func (h *Handler) openTracking(ctx context.Context, v program.Verdict, out *Outcome) {
+	if h.Apply == nil {
+		return
+	}
+	for _, t := range v.Transitions {
+		if !slices.Contains(t.Set, "acceptedAt") {
+			continue
+		}
+		n, err := h.Apply.Track(ctx, t.Slug)
+		if err != nil {
+			h.log().Error("tracking issue", "slug", t.Slug, "err", err)
+			continue
+		}
+		out.Done = append(out.Done, fmt.Sprintf("tracking issue #%d for %s", n, t.Slug))
+	}
 }
 
 // transitionFiles rewrites each transitioned application at the base

@@ -60,6 +60,11 @@ func newWorld(t *testing.T) *world {
 		Identity: gitrepo.Signature{Name: "connectbot", Email: "connectbot@users.noreply.example"},
 		Now:      func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) },
 	}
+	exRepo, err := gitrepo.Clone(ctx, srv.GitURL(), gitrepo.CloneOptions{Token: srv.Token()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Apply = &apply.Executor{Forge: client, Git: exRepo, Base: forgetest.DefaultBranch, Identity: h.Identity, Now: h.Now}
 	return &world{t: t, srv: srv, handler: h}
 }
 
@@ -182,6 +187,9 @@ func TestANewApplicationFromCommentToAcceptance(t *testing.T) {
 	if last := p.History[len(p.History)-1]; last.By != "okafor-pm" || last.Ref != "#1" || last.Stage != "beta" {
 		t.Errorf("history row %+v", last)
 	}
+	if issues := w.srv.Issues(); len(issues) != 1 || !strings.Contains(issues[0].Body, "connectbot:tracking newco") {
+		t.Errorf("tracking issue on acceptance: %+v (%v)", issues, out.Done)
+	}
 }
 
 func TestIntegratorsCannotTouchWhatIsNotTheirs(t *testing.T) {
@@ -270,12 +278,6 @@ func lineOf(t *testing.T, src, needle string) int {
 
 func TestCommentCommands(t *testing.T) {
 	w := newWorld(t)
-	repo, err := gitrepo.Clone(context.Background(), w.srv.GitURL(), gitrepo.CloneOptions{Token: w.srv.Token()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.handler.Apply = &apply.Executor{Forge: w.handler.Forge.(*forge.Client), Git: repo, Base: forgetest.DefaultBranch,
-		Identity: w.handler.Identity, Now: w.handler.Now}
 	acme := sampleFile(t, "acme-sync.cue")
 	w.srv.Commit("acme-edit", "Edit", map[string]string{"applications/acme-sync.cue": strings.Replace(acme, "Two-way contact sync", "Two-way sync", 1)})
 	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: "acme-edit"})
