@@ -66,6 +66,7 @@ func commands() []command {
 		{"plan", "what a scheduled run would do on a date, changing nothing", runPlan},
 		{"tick", "carry out a scheduled run: reminders, removals, promotions, launches", runTick},
 		{"action", "the GitHub Actions entry point: handle the event the runner names", runAction},
+		{"serve", "run as a service: the webhook endpoint, scheduled ticks, /healthz and /metrics", runServe},
 		{"new", "write a commented application template to fill in", runNew},
 	}
 }

@@ -1,0 +1,562 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/connectbot/connectbot/internal/forge"
+	"github.com/connectbot/connectbot/internal/forge/forgetest"
+	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/pullrequest"
+	"github.com/connectbot/connectbot/internal/webhook"
+)
+
+// lockedBuffer is stderr for a server whose goroutines log while the test
+// reads.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// logLines decodes the JSON log lines, failing on any that is not JSON.
+func (l *lockedBuffer) logLines(t *testing.T) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(l.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("log line is not JSON: %q", line)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// countLogs counts log lines with msg whose attributes include attrs.
+func (l *lockedBuffer) countLogs(t *testing.T, msg string, attrs map[string]any) int {
+	t.Helper()
+	n := 0
+next:
+	for _, m := range l.logLines(t) {
+		if m["msg"] != msg {
+			continue
+		}
+		for k, v := range attrs {
+			if fmt.Sprint(m[k]) != fmt.Sprint(v) {
+				continue next
+			}
+		}
+		n++
+	}
+	return n
+}
+
+// running is a serve started on loopback.
+type running struct {
+	url    string
+	stderr *lockedBuffer
+	cancel context.CancelFunc
+	code   chan int
+}
+
+// startServe runs serve on 127.0.0.1:0 with exactly the environment vars
+// given, as of now.
+func startServe(t *testing.T, vars map[string]string, now time.Time, args ...string) *running {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &running{url: "http://" + ln.Addr().String(), stderr: &lockedBuffer{}, code: make(chan int, 1)}
+	e := &env{stdout: io.Discard, stderr: r.stderr, now: func() time.Time { return now }, getenv: func(k string) string { return vars[k] }}
+	ctx, cancel := context.WithCancel(context.Background())
+	r.cancel = cancel
+	go func() { r.code <- serve(ctx, e, args, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-r.code:
+		case <-time.After(30 * time.Second):
+			t.Error("serve did not stop")
+		}
+	})
+	return r
+}
+
+// stop cancels the context, as SIGTERM does, and returns the exit code.
+func (r *running) stop(t *testing.T) int {
+	t.Helper()
+	r.cancel()
+	select {
+	case code := <-r.code:
+		r.code <- code // for the cleanup
+		return code
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop within 30s of its context ending")
+		return -1
+	}
+}
+
+func (r *running) get(t *testing.T, path string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(r.url + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// deliver posts a delivery; sig "" sends none.
+func (r *running) deliver(t *testing.T, id, kind, sig string, body io.Reader) int {
+	t.Helper()
+	req, _ := http.NewRequest("POST", r.url+"/webhook", body)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-GitHub-Delivery", id)
+	req.Header.Set("X-GitHub-Event", kind)
+	if sig != "" {
+		req.Header.Set("X-Hub-Signature-256", sig)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// metrics scrapes /metrics into "name{label="value",...}" → value for
+// connectbot's series.
+func (r *running) metrics(t *testing.T) map[string]float64 {
+	t.Helper()
+	code, body := r.get(t, "/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("GET /metrics: %d", code)
+	}
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("parse /metrics: %v", err)
+	}
+	out := map[string]float64{}
+	for name, f := range families {
+		if !strings.HasPrefix(name, "connectbot_") {
+			continue
+		}
+		for _, m := range f.Metric {
+			var ls []string
+			for _, l := range m.Label {
+				ls = append(ls, fmt.Sprintf("%s=%q", l.GetName(), l.GetValue()))
+			}
+			sort.Strings(ls)
+			key := name
+			if len(ls) > 0 {
+				key += "{" + strings.Join(ls, ",") + "}"
+			}
+			switch {
+			case m.Counter != nil:
+				out[key] = m.Counter.GetValue()
+			case m.Gauge != nil:
+				out[key] = m.Gauge.GetValue()
+			case m.Histogram != nil:
+				out[name+"_count"] = float64(m.Histogram.GetSampleCount())
+			}
+		}
+	}
+	return out
+}
+
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func corpusPayload(t *testing.T, file string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("../../internal/webhook/testdata", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+var dec11 = time.Date(2026, 12, 11, 9, 0, 0, 0, time.UTC)
+
+func TestServeInDryRunWithOnlyASecret(t *testing.T) {
+	// Two secrets, as while rotating; nothing else: no GitHub credentials.
+	srv := startServe(t, map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "old-secret, new-secret"}, dec11, "--repo", "../..")
+
+	if code, body := srv.get(t, "/healthz"); code != http.StatusOK || strings.TrimSpace(body) != "ok" {
+		t.Errorf("/healthz: %d %q", code, body)
+	}
+	// Before any delivery, the counters are listed at zero.
+	before := srv.metrics(t)
+	for _, key := range []string{
+		`connectbot_webhook_events_received_total{event="pull_request"}`,
+		`connectbot_webhook_events_rejected_total{reason="signature"}`,
+		`connectbot_webhook_events_rejected_total{reason="size"}`,
+		`connectbot_webhook_events_rejected_total{reason="queue-full"}`,
+	} {
+		if v, ok := before[key]; !ok || v != 0 {
+			t.Errorf("/metrics before any delivery: %s = %v (listed: %v)", key, v, ok)
+		}
+	}
+
+	body := corpusPayload(t, "octokit-webhooks/pull_request/opened.payload.json")
+	if code := srv.deliver(t, "d-signed", "pull_request", webhook.Sign(body, []byte("new-secret")), bytes.NewReader(body)); code != http.StatusAccepted {
+		t.Errorf("signed delivery: %d, want 202", code)
+	}
+	if code := srv.deliver(t, "d-unsigned", "pull_request", "", bytes.NewReader(body)); code != http.StatusUnauthorized {
+		t.Errorf("unsigned delivery: %d, want 401", code)
+	}
+	big := bytes.Repeat([]byte{' '}, 6<<20)
+	if code := srv.deliver(t, "d-big", "pull_request", webhook.Sign(big, []byte("new-secret")), bytes.NewReader(big)); code != http.StatusRequestEntityTooLarge {
+		t.Errorf("oversized delivery: %d, want 413", code)
+	}
+	if code, _ := srv.get(t, "/webhook"); code != http.StatusMethodNotAllowed {
+		t.Errorf("GET /webhook: %d, want 405", code)
+	}
+	if code, _ := srv.get(t, "/elsewhere"); code != http.StatusNotFound {
+		t.Errorf("GET /elsewhere: %d, want 404", code)
+	}
+
+	// The delivery is processed: it logs what it would do, with its id.
+	eventually(t, "the delivery's dry-run log", func() bool {
+		return srv.stderr.countLogs(t, "would do", map[string]any{"delivery": "d-signed", "event": "pull_request", "repo": "Codertocat/Hello-World", "kind": "judge-pull-request"}) == 1
+	})
+	// The tick at start-up logs the plan of 2026-12-11 (the golden plan:
+	// three removals and a promotion), action by action.
+	eventually(t, "the start-up tick", func() bool { return srv.stderr.countLogs(t, "tick done", nil) == 1 })
+	if n := srv.stderr.countLogs(t, "would do", map[string]any{"kind": "open-removal-pr"}); n != 3 {
+		t.Errorf("logged %d removals the tick would open, want 3", n)
+	}
+	if n := srv.stderr.countLogs(t, "would do", map[string]any{"kind": "promote", "slug": "parcelpost-shipping"}); n != 1 {
+		t.Errorf("logged %d promotions of parcelpost-shipping, want 1", n)
+	}
+	if n := srv.stderr.countLogs(t, "webhook rejected", map[string]any{"delivery": "d-unsigned", "reason": "signature"}); n != 1 {
+		t.Errorf("the unsigned delivery is logged %d times, want once", n)
+	}
+	if strings.Contains(srv.stderr.String(), "Codertocat/Hello-World/pull/2") {
+		t.Error("a payload reached the log")
+	}
+
+	// Only the signed delivery counts as received: the unsigned one is
+	// turned away before its kind is believed, the oversized one before
+	// its signature can be checked.
+	got := srv.metrics(t)
+	for key, want := range map[string]float64{
+		`connectbot_webhook_events_received_total{event="pull_request"}`:       1,
+		`connectbot_webhook_events_received_total{event="issue_comment"}`:      0,
+		`connectbot_webhook_events_rejected_total{reason="signature"}`:         1,
+		`connectbot_webhook_events_rejected_total{reason="size"}`:              1,
+		`connectbot_webhook_events_rejected_total{reason="duplicate"}`:         0,
+		`connectbot_actions_total{kind="judge-pull-request",status="dry-run"}`: 1,
+		`connectbot_actions_total{kind="open-removal-pr",status="dry-run"}`:    3,
+		`connectbot_actions_total{kind="promote",status="dry-run"}`:            1,
+		`connectbot_tick_duration_seconds_count`:                               1,
+	} {
+		if got[key] != want {
+			t.Errorf("%s = %v, want %v", key, got[key], want)
+		}
+	}
+	if _, ok := got[`connectbot_github_requests_total{code="2xx",method="GET"}`]; ok {
+		t.Error("a dry run called GitHub")
+	}
+
+	if code := srv.stop(t); code != exitOK {
+		t.Errorf("exit %d after the context ended, want 0", code)
+	}
+	if srv.stderr.countLogs(t, "connectbot stopped", nil) != 1 {
+		t.Errorf("no clean stop in the log:\n%s", srv.stderr.String())
+	}
+}
+
+func TestServeRefusesToStartWithoutASecret(t *testing.T) {
+	for _, v := range []string{"CONNECTBOT_WEBHOOK_SECRET", "GITHUB_TOKEN", "CONNECTBOT_APP_ID", "CONNECTBOT_APP_PRIVATE_KEY_FILE", "CONNECTBOT_INSTALLATION_ID", "CONNECTBOT_REPOSITORY"} {
+		t.Setenv(v, "")
+	}
+	var stdout, stderr bytes.Buffer
+	code := Main([]string{"serve", "--addr", "127.0.0.1:0"}, &stdout, &stderr, time.Now)
+	if code != exitCantRun || strings.Count(stderr.String(), "\n") != 1 || !strings.Contains(stderr.String(), "CONNECTBOT_WEBHOOK_SECRET is not set") {
+		t.Errorf("exit %d, stderr %q: want 2 and one line naming CONNECTBOT_WEBHOOK_SECRET", code, stderr.String())
+	}
+}
+
+func TestServeRefusesWhatItCannotRun(t *testing.T) {
+	key := filepath.Join(t.TempDir(), "key.pem")
+	os.WriteFile(key, []byte("not a key"), 0o600)
+	tests := []struct {
+		name string
+		vars map[string]string
+		args []string
+		want string
+	}{
+		{"secrets that are only commas and spaces", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": " , ,"}, nil, "CONNECTBOT_WEBHOOK_SECRET is not set"},
+		{"a schedule cron cannot read", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--schedule", "CRON_TZ=UTC"}, "--schedule"},
+		{"a token without the repository", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s", "GITHUB_TOKEN": "t"}, nil, "CONNECTBOT_REPOSITORY is not set"},
+		{"a repository that is not owner/name", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s", "CONNECTBOT_REPOSITORY": "just-a-name"}, nil, "not owner/name"},
+		{"half a GitHub App", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s", "CONNECTBOT_APP_ID": "12", "CONNECTBOT_REPOSITORY": "o/r"}, nil, "CONNECTBOT_INSTALLATION_ID"},
+		{"an App id that is not a number", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s", "CONNECTBOT_APP_ID": "twelve", "CONNECTBOT_INSTALLATION_ID": "3", "CONNECTBOT_APP_PRIVATE_KEY_FILE": key, "CONNECTBOT_REPOSITORY": "o/r"}, nil, "CONNECTBOT_APP_ID"},
+		{"an App key that is not a key", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s", "CONNECTBOT_APP_ID": "12", "CONNECTBOT_INSTALLATION_ID": "3", "CONNECTBOT_APP_PRIVATE_KEY_FILE": key, "CONNECTBOT_REPOSITORY": "o/r"}, nil, "GitHub App"},
+		{"an address that cannot be listened on", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--addr", "256.0.0.1:1"}, "serve:"},
+		{"a bad flag", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--queue", "0"}, "--queue"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			e := &env{stdout: io.Discard, stderr: &stderr, now: time.Now, getenv: func(k string) string { return tt.vars[k] }}
+			code := serve(context.Background(), e, append([]string{"--repo", "../..", "--addr", "127.0.0.1:0"}, tt.args...), nil)
+			if code != exitCantRun || strings.Count(stderr.String(), "\n") != 1 || !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("exit %d, stderr %q: want 2 and one line with %q", code, stderr.String(), tt.want)
+			}
+		})
+	}
+}
+
+// errJudged and errCommented mark which handler method dispatch reached.
+var (
+	errJudged    = errors.New("judge")
+	errCommented = errors.New("comment")
+)
+
+// routeForge and routeGit stop the pull-request handler at its first
+// call, telling Handle (which reads the pull request first) from Comment
+// (which fetches first).
+type routeForge struct{}
+
+func (routeForge) PullRequest(context.Context, int) (forge.PR, error) { return forge.PR{}, errJudged }
+func (routeForge) ListPullFiles(context.Context, int) ([]forge.File, error) {
+	return nil, nil
+}
+func (routeForge) ListReviews(context.Context, int) ([]forge.Review, error)   { return nil, nil }
+func (routeForge) ListComments(context.Context, int) ([]forge.Comment, error) { return nil, nil }
+func (routeForge) CreateComment(context.Context, int, string) (forge.Comment, error) {
+	return forge.Comment{}, nil
+}
+func (routeForge) EditComment(context.Context, int64, string) (forge.Comment, error) {
+	return forge.Comment{}, nil
+}
+func (routeForge) AddLabels(context.Context, int, ...string) error           { return nil }
+func (routeForge) RemoveLabel(context.Context, int, string) error            { return nil }
+func (routeForge) EnsureLabel(context.Context, string, string, string) error { return nil }
+func (routeForge) CreateCheckRun(context.Context, forge.CheckRun) (forge.CheckResult, error) {
+	return forge.CheckResult{}, nil
+}
+func (routeForge) MergePR(context.Context, int, string, string) (string, error) { return "", nil }
+
+type routeGit struct{}
+
+func (routeGit) Fetch(context.Context, ...string) error                 { return errCommented }
+func (routeGit) FetchPull(context.Context, int) (string, error)         { return "", errCommented }
+func (routeGit) Resolve(string) (string, error)                         { return "", errCommented }
+func (routeGit) Tree(string) (fs.FS, error)                             { return nil, errCommented }
+func (routeGit) Commit(context.Context, gitrepo.Change) (string, error) { return "", errCommented }
+func (routeGit) Push(context.Context, string, gitrepo.PushOptions) error {
+	return errCommented
+}
+
+func TestRouteAgreesWithDispatch(t *testing.T) {
+	// Every recorded delivery, and each under every action GitHub sends
+	// for its kind, so that a route dispatch gains or loses shows here.
+	actions := map[string][]string{
+		webhook.KindPullRequest: {"opened", "synchronize", "reopened", "edited", "ready_for_review", "closed", "labeled", "assigned"},
+		webhook.KindReview:      {"submitted", "edited", "dismissed"},
+		webhook.KindComment:     {"created", "edited", "deleted"},
+		webhook.KindCheckRun:    {"rerequested", "created", "completed"},
+		webhook.KindPing:        {""},
+		webhook.KindIssue:       {"opened", "edited", "closed"},
+		"workflow_run":          {"completed", "requested"},
+	}
+	var events []webhook.Event
+	for kind, list := range actions {
+		for _, a := range list {
+			for _, onPR := range []bool{true, false} {
+				ev := webhook.Event{Kind: kind, Action: a, Repo: "o/r", Number: 7, IsPullRequest: onPR}
+				if kind == webhook.KindComment {
+					ev.Comment = &webhook.Comment{ID: 1, Author: "someone", Body: "/connectbot recheck"}
+				}
+				events = append(events, ev)
+			}
+		}
+	}
+	h := &pullrequest.Handler{Forge: routeForge{}, Git: routeGit{}, BotLogin: "connectbot[bot]", Now: time.Now, Out: io.Discard}
+	for _, ev := range events {
+		kind, _ := route(ev)
+		_, err := dispatch(context.Background(), h, ev)
+		var reached string
+		switch {
+		case errors.Is(err, errJudged):
+			reached = "judge-pull-request"
+		case errors.Is(err, errCommented):
+			reached = "comment-command"
+		case err == nil:
+			reached = "none"
+		default:
+			t.Fatalf("%+v: %v", ev, err)
+		}
+		if kind != reached {
+			t.Errorf("%s %s (on a pull request: %v): route says %s, dispatch does %s", ev.Kind, ev.Action, ev.IsPullRequest, kind, reached)
+		}
+	}
+}
+
+// liveWorld is a program on the fake GitHub with one pull request that
+// breaks a rule, and its recorded "opened" delivery pointed at it.
+func liveWorld(t *testing.T) (srv *forgetest.Server, pr int, head string, body []byte) {
+	srv = seed(t)
+	acme, _ := os.ReadFile("../../applications/acme-sync.cue")
+	bad := strings.Replace(string(acme), `auth:         "oauth2"`, `auth:         "api_key"`, 1)
+	head = srv.Commit("acme-edit", "Edit", map[string]string{"applications/acme-sync.cue": bad})
+	pr = srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: "acme-edit"})
+	body, err := os.ReadFile(delivery(t, "octokit-webhooks/pull_request/opened.payload.json", pr, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, pr, head, body
+}
+
+func TestServeWithATokenActsOnGitHub(t *testing.T) {
+	gh, pr, head, body := liveWorld(t)
+	srv := startServe(t, map[string]string{
+		"CONNECTBOT_WEBHOOK_SECRET": "s3cret",
+		"GITHUB_TOKEN":              gh.Token(),
+		"CONNECTBOT_REPOSITORY":     gh.FullName(),
+		"GITHUB_API_URL":            gh.URL(),
+		"GITHUB_SERVER_URL":         gh.URL(),
+		"CONNECTBOT_BOT_LOGIN":      forgetest.BotLogin,
+	}, time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+
+	if code := srv.deliver(t, "live-1", "pull_request", webhook.Sign(body, []byte("s3cret")), bytes.NewReader(body)); code != http.StatusAccepted {
+		t.Fatalf("signed delivery: %d", code)
+	}
+	eventually(t, "the check run", func() bool { return len(gh.CheckRuns(head)) == 1 })
+	if runs := gh.CheckRuns(head); runs[0].Conclusion != "failure" {
+		t.Errorf("check %+v, want a failure", runs[0])
+	}
+	// The same delivery again changes nothing.
+	if code := srv.deliver(t, "live-1", "pull_request", webhook.Sign(body, []byte("s3cret")), bytes.NewReader(body)); code != http.StatusOK {
+		t.Errorf("redelivery: %d, want 200", code)
+	}
+	eventually(t, "the start-up tick", func() bool { return srv.stderr.countLogs(t, "tick done", nil) == 1 })
+	eventually(t, "the event's metrics", func() bool {
+		return srv.metrics(t)[`connectbot_actions_total{kind="judge-pull-request",status="done"}`] == 1
+	})
+	m := srv.metrics(t)
+	if m[`connectbot_github_requests_total{code="2xx",method="GET"}`] == 0 || m[`connectbot_github_rate_limit_remaining{resource="core"}`] != 4999 {
+		t.Errorf("GitHub requests are not metered: %v", m)
+	}
+	if n := len(gh.Comments(pr)); n != 1 {
+		t.Errorf("%d comments, want 1", n)
+	}
+	if srv.stop(t) != exitOK {
+		t.Error("did not stop cleanly")
+	}
+}
+
+func TestServeAsAGitHubAppActsOnGitHub(t *testing.T) {
+	gh, _, head, body := liveWorld(t)
+	// GitHub's token endpoint in front of the fake: any App JWT gets the
+	// fake's token, which expires in an hour.
+	var minted atomic.Int32
+	target, _ := url.Parse(gh.URL())
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == "POST" && r.URL.Path == "/app/installations/77/access_tokens" {
+			if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ey") {
+				http.Error(w, "no JWT", http.StatusUnauthorized)
+				return
+			}
+			minted.Add(1)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusCreated)
+			fmt.Fprintf(w, `{"token":%q,"expires_at":%q}`, gh.Token(), time.Now().Add(time.Hour).UTC().Format(time.RFC3339))
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer front.Close()
+	keyFile := filepath.Join(t.TempDir(), "app.pem")
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pemKey := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+	if err := os.WriteFile(keyFile, pemKey, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	srv := startServe(t, map[string]string{
+		"CONNECTBOT_WEBHOOK_SECRET":       "s3cret",
+		"CONNECTBOT_APP_ID":               "12",
+		"CONNECTBOT_INSTALLATION_ID":      "77",
+		"CONNECTBOT_APP_PRIVATE_KEY_FILE": keyFile,
+		"GITHUB_TOKEN":                    "ignored when an App is configured",
+		"CONNECTBOT_REPOSITORY":           gh.FullName(),
+		"GITHUB_API_URL":                  front.URL,
+		"GITHUB_SERVER_URL":               gh.URL(),
+		"CONNECTBOT_BOT_LOGIN":            forgetest.BotLogin,
+	}, time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+	if code := srv.deliver(t, "app-1", "pull_request", webhook.Sign(body, []byte("s3cret")), bytes.NewReader(body)); code != http.StatusAccepted {
+		t.Fatalf("signed delivery: %d", code)
+	}
+	eventually(t, "the check run", func() bool { return len(gh.CheckRuns(head)) == 1 })
+	eventually(t, "the start-up tick", func() bool { return srv.stderr.countLogs(t, "tick done", nil) == 1 })
+	if minted.Load() != 1 {
+		t.Errorf("installation tokens minted: %d, want 1 (cached until it expires)", minted.Load())
+	}
+	// The token request went through the metered transport too.
+	if m := srv.metrics(t); m[`connectbot_github_requests_total{code="2xx",method="POST"}`] == 0 {
+		t.Errorf("the token request is not metered: %v", m)
+	}
+	if strings.Contains(srv.stderr.String(), gh.Token()) {
+		t.Error("the installation token reached the log")
+	}
+	if srv.stop(t) != exitOK {
+		t.Error("did not stop cleanly")
+	}
+}

@@ -1,0 +1,172 @@
+package metrics_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/connectbot/connectbot/internal/metrics"
+)
+
+// scrape reads h's text exposition into "name{label="value",...}" → value,
+// keeping only connectbot's own series (histograms by _count and _sum).
+func scrape(t *testing.T, h http.Handler) map[string]float64 {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET /metrics: %d", rec.Code)
+	}
+	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
+		t.Errorf("Content-Type %q, want the text format", ct)
+	}
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := p.TextToMetricFamilies(rec.Body)
+	if err != nil {
+		t.Fatalf("parse /metrics: %v", err)
+	}
+	out := map[string]float64{}
+	for name, f := range families {
+		if !strings.HasPrefix(name, "connectbot_") {
+			continue
+		}
+		for _, m := range f.Metric {
+			key := name + labels(m)
+			switch {
+			case m.Counter != nil:
+				out[key] = m.Counter.GetValue()
+			case m.Gauge != nil:
+				out[key] = m.Gauge.GetValue()
+			case m.Histogram != nil:
+				out[name+"_count"+labels(m)] = float64(m.Histogram.GetSampleCount())
+				out[name+"_sum"+labels(m)] = m.Histogram.GetSampleSum()
+			}
+		}
+	}
+	return out
+}
+
+func labels(m *dto.Metric) string {
+	var ls []string
+	for _, l := range m.Label {
+		ls = append(ls, fmt.Sprintf("%s=%q", l.GetName(), l.GetValue()))
+	}
+	sort.Strings(ls)
+	if len(ls) == 0 {
+		return ""
+	}
+	return "{" + strings.Join(ls, ",") + "}"
+}
+
+func TestCountersMove(t *testing.T) {
+	m := metrics.New(metrics.Options{EventKinds: []string{"pull_request", "ping"}, RejectReasons: []string{"signature", "size"}})
+	before := scrape(t, m.Handler())
+	wantZero := map[string]float64{
+		`connectbot_webhook_events_received_total{event="ping"}`:         0,
+		`connectbot_webhook_events_received_total{event="pull_request"}`: 0,
+		`connectbot_webhook_events_rejected_total{reason="signature"}`:   0,
+		`connectbot_webhook_events_rejected_total{reason="size"}`:        0,
+		`connectbot_tick_duration_seconds_count`:                         0,
+		`connectbot_tick_duration_seconds_sum`:                           0,
+	}
+	if diff := cmp.Diff(wantZero, before); diff != "" {
+		t.Errorf("before anything happened (-want +got):\n%s", diff)
+	}
+
+	m.EventReceived("pull_request")
+	m.EventReceived("pull_request")
+	m.EventRejected("size")
+	m.ActionDone("remind", metrics.StatusDryRun)
+	m.ActionDone("open-removal-pr", metrics.StatusFailed)
+	m.ObserveTick(1500 * time.Millisecond)
+
+	want := map[string]float64{
+		`connectbot_webhook_events_received_total{event="ping"}`:           0,
+		`connectbot_webhook_events_received_total{event="pull_request"}`:   2,
+		`connectbot_webhook_events_rejected_total{reason="signature"}`:     0,
+		`connectbot_webhook_events_rejected_total{reason="size"}`:          1,
+		`connectbot_actions_total{kind="remind",status="dry-run"}`:         1,
+		`connectbot_actions_total{kind="open-removal-pr",status="failed"}`: 1,
+		`connectbot_tick_duration_seconds_count`:                           1,
+		`connectbot_tick_duration_seconds_sum`:                             1.5,
+	}
+	if diff := cmp.Diff(want, scrape(t, m.Handler())); diff != "" {
+		t.Errorf("after (-want +got):\n%s", diff)
+	}
+
+	// A second set is independent: nothing is registered globally.
+	if got := scrape(t, metrics.New(metrics.Options{}).Handler()); got[`connectbot_webhook_events_received_total{event="pull_request"}`] != 0 {
+		t.Errorf("a new Metrics shares counters with another: %v", got)
+	}
+}
+
+func TestTransportCountsRequestsAndKeepsTheRateLimit(t *testing.T) {
+	remaining := []string{"4999", "4998", ""}
+	calls := 0
+	gh := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r := remaining[calls%len(remaining)]; r != "" {
+			w.Header().Set("X-RateLimit-Remaining", r)
+			w.Header().Set("X-RateLimit-Resource", "core")
+		}
+		calls++
+		switch r.URL.Path {
+		case "/missing":
+			http.NotFound(w, r)
+		case "/search":
+			w.Header().Set("X-RateLimit-Remaining", "29")
+			w.Header().Set("X-RateLimit-Resource", "search")
+		case "/weird":
+			w.Header().Set("X-RateLimit-Remaining", "7")
+			w.Header().Set("X-RateLimit-Resource", `Bad"Resource`)
+		}
+	}))
+	defer gh.Close()
+
+	m := metrics.New(metrics.Options{})
+	client := &http.Client{Transport: m.Transport(nil)}
+	do := func(method, path string) {
+		req, _ := http.NewRequest(method, gh.URL+path, nil)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	do("GET", "/a")       // 4999
+	do("POST", "/b")      // 4998
+	do("GET", "/missing") // no header: the last value stays
+	do("GET", "/search")
+	do("PURGE", "/weird")
+
+	// A request that gets no answer at all.
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	if _, err := client.Get(closed.URL); err == nil {
+		t.Fatal("a closed server answered")
+	}
+
+	want := map[string]float64{
+		`connectbot_github_requests_total{code="2xx",method="GET"}`:   2,
+		`connectbot_github_requests_total{code="2xx",method="POST"}`:  1,
+		`connectbot_github_requests_total{code="4xx",method="GET"}`:   1,
+		`connectbot_github_requests_total{code="2xx",method="other"}`: 1,
+		`connectbot_github_requests_total{code="error",method="GET"}`: 1,
+		`connectbot_github_rate_limit_remaining{resource="core"}`:     4998,
+		`connectbot_github_rate_limit_remaining{resource="search"}`:   29,
+		`connectbot_github_rate_limit_remaining{resource="other"}`:    7,
+		`connectbot_tick_duration_seconds_count`:                      0,
+		`connectbot_tick_duration_seconds_sum`:                        0,
+	}
+	if diff := cmp.Diff(want, scrape(t, m.Handler())); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}

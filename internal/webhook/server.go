@@ -1,0 +1,406 @@
+package webhook
+
+import (
+	"container/list"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Defaults for ServerOptions fields left zero.
+const (
+	DefaultMaxBodyBytes   = 5 << 20
+	DefaultQueueSize      = 100
+	DefaultWorkers        = 2
+	DefaultRecentIDs      = 10000
+	DefaultRetryAfter     = 30 * time.Second
+	DefaultProcessTimeout = 5 * time.Minute
+	// maxDeliveryID bounds an X-GitHub-Delivery value.
+	maxDeliveryID = 128
+	// Path is where GitHub posts deliveries.
+	Path = "/webhook"
+)
+
+// Reasons a delivery is turned away, as reported to the Observer.
+const (
+	RejectSignature = "signature"  // 401: missing, malformed or wrong X-Hub-Signature-256
+	RejectSize      = "size"       // 413: body over the limit
+	RejectParse     = "parse"      // 400: headers missing or a payload that does not parse
+	RejectDuplicate = "duplicate"  // 200: a delivery id seen before; not processed again
+	RejectQueueFull = "queue-full" // 503: no room in the queue; GitHub may redeliver
+)
+
+// RejectReasons lists every reason, for callers that pre-declare them.
+var RejectReasons = []string{RejectSignature, RejectSize, RejectParse, RejectDuplicate, RejectQueueFull}
+
+// Kinds lists the event kinds Parse reads, for callers that pre-declare
+// them; anything Parse ignores is counted as KindOther.
+var Kinds = []string{KindPullRequest, KindReview, KindComment, KindIssue, KindCheckRun, KindPing}
+
+// KindOther stands, in what the Observer is told, for every event kind
+// connectbot does not act on, so that a sender cannot invent label values.
+const KindOther = "other"
+
+// Observer is told what happens to deliveries; a metrics registry
+// implements it. Its methods must be safe for concurrent use.
+type Observer interface {
+	// EventReceived counts a delivery whose signature checked out, by
+	// kind: one Parse reads, or KindOther.
+	EventReceived(kind string)
+	// EventRejected counts a delivery turned away, by one of RejectReasons.
+	EventRejected(reason string)
+}
+
+// ProcessFunc carries out one accepted delivery, on a worker, after it has
+// been acknowledged.
+type ProcessFunc func(ctx context.Context, delivery string, ev Event) error
+
+// ServerOptions configures a Server.
+type ServerOptions struct {
+	// Secrets are the webhook secrets a signature may match; more than
+	// one while a secret is rotated. At least one must be non-empty.
+	Secrets [][]byte
+	// Process is called once for each accepted delivery. Required.
+	Process ProcessFunc
+	// MaxBodyBytes bounds a delivery's body; 0 means DefaultMaxBodyBytes.
+	// GitHub caps payloads at 25 MB, but the events connectbot reads are
+	// far smaller.
+	MaxBodyBytes int64
+	// QueueSize bounds the deliveries acknowledged but not yet processed;
+	// 0 means DefaultQueueSize. When it is full, deliveries are answered
+	// 503 with Retry-After.
+	QueueSize int
+	// Workers is how many deliveries are processed at once; 0 means
+	// DefaultWorkers.
+	Workers int
+	// RecentIDs bounds how many delivery ids are remembered to drop
+	// duplicates; 0 means DefaultRecentIDs.
+	RecentIDs int
+	// RetryAfter is what a 503 asks the sender to wait; 0 means
+	// DefaultRetryAfter.
+	RetryAfter time.Duration
+	// ProcessTimeout bounds one call of Process; 0 means
+	// DefaultProcessTimeout.
+	ProcessTimeout time.Duration
+	// Observer, if set, is told about every delivery.
+	Observer Observer
+	// Logger receives one line per delivery (never its payload); nil
+	// discards them.
+	Logger *slog.Logger
+}
+
+// Server is an http.Handler for GitHub's webhook deliveries on POST Path.
+// It checks each delivery's signature against the configured secrets,
+// drops deliveries whose id it has seen recently, parses the event, and
+// answers 202 at once; a bounded pool of workers then calls Process.
+// Nothing unbounded is kept: the body, the queue and the remembered ids
+// all have limits.
+type Server struct {
+	secrets    [][]byte
+	process    ProcessFunc
+	maxBody    int64
+	retryAfter string
+	timeout    time.Duration
+	obs        Observer
+	log        *slog.Logger
+	recent     *recentIDs
+
+	mu      sync.RWMutex // guards closed against sends on queue
+	closed  bool
+	queue   chan job
+	workers sync.WaitGroup
+	ctx     context.Context // given to Process; cancelled if Shutdown gives up
+	cancel  context.CancelFunc
+}
+
+type job struct {
+	delivery string
+	ev       Event
+}
+
+// NewServer returns a Server and starts its workers. It refuses to be
+// built without a non-empty secret or a Process function.
+func NewServer(opts ServerOptions) (*Server, error) {
+	var secrets [][]byte
+	for _, s := range opts.Secrets {
+		if len(s) > 0 {
+			secrets = append(secrets, s)
+		}
+	}
+	if len(secrets) == 0 {
+		return nil, errors.New("webhook: a non-empty secret is required")
+	}
+	if opts.Process == nil {
+		return nil, errors.New("webhook: a Process function is required")
+	}
+	s := &Server{
+		secrets:    secrets,
+		process:    opts.Process,
+		maxBody:    orDefault(opts.MaxBodyBytes, DefaultMaxBodyBytes),
+		retryAfter: strconv.Itoa(int(orDefault(opts.RetryAfter, DefaultRetryAfter).Round(time.Second) / time.Second)),
+		timeout:    orDefault(opts.ProcessTimeout, DefaultProcessTimeout),
+		obs:        opts.Observer,
+		log:        opts.Logger,
+		recent:     newRecentIDs(orDefault(opts.RecentIDs, DefaultRecentIDs)),
+		queue:      make(chan job, orDefault(opts.QueueSize, DefaultQueueSize)),
+	}
+	if s.obs == nil {
+		s.obs = nopObserver{}
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	for range orDefault(opts.Workers, DefaultWorkers) {
+		s.workers.Add(1)
+		go s.work()
+	}
+	return s, nil
+}
+
+func orDefault[T int | int64 | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+// ServeHTTP answers one delivery.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != Path {
+		http.NotFound(w, r)
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	delivery, kind := r.Header.Get("X-GitHub-Delivery"), r.Header.Get("X-GitHub-Event")
+	// The headers are not signed: what is logged of them is bounded.
+	log := s.log.With("delivery", clip(delivery), "event", clip(kind))
+
+	body, err := s.readBody(w, r)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.reject(w, log, RejectSize, http.StatusRequestEntityTooLarge, fmt.Sprintf("body larger than %d bytes", s.maxBody))
+		} else {
+			s.reject(w, log, RejectParse, http.StatusBadRequest, "body could not be read")
+		}
+		return
+	}
+	// Nothing of an unsigned body is read, not even its repository.
+	if err := Verify(r.Header.Get("X-Hub-Signature-256"), body, s.secrets); err != nil {
+		s.reject(w, log, RejectSignature, http.StatusUnauthorized, "signature does not match")
+		return
+	}
+	// GitHub's delivery ids are GUIDs; a longer one would make the
+	// remembered ids cost more than their bound suggests.
+	if delivery == "" || kind == "" || len(delivery) > maxDeliveryID {
+		s.obs.EventReceived(KindOther)
+		s.reject(w, log, RejectParse, http.StatusBadRequest, fmt.Sprintf("X-GitHub-Delivery (at most %d characters) and X-GitHub-Event are required", maxDeliveryID))
+		return
+	}
+	ev, err := parse(kind, body)
+	if errors.Is(err, ErrIgnored) {
+		s.obs.EventReceived(KindOther)
+		log.Info("webhook ignored: not an event connectbot acts on")
+		writeText(w, http.StatusOK, "ignored")
+		return
+	}
+	// Parse knows the kind (it did not ignore it), so it is a bounded
+	// label value even when the payload turns out unreadable.
+	s.obs.EventReceived(kind)
+	if err != nil {
+		s.reject(w, log, RejectParse, http.StatusBadRequest, err.Error())
+		return
+	}
+	log = log.With("repo", ev.Repo)
+	if !s.recent.add(delivery) {
+		s.obs.EventRejected(RejectDuplicate)
+		log.Info("webhook duplicate: already accepted; not processed again")
+		writeText(w, http.StatusOK, "duplicate")
+		return
+	}
+	if !s.enqueue(job{delivery: delivery, ev: ev}) {
+		// Forget the id so that GitHub's redelivery is taken.
+		s.recent.remove(delivery)
+		w.Header().Set("Retry-After", s.retryAfter)
+		s.reject(w, log, RejectQueueFull, http.StatusServiceUnavailable, "busy; deliver again later")
+		return
+	}
+	log.Info("webhook accepted", "action", ev.Action, "number", ev.Number)
+	writeText(w, http.StatusAccepted, "accepted")
+}
+
+// readBody reads the body, refusing at once one that announces more than
+// the limit and stopping one that turns out longer.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.ContentLength > s.maxBody {
+		return nil, &http.MaxBytesError{Limit: s.maxBody}
+	}
+	return io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
+}
+
+// parse is Parse that turns a panic (a payload shaped in a way go-github
+// or Parse did not expect) into an error: the body is signed, but it is
+// still input.
+func parse(kind string, body []byte) (ev Event, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ev, err = Event{}, fmt.Errorf("%s payload: unexpected shape (%v)", kind, r)
+		}
+	}()
+	return Parse(kind, body)
+}
+
+// reject answers a delivery turned away and logs why, without its body.
+func (s *Server) reject(w http.ResponseWriter, log *slog.Logger, reason string, code int, msg string) {
+	s.obs.EventRejected(reason)
+	log.Warn("webhook rejected", "reason", reason, "status", code, "detail", msg)
+	writeText(w, code, msg)
+}
+
+func writeText(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(code)
+	fmt.Fprintln(w, msg)
+}
+
+// enqueue hands j to the workers, or reports that there is no room (or
+// that the server is shutting down).
+func (s *Server) enqueue(j job) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return false
+	}
+	select {
+	case s.queue <- j:
+		return true
+	default:
+		return false
+	}
+}
+
+func (s *Server) work() {
+	defer s.workers.Done()
+	for j := range s.queue {
+		s.run(j)
+	}
+}
+
+// run calls Process for one delivery, surviving a panic. A delivery whose
+// processing failed is forgotten, so that a redelivery is processed.
+func (s *Server) run(j job) {
+	log := s.log.With("delivery", j.delivery, "event", j.ev.Kind, "repo", j.ev.Repo)
+	ctx, cancel := context.WithTimeout(s.ctx, s.timeout)
+	defer cancel()
+	start := time.Now()
+	err := func() (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("panic: %v", r)
+				log.Error("webhook processing panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			}
+		}()
+		return s.process(ctx, j.delivery, j.ev)
+	}()
+	took := time.Since(start).Round(time.Millisecond).String()
+	if err != nil {
+		s.recent.remove(j.delivery)
+		log.Error("webhook processing failed", "err", err, "duration", took)
+		return
+	}
+	log.Debug("webhook processed", "duration", took)
+}
+
+// Shutdown stops accepting deliveries (they are answered 503) and waits
+// for the queue to drain. If ctx ends first, the context given to Process
+// is cancelled, Shutdown waits for the calls running to return, and
+// reports ctx's error; deliveries still queued are then dropped (GitHub
+// shows them as delivered; they can be redelivered by hand).
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	if !s.closed {
+		s.closed = true
+		close(s.queue)
+	}
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		s.workers.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		s.cancel()
+		return nil
+	case <-ctx.Done():
+		s.cancel()
+		<-done
+		return ctx.Err()
+	}
+}
+
+// clip bounds an unauthenticated header value for the log.
+func clip(v string) string {
+	const max = 80
+	if len(v) > max {
+		return v[:max] + "…"
+	}
+	return v
+}
+
+type nopObserver struct{}
+
+func (nopObserver) EventReceived(string) {}
+func (nopObserver) EventRejected(string) {}
+
+// recentIDs remembers the last n delivery ids, least recently added
+// forgotten first.
+type recentIDs struct {
+	mu    sync.Mutex
+	max   int
+	order *list.List // of string, newest at the front
+	index map[string]*list.Element
+}
+
+func newRecentIDs(max int) *recentIDs {
+	return &recentIDs{max: max, order: list.New(), index: make(map[string]*list.Element, max)}
+}
+
+// add remembers id and reports whether it was new.
+func (r *recentIDs) add(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.index[id]; ok {
+		return false
+	}
+	r.index[id] = r.order.PushFront(id)
+	for r.order.Len() > r.max {
+		oldest := r.order.Back()
+		r.order.Remove(oldest)
+		delete(r.index, oldest.Value.(string))
+	}
+	return true
+}
+
+// remove forgets id.
+func (r *recentIDs) remove(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if e, ok := r.index[id]; ok {
+		r.order.Remove(e)
+		delete(r.index, id)
+	}
+}
