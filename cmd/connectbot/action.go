@@ -12,6 +12,7 @@ import (
 	"github.com/connectbot/connectbot/internal/apply"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/issueform"
 	"github.com/connectbot/connectbot/internal/pullrequest"
 	"github.com/connectbot/connectbot/internal/webhook"
 )
@@ -23,10 +24,13 @@ const maxEventBytes = 25 << 20
 
 // runAction is the GitHub Actions entry point: it reads the event the
 // runner names in GITHUB_EVENT_NAME and GITHUB_EVENT_PATH and hands it to
-// the same handlers the GitHub App service uses.
+// the same handlers the GitHub App service uses. Two events are the
+// workflows' own: `issues` (the application form, .github/workflows/
+// application.yml) and `workflow_run` (report.yml, which names the
+// downloaded artifact in CONNECTBOT_ARTIFACT_DIR).
 func runAction(e *env, args []string) int {
 	fs := newFlags("action")
-	dryRun := fs.Bool("dry-run", false, "read everything and print what would be done, changing nothing")
+	dryRun := fs.Bool("dry-run", false, "read everything and print what would be done, changing nothing (also CONNECTBOT_DRY_RUN=true)")
 	if _, code, done := parseCommand(e, fs, args, actionSynopsis, 0); done {
 		return code
 	}
@@ -34,6 +38,7 @@ func runAction(e *env, args []string) int {
 	if err != nil {
 		return e.failf(exitCantRun, "action: %v", err)
 	}
+	*dryRun = *dryRun || cfg.dryRun
 	payload, err := readEvent(cfg.eventPath)
 	if err != nil {
 		return e.failf(exitCantRun, "action: %v", err)
@@ -51,11 +56,20 @@ func runAction(e *env, args []string) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	h, err := cfg.handler(ctx, e, *dryRun)
+	client, repo, err := cfg.connect(ctx, e, *dryRun)
 	if err != nil {
 		return e.failf(exitCantRun, "action: %v", err)
 	}
-	done, err := dispatch(ctx, h, ev)
+	h := cfg.handlerFor(client, repo, e, *dryRun)
+	var done []string
+	switch ev.Kind {
+	case webhook.KindIssue:
+		done, err = applicationForm(ctx, cfg.opener(client, repo, e, *dryRun), h, ev)
+	case webhook.KindWorkflowRun:
+		done, err = reportRun(ctx, h, ev, cfg.artifactDir)
+	default:
+		done, err = dispatch(ctx, h, ev)
+	}
 	if err != nil {
 		return e.failf(exitCantRun, "action: %v", err)
 	}
@@ -79,6 +93,25 @@ func dispatch(ctx context.Context, h *pullrequest.Handler, ev webhook.Event) ([]
 	return []string{fmt.Sprintf("%s %s: nothing to do", ev.Kind, ev.Action)}, nil
 }
 
+// applicationForm handles an issue opened with the application form: it
+// opens the pull request adding the application file, or answers with the
+// answers to fix, and judges a pull request it opened at once, since a
+// pull request opened with the workflow's token starts no workflow.
+func applicationForm(ctx context.Context, o *issueform.Opener, h *pullrequest.Handler, ev webhook.Event) ([]string, error) {
+	if ev.Action != "opened" || ev.Issue == nil {
+		return []string{fmt.Sprintf("%s %s: nothing to do", ev.Kind, ev.Action)}, nil
+	}
+	out, err := o.Open(ctx, issueform.Issue{Number: ev.Issue.Number, Author: ev.Issue.Author, Body: ev.Issue.Body})
+	if err != nil || !out.Opened {
+		return out.Done, err
+	}
+	judged, err := h.Handle(ctx, out.PR)
+	for _, d := range judged.Done {
+		out.Done = append(out.Done, fmt.Sprintf("#%d: %s", out.PR, d))
+	}
+	return out.Done, err
+}
+
 func isOneOf(s string, options ...string) bool {
 	for _, o := range options {
 		if s == o {
@@ -97,6 +130,12 @@ type actionSettings struct {
 	botLogin             string
 	// base is the branch the program lives on, where removals are proposed.
 	base string
+	// artifactDir is where the report workflow downloaded the artifact of
+	// the run it reports on (CONNECTBOT_ARTIFACT_DIR).
+	artifactDir string
+	// dryRun is CONNECTBOT_DRY_RUN=true: a fork tries connectbot out
+	// before letting it act.
+	dryRun bool
 }
 
 func actionConfig(getenv func(string) string) (actionSettings, error) {
@@ -105,6 +144,14 @@ func actionConfig(getenv func(string) string) (actionSettings, error) {
 		repo: getenv("GITHUB_REPOSITORY"), token: getenv("GITHUB_TOKEN"),
 		apiURL: getenv("GITHUB_API_URL"), serverURL: getenv("GITHUB_SERVER_URL"),
 		botLogin: getenv("CONNECTBOT_BOT_LOGIN"), base: getenv("CONNECTBOT_BASE_BRANCH"),
+		artifactDir: getenv("CONNECTBOT_ARTIFACT_DIR"),
+	}
+	switch v := strings.ToLower(strings.TrimSpace(getenv("CONNECTBOT_DRY_RUN"))); v {
+	case "", "false", "0", "no":
+	case "true", "1", "yes":
+		s.dryRun = true
+	default:
+		return s, fmt.Errorf("CONNECTBOT_DRY_RUN %q is neither true nor false", v)
 	}
 	for name, v := range map[string]string{"GITHUB_EVENT_NAME": s.eventName, "GITHUB_EVENT_PATH": s.eventPath, "GITHUB_REPOSITORY": s.repo} {
 		if v == "" {
@@ -149,21 +196,45 @@ func readEvent(path string) ([]byte, error) {
 // handler wires the pull-request handler to GitHub and to an in-memory
 // clone of the repository.
 func (s actionSettings) handler(ctx context.Context, e *env, dryRun bool) (*pullrequest.Handler, error) {
+	client, repo, err := s.connect(ctx, e, dryRun)
+	if err != nil {
+		return nil, err
+	}
+	return s.handlerFor(client, repo, e, dryRun), nil
+}
+
+// connect makes the GitHub client and an in-memory clone of the repository.
+func (s actionSettings) connect(ctx context.Context, e *env, dryRun bool) (*forge.Client, *gitrepo.Repo, error) {
 	if s.token == "" && !dryRun {
-		return nil, errors.New("GITHUB_TOKEN is not set; pass it through env: in the workflow, or use --dry-run")
+		return nil, nil, errors.New("GITHUB_TOKEN is not set; pass it through env: in the workflow, or use --dry-run")
 	}
 	client, err := forge.New(forge.Options{BaseURL: s.apiURL, Token: s.token, Owner: s.owner, Repo: s.name, HTTPClient: e.httpClient})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	repo, err := gitrepo.Clone(ctx, strings.TrimSuffix(s.serverURL, "/")+"/"+s.repo+".git", gitrepo.CloneOptions{Token: s.token})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	identity := gitrepo.Signature{Name: "connectbot", Email: "connectbot@users.noreply.github.com"}
+	return client, repo, nil
+}
+
+// botIdentity signs connectbot's commits.
+var botIdentity = gitrepo.Signature{Name: "connectbot", Email: "connectbot@users.noreply.github.com"}
+
+// handlerFor is the pull-request handler over client and repo.
+func (s actionSettings) handlerFor(client *forge.Client, repo *gitrepo.Repo, e *env, dryRun bool) *pullrequest.Handler {
 	return &pullrequest.Handler{
-		Forge: client, Git: repo, BotLogin: s.botLogin, Identity: identity,
-		Apply:  &apply.Executor{Forge: client, Git: repo, Base: s.base, Identity: identity, Now: e.now},
+		Forge: client, Git: repo, BotLogin: s.botLogin, Identity: botIdentity,
+		Apply:  &apply.Executor{Forge: client, Git: repo, Base: s.base, Identity: botIdentity, Now: e.now},
 		DryRun: dryRun, Out: e.stdout, Now: e.now,
-	}, nil
+	}
+}
+
+// opener turns application issues into pull requests over client and repo.
+func (s actionSettings) opener(client *forge.Client, repo *gitrepo.Repo, e *env, dryRun bool) *issueform.Opener {
+	return &issueform.Opener{
+		Forge: client, Git: repo, Base: s.base, Identity: botIdentity, BotLogin: s.botLogin,
+		DryRun: dryRun, Out: e.stdout, Now: e.now,
+	}
 }

@@ -21,6 +21,9 @@ const (
 	KindIssue       = "issues"
 	KindCheckRun    = "check_run"
 	KindPing        = "ping"
+	// KindWorkflowRun is a GitHub Actions run that finished: connectbot's
+	// report workflow acts on the run of its validate workflow.
+	KindWorkflowRun = "workflow_run"
 )
 
 // Event is one delivery, reduced to what the bot acts on.
@@ -44,6 +47,23 @@ type Event struct {
 	HeadSHA string
 	// Installation is the GitHub App installation id, 0 without one.
 	Installation int64
+	// Run is the workflow run of a workflow_run event.
+	Run *WorkflowRun
+}
+
+// WorkflowRun is a GitHub Actions workflow run, as a workflow_run event
+// names it. Its pull requests are GitHub's own list, empty for a pull
+// request from a fork; HeadSHA is the commit the run was for.
+type WorkflowRun struct {
+	ID int64
+	// Name is the workflow's name ("validate"); Event the event that
+	// started the run ("pull_request").
+	Name, Event string
+	// Status is "completed" once it finished; Conclusion then says how
+	// ("success", "failure", "cancelled", ...).
+	Status, Conclusion string
+	HeadSHA            string
+	PullRequests       []int
 }
 
 // Comment is a comment on an issue or pull request.
@@ -71,7 +91,7 @@ var ErrIgnored = errors.New("event ignored")
 // a payload that does not parse is an error.
 func Parse(kind string, payload []byte) (Event, error) {
 	switch kind {
-	case KindPullRequest, KindReview, KindComment, KindIssue, KindCheckRun, KindPing:
+	case KindPullRequest, KindReview, KindComment, KindIssue, KindCheckRun, KindPing, KindWorkflowRun:
 	default:
 		return Event{}, ErrIgnored
 	}
@@ -108,8 +128,24 @@ func Parse(kind string, payload []byte) (Event, error) {
 	case *github.CheckRunEvent:
 		e.Action, e.Repo, e.Sender = p.GetAction(), p.GetRepo().GetFullName(), p.GetSender().GetLogin()
 		e.HeadSHA = p.GetCheckRun().GetHeadSHA()
-		if prs := p.GetCheckRun().PullRequests; len(prs) > 0 {
+		if cr := p.GetCheckRun(); cr != nil && len(cr.PullRequests) > 0 {
+			prs := cr.PullRequests
 			e.Number, e.IsPullRequest = prs[0].GetNumber(), true
+		}
+		e.Installation = p.GetInstallation().GetID()
+	case *github.WorkflowRunEvent:
+		e.Action, e.Repo, e.Sender = p.GetAction(), p.GetRepo().GetFullName(), p.GetSender().GetLogin()
+		run := p.GetWorkflowRun()
+		e.HeadSHA = run.GetHeadSHA()
+		e.Run = &WorkflowRun{
+			ID: run.GetID(), Name: run.GetName(), Event: run.GetEvent(),
+			Status: run.GetStatus(), Conclusion: run.GetConclusion(), HeadSHA: run.GetHeadSHA(),
+		}
+		if e.Run.Name == "" {
+			e.Run.Name = p.GetWorkflow().GetName()
+		}
+		for _, pr := range run.PullRequests {
+			e.Run.PullRequests = append(e.Run.PullRequests, pr.GetNumber())
 		}
 		e.Installation = p.GetInstallation().GetID()
 	case *github.PingEvent:

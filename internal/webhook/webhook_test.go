@@ -47,6 +47,20 @@ func TestParseRealDeliveries(t *testing.T) {
 			webhook.Event{Kind: "issue_comment", Action: "created", Repo: "chhsia0/knative-route-demo", Number: 3, IsPullRequest: true, Sender: "chhsia0",
 				Comment: &webhook.Comment{ID: 546616131, Author: "chhsia0", Body: "/build"}}},
 		{"a ping", "ping", "octokit-webhooks/ping/payload.json", webhook.Event{Kind: "ping"}},
+		{"an issue opened", "issues", "../actionsdata/issues/opened.payload.json",
+			webhook.Event{Kind: "issues", Action: "opened", Repo: "Codertocat/Hello-World", Number: 1, Sender: "Codertocat",
+				Issue: &webhook.Issue{Number: 1, Title: "Spelling error in the README file", Author: "Codertocat", Labels: []string{"bug"},
+					Body: "It looks like you accidently spelled 'commit' with two 't's."}}},
+		{"a workflow run completed", "workflow_run", "../actionsdata/workflow_run/completed.payload.json",
+			webhook.Event{Kind: "workflow_run", Action: "completed", Repo: "octo-org/octo-repo", Sender: "Codertocat",
+				HeadSHA: "3484a3fb816e0859fd6e1cea078d76385ff50625",
+				Run: &webhook.WorkflowRun{ID: 289782451, Name: "test", Event: "repository_dispatch", Status: "completed",
+					Conclusion: "success", HeadSHA: "3484a3fb816e0859fd6e1cea078d76385ff50625"}}},
+		{"a workflow run of a pull request completed", "workflow_run", "../actionsdata/workflow_run/completed.with-pull-requests.payload.json",
+			webhook.Event{Kind: "workflow_run", Action: "completed", Repo: "octo-org/octo-repo", Sender: "Codertocat",
+				HeadSHA: "3484a3fb816e0859fd6e1cea078d76385ff50625",
+				Run: &webhook.WorkflowRun{ID: 289782451, Name: "test", Event: "repository_dispatch", Status: "completed",
+					Conclusion: "success", HeadSHA: "3484a3fb816e0859fd6e1cea078d76385ff50625", PullRequests: []int{2}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -131,4 +145,12 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("event without a repository: %+v", e)
 		}
 	})
+}
+
+func TestParseSurvivesACheckRunWithoutItsObject(t *testing.T) {
+	// Found by FuzzServer: a signed check_run delivery with no check_run.
+	e, err := webhook.Parse("check_run", []byte(`{"action":"rerequested","repository":{"full_name":"o/r"}}`))
+	if err != nil || e.IsPullRequest || e.Number != 0 {
+		t.Errorf("got %+v, %v", e, err)
+	}
 }

@@ -1,0 +1,217 @@
+// Package issueform turns the application issue form
+// (.github/ISSUE_TEMPLATE/apply.yml), as GitHub writes it into the body of
+// the issue it opens, into an application file, so that integrators who do
+// not know CUE can apply.
+//
+// Every answer is untrusted. The form is parsed as text — "### Label"
+// headings, each followed by its answer — and each answer becomes a plain
+// Go value; the file is then written by the catalog's own renderer, which
+// quotes every string the way CUE does, and loaded back with the base
+// branch's schema before anything is pushed. An answer that does not fit
+// becomes a polite refusal naming the field, never a file.
+package issueform
+
+import (
+	"strings"
+)
+
+// Kind is the type of a form field, as the issue form schema names it.
+type Kind string
+
+// The field kinds the form uses.
+const (
+	Input      Kind = "input"
+	Textarea   Kind = "textarea"
+	Dropdown   Kind = "dropdown"
+	Checkboxes Kind = "checkboxes"
+)
+
+// Field is one question of the form.
+type Field struct {
+	// ID is the field's id in apply.yml; Label the heading GitHub writes
+	// above its answer.
+	ID, Label string
+	Kind      Kind
+	Required  bool
+	// Options are a dropdown's choices or a checkbox group's boxes.
+	Options []string
+	// Paths are the application fields the answer fills, so that a
+	// finding on one of them is reported against this question.
+	Paths []string
+}
+
+// Field ids, as in apply.yml.
+const (
+	FieldSlug            = "slug"
+	FieldCompanyName     = "company-name"
+	FieldCompanyWebsite  = "company-website"
+	FieldIntegrationName = "integration-name"
+	FieldBuiltInHouse    = "built-in-house"
+	FieldAuth            = "auth"
+	FieldAppID           = "app-id"
+	FieldScopes          = "scopes"
+	FieldChannels        = "support-channels"
+	FieldResponseHours   = "first-response-hours"
+	FieldSupportURL      = "support-url"
+	FieldSupportEmail    = "support-email"
+	FieldSupportPhone    = "support-phone"
+	FieldPrivacyPolicy   = "privacy-policy"
+	FieldDataRequests    = "data-requests"
+	FieldSecurityContact = "security-contact"
+	FieldAttestations    = "attestations"
+	FieldInstalls        = "installs"
+	FieldMaintainers     = "maintainers"
+)
+
+// The attestation boxes.
+const (
+	AttestAuthentication = "The integration enforces authentication for every user"
+	AttestLoginAuditing  = "The integration audits logins"
+	AttestNoSensitive    = "The integration never asks customers for card numbers or passwords"
+)
+
+// Yes and No are the answers of a yes-or-no dropdown.
+const (
+	Yes = "Yes"
+	No  = "No"
+)
+
+// Fields is the form, in order. .github/ISSUE_TEMPLATE/apply.yml must
+// agree with it field for field; a test checks that it does.
+var Fields = []Field{
+	{ID: FieldSlug, Label: "Application slug", Kind: Input, Required: true},
+	{ID: FieldCompanyName, Label: "Company name", Kind: Input, Required: true, Paths: []string{"company.name"}},
+	{ID: FieldCompanyWebsite, Label: "Company website", Kind: Input, Required: true, Paths: []string{"company.website"}},
+	{ID: FieldIntegrationName, Label: "Integration name", Kind: Input, Required: true, Paths: []string{"integration.name"}},
+	{ID: FieldBuiltInHouse, Label: "Built in house", Kind: Dropdown, Required: true, Options: []string{Yes, No},
+		Paths: []string{"integration.builtInHouse"}},
+	{ID: FieldAuth, Label: "Authentication", Kind: Dropdown, Required: true, Options: []string{"oauth2", "api_key", "basic", "jwt", "other"},
+		Paths: []string{"integration.auth"}},
+	{ID: FieldAppID, Label: "App ID", Kind: Input, Paths: []string{"integration.appId"}},
+	{ID: FieldScopes, Label: "OAuth scopes", Kind: Textarea, Paths: []string{"integration.scopes"}},
+	{ID: FieldChannels, Label: "Support channels", Kind: Checkboxes, Options: []string{"ticket", "phone", "email", "chat", "community"},
+		Paths: []string{"support.channels"}},
+	{ID: FieldResponseHours, Label: "First response time (hours)", Kind: Input, Required: true, Paths: []string{"support.firstResponseHours"}},
+	{ID: FieldSupportURL, Label: "Support page", Kind: Input, Required: true, Paths: []string{"support.url"}},
+	{ID: FieldSupportEmail, Label: "Support email", Kind: Input, Paths: []string{"support.email"}},
+	{ID: FieldSupportPhone, Label: "Support phone", Kind: Input, Paths: []string{"support.phone"}},
+	{ID: FieldPrivacyPolicy, Label: "Privacy policy", Kind: Input, Required: true, Paths: []string{"privacy.policyUrl"}},
+	{ID: FieldDataRequests, Label: "Data requests page", Kind: Input, Required: true, Paths: []string{"privacy.dataRequestsUrl"}},
+	{ID: FieldSecurityContact, Label: "Security contact", Kind: Input, Required: true, Paths: []string{"privacy.securityContact"}},
+	{ID: FieldAttestations, Label: "Security and data", Kind: Checkboxes,
+		Options: []string{AttestAuthentication, AttestLoginAuditing, AttestNoSensitive},
+		Paths:   []string{"security", "privacy.sensitiveData"}},
+	{ID: FieldInstalls, Label: "Installs today", Kind: Input, Required: true, Paths: []string{"program.installs"}},
+	{ID: FieldMaintainers, Label: "Other maintainers", Kind: Input, Paths: []string{"maintainers"}},
+}
+
+// field returns the field with id.
+func field(id string) Field {
+	for _, f := range Fields {
+		if f.ID == id {
+			return f
+		}
+	}
+	panic("issueform: no field " + id)
+}
+
+// noResponse is what GitHub writes for a question left empty.
+const noResponse = "_No response_"
+
+// Answers are a form's answers by field id, as written in an issue's body.
+type Answers struct {
+	values map[string]string
+	// repeated lists the labels that appear more than once.
+	repeated []string
+}
+
+// Value returns the answer to field id, trimmed; "" when it was left
+// empty or is missing.
+func (a Answers) Value(id string) string { return a.values[id] }
+
+// Has reports whether the body holds the question of field id.
+func (a Answers) Has(id string) bool {
+	_, ok := a.values[id]
+	return ok
+}
+
+// minHeadings is how many of the form's headings a body must hold to be
+// read as the form: an issue written by hand is not an application.
+const minHeadings = 3
+
+// Parse reads an issue body written by the application form: each question
+// is a line "### <label>" and its answer is everything up to the next
+// question. Only the form's own labels start a question, so an answer may
+// hold any other text, "###" lines included. It reports false when the
+// body is not the form.
+func Parse(body string) (Answers, bool) {
+	body = strings.ReplaceAll(body, "\r\n", "\n")
+	labels := map[string]string{}
+	for _, f := range Fields {
+		labels[f.Label] = f.ID
+	}
+	a := Answers{values: map[string]string{}}
+	current := ""
+	var text []string
+	flush := func() {
+		if current == "" {
+			return
+		}
+		v := strings.TrimSpace(strings.Join(text, "\n"))
+		if v == noResponse {
+			v = ""
+		}
+		a.values[current] = v
+	}
+	for _, line := range strings.Split(body, "\n") {
+		if rest, ok := strings.CutPrefix(line, "### "); ok {
+			if id, known := labels[strings.TrimSpace(rest)]; known {
+				flush()
+				if _, seen := a.values[id]; seen {
+					a.repeated = append(a.repeated, field(id).Label)
+				}
+				current, text = id, nil
+				continue
+			}
+		}
+		text = append(text, line)
+	}
+	flush()
+	return a, len(a.values) >= minHeadings
+}
+
+// checked returns the boxes ticked in a checkbox group's answer ("- [X]
+// label") and the lines that are not one of its boxes.
+func checked(answer string, options []string) (ticked map[string]bool, unknown []string) {
+	ticked = map[string]bool{}
+	for _, line := range strings.Split(answer, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		var box string
+		var on bool
+		switch {
+		case strings.HasPrefix(line, "- [X] "), strings.HasPrefix(line, "- [x] "):
+			box, on = strings.TrimSpace(line[len("- [X] "):]), true
+		case strings.HasPrefix(line, "- [ ] "):
+			box = strings.TrimSpace(line[len("- [ ] "):])
+		default:
+			unknown = append(unknown, line)
+			continue
+		}
+		known := false
+		for _, o := range options {
+			if box == o {
+				known = true
+				if on {
+					ticked[o] = true
+				}
+			}
+		}
+		if !known {
+			unknown = append(unknown, line)
+		}
+	}
+	return ticked, unknown
+}

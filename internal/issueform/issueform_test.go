@@ -1,0 +1,403 @@
+package issueform_test
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/issueform"
+	"github.com/connectbot/connectbot/internal/webhook"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// Body writes answers the way GitHub writes an issue form into an issue's
+// body: each question as "### <label>", a blank line, the answer or
+// "_No response_", and checkbox groups as "- [X] box" / "- [ ] box" lines.
+// Answers to checkbox groups are the ticked boxes, separated by "|".
+func Body(answers map[string]string) string {
+	var b strings.Builder
+	for _, f := range issueform.Fields {
+		v, ok := answers[f.ID]
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(&b, "### %s\n\n", f.Label)
+		switch {
+		case f.Kind == issueform.Checkboxes:
+			ticked := map[string]bool{}
+			for _, t := range strings.Split(v, "|") {
+				ticked[t] = true
+			}
+			for _, o := range f.Options {
+				mark := " "
+				if ticked[o] {
+					mark = "X"
+				}
+				fmt.Fprintf(&b, "- [%s] %s\n", mark, o)
+			}
+			b.WriteString("\n")
+		case v == "":
+			b.WriteString("_No response_\n\n")
+		default:
+			b.WriteString(v + "\n\n")
+		}
+	}
+	return b.String()
+}
+
+// complete is every answer of a good application.
+func complete() map[string]string {
+	return map[string]string{
+		issueform.FieldSlug:            "acme-sync",
+		issueform.FieldCompanyName:     "Acme Software Ltd",
+		issueform.FieldCompanyWebsite:  "https://acme.example",
+		issueform.FieldIntegrationName: "Acme Sync",
+		issueform.FieldBuiltInHouse:    "Yes",
+		issueform.FieldAuth:            "oauth2",
+		issueform.FieldAppID:           "",
+		issueform.FieldScopes:          "oauth: signs customers in\ncrm.objects.contacts.read: Reads contacts to keep Acme's address book in sync.",
+		issueform.FieldChannels:        "ticket|email",
+		issueform.FieldResponseHours:   "24",
+		issueform.FieldSupportURL:      "https://acme.example/help",
+		issueform.FieldSupportEmail:    "help@acme.example",
+		issueform.FieldSupportPhone:    "",
+		issueform.FieldPrivacyPolicy:   "https://acme.example/privacy",
+		issueform.FieldDataRequests:    "https://acme.example/privacy/requests",
+		issueform.FieldSecurityContact: "security@acme.example",
+		issueform.FieldAttestations:    issueform.AttestAuthentication + "|" + issueform.AttestLoginAuditing + "|" + issueform.AttestNoSensitive,
+		issueform.FieldInstalls:        "12",
+		issueform.FieldMaintainers:     "@acme-ops, acme-dev",
+	}
+}
+
+// openedIssue is the real recorded `issues` opened delivery
+// (internal/webhook/actionsdata/issues/opened.payload.json), with only
+// issue.body, issue.user.login and issue.labels changed, read through the
+// same parser the action uses.
+func openedIssue(t *testing.T, author, body string) webhook.Issue {
+	t.Helper()
+	b, err := os.ReadFile("../webhook/actionsdata/issues/opened.payload.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p map[string]any
+	if err := json.Unmarshal(b, &p); err != nil {
+		t.Fatal(err)
+	}
+	is := p["issue"].(map[string]any)
+	is["body"] = body
+	is["user"].(map[string]any)["login"] = author
+	is["labels"] = []any{map[string]any{"id": 1, "name": "application", "color": "0e8a16", "default": false}}
+	out, _ := json.Marshal(p)
+	ev, err := webhook.Parse("issues", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return *ev.Issue
+}
+
+func build(t *testing.T, author string, answers map[string]string) (issueform.Draft, []issueform.Problem) {
+	t.Helper()
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	is := openedIssue(t, author, Body(answers))
+	a, ok := issueform.Parse(is.Body)
+	if !ok {
+		t.Fatalf("the form's body was not read as the form:\n%s", is.Body)
+	}
+	today, _ := application.ParseDate("2026-11-25")
+	return issueform.Build(cat, a, issueform.Applicant{Login: is.Author, Issue: is.Number}, today)
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s (-want +got):\n%s", path, diff)
+	}
+}
+
+func TestACompleteFormBecomesAWellFormedFile(t *testing.T) {
+	d, problems := build(t, "Codertocat", complete())
+	if problems != nil {
+		t.Fatalf("problems: %+v", problems)
+	}
+	if d.Path != "applications/acme-sync.cue" || d.Slug != "acme-sync" {
+		t.Errorf("path %q slug %q", d.Path, d.Slug)
+	}
+	if diff := cmp.Diff([]string{"Codertocat", "acme-ops", "acme-dev"}, d.App.Maintainers); diff != "" {
+		t.Errorf("maintainers (-want +got):\n%s", diff)
+	}
+	if d.App.Program.Stage != application.StageApplied || d.App.Program.Installs.Count != 12 || d.App.Program.Installs.AsOf.String() != "2026-11-25" {
+		t.Errorf("program %+v", d.App.Program)
+	}
+	if !d.App.Security.Authentication || !d.App.Security.LoginAuditing || d.App.Privacy.SensitiveData {
+		t.Errorf("attestations: security %+v, sensitiveData %v", d.App.Security, d.App.Privacy.SensitiveData)
+	}
+	golden(t, "acme-sync.cue", string(d.Source))
+}
+
+// TestHostileAnswersStayStrings puts the things that would be syntax in a
+// hand-written file into answers: each must come back from the catalog as
+// exactly the string it was, and nothing else in the file may change.
+func TestHostileAnswersStayStrings(t *testing.T) {
+	hostile := []struct {
+		name, field, value string
+		read               func(application.Application) string
+	}{
+		{"a quote ending the string early", issueform.FieldCompanyName, `Acme" program: {stage: "partner"} x: "`,
+			func(a application.Application) string { return a.Company.Name }},
+		{"a backslash before the closing quote", issueform.FieldCompanyName, `Acme \`,
+			func(a application.Application) string { return a.Company.Name }},
+		{"a closing brace and a new field", issueform.FieldIntegrationName, `Sync } program: stage: "partner" integration: {name: "x"`,
+			func(a application.Application) string { return a.Integration.Name }},
+		{"an interpolation", issueform.FieldIntegrationName, `Sync \(program.stage) "\(1+1)"`,
+			func(a application.Application) string { return a.Integration.Name }},
+		{"a multi-line string opener", issueform.FieldCompanyName, `Acme """ #"raw"# '''`,
+			func(a application.Application) string { return a.Company.Name }},
+		{"CUE syntax: an import, a comprehension and a definition", issueform.FieldCompanyName, `import "strings" for x in [1] {#D: _|_}`,
+			func(a application.Application) string { return a.Company.Name }},
+		{"a comment marker and an attribute", issueform.FieldCompanyName, `Acme // program: {stage: "partner"} @tag(x)`,
+			func(a application.Application) string { return a.Company.Name }},
+		{"markup and a mention", issueform.FieldCompanyName, `<script>alert(1)</script> @okafor-pm [x](javascript:1)`,
+			func(a application.Application) string { return a.Company.Name }},
+		{"a scope reason with quotes, braces and an interpolation", issueform.FieldScopes, `oauth: "signs in" } \(x) {`,
+			func(a application.Application) string { return a.Integration.Scopes[0].Reason }},
+		{"a URL with a quote and a brace", issueform.FieldCompanyWebsite, `https://acme.example/"}{`,
+			func(a application.Application) string { return a.Company.Website }},
+		{"non-ASCII and a zero-width joiner", issueform.FieldCompanyName, "Acmé Ünïcode \u200d東京",
+			func(a application.Application) string { return a.Company.Name }},
+	}
+	for _, tt := range hostile {
+		t.Run(tt.name, func(t *testing.T) {
+			answers := complete()
+			answers[tt.field] = tt.value
+			d, problems := build(t, "Codertocat", answers)
+			if problems != nil {
+				t.Fatalf("problems: %+v", problems)
+			}
+			want := tt.value
+			if tt.field == issueform.FieldScopes {
+				want = strings.TrimSpace(strings.SplitN(tt.value, ":", 2)[1])
+			}
+			if got := tt.read(d.App); got != want {
+				t.Errorf("read back %q, want %q", got, want)
+			}
+			if d.App.Program.Stage != application.StageApplied || d.App.Program.AcceptedAt != nil || len(d.App.Program.History) > 0 {
+				t.Errorf("program changed: %+v", d.App.Program)
+			}
+			var top []string
+			for _, line := range strings.Split(string(d.Source), "\n") {
+				if line != "" && line[0] != '\t' && line[0] != '/' && line[0] != '}' {
+					top = append(top, strings.SplitN(line, ":", 2)[0])
+				}
+			}
+			if diff := cmp.Diff([]string{"company", "maintainers", "integration", "support", "privacy", "security", "program"}, top); diff != "" {
+				t.Errorf("top-level fields (-want +got):\n%s\n%s", diff, d.Source)
+			}
+		})
+	}
+}
+
+// TestAnswersThatDoNotFitAreRefusedPolitely: what cannot become a
+// well-formed file comes back as problems naming the questions, in words
+// an applicant can act on, and no file.
+func TestAnswersThatDoNotFitAreRefusedPolitely(t *testing.T) {
+	tests := []struct {
+		name   string
+		author string
+		edit   func(map[string]string)
+		want   []issueform.Problem
+	}{
+		{"required answers left empty", "Codertocat", func(a map[string]string) {
+			a[issueform.FieldCompanyName] = ""
+			a[issueform.FieldInstalls] = ""
+		}, []issueform.Problem{
+			{Field: "Company name", Message: "is required: please answer it"},
+			{Field: "Installs today", Message: "is required: please answer it"},
+		}},
+		{"a newline in a one-line answer", "Codertocat", func(a map[string]string) {
+			a[issueform.FieldCompanyName] = "Acme\nprogram: {stage: \"partner\"}"
+		}, []issueform.Problem{{Field: "Company name", Message: "must be one line"}}},
+		{"a slug that is a path", "Codertocat", func(a map[string]string) {
+			a[issueform.FieldSlug] = "../../program"
+		}, []issueform.Problem{{Field: "Application slug", Message: "must be lowercase letters, digits and single hyphens, like acme-sync"}}},
+		{"a count that is not a number", "Codertocat", func(a map[string]string) {
+			a[issueform.FieldInstalls] = "about 40"
+			a[issueform.FieldResponseHours] = "24h"
+		}, []issueform.Problem{
+			{Field: "First response time (hours)", Message: "must be a whole number, like 24"},
+			{Field: "Installs today", Message: "must be a whole number, like 12"},
+		}},
+		{"a choice the dropdown does not offer", "Codertocat", func(a map[string]string) {
+			a[issueform.FieldAuth] = `oauth2" | "api_key`
+		}, []issueform.Problem{{Field: "Authentication", Message: "must be one of oauth2, api_key, basic, jwt, other"}}},
+		{"a scope line without a reason", "Codertocat", func(a map[string]string) {
+			a[issueform.FieldScopes] = "oauth"
+		}, []issueform.Problem{{Field: "OAuth scopes", Message: "must be one scope a line, its name, a colon and why the integration needs it, like: crm.objects.contacts.read: reads contacts to sync them"}}},
+		{"the schema's formats, reported against their questions", "Codertocat", func(a map[string]string) {
+			a[issueform.FieldCompanyWebsite] = "acme.example"
+			a[issueform.FieldSupportEmail] = "help at acme"
+			a[issueform.FieldInstalls] = "-3"
+			a[issueform.FieldScopes] = "CRM.Everything: all of it"
+			a[issueform.FieldMaintainers] = "acme dev!"
+		}, []issueform.Problem{
+			{Field: "Company website", Message: "must be a web address starting with https://"},
+			{Field: "OAuth scopes", Message: `a scope name is lowercase, like "crm.objects.contacts.read"`},
+			{Field: "Support email", Message: "must be an email address, like help@example.com"},
+			{Field: "Installs today", Message: "installs.count must be a whole number, zero or more"},
+			{Field: "Other maintainers", Message: "must be GitHub logins separated by commas, like acme-dev, acme-ops"},
+		}},
+		{"an author that cannot be a maintainer", "renovate[bot]", func(a map[string]string) {
+			a[issueform.FieldMaintainers] = ""
+		}, []issueform.Problem{
+			{Field: "Your GitHub account", Message: "@renovate[bot] cannot be listed as a maintainer: it is not a GitHub login the program accepts"},
+		}},
+		{"braces nested past the loader's limit", "Codertocat", func(a map[string]string) {
+			a[issueform.FieldCompanyName] = strings.Repeat("{", 70)
+		}, []issueform.Problem{
+			{Field: "the form", Message: "could not be written as an application file (format/plain-data: values are nested deeper than 16 levels); check the answers for unusual text"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			answers := complete()
+			if tt.edit != nil {
+				tt.edit(answers)
+			}
+			d, problems := build(t, tt.author, answers)
+			if d.Source != nil {
+				t.Errorf("a file was written:\n%s", d.Source)
+			}
+			if diff := cmp.Diff(tt.want, problems); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestARepeatedQuestionIsRefused(t *testing.T) {
+	// An answer holding another question's heading would set that answer
+	// twice: refused rather than guessed.
+	answers := complete()
+	answers[issueform.FieldScopes] = "oauth: signs in\n\n### Installs today\n\n4000"
+	d, problems := build(t, "Codertocat", answers)
+	want := []issueform.Problem{{Field: "Installs today", Message: "appears more than once in the issue; answer each question once"}}
+	if diff := cmp.Diff(want, problems); diff != "" || d.Source != nil {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+}
+
+func TestAnIssueThatIsNotTheFormIsLeftAlone(t *testing.T) {
+	// The recorded delivery's own body, unchanged.
+	b, err := os.ReadFile("../webhook/actionsdata/issues/opened.payload.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := webhook.Parse("issues", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := issueform.Parse(ev.Issue.Body); ok {
+		t.Errorf("%q was read as the application form", ev.Issue.Body)
+	}
+	if _, ok := issueform.Parse("### Company name\n\nAcme\n\n### Notes\n\nhi"); ok {
+		t.Error("a body with one of the form's headings was read as the form")
+	}
+}
+
+func TestRepliesAreGolden(t *testing.T) {
+	d, problems := build(t, "Codertocat", complete())
+	if problems != nil {
+		t.Fatal(problems)
+	}
+	who := issueform.Applicant{Login: "Codertocat", Issue: 1}
+	refusal := issueform.RefusalReply(who, []issueform.Problem{
+		{Field: "Company website", Message: "must be a web address starting with https://"},
+		{Field: "Company name", Message: "must be one line"},
+		{Field: "the form", Message: `a message quoting "@someone" and <b>markup</b> and [a](link)`},
+	})
+	golden(t, "refusal.md", refusal)
+	golden(t, "opened.md", issueform.OpenedReply(d, who, 7))
+	golden(t, "pr-body.md", issueform.Title(d)+"\n\n"+issueform.PRBody(d, who))
+}
+
+// TestTheTemplateIsTheForm checks .github/ISSUE_TEMPLATE/apply.yml against
+// Fields: the same questions, in the same order, with the same labels,
+// kinds, options and required answers — the labels are what GitHub writes
+// into the issue and what Parse reads.
+func TestTheTemplateIsTheForm(t *testing.T) {
+	b, err := os.ReadFile("../../.github/ISSUE_TEMPLATE/apply.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tmpl struct {
+		Labels []string `yaml:"labels"`
+		Body   []struct {
+			Type       string `yaml:"type"`
+			ID         string `yaml:"id"`
+			Attributes struct {
+				Label   string `yaml:"label"`
+				Options []any  `yaml:"options"`
+			} `yaml:"attributes"`
+			Validations struct {
+				Required bool `yaml:"required"`
+			} `yaml:"validations"`
+		} `yaml:"body"`
+	}
+	if err := yaml.Unmarshal(b, &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	var got []issueform.Field
+	for _, q := range tmpl.Body {
+		if q.Type == "markdown" {
+			continue
+		}
+		f := issueform.Field{ID: q.ID, Label: q.Attributes.Label, Kind: issueform.Kind(q.Type), Required: q.Validations.Required}
+		for _, o := range q.Attributes.Options {
+			switch o := o.(type) {
+			case string:
+				f.Options = append(f.Options, o)
+			case map[string]any:
+				f.Options = append(f.Options, fmt.Sprint(o["label"]))
+			}
+		}
+		got = append(got, f)
+	}
+	want := make([]issueform.Field, len(issueform.Fields))
+	for i, f := range issueform.Fields {
+		f.Paths = nil
+		want[i] = f
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("apply.yml and issueform.Fields differ (-Fields +apply.yml):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"application"}, tmpl.Labels); diff != "" {
+		t.Errorf("labels (-want +got):\n%s", diff)
+	}
+}

@@ -1,0 +1,189 @@
+package issueform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/forge"
+	"github.com/connectbot/connectbot/internal/gitrepo"
+)
+
+// forgeClient is what the opener needs of GitHub.
+type forgeClient interface {
+	ListPRs(ctx context.Context, head, state string) ([]forge.PR, error)
+	CreatePR(ctx context.Context, pr forge.NewPR) (forge.PR, error)
+	ListComments(ctx context.Context, number int) ([]forge.Comment, error)
+	CreateComment(ctx context.Context, number int, body string) (forge.Comment, error)
+}
+
+// gitRepo is what the opener needs of the repository.
+type gitRepo interface {
+	Fetch(ctx context.Context, refspecs ...string) error
+	Resolve(rev string) (string, error)
+	Tree(sha string) (fs.FS, error)
+	Commit(ctx context.Context, c gitrepo.Change) (string, error)
+	Push(ctx context.Context, branch string, opts gitrepo.PushOptions) error
+	Author(sha string) (gitrepo.Signature, error)
+}
+
+// Opener turns application issues into pull requests. Each step looks
+// before it acts — the branch is named after the slug, the pull request
+// carries the issue's marker, the answer on the issue is found by its
+// marker — so a delivery handled twice opens one pull request and answers
+// once.
+type Opener struct {
+	Forge forgeClient
+	Git   gitRepo
+	// Base is the branch the program lives on.
+	Base string
+	// Identity signs the commit; BotLogin is the login connectbot
+	// comments as.
+	Identity gitrepo.Signature
+	BotLogin string
+	// DryRun reads everything and writes what it would do to Out.
+	DryRun bool
+	Out    io.Writer
+	// Now reads the clock once per issue.
+	Now func() time.Time
+}
+
+// Issue is an issue as opened.
+type Issue struct {
+	Number int
+	Author string
+	Body   string
+}
+
+// Outcome says what handling an issue did.
+type Outcome struct {
+	// PR is the application's pull request, 0 when there is none.
+	PR int
+	// Opened is true when this call opened it.
+	Opened bool
+	Done   []string
+}
+
+// Open handles an issue opened with the application form: it opens the
+// pull request that adds the application file, or refuses with the
+// answers to fix, and answers on the issue once either way. An issue that
+// is not the form is left alone.
+func (o *Opener) Open(ctx context.Context, is Issue) (Outcome, error) {
+	answers, ok := Parse(is.Body)
+	if !ok {
+		return Outcome{Done: []string{fmt.Sprintf("issue #%d is not an application form: nothing to do", is.Number)}}, nil
+	}
+	if strings.EqualFold(is.Author, o.BotLogin) || strings.HasSuffix(is.Author, "[bot]") {
+		return Outcome{Done: []string{fmt.Sprintf("issue #%d was opened by an app, @%s: nothing to do", is.Number, is.Author)}}, nil
+	}
+	who := Applicant{Login: is.Author, Issue: is.Number}
+	today := application.DateOf(o.Now())
+	if err := o.Git.Fetch(ctx); err != nil {
+		return Outcome{}, err
+	}
+	baseSHA, err := o.Git.Resolve("refs/remotes/origin/" + o.Base)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("branch %s: %w", o.Base, err)
+	}
+	tree, err := o.Git.Tree(baseSHA)
+	if err != nil {
+		return Outcome{}, err
+	}
+	// The base branch's schema judges the file, as it judges the pull
+	// request.
+	cat, err := catalog.ForTree(tree)
+	if err != nil {
+		return Outcome{}, err
+	}
+	draft, problems := Build(cat, answers, who, today)
+	if len(problems) > 0 {
+		return o.reply(ctx, is.Number, RefusalReply(who, problems), Outcome{Done: []string{fmt.Sprintf("refused: %d answers to fix", len(problems))}})
+	}
+	branch := Branch(draft.Slug)
+	prs, err := o.Forge.ListPRs(ctx, branch, "all")
+	if err != nil {
+		return Outcome{}, err
+	}
+	for _, pr := range prs {
+		if strings.Contains(pr.Body, prMarker(is.Number)) {
+			out := Outcome{PR: pr.Number, Done: []string{fmt.Sprintf("#%d was opened for this issue already", pr.Number)}}
+			return o.reply(ctx, is.Number, OpenedReply(draft, who, pr.Number), out)
+		}
+		if pr.State == "open" {
+			return o.refuse(ctx, who, fmt.Sprintf("is being applied for already, in #%d: choose another slug", pr.Number))
+		}
+	}
+	if _, err := fs.Stat(tree, draft.Path); err == nil {
+		return o.refuse(ctx, who, fmt.Sprintf("is taken: %s exists already. Choose another slug; if you maintain that file, change it by pull request instead", draft.Path))
+	}
+	if remote, err := o.Git.Resolve("refs/remotes/origin/" + branch); err == nil && remote != "" {
+		author, err := o.Git.Author(remote)
+		if err != nil {
+			return Outcome{}, err
+		}
+		if !strings.EqualFold(author.Email, o.Identity.Email) {
+			return o.refuse(ctx, who, fmt.Sprintf("cannot be proposed: the branch %s holds someone else's work; choose another slug", branch))
+		}
+	}
+	if o.DryRun {
+		if _, err := fmt.Fprintf(o.Out, "dry run: would open the pull request %q from %s adding %s:\n\n%s\n", Title(draft), branch, draft.Path, draft.Source); err != nil {
+			return Outcome{}, err
+		}
+		return o.reply(ctx, is.Number, OpenedReply(draft, who, 0), Outcome{Done: []string{"dry run: nothing was changed"}})
+	}
+	id := o.Identity
+	id.When = o.Now()
+	msg := fmt.Sprintf("Add %s from the application form in #%d\n\nApplied by @%s.\n", draft.Path, is.Number, is.Author)
+	if _, err := o.Git.Commit(ctx, gitrepo.Change{Parent: baseSHA, Branch: branch, Files: map[string][]byte{draft.Path: draft.Source}, Message: msg, Author: id}); err != nil {
+		return Outcome{}, err
+	}
+	if err := o.Git.Push(ctx, branch, gitrepo.PushOptions{Force: true}); err != nil {
+		return Outcome{}, err
+	}
+	pr, err := o.Forge.CreatePR(ctx, forge.NewPR{Title: Title(draft), Body: PRBody(draft, who), Head: branch, Base: o.Base})
+	if errors.Is(err, forge.ErrValidation) {
+		// A concurrent delivery opened it between our look and our create.
+		return Outcome{Done: []string{"opened by a concurrent run"}}, nil
+	}
+	if err != nil {
+		return Outcome{}, err
+	}
+	out := Outcome{PR: pr.Number, Opened: true, Done: []string{fmt.Sprintf("opened #%d adding %s", pr.Number, draft.Path)}}
+	return o.reply(ctx, is.Number, OpenedReply(draft, who, pr.Number), out)
+}
+
+// refuse answers with one problem, about the slug.
+func (o *Opener) refuse(ctx context.Context, who Applicant, msg string) (Outcome, error) {
+	problems := []Problem{{Field: field(FieldSlug).Label, Message: msg}}
+	return o.reply(ctx, who.Issue, RefusalReply(who, problems), Outcome{Done: []string{"refused: the slug"}})
+}
+
+// reply posts body on the issue unless connectbot has answered it already.
+func (o *Opener) reply(ctx context.Context, issue int, body string, out Outcome) (Outcome, error) {
+	if o.DryRun {
+		_, err := fmt.Fprintf(o.Out, "dry run: would answer on #%d:\n\n%s", issue, body)
+		return out, err
+	}
+	comments, err := o.Forge.ListComments(ctx, issue)
+	if err != nil {
+		return out, fmt.Errorf("issue #%d comments: %w", issue, err)
+	}
+	for _, c := range comments {
+		if strings.EqualFold(c.Author, o.BotLogin) && strings.HasPrefix(c.Body, ReplyMarker) {
+			out.Done = append(out.Done, "answered already")
+			return out, nil
+		}
+	}
+	c, err := o.Forge.CreateComment(ctx, issue, body)
+	if err != nil {
+		return out, fmt.Errorf("answer on #%d: %w", issue, err)
+	}
+	out.Done = append(out.Done, fmt.Sprintf("answered on #%d (comment %d)", issue, c.ID))
+	return out, nil
+}
