@@ -67,6 +67,7 @@ func commands() []command {
 		{"tick", "carry out a scheduled run: reminders, removals, promotions, launches", runTick},
 		{"action", "the GitHub Actions entry point: handle the event the runner names", runAction},
 		{"serve", "run as a service: the webhook endpoint, scheduled ticks, /healthz and /metrics", runServe},
+		{"impact", "who a change to program.cue affects, and how, before it is merged", runImpact},
 		{"new", "write a commented application template to fill in", runNew},
 	}
 }
