@@ -44,6 +44,7 @@ func TestGolden(t *testing.T) {
 		{"plan-2026-12-11.json", []string{"plan", "--repo", "../..", "--now", "2026-12-11", "--format", "json"}, exitOK},
 		{"plan-2026-12-15.text", []string{"plan", "--repo", "../..", "--now", "2026-12-15"}, exitOK},
 		{"plan-broken.json", []string{"plan", "--repo", "testdata/broken", "--now", "2026-11-25", "--format", "json"}, exitOK},
+		{"calendar-2026-11-25.ics", []string{"calendar", "--repo", "../..", "--now", "2026-11-25"}, exitOK},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -68,6 +68,7 @@ func commands() []command {
 		{"action", "the GitHub Actions entry point: handle the event the runner names", runAction},
 		{"serve", "run as a service: the webhook endpoint, scheduled ticks, /healthz and /metrics", runServe},
 		{"impact", "who a change to program.cue affects, and how, before it is merged", runImpact},
+		{"calendar", "every upcoming deadline and launch as iCalendar", runCalendar},
 		{"new", "write a commented application template to fill in", runNew},
 	}
 }

@@ -32,25 +32,26 @@ func newProgramFlags(fs *flag.FlagSet) *programFlags {
 }
 
 // decide loads the repository, fetches live installs if configured, and
-// runs the engine.
-func (f *programFlags) decide(e *env) ([]program.Status, program.Plan, error) {
+// runs the engine. It returns the snapshot too, for what statuses do not
+// carry (names, launch dates).
+func (f *programFlags) decide(e *env) ([]program.Status, program.Plan, *snapshot.Snapshot, error) {
 	now := f.now.resolve(e.now)
 	cat, err := catalog.Default()
 	if err != nil {
-		return nil, program.Plan{}, err
+		return nil, program.Plan{}, nil, err
 	}
 	snap, err := snapshot.Load(cat, os.DirFS(*f.repo), nil, now)
 	if err != nil {
-		return nil, program.Plan{}, err
+		return nil, program.Plan{}, nil, err
 	}
 	live, err := f.liveInstalls(snap, now)
 	if err != nil {
-		return nil, program.Plan{}, err
+		return nil, program.Plan{}, nil, err
 	}
 	statuses, plan := program.Decide(program.Input{
 		Files: snap.Files, Config: snap.Config, Installs: live, Now: now,
 	})
-	return statuses, plan, nil
+	return statuses, plan, snap, nil
 }
 
 // liveInstalls fetches counts from the install source, if one is set.
@@ -77,7 +78,7 @@ func runStatus(e *env, args []string) int {
 	if _, code, done := parseCommand(e, fs, args, statusSynopsis, 0); done {
 		return code
 	}
-	statuses, _, err := f.decide(e)
+	statuses, _, _, err := f.decide(e)
 	if err != nil {
 		return e.failf(exitCantRun, "status: %v", err)
 	}
@@ -102,7 +103,7 @@ func runPlan(e *env, args []string) int {
 	if _, code, done := parseCommand(e, fs, args, planSynopsis, 0); done {
 		return code
 	}
-	statuses, plan, err := f.decide(e)
+	statuses, plan, _, err := f.decide(e)
 	if err != nil {
 		return e.failf(exitCantRun, "plan: %v", err)
 	}

@@ -326,7 +326,7 @@ type planTicker struct {
 }
 
 func (t planTicker) Tick(context.Context) error {
-	_, plan, err := t.flags.decide(t.e)
+	_, plan, _, err := t.flags.decide(t.e)
 	if err != nil {
 		return err
 	}
