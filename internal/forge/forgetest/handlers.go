@@ -344,17 +344,24 @@ func (s *Server) mergePull(w http.ResponseWriter, r *http.Request, p params) {
 
 // findComment finds the comment a route names; on failure it answers 404.
 func (s *Server) findComment(w http.ResponseWriter, p params) (*comment, bool) {
-	id, ok := s.number(w, p, "id")
+	return findByID(s, w, p, s.comments, func(c *comment) int64 { return c.id })
+}
+
+// findByID finds the item whose id the route's {id} names; on failure it
+// answers 400 or 404.
+func findByID[T any](s *Server, w http.ResponseWriter, p params, items []T, id func(T) int64) (T, bool) {
+	var zero T
+	want, ok := s.number(w, p, "id")
 	if !ok {
-		return nil, false
+		return zero, false
 	}
-	for _, c := range s.comments {
-		if c.id == id {
-			return c, true
+	for _, it := range items {
+		if id(it) == want {
+			return it, true
 		}
 	}
 	s.notFound(w)
-	return nil, false
+	return zero, false
 }
 
 // GET /repos/{owner}/{repo}/issues/comments/{id}
@@ -696,17 +703,7 @@ func (s *Server) createCheckRun(w http.ResponseWriter, r *http.Request, _ params
 }
 
 func (s *Server) findCheckRun(w http.ResponseWriter, p params) (*checkRun, bool) {
-	id, ok := s.number(w, p, "id")
-	if !ok {
-		return nil, false
-	}
-	for _, c := range s.checkRuns {
-		if c.id == id {
-			return c, true
-		}
-	}
-	s.notFound(w)
-	return nil, false
+	return findByID(s, w, p, s.checkRuns, func(c *checkRun) int64 { return c.id })
 }
 
 // GET /repos/{owner}/{repo}/check-runs/{id}
