@@ -69,6 +69,7 @@ func commands() []command {
 		{"serve", "run as a service: the webhook endpoint, scheduled ticks, /healthz and /metrics", runServe},
 		{"impact", "who a change to program.cue affects, and how, before it is merged", runImpact},
 		{"calendar", "every upcoming deadline and launch as iCalendar", runCalendar},
+		{"site", "the integrations directory, listing pages and the program dashboard", runSite},
 		{"new", "write a commented application template to fill in", runNew},
 	}
 }

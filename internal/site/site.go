@@ -1,0 +1,167 @@
+// Package site builds the program's static website from the same files
+// the bot validates: the integrations directory (every published listing),
+// one listing page per integration, and the program dashboard for
+// reviewers with the deadline calendar beside it.
+//
+// The Connect Program Policies say the program builds each integrator's
+// listing page and adds it to the integrations directory, and that a
+// certified partner's listing is launched on a coordinated date; this
+// package decides which listings are public on a given day and renders
+// them. Build is pure: it returns the files of the site, and the caller
+// writes them.
+//
+// Every field of an application is untrusted. Pages are rendered with
+// html/template, links are emitted only for https URLs, there are no
+// inline event handlers, and each page carries a Content-Security-Policy
+// that allows nothing but its own inline style and script, by hash.
+package site
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/calendar"
+	"github.com/connectbot/connectbot/internal/program"
+)
+
+// Paths of the site's pages, relative to its root.
+const (
+	IndexPath     = "index.html"
+	DashboardPath = "program/index.html"
+	CalendarPath  = "program/deadlines.ics"
+	// MarkerPath is a file that says the directory was written by
+	// connectbot site, so a later build may replace it.
+	MarkerPath = ".connectbot-site"
+)
+
+// ListingPath is the path of an integration's listing page.
+func ListingPath(slug string) string { return "integrations/" + slug + ".html" }
+
+// Input is everything a build depends on, gathered beforehand.
+type Input struct {
+	// Files are the judged application files.
+	Files []application.File
+	// Config is the program configuration: the scope catalogue and the
+	// reminder offsets that colour the dashboard.
+	Config application.Config
+	// Statuses and Plan are the engine's decision for Now.
+	Statuses []program.Status
+	Plan     program.Plan
+	// Now is the day the site shows; Stamp is the moment it was built,
+	// for the calendar feed.
+	Now   application.Date
+	Stamp time.Time
+}
+
+// File is one file of the site.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// Site is every file of a build, in path order.
+type Site struct {
+	Files []File
+}
+
+// Published reports whether an application's listing is public on day
+// now, and whether it shows as a certified partner. Only a valid file with
+// a complete listing is public. A certified partner's listing launches on
+// its launch date (Connect cert-6): from that day a partner, or an
+// approved certification application whose stage commit has not landed
+// yet, is listed with the badge. Before it, and for every integration in
+// beta or certification, the listing is public from listingPublishedAt —
+// the beta listing stays until launch; an integration that skipped beta
+// has no page until its launch. A removed integration has no page.
+func Published(f application.File, now application.Date) (listed, partner bool) {
+	app := f.App
+	if app == nil || f.Errors() > 0 || !app.Listing.Complete() {
+		return false, false
+	}
+	p := app.Program
+	launched := p.LaunchDate != nil && *p.LaunchDate <= now
+	beta := p.ListingPublishedAt != nil && *p.ListingPublishedAt <= now
+	switch p.Stage {
+	case application.StagePartner:
+		return launched || beta, launched
+	case application.StageCertification:
+		if launched && p.ApprovedAt != nil {
+			return true, true
+		}
+		return beta, false
+	case application.StageBeta:
+		return beta, false
+	}
+	return false, false
+}
+
+// Build renders the whole site.
+func Build(in Input) (Site, error) {
+	r, err := newRenderer()
+	if err != nil {
+		return Site{}, err
+	}
+	var s Site
+	add := func(p string, data []byte) { s.Files = append(s.Files, File{Path: p, Data: data}) }
+
+	var cards []card
+	for _, f := range in.Files {
+		listed, partner := Published(f, in.Now)
+		if !listed {
+			continue
+		}
+		c := newCard(f, partner)
+		cards = append(cards, c)
+		page, err := r.render("listing.html", depth(ListingPath(f.Slug)), false, newListing(c, f.App, in.Config, in.Now))
+		if err != nil {
+			return Site{}, fmt.Errorf("listing page of %s: %w", f.Slug, err)
+		}
+		add(ListingPath(f.Slug), page)
+	}
+	slices.SortFunc(cards, func(a, b card) int {
+		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), strings.Compare(a.Slug, b.Slug))
+	})
+
+	index, err := r.render("index.html", 0, true, directory{Now: in.Now, Cards: cards, Partners: countPartners(cards)})
+	if err != nil {
+		return Site{}, fmt.Errorf("directory: %w", err)
+	}
+	add(IndexPath, index)
+
+	dash, err := r.render("dashboard.html", depth(DashboardPath), true, newDashboard(in))
+	if err != nil {
+		return Site{}, fmt.Errorf("dashboard: %w", err)
+	}
+	add(DashboardPath, dash)
+
+	var ics bytes.Buffer
+	if err := calendar.Program(in.Statuses, in.Files, in.Stamp).WriteICS(&ics); err != nil {
+		return Site{}, fmt.Errorf("calendar: %w", err)
+	}
+	add(CalendarPath, ics.Bytes())
+	add(MarkerPath, []byte("Written by connectbot site; the whole directory is replaced on every build.\n"))
+
+	slices.SortFunc(s.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	return s, nil
+}
+
+// depth is how many directories below the root a page is, for the
+// relative links that keep the site working from file:// and from a
+// GitHub Pages project path alike.
+func depth(p string) int { return strings.Count(path.Clean(p), "/") }
+
+func countPartners(cards []card) int {
+	n := 0
+	for _, c := range cards {
+		if c.Partner {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,320 @@
+package site
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/net/html"
+
+	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/program"
+)
+
+func day(s string) application.Date {
+	d, err := application.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func dayPtr(s string) *application.Date {
+	d := day(s)
+	return &d
+}
+
+// app is a complete, valid application in beta, listed since 2026-10-30.
+func app(slug string, edit ...func(*application.File)) application.File {
+	f := application.File{
+		Path: "applications/" + slug + ".cue",
+		Slug: slug,
+		App: &application.Application{
+			Company:     application.Company{Name: "Acme Software Ltd", Website: "https://acme.example"},
+			Maintainers: []string{"acme-dev"},
+			Integration: application.Integration{
+				Name: "Acme Sync", BuiltInHouse: true, Auth: "oauth2",
+				Scopes: []application.Scope{{Name: "crm.objects.contacts.read", Reason: "Reads contacts to keep the address book in sync."}},
+			},
+			Support: application.Support{Channels: []string{"ticket"}, FirstResponseHours: 24, URL: "https://acme.example/help"},
+			Privacy: application.Privacy{PolicyURL: "https://acme.example/privacy", DataRequestsURL: "https://acme.example/privacy/requests", SecurityContact: "security@acme.example"},
+			Listing: &application.Listing{
+				Tagline: "Two-way contact sync", Description: "Keeps contacts in step.\n\nBoth ways.",
+				SetupInstructionsURL: "https://acme.example/docs/connect", SupportURL: "https://acme.example/help",
+			},
+			Certification: &application.Certification{DemoVideoURL: "https://video.example/acme"},
+			Program: application.ProgramState{
+				Stage: application.StageBeta, Installs: application.Installs{Count: 23, AsOf: day("2026-11-20")},
+				AcceptedAt: dayPtr("2026-10-12"), ListingPublishedAt: dayPtr("2026-10-30"),
+			},
+		},
+	}
+	for _, e := range edit {
+		e(&f)
+	}
+	return f
+}
+
+func stage(s application.Stage) func(*application.File) {
+	return func(f *application.File) { f.App.Program.Stage = s }
+}
+
+func launched(approved, launch string) func(*application.File) {
+	return func(f *application.File) {
+		if approved != "" {
+			f.App.Program.ApprovedAt = dayPtr(approved)
+		}
+		f.App.Program.LaunchDate = dayPtr(launch)
+	}
+}
+
+func TestPublished(t *testing.T) {
+	now := day("2027-01-15")
+	tests := []struct {
+		name          string
+		file          application.File
+		listed, badge bool
+	}{
+		{"a beta listing published before today is listed", app("a"), true, false},
+		{"a beta listing published today is listed", app("a", func(f *application.File) { f.App.Program.ListingPublishedAt = dayPtr("2027-01-15") }), true, false},
+		{"a beta listing published tomorrow is not listed yet", app("a", func(f *application.File) { f.App.Program.ListingPublishedAt = dayPtr("2027-01-16") }), false, false},
+		{"a beta without a publication date is not listed", app("a", func(f *application.File) { f.App.Program.ListingPublishedAt = nil }), false, false},
+		{"an incomplete listing is not listed", app("a", func(f *application.File) { f.App.Listing.SetupInstructionsURL = "" }), false, false},
+		{"a file with an error is not listed", app("a", func(f *application.File) {
+			f.Findings = []application.Finding{{Rule: "connect/req-2", Severity: application.SeverityError}}
+		}), false, false},
+		{"a file with only warnings is listed", app("a", func(f *application.File) {
+			f.Findings = []application.Finding{{Rule: "developer/B6", Severity: application.SeverityWarning}}
+		}), true, false},
+		{"an application still being reviewed is not listed", app("a", stage(application.StageApplied)), false, false},
+		{"a removed integration is not listed", app("a", stage(application.StageRemoved)), false, false},
+		{"a certification applicant keeps its beta listing", app("a", stage(application.StageCertification)), true, false},
+		{"an approved certification is launched on its launch date", app("a", stage(application.StageCertification), launched("2026-12-01", "2027-01-15")), true, true},
+		{"an approved certification before its launch date keeps its beta listing", app("a", stage(application.StageCertification), launched("2026-12-01", "2027-01-16")), true, false},
+		{"a launch date without approval launches nothing", app("a", stage(application.StageCertification), launched("", "2027-01-01")), true, false},
+		{"a partner after its launch date is listed as a partner", app("a", stage(application.StagePartner), launched("2026-06-02", "2026-07-01")), true, true},
+		{"a partner before its launch date shows only its beta listing", app("a", stage(application.StagePartner), launched("2026-12-01", "2027-02-01")), true, false},
+		{"a partner that skipped beta does not appear before its launch date", app("a", stage(application.StagePartner), launched("2026-12-01", "2027-02-01"), func(f *application.File) {
+			f.App.Program.ListingPublishedAt = nil
+		}), false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			listed, badge := Published(tt.file, now)
+			if listed != tt.listed || badge != tt.badge {
+				t.Errorf("Published = (listed %v, partner %v), want (%v, %v)", listed, badge, tt.listed, tt.badge)
+			}
+		})
+	}
+}
+
+func TestNewLinkOnlyLinksHTTPS(t *testing.T) {
+	tests := []struct {
+		name, raw, wantHref string
+	}{
+		{"an https address is linked", "https://acme.example/docs?a=1#b", "https://acme.example/docs?a=1#b"},
+		{"plain http is not linked", "http://acme.example/docs", ""},
+		{"javascript is not linked", "javascript:alert(1)", ""},
+		{"a data URL is not linked", "data:text/html,<script>alert(1)</script>", ""},
+		{"mailto is not linked", "mailto:help@acme.example", ""},
+		{"a relative path is not linked", "/docs", ""},
+		{"a protocol-relative address is not linked", "//evil.example/x", ""},
+		{"credentials in the address are not linked", "https://user:pass@acme.example/", ""},
+		{"https without a host is not linked", "https:///path", ""},
+		{"an unparsable address is not linked", "https://acme.example/%zz", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newNamedLink("Setup", tt.raw)
+			if l.Href != tt.wantHref {
+				t.Errorf("Href = %q, want %q", l.Href, tt.wantHref)
+			}
+			if l.Href == "" && l.Text != tt.raw {
+				t.Errorf("an unlinked address shows %q, want the address itself %q", l.Text, tt.raw)
+			}
+		})
+	}
+}
+
+// hostile is an application whose every text field tries to break out.
+func hostile() application.File {
+	return app("hostile-app", func(f *application.File) {
+		a := f.App
+		a.Integration.Name = `Evil <img src=x onerror=alert(1)>`
+		a.Company.Name = `"><script>alert("company")</script>`
+		a.Company.Website = "javascript:alert(1)"
+		a.Listing.Tagline = `<script>alert("tagline")</script>`
+		a.Listing.Description = `</p><a href="javascript:alert(1)" onclick="alert(2)">click</a>`
+		a.Listing.SetupInstructionsURL = `http://insecure.example/" onmouseover="alert(3)`
+		a.Listing.SupportURL = "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="
+		a.Privacy.PolicyURL = "//evil.example/privacy"
+		a.Support.Email = `<style>body{display:none}</style>`
+		a.Integration.Scopes[0].Reason = `<iframe src="https://evil.example"></iframe>`
+	})
+}
+
+func buildSite(t *testing.T, files ...application.File) map[string][]byte {
+	t.Helper()
+	now := day("2027-01-15")
+	cfg := application.Config{ReminderDays: []int{7, 1}, CertificationInstalls: 40, ListingDueDays: 30, InstallWindowDays: 90,
+		Scopes: map[string]application.ScopeInfo{"crm.objects.contacts.read": {Description: "Read contacts."}}}
+	statuses, plan := program.Decide(program.Input{Files: files, Config: cfg, Now: now})
+	s, err := Build(Input{Files: files, Config: cfg, Statuses: statuses, Plan: plan, Now: now, Stamp: now.Time()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, f := range s.Files {
+		out[f.Path] = f.Data
+	}
+	return out
+}
+
+// TestHostileTextStaysText builds a site with an application whose fields
+// are all attacks and checks every page at the level of parsed HTML: the
+// only elements are the site's own, no attribute is an event handler,
+// every link is relative or https, and the only style and script are the
+// site's, allowed by hash in the page's policy.
+func TestHostileTextStaysText(t *testing.T) {
+	pages := buildSite(t, app("acme-sync"), hostile())
+	for _, p := range []string{IndexPath, ListingPath("hostile-app"), DashboardPath} {
+		t.Run(p, func(t *testing.T) {
+			data, ok := pages[p]
+			if !ok {
+				t.Fatalf("%s was not built", p)
+			}
+			checkSafeHTML(t, data)
+			if !bytes.Contains(data, []byte(`&lt;script&gt;alert(&#34;tagline&#34;)&lt;/script&gt;`)) && p != DashboardPath {
+				t.Errorf("the hostile tagline is not shown as escaped text")
+			}
+		})
+	}
+}
+
+// checkSafeHTML walks a page token by token.
+func checkSafeHTML(t *testing.T, data []byte) {
+	t.Helper()
+	z := html.NewTokenizer(bytes.NewReader(data))
+	var csp string
+	var inline []string // "style:<sha>" and "script:<sha>"
+	var in string
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		tok := z.Token()
+		switch tt {
+		case html.StartTagToken, html.SelfClosingTagToken:
+			switch tok.Data {
+			case "iframe", "img", "object", "embed", "link", "base", "form", "frame":
+				t.Errorf("unexpected <%s> element: %s", tok.Data, tok.String())
+			case "style", "script":
+				in = tok.Data
+			}
+			for _, a := range tok.Attr {
+				if strings.HasPrefix(strings.ToLower(a.Key), "on") {
+					t.Errorf("inline event handler %s on <%s>", a.Key, tok.Data)
+				}
+				if a.Key == "src" {
+					t.Errorf("<%s> loads %q", tok.Data, a.Val)
+				}
+				if a.Key == "href" {
+					u, err := url.Parse(a.Val)
+					if err != nil || (u.Scheme != "" && u.Scheme != "https") || strings.HasPrefix(a.Val, "//") {
+						t.Errorf("link to %q: only relative and https links may appear", a.Val)
+					}
+				}
+				if tok.Data == "meta" && a.Key == "http-equiv" && a.Val == "Content-Security-Policy" {
+					for _, b := range tok.Attr {
+						if b.Key == "content" {
+							csp = b.Val
+						}
+					}
+				}
+			}
+		case html.TextToken:
+			if in != "" {
+				sum := sha256.Sum256([]byte(tok.Data))
+				inline = append(inline, fmt.Sprintf("%s-src 'sha256-%s'", in, base64.StdEncoding.EncodeToString(sum[:])))
+			}
+		case html.EndTagToken:
+			in = ""
+		}
+	}
+	if !strings.Contains(csp, "default-src 'none'") {
+		t.Fatalf("no strict Content-Security-Policy meta tag; got %q", csp)
+	}
+	for _, src := range inline {
+		if !strings.Contains(csp, src) {
+			t.Errorf("inline %s is not allowed by the page's policy %q", src, csp)
+		}
+	}
+	if n := len(inline); n < 1 || n > 2 {
+		t.Errorf("%d inline style/script blocks, want the site's stylesheet and at most its script", n)
+	}
+}
+
+func TestBuildListsWhatIsPublished(t *testing.T) {
+	files := []application.File{
+		app("acme-sync"),
+		app("gone", stage(application.StageRemoved)),
+		app("future-partner", stage(application.StagePartner), launched("2026-12-01", "2027-02-01"), func(f *application.File) {
+			f.App.Program.ListingPublishedAt = nil
+		}),
+		app("partner", stage(application.StagePartner), launched("2026-06-01", "2026-07-01"), func(f *application.File) {
+			f.App.Integration.Name = "Partner Sync"
+		}),
+		app("applicant", stage(application.StageApplied)),
+	}
+	pages := buildSite(t, files...)
+	var got []string
+	for p := range pages {
+		got = append(got, p)
+	}
+	slices.Sort(got)
+	want := []string{MarkerPath, "index.html", ListingPath("acme-sync"), ListingPath("partner"), CalendarPath, DashboardPath}
+	slices.Sort(want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("site files (-want +got):\n%s", diff)
+	}
+	partner := string(pages[ListingPath("partner")])
+	if !strings.Contains(partner, "Certified partner since 2026-07-01") || !strings.Contains(partner, "https://video.example/acme") {
+		t.Errorf("the partner's page lacks its badge or demo video")
+	}
+	if beta := string(pages[ListingPath("acme-sync")]); strings.Contains(beta, "video.example") || strings.Contains(beta, "Certified partner") {
+		t.Errorf("a beta listing shows a partner's badge or demo video")
+	}
+	dash := string(pages[DashboardPath])
+	for _, slug := range []string{"gone", "future-partner", "applicant", "acme-sync", "partner"} {
+		if !strings.Contains(dash, ">"+slug+"<") {
+			t.Errorf("the dashboard does not show %s", slug)
+		}
+	}
+}
+
+func TestBuildIsDeterministic(t *testing.T) {
+	files := []application.File{app("b-app"), app("a-app"), app("c-app", stage(application.StagePartner), launched("2026-01-01", "2026-02-01"))}
+	first := buildSite(t, files...)
+	slices.Reverse(files)
+	second := buildSite(t, files...)
+	if diff := cmp.Diff(first, second); diff != "" {
+		t.Errorf("two builds differ (-first +second):\n%s", diff)
+	}
+}
+
+func TestContentSecurityPolicyAllowsNoScriptWhereNoneRuns(t *testing.T) {
+	if got := ContentSecurityPolicy(false); !strings.Contains(got, "script-src 'none'") {
+		t.Errorf("a page without script allows scripts: %q", got)
+	}
+	pages := buildSite(t, app("acme-sync"))
+	if bytes.Contains(pages[ListingPath("acme-sync")], []byte("<script")) {
+		t.Errorf("a listing page carries a script it does not need")
+	}
+}
