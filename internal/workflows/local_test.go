@@ -16,11 +16,15 @@ import (
 
 // This file runs connectbot's workflows on this machine: each job's steps
 // in order, every run: script with bash exactly as written, with the env:
-// the workflow sets (its expressions evaluated against a fake event), and
-// the four actions the workflows use simulated — checkout copies the tree
-// the test names for the ref, setup-go checks for go.mod (Go is already
-// here), upload-artifact and download-artifact copy to and from a store
-// shared by the runs. GitHub is the fake one of internal/forge/forgetest.
+// the workflow sets (its expressions evaluated against a fake event), a job
+// skipped when a job it needs did not succeed, and the actions the
+// workflows use simulated — checkout copies the tree the test names for
+// the ref, setup-go checks for go.mod (Go is already here),
+// upload-artifact and download-artifact copy to and from a store shared by
+// the runs, configure-pages has nothing to check, upload-pages-artifact
+// stores its directory without hidden files, as the action's tar does, and
+// deploy-pages requires that artifact. GitHub is the fake one of
+// internal/forge/forgetest.
 
 // runner is one machine on which workflows run, one after another.
 type runner struct {
@@ -86,9 +90,41 @@ func (r *runner) run(file, eventName string, event map[string]any, vars, secrets
 	}
 	out := map[string]*jobResult{}
 	for _, id := range w.JobOrder {
-		out[id] = r.job(w, w.Jobs[id], eventName, event, vars, secrets)
+		if r.neededJobsSucceeded(w, w.Jobs[id], out) {
+			out[id] = r.job(w, w.Jobs[id], eventName, event, vars, secrets)
+		} else {
+			out[id] = &jobResult{steps: map[string]string{}}
+		}
 	}
 	return out
+}
+
+// neededJobsSucceeded reports whether every job j needs ran and
+// succeeded; otherwise GitHub skips j. The jobs run in the file's order,
+// so a needed job must come before.
+func (r *runner) neededJobsSucceeded(w *workflows.Workflow, j *workflows.Job, done map[string]*jobResult) bool {
+	var needs []string
+	switch n := j.Other["needs"].(type) {
+	case nil:
+	case string:
+		needs = []string{n}
+	case []any:
+		for _, e := range n {
+			needs = append(needs, fmt.Sprint(e))
+		}
+	default:
+		r.t.Fatalf("%s: job %s: unreadable needs: %v", w.File, j.ID, n)
+	}
+	for _, id := range needs {
+		res, ok := done[id]
+		if !ok {
+			r.t.Fatalf("%s: job %s needs %s, which does not come before it", w.File, j.ID, id)
+		}
+		if !res.ran || res.failed {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *runner) job(w *workflows.Workflow, j *workflows.Job, eventName string, event map[string]any, vars, secrets map[string]any) *jobResult {
@@ -270,9 +306,67 @@ func (r *runner) action(action string, with map[string]string, workspace string)
 		}
 		copyTree(t, src, with["path"], "")
 		return "downloaded " + with["name"], false
+	case "actions/configure-pages":
+		return "Pages settings read (the fake GitHub has none to check)", false
+	case "actions/upload-pages-artifact":
+		// The action tars the directory, leaving out hidden files (.git
+		// and .github always), and uploads the tar as an artifact.
+		path, name := orDefault(with["path"], "_site/"), orDefault(with["name"], "github-pages")
+		src := filepath.Join(workspace, path)
+		if info, err := os.Stat(src); err != nil || !info.IsDir() {
+			return "tar: " + path + ": no such directory", true
+		}
+		dest := filepath.Join(t.TempDir(), name)
+		copyTree(t, src, dest, "")
+		if with["include-hidden-files"] != "true" {
+			removeHidden(t, dest)
+		}
+		r.artifacts[name] = dest
+		return "uploaded " + path + " as " + name, false
+	case "actions/deploy-pages":
+		name := orDefault(with["artifact_name"], "github-pages")
+		if _, ok := r.artifacts[name]; !ok {
+			return "no artifact " + name + " to deploy", true
+		}
+		return "deployed " + name, false
 	}
 	t.Fatalf("the local runner does not know the action %s", action)
 	return "", true
+}
+
+// orDefault returns v, or def when v is empty (an action input's default).
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// removeHidden deletes every file and directory under dir whose name
+// starts with a dot.
+func removeHidden(t *testing.T, dir string) {
+	t.Helper()
+	var hidden []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p != dir && strings.HasPrefix(d.Name(), ".") {
+			hidden = append(hidden, p)
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range hidden {
+		if err := os.RemoveAll(p); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // copyTree copies the files of src into dest, keeping symbolic links as

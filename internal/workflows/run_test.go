@@ -55,7 +55,8 @@ func program(t *testing.T) *forgetest.Server {
 // connectbot in dry-run mode (the repository variable CONNECTBOT_DRY_RUN,
 // or tick's dry-run input), and checks what they would do: the validate
 // run's annotations and artifact, the report run's verdict from git, a
-// comment command, the application form, and the tick's plan.
+// comment command, the application form, the tick's plan, and the website
+// pages.yml builds and deploys.
 //
 // ci.yml is not run here: it runs .ci/run, which runs this test.
 func TestTheWorkflowsRunLocally(t *testing.T) {
@@ -278,6 +279,47 @@ func TestTheWorkflowsRunLocally(t *testing.T) {
 		}
 		if len(srv.PRs()) != 1 || len(srv.Issues()) != 0 {
 			t.Errorf("a dry run changed GitHub: %d PRs, %d issues", len(srv.PRs()), len(srv.Issues()))
+		}
+	})
+
+	t.Run("pages, on schedule", func(t *testing.T) {
+		ev := map[string]any{"schedule": "47 6 * * *"}
+		jobs := r.run("pages.yml", "schedule", ev, map[string]any{}, noSecrets)
+		build, deploy := jobs["build"], jobs["deploy"]
+		if build.failed {
+			t.Fatalf("the build job failed at %q:\n%s", build.order[len(build.order)-1], build.steps[build.order[len(build.order)-1]])
+		}
+		site := r.artifacts["github-pages"]
+		if site == "" {
+			t.Fatalf("the build job uploaded no site: %v", build.steps)
+		}
+		for _, page := range []string{"index.html", "program/index.html", "program/deadlines.ics"} {
+			if info, err := os.Stat(filepath.Join(site, page)); err != nil || info.Size() == 0 {
+				t.Errorf("the site has no %s (%v)", page, err)
+			}
+		}
+		// A listing page is named after its application file.
+		listings, _ := filepath.Glob(filepath.Join(site, "integrations", "*.html"))
+		for _, p := range listings {
+			slug := strings.TrimSuffix(filepath.Base(p), ".html")
+			if _, err := os.Stat(filepath.Join("../../applications", slug+".cue")); err != nil {
+				t.Errorf("integrations/%s.html is the page of no application", slug)
+			}
+		}
+		if !deploy.ran || deploy.failed || deploy.steps["Deploy to GitHub Pages"] != "deployed github-pages" {
+			t.Errorf("deploy ran %v, failed %v: %v", deploy.ran, deploy.failed, deploy.steps)
+		}
+	})
+
+	t.Run("pages, from a tree that does not build, deploys nothing", func(t *testing.T) {
+		// The pull request's tree holds no go.mod: the build job fails,
+		// and the deploy job, which needs it, is skipped.
+		broken := newRunner(t, func(string) string { return head }, map[string]string{
+			"GITHUB_REPOSITORY": "acme-program/connect", "GITHUB_API_URL": srv.URL(), "GITHUB_SERVER_URL": srv.URL(),
+		})
+		jobs := broken.run("pages.yml", "workflow_dispatch", map[string]any{"ref": "refs/heads/main"}, map[string]any{}, noSecrets)
+		if !jobs["build"].failed || jobs["deploy"].ran || len(broken.artifacts) != 0 {
+			t.Errorf("build failed %v, deploy ran %v, artifacts %v", jobs["build"].failed, jobs["deploy"].ran, broken.artifacts)
 		}
 	})
 

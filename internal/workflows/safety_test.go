@@ -39,7 +39,7 @@ func repoWorkflows(t *testing.T) map[string]*workflows.Workflow {
 
 func TestTheRepositoryWorkflowsAreSafe(t *testing.T) {
 	all := repoWorkflows(t)
-	for _, name := range []string{"validate.yml", "report.yml", "review.yml", "tick.yml", "ci.yml", "application.yml"} {
+	for _, name := range []string{"validate.yml", "report.yml", "review.yml", "tick.yml", "ci.yml", "application.yml", "pages.yml"} {
 		if all[name] == nil {
 			t.Errorf("%s is missing", name)
 		}
@@ -62,6 +62,8 @@ func TestTheWorkflowsHoldWhatTheREADMESays(t *testing.T) {
 		"application.yml: application": {"contents": "write", "pull-requests": "write", "issues": "write", "checks": "write"},
 		"tick.yml: tick":               {"contents": "write", "pull-requests": "write", "issues": "write"},
 		"ci.yml: ci":                   {"contents": "read"},
+		"pages.yml: build":             {"contents": "read"},
+		"pages.yml: deploy":            {"pages": "write", "id-token": "write"},
 	}
 	got := map[string]map[string]string{}
 	for name, w := range repoWorkflows(t) {
@@ -164,6 +166,94 @@ func TestCheckCatchesEachUnsafeSnippet(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			src := safe
+			if tt.replace[0] != "" {
+				if !strings.Contains(src, tt.replace[0]) {
+					t.Fatalf("the snippet does not contain %q", tt.replace[0])
+				}
+				src = strings.Replace(src, tt.replace[0], tt.replace[1], 1)
+			}
+			w, err := workflows.Parse("snippet.yml", []byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, v := range workflows.Check(w) {
+				got = append(got, v.Rule)
+			}
+			sort.Strings(got)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("rules broken (-want +got):\n%s\n%s", diff, src)
+			}
+		})
+	}
+}
+
+// safeDeploy builds a site in one job and deploys it in another, the
+// way pages.yml does; each snippet below gives the deploy permissions
+// where they do not belong.
+const safeDeploy = `
+name: safe-deploy
+on:
+  push:
+    branches: [main]
+permissions: {}
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+    steps:
+      - uses: actions/checkout@34e114876b0b11c390a56381ad16ebd13914f8d5 # v4.3.1
+        with:
+          persist-credentials: false
+      - run: go run ./cmd/connectbot site --out site
+      - uses: actions/upload-pages-artifact@fc324d3547104276b827a68afc52ff2a11cc49c9 # v5.0.0
+        with:
+          path: site
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    permissions:
+      pages: write
+      id-token: write
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@cd2ce8fcbc39b97be8ca5fce6e763baed58fa128 # v5.0.0
+`
+
+func TestCheckKeepsTheDeployPermissionsToDeploying(t *testing.T) {
+	const deployStep = "      - id: deployment\n"
+	tests := []struct {
+		name    string
+		replace [2]string // in safeDeploy
+		want    []string  // the rules broken, sorted
+	}{
+		{"the safe build and deploy", [2]string{}, nil},
+		{"a checkout in the deploy job", [2]string{deployStep, "      - uses: actions/checkout@34e114876b0b11c390a56381ad16ebd13914f8d5 # v4.3.1\n        with:\n          persist-credentials: false\n" + deployStep},
+			[]string{workflows.RuleDeployRunsNoCode}},
+		{"a script in the deploy job", [2]string{deployStep, "      - run: ls -R site\n" + deployStep},
+			[]string{workflows.RuleDeployRunsNoCode}},
+		{"another action in the deploy job, which could mint an OIDC token", [2]string{deployStep, "      - uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0\n" + deployStep},
+			[]string{workflows.RuleDeployRunsNoCode}},
+		{"the deploy job building the site itself", [2]string{deployStep, "      - uses: actions/checkout@34e114876b0b11c390a56381ad16ebd13914f8d5 # v4.3.1\n        with:\n          persist-credentials: false\n" +
+			"      - run: go run ./cmd/connectbot site --out site\n" +
+			"      - uses: actions/upload-pages-artifact@fc324d3547104276b827a68afc52ff2a11cc49c9 # v5.0.0\n        with:\n          path: site\n" + deployStep},
+			[]string{workflows.RuleDeployRunsNoCode, workflows.RuleDeployRunsNoCode, workflows.RuleDeployRunsNoCode}},
+		{"id-token: write in the build job", [2]string{"      contents: read\n", "      contents: read\n      id-token: write\n"},
+			[]string{workflows.RuleDeployRunsNoCode, workflows.RuleDeployRunsNoCode, workflows.RuleDeployRunsNoCode, workflows.RuleDeployScopes}},
+		{"pages: write in the build job", [2]string{"      contents: read\n", "      contents: read\n      pages: write\n"},
+			[]string{workflows.RuleDeployRunsNoCode, workflows.RuleDeployRunsNoCode, workflows.RuleDeployRunsNoCode, workflows.RuleDeployScopes}},
+		{"write-all in the build job, which includes id-token", [2]string{"    permissions:\n      contents: read\n", "    permissions: write-all\n"},
+			[]string{workflows.RuleDeployRunsNoCode, workflows.RuleDeployRunsNoCode, workflows.RuleDeployRunsNoCode, workflows.RuleDeployScopes}},
+		{"id-token: write handed to a reusable workflow", [2]string{"    steps:\n      - id: deployment\n        uses: actions/deploy-pages@cd2ce8fcbc39b97be8ca5fce6e763baed58fa128 # v5.0.0\n",
+			"    uses: acme-program/shared/.github/workflows/deploy.yml@cd2ce8fcbc39b97be8ca5fce6e763baed58fa128 # v1.0.0\n"},
+			[]string{workflows.RuleDeployScopes}},
+		{"id-token: write granted to every job", [2]string{"permissions: {}\n", "permissions:\n  id-token: write\n"},
+			[]string{workflows.RuleTopLevelWrite}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := safeDeploy
 			if tt.replace[0] != "" {
 				if !strings.Contains(src, tt.replace[0]) {
 					t.Fatalf("the snippet does not contain %q", tt.replace[0])

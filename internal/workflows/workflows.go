@@ -12,7 +12,12 @@
 //     reviews), a branch name, inputs, step and job outputs, env and
 //     secrets — expanded by ${{ }} inside a run: script, where it would be
 //     shell code; such values pass through env: instead;
-//   - every checkout drops its credentials, and Go comes from go.mod.
+//   - every checkout drops its credentials, and Go comes from go.mod;
+//   - pages: write and id-token: write (a deployment of the website, and
+//     tokens a cloud would trust) only in a job that deploys with
+//     actions/deploy-pages, and such a job neither checks out code nor
+//     runs a script nor uses any other action: it deploys what an
+//     earlier job built.
 //
 // actionlint checks the workflows' syntax and types; this package checks
 // the policy.
@@ -244,6 +249,8 @@ const (
 	RuleUntrustedInRun    = "no-untrusted-expression-in-run"
 	RuleCredentials       = "checkout-without-credentials"
 	RuleGoVersion         = "setup-go-from-go-mod"
+	RuleDeployScopes      = "pages-and-id-token-only-to-deploy"
+	RuleDeployRunsNoCode  = "deploy-job-runs-no-code"
 )
 
 var (
@@ -261,6 +268,10 @@ var (
 	// prFetch is a script that fetches or checks out a pull request.
 	prFetch = regexp.MustCompile(`gh pr checkout|refs/pull/|pull/[^/\s]+/(head|merge)`)
 )
+
+// deployScopes are the permissions only a job deploying with
+// actions/deploy-pages may hold.
+var deployScopes = []string{"id-token", "pages"}
 
 // prEvents are the triggers whose default checkout is the pull request's
 // code (its merge commit).
@@ -299,6 +310,16 @@ func Check(w *Workflow) []Violation {
 			perms = w.Permissions
 		}
 		writes := perms.Writes()
+		deployPerms := strings.Join(writesAny(perms, deployScopes), ", ")
+		if deployPerms != "" {
+			deploys := false
+			for _, s := range j.Steps {
+				deploys = deploys || s.Action() == "actions/deploy-pages"
+			}
+			if !deploys {
+				add(RuleDeployScopes, where, "the job holds %s but does not deploy with actions/deploy-pages; only a deploy job may", deployPerms)
+			}
+		}
 		if j.Uses != "" {
 			checkPinned(w, j.Uses, where, add)
 		}
@@ -309,6 +330,16 @@ func Check(w *Workflow) []Violation {
 			}
 			if s.Uses != "" {
 				checkPinned(w, s.Uses, sw, add)
+			}
+			if deployPerms != "" {
+				switch {
+				case s.Action() == "actions/checkout":
+					add(RuleDeployRunsNoCode, sw, "the job holds %s and checks out code; build in another job and deploy its artifact", deployPerms)
+				case s.Run != "":
+					add(RuleDeployRunsNoCode, sw, "the job holds %s and runs a script; build in another job and deploy its artifact", deployPerms)
+				case s.Uses != "" && s.Action() != "actions/deploy-pages":
+					add(RuleDeployRunsNoCode, sw, "the job holds %s and every step can use it; %s has no business there, only actions/deploy-pages", deployPerms, s.Action())
+				}
 			}
 			for _, e := range expression.FindAllStringSubmatch(s.Run, -1) {
 				if untrusted.MatchString(dotted(e[1])) {
@@ -337,6 +368,24 @@ func Check(w *Workflow) []Violation {
 			if s.Action() == "actions/setup-go" && !strings.HasSuffix(s.With["go-version-file"], "go.mod") {
 				add(RuleGoVersion, sw, "setup-go must read the version from go.mod (go-version-file)")
 			}
+		}
+	}
+	return out
+}
+
+// writesAny lists which of scopes p grants write access to, as
+// "scope: write" — or "write-all" when p grants everything.
+func writesAny(p *Permissions, scopes []string) []string {
+	if p == nil {
+		return nil
+	}
+	if p.All == "write-all" {
+		return []string{p.All}
+	}
+	var out []string
+	for _, s := range scopes {
+		if p.Scopes[s] == "write" {
+			out = append(out, s+": write")
 		}
 	}
 	return out
