@@ -19,10 +19,13 @@ package site
 import (
 	"bytes"
 	"cmp"
+	"errors"
 	"fmt"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/connectbot/connectbot/internal/application"
@@ -110,20 +113,32 @@ func Build(in Input) (Site, error) {
 	var s Site
 	add := func(p string, data []byte) { s.Files = append(s.Files, File{Path: p, Data: data}) }
 
+	// The dashboard is one large page; it renders while the listing pages do.
+	type rendered struct {
+		data []byte
+		err  error
+	}
+	dashboardDone := make(chan rendered, 1)
+	go func() {
+		data, err := r.render("dashboard.html", depth(DashboardPath), true, newDashboard(in))
+		dashboardDone <- rendered{data, err}
+	}()
+
 	var cards []card
+	var listed []application.File
 	for _, f := range in.Files {
-		listed, partner := Published(f, in.Now)
-		if !listed {
+		ok, partner := Published(f, in.Now)
+		if !ok {
 			continue
 		}
-		c := newCard(f, partner)
-		cards = append(cards, c)
-		page, err := r.render("listing.html", depth(ListingPath(f.Slug)), false, newListing(c, f.App, in.Config, in.Now))
-		if err != nil {
-			return Site{}, fmt.Errorf("listing page of %s: %w", f.Slug, err)
-		}
-		add(ListingPath(f.Slug), page)
+		cards = append(cards, newCard(f, partner))
+		listed = append(listed, f)
 	}
+	pages, err := renderListings(r, cards, listed, in)
+	if err != nil {
+		return Site{}, err
+	}
+	s.Files = append(s.Files, pages...)
 	slices.SortFunc(cards, func(a, b card) int {
 		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), strings.Compare(a.Slug, b.Slug))
 	})
@@ -134,11 +149,11 @@ func Build(in Input) (Site, error) {
 	}
 	add(IndexPath, index)
 
-	dash, err := r.render("dashboard.html", depth(DashboardPath), true, newDashboard(in))
-	if err != nil {
-		return Site{}, fmt.Errorf("dashboard: %w", err)
+	dash := <-dashboardDone
+	if dash.err != nil {
+		return Site{}, fmt.Errorf("dashboard: %w", dash.err)
 	}
-	add(DashboardPath, dash)
+	add(DashboardPath, dash.data)
 
 	var ics bytes.Buffer
 	if err := calendar.Program(in.Statuses, in.Files, in.Stamp).WriteICS(&ics); err != nil {
@@ -149,6 +164,35 @@ func Build(in Input) (Site, error) {
 
 	slices.SortFunc(s.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	return s, nil
+}
+
+// renderListings renders the listing pages on every core: html/template
+// executes safely in parallel, and a site of ten thousand listings is
+// mostly these pages.
+func renderListings(r *renderer, cards []card, listed []application.File, in Input) ([]File, error) {
+	pages := make([]File, len(cards))
+	errs := make([]error, len(cards))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				c := cards[i]
+				p := ListingPath(c.Slug)
+				data, err := r.render("listing.html", depth(p), false, newListing(c, listed[i].App, in.Config, in.Now))
+				if err != nil {
+					errs[i] = fmt.Errorf("listing page of %s: %w", c.Slug, err)
+				}
+				pages[i] = File{Path: p, Data: data}
+			}
+		})
+	}
+	for i := range cards {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return pages, errors.Join(errs...)
 }
 
 // depth is how many directories below the root a page is, for the
