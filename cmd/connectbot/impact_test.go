@@ -10,6 +10,7 @@ import (
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/google/go-cmp/cmp"
 )
 
 // programRepo makes a git repository holding the sample applications and
@@ -68,5 +69,61 @@ func TestImpactOfRaisingTheCertificationThreshold(t *testing.T) {
 	Main([]string{"impact", "--repo", dir, "--now", "2026-11-25"}, &out, &errOut, fixedNow)
 	if !strings.Contains(out.String(), ": 0 applications affected") {
 		t.Errorf("unchanged:\n%s", out.String())
+	}
+}
+
+// TestImpactGolden pins what `connectbot impact` prints, in text and JSON,
+// for changes to the sample program.cue. Run `go test ./cmd/connectbot -run
+// Golden -update` to rewrite the files after an intended change.
+func TestImpactGolden(t *testing.T) {
+	tests := []struct {
+		name    string
+		replace [][2]string
+		format  string
+	}{
+		{"impact-raised-threshold.text", [][2]string{{"certificationInstalls: 40", "certificationInstalls: 50"}}, "text"},
+		{"impact-raised-threshold.json", [][2]string{{"certificationInstalls: 40", "certificationInstalls: 50"}}, "json"},
+		{"impact-longer-window-and-lower-threshold.text", [][2]string{
+			{"certificationInstalls: 40", "certificationInstalls: 30"}, {"installWindowDays: 90", "installWindowDays: 120"},
+		}, "text"},
+		{"impact-unchanged.text", nil, "text"},
+		{"impact-unchanged.json", nil, "json"},
+	}
+	dir := programRepo(t)
+	cue, err := os.ReadFile(filepath.Join(dir, "program.cue"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			changed := string(cue)
+			for _, r := range tt.replace {
+				next := strings.Replace(changed, r[0], r[1], 1)
+				if next == changed {
+					t.Fatalf("sample program.cue lacks %q", r[0])
+				}
+				changed = next
+			}
+			if err := os.WriteFile(filepath.Join(dir, "program.cue"), []byte(changed), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var stdout, stderr bytes.Buffer
+			if code := Main([]string{"impact", "--repo", dir, "--now", "2026-11-25", "--format", tt.format}, &stdout, &stderr, fixedNow); code != exitOK {
+				t.Fatalf("exit %d: %s", code, stderr.String())
+			}
+			golden := filepath.Join("testdata", "golden", tt.name+".golden")
+			if *update {
+				if err := os.WriteFile(golden, stdout.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if diff := cmp.Diff(string(want), stdout.String()); diff != "" {
+				t.Errorf("output differs from %s (-want +got):\n%s", golden, diff)
+			}
+		})
 	}
 }

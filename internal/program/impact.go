@@ -2,10 +2,18 @@ package program
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/policy"
 )
+
+// ImpactDays is how far ahead a change to program.cue is compared, in
+// days from now: far enough to cover a whole install window at the seed's
+// 90 days. It is a horizon for the reader, not a rule of the program, so
+// it is not part of program.cue.
+const ImpactDays = 90
 
 // Outcome is where the clocks take an application over a horizon: the
 // first action other than a reminder, and the day it is first planned.
@@ -45,6 +53,19 @@ type Affected struct {
 
 // Judge re-judges files under a configuration; the policy rules supply it.
 type Judge func(files []application.File, cfg application.Config, now application.Date) []application.File
+
+// Rejudge is the Judge of the policy rules: it applies every rule under
+// cfg to copies of freshly loaded files, so each configuration sees the
+// files as the loader left them and the caller's files stay untouched.
+func Rejudge(files []application.File, cfg application.Config, now application.Date) []application.File {
+	out := make([]application.File, len(files))
+	for i, f := range files {
+		f.Findings = slices.Clone(f.Findings)
+		out[i] = f
+	}
+	policy.Check(out, cfg, now)
+	return out
+}
 
 // Impact compares the program under two configurations for every day from
 // now over the next days: which applications end somewhere else, when,

@@ -88,13 +88,13 @@ func (h *Handler) Handle(ctx context.Context, number int) (Outcome, error) {
 	if pr.State != "open" {
 		return Outcome{Done: []string{"pull request is " + pr.State + ": nothing to do"}}, nil
 	}
-	facts, err := h.gather(ctx, pr, now)
+	facts, impact, err := h.gather(ctx, pr, now)
 	if err != nil {
 		return Outcome{}, err
 	}
 	v := program.JudgePullRequest(*facts)
 	out := Outcome{Verdict: v}
-	body := report.PRComment(v)
+	body := report.PRComment(v, impact)
 	if h.DryRun {
 		return out, h.printDryRun(pr, v, body)
 	}
@@ -118,22 +118,23 @@ func (h *Handler) Handle(ctx context.Context, number int) (Outcome, error) {
 	return out, nil
 }
 
-// gather reads everything the decision needs into plain values.
-func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date) (*program.PullRequest, error) {
+// gather reads everything the decision needs into plain values, and the
+// impact of the pull request's change to program.cue (nil without one).
+func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date) (*program.PullRequest, *report.Impact, error) {
 	files, err := h.Forge.ListPullFiles(ctx, pr.Number)
 	if err != nil {
-		return nil, fmt.Errorf("pull request #%d files: %w", pr.Number, err)
+		return nil, nil, fmt.Errorf("pull request #%d files: %w", pr.Number, err)
 	}
 	reviews, err := h.Forge.ListReviews(ctx, pr.Number)
 	if err != nil {
-		return nil, fmt.Errorf("pull request #%d reviews: %w", pr.Number, err)
+		return nil, nil, fmt.Errorf("pull request #%d reviews: %w", pr.Number, err)
 	}
 	if err := h.Git.Fetch(ctx); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	headSHA, err := h.Git.FetchPull(ctx, pr.Number)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if headSHA != pr.HeadSHA {
 		// A push landed between the two reads: judge what git has, which
@@ -142,15 +143,15 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 	}
 	baseSHA, err := h.Git.Resolve("refs/remotes/origin/" + pr.BaseRef)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	base, err := h.Git.Tree(baseSHA)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	head, err := h.Git.Tree(headSHA)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	touched := make([]Touched, len(files))
 	for i, f := range files {
@@ -158,7 +159,7 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 	}
 	judged, err := Judge(base, head, touched, now)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	facts := &program.PullRequest{
 		Number: pr.Number, Author: program.Author{Login: pr.Author, Bot: strings.EqualFold(pr.Author, h.BotLogin)},
@@ -169,7 +170,7 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 			Author: r.Author, State: r.State, CommitSHA: r.CommitSHA, Body: r.Body, SubmittedAt: r.SubmittedAt,
 		})
 	}
-	return facts, nil
+	return facts, judged.Impact, nil
 }
 
 // stickyComment creates or edits connectbot's one comment. It reports

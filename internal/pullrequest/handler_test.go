@@ -316,7 +316,7 @@ func TestCommentCommands(t *testing.T) {
 	}
 	prs := w.srv.PRs()
 	if len(prs) != 2 || prs[1].Head != "connectbot/remove/acme-sync" || !strings.Contains(prs[1].Body, "reserve the right to terminate") ||
-		!strings.Contains(prs[1].Body, "terminated by @​okafor-pm: collects passwords against policy") {
+		!strings.Contains(prs[1].Body, "terminated by @\u200bokafor-pm: collects passwords against policy") {
 		t.Fatalf("removal pull request: %+v", prs)
 	}
 }

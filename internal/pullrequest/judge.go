@@ -11,11 +11,14 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"strconv"
+	"strings"
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/policy"
 	"github.com/connectbot/connectbot/internal/program"
+	"github.com/connectbot/connectbot/internal/report"
 	"github.com/connectbot/connectbot/internal/snapshot"
 )
 
@@ -29,12 +32,19 @@ type Touched struct {
 type Judged struct {
 	Changes []program.FileChange
 	Config  application.Config
+	// Impact is what the pull request's change to program.cue does to
+	// every application on the base branch; nil when it does not touch
+	// program.cue.
+	Impact *report.Impact
 }
 
 // Judge loads the base and head trees of a pull request and judges every
 // application file it touches. The schema and program.cue come from the
 // base tree, never from the head: a pull request cannot change the rules
-// that judge it. Cross-file rules see every application at the head.
+// that judge it. Cross-file rules see every application at the head. When
+// the pull request touches program.cue, the head's program.cue, read with
+// the base's schema, is compared with the base's over every application on
+// the base branch.
 func Judge(base, head fs.FS, touched []Touched, now application.Date) (*Judged, error) {
 	cat, err := catalog.ForTree(base)
 	if err != nil {
@@ -53,6 +63,7 @@ func Judge(base, head fs.FS, touched []Touched, now application.Date) (*Judged, 
 		byPath[headFiles[i].Path] = &headFiles[i]
 	}
 	j := &Judged{Config: cfg}
+	touchesProgram := false
 	for _, t := range touched {
 		c := program.FileChange{Path: t.Path, PreviousPath: t.PreviousPath, Status: t.Status}
 		if c.IsApplication() {
@@ -68,12 +79,67 @@ func Judge(base, head fs.FS, touched []Touched, now application.Date) (*Judged, 
 			}
 		}
 		j.Changes = append(j.Changes, c)
+		if t.Path == catalog.ProgramFile || t.PreviousPath == catalog.ProgramFile {
+			touchesProgram = true
+		}
+	}
+	if touchesProgram {
+		proposed, invalid := snapshot.LoadConfig(cat, head)
+		if invalid != nil {
+			j.Impact = &report.Impact{Now: now, Days: program.ImpactDays, Invalid: invalid.Error()}
+			j.flagProgram(invalid)
+			return j, nil
+		}
+		paths, err := applicationPaths(base)
+		if err != nil {
+			return nil, fmt.Errorf("base branch: %w", err)
+		}
+		imp := report.NewImpact("the base branch", cat.Applications(base, paths), cfg, proposed, now, program.ImpactDays)
+		j.Impact = &imp
 	}
 	return j, nil
 }
 
+// flagProgram records why the head's program.cue does not validate as an
+// error on that file, at its position, so the check fails and a reviewer
+// cannot merge a configuration connectbot could not run on.
+func (j *Judged) flagProgram(invalid error) {
+	msg := invalid.Error()
+	at := application.Pos{Line: 1, Column: 1}
+	// catalog reports "program.cue:LINE:COLUMN: message".
+	if rest, ok := strings.CutPrefix(msg, catalog.ProgramFile+":"); ok {
+		parts := strings.SplitN(rest, ":", 3)
+		line, lerr := strconv.Atoi(parts[0])
+		if len(parts) == 3 && lerr == nil {
+			if col, err := strconv.Atoi(parts[1]); err == nil {
+				at, msg = application.Pos{Line: line, Column: col}, strings.TrimSpace(parts[2])
+			}
+		}
+	}
+	for i, c := range j.Changes {
+		if c.Path == catalog.ProgramFile {
+			j.Changes[i].Head = &application.File{Path: c.Path, Findings: []application.Finding{{
+				Rule: catalog.RuleSchema, Severity: application.SeverityError,
+				Message: msg, Line: at.Line, Column: at.Column,
+			}}}
+		}
+	}
+}
+
 // loadAll judges every application at a tree; a tree with none is empty.
 func loadAll(cat *catalog.Catalog, tree fs.FS, cfg application.Config, now application.Date) ([]application.File, error) {
+	paths, err := applicationPaths(tree)
+	if err != nil {
+		return nil, err
+	}
+	files := cat.Applications(tree, paths)
+	policy.Check(files, cfg, now)
+	return files, nil
+}
+
+// applicationPaths lists the application files of a tree; a tree with
+// none has none.
+func applicationPaths(tree fs.FS) ([]string, error) {
 	paths, err := snapshot.ApplicationFiles(tree, nil)
 	if err != nil {
 		if _, statErr := fs.Stat(tree, snapshot.ApplicationsDir); errors.Is(statErr, fs.ErrNotExist) {
@@ -84,9 +150,7 @@ func loadAll(cat *catalog.Catalog, tree fs.FS, cfg application.Config, now appli
 		}
 		return nil, err
 	}
-	files := cat.Applications(tree, paths)
-	policy.Check(files, cfg, now)
-	return files, nil
+	return paths, nil
 }
 
 // loadOne judges a single file at a tree, or returns nil when it is absent.

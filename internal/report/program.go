@@ -111,11 +111,9 @@ func (p Plan) WriteText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Plan for %s: %s\n", p.Now, plural(len(p.Actions), "action"))
 	for _, a := range p.Actions {
-		what := a.Reason
+		what := fmt.Sprintf("%s, %s", a.Reason, a.Due)
 		if a.Kind == program.KindRemind {
 			what = fmt.Sprintf("%s due %s, %s before", a.Reason, a.Due, plural(a.DaysBefore, "day"))
-		} else {
-			what = fmt.Sprintf("%s, %s", a.Reason, a.Due)
 		}
 		pr := ""
 		if a.PR != 0 {

@@ -15,8 +15,10 @@ const CommentMarker = "<!-- connectbot:pull-request-comment -->"
 
 // PRComment renders the sticky comment for a pull-request verdict: the
 // commit judged, a ✔/✘/ℹ table per file, each finding with its line, rule
-// and the policy sentence behind it, and what happens next.
-func PRComment(v program.Verdict) string {
+// and the policy sentence behind it, the impact of a change to program.cue
+// when there is one (nil when the pull request does not touch it), and
+// what happens next.
+func PRComment(v program.Verdict, impact *Impact) string {
 	var b strings.Builder
 	b.WriteString(CommentMarker + "\n")
 	fmt.Fprintf(&b, "### connectbot: %s\n\n", headline(v))
@@ -51,6 +53,9 @@ func PRComment(v program.Verdict) string {
 			}
 			fmt.Fprintf(&b, "| %s | %d | %s | `%s` | %s |\n", mark, x.Line, field, x.Rule, text)
 		}
+	}
+	if impact != nil {
+		impact.writeMarkdown(&b)
 	}
 	if len(v.Next) > 0 {
 		b.WriteString("\n#### What happens next\n\n")

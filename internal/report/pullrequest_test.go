@@ -73,7 +73,7 @@ func TestPullRequestCommentAndCheck(t *testing.T) {
 			{Path: "README.md", Status: program.FileModified},
 		},
 	})
-	golden(t, "comment-invalid.md", report.PRComment(red))
+	golden(t, "comment-invalid.md", report.PRComment(red, nil))
 	check := report.Check(red)
 	golden(t, "check-invalid.md", check.Title+"\n\n"+check.Summary)
 
@@ -83,7 +83,7 @@ func TestPullRequestCommentAndCheck(t *testing.T) {
 		Number: 8, Author: program.Author{Login: "priya-castellano"}, HeadSHA: head, Config: cfg, Now: now,
 		Changes: []program.FileChange{{Path: fine[0].Path, Status: program.FileAdded, Head: &fine[0]}},
 	})
-	golden(t, "comment-valid.md", report.PRComment(green))
+	golden(t, "comment-valid.md", report.PRComment(green, nil))
 
 	ann := report.Annotations(red)
 	if len(ann) != 4 {
@@ -100,7 +100,7 @@ func TestCommentTextCannotInjectMarkup(t *testing.T) {
 		Findings: []application.Finding{{Rule: "r", Severity: "error", Line: 1, Column: 1,
 			Message: "name <script>alert(1)</script> | ![img](https://evil.example/x.png) @everyone [link](https://evil.example)"}},
 	}}}
-	body := report.PRComment(v)
+	body := report.PRComment(v, nil)
 	for _, bad := range []string{"<script>", "![img](", "[link](", "@everyone", "| ![", "\n| ![img"} {
 		if strings.Contains(body, bad) {
 			t.Errorf("comment contains %q:\n%s", bad, body)
