@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/connectbot/connectbot/internal/site"
 )
@@ -79,14 +80,8 @@ func writeSite(dir string, s site.Site) (err error) {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return err
 	}
-	for _, f := range s.Files {
-		p := filepath.Join(tmp, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			return err
-		}
+	if err := writeFiles(tmp, s.Files); err != nil {
+		return err
 	}
 	old := ""
 	if _, err := os.Stat(dir); err == nil {
@@ -107,6 +102,46 @@ func writeSite(dir string, s site.Site) (err error) {
 	}
 	if old != "" {
 		return os.RemoveAll(old)
+	}
+	return nil
+}
+
+// writeWorkers is how many files are written at once: creating files is
+// waiting on the file system, not computing, so more writers than cores
+// pay (8,337 files: 3.1 s one at a time, 0.2–0.9 s eight at a time, here).
+const writeWorkers = 8
+
+// writeFiles writes the site's files under root, their directories first.
+func writeFiles(root string, files []site.File) error {
+	dirs := map[string]bool{}
+	for _, f := range files {
+		dir := filepath.Dir(filepath.Join(root, filepath.FromSlash(f.Path)))
+		if !dirs[dir] {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+			dirs[dir] = true
+		}
+	}
+	errs := make([]error, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range writeWorkers {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = os.WriteFile(filepath.Join(root, filepath.FromSlash(files[i].Path)), files[i].Data, 0o644)
+			}
+		})
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err // the first: one line, whatever else failed with it
+		}
 	}
 	return nil
 }
