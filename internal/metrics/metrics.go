@@ -64,7 +64,7 @@ func New(opts Options) *Metrics {
 		}, []string{"event"}),
 		eventsRejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: EventsRejected,
-			Help: "Webhook deliveries turned away or dropped, by reason (signature, size, parse, duplicate, queue-full).",
+			Help: "Webhook deliveries turned away or dropped, by reason (signature, size, parse, duplicate, queue-full, busy).",
 		}, []string{"reason"}),
 		actions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: Actions,

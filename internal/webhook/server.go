@@ -22,6 +22,9 @@ const (
 	DefaultRecentIDs      = 10000
 	DefaultRetryAfter     = 30 * time.Second
 	DefaultProcessTimeout = 5 * time.Minute
+	// DefaultMaxReading bounds the bodies read at once: with the body
+	// limit, at most 16 × 5 MiB of not-yet-verified bytes are in memory.
+	DefaultMaxReading = 16
 	// maxDeliveryID bounds an X-GitHub-Delivery value.
 	maxDeliveryID = 128
 	// Path is where GitHub posts deliveries.
@@ -35,10 +38,11 @@ const (
 	RejectParse     = "parse"      // 400: headers missing or a payload that does not parse
 	RejectDuplicate = "duplicate"  // 200: a delivery id seen before; not processed again
 	RejectQueueFull = "queue-full" // 503: no room in the queue; GitHub may redeliver
+	RejectBusy      = "busy"       // 503: too many bodies being read at once; not yet authenticated
 )
 
 // RejectReasons lists every reason, for callers that pre-declare them.
-var RejectReasons = []string{RejectSignature, RejectSize, RejectParse, RejectDuplicate, RejectQueueFull}
+var RejectReasons = []string{RejectSignature, RejectSize, RejectParse, RejectDuplicate, RejectQueueFull, RejectBusy}
 
 // Kinds lists the event kinds Parse reads, for callers that pre-declare
 // them; anything Parse ignores is counted as KindOther.
@@ -80,6 +84,11 @@ type ServerOptions struct {
 	// Workers is how many deliveries are processed at once; 0 means
 	// DefaultWorkers.
 	Workers int
+	// MaxReading bounds how many bodies are read at once; 0 means
+	// DefaultMaxReading. A body is read before its signature can be
+	// checked, so this, times MaxBodyBytes, is what strangers can make
+	// the server hold; one more is answered 503 with Retry-After at once.
+	MaxReading int
 	// RecentIDs bounds how many delivery ids are remembered to drop
 	// duplicates; 0 means DefaultRecentIDs.
 	RecentIDs int
@@ -111,6 +120,7 @@ type Server struct {
 	obs        Observer
 	log        *slog.Logger
 	recent     *recentIDs
+	reading    chan struct{} // a slot per body being read
 
 	mu      sync.RWMutex // guards closed against sends on queue
 	closed  bool
@@ -150,6 +160,7 @@ func NewServer(opts ServerOptions) (*Server, error) {
 		log:        opts.Logger,
 		recent:     newRecentIDs(orDefault(opts.RecentIDs, DefaultRecentIDs)),
 		queue:      make(chan job, orDefault(opts.QueueSize, DefaultQueueSize)),
+		reading:    make(chan struct{}, orDefault(opts.MaxReading, DefaultMaxReading)),
 	}
 	if s.obs == nil {
 		s.obs = nopObserver{}
@@ -188,6 +199,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	log := s.log.With("delivery", clip(delivery), "event", clip(kind))
 
 	body, err := s.readBody(w, r)
+	if errors.Is(err, errBusy) {
+		w.Header().Set("Retry-After", s.retryAfter)
+		s.reject(w, log, RejectBusy, http.StatusServiceUnavailable, "busy; deliver again later")
+		return
+	}
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -241,11 +257,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeText(w, http.StatusAccepted, "accepted")
 }
 
+// errBusy is readBody's answer when every reading slot is taken.
+var errBusy = errors.New("too many deliveries being read")
+
 // readBody reads the body, refusing at once one that announces more than
-// the limit and stopping one that turns out longer.
+// the limit and stopping one that turns out longer. It holds one of the
+// MaxReading slots while it reads, and refuses at once when none is free.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if r.ContentLength > s.maxBody {
 		return nil, &http.MaxBytesError{Limit: s.maxBody}
+	}
+	select {
+	case s.reading <- struct{}{}:
+		defer func() { <-s.reading }()
+	default:
+		return nil, errBusy
 	}
 	return io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
 }

@@ -396,6 +396,75 @@ func TestServerAnswers503WhenTheQueueIsFull(t *testing.T) {
 	}
 }
 
+// TestServerBoundsTheBodiesItReadsAtOnce holds one slow, unauthenticated
+// body open with room for one: the next delivery is turned away at once
+// with 503 and Retry-After, before any of it is read, and is taken once
+// the slow one has finished.
+func TestServerBoundsTheBodiesItReadsAtOnce(t *testing.T) {
+	rec := &recorder{}
+	m := metrics.New(metrics.Options{RejectReasons: webhook.RejectReasons})
+	srv := newServer(t, webhook.ServerOptions{Process: rec.process, Observer: m, MaxReading: 1, RetryAfter: 45 * time.Second})
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	body := payload(t, "octokit-webhooks/ping/payload.json")
+	sig := webhook.Sign(body, secret)
+	send := func(id string, r io.Reader) (*http.Response, error) {
+		req, err := http.NewRequest("POST", ts.URL+webhook.Path, r)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("X-GitHub-Delivery", id)
+		req.Header.Set("X-GitHub-Event", "ping")
+		req.Header.Set("X-Hub-Signature-256", sig)
+		return ts.Client().Do(req)
+	}
+
+	slowBody, feed := io.Pipe()
+	slow := make(chan int, 1)
+	go func() {
+		resp, err := send("slow", slowBody)
+		if err != nil {
+			slow <- 0
+			return
+		}
+		resp.Body.Close()
+		slow <- resp.StatusCode
+	}()
+	if _, err := feed.Write(body[:10]); err != nil { // the server is now reading it
+		t.Fatal(err)
+	}
+	resp, err := send("quick", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "45" {
+		t.Errorf("a delivery while the only slot is taken: %d Retry-After %q, want 503 and 45", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	if _, err := feed.Write(body[10:]); err != nil {
+		t.Fatal(err)
+	}
+	feed.Close()
+	if code := <-slow; code != http.StatusAccepted {
+		t.Errorf("the slow delivery: %d, want 202", code)
+	}
+	resp, err = send("quick", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Errorf("the turned-away delivery, sent again once the slot is free: %d, want 202", resp.StatusCode)
+	}
+	srv.Shutdown(context.Background())
+	if diff := cmp.Diff([]string{"quick ping ", "slow ping "}, rec.got()); diff != "" {
+		t.Errorf("processed (-want +got):\n%s", diff)
+	}
+	if got := scrape(t, m.Handler())[`connectbot_webhook_events_rejected_total{reason="busy"}`]; got != 1 {
+		t.Errorf("busy rejections counted %v, want 1", got)
+	}
+}
+
 func TestServerRoutes(t *testing.T) {
 	srv := newServer(t, webhook.ServerOptions{Process: (&recorder{}).process})
 	for _, tt := range []struct {
