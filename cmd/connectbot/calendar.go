@@ -15,19 +15,13 @@ const calendarSynopsis = "calendar [--now DATE] [--repo DIR] [--installs recorde
 // iCalendar feed, to stdout or to a file replaced in one step.
 func runCalendar(e *env, args []string) int {
 	fs := newFlags("calendar")
-	f := &programFlags{}
-	fs.Var(&f.now, "now", "the feed as of this day (YYYY-MM-DD or RFC 3339): events from this day on")
-	f.repo = fs.String("repo", ".", "the program repository: program.cue and applications/")
-	f.installs = fs.String("installs", "", `install counts: "recorded" (each file's program.installs) or a source URL; default: program.cue's installsSource, else recorded`)
+	f := newDecideFlags(fs, "the feed as of this day (YYYY-MM-DD or RFC 3339): events from this day on")
 	out := fs.String("out", "", "write the feed to this file (replaced atomically); default: stdout")
 	if _, code, done := parseCommand(e, fs, args, calendarSynopsis, 0); done {
 		return code
 	}
 	// The clock is read once: --now pins the feed, DTSTAMP included.
-	now := e.now()
-	if f.now.set {
-		now = f.now.date.Time()
-	}
+	now := f.stamp(e)
 	statuses, _, snap, err := f.decide(e)
 	if err != nil {
 		return e.failf(exitCantRun, "calendar: %v", err)

@@ -10,7 +10,6 @@ import (
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/object"
-	"github.com/google/go-cmp/cmp"
 )
 
 // programRepo makes a git repository holding the sample applications and
@@ -111,19 +110,7 @@ func TestImpactGolden(t *testing.T) {
 			if code := Main([]string{"impact", "--repo", dir, "--now", "2026-11-25", "--format", tt.format}, &stdout, &stderr, fixedNow); code != exitOK {
 				t.Fatalf("exit %d: %s", code, stderr.String())
 			}
-			golden := filepath.Join("testdata", "golden", tt.name+".golden")
-			if *update {
-				if err := os.WriteFile(golden, stdout.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if diff := cmp.Diff(string(want), stdout.String()); diff != "" {
-				t.Errorf("output differs from %s (-want +got):\n%s", golden, diff)
-			}
+			checkGolden(t, filepath.Join("testdata", "golden", tt.name+".golden"), stdout.Bytes())
 		})
 	}
 }

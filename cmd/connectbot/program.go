@@ -23,12 +23,33 @@ type programFlags struct {
 }
 
 func newProgramFlags(fs *flag.FlagSet) *programFlags {
-	f := &programFlags{format: &formatFlag{value: "text", choices: []string{"text", "json"}}}
+	f := newDecideFlags(fs, "decide as of this day (YYYY-MM-DD or RFC 3339)")
+	f.format = &formatFlag{value: "text", choices: []string{"text", "json"}}
 	fs.Var(f.format, "format", "output: text for people, json (the stable contract)")
-	fs.Var(&f.now, "now", "decide as of this day (YYYY-MM-DD or RFC 3339)")
+	return f
+}
+
+// newDecideFlags registers what every command that runs the engine takes:
+// --now (described by nowHelp), --repo and --installs.
+func newDecideFlags(fs *flag.FlagSet, nowHelp string) *programFlags {
+	f := &programFlags{}
+	fs.Var(&f.now, "now", nowHelp)
 	f.repo = fs.String("repo", ".", "the program repository: program.cue and applications/")
 	f.installs = fs.String("installs", "", `install counts: "recorded" (each file's program.installs) or a source URL; default: program.cue's installsSource, else recorded`)
 	return f
+}
+
+// stamp is the moment an output is made as of: the start of --now's day
+// when it is given, so that the output is the same on every run, else the
+// clock — read once, and --now pinned to its day, so that the engine
+// decides for the same day the stamp says even across midnight.
+func (f *programFlags) stamp(e *env) time.Time {
+	if f.now.set {
+		return f.now.date.Time()
+	}
+	t := e.now()
+	f.now.date, f.now.set = application.DateOf(t), true
+	return t
 }
 
 // decide loads the repository, fetches live installs if configured, and

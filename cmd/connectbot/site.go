@@ -18,18 +18,12 @@ const siteSynopsis = "site [--now DATE] [--out DIR] [--repo DIR] [--installs rec
 // calendar feed. The output directory is replaced whole, in one step.
 func runSite(e *env, args []string) int {
 	fs := newFlags("site")
-	f := &programFlags{}
-	fs.Var(&f.now, "now", "the site as of this day (YYYY-MM-DD or RFC 3339): which listings are published and launched")
-	f.repo = fs.String("repo", ".", "the program repository: program.cue and applications/")
-	f.installs = fs.String("installs", "", `install counts: "recorded" (each file's program.installs) or a source URL; default: program.cue's installsSource, else recorded`)
+	f := newDecideFlags(fs, "the site as of this day (YYYY-MM-DD or RFC 3339): which listings are published and launched")
 	out := fs.String("out", "site", "the directory to write; replaced whole, and only if connectbot wrote it")
 	if _, code, done := parseCommand(e, fs, args, siteSynopsis, 0); done {
 		return code
 	}
-	stamp := e.now()
-	if f.now.set {
-		stamp = f.now.date.Time()
-	}
+	stamp := f.stamp(e)
 	statuses, plan, snap, err := f.decide(e)
 	if err != nil {
 		return e.failf(exitCantRun, "site: %v", err)

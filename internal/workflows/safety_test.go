@@ -164,27 +164,7 @@ func TestCheckCatchesEachUnsafeSnippet(t *testing.T) {
 			[]string{workflows.RuleGoVersion}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			src := safe
-			if tt.replace[0] != "" {
-				if !strings.Contains(src, tt.replace[0]) {
-					t.Fatalf("the snippet does not contain %q", tt.replace[0])
-				}
-				src = strings.Replace(src, tt.replace[0], tt.replace[1], 1)
-			}
-			w, err := workflows.Parse("snippet.yml", []byte(src))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, v := range workflows.Check(w) {
-				got = append(got, v.Rule)
-			}
-			sort.Strings(got)
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("rules broken (-want +got):\n%s\n%s", diff, src)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkSnippet(t, safe, tt.replace, tt.want) })
 	}
 }
 
@@ -252,27 +232,7 @@ func TestCheckKeepsTheDeployPermissionsToDeploying(t *testing.T) {
 			[]string{workflows.RuleTopLevelWrite}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			src := safeDeploy
-			if tt.replace[0] != "" {
-				if !strings.Contains(src, tt.replace[0]) {
-					t.Fatalf("the snippet does not contain %q", tt.replace[0])
-				}
-				src = strings.Replace(src, tt.replace[0], tt.replace[1], 1)
-			}
-			w, err := workflows.Parse("snippet.yml", []byte(src))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, v := range workflows.Check(w) {
-				got = append(got, v.Rule)
-			}
-			sort.Strings(got)
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("rules broken (-want +got):\n%s\n%s", diff, src)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkSnippet(t, safeDeploy, tt.replace, tt.want) })
 	}
 }
 
@@ -317,5 +277,30 @@ func TestCheckCatchesPullRequestCodeUnderAWriteToken(t *testing.T) {
 				t.Errorf("rules broken (-want +got):\n%s\n%s", diff, src)
 			}
 		})
+	}
+}
+
+// checkSnippet makes one replacement in a safe workflow and checks that
+// exactly the rules in want (sorted) are broken.
+func checkSnippet(t *testing.T, safe string, replace [2]string, want []string) {
+	t.Helper()
+	src := safe
+	if replace[0] != "" {
+		if !strings.Contains(src, replace[0]) {
+			t.Fatalf("the snippet does not contain %q", replace[0])
+		}
+		src = strings.Replace(src, replace[0], replace[1], 1)
+	}
+	w, err := workflows.Parse("snippet.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, v := range workflows.Check(w) {
+		got = append(got, v.Rule)
+	}
+	sort.Strings(got)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("rules broken (-want +got):\n%s\n%s", diff, src)
 	}
 }
