@@ -170,3 +170,18 @@ func TestSiteReplacesOnlyItsOwnDirectory(t *testing.T) {
 		}
 	})
 }
+
+func TestSiteCarriesTheSameCalendarAsTheCalendarCommand(t *testing.T) {
+	out := buildSampleSite(t, "2026-11-25")
+	feed, err := os.ReadFile(filepath.Join(out, "program", "deadlines.ics"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := Main([]string{"calendar", "--repo", "../..", "--now", "2026-11-25"}, &stdout, &stderr, fixedNow); code != exitOK {
+		t.Fatalf("calendar exited %d: %s", code, stderr.String())
+	}
+	if diff := cmp.Diff(stdout.String(), string(feed)); diff != "" {
+		t.Errorf("site/program/deadlines.ics differs from connectbot calendar (-calendar +site):\n%s", diff)
+	}
+}

@@ -52,6 +52,17 @@ func (p page) Now() string {
 	return ""
 }
 
+// Description is the page's summary for search engines and link previews.
+func (p page) Description() string {
+	switch d := p.Data.(type) {
+	case directory:
+		return "Every integration listed in the partner program's directory."
+	case listing:
+		return d.Tagline
+	}
+	return ""
+}
+
 func newRenderer() (*renderer, error) {
 	layout, err := template.ParseFS(templateFiles, "templates/layout.html")
 	if err != nil {
