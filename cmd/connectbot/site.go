@@ -17,10 +17,10 @@ const siteSynopsis = "site [--now DATE] [--out DIR] [--repo DIR] [--installs rec
 // listing page per published integration, the program dashboard and its
 // calendar feed. The output directory is replaced whole, in one step.
 func runSite(e *env, args []string) int {
-	fs := newFlags("site")
-	f := newDecideFlags(fs, "the site as of this day (YYYY-MM-DD or RFC 3339): which listings are published and launched")
-	out := fs.String("out", "site", "the directory to write; replaced whole, and only if connectbot wrote it")
-	if _, code, done := parseCommand(e, fs, args, siteSynopsis, 0); done {
+	flags := newFlags("site")
+	f := newDecideFlags(flags, "the site as of this day (YYYY-MM-DD or RFC 3339): which listings are published and launched")
+	out := flags.String("out", "site", "the directory to write; replaced whole, and only if connectbot wrote it")
+	if _, code, done := parseCommand(e, flags, args, siteSynopsis, 0); done {
 		return code
 	}
 	stamp := f.stamp(e)
@@ -48,11 +48,14 @@ func runSite(e *env, args []string) int {
 	return exitOK
 }
 
-// writeSite writes the site into a new directory beside dir and swaps it
-// in, so a reader (or a Pages upload) sees the old site or the new one and
-// a failed build leaves the old one untouched. An existing dir is replaced
-// only if it is empty or a previous build wrote it: --out pointing at the
-// repository itself must never delete it.
+// writeSite writes the site into a new directory beside dir and puts it
+// in dir's place. Where the system can exchange two directories in one
+// step (Linux's renameat2 RENAME_EXCHANGE), a reader — a web server, a
+// Pages upload — sees the old site or the new one, never neither;
+// elsewhere the old site is moved aside first, so for an instant there is
+// none. A failed build leaves the old site untouched. An existing dir is
+// replaced only if it is empty or an earlier build wrote it: --out naming
+// the repository itself must never delete it.
 func writeSite(dir string, s site.Site) (err error) {
 	dir = filepath.Clean(dir)
 	if err := replaceable(dir); err != nil {
@@ -77,27 +80,49 @@ func writeSite(dir string, s site.Site) (err error) {
 	if err := writeFiles(tmp, s.Files); err != nil {
 		return err
 	}
-	old := ""
-	if _, err := os.Stat(dir); err == nil {
-		if old, err = os.MkdirTemp(parent, "."+filepath.Base(dir)+".old-*"); err != nil {
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+		err := os.Rename(tmp, dir)
+		if err == nil {
+			return nil
+		}
+		if _, statErr := os.Lstat(dir); statErr != nil {
+			return fmt.Errorf("put the new site in place: %w", err)
+		}
+		// Another build put its site there meanwhile: replace that one.
+	}
+	old := tmp // after the exchange, tmp holds the previous site
+	if err := exchange(tmp, dir); err != nil {
+		if old, err = moveAside(tmp, dir); err != nil {
 			return err
 		}
-		if err := os.Rename(dir, filepath.Join(old, "site")); err != nil {
-			os.Remove(old)
-			return fmt.Errorf("move the previous site aside: %w", err)
-		}
 	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if old != "" {
-			os.Rename(filepath.Join(old, "site"), dir)
-			os.Remove(old)
-		}
-		return fmt.Errorf("put the new site in place: %w", err)
-	}
-	if old != "" {
-		return os.RemoveAll(old)
+	if err := os.RemoveAll(old); err != nil {
+		return fmt.Errorf("the new site is in place, but the previous one is left at %s: %w", old, err)
 	}
 	return nil
+}
+
+// moveAside replaces dir by tmp in two renames, for systems that cannot
+// exchange them; it returns where the previous site went.
+func moveAside(tmp, dir string) (string, error) {
+	parent := filepath.Dir(dir)
+	old, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".old-*")
+	if err != nil {
+		return "", err
+	}
+	aside := filepath.Join(old, "site")
+	if err := os.Rename(dir, aside); err != nil {
+		os.Remove(old)
+		return "", fmt.Errorf("move the previous site aside: %w", err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if back := os.Rename(aside, dir); back != nil {
+			return "", fmt.Errorf("put the new site in place: %w; the previous site is at %s", err, aside)
+		}
+		os.Remove(old)
+		return "", fmt.Errorf("put the new site in place: %w", err)
+	}
+	return old, nil
 }
 
 // writeWorkers is how many files are written at once: creating files is
@@ -123,7 +148,9 @@ func writeFiles(root string, files []site.File) error {
 	for range writeWorkers {
 		wg.Go(func() {
 			for i := range next {
-				errs[i] = os.WriteFile(filepath.Join(root, filepath.FromSlash(files[i].Path)), files[i].Data, 0o644)
+				if err := os.WriteFile(filepath.Join(root, filepath.FromSlash(files[i].Path)), files[i].Data, 0o644); err != nil {
+					errs[i] = fmt.Errorf("write %s: %w", files[i].Path, unwrapPath(err))
+				}
 			}
 		})
 	}
@@ -140,9 +167,24 @@ func writeFiles(root string, files []site.File) error {
 	return nil
 }
 
+// unwrapPath drops the temporary path from a file system error: the file
+// is named by its place in the site instead.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
 // replaceable says whether dir may be replaced: it does not exist, is an
-// empty directory, or holds the marker of an earlier build.
+// empty directory, or is a directory an earlier build wrote — it holds
+// the marker, a regular file with the marker's exact text, and no .git.
+// A symbolic link is never followed.
 func replaceable(dir string) error {
+	refuse := func(why string) error {
+		return fmt.Errorf("--out %s %s; refusing to replace it", dir, why)
+	}
 	info, err := os.Lstat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -150,8 +192,11 @@ func replaceable(dir string) error {
 	if err != nil {
 		return err
 	}
-	if !info.IsDir() {
-		return fmt.Errorf("--out %s exists and is not a directory", dir)
+	switch {
+	case info.Mode()&fs.ModeSymlink != 0:
+		return refuse("is a symbolic link")
+	case !info.IsDir():
+		return refuse("exists and is not a directory")
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -160,8 +205,17 @@ func replaceable(dir string) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	if _, err := os.Stat(filepath.Join(dir, site.MarkerPath)); err != nil {
-		return fmt.Errorf("--out %s is a directory connectbot site did not write (no %s); refusing to replace it", dir, site.MarkerPath)
+	for _, e := range entries {
+		if e.Name() == ".git" {
+			return refuse("holds a git repository")
+		}
+	}
+	marker := filepath.Join(dir, site.MarkerPath)
+	if m, err := os.Lstat(marker); err != nil || !m.Mode().IsRegular() {
+		return refuse(fmt.Sprintf("is a directory connectbot site did not write (no %s file)", site.MarkerPath))
+	}
+	if text, err := os.ReadFile(marker); err != nil || string(text) != site.MarkerText {
+		return refuse(fmt.Sprintf("is a directory connectbot site did not write (%s is not connectbot's)", site.MarkerPath))
 	}
 	return nil
 }

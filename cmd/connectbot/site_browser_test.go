@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"iter"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -73,8 +74,9 @@ type console struct {
 	messages []chromedp.ConsoleMessage
 }
 
-func (c *console) listen(ctx context.Context) {
-	for m, err := range chromedp.Console(ctx) {
+// collect keeps every message until the subscription ends.
+func (c *console) collect(messages iter.Seq2[chromedp.ConsoleMessage, error]) {
+	for m, err := range messages {
 		if err != nil {
 			return
 		}
@@ -82,6 +84,13 @@ func (c *console) listen(ctx context.Context) {
 		c.messages = append(c.messages, m)
 		c.mu.Unlock()
 	}
+}
+
+// saw reports whether a message with this text has arrived.
+func (c *console) saw(text string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.ContainsFunc(c.messages, func(m chromedp.ConsoleMessage) bool { return m.Text == text })
 }
 
 // errors returns the errors and uncaught exceptions seen so far.
@@ -140,11 +149,19 @@ func TestSiteInABrowser(t *testing.T) {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start %s: %v", chrome, err)
 	}
+	// Subscribe before the first page loads, so no message is missed.
 	var log console
 	listenCtx, stopListening := context.WithCancel(ctx)
 	defer stopListening()
-	go log.listen(listenCtx)
+	go log.collect(chromedp.Console(listenCtx))
 
+	// do runs actions with a bound of their own, so that an element that
+	// never appears fails its subtest instead of hanging the test.
+	do := func(actions ...chromedp.Action[chromedp.Void]) error {
+		actx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		return chromedp.Do(actx, actions...)
+	}
 	visible := func(t *testing.T) []string {
 		t.Helper()
 		got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](visibleCards))
@@ -155,7 +172,7 @@ func TestSiteInABrowser(t *testing.T) {
 	}
 	navigate := func(t *testing.T, p string) {
 		t.Helper()
-		if err := chromedp.Do(ctx, chromedp.Navigate(page(p))); err != nil {
+		if err := do(chromedp.Navigate(page(p))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -177,7 +194,7 @@ func TestSiteInABrowser(t *testing.T) {
 
 	t.Run("typing in the filter narrows the directory", func(t *testing.T) {
 		navigate(t, "index.html")
-		if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("q"), "payroll")); err != nil {
+		if err := do(chromedp.SendKeys(chromedp.ID("q"), "payroll")); err != nil {
 			t.Fatal(err)
 		}
 		if diff := cmp.Diff([]string{"integrations/tidewater-payroll.html"}, visible(t)); diff != "" {
@@ -190,7 +207,7 @@ func TestSiteInABrowser(t *testing.T) {
 		if want := "1 of 8 shown"; shown != want {
 			t.Errorf("the count says %q, want %q", shown, want)
 		}
-		if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("q"), " nothing-matches-this")); err != nil {
+		if err := do(chromedp.SendKeys(chromedp.ID("q"), " nothing-matches-this")); err != nil {
 			t.Fatal(err)
 		}
 		none, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("none").getClientRects().length > 0`))
@@ -211,7 +228,7 @@ func TestSiteInABrowser(t *testing.T) {
 
 	t.Run("with JavaScript off every integration shows and the partner facet still filters", func(t *testing.T) {
 		setScripts := func(disabled bool) {
-			if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			if err := do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 				_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: disabled})
 				return err
 			})); err != nil {
@@ -234,7 +251,7 @@ func TestSiteInABrowser(t *testing.T) {
 		if searchShown {
 			t.Errorf("the text filter shows without the script that makes it work")
 		}
-		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`label[for="show-partner"]`))); err != nil {
+		if err := do(chromedp.Click(chromedp.CSS(`label[for="show-partner"]`))); err != nil {
 			t.Fatal(err)
 		}
 		want := []string{"integrations/fernwood-crm-bridge.html", "integrations/harborview-analytics.html"}
@@ -272,7 +289,7 @@ func TestSiteInABrowser(t *testing.T) {
 		navigate(t, "program/index.html")
 		installs := `Array.from(document.querySelectorAll("#applications tbody tr")).map(tr => Number(tr.cells[3].dataset.key))`
 		click := chromedp.Click(chromedp.CSS(`#applications thead th:nth-child(4) button`))
-		if err := chromedp.Do(ctx, click); err != nil {
+		if err := do(click); err != nil {
 			t.Fatal(err)
 		}
 		up, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](installs))
@@ -282,7 +299,7 @@ func TestSiteInABrowser(t *testing.T) {
 		if len(up) != 11 || !slices.IsSorted(up) {
 			t.Errorf("installs after one click: %v, want 11 rows in ascending order", up)
 		}
-		if err := chromedp.Do(ctx, click); err != nil {
+		if err := do(click); err != nil {
 			t.Fatal(err)
 		}
 		down, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](installs))
@@ -301,26 +318,39 @@ func TestSiteInABrowser(t *testing.T) {
 		for _, p := range append([]string{"index.html", "program/index.html"}, listed...) {
 			navigate(t, p)
 		}
-		// Console events arrive asynchronously; a last round trip flushes them.
-		if _, err := chromedp.Run(ctx, chromedp.Evaluate[int](`1`)); err != nil {
+		// Messages arrive in order: once a last one of ours is in, every
+		// earlier one is too.
+		const sentinel = "connectbot: the last message"
+		if err := do(chromedp.Evaluate[chromedp.Void](`console.log("` + sentinel + `")`)); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(200 * time.Millisecond)
+		waitFor := time.Now().Add(30 * time.Second)
+		for !log.saw(sentinel) {
+			if time.Now().After(waitFor) {
+				t.Fatal("the console's messages did not arrive")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
 		if errs := log.errors(); len(errs) > 0 {
 			t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
 		}
 	})
 }
 
-// shot saves a full-page screenshot under testdata/screenshots, where a
-// reviewer looks at it next to the golden HTML.
+// shot saves a full-page screenshot. With -update it goes to
+// testdata/screenshots, committed for a reviewer to look at next to the
+// golden HTML (fonts differ between machines, so it is not compared);
+// otherwise to the test's artifact directory, kept with -artifacts.
 func shot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join("testdata", "screenshots")
+	dir := t.ArtifactDir()
+	if *update {
+		dir = filepath.Join("testdata", "screenshots")
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}

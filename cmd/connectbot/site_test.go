@@ -6,9 +6,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/connectbot/connectbot/internal/site"
 )
 
 // siteNow is the day of the site's golden files: after harborview's launch
@@ -127,22 +130,49 @@ func TestSiteBadgesPartnersFromTheirLaunchDate(t *testing.T) {
 }
 
 func TestSiteReplacesOnlyItsOwnDirectory(t *testing.T) {
-	t.Run("a directory connectbot did not write is left untouched", func(t *testing.T) {
-		dir := t.TempDir()
-		keep := filepath.Join(dir, "notes.txt")
-		if err := os.WriteFile(keep, []byte("mine"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		var stdout, stderr bytes.Buffer
-		code := Main([]string{"site", "--repo", "../..", "--now", siteNow, "--out", dir}, &stdout, &stderr, fixedNow)
-		if code != exitCantRun {
-			t.Fatalf("exit %d, want %d", code, exitCantRun)
-		}
-		if lines := strings.Count(stderr.String(), "\n"); lines != 1 || !strings.Contains(stderr.String(), "refusing to replace it") {
-			t.Errorf("want one line refusing, got %q", stderr.String())
-		}
-		if data, err := os.ReadFile(keep); err != nil || string(data) != "mine" {
-			t.Errorf("the directory's file was touched: %q, %v", data, err)
+	// Each case makes a directory that is not a site connectbot wrote, with
+	// a file in it that must survive.
+	refused := []struct {
+		name    string
+		prepare func(t *testing.T, out string)
+		why     string
+	}{
+		{"a directory without the marker", func(t *testing.T, out string) {}, "did not write (no .connectbot-site file)"},
+		{"a marker that is a symbolic link", func(t *testing.T, out string) {
+			symlink(t, "/etc/hostname", filepath.Join(out, ".connectbot-site"))
+		}, "did not write (no .connectbot-site file)"},
+		{"a marker that is a directory", func(t *testing.T, out string) {
+			mkdir(t, filepath.Join(out, ".connectbot-site"))
+		}, "did not write (no .connectbot-site file)"},
+		{"a marker with other words in it", func(t *testing.T, out string) {
+			writeFile(t, filepath.Join(out, ".connectbot-site"), "mine too")
+		}, ".connectbot-site is not connectbot's"},
+		{"a site that holds a git repository", func(t *testing.T, out string) {
+			writeFile(t, filepath.Join(out, ".connectbot-site"), site.MarkerText)
+			mkdir(t, filepath.Join(out, ".git"))
+		}, "holds a git repository"},
+	}
+	for _, tt := range refused {
+		t.Run(tt.name+" is left untouched", func(t *testing.T) {
+			out := t.TempDir()
+			keep := filepath.Join(out, "notes.txt")
+			writeFile(t, keep, "mine")
+			tt.prepare(t, out)
+			checkRefused(t, out, tt.why)
+			if data, err := os.ReadFile(keep); err != nil || string(data) != "mine" {
+				t.Errorf("the directory's file was touched: %q, %v", data, err)
+			}
+		})
+	}
+	t.Run("a symbolic link to a directory is not followed", func(t *testing.T) {
+		target := t.TempDir()
+		writeFile(t, filepath.Join(target, "notes.txt"), "mine")
+		writeFile(t, filepath.Join(target, ".connectbot-site"), site.MarkerText)
+		out := filepath.Join(t.TempDir(), "site")
+		symlink(t, target, out)
+		checkRefused(t, out, "is a symbolic link")
+		if _, err := os.Stat(filepath.Join(target, "notes.txt")); err != nil {
+			t.Errorf("the link's target was touched: %v", err)
 		}
 	})
 	t.Run("a second build replaces the first whole and leaves nothing beside it", func(t *testing.T) {
@@ -183,5 +213,87 @@ func TestSiteCarriesTheSameCalendarAsTheCalendarCommand(t *testing.T) {
 	}
 	if diff := cmp.Diff(stdout.String(), string(feed)); diff != "" {
 		t.Errorf("site/program/deadlines.ics differs from connectbot calendar (-calendar +site):\n%s", diff)
+	}
+}
+
+// checkRefused runs connectbot site into out and wants it refused in one
+// line saying why.
+func checkRefused(t *testing.T, out, why string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := Main([]string{"site", "--repo", "../..", "--now", siteNow, "--out", out}, &stdout, &stderr, fixedNow)
+	if code != exitCantRun {
+		t.Fatalf("exit %d, want %d", code, exitCantRun)
+	}
+	msg := stderr.String()
+	if strings.Count(msg, "\n") != 1 || !strings.Contains(msg, why) || !strings.Contains(msg, "refusing to replace it") {
+		t.Errorf("want one line refusing because it %s, got %q", why, msg)
+	}
+}
+
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mkdir(t *testing.T, path string) {
+	t.Helper()
+	if err := os.Mkdir(path, 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func symlink(t *testing.T, target, link string) {
+	t.Helper()
+	if err := os.Symlink(target, link); err != nil {
+		t.Skipf("symbolic links: %v", err)
+	}
+}
+
+func TestSiteBuildsAtOnceIntoOneDirectoryAllSucceed(t *testing.T) {
+	parent := t.TempDir()
+	out := filepath.Join(parent, "site")
+	var wg sync.WaitGroup
+	codes := make([]int, 6)
+	for i := range codes {
+		wg.Go(func() {
+			var stdout, stderr bytes.Buffer
+			codes[i] = Main([]string{"site", "--repo", "../..", "--now", siteNow, "--out", out}, &stdout, &stderr, fixedNow)
+			if codes[i] != exitOK {
+				t.Errorf("build %d: %s", i, stderr.String())
+			}
+		})
+	}
+	wg.Wait()
+	if got := len(listingPages(t, out)); got != 7 {
+		t.Errorf("%d listing pages after the builds, want 7", got)
+	}
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 {
+		t.Errorf("the builds left %d entries beside the site", len(entries)-1)
+	}
+}
+
+func TestMoveAsideReplacesTheSiteWhereNoExchangeIs(t *testing.T) {
+	parent := t.TempDir()
+	dir, tmp := filepath.Join(parent, "site"), filepath.Join(parent, ".site.new-1")
+	mkdir(t, dir)
+	mkdir(t, tmp)
+	writeFile(t, filepath.Join(dir, "index.html"), "old")
+	writeFile(t, filepath.Join(tmp, "index.html"), "new")
+	old, err := moveAside(tmp, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(filepath.Join(dir, "index.html")); string(data) != "new" {
+		t.Errorf("the site reads %q, want the new one", data)
+	}
+	if data, _ := os.ReadFile(filepath.Join(old, "site", "index.html")); string(data) != "old" {
+		t.Errorf("the previous site was not kept aside at %s", old)
 	}
 }

@@ -7,8 +7,9 @@ import (
 	"encoding/base64"
 	"fmt"
 	"html/template"
-	"strconv"
 	"strings"
+
+	"github.com/connectbot/connectbot/internal/application"
 )
 
 //go:embed templates/*.html
@@ -36,31 +37,20 @@ type page struct {
 	CSP  string
 	CSS  template.CSS
 	JS   template.JS
-	Data any
+	// Now is the day the site shows, for the footer.
+	Now application.Date
+	// Description is the page's summary for search engines and link
+	// previews; empty for none.
+	Description string
+	Data        any
 }
 
-// Now is the day the site shows, for the layout's footer.
-func (p page) Now() string {
-	switch d := p.Data.(type) {
-	case directory:
-		return d.Now.String()
-	case listing:
-		return d.Now.String()
-	case dashboard:
-		return d.Now.String()
-	}
-	return ""
-}
-
-// Description is the page's summary for search engines and link previews.
-func (p page) Description() string {
-	switch d := p.Data.(type) {
-	case directory:
-		return "Every integration listed in the partner program's directory."
-	case listing:
-		return d.Tagline
-	}
-	return ""
+// pageSpec says which page to render and how.
+type pageSpec struct {
+	template    string // index.html, listing.html or dashboard.html
+	path        string // where the page goes, relative to the root
+	script      bool   // whether it runs the site's script
+	description string
 }
 
 func newRenderer() (*renderer, error) {
@@ -81,16 +71,17 @@ func newRenderer() (*renderer, error) {
 	return r, nil
 }
 
-// render executes one page. depth is how deep below the root the page
-// sits; withScript says whether the page runs the site's script.
-func (r *renderer) render(name string, depth int, withScript bool, data any) ([]byte, error) {
-	p := page{Root: strings.Repeat("../", depth), CSS: template.CSS(styleSheet), Data: data}
-	if withScript {
+// render executes one page for the day now.
+func (r *renderer) render(spec pageSpec, now application.Date, data any) ([]byte, error) {
+	p := page{
+		Root: strings.Repeat("../", depth(spec.path)), CSS: template.CSS(styleSheet),
+		CSP: ContentSecurityPolicy(spec.script), Now: now, Description: spec.description, Data: data,
+	}
+	if spec.script {
 		p.JS = template.JS(script)
 	}
-	p.CSP = ContentSecurityPolicy(withScript)
 	var b bytes.Buffer
-	if err := r.pages[name].ExecuteTemplate(&b, "layout", p); err != nil {
+	if err := r.pages[spec.template].ExecuteTemplate(&b, "layout", p); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
@@ -113,23 +104,3 @@ func hashSource(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
 }
-
-// UrgencyText says the row's urgency in words, so colour is never the
-// only signal.
-func (r row) UrgencyText() string { return urgencyWords[r.Urgency] }
-
-var urgencyWords = map[string]string{
-	urgencyNow: "act now", urgencySoon: "soon", urgencyRunning: "clock running",
-	urgencyQuiet: "no clock", urgencyClosed: "removed",
-}
-
-// InstallsKey sorts rows by install count; rows without a count first.
-func (r row) InstallsKey() string {
-	if r.Installs == nil {
-		return "-1"
-	}
-	return strconv.Itoa(r.Installs.Count)
-}
-
-// FindingsKey sorts rows by errors, then warnings.
-func (r row) FindingsKey() string { return strconv.Itoa(r.Errors*100000 + r.Warnings) }

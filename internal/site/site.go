@@ -19,7 +19,6 @@ package site
 import (
 	"bytes"
 	"cmp"
-	"errors"
 	"fmt"
 	"path"
 	"runtime"
@@ -30,6 +29,7 @@ import (
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/calendar"
+	"github.com/connectbot/connectbot/internal/policy"
 	"github.com/connectbot/connectbot/internal/program"
 )
 
@@ -41,6 +41,8 @@ const (
 	// MarkerPath is a file that says the directory was written by
 	// connectbot site, so a later build may replace it.
 	MarkerPath = ".connectbot-site"
+	// MarkerText is the marker's content.
+	MarkerText = "Written by connectbot site; the whole directory is replaced on every build.\n"
 )
 
 // ListingPath is the path of an integration's listing page.
@@ -74,17 +76,24 @@ type Site struct {
 }
 
 // Published reports whether an application's listing is public on day
-// now, and whether it shows as a certified partner. Only a valid file with
-// a complete listing is public. A certified partner's listing launches on
-// its launch date (Connect cert-6): from that day a partner, or an
-// approved certification application whose stage commit has not landed
-// yet, is listed with the badge. Before it, and for every integration in
-// beta or certification, the listing is public from listingPublishedAt —
-// the beta listing stays until launch; an integration that skipped beta
-// has no page until its launch. A removed integration has no page.
+// now, and whether it shows as a certified partner. It follows the
+// program's state, not the file's findings: taking a listing down is a
+// program decision (a removal, recorded in git), never a side effect of a
+// rule or catalogue change that makes a merged file fail. So a file is
+// listed when it was read (the schema held), its slug is a valid slug
+// (it becomes a path), and its listing is complete, and:
+//
+//   - a partner from its launch date, with the badge (Connect cert-6); an
+//     approved certification application whose launch date has come is
+//     launched that day too, before the bot's stage commit lands;
+//   - otherwise an integration in beta, certification or partner from
+//     listingPublishedAt: the beta listing stands until the launch, and an
+//     integration that skipped beta has no page until then.
+//
+// Applicants and removed integrators have no page.
 func Published(f application.File, now application.Date) (listed, partner bool) {
 	app := f.App
-	if app == nil || f.Errors() > 0 || !app.Listing.Complete() {
+	if app == nil || !policy.ValidSlug(f.Slug) || !app.Listing.Complete() {
 		return false, false
 	}
 	p := app.Program
@@ -120,7 +129,7 @@ func Build(in Input) (Site, error) {
 	}
 	dashboardDone := make(chan rendered, 1)
 	go func() {
-		data, err := r.render("dashboard.html", depth(DashboardPath), true, newDashboard(in))
+		data, err := r.render(pageSpec{template: "dashboard.html", path: DashboardPath, script: true}, in.Now, newDashboard(in))
 		dashboardDone <- rendered{data, err}
 	}()
 
@@ -143,7 +152,9 @@ func Build(in Input) (Site, error) {
 		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), strings.Compare(a.Slug, b.Slug))
 	})
 
-	index, err := r.render("index.html", 0, true, directory{Now: in.Now, Cards: cards, Partners: countPartners(cards)})
+	index, err := r.render(pageSpec{template: "index.html", path: IndexPath, script: true,
+		description: "Every integration listed in the partner program's directory."},
+		in.Now, directory{Now: in.Now, Cards: cards, Partners: countPartners(cards)})
 	if err != nil {
 		return Site{}, fmt.Errorf("directory: %w", err)
 	}
@@ -160,7 +171,7 @@ func Build(in Input) (Site, error) {
 		return Site{}, fmt.Errorf("calendar: %w", err)
 	}
 	add(CalendarPath, ics.Bytes())
-	add(MarkerPath, []byte("Written by connectbot site; the whole directory is replaced on every build.\n"))
+	add(MarkerPath, []byte(MarkerText))
 
 	slices.SortFunc(s.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	return s, nil
@@ -179,7 +190,7 @@ func renderListings(r *renderer, cards []card, listed []application.File, in Inp
 			for i := range next {
 				c := cards[i]
 				p := ListingPath(c.Slug)
-				data, err := r.render("listing.html", depth(p), false, newListing(c, listed[i].App, in.Config, in.Now))
+				data, err := r.render(pageSpec{template: "listing.html", path: p, description: c.Tagline}, in.Now, newListing(c, listed[i].App, in.Config, in.Now))
 				if err != nil {
 					errs[i] = fmt.Errorf("listing page of %s: %w", c.Slug, err)
 				}
@@ -192,7 +203,12 @@ func renderListings(r *renderer, cards []card, listed []application.File, in Inp
 	}
 	close(next)
 	wg.Wait()
-	return pages, errors.Join(errs...)
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return pages, nil
 }
 
 // depth is how many directories below the root a page is, for the

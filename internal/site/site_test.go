@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/url"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -86,9 +87,11 @@ func TestPublished(t *testing.T) {
 		{"a beta listing published tomorrow is not listed yet", app("a", func(f *application.File) { f.App.Program.ListingPublishedAt = dayPtr("2027-01-16") }), false, false},
 		{"a beta without a publication date is not listed", app("a", func(f *application.File) { f.App.Program.ListingPublishedAt = nil }), false, false},
 		{"an incomplete listing is not listed", app("a", func(f *application.File) { f.App.Listing.SetupInstructionsURL = "" }), false, false},
-		{"a file with an error is not listed", app("a", func(f *application.File) {
-			f.Findings = []application.Finding{{Rule: "connect/req-2", Severity: application.SeverityError}}
-		}), false, false},
+		{"a file with an error stays listed: taking a listing down is a program decision", app("a", func(f *application.File) {
+			f.Findings = []application.Finding{{Rule: "developer/B6", Severity: application.SeverityError}}
+		}), true, false},
+		{"a file that could not be read is not listed", app("a", func(f *application.File) { f.App = nil }), false, false},
+		{"a file whose name is not a slug is not listed", app("Bad Name", func(f *application.File) {}), false, false},
 		{"a file with only warnings is listed", app("a", func(f *application.File) {
 			f.Findings = []application.Finding{{Rule: "developer/B6", Severity: application.SeverityWarning}}
 		}), true, false},
@@ -197,6 +200,18 @@ func TestHostileTextStaysText(t *testing.T) {
 	}
 }
 
+// siteElements are the elements the templates write; anything else in a
+// page came from data.
+var siteElements = map[string]bool{}
+
+func init() {
+	for _, e := range strings.Fields(`html head meta title style body header nav a main footer script
+		h1 h2 p div label input output fieldset legend ul li span article section table thead tbody tr th td
+		code dl dt dd small strong time details summary br bdi`) {
+		siteElements[e] = true
+	}
+}
+
 // checkSafeHTML walks a page token by token.
 func checkSafeHTML(t *testing.T, data []byte) {
 	t.Helper()
@@ -212,10 +227,10 @@ func checkSafeHTML(t *testing.T, data []byte) {
 		tok := z.Token()
 		switch tt {
 		case html.StartTagToken, html.SelfClosingTagToken:
-			switch tok.Data {
-			case "iframe", "img", "object", "embed", "link", "base", "form", "frame":
-				t.Errorf("unexpected <%s> element: %s", tok.Data, tok.String())
-			case "style", "script":
+			if !siteElements[tok.Data] {
+				t.Errorf("<%s> is not an element the site's templates write: %s", tok.Data, tok.String())
+			}
+			if tok.Data == "style" || tok.Data == "script" {
 				in = tok.Data
 			}
 			for _, a := range tok.Attr {
@@ -288,7 +303,7 @@ func TestBuildListsWhatIsPublished(t *testing.T) {
 	if !strings.Contains(partner, "Certified partner since 2026-07-01") || !strings.Contains(partner, "https://video.example/acme") {
 		t.Errorf("the partner's page lacks its badge or demo video")
 	}
-	if beta := string(pages[ListingPath("acme-sync")]); strings.Contains(beta, "video.example") || strings.Contains(beta, "Certified partner") {
+	if beta := string(pages[ListingPath("acme-sync")]); strings.Contains(beta, "video.example") || strings.Contains(beta, "Certified partner since") {
 		t.Errorf("a beta listing shows a partner's badge or demo video")
 	}
 	dash := string(pages[DashboardPath])
@@ -316,5 +331,91 @@ func TestContentSecurityPolicyAllowsNoScriptWhereNoneRuns(t *testing.T) {
 	pages := buildSite(t, app("acme-sync"))
 	if bytes.Contains(pages[ListingPath("acme-sync")], []byte("<script")) {
 		t.Errorf("a listing page carries a script it does not need")
+	}
+}
+
+// TestLinksStayInsideTheSite resolves every link that is not https against
+// the page it is on: each must name a file of the site, so the site works
+// from file:// and from a GitHub Pages project path alike.
+func TestLinksStayInsideTheSite(t *testing.T) {
+	pages := buildSite(t, app("acme-sync"), app("partner", stage(application.StagePartner), launched("2026-06-01", "2026-07-01")))
+	checked := 0
+	for p, data := range pages {
+		if !strings.HasSuffix(p, ".html") {
+			continue
+		}
+		z := html.NewTokenizer(bytes.NewReader(data))
+		for tt := z.Next(); tt != html.ErrorToken; tt = z.Next() {
+			tok := z.Token()
+			for _, a := range tok.Attr {
+				if a.Key != "href" || strings.HasPrefix(a.Val, "https://") {
+					continue
+				}
+				u, err := url.Parse(a.Val)
+				if err != nil {
+					t.Errorf("%s: unparsable link %q", p, a.Val)
+					continue
+				}
+				target := path.Join(path.Dir(p), u.Path)
+				if _, ok := pages[target]; !ok {
+					t.Errorf("%s links %q, which resolves to %s: not a file of the site", p, a.Val, target)
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 10 {
+		t.Errorf("only %d internal links checked", checked)
+	}
+}
+
+func TestAnEmptyProgramStillBuildsEveryPage(t *testing.T) {
+	pages := buildSite(t)
+	for p, want := range map[string]string{
+		IndexPath:     "No integrations are listed yet.",
+		DashboardPath: "Nothing is planned for today.",
+	} {
+		if !bytes.Contains(pages[p], []byte(want)) {
+			t.Errorf("%s does not say %q", p, want)
+		}
+		checkSafeHTML(t, pages[p])
+	}
+}
+
+func TestTheDashboardPutsWhatNeedsActionFirst(t *testing.T) {
+	files := []application.File{
+		// Its install window closes in 40 days: a clock running.
+		app("running", func(f *application.File) { f.App.Program.ListingPublishedAt = dayPtr("2026-11-25") }),
+		// Approved, launching in 30 days: its launch date is a clock.
+		app("launching", stage(application.StageCertification), launched("2027-01-10", "2027-02-14")),
+		// 44 installs recorded inside its window: promotion is planned.
+		app("promoted", func(f *application.File) { f.App.Program.Installs.Count = 44 }),
+		app("gone", stage(application.StageRemoved)),
+	}
+	d := newDashboard(func() Input {
+		now := day("2027-01-15")
+		cfg := application.Config{ReminderDays: []int{7, 1}, CertificationInstalls: 40, ListingDueDays: 30, InstallWindowDays: 90}
+		statuses, plan := program.Decide(program.Input{Files: files, Config: cfg, Now: now})
+		return Input{Files: files, Config: cfg, Statuses: statuses, Plan: plan, Now: now}
+	}())
+	var got []string
+	for _, r := range d.Rows {
+		got = append(got, r.Slug+" "+r.Urgency)
+	}
+	want := []string{"promoted act-now", "launching running", "running running", "gone closed"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("rows (-want +got):\n%s", diff)
+	}
+	for _, r := range d.Rows {
+		if r.Slug != "launching" {
+			continue
+		}
+		var clocks []string
+		for _, dl := range r.Deadlines {
+			clocks = append(clocks, dl.Kind+" "+dl.Due.String()+" "+dl.Left())
+		}
+		if diff := cmp.Diff([]string{"launch 2027-02-14 30 days left"}, clocks); diff != "" {
+			t.Errorf("the approved application's clocks (-want +got):\n%s", diff)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"slices"
@@ -30,11 +31,27 @@ func newLink(raw string) link { return newNamedLink("", raw) }
 // data: URL or to a mail client.
 func newNamedLink(text, raw string) link {
 	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || u.Opaque != "" {
+	if err != nil || u.Scheme != "https" || u.Hostname() == "" || u.User != nil || u.Opaque != "" || !validPort(u.Port()) {
 		return link{Text: raw}
 	}
 	return link{Text: firstNonEmpty(text, raw), Href: u.String()}
 }
+
+// validPort accepts no port, or a TCP port number.
+func validPort(p string) bool {
+	if p == "" {
+		return true
+	}
+	n, err := strconv.Atoi(p)
+	return err == nil && n >= 1 && n <= 65535
+}
+
+// The directory's facets: certified partners, and every other listing (in
+// beta, or in certification with its beta listing).
+const (
+	categoryPartner = "partner"
+	categoryListed  = "listed"
+)
 
 // card is an integration as the directory lists it.
 type card struct {
@@ -45,7 +62,7 @@ type card struct {
 	Partner  bool
 	Href     string // the listing page, relative to the root
 	Search   string // lower-case text the filter matches
-	Category string // "partner" or "beta", for the facet filter
+	Category string // categoryPartner or categoryListed, for the facet filter
 }
 
 func newCard(f application.File, partner bool) card {
@@ -57,10 +74,10 @@ func newCard(f application.File, partner bool) card {
 		Tagline:  app.Listing.Tagline,
 		Partner:  partner,
 		Href:     ListingPath(f.Slug),
-		Category: "beta",
+		Category: categoryListed,
 	}
 	if partner {
-		c.Category = "partner"
+		c.Category = categoryPartner
 	}
 	c.Search = strings.ToLower(strings.Join([]string{c.Name, c.Company, c.Tagline, c.Slug}, " "))
 	return c
@@ -73,8 +90,8 @@ type directory struct {
 	Partners int
 }
 
-// Betas is how many listed integrations are not partners.
-func (d directory) Betas() int { return len(d.Cards) - d.Partners }
+// Others is how many listed integrations are not certified partners.
+func (d directory) Others() int { return len(d.Cards) - d.Partners }
 
 // listing is the data of one integration's page.
 type listing struct {
@@ -168,6 +185,11 @@ const (
 
 var urgencyRank = map[string]int{urgencyNow: 0, urgencySoon: 1, urgencyRunning: 2, urgencyQuiet: 3, urgencyClosed: 4}
 
+var urgencyWords = map[string]string{
+	urgencyNow: "act now", urgencySoon: "soon", urgencyRunning: "clock running",
+	urgencyQuiet: "no clock", urgencyClosed: "removed",
+}
+
 // dashboard is the data of program/index.html.
 type dashboard struct {
 	Now      application.Date
@@ -175,14 +197,14 @@ type dashboard struct {
 	Stages   []stageCount
 	DueSoon  []dueItem
 	Actions  []program.Action
-	Horizon  int
+	Horizon  int // days ahead that count as soon: the largest reminder offset, at least a week
 	Errors   int
 	Warnings int
 }
 
 // row is one application on the dashboard.
 type row struct {
-	Order     int // position in the status order, the default sort
+	Order     int // position in the engine's status order
 	Slug      string
 	Name      string
 	Company   string
@@ -191,44 +213,88 @@ type row struct {
 	StageRank int
 	Installs  *program.Installs
 	Deadlines []deadlineView
-	// NearestDays sorts rows by their nearest unmet deadline.
-	NearestDays string
+	// NearestDays sorts rows by their nearest unmet deadline or launch.
+	NearestDays int
 	Next        string
 	Actions     []program.Action
 	Findings    []application.Finding
-	Path        string
 	Errors      int
 	Warnings    int
 	Urgency     string
 	Rank        int
 }
 
+// StageName is the stage, or "unreadable" for a file that could not be
+// read (it has findings, and no stage).
+func (r row) StageName() string {
+	if r.Stage == "" {
+		return stageUnreadable
+	}
+	return string(r.Stage)
+}
+
+// UrgencyText says the row's urgency in words, so colour is never the
+// only signal.
+func (r row) UrgencyText() string { return urgencyWords[r.Urgency] }
+
+// InstallsKey sorts rows by install count; rows without a count first.
+func (r row) InstallsKey() int {
+	if r.Installs == nil {
+		return -1
+	}
+	return r.Installs.Count
+}
+
+// FindingsKey sorts rows by errors, then warnings: "errors.warnings"
+// with the warnings zero-padded, so that it compares as a number.
+func (r row) FindingsKey() string { return fmt.Sprintf("%d.%06d", r.Errors, r.Warnings) }
+
+// noClock is NearestDays for a row without a running clock: it sorts last.
+const noClock = 1 << 20
+
+// stageUnreadable stands for the stage of a file that could not be read.
+const stageUnreadable = "unreadable"
+
+// deadlineView is one clock on the dashboard: a deadline from the engine,
+// or an approved certification's launch date.
 type deadlineView struct {
 	program.Deadline
 	Class string
 }
+
+// kindLaunch is the dashboard's name for the launch-date clock.
+const kindLaunch = "launch"
 
 // Left says the days left in words.
 func (d deadlineView) Left() string {
 	switch {
 	case d.Met:
 		return "met"
+	case d.DaysLeft == 0 && d.Kind == kindLaunch:
+		return "today"
 	case d.DaysLeft == 0:
 		return "due today"
+	case d.DaysLeft < 0 && d.Kind == kindLaunch:
+		return fmt.Sprintf("%s ago", days(-d.DaysLeft))
 	case d.DaysLeft < 0:
-		return fmt.Sprintf("lapsed %d days ago", -d.DaysLeft)
-	case d.DaysLeft == 1:
-		return "1 day left"
+		return fmt.Sprintf("lapsed %s ago", days(-d.DaysLeft))
 	}
-	return fmt.Sprintf("%d days left", d.DaysLeft)
+	return fmt.Sprintf("%s left", days(d.DaysLeft))
+}
+
+func days(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
 }
 
 type stageCount struct {
-	Stage application.Stage
+	Stage string
 	Count int
 }
 
-// dueItem is a deadline or launch in the coming week.
+// dueItem is a deadline or launch within the horizon.
 type dueItem struct {
 	Day   application.Date
 	Slug  string
@@ -241,6 +307,11 @@ var stageOrder = []application.Stage{
 	application.StagePartner, application.StageRemoved,
 }
 
+// newDashboard lays out the engine's statuses and plan: the same rows as
+// connectbot status, most urgent first — by urgency (a planned action or
+// an error before a clock that merely runs), then by the nearest clock,
+// launch dates included, then in the engine's order — with the plan's
+// actions and the file's findings beside each.
 func newDashboard(in Input) dashboard {
 	files := make(map[string]application.File, len(in.Files))
 	for _, f := range in.Files {
@@ -252,50 +323,54 @@ func newDashboard(in Input) dashboard {
 	}
 	horizon := slices.Max(append([]int{7}, in.Config.ReminderDays...))
 	d := dashboard{Now: in.Now, Actions: in.Plan.Actions, Horizon: horizon}
-	counts := map[application.Stage]int{}
+	counts := map[string]int{}
 	for i, s := range in.Statuses {
 		f := files[s.Slug]
 		r := row{
 			Order: i, Slug: s.Slug, Stage: s.Stage, StageRank: slices.Index(stageOrder, s.Stage),
 			Installs: s.Installs, Next: s.Next, Actions: actions[s.Slug],
-			Findings: f.Findings, Path: f.Path, Errors: f.Errors(), Warnings: len(f.Findings) - f.Errors(),
+			Findings: f.Findings, Errors: f.Errors(), Warnings: len(f.Findings) - f.Errors(),
+			NearestDays: noClock,
+		}
+		for _, dl := range s.Deadlines {
+			r.Deadlines = append(r.Deadlines, deadlineView{Deadline: dl, Class: deadlineClass(dl, horizon)})
 		}
 		if f.App != nil {
 			r.Name, r.Company = f.App.Integration.Name, f.App.Company.Name
 			if listed, _ := Published(f, in.Now); listed {
 				r.Href = ListingPath(s.Slug)
 			}
-		}
-		nearest := 1 << 20
-		for _, dl := range s.Deadlines {
-			v := deadlineView{Deadline: dl, Class: deadlineClass(dl, horizon)}
-			r.Deadlines = append(r.Deadlines, v)
-			if !dl.Met {
-				nearest = min(nearest, dl.DaysLeft)
-				if dl.DaysLeft >= 0 && dl.DaysLeft <= 7 {
-					d.DueSoon = append(d.DueSoon, dueItem{Day: dl.Due, Slug: s.Slug, What: dl.Kind + " due", Class: v.Class})
-				}
+			if launch, ok := launchClock(f.App.Program, in.Now); ok {
+				r.Deadlines = append(r.Deadlines, deadlineView{Deadline: launch, Class: deadlineClass(launch, horizon)})
 			}
 		}
-		r.NearestDays = strconv.Itoa(nearest)
+		for _, dl := range r.Deadlines {
+			if dl.Met {
+				continue
+			}
+			r.NearestDays = min(r.NearestDays, dl.DaysLeft)
+			if dl.DaysLeft >= 0 && dl.DaysLeft <= horizon {
+				what := dl.Kind + " due"
+				if dl.Kind == kindLaunch {
+					what = "launch"
+				}
+				d.DueSoon = append(d.DueSoon, dueItem{Day: dl.Due, Slug: s.Slug, What: what, Class: dl.Class})
+			}
+		}
 		r.Urgency = urgency(s, r)
 		r.Rank = urgencyRank[r.Urgency]
 		d.Rows = append(d.Rows, r)
-		counts[s.Stage]++
+		counts[r.StageName()]++
 		d.Errors += r.Errors
 		d.Warnings += r.Warnings
-		if f.App != nil {
-			p := f.App.Program
-			if p.Stage == application.StageCertification && p.ApprovedAt != nil && p.LaunchDate != nil {
-				if left := in.Now.DaysUntil(*p.LaunchDate); left >= 0 && left <= 7 {
-					d.DueSoon = append(d.DueSoon, dueItem{Day: *p.LaunchDate, Slug: s.Slug, What: "launch", Class: urgencySoon})
-				}
-			}
-		}
 	}
 	for _, st := range stageOrder {
-		d.Stages = append(d.Stages, stageCount{Stage: st, Count: counts[st]})
+		d.Stages = append(d.Stages, stageCount{Stage: string(st), Count: counts[string(st)]})
 	}
+	if n := counts[stageUnreadable]; n > 0 {
+		d.Stages = append(d.Stages, stageCount{Stage: stageUnreadable, Count: n})
+	}
+	slices.SortStableFunc(d.Rows, func(a, b row) int { return cmp.Or(a.Rank-b.Rank, a.NearestDays-b.NearestDays) })
 	slices.SortStableFunc(d.DueSoon, func(a, b dueItem) int {
 		if a.Day != b.Day {
 			return int(a.Day - b.Day)
@@ -305,11 +380,22 @@ func newDashboard(in Input) dashboard {
 	return d
 }
 
+// launchClock is the launch date of an approved certification
+// application, as a clock; a partner's launch is behind it.
+func launchClock(p application.ProgramState, now application.Date) (program.Deadline, bool) {
+	if p.Stage != application.StageCertification || p.ApprovedAt == nil || p.LaunchDate == nil {
+		return program.Deadline{}, false
+	}
+	return program.Deadline{Kind: kindLaunch, Due: *p.LaunchDate, DaysLeft: now.DaysUntil(*p.LaunchDate)}, true
+}
+
+// deadlineClass colours one clock. A launch date that has come is due
+// now (the plan launches it), not lapsed.
 func deadlineClass(dl program.Deadline, horizon int) string {
 	switch {
 	case dl.Met:
 		return urgencyQuiet
-	case dl.DaysLeft < 0:
+	case dl.DaysLeft < 0 || dl.Kind == kindLaunch && dl.DaysLeft == 0:
 		return urgencyNow
 	case dl.DaysLeft <= horizon:
 		return urgencySoon
@@ -317,18 +403,21 @@ func deadlineClass(dl program.Deadline, horizon int) string {
 	return urgencyRunning
 }
 
-// urgency is how urgently a row needs a person's attention.
+// urgency is how urgently a row needs a person's attention: now when the
+// plan acts on it (beyond a reminder), or its file has errors; else by its
+// most urgent clock; soon if only a reminder is planned.
 func urgency(s program.Status, r row) string {
 	if s.Stage == application.StageRemoved {
 		return urgencyClosed
 	}
-	if r.Errors > 0 || len(r.Actions) > 0 && slices.ContainsFunc(r.Actions, func(a program.Action) bool { return a.Kind != program.KindRemind }) {
+	acts := slices.ContainsFunc(r.Actions, func(a program.Action) bool { return a.Kind != program.KindRemind })
+	if r.Errors > 0 || acts {
 		return urgencyNow
 	}
 	best := urgencyQuiet
 	for _, dl := range r.Deadlines {
-		if c := dl.Class; urgencyRank[c] < urgencyRank[best] {
-			best = c
+		if urgencyRank[dl.Class] < urgencyRank[best] {
+			best = dl.Class
 		}
 	}
 	if best == urgencyQuiet && len(r.Actions) > 0 {

@@ -11,13 +11,24 @@
     var input = document.getElementById("q");
     var shown = document.getElementById("shown");
     var none = document.getElementById("none");
+    var facet = function () {
+      var checked = document.querySelector("input[name=show]:checked");
+      return checked ? checked.value : "all";
+    };
+    // filter shows the cards that match every word typed and the facet
+    // chosen (which CSS also applies, for readers without this script).
     var filter = function () {
       var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var category = facet();
+      var visible = 0;
       items.forEach(function (li) {
         var text = li.getAttribute("data-search");
-        li.hidden = !words.every(function (w) { return text.indexOf(w) !== -1; });
+        li.hidden = !(words.every(function (w) { return text.indexOf(w) !== -1; }) &&
+          (category === "all" || li.getAttribute("data-category") === category));
+        if (!li.hidden) {
+          visible++;
+        }
       });
-      var visible = items.filter(function (li) { return li.getClientRects().length > 0; }).length;
       shown.textContent = visible + " of " + items.length + " shown";
       none.hidden = visible > 0;
     };
@@ -31,6 +42,8 @@
       input.value = q;
     }
     filter();
+    // Announce the count from now on, not on load.
+    shown.setAttribute("aria-live", "polite");
   }
 
   var table = document.querySelector("table.sortable");
