@@ -310,6 +310,26 @@ func TestSiteInABrowser(t *testing.T) {
 		if !slices.IsSorted(down) {
 			t.Errorf("installs after two clicks: %v, want descending order", down)
 		}
+		if err := do(chromedp.Click(chromedp.CSS(`#applications thead th:nth-child(2) button`))); err != nil {
+			t.Fatal(err)
+		}
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]any](`({
+			slugs: Array.from(document.querySelectorAll("#applications tbody tr")).map(tr => tr.cells[1].dataset.key),
+			sorted: Array.from(document.querySelectorAll("#applications th[aria-sort]")).map(th => th.textContent + " " + th.getAttribute("aria-sort"))
+		})`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var slugs []string
+		for _, s := range got["slugs"].([]any) {
+			slugs = append(slugs, s.(string))
+		}
+		if !slices.IsSorted(slugs) || len(slugs) != 11 {
+			t.Errorf("applications after sorting by name: %v", slugs)
+		}
+		if diff := cmp.Diff([]any{"Application ascending"}, got["sorted"]); diff != "" {
+			t.Errorf("aria-sort after sorting by application (-want +got):\n%s", diff)
+		}
 		navigate(t, "program/index.html")
 		shot(t, ctx, "dashboard.png")
 	})
