@@ -297,3 +297,19 @@ func TestMoveAsideReplacesTheSiteWhereNoExchangeIs(t *testing.T) {
 		t.Errorf("the previous site was not kept aside at %s", old)
 	}
 }
+
+func TestTheDashboardCountsFilesThatCouldNotBeRead(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "site")
+	var stdout, stderr bytes.Buffer
+	if code := Main([]string{"site", "--repo", "testdata/broken", "--now", "2026-11-25", "--out", out}, &stdout, &stderr, fixedNow); code != exitOK {
+		t.Fatalf("site exited %d: %s", code, stderr.String())
+	}
+	dash, err := os.ReadFile(filepath.Join(out, "program", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Three of testdata/broken's files fail the schema (validate-broken.text).
+	if want := `<span class="stage stage-unreadable">unreadable</span> 3`; !bytes.Contains(dash, []byte(want)) {
+		t.Errorf("the dashboard's stage counts lack %q", want)
+	}
+}
