@@ -1,6 +1,8 @@
 module github.com/connectbot/connectbot
 
-go 1.26.8
+go 1.26.0
+
+toolchain go1.26.8
 
 require (
 	cuelang.org/go v0.17.1
