@@ -24,6 +24,16 @@ func ParseDate(s string) (Date, error) {
 	return DateOf(t), nil
 }
 
+// MustParseDate is ParseDate for a date written in code, such as a test
+// case: it panics if the date is malformed.
+func MustParseDate(s string) Date {
+	d, err := ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
 // DateOf returns the UTC calendar day that contains t.
 func DateOf(t time.Time) Date {
 	t = t.UTC()

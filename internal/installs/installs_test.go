@@ -14,13 +14,7 @@ import (
 	"github.com/connectbot/connectbot/internal/program"
 )
 
-func day(s string) application.Date {
-	d, err := application.ParseDate(s)
-	if err != nil {
-		panic(err)
-	}
-	return d
-}
+func day(s string) application.Date { return application.MustParseDate(s) }
 
 var files = []application.File{
 	{Slug: "acme-sync", App: &application.Application{Integration: application.Integration{AppID: "1234567"}}},

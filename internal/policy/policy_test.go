@@ -28,13 +28,7 @@ func warning(rule, path string) result {
 }
 
 // day reads a "YYYY-MM-DD" date written in a test.
-func day(s string) application.Date {
-	d, err := application.ParseDate(s)
-	if err != nil {
-		panic(err)
-	}
-	return d
-}
+func day(s string) application.Date { return application.MustParseDate(s) }
 
 func dayPtr(s string) *application.Date {
 	d := day(s)

@@ -9,13 +9,7 @@ import (
 	"github.com/connectbot/connectbot/internal/program"
 )
 
-func date(s string) application.Date {
-	d, err := application.ParseDate(s)
-	if err != nil {
-		panic(err)
-	}
-	return d
-}
+func date(s string) application.Date { return application.MustParseDate(s) }
 
 func datePtr(s string) *application.Date {
 	d := date(s)

@@ -18,13 +18,7 @@ import (
 	"github.com/connectbot/connectbot/internal/program"
 )
 
-func day(s string) application.Date {
-	d, err := application.ParseDate(s)
-	if err != nil {
-		panic(err)
-	}
-	return d
-}
+func day(s string) application.Date { return application.MustParseDate(s) }
 
 func dayPtr(s string) *application.Date {
 	d := day(s)
