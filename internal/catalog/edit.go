@@ -23,7 +23,7 @@ import (
 // committing it, so the bot never writes a file it would refuse.
 func (c *Catalog) SetProgram(filePath string, src []byte, p application.ProgramState) ([]byte, error) {
 	if _, ref := guard(filePath, src, c.limits); ref != nil {
-		return nil, fmt.Errorf("%s:%d:%d: %s", filePath, ref.pos.Line, ref.pos.Column, ref.msg)
+		return nil, &PositionError{File: filePath, Line: ref.pos.Line, Column: ref.pos.Column, Message: ref.msg}
 	}
 	f, err := parser.ParseFile(filePath, src, parser.ParseComments)
 	if err != nil {

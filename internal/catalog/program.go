@@ -30,7 +30,7 @@ func (c *Catalog) Program(filePath string, src []byte) (cfg application.Config, 
 	if src != nil {
 		f, ref := guard(filePath, src, c.limits)
 		if ref != nil {
-			return cfg, fmt.Errorf("%s:%d:%d: %s", filePath, ref.pos.Line, ref.pos.Column, ref.msg)
+			return cfg, &PositionError{File: filePath, Line: ref.pos.Line, Column: ref.pos.Column, Message: ref.msg}
 		}
 		data := e.ctx.BuildFile(f)
 		if err := data.Err(); err != nil {
@@ -74,7 +74,20 @@ func firstError(filePath string, err error, pos application.Locator) error {
 	if where != "" {
 		where += ": "
 	}
-	return fmt.Errorf("%s:%d:%d: %s%s%s", filePath, f.Line, f.Column, where, f.Message, more)
+	return &PositionError{File: filePath, Line: f.Line, Column: f.Column, Message: where + f.Message + more}
+}
+
+// PositionError is an error at a place in a file, so that a caller can
+// point at it (an annotation, a finding) without reading the message.
+type PositionError struct {
+	File         string
+	Line, Column int
+	Message      string
+}
+
+// Error says "file:line:column: message".
+func (e *PositionError) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Message)
 }
 
 // locator indexes the positions of src, or of nothing when there is no file.

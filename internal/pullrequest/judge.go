@@ -11,8 +11,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"strconv"
-	"strings"
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
@@ -104,17 +102,10 @@ func Judge(base, head fs.FS, touched []Touched, now application.Date) (*Judged, 
 // error on that file, at its position, so the check fails and a reviewer
 // cannot merge a configuration connectbot could not run on.
 func (j *Judged) flagProgram(invalid error) {
-	msg := invalid.Error()
-	at := application.Pos{Line: 1, Column: 1}
-	// catalog reports "program.cue:LINE:COLUMN: message".
-	if rest, ok := strings.CutPrefix(msg, catalog.ProgramFile+":"); ok {
-		parts := strings.SplitN(rest, ":", 3)
-		line, lerr := strconv.Atoi(parts[0])
-		if len(parts) == 3 && lerr == nil {
-			if col, err := strconv.Atoi(parts[1]); err == nil {
-				at, msg = application.Pos{Line: line, Column: col}, strings.TrimSpace(parts[2])
-			}
-		}
+	msg, at := invalid.Error(), application.Pos{Line: 1, Column: 1}
+	var pe *catalog.PositionError
+	if errors.As(invalid, &pe) {
+		msg, at = pe.Message, application.Pos{Line: pe.Line, Column: pe.Column}
 	}
 	for i, c := range j.Changes {
 		if c.Path == catalog.ProgramFile {
