@@ -126,6 +126,16 @@ type ProgramState struct {
 	History            []HistoryRow `json:"history,omitempty"`
 }
 
+// ScheduledLaunch is the launch date of an application whose
+// certification is approved and which has not launched yet (it is still
+// in certification): the day it becomes a partner (Connect cert-6).
+func (p ProgramState) ScheduledLaunch() (Date, bool) {
+	if p.Stage != StageCertification || p.ApprovedAt == nil || p.LaunchDate == nil {
+		return 0, false
+	}
+	return *p.LaunchDate, true
+}
+
 // OpenFeedback returns the product-review feedback items not yet addressed.
 func (p ProgramState) OpenFeedback() []Feedback {
 	var open []Feedback

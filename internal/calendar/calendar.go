@@ -86,8 +86,7 @@ func Program(statuses []program.Status, files []application.File, now time.Time)
 		if f.App == nil {
 			continue
 		}
-		p := f.App.Program
-		if p.Stage != application.StageCertification || p.ApprovedAt == nil || p.LaunchDate == nil || *p.LaunchDate < today {
+		if launch, ok := f.App.Program.ScheduledLaunch(); !ok || launch < today {
 			continue
 		}
 		events = append(events, launchEvent(f.Slug, f.App))

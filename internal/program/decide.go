@@ -148,7 +148,7 @@ func (d *decision) plan(deadlines []Deadline) {
 	case application.StageBeta:
 		d.planBeta(deadlines)
 	case application.StageCertification:
-		if p.ApprovedAt != nil && p.LaunchDate != nil && d.in.Now >= *p.LaunchDate {
+		if launch, ok := p.ScheduledLaunch(); ok && d.in.Now >= launch {
 			d.add(Action{
 				Kind: KindLaunch, Reason: "launch-date", Due: *p.LaunchDate, Rule: "connect/cert-6",
 				Dates:    d.dates("approvedAt", "launchDate"),

@@ -103,7 +103,7 @@ func Published(f application.File, now application.Date) (listed, partner bool) 
 	case application.StagePartner:
 		return launched || beta, launched
 	case application.StageCertification:
-		if launched && p.ApprovedAt != nil {
+		if launch, ok := p.ScheduledLaunch(); ok && launch <= now {
 			return true, true
 		}
 		return beta, false

@@ -383,10 +383,11 @@ func newDashboard(in Input) dashboard {
 // launchClock is the launch date of an approved certification
 // application, as a clock; a partner's launch is behind it.
 func launchClock(p application.ProgramState, now application.Date) (program.Deadline, bool) {
-	if p.Stage != application.StageCertification || p.ApprovedAt == nil || p.LaunchDate == nil {
+	launch, ok := p.ScheduledLaunch()
+	if !ok {
 		return program.Deadline{}, false
 	}
-	return program.Deadline{Kind: kindLaunch, Due: *p.LaunchDate, DaysLeft: now.DaysUntil(*p.LaunchDate)}, true
+	return program.Deadline{Kind: kindLaunch, Due: launch, DaysLeft: now.DaysUntil(launch)}, true
 }
 
 // deadlineClass colours one clock. A launch date that has come is due
