@@ -396,6 +396,13 @@ func (routeGit) FetchPull(context.Context, int) (string, error)         { return
 func (routeGit) Resolve(string) (string, error)                         { return "", errCommented }
 func (routeGit) Tree(string) (fs.FS, error)                             { return nil, errCommented }
 func (routeGit) Commit(context.Context, gitrepo.Change) (string, error) { return "", errCommented }
+func (routeGit) Entries(string, string) (map[string]gitrepo.Entry, error) {
+	return nil, errCommented
+}
+func (routeGit) Merge(context.Context, gitrepo.MergeSpec) (*gitrepo.MergeResult, error) {
+	return nil, errCommented
+}
+func (routeGit) SetBranch(string, string) error { return errCommented }
 func (routeGit) Push(context.Context, string, gitrepo.PushOptions) error {
 	return errCommented
 }

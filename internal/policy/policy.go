@@ -21,6 +21,14 @@ import (
 // rules over all files, and appends the findings to each file's Findings in
 // file order. now decides which deadlines have passed.
 func Check(files []application.File, cfg application.Config, now application.Date) {
+	CheckEach(files, cfg, now)
+	CrossFile(files)
+}
+
+// CheckEach runs the rules that read one file at a time, appending their
+// findings. A file's findings from CheckEach depend only on its content, its
+// path, cfg and now, so they may be kept and reused.
+func CheckEach(files []application.File, cfg application.Config, now application.Date) {
 	names := newNameMatchers(cfg)
 	for i := range files {
 		f := &files[i]
@@ -28,12 +36,22 @@ func Check(files []application.File, cfg application.Config, now application.Dat
 			c := checker{file: f, app: f.App, cfg: cfg, now: now, names: names}
 			c.run()
 		}
+		sortByPosition(f.Findings)
 	}
+}
+
+// CrossFile runs the rules that need every file of the program at once
+// (unique App IDs and names, a company's maintainers, slugs) and appends
+// their findings, keeping each file's findings in position order.
+func CrossFile(files []application.File) {
 	crossFile(files)
 	for i := range files {
 		sortByPosition(files[i].Findings)
 	}
 }
+
+// CrossFileRules are the ids of the rules CrossFile applies.
+var CrossFileRules = []string{RuleSlug, RuleUniqueAppID, RuleUniqueName, RuleCompanyClaim}
 
 // checker gathers the findings of one application.
 type checker struct {

@@ -15,24 +15,51 @@ const (
 	RuleProgramOwned = "ownership/program-owned"
 	RuleRename       = "ownership/rename-or-delete"
 	RuleOutside      = "ownership/outside-applications"
+	// RuleEntry is about what a path under applications/ is: only regular
+	// files named <slug>.cue, directly in applications/.
+	RuleEntry = "ownership/entry"
+	// RuleConflict marks a pull request that does not merge cleanly with
+	// the base branch's tip.
+	RuleConflict = "merge/conflict"
 )
 
-// File change statuses, as GitHub reports them for a pull request's files.
+// File change statuses: how the merge result differs from the base
+// branch's tip at a path.
 const (
 	FileAdded    = "added"
 	FileModified = "modified"
 	FileRemoved  = "removed"
 	FileRenamed  = "renamed"
+	// FileCopied is a new file whose content is an application already on
+	// the base branch.
+	FileCopied = "copied"
+	// FileAffected is an application the pull request does not change but
+	// whose cross-file findings it changes (a duplicate App ID, name or
+	// company claimed against it).
+	FileAffected = "affected"
 )
 
-// FileChange is one file a pull request touches, with its values at the
-// base and the head commits. For an application file, Base and Head are
-// the judged files (nil where the file does not exist on that side).
+// Entry kinds: what a path is in a git tree, from its mode.
+const (
+	EntryFile       = "file"
+	EntryExecutable = "executable"
+	EntrySymlink    = "symlink"
+	EntrySubmodule  = "submodule"
+)
+
+// FileChange is one path whose entry differs between the base branch's tip
+// and the result of merging the pull request into it, with its values on
+// both sides. For an application file, Base and Head are the judged files
+// (nil where the file does not exist on that side); Head is the file as it
+// would be on the base branch after the merge.
 type FileChange struct {
 	Path         string
 	PreviousPath string
 	Status       string
-	Base, Head   *application.File
+	// FromKind and ToKind are what the path is on the base branch and after
+	// the merge (EntryFile, EntrySymlink, ...; "" where it is absent).
+	FromKind, ToKind string
+	Base, Head       *application.File
 }
 
 // IsApplication reports whether the change is to an application file.
@@ -40,8 +67,21 @@ func (c FileChange) IsApplication() bool {
 	return isApplicationPath(c.Path) || (c.PreviousPath != "" && isApplicationPath(c.PreviousPath))
 }
 
+// IsApplicationPath reports whether p names an application file:
+// applications/<name>.cue, directly in applications/.
+func IsApplicationPath(p string) bool { return isApplicationPath(p) }
+
 func isApplicationPath(p string) bool {
 	return strings.HasPrefix(p, "applications/") && strings.HasSuffix(p, ".cue") && strings.Count(p, "/") == 1
+}
+
+// IsApplicationFile reports whether the change leaves a regular
+// application file, or removes one: the only changes connectbot merges.
+func (c FileChange) IsApplicationFile() bool {
+	if !isApplicationPath(c.Path) || (c.PreviousPath != "" && !isApplicationPath(c.PreviousPath)) {
+		return false
+	}
+	return c.ToKind == "" || c.ToKind == EntryFile
 }
 
 // Author is who opened a pull request, as the ownership rules see them.
@@ -51,37 +91,63 @@ type Author struct {
 	Bot bool
 }
 
-// Ownership checks a pull request against the ownership rules: an
-// integrator may touch only files whose maintainers (at the base) list
-// them, a new file must list its author, nothing under program may change
-// (compared by value, so formatting tricks do not help), renames and
-// deletions need a reviewer, and files outside applications/ are flagged
-// for one. Reviewers of the base configuration and the bot may change
-// anything. It returns findings per path, and whether a reviewer must look.
+// Ownership checks a pull request against the ownership rules. For
+// everyone, a path under applications/ must stay a regular file named
+// <slug>.cue directly in applications/ (no submodule, symbolic link,
+// executable, subdirectory or other file). For an integrator: they may
+// touch only files whose maintainers (at the base) list them, a new file
+// must list its author, nothing under program may change (compared by
+// value, so formatting tricks do not help), deleting, renaming or copying
+// an application needs a reviewer, and a file outside applications/ is an
+// error: a reviewer makes that change in a pull request of their own.
+// Reviewers of the base configuration and the bot may change anything
+// else. It returns findings per path, and whether a reviewer must look.
 func Ownership(author Author, changes []FileChange, cfg application.Config) (map[string][]application.Finding, bool) {
 	out := map[string][]application.Finding{}
-	if author.Bot || slices.Contains(cfg.Reviewers, author.Login) {
-		return out, false
-	}
-	needsReview := false
 	flag := func(path, rule string, sev application.Severity, at application.Pos, format string, args ...any) {
 		out[path] = append(out[path], application.Finding{
 			Rule: rule, Severity: sev, Message: fmt.Sprintf(format, args...), Line: at.Line, Column: at.Column,
 		})
 	}
+	top := application.Pos{Line: 1, Column: 1}
+	needsReview := false
 	for _, c := range changes {
-		if !c.IsApplication() {
+		if msg := entryProblem(c); msg != "" {
+			flag(c.Path, RuleEntry, application.SeverityError, top, "%s", msg)
+		}
+		if c.Status != FileAffected && !c.IsApplicationFile() {
 			needsReview = true
-			flag(c.Path, RuleOutside, application.SeverityWarning, application.Pos{Line: 1, Column: 1},
-				"%s is outside applications/: a reviewer must look at this change", c.Path)
+		}
+	}
+	if author.Bot || slices.Contains(cfg.Reviewers, author.Login) {
+		return out, needsReview
+	}
+	for _, c := range changes {
+		if c.Status == FileAffected {
+			continue
+		}
+		if !c.IsApplication() {
+			switch {
+			case entryProblem(c) != "":
+				// said already
+			case strings.HasPrefix(c.Path, "applications/"):
+				flag(c.Path, RuleOutside, application.SeverityError, top,
+					"%s is not an application file: only applications/<slug>.cue files change in an integrator's pull request; a reviewer makes this change in its own pull request", c.Path)
+			default:
+				flag(c.Path, RuleOutside, application.SeverityError, top,
+					"%s is outside applications/: only application files change in an integrator's pull request; a reviewer makes this change in its own pull request", c.Path)
+			}
 			continue
 		}
 		switch c.Status {
-		case FileRemoved, FileRenamed:
+		case FileRemoved, FileRenamed, FileCopied:
 			needsReview = true
-			flag(c.Path, RuleRename, application.SeverityError, application.Pos{Line: 1, Column: 1},
-				"%s an application needs a reviewer: only the program team renames or deletes application files", verb(c.Status))
+			flag(c.Path, RuleRename, application.SeverityError, top,
+				"%s needs a reviewer: only the program team deletes, renames or copies application files", changeWords(c))
 			continue
+		}
+		if c.ToKind != "" && c.ToKind != EntryFile {
+			continue // entryProblem said what is wrong
 		}
 		if c.Base == nil {
 			checkNewFile(c, author, flag)
@@ -90,7 +156,7 @@ func Ownership(author Author, changes []FileChange, cfg application.Config) (map
 		if c.Base.App == nil {
 			// A broken file on the base branch names no maintainers to trust.
 			needsReview = true
-			flag(c.Path, RuleMaintainer, application.SeverityError, application.Pos{Line: 1, Column: 1},
+			flag(c.Path, RuleMaintainer, application.SeverityError, top,
 				"%s does not load on the base branch, so its maintainers are unknown: a reviewer must make this change", c.Path)
 			continue
 		}
@@ -107,6 +173,40 @@ func Ownership(author Author, changes []FileChange, cfg application.Config) (map
 		}
 	}
 	return out, needsReview
+}
+
+// entryProblem says what is wrong with what a change leaves under
+// applications/, or "" when nothing is.
+func entryProblem(c FileChange) string {
+	if !strings.HasPrefix(c.Path, "applications/") || c.ToKind == "" {
+		return ""
+	}
+	switch {
+	case c.ToKind == EntrySubmodule:
+		return fmt.Sprintf("%s is a submodule (a link to a commit of another repository), not a file: an application is one regular file, applications/<slug>.cue", c.Path)
+	case c.ToKind == EntrySymlink:
+		return fmt.Sprintf("%s is a symbolic link, not a file: an application is one regular file, applications/<slug>.cue, with its content in it", c.Path)
+	case strings.Count(c.Path, "/") > 1:
+		return fmt.Sprintf("%s is in a subdirectory of applications/: application files sit directly in applications/, one per integrator", c.Path)
+	case !strings.HasSuffix(c.Path, ".cue"):
+		return fmt.Sprintf("%s is not a .cue file: applications/ holds only application files, applications/<slug>.cue", c.Path)
+	case c.ToKind == EntryExecutable:
+		return fmt.Sprintf("%s is executable: an application is a plain data file; clear the bit (git update-index --chmod=-x %s) and push", c.Path, c.Path)
+	case c.ToKind != EntryFile:
+		return fmt.Sprintf("%s is a %s, not a regular file: an application is one regular file, applications/<slug>.cue", c.Path, c.ToKind)
+	}
+	return ""
+}
+
+// changeWords says what a delete, rename or copy does, in words.
+func changeWords(c FileChange) string {
+	switch c.Status {
+	case FileRemoved:
+		return "deleting " + c.Path
+	case FileRenamed:
+		return fmt.Sprintf("renaming %s to %s", c.PreviousPath, c.Path)
+	}
+	return fmt.Sprintf("copying %s to %s", c.PreviousPath, c.Path)
 }
 
 // locate finds path in f, which may be missing.
@@ -156,13 +256,6 @@ func changedProgramFields(a, b application.ProgramState) []string {
 		}
 	}
 	return out
-}
-
-func verb(status string) string {
-	if status == FileRemoved {
-		return "deleting"
-	}
-	return "renaming"
 }
 
 // Transition is what an approval records in an application's program part.

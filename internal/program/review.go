@@ -31,10 +31,21 @@ type Review struct {
 // beforehand: the files it touches judged at base and head (with the base
 // branch's schema and program.cue), its reviews, and the date.
 type PullRequest struct {
-	Number  int
-	Author  Author
-	HeadSHA string
+	Number int
+	Author Author
+	// HeadSHA is the pull request's head commit and BaseSHA the base
+	// branch's tip it was merged into to be judged.
+	HeadSHA, BaseSHA string
+	// BaseRef is the base branch's name ("main").
+	BaseRef string
+	// Changes are what merging the head into the base tip changes, and
+	// the applications whose cross-file findings that changes.
 	Changes []FileChange
+	// Conflicts are the paths that keep the head from merging cleanly into
+	// the base tip; Conflict says why in a sentence when it is not a path
+	// (no common history). Either makes the verdict a failure.
+	Conflicts []string
+	Conflict  string
 	// Config is the base branch's program configuration.
 	Config  application.Config
 	Reviews []Review
@@ -48,6 +59,7 @@ const (
 	LabelNeedsReview      = "needs-review"
 	LabelInvalid          = "invalid"
 	LabelChangesRequested = "changes-requested"
+	LabelNeedsRebase      = "needs-rebase"
 	labelStagePrefix      = "stage:"
 )
 
@@ -62,7 +74,8 @@ type FileVerdict struct {
 	Path  string
 	Slug  string
 	Stage application.Stage
-	// Kind is "new", "update", "rename", "delete" or "other".
+	// Kind is "new", "update", "rename", "copy", "delete", "affected",
+	// "conflict" or "other".
 	Kind     string
 	Findings []application.Finding
 }
@@ -78,10 +91,15 @@ func (v FileVerdict) Errors() int {
 	return n
 }
 
-// Verdict is connectbot's judgement of a pull request at its head commit.
+// Verdict is connectbot's judgement of a pull request: of its head commit
+// merged into the base branch's tip.
 type Verdict struct {
-	Number     int
-	HeadSHA    string
+	Number int
+	// HeadSHA and BaseSHA are the commits judged; a verdict merges only
+	// while both are still current.
+	HeadSHA, BaseSHA string
+	// Conflicted is true when the head does not merge cleanly into the base.
+	Conflicted bool
 	Files      []FileVerdict
 	Conclusion string
 	// Labels is the complete set of connectbot labels the pull request
@@ -107,10 +125,20 @@ type Verdict struct {
 // a reviewer of the base configuration who is not the author, on the
 // current head commit, and only when the check is green.
 func JudgePullRequest(pr PullRequest) Verdict {
-	v := Verdict{Number: pr.Number, HeadSHA: pr.HeadSHA}
+	v := Verdict{Number: pr.Number, HeadSHA: pr.HeadSHA, BaseSHA: pr.BaseSHA}
 	owned, needsReview := Ownership(pr.Author, pr.Changes, pr.Config)
 	v.NeedsReview = needsReview
 	labels := map[string]bool{}
+	if len(pr.Conflicts) > 0 || pr.Conflict != "" {
+		v.Conflicted = true
+		labels[LabelNeedsRebase], labels[LabelInvalid] = true, true
+		for _, p := range pr.Conflicts {
+			v.Files = append(v.Files, FileVerdict{Path: p, Kind: "conflict", Findings: []application.Finding{{
+				Rule: RuleConflict, Severity: application.SeverityError, Line: 1, Column: 1,
+				Message: fmt.Sprintf("%s changed on the base branch since this pull request's branch started, and this pull request changes it too: rebase on the base branch (git pull --rebase origin %s) and push", p, baseName(pr)),
+			}}})
+		}
+	}
 	for _, c := range pr.Changes {
 		fv := FileVerdict{Path: c.Path, Kind: changeKind(c)}
 		if c.Head != nil {
@@ -130,7 +158,7 @@ func JudgePullRequest(pr PullRequest) Verdict {
 		case "update", "rename", "delete":
 			labels[LabelUpdate] = true
 		}
-		if fv.Stage != "" {
+		if fv.Stage != "" && c.Status != FileAffected {
 			labels[labelStagePrefix+string(fv.Stage)] = true
 		}
 		if fv.Errors() > 0 {
@@ -146,12 +174,18 @@ func JudgePullRequest(pr PullRequest) Verdict {
 	if len(v.ChangesRequested) > 0 {
 		labels[LabelChangesRequested] = true
 	}
-	v.Merge = v.Approval != nil && v.Conclusion == ConclusionSuccess && len(v.ChangesRequested) == 0
+	v.Merge = v.Approval != nil && v.Conclusion == ConclusionSuccess && len(v.ChangesRequested) == 0 && onlyApplicationFiles(pr)
 	// A pull request waits for a reviewer when it is ready for one, or
 	// when it touches what only a reviewer may change.
-	labels[LabelNeedsReview] = !v.Merge && (v.NeedsReview || v.Conclusion == ConclusionSuccess)
+	// An approved change that connectbot does not merge itself waits for
+	// the person who merges it, not for a review.
+	approvedForAPerson := v.Approval != nil && v.Conclusion == ConclusionSuccess && len(v.ChangesRequested) == 0 && !v.Merge
+	labels[LabelNeedsReview] = !v.Merge && !approvedForAPerson && (v.NeedsReview || v.Conclusion == ConclusionSuccess)
 	if v.Merge {
 		for _, c := range pr.Changes {
+			if c.Status == FileAffected {
+				continue
+			}
 			if t, ok := OnApproval(c, pr.Config, v.Approval.Author, pr.Number, pr.Now); ok {
 				v.Transitions = append(v.Transitions, t)
 			}
@@ -209,10 +243,14 @@ func changeKind(c FileChange) string {
 	switch {
 	case !c.IsApplication():
 		return "other"
+	case c.Status == FileAffected:
+		return "affected"
 	case c.Status == FileRemoved:
 		return "delete"
 	case c.Status == FileRenamed:
 		return "rename"
+	case c.Status == FileCopied:
+		return "copy"
 	case c.Base == nil:
 		return "new"
 	}
@@ -223,6 +261,10 @@ func changeKind(c FileChange) string {
 func next(pr PullRequest, v Verdict) []string {
 	var out []string
 	switch {
+	case v.Conflicted && pr.Conflict != "":
+		out = append(out, pr.Conflict)
+	case v.Conflicted:
+		out = append(out, fmt.Sprintf("This pull request does not merge cleanly into %s at %s: rebase it on %s and push; connectbot judges it again.", baseName(pr), short(pr.BaseSHA), baseName(pr)))
 	case v.Conclusion == ConclusionFailure:
 		out = append(out, "Fix the errors above and push: connectbot checks every new commit.")
 	case len(v.ChangesRequested) > 0:
@@ -234,6 +276,8 @@ func next(pr PullRequest, v Verdict) []string {
 		for _, t := range v.Transitions {
 			out = append(out, fmt.Sprintf("%s: %s (%s).", t.Slug, t.Why, t.Rule))
 		}
+	case v.Approval != nil && v.Conclusion == ConclusionSuccess && !onlyApplicationFiles(pr):
+		out = append(out, fmt.Sprintf("Approved by @%s. connectbot merges only changes to application files: a reviewer merges this pull request on GitHub.", v.Approval.Author))
 	case v.NeedsReview:
 		out = append(out, "A reviewer must look at this change before it can merge.")
 	default:
@@ -259,6 +303,26 @@ func afterAcceptance(stage application.Stage, cfg application.Config, now applic
 		return ""
 	}
 	return fmt.Sprintf("; listing information is then due within %d days (by %s if accepted today)", cfg.ListingDueDays, now.AddDays(cfg.ListingDueDays))
+}
+
+// onlyApplicationFiles reports whether every change of a pull request is to
+// a regular application file: the only pull requests connectbot merges.
+func onlyApplicationFiles(pr PullRequest) bool {
+	for _, c := range pr.Changes {
+		if c.Status != FileAffected && !c.IsApplicationFile() {
+			return false
+		}
+	}
+	return true
+}
+
+// baseName names the base branch in advice; the facts do not carry its
+// name, so it is "the base branch" unless known.
+func baseName(pr PullRequest) string {
+	if pr.BaseRef != "" {
+		return pr.BaseRef
+	}
+	return "the base branch"
 }
 
 func prefixAt(logins []string) []string {

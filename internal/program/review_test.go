@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/program"
@@ -69,9 +70,23 @@ func TestJudgePullRequest(t *testing.T) {
 		{"a dismissed approval counts for nothing", "newco-dev", []program.FileChange{newApp},
 			[]program.Review{approve("rivera-reviews", head, 1), {Author: "rivera-reviews", State: program.ReviewDismissed, SubmittedAt: at(3)}},
 			"success", []string{"application:new", "needs-review", "stage:applied"}, false, ""},
-		{"an integrator touching program.cue needs a reviewer", "newco-dev",
+		{"an integrator touching program.cue is refused: a reviewer makes that change", "newco-dev",
 			[]program.FileChange{newApp, {Path: "program.cue", Status: program.FileModified}}, nil,
-			"success", []string{"application:new", "needs-review", "stage:applied"}, false, ""},
+			"failure", []string{"application:new", "invalid", "needs-review", "stage:applied"}, false, ""},
+		{"an approved reviewer's change outside applications/ is left for a person to merge", "okafor-pm",
+			[]program.FileChange{{Path: ".ci/run", Status: program.FileModified, FromKind: program.EntryExecutable, ToKind: program.EntryExecutable}},
+			[]program.Review{approve("rivera-reviews", head, 1)},
+			"success", []string{}, false, ""},
+		{"an approved application that became a submodule is red and never merged", "okafor-pm",
+			[]program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified, FromKind: program.EntryFile, ToKind: program.EntrySubmodule,
+				Base: appFile("acme", nil)}},
+			[]program.Review{approve("rivera-reviews", head, 1)},
+			"failure", []string{"application:update", "invalid", "needs-review"}, false, ""},
+		{"an application whose cross-file findings the change affects is judged but not labelled or transitioned", "newco-dev",
+			[]program.FileChange{newApp, {Path: "applications/acme.cue", Status: program.FileAffected, FromKind: program.EntryFile, ToKind: program.EntryFile,
+				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Listing = &application.Listing{} })}},
+			[]program.Review{approve("okafor-pm", head, 1)},
+			"success", []string{"application:new", "stage:applied"}, true, application.StageBeta},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,7 +97,7 @@ func TestJudgePullRequest(t *testing.T) {
 			if v.Conclusion != tt.wantConc {
 				t.Errorf("conclusion %s, want %s", v.Conclusion, tt.wantConc)
 			}
-			if diff := cmp.Diff(tt.wantLabels, v.Labels); diff != "" {
+			if diff := cmp.Diff(tt.wantLabels, v.Labels, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("labels (-want +got):\n%s", diff)
 			}
 			if v.Merge != tt.wantMerge {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
@@ -40,7 +41,10 @@ type gitRepo interface {
 	FetchPull(ctx context.Context, number int) (string, error)
 	Resolve(rev string) (string, error)
 	Tree(sha string) (fs.FS, error)
+	Entries(sha, dir string) (map[string]gitrepo.Entry, error)
+	Merge(ctx context.Context, spec gitrepo.MergeSpec) (*gitrepo.MergeResult, error)
 	Commit(ctx context.Context, c gitrepo.Change) (string, error)
+	SetBranch(branch, sha string) error
 	Push(ctx context.Context, branch string, opts gitrepo.PushOptions) error
 }
 
@@ -66,6 +70,9 @@ type Handler struct {
 	// Now reads the clock once per event.
 	Now func() time.Time
 	Log *slog.Logger
+	// Judge keeps what judging loaded between events; nil judges every
+	// pull request from scratch.
+	Judge *Judge
 }
 
 // Outcome says what handling a pull request did.
@@ -76,55 +83,89 @@ type Outcome struct {
 	Done []string
 }
 
-// Handle judges pull request number at its current head and acts: one
-// sticky comment, one check, the labels, and on an authorised approval a
-// merge pinned to the head commit followed by the transition commit.
+// mergeAttempts bounds how many times Handle judges again because the base
+// branch moved between a verdict and its merge.
+const mergeAttempts = 3
+
+// errBaseMoved means the base branch moved between judging a pull request
+// and pushing its merge: the verdict is stale.
+var errBaseMoved = errors.New("the base branch moved since the verdict")
+
+// Handle judges pull request number as it would merge — its current head
+// merged into the base branch's current tip — and acts: one sticky comment,
+// one check, the labels, and on an authorised approval the judged merge
+// pushed to the base branch, with the transition commit, under a lease on
+// the tip that was judged. If the base moved in between, the push is
+// refused and the pull request is judged again against the new tip.
 func (h *Handler) Handle(ctx context.Context, number int) (Outcome, error) {
+	var out Outcome
+	for attempt := 1; ; attempt++ {
+		err := h.handleOnce(ctx, number, &out)
+		if !errors.Is(err, errBaseMoved) {
+			return out, err
+		}
+		if attempt == mergeAttempts {
+			out.Done = append(out.Done, fmt.Sprintf("not merged: the base branch kept moving (%d verdicts); the next event or tick judges it again", attempt))
+			return out, nil
+		}
+		out.Done = append(out.Done, "the base branch moved before the merge: judging again")
+	}
+}
+
+// handleOnce is one verdict on pull request number and what it does.
+func (h *Handler) handleOnce(ctx context.Context, number int, out *Outcome) error {
 	now := application.DateOf(h.Now())
 	pr, err := h.Forge.PullRequest(ctx, number)
 	if err != nil {
-		return Outcome{}, fmt.Errorf("pull request #%d: %w", number, err)
+		return fmt.Errorf("pull request #%d: %w", number, err)
 	}
 	if pr.State != "open" {
-		return Outcome{Done: []string{"pull request is " + pr.State + ": nothing to do"}}, nil
+		out.Done = append(out.Done, "pull request is "+pr.State+": nothing to do")
+		return nil
 	}
-	facts, impact, err := h.gather(ctx, pr, now)
+	facts, st, err := h.gather(ctx, pr, now)
 	if err != nil {
-		return Outcome{}, err
+		return err
 	}
 	v := program.JudgePullRequest(*facts)
-	out := Outcome{Verdict: v}
-	body := report.PRComment(v, impact)
+	out.Verdict = v
+	body := report.PRComment(v, st.impact)
 	if h.DryRun {
-		return out, h.printDryRun(pr, v, body)
+		return h.printDryRun(pr, v, body)
 	}
-	changed, err := h.stickyComment(ctx, number, body, &out)
-	if err != nil {
-		return out, err
+	changed, commentErr := h.stickyComment(ctx, number, body, out)
+	if commentErr != nil {
+		// The check is written even when the comment is refused, so the
+		// pull request never goes without a verdict.
+		h.log().Error("sticky comment", "pr", number, "err", commentErr)
 	}
-	if changed {
-		if err := h.check(ctx, v, &out); err != nil {
-			return out, err
+	if changed || commentErr != nil {
+		if err := h.check(ctx, v, out); err != nil {
+			return errors.Join(commentErr, err)
 		}
 	}
-	if err := h.labels(ctx, pr, v, &out); err != nil {
-		return out, err
+	if commentErr != nil {
+		return commentErr
+	}
+	if err := h.labels(ctx, pr, v, out); err != nil {
+		return err
 	}
 	if v.Merge {
-		if err := h.merge(ctx, pr, v, now, &out); err != nil {
-			return out, err
-		}
+		return h.merge(ctx, pr, v, st, now, out)
 	}
-	return out, nil
+	return nil
 }
 
-// gather reads everything the decision needs into plain values, and the
-// impact of the pull request's change to program.cue (nil without one).
-func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date) (*program.PullRequest, *report.Impact, error) {
-	files, err := h.Forge.ListPullFiles(ctx, pr.Number)
-	if err != nil {
-		return nil, nil, fmt.Errorf("pull request #%d files: %w", pr.Number, err)
-	}
+// judgement is what gather learnt besides the facts: the merge that was
+// judged, and the impact of a change to program.cue (nil without one).
+type judgement struct {
+	merge  *gitrepo.MergeResult
+	impact *report.Impact
+}
+
+// gather reads everything the decision needs into plain values: the pull
+// request's head merged into the base branch's tip, judged.
+func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date) (*program.PullRequest, *judgement, error) {
 	reviews, err := h.Forge.ListReviews(ctx, pr.Number)
 	if err != nil {
 		return nil, nil, fmt.Errorf("pull request #%d reviews: %w", pr.Number, err)
@@ -145,32 +186,105 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 	if err != nil {
 		return nil, nil, err
 	}
-	base, err := h.Git.Tree(baseSHA)
-	if err != nil {
-		return nil, nil, err
-	}
-	head, err := h.Git.Tree(headSHA)
-	if err != nil {
-		return nil, nil, err
-	}
-	touched := make([]Touched, len(files))
-	for i, f := range files {
-		touched[i] = Touched{Path: f.Path, PreviousPath: f.PreviousPath, Status: f.Status}
-	}
-	judged, err := Judge(base, head, touched, now)
-	if err != nil {
-		return nil, nil, err
-	}
 	facts := &program.PullRequest{
 		Number: pr.Number, Author: program.Author{Login: pr.Author, Bot: strings.EqualFold(pr.Author, h.BotLogin)},
-		HeadSHA: headSHA, Changes: judged.Changes, Config: judged.Config, Now: now,
+		HeadSHA: headSHA, BaseSHA: baseSHA, BaseRef: pr.BaseRef, Now: now,
 	}
 	for _, r := range reviews {
 		facts.Reviews = append(facts.Reviews, program.Review{
 			Author: r.Author, State: r.State, CommitSHA: r.CommitSHA, Body: r.Body, SubmittedAt: r.SubmittedAt,
 		})
 	}
-	return facts, judged.Impact, nil
+	id := h.Identity
+	id.When = h.Now()
+	m, err := h.Git.Merge(ctx, gitrepo.MergeSpec{
+		Base: baseSHA, Head: headSHA, Author: id,
+		Message: oneLine(fmt.Sprintf("Merge pull request #%d from %s", pr.Number, pr.HeadRef), maxSubject) + "\n\n" + oneLine(pr.Title, maxSubject) + "\n",
+	})
+	if errors.Is(err, gitrepo.ErrNoCommonHistory) {
+		facts.Conflict = fmt.Sprintf("This pull request's branch shares no history with %s: branch from %s, add your application file and open the pull request again.", pr.BaseRef, pr.BaseRef)
+	} else if err != nil {
+		return nil, nil, err
+	}
+	base, err := h.tree(baseSHA)
+	if err != nil {
+		return nil, nil, err
+	}
+	st := &judgement{merge: m}
+	if m == nil || len(m.Conflicts) > 0 {
+		if m != nil {
+			facts.Conflicts = m.Conflicts
+		}
+		// Nothing to judge but who may approve: the base's configuration.
+		j, err := h.judge().Judge(base, base, nil, now)
+		if err != nil {
+			return nil, nil, err
+		}
+		facts.Config = j.Config
+		return facts, st, nil
+	}
+	merged, err := h.tree(m.Commit)
+	if err != nil {
+		return nil, nil, err
+	}
+	changes := make([]Change, len(m.Changes))
+	for i, c := range m.Changes {
+		changes[i] = Change{Path: c.Path, From: entry(c.From), To: entry(c.To)}
+	}
+	judged, err := h.judge().Judge(base, merged, changes, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	facts.Changes, facts.Config = judged.Changes, judged.Config
+	st.impact = judged.Impact
+	return facts, st, nil
+}
+
+// tree reads commit sha as one side of a judgement, with the object names
+// that let the judge reuse what it loaded before.
+func (h *Handler) tree(sha string) (Tree, error) {
+	fsys, err := h.Git.Tree(sha)
+	if err != nil {
+		return Tree{}, err
+	}
+	root, err := h.Git.Entries(sha, ".")
+	if err != nil {
+		return Tree{}, err
+	}
+	t := Tree{FS: fsys, Apps: map[string]string{},
+		AppsID: root["applications"].Object, SchemaID: root["schema"].Object, ProgramID: root[catalog.ProgramFile].Object}
+	if root["applications"].Kind != gitrepo.KindDir {
+		return t, nil
+	}
+	apps, err := h.Git.Entries(sha, "applications")
+	if err != nil {
+		return Tree{}, err
+	}
+	for name, e := range apps {
+		if e.Kind == gitrepo.KindFile && strings.HasSuffix(name, ".cue") {
+			t.Apps["applications/"+name] = e.Object
+		}
+	}
+	return t, nil
+}
+
+// entry turns a git entry into the judge's.
+func entry(e gitrepo.Entry) Entry {
+	kind := map[gitrepo.EntryKind]string{
+		gitrepo.KindFile: program.EntryFile, gitrepo.KindExecutable: program.EntryExecutable,
+		gitrepo.KindSymlink: program.EntrySymlink, gitrepo.KindSubmodule: program.EntrySubmodule,
+	}[e.Kind]
+	if kind == "" && e.Exists() {
+		kind = string(e.Kind)
+	}
+	return Entry{Kind: kind, Object: e.Object}
+}
+
+func (h *Handler) judge() *Judge {
+	if h.Judge == nil {
+		return NewJudge()
+	}
+	return h.Judge
 }
 
 // stickyComment creates or edits connectbot's one comment. It reports
@@ -275,65 +389,54 @@ func (h *Handler) labels(ctx context.Context, pr forge.PR, v program.Verdict, ou
 	return nil
 }
 
-// merge merges the pull request pinned to the judged head commit, then
-// records the transitions on the base branch.
-func (h *Handler) merge(ctx context.Context, pr forge.PR, v program.Verdict, now application.Date, out *Outcome) error {
-	sha, err := h.Forge.MergePR(ctx, pr.Number, v.HeadSHA, "merge")
-	if errors.Is(err, forge.ErrConflict) {
+// merge puts the judged merge on the base branch: the merge commit of the
+// approved head into the judged base tip, then the commit recording the
+// approval's transitions, pushed together under a lease on that tip. If the
+// head moved since it was approved nothing merges; if the base moved, the
+// push is refused and errBaseMoved says to judge again. GitHub marks the
+// pull request merged when its head commit reaches the base branch.
+func (h *Handler) merge(ctx context.Context, pr forge.PR, v program.Verdict, st *judgement, now application.Date, out *Outcome) error {
+	current, err := h.Forge.PullRequest(ctx, pr.Number)
+	if err != nil {
+		return fmt.Errorf("pull request #%d: %w", pr.Number, err)
+	}
+	if current.HeadSHA != v.HeadSHA || current.State != "open" {
 		out.Done = append(out.Done, "merge refused: the head moved since it was approved; the new commit needs its own approval")
 		return nil
 	}
-	if err != nil {
-		return fmt.Errorf("merge #%d: %w", pr.Number, err)
-	}
-	out.Done = append(out.Done, "merged "+shortSHA(sha))
-	if len(v.Transitions) == 0 {
-		return nil
-	}
-	return h.recordTransitions(ctx, pr, v, now, out)
-}
-
-// recordTransitions commits the approval's transitions to the base branch,
-// fetching and retrying when someone pushed in between.
-func (h *Handler) recordTransitions(ctx context.Context, pr forge.PR, v program.Verdict, now application.Date, out *Outcome) error {
-	const attempts = 3
-	var lastErr error
-	for range attempts {
-		if err := h.Git.Fetch(ctx); err != nil {
-			return err
-		}
-		baseSHA, err := h.Git.Resolve("refs/remotes/origin/" + pr.BaseRef)
+	tip := st.merge.Commit
+	var why []string
+	if len(v.Transitions) > 0 {
+		files, err := h.transitionFiles(tip, v)
 		if err != nil {
 			return err
 		}
-		files, err := h.transitionFiles(baseSHA, v)
-		if err != nil {
-			return err
-		}
-		var why []string
 		for _, t := range v.Transitions {
 			why = append(why, fmt.Sprintf("%s: %s → %s (%s)", t.Slug, t.From, t.To, strings.Join(t.Set, ", ")))
 		}
 		msg := fmt.Sprintf("connectbot: record #%d approved by @%s\n\n%s\n", pr.Number, v.Approval.Author, strings.Join(why, "\n"))
 		id := h.Identity
 		id.When = h.Now()
-		commit, err := h.Git.Commit(ctx, gitrepo.Change{Parent: baseSHA, Branch: pr.BaseRef, Files: files, Message: msg, Author: id})
-		if err != nil {
+		if tip, err = h.Git.Commit(ctx, gitrepo.Change{Parent: tip, Files: files, Message: msg, Author: id}); err != nil {
 			return err
 		}
-		err = h.Git.Push(ctx, pr.BaseRef, gitrepo.PushOptions{ExpectedRemote: baseSHA})
-		if errors.Is(err, gitrepo.ErrRejected) {
-			lastErr = err
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		out.Done = append(out.Done, "recorded "+strings.Join(why, "; ")+" in "+shortSHA(commit))
-		h.openTracking(ctx, v, out)
-		return nil
 	}
-	return fmt.Errorf("record transitions of #%d: %w", pr.Number, lastErr)
+	if err := h.Git.SetBranch(pr.BaseRef, tip); err != nil {
+		return err
+	}
+	err = h.Git.Push(ctx, pr.BaseRef, gitrepo.PushOptions{ExpectedRemote: v.BaseSHA})
+	if errors.Is(err, gitrepo.ErrRejected) {
+		return errBaseMoved
+	}
+	if err != nil {
+		return fmt.Errorf("merge #%d: %w", pr.Number, err)
+	}
+	out.Done = append(out.Done, fmt.Sprintf("merged %s into %s at %s as %s", shortSHA(v.HeadSHA), pr.BaseRef, shortSHA(v.BaseSHA), shortSHA(st.merge.Commit)))
+	if len(why) > 0 {
+		out.Done = append(out.Done, "recorded "+strings.Join(why, "; ")+" in "+shortSHA(tip))
+		h.openTracking(ctx, v, out)
+	}
+	return nil
 }
 
 // openTracking opens the tracking issue of each application just accepted,
@@ -356,10 +459,10 @@ func (h *Handler) openTracking(ctx context.Context, v program.Verdict, out *Outc
 	}
 }
 
-// transitionFiles rewrites each transitioned application at the base
-// commit, refusing to write a file connectbot would not accept.
-func (h *Handler) transitionFiles(baseSHA string, v program.Verdict) (map[string][]byte, error) {
-	tree, err := h.Git.Tree(baseSHA)
+// transitionFiles rewrites each transitioned application at commit sha (the
+// merge), refusing to write a file connectbot would not accept.
+func (h *Handler) transitionFiles(sha string, v program.Verdict) (map[string][]byte, error) {
+	tree, err := h.Git.Tree(sha)
 	if err != nil {
 		return nil, err
 	}
@@ -415,4 +518,18 @@ func shortSHA(sha string) string {
 		return sha[:7]
 	}
 	return sha
+}
+
+// maxSubject bounds a commit subject built from a pull request's title or
+// branch, which are anyone's text.
+const maxSubject = 72
+
+// oneLine makes s one line of at most n characters without control
+// characters, for a commit message.
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) }), " ")
+	if r := []rune(s); len(r) > n {
+		s = string(r[:n-1]) + "…"
+	}
+	return s
 }

@@ -255,7 +255,12 @@ func TestFaultsEndInTheRightStateWithoutDuplicates(t *testing.T) {
 	// The head moves after the approval was read: the merge is refused and
 	// the pull request stays open for the new commit's own approval.
 	w.srv.AddReview(pr, "rivera-reviews", "APPROVED", fixed)
-	w.srv.FailNext("PUT", "/repos/acme-program/connect/pulls/1/merge", 409, nil)
+	w.srv.Before("GET", "/repos/acme-program/connect/pulls/1/reviews", func() {
+		// The next read of the pull request is the one just before merging.
+		w.srv.Before("GET", "/repos/acme-program/connect/pulls/1", func() {
+			w.srv.Commit("newco-apply", "Again", map[string]string{"applications/newco.cue": newApplication(t) + "\n\n"})
+		})
+	})
 	out := w.handle(pr)
 	if w.srv.PR(pr).Merged || !slices.ContainsFunc(out.Done, func(s string) bool { return strings.HasPrefix(s, "merge refused") }) {
 		t.Errorf("merge after a conflict: merged=%v done=%v", w.srv.PR(pr).Merged, out.Done)

@@ -105,15 +105,15 @@ func impactRows(body string) ([]string, string) {
 func TestBetaAppsPassUnderBothThresholds(t *testing.T) {
 	now, _ := application.ParseDate("2026-11-25")
 	apps := map[string]string{}
-	var touched []pullrequest.Touched
+	var touched []pullrequest.Change
 	for _, a := range betaApps {
 		p := "applications/" + a.slug + ".cue"
 		apps[p] = a.source(t)
-		touched = append(touched, pullrequest.Touched{Path: p, Status: "modified"})
+		touched = append(touched, modified(p))
 	}
 	for _, src := range []string{baseProgram, strings.Replace(baseProgram, "40", "50", 1)} {
 		fsys := tree(t, src, apps)
-		j, err := pullrequest.Judge(fsys, fsys, touched, now)
+		j, err := pullrequest.NewJudge().Judge(pullrequest.Tree{FS: fsys}, pullrequest.Tree{FS: fsys}, touched, now)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,16 +1,19 @@
 // Package pullrequest handles connectbot's pull requests and reviews: it
-// gathers the facts of a pull request (its files at the base and the head
-// commit, its reviews), has internal/program judge them, and carries the
-// verdict out through GitHub and git — one sticky comment, one check with
-// annotations, labels, and on an authorised approval a merge pinned to the
-// head commit with the stage change recorded in git.
+// merges a pull request's head into its base branch's tip (in git, from the
+// trees), judges what that merge would put on the base branch, has
+// internal/program decide, and carries the verdict out through GitHub and
+// git — one sticky comment, one check with annotations, labels, and on an
+// authorised approval the judged merge pushed to the base branch with the
+// stage change recorded, only if the base has not moved.
 package pullrequest
 
 import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
@@ -20,13 +23,36 @@ import (
 	"github.com/connectbot/connectbot/internal/snapshot"
 )
 
-// Touched is one file a pull request changes, as GitHub lists it.
-type Touched struct {
-	Path, PreviousPath, Status string
+// Entry is what a path is on one side of a change: its kind
+// (program.EntryFile, program.EntrySymlink, ...; "" when absent) and the
+// git object it names.
+type Entry struct {
+	Kind, Object string
 }
 
-// Judged is a pull request's files judged at both ends, with the base's
-// configuration.
+// Change is one path whose entry differs between the base branch's tip and
+// the merge result.
+type Change struct {
+	Path     string
+	From, To Entry
+}
+
+// Tree is one side of a judgement: its files, and for a tree read from git
+// the names of its objects, so that what was loaded once is not loaded
+// again.
+type Tree struct {
+	FS fs.FS
+	// Apps maps the path of every regular application file
+	// (applications/<name>.cue) to its blob's SHA. Nil lists FS instead
+	// and caches nothing.
+	Apps map[string]string
+	// AppsID, SchemaID and ProgramID name the applications/ and schema/
+	// trees and the program.cue blob ("" when absent or unknown).
+	AppsID, SchemaID, ProgramID string
+}
+
+// Judged is a pull request's change judged as it would merge, with the
+// base's configuration.
 type Judged struct {
 	Changes []program.FileChange
 	Config  application.Config
@@ -36,71 +62,161 @@ type Judged struct {
 	Impact *report.Impact
 }
 
-// Judge loads the base and head trees of a pull request and judges every
-// application file it touches. The schema and program.cue come from the
-// base tree, never from the head: a pull request cannot change the rules
-// that judge it. Cross-file rules see every application at the head. When
-// the pull request touches program.cue, the head's program.cue, read with
-// the base's schema, is compared with the base's over every application on
-// the base branch.
-func Judge(base, head fs.FS, touched []Touched, now application.Date) (*Judged, error) {
-	cat, err := catalog.ForTree(base)
+// Judge judges the result of merging a pull request into its base
+// branch's tip: merged is that result and changes are how it differs from
+// base. The schema and program.cue come from base, never from the merge: a
+// pull request cannot change the rules that judge it. Every application of
+// the merge result goes through the cross-file rules; the answer is about
+// the paths the merge changes, plus any application it does not change
+// whose cross-file errors it adds (a second claim to its App ID, name or
+// company). When the merge changes program.cue, the proposed program.cue,
+// read with the base's schema, is compared with the base's over every
+// application on the base branch.
+func (j *Judge) Judge(base, merged Tree, changes []Change, now application.Date) (*Judged, error) {
+	cat, err := j.catalog(base)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := snapshot.LoadConfig(cat, base)
+	cfg, cfgKey, err := j.config(cat, base)
 	if err != nil {
 		return nil, fmt.Errorf("base branch: %w", err)
 	}
-	headFiles, err := loadAll(cat, head, cfg, now)
+	baseFiles, baseRaw, err := j.judgeAll(cat, base, cfg, cfgKey, now)
 	if err != nil {
-		return nil, fmt.Errorf("head: %w", err)
+		return nil, fmt.Errorf("base branch: %w", err)
 	}
-	byPath := map[string]*application.File{}
-	for i := range headFiles {
-		byPath[headFiles[i].Path] = &headFiles[i]
+	mergedFiles, _, err := j.judgeAll(cat, merged, cfg, cfgKey, now)
+	if err != nil {
+		return nil, fmt.Errorf("merge result: %w", err)
 	}
-	j := &Judged{Config: cfg}
+	baseByPath, mergedByPath := byPath(baseFiles), byPath(mergedFiles)
+	out := &Judged{Config: cfg}
+	touched := map[string]bool{}
 	touchesProgram := false
-	for _, t := range touched {
-		c := program.FileChange{Path: t.Path, PreviousPath: t.PreviousPath, Status: t.Status}
+	for _, c := range classify(changes, base.Apps) {
 		if c.IsApplication() {
-			if t.Status != program.FileRemoved {
-				c.Head = byPath[t.Path]
+			if c.ToKind == program.EntryFile {
+				c.Head = mergedByPath[c.Path]
 			}
-			basePath := t.Path
-			if t.PreviousPath != "" {
-				basePath = t.PreviousPath
+			from := c.Path
+			if c.PreviousPath != "" && c.Status == program.FileRenamed {
+				from = c.PreviousPath
 			}
-			if t.Status != program.FileAdded {
-				c.Base = loadOne(cat, base, basePath, cfg, now)
+			if c.FromKind == program.EntryFile || c.Status == program.FileRenamed {
+				c.Base = baseByPath[from]
 			}
 		}
-		j.Changes = append(j.Changes, c)
-		if t.Path == catalog.ProgramFile || t.PreviousPath == catalog.ProgramFile {
+		touched[c.Path] = true
+		if c.Path == catalog.ProgramFile {
 			touchesProgram = true
 		}
+		out.Changes = append(out.Changes, c)
 	}
+	out.Changes = append(out.Changes, affected(baseByPath, mergedFiles, touched)...)
 	if touchesProgram {
-		proposed, invalid := snapshot.LoadConfig(cat, head)
+		proposed, invalid := snapshot.LoadConfig(cat, merged.FS)
 		if invalid != nil {
-			j.Impact = &report.Impact{Now: now, Days: program.ImpactDays, Invalid: invalid.Error()}
-			j.flagProgram(invalid)
-			return j, nil
+			out.Impact = &report.Impact{Now: now, Days: program.ImpactDays, Invalid: invalid.Error()}
+			out.flagProgram(invalid)
+			return out, nil
 		}
-		paths, err := applicationPaths(base)
-		if err != nil {
-			return nil, fmt.Errorf("base branch: %w", err)
-		}
-		imp := report.NewImpact("the base branch", cat.Applications(base, paths), cfg, proposed, now, program.ImpactDays)
-		j.Impact = &imp
+		imp := report.NewImpact("the base branch", baseRaw, cfg, proposed, now, program.ImpactDays)
+		out.Impact = &imp
 	}
-	return j, nil
+	return out, nil
 }
 
-// flagProgram records why the head's program.cue does not validate as an
-// error on that file, at its position, so the check fails and a reviewer
-// cannot merge a configuration connectbot could not run on.
+// classify turns the path changes into file changes with their statuses:
+// an application deleted at one path and added with the same content at
+// another is a rename, and a new application with the content of one on
+// the base branch is a copy.
+func classify(changes []Change, baseApps map[string]string) []program.FileChange {
+	removedBlob := map[string]string{}
+	for _, c := range changes {
+		if c.From.Kind == program.EntryFile && c.To.Kind == "" && program.IsApplicationPath(c.Path) {
+			removedBlob[c.From.Object] = c.Path
+		}
+	}
+	baseBlob := map[string]string{}
+	for _, p := range slices.Sorted(maps.Keys(baseApps)) {
+		if _, ok := baseBlob[baseApps[p]]; !ok {
+			baseBlob[baseApps[p]] = p
+		}
+	}
+	renamedFrom := map[string]bool{}
+	var out []program.FileChange
+	for _, c := range changes {
+		fc := program.FileChange{Path: c.Path, FromKind: c.From.Kind, ToKind: c.To.Kind}
+		switch {
+		case c.From.Kind == "" && c.To.Kind == program.EntryFile && program.IsApplicationPath(c.Path):
+			fc.Status = program.FileAdded
+			if old, ok := removedBlob[c.To.Object]; ok && !renamedFrom[old] {
+				fc.Status, fc.PreviousPath, fc.FromKind = program.FileRenamed, old, program.EntryFile
+				renamedFrom[old] = true
+			} else if old, ok := baseBlob[c.To.Object]; ok {
+				fc.Status, fc.PreviousPath = program.FileCopied, old
+			}
+		case c.From.Kind == "":
+			fc.Status = program.FileAdded
+		case c.To.Kind == "":
+			fc.Status = program.FileRemoved
+		default:
+			fc.Status = program.FileModified
+		}
+		out = append(out, fc)
+	}
+	// A rename replaces the deletion it came from.
+	return slices.DeleteFunc(out, func(c program.FileChange) bool {
+		return c.Status == program.FileRemoved && renamedFrom[c.Path]
+	})
+}
+
+// affected returns, for each application the merge does not change, the
+// cross-file errors it has after the merge and not before: what this pull
+// request does to someone else's file.
+func affected(base map[string]*application.File, merged []application.File, touched map[string]bool) []program.FileChange {
+	var out []program.FileChange
+	for i := range merged {
+		m := &merged[i]
+		if touched[m.Path] {
+			continue
+		}
+		had := map[string]int{}
+		if b := base[m.Path]; b != nil {
+			for _, f := range b.Findings {
+				if f.Severity == application.SeverityError && slices.Contains(policy.CrossFileRules, f.Rule) {
+					had[f.Rule]++
+				}
+			}
+		}
+		var added []application.Finding
+		for _, f := range m.Findings {
+			if f.Severity != application.SeverityError || !slices.Contains(policy.CrossFileRules, f.Rule) {
+				continue
+			}
+			if had[f.Rule] > 0 {
+				had[f.Rule]--
+				continue
+			}
+			f.Message += " (this pull request adds the other claim)"
+			added = append(added, f)
+		}
+		if len(added) == 0 {
+			continue
+		}
+		head := *m
+		head.Findings = added
+		out = append(out, program.FileChange{
+			Path: m.Path, Status: program.FileAffected, FromKind: program.EntryFile, ToKind: program.EntryFile,
+			Base: base[m.Path], Head: &head,
+		})
+	}
+	return out
+}
+
+// flagProgram records why the proposed program.cue does not validate as
+// an error on that file, at its position, so the check fails and a
+// reviewer cannot merge a configuration connectbot could not run on.
 func (j *Judged) flagProgram(invalid error) {
 	msg, at := invalid.Error(), application.Pos{Line: 1, Column: 1}
 	var pe *catalog.PositionError
@@ -117,19 +233,8 @@ func (j *Judged) flagProgram(invalid error) {
 	}
 }
 
-// loadAll judges every application at a tree; a tree with none is empty.
-func loadAll(cat *catalog.Catalog, tree fs.FS, cfg application.Config, now application.Date) ([]application.File, error) {
-	paths, err := applicationPaths(tree)
-	if err != nil {
-		return nil, err
-	}
-	files := cat.Applications(tree, paths)
-	policy.Check(files, cfg, now)
-	return files, nil
-}
-
-// applicationPaths lists the application files of a tree; a tree with
-// none has none.
+// applicationPaths lists the application files of a tree read as a file
+// system; a tree with none has none.
 func applicationPaths(tree fs.FS) ([]string, error) {
 	paths, err := snapshot.ApplicationFiles(tree, nil)
 	if err != nil {
@@ -153,4 +258,12 @@ func loadOne(cat *catalog.Catalog, tree fs.FS, p string, cfg application.Config,
 	files := []application.File{cat.Application(p, src)}
 	policy.Check(files, cfg, now)
 	return &files[0]
+}
+
+func byPath(files []application.File) map[string]*application.File {
+	out := make(map[string]*application.File, len(files))
+	for i := range files {
+		out[files[i].Path] = &files[i]
+	}
+	return out
 }

@@ -1,10 +1,15 @@
 package pullrequest_test
 
 import (
+	"crypto/sha1"
+	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/pullrequest"
@@ -58,7 +63,8 @@ func TestJudgeUsesTheBaseRules(t *testing.T) {
 	// The head relaxes program.cue and the schema; neither may count.
 	head := tree(t, "supportResponseHours: 72\n", map[string]string{"applications/acme-sync.cue": slow})
 	head["schema/application.cue"] = &fstest.MapFile{Data: []byte("package connectbot\n#Application: {...}\n")}
-	j, err := pullrequest.Judge(base, head, []pullrequest.Touched{{Path: "applications/acme-sync.cue", Status: "modified"}}, now)
+	j, err := pullrequest.NewJudge().Judge(pullrequest.Tree{FS: base}, pullrequest.Tree{FS: head},
+		[]pullrequest.Change{modified("applications/acme-sync.cue")}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,32 +89,71 @@ func TestJudgeUsesTheBaseRules(t *testing.T) {
 func TestJudgeSeesEveryKindOfChange(t *testing.T) {
 	now, _ := application.ParseDate("2026-11-25")
 	acme, northwind := sample(t, "acme-sync.cue"), sample(t, "northwind-notes.cue")
-	base := tree(t, "", map[string]string{"applications/acme-sync.cue": acme, "applications/old-name.cue": northwind})
+	fresh := strings.Replace(northwind, "Northwind", "Freshly", -1)
+	gone := strings.Replace(northwind, "Northwind", "Gone", -1)
+	base := tree(t, "", map[string]string{"applications/acme-sync.cue": acme, "applications/old-name.cue": northwind,
+		"applications/gone.cue": gone})
 	head := tree(t, "", map[string]string{"applications/acme-sync.cue": acme, "applications/new-name.cue": northwind,
-		"applications/fresh.cue": strings.Replace(northwind, "Northwind", "Freshly", -1)})
-	delete(head, "applications/acme-sync.cue")
-	j, err := pullrequest.Judge(base, head, []pullrequest.Touched{
-		{Path: "applications/acme-sync.cue", Status: "removed"},
-		{Path: "applications/new-name.cue", PreviousPath: "applications/old-name.cue", Status: "renamed"},
-		{Path: "applications/fresh.cue", Status: "added"},
-		{Path: "README.md", Status: "modified"},
+		"applications/fresh.cue": fresh, "applications/acme-copy.cue": acme, "applications/link.cue": "-> acme-sync.cue"})
+	file := func(content string) pullrequest.Entry {
+		return pullrequest.Entry{Kind: "file", Object: blobID(content)}
+	}
+	j, err := pullrequest.NewJudge().Judge(gitTree(base), gitTree(head), []pullrequest.Change{
+		{Path: "applications/acme-copy.cue", To: file(acme)},
+		{Path: "applications/fresh.cue", To: file(fresh)},
+		{Path: "applications/gone.cue", From: file(gone)},
+		{Path: "applications/link.cue", To: pullrequest.Entry{Kind: "symlink", Object: blobID("acme-sync.cue")}},
+		{Path: "applications/new-name.cue", To: file(northwind)},
+		{Path: "applications/old-name.cue", From: file(northwind)},
+		{Path: "README.md", From: file("# x\n"), To: file("# y\n")},
 	}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := []string{}
 	for _, c := range j.Changes {
-		got = append(got, c.Path+" base="+side(c.Base)+" head="+side(c.Head))
+		got = append(got, c.Path+" "+c.Status+" from="+c.PreviousPath+" base="+side(c.Base)+" head="+side(c.Head))
 	}
 	want := []string{
-		"applications/acme-sync.cue base=acme-sync head=-",
-		"applications/new-name.cue base=old-name head=new-name",
-		"applications/fresh.cue base=- head=fresh",
-		"README.md base=- head=-",
+		"applications/acme-copy.cue copied from=applications/acme-sync.cue base=- head=acme-copy",
+		"applications/fresh.cue added from= base=- head=fresh",
+		"applications/gone.cue removed from= base=gone head=-",
+		"applications/link.cue added from= base=- head=-",
+		"applications/new-name.cue renamed from=applications/old-name.cue base=old-name head=new-name",
+		"README.md modified from= base=- head=-",
+		"applications/acme-sync.cue affected from= base=acme-sync head=acme-sync",
 	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("changes (-want +got):\n%s", diff)
 	}
+}
+
+// modified is a change to a regular file on both sides.
+func modified(p string) pullrequest.Change {
+	return pullrequest.Change{Path: p, From: pullrequest.Entry{Kind: "file", Object: "1"}, To: pullrequest.Entry{Kind: "file", Object: "2"}}
+}
+
+// blobID names content as git would, closely enough for the judge: equal
+// content, equal name.
+func blobID(content string) string {
+	return fmt.Sprintf("%x", sha1.Sum([]byte(content)))
+}
+
+// gitTree is fsys with the object names a tree read from git carries;
+// files whose content starts with "-> " are symbolic links and left out
+// of the applications, as git trees would show them.
+func gitTree(fsys fstest.MapFS) pullrequest.Tree {
+	t := pullrequest.Tree{FS: fsys, Apps: map[string]string{}}
+	var all []string
+	for p, f := range fsys {
+		if strings.HasPrefix(p, "applications/") && strings.HasSuffix(p, ".cue") && !strings.HasPrefix(string(f.Data), "-> ") {
+			t.Apps[p] = blobID(string(f.Data))
+			all = append(all, p+" "+t.Apps[p])
+		}
+	}
+	slices.Sort(all)
+	t.AppsID = blobID(strings.Join(all, "\n"))
+	return t
 }
 
 func side(f *application.File) string {

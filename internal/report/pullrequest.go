@@ -22,7 +22,11 @@ func PRComment(v program.Verdict, impact *Impact) string {
 	var b strings.Builder
 	b.WriteString(CommentMarker + "\n")
 	fmt.Fprintf(&b, "### connectbot: %s\n\n", headline(v))
-	fmt.Fprintf(&b, "Judged commit `%s` against the base branch's schema and `program.cue`.\n\n", v.HeadSHA)
+	if v.BaseSHA != "" {
+		fmt.Fprintf(&b, "Judged commit `%s` as merged into the base branch at `%s`, with the base branch's schema and `program.cue`.\n\n", v.HeadSHA, v.BaseSHA)
+	} else {
+		fmt.Fprintf(&b, "Judged commit `%s` against the base branch's schema and `program.cue`.\n\n", v.HeadSHA)
+	}
 	if len(v.Files) > 0 {
 		b.WriteString("| | file | change | stage | result |\n|---|---|---|---|---|\n")
 		for _, f := range v.Files {

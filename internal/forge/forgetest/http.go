@@ -105,6 +105,9 @@ func match(pattern, segs []string) (params, bool) {
 // ServeHTTP records the call, injects a queued failure, and serves git or
 // the REST API. Requests are served one at a time.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if fn := s.takeHook(r); fn != nil {
+		fn()
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls = append(s.calls, r.Method+" "+r.URL.Path)
@@ -190,6 +193,19 @@ func (s *Server) commonHeaders(h http.Header) {
 	h.Set("X-GitHub-Media-Type", "github.v3; format=json")
 	h.Set("X-GitHub-Request-Id", fmt.Sprintf("0000:%04X:0000000:0000000:00000000", len(s.calls)))
 	h.Set("Vary", "Accept, Authorization, Cookie, X-GitHub-OTP")
+}
+
+// takeHook removes and returns the first queued hook r matches.
+func (s *Server) takeHook(r *http.Request) func() {
+	s.hookMu.Lock()
+	defer s.hookMu.Unlock()
+	for i, h := range s.hooks {
+		if (h.method == "" || strings.EqualFold(h.method, r.Method)) && strings.HasPrefix(r.URL.Path, h.prefix) {
+			s.hooks = append(s.hooks[:i:i], s.hooks[i+1:]...)
+			return h.fn
+		}
+	}
+	return nil
 }
 
 // takeFailure removes and returns the first queued failure r matches.

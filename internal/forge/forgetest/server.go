@@ -76,6 +76,8 @@ type Server struct {
 	statuses    []*status
 	reviews     []*review
 	failures    []*failure
+	hookMu      sync.Mutex
+	hooks       []hook
 	calls       []string
 	notModified int
 }
@@ -159,6 +161,12 @@ type review struct {
 	submitted time.Time
 }
 
+// hook is something another client does just before a request is served.
+type hook struct {
+	method, prefix string
+	fn             func()
+}
+
 type failure struct {
 	method  string
 	prefix  string
@@ -240,6 +248,17 @@ func (s *Server) FailNext(method, pathPrefix string, status int, headers map[str
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures = append(s.failures, &failure{method: method, prefix: pathPrefix, status: status, headers: headers})
+}
+
+// Before runs fn once, just before the next request whose method is method
+// ("" for any) and whose path starts with pathPrefix is served, as if
+// another client acted at that moment: a push to the base branch between
+// the bot's verdict and its merge, say. fn may use the Server (it runs
+// without its lock) and may queue further hooks.
+func (s *Server) Before(method, pathPrefix string, fn func()) {
+	s.hookMu.Lock()
+	defer s.hookMu.Unlock()
+	s.hooks = append(s.hooks, hook{method: method, prefix: pathPrefix, fn: fn})
 }
 
 // FailNextAfterApplying makes the next matching request take effect and
@@ -600,12 +619,28 @@ func (s *Server) sortedPulls() []*pull {
 }
 
 // refUpdated keeps pull requests in step with a ref that moved to sha (""
-// when deleted): open pull requests whose head is that branch take the new
-// head, with refs/pull/<n>/head, as GitHub does on a push.
+// when deleted), as GitHub does on a push: open pull requests whose head is
+// that branch take the new head, with refs/pull/<n>/head, and open pull
+// requests into that branch whose head commit it now contains are merged
+// (GitHub's "merged manually": merged_by is the repository's bot when the
+// pusher is not known, and merge_commit_sha the new tip).
 func (s *Server) refUpdated(ref, sha string) {
 	branch, ok := strings.CutPrefix(ref, "refs/heads/")
 	if !ok || sha == "" {
 		return
+	}
+	tip := plumbing.NewHash(sha)
+	for _, p := range s.sortedPulls() {
+		if p.state != "open" || p.base != branch {
+			continue
+		}
+		if mb, ok := s.mergeBase(tip, plumbing.NewHash(p.headSHA)); !ok || mb.String() != p.headSHA {
+			continue
+		}
+		now := s.tick()
+		p.state, p.merged, p.mergedBy = "closed", true, BotLogin
+		p.mergedAt, p.closedAt, p.updated = now, now, now
+		p.mergeCommit, p.baseSHA = sha, sha
 	}
 	for _, p := range s.sortedPulls() {
 		if p.state != "open" || p.head != branch || p.headSHA == sha {
