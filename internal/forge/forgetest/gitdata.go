@@ -82,12 +82,22 @@ func (s *Server) flatten(h plumbing.Hash) (flatTree, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Every entry but directories: files, symbolic links and submodules.
 	out := flatTree{}
-	err = tree.Files().ForEach(func(f *object.File) error {
-		out[f.Name] = treeEntry{hash: f.Hash, mode: f.Mode}
-		return nil
-	})
-	return out, err
+	w := object.NewTreeWalker(tree, true, nil)
+	defer w.Close()
+	for {
+		name, e, err := w.Next()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if e.Mode != filemode.Dir {
+			out[name] = treeEntry{hash: e.Hash, mode: e.Mode}
+		}
+	}
 }
 
 func (s *Server) writeBlob(content []byte) (plumbing.Hash, error) {

@@ -37,6 +37,7 @@ import (
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/memory"
 )
@@ -297,6 +298,26 @@ func (s *Server) NotModified() int {
 // starts from DefaultBranch. Open pull requests from branch follow it.
 func (s *Server) Commit(branch, message string, files map[string]string, deletes ...string) string {
 	s.t.Helper()
+	entries := make(map[string]Entry, len(files))
+	for p, content := range files {
+		entries[p] = Entry{Content: content}
+	}
+	return s.CommitEntries(branch, message, entries, deletes...)
+}
+
+// Entry is a tree entry for CommitEntries: a mode git writes ("100644"
+// when empty, "100755", "120000" for a symbolic link whose Content is its
+// target, "160000" for a submodule whose Content is a commit SHA, or any
+// other mode, as a hostile client could push) and its content.
+type Entry struct {
+	Mode    string
+	Content string
+}
+
+// CommitEntries is Commit with each path's mode chosen: what anyone can
+// push with git, submodules and symbolic links included.
+func (s *Server) CommitEntries(branch, message string, files map[string]Entry, deletes ...string) string {
+	s.t.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	parent, ok := s.branchHash(branch)
@@ -312,12 +333,24 @@ func (s *Server) Commit(branch, message string, files map[string]string, deletes
 		}
 		parents = append(parents, parent)
 	}
-	for p, content := range files {
-		h, err := s.writeBlob([]byte(content))
-		if err != nil {
-			s.t.Fatalf("forgetest: commit on %s: %v", branch, err)
+	for p, e := range files {
+		mode := filemode.Regular
+		if e.Mode != "" {
+			var err error
+			if mode, err = filemode.New(e.Mode); err != nil {
+				s.t.Fatalf("forgetest: commit on %s: mode of %s: %v", branch, p, err)
+			}
 		}
-		tree[strings.TrimPrefix(p, "/")] = treeEntry{hash: h, mode: 0o100644}
+		var h plumbing.Hash
+		if mode == filemode.Submodule {
+			h = plumbing.NewHash(e.Content)
+		} else {
+			var err error
+			if h, err = s.writeBlob([]byte(e.Content)); err != nil {
+				s.t.Fatalf("forgetest: commit on %s: %v", branch, err)
+			}
+		}
+		tree[strings.TrimPrefix(p, "/")] = treeEntry{hash: h, mode: mode}
 	}
 	for _, p := range deletes {
 		delete(tree, strings.TrimPrefix(p, "/"))

