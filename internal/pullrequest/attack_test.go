@@ -81,9 +81,13 @@ func TestAStaleBranchCannotDuplicateWhatLandedSinceItForked(t *testing.T) {
 		wantOnRivals string
 	}{
 		{
-			name:         "the same App ID",
-			rival:        func(t *testing.T) string { return applicationFile(t, "Rival Notes", "Rival Ltd", "7654321", "rival-dev") },
-			mine:         func(t *testing.T) string { return applicationFile(t, "Copycat Notes", "Copycat Ltd", "7654321", "newco-dev") },
+			name: "the same App ID",
+			rival: func(t *testing.T) string {
+				return applicationFile(t, "Rival Notes", "Rival Ltd", "7654321", "rival-dev")
+			},
+			mine: func(t *testing.T) string {
+				return applicationFile(t, "Copycat Notes", "Copycat Ltd", "7654321", "newco-dev")
+			},
 			wantOnMine:   "format/unique-app-id",
 			wantOnRivals: "format/unique-app-id",
 		},
