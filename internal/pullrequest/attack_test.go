@@ -1,6 +1,7 @@
 package pullrequest_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -312,4 +313,48 @@ func TestMainMovingBetweenApprovalAndMergeIsJudgedAgain(t *testing.T) {
 			t.Errorf("the acceptance was not recorded:\n%s", newco)
 		}
 	})
+}
+
+func TestAPushToMainJudgesAgainEveryPullRequestJudgedAgainstAnOlderTip(t *testing.T) {
+	w := newWorld(t)
+	w.srv.Commit("copycat", "Apply", map[string]string{"applications/copycat.cue": applicationFile(t, "Rival Notes", "Copycat Ltd", "", "newco-dev")})
+	copycat := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Copycat", Head: "copycat"})
+	w.srv.Commit("other", "Apply", map[string]string{"applications/other.cue": applicationFile(t, "Other Notes", "Other Ltd", "", "other-dev")})
+	other := w.srv.OpenPR(forgetest.PRSpec{Author: "other-dev", Title: "Apply: Other", Head: "other"})
+	w.handle(copycat)
+	w.handle(other)
+	if got := w.srv.CheckRuns(w.srv.PR(copycat).HeadSHA); len(got) != 1 || got[0].Conclusion != "success" {
+		t.Fatalf("before main moves: %+v", got)
+	}
+
+	ctx := context.Background()
+	if done, err := w.handler.Rejudge(ctx, forgetest.DefaultBranch); err != nil || len(done) != 0 {
+		t.Errorf("nothing moved, yet Rejudge did %+v, %v", done, err)
+	}
+
+	// The rival's file lands; the copycat's green verdict is now stale.
+	w.srv.Commit(forgetest.DefaultBranch, "Rival accepted", map[string]string{"applications/rival.cue": applicationFile(t, "Rival Notes", "Rival Ltd", "", "rival-dev")})
+	done, err := w.handler.Rejudge(ctx, forgetest.DefaultBranch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(done) != 2 {
+		t.Fatalf("judged again %+v, want both pull requests", done)
+	}
+	for _, r := range done {
+		if !strings.HasPrefix(r.Why, "judged against ") {
+			t.Errorf("#%d: why %q", r.Number, r.Why)
+		}
+	}
+	runs := w.srv.CheckRuns(w.srv.PR(copycat).HeadSHA)
+	if last := runs[len(runs)-1]; last.Conclusion != "failure" {
+		t.Errorf("the copycat's check after main moved: %s", last.Conclusion)
+	}
+	runs = w.srv.CheckRuns(w.srv.PR(other).HeadSHA)
+	if last := runs[len(runs)-1]; last.Conclusion != "success" {
+		t.Errorf("the other pull request's check after main moved: %s", last.Conclusion)
+	}
+	if n := len(w.botComments(copycat)); n != 1 {
+		t.Errorf("%d comments on the copycat, want 1", n)
+	}
 }

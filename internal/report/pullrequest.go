@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/connectbot/connectbot/internal/application"
@@ -13,6 +14,23 @@ import (
 // pull request; the bot finds its comment by it and edits it in place.
 const CommentMarker = "<!-- connectbot:pull-request-comment -->"
 
+// judgedMarker is the hidden second line of the sticky comment: the base
+// tip and the head commit its verdict is for.
+const judgedMarker = "<!-- connectbot:judged base=%s head=%s -->"
+
+var judgedRE = regexp.MustCompile(`\A` + regexp.QuoteMeta(CommentMarker) + "\n<!-- connectbot:judged base=([0-9a-f]{40}) head=([0-9a-f]{40}) -->\n")
+
+// Judged reads which base tip and head commit a sticky comment's verdict
+// is for, from its hidden second line; ok is false for a comment without
+// one.
+func Judged(body string) (base, head string, ok bool) {
+	m := judgedRE.FindStringSubmatch(body)
+	if m == nil {
+		return "", "", false
+	}
+	return m[1], m[2], true
+}
+
 // PRComment renders the sticky comment for a pull-request verdict: the
 // commit judged, a ✔/✘/ℹ table per file, each finding with its line, rule
 // and the policy sentence behind it, the impact of a change to program.cue
@@ -21,6 +39,9 @@ const CommentMarker = "<!-- connectbot:pull-request-comment -->"
 func PRComment(v program.Verdict, impact *Impact) string {
 	var b strings.Builder
 	b.WriteString(CommentMarker + "\n")
+	if v.BaseSHA != "" {
+		fmt.Fprintf(&b, judgedMarker+"\n", v.BaseSHA, v.HeadSHA)
+	}
 	fmt.Fprintf(&b, "### connectbot: %s\n\n", headline(v))
 	if v.BaseSHA != "" {
 		fmt.Fprintf(&b, "Judged commit `%s` as merged into the base branch at `%s`, with the base branch's schema and `program.cue`.\n\n", v.HeadSHA, v.BaseSHA)

@@ -1,0 +1,101 @@
+package pullrequest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/connectbot/connectbot/internal/forge"
+	"github.com/connectbot/connectbot/internal/report"
+)
+
+// prLister is what Rejudge needs beyond the handler's client: the open
+// pull requests.
+type prLister interface {
+	ListPRs(ctx context.Context, head, state string) ([]forge.PR, error)
+}
+
+// Rejudged is what Rejudge did with one pull request.
+type Rejudged struct {
+	Number int
+	// Why it was judged again: "judged against <sha>", "never judged".
+	Why     string
+	Outcome Outcome
+	Err     error
+}
+
+// Rejudge judges again every open pull request into branch base whose
+// standing verdict — the sticky comment's hidden line, naming the base tip
+// and head it was for — is not for the base's current tip and the pull
+// request's current head, or that has none. It runs when the base branch
+// moves (a push, and every tick), so that no verdict computed against an
+// older base stands, and a pull request approved while another merged is
+// merged once it is judged clean against the new tip. A pull request that
+// fails is reported and the others are still judged; the error joins every
+// failure.
+func (h *Handler) Rejudge(ctx context.Context, base string) ([]Rejudged, error) {
+	lister, ok := h.Forge.(prLister)
+	if !ok {
+		return nil, errors.New("rejudge: the forge client cannot list pull requests")
+	}
+	if err := h.Git.Fetch(ctx); err != nil {
+		return nil, err
+	}
+	tip, err := h.Git.Resolve("refs/remotes/origin/" + base)
+	if err != nil {
+		return nil, err
+	}
+	prs, err := lister.ListPRs(ctx, "", "open")
+	if err != nil {
+		return nil, fmt.Errorf("rejudge: %w", err)
+	}
+	var out []Rejudged
+	var errs []error
+	for _, pr := range prs {
+		if pr.BaseRef != base {
+			continue
+		}
+		why, stale, err := h.stale(ctx, pr, tip)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("pull request #%d: %w", pr.Number, err))
+			out = append(out, Rejudged{Number: pr.Number, Err: err})
+			continue
+		}
+		if !stale {
+			continue
+		}
+		r := Rejudged{Number: pr.Number, Why: why}
+		r.Outcome, r.Err = h.Handle(ctx, pr.Number)
+		if r.Err != nil {
+			errs = append(errs, fmt.Errorf("pull request #%d: %w", pr.Number, r.Err))
+		}
+		out = append(out, r)
+	}
+	return out, errors.Join(errs...)
+}
+
+// stale reports whether pull request pr's standing verdict is for another
+// base tip or head than tip and its head, and why.
+func (h *Handler) stale(ctx context.Context, pr forge.PR, tip string) (string, bool, error) {
+	comments, err := h.Forge.ListComments(ctx, pr.Number)
+	if err != nil {
+		return "", false, err
+	}
+	for _, c := range comments {
+		if !strings.EqualFold(c.Author, h.BotLogin) || !strings.HasPrefix(c.Body, report.CommentMarker) {
+			continue
+		}
+		base, head, ok := report.Judged(c.Body)
+		switch {
+		case !ok:
+			return "judged before verdicts named their base", true, nil
+		case base != tip:
+			return "judged against " + shortSHA(base) + ", the base is at " + shortSHA(tip), true, nil
+		case head != pr.HeadSHA:
+			return "judged at " + shortSHA(head) + ", the head is at " + shortSHA(pr.HeadSHA), true, nil
+		}
+		return "", false, nil
+	}
+	return "never judged", true, nil
+}
