@@ -65,6 +65,7 @@ type Repo struct {
 	token   string
 	depth   int
 	secrets []string // kept out of every error: the token, any password in origin's URL
+	trees   treeCache
 }
 
 // newRepo wraps repo, noting the secrets its errors must never show.

@@ -330,11 +330,11 @@ func (m *merger) entries(h plumbing.Hash) (map[string]object.TreeEntry, error) {
 	if h.IsZero() {
 		return out, nil
 	}
-	t, err := object.GetTree(m.w.r.repo.Storer, h)
+	entries, err := m.w.r.treeLocked(h)
 	if err != nil {
 		return nil, fmt.Errorf("tree %s: %w", h, err)
 	}
-	for _, e := range t.Entries {
+	for _, e := range entries {
 		out[e.Name] = e
 	}
 	return out, nil
@@ -388,21 +388,23 @@ func (r *Repo) Entries(sha, dir string) (map[string]Entry, error) {
 	if err != nil {
 		return nil, newError(op, classify(err), err)
 	}
-	tree, err := c.Tree()
+	entries, err := r.treeLocked(c.TreeHash)
 	if err != nil {
 		return nil, newError(op, classify(err), err)
 	}
 	if dir != "" && dir != "." {
-		tree, err = tree.Tree(dir)
-		if errors.Is(err, object.ErrDirectoryNotFound) {
-			return map[string]Entry{}, nil
-		}
-		if err != nil {
-			return nil, newError(op, classify(err), err)
+		for elem := range strings.SplitSeq(dir, "/") {
+			i := slices.IndexFunc(entries, func(e object.TreeEntry) bool { return e.Name == elem })
+			if i < 0 || entries[i].Mode != filemode.Dir {
+				return map[string]Entry{}, nil
+			}
+			if entries, err = r.treeLocked(entries[i].Hash); err != nil {
+				return nil, newError(op, classify(err), err)
+			}
 		}
 	}
-	out := make(map[string]Entry, len(tree.Entries))
-	for _, e := range tree.Entries {
+	out := make(map[string]Entry, len(entries))
+	for _, e := range entries {
 		out[e.Name] = entryOf(e)
 	}
 	return out, nil

@@ -82,13 +82,13 @@ func (t *treeFS) dir(h plumbing.Hash) (*treeDir, error) {
 		return d, nil
 	}
 	t.r.mu.Lock()
-	tree, err := object.GetTree(t.r.repo.Storer, h)
+	entries, err := t.r.treeLocked(h)
 	t.r.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
 	d = &treeDir{}
-	for _, e := range tree.Entries {
+	for _, e := range entries {
 		if !visible(e) {
 			continue
 		}

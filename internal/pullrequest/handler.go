@@ -227,11 +227,7 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 	if err != nil {
 		return nil, nil, err
 	}
-	changes := make([]Change, len(m.Changes))
-	for i, c := range m.Changes {
-		changes[i] = Change{Path: c.Path, From: entry(c.From), To: entry(c.To)}
-	}
-	judged, err := h.judge().Judge(base, merged, changes, now)
+	judged, err := h.judge().Judge(base, merged, Changes(m), now)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -240,14 +236,23 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 	return facts, st, nil
 }
 
-// tree reads commit sha as one side of a judgement, with the object names
-// that let the judge reuse what it loaded before.
-func (h *Handler) tree(sha string) (Tree, error) {
-	fsys, err := h.Git.Tree(sha)
+// tree reads commit sha as one side of a judgement.
+func (h *Handler) tree(sha string) (Tree, error) { return ReadTree(h.Git, sha) }
+
+// treeReader is what ReadTree needs of the repository.
+type treeReader interface {
+	Tree(sha string) (fs.FS, error)
+	Entries(sha, dir string) (map[string]gitrepo.Entry, error)
+}
+
+// ReadTree reads commit sha of git as one side of a judgement, with the
+// object names that let a Judge reuse what it loaded before.
+func ReadTree(git treeReader, sha string) (Tree, error) {
+	fsys, err := git.Tree(sha)
 	if err != nil {
 		return Tree{}, err
 	}
-	root, err := h.Git.Entries(sha, ".")
+	root, err := git.Entries(sha, ".")
 	if err != nil {
 		return Tree{}, err
 	}
@@ -256,7 +261,7 @@ func (h *Handler) tree(sha string) (Tree, error) {
 	if root["applications"].Kind != gitrepo.KindDir {
 		return t, nil
 	}
-	apps, err := h.Git.Entries(sha, "applications")
+	apps, err := git.Entries(sha, "applications")
 	if err != nil {
 		return Tree{}, err
 	}
@@ -266,6 +271,15 @@ func (h *Handler) tree(sha string) (Tree, error) {
 		}
 	}
 	return t, nil
+}
+
+// Changes turns the changes of a merge into the judge's.
+func Changes(m *gitrepo.MergeResult) []Change {
+	out := make([]Change, len(m.Changes))
+	for i, c := range m.Changes {
+		out[i] = Change{Path: c.Path, From: entry(c.From), To: entry(c.To)}
+	}
+	return out
 }
 
 // entry turns a git entry into the judge's.
