@@ -377,8 +377,8 @@ func TestContract(t *testing.T) {
 		},
 		{
 			name: "a check run over GitHub's limit answers a validation error", method: "POST",
-			path: func() string { return repo + "/check-runs" },
-			body: map[string]any{"name": "connectbot", "head_sha": head, "output": map[string]any{"title": "t", "summary": strings.Repeat("ü", 40000)}},
+			path:   func() string { return repo + "/check-runs" },
+			body:   map[string]any{"name": "connectbot", "head_sha": head, "output": map[string]any{"title": "t", "summary": strings.Repeat("ü", 40000)}},
 			status: 422, schema: func() map[string]any { return spec.component(t, "validation-error") },
 		},
 		{
