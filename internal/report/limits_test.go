@@ -202,3 +202,11 @@ func TestManyFilesAreCutAtAFile(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkHugeComment renders the comment of 2,000 findings, cut to fit.
+func BenchmarkHugeComment(b *testing.B) {
+	v := unknownScopes(2000, "read")
+	for b.Loop() {
+		report.PRComment(v, nil)
+	}
+}
