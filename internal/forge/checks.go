@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/google/go-github/v60/github"
+
+	"github.com/connectbot/connectbot/internal/ghlimit"
 )
 
 // CheckRun is a check result to publish on a commit.
@@ -21,9 +22,15 @@ type CheckRun struct {
 	// Conclusion is GitHub's: success, failure, neutral, cancelled,
 	// skipped, timed_out or action_required.
 	Conclusion string
+	// ExternalID is the caller's reference for the run, sent as
+	// external_id and read back by ListCheckRuns (connectbot records there
+	// which base and head commits a verdict was for).
+	ExternalID string
 	// Title and Summary head the check's output (Title defaults to Name,
 	// Summary to Title); Text is its Markdown body. Summary and Text are cut
-	// to GitHub's 65535 characters.
+	// to GitHub's limit of 65,535 bytes (documented as characters, counted
+	// as bytes), at a character, ending with "…"; callers that can cut at a
+	// line, as report.Check does, should, and this is the last defence.
 	Title   string
 	Summary string
 	Text    string
@@ -32,7 +39,9 @@ type CheckRun struct {
 	Annotations []Annotation
 }
 
-// Annotation marks lines of a file in a check run.
+// Annotation marks lines of a file in a check run. A Title longer than
+// GitHub's 255 characters or a Message longer than its 64 KB is cut, at a
+// character, ending with "…".
 type Annotation struct {
 	Path      string
 	StartLine int
@@ -75,9 +84,7 @@ const StatusContext = "connectbot"
 const (
 	// MaxAnnotationsPerRequest is how many annotations one create or
 	// update request may carry.
-	MaxAnnotationsPerRequest = 50
-	maxOutputChars           = 65535
-	maxStatusDescription     = 140
+	MaxAnnotationsPerRequest = ghlimit.AnnotationsPerRequest
 )
 
 // CreateCheckRun publishes run on its head commit: a check run created with
@@ -113,11 +120,11 @@ func (c *Client) CreateCheckRun(ctx context.Context, run CheckRun) (CheckResult,
 	output := func(batch []*github.CheckRunAnnotation) *github.CheckRunOutput {
 		out := &github.CheckRunOutput{
 			Title:       github.String(title),
-			Summary:     github.String(truncate(summary, maxOutputChars)),
+			Summary:     github.String(ghlimit.CutBytes(summary, ghlimit.CheckOutputBytes)),
 			Annotations: batch,
 		}
 		if run.Text != "" {
-			out.Text = github.String(truncate(run.Text, maxOutputChars))
+			out.Text = github.String(ghlimit.CutBytes(run.Text, ghlimit.CheckOutputBytes))
 		}
 		return out
 	}
@@ -135,6 +142,9 @@ func (c *Client) CreateCheckRun(ctx context.Context, run CheckRun) (CheckResult,
 	}
 	if run.DetailsURL != "" {
 		opts.DetailsURL = github.String(run.DetailsURL)
+	}
+	if run.ExternalID != "" {
+		opts.ExternalID = github.String(run.ExternalID)
 	}
 	created, _, err := c.gh.Checks.CreateCheckRun(ctx, c.owner, c.repo, opts)
 	if err != nil {
@@ -163,7 +173,7 @@ func (c *Client) CreateCheckRun(ctx context.Context, run CheckRun) (CheckResult,
 func (c *Client) createStatus(ctx context.Context, run CheckRun, title string) (CheckResult, error) {
 	status := &github.RepoStatus{
 		State:       github.String(statusState(run)),
-		Description: github.String(truncate(firstLine(title), maxStatusDescription)),
+		Description: github.String(ghlimit.CutChars(firstLine(title), ghlimit.StatusDescriptionChars)),
 		Context:     github.String(StatusContext),
 	}
 	if run.DetailsURL != "" {
@@ -210,10 +220,10 @@ func toAnnotations(in []Annotation) ([]*github.CheckRunAnnotation, error) {
 			StartLine:       github.Int(start),
 			EndLine:         github.Int(end),
 			AnnotationLevel: github.String(level),
-			Message:         github.String(truncate(a.Message, maxOutputChars)),
+			Message:         github.String(ghlimit.CutBytes(a.Message, ghlimit.AnnotationMessageBytes)),
 		}
 		if a.Title != "" {
-			ga.Title = github.String(a.Title)
+			ga.Title = github.String(ghlimit.CutChars(a.Title, ghlimit.AnnotationTitleChars))
 		}
 		if start == end && a.StartColumn > 0 {
 			ga.StartColumn = github.Int(a.StartColumn)
@@ -224,16 +234,55 @@ func toAnnotations(in []Annotation) ([]*github.CheckRunAnnotation, error) {
 	return out, nil
 }
 
-// truncate cuts s to at most n characters, ending with "…" when cut.
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
-}
-
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
 	return line
+}
+
+// CheckRunInfo is a check run as ListCheckRuns reads it back.
+type CheckRunInfo struct {
+	ID         int64
+	Name       string
+	HeadSHA    string
+	ExternalID string
+	// Status is "queued", "in_progress" or "completed"; Conclusion is ""
+	// until it is completed.
+	Status     string
+	Conclusion string
+	// Summary is the run's output.summary.
+	Summary string
+}
+
+// ListCheckRuns returns the check runs named name on ref (a commit SHA, or
+// a branch or tag name without a slash), as GitHub lists them by default
+// (filter=latest: the latest run of the name in each check suite). It
+// reads every page. GitHub does not document their order: a caller that
+// wants the newest takes the highest ID.
+//
+// Only check runs are listed: a result CreateCheckRun published as a
+// commit status (a token that may not write checks) is not among them, so
+// with such a token the list is empty and the caller must treat "no run"
+// as "not known to be done", never as proof of anything.
+func (c *Client) ListCheckRuns(ctx context.Context, ref, name string) ([]CheckRunInfo, error) {
+	var out []CheckRunInfo
+	err := paginate(c, func(opts *github.ListOptions) (*github.Response, error) {
+		res, resp, err := c.gh.Checks.ListCheckRunsForRef(ctx, c.owner, c.repo, ref, &github.ListCheckRunsOptions{
+			CheckName:   github.String(name),
+			ListOptions: *opts,
+		})
+		if res == nil {
+			return resp, err
+		}
+		for _, r := range res.CheckRuns {
+			out = append(out, CheckRunInfo{
+				ID: r.GetID(), Name: r.GetName(), HeadSHA: r.GetHeadSHA(), ExternalID: r.GetExternalID(),
+				Status: r.GetStatus(), Conclusion: r.GetConclusion(), Summary: r.GetOutput().GetSummary(),
+			})
+		}
+		return resp, err
+	})
+	if err != nil {
+		return nil, c.wrapErr(fmt.Sprintf("list check runs %q on %s", name, shortSHA(ref)), err)
+	}
+	return out, nil
 }

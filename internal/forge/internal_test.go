@@ -74,27 +74,6 @@ func TestRandomJitterStaysInRange(t *testing.T) {
 	}
 }
 
-func TestTruncate(t *testing.T) {
-	tests := []struct {
-		name string
-		in   string
-		n    int
-		want string
-	}{
-		{name: "a short string stays", in: "abc", n: 5, want: "abc"},
-		{name: "a string of the limit stays", in: "abcde", n: 5, want: "abcde"},
-		{name: "a long string is cut with an ellipsis", in: "abcdef", n: 5, want: "abcd…"},
-		{name: "characters are counted, not bytes", in: "ééééé", n: 5, want: "ééééé"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := truncate(tt.in, tt.n); got != tt.want {
-				t.Errorf("truncate(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
-			}
-		})
-	}
-}
-
 // stubOrigin answers GETs with a fixed ETag per path and counts requests
 // by path and If-None-Match.
 type stubOrigin struct {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/ghlimit"
 	"github.com/connectbot/connectbot/internal/policy"
 	"github.com/connectbot/connectbot/internal/program"
 )
@@ -36,33 +37,59 @@ func Judged(body string) (base, head string, ok bool) {
 // and the policy sentence behind it, the impact of a change to program.cue
 // when there is one (nil when the pull request does not touch it), and
 // what happens next.
+//
+// The comment is never longer than GitHub takes (ghlimit.BodyChars
+// characters). When the findings do not fit, the header, the verdict and
+// what happens next are kept, findings are kept whole and in order while
+// they fit, and a line says how many were left out and which `connectbot
+// validate` command prints them all.
 func PRComment(v program.Verdict, impact *Impact) string {
-	var b strings.Builder
-	b.WriteString(CommentMarker + "\n")
+	var head strings.Builder
+	head.WriteString(CommentMarker + "\n")
 	if v.BaseSHA != "" {
-		fmt.Fprintf(&b, judgedMarker+"\n", v.BaseSHA, v.HeadSHA)
+		fmt.Fprintf(&head, judgedMarker+"\n", v.BaseSHA, v.HeadSHA)
 	}
-	fmt.Fprintf(&b, "### connectbot: %s\n\n", headline(v))
+	fmt.Fprintf(&head, "### connectbot: %s\n\n", headline(v))
 	if v.BaseSHA != "" {
-		fmt.Fprintf(&b, "Judged commit `%s` as merged into the base branch at `%s`, with the base branch's schema and `program.cue`.\n\n", v.HeadSHA, v.BaseSHA)
+		fmt.Fprintf(&head, "Judged commit `%s` as merged into the base branch at `%s`, with the base branch's schema and `program.cue`.\n\n", v.HeadSHA, v.BaseSHA)
 	} else {
-		fmt.Fprintf(&b, "Judged commit `%s` against the base branch's schema and `program.cue`.\n\n", v.HeadSHA)
+		fmt.Fprintf(&head, "Judged commit `%s` against the base branch's schema and `program.cue`.\n\n", v.HeadSHA)
 	}
-	if len(v.Files) > 0 {
-		b.WriteString("| | file | change | stage | result |\n|---|---|---|---|---|\n")
-		for _, f := range v.Files {
-			stage := string(f.Stage)
-			if stage == "" {
-				stage = "–"
-			}
-			fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s |\n", fileMark(f), escapeCode(f.Path), f.Kind, stage, counts(f))
-		}
-	}
+	doc := body{{text: head.String()}}
+	var rows []string
 	for _, f := range v.Files {
-		if len(f.Findings) == 0 {
-			continue
+		stage := string(f.Stage)
+		if stage == "" {
+			stage = "–"
 		}
-		fmt.Fprintf(&b, "\n#### `%s`\n\n| | line | field | rule | finding |\n|---|---|---|---|---|\n", escapeCode(f.Path))
+		rows = append(rows, fmt.Sprintf("| %s | `%s` | %s | %s | %s |\n", fileMark(f), escapeCode(f.Path), f.Kind, stage, counts(f)))
+	}
+	doc = doc.section("| | file | change | stage | result |\n|---|---|---|---|---|\n", rows, "file", "")
+	doc = append(doc, findingSections(v)...)
+	doc = append(doc, piece{note: true})
+	if impact != nil {
+		var b strings.Builder
+		impact.writeMarkdown(&b)
+		doc = append(doc, piece{text: b.String(), optional: true})
+	}
+	doc = append(doc, piece{text: nextSteps(v, "\n#### What happens next\n\n", "- ")})
+	return doc.fit(ghlimit.BodyChars, inChars)
+}
+
+// section appends a section of items to b; nothing when there are none.
+func (b body) section(header string, items []string, noun, path string) body {
+	if len(items) == 0 {
+		return b
+	}
+	return append(b, piece{text: header, items: items, noun: noun, path: path})
+}
+
+// findingSections are the findings of each file, as a Markdown table per
+// file, one row per finding.
+func findingSections(v program.Verdict) body {
+	var out body
+	for _, f := range v.Files {
+		var rows []string
 		for _, x := range f.Findings {
 			mark := "✘"
 			if x.Severity == application.SeverityWarning {
@@ -76,39 +103,54 @@ func PRComment(v program.Verdict, impact *Impact) string {
 			if r, ok := policy.Lookup(x.Rule); ok {
 				text += fmt.Sprintf("<br>_%s:_ “%s”", r.Source, escapeMarkdown(r.Sentence))
 			}
-			fmt.Fprintf(&b, "| %s | %d | %s | `%s` | %s |\n", mark, x.Line, field, x.Rule, text)
+			rows = append(rows, fmt.Sprintf("| %s | %d | %s | `%s` | %s |\n", mark, x.Line, field, escapeCode(x.Rule), text))
 		}
+		header := fmt.Sprintf("\n#### `%s`\n\n| | line | field | rule | finding |\n|---|---|---|---|---|\n", escapeCode(f.Path))
+		out = out.section(header, rows, "finding", f.Path)
 	}
-	if impact != nil {
-		impact.writeMarkdown(&b)
+	return out
+}
+
+// nextSteps writes what happens next under title, one line per step, each
+// starting with bullet; "" when the verdict has none.
+func nextSteps(v program.Verdict, title, bullet string) string {
+	if len(v.Next) == 0 {
+		return ""
 	}
-	if len(v.Next) > 0 {
-		b.WriteString("\n#### What happens next\n\n")
-		for _, n := range v.Next {
-			fmt.Fprintf(&b, "- %s\n", escapeMarkdown(n))
-		}
+	var b strings.Builder
+	b.WriteString(title)
+	for _, n := range v.Next {
+		fmt.Fprintf(&b, "%s%s\n", bullet, escapeMarkdown(n))
 	}
 	return b.String()
 }
 
-// CheckOutput is the title and summary of the connectbot check run.
+// CheckOutput is the title, summary and text of the connectbot check run.
 type CheckOutput struct {
 	Title, Summary string
+	// Text lists every finding, as the comment does, for a reader of the
+	// check alone ("" when there are none).
+	Text string
 }
 
-// Check renders the check's title and summary for a verdict.
+// Check renders the check's title, summary and text for a verdict: the
+// summary has one line per file and what happens next, the text the
+// findings of each file. Summary and text are each at most
+// ghlimit.CheckOutputBytes bytes, cut as the comment is: whole lines, and
+// a line saying how many files or findings were left out.
 func Check(v program.Verdict) CheckOutput {
-	var b strings.Builder
+	var lines []string
 	for _, f := range v.Files {
-		fmt.Fprintf(&b, "- %s `%s` (%s): %s\n", fileMark(f), escapeCode(f.Path), f.Kind, counts(f))
+		lines = append(lines, fmt.Sprintf("- %s `%s` (%s): %s\n", fileMark(f), escapeCode(f.Path), f.Kind, counts(f)))
 	}
-	if len(v.Next) > 0 {
-		b.WriteString("\n")
-		for _, n := range v.Next {
-			fmt.Fprintf(&b, "%s\n", escapeMarkdown(n))
-		}
+	summary := body{}.section("", lines, "file", "")
+	summary = append(summary, piece{note: true}, piece{text: nextSteps(v, "\n", "")})
+	text := append(findingSections(v), piece{note: true})
+	return CheckOutput{
+		Title:   headline(v),
+		Summary: summary.fit(ghlimit.CheckOutputBytes, inBytes),
+		Text:    strings.TrimPrefix(text.fit(ghlimit.CheckOutputBytes, inBytes), "\n"),
 	}
-	return CheckOutput{Title: headline(v), Summary: b.String()}
 }
 
 // Annotation is one finding placed on a line of a file.
@@ -121,7 +163,10 @@ type Annotation struct {
 	Message string
 }
 
-// Annotations returns one annotation per finding, on the line it is about.
+// Annotations returns one annotation per finding, on the line it is about,
+// within GitHub's limits: a title of at most ghlimit.AnnotationTitleChars
+// characters and a message of at most ghlimit.AnnotationMessageBytes bytes,
+// each cut at a character and ended with "…" when longer.
 func Annotations(v program.Verdict) []Annotation {
 	var out []Annotation
 	for _, f := range v.Files {
@@ -138,7 +183,11 @@ func Annotations(v program.Verdict) []Annotation {
 			if x.Path != "" {
 				title += " " + x.Path
 			}
-			out = append(out, Annotation{Path: f.Path, Line: max(x.Line, 1), Column: max(x.Column, 1), Level: level, Title: title, Message: msg})
+			out = append(out, Annotation{
+				Path: f.Path, Line: max(x.Line, 1), Column: max(x.Column, 1), Level: level,
+				Title:   ghlimit.CutChars(title, ghlimit.AnnotationTitleChars),
+				Message: ghlimit.CutBytes(msg, ghlimit.AnnotationMessageBytes),
+			})
 		}
 	}
 	return out
@@ -191,18 +240,20 @@ func counts(f program.FileVerdict) string {
 	return plural(e, "error") + ", " + plural(w, "note")
 }
 
-// escapeMarkdown makes untrusted text inert in a GitHub comment: no HTML,
-// no table breaks, no links or images, no mentions, no emphasis.
-func escapeMarkdown(s string) string {
-	r := strings.NewReplacer(
-		"\\", "\\\\", "|", "\\|", "<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]",
-		"*", "\\*", "_", "\\_", "`", "\\`", "@", "@\u200b", "#", "\\#", "!", "\\!",
-		"\r", " ", "\n", " ",
-	)
-	return r.Replace(s)
-}
+// markdownEscaper makes untrusted text inert in a GitHub comment: no HTML,
+// no table breaks, no links or images, no mentions, no emphasis. It is
+// built once: building a Replacer costs more than using it.
+var markdownEscaper = strings.NewReplacer(
+	"\\", "\\\\", "|", "\\|", "<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]",
+	"*", "\\*", "_", "\\_", "`", "\\`", "@", "@\u200b", "#", "\\#", "!", "\\!",
+	"\r", " ", "\n", " ",
+)
 
-// escapeCode makes text safe inside `code`: no backticks, no table breaks.
-func escapeCode(s string) string {
-	return strings.NewReplacer("`", "'", "|", "\\|", "\n", " ", "\r", " ").Replace(s)
-}
+// escapeMarkdown makes untrusted text inert in a GitHub comment.
+func escapeMarkdown(s string) string { return markdownEscaper.Replace(s) }
+
+// codeEscaper makes text safe inside `code`: no backticks, no table breaks.
+var codeEscaper = strings.NewReplacer("`", "'", "|", "\\|", "\n", " ", "\r", " ")
+
+// escapeCode makes text safe inside `code`.
+func escapeCode(s string) string { return codeEscaper.Replace(s) }

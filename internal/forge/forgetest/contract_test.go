@@ -338,7 +338,7 @@ func TestContract(t *testing.T) {
 		{
 			name: "creating a check run answers a check-run", method: "POST",
 			path: func() string { return repo + "/check-runs" },
-			body: map[string]any{"name": "connectbot", "head_sha": head, "status": "completed", "conclusion": "failure",
+			body: map[string]any{"name": "connectbot", "head_sha": head, "status": "completed", "conclusion": "failure", "external_id": "base=1;head=2",
 				"output": map[string]any{"title": "1 error", "summary": "acme.cue fails", "annotations": []any{
 					map[string]any{"path": "applications/acme.cue", "start_line": 1, "end_line": 1, "annotation_level": "failure", "message": "auth must be oauth2"},
 				}}},
@@ -357,6 +357,29 @@ func TestContract(t *testing.T) {
 			name: "getting a check run answers a check-run", method: "GET",
 			path: func() string { return fmt.Sprintf("%s/check-runs/%.0f", repo, checkRunID) }, status: 200,
 			schema: func() map[string]any { return spec.component(t, "check-run") },
+		},
+		{
+			// The subset lacks the list operation; its documented answer is
+			// {"total_count", "check_runs": [check-run]}.
+			name: "listing the check runs of a commit answers a count and check-runs", method: "GET",
+			path: func() string { return repo + "/commits/" + head + "/check-runs?check_name=connectbot" }, status: 200,
+			schema: func() map[string]any {
+				return map[string]any{"type": "object", "required": []any{"total_count", "check_runs"}, "properties": map[string]any{
+					"total_count": map[string]any{"type": "integer"},
+					"check_runs":  arrayOf(spec.component(t, "check-run")),
+				}}
+			},
+		},
+		{
+			name: "a comment over GitHub's limit answers a validation error", method: "POST",
+			path: func() string { return repo + "/issues/1/comments" }, body: map[string]any{"body": strings.Repeat("x", 65537)},
+			status: 422, op: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+		},
+		{
+			name: "a check run over GitHub's limit answers a validation error", method: "POST",
+			path:   func() string { return repo + "/check-runs" },
+			body:   map[string]any{"name": "connectbot", "head_sha": head, "output": map[string]any{"title": "t", "summary": strings.Repeat("ü", 40000)}},
+			status: 422, schema: func() map[string]any { return spec.component(t, "validation-error") },
 		},
 		{
 			name: "creating a commit status answers a status", method: "POST",

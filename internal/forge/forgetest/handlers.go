@@ -165,6 +165,10 @@ func (s *Server) createPull(w http.ResponseWriter, r *http.Request, _ params) {
 		s.unprocessable(w, invalid("PullRequest", "base", "missing_field"))
 		return
 	}
+	if verr := issueBodyTooLong(req.Body); verr != nil {
+		s.unprocessable(w, verr)
+		return
+	}
 	p, verr := s.openPull(spec)
 	if verr != nil {
 		s.unprocessable(w, verr)
@@ -200,6 +204,12 @@ func (s *Server) editPull(w http.ResponseWriter, r *http.Request, p params) {
 	if req.Title != nil && strings.TrimSpace(*req.Title) == "" {
 		s.unprocessable(w, invalid("PullRequest", "title", "missing_field"))
 		return
+	}
+	if req.Body != nil {
+		if verr := issueBodyTooLong(*req.Body); verr != nil {
+			s.unprocessable(w, verr)
+			return
+		}
 	}
 	if req.Base != nil {
 		if _, ok := s.branchHash(*req.Base); !ok {
@@ -387,6 +397,10 @@ func (s *Server) editComment(w http.ResponseWriter, r *http.Request, p params) {
 		s.unprocessable(w, invalid("IssueComment", "body", "missing_field"))
 		return
 	}
+	if verr := commentBodyTooLong(*req.Body); verr != nil {
+		s.unprocessable(w, verr)
+		return
+	}
 	c.body = *req.Body
 	c.updated = s.tick()
 	s.reply(w, r, http.StatusOK, s.commentJSON(c))
@@ -421,6 +435,10 @@ func (s *Server) createComment(w http.ResponseWriter, r *http.Request, p params)
 	}
 	if req.Body == "" {
 		s.unprocessable(w, invalid("IssueComment", "body", "missing_field"))
+		return
+	}
+	if verr := commentBodyTooLong(req.Body); verr != nil {
+		s.unprocessable(w, verr)
 		return
 	}
 	now := s.tick()
@@ -593,9 +611,6 @@ type checkRunRequest struct {
 	} `json:"output"`
 }
 
-// maxAnnotations is how many annotations GitHub takes per request.
-const maxAnnotations = 50
-
 // applyCheckRun validates req and applies it to c.
 func (s *Server) applyCheckRun(c *checkRun, req *checkRunRequest) *validationError {
 	if req.Name != nil {
@@ -640,8 +655,24 @@ func (s *Server) applyCheckRun(c *checkRun, req *checkRunRequest) *validationErr
 		if o.Summary == nil || *o.Summary == "" {
 			return plain("Invalid request.\n\nFor 'properties/output', \"summary\" wasn't supplied.")
 		}
-		if len(o.Annotations) > maxAnnotations {
-			return plain(fmt.Sprintf("Invalid request.\n\nOnly %d annotations are allowed per request; %d were sent.", maxAnnotations, len(o.Annotations)))
+		// GitHub's request schema speaks first, then its model.
+		for _, text := range []*string{o.Summary, o.Text} {
+			if text != nil {
+				if verr := checkOutputSchema(*text); verr != nil {
+					return verr
+				}
+			}
+		}
+		if verr := tooManyAnnotations(len(o.Annotations)); verr != nil {
+			return verr
+		}
+		if verr := checkOutputBytes("summary", *o.Summary); verr != nil {
+			return verr
+		}
+		if o.Text != nil {
+			if verr := checkOutputBytes("text", *o.Text); verr != nil {
+				return verr
+			}
 		}
 		var added []Annotation
 		for i, a := range o.Annotations {
@@ -650,6 +681,9 @@ func (s *Server) applyCheckRun(c *checkRun, req *checkRunRequest) *validationErr
 			}
 			if a.AnnotationLevel != "notice" && a.AnnotationLevel != "warning" && a.AnnotationLevel != "failure" {
 				return plain(fmt.Sprintf("Invalid request.\n\nAnnotation %d: annotation_level %q is not notice, warning or failure.", i, a.AnnotationLevel))
+			}
+			if verr := annotationTooLong(i, a.Title, a.Message); verr != nil {
+				return verr
 			}
 			if a.EndLine < a.StartLine {
 				return plain(fmt.Sprintf("Invalid request.\n\nAnnotation %d: end_line is before start_line.", i))
@@ -732,6 +766,42 @@ func (s *Server) updateCheckRun(w http.ResponseWriter, r *http.Request, p params
 	}
 	*c = updated
 	s.reply(w, r, http.StatusOK, s.checkRunJSON(c))
+}
+
+// GET /repos/{owner}/{repo}/commits/{ref}/check-runs answers
+// {"total_count", "check_runs"}, a page of the runs on ref, newest first,
+// filtered by check_name and status; filter=latest (the default) keeps the
+// newest run of each name, filter=all every run.
+func (s *Server) listCheckRuns(w http.ResponseWriter, r *http.Request, p params) {
+	h, ok := s.resolve(p["ref"])
+	if !ok {
+		s.unprocessable(w, plain("No commit found for SHA: "+p["ref"]))
+		return
+	}
+	q := r.URL.Query()
+	filter := q.Get("filter")
+	if filter == "" {
+		filter = "latest"
+	}
+	if filter != "latest" && filter != "all" {
+		s.unprocessable(w, invalid("CheckRun", "filter", "invalid"))
+		return
+	}
+	seen := map[string]bool{}
+	var items []any
+	for i := len(s.checkRuns) - 1; i >= 0; i-- {
+		c := s.checkRuns[i]
+		switch {
+		case c.headSHA != h.String():
+		case q.Has("check_name") && c.name != q.Get("check_name"):
+		case q.Has("status") && c.status != q.Get("status"):
+		case filter == "latest" && seen[c.name]:
+		default:
+			seen[c.name] = true
+			items = append(items, s.checkRunJSON(c))
+		}
+	}
+	s.reply(w, r, http.StatusOK, jsonObject{"total_count": len(items), "check_runs": s.page(w, r, items)})
 }
 
 // maxStatusDescription is GitHub's limit on a status description.

@@ -65,6 +65,7 @@ func (s *Server) routes() []route {
 		{"PATCH", "check-runs/{id}", s.updateCheckRun},
 		{"POST", "statuses/{sha}", s.createStatus},
 		{"GET", "commits/{ref}/statuses", s.listStatuses},
+		{"GET", "commits/{ref}/check-runs", s.listCheckRuns},
 		{"GET", "git/ref/{ref...}", s.getRef},
 		{"POST", "git/refs", s.createRef},
 		{"PATCH", "git/refs/{ref...}", s.updateRef},
@@ -350,6 +351,12 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 // paginate writes the page of items r asks for (per_page, default 30, at
 // most 100; page, from 1) with GitHub's Link header.
 func (s *Server) paginate(w http.ResponseWriter, r *http.Request, items []any) {
+	s.reply(w, r, http.StatusOK, s.page(w, r, items))
+}
+
+// page returns the page of items r asks for and sets GitHub's Link header
+// for the others.
+func (s *Server) page(w http.ResponseWriter, r *http.Request, items []any) []any {
 	q := r.URL.Query()
 	perPage, err := strconv.Atoi(q.Get("per_page"))
 	if err != nil || perPage <= 0 {
@@ -387,7 +394,7 @@ func (s *Server) paginate(w http.ResponseWriter, r *http.Request, items []any) {
 	if out == nil {
 		out = []any{}
 	}
-	s.reply(w, r, http.StatusOK, out)
+	return out
 }
 
 // number parses a route's numeric wildcard; on failure it answers 404.

@@ -25,6 +25,10 @@ func (s *Server) createIssue(w http.ResponseWriter, r *http.Request, _ params) {
 		s.unprocessable(w, invalid("Issue", "title", "missing_field"))
 		return
 	}
+	if verr := issueBodyTooLong(req.Body); verr != nil {
+		s.unprocessable(w, verr)
+		return
+	}
 	now := s.tick()
 	is := &pull{issue: true, number: s.nextNumber, id: s.id(), title: req.Title, body: req.Body, state: "open",
 		author: BotLogin, created: now, updated: now}

@@ -14,7 +14,11 @@
 // for the same head and base is refused with 422 "A pull request already
 // exists for owner:branch."; a merge pinned to a SHA that is not the head
 // is refused with 409 "Head branch was modified. Review and try the merge
-// again."; a merge moves the base branch with a real merge, squash or
+// again."; GitHub's size limits are enforced with its 422s (a body of an
+// issue, pull request or comment over 65,536 characters; a check run's
+// summary or text over 65,535 characters, then over 65,535 bytes; more than
+// 50 annotations in one request; an annotation title over 255 characters
+// or message over 64 KB: see limits.go); a merge moves the base branch with a real merge, squash or
 // rebase commit (merging file by file: a file both sides changed is a
 // conflict); a push to a pull request's head branch moves its head SHA and
 // refs/pull/<n>/head; GETs carry an ETag and answer 304 to a matching
@@ -568,6 +572,7 @@ type CheckRun struct {
 	Summary     string
 	Text        string
 	DetailsURL  string
+	ExternalID  string
 	Annotations []Annotation
 }
 
@@ -593,7 +598,7 @@ func (s *Server) CheckRuns(sha string) []CheckRun {
 		if c.headSHA == sha {
 			out = append(out, CheckRun{
 				ID: c.id, Name: c.name, HeadSHA: c.headSHA, Status: c.status, Conclusion: c.conclusion,
-				Title: c.title, Summary: c.summary, Text: c.text, DetailsURL: c.detailsURL,
+				Title: c.title, Summary: c.summary, Text: c.text, DetailsURL: c.detailsURL, ExternalID: c.externalID,
 				Annotations: append([]Annotation(nil), c.annotations...),
 			})
 		}
