@@ -358,3 +358,47 @@ func TestAPushToMainJudgesAgainEveryPullRequestJudgedAgainstAnOlderTip(t *testin
 		t.Errorf("%d comments on the copycat, want 1", n)
 	}
 }
+
+func TestAReportPastEveryGitHubLimitStillGetsItsCheck(t *testing.T) {
+	w := newWorld(t)
+	// 300 unknown scopes in a file of about 21 KB: a report of about
+	// 250,000 characters before it is cut.
+	var scopes strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&scopes, "\t\t{name: \"made.up.scope.%03d\", reason: \"We need this one for syncing.\"},\n", i)
+	}
+	src := newApplication(t)
+	start := strings.Index(src, "\tscopes: [\n") + len("\tscopes: [\n")
+	src = src[:start] + scopes.String() + src[start:]
+	if len(src) > 32<<10 {
+		t.Fatalf("the file is %d bytes: keep it well under the loader's limit", len(src))
+	}
+	head := w.srv.Commit("huge", "Apply", map[string]string{"applications/newco.cue": src})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "huge"})
+
+	out := w.handle(pr)
+	runs := w.srv.CheckRuns(head)
+	if len(runs) != 1 || runs[0].Conclusion != "failure" {
+		t.Fatalf("check runs %+v", runs)
+	}
+	if want := pullrequest.ExternalID(out.Verdict); runs[0].ExternalID != want {
+		t.Errorf("the check records %q, want %q", runs[0].ExternalID, want)
+	}
+	if n := len(findingRules(out.Verdict)); n < 300 {
+		t.Fatalf("%d findings: the fixture no longer makes a report past the limits", n)
+	}
+	body := w.botComments(pr)[0].Body
+	if !strings.Contains(body, "more findings not shown here") || len([]rune(body)) > 65536 {
+		t.Errorf("the comment (%d characters) was not cut with a note", len([]rune(body)))
+	}
+
+	// GitHub refuses the comment: the check is written all the same.
+	w.srv.FailNext("PATCH", "/repos/acme-program/connect/issues/comments", 422, nil)
+	head2 := w.srv.Commit("huge", "Touch", map[string]string{"applications/newco.cue": src + "\n"})
+	if _, err := w.handler.Handle(context.Background(), pr); err == nil {
+		t.Errorf("a refused comment was not reported")
+	}
+	if runs := w.srv.CheckRuns(head2); len(runs) != 1 || runs[0].Conclusion != "failure" {
+		t.Errorf("no failing check when the comment was refused: %+v", runs)
+	}
+}

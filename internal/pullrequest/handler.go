@@ -335,7 +335,7 @@ func (h *Handler) check(ctx context.Context, v program.Verdict, out *Outcome) er
 	o := report.Check(v)
 	run := forge.CheckRun{
 		Name: CheckName, HeadSHA: v.HeadSHA, Status: "completed", Conclusion: v.Conclusion,
-		Title: o.Title, Summary: o.Summary,
+		Title: o.Title, Summary: o.Summary, Text: o.Text, ExternalID: ExternalID(v),
 	}
 	for _, a := range report.Annotations(v) {
 		run.Annotations = append(run.Annotations, forge.Annotation{
@@ -350,6 +350,12 @@ func (h *Handler) check(ctx context.Context, v program.Verdict, out *Outcome) er
 	return nil
 }
 
+// ExternalID is what the check records of the verdict it carries: the base
+// tip and the head commit judged, "base=<sha> head=<sha>".
+func ExternalID(v program.Verdict) string {
+	return "base=" + v.BaseSHA + " head=" + v.HeadSHA
+}
+
 // managedLabels are the labels connectbot owns, with their colours.
 var managedLabels = map[string][2]string{
 	program.LabelNew:              {"0e8a16", "A new application to the program"},
@@ -357,6 +363,7 @@ var managedLabels = map[string][2]string{
 	program.LabelNeedsReview:      {"fbca04", "Waiting for a reviewer"},
 	program.LabelInvalid:          {"d93f0b", "connectbot found errors"},
 	program.LabelChangesRequested: {"b60205", "A reviewer asked for changes"},
+	program.LabelNeedsRebase:      {"e99695", "Does not merge cleanly into the base branch: rebase"},
 }
 
 func isManaged(label string) bool {
