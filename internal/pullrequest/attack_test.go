@@ -293,26 +293,38 @@ func TestMainMovingBetweenApprovalAndMergeIsJudgedAgain(t *testing.T) {
 			t.Errorf("the verdict was not taken again: %q", out.Done)
 		}
 	})
-	t.Run("an unrelated change landing first is merged with", func(t *testing.T) {
-		w := newWorld(t)
-		w.srv.Commit("apply", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
-		pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply", Head: "apply"})
-		w.srv.Before("POST", push, func() {
-			w.srv.Commit(forgetest.DefaultBranch, "Docs", map[string]string{"docs/README.md": "# The program\n"})
+	for _, when := range []struct{ name, method, prefix string }{
+		{"while the push is sent", "POST", push},
+		{"before the push reads the branches", "GET", "/acme-program/connect.git/info/refs?service=git-receive-pack"},
+	} {
+		t.Run("an unrelated change landing first "+when.name+" is merged with", func(t *testing.T) {
+			mergedWith(t, when.method, when.prefix)
 		})
-		w.srv.AddReview(pr, "rivera-reviews", "APPROVED", w.srv.PR(pr).HeadSHA)
-		out := w.handle(pr)
-		if !w.srv.PR(pr).Merged {
-			t.Fatalf("not merged: %q", out.Done)
-		}
-		if _, ok := w.srv.ReadFile(forgetest.DefaultBranch, "docs/README.md"); !ok {
-			t.Errorf("the change that landed first was lost")
-		}
-		newco, _ := w.srv.ReadFile(forgetest.DefaultBranch, "applications/newco.cue")
-		if !strings.Contains(newco, `stage: "beta"`) && !strings.Contains(newco, `stage:              "beta"`) {
-			t.Errorf("the acceptance was not recorded:\n%s", newco)
-		}
+	}
+}
+
+// mergedWith approves a valid application while an unrelated change lands
+// on main just before the request method prefix, and checks that both
+// end up on main.
+func mergedWith(t *testing.T, method, prefix string) {
+	w := newWorld(t)
+	w.srv.Commit("apply", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply", Head: "apply"})
+	w.srv.Before(method, prefix, func() {
+		w.srv.Commit(forgetest.DefaultBranch, "Docs", map[string]string{"docs/README.md": "# The program\n"})
 	})
+	w.srv.AddReview(pr, "rivera-reviews", "APPROVED", w.srv.PR(pr).HeadSHA)
+	out := w.handle(pr)
+	if !w.srv.PR(pr).Merged {
+		t.Fatalf("not merged: %q", out.Done)
+	}
+	if _, ok := w.srv.ReadFile(forgetest.DefaultBranch, "docs/README.md"); !ok {
+		t.Errorf("the change that landed first was lost")
+	}
+	newco, _ := w.srv.ReadFile(forgetest.DefaultBranch, "applications/newco.cue")
+	if !strings.Contains(newco, `stage: "beta"`) && !strings.Contains(newco, `stage:              "beta"`) {
+		t.Errorf("the acceptance was not recorded:\n%s", newco)
+	}
 }
 
 func TestAPushToMainJudgesAgainEveryPullRequestJudgedAgainstAnOlderTip(t *testing.T) {

@@ -200,8 +200,12 @@ func (s *Server) commonHeaders(h http.Header) {
 func (s *Server) takeHook(r *http.Request) func() {
 	s.hookMu.Lock()
 	defer s.hookMu.Unlock()
+	target := r.URL.Path
+	if r.URL.RawQuery != "" {
+		target += "?" + r.URL.RawQuery
+	}
 	for i, h := range s.hooks {
-		if (h.method == "" || strings.EqualFold(h.method, r.Method)) && strings.HasPrefix(r.URL.Path, h.prefix) {
+		if (h.method == "" || strings.EqualFold(h.method, r.Method)) && strings.HasPrefix(target, h.prefix) {
 			s.hooks = append(s.hooks[:i:i], s.hooks[i+1:]...)
 			return h.fn
 		}

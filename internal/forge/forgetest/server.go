@@ -256,7 +256,8 @@ func (s *Server) FailNext(method, pathPrefix string, status int, headers map[str
 }
 
 // Before runs fn once, just before the next request whose method is method
-// ("" for any) and whose path starts with pathPrefix is served, as if
+// ("" for any) and whose path (with its query, if any) starts with
+// pathPrefix is served, as if
 // another client acted at that moment: a push to the base branch between
 // the bot's verdict and its merge, say. fn may use the Server (it runs
 // without its lock) and may queue further hooks.
