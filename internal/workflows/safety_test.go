@@ -39,7 +39,7 @@ func repoWorkflows(t *testing.T) map[string]*workflows.Workflow {
 
 func TestTheRepositoryWorkflowsAreSafe(t *testing.T) {
 	all := repoWorkflows(t)
-	for _, name := range []string{"validate.yml", "report.yml", "review.yml", "tick.yml", "ci.yml", "application.yml", "pages.yml"} {
+	for _, name := range []string{"validate.yml", "report.yml", "review.yml", "tick.yml", "ci.yml", "application.yml", "pages.yml", "rejudge.yml"} {
 		if all[name] == nil {
 			t.Errorf("%s is missing", name)
 		}
@@ -61,6 +61,7 @@ func TestTheWorkflowsHoldWhatTheREADMESays(t *testing.T) {
 		"review.yml: comment":          {"checks": "write", "issues": "write", "pull-requests": "write", "contents": "write"},
 		"application.yml: application": {"contents": "write", "pull-requests": "write", "issues": "write", "checks": "write"},
 		"tick.yml: tick":               {"contents": "write", "pull-requests": "write", "issues": "write"},
+		"rejudge.yml: rejudge":         {"checks": "write", "issues": "write", "pull-requests": "write", "contents": "write"},
 		"ci.yml: ci":                   {"contents": "read"},
 		"pages.yml: build":             {"contents": "read"},
 		"pages.yml: deploy":            {"pages": "write", "id-token": "write"},
