@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/apply"
 	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/snapshot"
 )
@@ -82,12 +84,12 @@ func (h *Handler) Comment(ctx context.Context, number int, commentID int64, auth
 		out, err := h.Handle(ctx, number)
 		return out.Done, err
 	case program.CommandTerminate:
-		return h.terminate(ctx, pr.Number, cmd, author, base, now, reply)
+		return h.terminate(ctx, pr.Number, cmd, author, baseSHA, base, now, reply)
 	}
 	return nil, nil
 }
 
-func (h *Handler) terminate(ctx context.Context, number int, cmd program.Command, author string, base fs.FS,
+func (h *Handler) terminate(ctx context.Context, number int, cmd program.Command, author, baseSHA string, base fs.FS,
 	now application.Date, reply func(string) ([]string, error)) ([]string, error) {
 	cat, err := catalog.ForTree(base)
 	if err != nil {
@@ -98,15 +100,9 @@ func (h *Handler) terminate(ctx context.Context, number int, cmd program.Command
 		return nil, err
 	}
 	if cmd.Slug == "" {
-		files, err := h.Forge.ListPullFiles(ctx, number)
+		apps, err := h.applicationsTouched(ctx, number, baseSHA)
 		if err != nil {
 			return nil, err
-		}
-		var apps []string
-		for _, f := range files {
-			if c := (program.FileChange{Path: f.Path}); c.IsApplication() {
-				apps = append(apps, strings.TrimSuffix(strings.TrimPrefix(f.Path, "applications/"), ".cue"))
-			}
 		}
 		if len(apps) == 1 {
 			cmd.Slug = apps[0]
@@ -136,4 +132,31 @@ func (h *Handler) terminate(ctx context.Context, number int, cmd program.Command
 		return reply(fmt.Sprintf("the removal of %s is proposed in #%d (%s).", cmd.Slug, r.PR, r.Detail))
 	}
 	return reply(fmt.Sprintf("the removal of %s could not be proposed: %s", cmd.Slug, r.Detail))
+}
+
+// applicationsTouched names the applications pull request number changes,
+// from the git trees of its head merged into baseSHA (GitHub's list of a
+// pull request's files stops at 3,000).
+func (h *Handler) applicationsTouched(ctx context.Context, number int, baseSHA string) ([]string, error) {
+	headSHA, err := h.Git.FetchPull(ctx, number)
+	if err != nil {
+		return nil, err
+	}
+	id := h.Identity
+	id.When = h.Now()
+	m, err := h.Git.Merge(ctx, gitrepo.MergeSpec{Base: baseSHA, Head: headSHA, Message: "judge\n", Author: id})
+	if err != nil {
+		return nil, err
+	}
+	paths := slices.Clone(m.Conflicts)
+	for _, c := range m.Changes {
+		paths = append(paths, c.Path)
+	}
+	var apps []string
+	for _, p := range paths {
+		if program.IsApplicationPath(p) {
+			apps = append(apps, strings.TrimSuffix(strings.TrimPrefix(p, "applications/"), ".cue"))
+		}
+	}
+	return apps, nil
 }

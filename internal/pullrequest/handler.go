@@ -23,7 +23,6 @@ import (
 // forgeClient is what the handler needs of GitHub.
 type forgeClient interface {
 	PullRequest(ctx context.Context, number int) (forge.PR, error)
-	ListPullFiles(ctx context.Context, number int) ([]forge.File, error)
 	ListReviews(ctx context.Context, number int) ([]forge.Review, error)
 	ListComments(ctx context.Context, number int) ([]forge.Comment, error)
 	CreateComment(ctx context.Context, number int, body string) (forge.Comment, error)
