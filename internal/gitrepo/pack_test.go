@@ -385,9 +385,61 @@ func BenchmarkFetchHostilePack(b *testing.B) {
 						worst = max(worst, mib)
 					}
 					b.ReportMetric(worst, "peak-heap-MB")
+					if rss, ok := fetchPullRSS(b, s, mode.opts.OnDisk); ok {
+						b.ReportMetric(rss, "peak-rss-MB")
+					}
 				})
 			}
 		})
+	}
+}
+
+// fetchPullRSS runs fetchPullPeak in a process of its own (this test
+// binary, running TestFetchPullInAProcess) and returns the most memory
+// that process ever had resident, in MiB, from Linux's VmHWM. It reports
+// false where there is no /proc.
+func fetchPullRSS(tb testing.TB, s *packServer, onDisk bool) (float64, bool) {
+	tb.Helper()
+	if _, err := os.Stat("/proc/self/status"); err != nil {
+		return 0, false
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestFetchPullInAProcess$", "-test.v")
+	cmd.Env = append(os.Environ(), "GITREPO_FETCH_URL="+s.url, "GITREPO_FETCH_HEAD="+s.head, fmt.Sprintf("GITREPO_FETCH_ON_DISK=%t", onDisk))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		tb.Fatalf("the fetch in a process of its own: %v\n%s", err, out)
+	}
+	for line := range strings.Lines(string(out)) {
+		if _, kb, ok := strings.Cut(line, "VmHWM:"); ok {
+			var n float64
+			if _, err := fmt.Sscanf(strings.TrimSpace(kb), "%f kB", &n); err == nil {
+				return n / 1024, true
+			}
+		}
+	}
+	tb.Fatalf("no VmHWM in the output of the fetch in a process of its own:\n%s", out)
+	return 0, false
+}
+
+// TestFetchPullInAProcess is run by fetchPullRSS in a process of its own:
+// it clones, fetches the pull request and prints the peak of its resident
+// memory. It does nothing when run with the other tests.
+func TestFetchPullInAProcess(t *testing.T) {
+	url := os.Getenv("GITREPO_FETCH_URL")
+	if url == "" {
+		t.Skip("run by the benchmarks in a process of its own")
+	}
+	s := &packServer{url: url, head: os.Getenv("GITREPO_FETCH_HEAD")}
+	_, err := fetchPullPeak(t, s, gitrepo.CloneOptions{OnDisk: os.Getenv("GITREPO_FETCH_ON_DISK") == "true"})
+	t.Logf("fetch: %v", err)
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.Lines(string(status)) {
+		if strings.HasPrefix(line, "VmHWM:") {
+			fmt.Print(line)
+		}
 	}
 }
 
