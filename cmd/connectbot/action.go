@@ -136,6 +136,9 @@ type actionSettings struct {
 	// dryRun is CONNECTBOT_DRY_RUN=true: a fork tries connectbot out
 	// before letting it act.
 	dryRun bool
+	// onDisk keeps the clone in a temporary directory instead of memory;
+	// whoever makes it closes it (serve does).
+	onDisk bool
 }
 
 func actionConfig(getenv func(string) string) (actionSettings, error) {
@@ -212,7 +215,7 @@ func (s actionSettings) connect(ctx context.Context, e *env, dryRun bool) (*forg
 	if err != nil {
 		return nil, nil, err
 	}
-	repo, err := gitrepo.Clone(ctx, strings.TrimSuffix(s.serverURL, "/")+"/"+s.repo+".git", gitrepo.CloneOptions{Token: s.token})
+	repo, err := gitrepo.Clone(ctx, strings.TrimSuffix(s.serverURL, "/")+"/"+s.repo+".git", gitrepo.CloneOptions{Token: s.token, OnDisk: s.onDisk})
 	if err != nil {
 		return nil, nil, err
 	}

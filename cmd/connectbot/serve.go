@@ -21,6 +21,7 @@ import (
 	"github.com/bradleyfalzon/ghinstallation/v2"
 
 	"github.com/connectbot/connectbot/internal/apply"
+	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/metrics"
 	"github.com/connectbot/connectbot/internal/pullrequest"
 	"github.com/connectbot/connectbot/internal/scheduler"
@@ -198,6 +199,7 @@ func serve(ctx context.Context, e *env, args []string, ln net.Listener) int {
 			return fail(err)
 		}
 		process = live.process
+		defer live.close() // after the queue has drained: removes the clone
 	}
 	var tk ticker = planTicker{flags: planFlags(cfg), e: e, log: log, m: m}
 	if live != nil {
@@ -395,6 +397,7 @@ type liveProcessor struct {
 	mu     sync.Mutex // one event at a time: they share the clone and the sticky comments
 	h      *pullrequest.Handler
 	hToken string
+	repo   *gitrepo.Repo // the handler's clone, in a temporary directory
 }
 
 func newLiveProcessor(ctx context.Context, e *env, cfg serveConfig, log *slog.Logger, m *metrics.Metrics) (*liveProcessor, error) {
@@ -441,13 +444,26 @@ func (p *liveProcessor) handler(ctx context.Context) (*pullrequest.Handler, erro
 		return p.h, nil
 	}
 	g := p.cfg.github
-	g.token = token
-	h, err := g.handler(ctx, p.e, false)
+	g.token, g.onDisk = token, true // on disk: a pull request's objects cost disk, not memory
+	client, repo, err := g.connect(ctx, p.e, false)
 	if err != nil {
 		return nil, err
 	}
-	p.h, p.hToken = h, token
-	return h, nil
+	p.close()
+	p.h, p.hToken, p.repo = g.handlerFor(client, repo, p.e, false), token, repo
+	return p.h, nil
+}
+
+// close removes the handler's clone. p.mu must be held, or no event be
+// running.
+func (p *liveProcessor) close() {
+	if p.repo == nil {
+		return
+	}
+	if err := p.repo.Close(); err != nil {
+		p.log.Warn("removing the clone", "err", err)
+	}
+	p.h, p.repo = nil, nil
 }
 
 func (p *liveProcessor) process(ctx context.Context, delivery string, ev webhook.Event) error {
@@ -497,10 +513,13 @@ func (t liveTicker) Tick(ctx context.Context) error {
 		return fmt.Errorf("GitHub token: %w", err)
 	}
 	g := github{token: token, owner: p.cfg.github.owner, name: p.cfg.github.name,
-		apiURL: p.cfg.github.apiURL, serverURL: p.cfg.github.serverURL, base: p.cfg.github.base}
+		apiURL: p.cfg.github.apiURL, serverURL: p.cfg.github.serverURL, base: p.cfg.github.base, onDisk: true}
 	r, err := g.runner(ctx, p.e, t.budget, func() time.Time { return when })
 	if err != nil {
 		return err
+	}
+	if c, ok := r.Git.(io.Closer); ok {
+		defer c.Close() // the tick's clone, in a temporary directory
 	}
 	r.Log = p.log
 	s, err := r.Run(ctx, when)

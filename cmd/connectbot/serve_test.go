@@ -468,6 +468,9 @@ func liveWorld(t *testing.T) (srv *forgetest.Server, pr int, head string, body [
 }
 
 func TestServeWithATokenActsOnGitHub(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp) // where serve keeps its clones
+	clones := func() []string { c, _ := filepath.Glob(filepath.Join(tmp, "connectbot-git-*")); return c }
 	gh, pr, head, body := liveWorld(t)
 	srv := startServe(t, map[string]string{
 		"CONNECTBOT_WEBHOOK_SECRET": "s3cret",
@@ -500,8 +503,14 @@ func TestServeWithATokenActsOnGitHub(t *testing.T) {
 	if n := len(gh.Comments(pr)); n != 1 {
 		t.Errorf("%d comments, want 1", n)
 	}
+	if n := len(clones()); n != 1 {
+		t.Errorf("%d clones on disk while serving, want the handler's one", n)
+	}
 	if srv.stop(t) != exitOK {
 		t.Error("did not stop cleanly")
+	}
+	if c := clones(); len(c) > 0 {
+		t.Errorf("clones left on disk after serve stopped: %v", c)
 	}
 }
 

@@ -100,6 +100,9 @@ func writeTickText(e *env, s tick.Summary, dryRun bool) error {
 // github is how connectbot reaches GitHub from the environment.
 type github struct {
 	token, owner, name, apiURL, serverURL, base string
+	// onDisk keeps the runner's clone in a temporary directory instead of
+	// memory; whoever runs the tick closes it (serve does).
+	onDisk bool
 }
 
 func githubSettings(getenv func(string) string) (github, error) {
@@ -133,7 +136,7 @@ func (g github) runner(ctx context.Context, e *env, budget int, now func() time.
 	if err != nil {
 		return nil, err
 	}
-	repo, err := gitrepo.Clone(ctx, strings.TrimSuffix(g.serverURL, "/")+"/"+g.owner+"/"+g.name+".git", gitrepo.CloneOptions{Token: g.token})
+	repo, err := gitrepo.Clone(ctx, strings.TrimSuffix(g.serverURL, "/")+"/"+g.owner+"/"+g.name+".git", gitrepo.CloneOptions{Token: g.token, OnDisk: g.onDisk})
 	if err != nil {
 		return nil, err
 	}

@@ -16,16 +16,21 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 
+	"github.com/go-git/go-billy/v5/osfs"
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+	"github.com/go-git/go-git/v5/storage"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/memory"
 )
 
@@ -66,6 +71,7 @@ type Repo struct {
 	depth   int
 	secrets []string // kept out of every error: the token, any password in origin's URL
 	trees   treeCache
+	temp    string // the temporary directory Close removes; "" for none
 }
 
 // newRepo wraps repo, noting the secrets its errors must never show.
@@ -108,6 +114,18 @@ type CloneOptions struct {
 	// Depth, if positive, limits the history fetched from an HTTP(S) remote
 	// to that many commits. It is ignored for local paths.
 	Depth int
+	// OnDisk, with Dir empty, keeps the repository (bare) in a new
+	// temporary directory instead of in memory; Close removes it. A process
+	// that keeps a clone for long uses it, so that what it fetches costs
+	// disk, not memory.
+	OnDisk bool
+	// MaxFetchSize is the most, in bytes, that the objects of the clone or
+	// of any later fetch may inflate to; 0 means DefaultMaxFetchSize. A
+	// repository cloned without Dir also refuses, whatever this says, a pack
+	// holding an object bigger than MaxFileSize: such a fetch fails with
+	// ErrFileTooLarge from the sizes the pack declares, before the object
+	// is inflated, and stores nothing.
+	MaxFetchSize int64
 }
 
 // Clone clones the repository at rawURL, a local path or an http(s) URL,
@@ -138,15 +156,69 @@ func Clone(ctx context.Context, rawURL string, opts CloneOptions) (*Repo, error)
 		co.ReferenceName = name
 	}
 	var repo *git.Repository
+	var temp string
 	if opts.Dir == "" {
-		repo, err = git.CloneContext(ctx, memory.NewStorage(), nil, co)
+		var sto storage.Storer
+		sto, temp, err = newStorage(opts)
+		if err == nil {
+			repo, err = git.CloneContext(ctx, sto, nil, co)
+		}
 	} else {
 		repo, err = git.PlainCloneContext(ctx, opts.Dir, false, co)
 	}
 	if err != nil {
+		if temp != "" {
+			os.RemoveAll(temp)
+		}
 		return nil, newError(op, classify(err), err, secrets...)
 	}
-	return newRepo(repo, opts.Token, depth), nil
+	r := newRepo(repo, opts.Token, depth)
+	r.temp = temp
+	return r, nil
+}
+
+// objectCacheSize is how much of its objects an on-disk clone keeps
+// decoded in memory.
+const objectCacheSize = 8 << 20
+
+// newStorage makes the storage of a clone without a worktree, in memory or
+// in a new temporary directory (returned), that checks every pack it
+// receives against opts' limits.
+func newStorage(opts CloneOptions) (storage.Storer, string, error) {
+	g := &guardedStorer{limits: packLimits{object: MaxFileSize, total: opts.MaxFetchSize, objects: maxPackObjects}}
+	if g.limits.total <= 0 {
+		g.limits.total = DefaultMaxFetchSize
+	}
+	if !opts.OnDisk {
+		g.Storer = memory.NewStorage()
+		return g, "", nil
+	}
+	temp, err := os.MkdirTemp("", "connectbot-git-*")
+	if err != nil {
+		return nil, "", err
+	}
+	g.spool = temp
+	g.Storer = filesystem.NewStorageWithOptions(osfs.New(filepath.Join(temp, "repo.git")),
+		cache.NewObjectLRU(objectCacheSize),
+		filesystem.Options{ExclusiveAccess: true, LargeObjectThreshold: objectCacheSize})
+	return g, temp, nil
+}
+
+// Close removes the temporary directory of a clone made with OnDisk; the
+// Repo must not be used afterwards. For other repositories it does
+// nothing. Closing twice is not an error.
+func (r *Repo) Close() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.temp == "" {
+		return nil
+	}
+	err := os.RemoveAll(r.temp)
+	r.temp = ""
+	if err != nil {
+		return newError("close", nil, err)
+	}
+	return nil
 }
 
 // Fetch fetches refspecs (like "+refs/heads/*:refs/remotes/origin/*") from
