@@ -364,16 +364,18 @@ var (
 	errCommented = errors.New("comment")
 )
 
-// routeForge and routeGit stop the pull-request handler at its first
-// call, telling Handle (which reads the pull request first) from Comment
-// (which fetches first).
+// routeForge and routeGit stop the pull-request handler at its second
+// call, telling Handle (which reads the reviews after the pull request)
+// from Comment (which fetches after the pull request).
 type routeForge struct{}
 
-func (routeForge) PullRequest(context.Context, int) (forge.PR, error) { return forge.PR{}, errJudged }
+func (routeForge) PullRequest(context.Context, int) (forge.PR, error) {
+	return forge.PR{State: "open", BaseRef: "main"}, nil
+}
 func (routeForge) ListPullFiles(context.Context, int) ([]forge.File, error) {
 	return nil, nil
 }
-func (routeForge) ListReviews(context.Context, int) ([]forge.Review, error)   { return nil, nil }
+func (routeForge) ListReviews(context.Context, int) ([]forge.Review, error)   { return nil, errJudged }
 func (routeForge) ListComments(context.Context, int) ([]forge.Comment, error) { return nil, nil }
 func (routeForge) CreateComment(context.Context, int, string) (forge.Comment, error) {
 	return forge.Comment{}, nil

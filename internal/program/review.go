@@ -46,6 +46,10 @@ type PullRequest struct {
 	// (no common history). Either makes the verdict a failure.
 	Conflicts []string
 	Conflict  string
+	// Unread says why connectbot could not read the pull request at all
+	// (its branch carries a file over the size limit, say); it makes the
+	// verdict a failure.
+	Unread string
 	// Config is the base branch's program configuration.
 	Config  application.Config
 	Reviews []Review
@@ -138,6 +142,9 @@ func JudgePullRequest(pr PullRequest) Verdict {
 				Message: fmt.Sprintf("%s changed on the base branch since this pull request's branch started, and this pull request changes it too: rebase on the base branch (git pull --rebase origin %s) and push", p, baseName(pr)),
 			}}})
 		}
+	}
+	if pr.Unread != "" {
+		labels[LabelInvalid] = true
 	}
 	for _, c := range pr.Changes {
 		fv := FileVerdict{Path: c.Path, Kind: changeKind(c)}
@@ -261,6 +268,8 @@ func changeKind(c FileChange) string {
 func next(pr PullRequest, v Verdict) []string {
 	var out []string
 	switch {
+	case pr.Unread != "":
+		out = append(out, pr.Unread)
 	case v.Conflicted && pr.Conflict != "":
 		out = append(out, pr.Conflict)
 	case v.Conflicted:

@@ -414,3 +414,23 @@ func TestAReportPastEveryGitHubLimitStillGetsItsCheck(t *testing.T) {
 		t.Errorf("no failing check when the comment was refused: %+v", runs)
 	}
 }
+
+func TestABranchCarryingAHugeFileIsAnsweredNotRead(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 17 MiB blob")
+	}
+	w := newWorld(t)
+	head := w.srv.Commit("huge", "Apply", map[string]string{
+		"applications/newco.cue": newApplication(t),
+		"assets/video.bin":       strings.Repeat("x", 17<<20),
+	})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "huge"})
+	out := w.approveAndHandle(pr)
+	if runs := w.srv.CheckRuns(head); len(runs) != 1 || runs[0].Conclusion != "failure" {
+		t.Errorf("check runs %+v, want one failure", runs)
+	}
+	if body := w.botComments(pr)[0].Body; !strings.Contains(body, "does not read this pull request") || !strings.Contains(body, "16 MiB") {
+		t.Errorf("the comment does not say why:\n%s", body)
+	}
+	_ = out
+}

@@ -31,12 +31,12 @@ func (h *Handler) Comment(ctx context.Context, number int, commentID int64, auth
 		return nil, nil // never answer itself
 	}
 	now := application.DateOf(h.Now())
-	if err := h.Git.Fetch(ctx); err != nil {
-		return nil, err
-	}
 	pr, err := h.Forge.PullRequest(ctx, number)
 	if err != nil {
 		return nil, fmt.Errorf("pull request #%d: %w", number, err)
+	}
+	if err := h.Git.Fetch(ctx, baseRefspec(pr.BaseRef)); err != nil {
+		return nil, err
 	}
 	baseSHA, err := h.Git.Resolve("refs/remotes/origin/" + pr.BaseRef)
 	if err != nil {

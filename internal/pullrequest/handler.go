@@ -169,11 +169,16 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 	if err != nil {
 		return nil, nil, fmt.Errorf("pull request #%d reviews: %w", pr.Number, err)
 	}
-	if err := h.Git.Fetch(ctx); err != nil {
+	if err := h.Git.Fetch(ctx, baseRefspec(pr.BaseRef)); err != nil {
 		return nil, nil, err
 	}
 	headSHA, err := h.Git.FetchPull(ctx, pr.Number)
-	if err != nil {
+	var unread string
+	if errors.Is(err, gitrepo.ErrFileTooLarge) {
+		// Nothing of the branch was stored: answer from GitHub's head SHA.
+		headSHA = pr.HeadSHA
+		unread = fmt.Sprintf("connectbot does not read this pull request: its branch carries more than it reads (%s). Remove the large files from the branch's history (not only from its last commit) and push again.", gitrepoReason(err))
+	} else if err != nil {
 		return nil, nil, err
 	}
 	if headSHA != pr.HeadSHA {
@@ -193,6 +198,19 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 		facts.Reviews = append(facts.Reviews, program.Review{
 			Author: r.Author, State: r.State, CommitSHA: r.CommitSHA, Body: r.Body, SubmittedAt: r.SubmittedAt,
 		})
+	}
+	if unread != "" {
+		facts.Unread = unread
+		base, err := h.tree(baseSHA)
+		if err != nil {
+			return nil, nil, err
+		}
+		j, err := h.judge().Judge(base, base, nil, now)
+		if err != nil {
+			return nil, nil, err
+		}
+		facts.Config = j.Config
+		return facts, &judgement{}, nil
 	}
 	id := h.Identity
 	id.When = h.Now()
@@ -538,6 +556,22 @@ func shortSHA(sha string) string {
 		return sha[:7]
 	}
 	return sha
+}
+
+// baseRefspec fetches only the base branch: other branches of the
+// repository are nobody's verdict, and may carry anything.
+func baseRefspec(branch string) string {
+	return "+refs/heads/" + branch + ":refs/remotes/origin/" + branch
+}
+
+// gitrepoReason is the part of a refused fetch's error that says what was
+// refused, without the operation in front of it.
+func gitrepoReason(err error) string {
+	msg := err.Error()
+	if _, after, ok := strings.Cut(msg, "refused the pack: "); ok {
+		msg = after
+	}
+	return strings.TrimSuffix(msg, ": "+gitrepo.ErrFileTooLarge.Error())
 }
 
 // maxSubject bounds a commit subject built from a pull request's title or

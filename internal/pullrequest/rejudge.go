@@ -39,7 +39,7 @@ func (h *Handler) Rejudge(ctx context.Context, base string) ([]Rejudged, error) 
 	if !ok {
 		return nil, errors.New("rejudge: the forge client cannot list pull requests")
 	}
-	if err := h.Git.Fetch(ctx); err != nil {
+	if err := h.Git.Fetch(ctx, baseRefspec(base)); err != nil {
 		return nil, err
 	}
 	tip, err := h.Git.Resolve("refs/remotes/origin/" + base)
