@@ -378,15 +378,11 @@ func kindOf(mode filemode.FileMode) EntryKind {
 // not exist has none.
 func (r *Repo) Entries(sha, dir string) (map[string]Entry, error) {
 	op := "entries " + dir + " at " + sha
-	h, ok := parseSHA(sha)
-	if !ok {
-		return nil, newError(op, nil, errors.New("not a full commit SHA"))
-	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	c, err := object.GetCommit(r.repo.Storer, h)
+	c, err := r.commitLocked(op, sha)
 	if err != nil {
-		return nil, newError(op, classify(err), err)
+		return nil, err
 	}
 	entries, err := r.treeLocked(c.TreeHash)
 	if err != nil {

@@ -26,16 +26,11 @@ import (
 // The file system implements fs.ReadFileFS, fs.ReadDirFS, fs.StatFS and
 // fs.ReadLinkFS and is safe for concurrent use.
 func (r *Repo) Tree(sha string) (fs.FS, error) {
-	op := "tree " + sha
-	h, ok := parseSHA(sha)
-	if !ok {
-		return nil, newError(op, nil, errors.New("not a full commit SHA"))
-	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	c, err := object.GetCommit(r.repo.Storer, h)
+	c, err := r.commitLocked("tree "+sha, sha)
 	if err != nil {
-		return nil, newError(op, classify(err), err)
+		return nil, err
 	}
 	return &treeFS{r: r, root: c.TreeHash, modTime: c.Committer.When, dirs: map[plumbing.Hash]*treeDir{}}, nil
 }

@@ -1,6 +1,8 @@
 package gitrepo
 
 import (
+	"errors"
+
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
@@ -34,4 +36,18 @@ func (r *Repo) treeLocked(h plumbing.Hash) ([]object.TreeEntry, error) {
 	r.trees.trees[h] = t.Entries
 	r.trees.size += len(t.Entries)
 	return t.Entries, nil
+}
+
+// commitLocked reads commit sha for operation op, with the error op
+// reports; r.mu must be held.
+func (r *Repo) commitLocked(op, sha string) (*object.Commit, error) {
+	h, ok := parseSHA(sha)
+	if !ok {
+		return nil, newError(op, nil, errors.New("not a full commit SHA"))
+	}
+	c, err := object.GetCommit(r.repo.Storer, h)
+	if err != nil {
+		return nil, newError(op, classify(err), err)
+	}
+	return c, nil
 }
