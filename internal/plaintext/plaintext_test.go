@@ -113,3 +113,13 @@ func FuzzLine(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkCut measures a title made from a 300-character name with line
+// breaks and a bidirectional override, the worst an application gives.
+func BenchmarkCut(b *testing.B) {
+	name := strings.Repeat("Acme Sync\n\u202e", 27)
+	b.ReportAllocs()
+	for b.Loop() {
+		plaintext.Cut(name, plaintext.TitleMax)
+	}
+}
