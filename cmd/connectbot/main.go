@@ -32,7 +32,7 @@ func tuneGC() {
 // Exit codes shared by every command.
 const (
 	exitOK      = 0 // done; nothing wrong found
-	exitFound   = 1 // done; errors found (invalid applications)
+	exitFound   = 1 // done; errors found (invalid applications, or actions of a tick that failed)
 	exitCantRun = 2 // the command could not run: bad flag, unreadable input
 )
 

@@ -532,6 +532,9 @@ func (t liveTicker) Tick(ctx context.Context) error {
 		return err
 	}
 	p.log.Info("tick carried out", "now", s.Now.String(), "actions", len(s.Actions), "results", len(s.Results), "skipped_applications", len(s.Skipped))
+	if len(s.Failed) > 0 {
+		return fmt.Errorf("%s failed; the next tick tries again", count(len(s.Failed), "action"))
+	}
 	return nil
 }
 
@@ -542,7 +545,7 @@ func tickStatus(x tick.Result) string {
 		return metrics.StatusDone
 	case x.Status == apply.AlreadyDone:
 		return metrics.StatusAlreadyDone
-	case strings.HasPrefix(x.Detail, "failed:"):
+	case x.Status == apply.Failed:
 		return metrics.StatusFailed
 	}
 	return metrics.StatusSkipped

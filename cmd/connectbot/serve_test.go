@@ -578,3 +578,36 @@ func TestServeAsAGitHubAppActsOnGitHub(t *testing.T) {
 		t.Error("did not stop cleanly")
 	}
 }
+
+func TestServeCountsATickActionThatFailed(t *testing.T) {
+	gh := seed(t)
+	gh.FailNext("POST", "/repos/acme-program/connect/pulls", http.StatusUnprocessableEntity, nil)
+	srv := startServe(t, map[string]string{
+		"CONNECTBOT_WEBHOOK_SECRET": "s3cret",
+		"GITHUB_TOKEN":              gh.Token(),
+		"CONNECTBOT_REPOSITORY":     gh.FullName(),
+		"GITHUB_API_URL":            gh.URL(),
+		"GITHUB_SERVER_URL":         gh.URL(),
+		"CONNECTBOT_BOT_LOGIN":      forgetest.BotLogin,
+	}, time.Date(2027, 1, 29, 12, 0, 0, 0, time.UTC))
+	eventually(t, "the start-up tick's end", func() bool {
+		logs := srv.stderr.String()
+		return strings.Contains(logs, `"msg":"tick failed"`) || strings.Contains(logs, `"msg":"tick done"`)
+	})
+	if n := srv.stderr.countLogs(t, "tick failed", map[string]any{"err": "1 action failed; the next tick tries again"}); n != 1 {
+		t.Errorf("%d failed ticks logged, want 1:\n%s", n, srv.stderr.String())
+	}
+	if n := srv.stderr.countLogs(t, "tick action", map[string]any{"slug": "acme-sync", "status": "failed"}); n != 1 {
+		t.Errorf("%d failed tick actions logged, want 1:\n%s", n, srv.stderr.String())
+	}
+	m := srv.metrics(t)
+	if got := m[`connectbot_actions_total{kind="open-removal-pr",status="failed"}`]; got != 1 {
+		t.Errorf("failed open-removal-pr actions counted %v, want 1", got)
+	}
+	if got := m[`connectbot_actions_total{kind="open-removal-pr",status="done"}`]; got != 0 {
+		t.Errorf("done open-removal-pr actions counted %v, want 0", got)
+	}
+	if len(gh.PRs()) != 0 {
+		t.Errorf("pull requests %+v", gh.PRs())
+	}
+}

@@ -22,6 +22,9 @@ const tickSynopsis = "tick [--now DATE] [--dry-run] [--format text|json] [--repo
 // (GITHUB_TOKEN and CONNECTBOT_REPOSITORY or GITHUB_REPOSITORY) it works on
 // a fresh clone and acts through GitHub; without them it can only
 // --dry-run, on the local checkout, where it prints what plan prints.
+// Every action is tried; if any failed, the summary lists it with GitHub's
+// message, stderr says so in one line and the exit code is 1, so that
+// cron reports the run.
 func runTick(e *env, args []string) int {
 	fs := newFlags("tick")
 	format := &formatFlag{value: "text", choices: []string{"text", "json"}}
@@ -72,6 +75,9 @@ func runTick(e *env, args []string) int {
 	if err != nil {
 		return e.failf(exitCantRun, "tick: write output: %v", err)
 	}
+	if n := len(s.Failed); n > 0 {
+		return e.failf(exitFound, "tick: %s failed; the next run tries again", count(n, "action"))
+	}
 	return exitOK
 }
 
@@ -92,8 +98,8 @@ func writeTickText(e *env, s tick.Summary, dryRun bool) error {
 		counts[r.Status]++
 		fmt.Fprintf(&b, "  %s %s %s: %s\n", r.Status, r.Kind, r.Slug, r.Detail)
 	}
-	_, err := fmt.Fprintf(e.stdout, "Run summary: %d done, %d already done, %d skipped.\n%s",
-		counts[apply.Done], counts[apply.AlreadyDone], counts[apply.Skipped], b.String())
+	_, err := fmt.Fprintf(e.stdout, "Run summary: %d done, %d already done, %d skipped, %d failed.\n%s",
+		counts[apply.Done], counts[apply.AlreadyDone], counts[apply.Skipped], counts[apply.Failed], b.String())
 	return err
 }
 

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -46,7 +48,7 @@ func TestTickActsThroughGitHub(t *testing.T) {
 		return out.String()
 	}
 	first := run()
-	if !strings.Contains(first, "Run summary: 1 done, 0 already done, 0 skipped.") {
+	if !strings.Contains(first, "Run summary: 1 done, 0 already done, 0 skipped, 0 failed.") {
 		t.Fatalf("first tick:\n%s", first)
 	}
 	prs := srv.PRs()
@@ -60,5 +62,42 @@ func TestTickActsThroughGitHub(t *testing.T) {
 	// The open pull request already carries it: the engine plans nothing.
 	if second := run(); !strings.Contains(second, "Plan for 2027-01-29: 0 actions") || len(srv.PRs()) != 1 {
 		t.Errorf("second tick:\n%s", second)
+	}
+}
+
+func TestATickWithAFailedActionSaysSoAndTheNextTakesItUp(t *testing.T) {
+	for _, format := range []string{"text", "json"} {
+		t.Run(format, func(t *testing.T) {
+			srv := seed(t)
+			t.Setenv("GITHUB_TOKEN", srv.Token())
+			t.Setenv("CONNECTBOT_REPOSITORY", "acme-program/connect")
+			t.Setenv("GITHUB_API_URL", srv.URL())
+			t.Setenv("GITHUB_SERVER_URL", srv.URL())
+			srv.FailNext("POST", "/repos/acme-program/connect/pulls", http.StatusUnprocessableEntity, nil)
+			var out, errOut bytes.Buffer
+			code := Main([]string{"tick", "--now", "2027-01-29", "--format", format}, &out, &errOut, fixedNow)
+			if code != exitFound {
+				t.Errorf("exit %d, want %d", code, exitFound)
+			}
+			if want := "connectbot: tick: 1 action failed; the next run tries again\n"; errOut.String() != want {
+				t.Errorf("stderr %q, want %q", errOut.String(), want)
+			}
+			checkGolden(t, filepath.Join("testdata", "golden", "tick-failed."+format+".golden"), out.Bytes())
+			if n := len(srv.PRs()); n != 0 {
+				t.Fatalf("%d pull requests after the refused create", n)
+			}
+
+			out.Reset()
+			errOut.Reset()
+			if code := Main([]string{"tick", "--now", "2027-01-29", "--format", "text"}, &out, &errOut, fixedNow); code != exitOK {
+				t.Errorf("next tick: exit %d: %s", code, errOut.String())
+			}
+			if prs := srv.PRs(); len(prs) != 1 || prs[0].Head != "connectbot/remove/acme-sync" {
+				t.Errorf("after the next tick: %+v\n%s", prs, out.String())
+			}
+			if !strings.Contains(out.String(), "Run summary: 1 done, 0 already done, 0 skipped, 0 failed.") {
+				t.Errorf("next tick:\n%s", out.String())
+			}
+		})
 	}
 }

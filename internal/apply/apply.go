@@ -4,6 +4,12 @@
 // step looks before it acts — deterministic branch names, open and closed
 // pull requests found by branch and by a hidden marker — so a run repeated,
 // run twice at once or restarted after a crash does what one run does.
+//
+// An action is reported done or already done only on what GitHub shows:
+// when GitHub refuses a write, the executor reads back whether what it
+// wanted is there (another run may have made it) and otherwise reports the
+// action Failed with GitHub's own message. A failed action leaves nothing
+// that makes the next run think it done, so the next run tries it again.
 package apply
 
 import (
@@ -21,6 +27,8 @@ import (
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/plaintext"
+	"github.com/connectbot/connectbot/internal/policy"
 	"github.com/connectbot/connectbot/internal/program"
 )
 
@@ -50,9 +58,17 @@ type gitRepo interface {
 
 // Result statuses.
 const (
-	Done        = "done"
+	// Done: this run made the change, and GitHub answered that it holds.
+	Done = "done"
+	// AlreadyDone: GitHub shows the change made, by an earlier or a
+	// concurrent run.
 	AlreadyDone = "already done"
-	Skipped     = "skipped"
+	// Skipped: not tried — over the run's budget, or a person's work or
+	// decision in the way.
+	Skipped = "skipped"
+	// Failed: tried, and GitHub or git refused it; Detail says why, in
+	// GitHub's words. The next run tries it again.
+	Failed = "failed"
 )
 
 // Result is what became of one action.
@@ -61,8 +77,28 @@ type Result struct {
 	Status string
 	// Detail says what was done or why not, for the run summary.
 	Detail string
-	// PR is the pull request the action concerns, when there is one.
+	// PR is the pull request (or tracking issue) the action concerns, when
+	// there is one.
 	PR int
+	// Err is why a Failed action failed: a *forge.APIError carries
+	// GitHub's status and message.
+	Err error
+}
+
+// failed reports an action that GitHub or git refused.
+func failed(a program.Action, pr int, err error) Result {
+	return Result{Action: a, Status: Failed, PR: pr, Detail: why(err), Err: err}
+}
+
+// why says in one line why a write failed: for an answer from GitHub, the
+// call, the status and GitHub's message with its per-field details.
+func why(err error) string {
+	msg := err.Error()
+	var apiErr *forge.APIError
+	if errors.As(err, &apiErr) {
+		msg = strings.Replace(msg, apiErr.Error(), fmt.Sprintf("%s: GitHub answered %d %s", apiErr.Op, apiErr.Status, apiErr.Detail()), 1)
+	}
+	return plaintext.Line(msg)
 }
 
 // Executor carries plans out.
@@ -85,9 +121,9 @@ type Executor struct {
 // Apply carries out every action of plan, in the plan's order, and
 // reports each: pull requests opened or closed, reminders posted on each
 // application's tracking issue.
-// An error from GitHub or git on one action is reported on that action and
-// the run goes on; Apply returns an error only when the repository itself
-// cannot be read.
+// An error from GitHub or git on one action is reported on that action,
+// Failed, and the run goes on to the next; Apply returns an error only
+// when the repository itself cannot be read.
 func (x *Executor) Apply(ctx context.Context, plan program.Plan) ([]Result, error) {
 	if len(plan.Actions) == 0 {
 		return nil, nil
@@ -115,7 +151,7 @@ func (x *Executor) Apply(ctx context.Context, plan program.Plan) ([]Result, erro
 			r, err = x.openPR(ctx, a, now)
 		}
 		if err != nil {
-			r = Result{Action: a, Status: Skipped, Detail: "failed: " + err.Error()}
+			r = failed(a, r.PR, err)
 		}
 		if r.Status == Done {
 			spent++
@@ -132,6 +168,10 @@ func (x *Executor) openPR(ctx context.Context, a program.Action, now application
 	if branch == "" {
 		return Result{}, fmt.Errorf("%s is not an action that opens a pull request", a.Kind)
 	}
+	if !policy.ValidSlug(a.Slug) {
+		// The slug names the branch: only a well-formed one may.
+		return Result{}, fmt.Errorf("%q is not a slug (lowercase letters, digits and single hyphens); no branch is named after it", a.Slug)
+	}
 	marker := program.Marker(a)
 	prs, err := x.Forge.ListPRs(ctx, branch, "all")
 	if err != nil {
@@ -140,6 +180,9 @@ func (x *Executor) openPR(ctx context.Context, a program.Action, now application
 	for _, pr := range prs {
 		switch {
 		case pr.State == "open":
+			if err := x.label(ctx, pr, labelFor(a)); err != nil {
+				return Result{PR: pr.Number}, err
+			}
 			return Result{Action: a, Status: AlreadyDone, PR: pr.Number, Detail: fmt.Sprintf("#%d is open", pr.Number)}, nil
 		case pr.Merged && strings.Contains(pr.Body, marker):
 			return Result{Action: a, Status: AlreadyDone, PR: pr.Number, Detail: fmt.Sprintf("#%d was merged", pr.Number)}, nil
@@ -185,30 +228,68 @@ func (x *Executor) openPR(ctx context.Context, a program.Action, now application
 	}
 	id := x.Identity
 	id.When = x.Now()
-	title := Title(a, app.App)
 	if _, err := x.Git.Commit(ctx, gitrepo.Change{Parent: baseSHA, Branch: branch, Files: map[string][]byte{p: written},
-		Message: "connectbot: " + title + "\n\n" + a.Evidence + "\n", Author: id}); err != nil {
+		Message: Message(a, app.App), Author: id}); err != nil {
 		return Result{}, err
 	}
+	// A branch pushed for a pull request that then fails to open is no
+	// sign of done: the next run finds no pull request, reuses the branch
+	// (its commits are the bot's) and opens it.
 	if err := x.Git.Push(ctx, branch, gitrepo.PushOptions{Force: true}); err != nil {
 		return Result{}, err
 	}
-	pr, err := x.Forge.CreatePR(ctx, forge.NewPR{Title: title, Body: Body(a, app.App) + "\n" + marker + "\n", Head: branch, Base: x.Base})
-	if errors.Is(err, forge.ErrValidation) {
-		// Another run opened it between our look and our create.
-		return Result{Action: a, Status: AlreadyDone, Detail: "opened by a concurrent run"}, nil
-	}
+	pr, err := x.Forge.CreatePR(ctx, forge.NewPR{Title: Title(a, app.App), Body: Body(a, app.App) + "\n" + marker + "\n", Head: branch, Base: x.Base})
+	status, detail := Done, "opened #%d"
 	if err != nil {
-		return Result{}, err
+		// GitHub refused (422) or answered with a server error, after which
+		// the pull request may or may not be there: read back. Only a pull
+		// request GitHub shows open on the branch counts.
+		open, found, lerr := x.openOn(ctx, branch)
+		switch {
+		case lerr != nil:
+			return Result{}, fmt.Errorf("%w; reading back: %w", err, lerr)
+		case !found:
+			return Result{}, err
+		}
+		pr = open
+		status, detail = AlreadyDone, "#%d was opened by a concurrent run"
+		if !errors.Is(err, forge.ErrValidation) {
+			status, detail = Done, "opened #%d (GitHub answered with an error, but it is open)"
+		}
 	}
-	label := labelFor(a)
+	if err := x.label(ctx, pr, labelFor(a)); err != nil {
+		return Result{PR: pr.Number}, fmt.Errorf("opened #%d, but %w", pr.Number, err)
+	}
+	return Result{Action: a, Status: status, PR: pr.Number, Detail: fmt.Sprintf(detail, pr.Number)}, nil
+}
+
+// label puts label on pr unless it is there.
+func (x *Executor) label(ctx context.Context, pr forge.PR, label string) error {
+	if slices.Contains(pr.Labels, label) {
+		return nil
+	}
 	if err := x.Forge.EnsureLabel(ctx, label, "d93f0b", "Opened by connectbot"); err != nil {
-		return Result{}, err
+		return fmt.Errorf("labelling #%d %q failed: %w", pr.Number, label, err)
 	}
 	if err := x.Forge.AddLabels(ctx, pr.Number, label); err != nil {
-		return Result{}, err
+		return fmt.Errorf("labelling #%d %q failed: %w", pr.Number, label, err)
 	}
-	return Result{Action: a, Status: Done, PR: pr.Number, Detail: fmt.Sprintf("opened #%d", pr.Number)}, nil
+	return nil
+}
+
+// openOn returns the open pull request whose head is branch, if GitHub
+// shows one.
+func (x *Executor) openOn(ctx context.Context, branch string) (forge.PR, bool, error) {
+	prs, err := x.Forge.ListPRs(ctx, branch, "open")
+	if err != nil {
+		return forge.PR{}, false, err
+	}
+	for _, pr := range prs {
+		if pr.State == "open" && pr.HeadRef == branch {
+			return pr, true, nil
+		}
+	}
+	return forge.PR{}, false, nil
 }
 
 // closePR closes a bot pull request whose condition stopped holding, with
@@ -235,29 +316,43 @@ func (x *Executor) closePR(ctx context.Context, a program.Action) (Result, error
 	if personal {
 		body = fmt.Sprintf("%s\n\nThis pull request no longer applies: %s (%s). @%s pushed to it, so connectbot leaves it open for a reviewer to close.", closeMarker(a), a.Evidence, a.Rule, author.Name)
 	}
-	if err := x.commentOnce(ctx, pr.Number, closeMarker(a), body); err != nil {
-		return Result{}, err
+	if _, err := x.commentOnce(ctx, pr.Number, closeMarker(a), body); err != nil {
+		return Result{PR: pr.Number}, err
 	}
 	if personal {
 		return Result{Action: a, Status: Skipped, PR: pr.Number, Detail: "a person pushed to it: commented instead of closing"}, nil
 	}
 	if err := x.Forge.ClosePR(ctx, pr.Number); err != nil {
-		return Result{}, err
+		return Result{PR: pr.Number}, err
 	}
 	return Result{Action: a, Status: Done, PR: pr.Number, Detail: fmt.Sprintf("closed #%d", pr.Number)}, nil
 }
 
-// commentOnce posts body unless a comment carrying marker is there already.
-func (x *Executor) commentOnce(ctx context.Context, number int, marker, body string) error {
+// commentOnce posts body unless a comment carrying marker is there
+// already, and reports whether it posted it. When GitHub answers the post
+// with an error, it reads back: the comment counts as posted only if
+// GitHub shows it.
+func (x *Executor) commentOnce(ctx context.Context, number int, marker, body string) (bool, error) {
+	there, err := x.hasComment(ctx, number, marker)
+	if err != nil || there {
+		return false, err
+	}
+	if _, err := x.Forge.CreateComment(ctx, number, body); err != nil {
+		if there, lerr := x.hasComment(ctx, number, marker); lerr == nil && there {
+			return true, nil
+		}
+		return false, err
+	}
+	return true, nil
+}
+
+// hasComment reports whether a comment on number carries marker.
+func (x *Executor) hasComment(ctx context.Context, number int, marker string) (bool, error) {
 	comments, err := x.Forge.ListComments(ctx, number)
 	if err != nil {
-		return err
+		return false, err
 	}
-	if slices.ContainsFunc(comments, func(c forge.Comment) bool { return strings.Contains(c.Body, marker) }) {
-		return nil
-	}
-	_, err = x.Forge.CreateComment(ctx, number, body)
-	return err
+	return slices.ContainsFunc(comments, func(c forge.Comment) bool { return strings.Contains(c.Body, marker) }), nil
 }
 
 func closeMarker(a program.Action) string {

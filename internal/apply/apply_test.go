@@ -2,11 +2,16 @@ package apply_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/apply"
@@ -236,4 +241,151 @@ func TestTwoRunsAtOnceOpenOnePullRequest(t *testing.T) {
 	if n := len(srv.PRs()); n != 1 {
 		t.Errorf("%d pull requests, want 1: %v / %v", n, statuses(results[0]), statuses(results[1]))
 	}
+}
+
+func TestAnActionIsDoneOnlyWhenGitHubShowsIt(t *testing.T) {
+	const branch = "connectbot/remove/brightpath-forms"
+	const pulls = "/repos/acme-program/connect/pulls"
+	tests := []struct {
+		name string
+		// before arranges what happens on the fake GitHub during the run.
+		before     func(t *testing.T, srv *forgetest.Server)
+		wantStatus string
+		wantDetail string // a part of the detail
+		wantPRs    []string
+		// wantNext is the status of the run after, with nothing injected.
+		wantNext string
+	}{
+		{
+			name: "a pull request another run opened between the look and the create is already done",
+			before: func(t *testing.T, srv *forgetest.Server) {
+				srv.Before("POST", pulls, func() {
+					srv.OpenPR(forgetest.PRSpec{Title: "Remove BrightPath Forms", Body: "opened by the other run", Head: branch})
+				})
+			},
+			wantStatus: apply.AlreadyDone, wantDetail: "#1 was opened by a concurrent run",
+			wantPRs: []string{"#1 open [removal]"}, wantNext: apply.AlreadyDone,
+		},
+		{
+			name: "a refusal with nothing opened fails with GitHub's answer, and the next run opens it",
+			before: func(t *testing.T, srv *forgetest.Server) {
+				srv.FailNext("POST", pulls, http.StatusUnprocessableEntity, nil)
+			},
+			wantStatus: apply.Failed, wantDetail: "create pull request",
+			wantNext: apply.Done,
+		},
+		{
+			name: "a server error after GitHub opened it is done, and labelled",
+			before: func(t *testing.T, srv *forgetest.Server) {
+				srv.FailNextAfterApplying("POST", pulls, http.StatusBadGateway)
+			},
+			wantStatus: apply.Done, wantDetail: "opened #1",
+			wantPRs: []string{"#1 open [removal]"}, wantNext: apply.AlreadyDone,
+		},
+		{
+			name: "a refused label fails the action, naming the pull request it opened",
+			before: func(t *testing.T, srv *forgetest.Server) {
+				srv.FailNext("POST", "/repos/acme-program/connect/issues/1/labels", http.StatusForbidden, nil)
+			},
+			wantStatus: apply.Failed, wantDetail: "opened #1, but labelling #1 \"removal\" failed: add labels",
+			wantPRs: []string{"#1 open []"}, wantNext: apply.AlreadyDone,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, x, _ := setup(t)
+			plan := only(planOn(t, "2026-12-11"), program.KindOpenRemovalPR, "brightpath-forms")
+			tt.before(t, srv)
+			rs, err := x.Apply(context.Background(), plan)
+			if err != nil || len(rs) != 1 {
+				t.Fatalf("%v %+v", err, rs)
+			}
+			if rs[0].Status != tt.wantStatus || !strings.Contains(rs[0].Detail, tt.wantDetail) {
+				t.Errorf("result %s %q, want %s with %q", rs[0].Status, rs[0].Detail, tt.wantStatus, tt.wantDetail)
+			}
+			if (rs[0].Status == apply.Failed) != (rs[0].Err != nil) {
+				t.Errorf("status %s with error %v", rs[0].Status, rs[0].Err)
+			}
+			if diff := cmp.Diff(tt.wantPRs, prList(srv)); diff != "" {
+				t.Errorf("pull requests (-want +got):\n%s", diff)
+			}
+			next, err := x.Apply(context.Background(), plan)
+			if err != nil || next[0].Status != tt.wantNext {
+				t.Errorf("next run: %v %+v, want %s", err, next, tt.wantNext)
+			}
+			if n := len(srv.PRs()); n != 1 {
+				t.Errorf("%d pull requests after the next run, want 1", n)
+			}
+			if got := srv.Labels(next[0].PR); len(got) != 1 || got[0] != "removal" {
+				t.Errorf("labels after the next run: %v", got)
+			}
+		})
+	}
+}
+
+func TestAFailedCreateSaysWhatGitHubSaid(t *testing.T) {
+	srv, x, _ := setup(t)
+	srv.FailNext("POST", "/repos/acme-program/connect/pulls", http.StatusUnprocessableEntity, nil)
+	rs, _ := x.Apply(context.Background(), only(planOn(t, "2026-12-11"), program.KindOpenRemovalPR, "brightpath-forms"))
+	want := "create pull request from connectbot/remove/brightpath-forms into main: GitHub answered 422 Unprocessable Entity"
+	if diff := cmp.Diff(want, rs[0].Detail); diff != "" {
+		t.Errorf("detail (-want +got):\n%s", diff)
+	}
+	if srv.Branch("connectbot/remove/brightpath-forms") == "" {
+		t.Error("the branch was not pushed: the test does not exercise a pushed branch without its pull request")
+	}
+}
+
+func TestAReminderThatFailsIsPostedByTheNextRun(t *testing.T) {
+	srv, x, _ := setup(t)
+	plan := only(planOn(t, "2026-12-03"), program.KindRemind, "brightpath-forms")
+	if len(plan.Actions) != 1 {
+		t.Fatalf("plan %+v", plan)
+	}
+	ctx := context.Background()
+	// The tracking issue opens; the reminder on it is refused.
+	srv.FailNext("POST", "/repos/acme-program/connect/issues/1/comments", http.StatusUnprocessableEntity, nil)
+	rs, _ := x.Apply(ctx, plan)
+	if rs[0].Status != apply.Failed || rs[0].PR != 1 || len(srv.Comments(1)) != 0 {
+		t.Fatalf("first run: %+v, %d comments", rs, len(srv.Comments(1)))
+	}
+	rs, _ = x.Apply(ctx, plan)
+	if rs[0].Status != apply.Done || rs[0].Detail != "reminded on #1" || len(srv.Comments(1)) != 1 || len(srv.Issues()) != 1 {
+		t.Errorf("next run: %+v, %d comments, %d issues", rs, len(srv.Comments(1)), len(srv.Issues()))
+	}
+}
+
+func TestATrackingIssueRefusedIsReadBack(t *testing.T) {
+	srv, x, _ := setup(t)
+	plan := only(planOn(t, "2026-12-03"), program.KindRemind, "brightpath-forms")
+	srv.FailNextAfterApplying("POST", "/repos/acme-program/connect/issues", http.StatusBadGateway)
+	rs, _ := x.Apply(context.Background(), plan)
+	if rs[0].Status != apply.Done || len(srv.Issues()) != 1 || len(srv.Comments(rs[0].PR)) != 1 {
+		t.Errorf("%+v, %d issues", rs, len(srv.Issues()))
+	}
+}
+
+func TestASlugThatIsNotOneNamesNoBranch(t *testing.T) {
+	srv, x, _ := setup(t)
+	plan := only(planOn(t, "2026-12-11"), program.KindOpenRemovalPR, "brightpath-forms")
+	for _, slug := range []string{"../main", "a..b", "x.lock", "-x", "a b", "A@{1}", "a/b", "\x7f"} {
+		a := plan.Actions[0]
+		a.Slug = slug
+		rs, err := x.Apply(context.Background(), program.Plan{Now: plan.Now, Actions: []program.Action{a}})
+		if err != nil || rs[0].Status != apply.Failed || !strings.Contains(rs[0].Detail, "is not a slug") {
+			t.Errorf("slug %q: %v %+v", slug, err, rs)
+		}
+	}
+	if calls := srv.Calls(); slices.ContainsFunc(calls, func(c string) bool { return strings.HasPrefix(c, "POST /repos/") }) {
+		t.Errorf("a write for a bad slug: %v", calls)
+	}
+}
+
+// prList is the pull requests on srv as "#N state [labels]".
+func prList(srv *forgetest.Server) []string {
+	var out []string
+	for _, pr := range srv.PRs() {
+		out = append(out, fmt.Sprintf("#%d %s %v", pr.Number, pr.State, srv.Labels(pr.Number)))
+	}
+	return out
 }

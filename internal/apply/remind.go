@@ -24,17 +24,8 @@ func trackingMarker(slug string) string { return "<!-- connectbot:tracking " + s
 // find returns the tracking issue of slug, opening it if there is none.
 func (t *trackingIssues) find(ctx context.Context, a program.Action) (int, bool, error) {
 	if t.bySlug == nil {
-		issues, err := t.x.Forge.ListIssues(ctx, "all", TrackingLabel)
-		if err != nil {
+		if err := t.list(ctx); err != nil {
 			return 0, false, err
-		}
-		t.bySlug = map[string]int{}
-		for _, is := range issues {
-			for slug := range strings.SplitSeq(is.Body, "\n") {
-				if s, ok := strings.CutPrefix(slug, "<!-- connectbot:tracking "); ok {
-					t.bySlug[strings.TrimSuffix(s, " -->")] = is.Number
-				}
-			}
 		}
 	}
 	if n, ok := t.bySlug[a.Slug]; ok {
@@ -50,12 +41,37 @@ func (t *trackingIssues) find(ctx context.Context, a program.Action) (int, bool,
 	}
 	body := fmt.Sprintf("%s\nconnectbot posts the deadlines of **%s** (`applications/%s.cue`) here: reminders before each one.\n\nMaintainers: %s.\n",
 		trackingMarker(a.Slug), mdEscape(app.App.Integration.Name), a.Slug, strings.Join(who, ", "))
-	is, err := t.x.Forge.CreateIssue(ctx, fmt.Sprintf("%s: program deadlines", app.App.Integration.Name), body, TrackingLabel)
+	is, err := t.x.Forge.CreateIssue(ctx, IssueTitle(app.App), body, TrackingLabel)
 	if err != nil {
-		return 0, false, err
+		// Read back: another run may have opened it, or GitHub may have
+		// opened it before answering with an error. Only an issue GitHub
+		// shows counts.
+		if lerr := t.list(ctx); lerr == nil {
+			if n, ok := t.bySlug[a.Slug]; ok {
+				return n, false, nil
+			}
+		}
+		return 0, false, fmt.Errorf("open the tracking issue: %w", err)
 	}
 	t.bySlug[a.Slug] = is.Number
 	return is.Number, true, nil
+}
+
+// list reads every tracking issue, open or closed, into bySlug.
+func (t *trackingIssues) list(ctx context.Context) error {
+	issues, err := t.x.Forge.ListIssues(ctx, "all", TrackingLabel)
+	if err != nil {
+		return err
+	}
+	t.bySlug = map[string]int{}
+	for _, is := range issues {
+		for line := range strings.SplitSeq(is.Body, "\n") {
+			if s, ok := strings.CutPrefix(line, "<!-- connectbot:tracking "); ok {
+				t.bySlug[strings.TrimSuffix(s, " -->")] = is.Number
+			}
+		}
+	}
+	return nil
 }
 
 // Track opens the tracking issue of an application if it has none, as on
@@ -76,23 +92,18 @@ func (x *Executor) remind(ctx context.Context, a program.Action, t *trackingIssu
 		return Result{}, err
 	}
 	marker := fmt.Sprintf("<!-- connectbot:remind %s %s %s %d -->", a.Slug, a.Reason, a.Due, a.DaysBefore)
-	comments, err := x.Forge.ListComments(ctx, n)
-	if err != nil {
-		return Result{}, err
-	}
-	for _, c := range comments {
-		if strings.Contains(c.Body, marker) {
-			return Result{Action: a, Status: AlreadyDone, PR: n, Detail: fmt.Sprintf("reminder already on #%d", n)}, nil
-		}
-	}
 	what := map[string]string{
 		program.DeadlineListingInfo:   "Listing information",
 		program.DeadlineInstallWindow: "The install window",
 	}[a.Reason]
 	body := fmt.Sprintf("%s\n**%s: due %s, in %s.** %s.\n\n> %s\n>\n> — `%s`\n", marker, what, a.Due,
 		plural(a.DaysBefore, "day"), mdEscape(a.Evidence), a.Clause, a.Rule)
-	if _, err := x.Forge.CreateComment(ctx, n, body); err != nil {
-		return Result{}, err
+	posted, err := x.commentOnce(ctx, n, marker, body)
+	if err != nil {
+		return Result{PR: n}, err
+	}
+	if !posted {
+		return Result{Action: a, Status: AlreadyDone, PR: n, Detail: fmt.Sprintf("reminder already on #%d", n)}, nil
 	}
 	detail := fmt.Sprintf("reminded on #%d", n)
 	if opened {

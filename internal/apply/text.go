@@ -4,21 +4,45 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/plaintext"
 	"github.com/connectbot/connectbot/internal/program"
 )
 
-// Title is an action pull request's title.
+// Title is an action pull request's title: one line, within GitHub's
+// limit of 256 characters. An integration name too long for it is cut,
+// so that the slug and the reason always show.
 func Title(a program.Action, app *application.Application) string {
-	name := app.Integration.Name
+	format := "Launch %s (%s) as a partner"
+	args := []any{a.Slug}
 	switch a.Kind {
 	case program.KindOpenRemovalPR:
-		return fmt.Sprintf("Remove %s (%s) from the program: %s", name, a.Slug, a.Reason)
+		format = "Remove %s (%s) from the program: %s"
+		args = append(args, plaintext.Line(a.Reason))
 	case program.KindPromote:
-		return fmt.Sprintf("Promote %s (%s) to certification", name, a.Slug)
+		format = "Promote %s (%s) to certification"
 	}
-	return fmt.Sprintf("Launch %s (%s) as a partner", name, a.Slug)
+	room := plaintext.TitleMax - utf8.RuneCountInString(fmt.Sprintf(format, append([]any{""}, args...)...))
+	name := plaintext.Cut(app.Integration.Name, room)
+	return plaintext.Cut(fmt.Sprintf(format, append([]any{name}, args...)...), plaintext.TitleMax)
+}
+
+// IssueTitle is the title of an application's tracking issue: one line,
+// within GitHub's limit of 256 characters.
+func IssueTitle(app *application.Application) string {
+	const suffix = ": program deadlines"
+	return plaintext.Cut(app.Integration.Name, plaintext.TitleMax-utf8.RuneCountInString(suffix)) + suffix
+}
+
+// Message is the commit message of an action's change: a subject of at
+// most 72 characters naming the file's slug, then the pull request's
+// title and the evidence, without control characters.
+func Message(a program.Action, app *application.Application) string {
+	verb := map[string]string{program.KindOpenRemovalPR: "remove", program.KindPromote: "promote", program.KindLaunch: "launch"}[a.Kind]
+	subject := plaintext.Cut(fmt.Sprintf("connectbot: %s %s (%s)", verb, a.Slug, a.Reason), plaintext.SubjectMax)
+	return subject + "\n\n" + Title(a, app) + "\n\n" + plaintext.Text(a.Evidence) + "\n"
 }
 
 // Body is an action pull request's description: who, what, the clause in
@@ -57,7 +81,8 @@ func Body(a program.Action, app *application.Application) string {
 	return b.String()
 }
 
-// mdEscape keeps an application's text from becoming markup.
+// mdEscape keeps an application's text from becoming markup, and makes
+// it one line without control characters.
 func mdEscape(s string) string {
-	return strings.NewReplacer("<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]", "*", "\\*", "_", "\\_", "`", "'", "@", "@\u200b", "\n", " ").Replace(s)
+	return strings.NewReplacer("<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]", "*", "\\*", "_", "\\_", "`", "'", "@", "@\u200b").Replace(plaintext.Line(s))
 }

@@ -57,11 +57,17 @@ type Runner struct {
 
 // Summary is what one tick decided and did.
 type Summary struct {
-	Now      application.Date `json:"now"`
-	Actions  []program.Action `json:"actions"`
-	Results  []Result         `json:"results"`
-	Skipped  []string         `json:"skipped"`
-	Duration time.Duration    `json:"-"`
+	Now     application.Date `json:"now"`
+	Actions []program.Action `json:"actions"`
+	Results []Result         `json:"results"`
+	// Failed are the results of the actions GitHub or git refused, in the
+	// plan's order, each with GitHub's message in its detail. The next
+	// tick tries them again.
+	Failed []Result `json:"failed"`
+	// Skipped are the slugs of the applications with errors, which the
+	// tick leaves alone.
+	Skipped  []string      `json:"skipped"`
+	Duration time.Duration `json:"-"`
 }
 
 // Result is the fate of one action, in the run summary.
@@ -92,7 +98,7 @@ func (r *Runner) Run(ctx context.Context, now time.Time) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	s := Summary{Now: day, Actions: plan.Actions, Results: []Result{}, Skipped: []string{}}
+	s := Summary{Now: day, Actions: plan.Actions, Results: []Result{}, Failed: []Result{}, Skipped: []string{}}
 	for _, st := range statuses {
 		if !st.Valid {
 			s.Skipped = append(s.Skipped, st.Slug)
@@ -104,7 +110,11 @@ func (r *Runner) Run(ctx context.Context, now time.Time) (Summary, error) {
 			return s, err
 		}
 		for _, x := range results {
-			s.Results = append(s.Results, Result{Kind: x.Action.Kind, Slug: x.Action.Slug, Status: x.Status, Detail: x.Detail, PR: x.PR})
+			res := Result{Kind: x.Action.Kind, Slug: x.Action.Slug, Status: x.Status, Detail: x.Detail, PR: x.PR}
+			s.Results = append(s.Results, res)
+			if x.Status == apply.Failed {
+				s.Failed = append(s.Failed, res)
+			}
 		}
 	}
 	s.Duration = time.Since(start)

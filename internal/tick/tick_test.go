@@ -2,18 +2,23 @@ package tick_test
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/connectbot/connectbot/internal/apply"
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	engine "github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/tick"
 )
 
@@ -254,5 +259,83 @@ func TestRemindersArePostedOnceOnOneTrackingIssue(t *testing.T) {
 	}
 	if !strings.Contains(comments[0].Body, "due 2026-12-10, in 7 days") || !strings.Contains(comments[1].Body, "due 2026-12-10, in 1 day") {
 		t.Errorf("reminders:\n%s\n%s", comments[0].Body, comments[1].Body)
+	}
+}
+
+func TestAnIntegrationNameOf300CharactersStillGetsItsIssueAndItsRemoval(t *testing.T) {
+	b, err := os.ReadFile("../../applications/brightpath-forms.cue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "BrightPath " + strings.Repeat("Forms ", 47) + "Deluxe!"
+	if n := utf8.RuneCountInString(name); n != 300 {
+		t.Fatalf("name of %d characters, want 300", n)
+	}
+	src := strings.Replace(string(b), `name:         "BrightPath Forms"`, `name:         "`+name+`"`, 1)
+	cat, _ := catalog.Default()
+	if f := cat.Application("applications/brightpath-forms.cue", []byte(src)); f.App == nil || f.App.Integration.Name != name {
+		t.Fatalf("the application with the long name does not load: %+v", f.Findings)
+	}
+	srv := program(t, map[string]string{"applications/brightpath-forms.cue": src})
+	r := runner(t, srv)
+	ctx := context.Background()
+	for _, d := range []string{"2026-12-03", "2026-12-11"} {
+		s, err := r.Run(ctx, day(d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s.Failed) != 0 {
+			t.Fatalf("%s: failed %+v", d, s.Failed)
+		}
+	}
+	issues := srv.Issues()
+	if len(issues) != 1 || utf8.RuneCountInString(issues[0].Title) != 256 || !strings.HasSuffix(issues[0].Title, "…: program deadlines") {
+		t.Errorf("tracking issues %+v", issues)
+	}
+	var removal forgetest.PR
+	for _, pr := range srv.PRs() {
+		if pr.Head == "connectbot/remove/brightpath-forms" {
+			removal = pr
+		}
+	}
+	if removal.Number == 0 {
+		t.Fatalf("no removal pull request: %v", heads(srv))
+	}
+	if n := utf8.RuneCountInString(removal.Title); n != 256 || !strings.HasPrefix(removal.Title, "Remove BrightPath Forms") ||
+		!strings.HasSuffix(removal.Title, "… (brightpath-forms) from the program: listing-overdue") {
+		t.Errorf("title of %d characters: %q", n, removal.Title)
+	}
+	c, err := srv.Repo().CommitObject(plumbing.NewHash(removal.HeadSHA))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if subject, _, _ := strings.Cut(c.Message, "\n"); subject != "connectbot: remove brightpath-forms (listing-overdue)" {
+		t.Errorf("commit subject %q", subject)
+	}
+}
+
+func TestAFailedActionIsListedAndTriedAgainByTheNextTick(t *testing.T) {
+	srv := program(t, nil)
+	r := runner(t, srv)
+	ctx := context.Background()
+	srv.FailNext("POST", "/repos/acme-program/connect/pulls", http.StatusUnprocessableEntity, nil)
+	s, err := r.Run(ctx, day("2026-12-11"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Failed) != 1 || count(s, apply.Failed) != 1 || count(s, apply.Done) != 3 || len(srv.PRs()) != 3 {
+		t.Fatalf("first tick: failed %+v, results %+v, %d pull requests", s.Failed, s.Results, len(srv.PRs()))
+	}
+	failed := s.Failed[0]
+	branch := engine.Branch(engine.Action{Kind: failed.Kind, Slug: failed.Slug})
+	if !strings.HasSuffix(failed.Detail, "GitHub answered 422 Unprocessable Entity") || srv.Branch(branch) == "" {
+		t.Errorf("failed %+v, its branch %s at %q", failed, branch, srv.Branch(branch))
+	}
+	s, err = r.Run(ctx, day("2026-12-11"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Failed) != 0 || count(s, apply.Done) != 1 || len(srv.PRs()) != 4 {
+		t.Errorf("next tick: failed %+v, results %+v, %v", s.Failed, s.Results, heads(srv))
 	}
 }

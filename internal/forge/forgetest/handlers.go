@@ -20,6 +20,9 @@ func (s *Server) openPull(spec PRSpec) (*pull, *validationError) {
 	if strings.TrimSpace(spec.Title) == "" {
 		return nil, invalid("PullRequest", "title", "missing_field")
 	}
+	if verr := titleTooLong("PullRequest", spec.Title); verr != nil {
+		return nil, verr
+	}
 	baseHash, ok := s.branchHash(spec.Base)
 	if !ok {
 		return nil, invalid("PullRequest", "base", "invalid")
@@ -204,6 +207,12 @@ func (s *Server) editPull(w http.ResponseWriter, r *http.Request, p params) {
 	if req.Title != nil && strings.TrimSpace(*req.Title) == "" {
 		s.unprocessable(w, invalid("PullRequest", "title", "missing_field"))
 		return
+	}
+	if req.Title != nil {
+		if verr := titleTooLong("PullRequest", *req.Title); verr != nil {
+			s.unprocessable(w, verr)
+			return
+		}
 	}
 	if req.Body != nil {
 		if verr := issueBodyTooLong(*req.Body); verr != nil {

@@ -25,6 +25,10 @@ func (s *Server) createIssue(w http.ResponseWriter, r *http.Request, _ params) {
 		s.unprocessable(w, invalid("Issue", "title", "missing_field"))
 		return
 	}
+	if verr := titleTooLong("Issue", req.Title); verr != nil {
+		s.unprocessable(w, verr)
+		return
+	}
 	if verr := issueBodyTooLong(req.Body); verr != nil {
 		s.unprocessable(w, verr)
 		return
