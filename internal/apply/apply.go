@@ -30,6 +30,7 @@ import (
 	"github.com/connectbot/connectbot/internal/plaintext"
 	"github.com/connectbot/connectbot/internal/policy"
 	"github.com/connectbot/connectbot/internal/program"
+	"github.com/connectbot/connectbot/internal/report"
 )
 
 // forgeClient is what the executor needs of GitHub.
@@ -238,7 +239,7 @@ func (x *Executor) openPR(ctx context.Context, a program.Action, now application
 	if err := x.Git.Push(ctx, branch, gitrepo.PushOptions{Force: true}); err != nil {
 		return Result{}, err
 	}
-	pr, err := x.Forge.CreatePR(ctx, forge.NewPR{Title: Title(a, app.App), Body: Body(a, app.App) + "\n" + marker + "\n", Head: branch, Base: x.Base})
+	pr, err := x.Forge.CreatePR(ctx, forge.NewPR{Title: Title(a, app.App), Body: report.FitComment(marker + "\n" + Body(a, app.App)), Head: branch, Base: x.Base})
 	status, detail := Done, "opened #%d"
 	if err != nil {
 		// GitHub refused (422) or answered with a server error, after which
@@ -337,7 +338,7 @@ func (x *Executor) commentOnce(ctx context.Context, number int, marker, body str
 	if err != nil || there {
 		return false, err
 	}
-	if _, err := x.Forge.CreateComment(ctx, number, body); err != nil {
+	if _, err := x.Forge.CreateComment(ctx, number, report.FitComment(body)); err != nil {
 		if there, lerr := x.hasComment(ctx, number, marker); lerr == nil && there {
 			return true, nil
 		}

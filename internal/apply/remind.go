@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/connectbot/connectbot/internal/program"
+	"github.com/connectbot/connectbot/internal/report"
 )
 
 // TrackingLabel marks the one issue per application where connectbot
@@ -41,7 +42,7 @@ func (t *trackingIssues) find(ctx context.Context, a program.Action) (int, bool,
 	}
 	body := fmt.Sprintf("%s\nconnectbot posts the deadlines of **%s** (`applications/%s.cue`) here: reminders before each one.\n\nMaintainers: %s.\n",
 		trackingMarker(a.Slug), mdEscape(app.App.Integration.Name), a.Slug, strings.Join(who, ", "))
-	is, err := t.x.Forge.CreateIssue(ctx, IssueTitle(app.App), body, TrackingLabel)
+	is, err := t.x.Forge.CreateIssue(ctx, IssueTitle(app.App), report.FitComment(body), TrackingLabel)
 	if err != nil {
 		// Read back: another run may have opened it, or GitHub may have
 		// opened it before answering with an error. Only an issue GitHub

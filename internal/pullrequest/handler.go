@@ -10,12 +10,12 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/plaintext"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/report"
 )
@@ -216,7 +216,8 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 	id.When = h.Now()
 	m, err := h.Git.Merge(ctx, gitrepo.MergeSpec{
 		Base: baseSHA, Head: headSHA, Author: id,
-		Message: oneLine(fmt.Sprintf("Merge pull request #%d from %s", pr.Number, pr.HeadRef), maxSubject) + "\n\n" + oneLine(pr.Title, maxSubject) + "\n",
+		Message: plaintext.Cut(plaintext.Line(fmt.Sprintf("Merge pull request #%d from %s", pr.Number, pr.HeadRef)), plaintext.SubjectMax) +
+			"\n\n" + plaintext.Cut(plaintext.Line(pr.Title), plaintext.TitleMax) + "\n",
 	})
 	if errors.Is(err, gitrepo.ErrNoCommonHistory) {
 		facts.Conflict = fmt.Sprintf("This pull request's branch shares no history with %s: branch from %s, add your application file and open the pull request again.", pr.BaseRef, pr.BaseRef)
@@ -572,18 +573,4 @@ func gitrepoReason(err error) string {
 		msg = after
 	}
 	return strings.TrimSuffix(msg, ": "+gitrepo.ErrFileTooLarge.Error())
-}
-
-// maxSubject bounds a commit subject built from a pull request's title or
-// branch, which are anyone's text.
-const maxSubject = 72
-
-// oneLine makes s one line of at most n characters without control
-// characters, for a commit message.
-func oneLine(s string, n int) string {
-	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) }), " ")
-	if r := []rune(s); len(r) > n {
-		s = string(r[:n-1]) + "…"
-	}
-	return s
 }
