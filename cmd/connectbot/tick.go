@@ -48,6 +48,7 @@ func runTick(e *env, args []string) int {
 		return e.failf(exitCantRun, "tick: %v", err)
 	}
 	var s tick.Summary
+	var rejudgeErr error
 	switch {
 	case gh.token == "" && !*dryRun:
 		return e.failf(exitCantRun, "tick: acting needs GitHub credentials (GITHUB_TOKEN and CONNECTBOT_REPOSITORY); use --dry-run to see the plan")
@@ -66,6 +67,11 @@ func runTick(e *env, args []string) int {
 		if s, err = r.Run(ctx, when); err != nil {
 			return e.failf(exitCantRun, "tick: %v", err)
 		}
+		client, repo := r.Forge.(*forge.Client), r.Git.(*gitrepo.Repo)
+		h := rejudger(client, repo, defaultBotLogin(e.getenv), *dryRun, func() time.Time { return when })
+		if s.Rejudged, err = rejudge(ctx, h, gh.base); err != nil {
+			rejudgeErr = err
+		}
 	}
 	if format.value == "json" {
 		err = json.NewEncoder(e.stdout).Encode(s)
@@ -77,6 +83,9 @@ func runTick(e *env, args []string) int {
 	}
 	if n := len(s.Failed); n > 0 {
 		return e.failf(exitFound, "tick: %s failed; the next run tries again", count(n, "action"))
+	}
+	if rejudgeErr != nil {
+		return e.failf(exitFound, "tick: judging pull requests again: %v", rejudgeErr)
 	}
 	return exitOK
 }
@@ -98,9 +107,11 @@ func writeTickText(e *env, s tick.Summary, dryRun bool) error {
 		counts[r.Status]++
 		fmt.Fprintf(&b, "  %s %s %s: %s\n", r.Status, r.Kind, r.Slug, r.Detail)
 	}
-	_, err := fmt.Fprintf(e.stdout, "Run summary: %d done, %d already done, %d skipped, %d failed.\n%s",
-		counts[apply.Done], counts[apply.AlreadyDone], counts[apply.Skipped], counts[apply.Failed], b.String())
-	return err
+	if _, err := fmt.Fprintf(e.stdout, "Run summary: %d done, %d already done, %d skipped, %d failed.\n%s",
+		counts[apply.Done], counts[apply.AlreadyDone], counts[apply.Skipped], counts[apply.Failed], b.String()); err != nil {
+		return err
+	}
+	return writeRejudged(e.stdout, s.Rejudged)
 }
 
 // github is how connectbot reaches GitHub from the environment.

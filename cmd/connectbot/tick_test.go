@@ -59,9 +59,23 @@ func TestTickActsThroughGitHub(t *testing.T) {
 	if !strings.Contains(src, `reason: "installs-window-lapsed"`) || !strings.Contains(src, `at:     "2027-01-29"`) {
 		t.Errorf("proposed file:\n%s", src)
 	}
-	// The open pull request already carries it: the engine plans nothing.
-	if second := run(); !strings.Contains(second, "Plan for 2027-01-29: 0 actions") || len(srv.PRs()) != 1 {
+	// The tick judges the pull requests that have no verdict for main's
+	// tip: its own removal among them.
+	if !strings.Contains(first, "Judged again, as they would merge into the base branch now: 1 pull requests.\n  #1 (never judged): success") {
+		t.Errorf("the first tick did not judge the removal:\n%s", first)
+	}
+	if runs := srv.CheckRuns(prs[0].HeadSHA); len(runs) != 1 || runs[0].Conclusion != "success" {
+		t.Errorf("the removal's check runs: %+v", runs)
+	}
+	// The open pull request already carries it: the engine plans nothing,
+	// and the verdict stands for main's tip.
+	if second := run(); !strings.Contains(second, "Plan for 2027-01-29: 0 actions") || len(srv.PRs()) != 1 || strings.Contains(second, "Judged again") {
 		t.Errorf("second tick:\n%s", second)
+	}
+	// main moves: the third tick judges the removal again.
+	srv.Commit("main", "Docs", map[string]string{"docs/README.md": "# The program\n"})
+	if third := run(); !strings.Contains(third, "#1 (judged against ") {
+		t.Errorf("third tick:\n%s", third)
 	}
 }
 

@@ -55,6 +55,17 @@ type Runner struct {
 	Log    *slog.Logger
 }
 
+// Rejudged is a pull request a tick judged again, and what came of it.
+type Rejudged struct {
+	Number int `json:"number"`
+	// Why it was judged again: "judged against 1a2b3c4, the base is at ...".
+	Why        string   `json:"why"`
+	Conclusion string   `json:"conclusion,omitempty"`
+	Done       []string `json:"done,omitempty"`
+	// Error is why judging it failed ("" when it did not).
+	Error string `json:"error,omitempty"`
+}
+
 // Summary is what one tick decided and did.
 type Summary struct {
 	Now     application.Date `json:"now"`
@@ -64,6 +75,9 @@ type Summary struct {
 	// plan's order, each with GitHub's message in its detail. The next
 	// tick tries them again.
 	Failed []Result `json:"failed"`
+	// Rejudged are the open pull requests judged again because their
+	// verdicts named an older tip of the base branch.
+	Rejudged []Rejudged `json:"rejudged"`
 	// Skipped are the slugs of the applications with errors, which the
 	// tick leaves alone.
 	Skipped  []string      `json:"skipped"`

@@ -60,7 +60,7 @@ func TestTheWorkflowsHoldWhatTheREADMESays(t *testing.T) {
 		"review.yml: review":           {},
 		"review.yml: comment":          {"checks": "write", "issues": "write", "pull-requests": "write", "contents": "write"},
 		"application.yml: application": {"contents": "write", "pull-requests": "write", "issues": "write", "checks": "write"},
-		"tick.yml: tick":               {"contents": "write", "pull-requests": "write", "issues": "write"},
+		"tick.yml: tick":               {"contents": "write", "pull-requests": "write", "issues": "write", "checks": "write"},
 		"rejudge.yml: rejudge":         {"checks": "write", "issues": "write", "pull-requests": "write", "contents": "write"},
 		"ci.yml: ci":                   {"contents": "read"},
 		"pages.yml: build":             {"contents": "read"},
