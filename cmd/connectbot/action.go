@@ -84,13 +84,73 @@ func dispatch(ctx context.Context, h *pullrequest.Handler, ev webhook.Event) ([]
 	switch {
 	case ev.Kind == webhook.KindPullRequest && isOneOf(ev.Action, "opened", "synchronize", "reopened", "edited", "ready_for_review"),
 		ev.Kind == webhook.KindReview && isOneOf(ev.Action, "submitted", "edited", "dismissed"),
-		ev.Kind == webhook.KindCheckRun && ev.Action == "rerequested" && ev.IsPullRequest:
+		isRerun(ev) && ev.IsPullRequest:
 		out, err := h.Handle(ctx, ev.Number)
 		return out.Done, err
+	case isRerun(ev):
+		return rejudgeAtHead(ctx, h, ev)
+	case ev.Kind == webhook.KindPush:
+		return rejudgeOnPush(ctx, h, ev)
 	case ev.Kind == webhook.KindComment && ev.Action == "created" && ev.IsPullRequest && ev.Comment != nil:
 		return h.Comment(ctx, ev.Number, ev.Comment.ID, ev.Comment.Author, ev.Comment.Body)
 	}
 	return []string{fmt.Sprintf("%s %s: nothing to do", ev.Kind, ev.Action)}, nil
+}
+
+// isRerun reports whether ev asks for connectbot's check again: someone
+// re-ran the check run named pullrequest.CheckName, or all the checks of
+// a commit in the suite GitHub sends only to the App that made it (which
+// holds connectbot's one check).
+func isRerun(ev webhook.Event) bool {
+	return ev.Action == "rerequested" &&
+		(ev.Kind == webhook.KindCheckRun && ev.Check == pullrequest.CheckName || ev.Kind == webhook.KindCheckSuite)
+}
+
+// prsByHead finds the open pull requests whose head is a commit.
+type prsByHead interface {
+	FindPRsByHead(ctx context.Context, sha string) ([]forge.PR, error)
+}
+
+// rejudgeAtHead judges every open pull request whose head is the commit
+// of a re-run check. GitHub names no pull request in a check run or check
+// suite of a pull request from a fork, so the pull requests are found by
+// their head commit.
+func rejudgeAtHead(ctx context.Context, h *pullrequest.Handler, ev webhook.Event) ([]string, error) {
+	if ev.HeadSHA == "" {
+		return []string{fmt.Sprintf("%s %s names no commit: nothing to do", ev.Kind, ev.Action)}, nil
+	}
+	find, ok := h.Forge.(prsByHead)
+	if !ok {
+		return nil, fmt.Errorf("%s %s: this GitHub client cannot find pull requests by their head commit", ev.Kind, ev.Action)
+	}
+	prs, err := find.FindPRsByHead(ctx, ev.HeadSHA)
+	if err != nil {
+		return nil, err
+	}
+	if len(prs) == 0 {
+		return []string{fmt.Sprintf("%s %s: no open pull request has head %s; nothing to do", ev.Kind, ev.Action, ev.HeadSHA)}, nil
+	}
+	var done []string
+	var errs []error
+	for _, pr := range prs {
+		out, err := h.Handle(ctx, pr.Number)
+		for _, d := range out.Done {
+			done = append(done, fmt.Sprintf("#%d: %s", pr.Number, d))
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("#%d: %w", pr.Number, err))
+		}
+	}
+	return done, errors.Join(errs...)
+}
+
+// rejudgeOnPush is called for every push: when the base branch moves,
+// what each open pull request would merge changes. For now it only logs.
+func rejudgeOnPush(_ context.Context, h *pullrequest.Handler, ev webhook.Event) ([]string, error) {
+	if h.Log != nil {
+		h.Log.Info("base branch moved", "ref", ev.Ref, "after", ev.After, "deleted", ev.Deleted)
+	}
+	return nil, nil
 }
 
 // applicationForm handles an issue opened with the application form: it

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -134,5 +135,65 @@ func TestActionRefusesWhatItCannotRun(t *testing.T) {
 	code, out, _ := runActionWith(t, srv, "deployment", other)
 	if code != 0 || !strings.Contains(out, "nothing to do") {
 		t.Errorf("ignored event: exit %d %q", code, out)
+	}
+}
+
+func TestActionRejudgesAForkPullRequestWhoseCheckIsReRun(t *testing.T) {
+	srv := seed(t)
+	acme, _ := os.ReadFile("../../applications/acme-sync.cue")
+	bad := strings.Replace(string(acme), `auth:         "oauth2"`, `auth:         "api_key"`, 1)
+	head := srv.Commit("patch-1", "Edit", map[string]string{"applications/acme-sync.cue": bad})
+	pr := srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: "patch-1", HeadRepo: "acme-dev/connect"})
+
+	// The recorded check_run "rerequested" delivery, whose pull_requests
+	// list is empty, as GitHub sends it for a pull request from a fork;
+	// pointed at this head, under the name of the check it re-runs.
+	rerun := func(name, sha string) string {
+		return delivery(t, "octokit-webhooks/check_run/rerequested.payload.json", 0, func(p map[string]any) {
+			run := p["check_run"].(map[string]any)
+			if prs := run["pull_requests"].([]any); len(prs) != 0 {
+				t.Fatalf("the recorded check run names %d pull requests, want none", len(prs))
+			}
+			run["name"], run["head_sha"] = name, sha
+		})
+	}
+	// The check suite of that check run, re-run whole: derived from the
+	// same recording (no check_suite delivery is recorded), its
+	// check_suite being the check run's.
+	rerunSuite := func(sha string) string {
+		return delivery(t, "octokit-webhooks/check_run/rerequested.payload.json", 0, func(p map[string]any) {
+			suite := p["check_run"].(map[string]any)["check_suite"].(map[string]any)
+			suite["head_sha"] = sha
+			delete(p, "check_run")
+			p["check_suite"] = suite
+		})
+	}
+
+	code, out, errOut := runActionWith(t, srv, "check_run", rerun("randscape", head))
+	if code != 0 || !strings.Contains(out, "check_run rerequested: nothing to do") || len(srv.CheckRuns(head)) != 0 {
+		t.Fatalf("another App's check: exit %d, %d checks\n%s%s", code, len(srv.CheckRuns(head)), out, errOut)
+	}
+	code, out, errOut = runActionWith(t, srv, "check_run", rerun("connectbot", srv.Branch("main")))
+	if code != 0 || !strings.Contains(out, "no open pull request has head "+srv.Branch("main")) || len(srv.CheckRuns(head)) != 0 {
+		t.Fatalf("a head of no pull request: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runActionWith(t, srv, "check_run", rerun("connectbot", head))
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	if runs := srv.CheckRuns(head); len(runs) != 1 || runs[0].Conclusion != "failure" {
+		t.Fatalf("check runs %+v\n%s", runs, out)
+	}
+	if n := len(srv.Comments(pr)); n != 1 || !strings.Contains(out, fmt.Sprintf("#%d: ", pr)) {
+		t.Errorf("%d comments, want 1; output:\n%s", n, out)
+	}
+	code, out, errOut = runActionWith(t, srv, "check_suite", rerunSuite(head))
+	if code != 0 {
+		t.Fatalf("suite: exit %d\n%s%s", code, out, errOut)
+	}
+	// Judged again, to the same verdict: the handler leaves its comment
+	// and check as they are.
+	if want := fmt.Sprintf("connectbot: #%d: comment unchanged", pr); !strings.Contains(out, want) {
+		t.Errorf("after the suite's re-run, output lacks %q:\n%s", want, out)
 	}
 }

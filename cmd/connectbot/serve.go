@@ -351,8 +351,12 @@ func route(ev webhook.Event) (kind, what string) {
 	switch {
 	case ev.Kind == webhook.KindPullRequest && isOneOf(ev.Action, "opened", "synchronize", "reopened", "edited", "ready_for_review"),
 		ev.Kind == webhook.KindReview && isOneOf(ev.Action, "submitted", "edited", "dismissed"),
-		ev.Kind == webhook.KindCheckRun && ev.Action == "rerequested" && ev.IsPullRequest:
+		isRerun(ev) && ev.IsPullRequest:
 		return "judge-pull-request", fmt.Sprintf("judge pull request #%d at its head: one comment, the check, labels, and the merge if an authorised reviewer approved", ev.Number)
+	case isRerun(ev):
+		return "judge-pull-requests-at-head", fmt.Sprintf("find the open pull requests whose head is %s (GitHub names none for a fork's) and judge each", ev.HeadSHA)
+	case ev.Kind == webhook.KindPush:
+		return "base-moved", fmt.Sprintf("%s moved to %s: log it", ev.Ref, ev.After)
 	case ev.Kind == webhook.KindComment && ev.Action == "created" && ev.IsPullRequest && ev.Comment != nil:
 		return "comment-command", fmt.Sprintf("read @%s's comment on pull request #%d and answer a /connectbot command in it", ev.Comment.Author, ev.Number)
 	}

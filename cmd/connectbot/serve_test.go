@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -358,10 +359,12 @@ func TestServeRefusesWhatItCannotRun(t *testing.T) {
 	}
 }
 
-// errJudged and errCommented mark which handler method dispatch reached.
+// errJudged, errCommented and errFound mark which handler method
+// dispatch reached.
 var (
 	errJudged    = errors.New("judge")
 	errCommented = errors.New("comment")
+	errFound     = errors.New("find by head")
 )
 
 // routeForge and routeGit stop the pull-request handler at its second
@@ -390,6 +393,9 @@ func (routeForge) CreateCheckRun(context.Context, forge.CheckRun) (forge.CheckRe
 	return forge.CheckResult{}, nil
 }
 func (routeForge) MergePR(context.Context, int, string, string) (string, error) { return "", nil }
+func (routeForge) FindPRsByHead(context.Context, string) ([]forge.PR, error) {
+	return nil, errFound
+}
 
 type routeGit struct{}
 
@@ -417,6 +423,8 @@ func TestRouteAgreesWithDispatch(t *testing.T) {
 		webhook.KindReview:      {"submitted", "edited", "dismissed"},
 		webhook.KindComment:     {"created", "edited", "deleted"},
 		webhook.KindCheckRun:    {"rerequested", "created", "completed"},
+		webhook.KindCheckSuite:  {"rerequested", "requested", "completed"},
+		webhook.KindPush:        {""},
 		webhook.KindPing:        {""},
 		webhook.KindIssue:       {"opened", "edited", "closed"},
 		"workflow_run":          {"completed", "requested"},
@@ -425,17 +433,30 @@ func TestRouteAgreesWithDispatch(t *testing.T) {
 	for kind, list := range actions {
 		for _, a := range list {
 			for _, onPR := range []bool{true, false} {
-				ev := webhook.Event{Kind: kind, Action: a, Repo: "o/r", Number: 7, IsPullRequest: onPR}
+				ev := webhook.Event{Kind: kind, Action: a, Repo: "o/r", Number: 7, IsPullRequest: onPR, HeadSHA: "d6fde92930d4715a2b49857d24b940956b26d2d3"}
 				if kind == webhook.KindComment {
 					ev.Comment = &webhook.Comment{ID: 1, Author: "someone", Body: "/connectbot recheck"}
 				}
+				if kind == webhook.KindPush {
+					ev.Ref, ev.After = "refs/heads/main", ev.HeadSHA
+				}
 				events = append(events, ev)
+				if kind == webhook.KindCheckRun {
+					// connectbot's own check, and another App's.
+					for _, name := range []string{"connectbot", "randscape"} {
+						ev.Check = name
+						events = append(events, ev)
+					}
+				}
 			}
 		}
 	}
-	h := &pullrequest.Handler{Forge: routeForge{}, Git: routeGit{}, BotLogin: "connectbot[bot]", Now: time.Now, Out: io.Discard}
+	var logs bytes.Buffer
+	h := &pullrequest.Handler{Forge: routeForge{}, Git: routeGit{}, BotLogin: "connectbot[bot]", Now: time.Now, Out: io.Discard,
+		Log: slog.New(slog.NewTextHandler(&logs, nil))}
 	for _, ev := range events {
 		kind, _ := route(ev)
+		logs.Reset()
 		_, err := dispatch(context.Background(), h, ev)
 		var reached string
 		switch {
@@ -443,13 +464,17 @@ func TestRouteAgreesWithDispatch(t *testing.T) {
 			reached = "judge-pull-request"
 		case errors.Is(err, errCommented):
 			reached = "comment-command"
+		case errors.Is(err, errFound):
+			reached = "judge-pull-requests-at-head"
+		case err == nil && strings.Contains(logs.String(), "base branch moved"):
+			reached = "base-moved"
 		case err == nil:
 			reached = "none"
 		default:
 			t.Fatalf("%+v: %v", ev, err)
 		}
 		if kind != reached {
-			t.Errorf("%s %s (on a pull request: %v): route says %s, dispatch does %s", ev.Kind, ev.Action, ev.IsPullRequest, kind, reached)
+			t.Errorf("%s %s (on a pull request: %v, check %q): route says %s, dispatch does %s", ev.Kind, ev.Action, ev.IsPullRequest, ev.Check, kind, reached)
 		}
 	}
 }
@@ -609,5 +634,44 @@ func TestServeCountsATickActionThatFailed(t *testing.T) {
 	}
 	if len(gh.PRs()) != 0 {
 		t.Errorf("pull requests %+v", gh.PRs())
+	}
+}
+
+func TestServeRejudgesAForkPullRequestWhoseCheckIsReRun(t *testing.T) {
+	gh := seed(t)
+	acme, _ := os.ReadFile("../../applications/acme-sync.cue")
+	bad := strings.Replace(string(acme), `auth:         "oauth2"`, `auth:         "api_key"`, 1)
+	head := gh.Commit("patch-1", "Edit", map[string]string{"applications/acme-sync.cue": bad})
+	pr := gh.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: "patch-1", HeadRepo: "acme-dev/connect"})
+	srv := startServe(t, map[string]string{
+		"CONNECTBOT_WEBHOOK_SECRET": "s3cret",
+		"GITHUB_TOKEN":              gh.Token(),
+		"CONNECTBOT_REPOSITORY":     gh.FullName(),
+		"GITHUB_API_URL":            gh.URL(),
+		"GITHUB_SERVER_URL":         gh.URL(),
+		"CONNECTBOT_BOT_LOGIN":      forgetest.BotLogin,
+	}, time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+
+	// The recorded check_run "rerequested" delivery (its pull_requests
+	// list is empty, as for a fork's), pointed at the fork's head.
+	rerun, err := os.ReadFile(delivery(t, "octokit-webhooks/check_run/rerequested.payload.json", 0, func(p map[string]any) {
+		run := p["check_run"].(map[string]any)
+		run["name"], run["head_sha"] = "connectbot", head
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := srv.deliver(t, "rerun-1", "check_run", webhook.Sign(rerun, []byte("s3cret")), bytes.NewReader(rerun)); code != http.StatusAccepted {
+		t.Fatalf("re-run delivery: %d", code)
+	}
+	eventually(t, "the check run", func() bool { return len(gh.CheckRuns(head)) == 1 })
+	eventually(t, "the event's metrics", func() bool {
+		return srv.metrics(t)[`connectbot_actions_total{kind="judge-pull-requests-at-head",status="done"}`] == 1
+	})
+	if n := len(gh.Comments(pr)); n != 1 {
+		t.Errorf("%d comments, want 1", n)
+	}
+	if srv.stop(t) != exitOK {
+		t.Error("did not stop cleanly")
 	}
 }

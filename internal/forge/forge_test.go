@@ -1027,3 +1027,65 @@ func TestNewValidatesOptions(t *testing.T) {
 		})
 	}
 }
+
+func TestFindPRsByHead(t *testing.T) {
+	// Two to a page, so that the pull request from the fork, opened
+	// first and listed last, is on the second page of four open ones.
+	f := newFixture(t, func(o *forge.Options) { o.PageSize = 2 })
+	ctx := context.Background()
+	forkSHA := f.srv.Commit("patch-1", "Add acme", map[string]string{"applications/acme.cue": "x\n"})
+	fork := f.srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Add acme", Head: "patch-1", HeadRepo: "acme-dev/partners"})
+	shared, sharedSHA := f.openPR(t, "globex-dev", "globex", map[string]string{"applications/globex.cue": "x\n"})
+	f.srv.Commit("release", "Branch off", map[string]string{"RELEASE": "1\n"})
+	sharedIntoRelease := f.srv.OpenPR(forgetest.PRSpec{Author: "globex-dev", Title: "Globex into release", Head: "globex", Base: "release"})
+	f.openPR(t, "initech-dev", "initech", map[string]string{"applications/initech.cue": "x\n"})
+	closed, closedSHA := f.openPR(t, "hooli-dev", "hooli", map[string]string{"applications/hooli.cue": "x\n"})
+	if err := f.client.ClosePR(ctx, closed); err != nil {
+		t.Fatal(err)
+	}
+	numbers := func(prs []forge.PR) []int {
+		var out []int
+		for _, pr := range prs {
+			out = append(out, pr.Number)
+		}
+		return out
+	}
+	tests := []struct {
+		name, sha string
+		want      []int
+	}{
+		{"the head of a pull request from a fork", forkSHA, []int{fork}},
+		{"a head proposed into two bases", sharedSHA, []int{sharedIntoRelease, shared}},
+		{"a head written in capitals", strings.ToUpper(forkSHA), []int{fork}},
+		{"the head of a closed pull request only", closedSHA, nil},
+		{"a commit no pull request has", f.srv.Branch("main"), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := f.client.FindPRsByHead(ctx, tt.sha)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, numbers(got)); diff != "" {
+				t.Errorf("pull requests (-want +got):\n%s", diff)
+			}
+		})
+	}
+	got, err := f.client.FindPRsByHead(ctx, forkSHA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].HeadRepo != "acme-dev/partners" || got[0].HeadSHA != forkSHA {
+		t.Errorf("the fork's pull request = %+v, want its head in acme-dev/partners at %s", got, forkSHA)
+	}
+	f.srv.ResetCalls()
+	if _, err := f.client.FindPRsByHead(ctx, forkSHA); err != nil {
+		t.Fatal(err)
+	}
+	if calls := f.callsTo("GET " + api + "/pulls"); len(calls) != 2 {
+		t.Errorf("listed %d pages, want 2 (4 open pull requests, 2 a page): %q", len(calls), calls)
+	}
+	if _, err := f.client.FindPRsByHead(ctx, ""); err == nil {
+		t.Error("an empty SHA was looked for")
+	}
+}

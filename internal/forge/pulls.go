@@ -109,6 +109,29 @@ func (c *Client) ListPRs(ctx context.Context, head, state string) ([]PR, error) 
 	return out, nil
 }
 
+// FindPRsByHead returns the open pull requests whose head commit is sha,
+// newest first: several when one branch is proposed into more than one
+// base, none when no open pull request has that head. It lists every open
+// pull request (GitHub's list cannot filter by SHA) and works for pull
+// requests from forks, whose check runs and check suites GitHub sends with
+// an empty pull_requests list.
+func (c *Client) FindPRsByHead(ctx context.Context, sha string) ([]PR, error) {
+	if sha == "" {
+		return nil, errors.New("forge: find pull requests by head: the head SHA is required")
+	}
+	open, err := c.ListPRs(ctx, "", "open")
+	if err != nil {
+		return nil, err
+	}
+	var out []PR
+	for _, pr := range open {
+		if strings.EqualFold(pr.HeadSHA, sha) {
+			out = append(out, pr)
+		}
+	}
+	return out, nil
+}
+
 // UpdatePR sets the title and body of pull request number.
 func (c *Client) UpdatePR(ctx context.Context, number int, title, body string) (PR, error) {
 	pr, _, err := c.gh.PullRequests.Edit(idempotent(ctx), c.owner, c.repo, number, &github.PullRequest{

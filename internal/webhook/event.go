@@ -1,16 +1,22 @@
 // Package webhook turns GitHub deliveries into connectbot events: it checks
-// a delivery's signature, parses the payload with go-github, and keeps only
-// what the bot needs to know to act. Payloads are untrusted: a delivery is
-// a trigger, and the handlers read the current state of a pull request
-// from GitHub rather than believing the payload's copy of it.
+// a delivery's signature, reads the few fields of the payload the bot acts
+// on, and keeps only those. Payloads are untrusted: a delivery is a
+// trigger, and the handlers read the current state of a pull request from
+// GitHub rather than believing the payload's copy of it.
+//
+// Only the fields the bot reads are decoded, so a field it does not read
+// never rejects a delivery, whatever its type: GitHub has sent the same
+// field in more than one shape over the years (a repository's created_at
+// is a Unix time in push payloads and a string elsewhere).
 package webhook
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
-
-	"github.com/google/go-github/v60/github"
+	"time"
 )
 
 // Event kinds connectbot acts on.
@@ -20,13 +26,20 @@ const (
 	KindComment     = "issue_comment"
 	KindIssue       = "issues"
 	KindCheckRun    = "check_run"
-	KindPing        = "ping"
+	// KindCheckSuite is sent when someone re-runs all of an App's checks
+	// on a commit; connectbot's suite holds its one check.
+	KindCheckSuite = "check_suite"
+	KindPing       = "ping"
+	// KindPush is a push to a branch or tag; a push to the base branch
+	// changes what every open pull request would merge into.
+	KindPush = "push"
 	// KindWorkflowRun is a GitHub Actions run that finished: connectbot's
 	// report workflow acts on the run of its validate workflow.
 	KindWorkflowRun = "workflow_run"
 )
 
-// Event is one delivery, reduced to what the bot acts on.
+// Event is one delivery, reduced to what the bot acts on. Its json tags
+// only keep the fields of one kind out of the others' testdata/parse.golden.
 type Event struct {
 	// Kind is the X-GitHub-Event name; Action the payload's action.
 	Kind, Action string
@@ -43,12 +56,23 @@ type Event struct {
 	Comment *Comment
 	// Issue is the issue of an issues event (the application form).
 	Issue *Issue
-	// HeadSHA is the head commit the payload names, for logging only.
+	// HeadSHA is the head commit the payload names: a pull request's
+	// head, a check's commit, or the commit a push moved its ref to.
 	HeadSHA string
 	// Installation is the GitHub App installation id, 0 without one.
 	Installation int64
 	// Run is the workflow run of a workflow_run event.
 	Run *WorkflowRun
+	// Check is the name of the check run of a check_run event.
+	Check string `json:",omitempty"`
+	// Ref is the full ref a push moved ("refs/heads/main"); After is the
+	// commit it points to now (also in HeadSHA), all zeros when Deleted.
+	Ref, After string `json:",omitempty"`
+	// Deleted is true when the push deleted Ref.
+	Deleted bool `json:",omitempty"`
+	// PushedAt is when the push happened, zero when the payload does not
+	// say.
+	PushedAt time.Time `json:",omitzero"`
 }
 
 // WorkflowRun is a GitHub Actions workflow run, as a workflow_run event
@@ -87,74 +111,288 @@ type Issue struct {
 var ErrIgnored = errors.New("event ignored")
 
 // Parse reads a delivery's payload for the event kind named by its
-// X-GitHub-Event header. Kinds connectbot does not act on give ErrIgnored;
-// a payload that does not parse is an error.
+// X-GitHub-Event header. Kinds connectbot does not act on give ErrIgnored.
+// A payload that is not a JSON object, that names no repository, or where
+// a field the bot reads has the wrong type is an error of one line that
+// says which field; fields the bot does not read are never looked at.
 func Parse(kind string, payload []byte) (Event, error) {
+	var read func([]byte) (Event, error)
 	switch kind {
-	case KindPullRequest, KindReview, KindComment, KindIssue, KindCheckRun, KindPing, KindWorkflowRun:
+	case KindPullRequest, KindReview:
+		read = readPullRequest
+	case KindComment:
+		read = readComment
+	case KindIssue:
+		read = readIssue
+	case KindCheckRun:
+		read = readCheckRun
+	case KindCheckSuite:
+		read = readCheckSuite
+	case KindPush:
+		read = readPush
+	case KindWorkflowRun:
+		read = readWorkflowRun
+	case KindPing:
+		read = readPing
 	default:
 		return Event{}, ErrIgnored
 	}
-	raw, err := github.ParseWebHook(kind, payload)
+	e, err := read(payload)
 	if err != nil {
-		return Event{}, fmt.Errorf("%s payload: %v", kind, oneLine(err.Error()))
+		return Event{}, fmt.Errorf("%s payload: %s", kind, describe(err))
 	}
-	e := Event{Kind: kind}
-	switch p := raw.(type) {
-	case *github.PullRequestEvent:
-		e.Action, e.Repo, e.Sender = p.GetAction(), p.GetRepo().GetFullName(), p.GetSender().GetLogin()
-		e.Number, e.IsPullRequest = p.GetPullRequest().GetNumber(), true
-		e.HeadSHA = p.GetPullRequest().GetHead().GetSHA()
-		e.Installation = p.GetInstallation().GetID()
-	case *github.PullRequestReviewEvent:
-		e.Action, e.Repo, e.Sender = p.GetAction(), p.GetRepo().GetFullName(), p.GetSender().GetLogin()
-		e.Number, e.IsPullRequest = p.GetPullRequest().GetNumber(), true
-		e.HeadSHA = p.GetPullRequest().GetHead().GetSHA()
-		e.Installation = p.GetInstallation().GetID()
-	case *github.IssueCommentEvent:
-		e.Action, e.Repo, e.Sender = p.GetAction(), p.GetRepo().GetFullName(), p.GetSender().GetLogin()
-		e.Number, e.IsPullRequest = p.GetIssue().GetNumber(), p.GetIssue().IsPullRequest()
-		e.Comment = &Comment{ID: p.GetComment().GetID(), Author: p.GetComment().GetUser().GetLogin(), Body: p.GetComment().GetBody()}
-		e.Installation = p.GetInstallation().GetID()
-	case *github.IssuesEvent:
-		e.Action, e.Repo, e.Sender = p.GetAction(), p.GetRepo().GetFullName(), p.GetSender().GetLogin()
-		is := p.GetIssue()
-		e.Number = is.GetNumber()
-		e.Issue = &Issue{Number: is.GetNumber(), Title: is.GetTitle(), Body: is.GetBody(), Author: is.GetUser().GetLogin()}
-		for _, l := range is.Labels {
-			e.Issue.Labels = append(e.Issue.Labels, l.GetName())
-		}
-		e.Installation = p.GetInstallation().GetID()
-	case *github.CheckRunEvent:
-		e.Action, e.Repo, e.Sender = p.GetAction(), p.GetRepo().GetFullName(), p.GetSender().GetLogin()
-		e.HeadSHA = p.GetCheckRun().GetHeadSHA()
-		if cr := p.GetCheckRun(); cr != nil && len(cr.PullRequests) > 0 {
-			prs := cr.PullRequests
-			e.Number, e.IsPullRequest = prs[0].GetNumber(), true
-		}
-		e.Installation = p.GetInstallation().GetID()
-	case *github.WorkflowRunEvent:
-		e.Action, e.Repo, e.Sender = p.GetAction(), p.GetRepo().GetFullName(), p.GetSender().GetLogin()
-		run := p.GetWorkflowRun()
-		e.HeadSHA = run.GetHeadSHA()
-		e.Run = &WorkflowRun{
-			ID: run.GetID(), Name: run.GetName(), Event: run.GetEvent(),
-			Status: run.GetStatus(), Conclusion: run.GetConclusion(), HeadSHA: run.GetHeadSHA(),
-		}
-		if e.Run.Name == "" {
-			e.Run.Name = p.GetWorkflow().GetName()
-		}
-		for _, pr := range run.PullRequests {
-			e.Run.PullRequests = append(e.Run.PullRequests, pr.GetNumber())
-		}
-		e.Installation = p.GetInstallation().GetID()
-	case *github.PingEvent:
-		e.Installation = p.GetInstallation().GetID()
-	}
+	e.Kind = kind
 	if e.Kind != KindPing && e.Repo == "" {
 		return Event{}, fmt.Errorf("%s payload names no repository", kind)
 	}
 	return e, nil
+}
+
+// The payload types below hold only what connectbot reads; encoding/json
+// skips every other field without looking at its type.
+
+// common is what every event but ping carries.
+type common struct {
+	Action       string     `json:"action"`
+	Repository   repository `json:"repository"`
+	Sender       user       `json:"sender"`
+	Installation struct {
+		ID int64 `json:"id"`
+	} `json:"installation"`
+}
+
+func (c common) event() Event {
+	return Event{Action: c.Action, Repo: c.Repository.FullName, Sender: c.Sender.Login, Installation: c.Installation.ID}
+}
+
+// repository is a payload's repository. PushedAt is kept raw: only a
+// push's is read, and GitHub has written it both as a Unix time and as a
+// string.
+type repository struct {
+	FullName string          `json:"full_name"`
+	PushedAt json.RawMessage `json:"pushed_at"`
+}
+
+type user struct {
+	Login string `json:"login"`
+}
+
+// numbered is a pull request as a list in a check or a run names it.
+type numbered struct {
+	Number int `json:"number"`
+}
+
+// present records whether a field is there and not null, whatever it
+// holds.
+type present bool
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (p *present) UnmarshalJSON(b []byte) error {
+	*p = string(b) != "null"
+	return nil
+}
+
+func decode(payload []byte, v any) error {
+	return json.Unmarshal(payload, v)
+}
+
+func readPullRequest(payload []byte) (Event, error) {
+	var p struct {
+		common
+		PullRequest struct {
+			Number int `json:"number"`
+			Head   struct {
+				SHA string `json:"sha"`
+			} `json:"head"`
+		} `json:"pull_request"`
+	}
+	if err := decode(payload, &p); err != nil {
+		return Event{}, err
+	}
+	e := p.event()
+	e.Number, e.IsPullRequest, e.HeadSHA = p.PullRequest.Number, true, p.PullRequest.Head.SHA
+	return e, nil
+}
+
+func readComment(payload []byte) (Event, error) {
+	var p struct {
+		common
+		Issue struct {
+			Number      int     `json:"number"`
+			PullRequest present `json:"pull_request"`
+		} `json:"issue"`
+		Comment struct {
+			ID   int64  `json:"id"`
+			User user   `json:"user"`
+			Body string `json:"body"`
+		} `json:"comment"`
+	}
+	if err := decode(payload, &p); err != nil {
+		return Event{}, err
+	}
+	e := p.event()
+	e.Number, e.IsPullRequest = p.Issue.Number, bool(p.Issue.PullRequest)
+	e.Comment = &Comment{ID: p.Comment.ID, Author: p.Comment.User.Login, Body: p.Comment.Body}
+	return e, nil
+}
+
+func readIssue(payload []byte) (Event, error) {
+	var p struct {
+		common
+		Issue struct {
+			Number int    `json:"number"`
+			Title  string `json:"title"`
+			Body   string `json:"body"`
+			User   user   `json:"user"`
+			Labels []struct {
+				Name string `json:"name"`
+			} `json:"labels"`
+		} `json:"issue"`
+	}
+	if err := decode(payload, &p); err != nil {
+		return Event{}, err
+	}
+	e := p.event()
+	is := p.Issue
+	e.Number = is.Number
+	e.Issue = &Issue{Number: is.Number, Title: is.Title, Body: is.Body, Author: is.User.Login}
+	for _, l := range is.Labels {
+		e.Issue.Labels = append(e.Issue.Labels, l.Name)
+	}
+	return e, nil
+}
+
+func readCheckRun(payload []byte) (Event, error) {
+	var p struct {
+		common
+		CheckRun struct {
+			Name         string     `json:"name"`
+			HeadSHA      string     `json:"head_sha"`
+			PullRequests []numbered `json:"pull_requests"`
+		} `json:"check_run"`
+	}
+	if err := decode(payload, &p); err != nil {
+		return Event{}, err
+	}
+	e := p.event()
+	e.Check, e.HeadSHA = p.CheckRun.Name, p.CheckRun.HeadSHA
+	if prs := p.CheckRun.PullRequests; len(prs) > 0 {
+		e.Number, e.IsPullRequest = prs[0].Number, true
+	}
+	return e, nil
+}
+
+func readCheckSuite(payload []byte) (Event, error) {
+	var p struct {
+		common
+		CheckSuite struct {
+			HeadSHA      string     `json:"head_sha"`
+			PullRequests []numbered `json:"pull_requests"`
+		} `json:"check_suite"`
+	}
+	if err := decode(payload, &p); err != nil {
+		return Event{}, err
+	}
+	e := p.event()
+	e.HeadSHA = p.CheckSuite.HeadSHA
+	if prs := p.CheckSuite.PullRequests; len(prs) > 0 {
+		e.Number, e.IsPullRequest = prs[0].Number, true
+	}
+	return e, nil
+}
+
+func readPush(payload []byte) (Event, error) {
+	var p struct {
+		common
+		Ref     string `json:"ref"`
+		After   string `json:"after"`
+		Deleted bool   `json:"deleted"`
+	}
+	if err := decode(payload, &p); err != nil {
+		return Event{}, err
+	}
+	at, err := parseTime(p.Repository.PushedAt)
+	if err != nil {
+		return Event{}, fmt.Errorf("repository.pushed_at: %w", err)
+	}
+	e := p.event()
+	e.Ref, e.After, e.HeadSHA, e.Deleted, e.PushedAt = p.Ref, p.After, p.After, p.Deleted, at
+	return e, nil
+}
+
+func readWorkflowRun(payload []byte) (Event, error) {
+	var p struct {
+		common
+		WorkflowRun struct {
+			ID           int64      `json:"id"`
+			Name         string     `json:"name"`
+			Event        string     `json:"event"`
+			Status       string     `json:"status"`
+			Conclusion   string     `json:"conclusion"`
+			HeadSHA      string     `json:"head_sha"`
+			PullRequests []numbered `json:"pull_requests"`
+		} `json:"workflow_run"`
+		Workflow struct {
+			Name string `json:"name"`
+		} `json:"workflow"`
+	}
+	if err := decode(payload, &p); err != nil {
+		return Event{}, err
+	}
+	e := p.event()
+	run := p.WorkflowRun
+	e.HeadSHA = run.HeadSHA
+	e.Run = &WorkflowRun{ID: run.ID, Name: run.Name, Event: run.Event, Status: run.Status, Conclusion: run.Conclusion, HeadSHA: run.HeadSHA}
+	if e.Run.Name == "" {
+		e.Run.Name = p.Workflow.Name
+	}
+	for _, pr := range run.PullRequests {
+		e.Run.PullRequests = append(e.Run.PullRequests, pr.Number)
+	}
+	return e, nil
+}
+
+// readPing reads only the installation: a ping is acknowledged, never
+// acted on.
+func readPing(payload []byte) (Event, error) {
+	var p struct {
+		Installation struct {
+			ID int64 `json:"id"`
+		} `json:"installation"`
+	}
+	if err := decode(payload, &p); err != nil {
+		return Event{}, err
+	}
+	return Event{Installation: p.Installation.ID}, nil
+}
+
+// describe says in one line what is wrong with a payload, naming the
+// field when it is a field of the wrong type.
+func describe(err error) string {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		if typeErr.Field == "" {
+			return fmt.Sprintf("the payload is a JSON %s, not an object", typeErr.Value)
+		}
+		return fmt.Sprintf("%s is a JSON %s, where a JSON %s was expected", typeErr.Field, typeErr.Value, jsonKind(typeErr.Type))
+	}
+	return oneLine(err.Error())
+}
+
+// jsonKind names the JSON value that decodes into a Go type.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	}
+	return "object"
 }
 
 func oneLine(s string) string {

@@ -46,7 +46,7 @@ var RejectReasons = []string{RejectSignature, RejectSize, RejectParse, RejectDup
 
 // Kinds lists the event kinds Parse reads, for callers that pre-declare
 // them; anything Parse ignores is counted as KindOther.
-var Kinds = []string{KindPullRequest, KindReview, KindComment, KindIssue, KindCheckRun, KindPing}
+var Kinds = []string{KindPullRequest, KindReview, KindComment, KindIssue, KindCheckRun, KindCheckSuite, KindPush, KindPing}
 
 // KindOther stands, in what the Observer is told, for every event kind
 // connectbot does not act on, so that a sender cannot invent label values.
@@ -276,9 +276,8 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	return io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
 }
 
-// parse is Parse that turns a panic (a payload shaped in a way go-github
-// or Parse did not expect) into an error: the body is signed, but it is
-// still input.
+// parse is Parse that turns a panic (a payload shaped in a way Parse did
+// not expect) into an error: the body is signed, but it is still input.
 func parse(kind string, body []byte) (ev Event, err error) {
 	defer func() {
 		if r := recover(); r != nil {

@@ -152,15 +152,6 @@ func TestServerAcceptsEveryRealDelivery(t *testing.T) {
 		t.Run(d.file, func(t *testing.T) {
 			id := fmt.Sprintf("delivery-%02d", i)
 			got := post(srv, id, d.kind, webhook.Sign(d.body, secret), d.body)
-			if d.file == "octokit-webhooks/check_run/rerequested.payload.json" {
-				// go-github v60 cannot parse this recorded check_run: its
-				// app.created_at is "2018-04-25 20:42:10", not RFC 3339
-				// (SOURCES.md, "Known quirk"). Signed, but unreadable: 400.
-				if got.Code != http.StatusBadRequest {
-					t.Errorf("status %d, want 400 for the payload go-github cannot parse", got.Code)
-				}
-				return
-			}
 			if got.Code != http.StatusAccepted {
 				t.Fatalf("status %d %q, want 202", got.Code, got.Body)
 			}
@@ -178,9 +169,12 @@ func TestServerAcceptsEveryRealDelivery(t *testing.T) {
 	if diff := cmp.Diff(want, rec.got()); diff != "" {
 		t.Errorf("processed (-want +got):\n%s", diff)
 	}
-	// Every signed delivery is counted by its kind, the unreadable one too.
+	// Every signed delivery is counted by its kind, and none is refused:
+	// the check_run whose app.created_at is "2018-04-25 20:42:10" (not
+	// RFC 3339; SOURCES.md, "Known quirk") is read too, since Parse does
+	// not read that field.
 	wantCounts := map[string]float64{
-		`connectbot_webhook_events_rejected_total{reason="parse"}`:     1,
+		`connectbot_webhook_events_rejected_total{reason="parse"}`:     0,
 		`connectbot_webhook_events_rejected_total{reason="signature"}`: 0,
 	}
 	for _, d := range corpus(t) {

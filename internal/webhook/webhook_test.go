@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -14,7 +15,7 @@ import (
 
 // The payloads in testdata are byte-for-byte copies of real GitHub
 // deliveries; see testdata/SOURCES.md.
-func payload(t *testing.T, path string) []byte {
+func payload(t testing.TB, path string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", path))
 	if err != nil {
@@ -75,21 +76,80 @@ func TestParseRealDeliveries(t *testing.T) {
 	}
 }
 
-func TestParseRefusesWhatItCannotRead(t *testing.T) {
-	// The recorded check_run payload has a time GitHub's own library
-	// refuses ("2018-04-25 20:42:10"): kept as the negative case.
-	if _, err := webhook.Parse("check_run", payload(t, "octokit-webhooks/check_run/rerequested.payload.json")); err == nil ||
-		!strings.Contains(err.Error(), "check_run payload") || strings.Contains(err.Error(), "\n") {
-		t.Errorf("err = %v, want a one-line payload error", err)
+func TestParseDerivedDeliveries(t *testing.T) {
+	// See derived_test.go for how these are made from recorded ones.
+	pushedAt := time.Date(2019, 5, 15, 15, 20, 32, 0, time.UTC) // the recorded repository.pushed_at
+	const base, head = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e", "ec26c3e57ca3a959ca5aad62de7213c562f8c821"
+	tests := []struct {
+		name, kind string
+		body       []byte
+		want       webhook.Event
+	}{
+		{"a push to main", "push", pushPayload(t, nil),
+			webhook.Event{Kind: "push", Repo: "Codertocat/Hello-World", Sender: "Codertocat", HeadSHA: head, Installation: 1,
+				Ref: "refs/heads/main", After: head, PushedAt: pushedAt}},
+		{"a push that deletes a branch", "push", pushPayload(t, map[string]any{
+			"ref": "refs/heads/feature", "after": "0000000000000000000000000000000000000000", "deleted": true}),
+			webhook.Event{Kind: "push", Repo: "Codertocat/Hello-World", Sender: "Codertocat", HeadSHA: "0000000000000000000000000000000000000000",
+				Installation: 1, Ref: "refs/heads/feature", After: "0000000000000000000000000000000000000000", Deleted: true, PushedAt: pushedAt}},
+		{"a push whose pushed_at is a string", "push", pushPayload(t, map[string]any{"repository.pushed_at": "2019-05-15T15:20:32Z"}),
+			webhook.Event{Kind: "push", Repo: "Codertocat/Hello-World", Sender: "Codertocat", HeadSHA: head, Installation: 1,
+				Ref: "refs/heads/main", After: head, PushedAt: pushedAt}},
+		{"all checks re-run on a commit of a fork", "check_suite", checkSuitePayload(t, nil),
+			webhook.Event{Kind: "check_suite", Action: "rerequested", Repo: "github/hello-world", Sender: "octocat",
+				HeadSHA: "d6fde92930d4715a2b49857d24b940956b26d2d3", Installation: 1}},
+		{"all checks re-run on a pull request's commit", "check_suite", checkSuitePayload(t, map[string]any{
+			"check_suite.pull_requests": []any{map[string]any{"number": 4, "id": 1}}}),
+			webhook.Event{Kind: "check_suite", Action: "rerequested", Repo: "github/hello-world", Sender: "octocat",
+				HeadSHA: "d6fde92930d4715a2b49857d24b940956b26d2d3", Installation: 1, Number: 4, IsPullRequest: true}},
 	}
-	for name, body := range map[string]string{
-		"not JSON":           "not json",
-		"no repository":      `{"action":"opened","pull_request":{"number":1}}`,
-		"a wrong field type": `{"action":"opened","number":"two"}`,
-	} {
-		if _, err := webhook.Parse("pull_request", []byte(body)); err == nil {
-			t.Errorf("%s: accepted", name)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := webhook.Parse(tt.kind, tt.body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("event (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if !strings.Contains(string(pushPayload(t, nil)), `"created_at":1557933565`) {
+		t.Error("the derived push does not carry repository.created_at as a Unix time, as GitHub's do")
+	}
+}
+
+func TestParseRefusesWhatItCannotRead(t *testing.T) {
+	tests := []struct {
+		name, kind, body, want string
+	}{
+		{"not JSON", "pull_request", "not json",
+			"pull_request payload: invalid character 'o' in literal null (expecting 'u')"},
+		{"a JSON array", "issue_comment", `[1]`,
+			"issue_comment payload: the payload is a JSON array, not an object"},
+		{"no repository", "pull_request", `{"action":"opened","pull_request":{"number":1}}`,
+			"pull_request payload names no repository"},
+		{"a null repository", "push", `{"ref":"refs/heads/main","repository":null}`,
+			"push payload names no repository"},
+		{"a number that is a string", "pull_request", `{"action":"opened","pull_request":{"number":"two"},"repository":{"full_name":"o/r"}}`,
+			"pull_request payload: pull_request.number is a JSON string, where a JSON number was expected"},
+		{"a login that is a number", "issue_comment", `{"comment":{"user":{"login":7}},"repository":{"full_name":"o/r"}}`,
+			"issue_comment payload: comment.user.login is a JSON number, where a JSON string was expected"},
+		{"a pull request list that is an object", "check_run", `{"check_run":{"pull_requests":{}},"repository":{"full_name":"o/r"}}`,
+			"check_run payload: check_run.pull_requests is a JSON object, where a JSON array was expected"},
+		{"a push time that is no time", "push", `{"ref":"refs/heads/main","repository":{"full_name":"o/r","pushed_at":"yesterday"}}`,
+			`push payload: repository.pushed_at: "yesterday" is neither an RFC 3339 time nor another form GitHub has used`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := webhook.Parse(tt.kind, []byte(tt.body))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
+				t.Errorf("error (-want +got):\n%s", diff)
+			}
+		})
 	}
 	if _, err := webhook.Parse("deployment", []byte(`{}`)); !errors.Is(err, webhook.ErrIgnored) {
 		t.Errorf("unknown kind: err = %v, want ErrIgnored", err)
@@ -139,6 +199,9 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add("pull_request", b)
 	}
+	f.Add("push", pushPayload(f, nil))
+	f.Add("check_suite", checkSuitePayload(f, nil))
+	f.Add("check_run", payload(f, "octokit-webhooks/check_run/rerequested.payload.json"))
 	f.Fuzz(func(t *testing.T, kind string, body []byte) {
 		e, err := webhook.Parse(kind, body)
 		if err == nil && e.Kind != "ping" && e.Repo == "" {
