@@ -85,7 +85,11 @@ func dispatch(ctx context.Context, h *pullrequest.Handler, ev webhook.Event) ([]
 	case ev.Kind == webhook.KindPullRequest && isOneOf(ev.Action, "opened", "synchronize", "reopened", "edited", "ready_for_review"),
 		ev.Kind == webhook.KindReview && isOneOf(ev.Action, "submitted", "edited", "dismissed"),
 		isRerun(ev) && ev.IsPullRequest:
-		out, err := h.Handle(ctx, ev.Number)
+		handle := h.Handle
+		if isRerun(ev) {
+			handle = h.Recheck
+		}
+		out, err := handle(ctx, ev.Number)
 		return out.Done, err
 	case isRerun(ev):
 		return rejudgeAtHead(ctx, h, ev)
@@ -133,7 +137,7 @@ func rejudgeAtHead(ctx context.Context, h *pullrequest.Handler, ev webhook.Event
 	var done []string
 	var errs []error
 	for _, pr := range prs {
-		out, err := h.Handle(ctx, pr.Number)
+		out, err := h.Recheck(ctx, pr.Number)
 		for _, d := range out.Done {
 			done = append(done, fmt.Sprintf("#%d: %s", pr.Number, d))
 		}
@@ -144,13 +148,26 @@ func rejudgeAtHead(ctx context.Context, h *pullrequest.Handler, ev webhook.Event
 	return done, errors.Join(errs...)
 }
 
-// rejudgeOnPush is called for every push: when the base branch moves,
-// what each open pull request would merge changes. For now it only logs.
-func rejudgeOnPush(_ context.Context, h *pullrequest.Handler, ev webhook.Event) ([]string, error) {
-	if h.Log != nil {
-		h.Log.Info("base branch moved", "ref", ev.Ref, "after", ev.After, "deleted", ev.Deleted)
+// rejudgeOnPush judges again, when a branch moves, every open pull request
+// into it whose verdict names an older tip: a green check computed against
+// an older main must not stand, and an approved pull request whose merge
+// lost a race is merged once it is judged clean against the new tip.
+func rejudgeOnPush(ctx context.Context, h *pullrequest.Handler, ev webhook.Event) ([]string, error) {
+	branch, ok := strings.CutPrefix(ev.Ref, "refs/heads/")
+	if !ok || ev.Deleted {
+		return []string{fmt.Sprintf("push to %s: nothing to do", ev.Ref)}, nil
 	}
-	return nil, nil
+	done, err := h.Rejudge(ctx, branch)
+	var out []string
+	for _, r := range done {
+		for _, d := range r.Outcome.Done {
+			out = append(out, fmt.Sprintf("#%d (%s): %s", r.Number, r.Why, d))
+		}
+	}
+	if len(out) == 0 && err == nil {
+		out = append(out, fmt.Sprintf("%s moved: no open pull request into it has a verdict for an older tip", branch))
+	}
+	return out, err
 }
 
 // applicationForm handles an issue opened with the application form: it

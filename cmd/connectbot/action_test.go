@@ -197,3 +197,66 @@ func TestActionRejudgesAForkPullRequestWhoseCheckIsReRun(t *testing.T) {
 		t.Errorf("after the suite's re-run, output lacks %q:\n%s", want, out)
 	}
 }
+
+// TestActionJudgesAgainWhenMainMoves plays rejudge.yml: a push to main,
+// in the shape GitHub sends (built from the recorded pull_request delivery:
+// its repository, with the integer times of a push), judges again the pull
+// request whose green verdict a rival's file just made stale.
+func TestActionJudgesAgainWhenMainMoves(t *testing.T) {
+	srv := seed(t)
+	acme, _ := os.ReadFile("../../applications/acme-sync.cue")
+	copycat := strings.NewReplacer(`name: "Acme Software Ltd"`, `name: "Copycat Ltd"`, `maintainers: ["acme-dev"]`, `maintainers: ["copy-dev"]`,
+		`stage:              "beta"`, `stage: "applied"`).Replace(string(acme))
+	copycat = copycat[:strings.Index(copycat, "\tacceptedAt:")] + "}\n"
+	head := srv.Commit("copycat", "Apply", map[string]string{"applications/copycat.cue": copycat})
+	pr := srv.OpenPR(forgetest.PRSpec{Author: "copy-dev", Title: "Apply", Head: "copycat"})
+	opened := delivery(t, "octokit-webhooks/pull_request/opened.payload.json", pr, nil)
+	if code, out, errOut := runActionWith(t, srv, "pull_request", opened); code != 0 {
+		t.Fatalf("opened: exit %d\n%s%s", code, out, errOut)
+	}
+	runs := srv.CheckRuns(head)
+	if len(runs) != 1 {
+		t.Fatalf("check runs after opening: %+v", runs)
+	}
+	first := runs[0].Conclusion
+
+	// The same name lands on main in another company's file.
+	rival := strings.Replace(string(acme), `name: "Acme Software Ltd"`, `name: "Rival Ltd"`, 1)
+	rival = strings.Replace(rival, `maintainers: ["acme-dev"]`, `maintainers: ["rival-dev"]`, 1)
+	rival = strings.Replace(rival, `name:         "Acme Sync"`, `name:         "Copycat Sync"`, 1)
+	copyName := strings.Replace(copycat, `name:         "Acme Sync"`, `name:         "Copycat Sync"`, 1)
+	head = srv.Commit("copycat", "Rename", map[string]string{"applications/copycat.cue": copyName})
+	synced := delivery(t, "octokit-webhooks/pull_request/opened.payload.json", pr, nil)
+	if code, out, errOut := runActionWith(t, srv, "pull_request", synced); code != 0 {
+		t.Fatalf("synchronize: exit %d\n%s%s", code, out, errOut)
+	}
+	if runs := srv.CheckRuns(head); len(runs) == 0 || runs[len(runs)-1].Conclusion != "success" {
+		t.Fatalf("before the rival landed, the check runs are %+v, want a success", runs)
+	}
+	after := srv.Commit(forgetest.DefaultBranch, "Rival accepted", map[string]string{"applications/rival.cue": rival})
+	push := delivery(t, "octokit-webhooks/pull_request/opened.payload.json", 0, func(p map[string]any) {
+		repo := p["repository"].(map[string]any)
+		repo["created_at"], repo["pushed_at"] = 1700000000, 1764500000
+		for k := range p {
+			if k != "repository" && k != "sender" && k != "installation" {
+				delete(p, k)
+			}
+		}
+		p["ref"], p["before"], p["after"] = "refs/heads/main", strings.Repeat("0", 40), after
+		p["created"], p["deleted"], p["forced"] = false, false, false
+		p["commits"], p["head_commit"] = []any{}, nil
+		p["pusher"] = map[string]any{"name": "rivera-reviews", "email": nil}
+	})
+	code, out, errOut := runActionWith(t, srv, "push", push)
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("#%d (judged against ", pr)) {
+		t.Fatalf("push: exit %d\n%s%s", code, out, errOut)
+	}
+	runs = srv.CheckRuns(head)
+	if last := runs[len(runs)-1]; last.Conclusion != "failure" {
+		t.Errorf("after the rival landed, the check is %s (before: %s)", last.Conclusion, first)
+	}
+	// A second delivery of the same push changes nothing.
+	if _, out, _ := runActionWith(t, srv, "push", push); !strings.Contains(out, "no open pull request into it has a verdict for an older tip") {
+		t.Errorf("the push delivered twice judged again:\n%s", out)
+	}
+}

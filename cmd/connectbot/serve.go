@@ -356,7 +356,7 @@ func route(ev webhook.Event) (kind, what string) {
 	case isRerun(ev):
 		return "judge-pull-requests-at-head", fmt.Sprintf("find the open pull requests whose head is %s (GitHub names none for a fork's) and judge each", ev.HeadSHA)
 	case ev.Kind == webhook.KindPush:
-		return "base-moved", fmt.Sprintf("%s moved to %s: log it", ev.Ref, ev.After)
+		return "base-moved", fmt.Sprintf("%s moved to %s: judge again every open pull request into it whose verdict names an older tip", ev.Ref, ev.After)
 	case ev.Kind == webhook.KindComment && ev.Action == "created" && ev.IsPullRequest && ev.Comment != nil:
 		return "comment-command", fmt.Sprintf("read @%s's comment on pull request #%d and answer a /connectbot command in it", ev.Comment.Author, ev.Number)
 	}
@@ -399,6 +399,7 @@ type liveProcessor struct {
 	m     *metrics.Metrics
 
 	mu     sync.Mutex // one event at a time: they share the clone and the sticky comments
+	judge  *pullrequest.Judge // what judging loaded, kept across events and clones
 	h      *pullrequest.Handler
 	hToken string
 	repo   *gitrepo.Repo // the handler's clone, in a temporary directory
@@ -410,7 +411,7 @@ func newLiveProcessor(ctx context.Context, e *env, cfg serveConfig, log *slog.Lo
 		base = e.httpClient.Transport
 	}
 	metered := m.Transport(base)
-	p := &liveProcessor{cfg: cfg, log: log, m: m}
+	p := &liveProcessor{cfg: cfg, log: log, m: m, judge: pullrequest.NewJudge()}
 	client := &http.Client{Transport: metered}
 	if cfg.creds.appID != 0 {
 		itr, err := ghinstallation.NewKeyFromFile(metered, cfg.creds.appID, cfg.creds.installationID, cfg.creds.keyFile)
@@ -455,6 +456,7 @@ func (p *liveProcessor) handler(ctx context.Context) (*pullrequest.Handler, erro
 	}
 	p.close()
 	p.h, p.hToken, p.repo = g.handlerFor(client, repo, p.e, false), token, repo
+	p.h.Judge = p.judge
 	return p.h, nil
 }
 
@@ -536,10 +538,44 @@ func (t liveTicker) Tick(ctx context.Context) error {
 		return err
 	}
 	p.log.Info("tick carried out", "now", s.Now.String(), "actions", len(s.Actions), "results", len(s.Results), "skipped_applications", len(s.Skipped))
+	if err := p.rejudge(ctx); err != nil {
+		return err
+	}
 	if len(s.Failed) > 0 {
 		return fmt.Errorf("%s failed; the next tick tries again", count(len(s.Failed), "action"))
 	}
 	return nil
+}
+
+// rejudge judges again, after a tick, every open pull request whose verdict
+// names an older tip of the base branch, one event at a time with the
+// deliveries.
+func (p *liveProcessor) rejudge(ctx context.Context) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	h, err := p.handler(ctx)
+	if err != nil {
+		return err
+	}
+	h.Log = p.log
+	done, err := h.Rejudge(ctx, p.cfg.github.base)
+	for _, r := range done {
+		p.log.Info("judged again", "pr", r.Number, "why", r.Why, "conclusion", r.Outcome.Verdict.Conclusion, "done", strings.Join(r.Outcome.Done, "; "))
+		p.m.ActionDone("base-moved", rejudgeStatus(r))
+	}
+	if err != nil {
+		return fmt.Errorf("judging pull requests again: %w", err)
+	}
+	return nil
+}
+
+// rejudgeStatus maps a pull request judged again onto the metrics'
+// statuses.
+func rejudgeStatus(r pullrequest.Rejudged) string {
+	if r.Err != nil {
+		return metrics.StatusFailed
+	}
+	return metrics.StatusDone
 }
 
 // tickStatus maps a tick result onto the metrics' statuses.

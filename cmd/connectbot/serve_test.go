@@ -365,6 +365,7 @@ var (
 	errJudged    = errors.New("judge")
 	errCommented = errors.New("comment")
 	errFound     = errors.New("find by head")
+	errRejudged  = errors.New("list to judge again")
 )
 
 // routeForge and routeGit stop the pull-request handler at its second
@@ -393,6 +394,9 @@ func (routeForge) CreateCheckRun(context.Context, forge.CheckRun) (forge.CheckRe
 	return forge.CheckResult{}, nil
 }
 func (routeForge) MergePR(context.Context, int, string, string) (string, error) { return "", nil }
+func (routeForge) ListPRs(context.Context, string, string) ([]forge.PR, error) {
+	return nil, errRejudged
+}
 func (routeForge) FindPRsByHead(context.Context, string) ([]forge.PR, error) {
 	return nil, errFound
 }
@@ -466,7 +470,7 @@ func TestRouteAgreesWithDispatch(t *testing.T) {
 			reached = "comment-command"
 		case errors.Is(err, errFound):
 			reached = "judge-pull-requests-at-head"
-		case err == nil && strings.Contains(logs.String(), "base branch moved"):
+		case errors.Is(err, errRejudged):
 			reached = "base-moved"
 		case err == nil:
 			reached = "none"

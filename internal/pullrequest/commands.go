@@ -81,7 +81,7 @@ func (h *Handler) Comment(ctx context.Context, number int, commentID int64, auth
 	}
 	switch cmd.Name {
 	case program.CommandRecheck:
-		out, err := h.Handle(ctx, number)
+		out, err := h.Recheck(ctx, number)
 		return out.Done, err
 	case program.CommandTerminate:
 		return h.terminate(ctx, pr.Number, cmd, author, baseSHA, base, now, reply)

@@ -97,9 +97,21 @@ var errBaseMoved = errors.New("the base branch moved since the verdict")
 // the tip that was judged. If the base moved in between, the push is
 // refused and the pull request is judged again against the new tip.
 func (h *Handler) Handle(ctx context.Context, number int) (Outcome, error) {
+	return h.handle(ctx, number, false)
+}
+
+// Recheck is Handle for someone who asked for the check again (a re-run
+// on GitHub, `/connectbot recheck`): the check is written even when the
+// verdict did not change, since GitHub shows a re-run check as queued
+// until a new result comes.
+func (h *Handler) Recheck(ctx context.Context, number int) (Outcome, error) {
+	return h.handle(ctx, number, true)
+}
+
+func (h *Handler) handle(ctx context.Context, number int, forceCheck bool) (Outcome, error) {
 	var out Outcome
 	for attempt := 1; ; attempt++ {
-		err := h.handleOnce(ctx, number, &out)
+		err := h.handleOnce(ctx, number, forceCheck, &out)
 		if !errors.Is(err, errBaseMoved) {
 			return out, err
 		}
@@ -112,7 +124,7 @@ func (h *Handler) Handle(ctx context.Context, number int) (Outcome, error) {
 }
 
 // handleOnce is one verdict on pull request number and what it does.
-func (h *Handler) handleOnce(ctx context.Context, number int, out *Outcome) error {
+func (h *Handler) handleOnce(ctx context.Context, number int, forceCheck bool, out *Outcome) error {
 	now := application.DateOf(h.Now())
 	pr, err := h.Forge.PullRequest(ctx, number)
 	if err != nil {
@@ -138,7 +150,7 @@ func (h *Handler) handleOnce(ctx context.Context, number int, out *Outcome) erro
 		// pull request never goes without a verdict.
 		h.log().Error("sticky comment", "pr", number, "err", commentErr)
 	}
-	if changed || commentErr != nil {
+	if changed || commentErr != nil || forceCheck {
 		if err := h.check(ctx, v, out); err != nil {
 			return errors.Join(commentErr, err)
 		}

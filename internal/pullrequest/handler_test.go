@@ -325,3 +325,24 @@ func TestCommentCommands(t *testing.T) {
 		t.Fatalf("removal pull request: %+v", prs)
 	}
 }
+
+func TestARecheckWritesTheCheckEvenWhenNothingChanged(t *testing.T) {
+	w := newWorld(t)
+	head := w.srv.Commit("newco-apply", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco-apply"})
+	w.handle(pr)
+	w.handle(pr)
+	if n := len(w.srv.CheckRuns(head)); n != 1 {
+		t.Fatalf("%d check runs after the same verdict twice, want 1", n)
+	}
+	if _, err := w.handler.Recheck(context.Background(), pr); err != nil {
+		t.Fatal(err)
+	}
+	runs := w.srv.CheckRuns(head)
+	if len(runs) != 2 || runs[1].Conclusion != "success" {
+		t.Errorf("a re-run wrote no new check: %+v", runs)
+	}
+	if n := len(w.botComments(pr)); n != 1 {
+		t.Errorf("%d comments, want 1", n)
+	}
+}

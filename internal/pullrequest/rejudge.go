@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/connectbot/connectbot/internal/forge"
@@ -39,6 +40,14 @@ func (h *Handler) Rejudge(ctx context.Context, base string) ([]Rejudged, error) 
 	if !ok {
 		return nil, errors.New("rejudge: the forge client cannot list pull requests")
 	}
+	all, err := lister.ListPRs(ctx, "", "open")
+	if err != nil {
+		return nil, fmt.Errorf("rejudge: %w", err)
+	}
+	prs := slices.DeleteFunc(all, func(pr forge.PR) bool { return pr.BaseRef != base })
+	if len(prs) == 0 {
+		return nil, nil // nothing to judge: the branch is not fetched
+	}
 	if err := h.Git.Fetch(ctx, baseRefspec(base)); err != nil {
 		return nil, err
 	}
@@ -46,16 +55,9 @@ func (h *Handler) Rejudge(ctx context.Context, base string) ([]Rejudged, error) 
 	if err != nil {
 		return nil, err
 	}
-	prs, err := lister.ListPRs(ctx, "", "open")
-	if err != nil {
-		return nil, fmt.Errorf("rejudge: %w", err)
-	}
 	var out []Rejudged
 	var errs []error
 	for _, pr := range prs {
-		if pr.BaseRef != base {
-			continue
-		}
 		why, stale, err := h.stale(ctx, pr, tip)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("pull request #%d: %w", pr.Number, err))
