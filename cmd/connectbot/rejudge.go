@@ -69,4 +69,3 @@ func writeRejudged(w io.Writer, rs []tick.Rejudged) error {
 	}
 	return nil
 }
-

@@ -398,7 +398,7 @@ type liveProcessor struct {
 	log   *slog.Logger
 	m     *metrics.Metrics
 
-	mu     sync.Mutex // one event at a time: they share the clone and the sticky comments
+	mu     sync.Mutex         // one event at a time: they share the clone and the sticky comments
 	judge  *pullrequest.Judge // what judging loaded, kept across events and clones
 	h      *pullrequest.Handler
 	hToken string
