@@ -162,7 +162,7 @@ func (h *Handler) handleOnce(ctx context.Context, number int, forceCheck bool, o
 		return err
 	}
 	if v.Merge {
-		return h.merge(ctx, pr, v, st, now, out)
+		return h.merge(ctx, pr, v, st, out)
 	}
 	return nil
 }
@@ -446,7 +446,7 @@ func (h *Handler) labels(ctx context.Context, pr forge.PR, v program.Verdict, ou
 // head moved since it was approved nothing merges; if the base moved, the
 // push is refused and errBaseMoved says to judge again. GitHub marks the
 // pull request merged when its head commit reaches the base branch.
-func (h *Handler) merge(ctx context.Context, pr forge.PR, v program.Verdict, st *judgement, now application.Date, out *Outcome) error {
+func (h *Handler) merge(ctx context.Context, pr forge.PR, v program.Verdict, st *judgement, out *Outcome) error {
 	current, err := h.Forge.PullRequest(ctx, pr.Number)
 	if err != nil {
 		return fmt.Errorf("pull request #%d: %w", pr.Number, err)
