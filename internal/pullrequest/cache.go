@@ -121,7 +121,10 @@ func (j *Judge) config(cat *catalog.Catalog, base Tree) (application.Config, str
 // judgeAll loads and judges every application of tree, returning the
 // judged files and the files as the catalogue loaded them. The result is
 // shared: callers must not change it.
-func (j *Judge) judgeAll(cat *catalog.Catalog, tree Tree, cfg application.Config, cfgKey string, now application.Date) ([]application.File, []application.File, error) {
+//
+// catKey names the catalogue (the base's schema/ tree), which is what
+// loads every file of either side: never the judged tree's own schema.
+func (j *Judge) judgeAll(cat *catalog.Catalog, catKey string, tree Tree, cfg application.Config, cfgKey string, now application.Date) ([]application.File, []application.File, error) {
 	if tree.Apps == nil || cfgKey == "" {
 		paths, err := applicationPaths(tree.FS)
 		if err != nil {
@@ -145,7 +148,7 @@ func (j *Judge) judgeAll(cat *catalog.Catalog, tree Tree, cfg application.Config
 	raw := make([]application.File, len(paths))
 	var missing []int
 	for i, p := range paths {
-		if f, ok := j.raw.get(rawKey{p, tree.Apps[p], tree.SchemaID}); ok {
+		if f, ok := j.raw.get(rawKey{p, tree.Apps[p], catKey}); ok {
 			raw[i] = f
 		} else {
 			missing = append(missing, i)
@@ -159,7 +162,7 @@ func (j *Judge) judgeAll(cat *catalog.Catalog, tree Tree, cfg application.Config
 		for k, f := range cat.Applications(tree.FS, missPaths) {
 			i := missing[k]
 			raw[i] = f
-			j.raw.put(rawKey{paths[i], tree.Apps[paths[i]], tree.SchemaID}, f)
+			j.raw.put(rawKey{paths[i], tree.Apps[paths[i]], catKey}, f)
 		}
 	}
 	judged := make([]application.File, len(paths))

@@ -81,11 +81,11 @@ func (j *Judge) Judge(base, merged Tree, changes []Change, now application.Date)
 	if err != nil {
 		return nil, fmt.Errorf("base branch: %w", err)
 	}
-	baseFiles, baseRaw, err := j.judgeAll(cat, base, cfg, cfgKey, now)
+	baseFiles, baseRaw, err := j.judgeAll(cat, base.SchemaID, base, cfg, cfgKey, now)
 	if err != nil {
 		return nil, fmt.Errorf("base branch: %w", err)
 	}
-	mergedFiles, _, err := j.judgeAll(cat, merged, cfg, cfgKey, now)
+	mergedFiles, _, err := j.judgeAll(cat, base.SchemaID, merged, cfg, cfgKey, now)
 	if err != nil {
 		return nil, fmt.Errorf("merge result: %w", err)
 	}

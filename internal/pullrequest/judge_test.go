@@ -162,3 +162,57 @@ func side(f *application.File) string {
 	}
 	return f.Slug
 }
+
+func TestTheCacheNeverChangesAVerdict(t *testing.T) {
+	// A pull request whose merge carries a pending schema X must not leave
+	// behind files parsed as if under X: once X is on main, a file that
+	// breaks X is judged under X, by a Judge that saw the first as by a
+	// fresh one.
+	now := application.MustParseDate("2026-11-25")
+	acme := sample(t, "acme-sync.cue")
+	zeta := strings.NewReplacer("Acme", "Zeta", "acme", "zeta").Replace(acme)
+	f := strings.Replace(zeta, `auth:         "oauth2"`, "auth:         \"oauth2\"\n\tappId:        \"1234567\"", 1)
+	tighten := func(fsys fstest.MapFS) {
+		b := string(fsys["schema/application.cue"].Data)
+		tight := strings.Replace(b, `"^[0-9]{1,15}$"`, `"^[0-9]{1,3}$"`, 1)
+		if tight == b {
+			t.Fatal("schema/application.cue no longer bounds appId this way")
+		}
+		fsys["schema/application.cue"] = &fstest.MapFile{Data: []byte(tight)}
+	}
+	withIDs := func(fsys fstest.MapFS, schemaID string) pullrequest.Tree {
+		tr := gitTree(fsys)
+		tr.SchemaID, tr.ProgramID = schemaID, "program"
+		return tr
+	}
+	add := []pullrequest.Change{{Path: "applications/f.cue", To: pullrequest.Entry{Kind: "file", Object: blobID(f)}}}
+	errorsOfF := func(j *pullrequest.Judge, base, merged pullrequest.Tree) int {
+		res, err := j.Judge(base, merged, add, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range res.Changes {
+			if c.Path == "applications/f.cue" && c.Head != nil {
+				return c.Head.Errors()
+			}
+		}
+		t.Fatal("f.cue was not judged")
+		return 0
+	}
+	apps := map[string]string{"applications/acme-sync.cue": acme}
+	withF := map[string]string{"applications/acme-sync.cue": acme, "applications/f.cue": f}
+
+	j := pullrequest.NewJudge()
+	carrying := tree(t, "", withF)
+	tighten(carrying)
+	errorsOfF(j, withIDs(tree(t, "", apps), "S"), withIDs(carrying, "X"))
+
+	base, merged := tree(t, "", apps), tree(t, "", withF)
+	tighten(base)
+	tighten(merged)
+	fresh := errorsOfF(pullrequest.NewJudge(), withIDs(base, "X"), withIDs(merged, "X"))
+	cached := errorsOfF(j, withIDs(base, "X"), withIDs(merged, "X"))
+	if fresh == 0 || cached != fresh {
+		t.Errorf("f.cue under schema X: %d errors from a fresh Judge, %d from one that saw X in a merge", fresh, cached)
+	}
+}
