@@ -65,6 +65,8 @@ func classify(err error) error {
 		return ErrInvalidPath
 	case errors.Is(err, ErrFileTooLarge):
 		return ErrFileTooLarge
+	case errors.Is(err, ErrMalformedTree):
+		return ErrMalformedTree
 	}
 	return nil
 }

@@ -51,6 +51,10 @@ var (
 	// ErrFileTooLarge means a file in a tree is bigger than MaxFileSize and
 	// was not read.
 	ErrFileTooLarge = errors.New("file too large")
+	// ErrMalformedTree means a tree holds what git itself refuses to
+	// write: two entries of one name, or a name that is empty, ".", "..",
+	// ".git" or holds a slash or a NUL.
+	ErrMalformedTree = errors.New("malformed tree")
 )
 
 // MaxFileSize is the largest file, in bytes, that a Tree will read.

@@ -82,8 +82,14 @@ var ErrNoCommonHistory = errors.New("no common history")
 // since the merge base takes that side's entry (its mode and object), a
 // path both sides changed the same way takes it, and a path both sides
 // changed differently is a conflict. Files are never merged line by line,
-// so a clean result here is clean for GitHub too, with the same tree. Blobs
-// are never read: only trees and their entries.
+// and renames are not followed, so this is at least as strict as git's
+// merge for the changes an application pull request makes (two sides
+// renaming one file differently merge here with both names, where git
+// stops; with several merge bases the first is taken, where git builds a
+// virtual one). Whatever it decides, Changes is exactly how the merged
+// tree differs from Base: the tree that is judged is the tree that is
+// pushed. Blobs are never read: only trees and their entries; a tree that
+// git would refuse (ErrMalformedTree) stops the merge.
 func (r *Repo) Merge(ctx context.Context, spec MergeSpec) (*MergeResult, error) {
 	op := "merge " + spec.Head + " into " + spec.Base
 	base, ok := parseSHA(spec.Base)
@@ -334,10 +340,31 @@ func (m *merger) entries(h plumbing.Hash) (map[string]object.TreeEntry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tree %s: %w", h, err)
 	}
+	if err := wellFormed(entries); err != nil {
+		return nil, fmt.Errorf("tree %s: %w", h, err)
+	}
 	for _, e := range entries {
 		out[e.Name] = e
 	}
 	return out, nil
+}
+
+// wellFormed checks a tree's entries the way git's fsck does for what
+// matters here: every name usable as one path element, and no name twice
+// (git refuses both; read one way or another, they would let two readers
+// of one tree see two different files).
+func wellFormed(entries []object.TreeEntry) error {
+	seen := make(map[string]bool, len(entries))
+	for _, e := range entries {
+		switch {
+		case e.Name == "" || e.Name == "." || e.Name == ".." || strings.EqualFold(e.Name, ".git") || strings.ContainsAny(e.Name, "/\x00"):
+			return fmt.Errorf("%w: an entry is named %q", ErrMalformedTree, e.Name)
+		case seen[e.Name]:
+			return fmt.Errorf("%w: two entries are named %q", ErrMalformedTree, e.Name)
+		}
+		seen[e.Name] = true
+	}
+	return nil
 }
 
 // same reports whether two optional entries are equal: both absent, or the
@@ -390,6 +417,9 @@ func (r *Repo) Entries(sha, dir string) (map[string]Entry, error) {
 	}
 	if dir != "" && dir != "." {
 		for elem := range strings.SplitSeq(dir, "/") {
+			if err := wellFormed(entries); err != nil {
+				return nil, newError(op, ErrMalformedTree, err)
+			}
 			i := slices.IndexFunc(entries, func(e object.TreeEntry) bool { return e.Name == elem })
 			if i < 0 || entries[i].Mode != filemode.Dir {
 				return map[string]Entry{}, nil
@@ -398,6 +428,9 @@ func (r *Repo) Entries(sha, dir string) (map[string]Entry, error) {
 				return nil, newError(op, classify(err), err)
 			}
 		}
+	}
+	if err := wellFormed(entries); err != nil {
+		return nil, newError(op, ErrMalformedTree, err)
 	}
 	out := make(map[string]Entry, len(entries))
 	for _, e := range entries {

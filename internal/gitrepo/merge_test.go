@@ -2,6 +2,7 @@ package gitrepo_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/connectbot/connectbot/internal/gitrepo"
@@ -242,5 +245,72 @@ func TestEntriesNameKinds(t *testing.T) {
 	none, err := r.Entries(mainSHA, "missing")
 	if err != nil || len(none) != 0 {
 		t.Errorf("Entries of a missing directory = %v, %v; want none", none, err)
+	}
+}
+
+func TestMergeRefusesATreeGitRefuses(t *testing.T) {
+	dir, mainSHA, _ := mergeRepo(t, map[string]string{"applications/acme.cue": "a\n"}, nil, nil, nil, nil)
+	repo, err := git.PlainOpen(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blob := func(content string) plumbing.Hash {
+		obj := repo.Storer.NewEncodedObject()
+		obj.SetType(plumbing.BlobObject)
+		w, _ := obj.Writer()
+		w.Write([]byte(content))
+		w.Close()
+		h, err := repo.Storer.SetEncodedObject(obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	store := func(o interface {
+		Encode(plumbing.EncodedObject) error
+	}) plumbing.Hash {
+		obj := repo.Storer.NewEncodedObject()
+		if err := o.Encode(obj); err != nil {
+			t.Fatal(err)
+		}
+		h, err := repo.Storer.SetEncodedObject(obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	parent, err := repo.CommitObject(plumbing.NewHash(mainSHA))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		entries []object.TreeEntry
+	}{
+		{"two entries of one name", []object.TreeEntry{
+			{Name: "evil.cue", Mode: filemode.Regular, Hash: blob("one\n")},
+			{Name: "evil.cue", Mode: filemode.Regular, Hash: blob("two\n")},
+		}},
+		{"a name with a slash", []object.TreeEntry{{Name: "sub/evil.cue", Mode: filemode.Regular, Hash: blob("x\n")}}},
+		{"a .git directory", []object.TreeEntry{{Name: ".GIT", Mode: filemode.Regular, Hash: blob("x\n")}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			apps := store(&object.Tree{Entries: tt.entries})
+			root := store(&object.Tree{Entries: []object.TreeEntry{{Name: "applications", Mode: filemode.Dir, Hash: apps}}})
+			head := store(&object.Commit{Author: parent.Author, Committer: parent.Committer, Message: "evil\n", TreeHash: root,
+				ParentHashes: []plumbing.Hash{parent.Hash}})
+			r, err := gitrepo.Open(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = r.Merge(context.Background(), gitrepo.MergeSpec{Base: mainSHA, Head: head.String(), Message: "m\n", Author: bot})
+			if !errors.Is(err, gitrepo.ErrMalformedTree) {
+				t.Errorf("merge: %v, want ErrMalformedTree", err)
+			}
+			if _, err := r.Entries(head.String(), "applications"); !errors.Is(err, gitrepo.ErrMalformedTree) {
+				t.Errorf("entries: %v, want ErrMalformedTree", err)
+			}
+		})
 	}
 }

@@ -213,16 +213,7 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 	}
 	if unread != "" {
 		facts.Unread = unread
-		base, err := h.tree(baseSHA)
-		if err != nil {
-			return nil, nil, err
-		}
-		j, err := h.judge().Judge(base, base, nil, now)
-		if err != nil {
-			return nil, nil, err
-		}
-		facts.Config = j.Config
-		return facts, &judgement{}, nil
+		return h.unreadFacts(facts, baseSHA, now)
 	}
 	id := h.Identity
 	id.When = h.Now()
@@ -231,6 +222,10 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 		Message: plaintext.Cut(plaintext.Line(fmt.Sprintf("Merge pull request #%d from %s", pr.Number, pr.HeadRef)), plaintext.SubjectMax) +
 			"\n\n" + plaintext.Cut(plaintext.Line(pr.Title), plaintext.TitleMax) + "\n",
 	})
+	if errors.Is(err, gitrepo.ErrMalformedTree) {
+		facts.Unread = fmt.Sprintf("connectbot does not read this pull request: its branch holds a tree git itself refuses (%v). Recreate the branch from %s with git and push again.", err, pr.BaseRef)
+		return h.unreadFacts(facts, baseSHA, now)
+	}
 	if errors.Is(err, gitrepo.ErrNoCommonHistory) {
 		facts.Conflict = fmt.Sprintf("This pull request's branch shares no history with %s: branch from %s, add your application file and open the pull request again.", pr.BaseRef, pr.BaseRef)
 	} else if err != nil {
@@ -264,6 +259,22 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 	facts.Changes, facts.Config = judged.Changes, judged.Config
 	st.impact = judged.Impact
 	return facts, st, nil
+}
+
+// unreadFacts completes the facts of a pull request connectbot does not
+// read: nothing to judge but who may approve, from the base's
+// configuration.
+func (h *Handler) unreadFacts(facts *program.PullRequest, baseSHA string, now application.Date) (*program.PullRequest, *judgement, error) {
+	base, err := h.tree(baseSHA)
+	if err != nil {
+		return nil, nil, err
+	}
+	j, err := h.judge().Judge(base, base, nil, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	facts.Config = j.Config
+	return facts, &judgement{}, nil
 }
 
 // tree reads commit sha as one side of a judgement.

@@ -97,6 +97,10 @@ func (j *Judge) Judge(base, merged Tree, changes []Change, now application.Date)
 		if c.IsApplication() {
 			if c.ToKind == program.EntryFile {
 				c.Head = mergedByPath[c.Path]
+				if c.Head == nil && program.IsApplicationPath(c.Path) {
+					// Never judged clean for want of reading it.
+					c.Head = unreadable(c.Path)
+				}
 			}
 			from := c.Path
 			if c.PreviousPath != "" && c.Status == program.FileRenamed {
@@ -124,6 +128,15 @@ func (j *Judge) Judge(base, merged Tree, changes []Change, now application.Date)
 		out.Impact = &imp
 	}
 	return out, nil
+}
+
+// unreadable is the verdict on an application file the merge changes but
+// the judge could not find in the merge result.
+func unreadable(p string) *application.File {
+	return &application.File{Path: p, Slug: catalog.Slug(p), Findings: []application.Finding{{
+		Rule: catalog.RuleInternal, Severity: application.SeverityError, Line: 1, Column: 1,
+		Message: p + " is changed by the merge but could not be read from its result; report it to the program team",
+	}}}
 }
 
 // classify turns the path changes into file changes with their statuses:
