@@ -144,22 +144,31 @@ func (h *Handler) handleOnce(ctx context.Context, number int, forceCheck bool, o
 	if h.DryRun {
 		return h.printDryRun(pr, v, body)
 	}
-	changed, commentErr := h.stickyComment(ctx, number, body, out)
-	if commentErr != nil {
-		// The check is written even when the comment is refused, so the
-		// pull request never goes without a verdict.
-		h.log().Error("sticky comment", "pr", number, "err", commentErr)
-	}
-	if changed || commentErr != nil || forceCheck {
+	// The check first, then the comment, whose hidden line says which
+	// verdict stands: a check that failed to be written leaves the comment
+	// stale, so the next event or tick writes both again. A comment GitHub
+	// refuses never keeps the check from being written.
+	existing, listErr := h.stickyComment(ctx, number)
+	changed := existing == nil || existing.Body != body
+	if changed || forceCheck || listErr != nil {
 		if err := h.check(ctx, v, out); err != nil {
-			return errors.Join(commentErr, err)
+			return errors.Join(listErr, err)
 		}
 	}
-	if commentErr != nil {
-		return commentErr
+	if listErr != nil {
+		return listErr
+	}
+	if err := h.writeComment(ctx, number, existing, body, out); err != nil {
+		return err
 	}
 	if err := h.labels(ctx, pr, v, out); err != nil {
 		return err
+	}
+	if v.Merge && st.merge != nil && st.merge.MergeBase == st.merge.Head {
+		// GitHub marks a pull request merged a moment after its head lands:
+		// never merge the same head twice.
+		out.Done = append(out.Done, "not merged: the head is on the base branch already")
+		return nil
 	}
 	if v.Merge {
 		return h.merge(ctx, pr, v, st, out)
@@ -342,33 +351,41 @@ func (h *Handler) judge() *Judge {
 	return h.Judge
 }
 
-// stickyComment creates or edits connectbot's one comment. It reports
-// whether the body changed; an identical body is left alone.
-func (h *Handler) stickyComment(ctx context.Context, number int, body string, out *Outcome) (bool, error) {
+// stickyComment finds connectbot's one comment on pull request number;
+// nil when there is none yet.
+func (h *Handler) stickyComment(ctx context.Context, number int) (*forge.Comment, error) {
 	comments, err := h.Forge.ListComments(ctx, number)
 	if err != nil {
-		return false, fmt.Errorf("pull request #%d comments: %w", number, err)
+		return nil, fmt.Errorf("pull request #%d comments: %w", number, err)
 	}
 	for _, c := range comments {
-		if !strings.EqualFold(c.Author, h.BotLogin) || !strings.HasPrefix(c.Body, report.CommentMarker) {
-			continue // someone else's comment, even one quoting the marker
+		if strings.EqualFold(c.Author, h.BotLogin) && strings.HasPrefix(c.Body, report.CommentMarker) {
+			return &c, nil
 		}
-		if c.Body == body {
-			out.Done = append(out.Done, "comment unchanged")
-			return false, nil
-		}
-		if _, err := h.Forge.EditComment(ctx, c.ID, body); err != nil {
-			return false, fmt.Errorf("edit comment: %w", err)
-		}
-		out.Done = append(out.Done, fmt.Sprintf("comment %d edited", c.ID))
-		return true, nil
+		// someone else's comment, even one quoting the marker, is not it
 	}
-	c, err := h.Forge.CreateComment(ctx, number, body)
-	if err != nil {
-		return false, fmt.Errorf("create comment: %w", err)
+	return nil, nil
+}
+
+// writeComment makes connectbot's comment say body: it creates it, edits
+// existing, or leaves an identical one alone.
+func (h *Handler) writeComment(ctx context.Context, number int, existing *forge.Comment, body string, out *Outcome) error {
+	switch {
+	case existing != nil && existing.Body == body:
+		out.Done = append(out.Done, "comment unchanged")
+	case existing != nil:
+		if _, err := h.Forge.EditComment(ctx, existing.ID, body); err != nil {
+			return fmt.Errorf("edit comment: %w", err)
+		}
+		out.Done = append(out.Done, fmt.Sprintf("comment %d edited", existing.ID))
+	default:
+		c, err := h.Forge.CreateComment(ctx, number, body)
+		if err != nil {
+			return fmt.Errorf("create comment: %w", err)
+		}
+		out.Done = append(out.Done, fmt.Sprintf("comment %d created", c.ID))
 	}
-	out.Done = append(out.Done, fmt.Sprintf("comment %d created", c.ID))
-	return true, nil
+	return nil
 }
 
 // check posts the connectbot check on the head commit, with annotations.

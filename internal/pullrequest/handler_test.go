@@ -346,3 +346,20 @@ func TestARecheckWritesTheCheckEvenWhenNothingChanged(t *testing.T) {
 		t.Errorf("%d comments, want 1", n)
 	}
 }
+
+func TestAHeadAlreadyMergedIsNeverMergedTwice(t *testing.T) {
+	w := newWorld(t)
+	head := w.srv.Commit("newco-apply", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco-apply"})
+	w.srv.AddReview(pr, "rivera-reviews", "APPROVED", head)
+	w.srv.LagMerged(true) // GitHub has not marked it merged yet
+	w.handle(pr)
+	merged := w.srv.Branch(forgetest.DefaultBranch)
+	out := w.handle(pr) // a second delivery of the approval
+	if got := w.srv.Branch(forgetest.DefaultBranch); got != merged {
+		t.Errorf("main moved from %s to %s: the head was merged twice (%q)", merged, got, out.Done)
+	}
+	if !slices.Contains(out.Done, "not merged: the head is on the base branch already") {
+		t.Errorf("done %q", out.Done)
+	}
+}

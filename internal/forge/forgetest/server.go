@@ -83,6 +83,9 @@ type Server struct {
 	failures    []*failure
 	hookMu      sync.Mutex
 	hooks       []hook
+	// lagMerged leaves pull requests open when a push brings their head
+	// into the base, as GitHub does for a moment after the push.
+	lagMerged bool
 	calls       []string
 	notModified int
 }
@@ -253,6 +256,15 @@ func (s *Server) FailNext(method, pathPrefix string, status int, headers map[str
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures = append(s.failures, &failure{method: method, prefix: pathPrefix, status: status, headers: headers})
+}
+
+// LagMerged makes pushes leave pull requests open whose head they bring
+// into the base (on) or lets them be marked merged again (off), as when
+// GitHub has not yet caught up with a push.
+func (s *Server) LagMerged(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lagMerged = on
 }
 
 // Before runs fn once, just before the next request whose method is method
@@ -670,7 +682,7 @@ func (s *Server) refUpdated(ref, sha string) {
 	}
 	tip := plumbing.NewHash(sha)
 	for _, p := range s.sortedPulls() {
-		if p.state != "open" || p.base != branch {
+		if s.lagMerged || p.state != "open" || p.base != branch {
 			continue
 		}
 		if mb, ok := s.mergeBase(tip, plumbing.NewHash(p.headSHA)); !ok || mb.String() != p.headSHA {
