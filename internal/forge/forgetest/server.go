@@ -67,25 +67,25 @@ type Server struct {
 	token string
 	srv   *httptest.Server
 
-	mu          sync.Mutex
-	git         *git.Repository
-	gitHandler  http.Handler
-	clock       time.Time
-	nextID      int64
-	nextNumber  int
-	users       map[string]int64
-	pulls       map[int]*pull
-	comments    []*comment
-	labels      []*label
-	checkRuns   []*checkRun
-	statuses    []*status
-	reviews     []*review
-	failures    []*failure
-	hookMu      sync.Mutex
-	hooks       []hook
+	mu         sync.Mutex
+	git        *git.Repository
+	gitHandler http.Handler
+	clock      time.Time
+	nextID     int64
+	nextNumber int
+	users      map[string]int64
+	pulls      map[int]*pull
+	comments   []*comment
+	labels     []*label
+	checkRuns  []*checkRun
+	statuses   []*status
+	reviews    []*review
+	failures   []*failure
+	hookMu     sync.Mutex
+	hooks      []hook
 	// lagMerged leaves pull requests open when a push brings their head
 	// into the base, as GitHub does for a moment after the push.
-	lagMerged bool
+	lagMerged   bool
 	calls       []string
 	notModified int
 }
