@@ -68,7 +68,9 @@ func runTick(e *env, args []string) int {
 			return e.failf(exitCantRun, "tick: %v", err)
 		}
 		client, repo := r.Forge.(*forge.Client), r.Git.(*gitrepo.Repo)
-		h := rejudger(client, repo, defaultBotLogin(e.getenv), *dryRun, func() time.Time { return when })
+		// Pull requests are judged as of today, whatever day --now plays:
+		// an approval merged now is recorded with today's date.
+		h := rejudger(client, repo, defaultBotLogin(e.getenv), *dryRun, e.now)
 		if s.Rejudged, err = rejudge(ctx, h, gh.base); err != nil {
 			rejudgeErr = err
 		}

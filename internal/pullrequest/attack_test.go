@@ -434,3 +434,30 @@ func TestABranchCarryingAHugeFileIsAnsweredNotRead(t *testing.T) {
 	}
 	_ = out
 }
+
+func TestAMergeJudgesAgainTheOthersItMadeStale(t *testing.T) {
+	w := newWorld(t)
+	w.srv.Commit("first", "Apply", map[string]string{"applications/first.cue": applicationFile(t, "Same Notes", "First Ltd", "", "first-dev")})
+	first := w.srv.OpenPR(forgetest.PRSpec{Author: "first-dev", Title: "Apply", Head: "first"})
+	w.srv.Commit("second", "Apply", map[string]string{"applications/second.cue": applicationFile(t, "Same Notes", "Second Ltd", "", "second-dev")})
+	second := w.srv.OpenPR(forgetest.PRSpec{Author: "second-dev", Title: "Apply", Head: "second"})
+	w.handle(second)
+	if runs := w.srv.CheckRuns(w.srv.PR(second).HeadSHA); len(runs) != 1 || runs[0].Conclusion != "success" {
+		t.Fatalf("the second pull request alone: %+v", runs)
+	}
+
+	// The first is approved and merged; nothing else will tell the second
+	// (on Actions, the bot's own push starts no workflow).
+	w.srv.AddReview(first, "rivera-reviews", "APPROVED", w.srv.PR(first).HeadSHA)
+	out := w.handle(first)
+	if !w.srv.PR(first).Merged {
+		t.Fatalf("the first did not merge: %q", out.Done)
+	}
+	if !slices.ContainsFunc(out.Done, func(s string) bool { return strings.HasPrefix(s, fmt.Sprintf("judged #%d again", second)) }) {
+		t.Errorf("the merge did not judge the second again: %q", out.Done)
+	}
+	runs := w.srv.CheckRuns(w.srv.PR(second).HeadSHA)
+	if last := runs[len(runs)-1]; last.Conclusion != "failure" {
+		t.Errorf("the second's check after the first merged: %s", last.Conclusion)
+	}
+}

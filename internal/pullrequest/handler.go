@@ -80,6 +80,9 @@ type Outcome struct {
 	// Done lists the side effects carried out, in order ("comment created",
 	// "merged abc1234", ...); an identical second run does nothing.
 	Done []string
+	// MergedInto is the branch the pull request was merged into, "" when
+	// it was not merged.
+	MergedInto string
 }
 
 // mergeAttempts bounds how many times Handle judges again because the base
@@ -113,6 +116,9 @@ func (h *Handler) handle(ctx context.Context, number int, forceCheck bool) (Outc
 	for attempt := 1; ; attempt++ {
 		err := h.handleOnce(ctx, number, forceCheck, &out)
 		if !errors.Is(err, errBaseMoved) {
+			if err == nil && out.MergedInto != "" && !rejudging(ctx) {
+				err = h.rejudgeAfterMerge(ctx, out.MergedInto, &out)
+			}
 			return out, err
 		}
 		if attempt == mergeAttempts {
@@ -511,6 +517,7 @@ func (h *Handler) merge(ctx context.Context, pr forge.PR, v program.Verdict, st 
 		return fmt.Errorf("merge #%d: %w", pr.Number, err)
 	}
 	out.Done = append(out.Done, fmt.Sprintf("merged %s into %s at %s as %s", shortSHA(v.HeadSHA), pr.BaseRef, shortSHA(v.BaseSHA), shortSHA(st.merge.Commit)))
+	out.MergedInto = pr.BaseRef
 	if len(why) > 0 {
 		out.Done = append(out.Done, "recorded "+strings.Join(why, "; ")+" in "+shortSHA(tip))
 		h.openTracking(ctx, v, out)

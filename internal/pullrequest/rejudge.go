@@ -35,26 +35,65 @@ type Rejudged struct {
 // merged once it is judged clean against the new tip. A pull request that
 // fails is reported and the others are still judged; the error joins every
 // failure.
+//
+// A pull request merged while judging again moves the base once more, so
+// the pass is repeated (at most once per pull request) until one merges
+// nothing: on GitHub Actions the bot's own push starts no workflow, so
+// nothing else would judge the others against it.
 func (h *Handler) Rejudge(ctx context.Context, base string) ([]Rejudged, error) {
+	ctx = context.WithValue(ctx, rejudgingKey{}, true)
+	var all []Rejudged
+	for pass := 0; ; pass++ {
+		done, merged, err := h.rejudgePass(ctx, base)
+		all = append(all, done...)
+		if err != nil || !merged || pass >= len(done) {
+			return all, err
+		}
+	}
+}
+
+// rejudgingKey marks a context in which pull requests are being judged
+// again, so that a merge there does not start another round of its own.
+type rejudgingKey struct{}
+
+func rejudging(ctx context.Context) bool {
+	on, _ := ctx.Value(rejudgingKey{}).(bool)
+	return on
+}
+
+// rejudgeAfterMerge judges again, after the handler merged a pull request
+// into base, the others whose verdicts that made stale.
+func (h *Handler) rejudgeAfterMerge(ctx context.Context, base string, out *Outcome) error {
+	done, err := h.Rejudge(ctx, base)
+	for _, r := range done {
+		out.Done = append(out.Done, fmt.Sprintf("judged #%d again (%s): %s", r.Number, r.Why, r.Outcome.Verdict.Conclusion))
+	}
+	return err
+}
+
+// rejudgePass is one pass of Rejudge; merged reports whether it merged a
+// pull request.
+func (h *Handler) rejudgePass(ctx context.Context, base string) ([]Rejudged, bool, error) {
 	lister, ok := h.Forge.(prLister)
 	if !ok {
-		return nil, errors.New("rejudge: the forge client cannot list pull requests")
+		return nil, false, errors.New("rejudge: the forge client cannot list pull requests")
 	}
 	all, err := lister.ListPRs(ctx, "", "open")
 	if err != nil {
-		return nil, fmt.Errorf("rejudge: %w", err)
+		return nil, false, fmt.Errorf("rejudge: %w", err)
 	}
 	prs := slices.DeleteFunc(all, func(pr forge.PR) bool { return pr.BaseRef != base })
 	if len(prs) == 0 {
-		return nil, nil // nothing to judge: the branch is not fetched
+		return nil, false, nil // nothing to judge: the branch is not fetched
 	}
 	if err := h.Git.Fetch(ctx, baseRefspec(base)); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	tip, err := h.Git.Resolve("refs/remotes/origin/" + base)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
+	merged := false
 	var out []Rejudged
 	var errs []error
 	for _, pr := range prs {
@@ -69,12 +108,15 @@ func (h *Handler) Rejudge(ctx context.Context, base string) ([]Rejudged, error) 
 		}
 		r := Rejudged{Number: pr.Number, Why: why}
 		r.Outcome, r.Err = h.Handle(ctx, pr.Number)
+		if r.Outcome.MergedInto != "" {
+			merged = true
+		}
 		if r.Err != nil {
 			errs = append(errs, fmt.Errorf("pull request #%d: %w", pr.Number, r.Err))
 		}
 		out = append(out, r)
 	}
-	return out, errors.Join(errs...)
+	return out, merged, errors.Join(errs...)
 }
 
 // stale reports whether pull request pr's standing verdict is for another
