@@ -61,7 +61,7 @@ func (h *Handler) Comment(ctx context.Context, number int, commentID int64, auth
 			_, err := fmt.Fprintf(h.Out, "dry run: would answer @%s: %s\n", author, text)
 			return nil, err
 		}
-		marker := fmt.Sprintf("<!-- connectbot:reply %d -->", commentID)
+		marker := fmt.Sprintf(replyMarker, commentID)
 		comments, err := h.Forge.ListComments(ctx, number)
 		if err != nil {
 			return nil, err

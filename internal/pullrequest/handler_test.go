@@ -363,3 +363,72 @@ func TestAHeadAlreadyMergedIsNeverMergedTwice(t *testing.T) {
 		t.Errorf("done %q", out.Done)
 	}
 }
+
+func TestAReconcileRepairsWhatLostDeliveriesLeftUndone(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	// Every delivery is lost: a pull request opened, then approved, and a
+	// reviewer's termination of another integrator, all while the bot heard
+	// nothing.
+	head := w.srv.Commit("newco-apply", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco-apply"})
+	w.srv.Commit("acme-edit", "Edit", map[string]string{"applications/acme-sync.cue": sampleFile(t, "acme-sync.cue") + "\n"})
+	other := w.srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: "acme-edit"})
+	w.srv.AddComment(other, "okafor-pm", "/connectbot terminate acme-sync the integration no longer works")
+
+	done, err := w.handler.Reconcile(ctx, forgetest.DefaultBranch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(done) != 2 {
+		t.Fatalf("reconciled %+v, want both pull requests", done)
+	}
+	if runs := w.srv.CheckRuns(head); len(runs) != 1 || len(w.botComments(pr)) != 1 {
+		t.Errorf("after one reconcile: %d checks, %d comments; want one of each", len(runs), len(w.botComments(pr)))
+	}
+	if !slices.ContainsFunc(w.srv.PRs(), func(p forgetest.PR) bool { return p.Head == "connectbot/remove/acme-sync" }) {
+		t.Errorf("the termination was not carried out: %+v", w.srv.PRs())
+	}
+
+	// The approval given while the bot was down is acted on by the next
+	// reconcile (as at start-up).
+	w.srv.AddReview(pr, "rivera-reviews", "APPROVED", head)
+	if _, err := w.handler.Reconcile(ctx, forgetest.DefaultBranch); err != nil {
+		t.Fatal(err)
+	}
+	if !w.srv.PR(pr).Merged {
+		t.Errorf("the approval was not acted on")
+	}
+
+	// Nothing left to repair, and nothing is written. The first look after
+	// the writes reads what changed in full; from then on an idle reconcile
+	// costs the list of pull requests (itself 304 when unchanged) and
+	// requests answered 304 Not Modified.
+	for round := range 2 {
+		done, err = w.handler.Reconcile(ctx, forgetest.DefaultBranch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range done {
+			if len(r.Repaired) > 0 {
+				t.Errorf("round %d: #%d repaired again: %q", round, r.Number, r.Repaired)
+			}
+		}
+	}
+	calls, notModified := len(w.srv.Calls()), w.srv.NotModified()
+	if done, err = w.handler.Reconcile(ctx, forgetest.DefaultBranch); err != nil {
+		t.Fatal(err)
+	}
+	rest := 0
+	for _, c := range w.srv.Calls()[calls:] {
+		if !strings.HasPrefix(c, "GET ") {
+			t.Errorf("an idle reconcile wrote: %s", c)
+		}
+		if strings.HasPrefix(c, "GET /repos/") {
+			rest++
+		}
+	}
+	if full := rest - (w.srv.NotModified() - notModified); full > 1 {
+		t.Errorf("an idle reconcile of %d pull requests made %d REST requests, %d of them answered in full; want at most 1", len(done), rest, full)
+	}
+}
