@@ -65,6 +65,7 @@ func commands() []command {
 		{"status", "every application: stage, installs, nearest deadline, next step", runStatus},
 		{"plan", "what a scheduled run would do on a date, changing nothing", runPlan},
 		{"tick", "carry out a scheduled run: reminders, removals, promotions, launches", runTick},
+		{"reconcile", "make every open pull request show what the rules say now, whatever deliveries were lost", runReconcile},
 		{"action", "the GitHub Actions entry point: handle the event the runner names", runAction},
 		{"serve", "run as a service: the webhook endpoint, scheduled ticks, /healthz and /metrics", runServe},
 		{"impact", "who a change to program.cue affects, and how, before it is merged", runImpact},

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -222,6 +223,13 @@ func serve(ctx context.Context, e *env, args []string, ln net.Listener) int {
 	mux.Handle(webhook.Path, hooks)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if live != nil && !live.reconciled.Load() {
+			// Deliveries are taken meanwhile; what the bot missed while it
+			// was down is made good by the first reconcile.
+			w.WriteHeader(http.StatusServiceUnavailable)
+			io.WriteString(w, "starting: the first reconcile has not finished\n")
+			return
+		}
 		io.WriteString(w, "ok\n")
 	})
 	mux.Handle("GET /metrics", m.Handler())
@@ -400,6 +408,8 @@ type liveProcessor struct {
 
 	mu     sync.Mutex         // one event at a time: they share the clone and the sticky comments
 	judge  *pullrequest.Judge // what judging loaded, kept across events and clones
+	// reconciled is set once a reconcile has succeeded: /healthz is ready.
+	reconciled atomic.Bool
 	h      *pullrequest.Handler
 	hToken string
 	repo   *gitrepo.Repo // the handler's clone, in a temporary directory
@@ -538,7 +548,7 @@ func (t liveTicker) Tick(ctx context.Context) error {
 		return err
 	}
 	p.log.Info("tick carried out", "now", s.Now.String(), "actions", len(s.Actions), "results", len(s.Results), "skipped_applications", len(s.Skipped))
-	if err := p.rejudge(ctx); err != nil {
+	if err := p.reconcile(ctx); err != nil {
 		return err
 	}
 	if len(s.Failed) > 0 {
@@ -547,10 +557,10 @@ func (t liveTicker) Tick(ctx context.Context) error {
 	return nil
 }
 
-// rejudge judges again, after a tick, every open pull request whose verdict
-// names an older tip of the base branch, one event at a time with the
-// deliveries.
-func (p *liveProcessor) rejudge(ctx context.Context) error {
+// reconcile makes every open pull request show what the rules say now,
+// after each tick (the first at start-up), one event at a time with the
+// deliveries; once one has succeeded, /healthz answers ready.
+func (p *liveProcessor) reconcile(ctx context.Context) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	h, err := p.handler(ctx)
@@ -558,24 +568,40 @@ func (p *liveProcessor) rejudge(ctx context.Context) error {
 		return err
 	}
 	h.Log = p.log
-	done, err := h.Rejudge(ctx, p.cfg.github.base)
+	done, err := h.Reconcile(ctx, p.cfg.github.base)
+	repaired := 0
 	for _, r := range done {
-		p.log.Info("judged again", "pr", r.Number, "why", r.Why, "conclusion", r.Outcome.Verdict.Conclusion, "done", strings.Join(r.Outcome.Done, "; "))
-		p.m.ActionDone("base-moved", rejudgeStatus(r))
+		if len(r.Repaired) > 0 || r.Err != nil {
+			repaired++
+			p.log.Info("reconciled", "pr", r.Number, "repaired", strings.Join(r.Repaired, "; "), "err", errString(r.Err))
+		}
+		p.m.ActionDone("reconcile", reconcileStatus(r))
 	}
 	if err != nil {
-		return fmt.Errorf("judging pull requests again: %w", err)
+		return fmt.Errorf("reconcile: %w", err)
 	}
+	p.log.Info("reconcile done", "pull_requests", len(done), "repaired", repaired)
+	p.reconciled.Store(true)
 	return nil
 }
 
-// rejudgeStatus maps a pull request judged again onto the metrics'
+// reconcileStatus maps a reconciled pull request onto the metrics'
 // statuses.
-func rejudgeStatus(r pullrequest.Rejudged) string {
-	if r.Err != nil {
+func reconcileStatus(r pullrequest.Reconciled) string {
+	switch {
+	case r.Err != nil:
 		return metrics.StatusFailed
+	case len(r.Repaired) > 0:
+		return metrics.StatusDone
 	}
-	return metrics.StatusDone
+	return metrics.StatusAlreadyDone
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }
 
 // tickStatus maps a tick result onto the metrics' statuses.

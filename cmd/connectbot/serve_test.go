@@ -679,3 +679,39 @@ func TestServeRejudgesAForkPullRequestWhoseCheckIsReRun(t *testing.T) {
 		t.Error("did not stop cleanly")
 	}
 }
+
+func TestServeMakesGoodAtStartUpWhatItMissedWhileDown(t *testing.T) {
+	gh := seed(t)
+	// While serve was down — every delivery lost — an application was
+	// opened and a reviewer approved it.
+	src, _ := os.ReadFile("../../applications/northwind-notes.cue")
+	newco := strings.Replace(string(src), `maintainers: ["nwn-platform", "priya-castellano"]`, `maintainers: ["newco-dev"]`, 1)
+	head := gh.Commit("newco", "Apply", map[string]string{"applications/newco.cue": newco})
+	pr := gh.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco"})
+	gh.AddReview(pr, "rivera-reviews", "APPROVED", head)
+	release := make(chan struct{})
+	gh.Before("GET", "/repos/acme-program/connect/pulls", func() { <-release }) // holds the start-up tick
+
+	srv := startServe(t, map[string]string{
+		"CONNECTBOT_WEBHOOK_SECRET": "s3cret",
+		"GITHUB_TOKEN":              gh.Token(),
+		"CONNECTBOT_REPOSITORY":     gh.FullName(),
+		"GITHUB_API_URL":            gh.URL(),
+		"GITHUB_SERVER_URL":         gh.URL(),
+		"CONNECTBOT_BOT_LOGIN":      forgetest.BotLogin,
+	}, time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+	if code, body := srv.get(t, "/healthz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "first reconcile") {
+		t.Errorf("/healthz before the first reconcile: %d %q", code, body)
+	}
+	close(release)
+	eventually(t, "ready after the first reconcile", func() bool { code, _ := srv.get(t, "/healthz"); return code == http.StatusOK })
+	if !gh.PR(pr).Merged {
+		t.Errorf("the approval given while serve was down was not acted on")
+	}
+	if runs, n := gh.CheckRuns(head), len(gh.Comments(pr)); len(runs) != 1 || n != 1 {
+		t.Errorf("%d checks and %d comments, want one of each", len(runs), n)
+	}
+	if got := srv.metrics(t)[`connectbot_actions_total{kind="reconcile",status="done"}`]; got != 1 {
+		t.Errorf("reconcile metrics: %v repaired, want 1", got)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -48,7 +49,7 @@ func runTick(e *env, args []string) int {
 		return e.failf(exitCantRun, "tick: %v", err)
 	}
 	var s tick.Summary
-	var rejudgeErr error
+	var reconcileErr error
 	switch {
 	case gh.token == "" && !*dryRun:
 		return e.failf(exitCantRun, "tick: acting needs GitHub credentials (GITHUB_TOKEN and CONNECTBOT_REPOSITORY); use --dry-run to see the plan")
@@ -70,9 +71,9 @@ func runTick(e *env, args []string) int {
 		client, repo := r.Forge.(*forge.Client), r.Git.(*gitrepo.Repo)
 		// Pull requests are judged as of today, whatever day --now plays:
 		// an approval merged now is recorded with today's date.
-		h := rejudger(client, repo, defaultBotLogin(e.getenv), *dryRun, e.now)
-		if s.Rejudged, err = rejudge(ctx, h, gh.base); err != nil {
-			rejudgeErr = err
+		h := reconciler(client, repo, gh.base, defaultBotLogin(e.getenv), *dryRun, io.Discard, e.now)
+		if s.Reconciled, err = reconcile(ctx, h, gh.base); err != nil {
+			reconcileErr = err
 		}
 	}
 	if format.value == "json" {
@@ -86,8 +87,8 @@ func runTick(e *env, args []string) int {
 	if n := len(s.Failed); n > 0 {
 		return e.failf(exitFound, "tick: %s failed; the next run tries again", count(n, "action"))
 	}
-	if rejudgeErr != nil {
-		return e.failf(exitFound, "tick: judging pull requests again: %v", rejudgeErr)
+	if reconcileErr != nil {
+		return e.failf(exitFound, "tick: reconciling pull requests: %v", reconcileErr)
 	}
 	return exitOK
 }
@@ -113,7 +114,7 @@ func writeTickText(e *env, s tick.Summary, dryRun bool) error {
 		counts[apply.Done], counts[apply.AlreadyDone], counts[apply.Skipped], counts[apply.Failed], b.String()); err != nil {
 		return err
 	}
-	return writeRejudged(e.stdout, s.Rejudged)
+	return writeReconciled(e.stdout, s.Reconciled)
 }
 
 // github is how connectbot reaches GitHub from the environment.
@@ -149,13 +150,22 @@ func githubSettings(getenv func(string) string) (github, error) {
 	return g, nil
 }
 
-// runner wires a tick to GitHub and a fresh in-memory clone.
-func (g github) runner(ctx context.Context, e *env, budget int, now func() time.Time) (*tick.Runner, error) {
+// clients reaches GitHub through the REST API and a fresh clone.
+func (g github) clients(ctx context.Context, e *env) (*forge.Client, *gitrepo.Repo, error) {
 	client, err := forge.New(forge.Options{BaseURL: g.apiURL, Token: g.token, Owner: g.owner, Repo: g.name, HTTPClient: e.httpClient})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	repo, err := gitrepo.Clone(ctx, strings.TrimSuffix(g.serverURL, "/")+"/"+g.owner+"/"+g.name+".git", gitrepo.CloneOptions{Token: g.token, OnDisk: g.onDisk})
+	if err != nil {
+		return nil, nil, err
+	}
+	return client, repo, nil
+}
+
+// runner wires a tick to GitHub and a fresh in-memory clone.
+func (g github) runner(ctx context.Context, e *env, budget int, now func() time.Time) (*tick.Runner, error) {
+	client, repo, err := g.clients(ctx, e)
 	if err != nil {
 		return nil, err
 	}

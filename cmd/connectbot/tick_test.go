@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/connectbot/connectbot/internal/forge/forgetest"
 )
 
 func TestTickDryRunPrintsWhatPlanPrints(t *testing.T) {
@@ -59,22 +63,23 @@ func TestTickActsThroughGitHub(t *testing.T) {
 	if !strings.Contains(src, `reason: "installs-window-lapsed"`) || !strings.Contains(src, `at:     "2027-01-29"`) {
 		t.Errorf("proposed file:\n%s", src)
 	}
-	// The tick judges the pull requests that have no verdict for main's
-	// tip: its own removal among them.
-	if !strings.Contains(first, "Judged again, as they would merge into the base branch now: 1 pull requests.\n  #1 (never judged): success") {
-		t.Errorf("the first tick did not judge the removal:\n%s", first)
+	// The tick reconciles the open pull requests: its own removal gets its
+	// comment and check.
+	if !strings.Contains(first, "Reconciled 1 open pull requests: 1 repaired, 0 as GitHub shows them.\n  #1: check success") {
+		t.Errorf("the first tick did not reconcile the removal:\n%s", first)
 	}
 	if runs := srv.CheckRuns(prs[0].HeadSHA); len(runs) != 1 || runs[0].Conclusion != "success" {
 		t.Errorf("the removal's check runs: %+v", runs)
 	}
 	// The open pull request already carries it: the engine plans nothing,
-	// and the verdict stands for main's tip.
-	if second := run(); !strings.Contains(second, "Plan for 2027-01-29: 0 actions") || len(srv.PRs()) != 1 || strings.Contains(second, "Judged again") {
+	// and GitHub shows what the rules say.
+	if second := run(); !strings.Contains(second, "Plan for 2027-01-29: 0 actions") || len(srv.PRs()) != 1 ||
+		!strings.Contains(second, "Reconciled 1 open pull requests: 0 repaired, 1 as GitHub shows them.") {
 		t.Errorf("second tick:\n%s", second)
 	}
 	// main moves: the third tick judges the removal again.
 	srv.Commit("main", "Docs", map[string]string{"docs/README.md": "# The program\n"})
-	if third := run(); !strings.Contains(third, "#1 (judged against ") {
+	if third := run(); !strings.Contains(third, "#1: check success (check-run) with 0 annotations; comment") {
 		t.Errorf("third tick:\n%s", third)
 	}
 }
@@ -113,5 +118,37 @@ func TestATickWithAFailedActionSaysSoAndTheNextTakesItUp(t *testing.T) {
 				t.Errorf("next tick:\n%s", out.String())
 			}
 		})
+	}
+}
+
+func TestReconcileRepairsOpenPullRequests(t *testing.T) {
+	srv := seed(t)
+	t.Setenv("GITHUB_TOKEN", srv.Token())
+	t.Setenv("CONNECTBOT_REPOSITORY", "acme-program/connect")
+	t.Setenv("GITHUB_API_URL", srv.URL())
+	t.Setenv("GITHUB_SERVER_URL", srv.URL())
+	t.Setenv("CONNECTBOT_BOT_LOGIN", forgetest.BotLogin)
+	acme, _ := os.ReadFile("../../applications/acme-sync.cue")
+	head := srv.Commit("acme-edit", "Edit", map[string]string{"applications/acme-sync.cue": string(acme) + "\n"})
+	pr := srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: "acme-edit"})
+	run := func(args ...string) (string, string) {
+		var out, errOut bytes.Buffer
+		if code := Main(append([]string{"reconcile"}, args...), &out, &errOut, fixedNow); code != 0 {
+			t.Fatalf("reconcile %q: exit %d: %s", args, code, errOut.String())
+		}
+		return out.String(), errOut.String()
+	}
+	if out, _ := run("--dry-run"); !strings.Contains(out, "would post the check") || len(srv.CheckRuns(head)) != 0 {
+		t.Errorf("a dry run wrote, or did not say what it would do:\n%s", out)
+	}
+	if out, _ := run(); !strings.Contains(out, fmt.Sprintf("Reconciled 1 open pull requests: 1 repaired, 0 as GitHub shows them.\n  #%d: check success", pr)) {
+		t.Errorf("first reconcile:\n%s", out)
+	}
+	out, _ := run("--format", "json")
+	if want := fmt.Sprintf(`{"reconciled":[{"number":%d,"repaired":[]}]}`+"\n", pr); out != want {
+		t.Errorf("an idle reconcile in JSON: %s, want %s", out, want)
+	}
+	if runs := srv.CheckRuns(head); len(runs) != 1 {
+		t.Errorf("%d check runs, want 1", len(runs))
 	}
 }

@@ -55,14 +55,12 @@ type Runner struct {
 	Log    *slog.Logger
 }
 
-// Rejudged is a pull request a tick judged again, and what came of it.
-type Rejudged struct {
-	Number int `json:"number"`
-	// Why it was judged again: "judged against 1a2b3c4, the base is at ...".
-	Why        string   `json:"why"`
-	Conclusion string   `json:"conclusion,omitempty"`
-	Done       []string `json:"done,omitempty"`
-	// Error is why judging it failed ("" when it did not).
+// Reconciled is an open pull request a tick reconciled, and what was
+// missing on GitHub and is now done.
+type Reconciled struct {
+	Number   int      `json:"number"`
+	Repaired []string `json:"repaired"`
+	// Error is why reconciling it failed ("" when it did not).
 	Error string `json:"error,omitempty"`
 }
 
@@ -75,9 +73,9 @@ type Summary struct {
 	// plan's order, each with GitHub's message in its detail. The next
 	// tick tries them again.
 	Failed []Result `json:"failed"`
-	// Rejudged are the open pull requests judged again because their
-	// verdicts named an older tip of the base branch.
-	Rejudged []Rejudged `json:"rejudged"`
+	// Reconciled are the open pull requests into the base branch, each
+	// made to show what the rules say now.
+	Reconciled []Reconciled `json:"reconciled"`
 	// Skipped are the slugs of the applications with errors, which the
 	// tick leaves alone.
 	Skipped  []string      `json:"skipped"`

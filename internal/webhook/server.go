@@ -37,7 +37,7 @@ const (
 	RejectSize      = "size"       // 413: body over the limit
 	RejectParse     = "parse"      // 400: headers missing or a payload that does not parse
 	RejectDuplicate = "duplicate"  // 200: a delivery id seen before; not processed again
-	RejectQueueFull = "queue-full" // 503: no room in the queue; GitHub may redeliver
+	RejectQueueFull = "queue-full" // 503: no room in the queue; the next reconcile makes good what it asked
 	RejectBusy      = "busy"       // 503: too many bodies being read at once; not yet authenticated
 )
 
@@ -247,10 +247,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.enqueue(job{delivery: delivery, ev: ev}) {
-		// Forget the id so that GitHub's redelivery is taken.
+		// GitHub does not redeliver on its own: the next reconcile makes
+		// good what this delivery asked. The id is forgotten so that a
+		// redelivery by hand is taken.
 		s.recent.remove(delivery)
 		w.Header().Set("Retry-After", s.retryAfter)
-		s.reject(w, log, RejectQueueFull, http.StatusServiceUnavailable, "busy; deliver again later")
+		s.reject(w, log, RejectQueueFull, http.StatusServiceUnavailable, "busy: the queue is full; the next reconcile makes good what this delivery asked")
 		return
 	}
 	log.Info("webhook accepted", "action", ev.Action, "number", ev.Number)

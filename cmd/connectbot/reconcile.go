@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/connectbot/connectbot/internal/apply"
+	"github.com/connectbot/connectbot/internal/forge"
+	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/pullrequest"
+	"github.com/connectbot/connectbot/internal/tick"
+)
+
+// defaultBotLogin is the login connectbot comments as where nothing says
+// otherwise: the workflow token's bot inside GitHub Actions, the App's
+// elsewhere.
+func defaultBotLogin(getenv func(string) string) string {
+	if l := getenv("CONNECTBOT_BOT_LOGIN"); l != "" {
+		return l
+	}
+	if getenv("GITHUB_ACTIONS") == "true" {
+		return "github-actions[bot]"
+	}
+	return "connectbot[bot]"
+}
+
+// reconciler is the pull-request handler a tick or `connectbot reconcile`
+// uses. In a dry run it reads and decides, changing nothing; what it would
+// do goes to out.
+func reconciler(client *forge.Client, repo *gitrepo.Repo, base, botLogin string, dryRun bool, out io.Writer, now func() time.Time) *pullrequest.Handler {
+	return &pullrequest.Handler{
+		Forge: client, Git: repo, BotLogin: botLogin, Identity: botIdentity,
+		Apply:  &apply.Executor{Forge: client, Git: repo, Base: base, Identity: botIdentity, Now: now},
+		DryRun: dryRun, Out: out, Now: now,
+	}
+}
+
+const reconcileSynopsis = "reconcile [--dry-run] [--format text|json]"
+
+// runReconcile makes every open pull request show what the rules say now:
+// judged as it would merge, an approval acted on, a command answered. It
+// needs GitHub credentials (GITHUB_TOKEN and CONNECTBOT_REPOSITORY); with
+// --dry-run it reads everything and says what it would write.
+func runReconcile(e *env, args []string) int {
+	fs := newFlags("reconcile")
+	format := &formatFlag{value: "text", choices: []string{"text", "json"}}
+	fs.Var(format, "format", "output: text for people, json")
+	dryRun := fs.Bool("dry-run", false, "read and decide, changing nothing")
+	if _, code, done := parseCommand(e, fs, args, reconcileSynopsis, 0); done {
+		return code
+	}
+	gh, err := githubSettings(e.getenv)
+	if err != nil {
+		return e.failf(exitCantRun, "reconcile: %v", err)
+	}
+	if gh.token == "" {
+		return e.failf(exitCantRun, "reconcile: it reads pull requests from GitHub: set GITHUB_TOKEN and CONNECTBOT_REPOSITORY")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	client, repo, err := gh.clients(ctx, e)
+	if err != nil {
+		return e.failf(exitCantRun, "reconcile: %v", err)
+	}
+	defer repo.Close()
+	var wouldDo io.Writer = e.stdout
+	if format.value == "json" {
+		wouldDo = e.stderr // stdout holds one JSON document
+	}
+	h := reconciler(client, repo, gh.base, defaultBotLogin(e.getenv), *dryRun, wouldDo, e.now)
+	rs, rerr := reconcile(ctx, h, gh.base)
+	if format.value == "json" {
+		err = json.NewEncoder(e.stdout).Encode(struct {
+			Reconciled []tick.Reconciled `json:"reconciled"`
+		}{rs})
+	} else {
+		err = writeReconciled(e.stdout, rs)
+	}
+	if err != nil {
+		return e.failf(exitCantRun, "reconcile: write output: %v", err)
+	}
+	if rerr != nil {
+		return e.failf(exitFound, "reconcile: %v", rerr)
+	}
+	return exitOK
+}
+
+// reconcile reconciles every open pull request into base and returns what
+// was repaired on each.
+func reconcile(ctx context.Context, h *pullrequest.Handler, base string) ([]tick.Reconciled, error) {
+	done, err := h.Reconcile(ctx, base)
+	out := make([]tick.Reconciled, 0, len(done))
+	for _, r := range done {
+		x := tick.Reconciled{Number: r.Number, Repaired: r.Repaired}
+		if x.Repaired == nil {
+			x.Repaired = []string{}
+		}
+		if r.Err != nil {
+			x.Error = r.Err.Error()
+		}
+		out = append(out, x)
+	}
+	return out, err
+}
+
+// writeReconciled prints what a reconcile repaired: one line per pull
+// request that needed something, and a count of those that did not.
+func writeReconciled(w io.Writer, rs []tick.Reconciled) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	repaired := 0
+	var b strings.Builder
+	for _, r := range rs {
+		switch {
+		case r.Error != "":
+			fmt.Fprintf(&b, "  #%d failed: %s\n", r.Number, r.Error)
+		case len(r.Repaired) > 0:
+			repaired++
+			fmt.Fprintf(&b, "  #%d: %s\n", r.Number, strings.Join(r.Repaired, "; "))
+		}
+	}
+	_, err := fmt.Fprintf(w, "Reconciled %d open pull requests: %d repaired, %d as GitHub shows them.\n%s",
+		len(rs), repaired, len(rs)-repaired-strings.Count(b.String(), " failed: "), b.String())
+	return err
+}
