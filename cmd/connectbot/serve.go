@@ -410,6 +410,9 @@ type liveProcessor struct {
 	judge  *pullrequest.Judge // what judging loaded, kept across events and clones
 	// reconciled is set once a reconcile has succeeded: /healthz is ready.
 	reconciled atomic.Bool
+	// failingSince is when each pull request the last reconcile could not
+	// bring in line first failed. p.mu guards it.
+	failingSince map[int]time.Time
 	h      *pullrequest.Handler
 	hToken string
 	repo   *gitrepo.Repo // the handler's clone, in a temporary directory
@@ -569,14 +572,30 @@ func (p *liveProcessor) reconcile(ctx context.Context) error {
 	}
 	h.Log = p.log
 	done, err := h.Reconcile(ctx, p.cfg.github.base)
-	repaired := 0
+	repaired, failed := 0, 0
+	now := time.Now()
+	failing := map[int]time.Time{}
+	var oldest time.Duration
 	for _, r := range done {
-		if len(r.Repaired) > 0 || r.Err != nil {
+		switch {
+		case r.Err != nil:
+			failed++
+			since, ok := p.failingSince[r.Number]
+			if !ok {
+				since = now
+			}
+			failing[r.Number] = since
+			oldest = max(oldest, now.Sub(since))
+		case len(r.Repaired) > 0:
 			repaired++
+		}
+		if len(r.Repaired) > 0 || r.Err != nil {
 			p.log.Info("reconciled", "pr", r.Number, "repaired", strings.Join(r.Repaired, "; "), "err", errString(r.Err))
 		}
 		p.m.ActionDone("reconcile", reconcileStatus(r))
 	}
+	p.failingSince = failing
+	p.m.Reconciled(len(done), repaired, failed, oldest)
 	if err != nil {
 		return fmt.Errorf("reconcile: %w", err)
 	}

@@ -711,7 +711,17 @@ func TestServeMakesGoodAtStartUpWhatItMissedWhileDown(t *testing.T) {
 	if runs, n := gh.CheckRuns(head), len(gh.Comments(pr)); len(runs) != 1 || n != 1 {
 		t.Errorf("%d checks and %d comments, want one of each", len(runs), n)
 	}
-	if got := srv.metrics(t)[`connectbot_actions_total{kind="reconcile",status="done"}`]; got != 1 {
-		t.Errorf("reconcile metrics: %v repaired, want 1", got)
+	m := srv.metrics(t)
+	for series, want := range map[string]float64{
+		`connectbot_actions_total{kind="reconcile",status="done"}`:    1,
+		`connectbot_reconcile_runs_total{outcome="ok"}`:               1,
+		`connectbot_reconcile_pull_requests_total{result="examined"}`: 1,
+		`connectbot_reconcile_pull_requests_total{result="repaired"}`: 1,
+		`connectbot_reconcile_pull_requests_total{result="failed"}`:   0,
+		`connectbot_reconcile_oldest_unreconciled_seconds`:            0,
+	} {
+		if got, ok := m[series]; !ok || got != want {
+			t.Errorf("%s = %v (present %v), want %v", series, got, ok, want)
+		}
 	}
 }

@@ -32,6 +32,15 @@ const (
 	TickDuration       = "connectbot_tick_duration_seconds"
 	GitHubRequests     = "connectbot_github_requests_total"
 	RateLimitRemaining = "connectbot_github_rate_limit_remaining"
+	ReconcileRuns      = "connectbot_reconcile_runs_total"
+	ReconcilePRs       = "connectbot_reconcile_pull_requests_total"
+	OldestUnreconciled = "connectbot_reconcile_oldest_unreconciled_seconds"
+)
+
+// Outcomes of a reconcile, for Reconciled.
+const (
+	ReconcileOK     = "ok"     // every open pull request shows what the rules say
+	ReconcileFailed = "failed" // at least one could not be brought in line
 )
 
 // Metrics is connectbot's set of collectors and the registry they live in.
@@ -44,6 +53,9 @@ type Metrics struct {
 	tickDuration   prometheus.Histogram
 	githubRequests *prometheus.CounterVec
 	rateLimit      *prometheus.GaugeVec
+	reconcileRuns  *prometheus.CounterVec
+	reconcilePRs   *prometheus.CounterVec
+	oldest         prometheus.Gauge
 }
 
 // Options are the label values to show at zero before anything happens,
@@ -83,9 +95,22 @@ func New(opts Options) *Metrics {
 			Name: RateLimitRemaining,
 			Help: "The X-RateLimit-Remaining GitHub sent last, by X-RateLimit-Resource.",
 		}, []string{"resource"}),
+		reconcileRuns: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: ReconcileRuns,
+			Help: "Reconciles of the open pull requests, by outcome (ok, failed).",
+		}, []string{"outcome"}),
+		reconcilePRs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: ReconcilePRs,
+			Help: "Open pull requests reconciled: examined, repaired (something was missing on GitHub and is now done), failed.",
+		}, []string{"result"}),
+		oldest: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: OldestUnreconciled,
+			Help: "How long the oldest open pull request a reconcile could not bring in line has been failing, in seconds; 0 when every one shows what the rules say.",
+		}),
 	}
 	m.reg.MustRegister(
 		m.eventsReceived, m.eventsRejected, m.actions, m.tickDuration, m.githubRequests, m.rateLimit,
+		m.reconcileRuns, m.reconcilePRs, m.oldest,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -95,7 +120,28 @@ func New(opts Options) *Metrics {
 	for _, r := range opts.RejectReasons {
 		m.eventsRejected.WithLabelValues(r)
 	}
+	for _, o := range []string{ReconcileOK, ReconcileFailed} {
+		m.reconcileRuns.WithLabelValues(o)
+	}
+	for _, r := range []string{"examined", "repaired", "failed"} {
+		m.reconcilePRs.WithLabelValues(r)
+	}
 	return m
+}
+
+// Reconciled records one reconcile: how many open pull requests it
+// examined, repaired and failed on, and how long the oldest still failing
+// has been failing (0 for none).
+func (m *Metrics) Reconciled(examined, repaired, failed int, oldest time.Duration) {
+	outcome := ReconcileOK
+	if failed > 0 {
+		outcome = ReconcileFailed
+	}
+	m.reconcileRuns.WithLabelValues(outcome).Inc()
+	m.reconcilePRs.WithLabelValues("examined").Add(float64(examined))
+	m.reconcilePRs.WithLabelValues("repaired").Add(float64(repaired))
+	m.reconcilePRs.WithLabelValues("failed").Add(float64(failed))
+	m.oldest.Set(oldest.Seconds())
 }
 
 // Registry returns the registry the collectors are on.

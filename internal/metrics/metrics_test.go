@@ -77,6 +77,12 @@ func TestCountersMove(t *testing.T) {
 		`connectbot_webhook_events_rejected_total{reason="size"}`:        0,
 		`connectbot_tick_duration_seconds_count`:                         0,
 		`connectbot_tick_duration_seconds_sum`:                           0,
+		`connectbot_reconcile_runs_total{outcome="ok"}`:                  0,
+		`connectbot_reconcile_runs_total{outcome="failed"}`:              0,
+		`connectbot_reconcile_pull_requests_total{result="examined"}`:    0,
+		`connectbot_reconcile_pull_requests_total{result="repaired"}`:    0,
+		`connectbot_reconcile_pull_requests_total{result="failed"}`:      0,
+		`connectbot_reconcile_oldest_unreconciled_seconds`:               0,
 	}
 	if diff := cmp.Diff(wantZero, before); diff != "" {
 		t.Errorf("before anything happened (-want +got):\n%s", diff)
@@ -88,6 +94,7 @@ func TestCountersMove(t *testing.T) {
 	m.ActionDone("remind", metrics.StatusDryRun)
 	m.ActionDone("open-removal-pr", metrics.StatusFailed)
 	m.ObserveTick(1500 * time.Millisecond)
+	m.Reconciled(3, 1, 1, 90*time.Second)
 
 	want := map[string]float64{
 		`connectbot_webhook_events_received_total{event="ping"}`:           0,
@@ -98,6 +105,12 @@ func TestCountersMove(t *testing.T) {
 		`connectbot_actions_total{kind="open-removal-pr",status="failed"}`: 1,
 		`connectbot_tick_duration_seconds_count`:                           1,
 		`connectbot_tick_duration_seconds_sum`:                             1.5,
+		`connectbot_reconcile_runs_total{outcome="ok"}`:                    0,
+		`connectbot_reconcile_runs_total{outcome="failed"}`:                1,
+		`connectbot_reconcile_pull_requests_total{result="examined"}`:      3,
+		`connectbot_reconcile_pull_requests_total{result="repaired"}`:      1,
+		`connectbot_reconcile_pull_requests_total{result="failed"}`:        1,
+		`connectbot_reconcile_oldest_unreconciled_seconds`:                 90,
 	}
 	if diff := cmp.Diff(want, scrape(t, m.Handler())); diff != "" {
 		t.Errorf("after (-want +got):\n%s", diff)
@@ -165,6 +178,12 @@ func TestTransportCountsRequestsAndKeepsTheRateLimit(t *testing.T) {
 		`connectbot_github_rate_limit_remaining{resource="other"}`:    7,
 		`connectbot_tick_duration_seconds_count`:                      0,
 		`connectbot_tick_duration_seconds_sum`:                        0,
+		`connectbot_reconcile_runs_total{outcome="ok"}`:               0,
+		`connectbot_reconcile_runs_total{outcome="failed"}`:           0,
+		`connectbot_reconcile_pull_requests_total{result="examined"}`: 0,
+		`connectbot_reconcile_pull_requests_total{result="repaired"}`: 0,
+		`connectbot_reconcile_pull_requests_total{result="failed"}`:   0,
+		`connectbot_reconcile_oldest_unreconciled_seconds`:            0,
 	}
 	if diff := cmp.Diff(want, scrape(t, m.Handler())); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
