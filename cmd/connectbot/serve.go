@@ -406,16 +406,16 @@ type liveProcessor struct {
 	log   *slog.Logger
 	m     *metrics.Metrics
 
-	mu     sync.Mutex         // one event at a time: they share the clone and the sticky comments
-	judge  *pullrequest.Judge // what judging loaded, kept across events and clones
+	mu    sync.Mutex         // one event at a time: they share the clone and the sticky comments
+	judge *pullrequest.Judge // what judging loaded, kept across events and clones
 	// reconciled is set once a reconcile has succeeded: /healthz is ready.
 	reconciled atomic.Bool
 	// failingSince is when each pull request the last reconcile could not
 	// bring in line first failed. p.mu guards it.
 	failingSince map[int]time.Time
-	h      *pullrequest.Handler
-	hToken string
-	repo   *gitrepo.Repo // the handler's clone, in a temporary directory
+	h            *pullrequest.Handler
+	hToken       string
+	repo         *gitrepo.Repo // the handler's clone, in a temporary directory
 }
 
 func newLiveProcessor(ctx context.Context, e *env, cfg serveConfig, log *slog.Logger, m *metrics.Metrics) (*liveProcessor, error) {
