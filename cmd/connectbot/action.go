@@ -307,7 +307,7 @@ func (s actionSettings) handlerFor(client *forge.Client, repo *gitrepo.Repo, e *
 	return &pullrequest.Handler{
 		Forge: client, Git: repo, BotLogin: s.botLogin, Identity: botIdentity,
 		Apply:  &apply.Executor{Forge: client, Git: repo, Base: s.base, Identity: botIdentity, Now: e.now},
-		DryRun: dryRun, Out: e.stdout, Now: e.now,
+		DryRun: dryRun, Out: e.stdout, Now: e.now, Holder: holderName(e.getenv),
 	}
 }
 

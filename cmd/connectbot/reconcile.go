@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -26,6 +27,20 @@ func defaultBotLogin(getenv func(string) string) string {
 		return "github-actions[bot]"
 	}
 	return "connectbot[bot]"
+}
+
+// holderName names this process in the leases it takes on the repository:
+// the host and process, and the workflow run inside GitHub Actions.
+func holderName(getenv func(string) string) string {
+	host, err := os.Hostname()
+	if err != nil {
+		host = "unknown-host"
+	}
+	name := fmt.Sprintf("%s/%d", host, os.Getpid())
+	if run := getenv("GITHUB_RUN_ID"); run != "" {
+		name += " (run " + run + ")"
+	}
+	return name
 }
 
 // reconciler is the pull-request handler a tick or `connectbot reconcile`
@@ -72,6 +87,7 @@ func runReconcile(e *env, args []string) int {
 		wouldDo = e.stderr // stdout holds one JSON document
 	}
 	h := reconciler(client, repo, gh.base, defaultBotLogin(e.getenv), *dryRun, wouldDo, e.now)
+	h.Holder = holderName(e.getenv)
 	rs, rerr := reconcile(ctx, h, gh.base)
 	if format.value == "json" {
 		err = json.NewEncoder(e.stdout).Encode(struct {

@@ -541,6 +541,18 @@ func (t liveTicker) Tick(ctx context.Context) error {
 		defer c.Close() // the tick's clone, in a temporary directory
 	}
 	r.Log = p.log
+	if repo, ok := r.Git.(*gitrepo.Repo); ok {
+		// One tick at a time across every connectbot on the repository.
+		lease, err := repo.AcquireLease(ctx, "tick", holderName(p.e.getenv), 30*time.Minute, time.Now())
+		if errors.Is(err, gitrepo.ErrLeaseHeld) {
+			p.log.Info("another connectbot is running a tick: this one does nothing", "why", err.Error())
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		defer lease.Release(context.WithoutCancel(ctx))
+	}
 	s, err := r.Run(ctx, when)
 	for _, x := range s.Results {
 		status := tickStatus(x)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -65,13 +66,27 @@ func runTick(e *env, args []string) int {
 			return e.failf(exitCantRun, "tick: %v", err)
 		}
 		r.DryRun = *dryRun
+		client, repo := r.Forge.(*forge.Client), r.Git.(*gitrepo.Repo)
+		if !*dryRun {
+			// One tick at a time across every connectbot on the repository
+			// (serve's, the workflow's): the other one does the same work.
+			lease, err := repo.AcquireLease(ctx, "tick", holderName(e.getenv), 30*time.Minute, time.Now())
+			if errors.Is(err, gitrepo.ErrLeaseHeld) {
+				fmt.Fprintf(e.stdout, "Another connectbot is running a tick (%v): this one does nothing.\n", err)
+				return exitOK
+			}
+			if err != nil {
+				return e.failf(exitCantRun, "tick: %v", err)
+			}
+			defer lease.Release(context.WithoutCancel(ctx))
+		}
 		if s, err = r.Run(ctx, when); err != nil {
 			return e.failf(exitCantRun, "tick: %v", err)
 		}
-		client, repo := r.Forge.(*forge.Client), r.Git.(*gitrepo.Repo)
 		// Pull requests are judged as of today, whatever day --now plays:
 		// an approval merged now is recorded with today's date.
 		h := reconciler(client, repo, gh.base, defaultBotLogin(e.getenv), *dryRun, io.Discard, e.now)
+		h.Holder = holderName(e.getenv)
 		if s.Reconciled, err = reconcile(ctx, h, gh.base); err != nil {
 			reconcileErr = err
 		}

@@ -30,6 +30,17 @@ func (h *Handler) Comment(ctx context.Context, number int, commentID int64, auth
 	if strings.EqualFold(author, h.BotLogin) {
 		return nil, nil // never answer itself
 	}
+	var done []string
+	err := h.withLease(ctx, prLease(number), func(ctx context.Context) error {
+		var err error
+		done, err = h.comment(ctx, number, commentID, author, body)
+		return err
+	})
+	return done, err
+}
+
+// comment is Comment with the pull request's lease held.
+func (h *Handler) comment(ctx context.Context, number int, commentID int64, author, body string) ([]string, error) {
 	now := application.DateOf(h.Now())
 	pr, err := h.Forge.PullRequest(ctx, number)
 	if err != nil {

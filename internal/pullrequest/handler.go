@@ -72,6 +72,11 @@ type Handler struct {
 	// Judge keeps what judging loaded between events; nil judges every
 	// pull request from scratch.
 	Judge *Judge
+	// Holder names this process in the leases it takes on the repository
+	// (host and process id, say), so that several connectbots — replicas
+	// of serve, serve and the Actions workflows — take turns on each pull
+	// request; "" takes no leases.
+	Holder string
 }
 
 // Outcome says what handling a pull request did.
@@ -112,6 +117,17 @@ func (h *Handler) Recheck(ctx context.Context, number int) (Outcome, error) {
 }
 
 func (h *Handler) handle(ctx context.Context, number int, forceCheck bool) (Outcome, error) {
+	var out Outcome
+	err := h.withLease(ctx, prLease(number), func(ctx context.Context) error {
+		var err error
+		out, err = h.handleHeld(ctx, number, forceCheck)
+		return err
+	})
+	return out, err
+}
+
+// handleHeld is handle with the pull request's lease held.
+func (h *Handler) handleHeld(ctx context.Context, number int, forceCheck bool) (Outcome, error) {
 	var out Outcome
 	for attempt := 1; ; attempt++ {
 		err := h.handleOnce(ctx, number, forceCheck, &out)

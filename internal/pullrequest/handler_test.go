@@ -2,12 +2,16 @@ package pullrequest_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/connectbot/connectbot/internal/apply"
 	"github.com/connectbot/connectbot/internal/catalog"
@@ -430,5 +434,102 @@ func TestAReconcileRepairsWhatLostDeliveriesLeftUndone(t *testing.T) {
 	}
 	if full := rest - (w.srv.NotModified() - notModified); full > 1 {
 		t.Errorf("an idle reconcile of %d pull requests made %d REST requests, %d of them answered in full; want at most 1", len(done), rest, full)
+	}
+}
+
+// replica is a second connectbot on the same repository, with a clone and
+// a GitHub client of its own, as another serve process would have.
+func (w *world) replica(holder string) *pullrequest.Handler {
+	w.t.Helper()
+	ctx := context.Background()
+	repo, err := gitrepo.Clone(ctx, w.srv.GitURL(), gitrepo.CloneOptions{Token: w.srv.Token()})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	client, err := forge.New(forge.Options{BaseURL: w.srv.URL(), Token: w.srv.Token(), Owner: "acme-program", Repo: "connect",
+		HTTPClient: w.srv.Client(), Sleep: func(time.Duration) {}})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	exRepo, err := gitrepo.Clone(ctx, w.srv.GitURL(), gitrepo.CloneOptions{Token: w.srv.Token()})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	h := *w.handler
+	h.Forge, h.Git, h.Holder = client, repo, holder
+	h.Apply = &apply.Executor{Forge: client, Git: exRepo, Base: forgetest.DefaultBranch, Identity: h.Identity, Now: h.Now}
+	return &h
+}
+
+func TestTwoConnectbotsAnsweringEveryDeliveryWriteEverythingOnce(t *testing.T) {
+	w := newWorld(t)
+	a, b := w.replica("replica-a"), w.replica("replica-b")
+	ctx := context.Background()
+	both := func(name string, do func(h *pullrequest.Handler) error) {
+		t.Helper()
+		var wg sync.WaitGroup
+		for _, h := range []*pullrequest.Handler{a, b, a, b} {
+			wg.Go(func() {
+				if err := do(h); err != nil {
+					t.Errorf("%s (%s): %v", name, h.Holder, err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	head := w.srv.Commit("newco-apply", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco-apply"})
+	w.srv.Commit("acme-edit", "Edit", map[string]string{"applications/acme-sync.cue": sampleFile(t, "acme-sync.cue") + "\n"})
+	other := w.srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: "acme-edit"})
+
+	both("opened", func(h *pullrequest.Handler) error { _, err := h.Handle(ctx, pr); return err })
+	if runs, n := w.srv.CheckRuns(head), len(w.botComments(pr)); len(runs) != 1 || n != 1 {
+		t.Errorf("after the same delivery four times at once: %d checks, %d comments; want one of each", len(runs), n)
+	}
+
+	id := w.srv.AddComment(other, "okafor-pm", "/connectbot terminate acme-sync the integration no longer works")
+	both("terminate", func(h *pullrequest.Handler) error {
+		_, err := h.Comment(ctx, other, id, "okafor-pm", "/connectbot terminate acme-sync the integration no longer works")
+		return err
+	})
+	removals, answers := 0, 0
+	for _, p := range w.srv.PRs() {
+		if p.Head == "connectbot/remove/acme-sync" {
+			removals++
+		}
+	}
+	for _, c := range w.srv.Comments(other) {
+		if c.Author == forgetest.BotLogin && strings.Contains(c.Body, fmt.Sprintf("connectbot:reply %d", id)) {
+			answers++
+		}
+	}
+	if removals != 1 || answers != 1 {
+		t.Errorf("a termination four times at once: %d removal pull requests, %d answers; want one of each", removals, answers)
+	}
+
+	w.srv.AddReview(pr, "rivera-reviews", "APPROVED", head)
+	before := w.srv.Branch(forgetest.DefaultBranch)
+	both("approved", func(h *pullrequest.Handler) error { _, err := h.Handle(ctx, pr); return err })
+	both("reconcile", func(h *pullrequest.Handler) error { _, err := h.Reconcile(ctx, forgetest.DefaultBranch); return err })
+	if !w.srv.PR(pr).Merged {
+		t.Fatal("the approval was not acted on")
+	}
+	// Exactly two commits on main: the merge and the recorded acceptance.
+	repo := w.srv.Repo()
+	tip, err := repo.CommitObject(plumbing.NewHash(w.srv.Branch(forgetest.DefaultBranch)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	merge, err := tip.Parent(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if merge.NumParents() != 2 || merge.ParentHashes[0].String() != before || merge.ParentHashes[1].String() != head {
+		t.Errorf("main is not one merge and one record on top of %s: %s", before, tip.Hash)
+	}
+	for _, n := range []int{pr, other} {
+		if c := len(w.botComments(n)); c != 1 {
+			t.Errorf("#%d has %d sticky comments, want 1", n, c)
+		}
 	}
 }

@@ -1,0 +1,76 @@
+package pullrequest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/connectbot/connectbot/internal/gitrepo"
+)
+
+// leaser is what the handler needs to take turns with other connectbot
+// processes on one repository (gitrepo.Repo is one).
+type leaser interface {
+	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration, now time.Time) (*gitrepo.Lease, error)
+}
+
+// Lease timings: a lease outlives any one pull request's handling by far,
+// so only a holder that died loses it; a second process waits its turn
+// for a while, then leaves the pull request to the holder and to the next
+// reconcile.
+const (
+	leaseTTL   = 10 * time.Minute
+	leaseWait  = 45 * time.Second
+	leaseFirst = 100 * time.Millisecond
+	leaseMax   = 2 * time.Second
+)
+
+// heldKey carries the leases a context's work holds, so that work nested
+// in it (a merge judging the others again, a recheck command) does not wait
+// for itself.
+type heldKey struct{}
+
+// withLease runs fn holding the lease name, so that two connectbots
+// answering the same deliveries never write the same thing twice: the one
+// that comes second waits, then reads what the first wrote. Without a
+// Holder, in a dry run, or on a repository that takes no leases, fn runs
+// as it is.
+func (h *Handler) withLease(ctx context.Context, name string, fn func(context.Context) error) error {
+	l, ok := h.Git.(leaser)
+	held, _ := ctx.Value(heldKey{}).(map[string]bool)
+	if h.Holder == "" || h.DryRun || !ok || held[name] {
+		return fn(ctx)
+	}
+	wait := leaseFirst
+	deadline := time.Now().Add(leaseWait)
+	for {
+		lease, err := l.AcquireLease(ctx, name, h.Holder, leaseTTL, time.Now())
+		if err == nil {
+			nested := map[string]bool{name: true}
+			for k := range held {
+				nested[k] = true
+			}
+			runErr := fn(context.WithValue(ctx, heldKey{}, nested))
+			// Released even when ctx ended: a context of its own, bounded.
+			relCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			defer cancel()
+			return errors.Join(runErr, lease.Release(relCtx))
+		}
+		if !errors.Is(err, gitrepo.ErrLeaseHeld) {
+			return fmt.Errorf("lease %s: %w", name, err)
+		}
+		if time.Now().Add(wait).After(deadline) {
+			return fmt.Errorf("another connectbot is at work on it (%w); the next reconcile makes good what this asked", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, leaseMax)
+	}
+}
+
+// prLease names the lease of pull request number.
+func prLease(number int) string { return fmt.Sprintf("pull-request-%d", number) }
