@@ -260,6 +260,9 @@ func (d *decision) reconcileOpen() {
 		if !ok || stillWanted[kind] {
 			continue
 		}
+		if kind == KindOpenRemovalPR && pr.Reason != ReasonListingOverdue && pr.Reason != ReasonInstallWindowLapsed {
+			continue // a reviewer's termination is theirs to close, never the clocks'
+		}
 		rule, why := closeReason(kind, pr, d)
 		d.add(Action{
 			Kind: KindClosePR, Reason: reasonConditionNoLongerMet, Due: d.in.Now, Rule: rule, PR: pr.Number,

@@ -804,6 +804,13 @@ func TestOpenPullRequests(t *testing.T) {
 			want: []act{removal("acme", program.ReasonListingOverdue, "2026-01-31")},
 		},
 		{
+			name: "a reviewer's termination open for a beta whose clocks are fine: left for a reviewer to close",
+			file: inStage(application.StageBeta),
+			open: []program.OpenPR{{Number: 6, Kind: program.KindOpenRemovalPR, Slug: "acme", Reason: program.ReasonTerminated}},
+			now:  "2026-04-02",
+			want: []act{promote("acme", "2026-04-01")},
+		},
+		{
 			name: "promotion already open, still 45 installs: nothing",
 			file: inStage(application.StageBeta),
 			open: []program.OpenPR{{Number: 9, Kind: program.KindPromote, Slug: "acme"}},
