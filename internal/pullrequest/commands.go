@@ -139,8 +139,14 @@ func (h *Handler) terminate(ctx context.Context, number int, cmd program.Command
 		return nil, err
 	}
 	r := results[0]
-	if r.PR != 0 {
-		return reply(fmt.Sprintf("the removal of %s is proposed in #%d (%s).", cmd.Slug, r.PR, r.Detail))
+	switch {
+	case r.Status == apply.Failed:
+		// Not answered: the command stays unanswered, and the next
+		// reconcile carries it out again (finding what this attempt did).
+		return nil, fmt.Errorf("the removal of %s: %s", cmd.Slug, r.Detail)
+	case r.PR != 0:
+		// The same answer whether this attempt opened it or found it open.
+		return reply(fmt.Sprintf("the removal of %s is proposed in #%d.", cmd.Slug, r.PR))
 	}
 	return reply(fmt.Sprintf("the removal of %s could not be proposed: %s", cmd.Slug, r.Detail))
 }

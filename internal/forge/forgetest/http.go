@@ -115,6 +115,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.commonHeaders(w.Header())
 
 	f := s.takeFailure(r)
+	if f == nil {
+		var reset bool
+		if f, reset = s.injectFault(r); reset {
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					conn.Close()
+					return
+				}
+			}
+			f = &failure{status: http.StatusBadGateway}
+		}
+	}
 	if f != nil && !f.applied {
 		s.writeFailure(w, f)
 		return

@@ -67,22 +67,24 @@ type Server struct {
 	token string
 	srv   *httptest.Server
 
-	mu         sync.Mutex
-	git        *git.Repository
-	gitHandler http.Handler
-	clock      time.Time
-	nextID     int64
-	nextNumber int
-	users      map[string]int64
-	pulls      map[int]*pull
-	comments   []*comment
-	labels     []*label
-	checkRuns  []*checkRun
-	statuses   []*status
-	reviews    []*review
-	failures   []*failure
-	hookMu     sync.Mutex
-	hooks      []hook
+	mu          sync.Mutex
+	git         *git.Repository
+	gitHandler  http.Handler
+	clock       time.Time
+	nextID      int64
+	nextNumber  int
+	users       map[string]int64
+	pulls       map[int]*pull
+	comments    []*comment
+	labels      []*label
+	checkRuns   []*checkRun
+	statuses    []*status
+	reviews     []*review
+	failures    []*failure
+	hookMu      sync.Mutex
+	hooks       []hook
+	faults      *faults // seeded failures of REST requests; nil for none
+	faultCounts map[string]int
 	// lagMerged leaves pull requests open when a push brings their head
 	// into the base, as GitHub does for a moment after the push.
 	lagMerged   bool
