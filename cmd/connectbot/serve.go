@@ -545,8 +545,10 @@ func (t liveTicker) Tick(ctx context.Context) error {
 		// One tick at a time across every connectbot on the repository.
 		lease, err := repo.AcquireLease(ctx, "tick", holderName(p.e.getenv), 30*time.Minute, time.Now())
 		if errors.Is(err, gitrepo.ErrLeaseHeld) {
-			p.log.Info("another connectbot is running a tick: this one does nothing", "why", err.Error())
-			return nil
+			// Its plan is the other's to carry out; the pull requests are
+			// reconciled all the same (they take turns on each).
+			p.log.Info("another connectbot is running a tick: this one only reconciles", "why", err.Error())
+			return p.reconcile(ctx)
 		}
 		if err != nil {
 			return err

@@ -725,3 +725,59 @@ func TestServeMakesGoodAtStartUpWhatItMissedWhileDown(t *testing.T) {
 		}
 	}
 }
+
+func TestTwoServeReplicasReceivingEveryDeliveryWriteEverythingOnce(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	gh, pr, head, body := liveWorld(t)
+	// A lapsed install window, so that both start-up ticks want the same
+	// removal at once.
+	vars := map[string]string{
+		"CONNECTBOT_WEBHOOK_SECRET": "s3cret",
+		"GITHUB_TOKEN":              gh.Token(),
+		"CONNECTBOT_REPOSITORY":     gh.FullName(),
+		"GITHUB_API_URL":            gh.URL(),
+		"GITHUB_SERVER_URL":         gh.URL(),
+		"CONNECTBOT_BOT_LOGIN":      forgetest.BotLogin,
+	}
+	when := time.Date(2027, 1, 29, 12, 0, 0, 0, time.UTC)
+	replicas := []*running{startServe(t, vars, when), startServe(t, vars, when)}
+	var wg sync.WaitGroup
+	for i, r := range replicas {
+		for n := range 2 {
+			wg.Go(func() {
+				id := fmt.Sprintf("replica-%d-%d", i, n) // each replica sees the delivery, once or twice
+				if code := r.deliver(t, id, "pull_request", webhook.Sign(body, []byte("s3cret")), bytes.NewReader(body)); code != http.StatusAccepted {
+					t.Errorf("delivery %s: %d", id, code)
+				}
+			})
+		}
+	}
+	wg.Wait()
+	for _, r := range replicas {
+		eventually(t, "ready", func() bool { code, _ := r.get(t, "/healthz"); return code == http.StatusOK })
+		eventually(t, "the deliveries handled", func() bool {
+			m := r.metrics(t)
+			return m[`connectbot_actions_total{kind="judge-pull-request",status="done"}`]+
+				m[`connectbot_actions_total{kind="judge-pull-request",status="failed"}`] == 2
+		})
+	}
+	bot := 0
+	for _, c := range gh.Comments(pr) {
+		if c.Author == forgetest.BotLogin {
+			bot++
+		}
+	}
+	if runs := gh.CheckRuns(head); len(runs) != 1 || bot != 1 {
+		t.Errorf("two replicas, each given the delivery twice: %d checks and %d comments, want one of each", len(runs), bot)
+	}
+	removals := 0
+	for _, p := range gh.PRs() {
+		if p.Head == "connectbot/remove/acme-sync" {
+			removals++
+		}
+	}
+	if removals != 1 {
+		t.Errorf("%d removal pull requests from two start-up ticks, want 1", removals)
+	}
+}
