@@ -107,3 +107,27 @@ func TestCommentTextCannotInjectMarkup(t *testing.T) {
 		}
 	}
 }
+
+func TestJudgedReadsTheCommitsAVerdictIsFor(t *testing.T) {
+	base, head := strings.Repeat("a", 40), strings.Repeat("b", 40)
+	v := program.Verdict{HeadSHA: head, BaseSHA: base, Conclusion: program.ConclusionSuccess}
+	tests := []struct {
+		name             string
+		body             string
+		wantBase, wantHd string
+		wantOK           bool
+	}{
+		{"a comment connectbot wrote names both", report.PRComment(v, nil), base, head, true},
+		{"a comment from before verdicts named their base names nothing", report.CommentMarker + "\n### connectbot: ✔\n", "", "", false},
+		{"the line anywhere but second is not read", report.CommentMarker + "\nhello\n<!-- connectbot:judged base=" + base + " head=" + head + " -->\n", "", "", false},
+		{"a short SHA is not read", report.CommentMarker + "\n<!-- connectbot:judged base=abc head=def -->\n", "", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, h, ok := report.Judged(tt.body)
+			if b != tt.wantBase || h != tt.wantHd || ok != tt.wantOK {
+				t.Errorf("Judged = %q, %q, %v; want %q, %q, %v", b, h, ok, tt.wantBase, tt.wantHd, tt.wantOK)
+			}
+		})
+	}
+}
