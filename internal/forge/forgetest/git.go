@@ -2,10 +2,11 @@ package forgetest
 
 import "net/http"
 
-// newGitHandler serves the repository over smart HTTP with the server's
-// token, keeping pull requests in step with pushes.
+// newGitHandler serves the repository over smart HTTP, keeping pull
+// requests in step with pushes. The Server checks tokens itself (serveGit),
+// since it knows several.
 func (s *Server) newGitHandler() http.Handler {
-	return NewGitHandler(s.git, GitOptions{Token: s.token, OnPush: s.onPush})
+	return NewGitHandler(s.git, GitOptions{OnPush: s.onPush})
 }
 
 // onPush is called by the git handler within ServeHTTP, so s.mu is held: a

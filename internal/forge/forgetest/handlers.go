@@ -153,7 +153,7 @@ func (s *Server) createPull(w http.ResponseWriter, r *http.Request, _ params) {
 	if !s.decode(w, r, &req) {
 		return
 	}
-	spec := PRSpec{Author: BotLogin, Title: req.Title, Body: req.Body, Head: req.Head, Base: req.Base, Draft: req.Draft}
+	spec := PRSpec{Author: s.acting(), Title: req.Title, Body: req.Body, Head: req.Head, Base: req.Base, Draft: req.Draft}
 	if owner, branch, ok := strings.Cut(req.Head, ":"); ok {
 		spec.Head = branch
 		if !strings.EqualFold(owner, s.owner) {
@@ -299,11 +299,64 @@ func (s *Server) listReviews(w http.ResponseWriter, r *http.Request, p params) {
 	}
 	var items []any
 	for _, rv := range s.reviews {
-		if rv.pr == pr.number {
+		// A pending review is seen only by its author.
+		if rv.pr == pr.number && (rv.state != "PENDING" || rv.author == s.acting()) {
 			items = append(items, s.reviewJSON(rv))
 		}
 	}
 	s.paginate(w, r, items)
+}
+
+// reviewEvents maps a review's event, as submitted, to the state it takes.
+var reviewEvents = map[string]string{
+	"APPROVE":         "APPROVED",
+	"REQUEST_CHANGES": "CHANGES_REQUESTED",
+	"COMMENT":         "COMMENTED",
+	"":                "PENDING",
+}
+
+// POST /repos/{owner}/{repo}/pulls/{n}/reviews
+//
+// The review is the caller's, on commit_id or the head. As on GitHub, its
+// author may not approve or request changes on their own pull request; a
+// review without an event stays PENDING.
+func (s *Server) createReview(w http.ResponseWriter, r *http.Request, p params) {
+	pr, ok := s.pullOnlyParam(w, p)
+	if !ok {
+		return
+	}
+	var req struct {
+		CommitID string `json:"commit_id"`
+		Body     string `json:"body"`
+		Event    string `json:"event"`
+	}
+	if !s.decode(w, r, &req) {
+		return
+	}
+	state, ok := reviewEvents[req.Event]
+	if !ok {
+		s.unprocessable(w, invalid("PullRequestReview", "event", "invalid"))
+		return
+	}
+	author := s.acting()
+	if author == pr.author && (state == "APPROVED" || state == "CHANGES_REQUESTED") {
+		what := map[string]string{"APPROVED": "approve", "CHANGES_REQUESTED": "request changes on"}[state]
+		s.unprocessableStrings(w, "Unprocessable Entity", "Review Can not "+what+" your own pull request")
+		return
+	}
+	sha := req.CommitID
+	if sha == "" {
+		sha = pr.headSHA
+	} else if !s.hasCommit(sha) {
+		s.unprocessable(w, invalid("PullRequestReview", "commit_id", "invalid"))
+		return
+	}
+	rv := &review{id: s.id(), pr: pr.number, author: author, state: state, sha: sha, body: req.Body}
+	if state != "PENDING" {
+		rv.submitted = s.tick()
+	}
+	s.reviews = append(s.reviews, rv)
+	s.reply(w, r, http.StatusOK, s.reviewJSON(rv))
 }
 
 // PUT /repos/{owner}/{repo}/pulls/{n}/merge
@@ -340,7 +393,7 @@ func (s *Server) mergePull(w http.ResponseWriter, r *http.Request, p params) {
 		return
 	}
 	base := s.pullBase(pr)
-	result, err := s.merge(pr, method, req.CommitTitle, req.CommitMessage, BotLogin)
+	result, err := s.merge(pr, method, req.CommitTitle, req.CommitMessage, s.acting())
 	if errors.Is(err, errConflict) {
 		s.message(w, http.StatusMethodNotAllowed, "Pull Request is not mergeable")
 		return
@@ -353,7 +406,7 @@ func (s *Server) mergePull(w http.ResponseWriter, r *http.Request, p params) {
 	pr.baseSHA = base.String()
 	pr.state = "closed"
 	pr.merged = true
-	pr.mergedBy = BotLogin
+	pr.mergedBy = s.acting()
 	pr.mergedAt = now
 	pr.closedAt = now
 	pr.updated = now
@@ -451,7 +504,7 @@ func (s *Server) createComment(w http.ResponseWriter, r *http.Request, p params)
 		return
 	}
 	now := s.tick()
-	c := &comment{id: s.id(), issue: pr.number, author: BotLogin, body: req.Body, created: now, updated: now}
+	c := &comment{id: s.id(), issue: pr.number, author: s.acting(), body: req.Body, created: now, updated: now}
 	s.comments = append(s.comments, c)
 	s.created(w, r, fmt.Sprintf("%s/issues/comments/%d", s.apiRepo(), c.id), s.commentJSON(c))
 }
@@ -845,7 +898,7 @@ func (s *Server) createStatus(w http.ResponseWriter, r *http.Request, p params) 
 	if req.Context == "" {
 		req.Context = "default"
 	}
-	st := &status{id: s.id(), sha: sha, state: req.State, description: req.Description, targetURL: req.TargetURL, context: req.Context, creator: BotLogin, created: s.tick()}
+	st := &status{id: s.id(), sha: sha, state: req.State, description: req.Description, targetURL: req.TargetURL, context: req.Context, creator: s.acting(), created: s.tick()}
 	s.statuses = append(s.statuses, st)
 	s.created(w, r, s.apiRepo()+"/statuses/"+sha, s.statusJSON(st))
 }

@@ -48,6 +48,7 @@ func (s *Server) routes() []route {
 		{"PATCH", "pulls/{n}", s.editPull},
 		{"GET", "pulls/{n}/files", s.listFiles},
 		{"GET", "pulls/{n}/reviews", s.listReviews},
+		{"POST", "pulls/{n}/reviews", s.createReview},
 		{"PUT", "pulls/{n}/merge", s.mergePull},
 		{"GET", "issues", s.listIssues},
 		{"POST", "issues", s.createIssue},
@@ -139,8 +140,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	gitPrefix := "/" + s.owner + "/" + s.name + ".git"
 	if strings.HasPrefix(r.URL.Path, gitPrefix+"/") {
-		// The git handler calls onPush from within; s.mu is held.
-		http.StripPrefix(gitPrefix, s.gitHandler).ServeHTTP(target, r)
+		s.serveGit(target, r, gitPrefix)
 	} else {
 		s.serveAPI(target, r)
 	}
@@ -149,12 +149,32 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// serveAPI checks the token and routes a REST request.
+// serveGit checks the token, the password of HTTP basic auth, and serves
+// git's smart HTTP as its user.
+func (s *Server) serveGit(w http.ResponseWriter, r *http.Request, prefix string) {
+	_, password, _ := r.BasicAuth()
+	login, ok := s.login(password)
+	if !ok {
+		w.Header().Set("WWW-Authenticate", `Basic realm="forgetest"`)
+		http.Error(w, "authentication required", http.StatusUnauthorized)
+		return
+	}
+	s.actor = login
+	defer func() { s.actor = "" }()
+	// The git handler calls onPush from within; s.mu is held.
+	http.StripPrefix(prefix, s.gitHandler).ServeHTTP(w, r)
+}
+
+// serveAPI checks the token and routes a REST request, acting as the
+// token's user.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(r) {
+	login, ok := s.login(bearer(r))
+	if !ok {
 		s.message(w, http.StatusUnauthorized, "Bad credentials")
 		return
 	}
+	s.actor = login
+	defer func() { s.actor = "" }()
 	var segs []string
 	for _, raw := range strings.Split(strings.Trim(r.URL.EscapedPath(), "/"), "/") {
 		seg, err := url.PathUnescape(raw)
@@ -180,16 +200,28 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	s.notFound(w)
 }
 
-// authorized reports whether r carries the server's token, as
-// "Bearer <token>" or "token <token>".
-func (s *Server) authorized(r *http.Request) bool {
+// bearer returns the token r's Authorization header carries, as
+// "Bearer <token>" or "token <token>", or "".
+func bearer(r *http.Request) string {
 	auth := r.Header.Get("Authorization")
 	for _, scheme := range []string{"Bearer ", "bearer ", "token "} {
 		if tok, ok := strings.CutPrefix(auth, scheme); ok {
-			return subtle.ConstantTimeCompare([]byte(tok), []byte(s.token)) == 1
+			return tok
 		}
 	}
-	return false
+	return ""
+}
+
+// login returns the user token authenticates as. Every known token is
+// compared in constant time.
+func (s *Server) login(token string) (string, bool) {
+	var login string
+	for known, user := range s.tokens {
+		if subtle.ConstantTimeCompare([]byte(token), []byte(known)) == 1 {
+			login = user
+		}
+	}
+	return login, token != "" && login != ""
 }
 
 // rateReset is the X-RateLimit-Reset the server reports when not limited.
@@ -352,6 +384,14 @@ func (s *Server) unprocessable(w http.ResponseWriter, v *validationError) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusUnprocessableEntity)
 	_ = json.NewEncoder(w).Encode(body)
+}
+
+// unprocessableStrings writes a 422 whose "errors" are plain strings, as
+// some of GitHub's endpoints answer.
+func (s *Server) unprocessableStrings(w http.ResponseWriter, message string, errs ...string) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusUnprocessableEntity)
+	_ = json.NewEncoder(w).Encode(map[string]any{"message": message, "errors": errs, "documentation_url": docsREST})
 }
 
 // decode reads a JSON request body into v; on failure it answers 400 and

@@ -35,7 +35,7 @@ func (s *Server) createIssue(w http.ResponseWriter, r *http.Request, _ params) {
 	}
 	now := s.tick()
 	is := &pull{issue: true, number: s.nextNumber, id: s.id(), title: req.Title, body: req.Body, state: "open",
-		author: BotLogin, created: now, updated: now}
+		author: s.acting(), created: now, updated: now}
 	s.nextNumber++
 	for _, name := range req.Labels {
 		if s.findLabel(name) == nil {

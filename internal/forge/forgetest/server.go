@@ -31,12 +31,12 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sort"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	git "github.com/go-git/go-git/v5"
@@ -46,9 +46,9 @@ import (
 	"github.com/go-git/go-git/v5/storage/memory"
 )
 
-// BotLogin is the user the server's token authenticates as: the author of
-// the pull requests, comments, check runs and statuses created through the
-// API.
+// BotLogin is the user the server's token (Token) authenticates as: the
+// author of the pull requests, issues, comments, check runs and statuses
+// created through the API with it. AddUser adds other users.
 const BotLogin = "connectbot[bot]"
 
 // DefaultBranch is the repository's default branch, created by NewServer
@@ -58,14 +58,27 @@ const DefaultBranch = "main"
 // epoch is where the server's clock starts.
 var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
+// TB is what the Server needs from a test: testing.TB satisfies it, and
+// a program that runs the Server outside tests (cmd/fakegithub) provides
+// its own. Fatalf is called only by the seeding helpers (Commit, OpenPR,
+// ...) and NewServer; Errorf reports a fault of the fake itself.
+type TB interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
 // Server is a fake GitHub holding one repository. Its methods are safe for
 // concurrent use with the requests it serves.
 type Server struct {
-	t     testing.TB
+	t     TB
 	owner string
 	name  string
 	token string
 	srv   *httptest.Server
+	// tokens maps each token the server accepts to the login it acts as.
+	tokens map[string]string
 
 	mu          sync.Mutex
 	git         *git.Repository
@@ -90,6 +103,9 @@ type Server struct {
 	lagMerged   bool
 	calls       []string
 	notModified int
+	// actor is the login of the request being served, set and read with
+	// s.mu held; "" outside requests.
+	actor string
 }
 
 type pull struct {
@@ -188,9 +204,22 @@ type failure struct {
 }
 
 // NewServer starts a fake GitHub holding the repository owner/repo, with
-// branch DefaultBranch at one empty commit. The server is closed when the
+// branch DefaultBranch at one empty commit, on a loopback port. The server
+// is closed when the test ends.
+func NewServer(t TB, owner, repo string) *Server {
+	t.Helper()
+	return newServer(t, nil, owner, repo)
+}
+
+// NewServerOn is NewServer serving on l, which the server closes when the
 // test ends.
-func NewServer(t testing.TB, owner, repo string) *Server {
+func NewServerOn(t TB, l net.Listener, owner, repo string) *Server {
+	t.Helper()
+	return newServer(t, l, owner, repo)
+}
+
+// newServer starts the server on l, or on a loopback port if l is nil.
+func newServer(t TB, l net.Listener, owner, repo string) *Server {
 	t.Helper()
 	storage := memory.NewStorage()
 	r, err := git.InitWithOptions(storage, nil, git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName(DefaultBranch)})
@@ -220,10 +249,36 @@ func NewServer(t testing.TB, owner, repo string) *Server {
 	if err != nil {
 		t.Fatalf("forgetest: initial commit: %v", err)
 	}
+	s.tokens = map[string]string{s.token: BotLogin}
 	s.gitHandler = s.newGitHandler()
-	s.srv = httptest.NewServer(s)
+	s.srv = httptest.NewUnstartedServer(s)
+	if l != nil {
+		s.srv.Listener.Close()
+		s.srv.Listener = l
+	}
+	s.srv.Start()
 	t.Cleanup(s.srv.Close)
 	return s
+}
+
+// AddUser makes token authenticate as login, for the API and for git: the
+// pull requests, issues, reviews and comments created with it are login's,
+// and so are the merges it makes and the pushes it carries. A user may have
+// several tokens; a token already held by another login fails the test.
+func (s *Server) AddUser(login, token string) {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if login == "" || token == "" {
+		s.t.Fatalf("forgetest: add user %q: login and token must not be empty", login)
+		return
+	}
+	if other, ok := s.tokens[token]; ok && other != login {
+		s.t.Fatalf("forgetest: add user %s: the token is already %s's", login, other)
+		return
+	}
+	s.tokens[token] = login
+	s.userID(login)
 }
 
 // URL is the REST API's base URL, to pass as forge.Options.BaseURL.
@@ -233,7 +288,8 @@ func (s *Server) URL() string { return s.srv.URL }
 // authenticate with basic auth whose password is Token.
 func (s *Server) GitURL() string { return fmt.Sprintf("%s/%s/%s.git", s.srv.URL, s.owner, s.name) }
 
-// Token is the token the server accepts, for the API and for git.
+// Token is the token that authenticates as BotLogin, for the API and for
+// git.
 func (s *Server) Token() string { return s.token }
 
 // FullName is the repository's "owner/name".
@@ -644,6 +700,15 @@ func (s *Server) Statuses(sha string) []Status {
 	return out
 }
 
+// acting returns the login the request being served acts as: BotLogin
+// outside requests, as for the seeding helpers.
+func (s *Server) acting() string {
+	if s.actor == "" {
+		return BotLogin
+	}
+	return s.actor
+}
+
 // id returns a fresh object ID.
 func (s *Server) id() int64 {
 	s.nextID++
@@ -675,8 +740,8 @@ func (s *Server) sortedPulls() []*pull {
 // when deleted), as GitHub does on a push: open pull requests whose head is
 // that branch take the new head, with refs/pull/<n>/head, and open pull
 // requests into that branch whose head commit it now contains are merged
-// (GitHub's "merged manually": merged_by is the repository's bot when the
-// pusher is not known, and merge_commit_sha the new tip).
+// (GitHub's "merged manually": merged_by is the pusher, or BotLogin when a
+// seeding helper moved the ref, and merge_commit_sha the new tip).
 func (s *Server) refUpdated(ref, sha string) {
 	branch, ok := strings.CutPrefix(ref, "refs/heads/")
 	if !ok || sha == "" {
@@ -691,7 +756,7 @@ func (s *Server) refUpdated(ref, sha string) {
 			continue
 		}
 		now := s.tick()
-		p.state, p.merged, p.mergedBy = "closed", true, BotLogin
+		p.state, p.merged, p.mergedBy = "closed", true, s.acting()
 		p.mergedAt, p.closedAt, p.updated = now, now, now
 		p.mergeCommit, p.baseSHA = sha, sha
 	}

@@ -343,7 +343,7 @@ func (s *Server) reviewJSON(r *review) jsonObject {
 		"html_url":           html,
 		"pull_request_url":   pullURL,
 		"_links":             jsonObject{"html": jsonObject{"href": html}, "pull_request": jsonObject{"href": pullURL}},
-		"submitted_at":       ts(r.submitted),
+		"submitted_at":       nullableTime(r.submitted),
 		"commit_id":          r.sha,
 		"author_association": s.association(r.author),
 	}
