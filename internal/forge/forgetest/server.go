@@ -43,6 +43,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/revlist"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage/memory"
 )
 
@@ -783,4 +785,34 @@ func sortedCopy(in []string) []string {
 	out := append([]string(nil), in...)
 	sort.Strings(out)
 	return out
+}
+
+// Import makes DefaultBranch point at commit head of src, copying every
+// object head reaches: the repository then holds src's history, from its
+// first commit, instead of the empty commit NewServer made. Call it before
+// any pull request is opened.
+func (s *Server) Import(src storer.EncodedObjectStorer, head plumbing.Hash) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	hashes, err := revlist.Objects(src, []plumbing.Hash{head}, nil)
+	if err != nil {
+		return fmt.Errorf("import %s: %w", head, err)
+	}
+	for _, h := range hashes {
+		obj, err := src.EncodedObject(plumbing.AnyObject, h)
+		if err != nil {
+			return fmt.Errorf("import %s: %w", head, err)
+		}
+		if _, err := s.git.Storer.SetEncodedObject(obj); err != nil {
+			return fmt.Errorf("import %s: %w", head, err)
+		}
+	}
+	if _, err := s.git.CommitObject(head); err != nil {
+		return fmt.Errorf("import %s: %w", head, err)
+	}
+	if err := s.setRef(plumbing.NewBranchReferenceName(DefaultBranch), head); err != nil {
+		return fmt.Errorf("import %s: %w", head, err)
+	}
+	s.refUpdated(plumbing.NewBranchReferenceName(DefaultBranch).String(), head.String())
+	return nil
 }

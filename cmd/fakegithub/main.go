@@ -1,0 +1,228 @@
+// Command fakegithub runs the project's fake GitHub (internal/forge/forgetest)
+// as a server you can point real clients at: git clones and pushes over
+// smart HTTP, and anything speaking GitHub's REST API (curl, go-github,
+// connectbot) works against it unchanged.
+//
+//	fakegithub --repo DIR [--addr HOST:PORT] [--repository OWNER/NAME] [--user LOGIN[:TOKEN]]...
+//
+// DIR's files become the first commit of main; if DIR is a git repository,
+// its HEAD becomes main, history included. The first line on stdout is the
+// base URL: the REST API is served there and git at URL/OWNER/NAME.git. Each
+// REST call and git push acts as the user whose token it carries
+// ("Authorization: token T" or "Bearer T"; git over HTTP basic auth with
+// the token as the password); the bot is connectbot[bot] with token "bot"
+// unless a --user gives it another. State lives in memory and is gone when
+// SIGTERM or SIGINT stops the server.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/go-git/go-billy/v5/osfs"
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/memory"
+
+	"github.com/connectbot/connectbot/internal/forge/forgetest"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	code := Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// Main parses args, serves until ctx is done, and returns the exit code: 0
+// once stopped, 1 if the server could not start, 2 for bad flags.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	opts, err := parseFlags(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(stdout, usage)
+		return 0
+	}
+	if err == nil {
+		err = opts.validate()
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "fakegithub: %v\n", err)
+		return 2
+	}
+	if err := run(ctx, opts, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "fakegithub: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+const usage = "usage: fakegithub --repo DIR [--addr HOST:PORT] [--repository OWNER/NAME] [--user LOGIN[:TOKEN]]..."
+
+// options are the command's flags.
+type options struct {
+	repo       string
+	addr       string
+	repository string
+	users      users
+}
+
+// user is a login and the token that acts as it.
+type user struct{ login, token string }
+
+// users is the repeatable --user flag.
+type users []user
+
+// String lists the users as they were given.
+func (u *users) String() string {
+	var out []string
+	for _, x := range *u {
+		out = append(out, x.login+":"+x.token)
+	}
+	return strings.Join(out, ",")
+}
+
+// Set adds LOGIN[:TOKEN]; the token defaults to the login.
+func (u *users) Set(v string) error {
+	login, token, ok := strings.Cut(v, ":")
+	if !ok {
+		token = login
+	}
+	if login == "" || token == "" {
+		return fmt.Errorf("want LOGIN[:TOKEN], with neither empty")
+	}
+	*u = append(*u, user{login: login, token: token})
+	return nil
+}
+
+func parseFlags(args []string) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("fakegithub", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.repo, "repo", "", "directory whose files (or git history) become main")
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:0", "address to listen on")
+	fs.StringVar(&o.repository, "repository", "connectbot/program", "the repository's OWNER/NAME")
+	fs.Var(&o.users, "user", "LOGIN[:TOKEN], repeatable")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return o, nil
+}
+
+// validate reports the first flag that cannot be used.
+func (o options) validate() error {
+	if o.repo == "" {
+		return fmt.Errorf("--repo is required")
+	}
+	if fi, err := os.Stat(o.repo); err != nil {
+		return fmt.Errorf("--repo: %w", err)
+	} else if !fi.IsDir() {
+		return fmt.Errorf("--repo %s: not a directory", o.repo)
+	}
+	owner, name, ok := strings.Cut(o.repository, "/")
+	if !ok || owner == "" || name == "" || strings.ContainsAny(name, "/") {
+		return fmt.Errorf("--repository %q: want OWNER/NAME", o.repository)
+	}
+	holder := map[string]string{}
+	for _, u := range o.allUsers() {
+		if other, ok := holder[u.token]; ok && other != u.login {
+			return fmt.Errorf("--user %s: token already given to %s", u.login, other)
+		}
+		holder[u.token] = u.login
+	}
+	return nil
+}
+
+// allUsers is the --user list with the bot added, as connectbot[bot]:bot,
+// unless it is given.
+func (o options) allUsers() []user {
+	for _, u := range o.users {
+		if u.login == forgetest.BotLogin {
+			return o.users
+		}
+	}
+	return append([]user{{login: forgetest.BotLogin, token: "bot"}}, o.users...)
+}
+
+// run serves the repository until ctx is done.
+func run(ctx context.Context, o options, stdout, stderr io.Writer) (err error) {
+	repo, head, err := readRepo(o.repo)
+	if err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	tb := &serverTB{stderr: stderr}
+	defer tb.close()
+	defer func() {
+		switch r := recover().(type) {
+		case nil:
+		case fatal:
+			err = errors.New(string(r))
+		default:
+			panic(r)
+		}
+	}()
+	owner, name, _ := strings.Cut(o.repository, "/")
+	srv := forgetest.NewServerOn(tb, l, owner, name)
+	for _, u := range o.allUsers() {
+		srv.AddUser(u.login, u.token)
+	}
+	if err := srv.Import(repo.Storer, head); err != nil {
+		return fmt.Errorf("--repo %s: %w", o.repo, err)
+	}
+	if _, err := fmt.Fprintln(stdout, srv.URL()); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return nil
+}
+
+// readRepo reads dir: a git repository as it is (its HEAD and the history
+// behind it, not uncommitted changes), or else a plain directory's files
+// as one commit. Nothing is written to dir.
+func readRepo(dir string) (*git.Repository, plumbing.Hash, error) {
+	r, err := git.PlainOpen(dir)
+	if err == nil {
+		ref, err := r.Head()
+		if err != nil {
+			return nil, plumbing.ZeroHash, fmt.Errorf("--repo %s: HEAD: %w", dir, err)
+		}
+		return r, ref.Hash(), nil
+	}
+	if !errors.Is(err, git.ErrRepositoryNotExists) {
+		return nil, plumbing.ZeroHash, fmt.Errorf("--repo %s: %w", dir, err)
+	}
+	// The worktree is dir; the index and objects stay in memory.
+	r, err = git.Init(memory.NewStorage(), osfs.New(dir))
+	if err != nil {
+		return nil, plumbing.ZeroHash, fmt.Errorf("--repo %s: %w", dir, err)
+	}
+	wt, err := r.Worktree()
+	if err != nil {
+		return nil, plumbing.ZeroHash, fmt.Errorf("--repo %s: %w", dir, err)
+	}
+	if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+		return nil, plumbing.ZeroHash, fmt.Errorf("--repo %s: %w", dir, err)
+	}
+	sig := &object.Signature{Name: "fakegithub", Email: "fakegithub@example.com", When: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	h, err := wt.Commit("Initial commit\n", &git.CommitOptions{Author: sig, AllowEmptyCommits: true})
+	if err != nil {
+		return nil, plumbing.ZeroHash, fmt.Errorf("--repo %s: %w", dir, err)
+	}
+	return r, h, nil
+}
