@@ -9,11 +9,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/connectbot/connectbot/internal/apply"
+	"github.com/connectbot/connectbot/internal/dispatch"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/issueform"
 	"github.com/connectbot/connectbot/internal/pullrequest"
+	"github.com/connectbot/connectbot/internal/service"
 	"github.com/connectbot/connectbot/internal/webhook"
 )
 
@@ -68,7 +69,7 @@ func runAction(e *env, args []string) int {
 	case webhook.KindWorkflowRun:
 		done, err = reportRun(ctx, h, ev, cfg.artifactDir)
 	default:
-		done, err = dispatch(ctx, h, ev)
+		done, err = dispatch.Handle(ctx, h, ev)
 	}
 	if err != nil {
 		return e.failf(exitCantRun, "action: %v", err)
@@ -77,97 +78,6 @@ func runAction(e *env, args []string) int {
 		fmt.Fprintf(e.stdout, "connectbot: %s\n", d)
 	}
 	return exitOK
-}
-
-// dispatch hands an event to its handler.
-func dispatch(ctx context.Context, h *pullrequest.Handler, ev webhook.Event) ([]string, error) {
-	switch {
-	case ev.Kind == webhook.KindPullRequest && isOneOf(ev.Action, "opened", "synchronize", "reopened", "edited", "ready_for_review"),
-		ev.Kind == webhook.KindReview && isOneOf(ev.Action, "submitted", "edited", "dismissed"),
-		isRerun(ev) && ev.IsPullRequest:
-		handle := h.Handle
-		if isRerun(ev) {
-			handle = h.Recheck
-		}
-		out, err := handle(ctx, ev.Number)
-		return out.Done, err
-	case isRerun(ev):
-		return rejudgeAtHead(ctx, h, ev)
-	case ev.Kind == webhook.KindPush:
-		return rejudgeOnPush(ctx, h, ev)
-	case ev.Kind == webhook.KindComment && ev.Action == "created" && ev.IsPullRequest && ev.Comment != nil:
-		return h.Comment(ctx, ev.Number, ev.Comment.ID, ev.Comment.Author, ev.Comment.Body)
-	}
-	return []string{fmt.Sprintf("%s %s: nothing to do", ev.Kind, ev.Action)}, nil
-}
-
-// isRerun reports whether ev asks for connectbot's check again: someone
-// re-ran the check run named pullrequest.CheckName, or all the checks of
-// a commit in the suite GitHub sends only to the App that made it (which
-// holds connectbot's one check).
-func isRerun(ev webhook.Event) bool {
-	return ev.Action == "rerequested" &&
-		(ev.Kind == webhook.KindCheckRun && ev.Check == pullrequest.CheckName || ev.Kind == webhook.KindCheckSuite)
-}
-
-// prsByHead finds the open pull requests whose head is a commit.
-type prsByHead interface {
-	FindPRsByHead(ctx context.Context, sha string) ([]forge.PR, error)
-}
-
-// rejudgeAtHead judges every open pull request whose head is the commit
-// of a re-run check. GitHub names no pull request in a check run or check
-// suite of a pull request from a fork, so the pull requests are found by
-// their head commit.
-func rejudgeAtHead(ctx context.Context, h *pullrequest.Handler, ev webhook.Event) ([]string, error) {
-	if ev.HeadSHA == "" {
-		return []string{fmt.Sprintf("%s %s names no commit: nothing to do", ev.Kind, ev.Action)}, nil
-	}
-	find, ok := h.Forge.(prsByHead)
-	if !ok {
-		return nil, fmt.Errorf("%s %s: this GitHub client cannot find pull requests by their head commit", ev.Kind, ev.Action)
-	}
-	prs, err := find.FindPRsByHead(ctx, ev.HeadSHA)
-	if err != nil {
-		return nil, err
-	}
-	if len(prs) == 0 {
-		return []string{fmt.Sprintf("%s %s: no open pull request has head %s; nothing to do", ev.Kind, ev.Action, ev.HeadSHA)}, nil
-	}
-	var done []string
-	var errs []error
-	for _, pr := range prs {
-		out, err := h.Recheck(ctx, pr.Number)
-		for _, d := range out.Done {
-			done = append(done, fmt.Sprintf("#%d: %s", pr.Number, d))
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("#%d: %w", pr.Number, err))
-		}
-	}
-	return done, errors.Join(errs...)
-}
-
-// rejudgeOnPush judges again, when a branch moves, every open pull request
-// into it whose verdict names an older tip: a green check computed against
-// an older main must not stand, and an approved pull request whose merge
-// lost a race is merged once it is judged clean against the new tip.
-func rejudgeOnPush(ctx context.Context, h *pullrequest.Handler, ev webhook.Event) ([]string, error) {
-	branch, ok := strings.CutPrefix(ev.Ref, "refs/heads/")
-	if !ok || ev.Deleted {
-		return []string{fmt.Sprintf("push to %s: nothing to do", ev.Ref)}, nil
-	}
-	done, err := h.Rejudge(ctx, branch)
-	var out []string
-	for _, r := range done {
-		for _, d := range r.Outcome.Done {
-			out = append(out, fmt.Sprintf("#%d (%s): %s", r.Number, r.Why, d))
-		}
-	}
-	if len(out) == 0 && err == nil {
-		out = append(out, fmt.Sprintf("%s moved: no open pull request into it has a verdict for an older tip", branch))
-	}
-	return out, err
 }
 
 // applicationForm handles an issue opened with the application form: it
@@ -189,15 +99,6 @@ func applicationForm(ctx context.Context, o *issueform.Opener, h *pullrequest.Ha
 	return out.Done, err
 }
 
-func isOneOf(s string, options ...string) bool {
-	for _, o := range options {
-		if s == o {
-			return true
-		}
-	}
-	return false
-}
-
 // actionSettings is what the runner's environment says.
 type actionSettings struct {
 	eventName, eventPath string
@@ -213,9 +114,6 @@ type actionSettings struct {
 	// dryRun is CONNECTBOT_DRY_RUN=true: a fork tries connectbot out
 	// before letting it act.
 	dryRun bool
-	// onDisk keeps the clone in a temporary directory instead of memory;
-	// whoever makes it closes it (serve does).
-	onDisk bool
 }
 
 func actionConfig(getenv func(string) string) (actionSettings, error) {
@@ -273,14 +171,10 @@ func readEvent(path string) ([]byte, error) {
 	return b, nil
 }
 
-// handler wires the pull-request handler to GitHub and to an in-memory
-// clone of the repository.
-func (s actionSettings) handler(ctx context.Context, e *env, dryRun bool) (*pullrequest.Handler, error) {
-	client, repo, err := s.connect(ctx, e, dryRun)
-	if err != nil {
-		return nil, err
-	}
-	return s.handlerFor(client, repo, e, dryRun), nil
+// github is where the runner's repository lives, and how connectbot
+// appears there.
+func (s actionSettings) github() service.GitHub {
+	return service.GitHub{Repo: s.repo, Owner: s.owner, Name: s.name, APIURL: s.apiURL, ServerURL: s.serverURL, BotLogin: s.botLogin, Base: s.base}
 }
 
 // connect makes the GitHub client and an in-memory clone of the repository.
@@ -288,33 +182,18 @@ func (s actionSettings) connect(ctx context.Context, e *env, dryRun bool) (*forg
 	if s.token == "" && !dryRun {
 		return nil, nil, errors.New("GITHUB_TOKEN is not set; pass it through env: in the workflow, or use --dry-run")
 	}
-	client, err := forge.New(forge.Options{BaseURL: s.apiURL, Token: s.token, Owner: s.owner, Repo: s.name, HTTPClient: e.httpClient})
-	if err != nil {
-		return nil, nil, err
-	}
-	repo, err := gitrepo.Clone(ctx, strings.TrimSuffix(s.serverURL, "/")+"/"+s.repo+".git", gitrepo.CloneOptions{Token: s.token, OnDisk: s.onDisk})
-	if err != nil {
-		return nil, nil, err
-	}
-	return client, repo, nil
+	return s.github().Connect(ctx, s.token, false, e.httpClient)
 }
-
-// botIdentity signs connectbot's commits.
-var botIdentity = gitrepo.Signature{Name: "connectbot", Email: "connectbot@users.noreply.github.com"}
 
 // handlerFor is the pull-request handler over client and repo.
 func (s actionSettings) handlerFor(client *forge.Client, repo *gitrepo.Repo, e *env, dryRun bool) *pullrequest.Handler {
-	return &pullrequest.Handler{
-		Forge: client, Git: repo, BotLogin: s.botLogin, Identity: botIdentity,
-		Apply:  &apply.Executor{Forge: client, Git: repo, Base: s.base, Identity: botIdentity, Now: e.now},
-		DryRun: dryRun, Out: e.stdout, Now: e.now, Holder: holderName(e.getenv),
-	}
+	return s.github().Handler(client, repo, service.HandlerOptions{DryRun: dryRun, Out: e.stdout, Now: e.now, Holder: holderName(e.getenv)})
 }
 
 // opener turns application issues into pull requests over client and repo.
 func (s actionSettings) opener(client *forge.Client, repo *gitrepo.Repo, e *env, dryRun bool) *issueform.Opener {
 	return &issueform.Opener{
-		Forge: client, Git: repo, Base: s.base, Identity: botIdentity, BotLogin: s.botLogin,
+		Forge: client, Git: repo, Base: s.base, Identity: service.Identity, BotLogin: s.botLogin,
 		DryRun: dryRun, Out: e.stdout, Now: e.now,
 	}
 }

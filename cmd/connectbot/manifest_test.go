@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/connectbot/connectbot/internal/dispatch"
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
 	"github.com/connectbot/connectbot/internal/webhook"
 )
@@ -50,7 +51,7 @@ func TestTheAppManifestAsksForExactlyWhatConnectbotUses(t *testing.T) {
 		for _, action := range []string{"", "opened", "synchronize", "submitted", "created", "rerequested"} {
 			ev := webhook.Event{Kind: kind, Action: action, Number: 1, IsPullRequest: true, Check: "connectbot",
 				Comment: &webhook.Comment{ID: 1, Author: "someone", Body: "/connectbot recheck"}, Ref: "refs/heads/main"}
-			if k, _ := route(ev); k != "none" && !slices.Contains(acted, kind) {
+			if k, _ := dispatch.Route(ev); k != "none" && !slices.Contains(acted, kind) {
 				acted = append(acted, kind)
 			}
 		}

@@ -9,10 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/connectbot/connectbot/internal/apply"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/pullrequest"
+	"github.com/connectbot/connectbot/internal/service"
 	"github.com/connectbot/connectbot/internal/tick"
 )
 
@@ -46,12 +46,9 @@ func holderName(getenv func(string) string) string {
 // reconciler is the pull-request handler a tick or `connectbot reconcile`
 // uses. In a dry run it reads and decides, changing nothing; what it would
 // do goes to out.
-func reconciler(client *forge.Client, repo *gitrepo.Repo, base, botLogin string, dryRun bool, out io.Writer, now func() time.Time) *pullrequest.Handler {
-	return &pullrequest.Handler{
-		Forge: client, Git: repo, BotLogin: botLogin, Identity: botIdentity,
-		Apply:  &apply.Executor{Forge: client, Git: repo, Base: base, Identity: botIdentity, Now: now},
-		DryRun: dryRun, Out: out, Now: now,
-	}
+func reconciler(client *forge.Client, repo *gitrepo.Repo, base, botLogin string, dryRun bool, out io.Writer, e *env) *pullrequest.Handler {
+	g := service.GitHub{BotLogin: botLogin, Base: base}
+	return g.Handler(client, repo, service.HandlerOptions{DryRun: dryRun, Out: out, Now: e.now, Holder: holderName(e.getenv)})
 }
 
 const reconcileSynopsis = "reconcile [--dry-run] [--format text|json]"
@@ -86,8 +83,7 @@ func runReconcile(e *env, args []string) int {
 	if format.value == "json" {
 		wouldDo = e.stderr // stdout holds one JSON document
 	}
-	h := reconciler(client, repo, gh.base, defaultBotLogin(e.getenv), *dryRun, wouldDo, e.now)
-	h.Holder = holderName(e.getenv)
+	h := reconciler(client, repo, gh.base, defaultBotLogin(e.getenv), *dryRun, wouldDo, e)
 	rs, rerr := reconcile(ctx, h, gh.base)
 	if format.value == "json" {
 		err = json.NewEncoder(e.stdout).Encode(struct {

@@ -15,6 +15,7 @@ import (
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/report"
+	"github.com/connectbot/connectbot/internal/service"
 	"github.com/connectbot/connectbot/internal/tick"
 )
 
@@ -85,8 +86,7 @@ func runTick(e *env, args []string) int {
 		}
 		// Pull requests are judged as of today, whatever day --now plays:
 		// an approval merged now is recorded with today's date.
-		h := reconciler(client, repo, gh.base, defaultBotLogin(e.getenv), *dryRun, io.Discard, e.now)
-		h.Holder = holderName(e.getenv)
+		h := reconciler(client, repo, gh.base, defaultBotLogin(e.getenv), *dryRun, io.Discard, e)
 		if s.Reconciled, err = reconcile(ctx, h, gh.base); err != nil {
 			reconcileErr = err
 		}
@@ -135,9 +135,6 @@ func writeTickText(e *env, s tick.Summary, dryRun bool) error {
 // github is how connectbot reaches GitHub from the environment.
 type github struct {
 	token, owner, name, apiURL, serverURL, base string
-	// onDisk keeps the runner's clone in a temporary directory instead of
-	// memory; whoever runs the tick closes it (serve does).
-	onDisk bool
 }
 
 func githubSettings(getenv func(string) string) (github, error) {
@@ -165,17 +162,16 @@ func githubSettings(getenv func(string) string) (github, error) {
 	return g, nil
 }
 
-// clients reaches GitHub through the REST API and a fresh clone.
+// clients reaches GitHub through the REST API and a fresh in-memory
+// clone.
 func (g github) clients(ctx context.Context, e *env) (*forge.Client, *gitrepo.Repo, error) {
-	client, err := forge.New(forge.Options{BaseURL: g.apiURL, Token: g.token, Owner: g.owner, Repo: g.name, HTTPClient: e.httpClient})
-	if err != nil {
-		return nil, nil, err
-	}
-	repo, err := gitrepo.Clone(ctx, strings.TrimSuffix(g.serverURL, "/")+"/"+g.owner+"/"+g.name+".git", gitrepo.CloneOptions{Token: g.token, OnDisk: g.onDisk})
-	if err != nil {
-		return nil, nil, err
-	}
-	return client, repo, nil
+	return g.remote().Connect(ctx, g.token, false, e.httpClient)
+}
+
+// remote is where the repository lives, for the wiring the service
+// shares.
+func (g github) remote() service.GitHub {
+	return service.GitHub{Owner: g.owner, Name: g.name, APIURL: g.apiURL, ServerURL: g.serverURL, Base: g.base}
 }
 
 // runner wires a tick to GitHub and a fresh in-memory clone.
@@ -184,7 +180,5 @@ func (g github) runner(ctx context.Context, e *env, budget int, now func() time.
 	if err != nil {
 		return nil, err
 	}
-	id := gitrepo.Signature{Name: "connectbot", Email: "connectbot@users.noreply.github.com"}
-	return &tick.Runner{Forge: client, Git: repo, Base: g.base,
-		Exec: &apply.Executor{Forge: client, Git: repo, Base: g.base, Identity: id, Budget: budget, Now: now}}, nil
+	return g.remote().TickRunner(client, repo, budget, now), nil
 }

@@ -1,0 +1,141 @@
+package dispatch
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/connectbot/connectbot/internal/forge"
+	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/pullrequest"
+	"github.com/connectbot/connectbot/internal/webhook"
+)
+
+// errJudged, errCommented and errFound mark which handler method
+// Handle reached.
+var (
+	errJudged    = errors.New("judge")
+	errCommented = errors.New("comment")
+	errFound     = errors.New("find by head")
+	errRejudged  = errors.New("list to judge again")
+)
+
+// routeForge and routeGit stop the pull-request handler at its second
+// call, telling Handle (which reads the reviews after the pull request)
+// from Comment (which fetches after the pull request).
+type routeForge struct{}
+
+func (routeForge) PullRequest(context.Context, int) (forge.PR, error) {
+	return forge.PR{State: "open", BaseRef: "main"}, nil
+}
+func (routeForge) ListPullFiles(context.Context, int) ([]forge.File, error) {
+	return nil, nil
+}
+func (routeForge) ListReviews(context.Context, int) ([]forge.Review, error)   { return nil, errJudged }
+func (routeForge) ListComments(context.Context, int) ([]forge.Comment, error) { return nil, nil }
+func (routeForge) CreateComment(context.Context, int, string) (forge.Comment, error) {
+	return forge.Comment{}, nil
+}
+func (routeForge) EditComment(context.Context, int64, string) (forge.Comment, error) {
+	return forge.Comment{}, nil
+}
+func (routeForge) AddLabels(context.Context, int, ...string) error           { return nil }
+func (routeForge) RemoveLabel(context.Context, int, string) error            { return nil }
+func (routeForge) EnsureLabel(context.Context, string, string, string) error { return nil }
+func (routeForge) CreateCheckRun(context.Context, forge.CheckRun) (forge.CheckResult, error) {
+	return forge.CheckResult{}, nil
+}
+func (routeForge) MergePR(context.Context, int, string, string) (string, error) { return "", nil }
+func (routeForge) ListPRs(context.Context, string, string) ([]forge.PR, error) {
+	return nil, errRejudged
+}
+func (routeForge) FindPRsByHead(context.Context, string) ([]forge.PR, error) {
+	return nil, errFound
+}
+
+type routeGit struct{}
+
+func (routeGit) Fetch(context.Context, ...string) error                 { return errCommented }
+func (routeGit) FetchPull(context.Context, int) (string, error)         { return "", errCommented }
+func (routeGit) Resolve(string) (string, error)                         { return "", errCommented }
+func (routeGit) Tree(string) (fs.FS, error)                             { return nil, errCommented }
+func (routeGit) Commit(context.Context, gitrepo.Change) (string, error) { return "", errCommented }
+func (routeGit) Entries(string, string) (map[string]gitrepo.Entry, error) {
+	return nil, errCommented
+}
+func (routeGit) Merge(context.Context, gitrepo.MergeSpec) (*gitrepo.MergeResult, error) {
+	return nil, errCommented
+}
+func (routeGit) SetBranch(string, string) error { return errCommented }
+func (routeGit) Push(context.Context, string, gitrepo.PushOptions) error {
+	return errCommented
+}
+
+func TestRouteAgreesWithHandle(t *testing.T) {
+	// Every recorded delivery, and each under every action GitHub sends
+	// for its kind, so that a route Handle gains or loses shows here.
+	actions := map[string][]string{
+		webhook.KindPullRequest: {"opened", "synchronize", "reopened", "edited", "ready_for_review", "closed", "labeled", "assigned"},
+		webhook.KindReview:      {"submitted", "edited", "dismissed"},
+		webhook.KindComment:     {"created", "edited", "deleted"},
+		webhook.KindCheckRun:    {"rerequested", "created", "completed"},
+		webhook.KindCheckSuite:  {"rerequested", "requested", "completed"},
+		webhook.KindPush:        {""},
+		webhook.KindPing:        {""},
+		webhook.KindIssue:       {"opened", "edited", "closed"},
+		"workflow_run":          {"completed", "requested"},
+	}
+	var events []webhook.Event
+	for kind, list := range actions {
+		for _, a := range list {
+			for _, onPR := range []bool{true, false} {
+				ev := webhook.Event{Kind: kind, Action: a, Repo: "o/r", Number: 7, IsPullRequest: onPR, HeadSHA: "d6fde92930d4715a2b49857d24b940956b26d2d3"}
+				if kind == webhook.KindComment {
+					ev.Comment = &webhook.Comment{ID: 1, Author: "someone", Body: "/connectbot recheck"}
+				}
+				if kind == webhook.KindPush {
+					ev.Ref, ev.After = "refs/heads/main", ev.HeadSHA
+				}
+				events = append(events, ev)
+				if kind == webhook.KindCheckRun {
+					// connectbot's own check, and another App's.
+					for _, name := range []string{"connectbot", "randscape"} {
+						ev.Check = name
+						events = append(events, ev)
+					}
+				}
+			}
+		}
+	}
+	var logs bytes.Buffer
+	h := &pullrequest.Handler{Forge: routeForge{}, Git: routeGit{}, BotLogin: "connectbot[bot]", Now: time.Now, Out: io.Discard,
+		Log: slog.New(slog.NewTextHandler(&logs, nil))}
+	for _, ev := range events {
+		kind, _ := Route(ev)
+		logs.Reset()
+		_, err := Handle(context.Background(), h, ev)
+		var reached string
+		switch {
+		case errors.Is(err, errJudged):
+			reached = "judge-pull-request"
+		case errors.Is(err, errCommented):
+			reached = "comment-command"
+		case errors.Is(err, errFound):
+			reached = "judge-pull-requests-at-head"
+		case errors.Is(err, errRejudged):
+			reached = "base-moved"
+		case err == nil:
+			reached = "none"
+		default:
+			t.Fatalf("%+v: %v", ev, err)
+		}
+		if kind != reached {
+			t.Errorf("%s %s (on a pull request: %v, check %q): Route says %s, Handle does %s", ev.Kind, ev.Action, ev.IsPullRequest, ev.Check, kind, reached)
+		}
+	}
+}

@@ -1,0 +1,102 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/connectbot/connectbot/internal/apply"
+	"github.com/connectbot/connectbot/internal/forge"
+	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/pullrequest"
+	"github.com/connectbot/connectbot/internal/tick"
+)
+
+// Identity signs connectbot's commits.
+var Identity = gitrepo.Signature{Name: "connectbot", Email: "connectbot@users.noreply.github.com"}
+
+// GitHub says where the program's repository lives and how connectbot
+// appears there.
+type GitHub struct {
+	// Repo is the repository as owner/name, split into Owner and Name;
+	// "" when none is configured.
+	Repo, Owner, Name string
+	// APIURL is the REST API's root; ServerURL the host git clones from.
+	APIURL, ServerURL string
+	// BotLogin is the login connectbot comments as.
+	BotLogin string
+	// Base is the branch the program lives on, where changes are proposed.
+	Base string
+}
+
+// Connect makes a REST client for the repository and a fresh clone of it,
+// both authenticated with token, calling GitHub through hc (nil: the
+// default client). With onDisk the clone lives in a temporary directory
+// that whoever made it removes by closing it; otherwise it is in memory.
+func (g GitHub) Connect(ctx context.Context, token string, onDisk bool, hc *http.Client) (*forge.Client, *gitrepo.Repo, error) {
+	client, err := forge.New(forge.Options{BaseURL: g.APIURL, Token: token, Owner: g.Owner, Repo: g.Name, HTTPClient: hc})
+	if err != nil {
+		return nil, nil, err
+	}
+	url := strings.TrimSuffix(g.ServerURL, "/") + "/" + g.Owner + "/" + g.Name + ".git"
+	repo, err := gitrepo.Clone(ctx, url, gitrepo.CloneOptions{Token: token, OnDisk: onDisk})
+	if err != nil {
+		return nil, nil, err
+	}
+	return client, repo, nil
+}
+
+// HandlerOptions are how a pull-request handler made by GitHub.Handler
+// acts.
+type HandlerOptions struct {
+	// DryRun reads and decides, writing what it would do to Out instead.
+	DryRun bool
+	Out    io.Writer
+	// Now reads the clock, once per event.
+	Now func() time.Time
+	// Holder names this process in the leases it takes on the repository.
+	Holder string
+}
+
+// Handler is the pull-request handler over client and repo: it comments as
+// g.BotLogin, commits as Identity and proposes changes to g.Base.
+func (g GitHub) Handler(client *forge.Client, repo *gitrepo.Repo, o HandlerOptions) *pullrequest.Handler {
+	return &pullrequest.Handler{
+		Forge: client, Git: repo, BotLogin: g.BotLogin, Identity: Identity,
+		Apply:  &apply.Executor{Forge: client, Git: repo, Base: g.Base, Identity: Identity, Now: o.Now},
+		DryRun: o.DryRun, Out: o.Out, Now: o.Now, Holder: o.Holder,
+	}
+}
+
+// TickRunner is a scheduled run over client and repo that carries out at
+// most budget actions, dated by now.
+func (g GitHub) TickRunner(client *forge.Client, repo *gitrepo.Repo, budget int, now func() time.Time) *tick.Runner {
+	return &tick.Runner{Forge: client, Git: repo, Base: g.Base,
+		Exec: &apply.Executor{Forge: client, Git: repo, Base: g.Base, Identity: Identity, Budget: budget, Now: now}}
+}
+
+// Credentials are how the service reaches GitHub: a token, or a GitHub App
+// installation, whose tokens take precedence. None means dry-run mode.
+type Credentials struct {
+	Token                 string
+	AppID, InstallationID int64
+	// KeyFile is the App's private key, PEM-encoded.
+	KeyFile string
+}
+
+// None reports whether c holds no credentials at all.
+func (c Credentials) None() bool { return c.Token == "" && c.AppID == 0 }
+
+// String names the credentials without revealing them.
+func (c Credentials) String() string {
+	switch {
+	case c.AppID != 0:
+		return fmt.Sprintf("GitHub App %d, installation %d", c.AppID, c.InstallationID)
+	case c.Token != "":
+		return "GITHUB_TOKEN"
+	}
+	return "none (dry run)"
+}
