@@ -373,14 +373,7 @@ func TestServeWithATokenActsOnGitHub(t *testing.T) {
 	t.Setenv("TMPDIR", tmp) // where serve keeps its clones
 	clones := func() []string { c, _ := filepath.Glob(filepath.Join(tmp, "connectbot-git-*")); return c }
 	gh, pr, head, body := liveWorld(t)
-	srv := startServe(t, map[string]string{
-		"CONNECTBOT_WEBHOOK_SECRET": "s3cret",
-		"GITHUB_TOKEN":              gh.Token(),
-		"CONNECTBOT_REPOSITORY":     gh.FullName(),
-		"GITHUB_API_URL":            gh.URL(),
-		"GITHUB_SERVER_URL":         gh.URL(),
-		"CONNECTBOT_BOT_LOGIN":      forgetest.BotLogin,
-	}, time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+	srv := startServe(t, liveVars(gh), time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
 
 	if code := srv.deliver(t, "live-1", "pull_request", webhook.Sign(body, []byte("s3cret")), bytes.NewReader(body)); code != http.StatusAccepted {
 		t.Fatalf("signed delivery: %d", code)
@@ -481,14 +474,7 @@ func TestServeAsAGitHubAppActsOnGitHub(t *testing.T) {
 func TestServeCountsATickActionThatFailed(t *testing.T) {
 	gh := seed(t)
 	gh.FailNext("POST", "/repos/acme-program/connect/pulls", http.StatusUnprocessableEntity, nil)
-	srv := startServe(t, map[string]string{
-		"CONNECTBOT_WEBHOOK_SECRET": "s3cret",
-		"GITHUB_TOKEN":              gh.Token(),
-		"CONNECTBOT_REPOSITORY":     gh.FullName(),
-		"GITHUB_API_URL":            gh.URL(),
-		"GITHUB_SERVER_URL":         gh.URL(),
-		"CONNECTBOT_BOT_LOGIN":      forgetest.BotLogin,
-	}, time.Date(2027, 1, 29, 12, 0, 0, 0, time.UTC))
+	srv := startServe(t, liveVars(gh), time.Date(2027, 1, 29, 12, 0, 0, 0, time.UTC))
 	eventually(t, "the start-up tick's end", func() bool {
 		logs := srv.stderr.String()
 		return strings.Contains(logs, `"msg":"tick failed"`) || strings.Contains(logs, `"msg":"tick done"`)
@@ -517,14 +503,7 @@ func TestServeRejudgesAForkPullRequestWhoseCheckIsReRun(t *testing.T) {
 	bad := strings.Replace(string(acme), `auth:         "oauth2"`, `auth:         "api_key"`, 1)
 	head := gh.Commit("patch-1", "Edit", map[string]string{"applications/acme-sync.cue": bad})
 	pr := gh.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: "patch-1", HeadRepo: "acme-dev/connect"})
-	srv := startServe(t, map[string]string{
-		"CONNECTBOT_WEBHOOK_SECRET": "s3cret",
-		"GITHUB_TOKEN":              gh.Token(),
-		"CONNECTBOT_REPOSITORY":     gh.FullName(),
-		"GITHUB_API_URL":            gh.URL(),
-		"GITHUB_SERVER_URL":         gh.URL(),
-		"CONNECTBOT_BOT_LOGIN":      forgetest.BotLogin,
-	}, time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+	srv := startServe(t, liveVars(gh), time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
 
 	// The recorded check_run "rerequested" delivery (its pull_requests
 	// list is empty, as for a fork's), pointed at the fork's head.
@@ -562,14 +541,7 @@ func TestServeMakesGoodAtStartUpWhatItMissedWhileDown(t *testing.T) {
 	release := make(chan struct{})
 	gh.Before("GET", "/repos/acme-program/connect/pulls", func() { <-release }) // holds the start-up tick
 
-	srv := startServe(t, map[string]string{
-		"CONNECTBOT_WEBHOOK_SECRET": "s3cret",
-		"GITHUB_TOKEN":              gh.Token(),
-		"CONNECTBOT_REPOSITORY":     gh.FullName(),
-		"GITHUB_API_URL":            gh.URL(),
-		"GITHUB_SERVER_URL":         gh.URL(),
-		"CONNECTBOT_BOT_LOGIN":      forgetest.BotLogin,
-	}, time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+	srv := startServe(t, liveVars(gh), time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
 	if code, body := srv.get(t, "/healthz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "first reconcile") {
 		t.Errorf("/healthz before the first reconcile: %d %q", code, body)
 	}
@@ -602,14 +574,7 @@ func TestTwoServeReplicasReceivingEveryDeliveryWriteEverythingOnce(t *testing.T)
 	gh, pr, head, body := liveWorld(t)
 	// A lapsed install window, so that both start-up ticks want the same
 	// removal at once.
-	vars := map[string]string{
-		"CONNECTBOT_WEBHOOK_SECRET": "s3cret",
-		"GITHUB_TOKEN":              gh.Token(),
-		"CONNECTBOT_REPOSITORY":     gh.FullName(),
-		"GITHUB_API_URL":            gh.URL(),
-		"GITHUB_SERVER_URL":         gh.URL(),
-		"CONNECTBOT_BOT_LOGIN":      forgetest.BotLogin,
-	}
+	vars := liveVars(gh)
 	when := time.Date(2027, 1, 29, 12, 0, 0, 0, time.UTC)
 	replicas := []*running{startServe(t, vars, when), startServe(t, vars, when)}
 	var wg sync.WaitGroup
@@ -649,5 +614,18 @@ func TestTwoServeReplicasReceivingEveryDeliveryWriteEverythingOnce(t *testing.T)
 	}
 	if removals != 1 {
 		t.Errorf("%d removal pull requests from two start-up ticks, want 1", removals)
+	}
+}
+
+// liveVars is serve's environment for a token on the fake GitHub gh, with
+// the webhook secret "s3cret".
+func liveVars(gh *forgetest.Server) map[string]string {
+	return map[string]string{
+		"CONNECTBOT_WEBHOOK_SECRET": "s3cret",
+		"GITHUB_TOKEN":              gh.Token(),
+		"CONNECTBOT_REPOSITORY":     gh.FullName(),
+		"GITHUB_API_URL":            gh.URL(),
+		"GITHUB_SERVER_URL":         gh.URL(),
+		"CONNECTBOT_BOT_LOGIN":      forgetest.BotLogin,
 	}
 }

@@ -271,12 +271,9 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 		if m != nil {
 			facts.Conflicts = m.Conflicts
 		}
-		// Nothing to judge but who may approve: the base's configuration.
-		j, err := h.judge().Judge(base, base, nil, now)
-		if err != nil {
+		if facts.Config, err = h.baseConfig(base, now); err != nil {
 			return nil, nil, err
 		}
-		facts.Config = j.Config
 		return facts, st, nil
 	}
 	merged, err := h.tree(m.Commit)
@@ -300,12 +297,21 @@ func (h *Handler) unreadFacts(facts *program.PullRequest, baseSHA string, now ap
 	if err != nil {
 		return nil, nil, err
 	}
-	j, err := h.judge().Judge(base, base, nil, now)
-	if err != nil {
+	if facts.Config, err = h.baseConfig(base, now); err != nil {
 		return nil, nil, err
 	}
-	facts.Config = j.Config
 	return facts, &judgement{}, nil
+}
+
+// baseConfig is all a verdict needs of the base when nothing of the pull
+// request is judged (a conflict, a branch not read): who may approve, from
+// the base's configuration.
+func (h *Handler) baseConfig(base Tree, now application.Date) (application.Config, error) {
+	j, err := h.judge().Judge(base, base, nil, now)
+	if err != nil {
+		return application.Config{}, err
+	}
+	return j.Config, nil
 }
 
 // tree reads commit sha as one side of a judgement.
