@@ -18,6 +18,11 @@ const (
 type faults struct {
 	rng  *rand.Rand
 	rate float64
+	// maxBurst is the longest run of faults one draw starts; burst
+	// what is left of the current run, of kind.
+	maxBurst int
+	burst    int
+	kind     string
 }
 
 // Faults makes the server fail REST requests at random, from seed: each
@@ -30,7 +35,21 @@ func (s *Server) Faults(seed uint64, rate float64) {
 	defer s.mu.Unlock()
 	s.faults = nil
 	if rate > 0 {
-		s.faults = &faults{rng: rand.New(rand.NewPCG(seed, 0xfa17)), rate: rate}
+		s.faults = &faults{rng: rand.New(rand.NewPCG(seed, 0xfa17)), rate: rate, maxBurst: 1}
+	}
+}
+
+// FaultBursts makes each fault Faults injects the first of a burst of 1 to
+// n (drawn from the seed) of the same kind on consecutive REST requests,
+// as GitHub's outages and secondary limits come: a client that retries at
+// once meets the fault again. A write cannot fail after acting in a burst
+// of GETs; such a request gets a 502 before acting instead. Call it after
+// Faults; max 1 (the default) is no bursts.
+func (s *Server) FaultBursts(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.faults != nil {
+		s.faults.maxBurst = max(n, 1)
 	}
 }
 
@@ -50,14 +69,30 @@ func (s *Server) FaultCounts() map[string]int {
 // returns a failure to answer with, reset to close the connection
 // unanswered, or neither.
 func (s *Server) injectFault(r *http.Request) (f *failure, reset bool) {
-	if s.faults == nil || strings.Contains(r.URL.Path, ".git/") || s.faults.rng.Float64() >= s.faults.rate {
+	fs := s.faults
+	if fs == nil || strings.Contains(r.URL.Path, ".git/") {
 		return nil, false
 	}
-	kinds := []string{FaultServerError, FaultSecondary, FaultReset}
-	if r.Method != http.MethodGet {
-		kinds = append(kinds, FaultAfterApplied)
+	var kind string
+	switch {
+	case fs.burst > 0:
+		fs.burst--
+		kind = fs.kind
+		if kind == FaultAfterApplied && r.Method == http.MethodGet {
+			kind = FaultServerError
+		}
+	case fs.rng.Float64() >= fs.rate:
+		return nil, false
+	default:
+		kinds := []string{FaultServerError, FaultSecondary, FaultReset}
+		if r.Method != http.MethodGet {
+			kinds = append(kinds, FaultAfterApplied)
+		}
+		kind = kinds[fs.rng.IntN(len(kinds))]
+		if fs.maxBurst > 1 {
+			fs.kind, fs.burst = kind, fs.rng.IntN(fs.maxBurst)
+		}
 	}
-	kind := kinds[s.faults.rng.IntN(len(kinds))]
 	if s.faultCounts == nil {
 		s.faultCounts = map[string]int{}
 	}

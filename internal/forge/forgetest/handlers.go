@@ -69,6 +69,7 @@ func (s *Server) openPull(spec PRSpec) (*pull, *validationError) {
 	if err := s.setRef(pullHeadRef(p.number), headHash); err != nil {
 		s.t.Errorf("forgetest: refs/pull/%d/head: %v", p.number, err)
 	}
+	s.emitPull(p, "opened", nil)
 	return p, nil
 }
 
@@ -233,6 +234,7 @@ func (s *Server) editPull(w http.ResponseWriter, r *http.Request, p params) {
 				pr.baseSHA = s.pullBase(pr).String()
 				pr.state = "closed"
 				pr.closedAt = s.tick()
+				s.emitPull(pr, "closed", nil)
 			}
 		case "open":
 			if pr.merged {
@@ -251,20 +253,28 @@ func (s *Server) editPull(w http.ResponseWriter, r *http.Request, p params) {
 				if h, ok := s.branchHash(pr.head); ok {
 					pr.headSHA = h.String()
 				}
+				s.emitPull(pr, "reopened", nil)
 			}
 		default:
 			s.unprocessable(w, invalid("PullRequest", "state", "invalid"))
 			return
 		}
 	}
-	if req.Title != nil {
+	changes := jsonObject{}
+	if req.Title != nil && *req.Title != pr.title {
+		changes["title"] = jsonObject{"from": pr.title}
 		pr.title = *req.Title
 	}
-	if req.Body != nil {
+	if req.Body != nil && *req.Body != pr.body {
+		changes["body"] = jsonObject{"from": pr.body}
 		pr.body = *req.Body
 	}
-	if req.Base != nil {
+	if req.Base != nil && *req.Base != pr.base {
+		changes["base"] = jsonObject{"ref": jsonObject{"from": pr.base}, "sha": jsonObject{"from": s.pullBase(pr).String()}}
 		pr.base = *req.Base
+	}
+	if len(changes) > 0 {
+		s.emitPull(pr, "edited", jsonObject{"changes": changes})
 	}
 	pr.updated = s.tick()
 	s.reply(w, r, http.StatusOK, s.pullJSON(pr))
@@ -354,6 +364,7 @@ func (s *Server) createReview(w http.ResponseWriter, r *http.Request, p params) 
 	rv := &review{id: s.id(), pr: pr.number, author: author, state: state, sha: sha, body: req.Body}
 	if state != "PENDING" {
 		rv.submitted = s.tick()
+		s.emitReview(pr, rv)
 	}
 	s.reviews = append(s.reviews, rv)
 	s.reply(w, r, http.StatusOK, s.reviewJSON(rv))
@@ -411,6 +422,7 @@ func (s *Server) mergePull(w http.ResponseWriter, r *http.Request, p params) {
 	pr.closedAt = now
 	pr.updated = now
 	pr.mergeCommit = result.String()
+	s.emitPull(pr, "closed", nil)
 	s.reply(w, r, http.StatusOK, jsonObject{"sha": result.String(), "merged": true, "message": "Pull Request successfully merged"})
 }
 
@@ -506,6 +518,7 @@ func (s *Server) createComment(w http.ResponseWriter, r *http.Request, p params)
 	now := s.tick()
 	c := &comment{id: s.id(), issue: pr.number, author: s.acting(), body: req.Body, created: now, updated: now}
 	s.comments = append(s.comments, c)
+	s.emitComment(pr, c)
 	s.created(w, r, fmt.Sprintf("%s/issues/comments/%d", s.apiRepo(), c.id), s.commentJSON(c))
 }
 

@@ -64,6 +64,8 @@ func (s *Server) routes() []route {
 		{"POST", "check-runs", s.createCheckRun},
 		{"GET", "check-runs/{id}", s.getCheckRun},
 		{"PATCH", "check-runs/{id}", s.updateCheckRun},
+		{"POST", "check-runs/{id}/rerequest", s.rerequestCheckRun},
+		{"POST", "check-suites/{id}/rerequest", s.rerequestCheckSuite},
 		{"POST", "statuses/{sha}", s.createStatus},
 		{"GET", "commits/{ref}/statuses", s.listStatuses},
 		{"GET", "commits/{ref}/check-runs", s.listCheckRuns},
@@ -112,6 +114,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// The events of what the request changed go out once it is done,
+	// whatever it is answered.
+	defer s.flushEvents()
 	s.calls = append(s.calls, r.Method+" "+r.URL.Path)
 	s.commonHeaders(w.Header())
 

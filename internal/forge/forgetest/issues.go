@@ -46,6 +46,7 @@ func (s *Server) createIssue(w http.ResponseWriter, r *http.Request, _ params) {
 		}
 	}
 	s.pulls[is.number] = is
+	s.emitIssue(is, "opened")
 	s.created(w, r, fmt.Sprintf("%s/issues/%d", s.apiRepo(), is.number), s.issueJSON(is))
 }
 

@@ -10,6 +10,13 @@
 // (Commit, OpenPR, AddReview, AddComment), inject failures (FailNext), and
 // inspect the effects (Calls, Comments, Labels, CheckRuns, Statuses, PR).
 //
+// Like a repository webhook, the server delivers the events its changes
+// cause (AddWebhook), whether a request, a git push or a seeding helper
+// made them: pull_request, pull_request_review, issue_comment, issues,
+// push, check_run and check_suite, in GitHub's payload shapes, signed, in
+// order and off the requests' path (events.go, deliver.go). Faults and
+// DeliveryFaults inject failures from a seed, counted by FaultCounts.
+//
 // The fake follows GitHub where tests can tell: a second open pull request
 // for the same head and base is refused with 422 "A pull request already
 // exists for owner:branch."; a merge pinned to a SHA that is not the head
@@ -100,6 +107,16 @@ type Server struct {
 	hooks       []hook
 	faults      *faults // seeded failures of REST requests; nil for none
 	faultCounts map[string]int
+	// webhooks get every event (deliver.go); pending holds the events of
+	// the change being made, delivered when it is done.
+	webhooks       []webhook
+	pending        []pendingEvent
+	deliverer      *deliverer
+	deliveryFaults *faults
+	installation   int64
+	// tips are the branches' and tags' SHAs as last pushed, for a push
+	// event's before.
+	tips map[string]string
 	// lagMerged leaves pull requests open when a push brings their head
 	// into the base, as GitHub does for a moment after the push.
 	lagMerged   bool
@@ -248,6 +265,7 @@ func newServer(t TB, l net.Listener, owner, repo string) *Server {
 	if err == nil {
 		err = s.setRef(plumbing.NewBranchReferenceName(DefaultBranch), initial)
 	}
+	s.tips = map[string]string{plumbing.NewBranchReferenceName(DefaultBranch).String(): initial.String()}
 	if err != nil {
 		t.Fatalf("forgetest: initial commit: %v", err)
 	}
@@ -397,6 +415,7 @@ func (s *Server) CommitEntries(branch, message string, files map[string]Entry, d
 	s.t.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.flushEvents()
 	parent, ok := s.branchHash(branch)
 	if !ok {
 		parent, ok = s.branchHash(DefaultBranch)
@@ -489,13 +508,16 @@ func (s *Server) OpenPR(spec PRSpec) int {
 	s.t.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.flushEvents()
 	if spec.Author == "" {
 		spec.Author = BotLogin
 	}
 	if spec.Base == "" {
 		spec.Base = DefaultBranch
 	}
-	p, verr := s.openPull(spec)
+	var p *pull
+	var verr *validationError
+	s.withActor(spec.Author, func() { p, verr = s.openPull(spec) })
 	if verr != nil {
 		s.t.Fatalf("forgetest: open pull request: %s", verr.describe())
 	}
@@ -509,11 +531,13 @@ func (s *Server) AddReview(pr int, author, state, sha string) int64 {
 	s.t.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.flushEvents()
 	if s.pulls[pr] == nil {
 		s.t.Fatalf("forgetest: review of #%d: no such pull request", pr)
 	}
 	r := &review{id: s.id(), pr: pr, author: author, state: strings.ToUpper(state), sha: sha, submitted: s.tick()}
 	s.reviews = append(s.reviews, r)
+	s.withActor(author, func() { s.emitReview(s.pulls[pr], r) })
 	return r.id
 }
 
@@ -523,12 +547,14 @@ func (s *Server) AddComment(pr int, author, body string) int64 {
 	s.t.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.flushEvents()
 	if s.pulls[pr] == nil {
 		s.t.Fatalf("forgetest: comment on #%d: no such pull request", pr)
 	}
 	now := s.tick()
 	c := &comment{id: s.id(), issue: pr, author: author, body: body, created: now, updated: now}
 	s.comments = append(s.comments, c)
+	s.withActor(author, func() { s.emitComment(s.pulls[pr], c) })
 	return c.id
 }
 
@@ -745,6 +771,14 @@ func (s *Server) sortedPulls() []*pull {
 // (GitHub's "merged manually": merged_by is the pusher, or BotLogin when a
 // seeding helper moved the ref, and merge_commit_sha the new tip).
 func (s *Server) refUpdated(ref, sha string) {
+	if before := s.tips[ref]; before != sha {
+		s.emitPush(ref, before, sha)
+		if sha == "" {
+			delete(s.tips, ref)
+		} else {
+			s.tips[ref] = sha
+		}
+	}
 	branch, ok := strings.CutPrefix(ref, "refs/heads/")
 	if !ok || sha == "" {
 		return
@@ -761,13 +795,16 @@ func (s *Server) refUpdated(ref, sha string) {
 		p.state, p.merged, p.mergedBy = "closed", true, s.acting()
 		p.mergedAt, p.closedAt, p.updated = now, now, now
 		p.mergeCommit, p.baseSHA = sha, sha
+		s.emitPull(p, "closed", nil)
 	}
 	for _, p := range s.sortedPulls() {
 		if p.state != "open" || p.head != branch || p.headSHA == sha {
 			continue
 		}
+		before := p.headSHA
 		p.headSHA = sha
 		p.updated = s.tick()
+		s.emitPull(p, "synchronize", jsonObject{"before": before, "after": sha})
 		if err := s.setRef(pullHeadRef(p.number), plumbing.NewHash(sha)); err != nil {
 			s.t.Errorf("forgetest: refs/pull/%d/head: %v", p.number, err)
 		}
@@ -794,6 +831,7 @@ func sortedCopy(in []string) []string {
 func (s *Server) Import(src storer.EncodedObjectStorer, head plumbing.Hash) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.flushEvents()
 	hashes, err := revlist.Objects(src, []plumbing.Hash{head}, nil)
 	if err != nil {
 		return fmt.Errorf("import %s: %w", head, err)
@@ -815,4 +853,13 @@ func (s *Server) Import(src storer.EncodedObjectStorer, head plumbing.Hash) erro
 	}
 	s.refUpdated(plumbing.NewBranchReferenceName(DefaultBranch).String(), head.String())
 	return nil
+}
+
+// withActor runs fn as if login's request were being served: what it
+// records is login's doing. s.mu is held.
+func (s *Server) withActor(login string, fn func()) {
+	saved := s.actor
+	s.actor = login
+	defer func() { s.actor = saved }()
+	fn()
 }
