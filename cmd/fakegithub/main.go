@@ -4,6 +4,7 @@
 // connectbot) works against it unchanged.
 //
 //	fakegithub --repo DIR [--addr HOST:PORT] [--repository OWNER/NAME] [--user LOGIN[:TOKEN]]...
+//	           [--webhook URL]... [--secret S] [--faults SEED]
 //
 // DIR's files become the first commit of main; if DIR is a git repository,
 // its HEAD becomes main, history included. The first line on stdout is the
@@ -13,6 +14,16 @@
 // the token as the password); the bot is connectbot[bot] with token "bot"
 // unless a --user gives it another. State lives in memory and is gone when
 // SIGTERM or SIGINT stops the server.
+//
+// Every event (pull_request, pull_request_review, issue_comment, issues,
+// push, check_run, check_suite, and a ping first) is delivered to each
+// --webhook URL as GitHub delivers it: POSTed in order, signed with
+// --secret in X-Hub-Signature-256, and lost if the URL does not answer.
+// --faults SEED fails one REST request in ten (502s before and after
+// acting, secondary rate limits with Retry-After, reset connections, in
+// bursts of up to three) and faults one delivery in five (dropped,
+// duplicated, delayed, reordered), all drawn from SEED; the counts of each
+// kind are printed on stderr when the server stops.
 package main
 
 import (
@@ -22,8 +33,11 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
+	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -66,7 +80,15 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-const usage = "usage: fakegithub --repo DIR [--addr HOST:PORT] [--repository OWNER/NAME] [--user LOGIN[:TOKEN]]..."
+const usage = "usage: fakegithub --repo DIR [--addr HOST:PORT] [--repository OWNER/NAME] [--user LOGIN[:TOKEN]]... [--webhook URL]... [--secret S] [--faults SEED]"
+
+// The rates of faults --faults injects, and the longest burst of REST
+// faults.
+const (
+	restFaultRate     = 0.1
+	restFaultBurst    = 3
+	deliveryFaultRate = 0.2
+)
 
 // options are the command's flags.
 type options struct {
@@ -74,6 +96,27 @@ type options struct {
 	addr       string
 	repository string
 	users      users
+	webhooks   webhooks
+	secret     string
+	// faults is --faults as given, "" for none; seed is its value.
+	faults string
+	seed   uint64
+}
+
+// webhooks is the repeatable --webhook flag.
+type webhooks []string
+
+// String lists the URLs as they were given.
+func (w *webhooks) String() string { return strings.Join(*w, ",") }
+
+// Set adds an http or https URL with a host.
+func (w *webhooks) Set(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("want an http:// or https:// URL with a host")
+	}
+	*w = append(*w, v)
+	return nil
 }
 
 // user is a login and the token that acts as it.
@@ -112,6 +155,9 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:0", "address to listen on")
 	fs.StringVar(&o.repository, "repository", "connectbot/program", "the repository's OWNER/NAME")
 	fs.Var(&o.users, "user", "LOGIN[:TOKEN], repeatable")
+	fs.Var(&o.webhooks, "webhook", "URL to deliver every event to, repeatable")
+	fs.StringVar(&o.secret, "secret", "", "the webhooks' secret, signing each delivery")
+	fs.StringVar(&o.faults, "faults", "", "inject REST and delivery faults drawn from this seed (an unsigned integer)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -121,10 +167,18 @@ func parseFlags(args []string) (options, error) {
 	return o, nil
 }
 
-// validate reports the first flag that cannot be used.
-func (o options) validate() error {
+// validate reports the first flag that cannot be used, and reads
+// --faults' seed.
+func (o *options) validate() error {
 	if o.repo == "" {
 		return fmt.Errorf("--repo is required")
+	}
+	if o.faults != "" {
+		seed, err := strconv.ParseUint(o.faults, 10, 64)
+		if err != nil {
+			return fmt.Errorf("--faults %q: want a seed, an unsigned integer", o.faults)
+		}
+		o.seed = seed
 	}
 	if fi, err := os.Stat(o.repo); err != nil {
 		return fmt.Errorf("--repo: %w", err)
@@ -134,6 +188,9 @@ func (o options) validate() error {
 	owner, name, ok := strings.Cut(o.repository, "/")
 	if !ok || owner == "" || name == "" || strings.ContainsAny(name, "/") {
 		return fmt.Errorf("--repository %q: want OWNER/NAME", o.repository)
+	}
+	if o.secret != "" && len(o.webhooks) == 0 {
+		return fmt.Errorf("--secret without --webhook: there is nothing to sign")
 	}
 	holder := map[string]string{}
 	for _, u := range o.allUsers() {
@@ -185,6 +242,15 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) (err error) {
 	if err := srv.Import(repo.Storer, head); err != nil {
 		return fmt.Errorf("--repo %s: %w", o.repo, err)
 	}
+	if o.faults != "" {
+		srv.Faults(o.seed, restFaultRate)
+		srv.FaultBursts(restFaultBurst)
+		srv.DeliveryFaults(o.seed, deliveryFaultRate)
+		defer printFaults(stderr, srv.FaultCounts)
+	}
+	for _, u := range o.webhooks {
+		srv.AddWebhook(u, o.secret)
+	}
 	if _, err := fmt.Fprintln(stdout, srv.URL()); err != nil {
 		return err
 	}
@@ -225,4 +291,23 @@ func readRepo(dir string) (*git.Repository, plumbing.Hash, error) {
 		return nil, plumbing.ZeroHash, fmt.Errorf("--repo %s: %w", dir, err)
 	}
 	return r, h, nil
+}
+
+// printFaults writes how many faults of each kind counts reports, on one
+// line, kinds sorted.
+func printFaults(w io.Writer, counts func() map[string]int) {
+	c := counts()
+	kinds := make([]string, 0, len(c))
+	for k := range c {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	var parts []string
+	for _, k := range kinds {
+		parts = append(parts, fmt.Sprintf("%s %d", k, c[k]))
+	}
+	if len(parts) == 0 {
+		parts = []string{"none"}
+	}
+	fmt.Fprintf(w, "fakegithub: faults injected: %s\n", strings.Join(parts, ", "))
 }

@@ -33,7 +33,12 @@ func TestBadFlags(t *testing.T) {
 		want string
 	}{
 		{"no --repo", nil, "fakegithub: --repo is required\n"},
-		{"an unknown flag", []string{"--repo", dir, "--webhook", "http://x"}, "fakegithub: flag provided but not defined: -webhook\n"},
+		{"an unknown flag", []string{"--repo", dir, "--hook", "http://x"}, "fakegithub: flag provided but not defined: -hook\n"},
+		{"a --webhook that is not a URL", []string{"--repo", dir, "--webhook", "localhost:8080/webhook"}, `fakegithub: invalid value "localhost:8080/webhook" for flag -webhook: want an http:// or https:// URL with a host` + "\n"},
+		{"a --webhook without a host", []string{"--repo", dir, "--webhook", "http:///webhook"}, `fakegithub: invalid value "http:///webhook" for flag -webhook: want an http:// or https:// URL with a host` + "\n"},
+		{"a --secret without --webhook", []string{"--repo", dir, "--secret", "s"}, "fakegithub: --secret without --webhook: there is nothing to sign\n"},
+		{"a --faults that is not a number", []string{"--repo", dir, "--faults", "seven"}, `fakegithub: --faults "seven": want a seed, an unsigned integer` + "\n"},
+		{"a negative --faults", []string{"--repo", dir, "--faults", "-1"}, `fakegithub: --faults "-1": want a seed, an unsigned integer` + "\n"},
 		{"a --repo that is a file", []string{"--repo", file}, "fakegithub: --repo " + file + ": not a directory\n"},
 		{"a --repository without a slash", []string{"--repo", dir, "--repository", "program"}, `fakegithub: --repository "program": want OWNER/NAME` + "\n"},
 		{"an empty token", []string{"--repo", dir, "--user", "alice:"}, `fakegithub: invalid value "alice:" for flag -user: want LOGIN[:TOKEN], with neither empty` + "\n"},
@@ -62,6 +67,8 @@ func TestBadFlags(t *testing.T) {
 type fake struct {
 	url string
 	cmd *exec.Cmd
+	// stderr is what the command wrote there; read it after stop.
+	stderr *bytes.Buffer
 }
 
 // startFake builds the command and starts it with args, and returns once it
@@ -93,7 +100,7 @@ func startFake(t *testing.T, args ...string) *fake {
 		if !strings.HasPrefix(url, "http://127.0.0.1:") {
 			t.Fatalf("first line on stdout = %q, want the base URL (stderr: %s)", url, stderr.String())
 		}
-		return &fake{url: url, cmd: cmd}
+		return &fake{url: url, cmd: cmd, stderr: &stderr}
 	case <-time.After(10 * time.Second):
 		t.Fatalf("no URL on stdout after 10s (stderr: %s)", stderr.String())
 	}
