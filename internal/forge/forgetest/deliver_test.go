@@ -536,3 +536,45 @@ func TestFaultBurstsComeFromTheSeed(t *testing.T) {
 		t.Errorf("without bursts, the longest run of faults is %d, want at most 2 at a rate of 0.1", got)
 	}
 }
+
+// BenchmarkCommentWithWebhooks measures what delivering costs a REST
+// request: a comment created with no webhook, and with one, whose payload
+// (the pull request as an issue, the comment, the repository) is rendered
+// before the answer and sent after it.
+func BenchmarkCommentWithWebhooks(b *testing.B) {
+	for _, hooks := range []int{0, 1} {
+		b.Run(fmt.Sprintf("%d webhooks", hooks), func(b *testing.B) {
+			srv := forgetest.NewServer(b, "octo-org", "hello-world")
+			srv.Commit("acme", "Add acme", map[string]string{"applications/acme.cue": "v1\n"})
+			n := srv.OpenPR(forgetest.PRSpec{Title: "Add acme", Head: "acme"})
+			sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_, _ = io.Copy(io.Discard, r.Body)
+				w.WriteHeader(http.StatusAccepted)
+			}))
+			defer sink.Close()
+			for i := 0; i < hooks; i++ {
+				srv.AddWebhook(sink.URL, hookSecret)
+			}
+			path := fmt.Sprintf("%s%s/issues/%d/comments", srv.URL(), testRepo, n)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				req, err := http.NewRequest("POST", path, strings.NewReader(`{"body":"hello"}`))
+				if err != nil {
+					b.Fatal(err)
+				}
+				req.Header.Set("Authorization", "token "+srv.Token())
+				resp, err := srv.Client().Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusCreated {
+					b.Fatalf("status %d", resp.StatusCode)
+				}
+			}
+			b.StopTimer()
+			srv.WaitDeliveries()
+		})
+	}
+}
