@@ -30,7 +30,8 @@ type Snapshot struct {
 // Load reads the configuration and the application files named by paths
 // (files, or directories whose *.cue files are taken) from fsys, validates
 // them and applies every policy rule as of now. An error means nothing could
-// be judged: an unreadable path, an empty directory, a broken program.cue.
+// be judged: an unreadable path, an empty directory named explicitly or with
+// no program.cue beside it, a broken program.cue.
 // Problems in application files are findings, never errors.
 func Load(cat *catalog.Catalog, fsys fs.FS, paths []string, now application.Date) (*Snapshot, error) {
 	cfg, err := LoadConfig(cat, fsys)
@@ -60,9 +61,16 @@ func LoadConfig(cat *catalog.Catalog, fsys fs.FS) (application.Config, error) {
 }
 
 // ApplicationFiles expands paths into the sorted list of application files:
-// a directory stands for the *.cue files directly inside it.
+// a directory stands for the *.cue files directly inside it. A path named
+// explicitly must exist and, if a directory, hold application files. With no
+// paths the program's applications/ directory is read, and a new program —
+// one with a program.cue whose applications/ is empty or not there yet, as
+// git keeps no empty directory — has none, which is not an error.
 func ApplicationFiles(fsys fs.FS, paths []string) ([]string, error) {
 	if len(paths) == 0 {
+		if newProgram(fsys) {
+			return nil, nil
+		}
 		paths = []string{ApplicationsDir}
 	}
 	seen := map[string]bool{}
@@ -102,6 +110,28 @@ func ApplicationFiles(fsys fs.FS, paths []string) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// newProgram reports whether fsys is a program repository with no
+// application yet: a program.cue, and an applications/ directory that is
+// missing or holds no *.cue file.
+func newProgram(fsys fs.FS) bool {
+	if _, err := fs.Stat(fsys, catalog.ProgramFile); err != nil {
+		return false
+	}
+	entries, err := fs.ReadDir(fsys, ApplicationsDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return true
+	}
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".cue") {
+			return false
+		}
+	}
+	return true
 }
 
 // unwrapPathError drops fs.PathError's repetition of the path and says

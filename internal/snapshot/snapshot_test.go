@@ -65,6 +65,7 @@ func TestLoadFailsOnlyWhenNothingCanBeJudged(t *testing.T) {
 	}{
 		{"a missing directory", fstest.MapFS{}, nil, "applications: not found"},
 		{"an empty directory", fstest.MapFS{"applications/readme.md": {}}, nil, "no application files"},
+		{"an empty directory named explicitly in a program", fstest.MapFS{"program.cue": {Data: []byte("minInstalls: 10\n")}, "applications/readme.md": {}}, []string{"applications"}, "no application files"},
 		{"a missing file", fstest.MapFS{"applications/a.cue": {}}, []string{"applications/b.cue"}, "applications/b.cue: not found"},
 		{"a broken program.cue", fstest.MapFS{"program.cue": {Data: []byte("minInstalls: \"ten\"\n")}, "applications/a.cue": {}}, nil, "program.cue:1:"},
 	}
@@ -74,6 +75,33 @@ func TestLoadFailsOnlyWhenNothingCanBeJudged(t *testing.T) {
 			_, err := snapshot.Load(cat, tt.fsys, tt.paths, now)
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("err = %v, want one containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestANewProgramWithNoApplicationYetLoadsEmpty(t *testing.T) {
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	program := &fstest.MapFile{Data: []byte("minInstalls: 10\n")}
+	tests := []struct {
+		name string
+		fsys fstest.MapFS
+	}{
+		{"a program.cue and no applications directory, as git keeps it", fstest.MapFS{"program.cue": program}},
+		{"a program.cue and an applications directory without a .cue file", fstest.MapFS{"program.cue": program, "applications/README.md": {}}},
+	}
+	now, _ := application.ParseDate("2026-11-25")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := snapshot.Load(cat, tt.fsys, nil, now)
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if len(s.Files) != 0 || s.Config.MinInstalls != 10 {
+				t.Errorf("got %d files and minInstalls %d, want none and 10", len(s.Files), s.Config.MinInstalls)
 			}
 		})
 	}
