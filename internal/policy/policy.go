@@ -259,8 +259,13 @@ func (c *checker) supportLinks() {
 	}
 }
 
-// listing checks the listing information against Connect beta 1–5 and
-// certification 5, depending on the stage and on today's date.
+// listing checks the listing information against Connect beta 1–3,
+// certification 5 and Developer F3, depending on the stage and on today's
+// date. The link to setup instructions is owed with the listing and at
+// every stage after (docs/policy.md says why): a beta's by its due date
+// (connect/beta-1, beta-2) and once published (connect/beta-3), a
+// certification's or a partner's at once (developer/F3: every Application
+// must include it).
 func (c *checker) listing() {
 	p := c.app.Program
 	l := c.app.Listing
@@ -276,24 +281,51 @@ func (c *checker) listing() {
 	if len(missing) == 0 {
 		return
 	}
-	list := "listing." + strings.Join(missing, ", listing.")
-	switch {
-	case p.ListingPublishedAt != nil:
-		c.errorAt("connect/beta-4", "listing", "program.listingPublishedAt",
-			"the listing was published on %s but the listing information lacks %s", p.ListingPublishedAt, list)
-	case p.Stage == application.StageBeta && p.AcceptedAt != nil:
-		due := p.AcceptedAt.AddDays(c.cfg.ListingDueDays)
-		if c.now > due {
-			c.errorAt("connect/beta-2", "listing", "program.acceptedAt",
-				"listing information was due on %s (%d days after acceptance on %s) and still lacks %s; the application is due for removal",
-				due, c.cfg.ListingDueDays, p.AcceptedAt, list)
-		} else {
-			c.warnAt("connect/beta-1", "listing", "program.acceptedAt",
-				"listing information is due by %s (%d days left): add %s", due, c.now.DaysUntil(due), list)
+	if p.Stage == application.StageBeta && p.ListingPublishedAt == nil {
+		if p.AcceptedAt != nil {
+			c.listingClock(missing)
 		}
+		return
+	}
+	rest := slices.DeleteFunc(slices.Clone(missing), func(f string) bool { return f == "setupInstructionsUrl" })
+	if len(rest) < len(missing) {
+		switch {
+		case p.Stage == application.StageBeta:
+			c.errorAt("connect/beta-3", "listing.setupInstructionsUrl", "program.listingPublishedAt",
+				"the listing published on %s has no link to setup instructions: add listing.setupInstructionsUrl", p.ListingPublishedAt)
+		case p.Stage == application.StageCertification || p.Stage == application.StagePartner:
+			c.errorAt("developer/F3", "listing.setupInstructionsUrl", "program.stage",
+				"every integration must include a link to its technical instructions: add listing.setupInstructionsUrl, the page that explains how to set it up")
+		}
+	}
+	if len(rest) == 0 {
+		return
+	}
+	list := "listing." + strings.Join(rest, ", listing.")
+	switch {
 	case p.Stage == application.StagePartner || p.ApprovedAt != nil:
 		c.errorAt("connect/cert-5", "listing", "program.approvedAt",
 			"the integration is approved: the listing page needs %s", list)
+	case p.ListingPublishedAt != nil:
+		c.errorAt("connect/beta-1", "listing", "program.listingPublishedAt",
+			"the listing was published on %s but the listing information lacks %s", p.ListingPublishedAt, list)
+	}
+}
+
+// listingClock reports a beta's unpublished listing information against
+// its due date: a warning until the date (connect/beta-1), an error from
+// the day after (connect/beta-2), each naming every missing field.
+func (c *checker) listingClock(missing []string) {
+	p := c.app.Program
+	list := "listing." + strings.Join(missing, ", listing.")
+	due := p.AcceptedAt.AddDays(c.cfg.ListingDueDays)
+	if c.now > due {
+		c.errorAt("connect/beta-2", "listing", "program.acceptedAt",
+			"listing information was due on %s (%d days after acceptance on %s) and still lacks %s; the application is due for removal",
+			due, c.cfg.ListingDueDays, p.AcceptedAt, list)
+	} else {
+		c.warnAt("connect/beta-1", "listing", "program.acceptedAt",
+			"listing information is due by %s (%d days left): add %s", due, c.now.DaysUntil(due), list)
 	}
 }
 
@@ -342,6 +374,10 @@ func (c *checker) programState() {
 	if accepted && p.AcceptedAt == nil {
 		c.errorf("connect/beta-1", "program.acceptedAt",
 			"stage %q needs program.acceptedAt, the day a reviewer accepted the application", stage)
+	}
+	if p.ListingPublishedAt != nil && stage == application.StageApplied {
+		c.errorf("connect/beta-4", "program.listingPublishedAt",
+			"the program publishes the listing of an accepted integrator only: program.listingPublishedAt is set while the application is %q", stage)
 	}
 	if p.ListingPublishedAt != nil && p.AcceptedAt != nil && *p.ListingPublishedAt < *p.AcceptedAt {
 		c.errorf("connect/beta-5", "program.listingPublishedAt",

@@ -294,6 +294,15 @@ func singleFileTables() []ruleTable {
 				want:   []result{warning("connect/beta-1", "listing")}},
 			{name: "listing missing on an application not yet accepted passes",
 				mutate: func(a *application.Application) { toApplied(a); a.Listing = nil }},
+			{name: "a published listing lacking its description is refused",
+				mutate: func(a *application.Application) { a.Listing.Description = "" },
+				want:   []result{failing("connect/beta-1", "listing")}},
+			{name: "a published listing with no listing information is refused even before the due date, its setup link apart",
+				mutate: func(a *application.Application) { a.Listing = nil },
+				want: []result{
+					failing("connect/beta-1", "listing"),
+					failing("connect/beta-3", "listing.setupInstructionsUrl"),
+				}},
 			{name: "beta without acceptedAt is refused",
 				mutate: func(a *application.Application) { a.Program.AcceptedAt = nil },
 				want:   []result{failing("connect/beta-1", "program.acceptedAt")}},
@@ -328,15 +337,23 @@ func singleFileTables() []ruleTable {
 			{name: "http setup instructions are refused",
 				mutate: func(a *application.Application) { a.Listing.SetupInstructionsURL = "http://acme.example/docs/connect" },
 				want:   []result{failing("connect/beta-3", "listing.setupInstructionsUrl")}},
+			{name: "a published beta listing without setup instructions is refused even before the due date",
+				mutate: func(a *application.Application) { a.Listing.SetupInstructionsURL = "" },
+				want:   []result{failing("connect/beta-3", "listing.setupInstructionsUrl")}},
+			{name: "an unpublished beta listing without setup instructions before the due date is only the listing clock's warning",
+				mutate: func(a *application.Application) {
+					a.Program.ListingPublishedAt = nil
+					a.Listing.SetupInstructionsURL = ""
+				},
+				want: []result{warning("connect/beta-1", "listing")}},
+			{name: "an applied file without setup instructions passes, since no listing is owed before acceptance",
+				mutate: func(a *application.Application) { toApplied(a); a.Listing.SetupInstructionsURL = "" }},
 		}},
 		{"connect/beta-4", []checkCase{
-			{name: "a published listing with every field passes"},
-			{name: "a published listing lacking its description is refused",
-				mutate: func(a *application.Application) { a.Listing.Description = "" },
-				want:   []result{failing("connect/beta-4", "listing")}},
-			{name: "a published listing with no listing information is refused even before the due date",
-				mutate: func(a *application.Application) { a.Listing = nil },
-				want:   []result{failing("connect/beta-4", "listing")}},
+			{name: "a listing published after acceptance passes"},
+			{name: "a publication date on an application not yet accepted is refused",
+				mutate: func(a *application.Application) { toApplied(a); a.Program.ListingPublishedAt = dayPtr("2026-01-10") },
+				want:   []result{failing("connect/beta-4", "program.listingPublishedAt")}},
 		}},
 		{"connect/beta-5", []checkCase{
 			{name: "a listing published on the day of acceptance passes",
@@ -445,11 +462,18 @@ func singleFileTables() []ruleTable {
 		}},
 		{"connect/cert-5", []checkCase{
 			{name: "a partner with a complete listing passes", mutate: toPartner},
-			{name: "certification without a listing before approval passes",
-				mutate: func(a *application.Application) { toCertification(a); withoutListing(a) }},
-			{name: "an approved certification without a listing is refused",
+			{name: "certification before approval with only its setup instructions in the listing passes",
+				mutate: func(a *application.Application) {
+					toCertification(a)
+					withoutListing(a)
+					a.Listing = &application.Listing{SetupInstructionsURL: "https://acme.example/docs/connect"}
+				}},
+			{name: "an approved certification without a listing is refused, the setup link under developer/F3",
 				mutate: func(a *application.Application) { toApproved(a); withoutListing(a) },
-				want:   []result{failing("connect/cert-5", "listing")}},
+				want: []result{
+					failing("connect/cert-5", "listing"),
+					failing("developer/F3", "listing.setupInstructionsUrl"),
+				}},
 			{name: "a partner whose listing lacks its support link is refused",
 				mutate: func(a *application.Application) {
 					toPartner(a)
@@ -615,6 +639,12 @@ func singleFileTables() []ruleTable {
 			{name: "an http listing support link is refused",
 				mutate: func(a *application.Application) { a.Listing.SupportURL = "http://acme.example/help" },
 				want:   []result{failing("developer/F3", "listing.supportUrl")}},
+			{name: "certification without setup instructions is refused before approval too, as every application must link them",
+				mutate: func(a *application.Application) { toCertification(a); withoutListing(a) },
+				want:   []result{failing("developer/F3", "listing.setupInstructionsUrl")}},
+			{name: "a partner whose published listing lacks its setup instructions is refused",
+				mutate: func(a *application.Application) { toPartner(a); a.Listing.SetupInstructionsURL = "" },
+				want:   []result{failing("developer/F3", "listing.setupInstructionsUrl")}},
 			{name: "an http company website is a warning",
 				mutate: func(a *application.Application) { a.Company.Website = "http://acme.example" },
 				want:   []result{warning("developer/F3", "company.website")}},

@@ -1,6 +1,9 @@
 package policy
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // Rule is one checkable sentence of the program's policies.
 type Rule struct {
@@ -62,7 +65,7 @@ var rules = []Rule{
 		"We reserve the right to decline moving forward with your application or to terminate your participation in the Connect Program at any time.", true},
 	{"developer/A5", developerPolicy + ", A. Data Protection 5",
 		"This detail should be included in an easily accessible privacy policy which explains to Customers how their data will be collected, used, and processed and what control Users have over their data.", false},
-	{"developer/A7", developerPolicy + ", A. Data Protection 7 and 8",
+	{"developer/A7", developerPolicy + ", A. Data Protection 7",
 		"If your Application and/or Integration stores the personal data for a Customer and the Customer requests for their data or Content to be erased, you must erase their data and/or Content.", false},
 	{"developer/A9", developerPolicy + ", A. Data Protection 9",
 		"In the event HubSpot Customer Data or the HubSpot Platform is breached, compromised, or exploited by your Application and/or Integration, or by your organization, you must contact all affected Customers and HubSpot immediately.", false},
@@ -86,6 +89,41 @@ var rules = []Rule{
 		"Integration names are unique in the directory, ignoring case and spaces.", false},
 	{RuleCompanyClaim, "connectbot file format",
 		"A company's applications are kept by its own maintainers: a second file for the same company must share at least one maintainer with the first.", false},
+}
+
+// Quote is a sentence of the policies, with the clause it belongs to.
+type Quote struct {
+	// Clause is the clause's id, as in Clause.ID.
+	Clause string
+	// Source names the document and clause in words.
+	Source string
+	// Sentence is the policy's own words, verbatim.
+	Sentence string
+}
+
+// also holds, by rule id, the sentences of other clauses that put the same
+// duty on the same person: a finding names one rule, and shows them all.
+var also = map[string][]Quote{
+	"connect/req-2": {{"developer/B2-oauth", developerPolicy + ", B. Security 2",
+		"In order to be considered eligible for any benefits from HubSpot, you must use OAuth 2.0 as per our guide\u00a0here."}},
+	"connect/beta-3": {{"developer/F3", developerPolicy + ", F. User Experience 3",
+		"Every Application and/or Integration must include a link to technical instructions and customer support information, including a contact for customer support."}},
+	"developer/A7": {{"developer/A8", developerPolicy + ", A. Data Protection 8",
+		"If your Application and/or Integration stores the personal data for a Customer and the Customer modifies their data, you must either erase or update the data."}},
+	"developer/B6": {{"developer/C5", developerPolicy + ", C. Using Customer Data 5",
+		"You will not request, use scopes, or permissions not required for your Application and/or Integration’s functionality."}},
+}
+
+// Quotes returns every sentence the rule enforces: its own first, then
+// those of other clauses that put the same duty on the same person
+// (developer/A7 also quotes developer/A8). A format rule's one quote has
+// no clause.
+func (r Rule) Quotes() []Quote {
+	clause := r.ID
+	if strings.HasPrefix(clause, "format/") {
+		clause = ""
+	}
+	return append([]Quote{{clause, r.Source, r.Sentence}}, also[r.ID]...)
 }
 
 // Cross-file rule ids: they come from the file format, not a policy.
