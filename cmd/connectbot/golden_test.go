@@ -45,6 +45,7 @@ func TestGolden(t *testing.T) {
 		{"plan-2026-12-15.text", []string{"plan", "--repo", "../..", "--now", "2026-12-15"}, exitOK},
 		{"plan-broken.json", []string{"plan", "--repo", "testdata/broken", "--now", "2026-11-25", "--format", "json"}, exitOK},
 		{"calendar-2026-11-25.ics", []string{"calendar", "--repo", "../..", "--now", "2026-11-25"}, exitOK},
+		{"rules.json", []string{"rules", "--format", "json"}, exitOK},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

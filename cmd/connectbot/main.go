@@ -72,6 +72,7 @@ func commands() []command {
 		{"calendar", "every upcoming deadline and launch as iCalendar", runCalendar},
 		{"site", "the integrations directory, listing pages and the program dashboard", runSite},
 		{"new", "write a commented application template to fill in", runNew},
+		{"rules", "every normative sentence of both policies and how connectbot handles it", runRules},
 	}
 }
 

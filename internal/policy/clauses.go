@@ -95,7 +95,9 @@ func Clauses() []Clause {
 // Counts is how many sentences each kind of handling covers. A sentence
 // with a rule and a clock counts under both; Sentences counts each once.
 type Counts struct {
-	Sentences   int `json:"sentences"`
+	Sentences int `json:"sentences"`
+	// Handled counts the sentences handled in at least one way.
+	Handled     int `json:"handled"`
 	Rule        int `json:"rule"`
 	Clock       int `json:"clock"`
 	Attestation int `json:"attestation"`
@@ -108,6 +110,9 @@ type Counts struct {
 func CountHandling(cs []Clause) Counts {
 	n := Counts{Sentences: len(cs), OutOfScope: map[string]int{}}
 	for _, c := range cs {
+		if c.Out == "" {
+			n.Handled++
+		}
 		if len(c.Rules) > 0 {
 			n.Rule++
 		}

@@ -101,7 +101,9 @@ func findingSections(v program.Verdict) body {
 			}
 			text := escapeMarkdown(x.Message)
 			if r, ok := policy.Lookup(x.Rule); ok {
-				text += fmt.Sprintf("<br>_%s:_ “%s”", r.Source, escapeMarkdown(r.Sentence))
+				for _, q := range r.Quotes() {
+					text += fmt.Sprintf("<br>_%s:_ “%s”", q.Source, escapeMarkdown(q.Sentence))
+				}
 			}
 			rows = append(rows, fmt.Sprintf("| %s | %d | %s | `%s` | %s |\n", mark, x.Line, field, escapeCode(x.Rule), text))
 		}
@@ -177,7 +179,9 @@ func Annotations(v program.Verdict) []Annotation {
 			}
 			msg := x.Message
 			if r, ok := policy.Lookup(x.Rule); ok {
-				msg += "\n\n" + r.Source + ": “" + r.Sentence + "”"
+				for _, q := range r.Quotes() {
+					msg += "\n\n" + q.Source + ": “" + q.Sentence + "”"
+				}
 			}
 			title := x.Rule
 			if x.Path != "" {

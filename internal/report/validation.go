@@ -90,7 +90,9 @@ func (v Validation) WriteText(w io.Writer) error {
 			}
 			fmt.Fprintf(&b, "  %s %s [%s]\n      %s\n", sym, where, x.Rule, x.Message)
 			if r, ok := policy.Lookup(x.Rule); ok {
-				fmt.Fprintf(&b, "      %s: “%s”\n", r.Source, r.Sentence)
+				for _, q := range r.Quotes() {
+					fmt.Fprintf(&b, "      %s: “%s”\n", q.Source, q.Sentence)
+				}
 			}
 		}
 	}
