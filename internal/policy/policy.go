@@ -255,7 +255,9 @@ func (c *checker) supportLinks() {
 			"give customers a support contact: add support.email or support.phone")
 	}
 	if w := c.app.Company.Website; strings.HasPrefix(w, "http://") {
-		c.warnf("developer/F3", "company.website", "the company website should use https://")
+		// No sentence of the policies asks for the company's website; the
+		// warning is connectbot's own.
+		c.warnf(RuleHTTPS, "company.website", "the company website should use https://")
 	}
 }
 

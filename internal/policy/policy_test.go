@@ -645,9 +645,12 @@ func singleFileTables() []ruleTable {
 			{name: "a partner whose published listing lacks its setup instructions is refused",
 				mutate: func(a *application.Application) { toPartner(a); a.Listing.SetupInstructionsURL = "" },
 				want:   []result{failing("developer/F3", "listing.setupInstructionsUrl")}},
-			{name: "an http company website is a warning",
+		}},
+		{policy.RuleHTTPS, []checkCase{
+			{name: "an https company website passes"},
+			{name: "an http company website is a warning of connectbot's own, not developer/F3's",
 				mutate: func(a *application.Application) { a.Company.Website = "http://acme.example" },
-				want:   []result{warning("developer/F3", "company.website")}},
+				want:   []result{warning(policy.RuleHTTPS, "company.website")}},
 		}},
 	}
 }

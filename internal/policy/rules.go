@@ -89,6 +89,8 @@ var rules = []Rule{
 		"Integration names are unique in the directory, ignoring case and spaces.", false},
 	{RuleCompanyClaim, "connectbot file format",
 		"A company's applications are kept by its own maintainers: a second file for the same company must share at least one maintainer with the first.", false},
+	{RuleHTTPS, "connectbot file format",
+		"Web addresses that no policy sentence asks for, such as the company's website, should use https:// too.", false},
 }
 
 // Quote is a sentence of the policies, with the clause it belongs to.
@@ -132,6 +134,9 @@ const (
 	RuleUniqueAppID  = "format/unique-app-id"
 	RuleUniqueName   = "format/unique-name"
 	RuleCompanyClaim = "format/company-claim"
+	// RuleHTTPS is connectbot's own warning for an http:// address that no
+	// policy rule covers.
+	RuleHTTPS = "format/https"
 )
 
 var byID = func() map[string]Rule {
