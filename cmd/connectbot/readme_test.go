@@ -15,7 +15,11 @@ func rulesTable() string {
 	var b strings.Builder
 	b.WriteString("| rule | source | sentence |\n|---|---|---|\n")
 	for _, r := range policy.Rules() {
-		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r.ID, r.Source, strings.ReplaceAll(r.Sentence, "|", `\|`))
+		sentence := r.Sentence
+		for _, q := range r.Quotes()[1:] {
+			sentence += fmt.Sprintf(" — also %s: %s", q.Source, q.Sentence)
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r.ID, r.Source, strings.ReplaceAll(sentence, "|", `\|`))
 	}
 	for _, r := range catalog.FormatRules() {
 		fmt.Fprintf(&b, "| `%s` | connectbot loader | %s |\n", r.ID, r.Description)
