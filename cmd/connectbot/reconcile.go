@@ -51,7 +51,13 @@ func reconciler(client *forge.Client, repo *gitrepo.Repo, base, botLogin string,
 	return g.Handler(client, repo, service.HandlerOptions{DryRun: dryRun, Out: out, Now: e.now, Holder: holderName(e.getenv)})
 }
 
-const reconcileSynopsis = "reconcile [--dry-run] [--format text|json]"
+const reconcileSynopsis = "reconcile [--dry-run] [--format text|json] [--budget N]"
+
+// defaultReconcileBudget is the most writes one reconcile makes unless
+// told otherwise: a new pull request takes three (its check, its comment,
+// its labels), and GitHub's secondary limits allow some 80 writes a
+// minute.
+const defaultReconcileBudget = 100
 
 // runReconcile makes every open pull request show what the rules say now:
 // judged as it would merge, an approval acted on, a command answered. It
@@ -62,8 +68,12 @@ func runReconcile(e *env, args []string) int {
 	format := &formatFlag{value: "text", choices: []string{"text", "json"}}
 	fs.Var(format, "format", "output: text for people, json")
 	dryRun := fs.Bool("dry-run", false, "read and decide, changing nothing")
+	budget := fs.Int("budget", defaultReconcileBudget, "most writes this reconcile makes; the pull requests left over are reported skipped")
 	if _, code, done := parseCommand(e, fs, args, reconcileSynopsis, 0); done {
 		return code
+	}
+	if *budget < 1 {
+		return e.failf(exitCantRun, "reconcile: --budget must be at least 1")
 	}
 	gh, err := githubSettings(e.getenv)
 	if err != nil {
@@ -84,6 +94,7 @@ func runReconcile(e *env, args []string) int {
 		wouldDo = e.stderr // stdout holds one JSON document
 	}
 	h := reconciler(client, repo, gh.base, defaultBotLogin(e.getenv), *dryRun, wouldDo, e)
+	h.ReconcileBudget = *budget
 	rs, rerr := reconcile(ctx, h, gh.base)
 	if format.value == "json" {
 		err = json.NewEncoder(e.stdout).Encode(struct {
@@ -107,7 +118,7 @@ func reconcile(ctx context.Context, h *pullrequest.Handler, base string) ([]tick
 	done, err := h.Reconcile(ctx, base)
 	out := make([]tick.Reconciled, 0, len(done))
 	for _, r := range done {
-		x := tick.Reconciled{Number: r.Number, Repaired: r.Repaired}
+		x := tick.Reconciled{Number: r.Number, Repaired: r.Repaired, Skipped: r.Skipped}
 		if x.Repaired == nil {
 			x.Repaired = []string{}
 		}
@@ -120,23 +131,34 @@ func reconcile(ctx context.Context, h *pullrequest.Handler, base string) ([]tick
 }
 
 // writeReconciled prints what a reconcile repaired: one line per pull
-// request that needed something, and a count of those that did not.
+// request that needed something, failed or was skipped, and a count of
+// those that needed nothing.
 func writeReconciled(w io.Writer, rs []tick.Reconciled) error {
 	if len(rs) == 0 {
 		return nil
 	}
-	repaired := 0
+	repaired, failed, skipped := 0, 0, 0
 	var b strings.Builder
 	for _, r := range rs {
 		switch {
 		case r.Error != "":
+			failed++
 			fmt.Fprintf(&b, "  #%d failed: %s\n", r.Number, r.Error)
 		case len(r.Repaired) > 0:
 			repaired++
 			fmt.Fprintf(&b, "  #%d: %s\n", r.Number, strings.Join(r.Repaired, "; "))
+		case r.Skipped != "":
+			skipped++
+		}
+		if r.Skipped != "" {
+			fmt.Fprintf(&b, "  #%d skipped: %s\n", r.Number, r.Skipped)
 		}
 	}
-	_, err := fmt.Fprintf(w, "Reconciled %d open pull requests: %d repaired, %d as GitHub shows them.\n%s",
-		len(rs), repaired, len(rs)-repaired-strings.Count(b.String(), " failed: "), b.String())
+	more := ""
+	if skipped > 0 {
+		more = fmt.Sprintf(", %d skipped", skipped)
+	}
+	_, err := fmt.Fprintf(w, "Reconciled %d open pull requests: %d repaired, %d as GitHub shows them%s.\n%s",
+		len(rs), repaired, len(rs)-repaired-failed-skipped, more, b.String())
 	return err
 }

@@ -20,7 +20,7 @@ import (
 	"github.com/connectbot/connectbot/internal/webhook"
 )
 
-const serveSynopsis = "serve [--addr HOST:PORT] [--repo DIR] [--schedule SPEC] [--installs recorded|URL] [--budget N] [--queue N] [--workers N] [--grace DURATION]"
+const serveSynopsis = "serve [--addr HOST:PORT] [--repo DIR] [--schedule SPEC] [--installs recorded|URL] [--budget N] [--reconcile-budget N] [--reconcile-every DURATION] [--queue N] [--workers N] [--grace DURATION]"
 
 // runServe runs connectbot as a service: the webhook endpoint, scheduled
 // ticks, health and metrics, until SIGTERM or SIGINT.
@@ -46,10 +46,13 @@ func serveFlags(fs *flag.FlagSet) func() serveConfig {
 	queue := fs.Int("queue", webhook.DefaultQueueSize, "deliveries acknowledged and waiting to be processed, at most; beyond it GitHub is answered 503")
 	workers := fs.Int("workers", webhook.DefaultWorkers, "deliveries processed at once (with credentials, events reach GitHub one at a time)")
 	budget := fs.Int("budget", 50, "with GitHub credentials: most actions one tick carries out; the rest wait for the next")
+	reconcileBudget := fs.Int("reconcile-budget", defaultReconcileBudget, "with GitHub credentials: most writes one reconcile makes; the pull requests left over come first in the next")
+	reconcileEvery := fs.Duration("reconcile-every", 10*time.Minute, "with GitHub credentials: how often the open pull requests are reconciled between ticks; 0 only with the ticks")
 	grace := fs.Duration("grace", 25*time.Second, "on stop, how long a running tick and the queued deliveries may take")
 	return func() serveConfig {
 		return serveConfig{installs: *installs, Config: service.Config{
 			Addr: *addr, RepoDir: *repo, Schedule: *schedule, Queue: *queue, Workers: *workers, Budget: *budget, Grace: *grace,
+			ReconcileBudget: *reconcileBudget, ReconcileEvery: *reconcileEvery,
 		}}
 	}
 }
@@ -59,11 +62,11 @@ func serveSettings(cfg serveConfig, getenv func(string) string) (serveConfig, er
 	if _, err := scheduler.ParseSpec(cfg.Schedule); err != nil {
 		return cfg, fmt.Errorf("--schedule: %v", err)
 	}
-	if cfg.Queue < 1 || cfg.Workers < 1 || cfg.Budget < 1 {
-		return cfg, errors.New("--queue, --workers and --budget must be at least 1")
+	if cfg.Queue < 1 || cfg.Workers < 1 || cfg.Budget < 1 || cfg.ReconcileBudget < 1 {
+		return cfg, errors.New("--queue, --workers, --budget and --reconcile-budget must be at least 1")
 	}
-	if cfg.Grace < 0 {
-		return cfg, errors.New("--grace must not be negative")
+	if cfg.Grace < 0 || cfg.ReconcileEvery < 0 {
+		return cfg, errors.New("--grace and --reconcile-every must not be negative")
 	}
 	for _, s := range strings.Split(getenv("CONNECTBOT_WEBHOOK_SECRET"), ",") {
 		if s = strings.TrimSpace(s); s != "" {

@@ -19,7 +19,7 @@ import (
 	"github.com/connectbot/connectbot/internal/tick"
 )
 
-const tickSynopsis = "tick [--now DATE] [--dry-run] [--format text|json] [--repo DIR] [--budget N]"
+const tickSynopsis = "tick [--now DATE] [--dry-run] [--format text|json] [--repo DIR] [--budget N] [--reconcile-budget N]"
 
 // runTick carries out the plan of a scheduled run. With GitHub credentials
 // (GITHUB_TOKEN and CONNECTBOT_REPOSITORY or GITHUB_REPOSITORY) it works on
@@ -37,6 +37,7 @@ func runTick(e *env, args []string) int {
 	dryRun := fs.Bool("dry-run", false, "decide and print, changing nothing")
 	repoDir := fs.String("repo", ".", "the local checkout, for a dry run without GitHub credentials")
 	budget := fs.Int("budget", 50, "most actions one run carries out; the rest wait for the next run")
+	reconcileBudget := fs.Int("reconcile-budget", defaultReconcileBudget, "most writes the reconcile after the run makes; the pull requests left over come first in the next")
 	if _, code, done := parseCommand(e, fs, args, tickSynopsis, 0); done {
 		return code
 	}
@@ -87,6 +88,7 @@ func runTick(e *env, args []string) int {
 		// Pull requests are judged as of today, whatever day --now plays:
 		// an approval merged now is recorded with today's date.
 		h := reconciler(client, repo, gh.base, defaultBotLogin(e.getenv), *dryRun, io.Discard, e)
+		h.ReconcileBudget = *reconcileBudget
 		if s.Reconciled, err = reconcile(ctx, h, gh.base); err != nil {
 			reconcileErr = err
 		}

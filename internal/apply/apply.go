@@ -264,6 +264,26 @@ func (x *Executor) openPR(ctx context.Context, a program.Action, now application
 	return Result{Action: a, Status: status, PR: pr.Number, Detail: fmt.Sprintf(detail, pr.Number)}, nil
 }
 
+// Relabel puts on pr, an open pull request connectbot opened for an
+// action of kind, the label that kind carries, unless it is there: a run
+// that opened the pull request and stopped before labelling it leaves the
+// label to the next. It reports whether pr lacked the label, with the
+// result of putting it on (Done or Failed).
+func (x *Executor) Relabel(ctx context.Context, pr forge.PR, kind string) (Result, bool) {
+	a := program.Action{Kind: kind, PR: pr.Number}
+	if parts := strings.Split(pr.HeadRef, "/"); len(parts) == 3 {
+		a.Slug = parts[2]
+	}
+	l := labelFor(a)
+	if slices.Contains(pr.Labels, l) {
+		return Result{}, false
+	}
+	if err := x.label(ctx, pr, l); err != nil {
+		return failed(a, pr.Number, err), true
+	}
+	return Result{Action: a, Status: Done, PR: pr.Number, Detail: fmt.Sprintf("labelled #%d %q, which an earlier run opened", pr.Number, l)}, true
+}
+
 // label puts label on pr unless it is there.
 func (x *Executor) label(ctx context.Context, pr forge.PR, label string) error {
 	if slices.Contains(pr.Labels, label) {

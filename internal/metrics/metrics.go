@@ -101,7 +101,7 @@ func New(opts Options) *Metrics {
 		}, []string{"outcome"}),
 		reconcilePRs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: ReconcilePRs,
-			Help: "Open pull requests reconciled: examined, repaired (something was missing on GitHub and is now done), failed.",
+			Help: "Open pull requests reconciled: examined, repaired (something was missing on GitHub and is now done), skipped (over the reconcile's budget), failed.",
 		}, []string{"result"}),
 		oldest: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: OldestUnreconciled,
@@ -123,16 +123,17 @@ func New(opts Options) *Metrics {
 	for _, o := range []string{ReconcileOK, ReconcileFailed} {
 		m.reconcileRuns.WithLabelValues(o)
 	}
-	for _, r := range []string{"examined", "repaired", "failed"} {
+	for _, r := range []string{"examined", "repaired", "skipped", "failed"} {
 		m.reconcilePRs.WithLabelValues(r)
 	}
 	return m
 }
 
 // Reconciled records one reconcile: how many open pull requests it
-// examined, repaired and failed on, and how long the oldest still failing
-// has been failing (0 for none).
-func (m *Metrics) Reconciled(examined, repaired, failed int, oldest time.Duration) {
+// examined, repaired and failed on, how many it skipped (its budget was
+// spent before it took them up), and how long the oldest still failing has
+// been failing (0 for none).
+func (m *Metrics) Reconciled(examined, repaired, skipped, failed int, oldest time.Duration) {
 	outcome := ReconcileOK
 	if failed > 0 {
 		outcome = ReconcileFailed
@@ -140,6 +141,7 @@ func (m *Metrics) Reconciled(examined, repaired, failed int, oldest time.Duratio
 	m.reconcileRuns.WithLabelValues(outcome).Inc()
 	m.reconcilePRs.WithLabelValues("examined").Add(float64(examined))
 	m.reconcilePRs.WithLabelValues("repaired").Add(float64(repaired))
+	m.reconcilePRs.WithLabelValues("skipped").Add(float64(skipped))
 	m.reconcilePRs.WithLabelValues("failed").Add(float64(failed))
 	m.oldest.Set(oldest.Seconds())
 }

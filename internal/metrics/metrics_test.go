@@ -81,6 +81,7 @@ func TestCountersMove(t *testing.T) {
 		`connectbot_reconcile_runs_total{outcome="failed"}`:              0,
 		`connectbot_reconcile_pull_requests_total{result="examined"}`:    0,
 		`connectbot_reconcile_pull_requests_total{result="repaired"}`:    0,
+		`connectbot_reconcile_pull_requests_total{result="skipped"}`:     0,
 		`connectbot_reconcile_pull_requests_total{result="failed"}`:      0,
 		`connectbot_reconcile_oldest_unreconciled_seconds`:               0,
 	}
@@ -94,7 +95,7 @@ func TestCountersMove(t *testing.T) {
 	m.ActionDone("remind", metrics.StatusDryRun)
 	m.ActionDone("open-removal-pr", metrics.StatusFailed)
 	m.ObserveTick(1500 * time.Millisecond)
-	m.Reconciled(3, 1, 1, 90*time.Second)
+	m.Reconciled(3, 1, 2, 1, 90*time.Second)
 
 	want := map[string]float64{
 		`connectbot_webhook_events_received_total{event="ping"}`:           0,
@@ -109,6 +110,7 @@ func TestCountersMove(t *testing.T) {
 		`connectbot_reconcile_runs_total{outcome="failed"}`:                1,
 		`connectbot_reconcile_pull_requests_total{result="examined"}`:      3,
 		`connectbot_reconcile_pull_requests_total{result="repaired"}`:      1,
+		`connectbot_reconcile_pull_requests_total{result="skipped"}`:       2,
 		`connectbot_reconcile_pull_requests_total{result="failed"}`:        1,
 		`connectbot_reconcile_oldest_unreconciled_seconds`:                 90,
 	}
@@ -182,6 +184,7 @@ func TestTransportCountsRequestsAndKeepsTheRateLimit(t *testing.T) {
 		`connectbot_reconcile_runs_total{outcome="failed"}`:           0,
 		`connectbot_reconcile_pull_requests_total{result="examined"}`: 0,
 		`connectbot_reconcile_pull_requests_total{result="repaired"}`: 0,
+		`connectbot_reconcile_pull_requests_total{result="skipped"}`:  0,
 		`connectbot_reconcile_pull_requests_total{result="failed"}`:   0,
 		`connectbot_reconcile_oldest_unreconciled_seconds`:            0,
 	}

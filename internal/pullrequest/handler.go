@@ -77,6 +77,14 @@ type Handler struct {
 	// of serve, serve and the Actions workflows — take turns on each pull
 	// request; "" takes no leases.
 	Holder string
+	// ReconcileBudget is the most writes one reconcile pass makes; the
+	// pull requests left over are reported skipped and taken up first by
+	// the next pass. 0 means no limit.
+	ReconcileBudget int
+	// Backlog remembers which pull requests reconciles took up when, so
+	// that each pass starts with those left longest; nil takes them up in
+	// the order they were opened.
+	Backlog *Backlog
 }
 
 // Outcome says what handling a pull request did.
@@ -172,7 +180,7 @@ func (h *Handler) handleOnce(ctx context.Context, number int, forceCheck bool, o
 	// refuses never keeps the check from being written.
 	existing, listErr := h.stickyComment(ctx, number)
 	changed := existing == nil || existing.Body != body
-	if changed || forceCheck || listErr != nil {
+	if forceCheck || ((changed || listErr != nil) && !h.checkShown(ctx, v)) {
 		if err := h.check(ctx, v, out); err != nil {
 			return errors.Join(listErr, err)
 		}
@@ -434,6 +442,36 @@ func (h *Handler) check(ctx context.Context, v program.Verdict, out *Outcome) er
 	}
 	out.Done = append(out.Done, fmt.Sprintf("check %s (%s) with %d annotations", v.Conclusion, res.Via, len(run.Annotations)))
 	return nil
+}
+
+// checkLister is what checkShown needs beyond the handler's client.
+type checkLister interface {
+	ListCheckRuns(ctx context.Context, ref, name string) ([]forge.CheckRunInfo, error)
+}
+
+// checkShown reports whether the head already carries connectbot's check
+// for verdict v — for the same base and head, with the same conclusion and
+// summary — as when a run wrote the check and stopped before the comment
+// that records it. It is asked only when the comment says otherwise, so
+// a verdict is checked once however often it is taken up; a failure to
+// read says no, and the check is written.
+func (h *Handler) checkShown(ctx context.Context, v program.Verdict) bool {
+	l, ok := h.Forge.(checkLister)
+	if !ok {
+		return false
+	}
+	runs, err := l.ListCheckRuns(ctx, v.HeadSHA, CheckName)
+	if err != nil {
+		return false
+	}
+	summary := report.Check(v).Summary
+	for _, r := range runs {
+		if r.Name == CheckName && r.ExternalID == ExternalID(v) && r.Status == "completed" &&
+			r.Conclusion == v.Conclusion && r.Summary == summary {
+			return true
+		}
+	}
+	return false
 }
 
 // ExternalID is what the check records of the verdict it carries: the base

@@ -1,11 +1,15 @@
 package pullrequest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
+	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/program"
 )
 
@@ -16,7 +20,67 @@ type Reconciled struct {
 	// labels, a merge, an answer to a command); empty when GitHub already
 	// showed what the rules say.
 	Repaired []string
-	Err      error
+	// Skipped says why the pass left the pull request, or judging it again
+	// after a merge, to the next reconcile (the pass's budget was spent);
+	// "" when it did not.
+	Skipped string
+	Err     error
+}
+
+// Backlog remembers in which order reconciles last took up each pull
+// request, so
+// that the next pass takes up first those it has left longest — the ones
+// skipped over the budget, then the ones never taken up — and a large
+// backlog cannot starve any pull request. Its methods are safe for
+// concurrent use; a process keeps one across its reconciles.
+type Backlog struct {
+	mu sync.Mutex
+	// last is the turn in which each pull request was last taken up; 0
+	// for never.
+	last map[int]uint64
+	turn uint64
+}
+
+// NewBacklog returns an empty Backlog: every pull request is taken up in
+// the order it was opened.
+func NewBacklog() *Backlog { return &Backlog{last: map[int]uint64{}} }
+
+// order sorts prs oldest-unreconciled first: never taken up before, then
+// taken up longest ago, and among equals the pull request opened first.
+// It forgets the pull requests no longer open.
+func (b *Backlog) order(prs []forge.PR) {
+	if b == nil {
+		slices.SortFunc(prs, func(x, y forge.PR) int { return cmp.Compare(x.Number, y.Number) })
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	open := map[int]bool{}
+	for _, pr := range prs {
+		open[pr.Number] = true
+	}
+	for n := range b.last {
+		if !open[n] {
+			delete(b.last, n)
+		}
+	}
+	slices.SortFunc(prs, func(x, y forge.PR) int {
+		if c := cmp.Compare(b.last[x.Number], b.last[y.Number]); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.Number, y.Number)
+	})
+}
+
+// took records that a reconcile took up pull request number now.
+func (b *Backlog) took(number int) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.turn++
+	b.last[number] = b.turn
 }
 
 // Reconcile makes every open pull request into base show what the rules
@@ -27,6 +91,13 @@ type Reconciled struct {
 // pull request whose state already matches costs conditional requests
 // only (answered 304 Not Modified) and no write. The error joins every
 // pull request that failed; the others are reconciled all the same.
+//
+// The pass takes the pull requests up oldest-unreconciled first (see
+// Backlog) and stops taking them up once it has made h.ReconcileBudget
+// writes — each thing it repaired counts one; a pull request taken up is
+// finished — reporting the rest Skipped, for the next pass. A merge moves
+// the base under the pull requests judged before it in the pass: they are
+// judged again, within the same budget.
 //
 // `/connectbot recheck` needs no answer here: judging the pull request is
 // what it asks for.
@@ -40,43 +111,72 @@ func (h *Handler) Reconcile(ctx context.Context, base string) ([]Reconciled, err
 	if err != nil {
 		return nil, fmt.Errorf("reconcile: %w", err)
 	}
-	var out []Reconciled
+	prs := slices.DeleteFunc(all, func(pr forge.PR) bool { return pr.BaseRef != base })
+	h.Backlog.order(prs)
+	out := make([]Reconciled, len(prs))
+	index := map[int]int{}
+	queue := make([]int, len(prs))
+	for i, pr := range prs {
+		out[i].Number, index[pr.Number], queue[i] = pr.Number, i, i
+	}
 	var errs []error
-	merged := false
-	for _, pr := range all {
-		if pr.BaseRef != base {
+	spent := 0
+	var taken []int // indices of the pull requests taken up, in order
+	over := func() bool { return h.ReconcileBudget > 0 && spent >= h.ReconcileBudget }
+	again := map[int]string{} // index → the merge it is judged again after
+	pending := map[int]bool{} // indices queued to be judged again
+	for len(queue) > 0 {
+		i := queue[0]
+		queue = queue[1:]
+		delete(pending, i)
+		r := &out[i]
+		if over() {
+			if after, ok := again[i]; ok {
+				r.Skipped = fmt.Sprintf("judging it again after %s is over the reconcile's budget of %s; the next reconcile does it", after, budgetWrites(h.ReconcileBudget))
+			} else {
+				r.Skipped = fmt.Sprintf("over the reconcile's budget of %s; the next reconcile takes it up first", budgetWrites(h.ReconcileBudget))
+			}
 			continue
 		}
-		r := Reconciled{Number: pr.Number}
-		o, err := h.Handle(ctx, pr.Number)
-		r.Repaired = append(r.Repaired, writes(o.Done)...)
-		merged = merged || o.MergedInto != ""
-		if err == nil {
+		_, rejudged := again[i]
+		if !rejudged {
+			taken = append(taken, i)
+			h.Backlog.took(r.Number)
+		}
+		o, err := h.Handle(ctx, r.Number)
+		repaired := writes(o.Done)
+		if err == nil && !rejudged {
 			var answered []string
-			answered, err = h.answerCommands(ctx, pr.Number)
-			r.Repaired = append(r.Repaired, answered...)
+			answered, err = h.answerCommands(ctx, r.Number)
+			repaired = append(repaired, answered...)
 		}
-		if err != nil {
+		r.Repaired = append(r.Repaired, repaired...)
+		spent += len(repaired)
+		if err != nil && r.Err == nil {
 			r.Err = err
-			errs = append(errs, fmt.Errorf("pull request #%d: %w", pr.Number, err))
+			errs = append(errs, fmt.Errorf("pull request #%d: %w", r.Number, err))
 		}
-		out = append(out, r)
-	}
-	if merged {
-		// A merge moved the base under the pull requests judged before it.
-		again, err := h.Rejudge(ctx, base)
-		for _, a := range again {
-			for i := range out {
-				if out[i].Number == a.Number {
-					out[i].Repaired = append(out[i].Repaired, writes(a.Outcome.Done)...)
-				}
+		if o.MergedInto == "" {
+			continue
+		}
+		// Those judged before it were judged against the old tip.
+		for _, j := range taken {
+			if j != i && !pending[j] && out[j].Err == nil {
+				again[j] = fmt.Sprintf("#%d merged", r.Number)
+				pending[j] = true
+				queue = append(queue, j)
 			}
-		}
-		if err != nil {
-			errs = append(errs, err)
 		}
 	}
 	return out, errors.Join(errs...)
+}
+
+// budgetWrites says n writes in words.
+func budgetWrites(n int) string {
+	if n == 1 {
+		return "1 write"
+	}
+	return fmt.Sprintf("%d writes", n)
 }
 
 // writes keeps the entries of a handler's Done that changed something.

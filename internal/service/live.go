@@ -34,6 +34,8 @@ type liveProcessor struct {
 
 	mu    sync.Mutex         // one event at a time: they share the clone and the sticky comments
 	judge *pullrequest.Judge // what judging loaded, kept across events and clones
+	// backlog orders each reconcile's pull requests, kept across clones.
+	backlog *pullrequest.Backlog
 	// reconciled is set once a reconcile has succeeded: /healthz is ready.
 	reconciled atomic.Bool
 	// failingSince is when each pull request the last reconcile could not
@@ -50,7 +52,7 @@ func newLiveProcessor(ctx context.Context, cfg Config, m *metrics.Metrics) (*liv
 		base = cfg.HTTPClient.Transport
 	}
 	metered := m.Transport(base)
-	p := &liveProcessor{cfg: cfg, log: cfg.Logger, m: m, judge: pullrequest.NewJudge()}
+	p := &liveProcessor{cfg: cfg, log: cfg.Logger, m: m, judge: pullrequest.NewJudge(), backlog: pullrequest.NewBacklog()}
 	p.client = &http.Client{Transport: metered}
 	creds := cfg.Credentials
 	if creds.AppID != 0 {
@@ -189,6 +191,29 @@ func (t liveTicker) Tick(ctx context.Context) error {
 	return nil
 }
 
+// reconcileEvery reconciles every interval, from the end of the first
+// tick (which reconciles at start-up) until stopping is closed; a pass
+// under way runs on ctx.
+func (p *liveProcessor) reconcileEvery(ctx context.Context, every time.Duration, firstTick, stopping <-chan struct{}) {
+	select {
+	case <-firstTick:
+	case <-stopping:
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-stopping:
+			return
+		case <-t.C:
+		}
+		if err := p.reconcile(ctx); err != nil {
+			p.log.Error("reconcile failed", "err", err)
+		}
+	}
+}
+
 // reconcile makes every open pull request show what the rules say now,
 // after each tick (the first at start-up), one event at a time with the
 // deliveries; once one has succeeded, /healthz answers ready.
@@ -200,13 +225,19 @@ func (p *liveProcessor) reconcile(ctx context.Context) error {
 		return err
 	}
 	h.Log = p.log
+	h.ReconcileBudget, h.Backlog = p.cfg.ReconcileBudget, p.backlog
 	done, err := h.Reconcile(ctx, p.cfg.GitHub.Base)
-	repaired, failed := 0, 0
+	examined, repaired, skipped, failed := 0, 0, 0, 0
 	now := time.Now()
 	failing := map[int]time.Time{}
 	var oldest time.Duration
 	for _, r := range done {
+		if r.Skipped == "" || len(r.Repaired) > 0 || r.Err != nil {
+			examined++
+		}
 		switch {
+		case r.Skipped != "" && len(r.Repaired) == 0 && r.Err == nil:
+			skipped++
 		case r.Err != nil:
 			failed++
 			since, ok := p.failingSince[r.Number]
@@ -218,17 +249,17 @@ func (p *liveProcessor) reconcile(ctx context.Context) error {
 		case len(r.Repaired) > 0:
 			repaired++
 		}
-		if len(r.Repaired) > 0 || r.Err != nil {
-			p.log.Info("reconciled", "pr", r.Number, "repaired", strings.Join(r.Repaired, "; "), "err", errString(r.Err))
+		if len(r.Repaired) > 0 || r.Err != nil || r.Skipped != "" {
+			p.log.Info("reconciled", "pr", r.Number, "repaired", strings.Join(r.Repaired, "; "), "skipped", r.Skipped, "err", errString(r.Err))
 		}
 		p.m.ActionDone("reconcile", reconcileStatus(r))
 	}
 	p.failingSince = failing
-	p.m.Reconciled(len(done), repaired, failed, oldest)
+	p.m.Reconciled(examined, repaired, skipped, failed, oldest)
 	if err != nil {
 		return fmt.Errorf("reconcile: %w", err)
 	}
-	p.log.Info("reconcile done", "pull_requests", len(done), "repaired", repaired)
+	p.log.Info("reconcile done", "pull_requests", len(done), "repaired", repaired, "skipped", skipped)
 	p.reconciled.Store(true)
 	return nil
 }
@@ -241,6 +272,8 @@ func reconcileStatus(r pullrequest.Reconciled) string {
 		return metrics.StatusFailed
 	case len(r.Repaired) > 0:
 		return metrics.StatusDone
+	case r.Skipped != "":
+		return metrics.StatusSkipped
 	}
 	return metrics.StatusAlreadyDone
 }

@@ -39,6 +39,14 @@ type Config struct {
 	Schedule string
 	// Budget is the most actions one tick carries out.
 	Budget int
+	// ReconcileBudget is the most writes one reconcile makes; the pull
+	// requests left over are taken up first by the next. 0 means no limit.
+	ReconcileBudget int
+	// ReconcileEvery is how often the open pull requests are reconciled
+	// between ticks (each tick reconciles too, the first at start-up), so
+	// that a pull request whose deliveries were all lost is answered within
+	// that long; 0 reconciles only with the ticks.
+	ReconcileEvery time.Duration
 	// Queue and Workers bound the deliveries waiting and those processed
 	// at once.
 	Queue, Workers int
@@ -151,8 +159,17 @@ func Run(ctx context.Context, cfg Config) error {
 		ticks.run(tickCtx)
 	}()
 	sched.Start()
+	// Reconciles between ticks, once the start-up one is done.
+	reconciles, stopping := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(reconciles)
+		if live != nil && cfg.ReconcileEvery > 0 {
+			live.reconcileEvery(tickCtx, cfg.ReconcileEvery, firstTick, stopping)
+		}
+	}()
 	log.Info("connectbot serving", "addr", ln.Addr().String(), "credentials", cfg.Credentials.String(),
-		"repository", cfg.GitHub.Repo, "repo", cfg.RepoDir, "schedule", cfg.Schedule, "next_tick", sched.Next())
+		"repository", cfg.GitHub.Repo, "repo", cfg.RepoDir, "schedule", cfg.Schedule, "next_tick", sched.Next(),
+		"reconcile_every", cfg.ReconcileEvery.String())
 
 	var stopped error
 	select {
@@ -162,6 +179,7 @@ func Run(ctx context.Context, cfg Config) error {
 		log.Error("the server stopped", "err", err)
 		stopped = fmt.Errorf("%w: %w", ErrServerStopped, err)
 	}
+	close(stopping)
 	stopCtx, cancel := context.WithTimeout(context.Background(), cfg.Grace)
 	defer cancel()
 	if err := srv.Shutdown(stopCtx); err != nil {
@@ -175,6 +193,15 @@ func Run(ctx context.Context, cfg Config) error {
 		case <-stopCtx.Done():
 			cancelTicks()
 			<-firstTick
+		}
+	})
+	wg.Go(func() {
+		// Between passes it stops at once; a pass under way gets the grace.
+		select {
+		case <-reconciles:
+		case <-stopCtx.Done():
+			cancelTicks()
+			<-reconciles
 		}
 	})
 	wg.Go(func() {

@@ -60,6 +60,9 @@ type Runner struct {
 type Reconciled struct {
 	Number   int      `json:"number"`
 	Repaired []string `json:"repaired"`
+	// Skipped says why the reconcile left it to the next one (its budget
+	// was spent); "" when it did not.
+	Skipped string `json:"skipped,omitempty"`
 	// Error is why reconciling it failed ("" when it did not).
 	Error string `json:"error,omitempty"`
 }
@@ -106,7 +109,7 @@ func (r *Runner) Run(ctx context.Context, now time.Time) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	statuses, plan, err := Decide(ctx, tree, r.Forge, r.Installs, day)
+	statuses, plan, open, err := decide(ctx, tree, r.Forge, r.Installs, day)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -120,6 +123,9 @@ func (r *Runner) Run(ctx context.Context, now time.Time) (Summary, error) {
 		results, err := r.Exec.Apply(ctx, plan)
 		if err != nil {
 			return s, err
+		}
+		if l, ok := r.Exec.(labeller); ok {
+			results = append(results, relabel(ctx, l, open, plan)...)
 		}
 		for _, x := range results {
 			res := Result{Kind: x.Action.Kind, Slug: x.Action.Slug, Status: x.Status, Detail: x.Detail, PR: x.PR}
@@ -136,28 +142,64 @@ func (r *Runner) Run(ctx context.Context, now time.Time) (Summary, error) {
 // Decide judges a tree and decides it as of day, with the bot's open pull
 // requests read from GitHub in one listing (none when forge is nil).
 func Decide(ctx context.Context, tree fs.FS, f forgeClient, live InstallSource, day application.Date) ([]program.Status, program.Plan, error) {
+	statuses, plan, _, err := decide(ctx, tree, f, live, day)
+	return statuses, plan, err
+}
+
+// decide is Decide, returning also the bot's open pull requests as GitHub
+// listed them.
+func decide(ctx context.Context, tree fs.FS, f forgeClient, live InstallSource, day application.Date) ([]program.Status, program.Plan, []forge.PR, error) {
 	cat, err := catalog.ForTree(tree)
 	if err != nil {
-		return nil, program.Plan{}, err
+		return nil, program.Plan{}, nil, err
 	}
 	snap, err := snapshot.Load(cat, tree, nil, day)
 	if err != nil {
-		return nil, program.Plan{}, err
+		return nil, program.Plan{}, nil, err
 	}
 	var counts map[string]program.Installs
 	if live != nil {
 		if counts, err = live(ctx, snap.Files, day); err != nil {
-			return nil, program.Plan{}, err
+			return nil, program.Plan{}, nil, err
 		}
 	}
+	var listed []forge.PR
 	var open []program.OpenPR
 	if f != nil {
-		if open, err = OpenPRs(ctx, f); err != nil {
-			return nil, program.Plan{}, err
+		if listed, err = f.ListPRs(ctx, "", "open"); err != nil {
+			return nil, program.Plan{}, nil, fmt.Errorf("list open pull requests: %w", err)
 		}
+		listed, open = botPRs(listed)
 	}
 	statuses, plan := program.Decide(program.Input{Files: snap.Files, Config: snap.Config, Installs: counts, Open: open, Now: day})
-	return statuses, plan, nil
+	return statuses, plan, listed, nil
+}
+
+// labeller is what a tick needs of its executor to finish a pull request
+// an earlier run opened and did not label (apply's Executor is one).
+type labeller interface {
+	Relabel(ctx context.Context, pr forge.PR, kind string) (apply.Result, bool)
+}
+
+// relabel labels each of the bot's open pull requests that lacks its
+// label — one a run opened and stopped before labelling, since the plan
+// has no action for an open pull request — except those the plan acts on.
+func relabel(ctx context.Context, l labeller, open []forge.PR, plan program.Plan) []apply.Result {
+	acted := map[int]bool{}
+	for _, a := range plan.Actions {
+		acted[a.PR] = true
+	}
+	var out []apply.Result
+	for _, pr := range open {
+		o, _ := botPR(pr)
+		if acted[pr.Number] {
+			continue
+		}
+		if r, changed := l.Relabel(ctx, pr, o.Kind); changed {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // markerRE reads the hidden marker program.Marker writes in a body.
@@ -170,18 +212,35 @@ func OpenPRs(ctx context.Context, f forgeClient) ([]program.OpenPR, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list open pull requests: %w", err)
 	}
-	kinds := map[string]string{"remove": program.KindOpenRemovalPR, "promote": program.KindPromote, "launch": program.KindLaunch}
+	_, open := botPRs(prs)
+	return open, nil
+}
+
+// botPRs keeps the bot's pull requests of prs, as GitHub listed them and
+// as the engine reads them.
+func botPRs(prs []forge.PR) ([]forge.PR, []program.OpenPR) {
+	var listed []forge.PR
 	var out []program.OpenPR
 	for _, pr := range prs {
-		parts := strings.Split(pr.HeadRef, "/")
-		if len(parts) != 3 || parts[0] != "connectbot" || kinds[parts[1]] == "" {
-			continue
+		if o, ok := botPR(pr); ok {
+			listed = append(listed, pr)
+			out = append(out, o)
 		}
-		o := program.OpenPR{Number: pr.Number, Kind: kinds[parts[1]], Slug: parts[2]}
-		if m := markerRE.FindStringSubmatch(pr.Body); m != nil && m[1] == o.Kind && m[2] == o.Slug {
-			o.Reason = m[3]
-		}
-		out = append(out, o)
 	}
-	return out, nil
+	return listed, out
+}
+
+// botPR reads pull request pr as one the bot opened for an action: its
+// head branch is one of program.Branch's.
+func botPR(pr forge.PR) (program.OpenPR, bool) {
+	kinds := map[string]string{"remove": program.KindOpenRemovalPR, "promote": program.KindPromote, "launch": program.KindLaunch}
+	parts := strings.Split(pr.HeadRef, "/")
+	if len(parts) != 3 || parts[0] != "connectbot" || kinds[parts[1]] == "" {
+		return program.OpenPR{}, false
+	}
+	o := program.OpenPR{Number: pr.Number, Kind: kinds[parts[1]], Slug: parts[2]}
+	if m := markerRE.FindStringSubmatch(pr.Body); m != nil && m[1] == o.Kind && m[2] == o.Slug {
+		o.Reason = m[3]
+	}
+	return o, true
 }
