@@ -340,6 +340,8 @@ func TestServeRefusesWhatItCannotRun(t *testing.T) {
 		{"an App key that is not a key", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s", "CONNECTBOT_APP_ID": "12", "CONNECTBOT_INSTALLATION_ID": "3", "CONNECTBOT_APP_PRIVATE_KEY_FILE": key, "CONNECTBOT_REPOSITORY": "o/r"}, nil, "GitHub App"},
 		{"an address that cannot be listened on", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--addr", "256.0.0.1:1"}, "serve:"},
 		{"a bad flag", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--queue", "0"}, "--queue"},
+		{"a reconcile budget of nothing", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--reconcile-budget", "0"}, "--reconcile-budget must be at least 1"},
+		{"reconciles at a negative interval", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--reconcile-every", "-1m"}, "--reconcile-every must not be negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
 	"github.com/connectbot/connectbot/internal/pullrequest"
+	"github.com/connectbot/connectbot/internal/report"
 )
 
 // passes reconciles n times and says, per pass, what became of each pull
@@ -144,6 +145,53 @@ func TestAReconcileKeepsToItsBudgetAndTakesUpFirstWhatItLeftLongest(t *testing.T
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("passes (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestAMergeInAReconcileJudgesAgainThoseJudgedBeforeItWithinTheBudget(t *testing.T) {
+	tests := []struct {
+		name   string
+		budget int
+		// wantCurrent: #1's verdict names main's tip after the merge.
+		wantCurrent bool
+		wantSkipped string
+	}{
+		{name: "without a budget the pull request judged before the merge is judged again", wantCurrent: true},
+		{
+			// #1 takes three writes, #2 three more and its merge and record.
+			name: "over the budget, judging it again is left to the next reconcile, and said so", budget: 6,
+			wantSkipped: "judging it again after #2 merged is over the reconcile's budget of 6 writes; the next reconcile does it",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			w.handler.ReconcileBudget = tt.budget
+			w.srv.Commit("acme-edit", "Edit", map[string]string{"applications/acme-sync.cue": sampleFile(t, "acme-sync.cue") + "\n"})
+			first := w.srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: "acme-edit"})
+			head := w.srv.Commit("newco", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
+			second := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply", Head: "newco"})
+			w.srv.AddReview(second, "rivera-reviews", "APPROVED", head)
+
+			done, err := w.handler.Reconcile(context.Background(), forgetest.DefaultBranch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !w.srv.PR(second).Merged {
+				t.Fatalf("#%d was not merged: %+v", second, done)
+			}
+			comments := w.botComments(first)
+			if len(comments) != 1 {
+				t.Fatalf("#%d has %d sticky comments", first, len(comments))
+			}
+			base, _, _ := report.Judged(comments[0].Body)
+			if current := base == w.srv.Branch(forgetest.DefaultBranch); current != tt.wantCurrent {
+				t.Errorf("#%d's verdict is for %s, main is at %s: current %v, want %v", first, base, w.srv.Branch(forgetest.DefaultBranch), current, tt.wantCurrent)
+			}
+			if diff := cmp.Diff(tt.wantSkipped, done[0].Skipped); diff != "" {
+				t.Errorf("#%d skipped (-want +got):\n%s", first, diff)
 			}
 		})
 	}
