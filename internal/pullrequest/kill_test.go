@@ -32,9 +32,12 @@ var errKilled = errors.New("the bot was killed")
 // not a GET or HEAD, or a git push — as if its process died there: the
 // context its work runs on is cancelled and every request after that is
 // refused before it leaves, so no further write of that bot reaches GitHub.
+// With lose, it dies while the k-th write is under way: GitHub acts on it,
+// and its answer never reaches the bot.
 type killSwitch struct {
 	mu     sync.Mutex
 	after  int // -1: never
+	lose   bool
 	writes int
 	cancel context.CancelFunc
 	next   http.RoundTripper
@@ -47,14 +50,17 @@ func (k *killSwitch) alive() bool {
 	return k.after < 0 || k.writes < k.after
 }
 
-// wrote counts a write that reached GitHub; the k-th kills the bot.
-func (k *killSwitch) wrote() {
+// wrote counts a write that reached GitHub; the k-th kills the bot, and
+// wrote then says whether its answer is lost.
+func (k *killSwitch) wrote() (lost bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.writes++
 	if k.after >= 0 && k.writes >= k.after {
 		k.cancel()
+		return k.lose
 	}
+	return false
 }
 
 // count is how many writes reached GitHub.
@@ -69,8 +75,11 @@ func (k *killSwitch) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, errKilled
 	}
 	resp, err := k.next.RoundTrip(req)
-	if req.Method != http.MethodGet && req.Method != http.MethodHead {
-		k.wrote()
+	if req.Method != http.MethodGet && req.Method != http.MethodHead && k.wrote() {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		return nil, errKilled
 	}
 	return resp, err
 }
@@ -101,13 +110,15 @@ func (r killableRepo) Push(ctx context.Context, branch string, opts gitrepo.Push
 		return errKilled
 	}
 	err := r.Repo.Push(ctx, branch, opts)
-	r.k.wrote()
+	if r.k.wrote() {
+		return errKilled
+	}
 	return err
 }
 
 // bot is one connectbot process: fresh clones, a fresh GitHub client and
-// caches, killed after its after-th write (-1: never), on the context it
-// returns.
+// caches, killed after its after-th write (-1: never) — or during it, with
+// lose — on the context it returns.
 type bot struct {
 	ctx     context.Context
 	k       *killSwitch
@@ -115,11 +126,11 @@ type bot struct {
 	tick    *tick.Runner
 }
 
-func newBot(t *testing.T, srv *forgetest.Server, after int, now time.Time) *bot {
+func newBot(t *testing.T, srv *forgetest.Server, after int, lose bool, now time.Time) *bot {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	k := &killSwitch{after: after, cancel: cancel, next: srv.Client().Transport}
+	k := &killSwitch{after: after, lose: lose, cancel: cancel, next: srv.Client().Transport}
 	clone := func() killableRepo {
 		repo, err := gitrepo.Clone(context.Background(), srv.GitURL(), gitrepo.CloneOptions{Token: srv.Token()})
 		if err != nil {
@@ -151,8 +162,9 @@ type killScenario struct {
 }
 
 // TestKillingTheBotBetweenAnyTwoWritesEndsAsIfItNeverDied plays each
-// scenario once without a kill, counting its writes, then once for every
-// k of them with the bot killed after its k-th write and a new bot started
+// scenario once without a kill, counting its writes, then for every k of
+// them with the bot killed after its k-th write, and again killed during
+// it (GitHub acted; the bot never heard), each time with a new bot started
 // after it; the end state must be the one without a kill, with nothing
 // written twice.
 func TestKillingTheBotBetweenAnyTwoWritesEndsAsIfItNeverDied(t *testing.T) {
@@ -209,21 +221,21 @@ func TestKillingTheBotBetweenAnyTwoWritesEndsAsIfItNeverDied(t *testing.T) {
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
-			run := func(t *testing.T, after int) (killedState, int) {
+			run := func(t *testing.T, after int, lose bool) (killedState, int) {
 				srv := sc.seed(t)
-				first := newBot(t, srv, after, sc.now)
+				first := newBot(t, srv, after, lose, sc.now)
 				err := sc.play(t, srv, first)
 				if after < 0 && err != nil {
 					t.Fatalf("without a kill: %v", err)
 				}
 				writes := first.k.count()
-				second := newBot(t, srv, -1, sc.now)
+				second := newBot(t, srv, -1, false, sc.now)
 				if err := sc.restart(t, second); err != nil {
 					t.Fatalf("killed after %d writes, the new bot: %v", after, err)
 				}
 				return readKilledState(t, srv), writes
 			}
-			want, writes := run(t, -1)
+			want, writes := run(t, -1, false)
 			if writes < 5 {
 				t.Fatalf("the scenario makes %d writes; it is meant to make several", writes)
 			}
@@ -231,9 +243,16 @@ func TestKillingTheBotBetweenAnyTwoWritesEndsAsIfItNeverDied(t *testing.T) {
 			for k := range writes {
 				t.Run(fmt.Sprintf("killed after write %d", k), func(t *testing.T) {
 					t.Parallel() // each on a fake GitHub of its own
-					got, _ := run(t, k)
+					got, _ := run(t, k, false)
 					if diff := cmp.Diff(want, got); diff != "" {
 						t.Errorf("killed after write %d of %d, then restarted (-want +got):\n%s", k, writes, diff)
+					}
+				})
+				t.Run(fmt.Sprintf("killed during write %d", k+1), func(t *testing.T) {
+					t.Parallel()
+					got, _ := run(t, k+1, true)
+					if diff := cmp.Diff(want, got); diff != "" {
+						t.Errorf("killed during write %d of %d (GitHub acted, the answer lost), then restarted (-want +got):\n%s", k+1, writes, diff)
 					}
 				})
 			}
