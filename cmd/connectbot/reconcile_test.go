@@ -31,11 +31,14 @@ func TestReconcileOverItsBudgetReportsWhatItLeftForTheNext(t *testing.T) {
 			checkGolden(t, filepath.Join("testdata", "golden", "reconcile-budget."+format+".golden"), out.Bytes())
 		})
 	}
-	t.Run("a budget below one", func(t *testing.T) {
-		var out, errOut bytes.Buffer
-		t.Setenv("GITHUB_TOKEN", "")
-		if code := Main([]string{"reconcile", "--budget", "0"}, &out, &errOut, fixedNow); code != exitCantRun || errOut.String() != "connectbot: reconcile: --budget must be at least 1\n" {
-			t.Errorf("exit %d, stderr %q", code, errOut.String())
-		}
-	})
+	for _, args := range [][]string{{"reconcile", "--budget", "0"}, {"tick", "--dry-run", "--reconcile-budget", "0"}} {
+		t.Run(args[0]+" with a budget below one", func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			t.Setenv("GITHUB_TOKEN", "")
+			want := "connectbot: " + args[0] + ": " + args[len(args)-2] + " must be at least 1\n"
+			if code := Main(args, &out, &errOut, fixedNow); code != exitCantRun || errOut.String() != want {
+				t.Errorf("exit %d, stderr %q, want 2 and %q", code, errOut.String(), want)
+			}
+		})
+	}
 }
