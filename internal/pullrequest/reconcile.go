@@ -114,10 +114,9 @@ func (h *Handler) Reconcile(ctx context.Context, base string) ([]Reconciled, err
 	prs := slices.DeleteFunc(all, func(pr forge.PR) bool { return pr.BaseRef != base })
 	h.Backlog.order(prs)
 	out := make([]Reconciled, len(prs))
-	index := map[int]int{}
-	queue := make([]int, len(prs))
+	queue := make([]int, len(prs)) // indices into out, in turn
 	for i, pr := range prs {
-		out[i].Number, index[pr.Number], queue[i] = pr.Number, i, i
+		out[i].Number, queue[i] = pr.Number, i
 	}
 	var errs []error
 	spent := 0
