@@ -131,13 +131,12 @@ func newBot(t *testing.T, srv *forgetest.Server, after int, lose bool, now time.
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	k := &killSwitch{after: after, lose: lose, cancel: cancel, next: srv.Client().Transport}
-	clone := func() killableRepo {
-		repo, err := gitrepo.Clone(context.Background(), srv.GitURL(), gitrepo.CloneOptions{Token: srv.Token()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return killableRepo{Repo: repo, k: k}
+	// One clone for the handler and its executor, as serve has.
+	repo, err := gitrepo.Clone(context.Background(), srv.GitURL(), gitrepo.CloneOptions{Token: srv.Token()})
+	if err != nil {
+		t.Fatal(err)
 	}
+	clone := killableRepo{Repo: repo, k: k}
 	client, err := forge.New(forge.Options{BaseURL: srv.URL(), Token: srv.Token(), Owner: "acme-program", Repo: "connect",
 		HTTPClient: &http.Client{Transport: k}, Sleep: func(time.Duration) {}})
 	if err != nil {
@@ -145,10 +144,10 @@ func newBot(t *testing.T, srv *forgetest.Server, after int, lose bool, now time.
 	}
 	id := gitrepo.Signature{Name: "connectbot", Email: "connectbot@users.noreply.example"}
 	clock := func() time.Time { return now }
-	ex := &apply.Executor{Forge: client, Git: clone(), Base: forgetest.DefaultBranch, Identity: id, Now: clock}
-	h := &pullrequest.Handler{Forge: client, Git: clone(), BotLogin: forgetest.BotLogin, Identity: id, Apply: ex, Now: clock}
+	ex := &apply.Executor{Forge: client, Git: clone, Base: forgetest.DefaultBranch, Identity: id, Now: clock}
+	h := &pullrequest.Handler{Forge: client, Git: clone, BotLogin: forgetest.BotLogin, Identity: id, Apply: ex, Now: clock}
 	return &bot{ctx: ctx, k: k, handler: h,
-		tick: &tick.Runner{Forge: client, Git: ex.Git.(killableRepo), Base: forgetest.DefaultBranch, Exec: ex}}
+		tick: &tick.Runner{Forge: client, Git: clone, Base: forgetest.DefaultBranch, Exec: ex}}
 }
 
 // killScenario is what one bot does and then what a bot started after it
