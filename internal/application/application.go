@@ -26,6 +26,7 @@ type Application struct {
 	Support       Support        `json:"support"`
 	Privacy       Privacy        `json:"privacy"`
 	Security      Security       `json:"security"`
+	Attestations  Attestations   `json:"attestations"`
 	Listing       *Listing       `json:"listing,omitempty"`
 	Certification *Certification `json:"certification,omitempty"`
 	Program       ProgramState   `json:"program"`
@@ -73,6 +74,28 @@ type Privacy struct {
 type Security struct {
 	Authentication bool `json:"authentication"`
 	LoginAuditing  bool `json:"loginAuditing"`
+}
+
+// Attestations are what the integrator promises in the policies' own
+// words, for the sentences only the integrator can vouch for. Each is
+// required true from stage applied on; policy.Attestations names the
+// clause and sentence behind each field.
+type Attestations struct {
+	// DeveloperTerms agrees to the Developer Policy, the Developer Terms
+	// and the Acceptable Use Policy (developer/preamble).
+	DeveloperTerms bool `json:"developerTerms"`
+	// NoSaleOfCustomerData promises customer data is not sold, rented,
+	// exploited or distributed without consent (developer/A4).
+	NoSaleOfCustomerData bool `json:"noSaleOfCustomerData"`
+	// LawfulBasis promises consent or a lawful basis for personal data
+	// (developer/A6).
+	LawfulBasis bool `json:"lawfulBasis"`
+	// CredentialHandling promises customer credentials are handled with
+	// industry-standard protocols (developer/B2).
+	CredentialHandling bool `json:"credentialHandling"`
+	// CustomerConsent promises customer data is used only with the
+	// customer's consent (developer/C1).
+	CustomerConsent bool `json:"customerConsent"`
 }
 
 // Listing is the information the program needs to build a listing page.
@@ -179,4 +202,7 @@ type HistoryRow struct {
 	Stage Stage  `json:"stage"`
 	By    string `json:"by"`
 	Ref   string `json:"ref,omitempty"`
+	// Checklist is the commit whose pull-request comment showed the
+	// reviewer checklist the approval recorded here was given on.
+	Checklist string `json:"checklist,omitempty"`
 }

@@ -317,6 +317,8 @@ var clauses = []Clause{
 		ID:          "developer/preamble",
 		Sentence:    "Developers are required to comply with this HubSpot Developer Policy (this “Policy”), our\u00a0Developer Terms\u00a0and our\u00a0Acceptable Use Policy\u00a0(“AUP”).",
 		Attestation: "attestations.developerTerms",
+		Rules:       []string{"developer/preamble"},
+		Why:         "Rule developer/preamble requires attestations.developerTerms: true from stage applied on.",
 	},
 	{
 		Seed:     seedDeveloper,
@@ -386,6 +388,8 @@ var clauses = []Clause{
 		ID:          "developer/A4",
 		Sentence:    "You will not sell, rent, exploit, or distribute HubSpot Customer Data without express consent from the Customer.",
 		Attestation: "attestations.noSaleOfCustomerData",
+		Rules:       []string{"developer/A4"},
+		Why:         "Rule developer/A4 requires attestations.noSaleOfCustomerData: true from stage applied on.",
 	},
 	{
 		Seed:     seedDeveloper,
@@ -405,6 +409,8 @@ var clauses = []Clause{
 		ID:          "developer/A6",
 		Sentence:    "Your Application and/or Integration should not collect, store, and/or use personal data (meaning any information relating to an identified or identifiable natural person) without the consent of the data subject or a lawful basis to collect, store, or use such information.",
 		Attestation: "attestations.lawfulBasis",
+		Rules:       []string{"developer/A6"},
+		Why:         "Rule developer/A6 requires attestations.lawfulBasis: true from stage applied on.",
 	},
 	{
 		Seed:     seedDeveloper,
@@ -443,6 +449,8 @@ var clauses = []Clause{
 		ID:          "developer/B2",
 		Sentence:    "You will securely handle any Customer credentials using industry-standard protocols.",
 		Attestation: "attestations.credentialHandling",
+		Rules:       []string{"developer/B2"},
+		Why:         "Rule developer/B2 requires attestations.credentialHandling: true from stage applied on.",
 	},
 	{
 		Seed:     seedDeveloper,
@@ -482,6 +490,8 @@ var clauses = []Clause{
 		ID:          "developer/C1",
 		Sentence:    "You will not collect, store, and/or use HubSpot Customer Data without obtaining proper consent of the Customer, as determined by applicable law.",
 		Attestation: "attestations.customerConsent",
+		Rules:       []string{"developer/C1"},
+		Why:         "Rule developer/C1 requires attestations.customerConsent: true from stage applied on.",
 	},
 	{
 		Seed:     seedDeveloper,

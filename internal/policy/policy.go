@@ -108,6 +108,7 @@ func (c *checker) run() {
 		return // a removed application is history; only its record is checked
 	}
 	c.entryCriteria()
+	c.attested()
 	c.dataProtection()
 	c.security()
 	c.scopes()

@@ -90,6 +90,8 @@ func validApp() application.Application {
 			SensitiveData:   false,
 		},
 		Security: application.Security{Authentication: true, LoginAuditing: true},
+		Attestations: application.Attestations{DeveloperTerms: true, NoSaleOfCustomerData: true, LawfulBasis: true,
+			CredentialHandling: true, CustomerConsent: true},
 		Listing: &application.Listing{
 			Tagline:              "Two-way contact sync",
 			Description:          "Keeps contacts in step between Acme and the CRM, both ways, every five minutes.",
@@ -212,7 +214,7 @@ type ruleTable struct {
 }
 
 func singleFileTables() []ruleTable {
-	return []ruleTable{
+	return append(attestationTables(), []ruleTable{
 		{"connect/req-1", []checkCase{
 			{name: "integration built in house passes"},
 			{name: "integration not built in house is refused",
@@ -652,7 +654,7 @@ func singleFileTables() []ruleTable {
 				mutate: func(a *application.Application) { a.Company.Website = "http://acme.example" },
 				want:   []result{warning(policy.RuleHTTPS, "company.website")}},
 		}},
-	}
+	}...)
 }
 
 // results reduces findings to what the cases compare, in a fixed order so

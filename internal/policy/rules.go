@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -141,7 +142,7 @@ const (
 
 var byID = func() map[string]Rule {
 	m := make(map[string]Rule, len(rules))
-	for _, r := range rules {
+	for _, r := range slices.Concat(rules, attestationRules) {
 		m[r.ID] = r
 	}
 	return m
@@ -149,7 +150,7 @@ var byID = func() map[string]Rule {
 
 // Rules returns every rule, ordered by id.
 func Rules() []Rule {
-	out := append([]Rule(nil), rules...)
+	out := slices.Concat(rules, attestationRules)
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }

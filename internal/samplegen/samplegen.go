@@ -44,6 +44,7 @@ func Application(i int) []byte {
 	fmt.Fprintf(&b, "support: {channels: [\"ticket\"], firstResponseHours: %d, url: \"https://co%d.example/help\", email: \"help@co%d.example\"}\n", 4+i%20, i, i)
 	fmt.Fprintf(&b, "privacy: {\n\tpolicyUrl: \"https://co%d.example/privacy\"\n\tdataRequestsUrl: \"https://co%d.example/privacy/requests\"\n\tsecurityContact: \"security@co%d.example\"\n\tsensitiveData: false\n}\n", i, i, i)
 	b.WriteString("security: {authentication: true, loginAuditing: true}\n")
+	b.WriteString("attestations: {developerTerms: true, noSaleOfCustomerData: true, lawfulBasis: true, credentialHandling: true, customerConsent: true}\n")
 	if stage != "applied" {
 		fmt.Fprintf(&b, "listing: {\n\ttagline: \"Sync number %d\"\n\tdescription: \"Keeps records in step between Synthetic Co %d and the CRM.\"\n\tsetupInstructionsUrl: \"https://co%d.example/docs\"\n\tsupportUrl: \"https://co%d.example/help\"\n}\n", i, i, i, i)
 	}
