@@ -92,6 +92,14 @@ security@tidy.example
 - [X] The integration audits logins
 - [X] The integration never asks customers for card numbers or passwords
 
+### Promises
+
+- [X] I agree to comply with the Developer Policy, the Developer Terms and the Acceptable Use Policy
+- [X] We never sell, rent, exploit or distribute customer data without the customer's express consent
+- [X] We collect, store and use personal data only with the person's consent or another lawful basis
+- [X] We handle every customer credential securely, with industry-standard protocols
+- [X] We collect, store and use customer data only with the customer's proper consent
+
 ### Installs today
 
 14

@@ -6,8 +6,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/issueform"
 	"github.com/connectbot/connectbot/internal/policy"
 	"github.com/connectbot/connectbot/internal/snapshot"
 )
@@ -31,6 +34,14 @@ func runNew(e *env, args []string) int {
 	if !policy.ValidSlug(slug) {
 		return e.failf(exitCantRun, "new: %q is not a slug: use lowercase letters, digits and single hyphens, like acme-sync", slug)
 	}
+	cat, err := catalog.Default()
+	if err != nil {
+		return e.failf(exitCantRun, "new: %v", err)
+	}
+	cfg, err := snapshot.LoadConfig(cat, os.DirFS(*repo))
+	if err != nil {
+		return e.failf(exitCantRun, "new: %v", err)
+	}
 	dir := filepath.Join(*repo, snapshot.ApplicationsDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return e.failf(exitCantRun, "new: %v", err)
@@ -43,7 +54,7 @@ func runNew(e *env, args []string) int {
 	if err != nil {
 		return e.failf(exitCantRun, "new: %v", err)
 	}
-	_, werr := f.WriteString(applicationTemplate(slug, application.DateOf(e.now())))
+	_, werr := f.WriteString(applicationTemplate(slug, application.DateOf(e.now()), cfg))
 	if cerr := f.Close(); werr == nil {
 		werr = cerr
 	}
@@ -58,10 +69,18 @@ func runNew(e *env, args []string) int {
 // placeholder marks the lines of the template an integrator must change.
 const placeholder = "// REPLACE"
 
-// applicationTemplate is the application file `connectbot new` writes.
-// Every value on a line marked REPLACE fails validation as written.
-func applicationTemplate(slug string, today application.Date) string {
-	return fmt.Sprintf(`// Application to the Connect Program: %[1]s
+// applicationTemplate is the application file `connectbot new` writes,
+// quoting the numbers of the program configured by cfg. Every value on a
+// line marked REPLACE fails validation as written.
+func applicationTemplate(slug string, today application.Date, cfg application.Config) string {
+	var promises strings.Builder
+	for _, a := range policy.Attestations() {
+		r, _ := policy.Lookup(a.Rule)
+		name := strings.TrimPrefix(a.Field, "attestations.")
+		fmt.Fprintf(&promises, "\t// %s (%s):\n\t// “%s”\n", a.Promise, a.Rule, r.Sentence)
+		fmt.Fprintf(&promises, "\t%s: false %s: true once it is so\n", name, placeholder)
+	}
+	return issueform.Numbers(cfg).Replace(fmt.Sprintf(`// Application to the Connect Program: %[1]s
 //
 // Fill in every line marked REPLACE, then check the file with
 //
@@ -83,7 +102,7 @@ integration: {
 	name:         "" %[3]s: the integration's name; not the platform's name, not another company's
 	builtInHouse: false %[3]s: true if your own team builds the integration (Connect requirement 1)
 	auth:         "" %[3]s: "oauth2", the only credential flow the program accepts (requirement 2)
-	// appId: "1234567"  // the App ID from the developer portal, needed for certification
+	// appId: "1234567"  // the App ID from the developer portal, needed for certification ({certificationInstalls} installs)
 
 	// Every OAuth scope you request, from the program's scope catalogue,
 	// with a sentence saying what the integration does with it (Developer Policy B6).
@@ -94,7 +113,7 @@ integration: {
 
 support: {
 	channels:           [""] %[3]s: "ticket" and/or "phone" (requirement 3)
-	firstResponseHours: 0 %[3]s: hours to a first response; 24 or less
+	firstResponseHours: -1 %[3]s: hours to a first response; {supportResponseHours} or less
 	url:                "" %[3]s: https://... your support page
 	email:              "" %[3]s: the support email address
 }
@@ -111,14 +130,20 @@ security: {
 	loginAuditing:  false %[3]s: true once it audits logins (B1)
 }
 
-// listing: {...} is due 30 days after acceptance into beta:
-// tagline, description, setupInstructionsUrl and supportUrl.
+// What you promise, each in the Developer Policy's own words: set each to
+// true only when it is so. Every application makes all of them.
+attestations: {
+%[4]s}
+
+// listing: {...} is due {listingDueDays} days after acceptance into beta:
+// tagline, description, setupInstructionsUrl and supportUrl. Once it is
+// published you have {installWindowDays} days to reach {certificationInstalls} installs.
 
 // The program's part: reviewers and the bot change it, you do not, except
 // for the install count you apply with.
 program: {
 	stage: "applied"
-	installs: {count: 0, asOf: "%[2]s"} %[3]s: installs with the platform today; 10 are needed
+	installs: {count: 0, asOf: "%[2]s"} %[3]s: installs with the platform today; {minInstalls} are needed
 }
-`, slug, today, placeholder)
+`, slug, today, placeholder, promises.String()))
 }

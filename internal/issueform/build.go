@@ -89,6 +89,7 @@ func Build(cat *catalog.Catalog, a Answers, who Applicant, today application.Dat
 	boxes := b.boxes(FieldAttestations)
 	app.Security = application.Security{Authentication: boxes[AttestAuthentication], LoginAuditing: boxes[AttestLoginAuditing]}
 	app.Privacy.SensitiveData = !boxes[AttestNoSensitive]
+	app.Attestations = b.promises()
 
 	// The file is written and checked even when answers are already known
 	// to be wrong, so that the applicant hears of every answer to fix at
@@ -179,6 +180,33 @@ func (b *builder) boxes(id string) map[string]bool {
 		b.problem(f.Label, "holds lines that are not its boxes; tick the boxes of the form instead")
 	}
 	return ticked
+}
+
+// promises returns the attestations the promises question makes: each
+// ticked box is its field set to true. Every box must be ticked; the form
+// says so, but the body is the applicant's to write.
+func (b *builder) promises() application.Attestations {
+	ticked := b.boxes(FieldPromises)
+	set := map[string]bool{}
+	var missing []string
+	for _, a := range policy.Attestations() {
+		set[strings.TrimPrefix(a.Field, "attestations.")] = ticked[a.Promise]
+		if !ticked[a.Promise] {
+			missing = append(missing, "“"+a.Promise+"”")
+		}
+	}
+	switch {
+	case len(missing) == len(set):
+		b.problem(field(FieldPromises).Label, "every promise must be ticked to apply; none is")
+	case len(missing) > 0:
+		b.problem(field(FieldPromises).Label, "every promise must be ticked to apply; not ticked: "+strings.Join(missing, ", "))
+	}
+	var out application.Attestations
+	raw, _ := json.Marshal(set)
+	if err := json.Unmarshal(raw, &out); err != nil {
+		b.problem(formLabel, "could not read the promises; please report this to the program team")
+	}
+	return out
 }
 
 // channels returns the ticked support channels, in the form's order.

@@ -13,6 +13,8 @@ package issueform
 
 import (
 	"strings"
+
+	"github.com/connectbot/connectbot/internal/policy"
 )
 
 // Kind is the type of a form field, as the issue form schema names it.
@@ -35,9 +37,18 @@ type Field struct {
 	Required  bool
 	// Options are a dropdown's choices or a checkbox group's boxes.
 	Options []string
+	// MustTick is true for a checkbox group whose every box must be
+	// ticked: the promises an application makes.
+	MustTick bool
 	// Paths are the application fields the answer fills, so that a
 	// finding on one of them is reported against this question.
 	Paths []string
+	// Hint is the question's description in the form, and Placeholder
+	// its example answer. A hint names the program's numbers as
+	// {minInstalls}, {certificationInstalls}, {listingDueDays},
+	// {installWindowDays} and {supportResponseHours}; Template puts in
+	// the values of program.cue.
+	Hint, Placeholder string
 }
 
 // Field ids, as in apply.yml.
@@ -59,6 +70,7 @@ const (
 	FieldDataRequests    = "data-requests"
 	FieldSecurityContact = "security-contact"
 	FieldAttestations    = "attestations"
+	FieldPromises        = "promises"
 	FieldInstalls        = "installs"
 	FieldMaintainers     = "maintainers"
 )
@@ -79,30 +91,64 @@ const (
 // Fields is the form, in order. .github/ISSUE_TEMPLATE/apply.yml must
 // agree with it field for field; a test checks that it does.
 var Fields = []Field{
-	{ID: FieldSlug, Label: "Application slug", Kind: Input, Required: true},
-	{ID: FieldCompanyName, Label: "Company name", Kind: Input, Required: true, Paths: []string{"company.name"}},
-	{ID: FieldCompanyWebsite, Label: "Company website", Kind: Input, Required: true, Paths: []string{"company.website"}},
-	{ID: FieldIntegrationName, Label: "Integration name", Kind: Input, Required: true, Paths: []string{"integration.name"}},
+	{ID: FieldSlug, Label: "Application slug", Kind: Input, Required: true, Placeholder: "acme-sync",
+		Hint: "The name of your application file, applications/<slug>.cue. Lowercase letters, digits and single hyphens."},
+	{ID: FieldCompanyName, Label: "Company name", Kind: Input, Required: true, Paths: []string{"company.name"},
+		Placeholder: "Acme Software Ltd"},
+	{ID: FieldCompanyWebsite, Label: "Company website", Kind: Input, Required: true, Paths: []string{"company.website"},
+		Placeholder: "https://acme.example"},
+	{ID: FieldIntegrationName, Label: "Integration name", Kind: Input, Required: true, Paths: []string{"integration.name"},
+		Hint: "Not the platform's name, and not another company's (Developer Policy D5, E1).", Placeholder: "Acme Sync"},
 	{ID: FieldBuiltInHouse, Label: "Built in house", Kind: Dropdown, Required: true, Options: []string{Yes, No},
-		Paths: []string{"integration.builtInHouse"}},
+		Paths: []string{"integration.builtInHouse"},
+		Hint:  "Does your own team build the integration? (Connect requirement 1)"},
 	{ID: FieldAuth, Label: "Authentication", Kind: Dropdown, Required: true, Options: []string{"oauth2", "api_key", "basic", "jwt", "other"},
-		Paths: []string{"integration.auth"}},
-	{ID: FieldAppID, Label: "App ID", Kind: Input, Paths: []string{"integration.appId"}},
-	{ID: FieldScopes, Label: "OAuth scopes", Kind: Textarea, Paths: []string{"integration.scopes"}},
+		Paths: []string{"integration.auth"},
+		Hint:  "How customers connect the integration. OAuth 2.0 is the only flow the program accepts (requirement 2)."},
+	{ID: FieldAppID, Label: "App ID", Kind: Input, Paths: []string{"integration.appId"}, Placeholder: "1234567",
+		Hint: "The App ID from the developer portal, digits only. Optional now; needed for certification, from {certificationInstalls} installs."},
+	{ID: FieldScopes, Label: "OAuth scopes", Kind: Textarea, Paths: []string{"integration.scopes"},
+		Hint: "One scope a line: its name, a colon, and what the integration does with it (Developer Policy B6). " +
+			"Scopes come from the program's scope catalogue.",
+		Placeholder: "oauth: signs customers in\ncrm.objects.contacts.read: reads contacts to keep the address book in sync\n"},
 	{ID: FieldChannels, Label: "Support channels", Kind: Checkboxes, Options: []string{"ticket", "phone", "email", "chat", "community"},
-		Paths: []string{"support.channels"}},
-	{ID: FieldResponseHours, Label: "First response time (hours)", Kind: Input, Required: true, Paths: []string{"support.firstResponseHours"}},
-	{ID: FieldSupportURL, Label: "Support page", Kind: Input, Required: true, Paths: []string{"support.url"}},
-	{ID: FieldSupportEmail, Label: "Support email", Kind: Input, Paths: []string{"support.email"}},
-	{ID: FieldSupportPhone, Label: "Support phone", Kind: Input, Paths: []string{"support.phone"}},
-	{ID: FieldPrivacyPolicy, Label: "Privacy policy", Kind: Input, Required: true, Paths: []string{"privacy.policyUrl"}},
-	{ID: FieldDataRequests, Label: "Data requests page", Kind: Input, Required: true, Paths: []string{"privacy.dataRequestsUrl"}},
-	{ID: FieldSecurityContact, Label: "Security contact", Kind: Input, Required: true, Paths: []string{"privacy.securityContact"}},
+		Paths: []string{"support.channels"},
+		Hint:  "How customers reach your support. Ticket or phone support is required (requirement 3)."},
+	{ID: FieldResponseHours, Label: "First response time (hours)", Kind: Input, Required: true, Paths: []string{"support.firstResponseHours"},
+		Hint: "Hours to a first response; {supportResponseHours} or less (requirement 3).", Placeholder: "{supportResponseHours}"},
+	{ID: FieldSupportURL, Label: "Support page", Kind: Input, Required: true, Paths: []string{"support.url"},
+		Placeholder: "https://acme.example/help"},
+	{ID: FieldSupportEmail, Label: "Support email", Kind: Input, Paths: []string{"support.email"}, Placeholder: "help@acme.example"},
+	{ID: FieldSupportPhone, Label: "Support phone", Kind: Input, Paths: []string{"support.phone"},
+		Hint: "In international form.", Placeholder: "+44 20 7946 0000"},
+	{ID: FieldPrivacyPolicy, Label: "Privacy policy", Kind: Input, Required: true, Paths: []string{"privacy.policyUrl"},
+		Hint: "Your privacy policy (Developer Policy A5).", Placeholder: "https://acme.example/privacy"},
+	{ID: FieldDataRequests, Label: "Data requests page", Kind: Input, Required: true, Paths: []string{"privacy.dataRequestsUrl"},
+		Hint: "Where customers ask to erase or correct their data (A7, A8).", Placeholder: "https://acme.example/privacy/requests"},
+	{ID: FieldSecurityContact, Label: "Security contact", Kind: Input, Required: true, Paths: []string{"privacy.securityContact"},
+		Hint: "Who the platform contacts about a breach, an email address or an https page (A9).", Placeholder: "security@acme.example"},
 	{ID: FieldAttestations, Label: "Security and data", Kind: Checkboxes,
 		Options: []string{AttestAuthentication, AttestLoginAuditing, AttestNoSensitive},
-		Paths:   []string{"security", "privacy.sensitiveData"}},
-	{ID: FieldInstalls, Label: "Installs today", Kind: Input, Required: true, Paths: []string{"program.installs"}},
-	{ID: FieldMaintainers, Label: "Other maintainers", Kind: Input, Paths: []string{"maintainers"}},
+		Paths:   []string{"security", "privacy.sensitiveData"},
+		Hint:    "Tick what is true of the integration today (Developer Policy B1, C2)."},
+	{ID: FieldPromises, Label: "Promises", Kind: Checkboxes, MustTick: true, Options: promises(),
+		Paths: []string{"attestations"}},
+	{ID: FieldInstalls, Label: "Installs today", Kind: Input, Required: true, Paths: []string{"program.installs"},
+		Hint: "Installs with the platform today; {minInstalls} are needed to be accepted (requirement 4), " +
+			"{certificationInstalls} to go straight to certification.", Placeholder: "12"},
+	{ID: FieldMaintainers, Label: "Other maintainers", Kind: Input, Paths: []string{"maintainers"},
+		Hint:        "GitHub logins of colleagues who may also edit your application, separated by commas. You are listed already.",
+		Placeholder: "acme-dev, acme-ops"},
+}
+
+// promises are the boxes of the promises question: one per attestation
+// of the application format, in its order.
+func promises() []string {
+	var out []string
+	for _, a := range policy.Attestations() {
+		out = append(out, a.Promise)
+	}
+	return out
 }
 
 // field returns the field with id.

@@ -75,9 +75,20 @@ func complete() map[string]string {
 		issueform.FieldDataRequests:    "https://acme.example/privacy/requests",
 		issueform.FieldSecurityContact: "security@acme.example",
 		issueform.FieldAttestations:    issueform.AttestAuthentication + "|" + issueform.AttestLoginAuditing + "|" + issueform.AttestNoSensitive,
+		issueform.FieldPromises:        strings.Join(issueform.Fields[promisesIndex()].Options, "|"),
 		issueform.FieldInstalls:        "12",
 		issueform.FieldMaintainers:     "@acme-ops, acme-dev",
 	}
+}
+
+// promisesIndex is where the promises question is in the form.
+func promisesIndex() int {
+	for i, f := range issueform.Fields {
+		if f.ID == issueform.FieldPromises {
+			return i
+		}
+	}
+	panic("no promises question")
 }
 
 // openedIssue is the real recorded `issues` opened delivery
@@ -159,6 +170,10 @@ func TestACompleteFormBecomesAWellFormedFile(t *testing.T) {
 	if !d.App.Security.Authentication || !d.App.Security.LoginAuditing || d.App.Privacy.SensitiveData {
 		t.Errorf("attestations: security %+v, sensitiveData %v", d.App.Security, d.App.Privacy.SensitiveData)
 	}
+	every := application.Attestations{DeveloperTerms: true, NoSaleOfCustomerData: true, LawfulBasis: true, CredentialHandling: true, CustomerConsent: true}
+	if diff := cmp.Diff(every, d.App.Attestations); diff != "" {
+		t.Errorf("every promise ticked is every attestation true (-want +got):\n%s", diff)
+	}
 	golden(t, "acme-sync.cue", string(d.Source))
 }
 
@@ -217,7 +232,7 @@ func TestHostileAnswersStayStrings(t *testing.T) {
 					top = append(top, strings.SplitN(line, ":", 2)[0])
 				}
 			}
-			if diff := cmp.Diff([]string{"company", "maintainers", "integration", "support", "privacy", "security", "program"}, top); diff != "" {
+			if diff := cmp.Diff([]string{"company", "maintainers", "integration", "support", "privacy", "security", "attestations", "program"}, top); diff != "" {
 				t.Errorf("top-level fields (-want +got):\n%s\n%s", diff, d.Source)
 			}
 		})
@@ -277,6 +292,17 @@ func TestAnswersThatDoNotFitAreRefusedPolitely(t *testing.T) {
 			a[issueform.FieldMaintainers] = ""
 		}, []issueform.Problem{
 			{Field: "Your GitHub account", Message: "@renovate[bot] cannot be listed as a maintainer: it is not a GitHub login the program accepts"},
+		}},
+		{"a promise left unticked: “You will not sell, rent, exploit, or distribute HubSpot Customer Data without express consent from the Customer.”", "Codertocat", func(a map[string]string) {
+			opts := issueform.Fields[promisesIndex()].Options
+			a[issueform.FieldPromises] = strings.Join([]string{opts[0], opts[2], opts[3], opts[4]}, "|")
+		}, []issueform.Problem{
+			{Field: "Promises", Message: "every promise must be ticked to apply; not ticked: “We never sell, rent, exploit or distribute customer data without the customer's express consent”"},
+		}},
+		{"no promise ticked at all", "Codertocat", func(a map[string]string) {
+			a[issueform.FieldPromises] = ""
+		}, []issueform.Problem{
+			{Field: "Promises", Message: "every promise must be ticked to apply; none is"},
 		}},
 		{"braces nested past the loader's limit", "Codertocat", func(a map[string]string) {
 			a[issueform.FieldCompanyName] = strings.Repeat("{", 70)
@@ -379,19 +405,24 @@ func TestTheTemplateIsTheForm(t *testing.T) {
 			continue
 		}
 		f := issueform.Field{ID: q.ID, Label: q.Attributes.Label, Kind: issueform.Kind(q.Type), Required: q.Validations.Required}
+		ticks := 0
 		for _, o := range q.Attributes.Options {
 			switch o := o.(type) {
 			case string:
 				f.Options = append(f.Options, o)
 			case map[string]any:
 				f.Options = append(f.Options, fmt.Sprint(o["label"]))
+				if o["required"] == true {
+					ticks++
+				}
 			}
 		}
+		f.MustTick = ticks > 0 && ticks == len(f.Options)
 		got = append(got, f)
 	}
 	want := make([]issueform.Field, len(issueform.Fields))
 	for i, f := range issueform.Fields {
-		f.Paths = nil
+		f.Paths, f.Hint, f.Placeholder = nil, "", ""
 		want[i] = f
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

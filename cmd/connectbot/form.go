@@ -1,0 +1,60 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/issueform"
+	"github.com/connectbot/connectbot/internal/snapshot"
+)
+
+const formSynopsis = "form [--repo DIR] [--check]"
+
+// runForm writes the application form, .github/ISSUE_TEMPLATE/apply.yml,
+// from program.cue, so its hints quote the configured numbers; with
+// --check it writes nothing and exits 1 when the committed form is not
+// what program.cue gives.
+func runForm(e *env, args []string) int {
+	flags := newFlags("form")
+	repo := flags.String("repo", ".", "the program repository")
+	check := flags.Bool("check", false, "only report whether the committed form is current")
+	if _, code, done := parseCommand(e, flags, args, formSynopsis, 0); done {
+		return code
+	}
+	cat, err := catalog.Default()
+	if err != nil {
+		return e.failf(exitCantRun, "form: %v", err)
+	}
+	cfg, err := snapshot.LoadConfig(cat, os.DirFS(*repo))
+	if err != nil {
+		return e.failf(exitCantRun, "form: %v", err)
+	}
+	want, err := issueform.Template(cfg)
+	if err != nil {
+		return e.failf(exitCantRun, "form: %v", err)
+	}
+	path := filepath.Join(*repo, filepath.FromSlash(issueform.TemplatePath))
+	have, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		return e.failf(exitCantRun, "form: %v", err)
+	}
+	if bytes.Equal(have, want) {
+		fmt.Fprintf(e.stdout, "%s is current\n", issueform.TemplatePath)
+		return exitOK
+	}
+	if *check {
+		fmt.Fprintf(e.stdout, "%s is not what program.cue gives: run connectbot form\n", issueform.TemplatePath)
+		return exitFound
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return e.failf(exitCantRun, "form: %v", err)
+	}
+	if err := writeFileAtomic(path, want); err != nil {
+		return e.failf(exitCantRun, "form: %v", err)
+	}
+	fmt.Fprintf(e.stdout, "wrote %s\n", issueform.TemplatePath)
+	return exitOK
+}
