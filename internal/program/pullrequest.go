@@ -284,9 +284,10 @@ type Transition struct {
 //	certification with App ID, video, assets, no open feedback,
 //	  not yet approved                                         → approvedAt (certification 4, 5)
 //
-// Every transition appends a history row naming the approver and the pull
-// request.
-func OnApproval(c FileChange, cfg application.Config, approver string, pr int, now application.Date) (Transition, bool) {
+// Every transition appends a history row naming the approver, the pull
+// request and head, the commit whose comment showed the reviewer checklist
+// the approval was given on (every change with a transition shows it).
+func OnApproval(c FileChange, cfg application.Config, approver string, pr int, head string, now application.Date) (Transition, bool) {
 	if c.Head == nil || c.Head.App == nil || c.Status == FileRemoved {
 		return Transition{}, false
 	}
@@ -321,10 +322,32 @@ func OnApproval(c FileChange, cfg application.Config, approver string, pr int, n
 		return Transition{}, false
 	}
 	p.History = append(slices.Clone(p.History), application.HistoryRow{
-		Date: now, Stage: t.To, By: approver, Ref: fmt.Sprintf("#%d", pr),
+		Date: now, Stage: t.To, By: approver, Ref: fmt.Sprintf("#%d", pr), Checklist: head,
 	})
 	t.Program = p
 	return t, true
+}
+
+// ShowsChecklist reports whether the pull-request comment shows the
+// reviewer checklist for a change: a new application, a change of stage
+// other than a removal, or a change whose approval records a transition
+// (a listing published, a certification approved). A removal, a deleted
+// file and an ordinary update show none.
+func ShowsChecklist(c FileChange, cfg application.Config, now application.Date) bool {
+	if c.Status == FileAffected || c.Status == FileRemoved || c.Head == nil || c.Head.App == nil {
+		return false
+	}
+	stage := c.Head.App.Program.Stage
+	switch {
+	case stage == application.StageRemoved:
+		return false
+	case c.Base == nil:
+		return true
+	case c.Base.App != nil && c.Base.App.Program.Stage != stage:
+		return true
+	}
+	_, records := OnApproval(c, cfg, "", 0, "", now)
+	return records
 }
 
 // certificationReady reports whether a certification has every material

@@ -212,6 +212,9 @@ func TestOwnership(t *testing.T) {
 	}
 }
 
+// testHead is the head commit an approval in these tests is given on.
+const testHead = "5f2c9e1d0b7a4c3e8f6a1b2c3d4e5f6a7b8c9d0e"
+
 func TestOnApproval(t *testing.T) {
 	now := date("2026-11-25")
 	applied := func(installs int) func(*application.Application) {
@@ -278,7 +281,7 @@ func TestOnApproval(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := program.OnApproval(tt.change, prConfig, "okafor-pm", 42, now)
+			got, ok := program.OnApproval(tt.change, prConfig, "okafor-pm", 42, testHead, now)
 			if ok != tt.wantOK {
 				t.Fatalf("transition = %v, want %v (%+v)", ok, tt.wantOK, got)
 			}
@@ -292,7 +295,7 @@ func TestOnApproval(t *testing.T) {
 				t.Errorf("program stage %s, want %s", got.Program.Stage, tt.wantTo)
 			}
 			last := got.Program.History[len(got.Program.History)-1]
-			if want := (application.HistoryRow{Date: now, Stage: tt.wantTo, By: "okafor-pm", Ref: "#42"}); last != want {
+			if want := (application.HistoryRow{Date: now, Stage: tt.wantTo, By: "okafor-pm", Ref: "#42", Checklist: testHead}); last != want {
 				t.Errorf("history row %+v, want %+v", last, want)
 			}
 			if len(tt.change.Head.App.Program.History) == len(got.Program.History) {

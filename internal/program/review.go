@@ -82,6 +82,13 @@ type FileVerdict struct {
 	// "conflict" or "other".
 	Kind     string
 	Findings []application.Finding
+	// Checklist is true when the reviewer checklist is shown for the
+	// file: a new application, a change of stage, or a change whose
+	// approval records one (see ShowsChecklist).
+	Checklist bool
+	// Attestations are what the file attests at the head, shown with the
+	// checklist; nil when the file does not load there.
+	Attestations *application.Attestations
 }
 
 // Errors counts the verdict's error findings.
@@ -153,12 +160,15 @@ func JudgePullRequest(pr PullRequest) Verdict {
 			fv.Findings = append(fv.Findings, c.Head.Findings...)
 			if c.Head.App != nil {
 				fv.Stage = c.Head.App.Program.Stage
+				a := c.Head.App.Attestations
+				fv.Attestations = &a
 			}
 		} else if c.Base != nil {
 			fv.Slug = c.Base.Slug
 		}
 		fv.Findings = append(fv.Findings, owned[c.Path]...)
 		sortByLine(fv.Findings)
+		fv.Checklist = ShowsChecklist(c, pr.Config, pr.Now)
 		switch fv.Kind {
 		case "new":
 			labels[LabelNew] = true
@@ -193,7 +203,7 @@ func JudgePullRequest(pr PullRequest) Verdict {
 			if c.Status == FileAffected {
 				continue
 			}
-			if t, ok := OnApproval(c, pr.Config, v.Approval.Author, pr.Number, pr.Now); ok {
+			if t, ok := OnApproval(c, pr.Config, v.Approval.Author, pr.Number, pr.HeadSHA, pr.Now); ok {
 				v.Transitions = append(v.Transitions, t)
 			}
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/connectbot/connectbot/internal/apply"
@@ -189,7 +190,22 @@ func (w *world) endState(t *testing.T) endState {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := endState{MainTree: main.TreeHash.String(), PRs: map[string]string{}, Comments: map[string][]string{}, Checks: map[string]string{}}
+	// The main tree, file by file, with the commit SHAs it records (the
+	// commit each approval's checklist was shown at) read as "SHA".
+	tree, err := main.Tree()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	err = tree.Files().ForEach(func(f *object.File) error {
+		text, err := f.Contents()
+		files = append(files, f.Name+" "+f.Mode.String()+"\n"+stripJudged(text))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := endState{MainTree: strings.Join(files, "\n"), PRs: map[string]string{}, Comments: map[string][]string{}, Checks: map[string]string{}}
 	for _, p := range w.srv.PRs() {
 		state := p.State
 		if p.Merged {

@@ -188,8 +188,12 @@ func TestANewApplicationFromCommentToAcceptance(t *testing.T) {
 	if p.Stage != "beta" || p.AcceptedAt == nil || p.AcceptedAt.String() != "2026-11-25" {
 		t.Errorf("program after acceptance: %+v", p)
 	}
-	if last := p.History[len(p.History)-1]; last.By != "okafor-pm" || last.Ref != "#1" || last.Stage != "beta" {
-		t.Errorf("history row %+v", last)
+	if last := p.History[len(p.History)-1]; last.By != "okafor-pm" || last.Ref != "#1" || last.Stage != "beta" || last.Checklist != fixed {
+		t.Errorf("history row %+v; want the checklist recorded as shown at %s", last, fixed)
+	}
+	// The comment the approval was given on showed the checklist at that commit.
+	if c := w.srv.Comments(pr); len(c) == 0 || !strings.Contains(c[0].Body, "#### Reviewer checklist") || !strings.Contains(c[0].Body, "Before approving commit `"+fixed+"`") {
+		t.Errorf("the comment did not show the checklist at %s", fixed)
 	}
 	if issues := w.srv.Issues(); len(issues) != 1 || !strings.Contains(issues[0].Body, "connectbot:tracking newco") {
 		t.Errorf("tracking issue on acceptance: %+v (%v)", issues, out.Done)

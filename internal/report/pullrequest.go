@@ -34,7 +34,8 @@ func Judged(body string) (base, head string, ok bool) {
 
 // PRComment renders the sticky comment for a pull-request verdict: the
 // commit judged, a ✔/✘/ℹ table per file, each finding with its line, rule
-// and the policy sentence behind it, the impact of a change to program.cue
+// and the policy sentence behind it; for a new application or a stage
+// change, what the file attests and the reviewer checklist; the impact of a change to program.cue
 // when there is one (nil when the pull request does not touch it), and
 // what happens next.
 //
@@ -67,6 +68,8 @@ func PRComment(v program.Verdict, impact *Impact) string {
 	doc = doc.section("| | file | change | stage | result |\n|---|---|---|---|---|\n", rows, "file", "")
 	doc = append(doc, findingSections(v)...)
 	doc = append(doc, piece{note: true})
+	doc = append(doc, attestationSections(v)...)
+	doc = append(doc, checklistSection(v)...)
 	if impact != nil {
 		var b strings.Builder
 		impact.writeMarkdown(&b)

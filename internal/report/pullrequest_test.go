@@ -131,3 +131,43 @@ func TestJudgedReadsTheCommitsAVerdictIsFor(t *testing.T) {
 		})
 	}
 }
+
+// TestTheChecklistGoesWithNewApplicationsAndStageChanges: the reviewer
+// checklist and what the file attests are in the comment exactly when a
+// file's verdict shows them, each attestation marked as the file has it.
+func TestTheChecklistGoesWithNewApplicationsAndStageChanges(t *testing.T) {
+	half := application.Attestations{DeveloperTerms: true, LawfulBasis: true}
+	tests := []struct {
+		name      string
+		file      program.FileVerdict
+		wantShown bool
+		wantLines []string
+	}{
+		{"a promotion to certification shows the checklist and what the file attests",
+			program.FileVerdict{Path: "applications/a.cue", Kind: "update", Stage: application.StageCertification, Checklist: true, Attestations: &half},
+			true, []string{
+				"- ✔ `attestations.developerTerms` (attested)",
+				"- ✘ `attestations.noSaleOfCustomerData` (not attested)",
+				"- [ ] `developer/D6` If money moves through the integration",
+			}},
+		{"an ordinary update shows neither",
+			program.FileVerdict{Path: "applications/a.cue", Kind: "update", Stage: application.StageBeta, Attestations: &half},
+			false, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := report.PRComment(program.Verdict{HeadSHA: strings.Repeat("c", 40), Files: []program.FileVerdict{tt.file}}, nil)
+			if got := strings.Contains(body, "#### Reviewer checklist"); got != tt.wantShown {
+				t.Errorf("checklist shown = %v, want %v:\n%s", got, tt.wantShown, body)
+			}
+			if got := strings.Contains(body, "attests\n"); got != tt.wantShown {
+				t.Errorf("attestations shown = %v, want %v:\n%s", got, tt.wantShown, body)
+			}
+			for _, l := range tt.wantLines {
+				if !strings.Contains(body, "\n"+l) {
+					t.Errorf("comment lacks the line %q:\n%s", l, body)
+				}
+			}
+		})
+	}
+}

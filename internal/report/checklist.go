@@ -1,0 +1,56 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/connectbot/connectbot/internal/policy"
+	"github.com/connectbot/connectbot/internal/program"
+)
+
+// attestationSections list, for each file the reviewer checklist is shown
+// for, what the file attests: each attestation ticked or not, with the
+// sentence it promises.
+func attestationSections(v program.Verdict) body {
+	var out body
+	for _, f := range v.Files {
+		if !f.Checklist || f.Attestations == nil {
+			continue
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "\n#### What `%s` attests\n\nThe integrator's promises, each in the Developer Policy's words; a reviewer cannot check them, the file makes them.\n\n", escapeCode(f.Path))
+		for _, a := range policy.Attestations() {
+			mark, state := "✔", "attested"
+			if !a.Value(*f.Attestations) {
+				mark, state = "✘", "not attested"
+			}
+			r, _ := policy.Lookup(a.Rule)
+			fmt.Fprintf(&b, "- %s `%s` (%s): %s<br>_%s:_ “%s”\n", mark, a.Field, state, escapeMarkdown(a.Promise), r.Source, escapeMarkdown(r.Sentence))
+		}
+		out = append(out, piece{text: b.String()})
+	}
+	return out
+}
+
+// checklistSection is the reviewer checklist, once for the files it is
+// shown for: each sentence only a person can judge, with its question.
+// The approval of this head records that it was shown here.
+func checklistSection(v program.Verdict) body {
+	var paths []string
+	for _, f := range v.Files {
+		if f.Checklist {
+			paths = append(paths, "`"+escapeCode(f.Path)+"`")
+		}
+	}
+	if len(paths) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n#### Reviewer checklist\n\nOnly a person can judge these sentences of the Developer Policy. Before approving commit `%s`, check each for %s; "+
+		"an approval of this commit records in the application's history that this checklist was shown at it.\n\n",
+		escapeCode(v.HeadSHA), strings.Join(paths, ", "))
+	for _, it := range policy.Checklist() {
+		fmt.Fprintf(&b, "- [ ] `%s` %s<br>_%s:_ “%s”\n", it.Clause, escapeMarkdown(it.Question), it.Source, escapeMarkdown(it.Sentence))
+	}
+	return body{{text: b.String()}}
+}
