@@ -60,6 +60,30 @@ func TestOwnership(t *testing.T) {
 				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Integration.Name = "Acme Sync 2" })}},
 		},
 		{
+			name:   "a maintainer's attestations are theirs to give or withdraw: attestations is integrator-owned",
+			author: program.Author{Login: "acme-dev"},
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) {
+					a.Attestations = application.Attestations{DeveloperTerms: true, LawfulBasis: true}
+				})}},
+		},
+		{
+			name:   "another integrator changing the attestations is refused",
+			author: program.Author{Login: "mallory"},
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Attestations.DeveloperTerms = true })}},
+			want: []found{{"applications/acme.cue", program.RuleMaintainer, 2}},
+		},
+		{
+			name:   "an integrator recording the checklist in their own history is refused: history is the program's",
+			author: program.Author{Login: "acme-dev"},
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) {
+					a.Program.History = []application.HistoryRow{{Date: date("2026-10-12"), Stage: application.StageBeta, By: "rivera-reviews", Checklist: testHead}}
+				})}},
+			want: []found{{"applications/acme.cue", program.RuleProgramOwned, 20}},
+		},
+		{
 			name:   "a maintainer is matched without regard to case",
 			author: program.Author{Login: "ACME-Dev"},
 			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
