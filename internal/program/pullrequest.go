@@ -264,7 +264,9 @@ type Transition struct {
 	// From and To are the stages; equal when only a date is recorded.
 	From application.Stage `json:"from"`
 	To   application.Stage `json:"to"`
-	// Set names the dates recorded: acceptedAt, listingPublishedAt, approvedAt.
+	// Set names what is recorded: a date (acceptedAt, listingPublishedAt,
+	// approvedAt), or "history" alone for a change of stage the pull
+	// request itself proposes.
 	Set []string `json:"set"`
 	// Rule is the clause the transition follows.
 	Rule string `json:"rule"`
@@ -283,6 +285,7 @@ type Transition struct {
 //	beta, listing complete at head, not yet published          → listingPublishedAt (beta-4, beta-5)
 //	certification with App ID, video, assets, no open feedback,
 //	  not yet approved                                         → approvedAt (certification 4, 5)
+//	a change of stage the pull request proposes, not a removal → history (the stage's clause)
 //
 // Every transition appends a history row naming the approver, the pull
 // request and head, the commit whose comment showed the reviewer checklist
@@ -318,6 +321,13 @@ func OnApproval(c FileChange, cfg application.Config, approver string, pr int, h
 		p.ApprovedAt = &now
 		t.Rule = "connect/cert-5"
 		t.Why = "certification review approved: every feedback item is addressed"
+	case c.Base != nil && c.Base.App != nil && c.Base.App.Program.Stage != p.Stage && p.Stage != application.StageRemoved:
+		// A stage change the pull request itself proposes (connectbot's
+		// promotion or launch, or a reviewer's own): the approval and
+		// the checklist it was given on join the history.
+		t.From, t.Set = c.Base.App.Program.Stage, []string{"history"}
+		t.Rule = stageRules[p.Stage]
+		t.Why = fmt.Sprintf("the change of stage from %s to %s is approved", t.From, p.Stage)
 	default:
 		return Transition{}, false
 	}
@@ -348,6 +358,14 @@ func ShowsChecklist(c FileChange, cfg application.Config, now application.Date) 
 	}
 	_, records := OnApproval(c, cfg, "", 0, "", now)
 	return records
+}
+
+// stageRules are the clauses behind entering each stage.
+var stageRules = map[application.Stage]string{
+	application.StageApplied:       "connect/req-4",
+	application.StageBeta:          "connect/beta-1",
+	application.StageCertification: "connect/beta-6",
+	application.StagePartner:       "connect/cert-6",
 }
 
 // certificationReady reports whether a certification has every material

@@ -297,6 +297,21 @@ func TestOnApproval(t *testing.T) {
 				certReady(a)
 				a.Certification.DemoVideoURL = ""
 			})}, false, "", nil, ""},
+		{"connectbot's promotion to certification, approved, records the approval in the history",
+			program.FileChange{Status: program.FileModified, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) {
+				a.Program.Stage = application.StageCertification
+			})}, true, application.StageCertification, []string{"history"}, "connect/beta-6"},
+		{"connectbot's launch, approved, records the approval in the history",
+			program.FileChange{Status: program.FileModified, Base: appFile("a", certReady), Head: appFile("a", func(a *application.Application) {
+				certReady(a)
+				a.Program.Stage = application.StagePartner
+				a.Program.ApprovedAt, a.Program.LaunchDate = datePtr("2026-11-01"), datePtr("2026-11-20")
+			})}, true, application.StagePartner, []string{"history"}, "connect/cert-6"},
+		{"a removal records nothing more on approval",
+			program.FileChange{Status: program.FileModified, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) {
+				a.Program.Stage = application.StageRemoved
+				a.Program.Removed = &application.Removal{At: date("2026-11-25"), Reason: "listing-overdue", By: "connectbot"}
+			})}, false, "", nil, ""},
 		{"an ordinary update only merges",
 			program.FileChange{Status: program.FileModified, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) { a.Company.Website = "https://acme.example" })},
 			false, "", nil, ""},

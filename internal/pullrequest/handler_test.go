@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/google/go-cmp/cmp"
 
+	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/apply"
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge"
@@ -535,5 +537,45 @@ func TestTwoConnectbotsAnsweringEveryDeliveryWriteEverythingOnce(t *testing.T) {
 		if c := len(w.botComments(n)); c != 1 {
 			t.Errorf("#%d has %d sticky comments, want 1", n, c)
 		}
+	}
+}
+
+// TestAnApprovedLaunchRecordsTheChecklistItWasGivenOn: connectbot's own
+// pull request changing a stage shows the reviewer checklist, and the
+// reviewer's approval, merged, adds a history row naming the reviewer and
+// the commit the checklist was shown at.
+func TestAnApprovedLaunchRecordsTheChecklistItWasGivenOn(t *testing.T) {
+	w := newWorld(t)
+	src := sampleFile(t, "harborview-analytics.cue")
+	w.srv.Commit(forgetest.DefaultBranch, "Harborview", map[string]string{"applications/harborview-analytics.cue": src})
+	launched := strings.Replace(src, `stage:              "certification"`, `stage:              "partner"`, 1)
+	launched = strings.Replace(launched, `		{date: "2026-07-28", stage: "certification", by: "connectbot", ref: "#29"},`,
+		`		{date: "2026-07-28", stage: "certification", by: "connectbot", ref: "#29"},
+		{date: "2026-11-25", stage: "partner", by: "connectbot", ref: "connect/cert-6 launch-date"},`, 1)
+	if launched == src {
+		t.Fatal("the sample changed: nothing to launch")
+	}
+	head := w.srv.Commit("connectbot/launch/harborview-analytics", "Launch", map[string]string{"applications/harborview-analytics.cue": launched})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: forgetest.BotLogin, Title: "Launch harborview-analytics", Head: "connectbot/launch/harborview-analytics"})
+	w.handle(pr)
+	if c := w.botComments(pr); len(c) != 1 || !strings.Contains(c[0].Body, "Before approving commit `"+head+"`") {
+		t.Fatalf("the launch's comment does not show the checklist at %s: %+v", head, c)
+	}
+
+	w.srv.AddReview(pr, "okafor-pm", "APPROVED", head)
+	out := w.handle(pr)
+	if !w.srv.PR(pr).Merged {
+		t.Fatalf("not merged: %v", out.Done)
+	}
+	got, _ := w.srv.ReadFile(forgetest.DefaultBranch, "applications/harborview-analytics.cue")
+	cat, _ := catalog.Default()
+	f := cat.Application("applications/harborview-analytics.cue", []byte(got))
+	if f.App == nil {
+		t.Fatalf("recorded file does not load: %+v", f.Findings)
+	}
+	h := f.App.Program.History
+	want := application.HistoryRow{Date: application.MustParseDate("2026-11-25"), Stage: application.StagePartner, By: "okafor-pm", Ref: fmt.Sprintf("#%d", pr), Checklist: head}
+	if diff := cmp.Diff(want, h[len(h)-1]); diff != "" {
+		t.Errorf("the approval's history row (-want +got):\n%s", diff)
 	}
 }
