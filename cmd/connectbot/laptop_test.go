@@ -101,8 +101,8 @@ func TestLaptopWalkthrough(t *testing.T) {
 	out := stdout.String()
 	for _, want := range []string{
 		"<!-- connectbot:pull-request-comment -->",
-		"### connectbot: ✘ 12 errors in 1 of 1 file",
-		"| ✘ | `applications/pinecone-sync.cue` | new | – | 12 errors |",
+		"### connectbot: ✘ 13 errors in 1 of 1 file",
+		"| ✘ | `applications/pinecone-sync.cue` | new | – | 13 errors |",
 		"- Fix the errors above and push: connectbot checks every new commit.",
 	} {
 		if !strings.Contains(out, want) {
