@@ -55,11 +55,13 @@ type Scope struct {
 
 // Support is how the integrator's customers get help.
 type Support struct {
-	Channels           []string `json:"channels"`
-	FirstResponseHours int      `json:"firstResponseHours"`
-	URL                string   `json:"url"`
-	Email              string   `json:"email,omitempty"`
-	Phone              string   `json:"phone,omitempty"`
+	Channels []string `json:"channels"`
+	// FirstResponseHours is the promised first response, in hours; nil
+	// when the file states none (0 is a promise: an immediate answer).
+	FirstResponseHours *int   `json:"firstResponseHours,omitempty"`
+	URL                string `json:"url"`
+	Email              string `json:"email,omitempty"`
+	Phone              string `json:"phone,omitempty"`
 }
 
 // Privacy holds the integrator's data-protection commitments.

@@ -24,6 +24,9 @@ type Config struct {
 	// ProtectedNames are other companies' names an integration may not claim
 	// to be (Developer D5).
 	ProtectedNames []string `json:"protectedNames"`
+	// VulgarTerms are words and phrases of vulgar or obscene language,
+	// a warning for the reviewer in listing text (Developer F2).
+	VulgarTerms []string `json:"vulgarTerms"`
 	// Scopes is the scope catalogue: every scope an integration may request.
 	Scopes map[string]ScopeInfo `json:"scopes"`
 	// InstallsSource is where live install counts come from, if anywhere.

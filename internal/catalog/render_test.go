@@ -3,6 +3,7 @@ package catalog
 import (
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -22,12 +23,18 @@ func TestRenderWritesEveryStringAsAString(t *testing.T) {
 		`"`, `\`, `\"`, "\n", "}", "{", `\(program.stage)`, `"""`, `#"raw"#`, "//", "/*", "@attr(x)",
 		`x" program: {stage: "partner"} y: "`, "import \"strings\"", "\t\u00a0\u2028\u200d", "é東京", "\x01\x7f",
 	} {
+		// A name is one line without control characters (the schema says
+		// so); a scope's reason takes any text.
+		name := hostile
+		if strings.ContainsFunc(hostile, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' }) {
+			name = "Hostile"
+		}
 		app := application.Application{
-			Company:     application.Company{Name: "Acme " + hostile, Website: "https://acme.example"},
+			Company:     application.Company{Name: "Acme " + name, Website: "https://acme.example"},
 			Maintainers: []string{"acme-dev"},
-			Integration: application.Integration{Name: hostile + " Sync", Auth: "oauth2",
+			Integration: application.Integration{Name: name + " Sync", Auth: "oauth2",
 				Scopes: []application.Scope{{Name: "oauth", Reason: hostile}}},
-			Support: application.Support{Channels: []string{"ticket"}, FirstResponseHours: 24, URL: "https://acme.example/help"},
+			Support: application.Support{Channels: []string{"ticket"}, FirstResponseHours: new(24), URL: "https://acme.example/help"},
 			Privacy: application.Privacy{PolicyURL: "https://acme.example/p", DataRequestsURL: "https://acme.example/r", SecurityContact: "s@acme.example"},
 			Program: application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: 12, AsOf: asOf}},
 		}

@@ -59,6 +59,7 @@ func Build(cat *catalog.Catalog, a Answers, who Applicant, today application.Dat
 	if slug != "" && !policy.ValidSlug(slug) {
 		b.problem(field(FieldSlug).Label, "must be lowercase letters, digits and single hyphens, like acme-sync")
 	}
+	hours := b.number(FieldResponseHours, "24")
 	app := application.Application{
 		Company:     application.Company{Name: b.line(FieldCompanyName), Website: b.line(FieldCompanyWebsite)},
 		Maintainers: b.maintainers(who.Login),
@@ -71,7 +72,7 @@ func Build(cat *catalog.Catalog, a Answers, who Applicant, today application.Dat
 		},
 		Support: application.Support{
 			Channels:           b.channels(),
-			FirstResponseHours: b.number(FieldResponseHours, "24"),
+			FirstResponseHours: &hours,
 			URL:                b.line(FieldSupportURL),
 			Email:              b.line(FieldSupportEmail),
 			Phone:              b.line(FieldSupportPhone),

@@ -36,8 +36,12 @@ func crossFile(files []application.File) {
 		if id := f.App.Integration.AppID; id != "" {
 			byAppID[id] = append(byAppID[id], i)
 		}
-		byName[normalise(f.App.Integration.Name)] = append(byName[normalise(f.App.Integration.Name)], i)
-		byCompany[normalise(f.App.Company.Name)] = append(byCompany[normalise(f.App.Company.Name)], i)
+		if k := compactKey(f.App.Integration.Name); k != "" {
+			byName[k] = append(byName[k], i)
+		}
+		if k := CompanyKey(f.App.Company.Name); k != "" {
+			byCompany[k] = append(byCompany[k], i)
+		}
 	}
 	for _, group := range groups(byAppID) {
 		for _, i := range group {
@@ -49,7 +53,7 @@ func crossFile(files []application.File) {
 	for _, group := range groups(byName) {
 		for _, i := range group {
 			addAt(&files[i], RuleUniqueName, "integration.name",
-				fmt.Sprintf("an integration named %q is already listed in %s; names are unique ignoring case and spaces",
+				fmt.Sprintf("an integration named %q is already listed in %s; names are unique ignoring case, spaces and characters that look alike",
 					files[i].App.Integration.Name, otherPaths(files, group, i)))
 		}
 	}
@@ -100,10 +104,26 @@ func sharesMaintainer(a, b *application.Application) bool {
 	return false
 }
 
-// normalise folds case and drops whitespace: "Acme  Sync" = "acme sync" = "AcmeSync".
-func normalise(s string) string {
-	return strings.ToLower(strings.Join(strings.Fields(s), ""))
+// CompanyKey is what makes two company names the same company: their
+// words folded as names are (NFKC, case, default-ignorable characters,
+// confusable skeletons), without the legal suffixes at the end ("Ltd",
+// "Inc.", "GmbH & Co. KG") and without spaces. "Acme Software Ltd",
+// "ACME software, Inc." and "Асme Software" (a Cyrillic А and с) have one
+// key. A name of nothing but a suffix keeps it.
+func CompanyKey(name string) string {
+	ws := words(name)
+	n := len(ws)
+	for n > 1 && legalSuffixes[ws[n-1]] {
+		n--
+	}
+	return strings.Join(ws[:n], "")
 }
+
+// legalSuffixes are the words of legal forms that do not tell one company
+// from another.
+var legalSuffixes = foldedSet("ltd", "limited", "inc", "incorporated", "llc", "llp", "lp", "plc",
+	"corp", "corporation", "co", "company", "gmbh", "ag", "kg", "ug", "se", "sa", "sas", "sarl",
+	"srl", "spa", "sl", "bv", "nv", "pty", "pte", "oy", "ab", "as", "aps", "kk")
 
 func addAt(f *application.File, rule, path, msg string) {
 	addFinding(f, rule, application.SeverityError, path, msg)

@@ -10,7 +10,6 @@ package policy
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -113,6 +112,7 @@ func (c *checker) run() {
 	c.security()
 	c.scopes()
 	c.naming()
+	c.language()
 	c.supportLinks()
 	c.listing()
 	c.certification()
@@ -133,19 +133,7 @@ func (c *checker) entryCriteria() {
 		c.errorf("connect/req-2", "integration.auth",
 			"auth is %s; the program accepts only OAuth 2.0: use auth: \"oauth2\" and no other credential flow", got)
 	}
-	s := c.app.Support
-	if !slices.Contains(s.Channels, "ticket") && !slices.Contains(s.Channels, "phone") {
-		c.errorf("connect/req-3", "support.channels",
-			"support must be offered by ticket or by phone: add \"ticket\" or \"phone\" to support.channels")
-	}
-	switch max := c.cfg.SupportResponseHours; {
-	case s.FirstResponseHours == 0:
-		c.errorf("connect/req-3", "support.firstResponseHours",
-			"state your first-response time in hours: the program requires %d hours or less", max)
-	case s.FirstResponseHours > max:
-		c.errorf("connect/req-3", "support.firstResponseHours",
-			"first response within %d hours is too slow: the program requires %d hours or less", s.FirstResponseHours, max)
-	}
+	c.supportPromise()
 	if c.app.Program.Stage == application.StageApplied && c.app.Program.Installs.Count < c.cfg.MinInstalls {
 		c.errorf("connect/req-4", "program.installs.count",
 			"%d installs as of %s; an application is considered from %d installs",
@@ -163,7 +151,7 @@ func (c *checker) dataProtection() {
 	if p.SecurityContact == "" {
 		c.errorf("developer/A9", "privacy.securityContact",
 			"add privacy.securityContact: the email address or page the platform and customers use if data is breached")
-	} else if strings.HasPrefix(p.SecurityContact, "http://") {
+	} else if hasScheme(p.SecurityContact, "http") {
 		c.errorf("developer/A9", "privacy.securityContact", "the security contact page must use https://")
 	}
 	if p.SensitiveData {
@@ -184,9 +172,6 @@ func (c *checker) security() {
 			"the integration must audit logins: attest it with loginAuditing: true")
 	}
 }
-
-// minReasonWords is how many words make a reason more than a label.
-const minReasonWords = 3
 
 // scopes checks Developer B6: every scope known, needed and justified.
 func (c *checker) scopes() {
@@ -209,39 +194,23 @@ func (c *checker) scopes() {
 		case reason == "":
 			c.errorf("developer/B6", path+".reason",
 				"say in words why the integration needs %q: add a reason", s.Name)
-		case len(strings.Fields(reason)) < minReasonWords:
+		case reasonTooShort(reason):
 			c.errorf("developer/B6", path+".reason",
 				"the reason for %q is too short to justify it: write a sentence saying what the integration does with it", s.Name)
 		default:
 			key := strings.ToLower(reason)
-			if j, dup := seenReason[key]; dup {
+			j, dup := seenReason[key]
+			switch {
+			case !dup:
+				seenReason[key] = i
+			case !sameObject(c.app.Integration.Scopes[j].Name, s.Name):
 				c.errorf("developer/B6", path+".reason",
 					"the reason for %q repeats the reason given for integration.scopes[%d]; say why this scope is needed", s.Name, j)
-			} else {
-				seenReason[key] = i
 			}
 		}
 		if known && info.Sensitive {
 			c.warnf("developer/B6", path+".name",
 				"scope %q reaches sensitive data (%s); a reviewer will check that the integration needs it", s.Name, info.Description)
-		}
-	}
-}
-
-// naming checks Developer D5 and E1: the name claims to be neither the
-// platform nor another company.
-func (c *checker) naming() {
-	name := c.app.Integration.Name
-	for _, m := range c.names.brand {
-		if m.re.MatchString(name) {
-			c.errorf("developer/E1", "integration.name",
-				"the name %q begins with the platform's brand %q, as if the platform made it; name it after your product (\"Acme Sync for %s\" is fine)", name, m.term, m.term)
-		}
-	}
-	for _, m := range c.names.protected {
-		if m.re.MatchString(name) && !m.re.MatchString(c.app.Company.Name) {
-			c.errorf("developer/D5", "integration.name",
-				"the name %q uses %q, another company's name; an integration may not present itself as made or authorised by another company", name, m.term)
 		}
 	}
 }
@@ -255,7 +224,7 @@ func (c *checker) supportLinks() {
 		c.errorf("developer/F3", "support",
 			"give customers a support contact: add support.email or support.phone")
 	}
-	if w := c.app.Company.Website; strings.HasPrefix(w, "http://") {
+	if w := c.app.Company.Website; hasScheme(w, "http") {
 		// No sentence of the policies asks for the company's website; the
 		// warning is connectbot's own.
 		c.warnf(RuleHTTPS, "company.website", "the company website should use https://")
@@ -433,30 +402,7 @@ func (c *checker) requireHTTPS(rule, path, url, what string) {
 	switch {
 	case url == "" && what != "":
 		c.errorf(rule, path, "add %s: %s", path, what)
-	case url != "" && !strings.HasPrefix(url, "https://"):
+	case url != "" && !hasScheme(url, "https"):
 		c.errorf(rule, path, "links must use https:// so customers reach them safely: %s", url)
 	}
-}
-
-// nameMatchers find brand and company names as whole words, compiled once
-// per check.
-type nameMatchers struct {
-	brand, protected []termMatcher
-}
-
-type termMatcher struct {
-	term string
-	re   *regexp.Regexp
-}
-
-func newNameMatchers(cfg application.Config) nameMatchers {
-	var m nameMatchers
-	for _, t := range cfg.BrandTerms {
-		// The brand at the start of the name: "HubSpot Sync", not "Sync for HubSpot".
-		m.brand = append(m.brand, termMatcher{t, regexp.MustCompile(`(?i)^\W*` + regexp.QuoteMeta(t) + `(\W|$)`)})
-	}
-	for _, t := range cfg.ProtectedNames {
-		m.protected = append(m.protected, termMatcher{t, regexp.MustCompile(`(?i)(^|\W)` + regexp.QuoteMeta(t) + `(\W|$)`)})
-	}
-	return m
 }

@@ -37,7 +37,7 @@ func app(slug string, edit ...func(*application.File)) application.File {
 				Name: "Acme Sync", BuiltInHouse: true, Auth: "oauth2",
 				Scopes: []application.Scope{{Name: "crm.objects.contacts.read", Reason: "Reads contacts to keep the address book in sync."}},
 			},
-			Support: application.Support{Channels: []string{"ticket"}, FirstResponseHours: 24, URL: "https://acme.example/help"},
+			Support: application.Support{Channels: []string{"ticket"}, FirstResponseHours: new(24), URL: "https://acme.example/help"},
 			Privacy: application.Privacy{PolicyURL: "https://acme.example/privacy", DataRequestsURL: "https://acme.example/privacy/requests", SecurityContact: "security@acme.example"},
 			Listing: &application.Listing{
 				Tagline: "Two-way contact sync", Description: "Keeps contacts in step.\n\nBoth ways.",

@@ -1,0 +1,189 @@
+package policy
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/mtibben/confusables"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Names are compared the way a reader sees them, not the way they are
+// stored: "НubSpot" (a Cyrillic Н), "H\u200bubSpot" (a zero-width space),
+// "ＨｕｂＳｐｏｔ" (fullwidth) and "HUBSP0T" all read as HubSpot. A text is
+// turned into words, each folded to one key:
+//
+//  1. default-ignorable code points (zero-width spaces and joiners, soft
+//     hyphens, variation selectors, bidirectional controls) are removed,
+//     since a reader never sees them;
+//  2. NFKC maps compatibility forms (fullwidth letters, ligatures) to their
+//     plain letters;
+//  3. the text splits into words at every character that is not a letter,
+//     a mark or a digit;
+//  4. each word becomes its key: its capitals' UTS #39 confusable
+//     skeleton, case folded, then the skeleton of that again. Capitals
+//     first, because a Cyrillic Н is confusable with H while its small н
+//     is confusable with nothing, and "Inc" and "inc" must be one word; the
+//     second skeleton catches what only small letters confuse ("m" and
+//     "rn").
+//
+// The confusables table is Unicode's (confusables.txt, as packaged by
+// github.com/mtibben/confusables); case folding is golang.org/x/text's.
+
+// foldKey is the comparison key of one word.
+func foldKey(word string) string {
+	fold := cases.Fold()
+	upper := confusables.Skeleton(strings.ToUpper(word))
+	return fold.String(confusables.Skeleton(fold.String(upper)))
+}
+
+// words splits s into the keys of its words, in order.
+func words(s string) []string {
+	s = norm.NFKC.String(strings.Map(dropIgnorable, s))
+	var out []string
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool {
+		return !unicode.In(r, unicode.L, unicode.M, unicode.N)
+	}) {
+		out = append(out, foldKey(w))
+	}
+	return out
+}
+
+// compactKey is the key of s with its word breaks removed: "Acme  Sync",
+// "acme-sync" and "АсmeSync" have one compact key.
+func compactKey(s string) string { return strings.Join(words(s), "") }
+
+// dropIgnorable maps a default-ignorable code point to -1 (drop) and keeps
+// anything else.
+func dropIgnorable(r rune) rune {
+	if defaultIgnorable(r) {
+		return -1
+	}
+	return r
+}
+
+// defaultIgnorable reports whether r has Unicode's derived property
+// Default_Ignorable_Code_Point: Other_Default_Ignorable_Code_Point, the
+// format characters (Cf) and the variation selectors, less white space,
+// the interlinear annotation characters and the prepended concatenation
+// marks (which are Cf but visible).
+func defaultIgnorable(r rune) bool {
+	switch {
+	case unicode.Is(unicode.White_Space, r):
+		return false
+	case r >= 0xFFF9 && r <= 0xFFFB, unicode.Is(unicode.Prepended_Concatenation_Mark, r):
+		return false
+	case r >= 0x13430 && r <= 0x1343F: // Egyptian hieroglyph format controls are visible
+		return false
+	}
+	return unicode.In(r, unicode.Other_Default_Ignorable_Code_Point, unicode.Cf, unicode.Variation_Selector)
+}
+
+// text is one integrator text as its folded words, with the words joined
+// into a compact string in which a term is found whatever the spacing.
+type text struct {
+	words   []string
+	compact string
+	// start[i] is where words[i] begins in compact.
+	start []int
+}
+
+func newText(s string) text {
+	t := text{words: words(s)}
+	var b strings.Builder
+	for _, w := range t.words {
+		t.start = append(t.start, b.Len())
+		b.WriteString(w)
+	}
+	t.compact = b.String()
+	return t
+}
+
+// wordAt returns the index of the word that holds byte i of compact.
+func (t text) wordAt(i int) int {
+	w := 0
+	for w+1 < len(t.start) && t.start[w+1] <= i {
+		w++
+	}
+	return w
+}
+
+// end returns where word w ends in compact.
+func (t text) end(w int) int {
+	if w+1 < len(t.start) {
+		return t.start[w+1]
+	}
+	return len(t.compact)
+}
+
+// occurrence is where a term was found in a text: compact[from:to], which
+// may begin or end inside a word.
+type occurrence struct{ from, to int }
+
+// find returns every place the compact key term occurs in t, without
+// regard to word breaks.
+func (t text) find(term string) []occurrence {
+	if term == "" {
+		return nil
+	}
+	var out []occurrence
+	for i := 0; i+len(term) <= len(t.compact); {
+		j := strings.Index(t.compact[i:], term)
+		if j < 0 {
+			break
+		}
+		out = append(out, occurrence{i + j, i + j + len(term)})
+		i += j + 1
+	}
+	return out
+}
+
+// before returns the words before an occurrence, nearest first: the part
+// of its first word before it (if any), then the whole words before that.
+func (t text) before(o occurrence) []string {
+	w := t.wordAt(o.from)
+	var out []string
+	if o.from > t.start[w] {
+		out = append(out, t.compact[t.start[w]:o.from])
+	}
+	for i := w - 1; i >= 0; i-- {
+		out = append(out, t.words[i])
+	}
+	return out
+}
+
+// after returns the words after an occurrence, nearest first: the rest of
+// its last word (if any), then the whole words after that.
+func (t text) after(o occurrence) []string {
+	w := t.wordAt(o.to - 1)
+	var out []string
+	if o.to < t.end(w) {
+		out = append(out, t.compact[o.to:t.end(w)])
+	}
+	for i := w + 1; i < len(t.words); i++ {
+		out = append(out, t.words[i])
+	}
+	return out
+}
+
+// hasPhrase reports whether the words of phrase (already folded) occur in
+// t as consecutive whole words.
+func (t text) hasPhrase(phrase []string) bool {
+	if len(phrase) == 0 {
+		return false
+	}
+	for i := 0; i+len(phrase) <= len(t.words); i++ {
+		match := true
+		for j, w := range phrase {
+			if t.words[i+j] != w {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
+}
