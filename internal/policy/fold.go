@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 
@@ -33,21 +34,77 @@ import (
 
 // foldKey is the comparison key of one word.
 func foldKey(word string) string {
+	if k, ok := asciiKey(word); ok {
+		return k
+	}
+	return slowKey(word)
+}
+
+// slowKey is foldKey computed step by step, for any word.
+func slowKey(word string) string {
 	fold := cases.Fold()
 	upper := confusables.Skeleton(strings.ToUpper(word))
 	return fold.String(confusables.Skeleton(fold.String(upper)))
 }
 
+// asciiKeys holds slowKey of each ASCII letter and digit. Every step of
+// slowKey maps an ASCII letter or digit on its own to ASCII, so the key of
+// a word of them is the keys of its letters, one after another, which is
+// much faster than taking the word through every step.
+var asciiKeys = func() (keys [128]string) {
+	for r := range rune(128) {
+		if unicode.In(r, unicode.L, unicode.N) {
+			keys[r] = slowKey(string(r))
+		}
+	}
+	return keys
+}()
+
+// asciiKey returns the key of a word of ASCII letters and digits from
+// asciiKeys, or false for any other word.
+func asciiKey(word string) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(word) + 2)
+	for i := 0; i < len(word); i++ {
+		c := word[i]
+		if c >= 128 || asciiKeys[c] == "" {
+			return "", false
+		}
+		b.WriteString(asciiKeys[c])
+	}
+	return b.String(), true
+}
+
 // words splits s into the keys of its words, in order.
 func words(s string) []string {
-	s = norm.NFKC.String(strings.Map(dropIgnorable, s))
+	if !isASCII(s) {
+		s = norm.NFKC.String(strings.Map(dropIgnorable, s))
+	}
 	var out []string
-	for _, w := range strings.FieldsFunc(s, func(r rune) bool {
-		return !unicode.In(r, unicode.L, unicode.M, unicode.N)
-	}) {
+	for _, w := range strings.FieldsFunc(s, notWordRune) {
 		out = append(out, foldKey(w))
 	}
 	return out
+}
+
+// notWordRune reports whether r breaks words: anything but a letter, a
+// mark or a digit.
+func notWordRune(r rune) bool {
+	if r < 0x80 {
+		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
+	}
+	return !unicode.In(r, unicode.L, unicode.M, unicode.N)
+}
+
+// isASCII reports whether s is ASCII, which NFKC leaves as it is and which
+// holds no default-ignorable code point.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // compactKey is the key of s with its word breaks removed: "Acme  Sync",
@@ -102,11 +159,8 @@ func newText(s string) text {
 
 // wordAt returns the index of the word that holds byte i of compact.
 func (t text) wordAt(i int) int {
-	w := 0
-	for w+1 < len(t.start) && t.start[w+1] <= i {
-		w++
-	}
-	return w
+	// The last word that starts at or before i.
+	return sort.Search(len(t.start), func(w int) bool { return t.start[w] > i }) - 1
 }
 
 // end returns where word w ends in compact.
@@ -139,29 +193,33 @@ func (t text) find(term string) []occurrence {
 	return out
 }
 
-// before returns the words before an occurrence, nearest first: the part
-// of its first word before it (if any), then the whole words before that.
+// nearWords is how many words on each side of a term the claim rules read.
+const nearWords = 4
+
+// before returns up to nearWords words before an occurrence, nearest
+// first: the part of its first word before it (if any), then the whole
+// words before that.
 func (t text) before(o occurrence) []string {
 	w := t.wordAt(o.from)
-	var out []string
+	out := make([]string, 0, nearWords)
 	if o.from > t.start[w] {
 		out = append(out, t.compact[t.start[w]:o.from])
 	}
-	for i := w - 1; i >= 0; i-- {
+	for i := w - 1; i >= 0 && len(out) < nearWords; i-- {
 		out = append(out, t.words[i])
 	}
 	return out
 }
 
-// after returns the words after an occurrence, nearest first: the rest of
-// its last word (if any), then the whole words after that.
+// after returns up to nearWords words after an occurrence, nearest first:
+// the rest of its last word (if any), then the whole words after that.
 func (t text) after(o occurrence) []string {
 	w := t.wordAt(o.to - 1)
-	var out []string
+	out := make([]string, 0, nearWords)
 	if o.to < t.end(w) {
 		out = append(out, t.compact[o.to:t.end(w)])
 	}
-	for i := w + 1; i < len(t.words); i++ {
+	for i := w + 1; i < len(t.words) && len(out) < nearWords; i++ {
 		out = append(out, t.words[i])
 	}
 	return out

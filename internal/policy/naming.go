@@ -85,6 +85,8 @@ func foldedSet(ws ...string) map[string]bool {
 // listingText is one text a reader sees as the integration's own words.
 type listingText struct {
 	path, what, value string
+	// folded is value as its folded words.
+	folded text
 	// name is true for the integration's name, in which beginning with
 	// a term, a possessive or a bare "by" is a claim by itself.
 	name bool
@@ -94,14 +96,26 @@ type listingText struct {
 	short bool
 }
 
+// listingTexts returns the texts of the name and the listing that are not
+// empty, each folded once for every rule that reads them.
 func (c *checker) listingTexts() []listingText {
-	out := []listingText{{path: "integration.name", what: "name", value: c.app.Integration.Name, name: true, short: true}}
+	if c.texts != nil {
+		return c.texts
+	}
+	all := []listingText{{path: "integration.name", what: "name", value: c.app.Integration.Name, name: true, short: true}}
 	if l := c.app.Listing; l != nil {
-		out = append(out,
+		all = append(all,
 			listingText{path: "listing.tagline", what: "tagline", value: l.Tagline, short: true},
 			listingText{path: "listing.description", what: "description", value: l.Description})
 	}
-	return out
+	c.texts = []listingText{}
+	for _, lt := range all {
+		if lt.value != "" {
+			lt.folded = newText(lt.value)
+			c.texts = append(c.texts, lt)
+		}
+	}
+	return c.texts
 }
 
 // naming checks Developer D5 and E1: the name, tagline and description
@@ -115,10 +129,7 @@ func (c *checker) listingTexts() []listingText {
 // error. The company's own name exempts nothing.
 func (c *checker) naming() {
 	for _, lt := range c.listingTexts() {
-		if lt.value == "" {
-			continue
-		}
-		t := newText(lt.value)
+		t := lt.folded
 		for _, term := range c.names.brand {
 			switch how := claim(t, term, lt); {
 			case how == claimBegins:
@@ -226,10 +237,7 @@ func (c *checker) language() {
 		return
 	}
 	for _, lt := range c.listingTexts() {
-		if lt.value == "" {
-			continue
-		}
-		t := newText(lt.value)
+		t := lt.folded
 		var found []string
 		for _, v := range c.names.vulgar {
 			if t.hasPhrase(v.words) && !slices.Contains(found, v.term) {

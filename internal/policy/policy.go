@@ -59,6 +59,8 @@ type checker struct {
 	cfg   application.Config
 	now   application.Date
 	names nameMatchers
+	// texts are the name and listing texts, folded once (listingTexts).
+	texts []listingText
 }
 
 func (c *checker) errorf(rule, path, format string, args ...any) {

@@ -545,6 +545,11 @@ func singleFileTables() []ruleTable {
 			{name: "an http privacy policy is refused",
 				mutate: func(a *application.Application) { a.Privacy.PolicyURL = "http://acme.example/privacy" },
 				want:   []result{failing("developer/A5", "privacy.policyUrl")}},
+			{name: "a privacy policy whose scheme is written HTTPS:// in capitals is https and passes",
+				mutate: func(a *application.Application) { a.Privacy.PolicyURL = "HTTPS://acme.example/privacy" }},
+			{name: "a privacy policy whose scheme is written Http:// is http and is refused",
+				mutate: func(a *application.Application) { a.Privacy.PolicyURL = "Http://acme.example/privacy" },
+				want:   []result{failing("developer/A5", "privacy.policyUrl")}},
 		}},
 		{"developer/A7", []checkCase{
 			{name: "an https data-requests page passes"},
@@ -564,6 +569,9 @@ func singleFileTables() []ruleTable {
 				want:   []result{failing("developer/A9", "privacy.securityContact")}},
 			{name: "an http security contact page is refused",
 				mutate: func(a *application.Application) { a.Privacy.SecurityContact = "http://acme.example/security" },
+				want:   []result{failing("developer/A9", "privacy.securityContact")}},
+			{name: "a security contact page written HTTP:// in capitals is refused",
+				mutate: func(a *application.Application) { a.Privacy.SecurityContact = "HTTP://acme.example/security" },
 				want:   []result{failing("developer/A9", "privacy.securityContact")}},
 		}},
 		{"developer/B1", []checkCase{
@@ -688,6 +696,13 @@ func singleFileTables() []ruleTable {
 			{name: "an http company website is a warning of connectbot's own, not developer/F3's",
 				mutate: func(a *application.Application) { a.Company.Website = "http://acme.example" },
 				want:   []result{warning(policy.RuleHTTPS, "company.website")}},
+			{name: "a company website written HTTP:// in capitals is a warning",
+				mutate: func(a *application.Application) { a.Company.Website = "HTTP://acme.example" },
+				want:   []result{warning(policy.RuleHTTPS, "company.website")}},
+			{name: "a company website written HTTPS:// in capitals passes",
+				mutate: func(a *application.Application) { a.Company.Website = "HTTPS://acme.example" }},
+			{name: "setup instructions written Https:// pass",
+				mutate: func(a *application.Application) { a.Listing.SetupInstructionsURL = "Https://acme.example/docs/connect" }},
 		}},
 	}...)
 }
@@ -837,8 +852,44 @@ func crossFileTables() []crossTable {
 					"applications/acme-sync.cue":    {failing(policy.RuleUniqueName, "integration.name")},
 					"applications/initech-sync.cue": {failing(policy.RuleUniqueName, "integration.name")},
 				}},
+			{name: "names differing only in lookalike and zero-width characters are both refused",
+				files: []fileCase{
+					{slug: "acme-sync"},
+					{slug: "initech-sync", mutate: func(a *application.Application) {
+						initech(a)
+						a.Integration.Name = "Асme Sync f\u200bor ＨubSpot"
+					}},
+				},
+				want: map[string][]result{
+					"applications/acme-sync.cue":    {failing(policy.RuleUniqueName, "integration.name")},
+					"applications/initech-sync.cue": {failing(policy.RuleUniqueName, "integration.name")},
+				}},
 		}},
 		{policy.RuleCompanyClaim, []crossCase{
+			{name: "a second file for a lookalike of the company, with another legal suffix and no shared maintainer, is refused on both files",
+				files: []fileCase{
+					{slug: "acme-sync"},
+					{slug: "acme-reports", mutate: func(a *application.Application) {
+						a.Company.Name = "Асme Ѕoftware, Inc." // Cyrillic А, с and Ѕ
+						a.Maintainers = []string{"mallory"}
+						a.Integration.Name = "Acme Reports"
+						a.Integration.AppID = "2222222"
+					}},
+				},
+				want: map[string][]result{
+					"applications/acme-sync.cue":    {failing(policy.RuleCompanyClaim, "maintainers")},
+					"applications/acme-reports.cue": {failing(policy.RuleCompanyClaim, "maintainers")},
+				}},
+			{name: "a company whose name only begins like another's is another company",
+				files: []fileCase{
+					{slug: "acme-sync"},
+					{slug: "acme-reports", mutate: func(a *application.Application) {
+						a.Company.Name = "Acme Software Labs Ltd"
+						a.Maintainers = []string{"labs-dev"}
+						a.Integration.Name = "Acme Reports"
+						a.Integration.AppID = "2222222"
+					}},
+				}},
 			{name: "a second file for the company sharing a maintainer passes",
 				files: []fileCase{
 					{slug: "acme-sync"},

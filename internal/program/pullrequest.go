@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/policy"
 )
 
 // Ownership rule ids: who may change what (DESIGN.md "Ownership of fields").
@@ -60,6 +61,11 @@ type FileChange struct {
 	// the merge (EntryFile, EntrySymlink, ...; "" where it is absent).
 	FromKind, ToKind string
 	Base, Head       *application.File
+	// Claimed are the applications on the base branch, other than this
+	// one, whose company the head names, when the base did not name it
+	// (a new file, or a company changed to theirs): the same company
+	// after policy.CompanyKey, lookalikes and legal suffixes included.
+	Claimed []*application.File
 }
 
 // IsApplication reports whether the change is to an application file.
@@ -149,6 +155,7 @@ func Ownership(author Author, changes []FileChange, cfg application.Config) (map
 		if c.ToKind != "" && c.ToKind != EntryFile {
 			continue // entryProblem said what is wrong
 		}
+		checkCompanyClaim(c, author, flag)
 		if c.Base == nil {
 			checkNewFile(c, author, flag)
 			continue
@@ -233,6 +240,32 @@ func checkNewFile(c FileChange, author Author, flag func(string, string, applica
 		flag(c.Path, RuleProgramOwned, application.SeverityError, c.Head.Locate("program."+field),
 			"a new application sets only program.stage: \"applied\" and program.installs; program.%s is set by the program", field)
 	}
+}
+
+// checkCompanyClaim refuses a pull request that names the company of
+// another application unless its author maintains one of that company's
+// files: listing their maintainers in the new file is not enough, since
+// anyone can write a name there (format/company-claim).
+func checkCompanyClaim(c FileChange, author Author, flag func(string, string, application.Severity, application.Pos, string, ...any)) {
+	if len(c.Claimed) == 0 || c.Head == nil || c.Head.App == nil {
+		return
+	}
+	var owners []string
+	for _, f := range c.Claimed {
+		if f.App == nil {
+			continue
+		}
+		if isMaintainer(f.App, author.Login) {
+			return
+		}
+		owners = append(owners, fmt.Sprintf("%s (%s)", f.Path, strings.Join(f.App.Maintainers, ", ")))
+	}
+	if len(owners) == 0 {
+		return
+	}
+	flag(c.Path, policy.RuleCompanyClaim, application.SeverityError, c.Head.Locate("company.name"),
+		"company %q is already in the program as %s: only its maintainers may open an application for it; ask one of them to open this pull request",
+		c.Head.App.Company.Name, strings.Join(owners, ", "))
 }
 
 func isMaintainer(app *application.Application, login string) bool {

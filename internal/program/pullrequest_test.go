@@ -6,8 +6,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/policy"
 	"github.com/connectbot/connectbot/internal/program"
 )
+
+// toNew makes an application what a new file may be: stage applied, its
+// installs, nothing else of the program's.
+func toNew(a *application.Application) {
+	a.Program = application.ProgramState{Stage: application.StageApplied, Installs: a.Program.Installs}
+}
 
 func date(s string) application.Date { return application.MustParseDate(s) }
 
@@ -82,6 +89,43 @@ func TestOwnership(t *testing.T) {
 					a.Program.History = []application.HistoryRow{{Date: date("2026-10-12"), Stage: application.StageBeta, By: "rivera-reviews", Checklist: testHead}}
 				})}},
 			want: []found{{"applications/acme.cue", program.RuleProgramOwned, 20}},
+		},
+		{
+			name:   "a new application for a company already in the program, opened by a maintainer of its file, passes",
+			author: program.Author{Login: "acme-dev"},
+			changes: []program.FileChange{{Path: "applications/acme-two.cue", Status: program.FileAdded, ToKind: program.EntryFile,
+				Head: appFile("acme-two", func(a *application.Application) {
+					toNew(a)
+					a.Maintainers = []string{"acme-dev", "acme-intern"}
+				}),
+				Claimed: []*application.File{appFile("acme", nil)}}},
+		},
+		{
+			name:   "a new application for a company already in the program, listing its maintainers but opened by someone else, is refused",
+			author: program.Author{Login: "mallory"},
+			changes: []program.FileChange{{Path: "applications/acme-two.cue", Status: program.FileAdded, ToKind: program.EntryFile,
+				Head: appFile("acme-two", func(a *application.Application) {
+					toNew(a)
+					a.Maintainers = []string{"mallory", "acme-dev"}
+				}),
+				Claimed: []*application.File{appFile("acme", nil)}}},
+			want: []found{{"applications/acme-two.cue", policy.RuleCompanyClaim, 1}},
+		},
+		{
+			name:   "changing one's company to another application's company is refused",
+			author: program.Author{Login: "mallory"},
+			changes: []program.FileChange{{Path: "applications/mallory.cue", Status: program.FileModified, ToKind: program.EntryFile,
+				Base:    appFile("mallory", func(a *application.Application) { a.Company.Name = "Mallory"; a.Maintainers = []string{"mallory"} }),
+				Head:    appFile("mallory", func(a *application.Application) { a.Maintainers = []string{"mallory"} }),
+				Claimed: []*application.File{appFile("acme", nil)}}},
+			want: []found{{"applications/mallory.cue", policy.RuleCompanyClaim, 1}},
+		},
+		{
+			name:   "a reviewer may open an application for a company already in the program",
+			author: program.Author{Login: "rivera-reviews"},
+			changes: []program.FileChange{{Path: "applications/acme-two.cue", Status: program.FileAdded, ToKind: program.EntryFile,
+				Head:    appFile("acme-two", toNew),
+				Claimed: []*application.File{appFile("acme", nil)}}},
 		},
 		{
 			name:   "a maintainer is matched without regard to case",

@@ -109,6 +109,7 @@ func (j *Judge) Judge(base, merged Tree, changes []Change, now application.Date)
 			if c.FromKind == program.EntryFile || c.Status == program.FileRenamed {
 				c.Base = baseByPath[from]
 			}
+			c.Claimed = claimed(baseFiles, c, from)
 		}
 		touched[c.Path] = true
 		if c.Path == catalog.ProgramFile {
@@ -128,6 +129,27 @@ func (j *Judge) Judge(base, merged Tree, changes []Change, now application.Date)
 		out.Impact = &imp
 	}
 	return out, nil
+}
+
+// claimed returns the applications on the base branch, other than the
+// change's own (at from), whose company the change's head names when its
+// base did not.
+func claimed(base []application.File, c program.FileChange, from string) []*application.File {
+	if c.Head == nil || c.Head.App == nil {
+		return nil
+	}
+	key := policy.CompanyKey(c.Head.App.Company.Name)
+	if c.Base != nil && c.Base.App != nil && policy.CompanyKey(c.Base.App.Company.Name) == key {
+		return nil
+	}
+	var out []*application.File
+	for i := range base {
+		f := &base[i]
+		if f.Path != from && f.Path != c.Path && f.App != nil && policy.CompanyKey(f.App.Company.Name) == key {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // unreadable is the verdict on an application file the merge changes but

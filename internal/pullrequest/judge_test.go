@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/pullrequest"
 	"github.com/connectbot/connectbot/schema"
 )
@@ -125,6 +126,45 @@ func TestJudgeSeesEveryKindOfChange(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("changes (-want +got):\n%s", diff)
+	}
+}
+
+func TestJudgeNamesTheApplicationsWhoseCompanyAChangeClaims(t *testing.T) {
+	now := application.MustParseDate("2026-11-25")
+	acme, northwind := sample(t, "acme-sync.cue"), sample(t, "northwind-notes.cue")
+	// Another integration under a lookalike of Acme's company name: a
+	// Cyrillic А and с, and Inc. for Ltd.
+	lookalike := strings.NewReplacer(`name: "Acme Software Ltd"`, `name: "Асme Software Inc."`,
+		`"Acme Sync"`, `"Acme Reports"`).Replace(acme)
+	renamed := strings.Replace(northwind, `name: "Northwind Notes Ltd"`, `name: "ACME software"`, 1)
+	base := tree(t, "", map[string]string{"applications/acme-sync.cue": acme, "applications/northwind-notes.cue": northwind})
+	head := tree(t, "", map[string]string{"applications/acme-sync.cue": acme, "applications/northwind-notes.cue": renamed,
+		"applications/acme-reports.cue": lookalike, "applications/fresh.cue": strings.Replace(northwind, "Northwind", "Freshly", -1)})
+	j, err := pullrequest.NewJudge().Judge(pullrequest.Tree{FS: base}, pullrequest.Tree{FS: head}, []pullrequest.Change{
+		{Path: "applications/acme-reports.cue", To: pullrequest.Entry{Kind: "file", Object: blobID(lookalike)}},
+		{Path: "applications/fresh.cue", To: pullrequest.Entry{Kind: "file", Object: "3"}},
+		modified("applications/northwind-notes.cue"),
+	}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, c := range j.Changes {
+		if c.Status == program.FileAffected {
+			continue // acme-sync.cue: its company is claimed again
+		}
+		got[c.Path] = []string{}
+		for _, f := range c.Claimed {
+			got[c.Path] = append(got[c.Path], f.Path)
+		}
+	}
+	want := map[string][]string{
+		"applications/acme-reports.cue":    {"applications/acme-sync.cue"},
+		"applications/fresh.cue":           {},
+		"applications/northwind-notes.cue": {"applications/acme-sync.cue"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("claimed applications by change (-want +got):\n%s", diff)
 	}
 }
 

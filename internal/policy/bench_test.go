@@ -1,0 +1,37 @@
+package policy_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/policy"
+)
+
+// BenchmarkCheck checks 1,000 applications, each with a name, a tagline and
+// a description of 2,000 characters to fold and search for the brand,
+// three protected names and four vulgar words, and a phone number to parse.
+func BenchmarkCheck(b *testing.B) {
+	cfg := testConfig()
+	cfg.ProtectedNames = []string{"Globex", "Initech", "Umbrella Corp"}
+	cfg.VulgarTerms = []string{"crap", "shit", "fuck", "bollocks"}
+	description := strings.Repeat("Keeps contacts in step between Acme and HubSpot, both ways. ", 34)[:2000]
+	files := make([]application.File, 1000)
+	for i := range files {
+		app := validApp()
+		app.Company.Name = fmt.Sprintf("Company %d Ltd", i)
+		app.Maintainers = []string{fmt.Sprintf("dev-%d", i)}
+		app.Integration.Name = fmt.Sprintf("Acme Sync %d for HubSpot", i)
+		app.Integration.AppID = fmt.Sprint(1000000 + i)
+		app.Listing.Description = description
+		files[i] = newFile(fmt.Sprintf("acme-sync-%d", i), app)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range files {
+			files[i].Findings = nil
+		}
+		policy.Check(files, cfg, day(defaultNow))
+	}
+}
