@@ -578,7 +578,7 @@ var clauses = []Clause{
 		Sentence:  "Your Application should not violate the\u00a0HubSpot brand guidelines.",
 		Rules:     []string{"developer/E1"},
 		Checklist: "developer/E1",
-		Why:       "The rule catches a name that begins with the platform's brand; a reviewer judges the rest of the brand guidelines.",
+		Why:       "The rule catches a name that begins with the platform's brand, and a name, tagline or description that claims its endorsement or official status, lookalike letters included; a reviewer judges the rest of the brand guidelines.",
 	},
 	{
 		Seed:      seedDeveloper,
@@ -632,7 +632,9 @@ var clauses = []Clause{
 		Seed:      seedDeveloper,
 		ID:        "developer/F2",
 		Sentence:  "Your Application and/or Integration should not use vulgar or obscene language or images.",
+		Rules:     []string{"developer/F2"},
 		Checklist: "developer/F2",
+		Why:       "The rule warns the reviewer of a word of program.cue's vulgarTerms in the name, tagline or description; a reviewer judges the rest of the language and the images.",
 	},
 	{
 		Seed:      seedDeveloper,

@@ -24,7 +24,7 @@ func TestMessagesQuoteTheConfiguredNumbers(t *testing.T) {
 			checkCase{config: other, mutate: func(a *application.Application) { toApplied(a); a.Program.Installs.Count = 20 }},
 			"an application is considered from 25 installs", "from 10 installs"},
 		{"“(with a required 24 hr response time SLA)” says the configured hours",
-			checkCase{config: other, mutate: func(a *application.Application) { a.Support.FirstResponseHours = 12 }},
+			checkCase{config: other, mutate: func(a *application.Application) { a.Support.FirstResponseHours = new(12) }},
 			"the program requires 8 hours or less", "24 hours"},
 		{"“within the first 30 days after acceptance” says the configured days",
 			checkCase{config: other, now: "2026-02-20", mutate: func(a *application.Application) {
