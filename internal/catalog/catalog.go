@@ -286,8 +286,15 @@ func (e *evaluator) application(filePath string, src []byte, lim Limits, pos *po
 	if err := v.Validate(cue.Concrete(true)); err != nil {
 		file.Findings = schemaFindings(filePath, e.allErrors(v, err), pos)
 		file.Findings = append(file.Findings, e.unknownFields(data, pos)...)
+		if x, found := numberOutOfRange(f, pos); found {
+			file.Findings = append(file.Findings, x)
+		}
 		file.Findings = tidy(file.Findings)
 		file.Clock = clockInputs(v, data)
+		return file
+	}
+	if x, found := numberOutOfRange(f, pos); found {
+		file.Findings = []application.Finding{x}
 		return file
 	}
 	var app application.Application
