@@ -41,9 +41,9 @@ func OpenedReply(d Draft, who Applicant, pr int) string {
 	if pr == 0 {
 		ref = "#(new)"
 	}
-	return fmt.Sprintf("%s\nThank you for applying, @%s. Your application is proposed in %s as `%s`, with you as its maintainer. "+
+	return fmt.Sprintf("%s\nThank you for applying, @%s. Your application is proposed in %s as %s, with you as its maintainer. "+
 		"connectbot checks it there and says what passes, what is missing and what comes next; a reviewer of the program then decides. "+
-		"To change an answer before the review, comment on %s.\n", ReplyMarker, who.Login, ref, d.Path, ref)
+		"To change an answer before the review, comment on %s.\n", ReplyMarker, who.Login, ref, markdown.Code(d.Path), ref)
 }
 
 // RefusalReply is the answer on the issue when the form's answers do not
