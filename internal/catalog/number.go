@@ -24,73 +24,112 @@ var (
 // false when every number fits. The schema's own bounds (zero or more,
 // one or more) are CUE's to check; this is the range of the decoded value.
 func numberOutOfRange(f *ast.File, pos application.Locator) (application.Finding, bool) {
+	w := numberWalk{pos: pos}
 	for _, d := range f.Decls {
-		if field, ok := d.(*ast.Field); ok {
-			if x, found := fieldOutOfRange("", field, pos); found {
-				return x, true
-			}
+		if field, ok := d.(*ast.Field); ok && w.field(field) {
+			return w.found, true
 		}
 	}
 	return application.Finding{}, false
 }
 
-func fieldOutOfRange(parent string, f *ast.Field, pos application.Locator) (application.Finding, bool) {
-	name, _, err := ast.LabelName(f.Label)
-	if err != nil {
-		return application.Finding{}, false
-	}
-	p := name
-	if parent != "" {
-		p = parent + "." + name
-	}
-	return valueOutOfRange(p, f.Value, pos)
+// segment is one step of a field path: a label, or an index when the
+// label is "".
+type segment struct {
+	label string
+	index int
 }
 
-func valueOutOfRange(p string, e ast.Expr, pos application.Locator) (application.Finding, bool) {
+// numberWalk looks for a number out of range; path holds the labels and
+// indexes down to the value it is at, joined only for a finding.
+type numberWalk struct {
+	pos   application.Locator
+	path  []segment
+	found application.Finding
+}
+
+func (w *numberWalk) field(f *ast.Field) bool {
+	name, _, err := ast.LabelName(f.Label)
+	if err != nil {
+		return false
+	}
+	w.path = append(w.path, segment{label: name})
+	defer func() { w.path = w.path[:len(w.path)-1] }()
+	return w.value(f.Value)
+}
+
+func (w *numberWalk) value(e ast.Expr) bool {
 	switch e := e.(type) {
 	case *ast.StructLit:
 		for _, d := range e.Elts {
-			if field, ok := d.(*ast.Field); ok {
-				if x, found := fieldOutOfRange(p, field, pos); found {
-					return x, true
-				}
+			if field, ok := d.(*ast.Field); ok && w.field(field) {
+				return true
 			}
 		}
 	case *ast.ListLit:
 		for i, x := range e.Elts {
-			if f, found := valueOutOfRange(application.IndexPath(p, i), x, pos); found {
-				return f, true
+			w.path = append(w.path, segment{index: i})
+			found := w.value(x)
+			w.path = w.path[:len(w.path)-1]
+			if found {
+				return true
 			}
 		}
 	case *ast.UnaryExpr:
 		if lit, ok := e.X.(*ast.BasicLit); ok && e.Op == token.SUB {
-			return literalOutOfRange(p, lit, "-", pos)
+			return w.literal(lit, "-")
 		}
 	case *ast.BasicLit:
-		return literalOutOfRange(p, e, "", pos)
+		return w.literal(e, "")
 	}
-	return application.Finding{}, false
+	return false
 }
 
-func literalOutOfRange(p string, lit *ast.BasicLit, sign string, pos application.Locator) (application.Finding, bool) {
-	if lit.Kind != token.INT {
-		return application.Finding{}, false
+func (w *numberWalk) literal(lit *ast.BasicLit, sign string) bool {
+	if lit.Kind != token.INT || shortDecimal(lit.Value) {
+		return false
 	}
 	var num literal.NumInfo
 	if literal.ParseNum(lit.Value, &num) != nil {
-		return application.Finding{}, false
+		return false
 	}
 	v, ok := new(big.Rat).SetString(sign + num.String())
 	if !ok || (v.Cmp(minNumber) >= 0 && v.Cmp(maxNumber) <= 0) {
-		return application.Finding{}, false
+		return false
 	}
-	at := pos.Lookup(p)
+	p := ""
+	for _, seg := range w.path {
+		switch {
+		case seg.label == "":
+			p = application.IndexPath(p, seg.index)
+		case p == "":
+			p = seg.label
+		default:
+			p += "." + seg.label
+		}
+	}
+	at := w.pos.Lookup(p)
 	if lit.Pos().IsValid() {
 		at = toPos(lit.Pos())
 	}
-	return application.Finding{
+	w.found = application.Finding{
 		Rule: RuleSchema, Severity: application.SeverityError, Path: p, Line: at.Line, Column: at.Column,
 		Message: fmt.Sprintf("%s is %s%s, out of range: it must be a whole number between %d and %d",
 			p, sign, lit.Value, int64(math.MinInt64), int64(math.MaxInt64)),
-	}, true
+	}
+	return true
+}
+
+// shortDecimal reports whether s is plain decimal digits, at most 18 of
+// them, which every int64 holds: the common case, decided without parsing.
+func shortDecimal(s string) bool {
+	if len(s) > 18 {
+		return false
+	}
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
