@@ -35,11 +35,33 @@ type File struct {
 	// App is the decoded application, nil when the file did not load or
 	// failed the schema.
 	App *Application
+	// Clock is what the program's clocks read of a file that failed the
+	// schema elsewhere: its program part and listing, decoded on their own
+	// because they pass the schema. nil when App is set (App holds them)
+	// or when they cannot be read.
+	Clock *Clock
 	// Positions finds where a field is written in the file; nil when the
 	// file could not be parsed.
 	Positions Locator
 	// Findings lists what is wrong with the file, in file order.
 	Findings []Finding
+}
+
+// Clock is what the program's clocks read of an application: its
+// program-owned part (stage, dates, installs) and its listing, whose
+// completeness the listing clock judges.
+type Clock struct {
+	Program ProgramState
+	Listing *Listing
+}
+
+// ClockInputs returns what the clocks read of the file: from App when the
+// file passed the schema, else from Clock; nil when they are unreadable.
+func (f *File) ClockInputs() *Clock {
+	if f.App != nil {
+		return &Clock{Program: f.App.Program, Listing: f.App.Listing}
+	}
+	return f.Clock
 }
 
 // Errors counts the findings of severity error.

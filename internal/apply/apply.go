@@ -27,6 +27,7 @@ import (
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/markdown"
 	"github.com/connectbot/connectbot/internal/plaintext"
 	"github.com/connectbot/connectbot/internal/policy"
 	"github.com/connectbot/connectbot/internal/program"
@@ -333,9 +334,9 @@ func (x *Executor) closePR(ctx context.Context, a program.Action) (Result, error
 		}
 	}
 	personal := !strings.EqualFold(author.Email, x.Identity.Email)
-	body := fmt.Sprintf("%s\n\nconnectbot closes this pull request: %s (%s: “%s”)", closeMarker(a), a.Evidence, a.Rule, a.Clause)
+	body := fmt.Sprintf("%s\n\nconnectbot closes this pull request: %s (%s: “%s”)", closeMarker(a), markdown.Escape(a.Evidence), a.Rule, a.Clause)
 	if personal {
-		body = fmt.Sprintf("%s\n\nThis pull request no longer applies: %s (%s). @%s pushed to it, so connectbot leaves it open for a reviewer to close.", closeMarker(a), a.Evidence, a.Rule, author.Name)
+		body = fmt.Sprintf("%s\n\nThis pull request no longer applies: %s (%s). @%s pushed to it, so connectbot leaves it open for a reviewer to close.", closeMarker(a), markdown.Escape(a.Evidence), a.Rule, author.Name)
 	}
 	if _, err := x.commentOnce(ctx, pr.Number, closeMarker(a), body); err != nil {
 		return Result{PR: pr.Number}, err

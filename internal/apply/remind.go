@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/connectbot/connectbot/internal/markdown"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/report"
 )
@@ -40,8 +41,8 @@ func (t *trackingIssues) find(ctx context.Context, a program.Action) (int, bool,
 	for _, m := range app.App.Maintainers {
 		who = append(who, "@"+m)
 	}
-	body := fmt.Sprintf("%s\nconnectbot posts the deadlines of **%s** (`applications/%s.cue`) here: reminders before each one.\n\nMaintainers: %s.\n",
-		trackingMarker(a.Slug), mdEscape(app.App.Integration.Name), a.Slug, strings.Join(who, ", "))
+	body := fmt.Sprintf("%s\nconnectbot posts the deadlines of **%s** (%s) here: reminders before each one.\n\nMaintainers: %s.\n",
+		trackingMarker(a.Slug), markdown.Escape(app.App.Integration.Name), markdown.Code("applications/"+a.Slug+".cue"), strings.Join(who, ", "))
 	is, err := t.x.Forge.CreateIssue(ctx, IssueTitle(app.App), report.FitComment(body), TrackingLabel)
 	if err != nil {
 		// Read back: another run may have opened it, or GitHub may have
@@ -98,7 +99,7 @@ func (x *Executor) remind(ctx context.Context, a program.Action, t *trackingIssu
 		program.DeadlineInstallWindow: "The install window",
 	}[a.Reason]
 	body := fmt.Sprintf("%s\n**%s: due %s, in %s.** %s.\n\n> %s\n>\n> — `%s`\n", marker, what, a.Due,
-		plural(a.DaysBefore, "day"), mdEscape(a.Evidence), a.Clause, a.Rule)
+		plural(a.DaysBefore, "day"), markdown.Escape(a.Evidence), a.Clause, a.Rule)
 	posted, err := x.commentOnce(ctx, n, marker, body)
 	if err != nil {
 		return Result{PR: n}, err

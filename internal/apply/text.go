@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/markdown"
 	"github.com/connectbot/connectbot/internal/plaintext"
 	"github.com/connectbot/connectbot/internal/program"
 )
@@ -55,8 +56,8 @@ func Body(a program.Action, app *application.Application) string {
 		program.KindPromote:       "proposes promoting to certification",
 		program.KindLaunch:        "proposes launching as a certified partner",
 	}[a.Kind]
-	fmt.Fprintf(&b, "connectbot %s **%s** by %s (`applications/%s.cue`).\n\n", what, mdEscape(app.Integration.Name), mdEscape(app.Company.Name), a.Slug)
-	fmt.Fprintf(&b, "**Why:** %s.\n\n", mdEscape(a.Evidence))
+	fmt.Fprintf(&b, "connectbot %s **%s** by %s (%s).\n\n", what, markdown.Escape(app.Integration.Name), markdown.Escape(app.Company.Name), markdown.Code("applications/"+a.Slug+".cue"))
+	fmt.Fprintf(&b, "**Why:** %s.\n\n", markdown.Escape(a.Evidence))
 	fmt.Fprintf(&b, "> %s\n>\n> — `%s`\n\n", a.Clause, a.Rule)
 	if len(a.Dates) > 0 {
 		names := make([]string, 0, len(a.Dates))
@@ -79,10 +80,4 @@ func Body(a program.Action, app *application.Application) string {
 	}
 	fmt.Fprintf(&b, "Maintainers: %s. A reviewer merges this pull request to carry it out, or closes it to decide otherwise; connectbot does not open it again for the same deadline.\n", strings.Join(who, ", "))
 	return b.String()
-}
-
-// mdEscape keeps an application's text from becoming markup, and makes
-// it one line without control characters.
-func mdEscape(s string) string {
-	return strings.NewReplacer("<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]", "*", "\\*", "_", "\\_", "`", "'", "@", "@\u200b").Replace(plaintext.Line(s))
 }

@@ -286,7 +286,15 @@ func (e *evaluator) application(filePath string, src []byte, lim Limits, pos *po
 	if err := v.Validate(cue.Concrete(true)); err != nil {
 		file.Findings = schemaFindings(filePath, e.allErrors(v, err), pos)
 		file.Findings = append(file.Findings, e.unknownFields(data, pos)...)
+		if x, found := numberOutOfRange(f, pos); found {
+			file.Findings = append(file.Findings, x)
+		}
 		file.Findings = tidy(file.Findings)
+		file.Clock = clockInputs(v, data)
+		return file
+	}
+	if x, found := numberOutOfRange(f, pos); found {
+		file.Findings = []application.Finding{x}
 		return file
 	}
 	var app application.Application
@@ -314,6 +322,37 @@ func (e *evaluator) allErrors(v cue.Value, err error) error {
 		}
 	}
 	return all
+}
+
+// clockInputs decodes the parts of a file that the program's clocks read —
+// program and listing — when each passes the schema on its own, although
+// the file as a whole does not: a file with an unrelated error keeps its
+// clocks. v is the file unified with #Application, data the file alone. It
+// returns nil when the program part is missing or fails, or a listing is
+// written and fails: such inputs are unknown.
+func clockInputs(v, data cue.Value) *application.Clock {
+	var c application.Clock
+	if !decodePart(v, data, "program", &c.Program) {
+		return nil
+	}
+	if data.LookupPath(cue.ParsePath("listing")).Exists() {
+		c.Listing = new(application.Listing)
+		if !decodePart(v, data, "listing", c.Listing) {
+			return nil
+		}
+	}
+	return &c
+}
+
+// decodePart decodes the top-level field name of v into x when the file
+// writes it and it passes the schema.
+func decodePart(v, data cue.Value, name string, x any) bool {
+	p := cue.ParsePath(name)
+	if !data.LookupPath(p).Exists() {
+		return false
+	}
+	part := v.LookupPath(p)
+	return part.Validate(cue.Concrete(true)) == nil && part.Decode(x) == nil
 }
 
 // unknownFields reports the file's top-level fields that the schema does

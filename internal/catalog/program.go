@@ -36,6 +36,9 @@ func (c *Catalog) Program(filePath string, src []byte) (cfg application.Config, 
 		if err := data.Err(); err != nil {
 			return cfg, firstError(filePath, err, locator(filePath, src))
 		}
+		if x, found := numberOutOfRange(f, locator(filePath, src)); found {
+			return cfg, &PositionError{File: filePath, Line: x.Line, Column: x.Column, Message: x.Message}
+		}
 		v = v.Unify(data)
 	}
 	if err := v.Validate(cue.Concrete(true)); err != nil {
@@ -54,15 +57,16 @@ func firstError(filePath string, err error, pos application.Locator) error {
 	f := fs[0]
 	for _, x := range fs {
 		// A value that fails a field with a default conflicts with the
-		// default too; the schema's own message says more.
-		if !strings.HasPrefix(x.Message, "conflicting values") {
+		// default too (its values, or a list default's length); the
+		// schema's own message says more.
+		if !defaultConflict(x) {
 			f = x
 			break
 		}
 	}
 	others := 0
 	for _, x := range fs {
-		if x.Path != f.Path {
+		if x.Path != f.Path && !defaultConflict(x) {
 			others++
 		}
 	}
@@ -75,6 +79,13 @@ func firstError(filePath string, err error, pos application.Locator) error {
 		where += ": "
 	}
 	return &PositionError{File: filePath, Line: f.Line, Column: f.Column, Message: where + f.Message + more}
+}
+
+// defaultConflict reports whether a finding only says that a value differs
+// from the field's default — its value, or a list default's length — which
+// every value other than the default does.
+func defaultConflict(x application.Finding) bool {
+	return strings.HasPrefix(x.Message, "conflicting values") || strings.HasPrefix(x.Message, "incompatible list lengths")
 }
 
 // PositionError is an error at a place in a file, so that a caller can

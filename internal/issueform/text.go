@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/connectbot/connectbot/internal/markdown"
+	"github.com/connectbot/connectbot/internal/plaintext"
 )
 
 // ReplyMarker starts connectbot's one answer on an application issue; an
@@ -24,8 +27,8 @@ func Title(d Draft) string {
 // PRBody is the description of the pull request that adds d.
 func PRBody(d Draft, who Applicant) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "connectbot opened this pull request from the application form in #%d, by @%s. It adds `%s`: **%s** by %s, with @%s as its maintainer.\n\n",
-		who.Issue, who.Login, d.Path, md(d.App.Integration.Name), md(d.App.Company.Name), who.Login)
+	fmt.Fprintf(&b, "connectbot opened this pull request from the application form in #%d, by @%s. It adds %s: **%s** by %s, with @%s as its maintainer.\n\n",
+		who.Issue, who.Login, markdown.Code(d.Path), md(d.App.Integration.Name), md(d.App.Company.Name), who.Login)
 	b.WriteString("Every answer of the form is in the file as a plain string, exactly as written. connectbot judges the file here like any application; a reviewer of the program approves to accept it, or closes this pull request to decline.\n\n")
 	b.WriteString(prMarker(who.Issue) + "\n")
 	return b.String()
@@ -38,9 +41,9 @@ func OpenedReply(d Draft, who Applicant, pr int) string {
 	if pr == 0 {
 		ref = "#(new)"
 	}
-	return fmt.Sprintf("%s\nThank you for applying, @%s. Your application is proposed in %s as `%s`, with you as its maintainer. "+
+	return fmt.Sprintf("%s\nThank you for applying, @%s. Your application is proposed in %s as %s, with you as its maintainer. "+
 		"connectbot checks it there and says what passes, what is missing and what comes next; a reviewer of the program then decides. "+
-		"To change an answer before the review, comment on %s.\n", ReplyMarker, who.Login, ref, d.Path, ref)
+		"To change an answer before the review, comment on %s.\n", ReplyMarker, who.Login, ref, markdown.Code(d.Path), ref)
 }
 
 // RefusalReply is the answer on the issue when the form's answers do not
@@ -71,8 +74,6 @@ func plain(s string, max int) string {
 	return s
 }
 
-// md keeps untrusted text from becoming markup, mentions or links.
-func md(s string) string {
-	return strings.NewReplacer("<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]", "*", "\\*", "_", "\\_", "`", "'",
-		"@", "@\u200b", "#", "#\u200b", "|", "\\|").Replace(plain(s, 300))
-}
+// md makes untrusted text inert Markdown, cut to a length a reply can
+// carry.
+func md(s string) string { return markdown.Escape(plaintext.Cut(s, 300)) }

@@ -110,6 +110,7 @@ func (c *checker) run() {
 	}
 	c.entryCriteria()
 	c.attested()
+	c.installsEvidence()
 	c.dataProtection()
 	c.security()
 	c.scopes()
@@ -141,6 +142,24 @@ func (c *checker) entryCriteria() {
 			"%d installs as of %s; an application is considered from %d installs",
 			c.app.Program.Installs.Count, c.app.Program.Installs.AsOf, c.cfg.MinInstalls)
 	}
+}
+
+// installsEvidence checks that the install count is evidence: taken on or
+// before today. A count dated later is not used by the engine, for
+// acceptance (Connect req-4) or promotion (beta-6), whichever the stage
+// waits for.
+func (c *checker) installsEvidence() {
+	in := c.app.Program.Installs
+	if in.AsOf <= c.now {
+		return
+	}
+	rule := "connect/req-4"
+	if c.app.Program.Stage != application.StageApplied {
+		rule = "connect/beta-6"
+	}
+	c.errorf(rule, "program.installs.asOf",
+		"installs are counted as of %s, after today (%s): a count not yet taken is no evidence and is not used; record the count as of a day that has passed",
+		in.AsOf, c.now)
 }
 
 // dataProtection checks Developer A5, A7/A8, A9 and C2.

@@ -306,6 +306,18 @@ func singleFileTables() []ruleTable {
 			{name: "a minimum of 20 in the configuration accepts 20 installs in stage applied",
 				config: func(c *application.Config) { c.MinInstalls = 20 },
 				mutate: func(a *application.Application) { toApplied(a); a.Program.Installs.Count = 20 }},
+			{name: "applied with installs counted today passes",
+				mutate: func(a *application.Application) { toApplied(a); a.Program.Installs.AsOf = day(defaultNow) }},
+			{name: "applied with installs counted tomorrow is refused: a count not yet taken is no evidence",
+				mutate: func(a *application.Application) { toApplied(a); a.Program.Installs.AsOf = day("2026-01-16") },
+				want:   []result{failing("connect/req-4", "program.installs.asOf")}},
+			{name: "a beta with installs counted after today is refused under beta-6, whose promotion it would claim",
+				mutate: func(a *application.Application) {
+					a.Program.Installs = application.Installs{Count: 45, AsOf: day("2026-02-01")}
+				},
+				want: []result{failing("connect/beta-6", "program.installs.asOf")}},
+			{name: "a removed application's record is not judged for its count's date",
+				mutate: func(a *application.Application) { toRemoved(a); a.Program.Installs.AsOf = day("2026-02-01") }},
 			{name: "a beta integrator below the entry minimum is not held to it",
 				mutate: func(a *application.Application) { a.Program.Installs.Count = 3 }},
 		}},

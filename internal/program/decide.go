@@ -56,47 +56,100 @@ type decision struct {
 	counts  []*Installs
 	open    map[openKey]OpenPR
 	actions []Action
+	// partial is true when the file failed the schema and app holds only
+	// its clock inputs (program and listing).
+	partial bool
 }
 
 func decideOne(f *application.File, in Input, open map[openKey]OpenPR) (Status, []Action) {
 	st := Status{Slug: f.Slug, Deadlines: []Deadline{}, Valid: true}
+	var bad []application.Finding
 	for _, x := range f.Findings {
-		if x.Severity == application.SeverityError {
-			st.Errors++
-			if !timeFindings[x.Rule] {
-				st.Valid = false
-			}
+		if x.Severity != application.SeverityError {
+			continue
+		}
+		st.Errors++
+		if !timeFindings[x.Rule] {
+			st.Valid = false
+		}
+		if clockInput(x) {
+			bad = append(bad, x)
 		}
 	}
-	if f.App == nil {
-		st.Valid = false
-		st.Next = fmt.Sprintf("fix the file (%s): nothing is planned until it loads", plural(st.Errors, "error"))
+	clock := f.ClockInputs()
+	if clock == nil {
+		st.Valid, st.Skipped = false, true
+		why := "its stage, dates or installs cannot be read"
+		for _, x := range f.Findings {
+			if x.Severity == application.SeverityError && (x.Path == "program" || strings.HasPrefix(x.Path, "program.")) {
+				why = x.Path + ": " + x.Message
+				break
+			}
+		}
+		st.Next = fmt.Sprintf("%s: %s (%s; see validate); nothing is planned until then", ActNow, why, plural(st.Errors, "error"))
 		return st, nil
 	}
 	d := &decision{in: in, file: f, app: f.App, open: open}
+	if d.app == nil {
+		// The file failed the schema elsewhere: its clocks run on the parts
+		// that passed, and nothing else of it is read.
+		d.app, d.partial = &application.Application{Program: clock.Program, Listing: clock.Listing}, true
+	}
 	d.installs, d.counts = d.installCounts()
-	st.Stage = f.App.Program.Stage
+	st.Stage = clock.Program.Stage
 	st.Installs = d.installs
 	st.Deadlines = d.deadlines()
 	st.Next = d.next(st.Deadlines)
-	if !st.Valid {
-		st.Next = fmt.Sprintf("fix %s: the plan skips this application until then (%s)", plural(st.Errors, "error"), st.Next)
-		// Open bot PRs are left alone too: nothing is decided from bad data.
+	if len(bad) > 0 {
+		// Invalid clock inputs: nothing is decided from them, and open bot
+		// pull requests are left alone too.
+		st.Skipped = true
+		st.Next = fmt.Sprintf("%s: %s: %s (%s; see validate); nothing is planned until then",
+			ActNow, bad[0].Path, bad[0].Message, plural(st.Errors, "error"))
 		return st, nil
+	}
+	if !st.Valid {
+		st.Next = fmt.Sprintf("%s; fix %s (see validate)", st.Next, plural(st.Errors, "error"))
+		if len(st.Deadlines) > 0 {
+			st.Next += ": its clocks run regardless"
+		}
 	}
 	d.plan(st.Deadlines)
 	return st, d.actions
 }
 
-// installCounts returns the count to show — the live one when there is
-// one, else the recorded — and every known count, live first.
-func (d *decision) installCounts() (*Installs, []*Installs) {
-	rec := d.app.Program.Installs
-	recorded := &Installs{Count: rec.Count, AsOf: rec.AsOf, Source: SourceRecorded}
-	if live, ok := d.in.Installs[d.file.Slug]; ok {
-		return &live, []*Installs{&live, recorded}
+// ActNow begins the next step of a file whose clock inputs cannot be read
+// or are invalid: the plan skips it, so a person must fix it on main.
+const ActNow = "act now: fix this file on main"
+
+// clockInput reports whether an error finding is about what the clocks
+// read: the program-owned part of the file. Install counts are the
+// engine's own business — a count dated after the day is ignored, and one
+// below the minimum is a reviewer's — so they stop no clock.
+func clockInput(x application.Finding) bool {
+	if x.Path != "program" && !strings.HasPrefix(x.Path, "program.") {
+		return false
 	}
-	return recorded, []*Installs{recorded}
+	return x.Path != "program.installs" && !strings.HasPrefix(x.Path, "program.installs.")
+}
+
+// installCounts returns the count to show — the live one when there is
+// one, else the recorded — and every known count, live first. A count
+// dated after the day of the decision is not evidence and is left out;
+// with none left, both are nil.
+func (d *decision) installCounts() (*Installs, []*Installs) {
+	var counts []*Installs
+	if live, ok := d.in.Installs[d.file.Slug]; ok && live.AsOf <= d.in.Now {
+		counts = append(counts, &live)
+	}
+	rec := d.app.Program.Installs
+	if rec.AsOf <= d.in.Now {
+		counts = append(counts, &Installs{Count: rec.Count, AsOf: rec.AsOf, Source: SourceRecorded})
+	}
+	if len(counts) == 0 {
+		return nil, nil
+	}
+	return counts[0], counts
 }
 
 // proof returns a count that reached the certification threshold on or
@@ -235,6 +288,10 @@ func (d *decision) planReminder(dl Deadline, before int) {
 		a.Installs = d.installs
 		a.Evidence = fmt.Sprintf("the install window ends on %s, in %s; %s of the %d needed",
 			dl.Due, plural(before, "day"), d.installEvidence(), d.in.Config.CertificationInstalls)
+		if d.installs == nil {
+			a.Evidence = fmt.Sprintf("the install window ends on %s, in %s; %s, and %d are needed",
+				dl.Due, plural(before, "day"), d.installEvidence(), d.in.Config.CertificationInstalls)
+		}
 	}
 	d.add(a)
 }
@@ -324,7 +381,18 @@ func (d *decision) dates(names ...string) map[string]application.Date {
 	return out
 }
 
-func (d *decision) installEvidence() string { return countEvidence(d.installs) }
+func (d *decision) installEvidence() string {
+	if d.installs == nil {
+		return d.noCount()
+	}
+	return countEvidence(d.installs)
+}
+
+// noCount is the evidence of an application with no usable count: every
+// count it has is dated after the day.
+func (d *decision) noCount() string {
+	return fmt.Sprintf("no usable install count (none dated on or before %s)", d.in.Now)
+}
 
 func countEvidence(c *Installs) string {
 	return fmt.Sprintf("installs %d as of %s (%s)", c.Count, c.AsOf, c.Source)

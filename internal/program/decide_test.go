@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -836,51 +837,67 @@ func TestOpenPullRequests(t *testing.T) {
 	}
 }
 
-func TestInvalidApplicationsAreNotActedOn(t *testing.T) {
+// TestClocksReadTheirOwnInputs holds the engine to DESIGN.md's "Clocks
+// read their own inputs: a file whose stage, dates and installs are
+// readable and valid keeps its clocks whatever other findings it has" —
+// the removal Connect beta-2 says "will" happen is not frozen by an
+// unrelated error. Only unreadable or invalid clock inputs stop them.
+func TestClocksReadTheirOwnInputs(t *testing.T) {
 	withFindings := func(findings ...application.Finding) application.File {
 		f := acmeListingMissing()
 		f.Findings = findings
 		return f
 	}
-	broken := application.File{
+	schemaElsewhere := application.Finding{Rule: "format/schema", Severity: application.SeverityError, Message: `required field "company" is missing`, Path: "company", Line: 1, Column: 1}
+	// failedSchema is acme as the loader hands over a file that failed
+	// the schema in a part the clocks do not read.
+	failedSchema := func() application.File {
+		f := acmeListingMissing()
+		f.Clock = &application.Clock{Program: f.App.Program, Listing: f.App.Listing}
+		f.App = nil
+		f.Findings = []application.Finding{schemaElsewhere}
+		return f
+	}
+	unreadable := application.File{
 		Path: "applications/acme.cue", Slug: "acme",
 		Findings: []application.Finding{{Rule: "format/schema", Severity: application.SeverityError, Message: "program.stage: incomplete value", Path: "program.stage", Line: 3, Column: 2}},
 	}
 	oauth := application.Finding{Rule: "connect/req-2", Severity: application.SeverityError, Message: "auth must be oauth2", Path: "integration.auth", Line: 5, Column: 3}
+	support := application.Finding{Rule: "connect/req-3", Severity: application.SeverityError, Message: "first response within 24 hours is too slow", Path: "support.firstResponseHours", Line: 6, Column: 3}
 	overdue := application.Finding{Rule: "connect/beta-2", Severity: application.SeverityError, Message: "listing overdue", Path: "listing", Line: 1, Column: 1}
 	naming := application.Finding{Rule: "developer/E1", Severity: application.SeverityWarning, Message: "name", Path: "integration.name", Line: 4, Column: 3}
+	badDates := application.Finding{Rule: "connect/beta-5", Severity: application.SeverityError, Message: "published before accepted", Path: "program.listingPublishedAt", Line: 9, Column: 3}
+	noAcceptance := application.Finding{Rule: "connect/beta-1", Severity: application.SeverityError, Message: `stage "beta" needs program.acceptedAt`, Path: "program.acceptedAt", Line: 9, Column: 3}
+	futureCount := application.Finding{Rule: "connect/beta-6", Severity: application.SeverityError, Message: "counted after today", Path: "program.installs.asOf", Line: 9, Column: 3}
 	removeAcme := []act{removal("acme", program.ReasonListingOverdue, "2026-01-31")}
+	clockRuns := map[string][]act{
+		"2026-01-24": {remind("acme", program.DeadlineListingInfo, "2026-01-31", 7)},
+		"2026-02-01": removeAcme,
+		"2026-03-01": removeAcme,
+	}
+	openRemoval := []program.OpenPR{{Number: 7, Kind: program.KindOpenRemovalPR, Slug: "acme", Reason: program.ReasonListingOverdue}}
 
 	tests := []struct {
-		name      string
-		file      application.File
-		open      []program.OpenPR
-		wantValid bool
+		name        string
+		file        application.File
+		open        []program.OpenPR
+		wantValid   bool
+		wantSkipped bool
 		// want maps a day to its plan; days not listed plan nothing.
 		want map[string][]act
 	}{
-		{name: "a file that failed the schema, nothing on any day", file: broken},
-		{name: "an OAuth error, nothing on any day", file: withFindings(oauth)},
-		{name: "an OAuth error next to the overdue listing, nothing on any day", file: withFindings(overdue, oauth)},
+		{name: "a file whose program part cannot be read, nothing on any day", file: unreadable, wantSkipped: true},
+		{name: "a file that failed the schema only outside its clock inputs, removal is planned", file: failedSchema(), want: clockRuns},
+		{name: "an OAuth error, removal is planned", file: withFindings(oauth), want: clockRuns},
+		{name: "a support promise broken by a program.cue change, removal is planned", file: withFindings(support), want: clockRuns},
+		{name: "an OAuth error next to the overdue listing, removal is planned", file: withFindings(overdue, oauth), want: clockRuns},
+		{name: "a count dated after today stops no clock, removal is planned", file: withFindings(futureCount), want: clockRuns},
+		{name: "only the overdue-listing error, removal is planned", file: withFindings(overdue), wantValid: true, want: clockRuns},
+		{name: "only a warning, removal is planned", file: withFindings(naming), wantValid: true, want: clockRuns},
+		{name: "a listing published before acceptance, nothing on any day", file: withFindings(oauth, badDates), wantSkipped: true},
 		{
-			name: "an OAuth error with a removal open, the pull request is left alone", file: withFindings(oauth),
-			open: []program.OpenPR{{Number: 7, Kind: program.KindOpenRemovalPR, Slug: "acme", Reason: program.ReasonListingOverdue}},
-		},
-		{
-			name: "only the overdue-listing error, removal is planned", file: withFindings(overdue), wantValid: true,
-			want: map[string][]act{
-				"2026-01-24": {remind("acme", program.DeadlineListingInfo, "2026-01-31", 7)},
-				"2026-02-01": removeAcme,
-				"2026-03-01": removeAcme,
-			},
-		},
-		{
-			name: "only a warning, removal is planned", file: withFindings(naming), wantValid: true,
-			want: map[string][]act{
-				"2026-01-24": {remind("acme", program.DeadlineListingInfo, "2026-01-31", 7)},
-				"2026-02-01": removeAcme,
-				"2026-03-01": removeAcme,
-			},
+			name: "a beta without its acceptance date and a removal open, the pull request is left alone",
+			file: withFindings(noAcceptance), open: openRemoval, wantSkipped: true,
 		},
 	}
 	for _, tt := range tests {
@@ -892,9 +909,58 @@ func TestInvalidApplicationsAreNotActedOn(t *testing.T) {
 				if diff := cmp.Diff(tt.want[now], acts(plan)); diff != "" {
 					t.Errorf("plan on %s (-want +got):\n%s", now, diff)
 				}
-				if got := statusOf(t, statuses, "acme").Valid; got != tt.wantValid {
-					t.Errorf("Valid on %s = %v, want %v", now, got, tt.wantValid)
+				st := statusOf(t, statuses, "acme")
+				if st.Valid != tt.wantValid || st.Skipped != tt.wantSkipped {
+					t.Errorf("on %s Valid, Skipped = %v, %v; want %v, %v", now, st.Valid, st.Skipped, tt.wantValid, tt.wantSkipped)
 				}
+				if got := strings.HasPrefix(st.Next, program.ActNow); got != tt.wantSkipped {
+					t.Errorf("on %s next step %q; want it to begin with %q: %v", now, st.Next, program.ActNow, tt.wantSkipped)
+				}
+			}
+		})
+	}
+}
+
+// TestLapsedWindowRemovesDespiteAnUnrelatedError is issue 14's "plan
+// removes a beta whose window lapsed even when the file has an unrelated
+// error", Connect beta-7: "At the end of ninety day period if you are not
+// at 40 Installs your participation in the Connect Program will be
+// terminated."
+func TestLapsedWindowRemovesDespiteAnUnrelatedError(t *testing.T) {
+	lapsed := removal("acme", program.ReasonInstallWindowLapsed, "2026-05-30")
+	unrelated := []application.Finding{
+		{Rule: "connect/req-3", Severity: application.SeverityError, Message: "too slow", Path: "support.firstResponseHours", Line: 6, Column: 3},
+	}
+	tests := []struct {
+		name string
+		file func() application.File
+		want []act
+	}{
+		{"a valid file, removal", func() application.File { return acmePublished(recorded(25, "2026-05-01")) }, []act{lapsed}},
+		{"a broken support promise, removal", func() application.File {
+			f := acmePublished(recorded(25, "2026-05-01"))
+			f.Findings = unrelated
+			return f
+		}, []act{lapsed}},
+		{"a file that failed the schema outside its clock inputs, removal", func() application.File {
+			f := acmePublished(recorded(25, "2026-05-01"))
+			f.Clock = f.ClockInputs()
+			f.App = nil
+			f.Findings = []application.Finding{{Rule: "format/schema", Severity: application.SeverityError, Message: "unknown field", Path: "colour", Line: 2, Column: 1}}
+			return f
+		}, []act{lapsed}},
+		{"a file whose clock inputs are unreadable, nothing", func() application.File {
+			f := acmePublished(recorded(25, "2026-05-01"))
+			f.App = nil
+			f.Findings = []application.Finding{{Rule: "format/schema", Severity: application.SeverityError, Message: "bad stage", Path: "program.stage", Line: 9, Column: 3}}
+			return f
+		}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, plan := decideOn(day("2026-06-01"), tt.file())
+			if diff := cmp.Diff(tt.want, acts(plan)); diff != "" {
+				t.Errorf("plan (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -1200,8 +1266,9 @@ func TestStatusOrder(t *testing.T) {
 		inStage("gone", application.StageRemoved),
 	}
 	want := []string{
+		"broken-file", // act now: the plan skips it until a person fixes it
 		"overdue-long", "overdue-short", "window-soon-a", "window-soon-b", "listing-later",
-		"bad-auth", "broken-file",
+		"bad-auth",
 		"zz-applied", "aa-beta-done", "beta-promotable", "cert-a", "cert-b", "partner-x", "gone",
 	}
 	reversed := make([]application.File, len(files))

@@ -47,6 +47,9 @@ type Affected struct {
 	// Valid says whether the application passes under each configuration.
 	ValidBefore bool `json:"validBefore"`
 	ValidAfter  bool `json:"validAfter"`
+	// SkippedAfter is true when, under the proposed configuration, the
+	// application's clock inputs are invalid and the plan skips it.
+	SkippedAfter bool `json:"skippedAfter,omitempty"`
 	// How says it in one line.
 	How string `json:"how"`
 }
@@ -77,7 +80,7 @@ func Impact(files []application.File, base, proposed application.Config, judge J
 	var out []Affected
 	for _, slug := range sortedKeys(before) {
 		b, a := before[slug], after[slug]
-		x := Affected{Slug: slug, Before: b.outcome, After: a.outcome, ValidBefore: b.valid, ValidAfter: a.valid}
+		x := Affected{Slug: slug, Before: b.outcome, After: a.outcome, ValidBefore: b.valid, ValidAfter: a.valid, SkippedAfter: a.skipped}
 		for kind, due := range b.due {
 			if due2, ok := a.due[kind]; ok && due2 != due {
 				if x.Deadlines == nil {
@@ -99,6 +102,7 @@ type projection struct {
 	outcome Outcome
 	due     map[string]application.Date
 	valid   bool
+	skipped bool
 }
 
 // outcomes runs the engine day by day and records each application's
@@ -107,7 +111,7 @@ func outcomes(files []application.File, cfg application.Config, now application.
 	out := map[string]projection{}
 	statuses, _ := Decide(Input{Files: files, Config: cfg, Now: now})
 	for _, s := range statuses {
-		p := projection{due: map[string]application.Date{}, valid: s.Valid}
+		p := projection{due: map[string]application.Date{}, valid: s.Valid, skipped: s.Skipped}
 		for _, d := range s.Deadlines {
 			p.due[d.Kind] = d.Due
 		}
@@ -129,8 +133,12 @@ func outcomes(files []application.File, cfg application.Config, now application.
 
 func how(x Affected) string {
 	switch {
-	case x.ValidBefore && !x.ValidAfter:
+	case x.ValidBefore && !x.ValidAfter && x.SkippedAfter:
 		return fmt.Sprintf("%s: fails validation under the change; the plan would skip it", x.Slug)
+	case x.ValidBefore && !x.ValidAfter && x.Before == x.After:
+		return fmt.Sprintf("%s: fails validation under the change; its clocks still run", x.Slug)
+	case x.ValidBefore && !x.ValidAfter:
+		return fmt.Sprintf("%s: fails validation under the change; its clocks still run: %s instead of %s", x.Slug, x.After, x.Before)
 	case !x.ValidBefore && x.ValidAfter:
 		return fmt.Sprintf("%s: passes validation under the change", x.Slug)
 	case x.Before != x.After:

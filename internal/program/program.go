@@ -96,9 +96,13 @@ type Status struct {
 	Installs  *Installs         `json:"installs"`
 	Deadlines []Deadline        `json:"deadlines"`
 	Next      string            `json:"next"`
-	// Valid is false when the file has errors the program cannot act on;
-	// such an application is reported and skipped by the plan.
+	// Valid is false when the file has errors other than the clock's own
+	// (an overdue listing). Its clocks still run unless Skipped.
 	Valid bool `json:"valid"`
+	// Skipped is true when the file's clock inputs (stage, dates,
+	// installs, listing) cannot be read or are invalid: the plan skips it,
+	// and Next begins with ActNow.
+	Skipped bool `json:"skipped"`
 	// Errors counts the file's error findings.
 	Errors int `json:"errors"`
 }

@@ -323,7 +323,11 @@ type Transition struct {
 // Every transition appends a history row naming the approver, the pull
 // request and head, the commit whose comment showed the reviewer checklist
 // the approval was given on (every change with a transition shows it).
-func OnApproval(c FileChange, cfg application.Config, approver string, pr int, head string, now application.Date) (Transition, bool) {
+//
+// Acceptance rests on AcceptanceCount — the live source's count when
+// program.cue names one — and records the count it rested on. live are
+// the source's counts by slug (nil without a source).
+func OnApproval(c FileChange, cfg application.Config, approver string, pr int, head string, now application.Date, live map[string]Installs) (Transition, bool) {
 	if c.Head == nil || c.Head.App == nil || c.Status == FileRemoved {
 		return Transition{}, false
 	}
@@ -332,14 +336,19 @@ func OnApproval(c FileChange, cfg application.Config, approver string, pr int, h
 	t := Transition{Slug: c.Head.Slug, From: p.Stage, To: p.Stage}
 	switch {
 	case c.Base == nil && p.Stage == application.StageApplied:
-		to := AcceptanceStage(p.Installs.Count, cfg)
+		count, problem := AcceptanceCount(c.Head.Slug, p.Installs, cfg, live, now)
+		if problem != "" {
+			return Transition{}, false
+		}
+		to := AcceptanceStage(count.Count, cfg)
 		if to == "" {
 			return Transition{}, false
 		}
 		t.To, t.Set = to, []string{"acceptedAt"}
 		p.Stage, p.AcceptedAt = to, &now
+		p.Installs = application.Installs{Count: count.Count, AsOf: count.AsOf}
 		t.Rule = "connect/beta-1"
-		t.Why = fmt.Sprintf("accepted with %d installs as of %s: enters %s", p.Installs.Count, p.Installs.AsOf, to)
+		t.Why = fmt.Sprintf("accepted with %s: enters %s", acceptanceWords(count), to)
 		if to == application.StageCertification {
 			t.Rule = "connect/cert-1"
 		}
@@ -389,7 +398,7 @@ func ShowsChecklist(c FileChange, cfg application.Config, now application.Date) 
 	case c.Base.App != nil && c.Base.App.Program.Stage != stage:
 		return true
 	}
-	_, records := OnApproval(c, cfg, "", 0, "", now)
+	_, records := OnApproval(c, cfg, "", 0, "", now, nil)
 	return records
 }
 
@@ -407,4 +416,30 @@ func certificationReady(app *application.Application) bool {
 	c := app.Certification
 	return app.Integration.AppID != "" && c != nil && c.DemoVideoURL != "" && len(c.SalesAssets) > 0 &&
 		len(app.Program.OpenFeedback()) == 0
+}
+
+// AcceptanceCount returns the install count that acceptance into the
+// program rests on (Connect req-4): the live source's count for slug when
+// program.cue names a source, else the count the file records. Only a
+// count taken on or before now is evidence; without one, problem says why.
+func AcceptanceCount(slug string, recorded application.Installs, cfg application.Config, live map[string]Installs, now application.Date) (count Installs, problem string) {
+	if cfg.InstallsSource != nil {
+		c, ok := live[slug]
+		switch {
+		case !ok:
+			return Installs{}, fmt.Sprintf("the installs source has no count for %s", slug)
+		case c.AsOf > now:
+			return Installs{}, fmt.Sprintf("the installs source's count for %s is dated %s, after today (%s)", slug, c.AsOf, now)
+		}
+		return c, ""
+	}
+	if recorded.AsOf > now {
+		return Installs{}, fmt.Sprintf("the recorded count is dated %s, after today (%s)", recorded.AsOf, now)
+	}
+	return Installs{Count: recorded.Count, AsOf: recorded.AsOf, Source: SourceRecorded}, ""
+}
+
+// acceptanceWords says a count acceptance rests on, and where it is from.
+func acceptanceWords(c Installs) string {
+	return fmt.Sprintf("%d installs as of %s (%s)", c.Count, c.AsOf, c.Source)
 }

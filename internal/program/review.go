@@ -51,9 +51,12 @@ type PullRequest struct {
 	// verdict a failure.
 	Unread string
 	// Config is the base branch's program configuration.
-	Config  application.Config
-	Reviews []Review
-	Now     application.Date
+	Config application.Config
+	// Installs are the live install counts by slug from the source
+	// Config names (nil when it names none): acceptance rests on them.
+	Installs map[string]Installs
+	Reviews  []Review
+	Now      application.Date
 }
 
 // Labels connectbot manages on pull requests.
@@ -167,6 +170,9 @@ func JudgePullRequest(pr PullRequest) Verdict {
 			fv.Slug = c.Base.Slug
 		}
 		fv.Findings = append(fv.Findings, owned[c.Path]...)
+		if x, ok := liveEntry(c, pr); ok {
+			fv.Findings = append(fv.Findings, x)
+		}
 		sortByLine(fv.Findings)
 		fv.Checklist = ShowsChecklist(c, pr.Config, pr.Now)
 		switch fv.Kind {
@@ -203,7 +209,7 @@ func JudgePullRequest(pr PullRequest) Verdict {
 			if c.Status == FileAffected {
 				continue
 			}
-			if t, ok := OnApproval(c, pr.Config, v.Approval.Author, pr.Number, pr.HeadSHA, pr.Now); ok {
+			if t, ok := OnApproval(c, pr.Config, v.Approval.Author, pr.Number, pr.HeadSHA, pr.Now, pr.Installs); ok {
 				v.Transitions = append(v.Transitions, t)
 			}
 		}
@@ -305,14 +311,43 @@ func next(pr PullRequest, v Verdict) []string {
 	if v.Conclusion == ConclusionSuccess && !v.Merge {
 		for _, c := range pr.Changes {
 			if c.Base == nil && c.Head != nil && c.Head.App != nil && c.Head.App.Program.Stage == application.StageApplied {
-				count := c.Head.App.Program.Installs.Count
-				if stage := AcceptanceStage(count, pr.Config); stage != "" {
-					out = append(out, fmt.Sprintf("%s: once accepted, with %d installs it enters %s%s.", c.Head.Slug, count, stage, afterAcceptance(stage, pr.Config, pr.Now)))
+				count, problem := AcceptanceCount(c.Head.Slug, c.Head.App.Program.Installs, pr.Config, pr.Installs, pr.Now)
+				if problem != "" {
+					continue
+				}
+				if stage := AcceptanceStage(count.Count, pr.Config); stage != "" {
+					out = append(out, fmt.Sprintf("%s: once accepted, with %s it enters %s%s.", c.Head.Slug, acceptanceWords(count), stage, afterAcceptance(stage, pr.Config, pr.Now)))
 				}
 			}
 		}
 	}
 	return out
+}
+
+// liveEntry checks a new application against the live installs source,
+// when program.cue names one (Connect req-4: "You must have a minimum of
+// 10 Installs"): acceptance rests on the source's count, not the file's,
+// so a count the source lacks, or one below the minimum, fails the check.
+func liveEntry(c FileChange, pr PullRequest) (application.Finding, bool) {
+	if pr.Config.InstallsSource == nil || c.Status == FileAffected || c.Base != nil || c.Head == nil || c.Head.App == nil ||
+		c.Head.App.Program.Stage != application.StageApplied {
+		return application.Finding{}, false
+	}
+	count, problem := AcceptanceCount(c.Head.Slug, c.Head.App.Program.Installs, pr.Config, pr.Installs, pr.Now)
+	msg := ""
+	switch {
+	case problem != "":
+		msg = problem + ": acceptance rests on the source's count, so it waits until the source counts this integration"
+	case count.Count < pr.Config.MinInstalls:
+		msg = fmt.Sprintf("the installs source counts %s; an application is considered from %d installs", acceptanceWords(count), pr.Config.MinInstalls)
+	default:
+		return application.Finding{}, false
+	}
+	at := c.Head.Locate("program.installs.count")
+	return application.Finding{
+		Rule: "connect/req-4", Severity: application.SeverityError, Message: msg,
+		Path: "program.installs.count", Line: at.Line, Column: at.Column,
+	}, true
 }
 
 // afterAcceptance says what clock acceptance starts, with its date if

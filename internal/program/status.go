@@ -18,6 +18,9 @@ func (d *decision) next(deadlines []Deadline) string {
 	}
 	switch p.Stage {
 	case application.StageApplied:
+		if d.installs == nil {
+			return "awaiting review; " + d.noCount()
+		}
 		stage := AcceptanceStage(d.installs.Count, cfg)
 		if stage == "" {
 			return fmt.Sprintf("awaiting review; %d installs, below the %d needed to be accepted", d.installs.Count, cfg.MinInstalls)
@@ -29,7 +32,7 @@ func (d *decision) next(deadlines []Deadline) string {
 				return fmt.Sprintf("%s lapsed on %s: removal", dl.Kind, dl.Due)
 			}
 		}
-		if d.installs.Count >= cfg.CertificationInstalls {
+		if d.installs != nil && d.installs.Count >= cfg.CertificationInstalls {
 			return fmt.Sprintf("promote to certification: %d installs reached", d.installs.Count)
 		}
 		for _, dl := range deadlines {
@@ -40,7 +43,11 @@ func (d *decision) next(deadlines []Deadline) string {
 			case DeadlineListingInfo:
 				return fmt.Sprintf("supply listing information by %s (%s)", dl.Due, daysLeft(dl.DaysLeft))
 			case DeadlineInstallWindow:
-				return fmt.Sprintf("reach %d installs by %s (%s; now %d)", cfg.CertificationInstalls, dl.Due, daysLeft(dl.DaysLeft), d.installs.Count)
+				now := "none counted"
+				if d.installs != nil {
+					now = fmt.Sprintf("now %d", d.installs.Count)
+				}
+				return fmt.Sprintf("reach %d installs by %s (%s; %s)", cfg.CertificationInstalls, dl.Due, daysLeft(dl.DaysLeft), now)
 			}
 		}
 		return "program team publishes the listing page"
@@ -63,15 +70,9 @@ func (d *decision) next(deadlines []Deadline) string {
 func (d *decision) nextInCertification() string {
 	p := d.app.Program
 	var missing []string
-	if d.app.Integration.AppID == "" {
-		missing = append(missing, "App ID")
-	}
-	c := d.app.Certification
-	if c == nil || c.DemoVideoURL == "" {
-		missing = append(missing, "demo video")
-	}
-	if c == nil || len(c.SalesAssets) == 0 {
-		missing = append(missing, "sales assets")
+	if !d.partial {
+		// A file that failed the schema has no materials to read.
+		missing = d.missingMaterials()
 	}
 	switch open := p.OpenFeedback(); {
 	case len(missing) > 0:
@@ -86,6 +87,23 @@ func (d *decision) nextInCertification() string {
 		return fmt.Sprintf("launch on %s (%s)", p.LaunchDate, daysLeft(d.in.Now.DaysUntil(*p.LaunchDate)))
 	}
 	return fmt.Sprintf("launch: the launch date %s has come", p.LaunchDate)
+}
+
+// missingMaterials names what a certification has not yet submitted for
+// the technical review.
+func (d *decision) missingMaterials() []string {
+	var missing []string
+	if d.app.Integration.AppID == "" {
+		missing = append(missing, "App ID")
+	}
+	c := d.app.Certification
+	if c == nil || c.DemoVideoURL == "" {
+		missing = append(missing, "demo video")
+	}
+	if c == nil || len(c.SalesAssets) == 0 {
+		missing = append(missing, "sales assets")
+	}
+	return missing
 }
 
 // openFor returns the application's open bot pull request, if any.
@@ -132,9 +150,9 @@ func (s Status) Nearest() (Deadline, bool) {
 	return Deadline{}, false
 }
 
-// sortStatuses orders applications by urgency: the nearest unmet deadline
-// first (lapsed ones before all), then applications that cannot be acted
-// on, then the rest by stage along the lifecycle; ties by slug, which is
+// sortStatuses orders applications by urgency: files the plan must skip
+// first (a person must act now), then the nearest unmet deadline (lapsed
+// ones before the rest), then applications with errors, then the rest by stage along the lifecycle; ties by slug, which is
 // unique, so the order is total.
 func sortStatuses(ss []Status) {
 	const none = 1 << 30
@@ -146,6 +164,8 @@ func sortStatuses(ss []Status) {
 	for i := range ss {
 		k := keyed{days: none, s: &ss[i]}
 		switch d, ok := ss[i].Nearest(); {
+		case ss[i].Skipped:
+			k.days = -none // act now: a person must fix the file
 		case ok:
 			k.days = d.DaysLeft
 		case !ss[i].Valid:

@@ -11,6 +11,7 @@ import (
 	"github.com/connectbot/connectbot/internal/apply"
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/markdown"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/snapshot"
 )
@@ -88,7 +89,8 @@ func (h *Handler) comment(ctx context.Context, number int, commentID int64, auth
 		return []string{"answered: " + text}, nil
 	}
 	if perr != nil {
-		return reply(perr.Error())
+		// The word after /connectbot is the commenter's: shown, never markup.
+		return reply(markdown.Escape(perr.Error()))
 	}
 	switch cmd.Name {
 	case program.CommandRecheck:
@@ -125,7 +127,7 @@ func (h *Handler) terminate(ctx context.Context, number int, cmd program.Command
 	}
 	action, err := program.Terminate(cmd, author, file, cfg, now)
 	if err != nil {
-		return reply(err.Error())
+		return reply(markdown.Escape(err.Error()))
 	}
 	if h.DryRun {
 		_, err := fmt.Fprintf(h.Out, "dry run: would open a removal pull request for %s: %s\n", action.Slug, action.Evidence)
@@ -148,7 +150,7 @@ func (h *Handler) terminate(ctx context.Context, number int, cmd program.Command
 		// The same answer whether this attempt opened it or found it open.
 		return reply(fmt.Sprintf("the removal of %s is proposed in #%d.", cmd.Slug, r.PR))
 	}
-	return reply(fmt.Sprintf("the removal of %s could not be proposed: %s", cmd.Slug, r.Detail))
+	return reply(fmt.Sprintf("the removal of %s could not be proposed: %s", cmd.Slug, markdown.Escape(r.Detail)))
 }
 
 // applicationsTouched names the applications pull request number changes,

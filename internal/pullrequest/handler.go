@@ -15,6 +15,7 @@ import (
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/installs"
 	"github.com/connectbot/connectbot/internal/plaintext"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/report"
@@ -85,6 +86,40 @@ type Handler struct {
 	// that each pass starts with those left longest; nil takes them up in
 	// the order they were opened.
 	Backlog *Backlog
+	// Installs reads the live install counts of the source the base's
+	// program.cue names, for acceptance (Connect req-4); nil asks the
+	// source over HTTP (internal/installs).
+	Installs LiveInstalls
+}
+
+// LiveInstalls returns the counts of the installs source at url for the
+// files given, by slug, as of now.
+type LiveInstalls func(ctx context.Context, url string, files []application.File, now application.Date) (map[string]program.Installs, error)
+
+// liveCounts asks the installs source the base's program.cue names for
+// the counts of the new applications a pull request adds, which acceptance
+// rests on; nil when there is no source or no new application.
+func (h *Handler) liveCounts(ctx context.Context, facts *program.PullRequest) (map[string]program.Installs, error) {
+	src := facts.Config.InstallsSource
+	if src == nil {
+		return nil, nil
+	}
+	var files []application.File
+	for _, c := range facts.Changes {
+		if c.Base == nil && c.Head != nil && c.Head.App != nil && c.Status != program.FileAffected {
+			files = append(files, *c.Head)
+		}
+	}
+	if len(files) == 0 {
+		return nil, nil
+	}
+	fetch := h.Installs
+	if fetch == nil {
+		fetch = func(ctx context.Context, url string, files []application.File, now application.Date) (map[string]program.Installs, error) {
+			return installs.Source{URL: url}.Fetch(ctx, files, now)
+		}
+	}
+	return fetch(ctx, src.URL, files, facts.Now)
 }
 
 // Outcome says what handling a pull request did.
@@ -294,6 +329,11 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 	}
 	facts.Changes, facts.Config = judged.Changes, judged.Config
 	st.impact = judged.Impact
+	// A source that fails stops the judgement: nothing is decided from
+	// bad numbers, and the next event or reconcile tries again.
+	if facts.Installs, err = h.liveCounts(ctx, facts); err != nil {
+		return nil, nil, err
+	}
 	return facts, st, nil
 }
 

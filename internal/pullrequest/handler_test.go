@@ -579,3 +579,46 @@ func TestAnApprovedLaunchRecordsTheChecklistItWasGivenOn(t *testing.T) {
 		t.Errorf("the approval's history row (-want +got):\n%s", diff)
 	}
 }
+
+// TestTheReplyToAnUnknownCommandWordIsInert is issue 14's "one escaper":
+// the word a commenter writes after /connectbot comes back in the reply as
+// text, never as a mention, an HTML element, a link or a table.
+func TestTheReplyToAnUnknownCommandWordIsInert(t *testing.T) {
+	tests := []struct {
+		name    string
+		word    string
+		want    string
+		mustNot []string
+	}{
+		{"a mention does not notify", "@okafor-pm", "@\u200bokafor-pm", []string{"@okafor-pm"}},
+		{"an HTML element is shown as text", "<details><summary>x</summary>", `&lt;details&gt;&lt;summary&gt;x&lt;/summary&gt;`, []string{"<details>"}},
+		{"a link is shown as text", "[x](https://evil.example)", `\[x\](https:` + "\u200b" + `//evil.example)`, []string{"[x](https://evil.example)"}},
+		{"backticks and bars do not make code or a table", "`a`|b", "\\`a\\`\\|b", []string{"`a`|b"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			acme := sampleFile(t, "acme-sync.cue")
+			w.srv.Commit("acme-edit", "Edit", map[string]string{"applications/acme-sync.cue": strings.Replace(acme, "Two-way contact sync", "Two-way sync", 1)})
+			pr := w.srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: "acme-edit"})
+			body := "/connectbot " + tt.word
+			if _, err := w.handler.Comment(context.Background(), pr, w.srv.AddComment(pr, "acme-dev", body), "acme-dev", body); err != nil {
+				t.Fatal(err)
+			}
+			var replies []string
+			for _, c := range w.srv.Comments(pr) {
+				if c.Author == forgetest.BotLogin {
+					replies = append(replies, c.Body)
+				}
+			}
+			if len(replies) != 1 || !strings.Contains(replies[0], `unknown command "`+tt.want+`"`) {
+				t.Fatalf("replies %q; want one naming %q", replies, tt.want)
+			}
+			for _, bad := range tt.mustNot {
+				if strings.Contains(replies[0], bad) {
+					t.Errorf("the reply %q holds %q as written", replies[0], bad)
+				}
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/connectbot/connectbot/internal/markdown"
 	"github.com/connectbot/connectbot/internal/policy"
 	"github.com/connectbot/connectbot/internal/program"
 )
@@ -18,14 +19,14 @@ func attestationSections(v program.Verdict) body {
 			continue
 		}
 		var b strings.Builder
-		fmt.Fprintf(&b, "\n#### What `%s` attests\n\nThe integrator's promises, each in the Developer Policy's words; a reviewer cannot check them, the file makes them.\n\n", escapeCode(f.Path))
+		fmt.Fprintf(&b, "\n#### What %s attests\n\nThe integrator's promises, each in the Developer Policy's words; a reviewer cannot check them, the file makes them.\n\n", markdown.Code(f.Path))
 		for _, a := range policy.Attestations() {
 			mark, state := "✔", "attested"
 			if !a.Value(*f.Attestations) {
 				mark, state = "✘", "not attested"
 			}
 			r, _ := policy.Lookup(a.Rule)
-			fmt.Fprintf(&b, "- %s `%s` (%s): %s<br>_%s:_ “%s”\n", mark, a.Field, state, escapeMarkdown(a.Promise), r.Source, escapeMarkdown(r.Sentence))
+			fmt.Fprintf(&b, "- %s `%s` (%s): %s<br>_%s:_ “%s”\n", mark, a.Field, state, markdown.Escape(a.Promise), r.Source, markdown.Escape(r.Sentence))
 		}
 		out = append(out, piece{text: b.String()})
 	}
@@ -39,18 +40,18 @@ func checklistSection(v program.Verdict) body {
 	var paths []string
 	for _, f := range v.Files {
 		if f.Checklist {
-			paths = append(paths, "`"+escapeCode(f.Path)+"`")
+			paths = append(paths, markdown.Code(f.Path))
 		}
 	}
 	if len(paths) == 0 {
 		return nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n#### Reviewer checklist\n\nOnly a person can judge these sentences of the Developer Policy. Before approving commit `%s`, check each for %s; "+
+	fmt.Fprintf(&b, "\n#### Reviewer checklist\n\nOnly a person can judge these sentences of the Developer Policy. Before approving commit %s, check each for %s; "+
 		"an approval of this commit records in the application's history that this checklist was shown at it.\n\n",
-		escapeCode(v.HeadSHA), strings.Join(paths, ", "))
+		markdown.Code(v.HeadSHA), strings.Join(paths, ", "))
 	for _, it := range policy.Checklist() {
-		fmt.Fprintf(&b, "- [ ] `%s` %s<br>_%s:_ “%s”\n", it.Clause, escapeMarkdown(it.Question), it.Source, escapeMarkdown(it.Sentence))
+		fmt.Fprintf(&b, "- [ ] `%s` %s<br>_%s:_ “%s”\n", it.Clause, markdown.Escape(it.Question), it.Source, markdown.Escape(it.Sentence))
 	}
 	return body{{text: b.String()}}
 }

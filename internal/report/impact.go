@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/markdown"
 	"github.com/connectbot/connectbot/internal/program"
 )
 
@@ -99,7 +100,7 @@ func (i Impact) WriteText(w io.Writer) error {
 func (i Impact) writeMarkdown(b *strings.Builder) {
 	b.WriteString("\n#### Impact of this change to `program.cue`\n\n")
 	if i.Invalid != "" {
-		fmt.Fprintf(b, "✘ This `program.cue` does not validate against the base branch's schema, so its impact is not computed: %s\n", escapeMarkdown(i.Invalid))
+		fmt.Fprintf(b, "✘ This `program.cue` does not validate against the base branch's schema, so its impact is not computed: %s\n", markdown.Escape(i.Invalid))
 		return
 	}
 	fmt.Fprintf(b, "Every application on the base branch, planned day by day from %s to %s under the base branch's `program.cue` and under this one: %s affected.\n\n",
@@ -110,7 +111,7 @@ func (i Impact) writeMarkdown(b *strings.Builder) {
 	}
 	b.WriteString("| application | what changes |\n|---|---|\n")
 	for _, a := range i.Affected {
-		fmt.Fprintf(b, "| `%s` | %s |\n", escapeCode(a.Slug), escapeMarkdown(strings.TrimPrefix(a.How, a.Slug+": ")))
+		fmt.Fprintf(b, "| %s | %s |\n", markdown.Code(a.Slug), markdown.Escape(strings.TrimPrefix(a.How, a.Slug+": ")))
 	}
 	if s := i.newlyBelow(); s != "" {
 		b.WriteString("\n" + s + ".\n")

@@ -84,7 +84,8 @@ func (s Status) WriteText(w io.Writer, color bool) error {
 // plus the applications skipped for errors.
 type Plan struct {
 	program.Plan
-	// Skipped lists the applications the plan could not act on.
+	// Skipped lists the applications the plan could not act on: their
+	// clock inputs cannot be read or are invalid.
 	Skipped []string `json:"skipped"`
 }
 
@@ -92,7 +93,7 @@ type Plan struct {
 func NewPlan(plan program.Plan, statuses []program.Status) Plan {
 	p := Plan{Plan: plan, Skipped: []string{}}
 	for _, s := range statuses {
-		if !s.Valid {
+		if s.Skipped {
 			p.Skipped = append(p.Skipped, s.Slug)
 		}
 	}
@@ -122,7 +123,7 @@ func (p Plan) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "- %s%s %s (%s): %s. %s: “%s”\n", a.Kind, pr, a.Slug, what, a.Evidence, a.Rule, a.Clause)
 	}
 	if len(p.Skipped) > 0 {
-		fmt.Fprintf(&b, "Skipped, with errors to fix first (see validate): %s\n", strings.Join(p.Skipped, ", "))
+		fmt.Fprintf(&b, "Skipped — %s (see validate): %s\n", program.ActNow, strings.Join(p.Skipped, ", "))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/ghlimit"
+	"github.com/connectbot/connectbot/internal/markdown"
 	"github.com/connectbot/connectbot/internal/policy"
 	"github.com/connectbot/connectbot/internal/program"
 )
@@ -63,7 +64,7 @@ func PRComment(v program.Verdict, impact *Impact) string {
 		if stage == "" {
 			stage = "–"
 		}
-		rows = append(rows, fmt.Sprintf("| %s | `%s` | %s | %s | %s |\n", fileMark(f), escapeCode(f.Path), f.Kind, stage, counts(f)))
+		rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s |\n", fileMark(f), markdown.Code(f.Path), f.Kind, stage, counts(f)))
 	}
 	doc = doc.section("| | file | change | stage | result |\n|---|---|---|---|---|\n", rows, "file", "")
 	doc = append(doc, findingSections(v)...)
@@ -100,17 +101,17 @@ func findingSections(v program.Verdict) body {
 			}
 			field := "–"
 			if x.Path != "" {
-				field = "`" + escapeCode(x.Path) + "`"
+				field = markdown.Code(x.Path)
 			}
-			text := escapeMarkdown(x.Message)
+			text := markdown.Escape(x.Message)
 			if r, ok := policy.Lookup(x.Rule); ok {
 				for _, q := range r.Quotes() {
-					text += fmt.Sprintf("<br>_%s:_ “%s”", q.Source, escapeMarkdown(q.Sentence))
+					text += fmt.Sprintf("<br>_%s:_ “%s”", q.Source, markdown.Escape(q.Sentence))
 				}
 			}
-			rows = append(rows, fmt.Sprintf("| %s | %d | %s | `%s` | %s |\n", mark, x.Line, field, escapeCode(x.Rule), text))
+			rows = append(rows, fmt.Sprintf("| %s | %d | %s | %s | %s |\n", mark, x.Line, field, markdown.Code(x.Rule), text))
 		}
-		header := fmt.Sprintf("\n#### `%s`\n\n| | line | field | rule | finding |\n|---|---|---|---|---|\n", escapeCode(f.Path))
+		header := fmt.Sprintf("\n#### %s\n\n| | line | field | rule | finding |\n|---|---|---|---|---|\n", markdown.Code(f.Path))
 		out = out.section(header, rows, "finding", f.Path)
 	}
 	return out
@@ -125,7 +126,7 @@ func nextSteps(v program.Verdict, title, bullet string) string {
 	var b strings.Builder
 	b.WriteString(title)
 	for _, n := range v.Next {
-		fmt.Fprintf(&b, "%s%s\n", bullet, escapeMarkdown(n))
+		fmt.Fprintf(&b, "%s%s\n", bullet, markdown.Escape(n))
 	}
 	return b.String()
 }
@@ -146,7 +147,7 @@ type CheckOutput struct {
 func Check(v program.Verdict) CheckOutput {
 	var lines []string
 	for _, f := range v.Files {
-		lines = append(lines, fmt.Sprintf("- %s `%s` (%s): %s\n", fileMark(f), escapeCode(f.Path), f.Kind, counts(f)))
+		lines = append(lines, fmt.Sprintf("- %s %s (%s): %s\n", fileMark(f), markdown.Code(f.Path), f.Kind, counts(f)))
 	}
 	summary := body{}.section("", lines, "file", "")
 	summary = append(summary, piece{note: true}, piece{text: nextSteps(v, "\n", "")})
@@ -246,21 +247,3 @@ func counts(f program.FileVerdict) string {
 	}
 	return plural(e, "error") + ", " + plural(w, "note")
 }
-
-// markdownEscaper makes untrusted text inert in a GitHub comment: no HTML,
-// no table breaks, no links or images, no mentions, no emphasis. It is
-// built once: building a Replacer costs more than using it.
-var markdownEscaper = strings.NewReplacer(
-	"\\", "\\\\", "|", "\\|", "<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]",
-	"*", "\\*", "_", "\\_", "`", "\\`", "@", "@\u200b", "#", "\\#", "!", "\\!",
-	"\r", " ", "\n", " ",
-)
-
-// escapeMarkdown makes untrusted text inert in a GitHub comment.
-func escapeMarkdown(s string) string { return markdownEscaper.Replace(s) }
-
-// codeEscaper makes text safe inside `code`: no backticks, no table breaks.
-var codeEscaper = strings.NewReplacer("`", "'", "|", "\\|", "\n", " ", "\r", " ")
-
-// escapeCode makes text safe inside `code`.
-func escapeCode(s string) string { return codeEscaper.Replace(s) }

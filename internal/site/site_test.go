@@ -413,3 +413,35 @@ func TestTheDashboardPutsWhatNeedsActionFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestTheDashboardSaysToFixAFileWhoseClocksCannotRun is issue 14's
+// "status, plan and the dashboard show such a file as 'act now: fix this
+// file on main'": a file whose clock inputs are invalid is listed under
+// the plan as skipped, while one with an unrelated error keeps its clocks
+// and its planned removal.
+func TestTheDashboardSaysToFixAFileWhoseClocksCannotRun(t *testing.T) {
+	// Both were accepted on 2026-09-01; on 2027-01-15 a window opened on
+	// 2026-09-10 has lapsed.
+	invalidDates := app("published-early", func(f *application.File) {
+		f.App.Program.AcceptedAt, f.App.Program.ListingPublishedAt = dayPtr("2026-09-01"), dayPtr("2026-08-01")
+		f.Findings = []application.Finding{{Rule: "connect/beta-5", Severity: application.SeverityError, Path: "program.listingPublishedAt",
+			Message: "the listing cannot be published (2026-08-01) before the application was accepted (2026-09-01)", Line: 9, Column: 3}}
+	})
+	unrelated := app("slow-support", func(f *application.File) {
+		f.App.Program.AcceptedAt, f.App.Program.ListingPublishedAt = dayPtr("2026-09-01"), dayPtr("2026-09-10")
+		f.Findings = []application.Finding{{Rule: "connect/req-3", Severity: application.SeverityError, Path: "support.firstResponseHours",
+			Message: "first response within 48 hours is too slow", Line: 6, Column: 3}}
+	})
+	dash := string(buildSite(t, invalidDates, unrelated)[DashboardPath])
+	for _, want := range []string{
+		"<li class=\"act-now\"><strong>published-early</strong>: act now: fix this file on main: program.listingPublishedAt:",
+		"<strong>open-removal-pr</strong> slow-support (installs-window-lapsed)",
+	} {
+		if !strings.Contains(dash, want) {
+			t.Errorf("the dashboard lacks %q", want)
+		}
+	}
+	if strings.Contains(dash, "<strong>slow-support</strong>: act now") {
+		t.Errorf("the dashboard lists a file whose clocks run as skipped")
+	}
+}

@@ -192,11 +192,14 @@ var urgencyWords = map[string]string{
 
 // dashboard is the data of program/index.html.
 type dashboard struct {
-	Now      application.Date
-	Rows     []row
-	Stages   []stageCount
-	DueSoon  []dueItem
-	Actions  []program.Action
+	Now     application.Date
+	Rows    []row
+	Stages  []stageCount
+	DueSoon []dueItem
+	Actions []program.Action
+	// Skipped are the rows the plan skips because their clock inputs
+	// cannot be read or are invalid: a person must fix them on main.
+	Skipped  []row
 	Horizon  int // days ahead that count as soon: the largest reminder offset, at least a week
 	Errors   int
 	Warnings int
@@ -360,6 +363,9 @@ func newDashboard(in Input) dashboard {
 		r.Urgency = urgency(s, r)
 		r.Rank = urgencyRank[r.Urgency]
 		d.Rows = append(d.Rows, r)
+		if s.Skipped {
+			d.Skipped = append(d.Skipped, r)
+		}
 		counts[r.StageName()]++
 		d.Errors += r.Errors
 		d.Warnings += r.Warnings

@@ -79,8 +79,8 @@ type Summary struct {
 	// Reconciled are the open pull requests into the base branch, each
 	// made to show what the rules say now.
 	Reconciled []Reconciled `json:"reconciled"`
-	// Skipped are the slugs of the applications with errors, which the
-	// tick leaves alone.
+	// Skipped are the slugs of the applications whose clock inputs cannot
+	// be read or are invalid, which the tick leaves alone.
 	Skipped  []string      `json:"skipped"`
 	Duration time.Duration `json:"-"`
 }
@@ -115,7 +115,7 @@ func (r *Runner) Run(ctx context.Context, now time.Time) (Summary, error) {
 	}
 	s := Summary{Now: day, Actions: plan.Actions, Results: []Result{}, Failed: []Result{}, Skipped: []string{}}
 	for _, st := range statuses {
-		if !st.Valid {
+		if st.Skipped {
 			s.Skipped = append(s.Skipped, st.Slug)
 		}
 	}
