@@ -17,6 +17,7 @@ import (
 	"github.com/connectbot/connectbot/internal/apply"
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge"
+	"github.com/connectbot/connectbot/internal/installs"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/snapshot"
 )
@@ -38,8 +39,14 @@ type executor interface {
 	Apply(ctx context.Context, plan program.Plan) ([]apply.Result, error)
 }
 
-// InstallSource returns live install counts by slug.
-type InstallSource func(ctx context.Context, files []application.File, now application.Date) (map[string]program.Installs, error)
+// InstallSource returns the live install counts of the source at url for
+// the files given, by slug, as of now.
+type InstallSource func(ctx context.Context, url string, files []application.File, now application.Date) (map[string]program.Installs, error)
+
+// fetchInstalls asks the source at url over HTTP (internal/installs).
+func fetchInstalls(ctx context.Context, url string, files []application.File, now application.Date) (map[string]program.Installs, error) {
+	return installs.Source{URL: url}.Fetch(ctx, files, now)
+}
 
 // Runner runs ticks against one repository.
 type Runner struct {
@@ -48,7 +55,10 @@ type Runner struct {
 	Exec  executor
 	// Base is the branch the program lives on.
 	Base string
-	// Installs is the live install source; nil uses the recorded counts.
+	// Installs reads the live counts of the install source the base's
+	// program.cue names, which promotions, removals and acceptance rest on;
+	// nil asks the source over HTTP. Without a source in program.cue the
+	// counts recorded in the files are used and Installs is not called.
 	Installs InstallSource
 	// DryRun decides and reports, changing nothing.
 	DryRun bool
@@ -140,7 +150,9 @@ func (r *Runner) Run(ctx context.Context, now time.Time) (Summary, error) {
 }
 
 // Decide judges a tree and decides it as of day, with the bot's open pull
-// requests read from GitHub in one listing (none when forge is nil).
+// requests read from GitHub in one listing (none when forge is nil) and
+// the live counts of the install source program.cue names, read by live
+// (over HTTP when nil).
 func Decide(ctx context.Context, tree fs.FS, f forgeClient, live InstallSource, day application.Date) ([]program.Status, program.Plan, error) {
 	statuses, plan, _, err := decide(ctx, tree, f, live, day)
 	return statuses, plan, err
@@ -158,8 +170,11 @@ func decide(ctx context.Context, tree fs.FS, f forgeClient, live InstallSource, 
 		return nil, program.Plan{}, nil, err
 	}
 	var counts map[string]program.Installs
-	if live != nil {
-		if counts, err = live(ctx, snap.Files, day); err != nil {
+	if src := snap.Config.InstallsSource; src != nil {
+		if live == nil {
+			live = fetchInstalls
+		}
+		if counts, err = live(ctx, src.URL, snap.Files, day); err != nil {
 			return nil, program.Plan{}, nil, err
 		}
 	}

@@ -2,22 +2,27 @@ package tick_test
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/apply"
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/installs"
 	engine "github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/tick"
 )
@@ -340,5 +345,110 @@ func TestAFailedActionIsListedAndTriedAgainByTheNextTick(t *testing.T) {
 	}
 	if len(s.Failed) != 0 || count(s, apply.Done) != 1 || len(srv.PRs()) != 4 {
 		t.Errorf("next tick: failed %+v, results %+v, %v", s.Failed, s.Results, heads(srv))
+	}
+}
+
+// installsServer answers as an install source with body, counting the
+// requests it gets.
+func installsServer(t *testing.T, body string) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var asked atomic.Int32
+	ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, body)
+	}))
+	t.Cleanup(ts.Close)
+	return ts, &asked
+}
+
+// tls reads install sources with the test server's client, as the real
+// tick reads them over HTTP.
+func tls(ts *httptest.Server) tick.InstallSource {
+	return func(ctx context.Context, url string, files []application.File, now application.Date) (map[string]engine.Installs, error) {
+		return installs.Source{URL: url, Client: ts.Client()}.Fetch(ctx, files, now)
+	}
+}
+
+// planned is the action of kind for slug in a tick's plan, or nil.
+func planned(s tick.Summary, kind, slug string) *engine.Action {
+	for i, a := range s.Actions {
+		if string(a.Kind) == kind && a.Slug == slug {
+			return &s.Actions[i]
+		}
+	}
+	return nil
+}
+
+func TestATickDecidesOnTheLiveInstallsOfTheSourceProgramCueNames(t *testing.T) {
+	// acme-sync records 23 installs; the source program.cue names says 45,
+	// which promotes it (Connect beta-6). ledgerly-books' 41 came after its
+	// window closed on 2026-11-30: it is removed all the same (beta-7).
+	ts, asked := installsServer(t, `{"asOf": "2026-12-10", "installs": [{"slug": "acme-sync", "count": 45}, {"slug": "ledgerly-books", "count": 41}]}`)
+	cue, _ := os.ReadFile("../../program.cue")
+	srv := program(t, map[string]string{"program.cue": string(cue) + "\ninstallsSource: url: \"" + ts.URL + "/counts\"\n"})
+	r := runner(t, srv)
+	r.DryRun = true
+	r.Installs = tls(ts)
+	s, err := r.Run(context.Background(), day("2026-12-11"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if asked.Load() != 1 {
+		t.Errorf("the source was asked %d times, want once", asked.Load())
+	}
+	promote := planned(s, "promote", "acme-sync")
+	if promote == nil || !strings.Contains(promote.Evidence, "installs 45 as of 2026-12-10 (live:127.0.0.1:") {
+		t.Errorf("acme-sync with 45 live installs is not promoted on their evidence: %+v", promote)
+	}
+	if planned(s, "open-removal-pr", "ledgerly-books") == nil {
+		t.Errorf("ledgerly-books, 41 installs after its window closed, is not removed: %+v", s.Actions)
+	}
+}
+
+func TestATickWithoutAnInstallSourceUsesTheRecordedCounts(t *testing.T) {
+	ts, asked := installsServer(t, `{"asOf": "2026-12-10", "installs": [{"slug": "acme-sync", "count": 45}]}`)
+	r := runner(t, program(t, nil))
+	r.DryRun = true
+	r.Installs = tls(ts)
+	s, err := r.Run(context.Background(), day("2026-12-11"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if asked.Load() != 0 || planned(s, "promote", "acme-sync") != nil {
+		t.Errorf("with no installsSource in program.cue the source was asked %d times; actions %+v", asked.Load(), s.Actions)
+	}
+}
+
+func TestATickWhoseInstallSourceFailsActsOnNothing(t *testing.T) {
+	// A count dated after today is garbage: no action rests on the recorded
+	// counts instead, and nothing is written.
+	ts, _ := installsServer(t, `{"asOf": "2026-12-30", "installs": [{"slug": "acme-sync", "count": 45}]}`)
+	cue, _ := os.ReadFile("../../program.cue")
+	srv := program(t, map[string]string{"program.cue": string(cue) + "\ninstallsSource: url: \"" + ts.URL + "\"\n"})
+	r := runner(t, srv)
+	r.Installs = tls(ts)
+	_, err := r.Run(context.Background(), day("2026-12-11"))
+	if err == nil || !strings.Contains(err.Error(), "after today") {
+		t.Fatalf("err = %v, want the source's answer refused as dated after today", err)
+	}
+	if len(srv.PRs()) != 0 {
+		t.Errorf("a tick on a failed source opened %d pull requests", len(srv.PRs()))
+	}
+}
+
+func TestATickAsksTheInstallSourceItselfWhenGivenNoReader(t *testing.T) {
+	// As tick and serve run it: no reader set, the source asked over HTTP.
+	// Nothing listens on port 1, so the tick fails rather than fall back
+	// to the recorded counts.
+	cue, _ := os.ReadFile("../../program.cue")
+	srv := program(t, map[string]string{"program.cue": string(cue) + "\ninstallsSource: url: \"https://127.0.0.1:1/counts\"\n"})
+	r := runner(t, srv)
+	_, err := r.Run(context.Background(), day("2026-12-11"))
+	if err == nil || !strings.Contains(err.Error(), "installs source") {
+		t.Fatalf("err = %v, want the unreachable installs source named", err)
+	}
+	if len(srv.PRs()) != 0 {
+		t.Errorf("a tick on an unreachable source opened %d pull requests", len(srv.PRs()))
 	}
 }
