@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
+	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/connectbot/connectbot/internal/application"
@@ -63,7 +66,7 @@ func (f *programFlags) decide(e *env) ([]program.Status, program.Plan, *snapshot
 	}
 	snap, err := snapshot.Load(cat, os.DirFS(*f.repo), nil, now)
 	if err != nil {
-		return nil, program.Plan{}, nil, err
+		return nil, program.Plan{}, nil, inRepo(*f.repo, err)
 	}
 	live, err := f.liveInstalls(snap, now)
 	if err != nil {
@@ -73,6 +76,18 @@ func (f *programFlags) decide(e *env) ([]program.Status, program.Plan, *snapshot
 		Files: snap.Files, Config: snap.Config, Installs: live, Now: now,
 	})
 	return statuses, plan, snap, nil
+}
+
+// inRepo names the directory --repo gave when it holds no program, which
+// is most often a command run from the wrong directory.
+func inRepo(dir string, err error) error {
+	if errors.Is(err, snapshot.ErrNoProgram) {
+		if abs, aerr := filepath.Abs(dir); aerr == nil {
+			dir = abs
+		}
+		return fmt.Errorf("%s: %w (run it in the program's checkout, or name it with --repo)", dir, err)
+	}
+	return err
 }
 
 // liveInstalls fetches counts from the install source, if one is set.

@@ -62,7 +62,7 @@ func runTick(e *env, args []string) int {
 	case gh.token == "":
 		_, plan, err := tick.Decide(ctx, os.DirFS(*repoDir), nil, nil, application.DateOf(when))
 		if err != nil {
-			return e.failf(exitCantRun, "tick: %v", err)
+			return e.failf(exitCantRun, "tick: %v", inRepo(*repoDir, err))
 		}
 		s = tick.Summary{Now: plan.Now, Actions: plan.Actions}
 	default:

@@ -33,7 +33,7 @@ func runValidate(e *env, args []string) int {
 	}
 	snap, err := snapshot.Load(cat, os.DirFS(*repo), rel, now.resolve(e.now))
 	if err != nil {
-		return e.failf(exitCantRun, "validate: %v", err)
+		return e.failf(exitCantRun, "validate: %v", inRepo(*repo, err))
 	}
 	v := report.NewValidation(snap.Files)
 	switch format.value {

@@ -59,6 +59,11 @@ func (s Status) WriteText(w io.Writer, color bool) error {
 		}
 	}
 	var b strings.Builder
+	if len(s.Applications) == 0 {
+		fmt.Fprintf(&b, "Program status on %s: no applications yet.\n\nAn integrator applies with a pull request adding applications/SLUG.cue; connectbot new SLUG writes one to fill in.\n", s.Now)
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
 	fmt.Fprintf(&b, "Program status on %s: %s\n\n", s.Now, plural(len(s.Applications), "application"))
 	for i, r := range rows {
 		var line strings.Builder

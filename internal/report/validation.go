@@ -96,7 +96,10 @@ func (v Validation) WriteText(w io.Writer) error {
 			}
 		}
 	}
-	fmt.Fprintf(&b, "\n%s: %d valid, %d invalid; %s, %s\n",
+	if len(v.Files) > 0 {
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "%s: %d valid, %d invalid; %s, %s\n",
 		plural(len(v.Files), "file"), valid, len(v.Files)-valid,
 		plural(v.Errors, "error"), plural(v.Warnings, "warning"))
 	_, err := io.WriteString(w, b.String())

@@ -71,6 +71,12 @@ func ApplicationFiles(fsys fs.FS, paths []string) ([]string, error) {
 		if newProgram(fsys) {
 			return nil, nil
 		}
+		if noProgram(fsys) {
+			return nil, ErrNoProgram
+		}
+		if info, err := fs.Stat(fsys, ApplicationsDir); err == nil && !info.IsDir() {
+			return nil, fmt.Errorf("%s: not a directory", ApplicationsDir)
+		}
 		paths = []string{ApplicationsDir}
 	}
 	seen := map[string]bool{}
@@ -110,6 +116,18 @@ func ApplicationFiles(fsys fs.FS, paths []string) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// ErrNoProgram is the error of a tree that holds no program at all:
+// neither program.cue nor applications/.
+var ErrNoProgram = errors.New("no program here: neither program.cue nor applications/ exists")
+
+// noProgram reports whether fsys holds neither program.cue nor
+// applications/.
+func noProgram(fsys fs.FS) bool {
+	_, errProgram := fs.Stat(fsys, catalog.ProgramFile)
+	_, errApps := fs.Stat(fsys, ApplicationsDir)
+	return errors.Is(errProgram, fs.ErrNotExist) && errors.Is(errApps, fs.ErrNotExist)
 }
 
 // newProgram reports whether fsys is a program repository with no

@@ -63,7 +63,8 @@ func TestLoadFailsOnlyWhenNothingCanBeJudged(t *testing.T) {
 		paths   []string
 		wantErr string
 	}{
-		{"a missing directory", fstest.MapFS{}, nil, "applications: not found"},
+		{"a tree with neither program.cue nor applications", fstest.MapFS{}, nil, "no program here: neither program.cue nor applications/ exists"},
+		{"an applications that is a file, not a directory", fstest.MapFS{"applications": {}}, nil, "applications: not a directory"},
 		{"an empty directory", fstest.MapFS{"applications/readme.md": {}}, nil, "no application files"},
 		{"an empty directory named explicitly in a program", fstest.MapFS{"program.cue": {Data: []byte("minInstalls: 10\n")}, "applications/readme.md": {}}, []string{"applications"}, "no application files"},
 		{"a missing file", fstest.MapFS{"applications/a.cue": {}}, []string{"applications/b.cue"}, "applications/b.cue: not found"},
