@@ -445,3 +445,33 @@ func TestTheDashboardSaysToFixAFileWhoseClocksCannotRun(t *testing.T) {
 		t.Errorf("the dashboard lists a file whose clocks run as skipped")
 	}
 }
+
+func TestAListingSaysItsFirstResponsePromiseInWords(t *testing.T) {
+	hours := func(h *int) func(*application.File) {
+		return func(f *application.File) { f.App.Support.FirstResponseHours = h }
+	}
+	tests := []struct {
+		name  string
+		hours *int
+		want  string // "" for no first-response line at all
+	}{
+		{"a promise of 0 hours (Connect req-3 lets it be kept) is an answer at once", new(0), "<dt>First response</dt><dd>at once, within the hour</dd>"},
+		{"a promise of 1 hour is singular", new(1), "<dt>First response</dt><dd>within 1 hour</dd>"},
+		{"a promise of 24 hours is in hours", new(24), "<dt>First response</dt><dd>within 24 hours</dd>"},
+		{"no promise shows no line", nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page := string(buildSite(t, app("acme-sync", hours(tt.hours)))[ListingPath("acme-sync")])
+			if tt.want == "" {
+				if strings.Contains(page, "First response") {
+					t.Errorf("a file without a promise shows a first-response line")
+				}
+				return
+			}
+			if !strings.Contains(page, tt.want) {
+				t.Errorf("the page lacks %q", tt.want)
+			}
+		})
+	}
+}

@@ -103,12 +103,15 @@ type listing struct {
 	SupportURL  link
 	Support     application.Support
 	Channels    string
-	Privacy     link
-	DataRequest link
-	DemoVideo   *link
-	Scopes      []scopeView
-	ListedSince *application.Date
-	PartnerFrom *application.Date
+	// FirstResponse is the support promise in words ("within 4 hours");
+	// empty when the file makes none.
+	FirstResponse string
+	Privacy       link
+	DataRequest   link
+	DemoVideo     *link
+	Scopes        []scopeView
+	ListedSince   *application.Date
+	PartnerFrom   *application.Date
 }
 
 // scopeView is one requested scope in plain words: what the program's
@@ -120,19 +123,34 @@ type scopeView struct {
 	Sensitive bool
 }
 
+// firstResponse says a first-response promise of hours in words: 0 is a
+// promise to answer at once, within the hour.
+func firstResponse(hours *int) string {
+	switch {
+	case hours == nil:
+		return ""
+	case *hours == 0:
+		return "at once, within the hour"
+	case *hours == 1:
+		return "within 1 hour"
+	}
+	return fmt.Sprintf("within %d hours", *hours)
+}
+
 func newListing(c card, app *application.Application, cfg application.Config, now application.Date) listing {
 	l := listing{
-		card:        c,
-		Now:         now,
-		Website:     newNamedLink(app.Company.Name, app.Company.Website),
-		Description: paragraphs(app.Listing.Description),
-		Setup:       newNamedLink("Setup instructions", app.Listing.SetupInstructionsURL),
-		SupportURL:  newLink(firstNonEmpty(app.Listing.SupportURL, app.Support.URL)),
-		Support:     app.Support,
-		Channels:    strings.Join(app.Support.Channels, ", "),
-		Privacy:     newLink(app.Privacy.PolicyURL),
-		DataRequest: newLink(app.Privacy.DataRequestsURL),
-		ListedSince: app.Program.ListingPublishedAt,
+		card:          c,
+		Now:           now,
+		Website:       newNamedLink(app.Company.Name, app.Company.Website),
+		Description:   paragraphs(app.Listing.Description),
+		Setup:         newNamedLink("Setup instructions", app.Listing.SetupInstructionsURL),
+		SupportURL:    newLink(firstNonEmpty(app.Listing.SupportURL, app.Support.URL)),
+		Support:       app.Support,
+		Channels:      strings.Join(app.Support.Channels, ", "),
+		FirstResponse: firstResponse(app.Support.FirstResponseHours),
+		Privacy:       newLink(app.Privacy.PolicyURL),
+		DataRequest:   newLink(app.Privacy.DataRequestsURL),
+		ListedSince:   app.Program.ListingPublishedAt,
 	}
 	if c.Partner {
 		l.PartnerFrom = app.Program.LaunchDate
