@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/policy"
 )
@@ -114,10 +112,7 @@ func fullwidth(s string) string {
 
 // TestNamingMessages checks what a person reads for each kind of claim.
 func TestNamingMessages(t *testing.T) {
-	tests := []struct {
-		in   checkCase
-		want []string
-	}{
+	tests := []messageCase{
 		{
 			in: checkCase{name: "a name beginning with the brand says so and suggests a descriptive name",
 				mutate: func(a *application.Application) { a.Integration.Name = "НubSpot Sync" }},
@@ -139,17 +134,7 @@ func TestNamingMessages(t *testing.T) {
 			want: []string{`the tagline uses "crap", listed by the program as vulgar or obscene; a reviewer will read it before it is listed`},
 		},
 	}
-	for _, tc := range tests {
-		t.Run(tc.in.name, func(t *testing.T) {
-			var got []string
-			for _, f := range tc.in.run() {
-				got = append(got, f.Message)
-			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("messages mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
+	checkMessages(t, tests)
 }
 
 // TestCompanyKey checks when two company names are one company: the same

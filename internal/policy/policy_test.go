@@ -1078,11 +1078,31 @@ func TestFindingPositions(t *testing.T) {
 
 // TestMessages checks, for findings whose text carries dates and
 // configured numbers, that the text says the right ones.
+// messageCase is a case of a finding's wording: the messages a check
+// gives, in order.
+type messageCase struct {
+	in   checkCase
+	want []string
+}
+
+// checkMessages runs each case and compares the messages it gives.
+func checkMessages(t *testing.T, tests []messageCase) {
+	t.Helper()
+	for _, tc := range tests {
+		t.Run(tc.in.name, func(t *testing.T) {
+			var got []string
+			for _, f := range tc.in.run() {
+				got = append(got, f.Message)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("messages mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestMessages(t *testing.T) {
-	tests := []struct {
-		in   checkCase
-		want []string
-	}{
+	tests := []messageCase{
 		{
 			in: checkCase{name: "a listing missing on its due date says it is due that day",
 				now: "2026-01-31", mutate: withoutListing},
@@ -1119,17 +1139,7 @@ func TestMessages(t *testing.T) {
 			want: []string{`the reason for "crm.objects.deals.write" repeats the reason given for integration.scopes[0]; say why this scope is needed`},
 		},
 	}
-	for _, tc := range tests {
-		t.Run(tc.in.name, func(t *testing.T) {
-			var got []string
-			for _, f := range tc.in.run() {
-				got = append(got, f.Message)
-			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("messages mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
+	checkMessages(t, tests)
 }
 
 // TestCheckLeavesEarlierFindings checks that Check appends to what the
