@@ -8,7 +8,8 @@ type ChecklistItem struct {
 	Clause string
 	// Source names the document and clause in words.
 	Source string
-	// Sentence is the policy's own words, quoted verbatim from the seed.
+	// Sentence is the policy's own words, quoted verbatim from the seed:
+	// every sentence of the clause the question asks about, in order.
 	Sentence string
 	// Question is what the reviewer checks, in one short question.
 	Question string
@@ -54,7 +55,7 @@ var checklist = []ChecklistItem{
 		"Your Application should not violate any third party\u2019s trademark, copyright, or patent.",
 		"Does anything shown use another company's trademark, copyrighted work or patented design without right?"},
 	{"developer/F2", developerPolicy + ", F. User Experience 2",
-		"Likewise, your Application or Integration should not contain or offer content that is violent, pornographic, extreme, or that a reasonable person would consider inappropriate.",
+		"Your Application and/or Integration should not use vulgar or obscene language or images. Likewise, your Application or Integration should not contain or offer content that is violent, pornographic, extreme, or that a reasonable person would consider inappropriate.",
 		"Do the listing text, images and video, and what the integration offers, stay free of vulgar, violent or otherwise inappropriate content?"},
 	{"developer/F4", developerPolicy + ", F. User Experience 4",
 		"Your Application and/or Integration must operate and function in accordance with the documentation you make available to Customer.",

@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/connectbot/connectbot/internal/policy"
@@ -10,8 +11,9 @@ import (
 // table to the two lists it points at: a row handled by an attestation
 // names a field the application must attest, whose rule cites the row's
 // clause; a row handled by the checklist names an item put to the
-// reviewer, asking about the row's own clause; and no field or item is
-// left without a row saying which sentence it stands for.
+// reviewer, asking about the row's own clause and quoting the row's
+// sentence; and no field or item is left without a row saying which
+// sentence it stands for.
 func TestEveryAttestationAndChecklistRowNamesOneThatExists(t *testing.T) {
 	fields := map[string]policy.Attestation{}
 	for _, a := range policy.Attestations() {
@@ -40,6 +42,8 @@ func TestEveryAttestationAndChecklistRowNamesOneThatExists(t *testing.T) {
 				t.Errorf("%s: the row names checklist item %q, which the reviewer is never shown", row.ID, row.Checklist)
 			case item.Clause != row.ID:
 				t.Errorf("%s: the row is handled by the checklist item of %s, another clause", row.ID, item.Clause)
+			case !strings.Contains(item.Sentence, row.Sentence):
+				t.Errorf("%s: the checklist item quotes %q and so never puts the row's sentence to the reviewer: %q", row.ID, item.Sentence, row.Sentence)
 			}
 			usedItem[row.Checklist] = true
 		}

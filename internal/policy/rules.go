@@ -111,6 +111,12 @@ type Quote struct {
 var also = map[string][]Quote{
 	"connect/req-2": {{"developer/B2-oauth", developerPolicy + ", B. Security 2",
 		"In order to be considered eligible for any benefits from HubSpot, you must use OAuth 2.0 as per our guide\u00a0here."}},
+	"connect/req-3": {
+		{"developer/F2", developerPolicy + ", F. User Experience 2",
+			"You should provide appropriate customer assistance."},
+		{"developer/F4", developerPolicy + ", F. User Experience 4",
+			"You must keep your Application and/or Integration updated and provide timely and accurate support to Customers."},
+	},
 	"connect/beta-3": {{"developer/F3", developerPolicy + ", F. User Experience 3",
 		"Every Application and/or Integration must include a link to technical instructions and customer support information, including a contact for customer support."}},
 	"developer/A7": {{"developer/A8", developerPolicy + ", A. Data Protection 8",
