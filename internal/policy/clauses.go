@@ -180,7 +180,7 @@ var clauses = []Clause{
 		ID:       "connect/beta",
 		Sentence: "Participants who have less than 40 Installs with HubSpot and are accepted to be a HubSpot Connect Beta Integrator must follow the steps below to remain in the program:",
 		Clock:    ClockAcceptance,
-		Why:      "An approved application with fewer installs than certificationInstalls (40 by default) enters beta; one with more enters certification.",
+		Why:      "An approved application with fewer installs than certificationInstalls (40 by default) enters beta; one with certificationInstalls or more enters certification.",
 	},
 	{
 		Seed:     seedConnect,
@@ -497,6 +497,7 @@ var clauses = []Clause{
 		ID:       "developer/C2",
 		Sentence: "You will not ask Customers to provide sensitive, private, and confidential personal information, such as credit card numbers or passwords, or information that violates the HubSpot Terms of Service or AUP.",
 		Rules:    []string{"developer/C2"},
+		Why:      "The rule refuses privacy.sensitiveData: true from stage applied on; a file that leaves the field out is read as false. What the integration asks customers for on its own screens is not in the file.",
 	},
 	{
 		Seed:      seedDeveloper,
@@ -564,6 +565,7 @@ var clauses = []Clause{
 		ID:       "developer/D5",
 		Sentence: "Representing that your Application is authorized by or produced by another company or organization.",
 		Rules:    []string{"developer/D5"},
+		Why:      "The rule catches a name that begins with, or a name, tagline or description that claims the making or endorsement of, a company in program.cue's protectedNames, lookalike letters included; any other company's name is the reviewer's question of who makes it (developer/B3).",
 	},
 	{
 		Seed:      seedDeveloper,
