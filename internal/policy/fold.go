@@ -16,15 +16,18 @@ import (
 // turned into words, each folded to one key:
 //
 //  1. default-ignorable code points (zero-width spaces and joiners, soft
-//     hyphens, variation selectors, bidirectional controls) are removed,
-//     since a reader never sees them;
+//     hyphens, variation selectors, bidirectional controls, tags) are
+//     removed, since a reader never sees them, and so are the combining
+//     diacritical marks after decomposition ("Hüb", "H\u0335ub"), since a
+//     reader reads the letter under them, and a small capital is its
+//     capital;
 //  2. NFKC maps compatibility forms (fullwidth letters, ligatures) to their
 //     plain letters;
 //  3. the text splits into words at every character that is not a letter,
 //     a mark or a digit;
-//  4. each word becomes its key: its capitals' UTS #39 confusable
-//     skeleton, case folded, then the skeleton of that again. Capitals
-//     first, because a Cyrillic Н is confusable with H while its small н
+//  4. each word becomes its key: its skeleton as written (a Greek small
+//     υ is a u), then its capitals' UTS #39 confusable skeleton, case
+//     folded, then the skeleton of that again. Capitals next, because a Cyrillic Н is confusable with H while its small н
 //     is confusable with nothing, and "Inc" and "inc" must be one word; the
 //     second skeleton catches what only small letters confuse ("m" and
 //     "rn").
@@ -43,7 +46,7 @@ func foldKey(word string) string {
 // slowKey is foldKey computed step by step, for any word.
 func slowKey(word string) string {
 	fold := cases.Fold()
-	upper := confusables.Skeleton(strings.ToUpper(word))
+	upper := confusables.Skeleton(strings.ToUpper(confusables.Skeleton(word)))
 	return fold.String(confusables.Skeleton(fold.String(upper)))
 }
 
@@ -78,7 +81,7 @@ func asciiKey(word string) (string, bool) {
 // words splits s into the keys of its words, in order.
 func words(s string) []string {
 	if !isASCII(s) {
-		s = norm.NFKC.String(strings.Map(dropIgnorable, s))
+		s = norm.NFKC.String(strings.Map(plainLetter, norm.NFD.String(strings.Map(dropIgnorable, s))))
 	}
 	var out []string
 	for _, w := range strings.FieldsFunc(s, notWordRune) {
@@ -118,6 +121,34 @@ func dropIgnorable(r rune) rune {
 		return -1
 	}
 	return r
+}
+
+// plainLetter maps a combining diacritical mark to -1 (drop) and a Latin
+// small capital to its capital, and keeps anything else. A reader sees
+// "Hüb" and "H\u0335ub" as "Hub" with marks on it, and "ʜᴜʙ" as "HUB";
+// Unicode's confusables table has neither. The marks of a script's own
+// letters (Devanagari vowel signs, Hebrew points, ...) are outside these
+// blocks and stay.
+func plainLetter(r rune) rune {
+	switch {
+	case r >= 0x0300 && r <= 0x036F, // Combining Diacritical Marks
+		r >= 0x1AB0 && r <= 0x1AFF, // ... Extended
+		r >= 0x1DC0 && r <= 0x1DFF, // ... Supplement
+		r >= 0x20D0 && r <= 0x20FF, // ... for Symbols
+		r >= 0xFE20 && r <= 0xFE2F: // Combining Half Marks
+		return -1
+	}
+	if c, ok := smallCapitals[r]; ok {
+		return c
+	}
+	return r
+}
+
+// smallCapitals maps each Latin letter small capital to its capital.
+var smallCapitals = map[rune]rune{
+	'ᴀ': 'A', 'ʙ': 'B', 'ᴄ': 'C', 'ᴅ': 'D', 'ᴇ': 'E', 'ꜰ': 'F', 'ɢ': 'G', 'ʜ': 'H', 'ɪ': 'I',
+	'ᴊ': 'J', 'ᴋ': 'K', 'ʟ': 'L', 'ᴍ': 'M', 'ɴ': 'N', 'ᴏ': 'O', 'ᴘ': 'P', 'ꞯ': 'Q', 'ʀ': 'R',
+	'ꜱ': 'S', 'ᴛ': 'T', 'ᴜ': 'U', 'ᴠ': 'V', 'ᴡ': 'W', 'ʏ': 'Y', 'ᴢ': 'Z',
 }
 
 // defaultIgnorable reports whether r has Unicode's derived property
@@ -193,8 +224,9 @@ func (t text) find(term string) []occurrence {
 	return out
 }
 
-// nearWords is how many words on each side of a term the claim rules read.
-const nearWords = 4
+// nearWords is how many words on each side of a term the claim rules read:
+// enough for "official two-way contact sync for HubSpot".
+const nearWords = 6
 
 // before returns up to nearWords words before an occurrence, nearest
 // first: the part of its first word before it (if any), then the whole

@@ -25,6 +25,11 @@ func TestWordsFoldWhatAReaderSeesAsOne(t *testing.T) {
 		{"a zero is an O", "HubSp0t", "HubSpot"},
 		{"m is rn", "Acme", "Acrne"},
 		{"punctuation splits words", "Hub-Spot's", "Hub Spot s"},
+		{"a Greek small upsilon is a u", "ΗυbSpot", "HubSpot"},
+		{"small capitals are their letters", "ʜᴜʙsᴘᴏᴛ", "HubSpot"},
+		{"a combining accent is not read", "Hu\u0301bSpo\u0308t", "HubSpot"},
+		{"a combining overlay is not read", "H\u0335ubSpot", "HubSpot"},
+		{"a precomposed accented letter is its letter", "Hübspot", "HubSpot"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -51,7 +51,13 @@ var (
 	// ("official HubSpot", "certified by Globex") or just after it
 	// ("HubSpot-certified", "Globex's official").
 	claimWords = foldedWords("official", "officially", "certified", "endorsed", "endorsement",
-		"approved", "authorised", "authorized", "sanctioned", "sponsored", "accredited", "affiliated")
+		"approved", "authorised", "authorized", "sanctioned", "sponsored", "accredited", "affiliated",
+		// The same claims in the program's other common languages
+		// (French, German, Spanish, Portuguese, Italian, Dutch), as
+		// folded: accents are dropped.
+		"officiel", "officielle", "offiziell", "offizielle", "offizieller", "oficial", "oficiales",
+		"ufficiale", "officieel", "officiele", "certifie", "certifiee", "zertifiziert", "zertifizierte",
+		"certificado", "certificada", "certificato", "gecertificeerd")
 	// makerWords say who made something: with "by" before a name, they
 	// claim that company made the integration ("made by Globex").
 	makerWords = foldedWords("made", "built", "developed", "produced", "powered", "published",
@@ -59,7 +65,11 @@ var (
 	// linkWords may stand between a claim word and the name ("official
 	// partner of the HubSpot ...", "endorsed by the Globex team").
 	linkWords = foldedSet("the", "a", "an", "of", "from", "to")
-	byWord    = foldKey("by")
+	// bridgeWords say what an integration works with ("sync for
+	// HubSpot"); a claim word before them claims status for that pairing
+	// ("Official sync for HubSpot", "the certified connector for Globex").
+	bridgeWords = foldedSet("for", "with")
+	byWord      = foldKey("by")
 	// possessive is what remains of "HubSpot's" after the apostrophe.
 	possessive = foldKey("s")
 )
@@ -125,7 +135,8 @@ func (c *checker) listingTexts() []listingText {
 // "H\u200bubSpot" and "HubSpotSync" are the brand. A descriptive use
 // ("Acme Sync for HubSpot", "… for Globex ERP") passes; a name that begins
 // with the term, or any text claiming endorsement or official status
-// ("Official HubSpot Sync", "certified by Globex", "HubSpot's Sync"), is an
+// ("Official HubSpot Sync", "certified by Globex", "HubSpot's Sync",
+// "Official sync for HubSpot", "offizielle HubSpot Sync"), is an
 // error. The company's own name exempts nothing.
 func (c *checker) naming() {
 	for _, lt := range c.listingTexts() {
@@ -179,7 +190,10 @@ func claim(t text, term nameTerm, lt listingText) string {
 	return ""
 }
 
-// claimBefore reads the words before a term, nearest first.
+// claimBefore reads the words before a term, nearest first: a claim word
+// straight before it or past a link word ("official HubSpot", "certified
+// by the Globex team"), "by" as claim says, or a claim word anywhere in
+// the words read before a bridge word ("Official sync for HubSpot").
 func claimBefore(before []string, short bool) string {
 	for i, w := range before {
 		if word, ok := claimWords[w]; ok {
@@ -203,6 +217,13 @@ func claimBefore(before []string, short bool) string {
 			return ""
 		case linkWords[w] && i < 2:
 			continue
+		case bridgeWords[w] && i < 2:
+			for _, v := range before[i+1:] {
+				if word, ok := claimWords[v]; ok {
+					return word
+				}
+			}
+			return ""
 		}
 		return ""
 	}

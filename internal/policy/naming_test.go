@@ -86,6 +86,27 @@ func nameCases(rule, term string) []checkCase {
 			mutate: description("Acme Sync is officially endorsed by the " + term + " team."), want: onDescription},
 		{name: "a description saying made by " + term + " is refused",
 			mutate: description("Made by " + term + " for teams that sell."), want: onDescription},
+
+		// Evasions: a claim word a few words before "for <term>", a mark
+		// over a letter, a claim word in another language.
+		{name: "Official sync for " + term + " is refused: the claim word need not touch the name",
+			mutate: named("Official sync for " + term), want: onName},
+		{name: "a tagline calling it the certified connector for " + term + " is refused",
+			mutate: tagline("The certified contact connector for " + term), want: onTagline},
+		{name: "a description calling it the official sync for " + term + " is refused",
+			mutate: description("Acme is the official contact sync for " + term + "."), want: onDescription},
+		{name: "a description with a claim word far from " + term + " passes",
+			mutate: description("Our support team is certified in data protection and answers every ticket from teams on " + term + ".")},
+		{name: "a tagline saying what the sync is audited for, then " + term + ", passes",
+			mutate: tagline("Audited contact sync for " + term)},
+		{name: term + " with a combining accent over a letter is refused",
+			mutate: named(term[:1] + term[1:2] + "\u0301" + term[2:] + " Sync"), want: onName},
+		{name: term + " with a combining stroke through its first letter is refused",
+			mutate: named(term[:1] + "\u0335" + term[1:] + " Sync"), want: onName},
+		{name: "Offizielle " + term + " Sync, official in German, is refused",
+			mutate: named("Offizielle " + term + " Sync"), want: onName},
+		{name: "a tagline saying synchronisation certifiée " + term + ", certified in French, is refused",
+			mutate: tagline("Synchronisation certifiée " + term), want: onTagline},
 	}
 }
 
