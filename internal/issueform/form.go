@@ -92,7 +92,7 @@ const (
 // agree with it field for field; a test checks that it does.
 var Fields = []Field{
 	{ID: FieldSlug, Label: "Application slug", Kind: Input, Required: true, Placeholder: "acme-sync",
-		Hint: "The name of your application file, applications/<slug>.cue. Lowercase letters, digits and single hyphens."},
+		Hint: "The name of your application file, applications/<slug>.cue. Lowercase letters, digits and single hyphens, at most 64 characters."},
 	{ID: FieldCompanyName, Label: "Company name", Kind: Input, Required: true, Paths: []string{"company.name"},
 		Placeholder: "Acme Software Ltd"},
 	{ID: FieldCompanyWebsite, Label: "Company website", Kind: Input, Required: true, Paths: []string{"company.website"},

@@ -13,9 +13,15 @@ import (
 // joined by single hyphens.
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
+// MaxSlug is the longest slug, in characters. A slug names the
+// application's file, its listing page and connectbot's branches for it;
+// a file system refuses a name past 255 bytes, so an unbounded slug could
+// put on the base branch a file no one can check out.
+const MaxSlug = 64
+
 // ValidSlug reports whether s is a well-formed slug, the name of an
-// application file without ".cue".
-func ValidSlug(s string) bool { return slugRE.MatchString(s) }
+// application file without ".cue": at most MaxSlug characters.
+func ValidSlug(s string) bool { return len(s) <= MaxSlug && slugRE.MatchString(s) }
 
 // crossFile applies the rules that need every file at once.
 func crossFile(files []application.File) {
@@ -24,10 +30,16 @@ func crossFile(files []application.File) {
 	byCompany := map[string][]int{}
 	for i := range files {
 		f := &files[i]
-		if !slugRE.MatchString(f.Slug) {
+		switch {
+		case !slugRE.MatchString(f.Slug):
 			f.Findings = append(f.Findings, application.Finding{
 				Rule: RuleSlug, Severity: application.SeverityError, Line: 1, Column: 1,
 				Message: fmt.Sprintf("file name %q is not a slug: use lowercase letters, digits and single hyphens, like acme-sync.cue", f.Slug+".cue"),
+			})
+		case len(f.Slug) > MaxSlug:
+			f.Findings = append(f.Findings, application.Finding{
+				Rule: RuleSlug, Severity: application.SeverityError, Line: 1, Column: 1,
+				Message: fmt.Sprintf("file name %q is too long: its slug has %d characters and may have at most %d, like acme-sync.cue", f.Slug[:16]+"….cue", len(f.Slug), MaxSlug),
 			})
 		}
 		if f.App == nil {

@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -813,6 +814,14 @@ func initech(a *application.Application) {
 	a.Integration.AppID = "7654321"
 }
 
+func hooli(a *application.Application) {
+	a.Company.Name = "Hooli"
+	a.Company.Website = "https://hooli.example"
+	a.Maintainers = []string{"hooli-dev"}
+	a.Integration.Name = "Hooli Boards"
+	a.Integration.AppID = "1112223"
+}
+
 func crossFileTables() []crossTable {
 	return []crossTable{
 		{policy.RuleSlug, []crossCase{
@@ -827,6 +836,18 @@ func crossFileTables() []crossTable {
 			{name: "a slug with a double hyphen is refused",
 				files: []fileCase{{slug: "acme--sync"}},
 				want:  map[string][]result{"applications/acme--sync.cue": {failing(policy.RuleSlug, "")}}},
+			{name: "a slug of 64 characters passes",
+				files: []fileCase{{slug: strings.Repeat("a", 64)}}},
+			{name: "a slug of 65 characters is refused: past that, its page, its branch and its file name stop fitting a file system",
+				files: []fileCase{{slug: strings.Repeat("a", 65)}},
+				want:  map[string][]result{"applications/" + strings.Repeat("a", 65) + ".cue": {failing(policy.RuleSlug, "")}}},
+			{name: "a slug with a dot, a leading hyphen or a letter outside ASCII is refused",
+				files: []fileCase{{slug: "acme.sync"}, {slug: "-acme", mutate: initech}, {slug: "аcme-sync", mutate: hooli}},
+				want: map[string][]result{
+					"applications/acme.sync.cue": {failing(policy.RuleSlug, "")},
+					"applications/-acme.cue":     {failing(policy.RuleSlug, "")},
+					"applications/аcme-sync.cue": {failing(policy.RuleSlug, "")},
+				}},
 			{name: "a file that did not decode still has its slug checked",
 				files: []fileCase{{slug: "Acme Sync", undecoded: true}},
 				want:  map[string][]result{"applications/Acme Sync.cue": {failing(policy.RuleSlug, "")}}},
