@@ -125,7 +125,7 @@ func Ownership(author Author, changes []FileChange, cfg application.Config) (map
 			needsReview = true
 		}
 	}
-	if author.Bot || slices.Contains(cfg.Reviewers, author.Login) {
+	if author.Bot || isReviewer(cfg, author.Login) {
 		return out, needsReview
 	}
 	for _, c := range changes {

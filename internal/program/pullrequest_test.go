@@ -216,6 +216,12 @@ func TestOwnership(t *testing.T) {
 			needsReview: true,
 		},
 		{
+			name:   "a reviewer is matched without regard to case, as their approvals are",
+			author: program.Author{Login: "Okafor-PM"},
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Program.Stage = application.StageRemoved })}},
+		},
+		{
 			name:   "a reviewer may not turn an application into a submodule, a symbolic link or an executable",
 			author: program.Author{Login: "okafor-pm"},
 			changes: []program.FileChange{
