@@ -90,6 +90,31 @@ program: {stage: "applied", installs: {count: 12, asOf: "2026-11-01"}}
 			wantRule: RuleSchema, wantLine: 3,
 		},
 		{
+			name:     "a support URL with a right-to-left override, which shows a reader another address, is refused",
+			src:      "support: {url: \"https://acme.example/\u202egnp.exe\"}\n",
+			wantRule: RuleSchema, wantLine: 5,
+		},
+		{
+			name:     "a setup URL with a no-break space is refused",
+			src:      "listing: {setupInstructionsUrl: \"https://acme.example/docs\u00a0connect\"}\n",
+			wantRule: RuleSchema, wantLine: 5,
+		},
+		{
+			name:     "a security contact with a zero-width space is refused",
+			src:      "privacy: {securityContact: \"security@acme\u200b.example\"}\n",
+			wantRule: RuleSchema, wantLine: 5,
+		},
+		{
+			name:     "a support email with a tag character is refused",
+			src:      "support: {email: \"help@acme.example\U000E0041\"}\n",
+			wantRule: RuleSchema, wantLine: 5,
+		},
+		{
+			name: "a web address with letters outside ASCII is a web address",
+			src:  "support: {url: \"https://bücher.example/hilfe\"}\n",
+			want: func(a *application.Application) any { return a.Support.URL }, wantValue: "https://bücher.example/hilfe",
+		},
+		{
 			name:     "an expression joining two strings is refused",
 			src:      `listing: tagline: "Acme " + "Sync"` + "\n",
 			wantRule: RulePlainData, wantLine: 5,

@@ -282,9 +282,9 @@ func TestAnswersThatDoNotFitAreRefusedPolitely(t *testing.T) {
 			a[issueform.FieldScopes] = "CRM.Everything: all of it"
 			a[issueform.FieldMaintainers] = "acme dev!"
 		}, []issueform.Problem{
-			{Field: "Company website", Message: "must be a web address starting with https://"},
+			{Field: "Company website", Message: "must be a web address starting with https://, without spaces or invisible characters"},
 			{Field: "OAuth scopes", Message: `a scope name is lowercase, like "crm.objects.contacts.read"`},
-			{Field: "Support email", Message: "must be an email address, like help@example.com"},
+			{Field: "Support email", Message: "must be an email address, like help@example.com, without spaces or invisible characters"},
 			{Field: "Installs today", Message: "installs.count must be a whole number, zero or more"},
 			{Field: "Other maintainers", Message: "must be GitHub logins separated by commas, like acme-dev, acme-ops"},
 		}},
@@ -364,7 +364,7 @@ func TestRepliesAreGolden(t *testing.T) {
 	}
 	who := issueform.Applicant{Login: "Codertocat", Issue: 1}
 	refusal := issueform.RefusalReply(who, []issueform.Problem{
-		{Field: "Company website", Message: "must be a web address starting with https://"},
+		{Field: "Company website", Message: "must be a web address starting with https://, without spaces or invisible characters"},
 		{Field: "Company name", Message: "must be one line"},
 		{Field: "the form", Message: `a message quoting "@someone" and <b>markup</b> and [a](link)`},
 	})
