@@ -201,6 +201,27 @@ func TestOwnership(t *testing.T) {
 			needsReview: true,
 		},
 		{
+			name:   "renaming one's own application by case only needs a reviewer",
+			author: program.Author{Login: "acme-dev"},
+			changes: []program.FileChange{{Path: "applications/Acme.cue", PreviousPath: "applications/acme.cue", Status: program.FileRenamed,
+				FromKind: program.EntryFile, ToKind: program.EntryFile, Base: appFile("acme", nil), Head: appFile("Acme", nil)}},
+			want:        []found{{"applications/Acme.cue", program.RuleRename, 1}},
+			needsReview: true,
+		},
+		{
+			name:   "an integrator's change to the schema, CODEOWNERS, .gitmodules or .gitattributes is refused on each path",
+			author: program.Author{Login: "acme-dev"},
+			changes: []program.FileChange{
+				{Path: "schema/application.cue", Status: program.FileModified, FromKind: program.EntryFile, ToKind: program.EntryFile},
+				{Path: ".github/CODEOWNERS", Status: program.FileAdded, ToKind: program.EntryFile},
+				{Path: ".gitmodules", Status: program.FileAdded, ToKind: program.EntryFile},
+				{Path: ".gitattributes", Status: program.FileModified, FromKind: program.EntryFile, ToKind: program.EntryFile},
+			},
+			want: []found{{"schema/application.cue", program.RuleOutside, 1}, {".github/CODEOWNERS", program.RuleOutside, 1},
+				{".gitmodules", program.RuleOutside, 1}, {".gitattributes", program.RuleOutside, 1}},
+			needsReview: true,
+		},
+		{
 			name:        "a change outside applications/ is flagged for a reviewer",
 			author:      program.Author{Login: "acme-dev"},
 			changes:     []program.FileChange{{Path: "program.cue", Status: program.FileModified}, {Path: ".github/workflows/x.yml", Status: program.FileAdded}},
