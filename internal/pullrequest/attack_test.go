@@ -461,3 +461,50 @@ func TestAMergeJudgesAgainTheOthersItMadeStale(t *testing.T) {
 		t.Errorf("the second's check after the first merged: %s", last.Conclusion)
 	}
 }
+
+// TestAMaintainerCannotMergeWhatTheRulesForbidInTheirOwnFile edits the
+// maintainer's own, approved application in ways that try to get past a
+// rule; an approval merges none of them.
+func TestAMaintainerCannotMergeWhatTheRulesForbidInTheirOwnFile(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(src string) string
+		want string
+	}{
+		{
+			name: "withdrawing an attestation after acceptance",
+			edit: func(src string) string {
+				return strings.Replace(src, "developerTerms:       true", "developerTerms:       false", 1)
+			},
+			want: "applications/acme-sync.cue developer/preamble",
+		},
+		{
+			name: "moving a program date in a second, quoted program field",
+			edit: func(src string) string { return src + "\"program\": {launchDate: \"2027-01-01\"}\n" },
+			want: "applications/acme-sync.cue " + program.RuleProgramOwned,
+		},
+		{
+			name: "claiming official status a few words before for HubSpot",
+			edit: func(src string) string {
+				return strings.Replace(src, `name:         "Acme Sync"`, `name:         "Official sync for HubSpot"`, 1)
+			},
+			want: "applications/acme-sync.cue developer/E1",
+		},
+		{
+			name: "a name beginning with the brand under a combining accent",
+			edit: func(src string) string {
+				return strings.Replace(src, `name:         "Acme Sync"`, "name:         \"Hu\u0301bSpot Sync\"", 1)
+			},
+			want: "applications/acme-sync.cue developer/E1",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			w.srv.Commit("mine", "Edit", map[string]string{"applications/acme-sync.cue": tt.edit(sampleFile(t, "acme-sync.cue"))})
+			pr := w.srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: "mine"})
+			out := w.approveAndHandle(pr)
+			w.wantFailure(pr, out, tt.want)
+		})
+	}
+}
