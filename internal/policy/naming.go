@@ -58,6 +58,12 @@ var (
 		"officiel", "officielle", "offiziell", "offizielle", "offizieller", "oficial", "oficiales",
 		"ufficiale", "officieel", "officiele", "certifie", "certifiee", "zertifiziert", "zertifizierte",
 		"certificado", "certificada", "certificato", "gecertificeerd")
+	// officialWords are the claim words that claim official status
+	// wherever they stand before a bridge word ("Official sync for
+	// HubSpot"); the others there may name another certifier ("SOC 2
+	// certified sync for HubSpot") and are left to the reviewer.
+	officialWords = foldedSet("official", "officially", "officiel", "officielle", "offiziell",
+		"offizielle", "offizieller", "oficial", "oficiales", "ufficiale", "officieel", "officiele")
 	// makerWords say who made something: with "by" before a name, they
 	// claim that company made the integration ("made by Globex").
 	makerWords = foldedWords("made", "built", "developed", "produced", "powered", "published",
@@ -147,6 +153,10 @@ func (c *checker) naming() {
 				c.errorf("developer/E1", lt.path,
 					"the name %q begins with the platform's brand %q, as if the platform made it; name it after your product (\"Acme Sync for %s\" is fine)",
 					lt.value, term.term, term.term)
+			case strings.HasSuffix(how, claimUnsure):
+				c.warnf("developer/E1", lt.path,
+					"the %s may claim the platform's certification or endorsement (%s %q); a reviewer will check, so say who certified what (\"SOC 2 certified\") or describe the integration instead",
+					lt.what, how, term.term)
 			case how != "":
 				c.errorf("developer/E1", lt.path,
 					"the %s claims the platform's endorsement or official status (%s %q); say what the integration does instead (\"… for %s\" is fine)",
@@ -159,6 +169,10 @@ func (c *checker) naming() {
 				c.errorf("developer/D5", lt.path,
 					"the name %q begins with %q, another company's name, as if that company made it; an integration may not present itself as produced by another company (\"Acme Sync for %s\" is fine)",
 					lt.value, term.term, term.term)
+			case strings.HasSuffix(how, claimUnsure):
+				c.warnf("developer/D5", lt.path,
+					"the %s may claim that %q certified or endorsed the integration (%s %q); a reviewer will check, so say who certified what (\"SOC 2 certified\") or describe the integration instead",
+					lt.what, term.term, how, term.term)
 			case how != "":
 				c.errorf("developer/D5", lt.path,
 					"the %s claims that %q made, authorised or endorsed the integration (%s %q); an integration may not present itself as authorised by or produced by another company (\"… for %s\" is fine)",
@@ -170,6 +184,13 @@ func (c *checker) naming() {
 
 // claimBegins is claim's answer for a name that begins with the term.
 const claimBegins = "begins with"
+
+// claimUnsure ends claim's answer for a claim word other than "official"
+// a few words before "for"/"with" the term ("the certified connector for
+// Globex"): it may claim the term's certification or another's ("SOC 2
+// certified sync for Globex"), so it is a warning for the reviewer, not an
+// error.
+const claimUnsure = " … for"
 
 // claim says how t claims the term's endorsement or authorship: "" when
 // it does not (it does not use the term, or uses it descriptively),
@@ -220,7 +241,10 @@ func claimBefore(before []string, short bool) string {
 		case bridgeWords[w] && i < 2:
 			for _, v := range before[i+1:] {
 				if word, ok := claimWords[v]; ok {
-					return word
+					if officialWords[v] {
+						return word
+					}
+					return word + claimUnsure
 				}
 			}
 			return ""

@@ -91,8 +91,14 @@ func nameCases(rule, term string) []checkCase {
 		// over a letter, a claim word in another language.
 		{name: "Official sync for " + term + " is refused: the claim word need not touch the name",
 			mutate: named("Official sync for " + term), want: onName},
-		{name: "a tagline calling it the certified connector for " + term + " is refused",
-			mutate: tagline("The certified contact connector for " + term), want: onTagline},
+		{name: "a tagline calling it the certified connector for " + term + " is a warning for the reviewer: it may claim " + term + "'s certification",
+			mutate: tagline("The certified contact connector for " + term), want: []result{warning(rule, "listing.tagline")}},
+		{name: "a tagline saying SOC 2 certified sync for " + term + " is not refused: the certifier may be another",
+			mutate: tagline("SOC 2 certified contact sync for " + term), want: []result{warning(rule, "listing.tagline")}},
+		{name: "an endorsed sync for " + term + " in a name is a warning for the reviewer",
+			mutate: named("Endorsed sync for " + term), want: []result{warning(rule, "integration.name")}},
+		{name: "Officially the sync for " + term + " is refused: official status is claimed wherever it stands",
+			mutate: named("Officially the sync for " + term), want: onName},
 		{name: "a description calling it the official sync for " + term + " is refused",
 			mutate: description("Acme is the official contact sync for " + term + "."), want: onDescription},
 		{name: "a description with a claim word far from " + term + " passes",
@@ -148,6 +154,11 @@ func TestNamingMessages(t *testing.T) {
 			in: checkCase{name: "an official claim on the brand names the word that makes it",
 				mutate: func(a *application.Application) { a.Integration.Name = "Official HubSpot Sync" }},
 			want: []string{`the name claims the platform's endorsement or official status (official "HubSpot"); say what the integration does instead ("… for HubSpot" is fine)`},
+		},
+		{
+			in: checkCase{name: "a claim word a few words before for the brand says the reviewer will check who certified what",
+				mutate: func(a *application.Application) { a.Listing.Tagline = "SOC 2 certified contact sync for HubSpot" }},
+			want: []string{`the tagline may claim the platform's certification or endorsement (certified … for "HubSpot"); a reviewer will check, so say who certified what ("SOC 2 certified") or describe the integration instead`},
 		},
 		{
 			in: checkCase{name: "vulgar language names the listed words found",
