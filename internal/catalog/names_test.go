@@ -34,6 +34,10 @@ func TestSchemaBoundsIntegratorText(t *testing.T) {
 		{"a first response in 0 hours loads", [2]string{`auth: "oauth2"}`, "auth: \"oauth2\"}\nsupport: {firstResponseHours: 0}"}, true},
 		{"a tagline with a right-to-left override is refused", [2]string{`auth: "oauth2"}`, "auth: \"oauth2\"}\nlisting: {tagline: \"Sync \\u202e\"}"}, false},
 		{"a description of several lines loads", [2]string{`auth: "oauth2"}`, "auth: \"oauth2\"}\nlisting: {description: \"One.\\n\\nTwo.\"}"}, true},
+		{"a scope reason of 500 characters loads", [2]string{`auth: "oauth2"}`, "auth: \"oauth2\", scopes: [{name: \"tickets\", reason: \"" + strings.Repeat("r", 500) + "\"}]}"}, true},
+		{"a scope reason of 501 characters is refused", [2]string{`auth: "oauth2"}`, "auth: \"oauth2\", scopes: [{name: \"tickets\", reason: \"" + strings.Repeat("r", 501) + "\"}]}"}, false},
+		{"a scope reason with a line break is refused, since it is a cell of a table", [2]string{`auth: "oauth2"}`, "auth: \"oauth2\", scopes: [{name: \"tickets\", reason: \"Opens tickets.\\nAnd more.\"}]}"}, false},
+		{"a scope reason with a right-to-left override is refused", [2]string{`auth: "oauth2"}`, "auth: \"oauth2\", scopes: [{name: \"tickets\", reason: \"Opens \\u202etickets.\"}]}"}, false},
 		{"a description with a left-to-right embedding is refused", [2]string{`auth: "oauth2"}`, "auth: \"oauth2\"}\nlisting: {description: \"One \\u202a two\"}"}, false},
 	}
 	c, err := Default()

@@ -23,8 +23,8 @@ func TestRenderWritesEveryStringAsAString(t *testing.T) {
 		`"`, `\`, `\"`, "\n", "}", "{", `\(program.stage)`, `"""`, `#"raw"#`, "//", "/*", "@attr(x)",
 		`x" program: {stage: "partner"} y: "`, "import \"strings\"", "\t\u00a0\u2028\u200d", "é東京", "\x01\x7f",
 	} {
-		// A name is one line without control characters (the schema says
-		// so); a scope's reason takes any text.
+		// A name and a scope's reason are one line without control
+		// characters (the schema says so).
 		name := hostile
 		if strings.ContainsFunc(hostile, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' }) {
 			name = "Hostile"
@@ -33,7 +33,7 @@ func TestRenderWritesEveryStringAsAString(t *testing.T) {
 			Company:     application.Company{Name: "Acme " + name, Website: "https://acme.example"},
 			Maintainers: []string{"acme-dev"},
 			Integration: application.Integration{Name: name + " Sync", Auth: "oauth2",
-				Scopes: []application.Scope{{Name: "oauth", Reason: hostile}}},
+				Scopes: []application.Scope{{Name: "oauth", Reason: name}}},
 			Support: application.Support{Channels: []string{"ticket"}, FirstResponseHours: new(24), URL: "https://acme.example/help"},
 			Privacy: application.Privacy{PolicyURL: "https://acme.example/p", DataRequestsURL: "https://acme.example/r", SecurityContact: "s@acme.example"},
 			Program: application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: 12, AsOf: asOf}},
