@@ -47,6 +47,16 @@ type entry struct {
 	Count *int   `json:"count"`
 }
 
+// Reader reads the counts of the install source at url for the files
+// given, by slug, as of now. Fetch is the one that asks over HTTP; tests
+// give their own.
+type Reader func(ctx context.Context, url string, files []application.File, now application.Date) (map[string]program.Installs, error)
+
+// Fetch is the Reader over HTTP: Source{URL: url}.Fetch.
+func Fetch(ctx context.Context, url string, files []application.File, now application.Date) (map[string]program.Installs, error) {
+	return Source{URL: url}.Fetch(ctx, files, now)
+}
+
 // Fetch asks the source for counts and returns them by slug for the
 // applications given, as of the day the source states. now is today: a
 // count dated later is refused as garbage.

@@ -3,7 +3,6 @@ package issueform
 import (
 	"fmt"
 	"strings"
-	"unicode"
 
 	"github.com/connectbot/connectbot/internal/markdown"
 	"github.com/connectbot/connectbot/internal/plaintext"
@@ -21,7 +20,7 @@ func Branch(slug string) string { return "connectbot/apply/" + slug }
 
 // Title is the title of the pull request that adds d.
 func Title(d Draft) string {
-	return fmt.Sprintf("Application: %s (%s)", plain(d.App.Integration.Name, 80), d.Slug)
+	return fmt.Sprintf("Application: %s (%s)", plaintext.Cut(d.App.Integration.Name, 80), d.Slug)
 }
 
 // PRBody is the description of the pull request that adds d.
@@ -57,21 +56,6 @@ func RefusalReply(who Applicant, problems []Problem) string {
 	}
 	b.WriteString("\nEvery answer goes into the file as plain text, exactly as written; the file format is described in the repository's README.\n")
 	return b.String()
-}
-
-// plain makes untrusted text one short line without control characters.
-func plain(s string, max int) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			return ' '
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > max {
-		s = string(r[:max-1]) + "…"
-	}
-	return s
 }
 
 // md makes untrusted text inert Markdown, cut to a length a reply can

@@ -81,7 +81,7 @@ func decideOne(f *application.File, in Input, open map[openKey]OpenPR) (Status, 
 		st.Valid, st.Skipped = false, true
 		why := "its stage, dates or installs cannot be read"
 		for _, x := range f.Findings {
-			if x.Severity == application.SeverityError && (x.Path == "program" || strings.HasPrefix(x.Path, "program.")) {
+			if x.Severity == application.SeverityError && under(x.Path, "program") {
 				why = x.Path + ": " + x.Message
 				break
 			}
@@ -127,10 +127,12 @@ const ActNow = "act now: fix this file on main"
 // engine's own business — a count dated after the day is ignored, and one
 // below the minimum is a reviewer's — so they stop no clock.
 func clockInput(x application.Finding) bool {
-	if x.Path != "program" && !strings.HasPrefix(x.Path, "program.") {
-		return false
-	}
-	return x.Path != "program.installs" && !strings.HasPrefix(x.Path, "program.installs.")
+	return under(x.Path, "program") && !under(x.Path, "program.installs")
+}
+
+// under reports whether the field path is field or a field inside it.
+func under(path, field string) bool {
+	return path == field || strings.HasPrefix(path, field+".")
 }
 
 // installCounts returns the count to show — the live one when there is

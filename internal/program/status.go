@@ -152,8 +152,9 @@ func (s Status) Nearest() (Deadline, bool) {
 
 // sortStatuses orders applications by urgency: files the plan must skip
 // first (a person must act now), then the nearest unmet deadline (lapsed
-// ones before the rest), then applications with errors, then the rest by stage along the lifecycle; ties by slug, which is
-// unique, so the order is total.
+// ones before the rest), then applications with errors, then the rest by
+// stage along the lifecycle; ties by slug, which is unique, so the order
+// is total.
 func sortStatuses(ss []Status) {
 	const none = 1 << 30
 	type keyed struct {

@@ -89,12 +89,8 @@ type Handler struct {
 	// Installs reads the live install counts of the source the base's
 	// program.cue names, for acceptance (Connect req-4); nil asks the
 	// source over HTTP (internal/installs).
-	Installs LiveInstalls
+	Installs installs.Reader
 }
-
-// LiveInstalls returns the counts of the installs source at url for the
-// files given, by slug, as of now.
-type LiveInstalls func(ctx context.Context, url string, files []application.File, now application.Date) (map[string]program.Installs, error)
 
 // liveCounts asks the installs source the base's program.cue names for
 // the counts of the new applications a pull request adds, which acceptance
@@ -115,9 +111,7 @@ func (h *Handler) liveCounts(ctx context.Context, facts *program.PullRequest) (m
 	}
 	fetch := h.Installs
 	if fetch == nil {
-		fetch = func(ctx context.Context, url string, files []application.File, now application.Date) (map[string]program.Installs, error) {
-			return installs.Source{URL: url}.Fetch(ctx, files, now)
-		}
+		fetch = installs.Fetch
 	}
 	return fetch(ctx, src.URL, files, facts.Now)
 }

@@ -39,15 +39,6 @@ type executor interface {
 	Apply(ctx context.Context, plan program.Plan) ([]apply.Result, error)
 }
 
-// InstallSource returns the live install counts of the source at url for
-// the files given, by slug, as of now.
-type InstallSource func(ctx context.Context, url string, files []application.File, now application.Date) (map[string]program.Installs, error)
-
-// fetchInstalls asks the source at url over HTTP (internal/installs).
-func fetchInstalls(ctx context.Context, url string, files []application.File, now application.Date) (map[string]program.Installs, error) {
-	return installs.Source{URL: url}.Fetch(ctx, files, now)
-}
-
 // Runner runs ticks against one repository.
 type Runner struct {
 	Forge forgeClient
@@ -59,7 +50,7 @@ type Runner struct {
 	// program.cue names, which promotions, removals and acceptance rest on;
 	// nil asks the source over HTTP. Without a source in program.cue the
 	// counts recorded in the files are used and Installs is not called.
-	Installs InstallSource
+	Installs installs.Reader
 	// DryRun decides and reports, changing nothing.
 	DryRun bool
 	Log    *slog.Logger
@@ -153,14 +144,14 @@ func (r *Runner) Run(ctx context.Context, now time.Time) (Summary, error) {
 // requests read from GitHub in one listing (none when forge is nil) and
 // the live counts of the install source program.cue names, read by live
 // (over HTTP when nil).
-func Decide(ctx context.Context, tree fs.FS, f forgeClient, live InstallSource, day application.Date) ([]program.Status, program.Plan, error) {
+func Decide(ctx context.Context, tree fs.FS, f forgeClient, live installs.Reader, day application.Date) ([]program.Status, program.Plan, error) {
 	statuses, plan, _, err := decide(ctx, tree, f, live, day)
 	return statuses, plan, err
 }
 
 // decide is Decide, returning also the bot's open pull requests as GitHub
 // listed them.
-func decide(ctx context.Context, tree fs.FS, f forgeClient, live InstallSource, day application.Date) ([]program.Status, program.Plan, []forge.PR, error) {
+func decide(ctx context.Context, tree fs.FS, f forgeClient, live installs.Reader, day application.Date) ([]program.Status, program.Plan, []forge.PR, error) {
 	cat, err := catalog.ForTree(tree)
 	if err != nil {
 		return nil, program.Plan{}, nil, err
@@ -172,7 +163,7 @@ func decide(ctx context.Context, tree fs.FS, f forgeClient, live InstallSource, 
 	var counts map[string]program.Installs
 	if src := snap.Config.InstallsSource; src != nil {
 		if live == nil {
-			live = fetchInstalls
+			live = installs.Fetch
 		}
 		if counts, err = live(ctx, src.URL, snap.Files, day); err != nil {
 			return nil, program.Plan{}, nil, err

@@ -364,7 +364,7 @@ func installsServer(t *testing.T, body string) (*httptest.Server, *atomic.Int32)
 
 // tls reads install sources with the test server's client, as the real
 // tick reads them over HTTP.
-func tls(ts *httptest.Server) tick.InstallSource {
+func tls(ts *httptest.Server) installs.Reader {
 	return func(ctx context.Context, url string, files []application.File, now application.Date) (map[string]engine.Installs, error) {
 		return installs.Source{URL: url, Client: ts.Client()}.Fetch(ctx, files, now)
 	}
