@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -288,16 +289,24 @@ func (p *packWriter) finish() []byte {
 // heapPeak samples the heap while it runs, and reports the most that was
 // in use.
 type heapPeak struct {
-	stop chan struct{}
-	done chan struct{}
-	mu   sync.Mutex
-	peak uint64
+	stop  chan struct{}
+	done  chan struct{}
+	gcWas int
+	mu    sync.Mutex
+	peak  uint64
 }
+
+// measureGCPercent is the collector's target while a peak is measured. With
+// the default of 100 the heap may hold as much garbage as live data before a
+// collection, so the peak swung from 92 to 152 MiB between runs of one fetch
+// whose live data is 76 MiB; at 25 it measures what the fetch keeps.
+const measureGCPercent = 25
 
 // startHeapPeak collects garbage, then starts sampling every millisecond.
 func startHeapPeak() *heapPeak {
-	runtime.GC()
 	p := &heapPeak{stop: make(chan struct{}), done: make(chan struct{})}
+	p.gcWas = debug.SetGCPercent(measureGCPercent)
+	runtime.GC()
 	go func() {
 		defer close(p.done)
 		tick := time.NewTicker(time.Millisecond)
@@ -328,6 +337,7 @@ func (p *heapPeak) Stop() float64 {
 	p.sample()
 	close(p.stop)
 	<-p.done
+	debug.SetGCPercent(p.gcWas)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return float64(p.peak) / (1 << 20)
