@@ -172,7 +172,7 @@ func Ownership(author Author, changes []FileChange, cfg application.Config) (map
 				"@%s is not a maintainer of %s (maintainers: %s): only they may change it",
 				author.Login, c.Path, strings.Join(c.Base.App.Maintainers, ", "))
 		}
-		if c.Head != nil && c.Head.App != nil && !reflect.DeepEqual(c.Base.App.Program, c.Head.App.Program) {
+		if c.Head != nil && c.Head.App != nil {
 			for _, field := range changedProgramFields(c.Base.App.Program, c.Head.App.Program) {
 				flag(c.Path, RuleProgramOwned, application.SeverityError, locate(c.Head, "program."+field),
 					"program.%s is owned by the program: only reviewers and connectbot change it", field)
@@ -277,13 +277,19 @@ func isMaintainer(app *application.Application, login string) bool {
 	return false
 }
 
-// changedProgramFields names the program fields whose values differ.
+// changedProgramFields names the program fields whose values differ. An
+// empty list and an absent one are the same value: `feedback: []` written
+// where the base has no feedback changes nothing.
 func changedProgramFields(a, b application.ProgramState) []string {
 	var out []string
 	ta := reflect.TypeOf(a)
 	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
 	for i := range ta.NumField() {
-		if !reflect.DeepEqual(va.Field(i).Interface(), vb.Field(i).Interface()) {
+		fa, fb := va.Field(i), vb.Field(i)
+		if fa.Kind() == reflect.Slice && fa.Len() == 0 && fb.Len() == 0 {
+			continue
+		}
+		if !reflect.DeepEqual(fa.Interface(), fb.Interface()) {
 			name, _, _ := strings.Cut(ta.Field(i).Tag.Get("json"), ",")
 			out = append(out, name)
 		}

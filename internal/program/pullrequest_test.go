@@ -155,6 +155,25 @@ func TestOwnership(t *testing.T) {
 			want: []found{{"applications/acme.cue", program.RuleProgramOwned, 21}},
 		},
 		{
+			name:   "a maintainer writing empty feedback and history lists where the base has none changes nothing the program owns",
+			author: program.Author{Login: "acme-dev"},
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) {
+					a.Program.Feedback = []application.Feedback{}
+					a.Program.History = []application.HistoryRow{}
+				})}},
+		},
+		{
+			name:   "a maintainer emptying the history is refused",
+			author: program.Author{Login: "acme-dev"},
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+				Base: appFile("acme", func(a *application.Application) {
+					a.Program.History = []application.HistoryRow{{Date: date("2026-10-12"), Stage: application.StageBeta, By: "rivera-reviews"}}
+				}),
+				Head: appFile("acme", func(a *application.Application) { a.Program.History = []application.HistoryRow{} })}},
+			want: []found{{"applications/acme.cue", program.RuleProgramOwned, 20}},
+		},
+		{
 			name:   "a maintainer moving a date is refused",
 			author: program.Author{Login: "acme-dev"},
 			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
@@ -168,6 +187,16 @@ func TestOwnership(t *testing.T) {
 				Head: appFile("newco", func(a *application.Application) {
 					a.Maintainers = []string{"newco-dev"}
 					a.Program = application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: 12, AsOf: date("2026-11-20")}}
+				})}},
+		},
+		{
+			name:   "a new file with empty feedback and history lists passes",
+			author: program.Author{Login: "newco-dev"},
+			changes: []program.FileChange{{Path: "applications/newco.cue", Status: program.FileAdded,
+				Head: appFile("newco", func(a *application.Application) {
+					a.Maintainers = []string{"newco-dev"}
+					a.Program = application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: 12, AsOf: date("2026-11-20")},
+						Feedback: []application.Feedback{}, History: []application.HistoryRow{}}
 				})}},
 		},
 		{
