@@ -69,7 +69,9 @@ type Privacy struct {
 	PolicyURL       string `json:"policyUrl"`
 	DataRequestsURL string `json:"dataRequestsUrl"`
 	SecurityContact string `json:"securityContact"`
-	SensitiveData   bool   `json:"sensitiveData"`
+	// SensitiveData says whether the integration asks customers for card
+	// numbers, passwords or the like; nil when the file does not say.
+	SensitiveData *bool `json:"sensitiveData,omitempty"`
 }
 
 // Security holds the integrator's security attestations.

@@ -89,7 +89,8 @@ func Build(cat *catalog.Catalog, a Answers, who Applicant, today application.Dat
 	}
 	boxes := b.boxes(FieldAttestations)
 	app.Security = application.Security{Authentication: boxes[AttestAuthentication], LoginAuditing: boxes[AttestLoginAuditing]}
-	app.Privacy.SensitiveData = !boxes[AttestNoSensitive]
+	sensitive := !boxes[AttestNoSensitive]
+	app.Privacy.SensitiveData = &sensitive
 	app.Attestations = b.promises()
 
 	// The file is written and checked even when answers are already known

@@ -167,7 +167,7 @@ func TestACompleteFormBecomesAWellFormedFile(t *testing.T) {
 	if d.App.Program.Stage != application.StageApplied || d.App.Program.Installs.Count != 12 || d.App.Program.Installs.AsOf.String() != "2026-11-25" {
 		t.Errorf("program %+v", d.App.Program)
 	}
-	if !d.App.Security.Authentication || !d.App.Security.LoginAuditing || d.App.Privacy.SensitiveData {
+	if !d.App.Security.Authentication || !d.App.Security.LoginAuditing || d.App.Privacy.SensitiveData == nil || *d.App.Privacy.SensitiveData {
 		t.Errorf("attestations: security %+v, sensitiveData %v", d.App.Security, d.App.Privacy.SensitiveData)
 	}
 	every := application.Attestations{DeveloperTerms: true, NoSaleOfCustomerData: true, LawfulBasis: true, CredentialHandling: true, CustomerConsent: true}

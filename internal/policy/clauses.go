@@ -497,7 +497,7 @@ var clauses = []Clause{
 		ID:       "developer/C2",
 		Sentence: "You will not ask Customers to provide sensitive, private, and confidential personal information, such as credit card numbers or passwords, or information that violates the HubSpot Terms of Service or AUP.",
 		Rules:    []string{"developer/C2"},
-		Why:      "The rule refuses privacy.sensitiveData: true from stage applied on; a file that leaves the field out is read as false. What the integration asks customers for on its own screens is not in the file.",
+		Why:      "The rule requires privacy.sensitiveData: false from stage applied on: true is refused, and a file that leaves the field out is asked to say so, since silence is no promise. What the integration asks customers for on its own screens is not in the file.",
 	},
 	{
 		Seed:      seedDeveloper,

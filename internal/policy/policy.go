@@ -175,7 +175,11 @@ func (c *checker) dataProtection() {
 	} else if hasScheme(p.SecurityContact, "http") {
 		c.errorf("developer/A9", "privacy.securityContact", "the security contact page must use https://")
 	}
-	if p.SensitiveData {
+	switch {
+	case p.SensitiveData == nil:
+		c.errorf("developer/C2", "privacy.sensitiveData",
+			"add privacy.sensitiveData: false, saying that the integration does not ask customers for sensitive data such as card numbers or passwords")
+	case *p.SensitiveData:
 		c.errorf("developer/C2", "privacy.sensitiveData",
 			"the integration may not ask customers for sensitive data such as card numbers or passwords: sensitiveData must be false")
 	}

@@ -89,7 +89,7 @@ func validApp() application.Application {
 			PolicyURL:       "https://acme.example/privacy",
 			DataRequestsURL: "https://acme.example/privacy/requests",
 			SecurityContact: "security@acme.example",
-			SensitiveData:   false,
+			SensitiveData:   new(false),
 		},
 		Security: application.Security{Authentication: true, LoginAuditing: true},
 		Attestations: application.Attestations{DeveloperTerms: true, NoSaleOfCustomerData: true, LawfulBasis: true,
@@ -420,7 +420,7 @@ func singleFileTables() []ruleTable {
 					a.Integration.Name = "HubSpot Globex Bridge"
 					a.Integration.Scopes = []application.Scope{scope("crm.unknown", ""), scope("payments.read", "x")}
 					a.Support = application.Support{}
-					a.Privacy = application.Privacy{SensitiveData: true}
+					a.Privacy = application.Privacy{SensitiveData: new(true)}
 					a.Security = application.Security{}
 					a.Listing = nil
 					a.Program.ListingPublishedAt = nil
@@ -657,7 +657,10 @@ func singleFileTables() []ruleTable {
 		{"developer/C2", []checkCase{
 			{name: "an integration collecting no sensitive data passes"},
 			{name: "an integration collecting sensitive data is refused",
-				mutate: func(a *application.Application) { a.Privacy.SensitiveData = true },
+				mutate: func(a *application.Application) { a.Privacy.SensitiveData = new(true) },
+				want:   []result{failing("developer/C2", "privacy.sensitiveData")}},
+			{name: "an application that does not say whether it collects sensitive data is refused",
+				mutate: func(a *application.Application) { a.Privacy.SensitiveData = nil },
 				want:   []result{failing("developer/C2", "privacy.sensitiveData")}},
 		}},
 		{"developer/D5", nameCases("developer/D5", "Globex")},
@@ -1028,7 +1031,7 @@ func TestFindingPositions(t *testing.T) {
 		},
 		{
 			name:   "a finding with nothing written on its path is placed at line 1 column 1",
-			mutate: func(a *application.Application) { a.Privacy.SensitiveData = true },
+			mutate: func(a *application.Application) { a.Privacy.SensitiveData = new(true) },
 			want: []application.Finding{
 				{Rule: "developer/C2", Severity: application.SeverityError, Path: "privacy.sensitiveData", Line: 1, Column: 1},
 			},
