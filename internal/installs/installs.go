@@ -18,6 +18,9 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/connectbot/connectbot/internal/application"
@@ -26,6 +29,10 @@ import (
 
 // MaxBody is the largest answer read from a source.
 const MaxBody = 4 << 20
+
+// Timeout bounds one request to a source, its body read to the end
+// included, when the Source has no Client of its own.
+const Timeout = 15 * time.Second
 
 // Source is a live install-count endpoint.
 type Source struct {
@@ -65,22 +72,31 @@ func (s Source) Fetch(ctx context.Context, files []application.File, now applica
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return nil, fmt.Errorf("installs source %q is not an http(s) URL", s.URL)
 	}
-	client := s.Client
-	if client == nil {
-		client = &http.Client{Timeout: 15 * time.Second}
+	client := http.Client{Timeout: Timeout}
+	if s.Client != nil {
+		client = *s.Client
 	}
+	// The counts come from the address program.cue names, or from nowhere:
+	// a redirect, to another host or round a loop, is an answer to refuse.
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL, nil)
 	if err != nil {
-		return nil, fmt.Errorf("installs source: %w", err)
+		return nil, fmt.Errorf("installs source %s: %w", u.Host, err)
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("installs source: %w", err)
+		// The *url.Error would quote the whole address, query included,
+		// which may carry a token: name the host only.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("installs source %s: %w", u.Host, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("installs source %s answered %s", u.Host, resp.Status)
+		return nil, fmt.Errorf("installs source %s %s", u.Host, refusal(resp))
 	}
 	if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 		return nil, fmt.Errorf("installs source %s answered %q, not application/json", u.Host, resp.Header.Get("Content-Type"))
@@ -99,6 +115,28 @@ func (s Source) Fetch(ctx context.Context, files []application.File, now applica
 	return counts, nil
 }
 
+// refusal says what an answer other than 200 OK was: where a redirect
+// led, or when the source asks to be asked again.
+func refusal(resp *http.Response) string {
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		to, err := resp.Location()
+		if err != nil {
+			return fmt.Sprintf("answered %s without an address to go to", resp.Status)
+		}
+		to.RawQuery, to.Fragment, to.User = "", "", nil
+		return fmt.Sprintf("answered %s, redirected to %s; connectbot follows no redirect: name the final address in program.cue", resp.Status, to)
+	}
+	msg := "answered " + resp.Status
+	if ra := resp.Header.Get("Retry-After"); ra != "" {
+		if n, err := strconv.Atoi(ra); err == nil && n >= 0 {
+			msg += fmt.Sprintf(" (retry after %d seconds)", n)
+		} else if t, err := http.ParseTime(ra); err == nil {
+			msg += fmt.Sprintf(" (retry after %s)", t.UTC().Format(time.RFC3339))
+		}
+	}
+	return msg
+}
+
 // Parse checks an answer and maps its counts to slugs. Entries for
 // applications not in files are ignored; any malformed entry fails the
 // whole answer.
@@ -112,6 +150,11 @@ func Parse(body []byte, files []application.File, now application.Date, source s
 	if dec.More() {
 		return nil, errors.New("malformed answer: more than one JSON document")
 	}
+	// encoding/json keeps the last of a repeated key and matches keys
+	// without regard to case: either would let an answer say two things.
+	if err := checkKeys(body); err != nil {
+		return nil, err
+	}
 	asOf, err := application.ParseDate(a.AsOf)
 	if err != nil {
 		return nil, fmt.Errorf("asOf: %v", err)
@@ -124,7 +167,12 @@ func Parse(body []byte, files []application.File, now application.Date, source s
 	for _, f := range files {
 		bySlug[f.Slug] = true
 		if f.App != nil && f.App.Integration.AppID != "" {
-			byAppID[f.App.Integration.AppID] = f.Slug
+			id := f.App.Integration.AppID
+			if other, taken := byAppID[id]; taken && other != f.Slug {
+				byAppID[id] = "" // two files claim it: its count is no one's
+				continue
+			}
+			byAppID[id] = f.Slug
 		}
 	}
 	out := map[string]program.Installs{}
@@ -148,4 +196,59 @@ func Parse(body []byte, files []application.File, now application.Date, source s
 		out[slug] = program.Installs{Count: *e.Count, AsOf: asOf, Source: source}
 	}
 	return out, nil
+}
+
+// keys are the keys an answer's objects may have: the document's, and
+// each count's.
+var keys = map[bool][]string{false: {"asOf", "installs"}, true: {"appId", "slug", "count"}}
+
+// checkKeys refuses an answer whose objects repeat a key or have a key
+// not spelt exactly as documented. body is known to be one JSON document
+// of the answer's shape.
+func checkKeys(body []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	return checkValue(dec, "")
+}
+
+func checkValue(dec *json.Decoder, path string) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return fmt.Errorf("malformed answer: %v", err)
+	}
+	switch tok {
+	case json.Delim('{'):
+		seen := map[string]bool{}
+		allowed := keys[path != ""]
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return fmt.Errorf("malformed answer: %v", err)
+			}
+			key, _ := tok.(string)
+			where := ""
+			if path != "" {
+				where = path + ": "
+			}
+			if !slices.Contains(allowed, key) {
+				return fmt.Errorf("%sunknown key %q", where, key)
+			}
+			if seen[key] {
+				return fmt.Errorf("%s%q given twice", where, key)
+			}
+			seen[key] = true
+			if err := checkValue(dec, strings.TrimPrefix(path+"."+key, ".")); err != nil {
+				return err
+			}
+		}
+	case json.Delim('['):
+		for i := 0; dec.More(); i++ {
+			if err := checkValue(dec, fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+	default:
+		return nil
+	}
+	_, err = dec.Token() // the closing delimiter
+	return err
 }
