@@ -59,6 +59,10 @@ type decision struct {
 	// partial is true when the file failed the schema and app holds only
 	// its clock inputs (program and listing).
 	partial bool
+	// waiting is true when the install window has lapsed and the install
+	// source has not yet counted the application on or after its end: no
+	// removal is decided, and one already open stays open.
+	waiting bool
 }
 
 func decideOne(f *application.File, in Input, open map[openKey]OpenPR) (Status, []Action) {
@@ -154,6 +158,23 @@ func (d *decision) installCounts() (*Installs, []*Installs) {
 	return counts[0], counts
 }
 
+// endCount returns the count a removal for a lapsed install window ending
+// on end rests on. With an install source (in.Installs not nil) it is the
+// source's count for the application taken on or after end, or nil while
+// there is none: a source that leaves an application out, or that lags,
+// has not shown it below the threshold. Without one it is the count the
+// application is shown with (nil when it has none), the file being the
+// program's record. ok is false while the removal must wait.
+func (d *decision) endCount(end application.Date) (*Installs, bool) {
+	if d.in.Installs == nil {
+		return d.installs, true
+	}
+	if live, ok := d.in.Installs[d.file.Slug]; ok && live.AsOf >= end && live.AsOf <= d.in.Now {
+		return &live, true
+	}
+	return nil, false
+}
+
 // proof returns a count that reached the certification threshold on or
 // before end (any day, when end is nil), or nil.
 func (d *decision) proof(end *application.Date) *Installs {
@@ -230,6 +251,22 @@ func (d *decision) planBeta(deadlines []Deadline) {
 			windowEnd = &dl.Due
 		}
 	}
+	if lapsed != nil && lapsed.Kind == DeadlineInstallWindow {
+		if _, ok := d.endCount(lapsed.Due); !ok {
+			// The install window lapsed first, and the source has not
+			// counted the application since it ended: no evidence of too
+			// few. A listing that lapsed later is not waited on: it needs
+			// no count.
+			for _, dl := range deadlines {
+				if dl.Kind == DeadlineListingInfo && dl.Lapsed() {
+					d.planRemoval(dl)
+					return
+				}
+			}
+			d.waiting = true
+			return
+		}
+	}
 	if proof := d.proof(windowEnd); lapsed == nil && proof != nil {
 		// Due is the day the count was taken: the day the threshold was
 		// known to be reached.
@@ -269,9 +306,13 @@ func (d *decision) planRemoval(dl Deadline) {
 	case DeadlineInstallWindow:
 		a.Reason, a.Rule = ReasonInstallWindowLapsed, "connect/beta-7"
 		a.Dates = d.dates("acceptedAt", "listingPublishedAt")
-		a.Installs = d.installs
+		a.Installs, _ = d.endCount(dl.Due)
+		evidence := d.noCount()
+		if a.Installs != nil {
+			evidence = countEvidence(a.Installs)
+		}
 		a.Evidence = fmt.Sprintf("listing published on %s; the %d-day window ended on %s with %s, below %d",
-			p.ListingPublishedAt, cfg.InstallWindowDays, dl.Due, d.installEvidence(), cfg.CertificationInstalls)
+			p.ListingPublishedAt, cfg.InstallWindowDays, dl.Due, evidence, cfg.CertificationInstalls)
 	}
 	d.add(a)
 }
@@ -321,6 +362,9 @@ func (d *decision) reconcileOpen() {
 		}
 		if kind == KindOpenRemovalPR && pr.Reason != ReasonListingOverdue && pr.Reason != ReasonInstallWindowLapsed {
 			continue // a reviewer's termination is theirs to close, never the clocks'
+		}
+		if kind == KindOpenRemovalPR && pr.Reason == ReasonInstallWindowLapsed && d.waiting {
+			continue // no new count is no reason to take the removal back
 		}
 		rule, why := closeReason(kind, pr, d)
 		d.add(Action{

@@ -29,6 +29,10 @@ func (d *decision) next(deadlines []Deadline) string {
 	case application.StageBeta:
 		for _, dl := range deadlines {
 			if dl.Lapsed() {
+				if _, ok := d.endCount(dl.Due); dl.Kind == DeadlineInstallWindow && !ok {
+					return fmt.Sprintf("%s lapsed on %s: removal waits for the install source to count %s on or after %s",
+						dl.Kind, dl.Due, d.file.Slug, dl.Due)
+				}
 				return fmt.Sprintf("%s lapsed on %s: removal", dl.Kind, dl.Due)
 			}
 		}

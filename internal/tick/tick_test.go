@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/apply"
@@ -450,5 +451,30 @@ func TestATickAsksTheInstallSourceItselfWhenGivenNoReader(t *testing.T) {
 	}
 	if len(srv.PRs()) != 0 {
 		t.Errorf("a tick on an unreachable source opened %d pull requests", len(srv.PRs()))
+	}
+}
+
+func TestATickRemovesNoOneTheInstallSourceLeavesOut(t *testing.T) {
+	// The source counts acme-sync only: ledgerly-books and tidewater-payroll,
+	// whose windows lapsed on their recorded counts, are not removed on
+	// them (Connect beta-7 needs the count at the window's end, and the
+	// source has none); brightpath-forms' overdue listing needs no count,
+	// and parcelpost-shipping's recorded 44, taken inside its window, stays
+	// proof of its promotion.
+	ts, _ := installsServer(t, `{"asOf": "2026-12-10", "installs": [{"slug": "acme-sync", "count": 12}]}`)
+	cue, _ := os.ReadFile("../../program.cue")
+	srv := program(t, map[string]string{"program.cue": string(cue) + "\ninstallsSource: url: \"" + ts.URL + "/counts\"\n"})
+	r := runner(t, srv)
+	r.Installs = tls(ts)
+	s, err := r.Run(context.Background(), day("2026-12-11"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var heads []string
+	for _, pr := range srv.PRs() {
+		heads = append(heads, pr.Head)
+	}
+	if diff := cmp.Diff([]string{"connectbot/remove/brightpath-forms", "connectbot/promote/parcelpost-shipping"}, heads); diff != "" {
+		t.Errorf("pull requests opened (-want +got):\n%s\nactions: %+v", diff, s.Actions)
 	}
 }
