@@ -229,6 +229,17 @@ func TestProgramErrorsAreOneLineWithPosition(t *testing.T) {
 		{"an unknown setting", "minInstals: 3\n", `program.cue:1:1: minInstals: unknown field "minInstals"`},
 		{"an expression", "minInstalls: 5 + 5\n", "program.cue:1:14: the operator + is not allowed"},
 		{"a changed catalogue entry", "scopes: tickets: {description: \"x\"}\n", "program.cue:"},
+		{"a listing window of zero days", "listingDueDays: 0\n", "program.cue:1:17: listingDueDays: must be a whole number of days, from 1 to 3650"},
+		{"an install window of zero days", "installWindowDays: 0\n", "program.cue:1:20: installWindowDays: must be a whole number of days, from 1 to 3650"},
+		{"a certification threshold of zero", "certificationInstalls: 0\n", "program.cue:1:24: certificationInstalls: must be a whole number, one or more"},
+		{"an entry threshold above the certification threshold", "certificationInstalls: 40\nminInstalls: 50\n", "program.cue:2:1: minInstalls: must be at most certificationInstalls (40)"},
+		{"a certification threshold below the default entry threshold", "reviewers: []\ncertificationInstalls: 5\n", "program.cue:2:1: certificationInstalls: must be at least minInstalls (10)"},
+		{"a window longer than the day count holds", "listingDueDays: 2147483648\n", "program.cue:1:17: listingDueDays: must be a whole number of days, from 1 to 3650"},
+		{"a window that would overflow a date", "installWindowDays: 2147483647\n", "program.cue:1:20: installWindowDays: must be a whole number of days, from 1 to 3650"},
+		{"a reminder on the due date itself", "reminderDays: [7, 0]\n", "program.cue:1:19: reminderDays[1]: must be a whole number, one or more"},
+		{"a reminder after the due date", "reminderDays: [-1]\n", "program.cue:1:16: reminderDays[0]: must be a whole number, one or more"},
+		{"a reminder given twice", "reminderDays: [7, 1, 7]\n", "program.cue:1:22: reminderDays[2]: 7 is already reminderDays[0]: each day at most once"},
+		{"a reminder before every clock starts", "reminderDays: [120, 7]\n", "program.cue:1:16: reminderDays[0]: must be less than the longer of listingDueDays and installWindowDays (90)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -240,5 +251,24 @@ func TestProgramErrorsAreOneLineWithPosition(t *testing.T) {
 				t.Errorf("error %q, want one line starting %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestProgramAcceptsConsistentEdges(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []string{
+		"reminderDays: []\n",
+		"minInstalls: 40\ncertificationInstalls: 40\n",
+		"minInstalls: 0\n",
+		"listingDueDays: 1\ninstallWindowDays: 1\nreminderDays: []\n",
+		"listingDueDays: 3650\nreminderDays: [3649, 1]\n",
+		"installWindowDays: 120\nreminderDays: [100, 7]\n",
+	} {
+		if _, err := c.Program(ProgramFile, []byte(src)); err != nil {
+			t.Errorf("%q refused: %v", src, err)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"cuelang.org/go/cue"
@@ -47,7 +48,36 @@ func (c *Catalog) Program(filePath string, src []byte) (cfg application.Config, 
 	if err := v.Decode(&cfg); err != nil {
 		return cfg, firstError(filePath, err, locator(filePath, src))
 	}
+	if path, msg := inconsistent(cfg, locator(filePath, src)); msg != "" {
+		pos := locator(filePath, src).Lookup(path)
+		return application.Config{}, &PositionError{File: filePath, Line: pos.Line, Column: pos.Column, Message: path + ": " + msg}
+	}
 	return cfg, nil
+}
+
+// inconsistent returns the field and the message of the first setting
+// that contradicts another — each valid on its own, together a program
+// whose clocks could not run as written — or "" when there is none.
+// These relations span fields, where a CUE bound would lose the position
+// and the message (the defaults are disjunctions).
+func inconsistent(cfg application.Config, pos application.Locator) (path, msg string) {
+	if cfg.MinInstalls > cfg.CertificationInstalls {
+		if _, written := pos.Exact("minInstalls"); written {
+			return "minInstalls", fmt.Sprintf("must be at most certificationInstalls (%d): an integrator is accepted before it is certified", cfg.CertificationInstalls)
+		}
+		return "certificationInstalls", fmt.Sprintf("must be at least minInstalls (%d): an integrator is accepted before it is certified", cfg.MinInstalls)
+	}
+	longest := max(cfg.ListingDueDays, cfg.InstallWindowDays)
+	for i, n := range cfg.ReminderDays {
+		at := application.IndexPath("reminderDays", i)
+		if j := slices.Index(cfg.ReminderDays, n); j < i {
+			return at, fmt.Sprintf("%d is already reminderDays[%d]: each day at most once", n, j)
+		}
+		if n >= longest {
+			return at, fmt.Sprintf("must be less than the longer of listingDueDays and installWindowDays (%d): a reminder so early comes before its clock starts", longest)
+		}
+	}
+	return "", ""
 }
 
 // firstError reports the first schema finding as a one-line error with its
