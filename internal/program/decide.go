@@ -59,6 +59,8 @@ type decision struct {
 	// partial is true when the file failed the schema and app holds only
 	// its clock inputs (program and listing).
 	partial bool
+	// clocks are the application's running clocks, as plan was given them.
+	clocks []Deadline
 	// waiting is true when the install window has lapsed and the install
 	// source has not yet counted the application on or after its end: no
 	// removal is decided, and one already open stays open.
@@ -220,6 +222,7 @@ func (d *decision) plan(deadlines []Deadline) {
 	if p.Stage == application.StageRemoved {
 		return
 	}
+	d.clocks = deadlines
 	switch p.Stage {
 	case application.StageBeta:
 		d.planBeta(deadlines)
@@ -342,7 +345,10 @@ func (d *decision) planReminder(dl Deadline, before int) {
 // reconcileOpen compares today's actions with the bot's open pull
 // requests: an action whose pull request is already open is done, and an
 // open pull request that no action wants any more is closed (a removal
-// whose listing arrived late, a promotion the application moved past).
+// for installs that turn out to have reached the threshold in time, a
+// removal whose due date moved, a promotion the application moved past).
+// A removal for an overdue listing stays open once its due date has
+// passed, even when the listing comes afterwards: it came too late.
 func (d *decision) reconcileOpen() {
 	slug := d.file.Slug
 	stillWanted := map[string]bool{}
@@ -366,12 +372,35 @@ func (d *decision) reconcileOpen() {
 		if kind == KindOpenRemovalPR && pr.Reason == ReasonInstallWindowLapsed && d.waiting {
 			continue // no new count is no reason to take the removal back
 		}
+		if kind == KindOpenRemovalPR && pr.Reason == ReasonListingOverdue && d.listingLapsed() {
+			// Connect beta-2 removes a beta that did not supply its listing
+			// within the days given; one supplied after the removal was
+			// opened came too late. A reviewer may still close it.
+			continue
+		}
 		rule, why := closeReason(kind, pr, d)
 		d.add(Action{
 			Kind: KindClosePR, Reason: reasonConditionNoLongerMet, Due: d.in.Now, Rule: rule, PR: pr.Number,
 			Dates: d.dates("acceptedAt", "listingPublishedAt"), Installs: d.installs, Evidence: why,
 		})
 	}
+}
+
+// listingDue returns the running listing clock, or nil.
+func (d *decision) listingDue() *Deadline {
+	for i := range d.clocks {
+		if d.clocks[i].Kind == DeadlineListingInfo {
+			return &d.clocks[i]
+		}
+	}
+	return nil
+}
+
+// listingLapsed reports whether the listing clock runs and its due date
+// has passed, whether or not the listing has come since.
+func (d *decision) listingLapsed() bool {
+	dl := d.listingDue()
+	return dl != nil && dl.DaysLeft < 0
 }
 
 // samePurpose reports whether an open pull request already carries out a.
@@ -389,6 +418,9 @@ func closeReason(kind string, pr OpenPR, d *decision) (rule, why string) {
 	case KindOpenRemovalPR:
 		switch pr.Reason {
 		case ReasonListingOverdue:
+			if d.listingDue() == nil {
+				break // no listing clock runs any more: the stage says why
+			}
 			return "connect/beta-2", fmt.Sprintf("removal #%d was for an overdue listing; the listing information is now complete", pr.Number)
 		case ReasonInstallWindowLapsed:
 			return "connect/beta-7", fmt.Sprintf("removal #%d was for a lapsed install window; %s reaches the %d needed",

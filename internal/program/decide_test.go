@@ -791,11 +791,43 @@ func TestOpenPullRequests(t *testing.T) {
 			now:  "2026-02-10",
 		},
 		{
-			name: "removal for an overdue listing already open, listing now complete: close it",
+			name: "removal for an overdue listing already open, listing supplied too late: left open, the policy removes",
 			file: listingLate(completeListing()),
 			open: []program.OpenPR{{Number: 7, Kind: program.KindOpenRemovalPR, Slug: "acme", Reason: program.ReasonListingOverdue}},
 			now:  "2026-02-10",
+		},
+		{
+			name: "removal for an overdue listing open, a reviewer moved the acceptance so the listing is not due yet: close it",
+			file: func() application.File {
+				f := listingLate(nil)
+				f.App.Program.AcceptedAt = dayPtr("2026-02-05")
+				return f
+			}(),
+			open: []program.OpenPR{{Number: 7, Kind: program.KindOpenRemovalPR, Slug: "acme", Reason: program.ReasonListingOverdue}},
+			now:  "2026-02-10",
 			want: []act{closePR("acme", 7, "2026-02-10")},
+		},
+		{
+			name: "removal for an overdue listing open, a reviewer promoted the application meanwhile: close it",
+			file: func() application.File {
+				f := listingLate(nil)
+				f.App.Program.Stage = application.StageCertification
+				return f
+			}(),
+			open: []program.OpenPR{{Number: 7, Kind: program.KindOpenRemovalPR, Slug: "acme", Reason: program.ReasonListingOverdue}},
+			now:  "2026-02-10",
+			want: []act{closePR("acme", 7, "2026-02-10")},
+		},
+		{
+			name: "removal for a lapsed window open, a reviewer promoted the application meanwhile: close it",
+			file: func() application.File {
+				f := acmePublished(recorded(25, "2026-05-01"))
+				f.App.Program.Stage = application.StageCertification
+				return f
+			}(),
+			open: []program.OpenPR{{Number: 8, Kind: program.KindOpenRemovalPR, Slug: "acme", Reason: program.ReasonInstallWindowLapsed}},
+			now:  "2026-06-10",
+			want: []act{closePR("acme", 8, "2026-06-10")},
 		},
 		{
 			name: "removal open for another application, removal planned for this one",
