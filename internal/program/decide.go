@@ -289,11 +289,21 @@ func (d *decision) planBeta(deadlines []Deadline) {
 			continue
 		}
 		for _, before := range cfg.ReminderDays {
-			if dl.DaysLeft == before {
+			// A reminder earlier than the clock is long would come before
+			// the clock started (before acceptance or publication).
+			if dl.DaysLeft == before && before <= d.clockLength(dl.Kind) {
 				d.planReminder(dl, before)
 			}
 		}
 	}
+}
+
+// clockLength is how many days a clock of kind runs.
+func (d *decision) clockLength(kind string) int {
+	if kind == DeadlineListingInfo {
+		return d.in.Config.ListingDueDays
+	}
+	return d.in.Config.InstallWindowDays
 }
 
 func (d *decision) planRemoval(dl Deadline) {

@@ -467,3 +467,31 @@ func TestATickRemovesNoOneTheInstallSourceLeavesOut(t *testing.T) {
 		t.Errorf("pull requests opened (-want +got):\n%s\nactions: %+v", diff, s.Actions)
 	}
 }
+
+func TestATickDecidesOnTheUTCDayWhateverTheZoneOfItsClock(t *testing.T) {
+	srv := program(t, nil)
+	r := runner(t, srv)
+	r.DryRun = true
+	tests := []struct {
+		name, at, want string
+	}{
+		{"late evening in New York is the next day", "2026-12-10T23:30:00-05:00", "2026-12-11"},
+		{"early morning at UTC+14 is the day before", "2026-12-12T01:00:00+14:00", "2026-12-11"},
+		{"the last second of a UTC day is that day", "2026-12-11T23:59:59Z", "2026-12-11"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			at, err := time.Parse(time.RFC3339, tt.at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := r.Run(context.Background(), at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := s.Now.String(); got != tt.want {
+				t.Errorf("tick at %s decided on %s, want %s", tt.at, got, tt.want)
+			}
+		})
+	}
+}
