@@ -161,6 +161,20 @@ func TestARemovalIsOpenedOnceAndNeverAgainAfterAReviewerClosesIt(t *testing.T) {
 	if n := len(srv.PRs()); n != 1 {
 		t.Errorf("%d pull requests, want 1", n)
 	}
+
+	// The state changes — a reviewer moved the due date, and the new one
+	// lapsed too: a new deadline, so a new removal; the reviewer's closed
+	// one stays closed.
+	later := plan
+	later.Actions = []program.Action{plan.Actions[0]}
+	later.Actions[0].Due = plan.Actions[0].Due.AddDays(14)
+	rs, err = x.Apply(ctx, later)
+	if err != nil || len(rs) != 1 || rs[0].Status != apply.Done || rs[0].PR == pr.Number {
+		t.Fatalf("for a new deadline: %v %+v", err, rs)
+	}
+	if srv.PR(pr.Number).State != "closed" || srv.PR(rs[0].PR).State != "open" {
+		t.Errorf("closed #%d is %s, new #%d is %s", pr.Number, srv.PR(pr.Number).State, rs[0].PR, srv.PR(rs[0].PR).State)
+	}
 }
 
 func TestClosingAPullRequestWhoseConditionStoppedHolding(t *testing.T) {
