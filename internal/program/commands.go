@@ -26,10 +26,28 @@ type Command struct {
 }
 
 // ParseCommand finds the first line of a comment that starts with
-// "/connectbot" and reads it. ok is false when the comment holds no
-// command; err says what is wrong with one that does not parse.
+// "/connectbot" and reads it. A line GitHub shows as code — in a fenced
+// code block (``` or ~~~) or indented by four spaces or a tab — or as a
+// quotation (> ...) is an example or someone else's words, never a
+// command. ok is false when the comment holds no command; err says what is
+// wrong with one that does not parse.
 func ParseCommand(body string, slugs map[string]bool) (cmd Command, ok bool, err error) {
+	fence := "" // the opening fence while inside a fenced code block
 	for _, line := range strings.Split(body, "\n") {
+		line = strings.TrimSuffix(line, "\r")
+		if fence != "" {
+			if closesFence(line, fence) {
+				fence = ""
+			}
+			continue
+		}
+		if f := opensFence(line); f != "" {
+			fence = f
+			continue
+		}
+		if strings.HasPrefix(line, "\t") || strings.HasPrefix(line, "    ") {
+			continue // an indented code block
+		}
 		line = strings.TrimSpace(line)
 		rest, found := strings.CutPrefix(line, "/connectbot")
 		if !found || (rest != "" && rest[0] != ' ' && rest[0] != '\t') {
@@ -57,6 +75,31 @@ func ParseCommand(body string, slugs map[string]bool) (cmd Command, ok bool, err
 		return Command{}, true, fmt.Errorf("unknown command %q: use /connectbot recheck, or /connectbot terminate [slug] <reason>", words[0])
 	}
 	return Command{}, false, nil
+}
+
+// opensFence returns the fence a line opens (a run of three or more
+// backticks or tildes after at most three spaces), or "".
+func opensFence(line string) string {
+	rest := strings.TrimLeft(line, " ")
+	if len(line)-len(rest) > 3 || len(rest) < 3 || (rest[0] != '`' && rest[0] != '~') {
+		return ""
+	}
+	n := len(rest) - len(strings.TrimLeft(rest, rest[:1]))
+	if n < 3 || (rest[0] == '`' && strings.Contains(rest[n:], "`")) {
+		return "" // a backtick fence's info string holds no backtick
+	}
+	return rest[:n]
+}
+
+// closesFence reports whether line closes a code block opened by fence:
+// the same character, at least as many, and nothing else on the line.
+func closesFence(line, fence string) bool {
+	rest := strings.TrimLeft(line, " ")
+	if len(line)-len(rest) > 3 {
+		return false
+	}
+	rest = strings.TrimRight(rest, " \t")
+	return len(rest) >= len(fence) && strings.Trim(rest, fence[:1]) == ""
 }
 
 // Terminate returns the removal a reviewer's `/connectbot terminate`

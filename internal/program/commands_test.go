@@ -31,6 +31,16 @@ func TestParseCommand(t *testing.T) {
 		{"a bare prefix is refused", "/connectbot", program.Command{}, true, "say what to do"},
 		{"a longer word is not the prefix", "/connectbotx recheck", program.Command{}, false, ""},
 		{"the prefix mid-line is not a command", "please run /connectbot recheck", program.Command{}, false, ""},
+		{"a command quoted in a reply is not a command", "> /connectbot terminate acme spam reports\n\nWhy?", program.Command{}, false, ""},
+		{"a command in a fenced code block is an example, not a command",
+			"To end a participation, write:\n\n```\n/connectbot terminate acme <reason>\n```\n", program.Command{}, false, ""},
+		{"a command in a tilde fence with an info string is an example",
+			"~~~~text\n/connectbot terminate acme spam\n~~~\nstill in the fence\n/connectbot terminate acme spam\n~~~~\n", program.Command{}, false, ""},
+		{"a command in an unclosed fence is an example", "```\n/connectbot terminate acme spam", program.Command{}, false, ""},
+		{"a command in an indented code block is an example", "Like this:\n\n    /connectbot terminate acme spam\n", program.Command{}, false, ""},
+		{"a command in a tab-indented code block is an example", "\t/connectbot terminate acme spam\n", program.Command{}, false, ""},
+		{"a command after a closed fence counts", "```\n/connectbot terminate acme example\n```\n/connectbot recheck",
+			program.Command{Name: "recheck"}, true, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
