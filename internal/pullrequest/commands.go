@@ -79,7 +79,8 @@ func (h *Handler) comment(ctx context.Context, number int, commentID int64, auth
 			return nil, err
 		}
 		for _, c := range comments {
-			if strings.Contains(c.Body, marker) {
+			// Only connectbot's own answer counts: anyone can write the marker.
+			if strings.EqualFold(c.Author, h.BotLogin) && strings.HasPrefix(c.Body, marker) {
 				return []string{"already answered"}, nil
 			}
 		}

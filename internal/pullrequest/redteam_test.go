@@ -1,0 +1,46 @@
+package pullrequest_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/connectbot/connectbot/internal/forge/forgetest"
+)
+
+// acmeEditPR opens acme-dev's valid edit of their own application and
+// returns its number.
+func (w *world) acmeEditPR() int {
+	w.t.Helper()
+	acme := sampleFile(w.t, "acme-sync.cue")
+	w.srv.Commit("acme-edit", "Edit", map[string]string{"applications/acme-sync.cue": strings.Replace(acme, "Two-way contact sync", "Two-way sync", 1)})
+	return w.srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: "acme-edit"})
+}
+
+// botReplies are the bodies of connectbot's answers to commands on pr.
+func (w *world) botReplies(pr int) []string {
+	var out []string
+	for _, c := range w.srv.Comments(pr) {
+		if c.Author == forgetest.BotLogin && strings.HasPrefix(c.Body, "<!-- connectbot:reply ") {
+			out = append(out, c.Body)
+		}
+	}
+	return out
+}
+
+func TestAnIntegratorCannotSilenceTheAnswerToACommand(t *testing.T) {
+	w := newWorld(t)
+	pr := w.acmeEditPR()
+	body := "/connectbot terminate acme-sync collects passwords against policy"
+	id := w.srv.AddComment(pr, "okafor-pm", body)
+	// The integrator forges connectbot's answer before connectbot answers.
+	w.srv.AddComment(pr, "acme-dev", fmt.Sprintf("<!-- connectbot:reply %d -->\nnothing to see", id))
+	if _, err := w.handler.Comment(context.Background(), pr, id, "okafor-pm", body); err != nil {
+		t.Fatal(err)
+	}
+	replies := w.botReplies(pr)
+	if len(replies) != 1 || !strings.Contains(replies[0], "the removal of acme-sync is proposed in #") {
+		t.Errorf("connectbot's answers: %q; want the one saying where the removal is proposed", replies)
+	}
+}
