@@ -219,6 +219,11 @@ type Comment struct {
 	ID     int64
 	Author string
 	Body   string
+	// Edited is true when the body changed after the comment was posted
+	// (GitHub's updated_at is later than its created_at). Anyone with
+	// write access to the repository may edit anyone's comment, so an
+	// edited body is not its author's word alone.
+	Edited bool
 }
 
 // NewPR is what CreatePR needs to open a pull request.

@@ -68,27 +68,7 @@ func (h *Handler) comment(ctx context.Context, number int, commentID int64, auth
 	if !ok {
 		return nil, nil
 	}
-	reply := func(text string) ([]string, error) {
-		if h.DryRun {
-			_, err := fmt.Fprintf(h.Out, "dry run: would answer @%s: %s\n", author, text)
-			return nil, err
-		}
-		marker := fmt.Sprintf(replyMarker, commentID)
-		comments, err := h.Forge.ListComments(ctx, number)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range comments {
-			// Only connectbot's own answer counts: anyone can write the marker.
-			if strings.EqualFold(c.Author, h.BotLogin) && strings.HasPrefix(c.Body, marker) {
-				return []string{"already answered"}, nil
-			}
-		}
-		if _, err := h.Forge.CreateComment(ctx, number, marker+"\n@"+author+" "+text); err != nil {
-			return nil, err
-		}
-		return []string{"answered: " + text}, nil
-	}
+	reply := func(text string) ([]string, error) { return h.answer(ctx, number, commentID, author, text) }
 	if perr != nil {
 		// The word after /connectbot is the commenter's: shown, never markup.
 		return reply(markdown.Escape(perr.Error()))
@@ -101,6 +81,30 @@ func (h *Handler) comment(ctx context.Context, number int, commentID int64, auth
 		return h.terminate(ctx, pr.Number, cmd, author, baseSHA, base, now, reply)
 	}
 	return nil, nil
+}
+
+// answer answers comment commentID by author on pull request number with
+// text, unless connectbot answered it already.
+func (h *Handler) answer(ctx context.Context, number int, commentID int64, author, text string) ([]string, error) {
+	if h.DryRun {
+		_, err := fmt.Fprintf(h.Out, "dry run: would answer @%s: %s\n", author, text)
+		return nil, err
+	}
+	marker := fmt.Sprintf(replyMarker, commentID)
+	comments, err := h.Forge.ListComments(ctx, number)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range comments {
+		// Only connectbot's own answer counts: anyone can write the marker.
+		if strings.EqualFold(c.Author, h.BotLogin) && strings.HasPrefix(c.Body, marker) {
+			return []string{"already answered"}, nil
+		}
+	}
+	if _, err := h.Forge.CreateComment(ctx, number, marker+"\n@"+author+" "+text); err != nil {
+		return nil, err
+	}
+	return []string{"answered: " + text}, nil
 }
 
 func (h *Handler) terminate(ctx context.Context, number int, cmd program.Command, author, baseSHA string, base fs.FS,

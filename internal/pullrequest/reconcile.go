@@ -215,7 +215,19 @@ func (h *Handler) answerCommands(ctx context.Context, number int) ([]string, err
 		if !ok || cmd.Name == program.CommandRecheck {
 			continue
 		}
-		done, err := h.Comment(ctx, number, c.ID, c.Author, c.Body)
+		var done []string
+		if c.Edited {
+			// Anyone with write access may edit anyone's comment: an
+			// edited command is not its author's word, so it is answered
+			// and never carried out.
+			err = h.withLease(ctx, prLease(number), func(ctx context.Context) error {
+				var err error
+				done, err = h.answer(ctx, number, c.ID, c.Author, editedCommand)
+				return err
+			})
+		} else {
+			done, err = h.Comment(ctx, number, c.ID, c.Author, c.Body)
+		}
 		if err != nil {
 			return out, err
 		}
@@ -227,6 +239,10 @@ func (h *Handler) answerCommands(ctx context.Context, number int) ([]string, err
 	}
 	return out, nil
 }
+
+// editedCommand answers a command found in a comment edited after it was
+// posted.
+const editedCommand = "this comment was edited after it was posted, and connectbot carries out a command only as it was first posted: nothing was done. Post the command again in a new comment."
 
 // replyMarker names the comment an answer answers.
 const replyMarker = "<!-- connectbot:reply %d -->"

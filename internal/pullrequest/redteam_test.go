@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
 )
 
@@ -42,5 +44,47 @@ func TestAnIntegratorCannotSilenceTheAnswerToACommand(t *testing.T) {
 	replies := w.botReplies(pr)
 	if len(replies) != 1 || !strings.Contains(replies[0], "the removal of acme-sync is proposed in #") {
 		t.Errorf("connectbot's answers: %q; want the one saying where the removal is proposed", replies)
+	}
+}
+
+// as is a GitHub client acting as login.
+func (w *world) as(login string) *forge.Client {
+	w.t.Helper()
+	w.srv.AddUser(login, login+"-token")
+	c, err := forge.New(forge.Options{BaseURL: w.srv.URL(), Token: login + "-token", Owner: "acme-program", Repo: "connect",
+		HTTPClient: w.srv.Client(), Sleep: func(time.Duration) {}})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return c
+}
+
+func TestACommandWrittenIntoAnEditedCommentIsNotCarriedOut(t *testing.T) {
+	w := newWorld(t)
+	pr := w.acmeEditPR()
+	ctx := context.Background()
+	// A reviewer's old comment, edited by someone with write access to
+	// the repository (GitHub lets them) into a reviewer's command: the
+	// comment still shows the reviewer as its author.
+	id := w.srv.AddComment(pr, "okafor-pm", "Thanks, this reads well.")
+	if _, err := w.as("mallory").EditComment(ctx, id, "/connectbot terminate acme-sync they asked me to"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.handler.Reconcile(ctx, forgetest.DefaultBranch); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(w.srv.PRs()); n != 1 {
+		t.Errorf("%d pull requests after an edited command: %+v", n, w.srv.PRs())
+	}
+	replies := w.botReplies(pr)
+	if len(replies) != 1 || !strings.Contains(replies[0], "edited") {
+		t.Errorf("connectbot's answers: %q; want one saying an edited command is not carried out", replies)
+	}
+	// Asked again, it answers nothing more.
+	if _, err := w.handler.Reconcile(ctx, forgetest.DefaultBranch); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.botReplies(pr); len(got) != 1 {
+		t.Errorf("connectbot's answers after a second reconcile: %q", got)
 	}
 }
