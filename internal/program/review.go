@@ -38,6 +38,10 @@ type PullRequest struct {
 	HeadSHA, BaseSHA string
 	// BaseRef is the base branch's name ("main").
 	BaseRef string
+	// Draft is true while the author marks the pull request a draft: it
+	// is judged, but not merged until it is marked ready for review (as
+	// GitHub refuses to merge a draft).
+	Draft bool
 	// Changes are what merging the head into the base tip changes, and
 	// the applications whose cross-file findings that changes.
 	Changes []FileChange
@@ -197,7 +201,7 @@ func JudgePullRequest(pr PullRequest) Verdict {
 	if len(v.ChangesRequested) > 0 {
 		labels[LabelChangesRequested] = true
 	}
-	v.Merge = v.Approval != nil && v.Conclusion == ConclusionSuccess && len(v.ChangesRequested) == 0 && onlyApplicationFiles(pr)
+	v.Merge = v.Approval != nil && v.Conclusion == ConclusionSuccess && len(v.ChangesRequested) == 0 && onlyApplicationFiles(pr) && !pr.Draft
 	// A pull request waits for a reviewer when it is ready for one, or
 	// when it touches what only a reviewer may change.
 	// An approved change that connectbot does not merge itself waits for
@@ -296,6 +300,8 @@ func next(pr PullRequest, v Verdict) []string {
 		for _, r := range v.ChangesRequested {
 			out = append(out, fmt.Sprintf("@%s asked for changes: %s", r.Author, firstLine(r.Body)))
 		}
+	case v.Approval != nil && v.Conclusion == ConclusionSuccess && pr.Draft:
+		out = append(out, fmt.Sprintf("Approved by @%s at %s, but this pull request is a draft: connectbot merges this commit once it is marked ready for review.", v.Approval.Author, short(pr.HeadSHA)))
 	case v.Merge:
 		out = append(out, fmt.Sprintf("Approved by @%s at %s: connectbot merges this commit.", v.Approval.Author, short(pr.HeadSHA)))
 		for _, t := range v.Transitions {

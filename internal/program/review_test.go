@@ -116,3 +116,36 @@ func TestJudgePullRequest(t *testing.T) {
 		})
 	}
 }
+
+func TestAnApprovedDraftWaitsUntilItIsReady(t *testing.T) {
+	const head = "1111111111111111111111111111111111111111"
+	newApp := program.FileChange{Path: "applications/newco.cue", Status: program.FileAdded,
+		Head: appFile("newco", func(a *application.Application) {
+			a.Maintainers = []string{"newco-dev"}
+			a.Program = application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: 12, AsOf: date("2026-11-20")}}
+		})}
+	approval := program.Review{Author: "okafor-pm", State: program.ReviewApproved, CommitSHA: head, SubmittedAt: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}
+	tests := []struct {
+		name      string
+		draft     bool
+		wantMerge bool
+		wantNext  string
+	}{
+		{"a draft is judged but not merged", true, false, "Approved by @okafor-pm at 1111111, but this pull request is a draft: connectbot merges this commit once it is marked ready for review."},
+		{"the same pull request marked ready merges", false, true, "Approved by @okafor-pm at 1111111: connectbot merges this commit."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := program.JudgePullRequest(program.PullRequest{
+				Number: 42, Author: program.Author{Login: "newco-dev"}, HeadSHA: head, Draft: tt.draft,
+				Changes: []program.FileChange{newApp}, Config: prConfig, Reviews: []program.Review{approval}, Now: date("2026-11-25"),
+			})
+			if v.Merge != tt.wantMerge {
+				t.Errorf("merge %v, want %v", v.Merge, tt.wantMerge)
+			}
+			if diff := cmp.Diff(tt.wantNext, v.Next[0]); diff != "" {
+				t.Errorf("next (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

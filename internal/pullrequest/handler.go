@@ -272,7 +272,7 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 	}
 	facts := &program.PullRequest{
 		Number: pr.Number, Author: program.Author{Login: pr.Author, Bot: strings.EqualFold(pr.Author, h.BotLogin)},
-		HeadSHA: headSHA, BaseSHA: baseSHA, BaseRef: pr.BaseRef, Now: now,
+		HeadSHA: headSHA, BaseSHA: baseSHA, BaseRef: pr.BaseRef, Draft: pr.Draft, Now: now,
 	}
 	for _, r := range reviews {
 		facts.Reviews = append(facts.Reviews, program.Review{
@@ -581,6 +581,10 @@ func (h *Handler) merge(ctx context.Context, pr forge.PR, v program.Verdict, st 
 	}
 	if current.HeadSHA != v.HeadSHA || current.State != "open" {
 		out.Done = append(out.Done, "merge refused: the head moved since it was approved; the new commit needs its own approval")
+		return nil
+	}
+	if current.Draft {
+		out.Done = append(out.Done, "merge refused: the pull request became a draft; it merges once it is marked ready for review")
 		return nil
 	}
 	tip := st.merge.Commit

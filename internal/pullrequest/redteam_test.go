@@ -88,3 +88,13 @@ func TestACommandWrittenIntoAnEditedCommentIsNotCarriedOut(t *testing.T) {
 		t.Errorf("connectbot's answers after a second reconcile: %q", got)
 	}
 }
+
+func TestAnApprovedDraftIsNotMergedUntilItIsReady(t *testing.T) {
+	w := newWorld(t)
+	w.srv.Commit("newco-apply", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco-apply", Draft: true})
+	out := w.approveAndHandle(pr)
+	if got := strings.Join(out.Verdict.Next, " "); !strings.Contains(got, "draft") {
+		t.Errorf("next %q; want it to say the draft must be marked ready", got)
+	}
+}
