@@ -188,7 +188,9 @@ type PR struct {
 	HeadRepo string
 	BaseRef  string
 	BaseSHA  string
-	Labels   []string
+	// DefaultBranch is the base repository's default branch ("main").
+	DefaultBranch string
+	Labels        []string
 }
 
 // File is a file a pull request changes.

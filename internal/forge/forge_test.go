@@ -123,7 +123,7 @@ func TestPullRequest(t *testing.T) {
 	want := forge.PR{
 		Number: n, Title: "Change acme", Body: "Please review.", State: "open", Author: "acme-dev",
 		HeadSHA: sha, HeadRef: "acme", HeadRepo: owner + "/" + repo,
-		BaseRef: "main", BaseSHA: f.srv.Branch("main"), Labels: []string{"stage: applied"},
+		BaseRef: "main", BaseSHA: f.srv.Branch("main"), DefaultBranch: "main", Labels: []string{"stage: applied"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("PullRequest (-want +got):\n%s", diff)
@@ -775,6 +775,7 @@ func TestCreatePRAndListPRs(t *testing.T) {
 	want := forge.PR{
 		Number: pr.Number, Title: "Remove acme", Body: "Listing overdue.", State: "open", Author: forgetest.BotLogin,
 		HeadSHA: head, HeadRef: "connectbot/remove/acme", HeadRepo: owner + "/" + repo, BaseRef: "main", BaseSHA: f.srv.Branch("main"),
+		DefaultBranch: "main",
 	}
 	if diff := cmp.Diff(want, pr); diff != "" {
 		t.Errorf("CreatePR (-want +got):\n%s", diff)

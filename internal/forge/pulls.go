@@ -206,6 +206,8 @@ func toPR(pr *github.PullRequest) PR {
 		HeadRepo: pr.GetHead().GetRepo().GetFullName(),
 		BaseRef:  pr.GetBase().GetRef(),
 		BaseSHA:  pr.GetBase().GetSHA(),
+
+		DefaultBranch: pr.GetBase().GetRepo().GetDefaultBranch(),
 	}
 	for _, l := range pr.Labels {
 		out.Labels = append(out.Labels, l.GetName())

@@ -38,6 +38,10 @@ type PullRequest struct {
 	HeadSHA, BaseSHA string
 	// BaseRef is the base branch's name ("main").
 	BaseRef string
+	// DefaultBranch is the repository's default branch, the only one
+	// connectbot merges into: a pull request into any other branch is a
+	// failure, never merged. "" when unknown (nothing is checked).
+	DefaultBranch string
 	// Draft is true while the author marks the pull request a draft: it
 	// is judged, but not merged until it is marked ready for review (as
 	// GitHub refuses to merge a draft).
@@ -157,7 +161,7 @@ func JudgePullRequest(pr PullRequest) Verdict {
 			}}})
 		}
 	}
-	if pr.Unread != "" {
+	if pr.Unread != "" || intoOtherBranch(pr) {
 		labels[LabelInvalid] = true
 	}
 	for _, c := range pr.Changes {
@@ -290,6 +294,8 @@ func next(pr PullRequest, v Verdict) []string {
 	switch {
 	case pr.Unread != "":
 		out = append(out, pr.Unread)
+	case intoOtherBranch(pr):
+		out = append(out, fmt.Sprintf("This pull request is into %s: connectbot judges and merges only pull requests into %s. Change its base branch to %s (Edit, next to the title).", pr.BaseRef, pr.DefaultBranch, pr.DefaultBranch))
 	case v.Conflicted && pr.Conflict != "":
 		out = append(out, pr.Conflict)
 	case v.Conflicted:
@@ -374,6 +380,14 @@ func onlyApplicationFiles(pr PullRequest) bool {
 		}
 	}
 	return true
+}
+
+// intoOtherBranch reports whether the pull request is into a branch other
+// than the repository's default one: never merged, since what is judged
+// there (and who may approve, from that branch's program.cue) is not the
+// program.
+func intoOtherBranch(pr PullRequest) bool {
+	return pr.DefaultBranch != "" && pr.BaseRef != pr.DefaultBranch
 }
 
 // baseName names the base branch in advice; the facts do not carry its

@@ -149,3 +149,34 @@ func TestAnApprovedDraftWaitsUntilItIsReady(t *testing.T) {
 		})
 	}
 }
+
+func TestOnlyAPullRequestIntoTheDefaultBranchMerges(t *testing.T) {
+	const head = "1111111111111111111111111111111111111111"
+	newApp := program.FileChange{Path: "applications/newco.cue", Status: program.FileAdded,
+		Head: appFile("newco", func(a *application.Application) {
+			a.Maintainers = []string{"newco-dev"}
+			a.Program = application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: 12, AsOf: date("2026-11-20")}}
+		})}
+	approval := program.Review{Author: "okafor-pm", State: program.ReviewApproved, CommitSHA: head, SubmittedAt: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}
+	tests := []struct {
+		name, base, defaultBranch string
+		wantConc                  string
+		wantMerge                 bool
+	}{
+		{"into the default branch it merges", "main", "main", "success", true},
+		{"into connectbot's removal branch it fails and never merges", "connectbot/remove/acme", "main", "failure", false},
+		{"into a long-lived branch it fails and never merges", "staging", "main", "failure", false},
+		{"with the default branch unknown it is judged as before", "staging", "", "success", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := program.JudgePullRequest(program.PullRequest{
+				Number: 42, Author: program.Author{Login: "newco-dev"}, HeadSHA: head, BaseRef: tt.base, DefaultBranch: tt.defaultBranch,
+				Changes: []program.FileChange{newApp}, Config: prConfig, Reviews: []program.Review{approval}, Now: date("2026-11-25"),
+			})
+			if v.Conclusion != tt.wantConc || v.Merge != tt.wantMerge {
+				t.Errorf("conclusion %s, merge %v; want %s, %v; next %q", v.Conclusion, v.Merge, tt.wantConc, tt.wantMerge, v.Next)
+			}
+		})
+	}
+}

@@ -272,7 +272,7 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 	}
 	facts := &program.PullRequest{
 		Number: pr.Number, Author: program.Author{Login: pr.Author, Bot: strings.EqualFold(pr.Author, h.BotLogin)},
-		HeadSHA: headSHA, BaseSHA: baseSHA, BaseRef: pr.BaseRef, Draft: pr.Draft, Now: now,
+		HeadSHA: headSHA, BaseSHA: baseSHA, BaseRef: pr.BaseRef, DefaultBranch: pr.DefaultBranch, Draft: pr.Draft, Now: now,
 	}
 	for _, r := range reviews {
 		facts.Reviews = append(facts.Reviews, program.Review{

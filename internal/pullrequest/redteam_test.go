@@ -98,3 +98,40 @@ func TestAnApprovedDraftIsNotMergedUntilItIsReady(t *testing.T) {
 		t.Errorf("next %q; want it to say the draft must be marked ready", got)
 	}
 }
+
+func TestAnApprovedPullRequestIntoAnotherBranchIsNotMerged(t *testing.T) {
+	tests := []struct {
+		name string
+		base func(w *world) string
+	}{
+		{"a long-lived branch", func(w *world) string {
+			w.srv.Commit("staging", "Staging", map[string]string{"docs/staging.md": "staging\n"})
+			return "staging"
+		}},
+		{"connectbot's own removal branch", func(w *world) string {
+			w.srv.Commit("connectbot/remove/acme-sync", "Remove", map[string]string{"docs/removal.md": "removal\n"})
+			return "connectbot/remove/acme-sync"
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			base := tt.base(w)
+			before := w.srv.Branch(base)
+			w.srv.Commit("newco-apply", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
+			pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco-apply", Base: base})
+			out := w.approveAndHandle(pr)
+			if got := w.srv.Branch(base); got != before {
+				t.Errorf("%s moved from %s to %s", base, before, got)
+			}
+			if got := strings.Join(out.Verdict.Next, " "); !strings.Contains(got, "only pull requests into main") {
+				t.Errorf("next %q; want it to say connectbot merges only into main", got)
+			}
+			w.wantFailure(pr, out)
+			runs := w.srv.CheckRuns(w.srv.PR(pr).HeadSHA)
+			if got, want := runs[len(runs)-1].Title, "✘ not mergeable as it is: see what happens next"; got != want {
+				t.Errorf("check title %q, want %q", got, want)
+			}
+		})
+	}
+}

@@ -211,6 +211,11 @@ func headline(v program.Verdict) string {
 			bad++
 		}
 	}
+	if errors == 0 && v.Conclusion == program.ConclusionFailure {
+		// Nothing in the files is wrong, the pull request is (its base
+		// branch, a branch not read): what happens next says what.
+		return "✘ not mergeable as it is: see what happens next"
+	}
 	if errors == 0 {
 		s := fmt.Sprintf("✔ %s pass", plural(len(v.Files), "file"))
 		if len(v.Files) == 1 {
