@@ -186,6 +186,8 @@ type PR struct {
 	// base repository for a pull request from a fork, and is "" when the
 	// fork was deleted.
 	HeadRepo string
+	// BaseRepo is the repository the pull request is into, "owner/name".
+	BaseRepo string
 	BaseRef  string
 	BaseSHA  string
 	// DefaultBranch is the base repository's default branch ("main").

@@ -123,7 +123,7 @@ func TestPullRequest(t *testing.T) {
 	want := forge.PR{
 		Number: n, Title: "Change acme", Body: "Please review.", State: "open", Author: "acme-dev",
 		HeadSHA: sha, HeadRef: "acme", HeadRepo: owner + "/" + repo,
-		BaseRef: "main", BaseSHA: f.srv.Branch("main"), DefaultBranch: "main", Labels: []string{"stage: applied"},
+		BaseRepo: owner + "/" + repo, BaseRef: "main", BaseSHA: f.srv.Branch("main"), DefaultBranch: "main", Labels: []string{"stage: applied"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("PullRequest (-want +got):\n%s", diff)
@@ -774,7 +774,7 @@ func TestCreatePRAndListPRs(t *testing.T) {
 	}
 	want := forge.PR{
 		Number: pr.Number, Title: "Remove acme", Body: "Listing overdue.", State: "open", Author: forgetest.BotLogin,
-		HeadSHA: head, HeadRef: "connectbot/remove/acme", HeadRepo: owner + "/" + repo, BaseRef: "main", BaseSHA: f.srv.Branch("main"),
+		HeadSHA: head, HeadRef: "connectbot/remove/acme", HeadRepo: owner + "/" + repo, BaseRepo: owner + "/" + repo, BaseRef: "main", BaseSHA: f.srv.Branch("main"),
 		DefaultBranch: "main",
 	}
 	if diff := cmp.Diff(want, pr); diff != "" {

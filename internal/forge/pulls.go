@@ -204,6 +204,7 @@ func toPR(pr *github.PullRequest) PR {
 		HeadSHA:  pr.GetHead().GetSHA(),
 		HeadRef:  pr.GetHead().GetRef(),
 		HeadRepo: pr.GetHead().GetRepo().GetFullName(),
+		BaseRepo: pr.GetBase().GetRepo().GetFullName(),
 		BaseRef:  pr.GetBase().GetRef(),
 		BaseSHA:  pr.GetBase().GetSHA(),
 

@@ -237,10 +237,15 @@ func botPRs(prs []forge.PR) ([]forge.PR, []program.OpenPR) {
 }
 
 // botPR reads pull request pr as one the bot opened for an action: its
-// head branch is one of program.Branch's.
+// head branch is one of program.Branch's, in the repository itself. A
+// fork's branch of the same name is anyone's: taken for the bot's, it
+// would hold off the removal it names.
 func botPR(pr forge.PR) (program.OpenPR, bool) {
 	kinds := map[string]string{"remove": program.KindOpenRemovalPR, "promote": program.KindPromote, "launch": program.KindLaunch}
 	parts := strings.Split(pr.HeadRef, "/")
+	if pr.HeadRepo == "" || pr.HeadRepo != pr.BaseRepo {
+		return program.OpenPR{}, false
+	}
 	if len(parts) != 3 || parts[0] != "connectbot" || kinds[parts[1]] == "" {
 		return program.OpenPR{}, false
 	}

@@ -2,6 +2,7 @@ package tick_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -493,5 +494,37 @@ func TestATickDecidesOnTheUTCDayWhateverTheZoneOfItsClock(t *testing.T) {
 				t.Errorf("tick at %s decided on %s, want %s", tt.at, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestAForksBranchNamedLikeARemovalIsNotTakenForIt: an integrator due for
+// removal opens, from a fork, a pull request whose branch has the name of
+// connectbot's removal branch, hoping the tick takes it for the removal
+// already proposed.
+func TestAForksBranchNamedLikeARemovalIsNotTakenForIt(t *testing.T) {
+	srv := program(t, nil)
+	srv.Commit("connectbot/remove/tidewater-payroll", "Nothing to see", map[string]string{"applications/tidewater-payroll.cue": "// still here\n"})
+	decoy := srv.OpenPR(forgetest.PRSpec{Author: "tidewater-dev", Title: "Remove tidewater-payroll", HeadRepo: "tidewater-dev/connect",
+		Head: "connectbot/remove/tidewater-payroll", Body: "<!-- connectbot:action open-removal-pr tidewater-payroll installs-window-lapsed 2026-10-18 -->"})
+	// forgetest keeps a fork's branch in the repository itself; on GitHub
+	// it is in the fork only, so the repository has no such branch.
+	if err := srv.Repo().Storer.RemoveReference(plumbing.NewBranchReferenceName("connectbot/remove/tidewater-payroll")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runner(t, srv).Run(context.Background(), day("2026-12-11")); err != nil {
+		t.Fatal(err)
+	}
+	var removals []string
+	for _, pr := range srv.PRs() {
+		if pr.Number != decoy && pr.Head == "connectbot/remove/tidewater-payroll" {
+			removals = append(removals, fmt.Sprintf("#%d by %s from %s, %s", pr.Number, pr.Author, pr.HeadRepo, pr.State))
+		}
+	}
+	want := []string{fmt.Sprintf("#%d by %s from acme-program/connect, open", decoy+1, forgetest.BotLogin)}
+	if diff := cmp.Diff(want, removals); diff != "" {
+		t.Errorf("connectbot's removal of tidewater-payroll (-want +got):\n%s", diff)
+	}
+	if got := srv.PR(decoy).State; got != "open" {
+		t.Errorf("the integrator's pull request is %s; connectbot leaves it alone", got)
 	}
 }
