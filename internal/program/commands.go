@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/policy"
 )
 
 // Comment commands.
@@ -65,6 +66,11 @@ func ParseCommand(body string, slugs map[string]bool) (cmd Command, ok bool, err
 			args := words[1:]
 			if len(args) > 0 && slugs[args[0]] {
 				c.Slug, args = args[0], args[1:]
+			} else if len(args) > 0 && strings.Contains(args[0], "-") && policy.ValidSlug(args[0]) {
+				// A slug mistyped, or of an application not in the
+				// program: read as the reason, it would terminate the pull
+				// request's own application instead.
+				return Command{}, true, fmt.Errorf("there is no application %q in the program: name one that is (/connectbot terminate <slug> <reason>), or leave the slug out to terminate this pull request's application", args[0])
 			}
 			c.Reason = strings.Join(args, " ")
 			if c.Reason == "" {

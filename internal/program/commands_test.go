@@ -11,7 +11,7 @@ import (
 )
 
 func TestParseCommand(t *testing.T) {
-	slugs := map[string]bool{"acme": true}
+	slugs := map[string]bool{"acme": true, "acme-sync": true, "northwind-notes": true}
 	tests := []struct {
 		name    string
 		body    string
@@ -26,6 +26,12 @@ func TestParseCommand(t *testing.T) {
 			program.Command{Name: "terminate", Slug: "acme", Reason: "repeated data-handling violations"}, true, ""},
 		{"terminate without a slug takes the whole line as reason", "/connectbot terminate spam reports",
 			program.Command{Name: "terminate", Reason: "spam reports"}, true, ""},
+		{"terminate naming a slug not in the program is refused, never read as the reason", "/connectbot terminate acme-synk spam reports",
+			program.Command{}, true, `there is no application "acme-synk"`},
+		{"terminate naming another application in the program names it", "/connectbot terminate northwind-notes spam reports",
+			program.Command{Name: "terminate", Slug: "northwind-notes", Reason: "spam reports"}, true, ""},
+		{"terminate with a one-word reason takes it as the reason", "/connectbot terminate fraud",
+			program.Command{Name: "terminate", Reason: "fraud"}, true, ""},
 		{"terminate without a reason is refused", "/connectbot terminate acme", program.Command{}, true, "needs a reason"},
 		{"an unknown command is refused", "/connectbot merge", program.Command{}, true, `unknown command "merge"`},
 		{"a bare prefix is refused", "/connectbot", program.Command{}, true, "say what to do"},

@@ -135,3 +135,18 @@ func TestAnApprovedPullRequestIntoAnotherBranchIsNotMerged(t *testing.T) {
 		})
 	}
 }
+
+func TestATerminationNamingAnUnknownSlugTerminatesNothing(t *testing.T) {
+	w := newWorld(t)
+	pr := w.acmeEditPR()
+	body := "/connectbot terminate acme-synk abandoned for a year"
+	if _, err := w.handler.Comment(context.Background(), pr, w.srv.AddComment(pr, "okafor-pm", body), "okafor-pm", body); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(w.srv.PRs()); n != 1 {
+		t.Errorf("%d pull requests: a mistyped slug terminated something: %+v", n, w.srv.PRs())
+	}
+	if replies := w.botReplies(pr); len(replies) != 1 || !strings.Contains(replies[0], `there is no application "acme-synk" in the program`) {
+		t.Errorf("connectbot's answers: %q", replies)
+	}
+}
