@@ -279,6 +279,13 @@ func TestPayloadsHaveGitHubsShape(t *testing.T) {
 		}
 		byEvent[key] = v
 	}
+	// A delivery names a review's state in lower case, as the recorded
+	// submitted.payload.json does ("commented"); the REST API upper-cases it.
+	if r, ok := byEvent["pull_request_review/submitted"].(map[string]any); ok {
+		if got := r["review"].(map[string]any)["state"]; got != "commented" {
+			t.Errorf("the review delivery's state is %q, want \"commented\"", got)
+		}
+	}
 	tests := []struct {
 		name, event, example, schema string
 	}{

@@ -113,11 +113,18 @@ func (s *Server) emitPull(p *pull, action string, extra jsonObject) {
 }
 
 // emitReview records a pull_request_review submitted event.
-func (s *Server) emitReview(p *pull, r *review) {
+func (s *Server) emitReview(p *pull, r *review) { s.emitReviewAction(p, r, "submitted") }
+
+// emitReviewAction records a pull_request_review event: submitted or
+// dismissed. A delivery names the review's state in lower case
+// ("approved", "dismissed"), where the REST API says APPROVED.
+func (s *Server) emitReviewAction(p *pull, r *review, action string) {
 	sender := s.acting()
-	s.emit("pull_request_review", "submitted", fmt.Sprint(r.id), func() jsonObject {
-		o := s.envelope("submitted", sender)
-		o["review"] = s.reviewJSON(r)
+	s.emit("pull_request_review", action, fmt.Sprint(r.id), func() jsonObject {
+		o := s.envelope(action, sender)
+		rv := s.reviewJSON(r)
+		rv["state"] = strings.ToLower(r.state)
+		o["review"] = rv
 		o["pull_request"] = s.hookPullJSON(p)
 		return o
 	})

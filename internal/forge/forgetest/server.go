@@ -541,6 +541,29 @@ func (s *Server) AddReview(pr int, author, state, sha string) int64 {
 	return r.id
 }
 
+// DismissReview dismisses review id as by would on GitHub (a
+// maintainer's "Dismiss review"): the review itself takes the state
+// DISMISSED, so listing the reviews no longer shows it as an approval or a
+// change request.
+func (s *Server) DismissReview(id int64, by string) {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer s.flushEvents()
+	for _, r := range s.reviews {
+		if r.id != id {
+			continue
+		}
+		if r.state != "APPROVED" && r.state != "CHANGES_REQUESTED" {
+			s.t.Fatalf("forgetest: dismiss review %d: it is %s; only approvals and change requests are dismissed", id, r.state)
+		}
+		r.state = "DISMISSED"
+		s.withActor(by, func() { s.emitReviewAction(s.pulls[r.pr], r, "dismissed") })
+		return
+	}
+	s.t.Fatalf("forgetest: dismiss review %d: no such review", id)
+}
+
 // AddComment records a comment on pull request pr by author and returns
 // its ID.
 func (s *Server) AddComment(pr int, author, body string) int64 {
