@@ -1,8 +1,10 @@
 package pullrequest_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -148,5 +150,149 @@ func TestATerminationNamingAnUnknownSlugTerminatesNothing(t *testing.T) {
 	}
 	if replies := w.botReplies(pr); len(replies) != 1 || !strings.Contains(replies[0], `there is no application "acme-synk" in the program`) {
 		t.Errorf("connectbot's answers: %q", replies)
+	}
+}
+
+// TestAnApprovalMergesOnlyFromAReviewerOfTheBaseOnTheCurrentHead attacks
+// the approval through GitHub itself: each case opens newco-dev's valid
+// new application (or the pull request it names), does what a hostile
+// integrator or a careless reviewer would, and the bot handles it.
+func TestAnApprovalMergesOnlyFromAReviewerOfTheBaseOnTheCurrentHead(t *testing.T) {
+	tests := []struct {
+		name string
+		// act does the attack on pull request pr.
+		act       func(w *world, pr int)
+		author    string
+		wantMerge bool
+	}{
+		{name: "the author, a reviewer, approving their own pull request", author: "okafor-pm",
+			act: func(w *world, pr int) { w.srv.AddReview(pr, "okafor-pm", "APPROVED", w.srv.PR(pr).HeadSHA) }},
+		{name: "an approval followed by a push of another commit",
+			act: func(w *world, pr int) {
+				w.srv.AddReview(pr, "rivera-reviews", "APPROVED", w.srv.PR(pr).HeadSHA)
+				w.srv.Commit("newco-apply", "One more thing", map[string]string{"applications/newco.cue": strings.Replace(newApplication(t), "Northwind Notes", "Northwind Notes Pro", 1)})
+			}},
+		{name: "a reviewer's login in another case", wantMerge: true,
+			act: func(w *world, pr int) { w.srv.AddReview(pr, "Rivera-Reviews", "APPROVED", w.srv.PR(pr).HeadSHA) }},
+		{name: "a review that only comments LGTM",
+			act: func(w *world, pr int) { w.srv.AddReview(pr, "rivera-reviews", "COMMENTED", w.srv.PR(pr).HeadSHA) }},
+		{name: "an approval, then another reviewer's request for changes",
+			act: func(w *world, pr int) {
+				w.srv.AddReview(pr, "rivera-reviews", "APPROVED", w.srv.PR(pr).HeadSHA)
+				w.srv.AddReview(pr, "okafor-pm", "CHANGES_REQUESTED", w.srv.PR(pr).HeadSHA)
+			}},
+		{name: "an approval dismissed by a maintainer",
+			act: func(w *world, pr int) {
+				w.srv.DismissReview(w.srv.AddReview(pr, "rivera-reviews", "APPROVED", w.srv.PR(pr).HeadSHA), "okafor-pm")
+			}},
+		{name: "an approval by someone outside program.cue's reviewers",
+			act: func(w *world, pr int) { w.srv.AddReview(pr, "newco-friend", "APPROVED", w.srv.PR(pr).HeadSHA) }},
+		{name: "an approval of the head while the author has converted it to a draft",
+			act: func(w *world, pr int) { w.srv.AddReview(pr, "rivera-reviews", "APPROVED", w.srv.PR(pr).HeadSHA) }},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			author := cmp.Or(tt.author, "newco-dev")
+			src := newApplication(t)
+			if author != "newco-dev" {
+				src = strings.Replace(src, `maintainers: ["newco-dev"]`, fmt.Sprintf("maintainers: [%q]", author), 1)
+			}
+			w.srv.Commit("newco-apply", "Apply", map[string]string{"applications/newco.cue": src})
+			pr := w.srv.OpenPR(forgetest.PRSpec{Author: author, Title: "Apply: Newco", Head: "newco-apply", Draft: i == len(tests)-1})
+			main := w.srv.Branch(forgetest.DefaultBranch)
+			tt.act(w, pr)
+			out := w.handle(pr)
+			merged := w.srv.Branch(forgetest.DefaultBranch) != main
+			if merged != tt.wantMerge || out.Verdict.Merge != tt.wantMerge {
+				t.Errorf("merged %v (verdict %v), want %v; done %q", merged, out.Verdict.Merge, tt.wantMerge, out.Done)
+			}
+		})
+	}
+}
+
+func TestAReviewerAddedByThePullRequestItselfDoesNotCount(t *testing.T) {
+	w := newWorld(t)
+	w.srv.Commit("newco-apply", "Apply", map[string]string{
+		"applications/newco.cue": newApplication(t),
+		"program.cue":            strings.Replace(programCue, `"okafor-pm"]`, `"okafor-pm", "newco-friend"]`, 1),
+	})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco-apply"})
+	w.srv.AddReview(pr, "newco-friend", "APPROVED", w.srv.PR(pr).HeadSHA)
+	main := w.srv.Branch(forgetest.DefaultBranch)
+	out := w.handle(pr)
+	if out.Verdict.Approval != nil || out.Verdict.Merge || w.srv.Branch(forgetest.DefaultBranch) != main {
+		t.Errorf("the base's program.cue does not list newco-friend, yet: approval %+v, done %q", out.Verdict.Approval, out.Done)
+	}
+}
+
+func TestAnApprovedPullRequestFromAForkMergesItsApprovedHead(t *testing.T) {
+	w := newWorld(t)
+	head := w.srv.Commit("patch-1", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "patch-1", HeadRepo: "newco-dev/connect"})
+	w.srv.AddReview(pr, "rivera-reviews", "APPROVED", head)
+	out := w.handle(pr)
+	if out.MergedInto != forgetest.DefaultBranch || !w.srv.PR(pr).Merged {
+		t.Fatalf("a fork's approved pull request was not merged: done %q", out.Done)
+	}
+	if got, ok := w.srv.ReadFile(forgetest.DefaultBranch, "applications/newco.cue"); !ok || !strings.Contains(got, "acceptedAt") {
+		t.Errorf("main's applications/newco.cue after the merge: %q", got)
+	}
+}
+
+// TestAnApprovalSurvivesClosingAndReopening documents a decision: as on
+// GitHub, closing a pull request does not withdraw an approval of its
+// head; a reviewer who means no requests changes (or dismisses their
+// approval), which holds across a reopening.
+func TestAnApprovalSurvivesClosingAndReopening(t *testing.T) {
+	tests := []struct {
+		name      string
+		review    string
+		wantMerge bool
+	}{
+		{"an approval, closed and reopened, still merges its head", "", true},
+		{"a later change request, closed and reopened, still blocks", "CHANGES_REQUESTED", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			head := w.srv.Commit("newco-apply", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
+			pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco-apply"})
+			w.srv.AddReview(pr, "rivera-reviews", "APPROVED", head)
+			if tt.review != "" {
+				w.srv.AddReview(pr, "okafor-pm", tt.review, head)
+			}
+			for _, state := range []string{"closed", "open"} {
+				w.setState("newco-dev", pr, state)
+				if state == "closed" {
+					if out := w.handle(pr); out.MergedInto != "" {
+						t.Fatalf("a closed pull request merged: %q", out.Done)
+					}
+				}
+			}
+			if out := w.handle(pr); (out.MergedInto != "") != tt.wantMerge {
+				t.Errorf("merged into %q, want a merge %v: %q", out.MergedInto, tt.wantMerge, out.Done)
+			}
+		})
+	}
+}
+
+// setState closes or reopens pull request pr as login, through GitHub's
+// REST API (PATCH /repos/{owner}/{repo}/pulls/{n}).
+func (w *world) setState(login string, pr int, state string) {
+	w.t.Helper()
+	w.as(login)
+	req, err := http.NewRequest("PATCH", fmt.Sprintf("%s/repos/acme-program/connect/pulls/%d", w.srv.URL(), pr), strings.NewReader(`{"state":"`+state+`"}`))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "token "+login+"-token")
+	resp, err := w.srv.Client().Do(req)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		w.t.Fatalf("PATCH state %s: %s", state, resp.Status)
 	}
 }
