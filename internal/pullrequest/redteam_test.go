@@ -3,6 +3,7 @@ package pullrequest_test
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -277,12 +278,18 @@ func TestAnApprovalSurvivesClosingAndReopening(t *testing.T) {
 	}
 }
 
-// setState closes or reopens pull request pr as login, through GitHub's
-// REST API (PATCH /repos/{owner}/{repo}/pulls/{n}).
+// setState closes or reopens pull request pr as login.
 func (w *world) setState(login string, pr int, state string) {
 	w.t.Helper()
+	w.call(login, "PATCH", fmt.Sprintf("/pulls/%d", pr), `{"state":"`+state+`"}`)
+}
+
+// call makes a request of GitHub's REST API as login, under
+// /repos/acme-program/connect, and fails the test unless it succeeds.
+func (w *world) call(login, method, path, body string) {
+	w.t.Helper()
 	w.as(login)
-	req, err := http.NewRequest("PATCH", fmt.Sprintf("%s/repos/acme-program/connect/pulls/%d", w.srv.URL(), pr), strings.NewReader(`{"state":"`+state+`"}`))
+	req, err := http.NewRequest(method, w.srv.URL()+"/repos/acme-program/connect"+path, strings.NewReader(body))
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -292,7 +299,44 @@ func (w *world) setState(login string, pr int, state string) {
 		w.t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		w.t.Fatalf("PATCH state %s: %s", state, resp.Status)
+	if resp.StatusCode/100 != 2 {
+		w.t.Fatalf("%s %s as %s: %s", method, path, login, resp.Status)
+	}
+}
+
+// TestTextFromGitHubNeverPingsAnyoneInWhatConnectbotWrites: a change
+// request's words, a pull request's title and body, and an integration's
+// name are copied nowhere as mentions, links or markup.
+func TestTextFromGitHubNeverPingsAnyoneInWhatConnectbotWrites(t *testing.T) {
+	w := newWorld(t)
+	const hostile = "@acme-program/everyone cc @okafor-pm <img src=x> [x](https://evil.example)"
+	src := strings.Replace(newApplication(t), `name:         "Northwind Notes"`, `name:         "Notes @acme-program/everyone"`, 1)
+	w.srv.Commit("newco-apply", "Apply", map[string]string{"applications/newco.cue": src})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply " + hostile, Body: hostile, Head: "newco-apply"})
+	body, err := json.Marshal(map[string]string{"event": "REQUEST_CHANGES", "body": hostile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.call("rivera-reviews", "POST", fmt.Sprintf("/pulls/%d/reviews", pr), string(body))
+	w.handle(pr)
+	var written []string
+	for _, c := range w.srv.Comments(pr) {
+		if c.Author == forgetest.BotLogin {
+			written = append(written, c.Body)
+		}
+	}
+	for _, r := range w.srv.CheckRuns(w.srv.PR(pr).HeadSHA) {
+		written = append(written, r.Title, r.Summary, r.Text)
+	}
+	if !strings.Contains(strings.Join(written, "\n"), "asked for changes: \\@\u200bacme-program/everyone") &&
+		!strings.Contains(strings.Join(written, "\n"), "asked for changes: @\u200bacme-program/everyone") {
+		t.Fatalf("connectbot did not show the change request, inert; it wrote %q", written)
+	}
+	for _, text := range written {
+		for _, bad := range []string{"@acme-program/everyone", "@okafor-pm", "<img", "](https://evil.example)"} {
+			if strings.Contains(text, bad) {
+				t.Errorf("connectbot wrote %q as it was:\n%s", bad, text)
+			}
+		}
 	}
 }
