@@ -112,6 +112,10 @@ type Executor struct {
 	// Identity signs connectbot's commits; its email tells the bot's own
 	// commits from a person's.
 	Identity gitrepo.Signature
+	// BotLogin is the GitHub login connectbot comments as: only its
+	// comments mark a reminder or a closing as posted, since anyone can
+	// write a marker. "" takes a marker from anyone.
+	BotLogin string
 	// Budget is how many actions one run may carry out; the rest are
 	// skipped and worked off by the next run. 0 means no limit.
 	Budget int
@@ -374,7 +378,9 @@ func (x *Executor) hasComment(ctx context.Context, number int, marker string) (b
 	if err != nil {
 		return false, err
 	}
-	return slices.ContainsFunc(comments, func(c forge.Comment) bool { return strings.Contains(c.Body, marker) }), nil
+	return slices.ContainsFunc(comments, func(c forge.Comment) bool {
+		return (x.BotLogin == "" || strings.EqualFold(c.Author, x.BotLogin)) && strings.Contains(c.Body, marker)
+	}), nil
 }
 
 func closeMarker(a program.Action) string {

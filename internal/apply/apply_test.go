@@ -403,3 +403,32 @@ func prList(srv *forgetest.Server) []string {
 	}
 	return out
 }
+
+func TestAnIntegratorCannotForgeAReminderAlreadyPosted(t *testing.T) {
+	srv, x, _ := setup(t)
+	x.BotLogin = forgetest.BotLogin
+	plan := only(planOn(t, "2026-12-03"), program.KindRemind, "brightpath-forms")
+	if len(plan.Actions) != 1 {
+		t.Fatalf("plan %+v", plan)
+	}
+	ctx := context.Background()
+	n, err := x.Track(ctx, "brightpath-forms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := plan.Actions[0]
+	srv.AddComment(n, "brightpath-dev", fmt.Sprintf("<!-- connectbot:remind %s %s %s %d -->\nnoted", a.Slug, a.Reason, a.Due, a.DaysBefore))
+	rs, err := x.Apply(ctx, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bot int
+	for _, c := range srv.Comments(n) {
+		if c.Author == forgetest.BotLogin {
+			bot++
+		}
+	}
+	if rs[0].Status != apply.Done || bot != 1 {
+		t.Errorf("%+v; %d reminders by connectbot, want 1", rs, bot)
+	}
+}

@@ -66,7 +66,7 @@ type HandlerOptions struct {
 func (g GitHub) Handler(client *forge.Client, repo *gitrepo.Repo, o HandlerOptions) *pullrequest.Handler {
 	return &pullrequest.Handler{
 		Forge: client, Git: repo, BotLogin: g.BotLogin, Identity: Identity,
-		Apply:  &apply.Executor{Forge: client, Git: repo, Base: g.Base, Identity: Identity, Now: o.Now},
+		Apply:  &apply.Executor{Forge: client, Git: repo, Base: g.Base, Identity: Identity, BotLogin: g.BotLogin, Now: o.Now},
 		DryRun: o.DryRun, Out: o.Out, Now: o.Now, Holder: o.Holder,
 	}
 }
@@ -75,7 +75,7 @@ func (g GitHub) Handler(client *forge.Client, repo *gitrepo.Repo, o HandlerOptio
 // most budget actions, dated by now.
 func (g GitHub) TickRunner(client *forge.Client, repo *gitrepo.Repo, budget int, now func() time.Time) *tick.Runner {
 	return &tick.Runner{Forge: client, Git: repo, Base: g.Base,
-		Exec: &apply.Executor{Forge: client, Git: repo, Base: g.Base, Identity: Identity, Budget: budget, Now: now}}
+		Exec: &apply.Executor{Forge: client, Git: repo, Base: g.Base, Identity: Identity, BotLogin: g.BotLogin, Budget: budget, Now: now}}
 }
 
 // Credentials are how the service reaches GitHub: a token, or a GitHub App
