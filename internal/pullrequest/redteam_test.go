@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -338,5 +339,99 @@ func TestTextFromGitHubNeverPingsAnyoneInWhatConnectbotWrites(t *testing.T) {
 				t.Errorf("connectbot wrote %q as it was:\n%s", bad, text)
 			}
 		}
+	}
+}
+
+func TestAPushBetweenTheVerdictAndTheMergeIsNotMerged(t *testing.T) {
+	w := newWorld(t)
+	head := w.srv.Commit("newco-apply", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco-apply"})
+	w.srv.AddReview(pr, "rivera-reviews", "APPROVED", head)
+	main := w.srv.Branch(forgetest.DefaultBranch)
+	// The integrator pushes while connectbot writes its comment on the
+	// approved head, after the verdict and before the merge.
+	w.srv.Before("POST", fmt.Sprintf("/repos/acme-program/connect/issues/%d/comments", pr), func() {
+		w.srv.Commit("newco-apply", "Sneak in", map[string]string{"applications/newco.cue": strings.Replace(newApplication(t), `auth:         "oauth2"`, `auth:         "api_key"`, 1)})
+	})
+	out := w.handle(pr)
+	if w.srv.Branch(forgetest.DefaultBranch) != main || w.srv.PR(pr).Merged {
+		t.Errorf("merged after the head moved: %q", out.Done)
+	}
+	if !slices.Contains(out.Done, "merge refused: the head moved since it was approved; the new commit needs its own approval") {
+		t.Errorf("done %q; want the merge refused", out.Done)
+	}
+}
+
+func TestTheSameTerminationTwiceOpensOneRemoval(t *testing.T) {
+	w := newWorld(t)
+	pr := w.acmeEditPR()
+	ctx := context.Background()
+	for _, body := range []string{"/connectbot terminate acme-sync collects passwords", "/connectbot terminate acme-sync collects passwords, again"} {
+		if _, err := w.handler.Comment(ctx, pr, w.srv.AddComment(pr, "okafor-pm", body), "okafor-pm", body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// And a reconcile finds nothing left to do.
+	if _, err := w.handler.Reconcile(ctx, forgetest.DefaultBranch); err != nil {
+		t.Fatal(err)
+	}
+	var removals []int
+	for _, p := range w.srv.PRs() {
+		if p.Head == "connectbot/remove/acme-sync" {
+			removals = append(removals, p.Number)
+		}
+	}
+	if len(removals) != 1 {
+		t.Fatalf("removal pull requests %v, want one", removals)
+	}
+	replies := w.botReplies(pr)
+	want := fmt.Sprintf("the removal of acme-sync is proposed in #%d.", removals[0])
+	if len(replies) != 2 || !strings.HasSuffix(replies[0], want) || !strings.HasSuffix(replies[1], want) {
+		t.Errorf("answers %q; want two, each naming #%d", replies, removals[0])
+	}
+}
+
+func TestConnectbotNeverObeysItsOwnComments(t *testing.T) {
+	w := newWorld(t)
+	pr := w.acmeEditPR()
+	ctx := context.Background()
+	// connectbot's own words (a reply quoting a command, say), under its
+	// login in any case: neither the event nor a reconcile acts on them.
+	body := "/connectbot terminate acme-sync an echo"
+	for _, login := range []string{forgetest.BotLogin, strings.ToUpper(forgetest.BotLogin)} {
+		id := w.srv.AddComment(pr, login, body)
+		if done, err := w.handler.Comment(ctx, pr, id, login, body); err != nil || len(done) != 0 {
+			t.Fatalf("as %s: %q, %v", login, done, err)
+		}
+	}
+	if _, err := w.handler.Reconcile(ctx, forgetest.DefaultBranch); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(w.srv.PRs()); n != 1 || len(w.botReplies(pr)) != 0 {
+		t.Errorf("%d pull requests, answers %q", n, w.botReplies(pr))
+	}
+}
+
+func TestACommandInAQuoteOrACodeBlockIsNotCarriedOut(t *testing.T) {
+	bodies := map[string]string{
+		"quoted in a reply":      "> /connectbot terminate acme-sync collects passwords\n\nShould we?",
+		"in a fenced code block": "To end it, a reviewer writes:\n\n```\n/connectbot terminate acme-sync <reason>\n```",
+		"in an indented example": "Like so:\n\n    /connectbot terminate acme-sync reason",
+	}
+	for name, body := range bodies {
+		t.Run(name, func(t *testing.T) {
+			w := newWorld(t)
+			pr := w.acmeEditPR()
+			ctx := context.Background()
+			if _, err := w.handler.Comment(ctx, pr, w.srv.AddComment(pr, "okafor-pm", body), "okafor-pm", body); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.handler.Reconcile(ctx, forgetest.DefaultBranch); err != nil {
+				t.Fatal(err)
+			}
+			if n := len(w.srv.PRs()); n != 1 || len(w.botReplies(pr)) != 0 {
+				t.Errorf("%d pull requests, answers %q", n, w.botReplies(pr))
+			}
+		})
 	}
 }
