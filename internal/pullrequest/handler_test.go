@@ -591,6 +591,8 @@ func TestTheReplyToAnUnknownCommandWordIsInert(t *testing.T) {
 		mustNot []string
 	}{
 		{"a mention does not notify", "@okafor-pm", "@\u200bokafor-pm", []string{"@okafor-pm"}},
+		{"a team mention does not notify", "@acme-program/reviewers", "@\u200bacme-program/reviewers", []string{"@acme-program/reviewers"}},
+		{"a mention inside a word after a bracket does not notify", "(@okafor-pm)", "(@\u200bokafor-pm)", []string{"@okafor-pm"}},
 		{"an HTML element is shown as text", "<details><summary>x</summary>", `&lt;details&gt;&lt;summary&gt;x&lt;/summary&gt;`, []string{"<details>"}},
 		{"a link is shown as text", "[x](https://evil.example)", `\[x\](https:` + "\u200b" + `//evil.example)`, []string{"[x](https://evil.example)"}},
 		{"backticks and bars do not make code or a table", "`a`|b", "\\`a\\`\\|b", []string{"`a`|b"}},
