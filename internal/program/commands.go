@@ -2,6 +2,7 @@ package program
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/connectbot/connectbot/internal/application"
@@ -29,12 +30,13 @@ type Command struct {
 // ParseCommand finds the first line of a comment that starts with
 // "/connectbot" and reads it. A line GitHub shows as code — in a fenced
 // code block (``` or ~~~) or indented by four spaces or a tab — or as a
-// quotation (> ...) is an example or someone else's words, never a
-// command. ok is false when the comment holds no command; err says what is
-// wrong with one that does not parse.
+// quotation (> ...) is an example or someone else's words, and one in an
+// HTML comment (<!-- ... -->) is hidden from whoever reads the comment:
+// none is a command. ok is false when the comment holds no command; err
+// says what is wrong with one that does not parse.
 func ParseCommand(body string, slugs map[string]bool) (cmd Command, ok bool, err error) {
 	fence := "" // the opening fence while inside a fenced code block
-	for _, line := range strings.Split(body, "\n") {
+	for _, line := range strings.Split(htmlCommentRE.ReplaceAllString(body, ""), "\n") {
 		line = strings.TrimSuffix(line, "\r")
 		if fence != "" {
 			if closesFence(line, fence) {
@@ -82,6 +84,10 @@ func ParseCommand(body string, slugs map[string]bool) (cmd Command, ok bool, err
 	}
 	return Command{}, false, nil
 }
+
+// htmlCommentRE matches an HTML comment, which GitHub does not show, to
+// its end or to the end of the text.
+var htmlCommentRE = regexp.MustCompile(`(?s)<!--.*?(?:-->|$)`)
 
 // opensFence returns the fence a line opens (a run of three or more
 // backticks or tildes after at most three spaces), or "".

@@ -45,6 +45,9 @@ func TestParseCommand(t *testing.T) {
 		{"a command in an unclosed fence is an example", "```\n/connectbot terminate acme spam", program.Command{}, false, ""},
 		{"a command in an indented code block is an example", "Like this:\n\n    /connectbot terminate acme spam\n", program.Command{}, false, ""},
 		{"a command in a tab-indented code block is an example", "\t/connectbot terminate acme spam\n", program.Command{}, false, ""},
+		{"a command hidden in an HTML comment is not a command", "Thanks!\n<!--\n/connectbot terminate acme spam\n-->\n", program.Command{}, false, ""},
+		{"a command in an unclosed HTML comment is not a command", "Thanks! <!--\n/connectbot terminate acme spam", program.Command{}, false, ""},
+		{"a command after an HTML comment counts", "<!-- note -->\n/connectbot recheck", program.Command{Name: "recheck"}, true, ""},
 		{"a command after a closed fence counts", "```\n/connectbot terminate acme example\n```\n/connectbot recheck",
 			program.Command{Name: "recheck"}, true, ""},
 	}
