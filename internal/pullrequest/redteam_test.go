@@ -1,7 +1,6 @@
 package pullrequest_test
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
@@ -195,7 +196,10 @@ func TestAnApprovalMergesOnlyFromAReviewerOfTheBaseOnTheCurrentHead(t *testing.T
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newWorld(t)
-			author := cmp.Or(tt.author, "newco-dev")
+			author := tt.author
+			if author == "" {
+				author = "newco-dev"
+			}
 			src := newApplication(t)
 			if author != "newco-dev" {
 				src = strings.Replace(src, `maintainers: ["newco-dev"]`, fmt.Sprintf("maintainers: [%q]", author), 1)
@@ -433,5 +437,30 @@ func TestACommandInAQuoteOrACodeBlockIsNotCarriedOut(t *testing.T) {
 				t.Errorf("%d pull requests, answers %q", n, w.botReplies(pr))
 			}
 		})
+	}
+}
+
+// TestLabelsSomeoneAddsAreNoInput: labels on a pull request are
+// connectbot's output, never its input; whoever can label (a user GitHub
+// lets triage) cannot mark a pull request approved, passing or promoted.
+func TestLabelsSomeoneAddsAreNoInput(t *testing.T) {
+	w := newWorld(t)
+	broken := strings.Replace(newApplication(t), `auth:         "oauth2"`, `auth:         "api_key"`, 1)
+	w.srv.Commit("newco-apply", "Apply", map[string]string{"applications/newco.cue": broken})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco-apply"})
+	w.handle(pr)
+	want := w.srv.Labels(pr)
+	ctx := context.Background()
+	if err := w.as("newco-dev").AddLabels(ctx, pr, "stage:partner", "approved", "lgtm"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.as("newco-dev").RemoveLabel(ctx, pr, "invalid"); err != nil {
+		t.Fatal(err)
+	}
+	main := w.srv.Branch(forgetest.DefaultBranch)
+	out := w.handle(pr)
+	got := slices.DeleteFunc(w.srv.Labels(pr), func(l string) bool { return l == "approved" || l == "lgtm" })
+	if diff := cmp.Diff(want, got); diff != "" || out.Verdict.Conclusion != "failure" || w.srv.Branch(forgetest.DefaultBranch) != main {
+		t.Errorf("connectbot's labels after someone relabelled (-want +got):\n%s\nconclusion %s", diff, out.Verdict.Conclusion)
 	}
 }
