@@ -1090,3 +1090,42 @@ func TestFindPRsByHead(t *testing.T) {
 		t.Error("an empty SHA was looked for")
 	}
 }
+
+func TestLastReopened(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	n, _ := f.openPR(t, "acme-dev", "acme", map[string]string{"applications/acme.cue": "x\n"})
+	reopen := func() {
+		t.Helper()
+		req, err := http.NewRequest("PATCH", fmt.Sprintf("%s/repos/%s/%s/pulls/%d", f.srv.URL(), owner, repo, n), strings.NewReader(`{"state":"open"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "token "+f.srv.Token())
+		resp, err := f.srv.Client().Do(req)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("reopen: %v %v", resp, err)
+		}
+		resp.Body.Close()
+	}
+	var got []time.Time
+	for i := range 3 {
+		at, err := f.client.LastReopened(ctx, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, at)
+		if i < 2 {
+			if err := f.client.ClosePR(ctx, n); err != nil {
+				t.Fatal(err)
+			}
+			reopen()
+		}
+	}
+	if !got[0].IsZero() || got[1].IsZero() || !got[2].After(got[1]) {
+		t.Errorf("last reopened, never then twice: %v", got)
+	}
+	if _, err := f.client.LastReopened(ctx, 999); !errors.Is(err, forge.ErrNotFound) {
+		t.Errorf("events of a pull request that does not exist: %v", err)
+	}
+}

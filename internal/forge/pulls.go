@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/go-github/v60/github"
 )
@@ -130,6 +131,25 @@ func (c *Client) FindPRsByHead(ctx context.Context, sha string) ([]PR, error) {
 		}
 	}
 	return out, nil
+}
+
+// LastReopened returns when pull request number was last reopened, from
+// its issue events; the zero time when it never was.
+func (c *Client) LastReopened(ctx context.Context, number int) (time.Time, error) {
+	var last time.Time
+	err := paginate(c, func(opts *github.ListOptions) (*github.Response, error) {
+		events, resp, err := c.gh.Issues.ListIssueEvents(ctx, c.owner, c.repo, number, opts)
+		for _, e := range events {
+			if at := e.GetCreatedAt().Time; e.GetEvent() == "reopened" && at.After(last) {
+				last = at
+			}
+		}
+		return resp, err
+	})
+	if err != nil {
+		return time.Time{}, c.wrapErr(fmt.Sprintf("list events of #%d", number), err)
+	}
+	return last, nil
 }
 
 // UpdatePR sets the title and body of pull request number.

@@ -42,6 +42,10 @@ type PullRequest struct {
 	// connectbot merges into: a pull request into any other branch is a
 	// failure, never merged. "" when unknown (nothing is checked).
 	DefaultBranch string
+	// ReopenedAt is when the pull request was last reopened (zero when it
+	// never was): an approval submitted before it counts for nothing, as
+	// closing the pull request was a no; a change request still stands.
+	ReopenedAt time.Time
 	// Draft is true while the author marks the pull request a draft: it
 	// is judged, but not merged until it is marked ready for review (as
 	// GitHub refuses to merge a draft).
@@ -233,7 +237,8 @@ func JudgePullRequest(pr PullRequest) Verdict {
 }
 
 // standingReviews returns the authorised approval of the head commit, if
-// any, and the change requests not since superseded by the same reviewer.
+// any, given since the pull request was last reopened, and the change
+// requests not since superseded by the same reviewer.
 // Each reviewer's latest decisive review (approve, request changes,
 // dismissed) stands; comments do not change it.
 func standingReviews(pr PullRequest) (*Review, []Review) {
@@ -257,7 +262,7 @@ func standingReviews(pr PullRequest) (*Review, []Review) {
 		r := latest[a]
 		authorised := isReviewer(pr.Config, r.Author) && !strings.EqualFold(r.Author, pr.Author.Login)
 		switch {
-		case r.State == ReviewApproved && authorised && r.CommitSHA == pr.HeadSHA && approval == nil:
+		case r.State == ReviewApproved && authorised && r.CommitSHA == pr.HeadSHA && !r.SubmittedAt.Before(pr.ReopenedAt) && approval == nil:
 			approval = &r
 		case r.State == ReviewChangesRequested && authorised:
 			changes = append(changes, r)

@@ -180,3 +180,34 @@ func TestOnlyAPullRequestIntoTheDefaultBranchMerges(t *testing.T) {
 		})
 	}
 }
+
+func TestAnApprovalCountsOnlySinceTheLastReopening(t *testing.T) {
+	const head = "1111111111111111111111111111111111111111"
+	newApp := program.FileChange{Path: "applications/newco.cue", Status: program.FileAdded,
+		Head: appFile("newco", func(a *application.Application) {
+			a.Maintainers = []string{"newco-dev"}
+			a.Program = application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: 12, AsOf: date("2026-11-25")}}
+		})}
+	at := func(min int) time.Time { return time.Date(2026, 11, 25, 10, min, 0, 0, time.UTC) }
+	approved := program.Review{Author: "okafor-pm", State: program.ReviewApproved, CommitSHA: head, SubmittedAt: at(5)}
+	tests := []struct {
+		name      string
+		reopened  time.Time
+		wantMerge bool
+	}{
+		{"never reopened, the approval merges", time.Time{}, true},
+		{"reopened before the approval, it merges", at(4), true},
+		{"reopened after the approval, it counts for nothing", at(6), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := program.JudgePullRequest(program.PullRequest{
+				Number: 42, Author: program.Author{Login: "newco-dev"}, HeadSHA: head, ReopenedAt: tt.reopened,
+				Changes: []program.FileChange{newApp}, Config: prConfig, Reviews: []program.Review{approved}, Now: date("2026-11-25"),
+			})
+			if v.Merge != tt.wantMerge || (v.Approval != nil) != tt.wantMerge {
+				t.Errorf("merge %v, approval %+v; want merge %v", v.Merge, v.Approval, tt.wantMerge)
+			}
+		})
+	}
+}

@@ -279,6 +279,9 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 			Author: r.Author, State: r.State, CommitSHA: r.CommitSHA, Body: r.Body, SubmittedAt: r.SubmittedAt,
 		})
 	}
+	if facts.ReopenedAt, err = h.lastReopened(ctx, pr.Number, reviews); err != nil {
+		return nil, nil, err
+	}
 	if unread != "" {
 		facts.Unread = unread
 		return h.unreadFacts(facts, baseSHA, now)
@@ -329,6 +332,26 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 		return nil, nil, err
 	}
 	return facts, st, nil
+}
+
+// reopenReader is what lastReopened needs beyond the handler's client.
+type reopenReader interface {
+	LastReopened(ctx context.Context, number int) (time.Time, error)
+}
+
+// lastReopened reads when pull request number was last reopened, which an
+// approval must be given after; it asks GitHub only when a review
+// approves. A client that cannot tell says never.
+func (h *Handler) lastReopened(ctx context.Context, number int, reviews []forge.Review) (time.Time, error) {
+	r, ok := h.Forge.(reopenReader)
+	if !ok || !slices.ContainsFunc(reviews, func(r forge.Review) bool { return r.State == program.ReviewApproved }) {
+		return time.Time{}, nil
+	}
+	at, err := r.LastReopened(ctx, number)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("pull request #%d events: %w", number, err)
+	}
+	return at, nil
 }
 
 // unreadFacts completes the facts of a pull request connectbot does not

@@ -246,36 +246,42 @@ func TestAnApprovedPullRequestFromAForkMergesItsApprovedHead(t *testing.T) {
 	}
 }
 
-// TestAnApprovalSurvivesClosingAndReopening documents a decision: as on
-// GitHub, closing a pull request does not withdraw an approval of its
-// head; a reviewer who means no requests changes (or dismisses their
-// approval), which holds across a reopening.
-func TestAnApprovalSurvivesClosingAndReopening(t *testing.T) {
+// TestAnApprovalGivenBeforeAReopeningDoesNotCount: a reviewer who
+// approved and then closed the pull request said no by closing it; when
+// the author reopens it, the approval given before stands for nothing and
+// a reviewer approves again. A change request still blocks.
+func TestAnApprovalGivenBeforeAReopeningDoesNotCount(t *testing.T) {
 	tests := []struct {
-		name      string
-		review    string
+		name string
+		// after acts once the pull request is open again.
+		after     func(w *world, pr int, head string)
 		wantMerge bool
 	}{
-		{"an approval, closed and reopened, still merges its head", "", true},
-		{"a later change request, closed and reopened, still blocks", "CHANGES_REQUESTED", false},
+		{"an approval, closed by the reviewer and reopened by the author, does not merge", func(*world, int, string) {}, false},
+		{"a new approval after the reopening merges", func(w *world, pr int, head string) {
+			w.srv.AddReview(pr, "okafor-pm", "APPROVED", head)
+		}, true},
+		{"a change request from before the reopening still blocks a new approval", func(w *world, pr int, head string) {
+			w.srv.AddReview(pr, "okafor-pm", "APPROVED", head)
+		}, false},
 	}
-	for _, tt := range tests {
+	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newWorld(t)
 			head := w.srv.Commit("newco-apply", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
 			pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco-apply"})
+			// The check is red while the bot is down, say: nothing merges
+			// before the reviewer closes it.
 			w.srv.AddReview(pr, "rivera-reviews", "APPROVED", head)
-			if tt.review != "" {
-				w.srv.AddReview(pr, "okafor-pm", tt.review, head)
+			if i == 2 {
+				w.srv.AddReview(pr, "rivera-reviews", "CHANGES_REQUESTED", head)
 			}
-			for _, state := range []string{"closed", "open"} {
-				w.setState("newco-dev", pr, state)
-				if state == "closed" {
-					if out := w.handle(pr); out.MergedInto != "" {
-						t.Fatalf("a closed pull request merged: %q", out.Done)
-					}
-				}
+			w.setState("rivera-reviews", pr, "closed")
+			if out := w.handle(pr); out.MergedInto != "" {
+				t.Fatalf("a closed pull request merged: %q", out.Done)
 			}
+			w.setState("newco-dev", pr, "open")
+			tt.after(w, pr, head)
 			if out := w.handle(pr); (out.MergedInto != "") != tt.wantMerge {
 				t.Errorf("merged into %q, want a merge %v: %q", out.MergedInto, tt.wantMerge, out.Done)
 			}

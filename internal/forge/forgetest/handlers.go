@@ -234,6 +234,7 @@ func (s *Server) editPull(w http.ResponseWriter, r *http.Request, p params) {
 				pr.baseSHA = s.pullBase(pr).String()
 				pr.state = "closed"
 				pr.closedAt = s.tick()
+				s.events = append(s.events, &issueEvent{id: s.id(), issue: pr.number, actor: s.acting(), event: "closed", created: pr.closedAt})
 				s.emitPull(pr, "closed", nil)
 			}
 		case "open":
@@ -253,6 +254,7 @@ func (s *Server) editPull(w http.ResponseWriter, r *http.Request, p params) {
 				if h, ok := s.branchHash(pr.head); ok {
 					pr.headSHA = h.String()
 				}
+				s.events = append(s.events, &issueEvent{id: s.id(), issue: pr.number, actor: s.acting(), event: "reopened", created: s.tick()})
 				s.emitPull(pr, "reopened", nil)
 			}
 		default:
@@ -490,6 +492,23 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request, p params) 
 	for _, c := range s.comments {
 		if c.issue == pr.number {
 			items = append(items, s.commentJSON(c))
+		}
+	}
+	s.paginate(w, r, items)
+}
+
+// GET /repos/{owner}/{repo}/issues/{n}/events
+//
+// The pull request's closings and reopenings, oldest first.
+func (s *Server) listIssueEvents(w http.ResponseWriter, r *http.Request, p params) {
+	pr, ok := s.pullParam(w, p)
+	if !ok {
+		return
+	}
+	items := []any{}
+	for _, e := range s.events {
+		if e.issue == pr.number {
+			items = append(items, s.issueEventJSON(e))
 		}
 	}
 	s.paginate(w, r, items)

@@ -55,6 +55,7 @@ func (s *Server) routes() []route {
 		{"GET", "issues/comments/{id}", s.getComment},
 		{"PATCH", "issues/comments/{id}", s.editComment},
 		{"GET", "issues/{n}/comments", s.listComments},
+		{"GET", "issues/{n}/events", s.listIssueEvents},
 		{"POST", "issues/{n}/comments", s.createComment},
 		{"GET", "issues/{n}/labels", s.listIssueLabels},
 		{"POST", "issues/{n}/labels", s.addIssueLabels},

@@ -89,19 +89,21 @@ type Server struct {
 	// tokens maps each token the server accepts to the login it acts as.
 	tokens map[string]string
 
-	mu          sync.Mutex
-	git         *git.Repository
-	gitHandler  http.Handler
-	clock       time.Time
-	nextID      int64
-	nextNumber  int
-	users       map[string]int64
-	pulls       map[int]*pull
-	comments    []*comment
-	labels      []*label
-	checkRuns   []*checkRun
-	statuses    []*status
-	reviews     []*review
+	mu         sync.Mutex
+	git        *git.Repository
+	gitHandler http.Handler
+	clock      time.Time
+	nextID     int64
+	nextNumber int
+	users      map[string]int64
+	pulls      map[int]*pull
+	comments   []*comment
+	labels     []*label
+	checkRuns  []*checkRun
+	statuses   []*status
+	reviews    []*review
+	// events are the issue events of pull requests: closed, reopened.
+	events      []*issueEvent
 	failures    []*failure
 	hookMu      sync.Mutex
 	hooks       []hook
@@ -204,6 +206,16 @@ type review struct {
 	sha       string
 	body      string
 	submitted time.Time
+}
+
+// issueEvent is one entry of an issue's (or pull request's) events, as
+// GET /repos/{owner}/{repo}/issues/{n}/events lists them.
+type issueEvent struct {
+	id      int64
+	issue   int
+	actor   string
+	event   string
+	created time.Time
 }
 
 // hook is something another client does just before a request is served.

@@ -456,3 +456,17 @@ func (s *Server) refJSON(name plumbing.ReferenceName, h plumbing.Hash) jsonObjec
 		"object":  jsonObject{"type": "commit", "sha": h.String(), "url": api + "/git/commits/" + h.String()},
 	}
 }
+
+func (s *Server) issueEventJSON(e *issueEvent) jsonObject {
+	return jsonObject{
+		"id":                       e.id,
+		"node_id":                  nodeID(map[string]string{"closed": "ClosedEvent", "reopened": "ReopenedEvent"}[e.event], e.id),
+		"url":                      fmt.Sprintf("%s/issues/events/%d", s.apiRepo(), e.id),
+		"actor":                    s.userJSON(e.actor),
+		"event":                    e.event,
+		"commit_id":                nil,
+		"commit_url":               nil,
+		"created_at":               ts(e.created),
+		"performed_via_github_app": nil,
+	}
+}
