@@ -47,10 +47,17 @@ func (h *Handler) comment(ctx context.Context, number int, commentID int64, auth
 	if err != nil {
 		return nil, fmt.Errorf("pull request #%d: %w", number, err)
 	}
-	if err := h.Git.Fetch(ctx, baseRefspec(pr.BaseRef)); err != nil {
+	// A command acts on the program, which lives on the default branch:
+	// its reviewers and applications count, whatever branch the pull
+	// request is into (another branch's program.cue may list anyone).
+	branch := pr.DefaultBranch
+	if branch == "" {
+		branch = pr.BaseRef
+	}
+	if err := h.Git.Fetch(ctx, baseRefspec(branch)); err != nil {
 		return nil, err
 	}
-	baseSHA, err := h.Git.Resolve("refs/remotes/origin/" + pr.BaseRef)
+	baseSHA, err := h.Git.Resolve("refs/remotes/origin/" + branch)
 	if err != nil {
 		return nil, err
 	}

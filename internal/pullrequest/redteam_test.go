@@ -470,3 +470,21 @@ func TestLabelsSomeoneAddsAreNoInput(t *testing.T) {
 		t.Errorf("connectbot's labels after someone relabelled (-want +got):\n%s\nconclusion %s", diff, out.Verdict.Conclusion)
 	}
 }
+
+func TestATerminationReadsTheReviewersOfTheDefaultBranch(t *testing.T) {
+	w := newWorld(t)
+	// A reviewer's proposal to add mallory, under review on its own branch.
+	w.srv.Commit("add-mallory", "Add mallory", map[string]string{"program.cue": strings.Replace(programCue, `"okafor-pm"]`, `"okafor-pm", "mallory"]`, 1)})
+	w.srv.Commit("mallory-edit", "Edit", map[string]string{"program.cue": strings.Replace(programCue, `"okafor-pm"]`, `"okafor-pm", "mallory"]`, 1), "docs/x.md": "x\n"})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "mallory", Title: "Docs", Head: "mallory-edit", Base: "add-mallory"})
+	body := "/connectbot terminate acme-sync I am a reviewer here"
+	if _, err := w.handler.Comment(context.Background(), pr, w.srv.AddComment(pr, "mallory", body), "mallory", body); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(w.srv.PRs()); n != 1 {
+		t.Errorf("%d pull requests: mallory terminated acme-sync as a reviewer of another branch: %+v", n, w.srv.PRs())
+	}
+	if replies := w.botReplies(pr); len(replies) != 1 || !strings.Contains(replies[0], "only the program's reviewers") {
+		t.Errorf("connectbot's answers: %q", replies)
+	}
+}
