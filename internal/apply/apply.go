@@ -374,12 +374,17 @@ func (x *Executor) commentOnce(ctx context.Context, number int, marker, body str
 
 // hasComment reports whether a comment on number carries marker.
 func (x *Executor) hasComment(ctx context.Context, number int, marker string) (bool, error) {
+	if x.BotLogin == "" {
+		// Without it anyone's comment could carry the marker and hold a
+		// reminder or a closing off.
+		return false, errors.New("the executor has no BotLogin: it cannot tell its own comments from anyone's")
+	}
 	comments, err := x.Forge.ListComments(ctx, number)
 	if err != nil {
 		return false, err
 	}
 	return slices.ContainsFunc(comments, func(c forge.Comment) bool {
-		return (x.BotLogin == "" || strings.EqualFold(c.Author, x.BotLogin)) && strings.Contains(c.Body, marker)
+		return strings.EqualFold(c.Author, x.BotLogin) && strings.Contains(c.Body, marker)
 	}), nil
 }
 

@@ -65,7 +65,7 @@ func executor(t *testing.T, srv *forgetest.Server) *apply.Executor {
 		t.Fatal(err)
 	}
 	return &apply.Executor{Forge: client(t, srv), Git: repo, Base: forgetest.DefaultBranch,
-		Identity: gitrepo.Signature{Name: "connectbot", Email: "connectbot@users.noreply.example"}, Now: clock}
+		Identity: gitrepo.Signature{Name: "connectbot", Email: "connectbot@users.noreply.example"}, BotLogin: forgetest.BotLogin, Now: clock}
 }
 
 // planOn decides the samples as of day, as the tick would.
@@ -406,7 +406,6 @@ func prList(srv *forgetest.Server) []string {
 
 func TestAnIntegratorCannotForgeAReminderAlreadyPosted(t *testing.T) {
 	srv, x, _ := setup(t)
-	x.BotLogin = forgetest.BotLogin
 	plan := only(planOn(t, "2026-12-03"), program.KindRemind, "brightpath-forms")
 	if len(plan.Actions) != 1 {
 		t.Fatalf("plan %+v", plan)
@@ -430,5 +429,26 @@ func TestAnIntegratorCannotForgeAReminderAlreadyPosted(t *testing.T) {
 	}
 	if rs[0].Status != apply.Done || bot != 1 {
 		t.Errorf("%+v; %d reminders by connectbot, want 1", rs, bot)
+	}
+}
+
+// TestAnExecutorThatDoesNotKnowItsLoginPostsNoReminder: without BotLogin
+// it cannot tell its own marker from a forged one, so it says so and
+// writes nothing rather than trust every comment.
+func TestAnExecutorThatDoesNotKnowItsLoginPostsNoReminder(t *testing.T) {
+	srv, x, _ := setup(t)
+	x.BotLogin = ""
+	plan := only(planOn(t, "2026-12-03"), program.KindRemind, "brightpath-forms")
+	ctx := context.Background()
+	n, err := x.Track(ctx, "brightpath-forms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, _ := x.Apply(ctx, plan)
+	if len(rs) != 1 || rs[0].Status == apply.Done || !strings.Contains(fmt.Sprint(rs[0].Err), "no BotLogin") {
+		t.Errorf("results %+v, want the reminder not done for want of a BotLogin", rs)
+	}
+	if got := srv.Comments(n); len(got) != 0 {
+		t.Errorf("%d comments posted, want none", len(got))
 	}
 }

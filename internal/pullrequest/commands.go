@@ -28,7 +28,7 @@ type executor interface {
 // opens a removal pull request; anything else addressed to connectbot gets
 // a polite answer, and nothing happens. Each comment is answered once.
 func (h *Handler) Comment(ctx context.Context, number int, commentID int64, author, body string) ([]string, error) {
-	if strings.EqualFold(author, h.BotLogin) {
+	if h.isBot(author) {
 		return nil, nil // never answer itself
 	}
 	var done []string
@@ -104,7 +104,7 @@ func (h *Handler) answer(ctx context.Context, number int, commentID int64, autho
 	}
 	for _, c := range comments {
 		// Only connectbot's own answer counts: anyone can write the marker.
-		if strings.EqualFold(c.Author, h.BotLogin) && strings.HasPrefix(c.Body, marker) {
+		if h.isBot(c.Author) && strings.HasPrefix(c.Body, marker) {
 			return []string{"already answered"}, nil
 		}
 	}

@@ -92,6 +92,12 @@ type Handler struct {
 	Installs installs.Reader
 }
 
+// isBot reports whether login is connectbot's own. An unset BotLogin
+// matches no one, so an empty author is never taken for the bot.
+func (h *Handler) isBot(login string) bool {
+	return h.BotLogin != "" && strings.EqualFold(login, h.BotLogin)
+}
+
 // liveCounts asks the installs source the base's program.cue names for
 // the counts of the new applications a pull request adds, which acceptance
 // rests on; nil when there is no source or no new application.
@@ -271,7 +277,7 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 		return nil, nil, err
 	}
 	facts := &program.PullRequest{
-		Number: pr.Number, Author: program.Author{Login: pr.Author, Bot: strings.EqualFold(pr.Author, h.BotLogin)},
+		Number: pr.Number, Author: program.Author{Login: pr.Author, Bot: h.isBot(pr.Author)},
 		HeadSHA: headSHA, BaseSHA: baseSHA, BaseRef: pr.BaseRef, DefaultBranch: pr.DefaultBranch, Draft: pr.Draft, Now: now,
 	}
 	for _, r := range reviews {
@@ -452,7 +458,7 @@ func (h *Handler) stickyComment(ctx context.Context, number int) (*forge.Comment
 		return nil, fmt.Errorf("pull request #%d comments: %w", number, err)
 	}
 	for _, c := range comments {
-		if strings.EqualFold(c.Author, h.BotLogin) && strings.HasPrefix(c.Body, report.CommentMarker) {
+		if h.isBot(c.Author) && strings.HasPrefix(c.Body, report.CommentMarker) {
 			return &c, nil
 		}
 		// someone else's comment, even one quoting the marker, is not it

@@ -70,7 +70,7 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.Apply = &apply.Executor{Forge: client, Git: exRepo, Base: forgetest.DefaultBranch, Identity: h.Identity, Now: h.Now}
+	h.Apply = &apply.Executor{Forge: client, Git: exRepo, Base: forgetest.DefaultBranch, Identity: h.Identity, BotLogin: forgetest.BotLogin, Now: h.Now}
 	return &world{t: t, srv: srv, handler: h}
 }
 
@@ -463,7 +463,7 @@ func (w *world) replica(holder string) *pullrequest.Handler {
 	}
 	h := *w.handler
 	h.Forge, h.Git, h.Holder = client, repo, holder
-	h.Apply = &apply.Executor{Forge: client, Git: exRepo, Base: forgetest.DefaultBranch, Identity: h.Identity, Now: h.Now}
+	h.Apply = &apply.Executor{Forge: client, Git: exRepo, Base: forgetest.DefaultBranch, Identity: h.Identity, BotLogin: forgetest.BotLogin, Now: h.Now}
 	return &h
 }
 

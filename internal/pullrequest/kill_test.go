@@ -144,7 +144,7 @@ func newBot(t *testing.T, srv *forgetest.Server, after int, lose bool, now time.
 	}
 	id := gitrepo.Signature{Name: "connectbot", Email: "connectbot@users.noreply.example"}
 	clock := func() time.Time { return now }
-	ex := &apply.Executor{Forge: client, Git: clone, Base: forgetest.DefaultBranch, Identity: id, Now: clock}
+	ex := &apply.Executor{Forge: client, Git: clone, Base: forgetest.DefaultBranch, Identity: id, BotLogin: forgetest.BotLogin, Now: clock}
 	h := &pullrequest.Handler{Forge: client, Git: clone, BotLogin: forgetest.BotLogin, Identity: id, Apply: ex, Now: clock}
 	return &bot{ctx: ctx, k: k, handler: h,
 		tick: &tick.Runner{Forge: client, Git: clone, Base: forgetest.DefaultBranch, Exec: ex}}

@@ -200,7 +200,7 @@ func (h *Handler) answerCommands(ctx context.Context, number int) ([]string, err
 	}
 	answered := map[int64]bool{}
 	for _, c := range comments {
-		if strings.EqualFold(c.Author, h.BotLogin) {
+		if h.isBot(c.Author) {
 			if id, ok := replyTo(c.Body); ok {
 				answered[id] = true
 			}
@@ -208,7 +208,7 @@ func (h *Handler) answerCommands(ctx context.Context, number int) ([]string, err
 	}
 	var out []string
 	for _, c := range comments {
-		if strings.EqualFold(c.Author, h.BotLogin) || answered[c.ID] || !strings.Contains(c.Body, "/connectbot") {
+		if h.isBot(c.Author) || answered[c.ID] || !strings.Contains(c.Body, "/connectbot") {
 			continue
 		}
 		cmd, ok, _ := program.ParseCommand(c.Body, nil)

@@ -127,7 +127,7 @@ func (h *Handler) stale(ctx context.Context, pr forge.PR, tip string) (string, b
 		return "", false, err
 	}
 	for _, c := range comments {
-		if !strings.EqualFold(c.Author, h.BotLogin) || !strings.HasPrefix(c.Body, report.CommentMarker) {
+		if !h.isBot(c.Author) || !strings.HasPrefix(c.Body, report.CommentMarker) {
 			continue
 		}
 		base, head, ok := report.Judged(c.Body)

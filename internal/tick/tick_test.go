@@ -69,7 +69,7 @@ func runner(t testing.TB, srv *forgetest.Server) *tick.Runner {
 	}
 	id := gitrepo.Signature{Name: "connectbot", Email: "connectbot@users.noreply.example"}
 	return &tick.Runner{Forge: c, Git: repo, Base: forgetest.DefaultBranch,
-		Exec: &apply.Executor{Forge: c, Git: repo, Base: forgetest.DefaultBranch, Identity: id, Now: func() time.Time { return day("2026-12-11") }}}
+		Exec: &apply.Executor{Forge: c, Git: repo, Base: forgetest.DefaultBranch, Identity: id, BotLogin: forgetest.BotLogin, Now: func() time.Time { return day("2026-12-11") }}}
 }
 
 func day(s string) time.Time {
