@@ -22,6 +22,10 @@ const (
 	// RuleConflict marks a pull request that does not merge cleanly with
 	// the base branch's tip.
 	RuleConflict = "merge/conflict"
+	// RuleMaintainersChanged is a warning for the reviewer: an integrator's
+	// pull request gives other logins the right to change the file, and
+	// connectbot mentions them on its reminders.
+	RuleMaintainersChanged = "ownership/maintainers-changed"
 )
 
 // File change statuses: how the merge result differs from the base
@@ -167,12 +171,16 @@ func Ownership(author Author, changes []FileChange, cfg application.Config) (map
 				"%s does not load on the base branch, so its maintainers are unknown: a reviewer must make this change", c.Path)
 			continue
 		}
-		if !isMaintainer(c.Base.App, author.Login) {
+		maintainer := isMaintainer(c.Base.App, author.Login)
+		if !maintainer {
 			flag(c.Path, RuleMaintainer, application.SeverityError, locate(c.Head, "maintainers"),
 				"@%s is not a maintainer of %s (maintainers: %s): only they may change it",
 				author.Login, c.Path, strings.Join(c.Base.App.Maintainers, ", "))
 		}
 		if c.Head != nil && c.Head.App != nil {
+			if maintainer {
+				noteMaintainers(c, c.Base.App.Maintainers, author, flag)
+			}
 			for _, field := range changedProgramFields(c.Base.App.Program, c.Head.App.Program) {
 				flag(c.Path, RuleProgramOwned, application.SeverityError, locate(c.Head, "program."+field),
 					"program.%s is owned by the program: only reviewers and connectbot change it", field)
@@ -240,6 +248,52 @@ func checkNewFile(c FileChange, author Author, flag func(string, string, applica
 		flag(c.Path, RuleProgramOwned, application.SeverityError, c.Head.Locate("program."+field),
 			"a new application sets only program.stage: \"applied\" and program.installs; program.%s is set by the program", field)
 	}
+}
+
+// noteMaintainers warns the reviewer of the logins an integrator's change
+// adds to or removes from a file's maintainers, compared with was (the
+// base's list): a login listed there
+// may change the file, and connectbot mentions it on the file's reminders,
+// so the reviewer checks that each belongs to the company.
+func noteMaintainers(c FileChange, was []string, author Author, flag func(string, string, application.Severity, application.Pos, string, ...any)) {
+	added := loginsNotIn(c.Head.App.Maintainers, was)
+	removed := loginsNotIn(was, c.Head.App.Maintainers)
+	if len(added) == 0 && len(removed) == 0 {
+		return
+	}
+	var parts []string
+	if len(added) > 0 {
+		parts = append(parts, "adds "+mentions(added))
+	}
+	if len(removed) > 0 {
+		parts = append(parts, "removes "+mentions(removed))
+	}
+	company := c.Head.App.Company.Name
+	flag(c.Path, RuleMaintainersChanged, application.SeverityWarning, c.Head.Locate("maintainers"),
+		"@%s's change %s as maintainers of %s: a maintainer may change this file and is mentioned on its reminders, so check that each belongs to %q",
+		author.Login, strings.Join(parts, " and "), c.Path, company)
+}
+
+// loginsNotIn returns the logins of list that are not in other, compared
+// without case as GitHub does, each once, in list's order.
+func loginsNotIn(list, other []string) []string {
+	var out []string
+	for _, l := range list {
+		in := func(o string) bool { return strings.EqualFold(o, l) }
+		if !slices.ContainsFunc(other, in) && !slices.ContainsFunc(out, in) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// mentions writes logins as @login, comma-separated.
+func mentions(logins []string) string {
+	out := make([]string, len(logins))
+	for i, l := range logins {
+		out[i] = "@" + l
+	}
+	return strings.Join(out, ", ")
 }
 
 // checkCompanyClaim refuses a pull request that names the company of

@@ -148,6 +148,34 @@ func TestOwnership(t *testing.T) {
 			want: []found{{"applications/acme.cue", program.RuleMaintainer, 2}},
 		},
 		{
+			name:   "a maintainer adding a login to maintainers is a warning for the reviewer at the maintainers line",
+			author: program.Author{Login: "acme-dev"},
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Maintainers = append(a.Maintainers, "acme-ops") })}},
+			want: []found{{"applications/acme.cue", program.RuleMaintainersChanged, 2}},
+		},
+		{
+			name:   "a maintainer removing a login from maintainers is a warning too",
+			author: program.Author{Login: "acme-dev"},
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+				Base: appFile("acme", func(a *application.Application) { a.Maintainers = []string{"acme-dev", "acme-ops"} }),
+				Head: appFile("acme", nil)}},
+			want: []found{{"applications/acme.cue", program.RuleMaintainersChanged, 2}},
+		},
+		{
+			name:   "a maintainer rewriting the maintainers in other letter case and order changes nothing",
+			author: program.Author{Login: "acme-dev"},
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+				Base: appFile("acme", func(a *application.Application) { a.Maintainers = []string{"acme-dev", "acme-ops"} }),
+				Head: appFile("acme", func(a *application.Application) { a.Maintainers = []string{"ACME-OPS", "acme-dev"} })}},
+		},
+		{
+			name:   "a reviewer changing the maintainers gets no warning: it is their own decision",
+			author: program.Author{Login: "rivera-reviews"},
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Maintainers = []string{"acme-new"} })}},
+		},
+		{
 			name:   "a maintainer changing program.stage is refused, naming the field",
 			author: program.Author{Login: "acme-dev"},
 			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
@@ -457,5 +485,21 @@ func TestNothingIsPlannedForARemovedApplication(t *testing.T) {
 		if len(plan.Actions) != 0 {
 			t.Errorf("%s: planned %+v", now, plan.Actions)
 		}
+	}
+}
+
+// TestAMaintainersChangeNamesEveryLoginForTheReviewer: the warning says who
+// comes and goes, so a reviewer sees a stranger listed to be mentioned.
+func TestAMaintainersChangeNamesEveryLoginForTheReviewer(t *testing.T) {
+	c := program.FileChange{Path: "applications/acme.cue", Status: program.FileModified,
+		Base: appFile("acme", func(a *application.Application) { a.Maintainers = []string{"acme-dev", "acme-ops"} }),
+		Head: appFile("acme", func(a *application.Application) { a.Maintainers = []string{"acme-dev", "torvalds", "gvanrossum"} })}
+	got, _ := program.Ownership(program.Author{Login: "acme-dev"}, []program.FileChange{c}, prConfig)
+	want := []application.Finding{{
+		Rule: program.RuleMaintainersChanged, Severity: application.SeverityWarning, Line: 2, Column: 1,
+		Message: `@acme-dev's change adds @torvalds, @gvanrossum and removes @acme-ops as maintainers of applications/acme.cue: a maintainer may change this file and is mentioned on its reminders, so check that each belongs to "Acme"`,
+	}}
+	if diff := cmp.Diff(want, got["applications/acme.cue"]); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 }
