@@ -30,12 +30,12 @@ func newHooks(t *testing.T, secret string) *hooks {
 	h := &hooks{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			t.Errorf("read delivery: %v", err)
-			return
-		}
 		line := r.Header.Get("X-GitHub-Event")
-		if err := webhook.Verify(r.Header.Get("X-Hub-Signature-256"), body, [][]byte{[]byte(secret)}); err != nil {
+		if err != nil {
+			// A delivery cut off by the fake stopping is a lost delivery,
+			// as on github.com; a test that counts lines sees it.
+			line += ": cut off: " + err.Error()
+		} else if err := webhook.Verify(r.Header.Get("X-Hub-Signature-256"), body, [][]byte{[]byte(secret)}); err != nil {
 			line += ": " + err.Error()
 		} else if ev, err := webhook.Parse(line, body); err != nil {
 			line += ": " + err.Error()

@@ -53,7 +53,9 @@ func newReceiver(t *testing.T) *receiver {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
-			t.Errorf("read delivery: %v", err)
+			// A delivery cut off by the server closing is lost, as on
+			// github.com; a test that counts deliveries sees it missing.
+			t.Logf("read delivery: %v", err)
 			return
 		}
 		rc.mu.Lock()
