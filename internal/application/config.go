@@ -1,5 +1,11 @@
 package application
 
+import (
+	"net/netip"
+	"net/url"
+	"strings"
+)
+
 // Config is the program configuration, program.cue at the repository root.
 // Every number the policies state lives here, with the seed's value as the
 // schema's default, so changing the program never needs a Go change.
@@ -36,6 +42,29 @@ type Config struct {
 // InstallsSource locates a live install-count endpoint.
 type InstallsSource struct {
 	URL string `json:"url"`
+}
+
+// Problem says why the source's address cannot be trusted with counts
+// that admit, promote and remove integrators, or "" when it can: it must
+// be https://, as anyone on the path of a plain http:// answer could
+// change a count; plain http:// is accepted only for this machine
+// (localhost or a loopback address), where a test or a sidecar serves it.
+func (s InstallsSource) Problem() string {
+	u, err := url.Parse(s.URL)
+	if err != nil || u.Host == "" {
+		return "is not a web address"
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return ""
+	case "http":
+		host := u.Hostname()
+		if ip, err := netip.ParseAddr(host); strings.EqualFold(host, "localhost") || (err == nil && ip.IsLoopback()) {
+			return ""
+		}
+		return "must use https://: counts decide who is admitted, promoted and removed, and a plain http:// answer can be changed on its way (http:// is accepted only for localhost)"
+	}
+	return "must be an https:// address"
 }
 
 // ScopeInfo describes one scope of the catalogue.

@@ -240,6 +240,8 @@ func TestProgramErrorsAreOneLineWithPosition(t *testing.T) {
 		{"a reminder after the due date", "reminderDays: [-1]\n", "program.cue:1:16: reminderDays[0]: must be a whole number, one or more"},
 		{"a reminder given twice", "reminderDays: [7, 1, 7]\n", "program.cue:1:22: reminderDays[2]: 7 is already reminderDays[0]: each day at most once"},
 		{"a reminder before every clock starts", "reminderDays: [120, 7]\n", "program.cue:1:16: reminderDays[0]: must be less than the longer of listingDueDays and installWindowDays (90)"},
+		{"an install source over plain http on another host", "installsSource: url: \"http://installs.example/counts\"\n", "program.cue:1:17: installsSource.url: must use https://"},
+		{"an install source with another scheme", "installsSource: url: \"ftp://installs.example/counts\"\n", "program.cue:1:22: installsSource.url: must be a web address"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -266,6 +268,10 @@ func TestProgramAcceptsConsistentEdges(t *testing.T) {
 		"listingDueDays: 1\ninstallWindowDays: 1\nreminderDays: []\n",
 		"listingDueDays: 3650\nreminderDays: [3649, 1]\n",
 		"installWindowDays: 120\nreminderDays: [100, 7]\n",
+		"installsSource: url: \"https://installs.example/counts\"\n",
+		"installsSource: url: \"http://127.0.0.1:8080/counts\"\n",
+		"installsSource: url: \"http://localhost/counts\"\n",
+		"installsSource: url: \"http://[::1]:9000/counts\"\n",
 	} {
 		if _, err := c.Program(ProgramFile, []byte(src)); err != nil {
 			t.Errorf("%q refused: %v", src, err)

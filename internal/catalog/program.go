@@ -48,6 +48,12 @@ func (c *Catalog) Program(filePath string, src []byte) (cfg application.Config, 
 	if err := v.Decode(&cfg); err != nil {
 		return cfg, firstError(filePath, err, locator(filePath, src))
 	}
+	if s := cfg.InstallsSource; s != nil {
+		if msg := s.Problem(); msg != "" {
+			pos := locator(filePath, src).Lookup("installsSource.url")
+			return application.Config{}, &PositionError{File: filePath, Line: pos.Line, Column: pos.Column, Message: "installsSource.url: " + msg}
+		}
+	}
 	if path, msg := inconsistent(cfg, locator(filePath, src)); msg != "" {
 		pos := locator(filePath, src).Lookup(path)
 		return application.Config{}, &PositionError{File: filePath, Line: pos.Line, Column: pos.Column, Message: path + ": " + msg}

@@ -72,6 +72,9 @@ func (s Source) Fetch(ctx context.Context, files []application.File, now applica
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return nil, fmt.Errorf("installs source %q is not an http(s) URL", s.URL)
 	}
+	if msg := (application.InstallsSource{URL: s.URL}).Problem(); msg != "" {
+		return nil, fmt.Errorf("installs source %s %s", u.Host, msg)
+	}
 	client := http.Client{Timeout: Timeout}
 	if s.Client != nil {
 		client = *s.Client

@@ -2,6 +2,7 @@ package installs_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -242,3 +243,35 @@ func TestFetchErrorsShowNoSecretOfTheAddress(t *testing.T) {
 		t.Errorf("error %q shows the address's query or does not name its host", err)
 	}
 }
+
+// roundTripFunc lets a test see whether a request was made at all.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestFetchAsksNoPlainHTTPSourceOffThisMachine: counts admit, promote and
+// remove integrators, so they come over https://; plain http:// is for
+// this machine only, and a refused address is never asked.
+func TestFetchAsksNoPlainHTTPSourceOffThisMachine(t *testing.T) {
+	for _, tt := range []struct{ name, url, wantErr string }{
+		{"plain http on another host is refused unasked", "http://installs.example/counts?token=s3cret", "installs source installs.example must use https://"},
+		{"plain http in capitals is refused too", "HTTP://installs.example/counts", "must use https://"},
+		{"plain http on a private address is refused", "http://10.0.0.7/counts", "must use https://"},
+		{"https is asked", "https://installs.example/counts", "asked"},
+		{"plain http on localhost is asked", "http://localhost:8080/counts", "asked"},
+		{"plain http on a loopback address is asked", "http://127.0.0.1:8080/counts", "asked"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			client := &http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) {
+				return nil, errAsked
+			})}
+			_, err := installs.Source{URL: tt.url, Client: client}.Fetch(context.Background(), files, day("2026-11-25"))
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) || strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("Fetch: %v, want an error containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+// errAsked is what the recording transport answers: the source was asked.
+var errAsked = errors.New("asked")
