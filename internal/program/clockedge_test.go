@@ -1,6 +1,7 @@
 package program_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -110,5 +111,33 @@ func TestDatesOutOfOrderStopTheClocks(t *testing.T) {
 				t.Errorf("%s on %s: actions %+v, skipped %v; want none, skipped", f.Findings[0].Path, now, plan.Actions, statusOf(t, statuses, "acme").Skipped)
 			}
 		}
+	}
+}
+
+// TestARemovalOnACountTakenBeforeTheWindowEndedSaysSo: the reviewer who
+// merges the removal learns that the count it rests on is not the count
+// at the window's end; a count taken on the last day needs no such word.
+func TestARemovalOnACountTakenBeforeTheWindowEndedSaysSo(t *testing.T) {
+	const note = "confirm the count at its end before merging"
+	for _, tt := range []struct {
+		name, counted, want string
+	}{
+		{"a count taken six days before the end is named as such", "2027-02-23", "; that count was taken 6 days before the window ended, so " + note},
+		{"a count taken the day before the end says one day", "2027-02-28", "; that count was taken 1 day before the window ended, so " + note},
+		{"a count taken on the last day says nothing more", "2027-03-01", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := acmePublished(recorded(20, tt.counted))
+			f.App.Program.AcceptedAt = dayPtr("2026-12-01")
+			f.App.Program.ListingPublishedAt = dayPtr("2026-12-01")
+			_, plan := program.Decide(program.Input{Files: []application.File{f}, Config: seedConfig(), Now: day("2027-03-02")})
+			if len(plan.Actions) != 1 || plan.Actions[0].Kind != program.KindOpenRemovalPR {
+				t.Fatalf("plan %+v, want one removal", plan.Actions)
+			}
+			got := plan.Actions[0].Evidence
+			if !strings.HasSuffix(got, "below 40"+tt.want) {
+				t.Errorf("evidence %q, want it to end %q", got, "below 40"+tt.want)
+			}
+		})
 	}
 }

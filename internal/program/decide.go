@@ -326,6 +326,13 @@ func (d *decision) planRemoval(dl Deadline) {
 		}
 		a.Evidence = fmt.Sprintf("listing published on %s; the %d-day window ended on %s with %s, below %d",
 			p.ListingPublishedAt, cfg.InstallWindowDays, dl.Due, evidence, cfg.CertificationInstalls)
+		if a.Installs != nil && a.Installs.AsOf < dl.Due {
+			// The last count was taken before the window ended: the
+			// reviewer who merges the removal should know it is not the
+			// count at the end.
+			a.Evidence += fmt.Sprintf("; that count was taken %s before the window ended, so confirm the count at its end before merging",
+				plural(a.Installs.AsOf.DaysUntil(dl.Due), "day"))
+		}
 	}
 	d.add(a)
 }
