@@ -185,5 +185,8 @@ func (g github) runner(ctx context.Context, e *env, budget int, now func() time.
 	if err != nil {
 		return nil, err
 	}
-	return g.remote().TickRunner(client, repo, budget, now), nil
+	// Its executor tells its own reminders and closings by their author.
+	remote := g.remote()
+	remote.BotLogin = defaultBotLogin(e.getenv)
+	return remote.TickRunner(client, repo, budget, now), nil
 }

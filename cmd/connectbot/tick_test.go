@@ -152,3 +152,22 @@ func TestReconcileRepairsOpenPullRequests(t *testing.T) {
 		t.Errorf("%d check runs, want 1", len(runs))
 	}
 }
+
+func TestATickPostsAReminderAsTheBot(t *testing.T) {
+	srv := seed(t)
+	t.Setenv("GITHUB_TOKEN", srv.Token())
+	t.Setenv("CONNECTBOT_REPOSITORY", "acme-program/connect")
+	t.Setenv("GITHUB_API_URL", srv.URL())
+	t.Setenv("GITHUB_SERVER_URL", srv.URL())
+	t.Setenv("CONNECTBOT_BOT_LOGIN", "")
+	t.Setenv("GITHUB_ACTIONS", "")
+	for i, want := range []string{"1 done, 0 already done", "0 done, 1 already done"} {
+		var out, errOut bytes.Buffer
+		if code := Main([]string{"tick", "--now", "2027-01-21"}, &out, &errOut, fixedNow); code != 0 {
+			t.Fatalf("tick %d: exit %d: %s%s", i+1, code, errOut.String(), out.String())
+		}
+		if !strings.Contains(out.String(), "Run summary: "+want) {
+			t.Errorf("tick %d:\n%s", i+1, out.String())
+		}
+	}
+}

@@ -114,7 +114,8 @@ type Executor struct {
 	Identity gitrepo.Signature
 	// BotLogin is the GitHub login connectbot comments as: only its
 	// comments mark a reminder or a closing as posted, since anyone can
-	// write a marker. "" takes a marker from anyone.
+	// write a marker. With "" a reminder or a closing fails rather than
+	// trust anyone's marker.
 	BotLogin string
 	// Budget is how many actions one run may carry out; the rest are
 	// skipped and worked off by the next run. 0 means no limit.
