@@ -73,7 +73,8 @@ type Input struct {
 	// Nil means the program names no install source; a map, even an empty
 	// one, is the source's whole answer, and then a removal for a lapsed
 	// install window waits for the source's count taken on or after the
-	// window's end: an application it leaves out is removed for nothing.
+	// window's end: an application it leaves out is not removed on its
+	// recorded count.
 	Installs map[string]Installs
 	// Open are the bot's pull requests that are open now.
 	Open []OpenPR
