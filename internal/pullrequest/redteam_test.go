@@ -488,3 +488,44 @@ func TestATerminationReadsTheReviewersOfTheDefaultBranch(t *testing.T) {
 		t.Errorf("connectbot's answers: %q", replies)
 	}
 }
+
+// TestAnIdleReconcileOfAnApprovedDraftIsConditional: an approved pull
+// request that stays open asks for its issue events on every pass (an
+// approval given before a reopening counts for nothing); once nothing
+// changes, that question too is answered 304 Not Modified.
+func TestAnIdleReconcileOfAnApprovedDraftIsConditional(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	w.srv.Commit("newco-apply", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco-apply", Draft: true})
+	w.approveAndHandle(pr)
+	for range 2 {
+		if _, err := w.handler.Reconcile(ctx, forgetest.DefaultBranch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	calls, notModified := len(w.srv.Calls()), w.srv.NotModified()
+	if _, err := w.handler.Reconcile(ctx, forgetest.DefaultBranch); err != nil {
+		t.Fatal(err)
+	}
+	rest, events := 0, 0
+	for _, c := range w.srv.Calls()[calls:] {
+		if !strings.HasPrefix(c, "GET ") {
+			t.Errorf("an idle reconcile wrote: %s", c)
+		}
+		if strings.HasPrefix(c, "GET /repos/") {
+			rest++
+		}
+		if strings.Contains(c, fmt.Sprintf("/issues/%d/events", pr)) {
+			events++
+		}
+	}
+	if events != 1 {
+		t.Errorf("the idle reconcile asked for the issue events %d times, want 1", events)
+	}
+	// Nothing changed, the list of pull requests included: every request
+	// is answered 304.
+	if full := rest - (w.srv.NotModified() - notModified); full != 0 {
+		t.Errorf("an idle reconcile of an approved draft made %d REST requests, %d of them answered in full; want none", rest, full)
+	}
+}
