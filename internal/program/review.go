@@ -38,9 +38,11 @@ type PullRequest struct {
 	HeadSHA, BaseSHA string
 	// BaseRef is the base branch's name ("main").
 	BaseRef string
-	// DefaultBranch is the repository's default branch, the only one
-	// connectbot merges into: a pull request into any other branch is a
-	// failure, never merged. "" when unknown (nothing is checked).
+	// DefaultBranch is the branch the program lives on (connectbot's
+	// configured base branch, else the repository's default one) and the
+	// only one connectbot merges into: a pull request into any other
+	// branch is a failure, never merged. "" when unknown (nothing is
+	// checked).
 	DefaultBranch string
 	// ReopenedAt is when the pull request was last reopened (zero when it
 	// never was): an approval submitted before it counts for nothing, as

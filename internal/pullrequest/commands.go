@@ -47,10 +47,11 @@ func (h *Handler) comment(ctx context.Context, number int, commentID int64, auth
 	if err != nil {
 		return nil, fmt.Errorf("pull request #%d: %w", number, err)
 	}
-	// A command acts on the program, which lives on the default branch:
-	// its reviewers and applications count, whatever branch the pull
-	// request is into (another branch's program.cue may list anyone).
-	branch := pr.DefaultBranch
+	// A command acts on the program, which lives on its own branch
+	// (h.Base, or the default branch): its reviewers and applications
+	// count, whatever branch the pull request is into (another branch's
+	// program.cue may list anyone).
+	branch := h.programBranch(pr)
 	if branch == "" {
 		branch = pr.BaseRef
 	}

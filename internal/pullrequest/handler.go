@@ -58,6 +58,11 @@ type Handler struct {
 	// BotLogin is the GitHub login connectbot comments as; only comments
 	// by it are ever edited.
 	BotLogin string
+	// Base is the branch the program lives on (CONNECTBOT_BASE_BRANCH):
+	// the only one connectbot merges into, and whose reviewers and
+	// applications a command reads. "" means the repository's default
+	// branch, as GitHub names it on each pull request.
+	Base string
 	// Identity signs the commits that record transitions.
 	Identity gitrepo.Signature
 	// Apply carries out a reviewer's termination; nil means terminations
@@ -90,6 +95,15 @@ type Handler struct {
 	// program.cue names, for acceptance (Connect req-4); nil asks the
 	// source over HTTP (internal/installs).
 	Installs installs.Reader
+}
+
+// programBranch is the branch the program lives on: h.Base, or else
+// the default branch of pull request pr's repository.
+func (h *Handler) programBranch(pr forge.PR) string {
+	if h.Base != "" {
+		return h.Base
+	}
+	return pr.DefaultBranch
 }
 
 // isBot reports whether login is connectbot's own. An unset BotLogin
@@ -278,7 +292,7 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 	}
 	facts := &program.PullRequest{
 		Number: pr.Number, Author: program.Author{Login: pr.Author, Bot: h.isBot(pr.Author)},
-		HeadSHA: headSHA, BaseSHA: baseSHA, BaseRef: pr.BaseRef, DefaultBranch: pr.DefaultBranch, Draft: pr.Draft, Now: now,
+		HeadSHA: headSHA, BaseSHA: baseSHA, BaseRef: pr.BaseRef, DefaultBranch: h.programBranch(pr), Draft: pr.Draft, Now: now,
 	}
 	for _, r := range reviews {
 		facts.Reviews = append(facts.Reviews, program.Review{

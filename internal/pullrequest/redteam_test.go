@@ -529,3 +529,32 @@ func TestAnIdleReconcileOfAnApprovedDraftIsConditional(t *testing.T) {
 		t.Errorf("an idle reconcile of an approved draft made %d REST requests, %d of them answered in full; want none", rest, full)
 	}
 }
+
+// TestAnApprovedPullRequestIntoTheProgramsBranchMerges: a program kept on
+// a branch other than the repository's default (CONNECTBOT_BASE_BRANCH)
+// merges pull requests into that branch, and only into it; its reviewers
+// answer commands.
+func TestAnApprovedPullRequestIntoTheProgramsBranchMerges(t *testing.T) {
+	tests := []struct {
+		name, base string
+		wantMerge  bool
+	}{
+		{"into the program's branch it merges", "program", true},
+		{"into the repository's default branch it does not", forgetest.DefaultBranch, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			w.handler.Base = "program"
+			w.srv.Commit("program", "The program's branch", map[string]string{"docs/program.md": "program\n"})
+			before := w.srv.Branch(tt.base)
+			head := w.srv.Commit("newco-apply", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
+			pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco-apply", Base: tt.base})
+			w.srv.AddReview(pr, "rivera-reviews", "APPROVED", head)
+			out := w.handle(pr)
+			if merged := w.srv.Branch(tt.base) != before; merged != tt.wantMerge {
+				t.Errorf("%s moved: %v, want %v; done %q, next %q", tt.base, merged, tt.wantMerge, out.Done, out.Verdict.Next)
+			}
+		})
+	}
+}

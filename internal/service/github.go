@@ -65,7 +65,7 @@ type HandlerOptions struct {
 // g.BotLogin, commits as Identity and proposes changes to g.Base.
 func (g GitHub) Handler(client *forge.Client, repo *gitrepo.Repo, o HandlerOptions) *pullrequest.Handler {
 	return &pullrequest.Handler{
-		Forge: client, Git: repo, BotLogin: g.BotLogin, Identity: Identity,
+		Forge: client, Git: repo, BotLogin: g.BotLogin, Base: g.Base, Identity: Identity,
 		Apply:  &apply.Executor{Forge: client, Git: repo, Base: g.Base, Identity: Identity, BotLogin: g.BotLogin, Now: o.Now},
 		DryRun: o.DryRun, Out: o.Out, Now: o.Now, Holder: o.Holder,
 	}
