@@ -48,17 +48,24 @@ func (c *Catalog) Program(filePath string, src []byte) (cfg application.Config, 
 	if err := v.Decode(&cfg); err != nil {
 		return cfg, firstError(filePath, err, locator(filePath, src))
 	}
-	if s := cfg.InstallsSource; s != nil {
-		if msg := s.Problem(); msg != "" {
-			pos := locator(filePath, src).Lookup("installsSource.url")
-			return application.Config{}, &PositionError{File: filePath, Line: pos.Line, Column: pos.Column, Message: "installsSource.url: " + msg}
-		}
-	}
-	if path, msg := inconsistent(cfg, locator(filePath, src)); msg != "" {
-		pos := locator(filePath, src).Lookup(path)
+	loc := locator(filePath, src)
+	if path, msg := settingProblem(cfg, loc); msg != "" {
+		pos := loc.Lookup(path)
 		return application.Config{}, &PositionError{File: filePath, Line: pos.Line, Column: pos.Column, Message: path + ": " + msg}
 	}
 	return cfg, nil
+}
+
+// settingProblem returns the field and the message of the first setting
+// the schema lets through that the program cannot run on: an install
+// source it may not trust, or settings that contradict each other.
+func settingProblem(cfg application.Config, pos application.Locator) (path, msg string) {
+	if s := cfg.InstallsSource; s != nil {
+		if msg := s.Problem(); msg != "" {
+			return "installsSource.url", msg
+		}
+	}
+	return inconsistent(cfg, pos)
 }
 
 // inconsistent returns the field and the message of the first setting

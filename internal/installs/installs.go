@@ -68,13 +68,16 @@ func Fetch(ctx context.Context, url string, files []application.File, now applic
 // applications given, as of the day the source states. now is today: a
 // count dated later is refused as garbage.
 func (s Source) Fetch(ctx context.Context, files []application.File, now application.Date) (map[string]program.Installs, error) {
-	u, err := url.Parse(s.URL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("installs source %q is not an http(s) URL", s.URL)
-	}
 	if msg := (application.InstallsSource{URL: s.URL}).Problem(); msg != "" {
-		return nil, fmt.Errorf("installs source %s %s", u.Host, msg)
+		// Name the host, never the whole address: its query may carry a
+		// token.
+		host := ""
+		if u, err := url.Parse(s.URL); err == nil {
+			host = u.Host + " "
+		}
+		return nil, fmt.Errorf("installs source %s%s", host, msg)
 	}
+	u, _ := url.Parse(s.URL)
 	client := http.Client{Timeout: Timeout}
 	if s.Client != nil {
 		client = *s.Client

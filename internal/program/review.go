@@ -38,12 +38,12 @@ type PullRequest struct {
 	HeadSHA, BaseSHA string
 	// BaseRef is the base branch's name ("main").
 	BaseRef string
-	// DefaultBranch is the branch the program lives on (connectbot's
+	// ProgramBranch is the branch the program lives on (connectbot's
 	// configured base branch, else the repository's default one) and the
 	// only one connectbot merges into: a pull request into any other
 	// branch is a failure, never merged. "" when unknown (nothing is
 	// checked).
-	DefaultBranch string
+	ProgramBranch string
 	// ReopenedAt is when the pull request was last reopened (zero when it
 	// never was): an approval submitted before it counts for nothing, as
 	// closing the pull request was a no; a change request still stands.
@@ -302,7 +302,7 @@ func next(pr PullRequest, v Verdict) []string {
 	case pr.Unread != "":
 		out = append(out, pr.Unread)
 	case intoOtherBranch(pr):
-		out = append(out, fmt.Sprintf("This pull request is into %s: connectbot judges and merges only pull requests into %s. Change its base branch to %s (Edit, next to the title).", pr.BaseRef, pr.DefaultBranch, pr.DefaultBranch))
+		out = append(out, fmt.Sprintf("This pull request is into %s: connectbot judges and merges only pull requests into %s. Change its base branch to %s (Edit, next to the title).", pr.BaseRef, pr.ProgramBranch, pr.ProgramBranch))
 	case v.Conflicted && pr.Conflict != "":
 		out = append(out, pr.Conflict)
 	case v.Conflicted:
@@ -390,11 +390,10 @@ func onlyApplicationFiles(pr PullRequest) bool {
 }
 
 // intoOtherBranch reports whether the pull request is into a branch other
-// than the repository's default one: never merged, since what is judged
-// there (and who may approve, from that branch's program.cue) is not the
-// program.
+// than the program's: never merged, since what is judged there (and who
+// may approve, from that branch's program.cue) is not the program.
 func intoOtherBranch(pr PullRequest) bool {
-	return pr.DefaultBranch != "" && pr.BaseRef != pr.DefaultBranch
+	return pr.ProgramBranch != "" && pr.BaseRef != pr.ProgramBranch
 }
 
 // baseName names the base branch in advice; the facts do not carry its

@@ -171,7 +171,7 @@ func TestOnlyAPullRequestIntoTheDefaultBranchMerges(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v := program.JudgePullRequest(program.PullRequest{
-				Number: 42, Author: program.Author{Login: "newco-dev"}, HeadSHA: head, BaseRef: tt.base, DefaultBranch: tt.defaultBranch,
+				Number: 42, Author: program.Author{Login: "newco-dev"}, HeadSHA: head, BaseRef: tt.base, ProgramBranch: tt.defaultBranch,
 				Changes: []program.FileChange{newApp}, Config: prConfig, Reviews: []program.Review{approval}, Now: date("2026-11-25"),
 			})
 			if v.Conclusion != tt.wantConc || v.Merge != tt.wantMerge {

@@ -292,7 +292,7 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 	}
 	facts := &program.PullRequest{
 		Number: pr.Number, Author: program.Author{Login: pr.Author, Bot: h.isBot(pr.Author)},
-		HeadSHA: headSHA, BaseSHA: baseSHA, BaseRef: pr.BaseRef, DefaultBranch: h.programBranch(pr), Draft: pr.Draft, Now: now,
+		HeadSHA: headSHA, BaseSHA: baseSHA, BaseRef: pr.BaseRef, ProgramBranch: h.programBranch(pr), Draft: pr.Draft, Now: now,
 	}
 	for _, r := range reviews {
 		facts.Reviews = append(facts.Reviews, program.Review{
