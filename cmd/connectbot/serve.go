@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strconv"
@@ -20,7 +21,7 @@ import (
 	"github.com/connectbot/connectbot/internal/webhook"
 )
 
-const serveSynopsis = "serve [--addr HOST:PORT] [--repo DIR] [--schedule SPEC] [--installs recorded|URL] [--budget N] [--reconcile-budget N] [--reconcile-every DURATION] [--queue N] [--workers N] [--grace DURATION]"
+const serveSynopsis = "serve [--addr HOST:PORT] [--repo DIR] [--schedule SPEC] [--installs recorded|URL] [--budget N] [--reconcile-budget N] [--reconcile-every DURATION] [--reconcile-after-shed DURATION] [--queue N] [--workers N] [--grace DURATION] [--header-timeout DURATION] [--body-timeout DURATION] [--body-memory MiB] [--per-source N] [--allow-from FILE] [--trusted-proxy CIDR]..."
 
 // runServe runs connectbot as a service: the webhook endpoint, scheduled
 // ticks, health and metrics, until SIGTERM or SIGINT.
@@ -34,7 +35,9 @@ func runServe(e *env, args []string) int {
 // the service's configuration, and what decides a dry run's tick.
 type serveConfig struct {
 	service.Config
-	installs string
+	installs  string
+	allowFrom string // a file of ranges, read by serveSettings
+	bodyMiB   int
 }
 
 // serveFlags declares serve's flags on fs.
@@ -49,12 +52,64 @@ func serveFlags(fs *flag.FlagSet) func() serveConfig {
 	reconcileBudget := fs.Int("reconcile-budget", defaultReconcileBudget, "with GitHub credentials: most writes one reconcile makes; the pull requests left over come first in the next")
 	reconcileEvery := fs.Duration("reconcile-every", 10*time.Minute, "with GitHub credentials: how often the open pull requests are reconciled between ticks; 0 only with the ticks")
 	grace := fs.Duration("grace", 25*time.Second, "on stop, how long a running tick and the queued deliveries may take")
+	door := doorFlags(fs)
 	return func() serveConfig {
-		return serveConfig{installs: *installs, Config: service.Config{
+		cfg := serveConfig{installs: *installs, Config: service.Config{
 			Addr: *addr, RepoDir: *repo, Schedule: *schedule, Queue: *queue, Workers: *workers, Budget: *budget, Grace: *grace,
 			ReconcileBudget: *reconcileBudget, ReconcileEvery: *reconcileEvery,
 		}}
+		door(&cfg)
+		return cfg
 	}
+}
+
+// doorFlags declares on fs the flags that guard the webhook against
+// strangers, and returns what copies them into a serveConfig.
+func doorFlags(fs *flag.FlagSet) func(*serveConfig) {
+	afterShed := fs.Duration("reconcile-after-shed", service.DefaultReconcileAfterShed, "with GitHub credentials: how soon a reconcile runs after deliveries were answered 503 for lack of room (one for all of them), even with --reconcile-every 0")
+	header := fs.Duration("header-timeout", service.DefaultHeaderTimeout, "how long a request's headers may take to arrive")
+	body := fs.Duration("body-timeout", webhook.DefaultBodyTimeout, "how long a delivery's body may take to arrive after its headers; GitHub sends it in one burst")
+	memory := fs.Int("body-memory", webhook.DefaultBodyMemory>>20, "`MiB` that all the delivery bodies being read may hold at once; a body holds at most twice what it has sent")
+	perSource := fs.Int("per-source", 0, "bodies read at once from one source address, at most; 0: no limit")
+	allowFrom := fs.String("allow-from", "", "a `FILE` of the source ranges deliveries may come from, one CIDR per line (GitHub's hook ranges); default $CONNECTBOT_ALLOW_FROM, else any source")
+	var proxies []netip.Prefix
+	fs.Func("trusted-proxy", "a `CIDR` range of the proxies in front of serve whose X-Forwarded-For names the sender (repeatable)", func(v string) error {
+		p, err := webhook.ParsePrefix(v)
+		proxies = append(proxies, p)
+		return err
+	})
+	return func(cfg *serveConfig) {
+		cfg.ReconcileAfterShed, cfg.HeaderTimeout, cfg.BodyTimeout = *afterShed, *header, *body
+		cfg.bodyMiB, cfg.PerSource, cfg.allowFrom, cfg.TrustedProxies = *memory, *perSource, *allowFrom, proxies
+	}
+}
+
+// doorSettings checks the webhook's guards and reads the allow-list, from
+// --allow-from or else CONNECTBOT_ALLOW_FROM.
+func doorSettings(cfg serveConfig, getenv func(string) string) (serveConfig, error) {
+	if cfg.HeaderTimeout <= 0 || cfg.BodyTimeout <= 0 || cfg.ReconcileAfterShed <= 0 {
+		return cfg, errors.New("--header-timeout, --body-timeout and --reconcile-after-shed must be positive")
+	}
+	if cfg.bodyMiB < 1 || cfg.bodyMiB > 1<<20 {
+		return cfg, errors.New("--body-memory must be between 1 and 1048576 (MiB)")
+	}
+	if cfg.PerSource < 0 {
+		return cfg, errors.New("--per-source must not be negative")
+	}
+	cfg.BodyMemory = int64(cfg.bodyMiB) << 20
+	from, path := "--allow-from", cfg.allowFrom
+	if path == "" {
+		from, path = "CONNECTBOT_ALLOW_FROM", getenv("CONNECTBOT_ALLOW_FROM")
+	}
+	if path == "" {
+		return cfg, nil
+	}
+	allow, err := webhook.ReadAllowList(path)
+	if err != nil {
+		return cfg, fmt.Errorf("%s: %w", from, err)
+	}
+	cfg.AllowFrom = allow
+	return cfg, nil
 }
 
 // serveSettings completes cfg from the environment and checks it all.
@@ -67,6 +122,10 @@ func serveSettings(cfg serveConfig, getenv func(string) string) (serveConfig, er
 	}
 	if cfg.Grace < 0 || cfg.ReconcileEvery < 0 {
 		return cfg, errors.New("--grace and --reconcile-every must not be negative")
+	}
+	cfg, err := doorSettings(cfg, getenv)
+	if err != nil {
+		return cfg, err
 	}
 	for _, s := range strings.Split(getenv("CONNECTBOT_WEBHOOK_SECRET"), ",") {
 		if s = strings.TrimSpace(s); s != "" {

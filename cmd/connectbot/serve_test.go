@@ -325,6 +325,8 @@ func TestServeRefusesToStartWithoutASecret(t *testing.T) {
 func TestServeRefusesWhatItCannotRun(t *testing.T) {
 	key := filepath.Join(t.TempDir(), "key.pem")
 	os.WriteFile(key, []byte("not a key"), 0o600)
+	badAllow := filepath.Join(t.TempDir(), "hooks.txt")
+	os.WriteFile(badAllow, []byte("# GitHub's hook ranges\n192.30.252.0/22\n192.30.252.0/33\n"), 0o644)
 	tests := []struct {
 		name string
 		vars map[string]string
@@ -342,6 +344,14 @@ func TestServeRefusesWhatItCannotRun(t *testing.T) {
 		{"a bad flag", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--queue", "0"}, "--queue"},
 		{"a reconcile budget of nothing", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--reconcile-budget", "0"}, "--reconcile-budget must be at least 1"},
 		{"reconciles at a negative interval", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--reconcile-every", "-1m"}, "--reconcile-every must not be negative"},
+		{"an allow-list line that is no range", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--allow-from", badAllow}, `--allow-from: ` + badAllow + `:3: "192.30.252.0/33" is not a CIDR range`},
+		{"an allow-list from the environment with a line that is no range", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s", "CONNECTBOT_ALLOW_FROM": badAllow}, nil, `CONNECTBOT_ALLOW_FROM: ` + badAllow + `:3: `},
+		{"an allow-list that is not there", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--allow-from", "/nonexistent/hooks.txt"}, "--allow-from: open /nonexistent/hooks.txt"},
+		{"a trusted proxy that is no range", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--trusted-proxy", "the-load-balancer"}, `-trusted-proxy: "the-load-balancer" is not a CIDR range`},
+		{"a body memory of nothing", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--body-memory", "0"}, "--body-memory must be between 1 and"},
+		{"no time for a body", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--body-timeout", "0s"}, "--body-timeout and --reconcile-after-shed must be positive"},
+		{"a reconcile after shedding at once", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--reconcile-after-shed", "0s"}, "must be positive"},
+		{"a negative bound per source", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--per-source", "-1"}, "--per-source must not be negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

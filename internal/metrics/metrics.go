@@ -28,6 +28,7 @@ const (
 const (
 	EventsReceived     = "connectbot_webhook_events_received_total"
 	EventsRejected     = "connectbot_webhook_events_rejected_total"
+	BodyBytes          = "connectbot_webhook_body_bytes"
 	Actions            = "connectbot_actions_total"
 	TickDuration       = "connectbot_tick_duration_seconds"
 	GitHubRequests     = "connectbot_github_requests_total"
@@ -76,7 +77,7 @@ func New(opts Options) *Metrics {
 		}, []string{"event"}),
 		eventsRejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: EventsRejected,
-			Help: "Webhook deliveries turned away or dropped, by reason (signature, size, parse, duplicate, queue-full, busy).",
+			Help: "Webhook deliveries turned away or dropped, by reason (signature, size, parse, duplicate, queue-full, busy, slow, source, per-source).",
 		}, []string{"reason"}),
 		actions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: Actions,
@@ -159,6 +160,15 @@ func (m *Metrics) EventReceived(kind string) { m.eventsReceived.WithLabelValues(
 
 // EventRejected counts a delivery turned away or dropped.
 func (m *Metrics) EventRejected(reason string) { m.eventsRejected.WithLabelValues(reason).Inc() }
+
+// WatchBodyBytes shows what held reports, the bytes the webhook bodies
+// being read hold now, as a gauge. Call it once.
+func (m *Metrics) WatchBodyBytes(held func() int64) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: BodyBytes,
+		Help: "Bytes held by the webhook bodies being read, before their signatures can be checked.",
+	}, func() float64 { return float64(held()) }))
+}
 
 // ActionDone counts an action of kind ending with status.
 func (m *Metrics) ActionDone(kind, status string) { m.actions.WithLabelValues(kind, status).Inc() }

@@ -192,3 +192,16 @@ func TestTransportCountsRequestsAndKeepsTheRateLimit(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+func TestBodyBytesShowWhatTheWebhookHoldsWhenScraped(t *testing.T) {
+	m := metrics.New(metrics.Options{})
+	var held int64 = 4096
+	m.WatchBodyBytes(func() int64 { return held })
+	if got := scrape(t, m.Handler())[metrics.BodyBytes]; got != 4096 {
+		t.Errorf("%s = %v, want 4096", metrics.BodyBytes, got)
+	}
+	held = 0
+	if got, ok := scrape(t, m.Handler())[metrics.BodyBytes]; !ok || got != 0 {
+		t.Errorf("%s = %v (listed %v), want 0 once the bodies are read", metrics.BodyBytes, got, ok)
+	}
+}

@@ -191,23 +191,42 @@ func (t liveTicker) Tick(ctx context.Context) error {
 	return nil
 }
 
-// reconcileEvery reconciles every interval, from the end of the first
-// tick (which reconciles at start-up) until stopping is closed; a pass
-// under way runs on ctx.
-func (p *liveProcessor) reconcileEvery(ctx context.Context, every time.Duration, firstTick, stopping <-chan struct{}) {
+// reconcileBetweenTicks reconciles from the end of the first tick (which
+// reconciles at start-up) until stopping is closed: every
+// cfg.ReconcileEvery (never when 0), and cfg.ReconcileAfterShed after shed
+// is signalled (the webhook turned a delivery away for lack of room) — one
+// reconcile for every signal until it runs, none when a periodic one runs
+// first. A pass under way runs on ctx.
+func (p *liveProcessor) reconcileBetweenTicks(ctx context.Context, cfg Config, shed <-chan struct{}, firstTick, stopping <-chan struct{}) {
 	select {
 	case <-firstTick:
 	case <-stopping:
 		return
 	}
-	t := time.NewTicker(every)
-	defer t.Stop()
+	var every, soon <-chan time.Time // nil: never
+	if cfg.ReconcileEvery > 0 {
+		t := time.NewTicker(cfg.ReconcileEvery)
+		defer t.Stop()
+		every = t.C
+	}
+	after := cfg.ReconcileAfterShed
+	if after <= 0 {
+		after = DefaultReconcileAfterShed
+	}
 	for {
 		select {
 		case <-stopping:
 			return
-		case <-t.C:
+		case <-shed:
+			if soon == nil {
+				soon = time.After(after)
+			}
+			continue
+		case <-every:
+		case <-soon:
+			p.log.Info("reconciling: the webhook turned deliveries away for lack of room", "after", after.String())
 		}
+		soon = nil // this pass makes good what they asked
 		if err := p.reconcile(ctx); err != nil {
 			p.log.Error("reconcile failed", "err", err)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -383,5 +384,72 @@ func TestTwoServesGivenEveryDeliveryWithTicksAtOnceWriteEverythingOnce(t *testin
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("two serves, every delivery to both, ticks at once (-want +got):\n%s", diff)
+	}
+}
+
+// TestAReconcileRunsSoonAfterTheWebhookShedsDeliveries has the webhook
+// turn every delivery away for lack of room (a memory smaller than any
+// body), with reconciles between ticks off: a pull request opened
+// meanwhile is answered all the same, by one reconcile soon after, for
+// however many deliveries were turned away before it ran.
+func TestAReconcileRunsSoonAfterTheWebhookShedsDeliveries(t *testing.T) {
+	gh := programRepo(t, "acme-sync.cue")
+	var log syncBuffer
+	cfg := live(t, gh, "solo", time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC), &log)
+	cfg.ReconcileEvery, cfg.ReconcileAfterShed = 0, 2*time.Second
+	cfg.BodyMemory = 4 << 10 // a body's first chunk: every delivery is larger
+	url := "http://" + cfg.Listener.Addr().String()
+	cancel, wait := start(t, cfg)
+	ready(t, url)
+	runs := func() float64 {
+		m := scrape(t, url)
+		return m[metrics.ReconcileRuns+`{outcome="ok"}`] + m[metrics.ReconcileRuns+`{outcome="failed"}`]
+	}
+	afterShed := func() int {
+		return len(slices.DeleteFunc(log.lines(t), func(l string) bool {
+			return l != "reconciling: the webhook turned deliveries away for lack of room"
+		}))
+	}
+	if runs() != 1 || afterShed() != 0 {
+		t.Fatalf("before any delivery: %v reconciles, %d after shedding; want the start-up one alone", runs(), afterShed())
+	}
+
+	gh.AddWebhook(url+"/webhook", "s3cret") // its ping is turned away
+	head := gh.Commit("newco", "Apply", map[string]string{"applications/newco.cue": newco(t)})
+	pr := gh.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco"})
+	gh.WaitDeliveries()
+	var statuses []string
+	for _, d := range gh.Deliveries() {
+		statuses = append(statuses, fmt.Sprintf("%s %d", d.Event, d.Status))
+	}
+	if diff := cmp.Diff([]string{"ping 503", "push 503", "pull_request 503"}, statuses); diff != "" {
+		t.Fatalf("deliveries (-want +got):\n%s", diff)
+	}
+	waitLong(t, "the reconcile after shedding", func() bool { return runs() == 2 })
+	if n, c := len(gh.CheckRuns(head)), botComments(gh, pr); n != 1 || c != 1 {
+		t.Errorf("after the deliveries were turned away: %d checks and %d comments, want one of each", n, c)
+	}
+
+	// What that reconcile wrote is delivered, and turned away, as is a
+	// comment made meanwhile: one more reconcile. Had each delivery asked
+	// for its own, more would have run by then.
+	gh.AddComment(pr, "newco-dev", "Thanks!")
+	gh.WaitDeliveries()
+	waitLong(t, "the reconcile after the next deliveries were turned away", func() bool { return runs() == 3 })
+	if got := afterShed(); got != 2 {
+		t.Errorf("%d reconciles after shedding, want 2", got)
+	}
+	turnedAway := 0
+	for _, d := range gh.Deliveries() {
+		if d.Status == http.StatusServiceUnavailable {
+			turnedAway++
+		}
+	}
+	if got := scrape(t, url)[metrics.EventsRejected+`{reason="busy"}`]; got != float64(turnedAway) {
+		t.Errorf("busy rejections counted %v, want %d, the deliveries answered 503", got, turnedAway)
+	}
+	cancel()
+	if err := wait(); err != nil {
+		t.Errorf("Run: %v", err)
 	}
 }

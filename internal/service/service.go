@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strings"
 	"sync"
@@ -47,9 +48,23 @@ type Config struct {
 	// that a pull request whose deliveries were all lost is answered within
 	// that long; 0 reconciles only with the ticks.
 	ReconcileEvery time.Duration
+	// ReconcileAfterShed is how soon a reconcile runs after the webhook
+	// turned a delivery away for lack of room (503), once for every
+	// delivery turned away meanwhile, whatever ReconcileEvery is; 0 means
+	// DefaultReconcileAfterShed.
+	ReconcileAfterShed time.Duration
 	// Queue and Workers bound the deliveries waiting and those processed
 	// at once.
 	Queue, Workers int
+	// HeaderTimeout bounds how long a request's headers may take to
+	// arrive; 0 means DefaultHeaderTimeout.
+	HeaderTimeout time.Duration
+	// BodyTimeout, BodyMemory, PerSource, AllowFrom and TrustedProxies
+	// guard the webhook: see webhook.ServerOptions.
+	BodyTimeout               time.Duration
+	BodyMemory                int64
+	PerSource                 int
+	AllowFrom, TrustedProxies []netip.Prefix
 	// Grace is how long a running tick and the queued deliveries may take
 	// on stop.
 	Grace time.Duration
@@ -72,6 +87,12 @@ type Config struct {
 	// HTTPClient is used for GitHub; nil means the default.
 	HTTPClient *http.Client
 }
+
+// Defaults for Config fields left zero.
+const (
+	DefaultHeaderTimeout      = 5 * time.Second
+	DefaultReconcileAfterShed = 30 * time.Second
+)
 
 // ErrServerStopped is returned, wrapped, when the HTTP server stopped by
 // itself rather than on ctx; the service has logged it and stopped
@@ -116,13 +137,23 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return fail(err)
 	}
+	shed := make(chan struct{}, 1) // a reconcile is wanted soon
 	hooks, err := webhook.NewServer(webhook.ServerOptions{
 		Secrets: cfg.Secrets, Process: process, QueueSize: cfg.Queue, Workers: cfg.Workers,
+		BodyMemory: cfg.BodyMemory, BodyTimeout: cfg.BodyTimeout, PerSource: cfg.PerSource,
+		AllowFrom: cfg.AllowFrom, TrustedProxies: cfg.TrustedProxies,
+		Shed: func() {
+			select {
+			case shed <- struct{}{}:
+			default:
+			}
+		},
 		Observer: m, Logger: log,
 	})
 	if err != nil {
 		return fail(err)
 	}
+	m.WatchBodyBytes(hooks.BodyBytes)
 
 	mux := http.NewServeMux()
 	mux.Handle(webhook.Path, hooks)
@@ -138,15 +169,7 @@ func Run(ctx context.Context, cfg Config) error {
 		io.WriteString(w, "ok\n")
 	})
 	mux.Handle("GET /metrics", m.Handler())
-	srv := &http.Server{
-		Handler:           mux,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := server(cfg, mux, log)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
@@ -163,13 +186,13 @@ func Run(ctx context.Context, cfg Config) error {
 	reconciles, stopping := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(reconciles)
-		if live != nil && cfg.ReconcileEvery > 0 {
-			live.reconcileEvery(tickCtx, cfg.ReconcileEvery, firstTick, stopping)
+		if live != nil {
+			live.reconcileBetweenTicks(tickCtx, cfg, shed, firstTick, stopping)
 		}
 	}()
 	log.Info("connectbot serving", "addr", ln.Addr().String(), "credentials", cfg.Credentials.String(),
 		"repository", cfg.GitHub.Repo, "repo", cfg.RepoDir, "schedule", cfg.Schedule, "next_tick", sched.Next(),
-		"reconcile_every", cfg.ReconcileEvery.String())
+		"reconcile_every", cfg.ReconcileEvery.String(), "allowed_ranges", len(cfg.AllowFrom), "trusted_proxies", len(cfg.TrustedProxies))
 
 	var stopped error
 	select {
@@ -212,6 +235,30 @@ func Run(ctx context.Context, cfg Config) error {
 	wg.Wait()
 	log.Info("connectbot stopped")
 	return stopped
+}
+
+// server is the HTTP server for mux: the time a request's headers, and
+// then a delivery's body (the webhook's own deadline), may take are short,
+// since GitHub sends a delivery in one burst; what a request may hold is
+// bounded by the webhook, not by a number of connections.
+func server(cfg Config, mux http.Handler, log *slog.Logger) *http.Server {
+	header := cfg.HeaderTimeout
+	if header <= 0 {
+		header = DefaultHeaderTimeout
+	}
+	body := cfg.BodyTimeout
+	if body <= 0 {
+		body = webhook.DefaultBodyTimeout
+	}
+	return &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: header,
+		ReadTimeout:       header + body,
+		WriteTimeout:      body + 30*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 }
 
 // ticker is what a scheduled tick runs.

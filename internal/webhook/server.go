@@ -5,9 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"os"
 	"runtime/debug"
 	"strconv"
 	"sync"
@@ -22,9 +23,13 @@ const (
 	DefaultRecentIDs      = 10000
 	DefaultRetryAfter     = 30 * time.Second
 	DefaultProcessTimeout = 5 * time.Minute
-	// DefaultMaxReading bounds the bodies read at once: with the body
-	// limit, at most 16 × 5 MiB of not-yet-verified bytes are in memory.
-	DefaultMaxReading = 16
+	// DefaultBodyMemory bounds the bytes all the bodies being read hold at
+	// once: not yet verified, they are anyone's. A real delivery is tens
+	// of kilobytes; a body trickled in holds only what it has sent.
+	DefaultBodyMemory = 64 << 20
+	// DefaultBodyTimeout is how long a body may take to arrive once its
+	// headers have: GitHub sends a delivery in one burst.
+	DefaultBodyTimeout = 5 * time.Second
 	// maxDeliveryID bounds an X-GitHub-Delivery value.
 	maxDeliveryID = 128
 	// Path is where GitHub posts deliveries.
@@ -38,11 +43,14 @@ const (
 	RejectParse     = "parse"      // 400: headers missing or a payload that does not parse
 	RejectDuplicate = "duplicate"  // 200: a delivery id seen before; not processed again
 	RejectQueueFull = "queue-full" // 503: no room in the queue; the next reconcile makes good what it asked
-	RejectBusy      = "busy"       // 503: too many bodies being read at once; not yet authenticated
+	RejectBusy      = "busy"       // 503: the memory for bodies being read is spent; not yet authenticated
+	RejectSlow      = "slow"       // 408: the body did not arrive within the body timeout
+	RejectSource    = "source"     // 403: the sender's address is not in the allow-list
+	RejectPerSource = "per-source" // 429: as many bodies from the sender's address as it may have are being read
 )
 
 // RejectReasons lists every reason, for callers that pre-declare them.
-var RejectReasons = []string{RejectSignature, RejectSize, RejectParse, RejectDuplicate, RejectQueueFull, RejectBusy}
+var RejectReasons = []string{RejectSignature, RejectSize, RejectParse, RejectDuplicate, RejectQueueFull, RejectBusy, RejectSlow, RejectSource, RejectPerSource}
 
 // Kinds lists the event kinds Parse reads, for callers that pre-declare
 // them; anything Parse ignores is counted as KindOther.
@@ -84,11 +92,31 @@ type ServerOptions struct {
 	// Workers is how many deliveries are processed at once; 0 means
 	// DefaultWorkers.
 	Workers int
-	// MaxReading bounds how many bodies are read at once; 0 means
-	// DefaultMaxReading. A body is read before its signature can be
-	// checked, so this, times MaxBodyBytes, is what strangers can make
-	// the server hold; one more is answered 503 with Retry-After at once.
-	MaxReading int
+	// BodyMemory bounds the bytes held by all the bodies being read at
+	// once; 0 means DefaultBodyMemory. A body is read before its signature
+	// can be checked, so this is what strangers can make the server hold.
+	// A body holds at most twice what it has sent (at least 4 KiB), so
+	// connections that trickle bytes hold little; a body that would take
+	// more than is left is answered 503 with Retry-After.
+	BodyMemory int64
+	// BodyTimeout is how long a body may take once its headers are read;
+	// 0 means DefaultBodyTimeout. A body still arriving then is answered
+	// 408 and its connection closed.
+	BodyTimeout time.Duration
+	// AllowFrom, when not empty, are the only ranges deliveries may come
+	// from (GitHub's hook ranges); any other source is answered 403.
+	AllowFrom []netip.Prefix
+	// TrustedProxies are the ranges of the proxies in front of the server
+	// (a load balancer) whose X-Forwarded-For names the sender; from any
+	// other peer, the header is not believed.
+	TrustedProxies []netip.Prefix
+	// PerSource bounds the bodies read at once from one source address;
+	// 0 means no limit. One more is answered 429 with Retry-After.
+	PerSource int
+	// Shed, if set, is called each time a delivery is answered 503 for
+	// lack of room (memory or queue): that delivery is lost until a
+	// reconcile makes good what it asked. It must not block.
+	Shed func()
 	// RecentIDs bounds how many delivery ids are remembered to drop
 	// duplicates; 0 means DefaultRecentIDs.
 	RecentIDs int
@@ -109,18 +137,24 @@ type ServerOptions struct {
 // It checks each delivery's signature against the configured secrets,
 // drops deliveries whose id it has seen recently, parses the event, and
 // answers 202 at once; a bounded pool of workers then calls Process.
-// Nothing unbounded is kept: the body, the queue and the remembered ids
-// all have limits.
+// Nothing unbounded is kept: each body, the bytes all the bodies being
+// read hold, the queue and the remembered ids have limits, and a body has
+// a deadline. Bodies are read in no fixed number of slots: a stranger
+// trickling bytes holds only what it has sent, never a place a delivery
+// needs.
 type Server struct {
-	secrets    [][]byte
-	process    ProcessFunc
-	maxBody    int64
-	retryAfter string
-	timeout    time.Duration
-	obs        Observer
-	log        *slog.Logger
-	recent     *recentIDs
-	reading    chan struct{} // a slot per body being read
+	secrets     [][]byte
+	process     ProcessFunc
+	maxBody     int64
+	retryAfter  string
+	timeout     time.Duration
+	obs         Observer
+	log         *slog.Logger
+	recent      *recentIDs
+	memory      *memory
+	bodyTimeout time.Duration
+	sources     *sources
+	shed        func()
 
 	mu      sync.RWMutex // guards closed against sends on queue
 	closed  bool
@@ -151,16 +185,23 @@ func NewServer(opts ServerOptions) (*Server, error) {
 		return nil, errors.New("webhook: a Process function is required")
 	}
 	s := &Server{
-		secrets:    secrets,
-		process:    opts.Process,
-		maxBody:    orDefault(opts.MaxBodyBytes, DefaultMaxBodyBytes),
-		retryAfter: strconv.Itoa(int(orDefault(opts.RetryAfter, DefaultRetryAfter).Round(time.Second) / time.Second)),
-		timeout:    orDefault(opts.ProcessTimeout, DefaultProcessTimeout),
-		obs:        opts.Observer,
-		log:        opts.Logger,
-		recent:     newRecentIDs(orDefault(opts.RecentIDs, DefaultRecentIDs)),
-		queue:      make(chan job, orDefault(opts.QueueSize, DefaultQueueSize)),
-		reading:    make(chan struct{}, orDefault(opts.MaxReading, DefaultMaxReading)),
+		secrets:     secrets,
+		process:     opts.Process,
+		maxBody:     orDefault(opts.MaxBodyBytes, DefaultMaxBodyBytes),
+		retryAfter:  strconv.Itoa(int(orDefault(opts.RetryAfter, DefaultRetryAfter).Round(time.Second) / time.Second)),
+		timeout:     orDefault(opts.ProcessTimeout, DefaultProcessTimeout),
+		obs:         opts.Observer,
+		log:         opts.Logger,
+		recent:      newRecentIDs(orDefault(opts.RecentIDs, DefaultRecentIDs)),
+		queue:       make(chan job, orDefault(opts.QueueSize, DefaultQueueSize)),
+		memory:      &memory{max: orDefault(opts.BodyMemory, DefaultBodyMemory)},
+		bodyTimeout: orDefault(opts.BodyTimeout, DefaultBodyTimeout),
+		sources: &sources{allow: opts.AllowFrom, proxies: opts.TrustedProxies, max: opts.PerSource,
+			reading: map[netip.Addr]int{}},
+		shed: opts.Shed,
+	}
+	if s.shed == nil {
+		s.shed = func() {}
 	}
 	if s.obs == nil {
 		s.obs = nopObserver{}
@@ -198,19 +239,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The headers are not signed: what is logged of them is bounded.
 	log := s.log.With("delivery", clip(delivery), "event", clip(kind))
 
-	body, err := s.readBody(w, r)
-	if errors.Is(err, errBusy) {
-		w.Header().Set("Retry-After", s.retryAfter)
-		s.reject(w, log, RejectBusy, http.StatusServiceUnavailable, "busy; deliver again later")
+	source, log, ok := s.admit(w, r, log)
+	if !ok {
 		return
 	}
+	defer s.sources.leave(source)
+	body, release, err := s.readBody(w, r)
+	defer release()
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.reject(w, log, RejectSize, http.StatusRequestEntityTooLarge, fmt.Sprintf("body larger than %d bytes", s.maxBody))
-		} else {
-			s.reject(w, log, RejectParse, http.StatusBadRequest, "body could not be read")
-		}
+		s.refuseBody(w, log, err)
 		return
 	}
 	// Nothing of an unsigned body is read, not even its repository.
@@ -252,6 +289,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// redelivery by hand is taken.
 		s.recent.remove(delivery)
 		w.Header().Set("Retry-After", s.retryAfter)
+		s.shed()
 		s.reject(w, log, RejectQueueFull, http.StatusServiceUnavailable, "busy: the queue is full; the next reconcile makes good what this delivery asked")
 		return
 	}
@@ -259,23 +297,49 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeText(w, http.StatusAccepted, "accepted")
 }
 
-// errBusy is readBody's answer when every reading slot is taken.
-var errBusy = errors.New("too many deliveries being read")
+// admit decides, before any of the body is read, whether r's sender may
+// send one now: its address must be in the allow-list, and have fewer
+// bodies being read than PerSource. It answers the request when not, and
+// otherwise returns the source and log with the source added; the caller
+// then calls s.sources.leave(source).
+func (s *Server) admit(w http.ResponseWriter, r *http.Request, log *slog.Logger) (netip.Addr, *slog.Logger, bool) {
+	source, err := s.sources.of(r)
+	if err != nil {
+		s.reject(w, log, RejectSource, http.StatusForbidden, "forbidden: "+err.Error())
+		return source, log, false
+	}
+	log = log.With("source", source.String())
+	if !s.sources.allowed(source) {
+		s.reject(w, log, RejectSource, http.StatusForbidden, fmt.Sprintf("forbidden: %s is not in the ranges deliveries may come from", source))
+		return source, log, false
+	}
+	if !s.sources.enter(source) {
+		w.Header().Set("Retry-After", s.retryAfter)
+		s.reject(w, log, RejectPerSource, http.StatusTooManyRequests, fmt.Sprintf("too many deliveries from %s being read at once; deliver again later", source))
+		return source, log, false
+	}
+	return source, log, true
+}
 
-// readBody reads the body, refusing at once one that announces more than
-// the limit and stopping one that turns out longer. It holds one of the
-// MaxReading slots while it reads, and refuses at once when none is free.
-func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	if r.ContentLength > s.maxBody {
-		return nil, &http.MaxBytesError{Limit: s.maxBody}
-	}
-	select {
-	case s.reading <- struct{}{}:
-		defer func() { <-s.reading }()
+// BodyBytes reports the bytes the bodies being read hold now, out of
+// BodyMemory.
+func (s *Server) BodyBytes() int64 { return s.memory.held.Load() }
+
+// refuseBody answers a body that could not be read whole, saying why.
+func (s *Server) refuseBody(w http.ResponseWriter, log *slog.Logger, err error) {
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.Is(err, errBusy):
+		w.Header().Set("Retry-After", s.retryAfter)
+		s.shed()
+		s.reject(w, log, RejectBusy, http.StatusServiceUnavailable, "busy: the memory for bodies being read is spent; deliver again later")
+	case errors.As(err, &tooBig):
+		s.reject(w, log, RejectSize, http.StatusRequestEntityTooLarge, fmt.Sprintf("body larger than %d bytes", s.maxBody))
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		s.reject(w, log, RejectSlow, http.StatusRequestTimeout, fmt.Sprintf("body not received within %s", s.bodyTimeout))
 	default:
-		return nil, errBusy
+		s.reject(w, log, RejectParse, http.StatusBadRequest, "body could not be read")
 	}
-	return io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
 }
 
 // parse is Parse that turns a panic (a payload shaped in a way Parse did
