@@ -90,8 +90,9 @@ func doorSettings(cfg serveConfig, getenv func(string) string) (serveConfig, err
 	if cfg.HeaderTimeout <= 0 || cfg.BodyTimeout <= 0 || cfg.ReconcileAfterShed <= 0 {
 		return cfg, errors.New("--header-timeout, --body-timeout and --reconcile-after-shed must be positive")
 	}
-	if cfg.bodyMiB < 1 || cfg.bodyMiB > 1<<20 {
-		return cfg, errors.New("--body-memory must be between 1 and 1048576 (MiB)")
+	// The largest body taken (and the byte that says it is larger) must fit.
+	if least := webhook.DefaultMaxBodyBytes>>20 + 1; cfg.bodyMiB < least || cfg.bodyMiB > 1<<20 {
+		return cfg, fmt.Errorf("--body-memory must be between %d (a body of the largest size taken fits) and 1048576 (MiB)", least)
 	}
 	if cfg.PerSource < 0 {
 		return cfg, errors.New("--per-source must not be negative")

@@ -31,7 +31,7 @@ type slowSender struct {
 // status line the server answered with: "HTTP/1.1 100 Continue" while the
 // body is being read, or the final answer when the server turned it away
 // before reading.
-func openSlow(t *testing.T, url string, size int, header string) (*slowSender, string) {
+func openSlow(t *testing.T, url string, size int) (*slowSender, string) {
 	t.Helper()
 	conn, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
 	if err != nil {
@@ -40,7 +40,7 @@ func openSlow(t *testing.T, url string, size int, header string) (*slowSender, s
 	t.Cleanup(func() { conn.Close() })
 	fmt.Fprintf(conn, "POST /webhook HTTP/1.1\r\nHost: connectbot\r\nContent-Type: application/json\r\n"+
 		"X-GitHub-Event: pull_request\r\nX-GitHub-Delivery: slow\r\nX-Hub-Signature-256: sha256=00\r\n"+
-		"%sContent-Length: %d\r\nExpect: 100-continue\r\n\r\n", header, size)
+		"Content-Length: %d\r\nExpect: 100-continue\r\n\r\n", size)
 	s := &slowSender{conn: conn, read: bufio.NewReader(conn)}
 	status, err := s.read.ReadString('\n')
 	if err != nil {
@@ -86,7 +86,7 @@ func TestServeAnswersASignedDeliveryWhileStrangersTrickleBodies(t *testing.T) {
 			defer close(stop)
 			var turnedAway []string
 			for i := range slow {
-				s, status := openSlow(t, srv.url, 64<<10, "")
+				s, status := openSlow(t, srv.url, 64<<10)
 				if status != "HTTP/1.1 100 Continue" {
 					turnedAway = append(turnedAway, fmt.Sprintf("slow sender %d: %s", i, status))
 					continue

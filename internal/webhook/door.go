@@ -107,7 +107,7 @@ func (s *sources) of(r *http.Request) (netip.Addr, error) {
 		if hop == "" && len(hops) == 1 {
 			break // no header: the proxy is the sender
 		}
-		a, err := netip.ParseAddr(hop)
+		a, err := hopAddr(hop)
 		if err != nil {
 			return netip.Addr{}, errUnreadable
 		}
@@ -116,6 +116,16 @@ func (s *sources) of(r *http.Request) (netip.Addr, error) {
 		}
 	}
 	return addr, nil
+}
+
+// hopAddr reads one X-Forwarded-For entry: an address, or an address and
+// a port as some proxies write it (203.0.113.5:4711, [2001:db8::1]:4711).
+func hopAddr(hop string) (netip.Addr, error) {
+	if a, err := netip.ParseAddr(hop); err == nil {
+		return a, nil
+	}
+	ap, err := netip.ParseAddrPort(hop)
+	return ap.Addr(), err
 }
 
 // plain drops an IPv6 zone and unmaps an IPv4-mapped IPv6 address, so

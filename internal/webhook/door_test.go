@@ -103,8 +103,9 @@ func send(t *testing.T, ts *httptest.Server, id string, header http.Header) *htt
 }
 
 // TestServerHoldsOnlyWhatASlowBodyHasSent opens 64 bodies that trickle
-// in: each holds one 4 KiB chunk of the memory, none a place a delivery
-// needs, and a signed delivery sent meanwhile is accepted.
+// in (half of them asking for "100 Continue", as curl does): each holds
+// one 4 KiB chunk of the memory, none a place a delivery needs, and a
+// signed delivery sent meanwhile is accepted.
 func TestServerHoldsOnlyWhatASlowBodyHasSent(t *testing.T) {
 	srv := newServer(t, webhook.ServerOptions{Process: (&recorder{}).process, BodyTimeout: time.Minute})
 	ts := httptest.NewServer(srv)
@@ -112,8 +113,9 @@ func TestServerHoldsOnlyWhatASlowBodyHasSent(t *testing.T) {
 	const slow = 64
 	var conns []*slowConn
 	for i := range slow {
-		c, status := openSlow(t, ts, 64<<10, "", true)
-		if status != "HTTP/1.1 100 Continue" {
+		expect := i%2 == 0
+		c, status := openSlow(t, ts, 64<<10, "", expect)
+		if expect && status != "HTTP/1.1 100 Continue" {
 			t.Fatalf("slow body %d: %s, want it read", i, status)
 		}
 		c.Write([]byte{'{'})
@@ -221,6 +223,7 @@ func TestServerBelievesXForwardedForOnlyFromATrustedProxy(t *testing.T) {
 		{name: "a stranger's forged GitHub address before the one the proxy appended", allow: github, proxies: []string{"127.0.0.1"}, peer: "127.0.0.1:4000", forwarded: []string{"192.30.252.41, 203.0.113.5"}, want: 403, wantSource: "203.0.113.5"},
 		{name: "two trusted proxies in a row", allow: github, proxies: []string{"127.0.0.0/8", "10.0.0.0/8"}, peer: "127.0.0.1:4000", forwarded: []string{"203.0.113.5, 192.30.252.41", "10.1.2.3"}, want: 202, wantSource: "192.30.252.41"},
 		{name: "a trusted proxy that forwards nothing is the sender", allow: []string{"127.0.0.1"}, proxies: []string{"127.0.0.1"}, peer: "127.0.0.1:4000", want: 202, wantSource: "127.0.0.1"},
+		{name: "a trusted proxy forwarding an address with its port", allow: github, proxies: []string{"127.0.0.1"}, peer: "127.0.0.1:4000", forwarded: []string{"[2a0a:a440::1]:4711"}, want: 202, wantSource: "2a0a:a440::1"},
 		{name: "a trusted proxy forwarding what is not an address", allow: github, proxies: []string{"127.0.0.1"}, peer: "127.0.0.1:4000", forwarded: []string{"192.30.252.41, unknown"}, want: 403},
 	}
 	body := payload(t, "octokit-webhooks/ping/payload.json")
@@ -375,4 +378,44 @@ func BenchmarkSlowBodies(b *testing.B) {
 			b.Fatalf("status %d", resp.StatusCode)
 		}
 	}
+}
+
+// FuzzForwardedFor sends a signed delivery from a trusted proxy with an
+// arbitrary X-Forwarded-For: it is taken (202) or refused (403), never
+// anything else, and a forwarded address outside the allow-list is never
+// taken.
+func FuzzForwardedFor(f *testing.F) {
+	for _, s := range []string{"192.30.252.41", "203.0.113.5, 192.30.252.41", "192.30.252.41, 203.0.113.5", "", " , ", "unknown", "[2a0a:a440::1]:80", "::ffff:192.30.252.41", "fe80::1%eth0"} {
+		f.Add(s)
+	}
+	body, err := fsReadFile("octokit-webhooks/ping/payload.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	sig := webhook.Sign(body, secret)
+	allow, proxies := netip.MustParsePrefix("192.30.252.0/22"), netip.MustParsePrefix("127.0.0.0/8")
+	srv := newServer(f, webhook.ServerOptions{QueueSize: 1 << 10, Process: func(context.Context, string, webhook.Event) error { return nil },
+		AllowFrom: []netip.Prefix{allow}, TrustedProxies: []netip.Prefix{proxies}})
+	var n atomic.Int64
+	f.Fuzz(func(t *testing.T, forwarded string) {
+		req := httptest.NewRequest("POST", webhook.Path, bytes.NewReader(body))
+		req.RemoteAddr = "127.0.0.1:4000"
+		req.Header.Set("X-Forwarded-For", forwarded)
+		req.Header.Set("X-GitHub-Delivery", fmt.Sprint(n.Add(1)))
+		req.Header.Set("X-GitHub-Event", "ping")
+		req.Header.Set("X-Hub-Signature-256", sig)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		switch rec.Code {
+		case http.StatusAccepted, http.StatusForbidden:
+		default:
+			t.Fatalf("status %d %q", rec.Code, rec.Body)
+		}
+		last := strings.TrimSpace(forwarded[strings.LastIndexByte(forwarded, ',')+1:])
+		a, err := netip.ParseAddr(last)
+		a = a.WithZone("").Unmap()
+		if err == nil && !allow.Contains(a) && !proxies.Contains(a) && rec.Code == http.StatusAccepted {
+			t.Errorf("X-Forwarded-For %q: taken from %s, outside the allow-list", forwarded, a)
+		}
+	})
 }
