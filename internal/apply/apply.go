@@ -169,7 +169,8 @@ func (x *Executor) Apply(ctx context.Context, plan program.Plan) ([]Result, erro
 }
 
 // openPR opens the pull request that removes, promotes or launches, unless
-// it is already open, merged, or a reviewer closed it for this deadline.
+// it is already open, merged, or a reviewer closed it for this deadline
+// or command (program.Marker).
 func (x *Executor) openPR(ctx context.Context, a program.Action, now application.Date) (Result, error) {
 	branch := program.Branch(a)
 	if branch == "" {
@@ -195,7 +196,7 @@ func (x *Executor) openPR(ctx context.Context, a program.Action, now application
 			return Result{Action: a, Status: AlreadyDone, PR: pr.Number, Detail: fmt.Sprintf("#%d was merged", pr.Number)}, nil
 		case strings.Contains(pr.Body, marker):
 			return Result{Action: a, Status: Skipped, PR: pr.Number,
-				Detail: fmt.Sprintf("a reviewer closed #%d for this deadline; it is not opened again", pr.Number)}, nil
+				Detail: fmt.Sprintf("a reviewer closed #%d for this %s; it is not opened again", pr.Number, keyedOn(a))}, nil
 		}
 	}
 	baseSHA := x.baseSHA()
@@ -387,6 +388,14 @@ func (x *Executor) hasComment(ctx context.Context, number int, marker string) (b
 	return slices.ContainsFunc(comments, func(c forge.Comment) bool {
 		return strings.EqualFold(c.Author, x.BotLogin) && strings.Contains(c.Body, marker)
 	}), nil
+}
+
+// keyedOn names what an action's pull request is keyed on.
+func keyedOn(a program.Action) string {
+	if a.Comment != 0 {
+		return "command"
+	}
+	return "deadline"
 }
 
 func closeMarker(a program.Action) string {

@@ -48,7 +48,7 @@ func Handle(ctx context.Context, h *pullrequest.Handler, ev webhook.Event) ([]st
 	case ev.Kind == webhook.KindPush:
 		return rejudgeOnPush(ctx, h, ev)
 	case isCommand(ev):
-		return h.Comment(ctx, ev.Number, ev.Comment.ID, ev.Comment.Author, ev.Comment.Body)
+		return h.Comment(ctx, ev.Number, forge.Comment{ID: ev.Comment.ID, Author: ev.Comment.Author, Body: ev.Comment.Body, Created: ev.Comment.Created})
 	}
 	return []string{fmt.Sprintf("%s %s: nothing to do", ev.Kind, ev.Action)}, nil
 }

@@ -228,6 +228,9 @@ type Comment struct {
 	// write access to the repository may edit anyone's comment, so an
 	// edited body is not its author's word alone.
 	Edited bool
+	// Created is when the comment was posted (GitHub's created_at), in
+	// UTC: a command takes effect on that day, however late it is handled.
+	Created time.Time
 }
 
 // NewPR is what CreatePR needs to open a pull request.

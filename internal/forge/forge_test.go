@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
@@ -197,8 +198,15 @@ func TestListsFollowPagination(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(wantComments, gotComments); diff != "" {
+	if diff := cmp.Diff(wantComments, gotComments, cmpopts.IgnoreFields(forge.Comment{}, "Created")); diff != "" {
 		t.Errorf("ListComments (-want +got):\n%s", diff)
+	}
+	// Each comment says when it was posted: the fake's clock moves a
+	// second a change, from its first day.
+	for i, c := range gotComments {
+		if c.Created.Format(time.DateOnly) != "2026-01-01" || c.Created.Location() != time.UTC || i > 0 && !c.Created.After(gotComments[i-1].Created) {
+			t.Errorf("comment %d created %v, after %v", c.ID, c.Created, gotComments[max(i-1, 0)].Created)
+		}
 	}
 
 	gotReviews, err := f.client.ListReviews(ctx, n)

@@ -109,5 +109,5 @@ func (c *Client) createLabel(ctx context.Context, op, name, color, description s
 
 func toComment(cm *github.IssueComment) Comment {
 	return Comment{ID: cm.GetID(), Author: cm.GetUser().GetLogin(), Body: cm.GetBody(),
-		Edited: cm.GetUpdatedAt().After(cm.GetCreatedAt().Time)}
+		Edited: cm.GetUpdatedAt().After(cm.GetCreatedAt().Time), Created: cm.GetCreatedAt().UTC()}
 }

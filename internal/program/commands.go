@@ -2,8 +2,11 @@ package program
 
 import (
 	"fmt"
-	"regexp"
+	"sort"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/policy"
@@ -28,96 +31,147 @@ type Command struct {
 }
 
 // ParseCommand finds the first line of a comment that starts with
-// "/connectbot" and reads it. A line GitHub shows as code — in a fenced
-// code block (``` or ~~~) or indented by four spaces or a tab — or as a
-// quotation (> ...) is an example or someone else's words, and one in an
-// HTML comment (<!-- ... -->) is hidden from whoever reads the comment:
-// none is a command. ok is false when the comment holds no command; err
-// says what is wrong with one that does not parse.
+// "/connectbot" and reads it. Only a line of a paragraph at the top level
+// of the comment, as GitHub shows it, can be a command (see
+// visibleLines): one in code, in HTML or hidden by it, in a quotation, a
+// list, a link or an HTML comment is an example, someone else's words or
+// hidden from whoever reads the comment. ok is false when the comment
+// holds no command; err says what is wrong with one that does not parse.
+//
+// slugs are the applications of the program. The first word after
+// "terminate" is the slug of the application to terminate when it names
+// one; a word that reads as a slug without naming one is refused (see
+// readSlug); any other word starts the reason.
 func ParseCommand(body string, slugs map[string]bool) (cmd Command, ok bool, err error) {
-	fence := "" // the opening fence while inside a fenced code block
-	for _, line := range strings.Split(htmlCommentRE.ReplaceAllString(body, ""), "\n") {
-		line = strings.TrimSuffix(line, "\r")
-		if fence != "" {
-			if closesFence(line, fence) {
-				fence = ""
-			}
+	for _, l := range visibleLines(body) {
+		rest, found := strings.CutPrefix(strings.TrimSpace(l.text), "/connectbot")
+		if r, _ := utf8.DecodeRuneInString(rest); !found || rest != "" && !unicode.IsSpace(r) {
 			continue
 		}
-		if f := opensFence(line); f != "" {
-			fence = f
-			continue
+		if !l.plain {
+			return Command{}, true, fmt.Errorf("write the command in plain words on a line of its own, with no code, link, HTML or struck-out text in it: nothing was done")
 		}
-		if strings.HasPrefix(line, "\t") || strings.HasPrefix(line, "    ") {
-			continue // an indented code block
-		}
-		line = strings.TrimSpace(line)
-		rest, found := strings.CutPrefix(line, "/connectbot")
-		if !found || (rest != "" && rest[0] != ' ' && rest[0] != '\t') {
-			continue
-		}
-		words := strings.Fields(rest)
-		if len(words) == 0 {
-			return Command{}, true, fmt.Errorf("say what to do: /connectbot recheck, or /connectbot terminate [slug] <reason>")
-		}
-		switch words[0] {
-		case CommandRecheck:
-			return Command{Name: CommandRecheck}, true, nil
-		case CommandTerminate:
-			c := Command{Name: CommandTerminate}
-			args := words[1:]
-			if len(args) > 0 && slugs[args[0]] {
-				c.Slug, args = args[0], args[1:]
-			} else if len(args) > 0 && strings.Contains(args[0], "-") && policy.ValidSlug(args[0]) {
-				// A slug mistyped, or of an application not in the
-				// program: read as the reason, it would terminate the pull
-				// request's own application instead.
-				return Command{}, true, fmt.Errorf("there is no application %q in the program: name one that is (/connectbot terminate <slug> <reason>), or leave the slug out to terminate this pull request's application", args[0])
-			}
-			c.Reason = strings.Join(args, " ")
-			if c.Reason == "" {
-				return Command{}, true, fmt.Errorf("a termination needs a reason: /connectbot terminate [slug] <reason>")
-			}
-			return c, true, nil
-		}
-		return Command{}, true, fmt.Errorf("unknown command %q: use /connectbot recheck, or /connectbot terminate [slug] <reason>", words[0])
+		cmd, err := readCommand(strings.Fields(rest), slugs)
+		return cmd, true, err
 	}
 	return Command{}, false, nil
 }
 
-// htmlCommentRE matches an HTML comment, which GitHub does not show, to
-// its end or to the end of the text.
-var htmlCommentRE = regexp.MustCompile(`(?s)<!--.*?(?:-->|$)`)
-
-// opensFence returns the fence a line opens (a run of three or more
-// backticks or tildes after at most three spaces), or "".
-func opensFence(line string) string {
-	rest := strings.TrimLeft(line, " ")
-	if len(line)-len(rest) > 3 || len(rest) < 3 || (rest[0] != '`' && rest[0] != '~') {
-		return ""
+// readCommand reads the words after "/connectbot".
+func readCommand(words []string, slugs map[string]bool) (Command, error) {
+	if len(words) == 0 {
+		return Command{}, fmt.Errorf("say what to do: /connectbot recheck, or /connectbot terminate [slug] <reason>")
 	}
-	n := len(rest) - len(strings.TrimLeft(rest, rest[:1]))
-	if n < 3 || (rest[0] == '`' && strings.Contains(rest[n:], "`")) {
-		return "" // a backtick fence's info string holds no backtick
+	switch words[0] {
+	case CommandRecheck:
+		return Command{Name: CommandRecheck}, nil
+	case CommandTerminate:
+		c := Command{Name: CommandTerminate}
+		args := words[1:]
+		if len(args) > 0 {
+			slug, named, err := readSlug(args[0], slugs)
+			if err != nil {
+				return Command{}, err
+			}
+			if named {
+				c.Slug, args = slug, args[1:]
+			}
+		}
+		c.Reason = strings.Join(args, " ")
+		if c.Reason == "" {
+			return Command{}, fmt.Errorf("a termination needs a reason: /connectbot terminate [slug] <reason>")
+		}
+		return c, nil
 	}
-	return rest[:n]
+	return Command{}, fmt.Errorf("unknown command %q: use /connectbot recheck, or /connectbot terminate [slug] <reason>", words[0])
 }
 
-// closesFence reports whether line closes a code block opened by fence:
-// the same character, at least as many, and nothing else on the line.
-func closesFence(line, fence string) bool {
-	rest := strings.TrimLeft(line, " ")
-	if len(line)-len(rest) > 3 {
-		return false
+// readSlug reads the first word after "terminate". It names an
+// application when it is one of slugs, exactly. It is refused, with the
+// nearest slugs, when it reads as a slug without being one — it folds
+// (NFKC, case, confusables, invisible characters, any dash) to a slug's
+// key, it holds dash punctuation of any kind, or it is one word within
+// slugTypos edits of a slug — since read as the reason it would terminate
+// the pull request's own application instead. Any other word starts the
+// reason.
+func readSlug(word string, slugs map[string]bool) (slug string, named bool, err error) {
+	if slugs[word] {
+		return word, true, nil
 	}
-	rest = strings.TrimRight(rest, " \t")
-	return len(rest) >= len(fence) && strings.Trim(rest, fence[:1]) == ""
+	key := policy.SlugKey(word)
+	near, dist := nearestSlugs(key, slugs)
+	switch {
+	case dist == 0, policy.HasDash(word), key != "" && dist <= slugTypos && dist*3 <= len(key):
+		return "", false, fmt.Errorf("there is no application %s in the program%s: name the application to terminate as it is spelt, /connectbot terminate <slug> <reason>", strconv.QuoteToASCII(word), didYouMean(near))
+	}
+	return "", false, nil
+}
+
+// slugTypos is how many edits away from a slug a one-word reason may be
+// before it is taken for a mistyped slug (and at most a third of its
+// length, so that a word of one or two letters is never taken for one).
+// A reviewer whose one-word reason is refused names the application
+// first: /connectbot terminate <slug> <reason>.
+const slugTypos = 2
+
+// nearestSlugs returns the slugs whose keys are fewest edits from key, in
+// order (at most three), and that number of edits; -1 when there are no
+// slugs.
+func nearestSlugs(key string, slugs map[string]bool) ([]string, int) {
+	best, out := -1, []string(nil)
+	for s := range slugs {
+		d := editDistance(key, policy.SlugKey(s))
+		switch {
+		case best < 0 || d < best:
+			best, out = d, []string{s}
+		case d == best:
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	if len(out) > 3 {
+		out = out[:3]
+	}
+	return out, best
+}
+
+// didYouMean suggests slugs, or says nothing when there are none.
+func didYouMean(slugs []string) string {
+	if len(slugs) == 0 {
+		return ""
+	}
+	return " (did you mean " + strings.Join(slugs, ", ") + "?)"
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := range ra {
+		cur := make([]int, len(rb)+1)
+		cur[0] = i + 1
+		for j := range rb {
+			cost := 1
+			if ra[i] == rb[j] {
+				cost = 0
+			}
+			cur[j+1] = min(prev[j+1]+1, cur[j]+1, prev[j]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(rb)]
 }
 
 // Terminate returns the removal a reviewer's `/connectbot terminate`
 // demands, or an error saying why it is refused: only a reviewer of the
-// program may terminate, and a removed application cannot be removed again.
-func Terminate(cmd Command, by string, f *application.File, cfg application.Config, now application.Date) (Action, error) {
+// program may terminate, and a removed application cannot be removed
+// again. comment is the id of the comment the command was posted in,
+// which keys the removal's pull request (Marker), and now the day it was
+// posted, the day the removal records.
+func Terminate(cmd Command, by string, comment int64, f *application.File, cfg application.Config, now application.Date) (Action, error) {
 	if !isReviewer(cfg, by) {
 		return Action{}, fmt.Errorf("only the program's reviewers can terminate a participation; @%s is not one, so nothing was done", by)
 	}
@@ -134,7 +188,7 @@ func Terminate(cmd Command, by string, f *application.File, cfg application.Conf
 		rule = "connect/cert-7"
 	}
 	d.add(Action{
-		Kind: KindOpenRemovalPR, Reason: ReasonTerminated, Due: now, Rule: rule,
+		Kind: KindOpenRemovalPR, Reason: ReasonTerminated, Due: now, Rule: rule, Comment: comment,
 		Dates: d.dates("acceptedAt", "listingPublishedAt", "approvedAt", "launchDate"), Installs: d.installs,
 		Evidence: fmt.Sprintf("terminated by @%s: %s", by, cmd.Reason),
 	})

@@ -17,6 +17,9 @@ const BotLogin = "connectbot"
 // its date. ok is false for actions that change no file.
 func Effect(a Action, p application.ProgramState, now application.Date) (application.ProgramState, bool) {
 	next := p
+	if a.Reason == ReasonTerminated && a.Due != 0 && a.Due < now {
+		now = a.Due // a termination takes effect the day it was commanded
+	}
 	switch a.Kind {
 	case KindOpenRemovalPR:
 		next.Stage = application.StageRemoved
@@ -48,9 +51,14 @@ func Branch(a Action) string {
 	return "connectbot/" + verb + "/" + a.Slug
 }
 
-// Marker identifies the deadline an action's pull request is for, hidden
-// in its body: a pull request a reviewer closed for this deadline is not
-// opened again, while a later deadline gets its own.
+// Marker identifies the deadline an action's pull request is for, or the
+// comment that commanded it, hidden in its body: a pull request a
+// reviewer closed for this deadline or command is not opened again, while
+// a later deadline or another command gets its own.
 func Marker(a Action) string {
-	return fmt.Sprintf("<!-- connectbot:action %s %s %s %s -->", a.Kind, a.Slug, a.Reason, a.Due)
+	key := a.Due.String()
+	if a.Comment != 0 {
+		key = fmt.Sprintf("comment-%d", a.Comment)
+	}
+	return fmt.Sprintf("<!-- connectbot:action %s %s %s %s -->", a.Kind, a.Slug, a.Reason, key)
 }

@@ -135,6 +135,10 @@ type Action struct {
 	Installs *Installs `json:"installs,omitempty"`
 	// PR is, for close-pr, the pull request to close.
 	PR int `json:"pr,omitempty"`
+	// Comment is, for a reviewer's termination, the id of the comment
+	// that commanded it: its pull request is keyed on the comment, so the
+	// same command never opens a second one, on any day.
+	Comment int64 `json:"comment,omitempty"`
 	// Evidence says in words what the decision rests on.
 	Evidence string `json:"evidence"`
 }

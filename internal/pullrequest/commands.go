@@ -10,6 +10,7 @@ import (
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/apply"
 	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/markdown"
 	"github.com/connectbot/connectbot/internal/program"
@@ -23,26 +24,64 @@ type executor interface {
 	Track(ctx context.Context, slug string) (int, error)
 }
 
-// Comment handles a comment on pull request number: `/connectbot recheck`
+// Comment handles comment c on pull request number: `/connectbot recheck`
 // judges it again; `/connectbot terminate [slug] <reason>` from a reviewer
-// opens a removal pull request; anything else addressed to connectbot gets
-// a polite answer, and nothing happens. Each comment is answered once.
-func (h *Handler) Comment(ctx context.Context, number int, commentID int64, author, body string) ([]string, error) {
-	if h.isBot(author) {
+// opens a removal pull request, dated the day c was posted; anything else
+// addressed to connectbot gets a polite answer, and nothing happens.
+//
+// Each comment is answered once, ever: connectbot's answer names the
+// comment, and it is looked up before anything is done, so a comment
+// delivered again, replayed under another delivery id or read again by a
+// reconcile, on any day, does nothing the second time. When connectbot
+// acted and stopped before it answered, the next run finds what it did (a
+// removal is keyed on the comment, open or closed) and answers.
+func (h *Handler) Comment(ctx context.Context, number int, c forge.Comment) ([]string, error) {
+	if h.isBot(c.Author) {
 		return nil, nil // never answer itself
 	}
+	if _, ok, _ := program.ParseCommand(c.Body, nil); !ok {
+		return nil, nil // no command: nothing to look up
+	}
+	return h.once(ctx, number, c.ID, func(ctx context.Context) ([]string, error) { return h.comment(ctx, number, c) })
+}
+
+// once runs fn, with the pull request's lease held, unless connectbot
+// answered comment id already.
+func (h *Handler) once(ctx context.Context, number int, id int64, fn func(context.Context) ([]string, error)) ([]string, error) {
 	var done []string
 	err := h.withLease(ctx, prLease(number), func(ctx context.Context) error {
-		var err error
-		done, err = h.comment(ctx, number, commentID, author, body)
+		answered, err := h.answered(ctx, number, id)
+		if err != nil || answered {
+			done = []string{"already answered"}
+			return err
+		}
+		done, err = fn(ctx)
 		return err
 	})
 	return done, err
 }
 
-// comment is Comment with the pull request's lease held.
-func (h *Handler) comment(ctx context.Context, number int, commentID int64, author, body string) ([]string, error) {
-	now := application.DateOf(h.Now())
+// answered reports whether connectbot answered comment id on pull request
+// number.
+func (h *Handler) answered(ctx context.Context, number int, id int64) (bool, error) {
+	comments, err := h.Forge.ListComments(ctx, number)
+	if err != nil {
+		return false, fmt.Errorf("pull request #%d comments: %w", number, err)
+	}
+	for _, c := range comments {
+		// Only connectbot's own answer counts: anyone can write the marker.
+		if h.isBot(c.Author) {
+			if to, ok := replyTo(c.Body); ok && to == id {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// comment is Comment with the pull request's lease held and the comment
+// not yet answered.
+func (h *Handler) comment(ctx context.Context, number int, c forge.Comment) ([]string, error) {
 	pr, err := h.Forge.PullRequest(ctx, number)
 	if err != nil {
 		return nil, fmt.Errorf("pull request #%d: %w", number, err)
@@ -72,11 +111,11 @@ func (h *Handler) comment(ctx context.Context, number int, commentID int64, auth
 			slugs[strings.TrimSuffix(strings.TrimPrefix(n, "applications/"), ".cue")] = true
 		}
 	}
-	cmd, ok, perr := program.ParseCommand(body, slugs)
+	cmd, ok, perr := program.ParseCommand(c.Body, slugs)
 	if !ok {
 		return nil, nil
 	}
-	reply := func(text string) ([]string, error) { return h.answer(ctx, number, commentID, author, text) }
+	reply := func(text string) ([]string, error) { return h.answer(ctx, number, c, text) }
 	if perr != nil {
 		// The word after /connectbot is the commenter's: shown, never markup.
 		return reply(markdown.Escape(perr.Error()))
@@ -86,37 +125,41 @@ func (h *Handler) comment(ctx context.Context, number int, commentID int64, auth
 		out, err := h.Recheck(ctx, number)
 		return out.Done, err
 	case program.CommandTerminate:
-		return h.terminate(ctx, pr.Number, cmd, author, baseSHA, base, now, reply)
+		return h.terminate(ctx, pr.Number, cmd, c, baseSHA, base, reply)
 	}
 	return nil, nil
 }
 
-// answer answers comment commentID by author on pull request number with
-// text, unless connectbot answered it already.
-func (h *Handler) answer(ctx context.Context, number int, commentID int64, author, text string) ([]string, error) {
+// answer answers comment c on pull request number with text. The caller
+// has looked: c is not answered yet. Should GitHub post the answer and
+// report an error, the next run finds it and answers nothing more.
+func (h *Handler) answer(ctx context.Context, number int, c forge.Comment, text string) ([]string, error) {
 	if h.DryRun {
-		_, err := fmt.Fprintf(h.Out, "dry run: would answer @%s: %s\n", author, text)
+		_, err := fmt.Fprintf(h.Out, "dry run: would answer @%s: %s\n", c.Author, text)
 		return nil, err
 	}
-	marker := fmt.Sprintf(replyMarker, commentID)
-	comments, err := h.Forge.ListComments(ctx, number)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range comments {
-		// Only connectbot's own answer counts: anyone can write the marker.
-		if h.isBot(c.Author) && strings.HasPrefix(c.Body, marker) {
-			return []string{"already answered"}, nil
-		}
-	}
-	if _, err := h.Forge.CreateComment(ctx, number, marker+"\n@"+author+" "+text); err != nil {
+	if _, err := h.Forge.CreateComment(ctx, number, fmt.Sprintf(replyMarker, c.ID)+"\n@"+c.Author+" "+text); err != nil {
 		return nil, err
 	}
 	return []string{"answered: " + text}, nil
 }
 
-func (h *Handler) terminate(ctx context.Context, number int, cmd program.Command, author, baseSHA string, base fs.FS,
-	now application.Date, reply func(string) ([]string, error)) ([]string, error) {
+// postedOn is the day comment c was posted, the day its command takes
+// effect: never later than today (a clock ahead of connectbot's is taken
+// as today), and today when GitHub did not say.
+func (h *Handler) postedOn(c forge.Comment) application.Date {
+	today := application.DateOf(h.Now())
+	if c.Created.IsZero() {
+		return today
+	}
+	return min(application.DateOf(c.Created), today)
+}
+
+// terminate carries out a termination: the removal pull request, keyed on
+// comment c and dated the day c was posted.
+func (h *Handler) terminate(ctx context.Context, number int, cmd program.Command, c forge.Comment, baseSHA string, base fs.FS,
+	reply func(string) ([]string, error)) ([]string, error) {
+	now := h.postedOn(c)
 	cat, err := catalog.ForTree(base)
 	if err != nil {
 		return nil, err
@@ -138,7 +181,7 @@ func (h *Handler) terminate(ctx context.Context, number int, cmd program.Command
 	if cmd.Slug != "" {
 		file = loadOne(cat, base, "applications/"+cmd.Slug+".cue", cfg, now)
 	}
-	action, err := program.Terminate(cmd, author, file, cfg, now)
+	action, err := program.Terminate(cmd, c.Author, c.ID, file, cfg, now)
 	if err != nil {
 		return reply(markdown.Escape(err.Error()))
 	}

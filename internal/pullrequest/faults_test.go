@@ -111,7 +111,7 @@ func playMonth(t *testing.T, seed uint64, counts map[string]int) endState {
 			for range times {
 				var err error
 				if d.comment != 0 {
-					_, err = w.handler.Comment(ctx, d.pr, d.comment, d.author, d.body)
+					_, err = w.handler.Comment(ctx, d.pr, forge.Comment{ID: d.comment, Author: d.author, Body: d.body})
 				} else {
 					_, err = w.handler.Handle(ctx, d.pr)
 				}

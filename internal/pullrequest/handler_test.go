@@ -301,7 +301,7 @@ func TestCommentCommands(t *testing.T) {
 	// A stranger's terminate is refused politely, once, and nothing happens.
 	id := w.srv.AddComment(pr, "stranger", "/connectbot terminate they are rude")
 	for range 2 {
-		if _, err := w.handler.Comment(ctx, pr, id, "stranger", "/connectbot terminate they are rude"); err != nil {
+		if _, err := w.handler.Comment(ctx, pr, forge.Comment{ID: id, Author: "stranger", Body: "/connectbot terminate they are rude"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -319,14 +319,14 @@ func TestCommentCommands(t *testing.T) {
 	}
 
 	// recheck judges the pull request.
-	done, err := w.handler.Comment(ctx, pr, w.srv.AddComment(pr, "acme-dev", "/connectbot recheck"), "acme-dev", "/connectbot recheck")
+	done, err := w.handler.Comment(ctx, pr, forge.Comment{ID: w.srv.AddComment(pr, "acme-dev", "/connectbot recheck"), Author: "acme-dev", Body: "/connectbot recheck"})
 	if err != nil || len(w.botComments(pr)) != 1 {
 		t.Fatalf("recheck: %v %v", done, err)
 	}
 
 	// A reviewer's terminate opens a removal pull request citing the clause.
 	body := "/connectbot terminate acme-sync collects passwords against policy"
-	if _, err := w.handler.Comment(ctx, pr, w.srv.AddComment(pr, "okafor-pm", body), "okafor-pm", body); err != nil {
+	if _, err := w.handler.Comment(ctx, pr, forge.Comment{ID: w.srv.AddComment(pr, "okafor-pm", body), Author: "okafor-pm", Body: body}); err != nil {
 		t.Fatal(err)
 	}
 	prs := w.srv.PRs()
@@ -495,7 +495,7 @@ func TestTwoConnectbotsAnsweringEveryDeliveryWriteEverythingOnce(t *testing.T) {
 
 	id := w.srv.AddComment(other, "okafor-pm", "/connectbot terminate acme-sync the integration no longer works")
 	both("terminate", func(h *pullrequest.Handler) error {
-		_, err := h.Comment(ctx, other, id, "okafor-pm", "/connectbot terminate acme-sync the integration no longer works")
+		_, err := h.Comment(ctx, other, forge.Comment{ID: id, Author: "okafor-pm", Body: "/connectbot terminate acme-sync the integration no longer works"})
 		return err
 	})
 	removals, answers := 0, 0
@@ -590,12 +590,16 @@ func TestTheReplyToAnUnknownCommandWordIsInert(t *testing.T) {
 		want    string
 		mustNot []string
 	}{
-		{"a mention does not notify", "@okafor-pm", "@\u200bokafor-pm", []string{"@okafor-pm"}},
-		{"a team mention does not notify", "@acme-program/reviewers", "@\u200bacme-program/reviewers", []string{"@acme-program/reviewers"}},
-		{"a mention inside a word after a bracket does not notify", "(@okafor-pm)", "(@\u200bokafor-pm)", []string{"@okafor-pm"}},
-		{"an HTML element is shown as text", "<details><summary>x</summary>", `&lt;details&gt;&lt;summary&gt;x&lt;/summary&gt;`, []string{"<details>"}},
-		{"a link is shown as text", "[x](https://evil.example)", `\[x\](https:` + "\u200b" + `//evil.example)`, []string{"[x](https://evil.example)"}},
-		{"backticks and bars do not make code or a table", "`a`|b", "\\`a\\`\\|b", []string{"`a`|b"}},
+		{"a mention does not notify", "@okafor-pm", "unknown command \"@\u200bokafor-pm\"", []string{"@okafor-pm"}},
+		{"a team mention does not notify", "@acme-program/reviewers", "unknown command \"@\u200bacme-program/reviewers\"", []string{"@acme-program/reviewers"}},
+		{"a mention inside a word after a bracket does not notify", "(@okafor-pm)", "unknown command \"(@\u200bokafor-pm)\"", []string{"@okafor-pm"}},
+		{"an escaped HTML element is shown as text", `\<details>`, `unknown command "&lt;details&gt;"`, []string{"<details>"}},
+		{"an escaped link is shown as text", `\[x](https://evil.example)`, `unknown command "\[x\](https:` + "\u200b" + `//evil.example)"`, []string{"[x](https://evil.example)"}},
+		{"escaped backticks and bars do not make code or a table", "\\`a\\`|b", "unknown command \"\\`a\\`\\|b\"", []string{"`a`|b"}},
+		// Markup in a command line is refused without echoing it.
+		{"an HTML element is refused and not echoed", "<details><summary>x</summary>", "write the command in plain words", []string{"<details>", "<summary>"}},
+		{"a link is refused and not echoed", "[x](https://evil.example)", "write the command in plain words", []string{"evil.example"}},
+		{"code is refused and not echoed", "`a`|b", "write the command in plain words", []string{"`a`"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -604,7 +608,7 @@ func TestTheReplyToAnUnknownCommandWordIsInert(t *testing.T) {
 			w.srv.Commit("acme-edit", "Edit", map[string]string{"applications/acme-sync.cue": strings.Replace(acme, "Two-way contact sync", "Two-way sync", 1)})
 			pr := w.srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: "acme-edit"})
 			body := "/connectbot " + tt.word
-			if _, err := w.handler.Comment(context.Background(), pr, w.srv.AddComment(pr, "acme-dev", body), "acme-dev", body); err != nil {
+			if _, err := w.handler.Comment(context.Background(), pr, forge.Comment{ID: w.srv.AddComment(pr, "acme-dev", body), Author: "acme-dev", Body: body}); err != nil {
 				t.Fatal(err)
 			}
 			var replies []string
@@ -613,7 +617,7 @@ func TestTheReplyToAnUnknownCommandWordIsInert(t *testing.T) {
 					replies = append(replies, c.Body)
 				}
 			}
-			if len(replies) != 1 || !strings.Contains(replies[0], `unknown command "`+tt.want+`"`) {
+			if len(replies) != 1 || !strings.Contains(replies[0], tt.want) {
 				t.Fatalf("replies %q; want one naming %q", replies, tt.want)
 			}
 			for _, bad := range tt.mustNot {

@@ -220,13 +220,11 @@ func (h *Handler) answerCommands(ctx context.Context, number int) ([]string, err
 			// Anyone with write access may edit anyone's comment: an
 			// edited command is not its author's word, so it is answered
 			// and never carried out.
-			err = h.withLease(ctx, prLease(number), func(ctx context.Context) error {
-				var err error
-				done, err = h.answer(ctx, number, c.ID, c.Author, editedCommand)
-				return err
+			done, err = h.once(ctx, number, c.ID, func(ctx context.Context) ([]string, error) {
+				return h.answer(ctx, number, c, editedCommand)
 			})
 		} else {
-			done, err = h.Comment(ctx, number, c.ID, c.Author, c.Body)
+			done, err = h.Comment(ctx, number, c)
 		}
 		if err != nil {
 			return out, err

@@ -43,7 +43,7 @@ func TestAnIntegratorCannotSilenceTheAnswerToACommand(t *testing.T) {
 	id := w.srv.AddComment(pr, "okafor-pm", body)
 	// The integrator forges connectbot's answer before connectbot answers.
 	w.srv.AddComment(pr, "acme-dev", fmt.Sprintf("<!-- connectbot:reply %d -->\nnothing to see", id))
-	if _, err := w.handler.Comment(context.Background(), pr, id, "okafor-pm", body); err != nil {
+	if _, err := w.handler.Comment(context.Background(), pr, forge.Comment{ID: id, Author: "okafor-pm", Body: body}); err != nil {
 		t.Fatal(err)
 	}
 	replies := w.botReplies(pr)
@@ -145,7 +145,7 @@ func TestATerminationNamingAnUnknownSlugTerminatesNothing(t *testing.T) {
 	w := newWorld(t)
 	pr := w.acmeEditPR()
 	body := "/connectbot terminate acme-synk abandoned for a year"
-	if _, err := w.handler.Comment(context.Background(), pr, w.srv.AddComment(pr, "okafor-pm", body), "okafor-pm", body); err != nil {
+	if _, err := w.handler.Comment(context.Background(), pr, forge.Comment{ID: w.srv.AddComment(pr, "okafor-pm", body), Author: "okafor-pm", Body: body}); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(w.srv.PRs()); n != 1 {
@@ -377,7 +377,7 @@ func TestTheSameTerminationTwiceOpensOneRemoval(t *testing.T) {
 	pr := w.acmeEditPR()
 	ctx := context.Background()
 	for _, body := range []string{"/connectbot terminate acme-sync collects passwords", "/connectbot terminate acme-sync collects passwords, again"} {
-		if _, err := w.handler.Comment(ctx, pr, w.srv.AddComment(pr, "okafor-pm", body), "okafor-pm", body); err != nil {
+		if _, err := w.handler.Comment(ctx, pr, forge.Comment{ID: w.srv.AddComment(pr, "okafor-pm", body), Author: "okafor-pm", Body: body}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -410,7 +410,7 @@ func TestConnectbotNeverObeysItsOwnComments(t *testing.T) {
 	body := "/connectbot terminate acme-sync an echo"
 	for _, login := range []string{forgetest.BotLogin, strings.ToUpper(forgetest.BotLogin)} {
 		id := w.srv.AddComment(pr, login, body)
-		if done, err := w.handler.Comment(ctx, pr, id, login, body); err != nil || len(done) != 0 {
+		if done, err := w.handler.Comment(ctx, pr, forge.Comment{ID: id, Author: login, Body: body}); err != nil || len(done) != 0 {
 			t.Fatalf("as %s: %q, %v", login, done, err)
 		}
 	}
@@ -433,7 +433,7 @@ func TestACommandInAQuoteOrACodeBlockIsNotCarriedOut(t *testing.T) {
 			w := newWorld(t)
 			pr := w.acmeEditPR()
 			ctx := context.Background()
-			if _, err := w.handler.Comment(ctx, pr, w.srv.AddComment(pr, "okafor-pm", body), "okafor-pm", body); err != nil {
+			if _, err := w.handler.Comment(ctx, pr, forge.Comment{ID: w.srv.AddComment(pr, "okafor-pm", body), Author: "okafor-pm", Body: body}); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := w.handler.Reconcile(ctx, forgetest.DefaultBranch); err != nil {
@@ -478,7 +478,7 @@ func TestATerminationReadsTheReviewersOfTheDefaultBranch(t *testing.T) {
 	w.srv.Commit("mallory-edit", "Edit", map[string]string{"program.cue": strings.Replace(programCue, `"okafor-pm"]`, `"okafor-pm", "mallory"]`, 1), "docs/x.md": "x\n"})
 	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "mallory", Title: "Docs", Head: "mallory-edit", Base: "add-mallory"})
 	body := "/connectbot terminate acme-sync I am a reviewer here"
-	if _, err := w.handler.Comment(context.Background(), pr, w.srv.AddComment(pr, "mallory", body), "mallory", body); err != nil {
+	if _, err := w.handler.Comment(context.Background(), pr, forge.Comment{ID: w.srv.AddComment(pr, "mallory", body), Author: "mallory", Body: body}); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(w.srv.PRs()); n != 1 {

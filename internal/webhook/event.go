@@ -95,6 +95,9 @@ type Comment struct {
 	ID     int64
 	Author string
 	Body   string
+	// Created is when the comment was posted (its created_at), in UTC: a
+	// command takes effect on that day, however late it is handled.
+	Created time.Time
 }
 
 // Issue is an issue as opened by someone.
@@ -222,17 +225,22 @@ func readComment(payload []byte) (Event, error) {
 			PullRequest present `json:"pull_request"`
 		} `json:"issue"`
 		Comment struct {
-			ID   int64  `json:"id"`
-			User user   `json:"user"`
-			Body string `json:"body"`
+			ID      int64           `json:"id"`
+			User    user            `json:"user"`
+			Body    string          `json:"body"`
+			Created json.RawMessage `json:"created_at"`
 		} `json:"comment"`
 	}
 	if err := decode(payload, &p); err != nil {
 		return Event{}, err
 	}
+	created, err := parseTime(p.Comment.Created)
+	if err != nil {
+		return Event{}, fmt.Errorf("comment.created_at: %w", err)
+	}
 	e := p.event()
 	e.Number, e.IsPullRequest = p.Issue.Number, bool(p.Issue.PullRequest)
-	e.Comment = &Comment{ID: p.Comment.ID, Author: p.Comment.User.Login, Body: p.Comment.Body}
+	e.Comment = &Comment{ID: p.Comment.ID, Author: p.Comment.User.Login, Body: p.Comment.Body, Created: created}
 	return e, nil
 }
 

@@ -16,7 +16,7 @@ import (
 var readPaths = map[string][]string{
 	webhook.KindPullRequest: {"pull_request.number", "pull_request.head.sha"},
 	webhook.KindReview:      {"pull_request.number", "pull_request.head.sha"},
-	webhook.KindComment:     {"issue.number", "issue.pull_request", "comment.id", "comment.user.login", "comment.body"},
+	webhook.KindComment:     {"issue.number", "issue.pull_request", "comment.id", "comment.user.login", "comment.body", "comment.created_at"},
 	webhook.KindIssue:       {"issue.number", "issue.title", "issue.body", "issue.user.login", "issue.labels.*.name"},
 	webhook.KindCheckRun:    {"check_run.name", "check_run.head_sha", "check_run.pull_requests.*.number"},
 	webhook.KindCheckSuite:  {"check_suite.head_sha", "check_suite.pull_requests.*.number"},

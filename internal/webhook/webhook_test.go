@@ -43,10 +43,11 @@ func TestParseRealDeliveries(t *testing.T) {
 				Sender: "baxterthehacker", HeadSHA: "b7a1f9c27caa4e03c14a88feb56e2d4f7500aa63"}},
 		{"a comment on an issue", "issue_comment", "octokit-webhooks/issue_comment/created.payload.json",
 			webhook.Event{Kind: "issue_comment", Action: "created", Repo: "Codertocat/Hello-World", Number: 1, Sender: "Codertocat",
-				Comment: &webhook.Comment{ID: 492700400, Author: "Codertocat", Body: "You are totally right! I'll get this fixed right away."}}},
+				Comment: &webhook.Comment{ID: 492700400, Author: "Codertocat", Body: "You are totally right! I'll get this fixed right away.",
+					Created: time.Date(2019, 5, 15, 15, 20, 21, 0, time.UTC)}}},
 		{"a comment on a pull request", "issue_comment", "go-playground-webhooks/pull-request-issue-comment.json",
 			webhook.Event{Kind: "issue_comment", Action: "created", Repo: "chhsia0/knative-route-demo", Number: 3, IsPullRequest: true, Sender: "chhsia0",
-				Comment: &webhook.Comment{ID: 546616131, Author: "chhsia0", Body: "/build"}}},
+				Comment: &webhook.Comment{ID: 546616131, Author: "chhsia0", Body: "/build", Created: time.Date(2019, 10, 26, 16, 9, 23, 0, time.UTC)}}},
 		{"a ping", "ping", "octokit-webhooks/ping/payload.json", webhook.Event{Kind: "ping"}},
 		{"an issue opened", "issues", "../actionsdata/issues/opened.payload.json",
 			webhook.Event{Kind: "issues", Action: "opened", Repo: "Codertocat/Hello-World", Number: 1, Sender: "Codertocat",
@@ -139,6 +140,8 @@ func TestParseRefusesWhatItCannotRead(t *testing.T) {
 			"check_run payload: check_run.pull_requests is a JSON object, where a JSON array was expected"},
 		{"a push time that is no time", "push", `{"ref":"refs/heads/main","repository":{"full_name":"o/r","pushed_at":"yesterday"}}`,
 			`push payload: repository.pushed_at: "yesterday" is neither an RFC 3339 time nor another form GitHub has used`},
+		{"a comment time that is no time", "issue_comment", `{"comment":{"created_at":"soon"},"repository":{"full_name":"o/r"}}`,
+			`issue_comment payload: comment.created_at: "soon" is neither an RFC 3339 time nor another form GitHub has used`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
