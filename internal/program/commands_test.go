@@ -174,3 +174,22 @@ func TestATerminationIsKeyedOnItsCommentAndDatedTheDayItWasPosted(t *testing.T) 
 		t.Errorf("the removal records %+v, history %+v; want %s, the day the command was posted", next.Removed, next.History, posted)
 	}
 }
+
+// BenchmarkParseCommand reads a reviewer's comment of a few paragraphs and
+// one as long as GitHub allows (65,536 characters) of mixed markup.
+func BenchmarkParseCommand(b *testing.B) {
+	slugs := map[string]bool{"acme-sync": true, "northwind-notes": true}
+	short := "Thanks for the update.\n\n> quoted\n\n```\ncode\n```\n\n/connectbot terminate acme-sync collects passwords\n"
+	unit := "Some *text* with `code`, a [link](https://example.com) and <b>html</b>.\n\n- a list item\n\n"
+	long := strings.Repeat(unit, 65536/len(unit)) + "/connectbot recheck\n"
+	for _, bb := range []struct{ name, body string }{{"short", short}, {"64KB", long}} {
+		b.Run(bb.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bb.body)))
+			for b.Loop() {
+				if _, ok, err := program.ParseCommand(bb.body, slugs); !ok || err != nil {
+					b.Fatal(ok, err)
+				}
+			}
+		})
+	}
+}

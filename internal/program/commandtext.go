@@ -2,6 +2,7 @@ package program
 
 import (
 	"bufio"
+	"bytes"
 	"strings"
 
 	"github.com/yuin/goldmark"
@@ -135,6 +136,9 @@ func (r *lineReader) end() {
 // escapes and entity references resolved (goldmark writes it as HTML,
 // which x/net/html reads back as text).
 func visibleText(src []byte) string {
+	if !bytes.ContainsAny(src, `&\`) {
+		return string(src) // nothing to resolve
+	}
 	var b strings.Builder
 	w := bufio.NewWriter(&b)
 	gmhtml.DefaultWriter.Write(w, src)
