@@ -57,6 +57,7 @@ func (routeForge) ListPRs(context.Context, string, string) ([]forge.PR, error) {
 func (routeForge) FindPRsByHead(context.Context, string) ([]forge.PR, error) {
 	return nil, errFound
 }
+func (routeForge) Issue(context.Context, int) (forge.Issue, error) { return forge.Issue{}, nil }
 
 type routeGit struct{}
 
@@ -72,6 +73,10 @@ func (routeGit) Merge(context.Context, gitrepo.MergeSpec) (*gitrepo.MergeResult,
 	return nil, errCommented
 }
 func (routeGit) SetBranch(string, string) error { return errCommented }
+func (routeGit) Author(string) (gitrepo.Signature, error) {
+	return gitrepo.Signature{}, errCommented
+}
+func (routeGit) Message(string) (string, error) { return "", errCommented }
 func (routeGit) Push(context.Context, string, gitrepo.PushOptions) error {
 	return errCommented
 }

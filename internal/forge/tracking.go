@@ -8,13 +8,30 @@ import (
 	"github.com/google/go-github/v60/github"
 )
 
-// Issue is an issue, such as an application's tracking issue.
+// Issue is an issue, such as an application's tracking issue or an
+// application form.
 type Issue struct {
 	Number int
 	Title  string
 	Body   string
 	State  string
 	Labels []string
+	// Author is the login of the user who opened the issue, which GitHub
+	// never changes: what an issue's author decides rests on it, never on
+	// the issue's text.
+	Author string
+	// PullRequest is true when the number is a pull request's: GitHub's
+	// issues endpoints answer for pull requests too.
+	PullRequest bool
+}
+
+// Issue returns issue number, as GitHub holds it now.
+func (c *Client) Issue(ctx context.Context, number int) (Issue, error) {
+	is, _, err := c.gh.Issues.Get(ctx, c.owner, c.repo, number)
+	if err != nil {
+		return Issue{}, c.wrapErr(fmt.Sprintf("get issue #%d", number), err)
+	}
+	return toIssue(is), nil
 }
 
 // CreateIssue opens an issue with labels. Like every create, it is not
@@ -55,7 +72,8 @@ func (c *Client) ListIssues(ctx context.Context, state string, labels ...string)
 }
 
 func toIssue(is *github.Issue) Issue {
-	out := Issue{Number: is.GetNumber(), Title: is.GetTitle(), Body: is.GetBody(), State: is.GetState()}
+	out := Issue{Number: is.GetNumber(), Title: is.GetTitle(), Body: is.GetBody(), State: is.GetState(),
+		Author: is.GetUser().GetLogin(), PullRequest: is.IsPullRequest()}
 	for _, l := range is.Labels {
 		out.Labels = append(out.Labels, l.GetName())
 	}

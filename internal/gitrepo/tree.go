@@ -471,3 +471,18 @@ func (r *Repo) Author(sha string) (Signature, error) {
 	}
 	return Signature{Name: c.Author.Name, Email: c.Author.Email, When: c.Author.When}, nil
 }
+
+// Message returns the message of commit sha.
+func (r *Repo) Message(sha string) (string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	h, ok := parseSHA(sha)
+	if !ok {
+		return "", newError("read commit "+sha, ErrNotFound, errors.New("not a full commit SHA"))
+	}
+	c, err := r.repo.CommitObject(h)
+	if err != nil {
+		return "", newError("read commit "+sha, classify(err), err)
+	}
+	return c.Message, nil
+}

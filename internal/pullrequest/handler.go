@@ -33,6 +33,8 @@ type forgeClient interface {
 	EnsureLabel(ctx context.Context, name, color, description string) error
 	CreateCheckRun(ctx context.Context, run forge.CheckRun) (forge.CheckResult, error)
 	MergePR(ctx context.Context, number int, sha, method string) (string, error)
+	// Issue reads the issue a form's pull request was opened for.
+	Issue(ctx context.Context, number int) (forge.Issue, error)
 }
 
 // gitRepo is what the handler needs of the repository.
@@ -46,6 +48,9 @@ type gitRepo interface {
 	Commit(ctx context.Context, c gitrepo.Change) (string, error)
 	SetBranch(branch, sha string) error
 	Push(ctx context.Context, branch string, opts gitrepo.PushOptions) error
+	// Author and Message read the commit at a form's pull request's head.
+	Author(sha string) (gitrepo.Signature, error)
+	Message(sha string) (string, error)
 }
 
 // CheckName is the name of connectbot's check on a commit.
@@ -291,7 +296,7 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 		return nil, nil, err
 	}
 	facts := &program.PullRequest{
-		Number: pr.Number, Author: program.Author{Login: pr.Author, Bot: h.isBot(pr.Author)},
+		Number: pr.Number, Author: h.openedBy(pr),
 		HeadSHA: headSHA, BaseSHA: baseSHA, BaseRef: pr.BaseRef, ProgramBranch: h.programBranch(pr), Draft: pr.Draft, Now: now,
 	}
 	for _, r := range reviews {
@@ -304,6 +309,12 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 	}
 	if unread != "" {
 		facts.Unread = unread
+		return h.unreadFacts(facts, baseSHA, now)
+	}
+	if err := h.formApplicant(ctx, pr, headSHA, facts); err != nil {
+		return nil, nil, err
+	}
+	if facts.Unread != "" {
 		return h.unreadFacts(facts, baseSHA, now)
 	}
 	id := h.Identity

@@ -52,6 +52,7 @@ func (s *Server) routes() []route {
 		{"PUT", "pulls/{n}/merge", s.mergePull},
 		{"GET", "issues", s.listIssues},
 		{"POST", "issues", s.createIssue},
+		{"GET", "issues/{n}", s.getIssue},
 		{"GET", "issues/comments/{id}", s.getComment},
 		{"PATCH", "issues/comments/{id}", s.editComment},
 		{"GET", "issues/{n}/comments", s.listComments},

@@ -50,6 +50,14 @@ func (s *Server) createIssue(w http.ResponseWriter, r *http.Request, _ params) {
 	s.created(w, r, fmt.Sprintf("%s/issues/%d", s.apiRepo(), is.number), s.issueJSON(is))
 }
 
+// GET /repos/{owner}/{repo}/issues/{n} answers for an issue or, as
+// GitHub does, a pull request (marked pull_request).
+func (s *Server) getIssue(w http.ResponseWriter, r *http.Request, p params) {
+	if is, ok := s.pullParam(w, p); ok {
+		s.reply(w, r, http.StatusOK, s.issueJSON(is))
+	}
+}
+
 // GET /repos/{owner}/{repo}/issues?labels=a,b&state=open|closed|all
 // lists issues and, as GitHub does, pull requests (marked pull_request).
 func (s *Server) listIssues(w http.ResponseWriter, r *http.Request, _ params) {

@@ -1,0 +1,70 @@
+package program
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/connectbot/connectbot/internal/policy"
+)
+
+// The application form's words. connectbot turns an issue opened with the
+// application form into a pull request of its own, from FormBranch, whose
+// body carries FormMarker and whose one commit says FormCommitMessage: the
+// pull request is the issue author's application, and is judged as their
+// own pull request would be.
+
+// formBranchPrefix starts every branch FormBranch names.
+const formBranchPrefix = "connectbot/apply/"
+
+// FormBranch is the branch connectbot proposes the application slug from,
+// made from the application form.
+func FormBranch(slug string) string { return formBranchPrefix + slug }
+
+// IsFormBranch reports whether ref is a branch FormBranch names.
+func IsFormBranch(ref string) bool {
+	slug, ok := strings.CutPrefix(ref, formBranchPrefix)
+	return ok && policy.ValidSlug(slug)
+}
+
+// FormMarker marks, hidden in its body, the pull request opened for the
+// application form in issue n.
+func FormMarker(issue int) string { return fmt.Sprintf("<!-- connectbot:application #%d -->", issue) }
+
+// formMarker reads FormMarker.
+var formMarker = regexp.MustCompile(`<!-- connectbot:application #([0-9]{1,9}) -->`)
+
+// FormMarkedIssue returns the issue the markers in a pull request's body
+// name, or false when they name none or more than one.
+func FormMarkedIssue(body string) (int, bool) {
+	return oneIssue(formMarker.FindAllStringSubmatch(body, -1))
+}
+
+// FormCommitMessage is the message of connectbot's commit adding the
+// application at path from the form in issue n, opened by login.
+func FormCommitMessage(path string, issue int, login string) string {
+	return fmt.Sprintf("Add %s from the application form in #%d\n\nApplied by @%s.\n", path, issue, login)
+}
+
+// formSubject reads the subject line of FormCommitMessage.
+var formSubject = regexp.MustCompile(`\AAdd applications/[a-z0-9-]+\.cue from the application form in #([0-9]{1,9})\n`)
+
+// FormCommitIssue returns the issue a commit message written by
+// FormCommitMessage names, or false when it is not one.
+func FormCommitIssue(message string) (int, bool) {
+	return oneIssue(formSubject.FindAllStringSubmatch(message, -1))
+}
+
+// oneIssue returns the issue number every match names, when there is one.
+func oneIssue(matches [][]string) (int, bool) {
+	issue := 0
+	for _, m := range matches {
+		n, err := strconv.Atoi(m[1])
+		if err != nil || n <= 0 || (issue != 0 && n != issue) {
+			return 0, false
+		}
+		issue = n
+	}
+	return issue, issue != 0
+}
