@@ -25,10 +25,10 @@ const maxEventBytes = 25 << 20
 
 // runAction is the GitHub Actions entry point: it reads the event the
 // runner names in GITHUB_EVENT_NAME and GITHUB_EVENT_PATH and hands it to
-// the same handlers the GitHub App service uses. Two events are the
-// workflows' own: `issues` (the application form, .github/workflows/
-// application.yml) and `workflow_run` (report.yml, which names the
-// downloaded artifact in CONNECTBOT_ARTIFACT_DIR).
+// the same handlers the GitHub App service uses, `issues` (the application
+// form, .github/workflows/application.yml) included. One event is the
+// workflows' own: `workflow_run` (report.yml, which names the downloaded
+// artifact in CONNECTBOT_ARTIFACT_DIR).
 func runAction(e *env, args []string) int {
 	fs := newFlags("action")
 	dryRun := fs.Bool("dry-run", false, "read everything and print what would be done, changing nothing (also CONNECTBOT_DRY_RUN=true)")
@@ -64,12 +64,10 @@ func runAction(e *env, args []string) int {
 	h := cfg.handlerFor(client, repo, e, *dryRun)
 	var done []string
 	switch ev.Kind {
-	case webhook.KindIssue:
-		done, err = applicationForm(ctx, cfg.opener(client, repo, e, *dryRun), h, ev)
 	case webhook.KindWorkflowRun:
 		done, err = reportRun(ctx, h, ev, cfg.artifactDir)
 	default:
-		done, err = dispatch.Handle(ctx, h, ev)
+		done, err = dispatch.Handle(ctx, h, cfg.opener(client, repo, e, *dryRun), ev)
 	}
 	if err != nil {
 		return e.failf(exitCantRun, "action: %v", err)
@@ -78,25 +76,6 @@ func runAction(e *env, args []string) int {
 		fmt.Fprintf(e.stdout, "connectbot: %s\n", d)
 	}
 	return exitOK
-}
-
-// applicationForm handles an issue opened with the application form: it
-// opens the pull request adding the application file, or answers with the
-// answers to fix, and judges a pull request it opened at once, since a
-// pull request opened with the workflow's token starts no workflow.
-func applicationForm(ctx context.Context, o *issueform.Opener, h *pullrequest.Handler, ev webhook.Event) ([]string, error) {
-	if ev.Action != "opened" || ev.Issue == nil {
-		return []string{fmt.Sprintf("%s %s: nothing to do", ev.Kind, ev.Action)}, nil
-	}
-	out, err := o.Open(ctx, issueform.Issue{Number: ev.Issue.Number, Author: ev.Issue.Author, Body: ev.Issue.Body})
-	if err != nil || !out.Opened {
-		return out.Done, err
-	}
-	judged, err := h.Handle(ctx, out.PR)
-	for _, d := range judged.Done {
-		out.Done = append(out.Done, fmt.Sprintf("#%d: %s", out.PR, d))
-	}
-	return out.Done, err
 }
 
 // actionSettings is what the runner's environment says.
@@ -187,13 +166,15 @@ func (s actionSettings) connect(ctx context.Context, e *env, dryRun bool) (*forg
 
 // handlerFor is the pull-request handler over client and repo.
 func (s actionSettings) handlerFor(client *forge.Client, repo *gitrepo.Repo, e *env, dryRun bool) *pullrequest.Handler {
-	return s.github().Handler(client, repo, service.HandlerOptions{DryRun: dryRun, Out: e.stdout, Now: e.now, Holder: holderName(e.getenv)})
+	return s.github().Handler(client, repo, s.handlerOptions(e, dryRun))
 }
 
 // opener turns application issues into pull requests over client and repo.
 func (s actionSettings) opener(client *forge.Client, repo *gitrepo.Repo, e *env, dryRun bool) *issueform.Opener {
-	return &issueform.Opener{
-		Forge: client, Git: repo, Base: s.base, Identity: service.Identity, BotLogin: s.botLogin,
-		DryRun: dryRun, Out: e.stdout, Now: e.now,
-	}
+	return s.github().Opener(client, repo, s.handlerOptions(e, dryRun))
+}
+
+// handlerOptions are how the handler and the opener act in this run.
+func (s actionSettings) handlerOptions(e *env, dryRun bool) service.HandlerOptions {
+	return service.HandlerOptions{DryRun: dryRun, Out: e.stdout, Now: e.now, Holder: holderName(e.getenv)}
 }

@@ -109,14 +109,15 @@ security@tidy.example
 _No response_
 `
 
-// openIssue opens an issue on the fake GitHub (as the bot: the fake has
-// no other way in) and returns the delivery of its opening: the real
-// recorded `issues` opened payload (internal/webhook/actionsdata), with
-// only issue.number, issue.body, issue.user.login, issue.labels and
+// openIssue opens an issue on the fake GitHub as author, with their own
+// token as the form does, and returns the delivery of its opening: the
+// real recorded `issues` opened payload (internal/webhook/actionsdata),
+// with only issue.number, issue.body, issue.user.login, issue.labels and
 // repository.full_name changed.
 func openIssue(t *testing.T, srv *forgetest.Server, author, body string) (int, string) {
 	t.Helper()
-	client, err := forge.New(forge.Options{BaseURL: srv.URL(), Token: srv.Token(), Owner: "acme-program", Repo: "connect", HTTPClient: srv.Client()})
+	srv.AddUser(author, author+"-token")
+	client, err := forge.New(forge.Options{BaseURL: srv.URL(), Token: author + "-token", Owner: "acme-program", Repo: "connect", HTTPClient: srv.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +203,7 @@ func TestActionTurnsTheApplicationFormIntoOnePullRequest(t *testing.T) {
 	if len(comments) != 1 || !strings.HasPrefix(comments[0].Body, issueform.ReplyMarker) || !strings.Contains(comments[0].Body, "#"+itoa(pr.Number)) {
 		t.Errorf("answers on the issue: %+v", comments)
 	}
-	if runs := srv.CheckRuns(pr.HeadSHA); len(runs) != 1 {
+	if runs := srv.CheckRuns(pr.HeadSHA); len(runs) != 1 || runs[0].Conclusion != "success" {
 		t.Errorf("check runs on the new pull request: %+v\n%s", runs, out)
 	}
 	if len(srv.Comments(pr.Number)) != 1 {
@@ -274,5 +275,47 @@ func TestActionRefusesASlugThatIsTaken(t *testing.T) {
 	comments := srv.Comments(issue)
 	if code != 0 || len(srv.PRs()) != 0 || len(comments) != 1 || !strings.Contains(comments[0].Body, "is taken: applications/acme-sync.cue exists already") {
 		t.Errorf("exit %d, %d PRs, answers %+v\n%s", code, len(srv.PRs()), comments, out)
+	}
+}
+
+// companyForm is formBody naming company, with others typed into "Other
+// maintainers".
+func companyForm(company, others string) string {
+	return strings.NewReplacer(
+		"### Company name\n\nTidy \"Books\" Ltd } program: {stage: \"partner\"} \\(x)\n", "### Company name\n\n"+company+"\n",
+		"### Other maintainers\n\n_No response_\n", "### Other maintainers\n\n"+others+"\n",
+	).Replace(formBody)
+}
+
+func TestActionRefusesAStrangersFormNamingACompanyOfTheProgram(t *testing.T) {
+	srv := seed(t) // holds applications/acme-sync.cue, Acme Software Ltd's, kept by acme-dev
+	issue, event := openIssue(t, srv, "mallory", companyForm("Acme Software Ltd", "acme-dev"))
+	code, out, errOut := runActionWith(t, srv, "issues", event)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	if prs := srv.PRs(); len(prs) != 0 {
+		t.Errorf("pull requests opened: %+v", prs)
+	}
+	if branch := srv.Branch("connectbot/apply/tidy-ledger"); branch != "" {
+		t.Errorf("the form's branch was pushed, at %s", branch)
+	}
+	comments := srv.Comments(issue)
+	if len(comments) != 1 {
+		t.Fatalf("%d answers, want one: %+v", len(comments), comments)
+	}
+	checkGolden(t, filepath.Join("testdata", "golden", "form-company-refused.md.golden"), []byte(comments[0].Body))
+}
+
+func TestActionOpensAMaintainersFormForASecondIntegrationOfTheirCompany(t *testing.T) {
+	srv := seed(t)
+	issue, event := openIssue(t, srv, "acme-dev", companyForm("ACME Software, Inc.", "_No response_"))
+	code, out, errOut := runActionWith(t, srv, "issues", event)
+	prs := srv.PRs()
+	if code != 0 || len(prs) != 1 {
+		t.Fatalf("exit %d, pull requests %+v, answers %+v\n%s%s", code, prs, srv.Comments(issue), out, errOut)
+	}
+	if runs := srv.CheckRuns(prs[0].HeadSHA); len(runs) != 1 || runs[0].Conclusion != "success" {
+		t.Errorf("check runs on the form's pull request: %+v\n%s", runs, out)
 	}
 }

@@ -642,3 +642,41 @@ func liveVars(gh *forgetest.Server) map[string]string {
 		"CONNECTBOT_BOT_LOGIN":      forgetest.BotLogin,
 	}
 }
+
+func TestServeTurnsTheApplicationFormIntoOnePullRequestAsActionDoes(t *testing.T) {
+	gh := seed(t)
+	srv := startServe(t, liveVars(gh), time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+	deliver := func(id, author, body string) int {
+		issue, path := openIssue(t, gh, author, body)
+		payload, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code := srv.deliver(t, id, "issues", webhook.Sign(payload, []byte("s3cret")), bytes.NewReader(payload)); code != http.StatusAccepted {
+			t.Fatalf("signed issues delivery: %d", code)
+		}
+		return issue
+	}
+
+	// A stranger naming a company of the program: refused on the issue.
+	refused := deliver("form-1", "mallory", companyForm("Acme Software Ltd", "acme-dev"))
+	eventually(t, "the refusal", func() bool { return len(gh.Comments(refused)) == 1 })
+	if body := gh.Comments(refused)[0].Body; !strings.Contains(body, "only its maintainers may apply for it") || len(gh.PRs()) != 0 {
+		t.Errorf("answer %q, pull requests %+v", body, gh.PRs())
+	}
+
+	// A new company's form: one pull request, judged at once and green.
+	opened := deliver("form-2", "tidy-dev", formBody)
+	eventually(t, "the pull request's check", func() bool {
+		prs := gh.PRs()
+		return len(prs) == 1 && len(gh.CheckRuns(prs[0].HeadSHA)) > 0
+	})
+	pr := gh.PRs()[0]
+	if runs := gh.CheckRuns(pr.HeadSHA); runs[len(runs)-1].Conclusion != "success" || pr.Head != "connectbot/apply/tidy-ledger" {
+		t.Errorf("pull request %+v, checks %+v", pr, runs)
+	}
+	eventually(t, "the answer", func() bool { return len(gh.Comments(opened)) == 1 })
+	eventually(t, "the events' metrics", func() bool {
+		return srv.metrics(t)[`connectbot_actions_total{kind="application-form",status="done"}`] == 2
+	})
+}

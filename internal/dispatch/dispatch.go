@@ -1,6 +1,7 @@
-// Package dispatch decides which pull-request handler an event calls, and
-// calls it: the one routing table that `connectbot action` and the service
-// share, and its plain-words account for logs and metrics (Route).
+// Package dispatch decides which handler an event calls — the pull-request
+// handler, or the application form's opener for an issue — and calls it:
+// the one routing table that `connectbot action` and the service share,
+// and its plain-words account for logs and metrics (Route).
 package dispatch
 
 import (
@@ -11,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/connectbot/connectbot/internal/forge"
+	"github.com/connectbot/connectbot/internal/issueform"
 	"github.com/connectbot/connectbot/internal/pullrequest"
 	"github.com/connectbot/connectbot/internal/webhook"
 )
@@ -28,13 +30,21 @@ func Route(ev webhook.Event) (kind, what string) {
 		return "base-moved", fmt.Sprintf("%s moved to %s: judge again every open pull request into it whose verdict names an older tip", ev.Ref, ev.After)
 	case isCommand(ev):
 		return "comment-command", fmt.Sprintf("read @%s's comment on pull request #%d and answer a /connectbot command in it", ev.Comment.Author, ev.Number)
+	case isForm(ev):
+		return "application-form", fmt.Sprintf("read issue #%d: if it is the application form, open the pull request adding the application, judged as the issue author's own, or answer what to fix", ev.Number)
 	}
 	return "none", fmt.Sprintf("%s %s: nothing to do", ev.Kind, ev.Action)
 }
 
-// Handle hands ev to its handler on h and returns what was done, one
-// sentence each.
-func Handle(ctx context.Context, h *pullrequest.Handler, ev webhook.Event) ([]string, error) {
+// FormOpener turns an issue opened with the application form into a pull
+// request (issueform.Opener).
+type FormOpener interface {
+	Open(ctx context.Context, is issueform.Issue) (issueform.Outcome, error)
+}
+
+// Handle hands ev to its handler — h, or form for an issue — and returns
+// what was done, one sentence each.
+func Handle(ctx context.Context, h *pullrequest.Handler, form FormOpener, ev webhook.Event) ([]string, error) {
 	switch {
 	case judgesOne(ev):
 		handle := h.Handle
@@ -49,6 +59,8 @@ func Handle(ctx context.Context, h *pullrequest.Handler, ev webhook.Event) ([]st
 		return rejudgeOnPush(ctx, h, ev)
 	case isCommand(ev):
 		return h.Comment(ctx, ev.Number, forge.Comment{ID: ev.Comment.ID, Author: ev.Comment.Author, Body: ev.Comment.Body, Created: ev.Comment.Created})
+	case isForm(ev):
+		return openForm(ctx, h, form, ev)
 	}
 	return []string{fmt.Sprintf("%s %s: nothing to do", ev.Kind, ev.Action)}, nil
 }
@@ -65,6 +77,30 @@ func judgesOne(ev webhook.Event) bool {
 // may hold a /connectbot command.
 func isCommand(ev webhook.Event) bool {
 	return ev.Kind == webhook.KindComment && ev.Action == "created" && ev.IsPullRequest && ev.Comment != nil
+}
+
+// isForm reports whether ev is a new issue, which may be the application
+// form.
+func isForm(ev webhook.Event) bool {
+	return ev.Kind == webhook.KindIssue && ev.Action == "opened"
+}
+
+// openForm hands an opened issue to form, and judges the pull request it
+// opens at once: one opened with a workflow's token starts no workflow,
+// and under the App the pull request's own delivery may come first.
+func openForm(ctx context.Context, h *pullrequest.Handler, form FormOpener, ev webhook.Event) ([]string, error) {
+	if ev.Issue == nil || form == nil {
+		return nil, fmt.Errorf("issues %s: no issue, or nothing to read the application form with", ev.Action)
+	}
+	out, err := form.Open(ctx, issueform.Issue{Number: ev.Issue.Number, Author: ev.Issue.Author, Body: ev.Issue.Body})
+	if err != nil || !out.Opened {
+		return out.Done, err
+	}
+	judged, err := h.Handle(ctx, out.PR)
+	for _, d := range judged.Done {
+		out.Done = append(out.Done, fmt.Sprintf("#%d: %s", out.PR, d))
+	}
+	return out.Done, err
 }
 
 // isRerun reports whether ev asks for connectbot's check again: someone

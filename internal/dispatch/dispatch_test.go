@@ -12,6 +12,7 @@ import (
 
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/issueform"
 	"github.com/connectbot/connectbot/internal/pullrequest"
 	"github.com/connectbot/connectbot/internal/webhook"
 )
@@ -23,7 +24,15 @@ var (
 	errCommented = errors.New("comment")
 	errFound     = errors.New("find by head")
 	errRejudged  = errors.New("list to judge again")
+	errOpened    = errors.New("open the form's pull request")
 )
+
+// routeForm is an application form's opener that says it was reached.
+type routeForm struct{}
+
+func (routeForm) Open(context.Context, issueform.Issue) (issueform.Outcome, error) {
+	return issueform.Outcome{}, errOpened
+}
 
 // routeForge and routeGit stop the pull-request handler at its second
 // call, telling Handle (which reads the reviews after the pull request)
@@ -103,6 +112,9 @@ func TestRouteAgreesWithHandle(t *testing.T) {
 				if kind == webhook.KindComment {
 					ev.Comment = &webhook.Comment{ID: 1, Author: "someone", Body: "/connectbot recheck"}
 				}
+				if kind == webhook.KindIssue {
+					ev.Issue = &webhook.Issue{Number: 7, Author: "someone", Body: "### Application slug\n\nacme-sync\n"}
+				}
 				if kind == webhook.KindPush {
 					ev.Ref, ev.After = "refs/heads/main", ev.HeadSHA
 				}
@@ -123,7 +135,7 @@ func TestRouteAgreesWithHandle(t *testing.T) {
 	for _, ev := range events {
 		kind, _ := Route(ev)
 		logs.Reset()
-		_, err := Handle(context.Background(), h, ev)
+		_, err := Handle(context.Background(), h, routeForm{}, ev)
 		var reached string
 		switch {
 		case errors.Is(err, errJudged):
@@ -134,6 +146,8 @@ func TestRouteAgreesWithHandle(t *testing.T) {
 			reached = "judge-pull-requests-at-head"
 		case errors.Is(err, errRejudged):
 			reached = "base-moved"
+		case errors.Is(err, errOpened):
+			reached = "application-form"
 		case err == nil:
 			reached = "none"
 		default:

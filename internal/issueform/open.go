@@ -13,6 +13,7 @@ import (
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/program"
 )
 
 // forgeClient is what the opener needs of GitHub.
@@ -28,7 +29,9 @@ type gitRepo interface {
 	Fetch(ctx context.Context, refspecs ...string) error
 	Resolve(rev string) (string, error)
 	Tree(sha string) (fs.FS, error)
+	Entries(sha, dir string) (map[string]gitrepo.Entry, error)
 	Commit(ctx context.Context, c gitrepo.Change) (string, error)
+	SetBranch(branch, sha string) error
 	Push(ctx context.Context, branch string, opts gitrepo.PushOptions) error
 	Author(sha string) (gitrepo.Signature, error)
 }
@@ -105,13 +108,13 @@ func (o *Opener) Open(ctx context.Context, is Issue) (Outcome, error) {
 	if len(problems) > 0 {
 		return o.reply(ctx, is.Number, RefusalReply(who, problems), Outcome{Done: []string{fmt.Sprintf("refused: %d answers to fix", len(problems))}})
 	}
-	branch := Branch(draft.Slug)
+	branch := program.FormBranch(draft.Slug)
 	prs, err := o.Forge.ListPRs(ctx, branch, "all")
 	if err != nil {
 		return Outcome{}, err
 	}
 	for _, pr := range prs {
-		if strings.Contains(pr.Body, prMarker(is.Number)) {
+		if strings.Contains(pr.Body, program.FormMarker(is.Number)) {
 			out := Outcome{PR: pr.Number, Done: []string{fmt.Sprintf("#%d was opened for this issue already", pr.Number)}}
 			return o.reply(ctx, is.Number, OpenedReply(draft, who, pr.Number), out)
 		}
@@ -131,16 +134,20 @@ func (o *Opener) Open(ctx context.Context, is Issue) (Outcome, error) {
 			return o.refuse(ctx, who, fmt.Sprintf("cannot be proposed: the branch %s holds someone else's work; choose another slug", branch))
 		}
 	}
+	head, problems, err := o.commit(ctx, baseSHA, draft, who, today)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if len(problems) > 0 {
+		return o.reply(ctx, is.Number, RefusalReply(who, problems), Outcome{Done: []string{fmt.Sprintf("refused: %d answers to fix", len(problems))}})
+	}
 	if o.DryRun {
 		if _, err := fmt.Fprintf(o.Out, "dry run: would open the pull request %q from %s adding %s:\n\n%s\n", Title(draft), branch, draft.Path, draft.Source); err != nil {
 			return Outcome{}, err
 		}
 		return o.reply(ctx, is.Number, OpenedReply(draft, who, 0), Outcome{Done: []string{"dry run: nothing was changed"}})
 	}
-	id := o.Identity
-	id.When = o.Now()
-	msg := fmt.Sprintf("Add %s from the application form in #%d\n\nApplied by @%s.\n", draft.Path, is.Number, is.Author)
-	if _, err := o.Git.Commit(ctx, gitrepo.Change{Parent: baseSHA, Branch: branch, Files: map[string][]byte{draft.Path: draft.Source}, Message: msg, Author: id}); err != nil {
+	if err := o.Git.SetBranch(branch, head); err != nil {
 		return Outcome{}, err
 	}
 	if err := o.Git.Push(ctx, branch, gitrepo.PushOptions{Force: true}); err != nil {

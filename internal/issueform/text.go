@@ -6,17 +6,12 @@ import (
 
 	"github.com/connectbot/connectbot/internal/markdown"
 	"github.com/connectbot/connectbot/internal/plaintext"
+	"github.com/connectbot/connectbot/internal/program"
 )
 
 // ReplyMarker starts connectbot's one answer on an application issue; an
 // issue that has a comment by the bot carrying it is answered already.
 const ReplyMarker = "<!-- connectbot:application -->"
-
-// prMarker marks the pull request opened for issue n.
-func prMarker(issue int) string { return fmt.Sprintf("<!-- connectbot:application #%d -->", issue) }
-
-// Branch is the branch connectbot proposes the application for slug from.
-func Branch(slug string) string { return "connectbot/apply/" + slug }
 
 // Title is the title of the pull request that adds d.
 func Title(d Draft) string {
@@ -29,7 +24,7 @@ func PRBody(d Draft, who Applicant) string {
 	fmt.Fprintf(&b, "connectbot opened this pull request from the application form in #%d, by @%s. It adds %s: **%s** by %s, with @%s as its maintainer.\n\n",
 		who.Issue, who.Login, markdown.Code(d.Path), md(d.App.Integration.Name), md(d.App.Company.Name), who.Login)
 	b.WriteString("Every answer of the form is in the file as a plain string, exactly as written. connectbot judges the file here like any application; a reviewer of the program approves to accept it, or closes this pull request to decline.\n\n")
-	b.WriteString(prMarker(who.Issue) + "\n")
+	b.WriteString(program.FormMarker(who.Issue) + "\n")
 	return b.String()
 }
 

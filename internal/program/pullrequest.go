@@ -318,7 +318,7 @@ func checkCompanyClaim(c FileChange, author Author, flag func(string, string, ap
 		return
 	}
 	flag(c.Path, policy.RuleCompanyClaim, application.SeverityError, c.Head.Locate("company.name"),
-		"company %q is already in the program as %s: only its maintainers may open an application for it; ask one of them to open this pull request",
+		"company %q is already in the program as %s: only its maintainers may apply for it; ask one of them to apply, or to add you to the maintainers of one of its files first",
 		c.Head.App.Company.Name, strings.Join(owners, ", "))
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/connectbot/connectbot/internal/apply"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/issueform"
 	"github.com/connectbot/connectbot/internal/pullrequest"
 	"github.com/connectbot/connectbot/internal/tick"
 )
@@ -68,6 +69,16 @@ func (g GitHub) Handler(client *forge.Client, repo *gitrepo.Repo, o HandlerOptio
 		Forge: client, Git: repo, BotLogin: g.BotLogin, Base: g.Base, Identity: Identity,
 		Apply:  &apply.Executor{Forge: client, Git: repo, Base: g.Base, Identity: Identity, BotLogin: g.BotLogin, Now: o.Now},
 		DryRun: o.DryRun, Out: o.Out, Now: o.Now, Holder: o.Holder,
+	}
+}
+
+// Opener turns application forms into pull requests over client and repo,
+// as g.BotLogin and Identity, proposed to g.Base; what it opens is judged
+// by a handler made by Handler with the same options.
+func (g GitHub) Opener(client *forge.Client, repo *gitrepo.Repo, o HandlerOptions) *issueform.Opener {
+	return &issueform.Opener{
+		Forge: client, Git: repo, Base: g.Base, Identity: Identity, BotLogin: g.BotLogin,
+		DryRun: o.DryRun, Out: o.Out, Now: o.Now,
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/connectbot/connectbot/internal/apply"
 	"github.com/connectbot/connectbot/internal/dispatch"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/issueform"
 	"github.com/connectbot/connectbot/internal/metrics"
 	"github.com/connectbot/connectbot/internal/pullrequest"
 	"github.com/connectbot/connectbot/internal/tick"
@@ -42,6 +43,7 @@ type liveProcessor struct {
 	// bring in line first failed. p.mu guards it.
 	failingSince map[int]time.Time
 	h            *pullrequest.Handler
+	form         *issueform.Opener // over the handler's client and clone
 	hToken       string
 	repo         *gitrepo.Repo // the handler's clone, in a temporary directory
 }
@@ -92,7 +94,8 @@ func (p *liveProcessor) handler(ctx context.Context) (*pullrequest.Handler, erro
 		return nil, err
 	}
 	p.close()
-	p.h = p.cfg.GitHub.Handler(client, repo, HandlerOptions{Out: io.Discard, Now: p.cfg.Now, Holder: p.cfg.Holder})
+	opts := HandlerOptions{Out: io.Discard, Now: p.cfg.Now, Holder: p.cfg.Holder}
+	p.h, p.form = p.cfg.GitHub.Handler(client, repo, opts), p.cfg.GitHub.Opener(client, repo, opts)
 	p.hToken, p.repo = token, repo
 	p.h.Judge = p.judge
 	return p.h, nil
@@ -107,7 +110,7 @@ func (p *liveProcessor) close() {
 	if err := p.repo.Close(); err != nil {
 		p.log.Warn("removing the clone", "err", err)
 	}
-	p.h, p.repo = nil, nil
+	p.h, p.form, p.repo = nil, nil, nil
 }
 
 func (p *liveProcessor) process(ctx context.Context, delivery string, ev webhook.Event) error {
@@ -125,7 +128,7 @@ func (p *liveProcessor) process(ctx context.Context, delivery string, ev webhook
 		return err
 	}
 	h.Log = log
-	done, err := dispatch.Handle(ctx, h, ev)
+	done, err := dispatch.Handle(ctx, h, p.form, ev)
 	for _, d := range done {
 		log.Info("done", "kind", kind, "what", d)
 	}
