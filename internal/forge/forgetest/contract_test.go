@@ -24,7 +24,7 @@ type openAPI struct {
 
 func loadOpenAPI(t *testing.T) *openAPI {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "openapi-subset.json"))
+	data, err := os.ReadFile(filepath.Join(openAPIDir, openAPIFile))
 	if err != nil {
 		t.Fatal(err)
 	}
