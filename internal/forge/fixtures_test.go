@@ -152,9 +152,9 @@ func TestRecordedAddLabels(t *testing.T) {
 	if err := rp.client(t, "add-labels-to-issue").AddLabels(context.Background(), 1, "Foo", "bAr", "baZ"); err != nil {
 		t.Fatal(err)
 	}
-	// octokit sent {"labels": [...]}; go-github sends the bare array,
-	// which GitHub takes too.
-	want := []any{"Foo", "bAr", "baZ"}
+	// The adapter sent what octokit sent when GitHub recorded the answer:
+	// the documented {"labels": [...]}, not go-github's bare array.
+	want := map[string]any{"labels": []any{"Foo", "bAr", "baZ"}}
 	if diff := cmp.Diff(want, rp.sent(t, "POST /repos/octokit-fixture-org/add-labels-to-issue/issues/1/labels")); diff != "" {
 		t.Errorf("labels sent (-want +got):\n%s", diff)
 	}

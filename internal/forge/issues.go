@@ -56,12 +56,24 @@ func (c *Client) EditComment(ctx context.Context, id int64, body string) (Commen
 // AddLabels adds labels to issue or pull request number. Labels it already
 // has stay; labels the repository lacks are created with GitHub's default
 // colour (use EnsureLabel first to choose one).
+//
+// The body is the documented {"labels": [...]}: go-github v60's
+// AddLabelsToIssue sends a bare array, which GitHub's description no
+// longer lists.
 func (c *Client) AddLabels(ctx context.Context, number int, labels ...string) error {
 	if len(labels) == 0 {
 		return nil
 	}
-	_, _, err := c.gh.Issues.AddLabelsToIssue(idempotent(ctx), c.owner, c.repo, number, labels)
-	return c.wrapErr(fmt.Sprintf("add labels %q to #%d", labels, number), err)
+	op := fmt.Sprintf("add labels %q to #%d", labels, number)
+	path := fmt.Sprintf("repos/%s/%s/issues/%d/labels", url.PathEscape(c.owner), url.PathEscape(c.repo), number)
+	req, err := c.gh.NewRequest("POST", path, struct {
+		Labels []string `json:"labels"`
+	}{labels})
+	if err != nil {
+		return fmt.Errorf("forge: %s: %w", op, err)
+	}
+	_, err = c.gh.Do(idempotent(ctx), req, nil)
+	return c.wrapErr(op, err)
 }
 
 // RemoveLabel removes label from issue or pull request number. A label the

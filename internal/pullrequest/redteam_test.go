@@ -72,6 +72,7 @@ func TestACommandWrittenIntoAnEditedCommentIsNotCarriedOut(t *testing.T) {
 	// the repository (GitHub lets them) into a reviewer's command: the
 	// comment still shows the reviewer as its author.
 	id := w.srv.AddComment(pr, "okafor-pm", "Thanks, this reads well.")
+	w.srv.AddCollaborator("mallory")
 	if _, err := w.as("mallory").EditComment(ctx, id, "/connectbot terminate acme-sync they asked me to"); err != nil {
 		t.Fatal(err)
 	}

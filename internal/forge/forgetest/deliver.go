@@ -119,8 +119,10 @@ func (s *Server) AddWebhook(url, secret string) {
 	s.queueTo([]webhook{h}, "ping", "", s.pingJSON(h, s.owner))
 }
 
-// SetInstallation makes the payloads carry installation {id}, as those
-// sent to a GitHub App installed with that id do; 0 leaves it out.
+// SetInstallation makes the payloads carry installation {id, node_id},
+// as those sent to a GitHub App installed with that id do; 0 leaves it
+// out, as a repository webhook's payloads do. A new Server's payloads
+// carry InstallationID.
 func (s *Server) SetInstallation(id int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -357,7 +359,7 @@ func (d *deliverer) send(o outgoing) Delivery {
 	h.Set("X-GitHub-Hook-ID", fmt.Sprint(o.hookID))
 	if o.installation != 0 {
 		h.Set("X-GitHub-Hook-Installation-Target-Type", "integration")
-		h.Set("X-GitHub-Hook-Installation-Target-ID", "1")
+		h.Set("X-GitHub-Hook-Installation-Target-ID", fmt.Sprint(AppID))
 	} else {
 		h.Set("X-GitHub-Hook-Installation-Target-Type", "repository")
 		h.Set("X-GitHub-Hook-Installation-Target-ID", "1")

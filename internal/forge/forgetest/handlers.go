@@ -1,6 +1,7 @@
 package forgetest
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -457,10 +458,15 @@ func (s *Server) getComment(w http.ResponseWriter, r *http.Request, p params) {
 	}
 }
 
-// PATCH /repos/{owner}/{repo}/issues/comments/{id}
+// PATCH /repos/{owner}/{repo}/issues/comments/{id}, by the comment's
+// author or someone with write access to the repository.
 func (s *Server) editComment(w http.ResponseWriter, r *http.Request, p params) {
 	c, ok := s.findComment(w, p)
 	if !ok {
+		return
+	}
+	if actor := s.acting(); actor != c.author && !s.canWrite(actor) {
+		s.message(w, http.StatusForbidden, "Must have admin rights to Repository.")
 		return
 	}
 	var req struct {
@@ -568,8 +574,9 @@ func (s *Server) listIssueLabels(w http.ResponseWriter, r *http.Request, p param
 	}
 }
 
-// POST /repos/{owner}/{repo}/issues/{n}/labels takes {"labels": [...]}
-// or a bare array, of names or of {"name": ...}.
+// POST /repos/{owner}/{repo}/issues/{n}/labels takes the documented
+// body alone: {"labels": [...]}, at least one, each a name or {"name":
+// ...}. GitHub's description no longer lists a bare array.
 func (s *Server) addIssueLabels(w http.ResponseWriter, r *http.Request, p params) {
 	pr, ok := s.pullParam(w, p)
 	if !ok {
@@ -579,34 +586,10 @@ func (s *Server) addIssueLabels(w http.ResponseWriter, r *http.Request, p params
 	if !s.decode(w, r, &raw) {
 		return
 	}
-	var wrapped struct {
-		Labels []json.RawMessage `json:"labels"`
-	}
-	var list []json.RawMessage
-	if json.Unmarshal(raw, &wrapped) == nil && wrapped.Labels != nil {
-		list = wrapped.Labels
-	} else if json.Unmarshal(raw, &list) != nil {
-		s.unprocessable(w, invalid("Label", "labels", "invalid"))
+	names, verr := labelNames(raw)
+	if verr != nil {
+		s.unprocessable(w, verr)
 		return
-	}
-	var names []string
-	for _, item := range list {
-		var name string
-		if json.Unmarshal(item, &name) != nil {
-			var named struct {
-				Name string `json:"name"`
-			}
-			if json.Unmarshal(item, &named) != nil {
-				s.unprocessable(w, invalid("Label", "labels", "invalid"))
-				return
-			}
-			name = named.Name
-		}
-		if strings.TrimSpace(name) == "" {
-			s.unprocessable(w, invalid("Label", "name", "missing_field"))
-			return
-		}
-		names = append(names, name)
 	}
 	for _, name := range names {
 		l := s.findLabel(name)
@@ -620,6 +603,53 @@ func (s *Server) addIssueLabels(w http.ResponseWriter, r *http.Request, p params
 	}
 	pr.updated = s.tick()
 	s.reply(w, r, http.StatusOK, s.issueLabelsJSON(pr))
+}
+
+// labelNames reads the body of an add-labels request as GitHub's request
+// schema does, and answers its 422 for a body that does not fit.
+func labelNames(raw json.RawMessage) ([]string, *validationError) {
+	var body map[string]json.RawMessage
+	if json.Unmarshal(raw, &body) != nil || body == nil {
+		return nil, plain(fmt.Sprintf("Invalid request.\n\nFor 'links/0/schema', %s is not an object.", compactJSON(raw)))
+	}
+	var list []json.RawMessage
+	if json.Unmarshal(body["labels"], &list) != nil {
+		return nil, plain(fmt.Sprintf("Invalid request.\n\nFor 'properties/labels', %s is not an array.", compactJSON(body["labels"])))
+	}
+	if len(list) == 0 {
+		return nil, plain("Invalid request.\n\nFor 'properties/labels', [] has fewer items than 1.")
+	}
+	var names []string
+	for _, item := range list {
+		var name string
+		if json.Unmarshal(item, &name) != nil {
+			var named struct {
+				Name *string `json:"name"`
+			}
+			if json.Unmarshal(item, &named) != nil {
+				return nil, plain(fmt.Sprintf("Invalid request.\n\nFor 'items', %s is not a string or an object.", compactJSON(item)))
+			}
+			if named.Name == nil {
+				return nil, plain("Invalid request.\n\n\"name\" wasn't supplied.")
+			}
+			name = *named.Name
+		}
+		if strings.TrimSpace(name) == "" {
+			return nil, invalid("Label", "name", "missing_field")
+		}
+		names = append(names, name)
+	}
+	return names, nil
+}
+
+// compactJSON is raw as one line, "nil" when it is empty, as GitHub's
+// schema errors quote a value.
+func compactJSON(raw json.RawMessage) string {
+	var b bytes.Buffer
+	if len(raw) == 0 || json.Compact(&b, raw) != nil || b.String() == "null" {
+		return "nil"
+	}
+	return b.String()
 }
 
 // DELETE /repos/{owner}/{repo}/issues/{n}/labels/{name}
@@ -803,8 +833,12 @@ func (s *Server) applyCheckRun(c *checkRun, req *checkRunRequest) *validationErr
 	return nil
 }
 
-// POST /repos/{owner}/{repo}/check-runs
+// POST /repos/{owner}/{repo}/check-runs, by an App alone.
 func (s *Server) createCheckRun(w http.ResponseWriter, r *http.Request, _ params) {
+	if !isApp(s.acting()) {
+		s.messageDoc(w, http.StatusForbidden, mustBeApp, docsChecks+"#create-a-check-run")
+		return
+	}
 	var req checkRunRequest
 	if !s.decode(w, r, &req) {
 		return
@@ -842,8 +876,12 @@ func (s *Server) getCheckRun(w http.ResponseWriter, r *http.Request, p params) {
 }
 
 // PATCH /repos/{owner}/{repo}/check-runs/{id} adds the request's
-// annotations to the run's.
+// annotations to the run's; by an App alone.
 func (s *Server) updateCheckRun(w http.ResponseWriter, r *http.Request, p params) {
+	if !isApp(s.acting()) {
+		s.messageDoc(w, http.StatusForbidden, mustBeApp, docsChecks+"#update-a-check-run")
+		return
+	}
 	c, ok := s.findCheckRun(w, p)
 	if !ok {
 		return

@@ -11,15 +11,20 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Documentation URLs GitHub puts in its error bodies.
 const (
 	docsREST               = "https://docs.github.com/rest"
+	docsChecks             = "https://docs.github.com/rest/checks/runs"
 	docsPrimaryRateLimit   = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-primary-rate-limits"
 	docsSecondaryRateLimit = "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"
 	// secondaryRateLimitMessage is the message GitHub documents for a
 	// secondary rate limit.
+	// mustBeApp is GitHub's 403 to a check run written with a token that
+	// is not an App's.
+	mustBeApp                 = "You must authenticate via a GitHub App."
 	secondaryRateLimitMessage = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. " +
 		"If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000."
 )
@@ -175,6 +180,10 @@ func (s *Server) serveGit(w http.ResponseWriter, r *http.Request, prefix string)
 // serveAPI checks the token and routes a REST request, acting as the
 // token's user.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	if installation, ok := mintRoute(r.Method, r.URL.Path); ok {
+		s.mintToken(w, r, installation)
+		return
+	}
 	login, ok := s.login(bearer(r))
 	if !ok {
 		s.message(w, http.StatusUnauthorized, "Bad credentials")
@@ -219,14 +228,18 @@ func bearer(r *http.Request) string {
 	return ""
 }
 
-// login returns the user token authenticates as. Every known token is
-// compared in constant time.
+// login returns the user token authenticates as; a minted token past its
+// hour authenticates no one. Every known token is compared in constant
+// time.
 func (s *Server) login(token string) (string, bool) {
 	var login string
 	for known, user := range s.tokens {
 		if subtle.ConstantTimeCompare([]byte(token), []byte(known)) == 1 {
 			login = user
 		}
+	}
+	if exp, ok := s.expiries[token]; ok && !time.Now().Before(exp) {
+		return "", false
 	}
 	return login, token != "" && login != ""
 }
@@ -338,10 +351,15 @@ func etagMatches(header, etag string) bool {
 
 // message writes GitHub's error body {"message", "documentation_url"}.
 func (s *Server) message(w http.ResponseWriter, status int, msg string) {
+	s.messageDoc(w, status, msg, docsREST)
+}
+
+// messageDoc is message with the documentation URL of the operation.
+func (s *Server) messageDoc(w http.ResponseWriter, status int, msg, doc string) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"message": msg, "documentation_url": docsREST})
+	_ = json.NewEncoder(w).Encode(map[string]any{"message": msg, "documentation_url": doc})
 }
 
 func (s *Server) notFound(w http.ResponseWriter) { s.message(w, http.StatusNotFound, "Not Found") }

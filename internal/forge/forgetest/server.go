@@ -36,6 +36,7 @@ package forgetest
 
 import (
 	"crypto/rand"
+	"crypto/rsa"
 	"encoding/hex"
 	"fmt"
 	"net"
@@ -86,8 +87,12 @@ type Server struct {
 	name  string
 	token string
 	srv   *httptest.Server
-	// tokens maps each token the server accepts to the login it acts as.
-	tokens map[string]string
+	// tokens maps each token the server accepts to the login it acts as;
+	// expiries holds when the minted ones stop working.
+	tokens   map[string]string
+	expiries map[string]time.Time
+	// appKey checks the App's JWTs; nil until SetAppKey.
+	appKey *rsa.PublicKey
 
 	mu         sync.Mutex
 	git        *git.Repository
@@ -96,12 +101,14 @@ type Server struct {
 	nextID     int64
 	nextNumber int
 	users      map[string]int64
-	pulls      map[int]*pull
-	comments   []*comment
-	labels     []*label
-	checkRuns  []*checkRun
-	statuses   []*status
-	reviews    []*review
+	// collaborators have write access to the repository.
+	collaborators map[string]bool
+	pulls         map[int]*pull
+	comments      []*comment
+	labels        []*label
+	checkRuns     []*checkRun
+	statuses      []*status
+	reviews       []*review
 	// events are the issue events of pull requests: closed, reopened.
 	events      []*issueEvent
 	failures    []*failure
@@ -262,16 +269,19 @@ func newServer(t TB, l net.Listener, owner, repo string) *Server {
 		t.Fatalf("forgetest: token: %v", err)
 	}
 	s := &Server{
-		t:          t,
-		owner:      owner,
-		name:       repo,
-		token:      "ghs_" + hex.EncodeToString(token),
-		git:        r,
-		clock:      epoch,
-		nextID:     1000,
-		nextNumber: 1,
-		users:      map[string]int64{},
-		pulls:      map[int]*pull{},
+		t:             t,
+		owner:         owner,
+		name:          repo,
+		token:         "ghs_" + hex.EncodeToString(token),
+		git:           r,
+		clock:         epoch,
+		nextID:        1000,
+		nextNumber:    1,
+		users:         map[string]int64{},
+		collaborators: map[string]bool{},
+		expiries:      map[string]time.Time{},
+		installation:  InstallationID,
+		pulls:         map[int]*pull{},
 	}
 	initial, err := s.writeCommit(flatTree{}, "Initial commit\n", object.Signature{Name: "forgetest", Email: "forgetest@example.com"})
 	if err == nil {
@@ -761,6 +771,29 @@ func (s *Server) Statuses(sha string) []Status {
 		}
 	}
 	return out
+}
+
+// isApp reports whether login is a GitHub App acting through an
+// installation token: the bot, or any other "[bot]" login (as
+// github-actions[bot], whose GITHUB_TOKEN is one). Only Apps write check
+// runs.
+func isApp(login string) bool { return strings.HasSuffix(login, "[bot]") }
+
+// canWrite reports whether login has write access to the repository: its
+// owner, a collaborator (AddCollaborator), or an App installed on it. s.mu
+// is held.
+func (s *Server) canWrite(login string) bool {
+	return strings.EqualFold(login, s.owner) || s.collaborators[login] || isApp(login)
+}
+
+// AddCollaborator gives login write access to the repository, as a
+// collaborator or a member of a team with write access has: among other
+// things, they may edit anyone's comment, which other users may not.
+func (s *Server) AddCollaborator(login string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.collaborators[login] = true
+	s.userID(login)
 }
 
 // acting returns the login the request being served acts as: BotLogin

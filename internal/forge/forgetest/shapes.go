@@ -179,6 +179,8 @@ func (s *Server) association(login string) string {
 		return "OWNER"
 	case login == BotLogin:
 		return "NONE"
+	case s.collaborators[login]:
+		return "COLLABORATOR"
 	}
 	return "CONTRIBUTOR"
 }
@@ -370,9 +372,9 @@ func (s *Server) fileJSON(f fileChange, headSHA string) jsonObject {
 
 func (s *Server) appJSON() jsonObject {
 	return jsonObject{
-		"id":           1,
+		"id":           AppID,
 		"slug":         "connectbot",
-		"node_id":      nodeID("App", 1),
+		"node_id":      nodeID("App", AppID),
 		"owner":        s.userJSON(s.owner),
 		"name":         "connectbot",
 		"description":  nil,
