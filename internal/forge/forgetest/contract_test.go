@@ -76,6 +76,20 @@ func (o *openAPI) responseSchema(t *testing.T, method, path string, status int) 
 	return schema
 }
 
+// webhookSchema is the schema of the payload of x-webhooks/<name>.
+func (o *openAPI) webhookSchema(t *testing.T, name string) map[string]any {
+	t.Helper()
+	post := o.lookup("#/x-webhooks/" + name + "/post")
+	body := o.deref(post["requestBody"].(map[string]any))
+	content, _ := body["content"].(map[string]any)
+	media, _ := content["application/json"].(map[string]any)
+	schema, _ := media["schema"].(map[string]any)
+	if schema == nil {
+		t.Fatalf("no schema for the webhook %s in the OpenAPI description", name)
+	}
+	return schema
+}
+
 // component is components/schemas/<name>.
 func (o *openAPI) component(t *testing.T, name string) map[string]any {
 	t.Helper()
@@ -91,11 +105,34 @@ func arrayOf(schema map[string]any) map[string]any {
 	return map[string]any{"type": "array", "items": schema}
 }
 
-// check returns every way v breaks schema: a required property missing, a
+// inaccuracies are problems check finds in what GitHub itself sends: its
+// description is wrong there, the recording right. Each names the
+// recording that shows it.
+var inaccuracies = map[string]string{
+	".check_run.details_url: null, but the schema is not nullable": "octokit-webhooks/check_run/rerequested.payload.json has details_url null",
+}
+
+// check returns every way v breaks schema, but for the inaccuracies of
+// GitHub's description.
+func (o *openAPI) check(at string, schema map[string]any, v any) []string {
+	var out []string
+next:
+	for _, p := range o.problems(at, schema, v) {
+		for known := range inaccuracies {
+			if strings.HasSuffix(p, known) {
+				continue next
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// problems returns every way v breaks schema: a required property missing, a
 // null where the schema is not nullable, a value of the wrong type or
 // outside an enum. It follows $ref, allOf, oneOf and anyOf, and checks
 // every present property that has a schema, at any depth.
-func (o *openAPI) check(at string, schema map[string]any, v any) []string {
+func (o *openAPI) problems(at string, schema map[string]any, v any) []string {
 	nullable, _ := schema["nullable"].(bool)
 	schema = o.deref(schema)
 	if n, _ := schema["nullable"].(bool); n {
@@ -111,7 +148,7 @@ func (o *openAPI) check(at string, schema map[string]any, v any) []string {
 	if all, ok := schema["allOf"].([]any); ok {
 		for _, s := range all {
 			sub, _ := s.(map[string]any)
-			problems = append(problems, o.check(at, sub, v)...)
+			problems = append(problems, o.problems(at, sub, v)...)
 		}
 	}
 	for _, key := range []string{"oneOf", "anyOf"} {
@@ -123,7 +160,7 @@ func (o *openAPI) check(at string, schema map[string]any, v any) []string {
 		matched := false
 		for i, s := range alts {
 			sub, _ := s.(map[string]any)
-			p := o.check(at, sub, v)
+			p := o.problems(at, sub, v)
 			if len(p) == 0 {
 				matched = true
 				break
@@ -157,7 +194,7 @@ func (o *openAPI) check(at string, schema map[string]any, v any) []string {
 		props, _ := schema["properties"].(map[string]any)
 		for name, value := range m {
 			if sub, ok := props[name].(map[string]any); ok {
-				problems = append(problems, o.check(at+"."+name, sub, value)...)
+				problems = append(problems, o.problems(at+"."+name, sub, value)...)
 			}
 		}
 	case "array":
@@ -167,7 +204,7 @@ func (o *openAPI) check(at string, schema map[string]any, v any) []string {
 		}
 		items, _ := schema["items"].(map[string]any)
 		for i, item := range list {
-			problems = append(problems, o.check(fmt.Sprintf("%s[%d]", at, i), items, item)...)
+			problems = append(problems, o.problems(fmt.Sprintf("%s[%d]", at, i), items, item)...)
 		}
 	case "string":
 		s, ok := v.(string)

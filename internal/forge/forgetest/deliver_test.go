@@ -296,7 +296,7 @@ func TestPayloadsHaveGitHubsShape(t *testing.T) {
 		{"a pull request closed unmerged", "pull_request/closed", "pull_request/closed.payload.json", "pull-request-closed"},
 		{"a review submitted", "pull_request_review/submitted", "pull_request_review/submitted.payload.json", "pull-request-review-submitted"},
 		{"a comment created", "issue_comment/created", "issue_comment/created.with-installation.payload.json", "issue-comment-created"},
-		{"a check run rerequested", "check_run/rerequested", "check_run/rerequested.payload.json", ""},
+		{"a check run rerequested", "check_run/rerequested", "check_run/rerequested.payload.json", "check-run-rerequested"},
 		{"a ping", "ping", "ping/payload.json", "ping"},
 	}
 	spec := loadOpenAPI(t)
@@ -324,9 +324,7 @@ func TestPayloadsHaveGitHubsShape(t *testing.T) {
 			if tt.schema == "" {
 				return
 			}
-			post := spec.lookup("#/x-webhooks/" + tt.schema + "/post")
-			body := spec.deref(post["requestBody"].(map[string]any))
-			schema := body["content"].(map[string]any)["application/json"].(map[string]any)["schema"].(map[string]any)
+			schema := spec.webhookSchema(t, tt.schema)
 			if problems := spec.check("payload", schema, got); len(problems) > 0 {
 				t.Errorf("payload breaks the %s schema:\n%s", tt.schema, strings.Join(problems, "\n"))
 			}
@@ -586,4 +584,72 @@ func BenchmarkCommentWithWebhooks(b *testing.B) {
 			srv.WaitDeliveries()
 		})
 	}
+}
+
+// TestRerequestedChecksOfAForkNameNoPullRequest re-runs the checks of a
+// fork's pull request and of a pull request from a branch of the
+// repository: as on GitHub, check_run and check_suite rerequested (and
+// the check run's REST answer) list the pull request from the
+// repository's branch, and an empty pull_requests for the fork's. Each
+// delivery meets its webhook's schema in GitHub's OpenAPI description.
+func TestRerequestedChecksOfAForkNameNoPullRequest(t *testing.T) {
+	spec := loadOpenAPI(t)
+	srv := forgetest.NewServer(t, "octo-org", "hello-world")
+	srv.AddUser("rivera", "rivera-token")
+	rc := newReceiver(t)
+	forkHead := srv.Commit("patch-1", "Edit from a fork", map[string]string{"applications/acme.cue": "fork\n"})
+	srv.OpenPR(forgetest.PRSpec{Author: "mallory", Title: "From a fork", Head: "patch-1", HeadRepo: "mallory/hello-world"})
+	branchHead := srv.Commit("acme", "Edit from a branch", map[string]string{"applications/acme.cue": "branch\n"})
+	srv.OpenPR(forgetest.PRSpec{Author: "alice", Title: "From a branch", Head: "acme"})
+	srv.AddWebhook(rc.url, hookSecret)
+
+	want := map[string][]float64{}
+	for _, c := range []struct {
+		head string
+		prs  []float64
+	}{{forkHead, nil}, {branchHead, []float64{2}}} {
+		status, run := call(t, srv, srv.Token(), "POST", "/check-runs", `{"name":"connectbot","head_sha":"`+c.head+`"}`)
+		if status != http.StatusCreated {
+			t.Fatalf("check run: %d %v", status, run)
+		}
+		if got := numbers(run["pull_requests"]); !cmp.Equal(c.prs, got) {
+			t.Errorf("the check run on %s lists pull requests %v, want %v", c.head[:7], got, c.prs)
+		}
+		suite := int64(run["check_suite"].(map[string]any)["id"].(float64))
+		call(t, srv, "rivera-token", "POST", fmt.Sprintf("/check-runs/%v/rerequest", run["id"]), `{}`)
+		call(t, srv, "rivera-token", "POST", fmt.Sprintf("/check-suites/%d/rerequest", suite), `{}`)
+		want["check_run "+c.head] = c.prs
+		want["check_suite "+c.head] = c.prs
+	}
+	srv.WaitDeliveries()
+	got := map[string][]float64{}
+	for _, d := range rc.deliveries() {
+		if d.event != "check_run" && d.event != "check_suite" {
+			continue
+		}
+		var p map[string]any
+		if err := json.Unmarshal(d.body, &p); err != nil {
+			t.Fatal(err)
+		}
+		obj := p[d.event].(map[string]any)
+		got[d.event+" "+obj["head_sha"].(string)] = numbers(obj["pull_requests"])
+		name := strings.ReplaceAll(d.event, "_", "-") + "-rerequested"
+		schema := spec.webhookSchema(t, name)
+		for _, problem := range spec.check(d.event, schema, p) {
+			t.Error(problem)
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("pull requests each delivery names (-want +got):\n%s", diff)
+	}
+}
+
+// numbers are the "number"s of a pull_requests list.
+func numbers(v any) []float64 {
+	var out []float64
+	list, _ := v.([]any)
+	for _, e := range list {
+		out = append(out, e.(map[string]any)["number"].(float64))
+	}
+	return out
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 // This file turns changes of the server's state into the webhook events
@@ -178,24 +179,18 @@ func (s *Server) emitCheckSuite(c *checkRun, action string) {
 // payloads show it.
 func (s *Server) checkSuiteJSON(c *checkRun) jsonObject {
 	var branch any
-	prs := []any{}
 	for _, p := range s.sortedPulls() {
 		if p.state == "open" && p.headSHA == c.headSHA {
-			if branch == nil {
-				branch = p.head
-			}
-			repoMin := jsonObject{"id": 1, "url": s.apiRepo(), "name": s.name}
-			prs = append(prs, jsonObject{
-				"id":     p.id,
-				"number": p.number,
-				"url":    fmt.Sprintf("%s/pulls/%d", s.apiRepo(), p.number),
-				"head":   jsonObject{"ref": p.head, "sha": p.headSHA, "repo": repoMin},
-				"base":   jsonObject{"ref": p.base, "sha": s.pullBase(p).String(), "repo": repoMin},
-			})
+			branch = p.head
+			break
 		}
 	}
 	api := s.apiRepo()
 	id := c.id + 1_000_000
+	updated := c.started
+	if !c.completed.IsZero() {
+		updated = c.completed
+	}
 	return jsonObject{
 		"id":                      id,
 		"node_id":                 nodeID("CheckSuite", id),
@@ -206,10 +201,11 @@ func (s *Server) checkSuiteJSON(c *checkRun) jsonObject {
 		"url":                     fmt.Sprintf("%s/check-suites/%d", api, id),
 		"before":                  nil,
 		"after":                   c.headSHA,
-		"pull_requests":           prs,
+		"pull_requests":           s.checkPullsJSON(c.headSHA),
 		"app":                     s.appJSON(),
-		"created_at":              nullableTime(c.started),
-		"updated_at":              nullableTime(c.completed),
+		"created_at":              ts(c.started),
+		"updated_at":              ts(updated),
+		"head_commit":             s.simpleCommitJSON(plumbing.NewHash(c.headSHA)),
 		"latest_check_runs_count": 1,
 		"check_runs_url":          fmt.Sprintf("%s/check-suites/%d/check-runs", api, id),
 		"rerequestable":           true,
@@ -277,6 +273,25 @@ func (s *Server) pushJSON(ref, before, after, sender string) jsonObject {
 	o["commits"] = commits
 	o["head_commit"] = head
 	return o
+}
+
+// simpleCommitJSON is a commit as a check suite's head_commit shows it.
+func (s *Server) simpleCommitJSON(h plumbing.Hash) any {
+	c, err := s.git.CommitObject(h)
+	if err != nil {
+		return nil
+	}
+	person := func(sig object.Signature) jsonObject {
+		return jsonObject{"name": sig.Name, "email": sig.Email, "date": ts(sig.When)}
+	}
+	return jsonObject{
+		"id":        h.String(),
+		"tree_id":   c.TreeHash.String(),
+		"message":   strings.TrimSuffix(c.Message, "\n"),
+		"timestamp": ts(c.Committer.When),
+		"author":    person(c.Author),
+		"committer": person(c.Committer),
+	}
 }
 
 // pushCommitJSON is a commit as a push payload lists it.

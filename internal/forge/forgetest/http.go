@@ -126,6 +126,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.flushEvents()
 	s.calls = append(s.calls, r.Method+" "+r.URL.Path)
 	s.commonHeaders(w.Header())
+	gitPrefix := "/" + s.owner + "/" + s.name + ".git"
+	isGit := strings.HasPrefix(r.URL.Path, gitPrefix+"/")
+	// A REST request counts against its user's rate limit, or the App's
+	// installation's, whatever it is answered.
+	s.bucket = nil
+	defer func() { s.bucket = nil }()
+	if login, ok := s.login(bearer(r)); ok && !isGit && !s.spend(w, login) {
+		return
+	}
 
 	f := s.takeFailure(r)
 	if f == nil {
@@ -150,8 +159,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rec = httptest.NewRecorder()
 		target = rec
 	}
-	gitPrefix := "/" + s.owner + "/" + s.name + ".git"
-	if strings.HasPrefix(r.URL.Path, gitPrefix+"/") {
+	if isGit {
 		s.serveGit(target, r, gitPrefix)
 	} else {
 		s.serveAPI(target, r)
@@ -244,17 +252,7 @@ func (s *Server) login(token string) (string, bool) {
 	return login, token != "" && login != ""
 }
 
-// rateReset is the X-RateLimit-Reset the server reports when not limited.
-func (s *Server) rateReset() string {
-	return strconv.FormatInt(epoch.Add(3600*1e9).Unix(), 10)
-}
-
 func (s *Server) commonHeaders(h http.Header) {
-	h.Set("X-RateLimit-Limit", "5000")
-	h.Set("X-RateLimit-Remaining", "4999")
-	h.Set("X-RateLimit-Reset", s.rateReset())
-	h.Set("X-RateLimit-Used", "1")
-	h.Set("X-RateLimit-Resource", "core")
 	h.Set("X-GitHub-Media-Type", "github.v3; format=json")
 	h.Set("X-GitHub-Request-Id", fmt.Sprintf("0000:%04X:0000000:0000000:00000000", len(s.calls)))
 	h.Set("Vary", "Accept, Authorization, Cookie, X-GitHub-OTP")
@@ -331,6 +329,7 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request, status int, v any
 		h.Set("Cache-Control", "private, max-age=60, s-maxage=60")
 		if etagMatches(r.Header.Get("If-None-Match"), etag) {
 			s.notModified++
+			s.refund(h)
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}

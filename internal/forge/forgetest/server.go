@@ -93,6 +93,12 @@ type Server struct {
 	expiries map[string]time.Time
 	// appKey checks the App's JWTs; nil until SetAppKey.
 	appKey *rsa.PublicKey
+	// rateLimit requests per rateWindow of the clock, for each bucket
+	// (ratelimit.go); bucket is the request's being served.
+	rateLimit  int
+	rateWindow time.Duration
+	buckets    map[string]*rateBucket
+	bucket     *rateBucket
 
 	mu         sync.Mutex
 	git        *git.Repository
@@ -281,6 +287,9 @@ func newServer(t TB, l net.Listener, owner, repo string) *Server {
 		collaborators: map[string]bool{},
 		expiries:      map[string]time.Time{},
 		installation:  InstallationID,
+		rateLimit:     DefaultRateLimit,
+		rateWindow:    DefaultRateLimitWindow,
+		buckets:       map[string]*rateBucket{},
 		pulls:         map[int]*pull{},
 	}
 	initial, err := s.writeCommit(flatTree{}, "Initial commit\n", object.Signature{Name: "forgetest", Email: "forgetest@example.com"})

@@ -390,22 +390,31 @@ func (s *Server) appJSON() jsonObject {
 	}
 }
 
-func (s *Server) checkRunJSON(c *checkRun) jsonObject {
+// checkPullsJSON is the pull_requests of a check run or suite on sha: the
+// open pull requests with that head from a branch of the repository. As
+// on GitHub, a fork's pull request is never listed.
+func (s *Server) checkPullsJSON(sha string) []any {
 	api := s.apiRepo()
 	repoMin := jsonObject{"id": 1, "url": api, "name": s.name}
 	prs := []any{}
 	for _, p := range s.sortedPulls() {
-		if p.state == "open" && p.headSHA == c.headSHA {
-			base := s.pullBase(p)
-			prs = append(prs, jsonObject{
-				"id":     p.id,
-				"number": p.number,
-				"url":    fmt.Sprintf("%s/pulls/%d", api, p.number),
-				"head":   jsonObject{"ref": p.head, "sha": p.headSHA, "repo": repoMin},
-				"base":   jsonObject{"ref": p.base, "sha": base.String(), "repo": repoMin},
-			})
+		if p.state != "open" || p.headSHA != sha || p.headRepo != "" {
+			continue
 		}
+		prs = append(prs, jsonObject{
+			"id":     p.id,
+			"number": p.number,
+			"url":    fmt.Sprintf("%s/pulls/%d", api, p.number),
+			"head":   jsonObject{"ref": p.head, "sha": p.headSHA, "repo": repoMin},
+			"base":   jsonObject{"ref": p.base, "sha": s.pullBase(p).String(), "repo": repoMin},
+		})
 	}
+	return prs
+}
+
+func (s *Server) checkRunJSON(c *checkRun) jsonObject {
+	api := s.apiRepo()
+	prs := s.checkPullsJSON(c.headSHA)
 	return jsonObject{
 		"id":           c.id,
 		"node_id":      nodeID("CheckRun", c.id),
