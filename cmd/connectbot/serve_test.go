@@ -12,15 +12,11 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -404,7 +400,9 @@ func TestServeWithATokenActsOnGitHub(t *testing.T) {
 		return srv.metrics(t)[`connectbot_actions_total{kind="judge-pull-request",status="done"}`] == 1
 	})
 	m := srv.metrics(t)
-	if m[`connectbot_github_requests_total{code="2xx",method="GET"}`] == 0 || m[`connectbot_github_rate_limit_remaining{resource="core"}`] != 4999 {
+	// The fake counts its rate limit down from 5,000 an hour, as GitHub
+	// does.
+	if remaining := m[`connectbot_github_rate_limit_remaining{resource="core"}`]; m[`connectbot_github_requests_total{code="2xx",method="GET"}`] == 0 || remaining <= 0 || remaining >= 5000 {
 		t.Errorf("GitHub requests are not metered: %v", m)
 	}
 	if n := len(gh.Comments(pr)); n != 1 {
@@ -423,61 +421,114 @@ func TestServeWithATokenActsOnGitHub(t *testing.T) {
 
 func TestServeAsAGitHubAppActsOnGitHub(t *testing.T) {
 	gh, _, head, body := liveWorld(t)
-	// GitHub's token endpoint in front of the fake: any App JWT gets the
-	// fake's token, which expires in an hour.
-	var minted atomic.Int32
-	target, _ := url.Parse(gh.URL())
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == "POST" && r.URL.Path == "/app/installations/77/access_tokens" {
-			if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ey") {
-				http.Error(w, "no JWT", http.StatusUnauthorized)
-				return
-			}
-			minted.Add(1)
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusCreated)
-			fmt.Fprintf(w, `{"token":%q,"expires_at":%q}`, gh.Token(), time.Now().Add(time.Hour).UTC().Format(time.RFC3339))
-			return
-		}
-		proxy.ServeHTTP(w, r)
-	}))
-	defer front.Close()
-	keyFile := filepath.Join(t.TempDir(), "app.pem")
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pemKey := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
-	if err := os.WriteFile(keyFile, pemKey, 0o600); err != nil {
-		t.Fatal(err)
-	}
-
-	srv := startServe(t, map[string]string{
-		"CONNECTBOT_WEBHOOK_SECRET":       "s3cret",
-		"CONNECTBOT_APP_ID":               "12",
-		"CONNECTBOT_INSTALLATION_ID":      "77",
-		"CONNECTBOT_APP_PRIVATE_KEY_FILE": keyFile,
-		"GITHUB_TOKEN":                    "ignored when an App is configured",
-		"CONNECTBOT_REPOSITORY":           gh.FullName(),
-		"GITHUB_API_URL":                  front.URL,
-		"GITHUB_SERVER_URL":               gh.URL(),
-		"CONNECTBOT_BOT_LOGIN":            forgetest.BotLogin,
-	}, time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+	// The App's key: the fake mints installation tokens for a JWT it
+	// signs, at GitHub's token endpoint.
+	keyFile := appKeyFile(t, gh)
+	srv := startServe(t, appVars(gh, keyFile), time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
 	if code := srv.deliver(t, "app-1", "pull_request", webhook.Sign(body, []byte("s3cret")), bytes.NewReader(body)); code != http.StatusAccepted {
 		t.Fatalf("signed delivery: %d", code)
 	}
 	eventually(t, "the check run", func() bool { return len(gh.CheckRuns(head)) == 1 })
 	eventually(t, "the start-up tick", func() bool { return srv.stderr.countLogs(t, "tick done", nil) == 1 })
-	if minted.Load() != 1 {
-		t.Errorf("installation tokens minted: %d, want 1 (cached until it expires)", minted.Load())
+	minted := 0
+	for _, c := range gh.Calls() {
+		if c == fmt.Sprintf("POST /app/installations/%d/access_tokens", forgetest.InstallationID) {
+			minted++
+		}
+	}
+	if minted != 1 {
+		t.Errorf("installation tokens minted: %d, want 1 (cached until it expires)", minted)
 	}
 	// The token request went through the metered transport too.
 	if m := srv.metrics(t); m[`connectbot_github_requests_total{code="2xx",method="POST"}`] == 0 {
 		t.Errorf("the token request is not metered: %v", m)
 	}
-	if strings.Contains(srv.stderr.String(), gh.Token()) {
+	if strings.Contains(srv.stderr.String(), "ghs_") {
 		t.Error("the installation token reached the log")
+	}
+	if srv.stop(t) != exitOK {
+		t.Error("did not stop cleanly")
+	}
+}
+
+// appKeyFile makes a key for the App, registers it with gh and returns
+// the file holding it, as GitHub's "Generate a private key" downloads it.
+func appKeyFile(t *testing.T, gh *forgetest.Server) string {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pemKey := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+	if err := gh.SetAppKey(pemKey); err != nil {
+		t.Fatal(err)
+	}
+	keyFile := filepath.Join(t.TempDir(), "app.pem")
+	if err := os.WriteFile(keyFile, pemKey, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return keyFile
+}
+
+// appVars is serve's environment as the fake's App, whose key is in
+// keyFile, with the webhook secret "s3cret".
+func appVars(gh *forgetest.Server, keyFile string) map[string]string {
+	return map[string]string{
+		"CONNECTBOT_WEBHOOK_SECRET":       "s3cret",
+		"CONNECTBOT_APP_ID":               fmt.Sprint(forgetest.AppID),
+		"CONNECTBOT_INSTALLATION_ID":      fmt.Sprint(forgetest.InstallationID),
+		"CONNECTBOT_APP_PRIVATE_KEY_FILE": keyFile,
+		"GITHUB_TOKEN":                    "ignored when an App is configured",
+		"CONNECTBOT_REPOSITORY":           gh.FullName(),
+		"GITHUB_API_URL":                  gh.URL(),
+		"GITHUB_SERVER_URL":               gh.URL(),
+		"CONNECTBOT_BOT_LOGIN":            forgetest.BotLogin,
+	}
+}
+
+// TestServeAsAnAppRejudgesAForkWhoseChecksAreReRun runs serve as the
+// fake's App, with the fake's own deliveries: a reviewer re-runs the
+// checks of a fork's pull request, GitHub's check_suite rerequested
+// names no pull request (as for every fork's), and serve finds it by its
+// head and judges it again.
+func TestServeAsAnAppRejudgesAForkWhoseChecksAreReRun(t *testing.T) {
+	gh := seed(t)
+	acme, _ := os.ReadFile("../../applications/acme-sync.cue")
+	bad := strings.Replace(string(acme), `auth:         "oauth2"`, `auth:         "api_key"`, 1)
+	head := gh.Commit("patch-1", "Edit", map[string]string{"applications/acme-sync.cue": bad})
+	pr := gh.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: "patch-1", HeadRepo: "acme-dev/connect"})
+	gh.AddUser("rivera-reviews", "rivera-token")
+	srv := startServe(t, appVars(gh, appKeyFile(t, gh)), time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+	gh.AddWebhook(srv.url+"/webhook", "s3cret")
+	// The start-up reconcile judges the fork's pull request.
+	eventually(t, "the check run", func() bool { return len(gh.CheckRuns(head)) == 1 })
+	run := gh.CheckRuns(head)[0]
+
+	req, _ := http.NewRequest("POST", fmt.Sprintf("%s/repos/%s/check-suites/%d/rerequest", gh.URL(), gh.FullName(), run.ID+1_000_000), nil)
+	req.Header.Set("Authorization", "token rivera-token")
+	resp, err := gh.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("re-run all checks: %d", resp.StatusCode)
+	}
+	gh.WaitDeliveries()
+	var suite forgetest.Delivery
+	for _, d := range gh.Deliveries() {
+		if d.Event == "check_suite" {
+			suite = d
+		}
+	}
+	if suite.Status != http.StatusAccepted {
+		t.Fatalf("the check_suite delivery: %+v, want answered 202", suite)
+	}
+	eventually(t, "the re-run judged", func() bool {
+		return srv.metrics(t)[`connectbot_actions_total{kind="judge-pull-requests-at-head",status="done"}`] == 1
+	})
+	if n := len(gh.Comments(pr)); n != 1 {
+		t.Errorf("%d comments, want connectbot's one", n)
 	}
 	if srv.stop(t) != exitOK {
 		t.Error("did not stop cleanly")

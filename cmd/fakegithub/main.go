@@ -4,7 +4,7 @@
 // connectbot) works against it unchanged.
 //
 //	fakegithub --repo DIR [--addr HOST:PORT] [--repository OWNER/NAME] [--user LOGIN[:TOKEN]]...
-//	           [--webhook URL]... [--secret S] [--faults SEED]
+//	           [--webhook URL]... [--secret S] [--faults SEED] [--app-key FILE]
 //
 // DIR's files become the first commit of main; if DIR is a git repository,
 // its HEAD becomes main, history included. The first line on stdout is the
@@ -12,8 +12,14 @@
 // REST call and git push acts as the user whose token it carries
 // ("Authorization: token T" or "Bearer T"; git over HTTP basic auth with
 // the token as the password); the bot is connectbot[bot] with token "bot"
-// unless a --user gives it another. State lives in memory and is gone when
-// SIGTERM or SIGINT stops the server.
+// unless a --user gives it another; it is a GitHub App (forgetest.AppID)
+// installed on the repository (forgetest.InstallationID), and only Apps
+// (logins ending in "[bot]") write check runs. With --app-key FILE, the
+// App's PEM key, POST /app/installations/ID/access_tokens mints
+// installation tokens, acting as the bot, for a JWT signed with it, as
+// GitHub does. Every user and the installation have GitHub's rate limit of
+// 5,000 requests an hour, counted down in the X-RateLimit headers. State
+// lives in memory and is gone when SIGTERM or SIGINT stops the server.
 //
 // Every event (pull_request, pull_request_review, issue_comment, issues,
 // push, check_run, check_suite, and a ping first) is delivered to each
@@ -80,7 +86,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-const usage = "usage: fakegithub --repo DIR [--addr HOST:PORT] [--repository OWNER/NAME] [--user LOGIN[:TOKEN]]... [--webhook URL]... [--secret S] [--faults SEED]"
+const usage = "usage: fakegithub --repo DIR [--addr HOST:PORT] [--repository OWNER/NAME] [--user LOGIN[:TOKEN]]... [--webhook URL]... [--secret S] [--faults SEED] [--app-key FILE]"
 
 // The rates of faults --faults injects, and the longest burst of REST
 // faults.
@@ -101,6 +107,9 @@ type options struct {
 	// faults is --faults as given, "" for none; seed is its value.
 	faults string
 	seed   uint64
+	// appKey is --app-key's file; key its content.
+	appKey string
+	key    []byte
 }
 
 // webhooks is the repeatable --webhook flag.
@@ -158,6 +167,7 @@ func parseFlags(args []string) (options, error) {
 	fs.Var(&o.webhooks, "webhook", "URL to deliver every event to, repeatable")
 	fs.StringVar(&o.secret, "secret", "", "the webhooks' secret, signing each delivery")
 	fs.StringVar(&o.faults, "faults", "", "inject REST and delivery faults drawn from this seed (an unsigned integer)")
+	fs.StringVar(&o.appKey, "app-key", "", "the App's PEM key, whose JWTs mint installation tokens")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -191,6 +201,16 @@ func (o *options) validate() error {
 	}
 	if o.secret != "" && len(o.webhooks) == 0 {
 		return fmt.Errorf("--secret without --webhook: there is nothing to sign")
+	}
+	if o.appKey != "" {
+		key, err := os.ReadFile(o.appKey)
+		if err == nil {
+			err = forgetest.CheckAppKey(key)
+		}
+		if err != nil {
+			return fmt.Errorf("--app-key %s: %w", o.appKey, err)
+		}
+		o.key = key
 	}
 	holder := map[string]string{}
 	for _, u := range o.allUsers() {
@@ -241,6 +261,11 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) (err error) {
 	}
 	if err := srv.Import(repo.Storer, head); err != nil {
 		return fmt.Errorf("--repo %s: %w", o.repo, err)
+	}
+	if o.key != nil {
+		if err := srv.SetAppKey(o.key); err != nil {
+			return fmt.Errorf("--app-key %s: %w", o.appKey, err)
+		}
 	}
 	if o.faults != "" {
 		srv.Faults(o.seed, restFaultRate)

@@ -4,7 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net/http"
@@ -16,7 +20,10 @@ import (
 	"testing"
 	"time"
 
+	jwt "github.com/golang-jwt/jwt/v4"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/connectbot/connectbot/internal/forge/forgetest"
 )
 
 // TestBadFlags checks each misuse exits 2 with one line on stderr, before
@@ -45,6 +52,8 @@ func TestBadFlags(t *testing.T) {
 		{"one token for two users", []string{"--repo", dir, "--user", "alice:t", "--user", "rivera:t"}, "fakegithub: --user rivera: token already given to alice\n"},
 		{"a user whose token is the bot's", []string{"--repo", dir, "--user", "alice:bot"}, "fakegithub: --user alice: token already given to connectbot[bot]\n"},
 		{"an argument", []string{"--repo", dir, "extra"}, `fakegithub: unexpected argument "extra"` + "\n"},
+		{"an --app-key that is no key", []string{"--repo", dir, "--app-key", file}, "fakegithub: --app-key " + file + ": not PEM\n"},
+		{"an --app-key that is missing", []string{"--repo", dir, "--app-key", file + ".pem"}, "fakegithub: --app-key " + file + ".pem: open " + file + ".pem: no such file or directory\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -273,4 +282,64 @@ func listDir(t *testing.T, dir string) []string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestAppKeyMintsInstallationTokens runs the command with --app-key: a
+// JWT the App signs with that key mints an installation token, which
+// writes a check run, as a user's token may not; a JWT signed with
+// another key mints nothing.
+func TestAppKeyMintsInstallationTokens(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "README.md"), []byte("program\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyFile := filepath.Join(t.TempDir(), "app.pem")
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f := startFake(t, "--repo", dir, "--repository", "octo/program", "--user", "alice", "--app-key", keyFile)
+	signed := func(k *rsa.PrivateKey) string {
+		now := time.Now()
+		s, err := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.RegisteredClaims{
+			Issuer: fmt.Sprint(forgetest.AppID), IssuedAt: jwt.NewNumericDate(now.Add(-30 * time.Second)), ExpiresAt: jwt.NewNumericDate(now.Add(2 * time.Minute)),
+		}).SignedString(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	mint := fmt.Sprintf("/app/installations/%d/access_tokens", forgetest.InstallationID)
+	var refused struct{ Message string }
+	f.api(t, signed(other), "POST", mint, "", http.StatusUnauthorized, &refused)
+	var minted struct {
+		Token string `json:"token"`
+	}
+	f.api(t, signed(key), "POST", mint, "", http.StatusCreated, &minted)
+
+	var main struct {
+		Object struct{ SHA string } `json:"object"`
+	}
+	f.api(t, minted.Token, "GET", "/repos/octo/program/git/ref/heads/main", "", http.StatusOK, &main)
+	run := `{"name":"connectbot","head_sha":"` + main.Object.SHA + `"}`
+	var answer struct{ Message string }
+	f.api(t, "alice", "POST", "/repos/octo/program/check-runs", run, http.StatusForbidden, &answer)
+	if answer.Message != "You must authenticate via a GitHub App." {
+		t.Errorf("alice's check run: %q", answer.Message)
+	}
+	var created struct {
+		App struct{ ID int64 } `json:"app"`
+	}
+	f.api(t, minted.Token, "POST", "/repos/octo/program/check-runs", run, http.StatusCreated, &created)
+	if created.App.ID != forgetest.AppID {
+		t.Errorf("the check run's App is %d, want %d", created.App.ID, forgetest.AppID)
+	}
+	f.stop(t)
 }

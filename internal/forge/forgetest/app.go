@@ -66,6 +66,12 @@ func (s *Server) SetAppKey(pemKey []byte) error {
 	return nil
 }
 
+// CheckAppKey reports why SetAppKey would refuse pemKey, or nil.
+func CheckAppKey(pemKey []byte) error {
+	_, err := parseRSAKey(pemKey)
+	return err
+}
+
 // parseRSAKey reads the public half of a PEM RSA key.
 func parseRSAKey(data []byte) (*rsa.PublicKey, error) {
 	block, _ := pem.Decode(data)

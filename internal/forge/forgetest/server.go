@@ -32,6 +32,18 @@
 // If-None-Match. Timestamps come from a clock that starts at
 // 2026-01-01T00:00:00Z and advances one second per change, so SHAs and
 // answers are the same on every run.
+//
+// It refuses what GitHub refuses to whoever is asking: only a GitHub App
+// (BotLogin, or any "[bot]" login) writes check runs, others get 403 "You
+// must authenticate via a GitHub App."; only a comment's author or someone
+// with write access (the owner, AddCollaborator, an App) edits it; labels
+// are added with the documented {"labels": [...]} body alone. Each user and
+// the App's installation have a rate limit (SetRateLimit), counted down in
+// GitHub's X-RateLimit headers over windows of the server's clock. The
+// server is an App (AppID) installed on the repository (InstallationID):
+// its deliveries carry the installation, and with SetAppKey it mints
+// installation tokens for the App's JWTs. A check run or suite names no
+// pull request from a fork, as GitHub's do not.
 package forgetest
 
 import (
