@@ -373,6 +373,48 @@ func (s *Server) createReview(w http.ResponseWriter, r *http.Request, p params) 
 	s.reply(w, r, http.StatusOK, s.reviewJSON(rv))
 }
 
+// PUT /repos/{owner}/{repo}/pulls/{n}/reviews/{id}/dismissals, by
+// someone with write access: an approval or a change request takes the
+// state DISMISSED and pull_request_review dismissed is delivered.
+func (s *Server) dismissReview(w http.ResponseWriter, r *http.Request, p params) {
+	pr, ok := s.pullOnlyParam(w, p)
+	if !ok {
+		return
+	}
+	rv, ok := findByID(s, w, p, s.reviews, func(rv *review) int64 { return rv.id })
+	if !ok {
+		return
+	}
+	if rv.pr != pr.number {
+		s.notFound(w)
+		return
+	}
+	var req struct {
+		Message *string `json:"message"`
+		Event   *string `json:"event"`
+	}
+	if !s.decode(w, r, &req) {
+		return
+	}
+	switch {
+	case req.Message == nil:
+		s.unprocessable(w, plain("Invalid request.\n\n\"message\" wasn't supplied."))
+		return
+	case req.Event != nil && *req.Event != "DISMISS":
+		s.unprocessable(w, plain(fmt.Sprintf("Invalid request.\n\nFor 'properties/event', %q is not a member of [\"DISMISS\"].", *req.Event)))
+		return
+	case !s.canWrite(s.acting()):
+		s.message(w, http.StatusForbidden, "Must have admin rights to Repository.")
+		return
+	case rv.state != "APPROVED" && rv.state != "CHANGES_REQUESTED":
+		s.unprocessableStrings(w, "Unprocessable Entity", "Can not dismiss a "+strings.ToLower(rv.state)+" pull request review")
+		return
+	}
+	rv.state = "DISMISSED"
+	s.emitReviewAction(pr, rv, "dismissed")
+	s.reply(w, r, http.StatusOK, s.reviewJSON(rv))
+}
+
 // PUT /repos/{owner}/{repo}/pulls/{n}/merge
 func (s *Server) mergePull(w http.ResponseWriter, r *http.Request, p params) {
 	pr, ok := s.pullOnlyParam(w, p)

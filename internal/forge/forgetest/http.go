@@ -54,6 +54,7 @@ func (s *Server) routes() []route {
 		{"GET", "pulls/{n}/files", s.listFiles},
 		{"GET", "pulls/{n}/reviews", s.listReviews},
 		{"POST", "pulls/{n}/reviews", s.createReview},
+		{"PUT", "pulls/{n}/reviews/{id}/dismissals", s.dismissReview},
 		{"PUT", "pulls/{n}/merge", s.mergePull},
 		{"GET", "issues", s.listIssues},
 		{"POST", "issues", s.createIssue},
@@ -132,7 +133,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// installation's, whatever it is answered.
 	s.bucket = nil
 	defer func() { s.bucket = nil }()
-	if login, ok := s.login(bearer(r)); ok && !isGit && !s.spend(w, login) {
+	free := isGit || r.URL.Path == "/rate_limit" // GitHub does not count /rate_limit
+	if login, ok := s.login(bearer(r)); ok && !free && !s.spend(w, login) {
 		return
 	}
 
@@ -195,6 +197,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	login, ok := s.login(bearer(r))
 	if !ok {
 		s.message(w, http.StatusUnauthorized, "Bad credentials")
+		return
+	}
+	if r.Method == http.MethodGet && r.URL.Path == "/rate_limit" {
+		s.rateLimitStatus(w, r, login)
 		return
 	}
 	s.actor = login

@@ -133,7 +133,17 @@ func (s *Server) issueJSON(p *pull) jsonObject {
 		"closed_at": closedAt, "author_association": s.association(p.author), "state_reason": nil,
 	}
 	if !p.issue {
-		o["pull_request"] = jsonObject{"url": fmt.Sprintf("%s/pulls/%d", api, p.number), "html_url": fmt.Sprintf("%s/pull/%d", html, p.number)}
+		var merged any
+		if p.merged {
+			merged = ts(p.mergedAt)
+		}
+		o["pull_request"] = jsonObject{
+			"url":       fmt.Sprintf("%s/pulls/%d", api, p.number),
+			"html_url":  fmt.Sprintf("%s/pull/%d", html, p.number),
+			"diff_url":  fmt.Sprintf("%s/pull/%d.diff", html, p.number),
+			"patch_url": fmt.Sprintf("%s/pull/%d.patch", html, p.number),
+			"merged_at": merged,
+		}
 	}
 	return o
 }

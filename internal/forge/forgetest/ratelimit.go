@@ -55,9 +55,9 @@ func (s *Server) spend(w http.ResponseWriter, login string) bool {
 	if s.rateLimit <= 0 {
 		return true
 	}
-	key, who := "user "+login, fmt.Sprintf("user ID %d", s.userID(login))
+	key, who := s.bucketKey(login), fmt.Sprintf("user ID %d", s.userID(login))
 	if isApp(login) {
-		key, who = "installation", fmt.Sprintf("installation ID %d", s.installationOrDefault())
+		who = fmt.Sprintf("installation ID %d", s.installationOrDefault())
 	}
 	b := s.buckets[key]
 	if b == nil || !s.clock.Before(b.reset) {
@@ -79,6 +79,15 @@ func (s *Server) spend(w http.ResponseWriter, login string) bool {
 	s.bucket = b
 	s.rateHeaders(w.Header(), b)
 	return true
+}
+
+// bucketKey names the bucket of login's requests: the user's, or the
+// installation's for an App, whose tokens share one.
+func (s *Server) bucketKey(login string) string {
+	if isApp(login) {
+		return "installation"
+	}
+	return "user " + login
 }
 
 // refund gives back the request being served, answered 304, and says so
@@ -106,4 +115,19 @@ func (s *Server) installationOrDefault() int64 {
 		return s.installation
 	}
 	return InstallationID
+}
+
+// rateLimitStatus serves GET /rate_limit: what login has left, which
+// GitHub does not count against it.
+func (s *Server) rateLimitStatus(w http.ResponseWriter, r *http.Request, login string) {
+	limit := s.rateLimit
+	if limit <= 0 {
+		limit = DefaultRateLimit
+	}
+	core := jsonObject{"limit": limit, "used": 0, "remaining": limit, "reset": s.clock.Add(s.rateWindow).Unix()}
+	if b := s.buckets[s.bucketKey(login)]; b != nil && s.clock.Before(b.reset) {
+		core = jsonObject{"limit": limit, "used": b.used, "remaining": max(limit-b.used, 0), "reset": b.reset.Unix()}
+	}
+	search := jsonObject{"limit": 30, "used": 0, "remaining": 30, "reset": s.clock.Add(time.Minute).Unix()}
+	s.reply(w, r, http.StatusOK, jsonObject{"resources": jsonObject{"core": core, "search": search}, "rate": core})
 }
