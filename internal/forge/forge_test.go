@@ -474,8 +474,13 @@ func TestCreateCheckRunNormalisesAnnotations(t *testing.T) {
 	}
 }
 
+// TestCreateCheckRunFallsBackToCommitStatus publishes with a personal
+// access token, which GitHub (and the fake) refuse a check run with 403
+// "You must authenticate via a GitHub App.": a commit status carries the
+// result instead.
 func TestCreateCheckRunFallsBackToCommitStatus(t *testing.T) {
 	long := strings.Repeat("x", 200)
+	const maintainer = "octo-maintainer"
 	tests := []struct {
 		name       string
 		run        forge.CheckRun
@@ -484,24 +489,24 @@ func TestCreateCheckRunFallsBackToCommitStatus(t *testing.T) {
 		{
 			name:       "a failing check becomes a failure status",
 			run:        forge.CheckRun{Name: "connectbot", Conclusion: "failure", Title: "2 errors in applications/acme.cue", DetailsURL: "https://example.com/pr/1"},
-			wantStatus: forgetest.Status{State: "failure", Context: "connectbot", Description: "2 errors in applications/acme.cue", TargetURL: "https://example.com/pr/1", Creator: forgetest.BotLogin},
+			wantStatus: forgetest.Status{State: "failure", Context: "connectbot", Description: "2 errors in applications/acme.cue", TargetURL: "https://example.com/pr/1", Creator: maintainer},
 		},
 		{
 			name:       "a passing check becomes a success status",
 			run:        forge.CheckRun{Name: "connectbot", Conclusion: "success", Title: "All checks pass"},
-			wantStatus: forgetest.Status{State: "success", Context: "connectbot", Description: "All checks pass", Creator: forgetest.BotLogin},
+			wantStatus: forgetest.Status{State: "success", Context: "connectbot", Description: "All checks pass", Creator: maintainer},
 		},
 		{
 			name:       "a long title is cut to 140 characters",
 			run:        forge.CheckRun{Name: "connectbot", Conclusion: "neutral", Title: long},
-			wantStatus: forgetest.Status{State: "success", Context: "connectbot", Description: long[:139] + "…", Creator: forgetest.BotLogin},
+			wantStatus: forgetest.Status{State: "success", Context: "connectbot", Description: long[:139] + "…", Creator: maintainer},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFixture(t)
+			f := newFixture(t, func(o *forge.Options) { o.Token = "maintainer-pat" })
+			f.srv.AddUser(maintainer, "maintainer-pat")
 			_, sha := f.openPR(t, "acme-dev", "acme", map[string]string{"applications/acme.cue": "x\n"})
-			f.srv.FailNext("POST", api+"/check-runs", http.StatusForbidden, nil)
 			run := tt.run
 			run.HeadSHA = sha
 			in, _ := annotations(3)
