@@ -2,9 +2,11 @@ package forge_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
@@ -96,5 +98,45 @@ func TestListCheckRuns(t *testing.T) {
 	none, err := f.client.ListCheckRuns(ctx, sha, "nothing")
 	if err != nil || len(none) != 0 {
 		t.Errorf("a name no run has: %v, %v", none, err)
+	}
+}
+
+// TestASpentRateLimitIsARateLimitError spends the fake's rate limit, which
+// counts down as GitHub's does: the call past it returns a
+// *RateLimitError for the primary limit, reset when the header says,
+// without sleeping past MaxWait; once the window ends, calls go through
+// again. The calls are comments: a GET answered 304 from the client's
+// cache would cost nothing.
+func TestASpentRateLimitIsARateLimitError(t *testing.T) {
+	// The client's clock is early in the fake's first window, so the
+	// reset is half an hour away: more than MaxWait.
+	f := newFixture(t, func(o *forge.Options) {
+		o.Now = func() time.Time { return time.Date(2026, 1, 1, 0, 30, 0, 0, time.UTC) }
+	})
+	n, _ := f.openPR(t, "acme-dev", "acme", map[string]string{"applications/acme.cue": "x\n"})
+	f.srv.SetRateLimit(2, time.Hour)
+	ctx := context.Background()
+	for range 2 {
+		if _, err := f.client.CreateComment(ctx, n, "spent"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := f.client.CreateComment(ctx, n, "refused")
+	var rle *forge.RateLimitError
+	if !errors.As(err, &rle) || rle.Secondary {
+		t.Fatalf("err = %v, want a primary *RateLimitError", err)
+	}
+	if from, to := time.Date(2026, 1, 1, 1, 0, 0, 0, time.UTC), time.Date(2026, 1, 1, 1, 1, 0, 0, time.UTC); rle.Reset.Before(from) || rle.Reset.After(to) {
+		t.Errorf("reset %v, want the end of the fake's first hour", rle.Reset)
+	}
+	if got := f.sleeps.got(); len(got) != 0 {
+		t.Errorf("slept %v; a reset past MaxWait is not waited for", got)
+	}
+	if got := len(f.srv.Comments(n)); got != 2 {
+		t.Errorf("%d comments, want the two within the limit", got)
+	}
+	f.srv.AdvanceClock(time.Hour)
+	if _, err := f.client.CreateComment(ctx, n, "after the window"); err != nil {
+		t.Errorf("after the window: %v", err)
 	}
 }
