@@ -660,7 +660,8 @@ func numbers(v any) []float64 {
 // each payload against its webhook's schema in GitHub's OpenAPI
 // description: push, pull_request opened, synchronize, edited, closed and
 // reopened, pull_request_review submitted and dismissed, issue_comment,
-// issues opened, check_run and check_suite rerequested, and ping.
+// issues opened, check_run and check_suite rerequested, and ping. Each
+// carries the App's installation.
 func TestEveryDeliveryMeetsGitHubsWebhookSchema(t *testing.T) {
 	spec := loadOpenAPI(t)
 	srv := forgetest.NewServer(t, "octo-org", "hello-world")
@@ -701,6 +702,15 @@ func TestEveryDeliveryMeetsGitHubsWebhookSchema(t *testing.T) {
 			continue
 		}
 		for _, problem := range spec.check(name, spec.webhookSchema(t, name), p) {
+			t.Error(problem)
+		}
+		// Every delivery names the App's installation, as an App's do,
+		// with no SetInstallation.
+		inst, _ := p["installation"].(map[string]any)
+		if id, _ := inst["id"].(float64); int64(id) != forgetest.InstallationID || d.headers.Get("X-GitHub-Hook-Installation-Target-Type") != "integration" {
+			t.Errorf("%s: installation %v (target %q), want id %d", name, p["installation"], d.headers.Get("X-GitHub-Hook-Installation-Target-Type"), forgetest.InstallationID)
+		}
+		for _, problem := range spec.check(name+".installation", spec.component(t, "simple-installation"), p["installation"]) {
 			t.Error(problem)
 		}
 	}
