@@ -70,6 +70,11 @@ type FileChange struct {
 	// (a new file, or a company changed to theirs): the same company
 	// after policy.CompanyKey, lookalikes and legal suffixes included.
 	Claimed []*application.File
+	// SameCompany are the other applications on the base branch of the
+	// company this one names at its base or its head (the same company
+	// after policy.CompanyKey): whoever maintains one of them is of that
+	// company, and does not review this change independently.
+	SameCompany []*application.File
 }
 
 // IsApplication reports whether the change is to an application file.

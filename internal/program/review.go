@@ -137,6 +137,10 @@ type Verdict struct {
 	NeedsReview bool
 	// Approval is the authorised approval of the head commit, if any.
 	Approval *Review
+	// Interested are the approvals of the head commit that do not count
+	// because their reviewer is not independent of the pull request's
+	// applications (see Interest).
+	Interested []InterestedApproval
 	// ChangesRequested are the reviewers' requests still standing.
 	ChangesRequested []Review
 	// Merge is true when the pull request is to be merged, pinned to HeadSHA.
@@ -207,7 +211,7 @@ func JudgePullRequest(pr PullRequest) Verdict {
 	if labels[LabelInvalid] {
 		v.Conclusion = ConclusionFailure
 	}
-	v.Approval, v.ChangesRequested = standingReviews(pr)
+	v.Approval, v.ChangesRequested, v.Interested = standingReviews(pr)
 	if len(v.ChangesRequested) > 0 {
 		labels[LabelChangesRequested] = true
 	}
@@ -238,12 +242,23 @@ func JudgePullRequest(pr PullRequest) Verdict {
 	return v
 }
 
+// InterestedApproval is an approval that does not count: its reviewer is
+// not independent of an application the pull request changes.
+type InterestedApproval struct {
+	Review Review
+	// Why says what the reviewer maintains, in words.
+	Why string
+}
+
 // standingReviews returns the authorised approval of the head commit, if
-// any, given since the pull request was last reopened, and the change
-// requests not since superseded by the same reviewer.
+// any, given since the pull request was last reopened, the change
+// requests not since superseded by the same reviewer, and the approvals
+// of the head that do not count because their reviewer is not
+// independent of the pull request's applications (see Interest).
 // Each reviewer's latest decisive review (approve, request changes,
-// dismissed) stands; comments do not change it.
-func standingReviews(pr PullRequest) (*Review, []Review) {
+// dismissed) stands; comments do not change it. A change request counts
+// from any reviewer: a maintainer saying no is still no.
+func standingReviews(pr PullRequest) (*Review, []Review, []InterestedApproval) {
 	latest := map[string]Review{}
 	for _, r := range pr.Reviews {
 		if r.State == ReviewCommented {
@@ -255,6 +270,7 @@ func standingReviews(pr PullRequest) (*Review, []Review) {
 	}
 	var approval *Review
 	var changes []Review
+	var interested []InterestedApproval
 	authors := make([]string, 0, len(latest))
 	for a := range latest {
 		authors = append(authors, a)
@@ -264,13 +280,54 @@ func standingReviews(pr PullRequest) (*Review, []Review) {
 		r := latest[a]
 		authorised := isReviewer(pr.Config, r.Author) && !strings.EqualFold(r.Author, pr.Author.Login)
 		switch {
-		case r.State == ReviewApproved && authorised && r.CommitSHA == pr.HeadSHA && !r.SubmittedAt.Before(pr.ReopenedAt) && approval == nil:
-			approval = &r
+		case r.State == ReviewApproved && authorised && r.CommitSHA == pr.HeadSHA && !r.SubmittedAt.Before(pr.ReopenedAt):
+			if why := Interest(pr.Changes, r.Author); why != "" {
+				interested = append(interested, InterestedApproval{Review: r, Why: why})
+			} else if approval == nil {
+				approval = &r
+			}
 		case r.State == ReviewChangesRequested && authorised:
 			changes = append(changes, r)
 		}
 	}
-	return approval, changes
+	return approval, changes, interested
+}
+
+// Interest says why login is not independent of the applications a pull
+// request changes — it maintains one of them at the base or at the head,
+// or another application of the same company (FileChange.SameCompany) —
+// or "" when it is independent: only an independent reviewer's approval
+// counts.
+func Interest(changes []FileChange, login string) string {
+	for _, c := range changes {
+		if c.Status == FileAffected || !c.IsApplication() {
+			continue
+		}
+		for _, f := range []*application.File{c.Base, c.Head} {
+			if f != nil && f.App != nil && isMaintainer(f.App, login) {
+				return fmt.Sprintf("@%s maintains %s", login, f.Path)
+			}
+		}
+		for _, f := range c.SameCompany {
+			if f.App != nil && isMaintainer(f.App, login) {
+				return fmt.Sprintf("@%s maintains %s, an application of the same company (%q)", login, f.Path, f.App.Company.Name)
+			}
+		}
+	}
+	return ""
+}
+
+// independentReviewers are the reviewers of the configuration who may
+// approve the pull request: not its author, and independent of its
+// applications.
+func independentReviewers(pr PullRequest) []string {
+	var out []string
+	for _, r := range pr.Config.Reviewers {
+		if !strings.EqualFold(r, pr.Author.Login) && Interest(pr.Changes, r) == "" {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func isReviewer(cfg application.Config, login string) bool {
@@ -322,6 +379,8 @@ func next(pr PullRequest, v Verdict) []string {
 		}
 	case v.Approval != nil && v.Conclusion == ConclusionSuccess && !onlyApplicationFiles(pr):
 		out = append(out, fmt.Sprintf("Approved by @%s. connectbot merges only changes to application files: a reviewer merges this pull request on GitHub.", v.Approval.Author))
+	case v.Approval == nil && len(v.Interested) > 0:
+		out = append(out, needsIndependent(pr, v.Interested)...)
 	case v.NeedsReview:
 		out = append(out, "A reviewer must look at this change before it can merge.")
 	default:
@@ -339,6 +398,21 @@ func next(pr PullRequest, v Verdict) []string {
 				}
 			}
 		}
+	}
+	return out
+}
+
+// needsIndependent says, for each approval that does not count, why, and
+// who may approve instead.
+func needsIndependent(pr PullRequest, interested []InterestedApproval) []string {
+	var out []string
+	for _, a := range interested {
+		out = append(out, fmt.Sprintf("@%s's approval does not count: %s. An approval counts only from a reviewer who maintains none of the applications this pull request changes, nor another application of their company.", a.Review.Author, a.Why))
+	}
+	if others := independentReviewers(pr); len(others) > 0 {
+		out = append(out, fmt.Sprintf("An independent reviewer (%s) approves this commit to merge it.", strings.Join(prefixAt(others), ", ")))
+	} else {
+		out = append(out, "An independent reviewer approves this commit to merge it, and program.cue lists none: a reviewer adds one to its reviewers first.")
 	}
 	return out
 }

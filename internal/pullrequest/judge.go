@@ -110,6 +110,7 @@ func (j *Judge) Judge(base, merged Tree, changes []Change, now application.Date)
 				c.Base = baseByPath[from]
 			}
 			c.Claimed = claimed(baseFiles, c, from)
+			c.SameCompany = sameCompany(baseFiles, c, from)
 		}
 		touched[c.Path] = true
 		if c.Path == catalog.ProgramFile {
@@ -146,6 +147,28 @@ func claimed(base []application.File, c program.FileChange, from string) []*appl
 	for i := range base {
 		f := &base[i]
 		if f.Path != from && f.Path != c.Path && f.App != nil && policy.CompanyKey(f.App.Company.Name) == key {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// sameCompany returns the applications on the base branch, other than the
+// change's own (at from), of the company the change names at its base or
+// its head.
+func sameCompany(base []application.File, c program.FileChange, from string) []*application.File {
+	keys := map[string]bool{}
+	for _, f := range []*application.File{c.Base, c.Head} {
+		if f != nil && f.App != nil {
+			if k := policy.CompanyKey(f.App.Company.Name); k != "" {
+				keys[k] = true
+			}
+		}
+	}
+	var out []*application.File
+	for i := range base {
+		f := &base[i]
+		if f.Path != from && f.Path != c.Path && f.App != nil && keys[policy.CompanyKey(f.App.Company.Name)] {
 			out = append(out, f)
 		}
 	}
