@@ -467,8 +467,16 @@ func (s *Server) readFile(h plumbing.Hash, p string) (string, bool) {
 }
 
 // tick advances the server's clock by a second and returns it. The clock
-// is fixed so that SHAs and answers are the same on every run.
+// is fixed so that SHAs and answers are the same on every run; with a
+// clock given (SetClock) it is that clock's time, kept at least a second
+// after the last so that timestamps are in the order of the changes.
 func (s *Server) tick() time.Time {
-	s.clock = s.clock.Add(time.Second)
+	next := s.clock.Add(time.Second)
+	if s.now != nil {
+		if t := s.now().UTC().Truncate(time.Second); t.After(next) {
+			next = t
+		}
+	}
+	s.clock = next
 	return s.clock
 }

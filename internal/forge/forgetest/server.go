@@ -31,7 +31,9 @@
 // refs/pull/<n>/head; GETs carry an ETag and answer 304 to a matching
 // If-None-Match. Timestamps come from a clock that starts at
 // 2026-01-01T00:00:00Z and advances one second per change, so SHAs and
-// answers are the same on every run.
+// answers are the same on every run; a test whose own clock moves gives it
+// to the server (SetClock), so that reviews, comments and commits are
+// dated on the test's days.
 //
 // It refuses what GitHub refuses to whoever is asking: only a GitHub App
 // (BotLogin, or any "[bot]" login) writes check runs, others get 403 "You
@@ -116,6 +118,8 @@ type Server struct {
 	git        *git.Repository
 	gitHandler http.Handler
 	clock      time.Time
+	// now, when set (SetClock), is the time the clock follows.
+	now        func() time.Time
 	nextID     int64
 	nextNumber int
 	users      map[string]int64
@@ -342,6 +346,18 @@ func (s *Server) AddUser(login, token string) {
 	}
 	s.tokens[token] = login
 	s.userID(login)
+}
+
+// SetClock makes the server's timestamps follow now from the next change
+// on: each change is dated now(), or a second after the change before it
+// when that is later, so timestamps never go back. Without it the clock
+// starts at 2026-01-01T00:00:00Z and moves a second per change. now is
+// called with the server's lock held, from the goroutines serving
+// requests: it must be safe for concurrent use.
+func (s *Server) SetClock(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now = now
 }
 
 // URL is the REST API's base URL, to pass as forge.Options.BaseURL.
