@@ -14,16 +14,16 @@ const BotLogin = "connectbot"
 // an application: a removal sets stage removed with when, why and by whom;
 // a promotion enters certification; a launch makes a partner. Each adds a
 // history row, and the install count the decision used is recorded with
-// its date. ok is false for actions that change no file.
+// its date. Both are dated the day of the event that decided the action
+// (EventDay), never the day a run happened to carry it out. ok is false
+// for actions that change no file.
 func Effect(a Action, p application.ProgramState, now application.Date) (application.ProgramState, bool) {
 	next := p
-	if a.Reason == ReasonTerminated && a.Due != 0 && a.Due < now {
-		now = a.Due // a termination takes effect the day it was commanded
-	}
+	day := RecordDay(EventDay(a, now), now, p)
 	switch a.Kind {
 	case KindOpenRemovalPR:
 		next.Stage = application.StageRemoved
-		next.Removed = &application.Removal{At: now, Reason: a.Reason, By: BotLogin}
+		next.Removed = &application.Removal{At: day, Reason: a.Reason, By: BotLogin}
 	case KindPromote:
 		next.Stage = application.StageCertification
 	case KindLaunch:
@@ -35,9 +35,55 @@ func Effect(a Action, p application.ProgramState, now application.Date) (applica
 		next.Installs = application.Installs{Count: a.Installs.Count, AsOf: a.Installs.AsOf}
 	}
 	next.History = append(slices.Clone(p.History), application.HistoryRow{
-		Date: now, Stage: next.Stage, By: BotLogin, Ref: fmt.Sprintf("%s %s", a.Rule, a.Reason),
+		Date: day, Stage: next.Stage, By: BotLogin, Ref: fmt.Sprintf("%s %s", a.Rule, a.Reason),
 	})
 	return next, true
+}
+
+// EventDay is the day of the event that decided an action: for a removal
+// because a clock lapsed, the first day it was lapsed (the day after its
+// due date: on the due date itself it is still met); for any other
+// action, its Due — the day the count reaching certification was taken
+// for a promotion, the launch date for a launch, the day of the command
+// for a termination. An action without a Due is dated now.
+func EventDay(a Action, now application.Date) application.Date {
+	switch {
+	case a.Due == 0:
+		return now
+	case a.Kind == KindOpenRemovalPR && (a.Reason == ReasonListingOverdue || a.Reason == ReasonInstallWindowLapsed):
+		return a.Due.AddDays(1)
+	}
+	return a.Due
+}
+
+// RecordDay is the day a stage change records for an event on day event:
+// that day, but never later than today (a date in the future, or a clock
+// ahead of connectbot's, is taken as today) and never before the last
+// day the application's record already shows (LastRecorded), so that its
+// dates and history stay in order.
+func RecordDay(event, today application.Date, p application.ProgramState) application.Date {
+	day := max(event, LastRecorded(p))
+	return min(day, today)
+}
+
+// LastRecorded is the latest day an application's program part records
+// as having happened — acceptance, publication, approval, removal, a
+// history row — or 0 when it records none. The launch date, a day
+// planned ahead, is not one.
+func LastRecorded(p application.ProgramState) application.Date {
+	var last application.Date
+	for _, d := range []*application.Date{p.AcceptedAt, p.ListingPublishedAt, p.ApprovedAt} {
+		if d != nil {
+			last = max(last, *d)
+		}
+	}
+	if p.Removed != nil {
+		last = max(last, p.Removed.At)
+	}
+	for _, h := range p.History {
+		last = max(last, h.Date)
+	}
+	return last
 }
 
 // Branch is the deterministic branch of an action's pull request, so that

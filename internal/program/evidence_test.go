@@ -90,7 +90,7 @@ func TestAFutureDatedCountNeverAdmits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := program.OnApproval(tt.change, tt.cfg, "okafor-pm", 42, "h", now, tt.live)
+			got, ok := program.OnApproval(tt.change, tt.cfg, program.Review{Author: "okafor-pm"}, 42, "h", now, tt.live)
 			if ok != (tt.wantTo != "") {
 				t.Fatalf("transition = %v, want %v (%+v)", ok, tt.wantTo != "", got)
 			}

@@ -389,15 +389,25 @@ type Transition struct {
 // request and head, the commit whose comment showed the reviewer checklist
 // the approval was given on (every change with a transition shows it).
 //
+// The dates it records, and the history row's, are the day the approval
+// was submitted (RecordDay: never after now, never before the record's
+// last day), not the day connectbot acts on it: an approval whose
+// delivery was lost, taken up by a reconcile days later, starts its
+// clocks on the day it was given. An approval without a time is dated now.
+//
 // Acceptance rests on AcceptanceCount — the live source's count when
 // program.cue names one — and records the count it rested on. live are
 // the source's counts by slug (nil without a source).
-func OnApproval(c FileChange, cfg application.Config, approver string, pr int, head string, now application.Date, live map[string]Installs) (Transition, bool) {
+func OnApproval(c FileChange, cfg application.Config, approval Review, pr int, head string, now application.Date, live map[string]Installs) (Transition, bool) {
 	if c.Head == nil || c.Head.App == nil || c.Status == FileRemoved {
 		return Transition{}, false
 	}
 	app := c.Head.App
 	p := app.Program
+	day := now
+	if !approval.SubmittedAt.IsZero() {
+		day = RecordDay(application.DateOf(approval.SubmittedAt), now, p)
+	}
 	t := Transition{Slug: c.Head.Slug, From: p.Stage, To: p.Stage}
 	switch {
 	case c.Base == nil && p.Stage == application.StageApplied:
@@ -410,7 +420,7 @@ func OnApproval(c FileChange, cfg application.Config, approver string, pr int, h
 			return Transition{}, false
 		}
 		t.To, t.Set = to, []string{"acceptedAt"}
-		p.Stage, p.AcceptedAt = to, &now
+		p.Stage, p.AcceptedAt = to, &day
 		p.Installs = application.Installs{Count: count.Count, AsOf: count.AsOf}
 		t.Rule = "connect/beta-1"
 		t.Why = fmt.Sprintf("accepted with %s: enters %s", acceptanceWords(count), to)
@@ -420,12 +430,12 @@ func OnApproval(c FileChange, cfg application.Config, approver string, pr int, h
 	case p.Stage == application.StageBeta && p.ListingPublishedAt == nil && app.Listing.Complete() &&
 		(c.Base == nil || c.Base.App == nil || !c.Base.App.Listing.Complete() || c.Base.App.Program.ListingPublishedAt == nil):
 		t.Set = []string{"listingPublishedAt"}
-		p.ListingPublishedAt = &now
+		p.ListingPublishedAt = &day
 		t.Rule = "connect/beta-5"
 		t.Why = fmt.Sprintf("listing information approved: the listing is published and the %d-day install window starts", cfg.InstallWindowDays)
 	case p.Stage == application.StageCertification && p.ApprovedAt == nil && certificationReady(app):
 		t.Set = []string{"approvedAt"}
-		p.ApprovedAt = &now
+		p.ApprovedAt = &day
 		t.Rule = "connect/cert-5"
 		t.Why = "certification review approved: every feedback item is addressed"
 	case c.Base != nil && c.Base.App != nil && c.Base.App.Program.Stage != p.Stage && p.Stage != application.StageRemoved:
@@ -439,7 +449,7 @@ func OnApproval(c FileChange, cfg application.Config, approver string, pr int, h
 		return Transition{}, false
 	}
 	p.History = append(slices.Clone(p.History), application.HistoryRow{
-		Date: now, Stage: t.To, By: approver, Ref: fmt.Sprintf("#%d", pr), Checklist: head,
+		Date: day, Stage: t.To, By: approval.Author, Ref: fmt.Sprintf("#%d", pr), Checklist: head,
 	})
 	t.Program = p
 	return t, true
@@ -463,7 +473,7 @@ func ShowsChecklist(c FileChange, cfg application.Config, now application.Date) 
 	case c.Base.App != nil && c.Base.App.Program.Stage != stage:
 		return true
 	}
-	_, records := OnApproval(c, cfg, "", 0, "", now, nil)
+	_, records := OnApproval(c, cfg, Review{}, 0, "", now, nil)
 	return records
 }
 

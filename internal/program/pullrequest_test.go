@@ -448,7 +448,7 @@ func TestOnApproval(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := program.OnApproval(tt.change, prConfig, "okafor-pm", 42, testHead, now, nil)
+			got, ok := program.OnApproval(tt.change, prConfig, program.Review{Author: "okafor-pm"}, 42, testHead, now, nil)
 			if ok != tt.wantOK {
 				t.Fatalf("transition = %v, want %v (%+v)", ok, tt.wantOK, got)
 			}

@@ -227,7 +227,7 @@ func JudgePullRequest(pr PullRequest) Verdict {
 			if c.Status == FileAffected {
 				continue
 			}
-			if t, ok := OnApproval(c, pr.Config, v.Approval.Author, pr.Number, pr.HeadSHA, pr.Now, pr.Installs); ok {
+			if t, ok := OnApproval(c, pr.Config, *v.Approval, pr.Number, pr.HeadSHA, pr.Now, pr.Installs); ok {
 				v.Transitions = append(v.Transitions, t)
 			}
 		}
@@ -251,7 +251,9 @@ type InterestedApproval struct {
 }
 
 // standingReviews returns the authorised approval of the head commit, if
-// any, given since the pull request was last reopened, the change
+// any, given since the pull request was last reopened (the earliest, when
+// several reviewers approved: the pull request was approved from then
+// on), the change
 // requests not since superseded by the same reviewer, and the approvals
 // of the head that do not count because their reviewer is not
 // independent of the pull request's applications (see Interest).
@@ -283,7 +285,7 @@ func standingReviews(pr PullRequest) (*Review, []Review, []InterestedApproval) {
 		case r.State == ReviewApproved && authorised && r.CommitSHA == pr.HeadSHA && !r.SubmittedAt.Before(pr.ReopenedAt):
 			if why := Interest(pr.Changes, r.Author); why != "" {
 				interested = append(interested, InterestedApproval{Review: r, Why: why})
-			} else if approval == nil {
+			} else if approval == nil || r.SubmittedAt.Before(approval.SubmittedAt) {
 				approval = &r
 			}
 		case r.State == ReviewChangesRequested && authorised:

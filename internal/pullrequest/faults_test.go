@@ -53,13 +53,19 @@ type endState struct {
 // delivery may be dropped, delivered twice or out of order, and GitHub's
 // answers fail at random (server errors before and after acting,
 // secondary rate limits, connections reset). After a final reconcile and
-// tick, the end state must equal the one without faults.
+// tick, the end state must equal the one without faults. The bot's clock
+// and GitHub's move with the month, so an approval whose delivery was
+// lost is taken up weeks after it was given: what it records is still
+// the day it was given.
 func TestAMonthOfTheProgramEndsTheSameWhateverHappensToDeliveries(t *testing.T) {
 	seeds := 20
 	if testing.Short() {
 		seeds = 4
 	}
 	want := playMonth(t, 0, nil)
+	if n := strings.Count(want.MainTree, `acceptedAt: "2026-11-25"`); n != 2 {
+		t.Fatalf("without faults, %d applications are accepted on the day of their approval (2026-11-25), want 2", n)
+	}
 	totals := map[string]int{}
 	for seed := uint64(1); seed <= uint64(seeds); seed++ {
 		counts := map[string]int{}
@@ -121,22 +127,28 @@ func playMonth(t *testing.T, seed uint64, counts map[string]int) endState {
 			}
 		}
 	}
-	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d.Add(12 * time.Hour) }
-	runTick := func(on string, withFaults bool) {
-		when := day(on)
+	// The bot's clock and GitHub's move together: what happens on a day is
+	// dated that day, whenever the bot reads it.
+	on := func(s string) time.Time {
+		d, _ := time.Parse(time.DateOnly, s)
+		w.clock.Set(d.Add(12 * time.Hour))
+		return w.clock.Now()
+	}
+	runTick := func(day string, withFaults bool) {
+		when := on(day)
 		ex := w.handler.Apply.(*apply.Executor)
-		ex.Now = func() time.Time { return when }
 		r := &tick.Runner{Forge: w.handler.Forge.(*forge.Client), Git: ex.Git.(*gitrepo.Repo), Base: forgetest.DefaultBranch, Exec: ex}
 		if withFaults && faulty {
 			w.srv.Faults(seed*7919, 0.15)
 			defer w.srv.Faults(0, 0)
 		}
 		if _, err := r.Run(ctx, when); err != nil && !(withFaults && faulty) {
-			t.Fatalf("tick on %s: %v", on, err)
+			t.Fatalf("tick on %s: %v", day, err)
 		}
 	}
 
 	// Week 1: three applications; one is broken.
+	on("2026-11-18")
 	newcoHead := w.srv.Commit("newco", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
 	newco := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco"})
 	broken := strings.Replace(applicationFile(t, "Broken Notes", "Broken Ltd", "", "broken-dev"), `auth:         "oauth2"`, `auth:         "api_key"`, 1)
@@ -149,6 +161,7 @@ func playMonth(t *testing.T, seed uint64, counts map[string]int) endState {
 
 	// Week 2: approvals; the broken one is fixed and approved; a stranger
 	// asks for a termination, and a reviewer makes one.
+	on("2026-11-25")
 	w.srv.AddReview(newco, "rivera-reviews", "APPROVED", newcoHead)
 	fixed := w.srv.Commit("broken", "Fix", map[string]string{"applications/broken.cue": applicationFile(t, "Broken Notes", "Broken Ltd", "", "broken-dev")})
 	w.srv.AddReview(brokenPR, "okafor-pm", "APPROVED", fixed)
@@ -169,7 +182,8 @@ func playMonth(t *testing.T, seed uint64, counts map[string]int) endState {
 	// application accepted in week 2.
 	runTick("2026-12-18", true)
 
-	// The end: faults stop; a reconcile and a tick make good what was lost.
+	// The end, on the day of the tick: faults stop; a reconcile and a tick
+	// make good what was lost.
 	if _, err := w.handler.Reconcile(ctx, forgetest.DefaultBranch); err != nil {
 		t.Fatalf("final reconcile (seed %d): %v", seed, err)
 	}

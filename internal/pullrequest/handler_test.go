@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,7 +33,27 @@ type world struct {
 	t       *testing.T
 	srv     *forgetest.Server
 	handler *pullrequest.Handler
+	// clock is the bot's and the fake GitHub's: reviews and comments are
+	// dated on the day the bot reads.
+	clock *testClock
 }
+
+// testClock is a clock a test moves, safe to read from the fake GitHub's
+// goroutines.
+type testClock struct{ at atomic.Int64 }
+
+// newTestClock returns a clock standing at t.
+func newTestClock(t time.Time) *testClock {
+	c := &testClock{}
+	c.Set(t)
+	return c
+}
+
+// Now reads the clock.
+func (c *testClock) Now() time.Time { return time.Unix(0, c.at.Load()).UTC() }
+
+// Set moves the clock to t.
+func (c *testClock) Set(t time.Time) { c.at.Store(t.UnixNano()) }
 
 const programCue = "reviewers: [\"rivera-reviews\", \"okafor-pm\"]\n"
 
@@ -61,17 +82,19 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
+	clock := newTestClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+	srv.SetClock(clock.Now)
 	h := &pullrequest.Handler{
 		Forge: client, Git: repo, BotLogin: forgetest.BotLogin,
 		Identity: gitrepo.Signature{Name: "connectbot", Email: "connectbot@users.noreply.example"},
-		Now:      func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) },
+		Now:      clock.Now,
 	}
 	exRepo, err := gitrepo.Clone(ctx, srv.GitURL(), gitrepo.CloneOptions{Token: srv.Token()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	h.Apply = &apply.Executor{Forge: client, Git: exRepo, Base: forgetest.DefaultBranch, Identity: h.Identity, BotLogin: forgetest.BotLogin, Now: h.Now}
-	return &world{t: t, srv: srv, handler: h}
+	return &world{t: t, srv: srv, handler: h, clock: clock}
 }
 
 func sampleFile(t *testing.T, name string) string {
