@@ -58,7 +58,7 @@ func newco(t *testing.T) string {
 }
 
 // live is a Config with a token on the fake GitHub gh, on a loopback
-// listener, as holder, dated now, logging to log.
+// listener, as holder, dated now (as gh's clock is), logging to log.
 func live(t *testing.T, gh *forgetest.Server, holder string, now time.Time, log *syncBuffer) Config {
 	t.Helper()
 	cfg := dryRun(t, log)
@@ -68,6 +68,9 @@ func live(t *testing.T, gh *forgetest.Server, holder string, now time.Time, log 
 	cfg.Schedule, cfg.Budget, cfg.ReconcileBudget, cfg.Holder = "@yearly", 50, 100, holder
 	cfg.Queue, cfg.Workers, cfg.Grace = 16, 2, 20*time.Second
 	cfg.Now = func() time.Time { return now }
+	// GitHub's clock is the service's: an approval given on the day is
+	// dated that day.
+	gh.SetClock(cfg.Now)
 	return cfg
 }
 
