@@ -35,6 +35,14 @@ type Config struct {
 	VulgarTerms []string `json:"vulgarTerms"`
 	// Scopes is the scope catalogue: every scope an integration may request.
 	Scopes map[string]ScopeInfo `json:"scopes"`
+	// MaxNewApplications is the most application files one pull request
+	// may add; a pull request adding more fails with one finding and is
+	// not judged file by file. 0 means no limit (the schema's least is 1).
+	MaxNewApplications int `json:"maxNewApplicationsPerPullRequest"`
+	// MaxAnnotations is the most findings the connectbot check marks on
+	// their lines, errors first; 0 means every finding (the schema's least
+	// is 1).
+	MaxAnnotations int `json:"maxAnnotationsPerCheck"`
 	// InstallsSource is where live install counts come from, if anywhere.
 	InstallsSource *InstallsSource `json:"installsSource,omitempty"`
 }

@@ -211,6 +211,9 @@ func TestProgramDefaultsAreTheSeedNumbers(t *testing.T) {
 	if want := [6]int{10, 40, 30, 90, 24, 2}; got != want {
 		t.Errorf("defaults %v, want %v", got, want)
 	}
+	if cfg.MaxNewApplications != 5 || cfg.MaxAnnotations != 50 {
+		t.Errorf("maxNewApplicationsPerPullRequest %d, maxAnnotationsPerCheck %d, want 5 and 50", cfg.MaxNewApplications, cfg.MaxAnnotations)
+	}
 	if cfg.ReminderDays[0] != 7 || cfg.ReminderDays[1] != 1 {
 		t.Errorf("reminder days %v, want [7 1]", cfg.ReminderDays)
 	}
@@ -240,6 +243,9 @@ func TestProgramErrorsAreOneLineWithPosition(t *testing.T) {
 		{"a reminder after the due date", "reminderDays: [-1]\n", "program.cue:1:16: reminderDays[0]: must be a whole number, one or more"},
 		{"a reminder given twice", "reminderDays: [7, 1, 7]\n", "program.cue:1:22: reminderDays[2]: 7 is already reminderDays[0]: each day at most once"},
 		{"a reminder before every clock starts", "reminderDays: [120, 7]\n", "program.cue:1:16: reminderDays[0]: must be less than the longer of listingDueDays and installWindowDays (90)"},
+		{"no new application allowed in a pull request", "maxNewApplicationsPerPullRequest: 0\n", "program.cue:1:35: maxNewApplicationsPerPullRequest: must be a whole number, one or more"},
+		{"a check without annotations", "maxAnnotationsPerCheck: 0\n", "program.cue:1:25: maxAnnotationsPerCheck: must be a whole number from 1 to 250"},
+		{"more annotations than five requests carry", "maxAnnotationsPerCheck: 251\n", "program.cue:1:25: maxAnnotationsPerCheck: must be a whole number from 1 to 250"},
 		{"an install source over plain http on another host", "installsSource: url: \"http://installs.example/counts\"\n", "program.cue:1:17: installsSource.url: must use https://"},
 		{"an install source with another scheme", "installsSource: url: \"ftp://installs.example/counts\"\n", "program.cue:1:22: installsSource.url: must be a web address"},
 	}

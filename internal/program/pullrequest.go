@@ -26,6 +26,11 @@ const (
 	// pull request gives other logins the right to change the file, and
 	// connectbot mentions them on its reminders.
 	RuleMaintainersChanged = "ownership/maintainers-changed"
+	// RuleTooManyApplications marks a pull request that adds more
+	// application files than program.cue's
+	// maxNewApplicationsPerPullRequest: it fails with this one finding,
+	// and none of its files is judged.
+	RuleTooManyApplications = "pullrequest/too-many-applications"
 )
 
 // File change statuses: how the merge result differs from the base
@@ -97,6 +102,35 @@ func (c FileChange) IsApplicationFile() bool {
 		return false
 	}
 	return c.ToKind == "" || c.ToKind == EntryFile
+}
+
+// NewApplications returns the paths of the application files changes
+// add (new or copied, not renamed), in order.
+func NewApplications(changes []FileChange) []string {
+	var out []string
+	for _, c := range changes {
+		if (c.Status == FileAdded || c.Status == FileCopied) && isApplicationPath(c.Path) {
+			out = append(out, c.Path)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TooManyApplications reports whether changes add more application files
+// than cfg allows in one pull request (none of them is then judged), and
+// the one verdict that says so, on the first of them.
+func TooManyApplications(changes []FileChange, cfg application.Config) (FileVerdict, bool) {
+	added := NewApplications(changes)
+	limit := cfg.MaxNewApplications
+	if limit <= 0 || len(added) <= limit {
+		return FileVerdict{}, false
+	}
+	return FileVerdict{Path: added[0], Kind: "new", Findings: []application.Finding{{
+		Rule: RuleTooManyApplications, Severity: application.SeverityError, Line: 1, Column: 1,
+		Message: fmt.Sprintf("this pull request adds %d application files, and program.cue allows at most %d in one pull request (maxNewApplicationsPerPullRequest): none of them was checked; open a pull request for each application",
+			len(added), limit),
+	}}}, true
 }
 
 // Author is who opened a pull request, as the ownership rules see them.

@@ -149,6 +149,10 @@ type Verdict struct {
 	Transitions []Transition
 	// Next says what happens next, and by when, in words.
 	Next []string
+	// MaxAnnotations is the most findings the check marks on their lines,
+	// errors first (program.cue's maxAnnotationsPerCheck); 0 marks every
+	// one.
+	MaxAnnotations int
 }
 
 // JudgePullRequest decides a pull request: which files pass, which
@@ -157,10 +161,15 @@ type Verdict struct {
 // a reviewer of the base configuration who is not the author, on the
 // current head commit, and only when the check is green.
 func JudgePullRequest(pr PullRequest) Verdict {
-	v := Verdict{Number: pr.Number, HeadSHA: pr.HeadSHA, BaseSHA: pr.BaseSHA}
-	owned, needsReview := Ownership(pr.Author, pr.Changes, pr.Config)
-	v.NeedsReview = needsReview
+	v := Verdict{Number: pr.Number, HeadSHA: pr.HeadSHA, BaseSHA: pr.BaseSHA, MaxAnnotations: pr.Config.MaxAnnotations}
 	labels := map[string]bool{}
+	changes := pr.Changes
+	if tooMany, ok := TooManyApplications(changes, pr.Config); ok {
+		v.Files, changes = append(v.Files, tooMany), nil
+		labels[LabelNew], labels[LabelInvalid] = true, true
+	}
+	owned, needsReview := Ownership(pr.Author, changes, pr.Config)
+	v.NeedsReview = needsReview
 	if len(pr.Conflicts) > 0 || pr.Conflict != "" {
 		v.Conflicted = true
 		labels[LabelNeedsRebase], labels[LabelInvalid] = true, true
@@ -174,7 +183,7 @@ func JudgePullRequest(pr PullRequest) Verdict {
 	if pr.Unread != "" || intoOtherBranch(pr) {
 		labels[LabelInvalid] = true
 	}
-	for _, c := range pr.Changes {
+	for _, c := range changes {
 		fv := FileVerdict{Path: c.Path, Kind: changeKind(c)}
 		if c.Head != nil {
 			fv.Slug = c.Head.Slug

@@ -69,7 +69,9 @@ type Judged struct {
 // the merge result goes through the cross-file rules; the answer is about
 // the paths the merge changes, plus any application it does not change
 // whose cross-file errors it adds (a second claim to its App ID, name or
-// company). When the merge changes program.cue, the proposed program.cue,
+// company). A merge that adds more application files than the base's
+// program.cue allows is not judged: its changes come back as they are,
+// for the verdict's one finding. When the merge changes program.cue, the proposed program.cue,
 // read with the base's schema, is compared with the base's over every
 // application on the base branch.
 func (j *Judge) Judge(base, merged Tree, changes []Change, now application.Date) (*Judged, error) {
@@ -80,6 +82,10 @@ func (j *Judge) Judge(base, merged Tree, changes []Change, now application.Date)
 	cfg, cfgKey, err := j.config(cat, base)
 	if err != nil {
 		return nil, fmt.Errorf("base branch: %w", err)
+	}
+	if classified := classify(changes, base.Apps); tooMany(classified, cfg) {
+		// The verdict is one finding: nothing is read file by file.
+		return &Judged{Changes: classified, Config: cfg}, nil
 	}
 	baseFiles, baseRaw, err := j.judgeAll(cat, base.SchemaID, base, cfg, cfgKey, now)
 	if err != nil {
@@ -130,6 +136,13 @@ func (j *Judge) Judge(base, merged Tree, changes []Change, now application.Date)
 		out.Impact = &imp
 	}
 	return out, nil
+}
+
+// tooMany reports whether changes add more application files than cfg
+// allows in one pull request.
+func tooMany(changes []program.FileChange, cfg application.Config) bool {
+	_, ok := program.TooManyApplications(changes, cfg)
+	return ok
 }
 
 // claimed returns the applications on the base branch, other than the

@@ -156,17 +156,24 @@ func (b body) note(shown int) string {
 	for _, n := range nouns {
 		what = append(what, fmt.Sprintf("%d more %s", counts[n], pluralWord(counts[n], n)))
 	}
+	return fmt.Sprintf("\n%s and %s not shown here: run `%s` to see them all.\n", ghlimit.Ellipsis, strings.Join(what, " and "), validateCommand(paths))
+}
+
+// validateCommand is the `connectbot validate` command that prints every
+// finding of the files at paths: it names them when they are few and
+// plain, else it checks every application.
+func validateCommand(paths []string) string {
 	cmd := "connectbot validate"
-	if len(paths) <= maxNamedFiles {
-		for _, p := range paths {
-			if !plainPath.MatchString(p) {
-				cmd = "connectbot validate"
-				break
-			}
-			cmd += " " + p
-		}
+	if len(paths) > maxNamedFiles {
+		return cmd
 	}
-	return fmt.Sprintf("\n%s and %s not shown here: run `%s` to see them all.\n", ghlimit.Ellipsis, strings.Join(what, " and "), cmd)
+	for _, p := range paths {
+		if !plainPath.MatchString(p) {
+			return "connectbot validate"
+		}
+		cmd += " " + p
+	}
+	return cmd
 }
 
 func pluralWord(n int, word string) string {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/ghlimit"
 	"github.com/connectbot/connectbot/internal/program"
@@ -208,5 +210,57 @@ func BenchmarkHugeComment(b *testing.B) {
 	v := unknownScopes(2000, "read")
 	for b.Loop() {
 		report.PRComment(v, nil)
+	}
+}
+
+func TestAnnotationsAreCappedMostSevereFirst(t *testing.T) {
+	finding := func(sev application.Severity, line int) application.Finding {
+		return application.Finding{Rule: "r", Severity: sev, Line: line, Column: 1, Message: "m"}
+	}
+	v := program.Verdict{Files: []program.FileVerdict{
+		{Path: "applications/b.cue", Findings: []application.Finding{finding(application.SeverityWarning, 1), finding(application.SeverityError, 9)}},
+		{Path: "applications/a.cue", Findings: []application.Finding{finding(application.SeverityWarning, 2), finding(application.SeverityError, 7), finding(application.SeverityError, 3)}},
+	}}
+	type mark struct {
+		Path  string
+		Line  int
+		Level string
+	}
+	all := []mark{
+		{"applications/a.cue", 3, "failure"}, {"applications/a.cue", 7, "failure"}, {"applications/b.cue", 9, "failure"},
+		{"applications/a.cue", 2, "warning"}, {"applications/b.cue", 1, "warning"},
+	}
+	tests := []struct {
+		name  string
+		limit int
+		want  []mark
+	}{
+		{"no limit marks every finding, errors first, then by file and line", 0, all},
+		{"a limit above the findings marks every one", 10, all},
+		{"a limit of three keeps the errors", 3, all[:3]},
+		{"a limit of one keeps the first error of the first file", 1, all[:1]},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v.MaxAnnotations = tt.limit
+			var got []mark
+			for _, a := range report.Annotations(v) {
+				got = append(got, mark{a.Path, a.Line, a.Level})
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("annotations (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestTheCheckSaysHowManyFindingsAreNotMarked(t *testing.T) {
+	v := unknownScopes(740, "read")
+	v.MaxAnnotations = 50
+	check := report.Check(v)
+	golden(t, "check-capped.md", check.Title+"\n\n"+check.Summary)
+	v.MaxAnnotations = 740
+	if c := report.Check(v); strings.Contains(c.Summary, "marks") {
+		t.Errorf("every finding is marked, yet the summary says:\n%s", c.Summary)
 	}
 }

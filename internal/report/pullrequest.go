@@ -1,8 +1,10 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/connectbot/connectbot/internal/application"
@@ -150,7 +152,7 @@ func Check(v program.Verdict) CheckOutput {
 		lines = append(lines, fmt.Sprintf("- %s %s (%s): %s\n", fileMark(f), markdown.Code(f.Path), f.Kind, counts(f)))
 	}
 	summary := body{}.section("", lines, "file", "")
-	summary = append(summary, piece{note: true}, piece{text: nextSteps(v, "\n", "")})
+	summary = append(summary, piece{note: true}, piece{text: annotationsNote(v)}, piece{text: nextSteps(v, "\n", "")})
 	text := append(findingSections(v), piece{note: true})
 	return CheckOutput{
 		Title:   headline(v),
@@ -169,11 +171,47 @@ type Annotation struct {
 	Message string
 }
 
+// annotationsNote says, when the check marks only some findings on their
+// lines (v.MaxAnnotations), how many of them and where to see them all;
+// "" when it marks every one.
+func annotationsNote(v program.Verdict) string {
+	all, shown := 0, 0
+	var paths []string
+	for _, f := range v.Files {
+		if len(f.Findings) > 0 {
+			paths = append(paths, f.Path)
+		}
+		all += len(f.Findings)
+	}
+	if shown = len(Annotations(v)); shown == all {
+		return ""
+	}
+	return fmt.Sprintf("\nThe check marks %d of the %d findings on their lines, errors first; %d more are not marked: run `%s` to see them all.\n",
+		shown, all, all-shown, validateCommand(paths))
+}
+
 // Annotations returns one annotation per finding, on the line it is about,
-// within GitHub's limits: a title of at most ghlimit.AnnotationTitleChars
-// characters and a message of at most ghlimit.AnnotationMessageBytes bytes,
-// each cut at a character and ended with "…" when longer.
+// errors first, then by file and line, at most v.MaxAnnotations of them
+// (every one when it is 0); each within GitHub's limits: a title of at
+// most ghlimit.AnnotationTitleChars characters and a message of at most
+// ghlimit.AnnotationMessageBytes bytes, each cut at a character and ended
+// with "…" when longer.
 func Annotations(v program.Verdict) []Annotation {
+	out := annotations(v)
+	slices.SortStableFunc(out, func(a, b Annotation) int {
+		return cmp.Or(cmp.Compare(levelRank[a.Level], levelRank[b.Level]), cmp.Compare(a.Path, b.Path), cmp.Compare(a.Line, b.Line))
+	})
+	if v.MaxAnnotations > 0 && len(out) > v.MaxAnnotations {
+		out = out[:v.MaxAnnotations]
+	}
+	return out
+}
+
+// levelRank orders annotation levels, most severe first.
+var levelRank = map[string]int{"failure": 0, "warning": 1}
+
+// annotations is one annotation per finding, in the verdict's order.
+func annotations(v program.Verdict) []Annotation {
 	var out []Annotation
 	for _, f := range v.Files {
 		for _, x := range f.Findings {

@@ -89,8 +89,9 @@ func TestPullRequestCommentAndCheck(t *testing.T) {
 	if len(ann) != 4 {
 		t.Fatalf("want 4 annotations (3 policy errors and the README note), got %d: %+v", len(ann), ann)
 	}
-	if a := ann[0]; a.Path != "applications/auth-and-support.cue" || a.Line != 8 || a.Level != "failure" || !strings.HasPrefix(a.Title, "connect/req-2") {
-		t.Errorf("first annotation %+v", a)
+	// Errors by file, then line: the README note sorts before applications/.
+	if a := ann[1]; a.Path != "applications/auth-and-support.cue" || a.Line != 8 || a.Level != "failure" || !strings.HasPrefix(a.Title, "connect/req-2") {
+		t.Errorf("first annotation of the application %+v", a)
 	}
 }
 
