@@ -45,8 +45,13 @@ func (routeForge) PullRequest(context.Context, int) (forge.PR, error) {
 func (routeForge) ListPullFiles(context.Context, int) ([]forge.File, error) {
 	return nil, nil
 }
-func (routeForge) ListReviews(context.Context, int) ([]forge.Review, error)   { return nil, errJudged }
 func (routeForge) ListComments(context.Context, int) ([]forge.Comment, error) { return nil, nil }
+func (routeForge) ListReviewsAtEnds(context.Context, int, int) ([]forge.Review, bool, error) {
+	return nil, false, errJudged
+}
+func (routeForge) ListCommentsAtEnds(context.Context, int, int) ([]forge.Comment, bool, error) {
+	return nil, false, nil
+}
 func (routeForge) CreateComment(context.Context, int, string) (forge.Comment, error) {
 	return forge.Comment{}, nil
 }

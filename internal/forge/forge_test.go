@@ -1142,3 +1142,50 @@ func TestLastReopened(t *testing.T) {
 		t.Errorf("events of a pull request that does not exist: %v", err)
 	}
 }
+
+func TestListsAtEndsReadTheFirstAndLastPagesOnly(t *testing.T) {
+	f := newFixture(t, func(o *forge.Options) { o.PageSize = 2 })
+	ctx := context.Background()
+	n, sha := f.openPR(t, "acme-dev", "acme", map[string]string{"applications/app.cue": "app\n"})
+	for i := range 9 { // five pages of two
+		f.srv.AddComment(n, "stranger", fmt.Sprintf("comment %d", i))
+		f.srv.AddReview(n, "stranger", "commented", sha)
+	}
+	tests := []struct {
+		name     string
+		maxPages int
+		want     []string
+		cut      bool
+	}{
+		{"no bound reads every page", 0, []string{"comment 0", "comment 1", "comment 2", "comment 3", "comment 4", "comment 5", "comment 6", "comment 7", "comment 8"}, false},
+		{"as many pages as there are reads them all", 5, []string{"comment 0", "comment 1", "comment 2", "comment 3", "comment 4", "comment 5", "comment 6", "comment 7", "comment 8"}, false},
+		{"three pages are the first and the last two", 3, []string{"comment 0", "comment 1", "comment 6", "comment 7", "comment 8"}, true},
+		{"one page is the first", 1, []string{"comment 0", "comment 1"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f.srv.ResetCalls()
+			comments, cut, err := f.client.ListCommentsAtEnds(ctx, n, tt.maxPages)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range comments {
+				got = append(got, c.Body)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" || cut != tt.cut {
+				t.Errorf("comments (-want +got):\n%s\ncut %v, want %v", diff, cut, tt.cut)
+			}
+			if calls := len(f.srv.Calls()); tt.maxPages > 0 && calls > tt.maxPages {
+				t.Errorf("%d requests, want at most %d", calls, tt.maxPages)
+			}
+			reviews, cut, err := f.client.ListReviewsAtEnds(ctx, n, tt.maxPages)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(reviews) != len(tt.want) || cut != tt.cut {
+				t.Errorf("%d reviews (cut %v), want %d (cut %v)", len(reviews), cut, len(tt.want), tt.cut)
+			}
+		})
+	}
+}

@@ -13,8 +13,17 @@ import (
 // ListComments returns every conversation comment of issue or pull request
 // number, oldest first.
 func (c *Client) ListComments(ctx context.Context, number int) ([]Comment, error) {
-	var out []Comment
-	err := paginate(c, func(opts *github.ListOptions) (*github.Response, error) {
+	out, _, err := c.ListCommentsAtEnds(ctx, number, 0)
+	return out, err
+}
+
+// ListCommentsAtEnds is ListComments reading at most maxPages pages (every
+// page when maxPages is 0): the first and the last ones, oldest first; cut
+// reports whether comments between them were left out. Anyone may comment
+// on a public pull request, so a caller bounds what one event costs with
+// it.
+func (c *Client) ListCommentsAtEnds(ctx context.Context, number, maxPages int) (out []Comment, cut bool, err error) {
+	cut, err = paginateEnds(c, maxPages, func(opts *github.ListOptions) (*github.Response, error) {
 		comments, resp, err := c.gh.Issues.ListComments(ctx, c.owner, c.repo, number, &github.IssueListCommentsOptions{
 			ListOptions: *opts,
 		})
@@ -24,9 +33,9 @@ func (c *Client) ListComments(ctx context.Context, number int) ([]Comment, error
 		return resp, err
 	})
 	if err != nil {
-		return nil, c.wrapErr(fmt.Sprintf("list comments of #%d", number), err)
+		return nil, false, c.wrapErr(fmt.Sprintf("list comments of #%d", number), err)
 	}
-	return out, nil
+	return out, cut, nil
 }
 
 // CreateComment posts body as a new comment on issue or pull request

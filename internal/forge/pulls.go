@@ -38,8 +38,16 @@ func (c *Client) ListPullFiles(ctx context.Context, number int) ([]File, error) 
 
 // ListReviews returns every review of pull request number, oldest first.
 func (c *Client) ListReviews(ctx context.Context, number int) ([]Review, error) {
-	var out []Review
-	err := paginate(c, func(opts *github.ListOptions) (*github.Response, error) {
+	out, _, err := c.ListReviewsAtEnds(ctx, number, 0)
+	return out, err
+}
+
+// ListReviewsAtEnds is ListReviews reading at most maxPages pages (every
+// page when maxPages is 0): the first and the last ones, oldest first; cut
+// reports whether reviews between them were left out. Anyone may review a
+// public pull request, so a caller bounds what one event costs with it.
+func (c *Client) ListReviewsAtEnds(ctx context.Context, number, maxPages int) (out []Review, cut bool, err error) {
+	cut, err = paginateEnds(c, maxPages, func(opts *github.ListOptions) (*github.Response, error) {
 		reviews, resp, err := c.gh.PullRequests.ListReviews(ctx, c.owner, c.repo, number, opts)
 		for _, r := range reviews {
 			out = append(out, Review{
@@ -54,9 +62,9 @@ func (c *Client) ListReviews(ctx context.Context, number int) ([]Review, error) 
 		return resp, err
 	})
 	if err != nil {
-		return nil, c.wrapErr(fmt.Sprintf("list reviews of #%d", number), err)
+		return nil, false, c.wrapErr(fmt.Sprintf("list reviews of #%d", number), err)
 	}
-	return out, nil
+	return out, cut, nil
 }
 
 // CreatePR opens a pull request from pr.Head into pr.Base. GitHub refuses a
@@ -253,6 +261,34 @@ func paginate(c *Client, page func(*github.ListOptions) (*github.Response, error
 		}
 		opts.Page = resp.NextPage
 	}
+}
+
+// paginateEnds is paginate reading at most maxPages pages (all of them
+// when maxPages is 0 or they are no more): the first, then the last
+// maxPages-1 in order, so that what is oldest and what is newest are read
+// and a list someone has flooded costs no more than maxPages requests.
+// cut reports whether pages between them were left out.
+func paginateEnds(c *Client, maxPages int, page func(*github.ListOptions) (*github.Response, error)) (cut bool, err error) {
+	if maxPages <= 0 {
+		return false, paginate(c, page)
+	}
+	opts := &github.ListOptions{PerPage: c.pageSize, Page: 1}
+	resp, err := page(opts)
+	if err != nil || resp == nil || resp.NextPage == 0 {
+		return false, err
+	}
+	last := max(resp.LastPage, resp.NextPage)
+	from := resp.NextPage
+	if last-from+2 > maxPages {
+		from, cut = last-maxPages+2, true
+	}
+	for n := from; n <= last; n++ {
+		opts.Page = n
+		if _, err := page(opts); err != nil {
+			return cut, err
+		}
+	}
+	return cut, nil
 }
 
 func shortSHA(sha string) string {

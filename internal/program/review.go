@@ -70,7 +70,12 @@ type PullRequest struct {
 	// Config names (nil when it names none): acceptance rests on them.
 	Installs map[string]Installs
 	Reviews  []Review
-	Now      application.Date
+	// ReviewsCut is true when Reviews are not all of them: the pull
+	// request has more than connectbot reads in one event, and the first
+	// and the newest were read. A change request may be among those left
+	// out, so nothing merges.
+	ReviewsCut bool
+	Now        application.Date
 }
 
 // Labels connectbot manages on pull requests.
@@ -224,7 +229,7 @@ func JudgePullRequest(pr PullRequest) Verdict {
 	if len(v.ChangesRequested) > 0 {
 		labels[LabelChangesRequested] = true
 	}
-	v.Merge = v.Approval != nil && v.Conclusion == ConclusionSuccess && len(v.ChangesRequested) == 0 && onlyApplicationFiles(pr) && !pr.Draft
+	v.Merge = v.Approval != nil && v.Conclusion == ConclusionSuccess && len(v.ChangesRequested) == 0 && onlyApplicationFiles(pr) && !pr.Draft && !pr.ReviewsCut
 	// A pull request waits for a reviewer when it is ready for one, or
 	// when it touches what only a reviewer may change.
 	// An approved change that connectbot does not merge itself waits for
@@ -388,6 +393,8 @@ func next(pr PullRequest, v Verdict) []string {
 		for _, t := range v.Transitions {
 			out = append(out, fmt.Sprintf("%s: %s (%s).", t.Slug, t.Why, t.Rule))
 		}
+	case v.Approval != nil && v.Conclusion == ConclusionSuccess && pr.ReviewsCut:
+		out = append(out, fmt.Sprintf("Approved by @%s, but this pull request has more reviews than connectbot reads at once, so it cannot tell that no change request stands: a reviewer merges it on GitHub.", v.Approval.Author))
 	case v.Approval != nil && v.Conclusion == ConclusionSuccess && !onlyApplicationFiles(pr):
 		out = append(out, fmt.Sprintf("Approved by @%s. connectbot merges only changes to application files: a reviewer merges this pull request on GitHub.", v.Approval.Author))
 	case v.Approval == nil && len(v.Interested) > 0:

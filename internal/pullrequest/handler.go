@@ -24,8 +24,9 @@ import (
 // forgeClient is what the handler needs of GitHub.
 type forgeClient interface {
 	PullRequest(ctx context.Context, number int) (forge.PR, error)
-	ListReviews(ctx context.Context, number int) ([]forge.Review, error)
+	ListReviewsAtEnds(ctx context.Context, number, maxPages int) ([]forge.Review, bool, error)
 	ListComments(ctx context.Context, number int) ([]forge.Comment, error)
+	ListCommentsAtEnds(ctx context.Context, number, maxPages int) ([]forge.Comment, bool, error)
 	CreateComment(ctx context.Context, number int, body string) (forge.Comment, error)
 	EditComment(ctx context.Context, id int64, body string) (forge.Comment, error)
 	AddLabels(ctx context.Context, number int, labels ...string) error
@@ -270,7 +271,7 @@ type judgement struct {
 // gather reads everything the decision needs into plain values: the pull
 // request's head merged into the base branch's tip, judged.
 func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date) (*program.PullRequest, *judgement, error) {
-	reviews, err := h.Forge.ListReviews(ctx, pr.Number)
+	reviews, cut, err := h.Forge.ListReviewsAtEnds(ctx, pr.Number, listPages)
 	if err != nil {
 		return nil, nil, fmt.Errorf("pull request #%d reviews: %w", pr.Number, err)
 	}
@@ -298,6 +299,7 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 	facts := &program.PullRequest{
 		Number: pr.Number, Author: h.openedBy(pr),
 		HeadSHA: headSHA, BaseSHA: baseSHA, BaseRef: pr.BaseRef, ProgramBranch: h.programBranch(pr), Draft: pr.Draft, Now: now,
+		ReviewsCut: cut,
 	}
 	for _, r := range reviews {
 		facts.Reviews = append(facts.Reviews, program.Review{
@@ -475,10 +477,19 @@ func (h *Handler) judge() *Judge {
 	return h.Judge
 }
 
+// listPages bounds the pages of comments, and of reviews, one event
+// reads: anyone may comment on or review a public pull request, and a
+// flood of either must not cost more requests. The first page holds
+// connectbot's comment, written when the pull request was opened; the
+// last ones what is newest.
+const listPages = 3
+
 // stickyComment finds connectbot's one comment on pull request number;
-// nil when there is none yet.
+// nil when there is none yet. It reads at most listPages pages: a comment
+// of connectbot's buried under a flood of others is not found, and a new
+// one is written, which the next event finds among the newest.
 func (h *Handler) stickyComment(ctx context.Context, number int) (*forge.Comment, error) {
-	comments, err := h.Forge.ListComments(ctx, number)
+	comments, _, err := h.Forge.ListCommentsAtEnds(ctx, number, listPages)
 	if err != nil {
 		return nil, fmt.Errorf("pull request #%d comments: %w", number, err)
 	}

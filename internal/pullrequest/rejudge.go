@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/report"
@@ -122,14 +121,11 @@ func (h *Handler) rejudgePass(ctx context.Context, base string) ([]Rejudged, boo
 // stale reports whether pull request pr's standing verdict is for another
 // base tip or head than tip and its head, and why.
 func (h *Handler) stale(ctx context.Context, pr forge.PR, tip string) (string, bool, error) {
-	comments, err := h.Forge.ListComments(ctx, pr.Number)
+	c, err := h.stickyComment(ctx, pr.Number)
 	if err != nil {
 		return "", false, err
 	}
-	for _, c := range comments {
-		if !h.isBot(c.Author) || !strings.HasPrefix(c.Body, report.CommentMarker) {
-			continue
-		}
+	if c != nil {
 		base, head, ok := report.Judged(c.Body)
 		switch {
 		case !ok:
