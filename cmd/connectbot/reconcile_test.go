@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
@@ -31,8 +32,8 @@ func TestReconcileOverItsBudgetReportsWhatItLeftForTheNext(t *testing.T) {
 			checkGolden(t, filepath.Join("testdata", "golden", "reconcile-budget."+format+".golden"), out.Bytes())
 		})
 	}
-	for _, args := range [][]string{{"reconcile", "--budget", "0"}, {"tick", "--dry-run", "--reconcile-budget", "0"}} {
-		t.Run(args[0]+" with a budget below one", func(t *testing.T) {
+	for _, args := range [][]string{{"reconcile", "--budget", "0"}, {"tick", "--dry-run", "--reconcile-budget", "0"}, {"tick", "--dry-run", "--budget", "0"}, {"tick", "--dry-run", "--budget", "-1"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			var out, errOut bytes.Buffer
 			t.Setenv("GITHUB_TOKEN", "")
 			want := "connectbot: " + args[0] + ": " + args[len(args)-2] + " must be at least 1\n"

@@ -41,6 +41,9 @@ func runTick(e *env, args []string) int {
 	if _, code, done := parseCommand(e, fs, args, tickSynopsis, 0); done {
 		return code
 	}
+	if *budget < 1 {
+		return e.failf(exitCantRun, "tick: --budget must be at least 1")
+	}
 	if *reconcileBudget < 1 {
 		return e.failf(exitCantRun, "tick: --reconcile-budget must be at least 1")
 	}

@@ -117,8 +117,9 @@ type Executor struct {
 	// write a marker. With "" a reminder or a closing fails rather than
 	// trust anyone's marker.
 	BotLogin string
-	// Budget is how many actions one run may carry out; the rest are
-	// skipped and worked off by the next run. 0 means no limit.
+	// Budget is how many actions one run may carry out or try (a failed
+	// action counts, as its requests were made); the rest are skipped and
+	// worked off by the next run. 0 means no limit.
 	Budget int
 	// Now reads the clock, once per run.
 	Now func() time.Time
@@ -160,7 +161,8 @@ func (x *Executor) Apply(ctx context.Context, plan program.Plan) ([]Result, erro
 		if err != nil {
 			r = failed(a, r.PR, err)
 		}
-		if r.Status == Done {
+		if r.Status == Done || r.Status == Failed {
+			// A failed action was tried: what it asked of GitHub counts.
 			spent++
 		}
 		out = append(out, r)

@@ -238,6 +238,25 @@ func TestTheBudgetLeavesTheRestForTheNextRun(t *testing.T) {
 	}
 }
 
+func TestAFailedActionSpendsTheBudgetToo(t *testing.T) {
+	srv, x, _ := setup(t)
+	x.Budget = 1
+	srv.FailNext("POST", "/repos/acme-program/connect/pulls", http.StatusUnprocessableEntity, nil)
+	rs, err := x.Apply(context.Background(), planOn(t, "2026-12-15"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tried := 0
+	for _, r := range rs {
+		if r.Status == apply.Done || r.Status == apply.Failed {
+			tried++
+		}
+	}
+	if tried != 1 || rs[0].Status != apply.Failed {
+		t.Errorf("%d actions tried on a budget of 1, the first %s: %v", tried, rs[0].Status, statuses(rs))
+	}
+}
+
 func TestTwoRunsAtOnceOpenOnePullRequest(t *testing.T) {
 	srv, _, _ := setup(t)
 	plan := only(planOn(t, "2026-12-11"), program.KindOpenRemovalPR, "brightpath-forms")

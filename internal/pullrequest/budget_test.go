@@ -1,9 +1,12 @@
 package pullrequest_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
 )
@@ -40,42 +43,130 @@ func hoarder(t *testing.T, maintainer string, n int) string {
 	return src[:start] + "\tscopes: [\n" + scopes.String() + src[end:]
 }
 
+// flood is a pull request by mallory adding files, with as many comments
+// and reviews by strangers on it as comments says.
+type flood struct {
+	files    func(t *testing.T) map[string]string
+	comments int
+}
+
 func TestAPullRequestEventCostsAtMost25Requests(t *testing.T) {
 	tests := []struct {
 		name  string
-		files func(t *testing.T) map[string]string
-		short bool
+		flood flood
+		// marked is how many findings the check marks on their lines.
+		marked int
 	}{
-		{"one push of 30 files with 740 findings each", func(t *testing.T) map[string]string {
-			files := map[string]string{}
-			for i := range 30 {
-				files[fmt.Sprintf("applications/hoard-%02d.cue", i)] = hoarder(t, "mallory", 370)
-			}
-			return files
-		}, false},
-		{"5,000 one-line broken files", func(t *testing.T) map[string]string {
+		{"one push of 30 files with 740 findings each", flood{files: hoarders(30)}, 1},
+		{"5,000 one-line broken files", flood{files: func(t *testing.T) map[string]string {
 			files := map[string]string{}
 			for i := range 5000 {
 				files[fmt.Sprintf("applications/junk-%04d.cue", i)] = "company: 1\n"
 			}
 			return files
-		}, true},
+		}}, 1},
+		{"five files, as many as allowed, with 740 findings each", flood{files: hoarders(5)}, 50},
+		{"one file under 1,000 comments and 1,000 reviews by strangers", flood{files: hoarders(1), comments: 1000}, 50},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.short && testing.Short() {
-				t.Skip("5,000 files: skipped with -short")
-			}
 			w := newWorld(t)
-			w.srv.Commit("flood", "Apply", tt.files(t))
+			head := w.srv.Commit("flood", "Apply", tt.flood.files(t))
 			pr := w.srv.OpenPR(forgetest.PRSpec{Author: "mallory", Title: "Apply", Head: "flood"})
-			before := len(w.srv.Calls())
-			out := w.handle(pr)
-			rest := w.restCalls(w.srv.Calls()[before:])
-			t.Logf("%d REST requests: %s", len(rest), out.Done)
-			if len(rest) > maxEventRequests {
-				t.Errorf("one pull-request event made %d REST requests, want at most %d", len(rest), maxEventRequests)
+			for i := range tt.flood.comments {
+				w.srv.AddComment(pr, "stranger", fmt.Sprintf("comment %d", i))
+				w.srv.AddReview(pr, "stranger", "COMMENTED", head)
+			}
+			// The first event, and one after a push, which edits what the
+			// first wrote.
+			for round, push := range []bool{false, true} {
+				if push {
+					files := tt.flood.files(t)
+					for p := range files {
+						files[p] += "// pushed again\n"
+					}
+					head = w.srv.Commit("flood", "Again", files)
+				}
+				before := len(w.srv.Calls())
+				out := w.handle(pr)
+				rest := w.restCalls(w.srv.Calls()[before:])
+				t.Logf("round %d: %d REST requests: %s", round, len(rest), out.Done)
+				if len(rest) > maxEventRequests {
+					t.Errorf("round %d: one pull-request event made %d REST requests, want at most %d:\n%s", round, len(rest), maxEventRequests, strings.Join(rest, "\n"))
+				}
+				runs := w.srv.CheckRuns(head)
+				if len(runs) != 1 || len(runs[0].Annotations) != tt.marked {
+					t.Fatalf("round %d: check runs on the head: %d, want one with %d annotations", round, len(runs), tt.marked)
+				}
+				if len(w.botComments(pr)) != 1 {
+					t.Errorf("round %d: %d comments of connectbot's, want 1", round, len(w.botComments(pr)))
+				}
 			}
 		})
+	}
+}
+
+// hoarders is n new applications by mallory with 740 findings each.
+func hoarders(n int) func(t *testing.T) map[string]string {
+	return func(t *testing.T) map[string]string {
+		files := map[string]string{}
+		for i := range n {
+			files[fmt.Sprintf("applications/hoard-%02d.cue", i)] = hoarder(t, "mallory", 370)
+		}
+		return files
+	}
+}
+
+func TestAnApprovalUnderAFloodOfReviewsIsNotMerged(t *testing.T) {
+	w := newWorld(t)
+	head := w.srv.Commit("newco-apply", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco-apply"})
+	// A change request, then enough reviews by strangers to bury it
+	// between the pages connectbot reads, then another reviewer's approval.
+	for range 150 {
+		w.srv.AddReview(pr, "stranger", "COMMENTED", head)
+	}
+	w.srv.AddReview(pr, "okafor-pm", "CHANGES_REQUESTED", head)
+	for range 400 {
+		w.srv.AddReview(pr, "stranger", "COMMENTED", head)
+	}
+	w.srv.AddReview(pr, "rivera-reviews", "APPROVED", head)
+	out := w.handle(pr)
+	if w.srv.PR(pr).Merged || out.MergedInto != "" {
+		t.Fatalf("merged with a change request among the reviews left unread: %q", out.Done)
+	}
+	want := "Approved by @rivera-reviews, but this pull request has more reviews than connectbot reads at once, so it cannot tell that no change request stands: a reviewer merges it on GitHub."
+	if diff := cmp.Diff(want, out.Verdict.Next[0]); diff != "" {
+		t.Errorf("what happens next (-want +got):\n%s", diff)
+	}
+}
+
+func TestAReconcileAnswersNoMoreCommandsThanItsBudget(t *testing.T) {
+	w := newWorld(t)
+	acme := sampleFile(t, "acme-sync.cue")
+	w.srv.Commit("acme-edit", "Edit", map[string]string{"applications/acme-sync.cue": acme + "\n// edited\n"})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: "acme-edit"})
+	w.handle(pr)
+	// Commands nobody answered (their deliveries were lost).
+	for i := range 5 {
+		w.srv.AddComment(pr, fmt.Sprintf("stranger-%d", i), "/connectbot terminate acme-sync because")
+	}
+	w.handler.ReconcileBudget = 2
+	answers := func() int {
+		n := 0
+		for _, c := range w.srv.Comments(pr) {
+			if c.Author == forgetest.BotLogin && strings.HasPrefix(c.Body, "<!-- connectbot:reply") {
+				n++
+			}
+		}
+		return n
+	}
+	for pass, want := range []int{2, 4, 5} {
+		if _, err := w.handler.Reconcile(context.Background(), forgetest.DefaultBranch); err != nil {
+			t.Fatal(err)
+		}
+		if got := answers(); got != want {
+			t.Errorf("after pass %d: %d commands answered, want %d (a budget of 2 writes a pass)", pass+1, got, want)
+		}
 	}
 }

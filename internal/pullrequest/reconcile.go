@@ -146,7 +146,7 @@ func (h *Handler) Reconcile(ctx context.Context, base string) ([]Reconciled, err
 		repaired := writes(o.Done)
 		if err == nil && !rejudged {
 			var answered []string
-			answered, err = h.answerCommands(ctx, r.Number)
+			answered, err = h.answerCommands(ctx, r.Number, h.ReconcileBudget-spent-len(repaired))
 			repaired = append(repaired, answered...)
 		}
 		r.Repaired = append(r.Repaired, repaired...)
@@ -192,8 +192,11 @@ func writes(done []string) []string {
 
 // answerCommands answers each `/connectbot terminate` comment on pull
 // request number that has no answer yet (the answer carries a marker naming
-// the comment, so a command is answered once).
-func (h *Handler) answerCommands(ctx context.Context, number int) ([]string, error) {
+// the comment, so a command is answered once), at most room of them when
+// the reconcile has a budget (none when room is below one): the others
+// wait for the next reconcile, so a flood of commands cannot spend more
+// than the budget.
+func (h *Handler) answerCommands(ctx context.Context, number, room int) ([]string, error) {
 	comments, err := h.Forge.ListComments(ctx, number)
 	if err != nil {
 		return nil, fmt.Errorf("pull request #%d comments: %w", number, err)
@@ -207,14 +210,19 @@ func (h *Handler) answerCommands(ctx context.Context, number int) ([]string, err
 		}
 	}
 	var out []string
+	taken := 0
 	for _, c := range comments {
 		if h.isBot(c.Author) || answered[c.ID] || !strings.Contains(c.Body, "/connectbot") {
 			continue
+		}
+		if h.ReconcileBudget > 0 && taken >= room {
+			break
 		}
 		cmd, ok, _ := program.ParseCommand(c.Body, nil)
 		if !ok || cmd.Name == program.CommandRecheck {
 			continue
 		}
+		taken++
 		var done []string
 		if c.Edited {
 			// Anyone with write access may edit anyone's comment: an
