@@ -244,8 +244,8 @@ func TestProgramErrorsAreOneLineWithPosition(t *testing.T) {
 		{"a reminder given twice", "reminderDays: [7, 1, 7]\n", "program.cue:1:22: reminderDays[2]: 7 is already reminderDays[0]: each day at most once"},
 		{"a reminder before every clock starts", "reminderDays: [120, 7]\n", "program.cue:1:16: reminderDays[0]: must be less than the longer of listingDueDays and installWindowDays (90)"},
 		{"no new application allowed in a pull request", "maxNewApplicationsPerPullRequest: 0\n", "program.cue:1:35: maxNewApplicationsPerPullRequest: must be a whole number, one or more"},
-		{"a check without annotations", "maxAnnotationsPerCheck: 0\n", "program.cue:1:25: maxAnnotationsPerCheck: must be a whole number from 1 to 250"},
-		{"more annotations than five requests carry", "maxAnnotationsPerCheck: 251\n", "program.cue:1:25: maxAnnotationsPerCheck: must be a whole number from 1 to 250"},
+		{"a check without annotations", "maxAnnotationsPerCheck: 0\n", "program.cue:1:25: maxAnnotationsPerCheck: must be a whole number from 1 to 100"},
+		{"more annotations than two requests carry", "maxAnnotationsPerCheck: 101\n", "program.cue:1:25: maxAnnotationsPerCheck: must be a whole number from 1 to 100"},
 		{"an install source over plain http on another host", "installsSource: url: \"http://installs.example/counts\"\n", "program.cue:1:17: installsSource.url: must use https://"},
 		{"an install source with another scheme", "installsSource: url: \"ftp://installs.example/counts\"\n", "program.cue:1:22: installsSource.url: must be a web address"},
 	}

@@ -1104,26 +1104,29 @@ func TestFindPRsByHead(t *testing.T) {
 	}
 }
 
+// reopen reopens pull request n as GitHub's API does.
+func (f *fixture) reopen(t *testing.T, n int) {
+	t.Helper()
+	req, err := http.NewRequest("PATCH", fmt.Sprintf("%s/repos/%s/%s/pulls/%d", f.srv.URL(), owner, repo, n), strings.NewReader(`{"state":"open"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "token "+f.srv.Token())
+	resp, err := f.srv.Client().Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("reopen: %v %v", resp, err)
+	}
+	resp.Body.Close()
+}
+
 func TestLastReopened(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	n, _ := f.openPR(t, "acme-dev", "acme", map[string]string{"applications/acme.cue": "x\n"})
-	reopen := func() {
-		t.Helper()
-		req, err := http.NewRequest("PATCH", fmt.Sprintf("%s/repos/%s/%s/pulls/%d", f.srv.URL(), owner, repo, n), strings.NewReader(`{"state":"open"}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Authorization", "token "+f.srv.Token())
-		resp, err := f.srv.Client().Do(req)
-		if err != nil || resp.StatusCode != http.StatusOK {
-			t.Fatalf("reopen: %v %v", resp, err)
-		}
-		resp.Body.Close()
-	}
+	reopen := func() { f.reopen(t, n) }
 	var got []time.Time
 	for i := range 3 {
-		at, err := f.client.LastReopened(ctx, n)
+		at, err := f.client.LastReopened(ctx, n, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -1138,7 +1141,7 @@ func TestLastReopened(t *testing.T) {
 	if !got[0].IsZero() || got[1].IsZero() || !got[2].After(got[1]) {
 		t.Errorf("last reopened, never then twice: %v", got)
 	}
-	if _, err := f.client.LastReopened(ctx, 999); !errors.Is(err, forge.ErrNotFound) {
+	if _, err := f.client.LastReopened(ctx, 999, 0); !errors.Is(err, forge.ErrNotFound) {
 		t.Errorf("events of a pull request that does not exist: %v", err)
 	}
 }
@@ -1187,5 +1190,32 @@ func TestListsAtEndsReadTheFirstAndLastPagesOnly(t *testing.T) {
 				t.Errorf("%d reviews (cut %v), want %d (cut %v)", len(reviews), cut, len(tt.want), tt.cut)
 			}
 		})
+	}
+}
+
+func TestLastReopenedReadsTheNewestEventsOfAFlood(t *testing.T) {
+	f := newFixture(t, func(o *forge.Options) { o.PageSize = 2 })
+	ctx := context.Background()
+	n, _ := f.openPR(t, "acme-dev", "acme", map[string]string{"applications/acme.cue": "x\n"})
+	for range 5 { // ten events, five pages
+		if err := f.client.ClosePR(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+		f.reopen(t, n)
+	}
+	all, err := f.client.LastReopened(ctx, n, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.srv.ResetCalls()
+	bounded, err := f.client.LastReopened(ctx, n, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bounded.Equal(all) || all.IsZero() {
+		t.Errorf("last reopened reading two pages %v, every page %v", bounded, all)
+	}
+	if calls := len(f.srv.Calls()); calls != 2 {
+		t.Errorf("%d requests, want 2", calls)
 	}
 }

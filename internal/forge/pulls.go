@@ -142,20 +142,32 @@ func (c *Client) FindPRsByHead(ctx context.Context, sha string) ([]PR, error) {
 }
 
 // LastReopened returns when pull request number was last reopened, from
-// its issue events; the zero time when it never was.
-func (c *Client) LastReopened(ctx context.Context, number int) (time.Time, error) {
-	var last time.Time
-	err := paginate(c, func(opts *github.ListOptions) (*github.Response, error) {
+// its issue events, reading at most maxPages pages of them (every page
+// when maxPages is 0): the first and the newest. The zero time means it
+// never was. When events between those pages were left out, a reopening
+// may be among them, so the time of the first event read after them
+// stands in for it when later than any reopening read: an approval that
+// must follow the last reopening then counts only when given after it.
+func (c *Client) LastReopened(ctx context.Context, number, maxPages int) (time.Time, error) {
+	var last, tail time.Time
+	cut, err := paginateEnds(c, maxPages, func(opts *github.ListOptions) (*github.Response, error) {
 		events, resp, err := c.gh.Issues.ListIssueEvents(ctx, c.owner, c.repo, number, opts)
 		for _, e := range events {
-			if at := e.GetCreatedAt().Time; e.GetEvent() == "reopened" && at.After(last) {
+			at := e.GetCreatedAt().Time
+			if e.GetEvent() == "reopened" && at.After(last) {
 				last = at
+			}
+			if opts.Page > 1 && tail.IsZero() {
+				tail = at
 			}
 		}
 		return resp, err
 	})
 	if err != nil {
 		return time.Time{}, c.wrapErr(fmt.Sprintf("list events of #%d", number), err)
+	}
+	if cut && tail.After(last) {
+		last = tail
 	}
 	return last, nil
 }

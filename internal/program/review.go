@@ -264,6 +264,15 @@ type InterestedApproval struct {
 	Why string
 }
 
+// AsksReopened reports whether the verdict on pr depends on when it was
+// last reopened: only an approval by a reviewer of the base
+// configuration, other than the author, can be too old for it.
+func (pr PullRequest) AsksReopened() bool {
+	return slices.ContainsFunc(pr.Reviews, func(r Review) bool {
+		return r.State == ReviewApproved && isReviewer(pr.Config, r.Author) && !strings.EqualFold(r.Author, pr.Author.Login)
+	})
+}
+
 // standingReviews returns the authorised approval of the head commit, if
 // any, given since the pull request was last reopened (the earliest, when
 // several reviewers approved: the pull request was approved from then

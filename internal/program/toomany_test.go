@@ -91,3 +91,25 @@ func TestAPullRequestAddingMoreApplicationsThanAllowedFailsWithOneFinding(t *tes
 		}
 	})
 }
+
+func TestOnlyAReviewersApprovalAsksWhenThePullRequestWasReopened(t *testing.T) {
+	tests := []struct {
+		name    string
+		reviews []program.Review
+		want    bool
+	}{
+		{"no review", nil, false},
+		{"a stranger's approval", []program.Review{{Author: "mallory-friend", State: program.ReviewApproved}}, false},
+		{"a reviewer's comment", []program.Review{{Author: "rivera-reviews", State: program.ReviewCommented}}, false},
+		{"the author's own approval, a reviewer though they are", []program.Review{{Author: "Okafor-PM", State: program.ReviewApproved}}, false},
+		{"a reviewer's approval, the login in another case", []program.Review{{Author: "Rivera-Reviews", State: program.ReviewApproved}}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pr := program.PullRequest{Author: program.Author{Login: "okafor-pm"}, Reviews: tt.reviews, Config: prConfig}
+			if got := pr.AsksReopened(); got != tt.want {
+				t.Errorf("AsksReopened() = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

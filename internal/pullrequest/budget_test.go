@@ -48,6 +48,10 @@ func hoarder(t *testing.T, maintainer string, n int) string {
 type flood struct {
 	files    func(t *testing.T) map[string]string
 	comments int
+	// reopens is how often its author closes and reopens it; approver
+	// approves its head, if anyone.
+	reopens  int
+	approver string
 }
 
 func TestAPullRequestEventCostsAtMost25Requests(t *testing.T) {
@@ -67,6 +71,16 @@ func TestAPullRequestEventCostsAtMost25Requests(t *testing.T) {
 		}}, 1},
 		{"five files, as many as allowed, with 740 findings each", flood{files: hoarders(5)}, 50},
 		{"one file under 1,000 comments and 1,000 reviews by strangers", flood{files: hoarders(1), comments: 1000}, 50},
+		{"five files in five stages, each a label the repository lacks, under 1,000 comments and reviews", flood{files: func(t *testing.T) map[string]string {
+			files := map[string]string{}
+			for _, stage := range []string{"applied", "beta", "certification", "partner", "removed"} {
+				src := strings.Replace(newApplication(t), `maintainers: ["newco-dev"]`, `maintainers: ["mallory"]`, 1)
+				files["applications/"+stage+".cue"] = strings.Replace(src, `stage:    "applied"`, fmt.Sprintf("stage:    %q", stage), 1)
+			}
+			return files
+		}, comments: 1000}, 24},
+		{"one file closed and reopened 300 times, approved by a stranger", flood{files: hoarders(1), reopens: 300, approver: "stranger"}, 50},
+		{"one file closed and reopened 300 times, approved by a reviewer", flood{files: hoarders(1), reopens: 300, approver: "rivera-reviews"}, 50},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,6 +90,13 @@ func TestAPullRequestEventCostsAtMost25Requests(t *testing.T) {
 			for i := range tt.flood.comments {
 				w.srv.AddComment(pr, "stranger", fmt.Sprintf("comment %d", i))
 				w.srv.AddReview(pr, "stranger", "COMMENTED", head)
+			}
+			for range tt.flood.reopens {
+				w.setState("mallory", pr, "closed")
+				w.setState("mallory", pr, "open")
+			}
+			if tt.flood.approver != "" {
+				w.srv.AddReview(pr, tt.flood.approver, "APPROVED", head)
 			}
 			// The first event, and one after a push, which edits what the
 			// first wrote.

@@ -223,6 +223,9 @@ func (h *Handler) handleOnce(ctx context.Context, number int, forceCheck bool, o
 	if err != nil {
 		return err
 	}
+	if facts.ReopenedAt, err = h.lastReopened(ctx, *facts); err != nil {
+		return err
+	}
 	v := program.JudgePullRequest(*facts)
 	out.Verdict = v
 	body := report.PRComment(v, st.impact)
@@ -306,9 +309,6 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 			Author: r.Author, State: r.State, CommitSHA: r.CommitSHA, Body: r.Body, SubmittedAt: r.SubmittedAt,
 		})
 	}
-	if facts.ReopenedAt, err = h.lastReopened(ctx, pr.Number, reviews); err != nil {
-		return nil, nil, err
-	}
 	if unread != "" {
 		facts.Unread = unread
 		return h.unreadFacts(facts, baseSHA, now)
@@ -369,20 +369,22 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 
 // reopenReader is what lastReopened needs beyond the handler's client.
 type reopenReader interface {
-	LastReopened(ctx context.Context, number int) (time.Time, error)
+	LastReopened(ctx context.Context, number, maxPages int) (time.Time, error)
 }
 
-// lastReopened reads when pull request number was last reopened, which an
-// approval must be given after; it asks GitHub only when a review
-// approves. A client that cannot tell says never.
-func (h *Handler) lastReopened(ctx context.Context, number int, reviews []forge.Review) (time.Time, error) {
+// lastReopened reads when the pull request of facts was last reopened,
+// which an approval must be given after; it asks GitHub only when a
+// reviewer's approval is among the reviews, reading at most listPages
+// pages of events (its author may close and reopen it at will). A client
+// that cannot tell says never.
+func (h *Handler) lastReopened(ctx context.Context, facts program.PullRequest) (time.Time, error) {
 	r, ok := h.Forge.(reopenReader)
-	if !ok || !slices.ContainsFunc(reviews, func(r forge.Review) bool { return r.State == program.ReviewApproved }) {
+	if !ok || !facts.AsksReopened() {
 		return time.Time{}, nil
 	}
-	at, err := r.LastReopened(ctx, number)
+	at, err := r.LastReopened(ctx, facts.Number, listPages)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("pull request #%d events: %w", number, err)
+		return time.Time{}, fmt.Errorf("pull request #%d events: %w", facts.Number, err)
 	}
 	return at, nil
 }
@@ -482,7 +484,7 @@ func (h *Handler) judge() *Judge {
 // flood of either must not cost more requests. The first page holds
 // connectbot's comment, written when the pull request was opened; the
 // last ones what is newest.
-const listPages = 3
+const listPages = 2
 
 // stickyComment finds connectbot's one comment on pull request number;
 // nil when there is none yet. It reads at most listPages pages: a comment
