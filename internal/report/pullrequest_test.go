@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -171,4 +172,19 @@ func TestTheChecklistGoesWithNewApplicationsAndStageChanges(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestAPullRequestAddingTooManyApplicationsReadsAsOneFinding(t *testing.T) {
+	cfg := application.Config{MaxNewApplications: 5, MaxAnnotations: 50, Reviewers: []string{"rivera-reviews"}}
+	var changes []program.FileChange
+	for i := range 5000 {
+		changes = append(changes, program.FileChange{Path: fmt.Sprintf("applications/junk-%04d.cue", i), Status: program.FileAdded, ToKind: program.EntryFile})
+	}
+	v := program.JudgePullRequest(program.PullRequest{
+		Number: 12, Author: program.Author{Login: "mallory"}, HeadSHA: strings.Repeat("b", 40), BaseSHA: strings.Repeat("a", 40),
+		Config: cfg, Changes: changes,
+	})
+	check := report.Check(v)
+	golden(t, "comment-too-many.md", report.PRComment(v, nil))
+	golden(t, "check-too-many.md", check.Title+"\n\n"+check.Summary)
 }
