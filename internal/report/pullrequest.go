@@ -175,7 +175,7 @@ type Annotation struct {
 // lines (v.MaxAnnotations), how many of them and where to see them all;
 // "" when it marks every one.
 func annotationsNote(v program.Verdict) string {
-	all, shown := 0, 0
+	all := 0
 	var paths []string
 	for _, f := range v.Files {
 		if len(f.Findings) > 0 {
@@ -183,7 +183,8 @@ func annotationsNote(v program.Verdict) string {
 		}
 		all += len(f.Findings)
 	}
-	if shown = len(Annotations(v)); shown == all {
+	shown := len(Annotations(v))
+	if shown == all {
 		return ""
 	}
 	return fmt.Sprintf("\nThe check marks %d of the %d findings on their lines, errors first; %d more are not marked: run `%s` to see them all.\n",
