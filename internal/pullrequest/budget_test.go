@@ -18,7 +18,7 @@ const maxEventRequests = 25
 
 // restCalls returns the REST requests among calls (git's smart HTTP, which
 // the rate limit does not count, left out).
-func (w *world) restCalls(calls []string) []string {
+func restCalls(calls []string) []string {
 	var out []string
 	for _, c := range calls {
 		_, path, _ := strings.Cut(c, " ")
@@ -58,19 +58,20 @@ func TestAPullRequestEventCostsAtMost25Requests(t *testing.T) {
 	tests := []struct {
 		name  string
 		flood flood
-		// marked is how many findings the check marks on their lines.
-		marked int
+		// findings is how many findings the verdict has, marked how many
+		// of them the check marks on their lines.
+		findings, marked int
 	}{
-		{"one push of 30 files with 740 findings each", flood{files: hoarders(30)}, 1},
+		{"one push of 30 files with 740 findings each", flood{files: hoarders(30)}, 1, 1},
 		{"5,000 one-line broken files", flood{files: func(t *testing.T) map[string]string {
 			files := map[string]string{}
 			for i := range 5000 {
 				files[fmt.Sprintf("applications/junk-%04d.cue", i)] = "company: 1\n"
 			}
 			return files
-		}}, 1},
-		{"five files, as many as allowed, with 740 findings each", flood{files: hoarders(5)}, 50},
-		{"one file under 1,000 comments and 1,000 reviews by strangers", flood{files: hoarders(1), comments: 1000}, 50},
+		}}, 1, 1},
+		{"five files, as many as allowed, with 740 findings each", flood{files: hoarders(5)}, 5*740 + 5, 50}, // and one cross-file finding each: they are the same application
+		{"one file under 1,000 comments and 1,000 reviews by strangers", flood{files: hoarders(1), comments: 1000}, 740, 50},
 		{"five files in five stages, each a label the repository lacks, under 1,000 comments and reviews", flood{files: func(t *testing.T) map[string]string {
 			files := map[string]string{}
 			for _, stage := range []string{"applied", "beta", "certification", "partner", "removed"} {
@@ -78,9 +79,9 @@ func TestAPullRequestEventCostsAtMost25Requests(t *testing.T) {
 				files["applications/"+stage+".cue"] = strings.Replace(src, `stage:    "applied"`, fmt.Sprintf("stage:    %q", stage), 1)
 			}
 			return files
-		}, comments: 1000}, 24},
-		{"one file closed and reopened 300 times, approved by a stranger", flood{files: hoarders(1), reopens: 300, approver: "stranger"}, 50},
-		{"one file closed and reopened 300 times, approved by a reviewer", flood{files: hoarders(1), reopens: 300, approver: "rivera-reviews"}, 50},
+		}, comments: 1000}, 24, 24},
+		{"one file closed and reopened 300 times, approved by a stranger", flood{files: hoarders(1), reopens: 300, approver: "stranger"}, 740, 50},
+		{"one file closed and reopened 300 times, approved by a reviewer", flood{files: hoarders(1), reopens: 300, approver: "rivera-reviews"}, 740, 50},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,10 +111,17 @@ func TestAPullRequestEventCostsAtMost25Requests(t *testing.T) {
 				}
 				before := len(w.srv.Calls())
 				out := w.handle(pr)
-				rest := w.restCalls(w.srv.Calls()[before:])
+				rest := restCalls(w.srv.Calls()[before:])
 				t.Logf("round %d: %d REST requests: %s", round, len(rest), out.Done)
 				if len(rest) > maxEventRequests {
 					t.Errorf("round %d: one pull-request event made %d REST requests, want at most %d:\n%s", round, len(rest), maxEventRequests, strings.Join(rest, "\n"))
+				}
+				findings := 0
+				for _, f := range out.Verdict.Files {
+					findings += len(f.Findings)
+				}
+				if findings != tt.findings {
+					t.Errorf("round %d: %d findings, want %d", round, findings, tt.findings)
 				}
 				runs := w.srv.CheckRuns(head)
 				if len(runs) != 1 || len(runs[0].Annotations) != tt.marked {
