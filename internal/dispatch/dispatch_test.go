@@ -52,6 +52,9 @@ func (routeForge) ListReviewsAtEnds(context.Context, int, int) ([]forge.Review, 
 func (routeForge) ListCommentsAtEnds(context.Context, int, int) ([]forge.Comment, bool, error) {
 	return nil, false, nil
 }
+func (routeForge) ListCommentsSince(context.Context, int, time.Time, int) ([]forge.Comment, bool, error) {
+	return nil, false, nil
+}
 func (routeForge) CreateComment(context.Context, int, string) (forge.Comment, error) {
 	return forge.Comment{}, nil
 }

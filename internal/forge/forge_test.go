@@ -1193,6 +1193,52 @@ func TestListsAtEndsReadTheFirstAndLastPagesOnly(t *testing.T) {
 	}
 }
 
+func TestListCommentsSinceReadsFromATimeOn(t *testing.T) {
+	f := newFixture(t, func(o *forge.Options) { o.PageSize = 2 })
+	ctx := context.Background()
+	n, _ := f.openPR(t, "acme-dev", "acme", map[string]string{"applications/app.cue": "app\n"})
+	var times []time.Time
+	for i := range 7 {
+		f.srv.AddComment(n, "stranger", fmt.Sprintf("comment %d", i))
+		all, err := f.client.ListComments(ctx, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		times = append(times, all[len(all)-1].Created)
+	}
+	tests := []struct {
+		name     string
+		since    time.Time
+		maxPages int
+		want     []string
+		cut      bool
+	}{
+		{"from the start every comment", time.Time{}, 0, []string{"comment 0", "comment 1", "comment 2", "comment 3", "comment 4", "comment 5", "comment 6"}, false},
+		{"from the fifth comment's time the last three", times[4], 0, []string{"comment 4", "comment 5", "comment 6"}, false},
+		{"from the fifth within one page the first two of them", times[4], 1, []string{"comment 4", "comment 5"}, true},
+		{"from after the last nothing", times[6].Add(time.Hour), 1, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f.srv.ResetCalls()
+			comments, cut, err := f.client.ListCommentsSince(ctx, n, tt.since, tt.maxPages)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range comments {
+				got = append(got, c.Body)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" || cut != tt.cut {
+				t.Errorf("comments (-want +got):\n%s\ncut %v, want %v", diff, cut, tt.cut)
+			}
+			if calls := len(f.srv.Calls()); tt.maxPages > 0 && calls > tt.maxPages {
+				t.Errorf("%d requests, want at most %d", calls, tt.maxPages)
+			}
+		})
+	}
+}
+
 func TestLastReopenedReadsTheNewestEventsOfAFlood(t *testing.T) {
 	f := newFixture(t, func(o *forge.Options) { o.PageSize = 2 })
 	ctx := context.Background()

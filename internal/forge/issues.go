@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/google/go-github/v60/github"
 )
@@ -36,6 +37,35 @@ func (c *Client) ListCommentsAtEnds(ctx context.Context, number, maxPages int) (
 		return nil, false, c.wrapErr(fmt.Sprintf("list comments of #%d", number), err)
 	}
 	return out, cut, nil
+}
+
+// ListCommentsSince returns the conversation comments of issue or pull
+// request number last updated at or after since, oldest first, reading at
+// most maxPages pages (every page when maxPages is 0); cut reports whether
+// newer comments were left unread. A reply to a comment is never older
+// than the comment, so looking for it from the comment's own time costs
+// one request however many comments came before.
+func (c *Client) ListCommentsSince(ctx context.Context, number int, since time.Time, maxPages int) (out []Comment, cut bool, err error) {
+	opts := &github.IssueListCommentsOptions{Since: &since, ListOptions: github.ListOptions{PerPage: c.pageSize, Page: 1}}
+	for pages := 1; ; pages++ {
+		comments, resp, err := c.gh.Issues.ListComments(ctx, c.owner, c.repo, number, opts)
+		if err != nil {
+			return nil, false, c.wrapErr(fmt.Sprintf("list comments of #%d since %s", number, since.UTC().Format(time.RFC3339)), err)
+		}
+		for _, cm := range comments {
+			out = append(out, toComment(cm))
+		}
+		if resp == nil || resp.NextPage == 0 {
+			return out, false, nil
+		}
+		if maxPages > 0 && pages >= maxPages {
+			return out, true, nil
+		}
+		if resp.NextPage <= opts.Page {
+			return nil, false, errors.New("pagination went backwards")
+		}
+		opts.Page = resp.NextPage
+	}
 }
 
 // CreateComment posts body as a new comment on issue or pull request

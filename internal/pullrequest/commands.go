@@ -2,6 +2,7 @@ package pullrequest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"slices"
@@ -42,15 +43,15 @@ func (h *Handler) Comment(ctx context.Context, number int, c forge.Comment) ([]s
 	if _, ok, _ := program.ParseCommand(c.Body, nil); !ok {
 		return nil, nil // no command: nothing to look up
 	}
-	return h.once(ctx, number, c.ID, func(ctx context.Context) ([]string, error) { return h.comment(ctx, number, c) })
+	return h.once(ctx, number, c, func(ctx context.Context) ([]string, error) { return h.comment(ctx, number, c) })
 }
 
 // once runs fn, with the pull request's lease held, unless connectbot
-// answered comment id already.
-func (h *Handler) once(ctx context.Context, number int, id int64, fn func(context.Context) ([]string, error)) ([]string, error) {
+// answered comment c already.
+func (h *Handler) once(ctx context.Context, number int, c forge.Comment, fn func(context.Context) ([]string, error)) ([]string, error) {
 	var done []string
 	err := h.withLease(ctx, prLease(number), func(ctx context.Context) error {
-		answered, err := h.answered(ctx, number, id)
+		answered, err := h.answered(ctx, number, c)
 		if err != nil || answered {
 			done = []string{"already answered"}
 			return err
@@ -61,20 +62,34 @@ func (h *Handler) once(ctx context.Context, number int, id int64, fn func(contex
 	return done, err
 }
 
-// answered reports whether connectbot answered comment id on pull request
-// number.
-func (h *Handler) answered(ctx context.Context, number int, id int64) (bool, error) {
-	comments, err := h.Forge.ListComments(ctx, number)
+// answerPages is how many pages of comments, from the commanding comment
+// on, connectbot reads looking for its answer: a flood after a command
+// costs no more than these requests.
+const answerPages = 3
+
+// ErrAnswerUnknown is answered's error when more comments came after a
+// command than connectbot reads looking for its answer: it cannot tell
+// whether the command was answered, so it is not carried out.
+var ErrAnswerUnknown = errors.New("cannot tell whether the command was answered")
+
+// answered reports whether connectbot answered comment c on pull request
+// number. Its answer is never older than c, so only the comments since c
+// was posted are read, at most answerPages pages of them.
+func (h *Handler) answered(ctx context.Context, number int, c forge.Comment) (bool, error) {
+	comments, cut, err := h.Forge.ListCommentsSince(ctx, number, c.Created, answerPages)
 	if err != nil {
 		return false, fmt.Errorf("pull request #%d comments: %w", number, err)
 	}
-	for _, c := range comments {
+	for _, r := range comments {
 		// Only connectbot's own answer counts: anyone can write the marker.
-		if h.isBot(c.Author) {
-			if to, ok := replyTo(c.Body); ok && to == id {
+		if h.isBot(r.Author) {
+			if to, ok := replyTo(r.Body); ok && to == c.ID {
 				return true, nil
 			}
 		}
+	}
+	if cut {
+		return false, fmt.Errorf("comment %d on #%d: over %d pages of comments came after it: %w; a reviewer posts the command again", c.ID, number, answerPages, ErrAnswerUnknown)
 	}
 	return false, nil
 }

@@ -2,7 +2,9 @@ package pullrequest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/connectbot/connectbot/internal/apply"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
+	"github.com/connectbot/connectbot/internal/pullrequest"
 )
 
 // These tests replay, redeliver and disguise /connectbot commands through
@@ -221,5 +224,69 @@ func TestATerminationIsDatedTheDayItWasPosted(t *testing.T) {
 	}
 	if strings.Contains(src, "2026-11-25") {
 		t.Errorf("the removal records the day connectbot handled the command:\n%s", src)
+	}
+}
+
+// posted is comment id on pr as GitHub lists it, its time included.
+func (w *world) posted(pr int, id int64) forge.Comment {
+	w.t.Helper()
+	all, err := w.as("okafor-pm").ListComments(context.Background(), pr)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	for _, c := range all {
+		if c.ID == id {
+			return c
+		}
+	}
+	w.t.Fatalf("comment %d is not on #%d", id, pr)
+	return forge.Comment{}
+}
+
+func TestACommandUnderAFloodOfCommentsCostsFewRequests(t *testing.T) {
+	w := newWorld(t)
+	pr := w.acmeEditPR()
+	for i := range 1000 { // ten pages of strangers' comments before the command
+		w.srv.AddComment(pr, "stranger", fmt.Sprintf("spam %d", i))
+	}
+	body := "/connectbot terminate acme-sync collects passwords"
+	c := w.posted(pr, w.srv.AddComment(pr, "okafor-pm", body))
+	w.srv.ResetCalls()
+	if _, err := w.handler.Comment(context.Background(), pr, c); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(w.removals("acme-sync")); got != 1 {
+		t.Fatalf("%d removals, want 1", got)
+	}
+	if calls := len(w.srv.Calls()); calls > 25 {
+		t.Errorf("the command cost %d REST requests, want at most 25", calls)
+	}
+	// Handled again: it finds its answer in one page after the command.
+	w.srv.ResetCalls()
+	done, err := w.handler.Comment(context.Background(), pr, c)
+	if err != nil || !slices.Equal(done, []string{"already answered"}) {
+		t.Fatalf("again: %v, %v; want already answered", done, err)
+	}
+	if calls := len(w.srv.Calls()); calls > 2 {
+		t.Errorf("looking for the answer again cost %d REST requests, want at most 2", calls)
+	}
+}
+
+func TestACommandBuriedBeforeItsAnswerIsNotCarriedOut(t *testing.T) {
+	w := newWorld(t)
+	pr := w.acmeEditPR()
+	body := "/connectbot terminate acme-sync collects passwords"
+	c := w.posted(pr, w.srv.AddComment(pr, "okafor-pm", body))
+	// Its delivery is lost, and strangers bury it under more comments than
+	// connectbot reads looking for its answer.
+	for i := range 350 {
+		w.srv.AddComment(pr, "stranger", fmt.Sprintf("spam %d", i))
+	}
+	_, err := w.handler.Comment(context.Background(), pr, c)
+	if !errors.Is(err, pullrequest.ErrAnswerUnknown) {
+		t.Fatalf("err = %v, want ErrAnswerUnknown", err)
+	}
+	if got := w.removals("acme-sync"); len(got) != 0 {
+		t.Errorf("removals %v, want none: an answer may be among the unread comments", got)
 	}
 }

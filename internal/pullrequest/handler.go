@@ -27,6 +27,7 @@ type forgeClient interface {
 	ListReviewsAtEnds(ctx context.Context, number, maxPages int) ([]forge.Review, bool, error)
 	ListComments(ctx context.Context, number int) ([]forge.Comment, error)
 	ListCommentsAtEnds(ctx context.Context, number, maxPages int) ([]forge.Comment, bool, error)
+	ListCommentsSince(ctx context.Context, number int, since time.Time, maxPages int) ([]forge.Comment, bool, error)
 	CreateComment(ctx context.Context, number int, body string) (forge.Comment, error)
 	EditComment(ctx context.Context, id int64, body string) (forge.Comment, error)
 	AddLabels(ctx context.Context, number int, labels ...string) error

@@ -228,7 +228,7 @@ func (h *Handler) answerCommands(ctx context.Context, number, room int) ([]strin
 			// Anyone with write access may edit anyone's comment: an
 			// edited command is not its author's word, so it is answered
 			// and never carried out.
-			done, err = h.once(ctx, number, c.ID, func(ctx context.Context) ([]string, error) {
+			done, err = h.once(ctx, number, c, func(ctx context.Context) ([]string, error) {
 				return h.answer(ctx, number, c, editedCommand)
 			})
 		} else {

@@ -536,9 +536,20 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request, p params) 
 	if !ok {
 		return
 	}
+	// since: only comments last updated at or after it, as GitHub's
+	// ISO 8601 "YYYY-MM-DDTHH:MM:SSZ".
+	var since time.Time
+	if v := r.URL.Query().Get("since"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			s.unprocessableStrings(w, "Validation Failed", fmt.Sprintf("since: %q is not an ISO 8601 timestamp", v))
+			return
+		}
+		since = t
+	}
 	var items []any
 	for _, c := range s.comments {
-		if c.issue == pr.number {
+		if c.issue == pr.number && !c.updated.Before(since) {
 			items = append(items, s.commentJSON(c))
 		}
 	}
