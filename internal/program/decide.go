@@ -181,11 +181,28 @@ func (d *decision) endCount(end application.Date) (*Installs, bool) {
 // before end (any day, when end is nil), or nil.
 func (d *decision) proof(end *application.Date) *Installs {
 	for _, c := range d.counts {
-		if c.Count >= d.in.Config.CertificationInstalls && (end == nil || c.AsOf <= *end) {
+		if m := d.measure(c, end); m.reached && m.inTime {
 			return c
 		}
 	}
 	return nil
+}
+
+// measured is a count held against the certification threshold and the
+// end of a window: the one comparison both the decision and its evidence
+// sentence read.
+type measured struct {
+	reached bool // the count is at least the threshold
+	inTime  bool // it was taken on or before the end (always, with no end)
+}
+
+// measure compares c with the certification threshold and with end (nil
+// for no end).
+func (d *decision) measure(c *Installs, end *application.Date) measured {
+	return measured{
+		reached: c.Count >= d.in.Config.CertificationInstalls,
+		inTime:  end == nil || c.AsOf <= *end,
+	}
 }
 
 // deadlines returns the clocks running for the application, in due order.
@@ -320,12 +337,8 @@ func (d *decision) planRemoval(dl Deadline) {
 		a.Reason, a.Rule = ReasonInstallWindowLapsed, "connect/beta-7"
 		a.Dates = d.dates("acceptedAt", "listingPublishedAt")
 		a.Installs, _ = d.endCount(dl.Due)
-		evidence := d.noCount()
-		if a.Installs != nil {
-			evidence = countEvidence(a.Installs)
-		}
-		a.Evidence = fmt.Sprintf("listing published on %s; the %d-day window ended on %s with %s, below %d",
-			p.ListingPublishedAt, cfg.InstallWindowDays, dl.Due, evidence, cfg.CertificationInstalls)
+		a.Evidence = fmt.Sprintf("listing published on %s; the %d-day window ended on %s with %s",
+			p.ListingPublishedAt, cfg.InstallWindowDays, dl.Due, d.windowEvidence(a.Installs, dl.Due))
 		if a.Installs != nil && a.Installs.AsOf < dl.Due {
 			// The last count was taken before the window ended: the
 			// reviewer who merges the removal should know it is not the
@@ -335,6 +348,25 @@ func (d *decision) planRemoval(dl Deadline) {
 		}
 	}
 	d.add(a)
+}
+
+// windowEvidence says what a lapsed install window ended with, from the
+// comparison that lapsed it: no count, a count below the threshold, or a
+// count that reached it only after the window ended.
+func (d *decision) windowEvidence(c *Installs, end application.Date) string {
+	threshold := d.in.Config.CertificationInstalls
+	if c == nil {
+		return fmt.Sprintf("%s, and no count of %d taken by then", d.noCount(), threshold)
+	}
+	switch m := d.measure(c, &end); {
+	case m.reached && !m.inTime:
+		return fmt.Sprintf("no count of %d taken by then: %s reached %d %s after it ended",
+			threshold, countEvidence(c), threshold, plural(end.DaysUntil(c.AsOf), "day"))
+	case m.reached:
+		// Not a lapse: a decision that removes on it contradicts itself.
+		return fmt.Sprintf("%s, which reached %d in time", countEvidence(c), threshold)
+	}
+	return fmt.Sprintf("%s, below %d", countEvidence(c), threshold)
 }
 
 func (d *decision) planReminder(dl Deadline, before int) {

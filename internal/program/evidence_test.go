@@ -162,3 +162,44 @@ func TestTheCheckJudgesANewApplicationByTheLiveSource(t *testing.T) {
 		})
 	}
 }
+
+// TestARemovalNeverCallsAReachedCountBelow: the evidence of a removal for
+// a lapsed install window comes from the comparison that decided it, so a
+// count that reached the threshold after the window ended is named as
+// reached too late, never as "below" the threshold it reached.
+func TestARemovalNeverCallsAReachedCountBelow(t *testing.T) {
+	live := func(count int, asOf string) map[string]program.Installs {
+		return map[string]program.Installs{"acme": {Count: count, AsOf: day(asOf), Source: "live:installs.example"}}
+	}
+	tests := []struct {
+		name     string
+		recorded application.Installs
+		live     map[string]program.Installs
+		now      string
+		want     string
+	}{
+		{"45 recorded a day after the window ended are too late", recorded(45, "2026-05-31"), nil, "2026-06-01",
+			"the 90-day window ended on 2026-05-30 with no count of 40 taken by then: installs 45 as of 2026-05-31 (recorded) reached 40 1 day after it ended"},
+		{"exactly 40 counted by the source three days late are too late", recorded(20, "2026-05-01"), live(40, "2026-06-02"), "2026-06-02",
+			"the 90-day window ended on 2026-05-30 with no count of 40 taken by then: installs 40 as of 2026-06-02 (live:installs.example) reached 40 3 days after it ended"},
+		{"25 counted by the source at the end are below", recorded(20, "2026-05-01"), live(25, "2026-05-30"), "2026-06-01",
+			"the 90-day window ended on 2026-05-30 with installs 25 as of 2026-05-30 (live:installs.example), below 40"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, plan := program.Decide(program.Input{
+				Files: []application.File{acmePublished(tt.recorded)}, Config: seedConfig(), Installs: tt.live, Now: day(tt.now),
+			})
+			if len(plan.Actions) != 1 || plan.Actions[0].Kind != program.KindOpenRemovalPR {
+				t.Fatalf("plan %+v, want one removal", plan.Actions)
+			}
+			a := plan.Actions[0]
+			if !strings.Contains(a.Evidence, tt.want) {
+				t.Errorf("evidence %q, want it to say %q", a.Evidence, tt.want)
+			}
+			if a.Installs != nil && a.Installs.Count >= 40 && strings.Contains(a.Evidence, "below") {
+				t.Errorf("evidence %q calls a count of %d below 40", a.Evidence, a.Installs.Count)
+			}
+		})
+	}
+}
