@@ -44,6 +44,9 @@ func TestGolden(t *testing.T) {
 		{"plan-2026-12-11.json", []string{"plan", "--repo", "../..", "--now", "2026-12-11", "--format", "json"}, exitOK},
 		{"plan-2026-12-15.text", []string{"plan", "--repo", "../..", "--now", "2026-12-15"}, exitOK},
 		{"plan-broken.json", []string{"plan", "--repo", "testdata/broken", "--now", "2026-11-25", "--format", "json"}, exitOK},
+		{"plan-clocks.text", []string{"plan", "--repo", "testdata/clocks", "--now", "2026-11-25"}, exitOK},
+		{"status-clocks.text", []string{"status", "--repo", "testdata/clocks", "--now", "2026-11-25"}, exitOK},
+		{"validate-clocks.text", []string{"validate", "--repo", "testdata/clocks", "--now", "2026-11-25"}, exitFound},
 		{"calendar-2026-11-25.ics", []string{"calendar", "--repo", "../..", "--now", "2026-11-25"}, exitOK},
 		{"rules.json", []string{"rules", "--format", "json"}, exitOK},
 	}

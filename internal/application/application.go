@@ -163,6 +163,32 @@ func (p ProgramState) ScheduledLaunch() (Date, bool) {
 	return *p.LaunchDate, true
 }
 
+// Material is a certification material an application has not yet
+// submitted for the technical review: the rule that asks for it, the
+// field that holds it, and its name in a sentence.
+type Material struct {
+	Rule, Path, Name string
+}
+
+// MissingMaterials returns the certification materials of Connect
+// certification steps 1–3 the application has not submitted, in step
+// order: the App ID, a demo video, sales assets. The certification rules
+// and the launch read this one list.
+func (a *Application) MissingMaterials() []Material {
+	var missing []Material
+	if a.Integration.AppID == "" {
+		missing = append(missing, Material{Rule: "connect/cert-1", Path: "integration.appId", Name: "App ID"})
+	}
+	c := a.Certification
+	if c == nil || c.DemoVideoURL == "" {
+		missing = append(missing, Material{Rule: "connect/cert-2", Path: "certification.demoVideoUrl", Name: "demo video"})
+	}
+	if c == nil || len(c.SalesAssets) == 0 {
+		missing = append(missing, Material{Rule: "connect/cert-3", Path: "certification.salesAssets", Name: "sales assets"})
+	}
+	return missing
+}
+
 // OpenFeedback returns the product-review feedback items not yet addressed.
 func (p ProgramState) OpenFeedback() []Feedback {
 	var open []Feedback

@@ -326,27 +326,27 @@ func (c *checker) listingClock(missing []string) {
 	}
 }
 
+// missingMaterial is what each certification rule says of its missing
+// material (application.MissingMaterials names them).
+var missingMaterial = map[string]string{
+	"connect/cert-1": "certification needs the App ID from the developer portal for the technical review: add integration.appId",
+	"connect/cert-2": "certification needs a video demo of the integration: add certification.demoVideoUrl",
+	"connect/cert-3": "certification needs sales enablement assets: list their links in certification.salesAssets",
+}
+
 // certification checks the materials of Connect certification steps 1–4.
 func (c *checker) certification() {
 	p := c.app.Program
 	if p.Stage != application.StageCertification && p.Stage != application.StagePartner {
 		return
 	}
-	if c.app.Integration.AppID == "" {
-		c.errorAt("connect/cert-1", "integration.appId", "program.stage",
-			"certification needs the App ID from the developer portal for the technical review: add integration.appId")
+	for _, m := range c.app.MissingMaterials() {
+		c.errorAt(m.Rule, m.Path, "program.stage", "%s", missingMaterial[m.Rule])
 	}
-	cert := c.app.Certification
-	if cert == nil || cert.DemoVideoURL == "" {
-		c.errorAt("connect/cert-2", "certification.demoVideoUrl", "program.stage",
-			"certification needs a video demo of the integration: add certification.demoVideoUrl")
-	} else {
-		c.requireHTTPS("connect/cert-2", "certification.demoVideoUrl", cert.DemoVideoURL, "")
-	}
-	if cert == nil || len(cert.SalesAssets) == 0 {
-		c.errorAt("connect/cert-3", "certification.salesAssets", "program.stage",
-			"certification needs sales enablement assets: list their links in certification.salesAssets")
-	} else {
+	if cert := c.app.Certification; cert != nil {
+		if cert.DemoVideoURL != "" {
+			c.requireHTTPS("connect/cert-2", "certification.demoVideoUrl", cert.DemoVideoURL, "")
+		}
 		for i, a := range cert.SalesAssets {
 			c.requireHTTPS("connect/cert-3", application.IndexPath("certification.salesAssets", i), a, "")
 		}

@@ -244,7 +244,9 @@ func (d *decision) plan(deadlines []Deadline) {
 	case application.StageBeta:
 		d.planBeta(deadlines)
 	case application.StageCertification:
-		if launch, ok := p.ScheduledLaunch(); ok && d.in.Now >= launch {
+		// Connect cert-6 launches a certification that passed its steps:
+		// one whose steps are incomplete waits, and its status says why.
+		if launch, ok := p.ScheduledLaunch(); ok && d.in.Now >= launch && d.incompleteSteps() == "" {
 			d.add(Action{
 				Kind: KindLaunch, Reason: "launch-date", Due: *p.LaunchDate, Rule: "connect/cert-6",
 				Dates:    d.dates("approvedAt", "launchDate"),
@@ -479,6 +481,9 @@ func closeReason(kind string, pr OpenPR, d *decision) (rule, why string) {
 	case KindPromote:
 		return "connect/beta-6", fmt.Sprintf("promotion #%d no longer applies: the application is %s with %s", pr.Number, p.Stage, d.installEvidence())
 	default:
+		if steps := d.incompleteSteps(); p.Stage == application.StageCertification && steps != "" {
+			return "connect/cert-6", fmt.Sprintf("launch #%d no longer applies: the certification steps are incomplete: %s", pr.Number, steps)
+		}
 		return "connect/cert-6", fmt.Sprintf("launch #%d no longer applies: the application is %s", pr.Number, p.Stage)
 	}
 }

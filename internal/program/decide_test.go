@@ -44,6 +44,15 @@ func completeListing() *application.Listing {
 	}
 }
 
+// certifiedMaterials is an application with every certification material
+// submitted: an App ID, a demo video and sales assets.
+func certifiedMaterials() application.Application {
+	return application.Application{
+		Integration:   application.Integration{AppID: "1234567"},
+		Certification: &application.Certification{DemoVideoURL: "https://video.example/acme", SalesAssets: []string{"https://acme.example/one-pager.pdf"}},
+	}
+}
+
 // file wraps an application as the loader hands it to the engine.
 func file(slug string, app application.Application) application.File {
 	return application.File{Path: "applications/" + slug + ".cue", Slug: slug, App: &app}
@@ -1114,6 +1123,7 @@ func manyApplications() ([]application.File, []program.OpenPR) {
 		slug := fmt.Sprintf("app-%02d", 35-i)
 		p := application.ProgramState{Stage: application.StageBeta, Installs: application.Installs{Count: 15, AsOf: now.AddDays(-3)}}
 		var listing *application.Listing
+		var materials application.Application
 		switch i % 9 {
 		case 0: // listing overdue
 			p.AcceptedAt = dayPtr("2026-04-20")
@@ -1128,7 +1138,8 @@ func manyApplications() ([]application.File, []program.OpenPR) {
 			listing = completeListing()
 			p.AcceptedAt, p.ListingPublishedAt = dayPtr("2026-03-01"), dayPtr("2026-03-15")
 			p.Installs.Count = 40 + i
-		case 5: // launch
+		case 5: // launch: every certification step complete
+			materials = certifiedMaterials()
 			p.Stage = application.StageCertification
 			p.Installs.Count = 60
 			p.ApprovedAt, p.LaunchDate = dayPtr("2026-05-01"), dayPtr(fmt.Sprintf("2026-05-%02d", 20+i%2))
@@ -1142,7 +1153,8 @@ func manyApplications() ([]application.File, []program.OpenPR) {
 		case 8: // quiet stages
 			p.Stage = []application.Stage{application.StageApplied, application.StagePartner, application.StageRemoved}[i%3]
 		}
-		files = append(files, file(slug, application.Application{Listing: listing, Program: p}))
+		materials.Listing, materials.Program = listing, p
+		files = append(files, file(slug, materials))
 	}
 	files = append(files, application.File{Path: "applications/zz-broken.cue", Slug: "zz-broken"})
 	return files, open

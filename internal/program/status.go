@@ -73,41 +73,44 @@ func (d *decision) next(deadlines []Deadline) string {
 
 func (d *decision) nextInCertification() string {
 	p := d.app.Program
-	var missing []string
-	if !d.partial {
-		// A file that failed the schema has no materials to read.
-		missing = d.missingMaterials()
+	steps := d.incompleteSteps()
+	if launch, ok := p.ScheduledLaunch(); ok && d.in.Now >= launch {
+		if steps != "" {
+			return fmt.Sprintf("launch on %s waits for the certification steps: %s", launch, steps)
+		}
+		return fmt.Sprintf("launch: the launch date %s has come", launch)
 	}
-	switch open := p.OpenFeedback(); {
-	case len(missing) > 0:
-		return "submit " + strings.Join(missing, ", ") + " for the technical review"
-	case len(open) > 0:
-		return fmt.Sprintf("address %s of product review", plural(len(open), "feedback item"))
+	switch {
+	case steps != "":
+		return steps
 	case p.ApprovedAt == nil:
 		return "awaiting the product team's approval"
 	case p.LaunchDate == nil:
 		return "program team sets a launch date"
-	case d.in.Now < *p.LaunchDate:
-		return fmt.Sprintf("launch on %s (%s)", p.LaunchDate, daysLeft(d.in.Now.DaysUntil(*p.LaunchDate)))
 	}
-	return fmt.Sprintf("launch: the launch date %s has come", p.LaunchDate)
+	return fmt.Sprintf("launch on %s (%s)", p.LaunchDate, daysLeft(d.in.Now.DaysUntil(*p.LaunchDate)))
 }
 
-// missingMaterials names what a certification has not yet submitted for
-// the technical review.
-func (d *decision) missingMaterials() []string {
-	var missing []string
-	if d.app.Integration.AppID == "" {
-		missing = append(missing, "App ID")
+// incompleteSteps says what a certification must still do before it may
+// launch — submit its materials (application.MissingMaterials, as the
+// certification rules read them), then address product review's open
+// feedback — or "" when every step is complete. A file that failed the
+// schema has no materials to read: its steps are not known complete.
+func (d *decision) incompleteSteps() string {
+	if d.partial {
+		return "the file fails the schema, so its certification materials cannot be read"
 	}
-	c := d.app.Certification
-	if c == nil || c.DemoVideoURL == "" {
-		missing = append(missing, "demo video")
+	if missing := d.app.MissingMaterials(); len(missing) > 0 {
+		names := make([]string, len(missing))
+		for i, m := range missing {
+			names[i] = m.Name
+		}
+		return "submit " + strings.Join(names, ", ") + " for the technical review"
 	}
-	if c == nil || len(c.SalesAssets) == 0 {
-		missing = append(missing, "sales assets")
+	if open := d.app.Program.OpenFeedback(); len(open) > 0 {
+		return fmt.Sprintf("address %s of product review", plural(len(open), "feedback item"))
 	}
-	return missing
+	return ""
 }
 
 // openFor returns the application's open bot pull request, if any.
