@@ -163,6 +163,30 @@ func (p ProgramState) ScheduledLaunch() (Date, bool) {
 	return *p.LaunchDate, true
 }
 
+// ListingDue is the day a beta's listing information is due, days after
+// acceptance (Connect beta-1); ok is false before acceptance.
+func (p ProgramState) ListingDue(days int) (due Date, ok bool) {
+	if p.AcceptedAt == nil {
+		return 0, false
+	}
+	return p.AcceptedAt.AddDays(days), true
+}
+
+// ListingSupplied reports whether a listing counts as supplied by due
+// (Connect beta-2 removes who fail to supply it in time): complete today,
+// published on or before due, or complete in a commit of the program's
+// branch on or before it — suppliedOn, the first day it was, when git
+// history was read (nil when it was not, or never complete).
+func ListingSupplied(l *Listing, p ProgramState, due Date, suppliedOn *Date) bool {
+	switch {
+	case l.Complete():
+		return true
+	case p.ListingPublishedAt != nil && *p.ListingPublishedAt <= due:
+		return true
+	}
+	return suppliedOn != nil && *suppliedOn <= due
+}
+
 // Material is a certification material an application has not yet
 // submitted for the technical review: the rule that asks for it, the
 // field that holds it, and its name in a sentence.

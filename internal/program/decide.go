@@ -213,11 +213,10 @@ func (d *decision) deadlines() []Deadline {
 	if p.Stage != application.StageBeta {
 		return out
 	}
-	if p.AcceptedAt != nil {
-		due := p.AcceptedAt.AddDays(cfg.ListingDueDays)
+	if due, ok := p.ListingDue(cfg.ListingDueDays); ok {
 		out = append(out, Deadline{
 			Kind: DeadlineListingInfo, Due: due, DaysLeft: d.in.Now.DaysUntil(due),
-			Met: d.app.Listing.Complete(),
+			Met: application.ListingSupplied(d.app.Listing, p, due, d.suppliedOn()),
 		})
 	}
 	if p.ListingPublishedAt != nil {
@@ -228,6 +227,34 @@ func (d *decision) deadlines() []Deadline {
 		})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Due < out[j].Due })
+	return out
+}
+
+// suppliedOn is the first day the application's listing was complete in
+// the history read, or nil.
+func (d *decision) suppliedOn() *application.Date {
+	if on, ok := d.in.ListingSuppliedOn[d.file.Slug]; ok {
+		return &on
+	}
+	return nil
+}
+
+// ListingAsked names, in file order, the applications whose listing clock
+// needs git history to decide: betas past their listing due date whose
+// listing is incomplete today and was not published by then. Only they
+// are looked up in ListingSuppliedOn; a run reads history for them alone.
+func ListingAsked(files []application.File, cfg application.Config, now application.Date) []string {
+	var out []string
+	for i := range files {
+		c := files[i].ClockInputs()
+		if c == nil || c.Program.Stage != application.StageBeta {
+			continue
+		}
+		due, ok := c.Program.ListingDue(cfg.ListingDueDays)
+		if ok && now > due && !application.ListingSupplied(c.Listing, c.Program, due, nil) {
+			out = append(out, files[i].Slug)
+		}
+	}
 	return out
 }
 

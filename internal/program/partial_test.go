@@ -87,15 +87,18 @@ func TestAnInstallSourceWithoutTheCountRemovesNoOne(t *testing.T) {
 			wantNext: "open-removal-pr pull request #7 is open",
 		},
 		{
+			// Accepted on 2026-01-15, the listing was due on 2026-02-14 and
+			// published only on 2026-03-01: it was not supplied in time.
 			name: "the listing lapsed as well, removal for the listing, which needs no count",
 			file: func() application.File {
 				f := acmePublished(recorded(25, "2026-05-01"))
 				f.App.Listing = nil
+				f.App.Program.AcceptedAt = dayPtr("2026-01-15")
 				return f
 			}(),
 			live: map[string]program.Installs{},
-			now:  "2026-05-31", want: []act{removal("acme", program.ReasonListingOverdue, "2026-03-03")},
-			wantNext: "listing-info lapsed on 2026-03-03: removal",
+			now:  "2026-05-31", want: []act{removal("acme", program.ReasonListingOverdue, "2026-02-14")},
+			wantNext: "listing-info lapsed on 2026-02-14: removal",
 		},
 	}
 	for _, tt := range tests {

@@ -78,6 +78,13 @@ type Input struct {
 	Installs map[string]Installs
 	// Open are the bot's pull requests that are open now.
 	Open []OpenPR
+	// ListingSuppliedOn is, for each application ListingAsked names, the
+	// first day its listing was complete in a commit of the program's
+	// branch, read from git history beforehand; an application left out
+	// never had it complete. Nil means no history was read (a plain
+	// directory): a listing then counts as supplied when it is complete
+	// today or was published by its due date.
+	ListingSuppliedOn map[string]application.Date
 	// Now is the day of the decision, in UTC.
 	Now application.Date
 }

@@ -5,6 +5,7 @@
 package snapshot
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -14,7 +15,9 @@ import (
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/policy"
+	"github.com/connectbot/connectbot/internal/program"
 )
 
 // ApplicationsDir is where application files live in a program repository.
@@ -25,6 +28,60 @@ const ApplicationsDir = "applications"
 type Snapshot struct {
 	Config application.Config
 	Files  []application.File
+	// ListingSuppliedOn is what ReadListings read of git history for the
+	// listing clock (program.Input.ListingSuppliedOn); nil when no history
+	// was read.
+	ListingSuppliedOn map[string]application.Date
+}
+
+// History is the git history of the branch a snapshot was read from;
+// gitrepo.Repo is one.
+type History interface {
+	History(ctx context.Context, rev, dir string, names []string, fn func(gitrepo.Version) (done bool)) error
+}
+
+// ReadListings reads, in one walk of h's first-parent history from rev,
+// when the listing of each application program.ListingAsked names was
+// first complete: each version of its file is judged with cat, and the
+// walk stops following a file once a version complete on or before its
+// due date is found (the listing was supplied in time), or at its
+// creation. The days found go to s.ListingSuppliedOn — the day a version
+// complete by the due date came, else the earliest complete one; a file
+// never complete is left out — and listings supplied in time and
+// incomplete today are judged as damaged, not overdue
+// (policy.SuppliedListings). With nothing to ask, no history is read.
+func (s *Snapshot) ReadListings(ctx context.Context, cat *catalog.Catalog, h History, rev string, now application.Date) error {
+	supplied := map[string]application.Date{}
+	s.ListingSuppliedOn = supplied
+	asked := program.ListingAsked(s.Files, s.Config, now)
+	if len(asked) == 0 {
+		return nil
+	}
+	dues := map[string]application.Date{}
+	names := make([]string, len(asked))
+	for i, slug := range asked {
+		names[i] = slug + ".cue"
+		for _, f := range s.Files {
+			if f.Slug == slug {
+				dues[names[i]], _ = f.ClockInputs().Program.ListingDue(s.Config.ListingDueDays)
+			}
+		}
+	}
+	err := h.History(ctx, rev, ApplicationsDir, names, func(v gitrepo.Version) bool {
+		f := cat.Application(path.Join(ApplicationsDir, v.Name), v.Content)
+		c := f.ClockInputs()
+		if c == nil || !c.Listing.Complete() {
+			return false
+		}
+		on := application.DateOf(v.Since)
+		supplied[f.Slug] = on
+		return on <= dues[v.Name]
+	})
+	if err != nil {
+		return fmt.Errorf("read the listings' history: %w", err)
+	}
+	policy.SuppliedListings(s.Files, supplied, s.Config)
+	return nil
 }
 
 // Load reads the configuration and the application files named by paths
