@@ -45,10 +45,10 @@ type seen struct {
 func TestHistoryReportsEachVersionDatedByTheCommitThatBroughtIt(t *testing.T) {
 	r, tip := historyRepo(t, []map[string][]byte{
 		{"applications/a.cue": []byte("a1"), "applications/b.cue": []byte("b1")}, // 03-01
-		{"docs/note.md": []byte("elsewhere")},                                   // 03-02
-		{"applications/a.cue": []byte("a2")},                                    // 03-03
+		{"docs/note.md": []byte("elsewhere")},                                    // 03-02
+		{"applications/a.cue": []byte("a2")},                                     // 03-03
 		{"applications/b.cue": []byte("b2"), "applications/c.cue": []byte("c1")}, // 03-04
-		{"applications/a.cue": []byte("a3")},                                    // 03-05
+		{"applications/a.cue": []byte("a3")},                                     // 03-05
 	})
 	tests := []struct {
 		name  string
