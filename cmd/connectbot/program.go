@@ -11,6 +11,7 @@ import (
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/installs"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/report"
@@ -68,14 +69,50 @@ func (f *programFlags) decide(e *env) ([]program.Status, program.Plan, *snapshot
 	if err != nil {
 		return nil, program.Plan{}, nil, inRepo(*f.repo, err)
 	}
+	if err := readListings(snap, cat, *f.repo, now); err != nil {
+		return nil, program.Plan{}, nil, err
+	}
 	live, err := f.liveInstalls(snap, now)
 	if err != nil {
 		return nil, program.Plan{}, nil, err
 	}
 	statuses, plan := program.Decide(program.Input{
-		Files: snap.Files, Config: snap.Config, Installs: live, Now: now,
+		Files: snap.Files, Config: snap.Config, Installs: live, ListingSuppliedOn: snap.ListingSuppliedOn, Now: now,
 	})
 	return statuses, plan, snap, nil
+}
+
+// readListings reads the listing clock's git history from the repository
+// at dir, from its HEAD. A directory that is not the top of a git
+// repository, or one with no commit yet, has no history: the clock then
+// counts a listing as supplied when it is complete today or was published
+// by its due date (program.Input.ListingSuppliedOn).
+func readListings(snap *snapshot.Snapshot, cat *catalog.Catalog, dir string, now application.Date) error {
+	h, rev, ok, err := localHistory(dir)
+	if err != nil || !ok {
+		return err
+	}
+	defer h.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	return snap.ReadListings(ctx, cat, h, rev, now)
+}
+
+// localHistory opens the git repository at dir and resolves its HEAD; ok
+// is false when dir has no history to read.
+func localHistory(dir string) (repo *gitrepo.Repo, rev string, ok bool, err error) {
+	repo, err = gitrepo.Open(dir)
+	if errors.Is(err, gitrepo.ErrNotFound) {
+		return nil, "", false, nil
+	}
+	if err != nil {
+		return nil, "", false, err
+	}
+	if rev, err = repo.Resolve("HEAD"); err != nil {
+		repo.Close()
+		return nil, "", false, nil
+	}
+	return repo, rev, true, nil
 }
 
 // inRepo names the directory --repo gave when it holds no program, which

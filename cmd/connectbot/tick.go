@@ -63,7 +63,16 @@ func runTick(e *env, args []string) int {
 	case gh.token == "" && !*dryRun:
 		return e.failf(exitCantRun, "tick: acting needs GitHub credentials (GITHUB_TOKEN and CONNECTBOT_REPOSITORY); use --dry-run to see the plan")
 	case gh.token == "":
-		_, plan, err := tick.Decide(ctx, os.DirFS(*repoDir), nil, nil, application.DateOf(when))
+		tree := tick.Tree{FS: os.DirFS(*repoDir)}
+		h, rev, ok, err := localHistory(*repoDir)
+		if err != nil {
+			return e.failf(exitCantRun, "tick: %v", err)
+		}
+		if ok {
+			defer h.Close()
+			tree.History, tree.Rev = h, rev
+		}
+		_, plan, err := tick.Decide(ctx, tree, nil, nil, application.DateOf(when))
 		if err != nil {
 			return e.failf(exitCantRun, "tick: %v", inRepo(*repoDir, err))
 		}

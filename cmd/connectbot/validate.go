@@ -31,9 +31,13 @@ func runValidate(e *env, args []string) int {
 	if err != nil {
 		return e.failf(exitCantRun, "validate: %v", err)
 	}
-	snap, err := snapshot.Load(cat, os.DirFS(*repo), rel, now.resolve(e.now))
+	day := now.resolve(e.now)
+	snap, err := snapshot.Load(cat, os.DirFS(*repo), rel, day)
 	if err != nil {
 		return e.failf(exitCantRun, "validate: %v", inRepo(*repo, err))
+	}
+	if err := readListings(snap, cat, *repo, day); err != nil {
+		return e.failf(exitCantRun, "validate: %v", err)
 	}
 	v := report.NewValidation(snap.Files)
 	switch format.value {

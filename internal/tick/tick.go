@@ -32,6 +32,7 @@ type gitRepo interface {
 	Fetch(ctx context.Context, refspecs ...string) error
 	Resolve(rev string) (string, error)
 	Tree(sha string) (fs.FS, error)
+	snapshot.History
 }
 
 // executor carries a plan out.
@@ -110,7 +111,7 @@ func (r *Runner) Run(ctx context.Context, now time.Time) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	statuses, plan, open, err := decide(ctx, tree, r.Forge, r.Installs, day)
+	statuses, plan, open, err := decide(ctx, Tree{FS: tree, History: r.Git, Rev: sha}, r.Forge, r.Installs, day)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -140,25 +141,41 @@ func (r *Runner) Run(ctx context.Context, now time.Time) (Summary, error) {
 	return s, nil
 }
 
+// Tree is the program as a run reads it: the files, and the git history
+// they come from.
+type Tree struct {
+	FS fs.FS
+	// History is the repository the files were read from, and Rev their
+	// commit, whose first-parent history the listing clock reads; nil
+	// when the files are a plain directory, with no history.
+	History snapshot.History
+	Rev     string
+}
+
 // Decide judges a tree and decides it as of day, with the bot's open pull
 // requests read from GitHub in one listing (none when forge is nil) and
 // the live counts of the install source program.cue names, read by live
 // (over HTTP when nil).
-func Decide(ctx context.Context, tree fs.FS, f forgeClient, live installs.Reader, day application.Date) ([]program.Status, program.Plan, error) {
+func Decide(ctx context.Context, tree Tree, f forgeClient, live installs.Reader, day application.Date) ([]program.Status, program.Plan, error) {
 	statuses, plan, _, err := decide(ctx, tree, f, live, day)
 	return statuses, plan, err
 }
 
 // decide is Decide, returning also the bot's open pull requests as GitHub
 // listed them.
-func decide(ctx context.Context, tree fs.FS, f forgeClient, live installs.Reader, day application.Date) ([]program.Status, program.Plan, []forge.PR, error) {
-	cat, err := catalog.ForTree(tree)
+func decide(ctx context.Context, tree Tree, f forgeClient, live installs.Reader, day application.Date) ([]program.Status, program.Plan, []forge.PR, error) {
+	cat, err := catalog.ForTree(tree.FS)
 	if err != nil {
 		return nil, program.Plan{}, nil, err
 	}
-	snap, err := snapshot.Load(cat, tree, nil, day)
+	snap, err := snapshot.Load(cat, tree.FS, nil, day)
 	if err != nil {
 		return nil, program.Plan{}, nil, err
+	}
+	if tree.History != nil {
+		if err := snap.ReadListings(ctx, cat, tree.History, tree.Rev, day); err != nil {
+			return nil, program.Plan{}, nil, err
+		}
 	}
 	var counts map[string]program.Installs
 	if src := snap.Config.InstallsSource; src != nil {
@@ -177,7 +194,8 @@ func decide(ctx context.Context, tree fs.FS, f forgeClient, live installs.Reader
 		}
 		listed, open = botPRs(listed)
 	}
-	statuses, plan := program.Decide(program.Input{Files: snap.Files, Config: snap.Config, Installs: counts, Open: open, Now: day})
+	statuses, plan := program.Decide(program.Input{Files: snap.Files, Config: snap.Config, Installs: counts, Open: open,
+		ListingSuppliedOn: snap.ListingSuppliedOn, Now: day})
 	return statuses, plan, listed, nil
 }
 
