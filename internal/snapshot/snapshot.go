@@ -42,7 +42,7 @@ type History interface {
 
 // ReadListings reads, in one walk of h's first-parent history from rev,
 // when the listing of each application program.ListingAsked names was
-// first complete: each version of its file is judged with cat, and the
+// first complete: each version of its file is read with cat.Listing, and the
 // walk stops following a file once a version complete on or before its
 // due date is found (the listing was supplied in time), or at its
 // creation. The days found go to s.ListingSuppliedOn — the day a version
@@ -68,13 +68,11 @@ func (s *Snapshot) ReadListings(ctx context.Context, cat *catalog.Catalog, h His
 		}
 	}
 	err := h.History(ctx, rev, ApplicationsDir, names, func(v gitrepo.Version) bool {
-		f := cat.Application(path.Join(ApplicationsDir, v.Name), v.Content)
-		c := f.ClockInputs()
-		if c == nil || !c.Listing.Complete() {
+		if !cat.Listing(path.Join(ApplicationsDir, v.Name), v.Content).Complete() {
 			return false
 		}
 		on := application.DateOf(v.Since)
-		supplied[f.Slug] = on
+		supplied[catalog.Slug(v.Name)] = on
 		return on <= dues[v.Name]
 	})
 	if err != nil {
