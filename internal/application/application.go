@@ -30,6 +30,10 @@ type Application struct {
 	Listing       *Listing       `json:"listing,omitempty"`
 	Certification *Certification `json:"certification,omitempty"`
 	Program       ProgramState   `json:"program"`
+	// PreviousApplication is the slug of the removed application this one
+	// applies again for, when it does: its name, App ID and company then
+	// do not block this one, opened by one of its maintainers.
+	PreviousApplication string `json:"previousApplication,omitempty"`
 }
 
 // Company is the integrator's organisation.

@@ -317,6 +317,9 @@ func (e *evaluator) allErrors(v cue.Value, err error) error {
 		return all
 	}
 	for it.Next() {
+		if it.FieldType()&cue.OptionalConstraint != 0 {
+			continue // not written in the file: an optional field owes nothing
+		}
 		if fieldErr := it.Value().Validate(cue.Concrete(true)); fieldErr != nil {
 			all = cueerrors.Append(all, cueerrors.Promote(fieldErr, ""))
 		}

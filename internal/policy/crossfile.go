@@ -58,15 +58,23 @@ func crossFile(files []application.File) {
 	for _, group := range groups(byAppID) {
 		for _, i := range group {
 			others := otherPaths(files, group, i)
+			if others == "" {
+				continue
+			}
 			addAt(&files[i], RuleUniqueAppID, "integration.appId",
-				fmt.Sprintf("App ID %s is also claimed by %s; an App ID belongs to one application", files[i].App.Integration.AppID, others))
+				fmt.Sprintf("App ID %s is also claimed by %s; an App ID belongs to one application%s",
+					files[i].App.Integration.AppID, others, reapplyHint(files, group, i)))
 		}
 	}
 	for _, group := range groups(byName) {
 		for _, i := range group {
+			others := otherPaths(files, group, i)
+			if others == "" {
+				continue
+			}
 			addAt(&files[i], RuleUniqueName, "integration.name",
-				fmt.Sprintf("an integration named %q is already listed in %s; names are unique ignoring case, spaces and characters that look alike",
-					files[i].App.Integration.Name, otherPaths(files, group, i)))
+				fmt.Sprintf("an integration named %q is already listed in %s; names are unique ignoring case, spaces and characters that look alike%s",
+					files[i].App.Integration.Name, others, reapplyHint(files, group, i)))
 		}
 	}
 	for _, group := range groups(byCompany) {
@@ -95,14 +103,57 @@ func groups(m map[string][]int) [][]int {
 	return out
 }
 
+// otherPaths names the files of group, other than self, whose claim
+// stands against self's: all but a removed application and the
+// re-application that links it (Reapplies).
 func otherPaths(files []application.File, group []int, self int) string {
 	var ps []string
 	for _, j := range group {
-		if j != self {
+		if j != self && !Reapplies(&files[self], &files[j]) && !Reapplies(&files[j], &files[self]) {
 			ps = append(ps, files[j].Path)
 		}
 	}
 	return strings.Join(ps, ", ")
+}
+
+// Reapplies reports whether file next applies again for the removed
+// application old: next names old's slug in previousApplication, old is
+// removed, and they share a maintainer. old's name, App ID and company
+// then do not block next. That the pull request adding the link comes
+// from one of old's maintainers, not only names one, is the pull
+// request's check (program.Ownership).
+func Reapplies(next, old *application.File) bool {
+	if next.App == nil || old.App == nil || next.App.PreviousApplication != old.Slug {
+		return false
+	}
+	return old.App.Program.Stage == application.StageRemoved && next.App.Program.Stage != application.StageRemoved &&
+		sharesMaintainer(next.App, old.App)
+}
+
+// reapplyHint tells a file that is not removed, and shares a maintainer
+// with a removed file of group that it does not link, how to re-apply.
+func reapplyHint(files []application.File, group []int, self int) string {
+	f := files[self].App
+	if f.Program.Stage == application.StageRemoved {
+		return ""
+	}
+	for _, j := range group {
+		old := files[j].App
+		if j != self && old.Program.Stage == application.StageRemoved && sharesMaintainer(f, old) && f.PreviousApplication != files[j].Slug {
+			return fmt.Sprintf(`; if this applies again for %s, removed on %s, add previousApplication: %q`,
+				files[j].Path, removedOn(old), files[j].Slug)
+		}
+	}
+	return ""
+}
+
+// removedOn is the day a removed application was removed, or "a day it
+// does not record".
+func removedOn(a *application.Application) string {
+	if a.Program.Removed == nil {
+		return "a day it does not record"
+	}
+	return a.Program.Removed.At.String()
 }
 
 func sharesMaintainer(a, b *application.Application) bool {
