@@ -31,6 +31,11 @@ const (
 	// maxNewApplicationsPerPullRequest: it fails with this one finding,
 	// and none of its files is judged.
 	RuleTooManyApplications = "pullrequest/too-many-applications"
+	// RuleReapplication refuses a link to a previous application
+	// (previousApplication) that is not a removed application on the base
+	// branch, or that the pull request's author does not maintain: the
+	// link lifts the removed file's hold on its name, App ID and company.
+	RuleReapplication = "ownership/reapplication"
 )
 
 // File change statuses: how the merge result differs from the base
@@ -80,6 +85,10 @@ type FileChange struct {
 	// after policy.CompanyKey): whoever maintains one of them is of that
 	// company, and does not review this change independently.
 	SameCompany []*application.File
+	// Previous is the application on the base branch the head names in
+	// previousApplication (the removed application it applies again
+	// for), or nil when it names none or none of that slug is there.
+	Previous *application.File
 }
 
 // IsApplication reports whether the change is to an application file.
@@ -199,6 +208,7 @@ func Ownership(author Author, changes []FileChange, cfg application.Config) (map
 			continue // entryProblem said what is wrong
 		}
 		checkCompanyClaim(c, author, flag)
+		checkReapplication(c, author, flag)
 		if c.Base == nil {
 			checkNewFile(c, author, flag)
 			continue
@@ -359,6 +369,35 @@ func checkCompanyClaim(c FileChange, author Author, flag func(string, string, ap
 	flag(c.Path, policy.RuleCompanyClaim, application.SeverityError, c.Head.Locate("company.name"),
 		"company %q is already in the program as %s: only its maintainers may apply for it; ask one of them to apply, or to add you to the maintainers of one of its files first",
 		c.Head.App.Company.Name, strings.Join(owners, ", "))
+}
+
+// checkReapplication refuses a change that links the head to a previous
+// application (previousApplication, newly or to another slug) unless the
+// link names a removed application on the base branch that the author
+// maintains (ownership/reapplication): listing its maintainers in the new
+// file is not enough, since anyone can write a login there.
+func checkReapplication(c FileChange, author Author, flag func(string, string, application.Severity, application.Pos, string, ...any)) {
+	if c.Head == nil || c.Head.App == nil || c.Head.App.PreviousApplication == "" {
+		return
+	}
+	link := c.Head.App.PreviousApplication
+	if c.Base != nil && c.Base.App != nil && c.Base.App.PreviousApplication == link {
+		return // linked already, and judged when it was
+	}
+	at := c.Head.Locate("previousApplication")
+	p := c.Previous
+	switch {
+	case p == nil || p.App == nil:
+		flag(c.Path, RuleReapplication, application.SeverityError, at,
+			"previousApplication names %q, which is no application on the base branch: name the slug of the removed application this one applies again for", link)
+	case p.App.Program.Stage != application.StageRemoved:
+		flag(c.Path, RuleReapplication, application.SeverityError, at,
+			"previousApplication names %s, which is %s, not removed: only a removed application can be applied for again", p.Path, p.App.Program.Stage)
+	case !isMaintainer(p.App, author.Login):
+		flag(c.Path, RuleReapplication, application.SeverityError, at,
+			"@%s is not a maintainer of %s (maintainers: %s): only they may apply again for it under its name, App ID and company",
+			author.Login, p.Path, strings.Join(p.App.Maintainers, ", "))
+	}
 }
 
 func isMaintainer(app *application.Application, login string) bool {

@@ -111,6 +111,39 @@ type FileVerdict struct {
 	// Attestations are what the file attests at the head, shown with the
 	// checklist; nil when the file does not load there.
 	Attestations *application.Attestations
+	// Reapplies is the removed application the file applies again for,
+	// shown to the reviewer with its removal; nil for any other file.
+	Reapplies *Reapplication
+}
+
+// Reapplication is the removed application a new one applies again for
+// (application.PreviousApplication), as the reviewer is shown it.
+type Reapplication struct {
+	Slug, Path string
+	Removed    application.Removal
+}
+
+// fileVerdictOf starts the verdict on one changed file from what the
+// change holds: its slug, stage, attestations and findings at the head,
+// and the removed application it re-applies for, if it links one.
+func fileVerdictOf(c FileChange) FileVerdict {
+	fv := FileVerdict{Path: c.Path, Kind: changeKind(c)}
+	if c.Head != nil {
+		fv.Slug = c.Head.Slug
+		fv.Findings = append(fv.Findings, c.Head.Findings...)
+		if c.Head.App != nil {
+			fv.Stage = c.Head.App.Program.Stage
+			a := c.Head.App.Attestations
+			fv.Attestations = &a
+		}
+	} else if c.Base != nil {
+		fv.Slug = c.Base.Slug
+	}
+	if p := c.Previous; p != nil && p.App != nil && p.App.Program.Removed != nil && c.Head != nil && c.Head.App != nil &&
+		c.Head.App.PreviousApplication == p.Slug {
+		fv.Reapplies = &Reapplication{Slug: p.Slug, Path: p.Path, Removed: *p.App.Program.Removed}
+	}
+	return fv
 }
 
 // Errors counts the verdict's error findings.
@@ -189,18 +222,7 @@ func JudgePullRequest(pr PullRequest) Verdict {
 		labels[LabelInvalid] = true
 	}
 	for _, c := range changes {
-		fv := FileVerdict{Path: c.Path, Kind: changeKind(c)}
-		if c.Head != nil {
-			fv.Slug = c.Head.Slug
-			fv.Findings = append(fv.Findings, c.Head.Findings...)
-			if c.Head.App != nil {
-				fv.Stage = c.Head.App.Program.Stage
-				a := c.Head.App.Attestations
-				fv.Attestations = &a
-			}
-		} else if c.Base != nil {
-			fv.Slug = c.Base.Slug
-		}
+		fv := fileVerdictOf(c)
 		fv.Findings = append(fv.Findings, owned[c.Path]...)
 		if x, ok := liveEntry(c, pr); ok {
 			fv.Findings = append(fv.Findings, x)

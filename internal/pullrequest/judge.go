@@ -117,6 +117,7 @@ func (j *Judge) Judge(base, merged Tree, changes []Change, now application.Date)
 			}
 			c.Claimed = claimed(baseFiles, c, from)
 			c.SameCompany = sameCompany(baseFiles, c, from)
+			c.Previous = previous(baseFiles, c)
 		}
 		touched[c.Path] = true
 		if c.Path == catalog.ProgramFile {
@@ -186,6 +187,20 @@ func sameCompany(base []application.File, c program.FileChange, from string) []*
 		}
 	}
 	return out
+}
+
+// previous returns the application on the base branch whose slug the
+// change's head names in previousApplication, or nil.
+func previous(base []application.File, c program.FileChange) *application.File {
+	if c.Head == nil || c.Head.App == nil || c.Head.App.PreviousApplication == "" {
+		return nil
+	}
+	for i := range base {
+		if base[i].Slug == c.Head.App.PreviousApplication {
+			return &base[i]
+		}
+	}
+	return nil
 }
 
 // unreadable is the verdict on an application file the merge changes but

@@ -69,6 +69,7 @@ func PRComment(v program.Verdict, impact *Impact) string {
 		rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s |\n", fileMark(f), markdown.Code(f.Path), f.Kind, stage, counts(f)))
 	}
 	doc = doc.section("| | file | change | stage | result |\n|---|---|---|---|---|\n", rows, "file", "")
+	doc = doc.section("\n#### History\n\n", reapplications(v), "file", "")
 	doc = append(doc, findingSections(v)...)
 	doc = append(doc, piece{note: true})
 	doc = append(doc, attestationSections(v)...)
@@ -80,6 +81,21 @@ func PRComment(v program.Verdict, impact *Impact) string {
 	}
 	doc = append(doc, piece{text: nextSteps(v, "\n#### What happens next\n\n", "- ")})
 	return doc.fit(ghlimit.BodyChars, inChars)
+}
+
+// reapplications are the lines that tell the reviewer a file applies
+// again for a removed application: which, when and why it was removed.
+func reapplications(v program.Verdict) []string {
+	var out []string
+	for _, f := range v.Files {
+		r := f.Reapplies
+		if r == nil {
+			continue
+		}
+		out = append(out, fmt.Sprintf("- %s is a re-application of %s, removed on %s for %s by %s (%s): its name, App ID and company are this file's again.\n",
+			markdown.Code(f.Path), markdown.Code(r.Slug), r.Removed.At, markdown.Escape(r.Removed.Reason), markdown.Escape(r.Removed.By), markdown.Code(r.Path)))
+	}
+	return out
 }
 
 // section appends a section of items to b; nothing when there are none.

@@ -188,3 +188,30 @@ func TestAPullRequestAddingTooManyApplicationsReadsAsOneFinding(t *testing.T) {
 	golden(t, "comment-too-many.md", report.PRComment(v, nil))
 	golden(t, "check-too-many.md", check.Title+"\n\n"+check.Summary)
 }
+
+// TestAReapplicationShowsTheReviewerItsHistory: the comment on a new file
+// that applies again for a removed application says which, when and why
+// it was removed.
+func TestAReapplicationShowsTheReviewerItsHistory(t *testing.T) {
+	cfg := application.Config{MinInstalls: 10, CertificationInstalls: 40, ListingDueDays: 30, InstallWindowDays: 90,
+		SupportResponseHours: 24, ReminderDays: []int{7, 1}, Reviewers: []string{"rivera-reviews", "okafor-pm"}}
+	now, _ := application.ParseDate("2026-11-25")
+	again := judged(t, cfg, "applications/northwind-notes.cue")
+	again[0].Findings = nil
+	again[0].App.PreviousApplication = "northwind-sync"
+	old := application.File{Path: "applications/northwind-sync.cue", Slug: "northwind-sync", App: &application.Application{
+		Maintainers: again[0].App.Maintainers,
+		Program: application.ProgramState{Stage: application.StageRemoved,
+			Removed: &application.Removal{At: application.MustParseDate("2026-05-01"), Reason: "listing-overdue", By: "connectbot"}},
+	}}
+	v := program.JudgePullRequest(program.PullRequest{
+		Number: 9, Author: program.Author{Login: again[0].App.Maintainers[0]}, HeadSHA: "5f2c9e1d0b7a4c3e8f6a1b2c3d4e5f6a7b8c9d0e", Config: cfg, Now: now,
+		Changes: []program.FileChange{{Path: again[0].Path, Status: program.FileAdded, ToKind: program.EntryFile, Head: &again[0], Previous: &old}},
+	})
+	got := report.PRComment(v, nil)
+	golden(t, "comment-reapplication.md", got)
+	const want = "re-application of `northwind-sync`, removed on 2026-05-01 for listing-overdue"
+	if !strings.Contains(got, want) {
+		t.Errorf("comment does not say %q:\n%s", want, got)
+	}
+}

@@ -1,0 +1,4 @@
+package program
+
+// FileVerdictOf is fileVerdictOf, for the tests.
+var FileVerdictOf = fileVerdictOf
