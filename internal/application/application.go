@@ -182,10 +182,14 @@ func (p ProgramState) ListingDue(days int) (due Date, ok bool) {
 // branch on or before it — suppliedOn, the first day it was, when git
 // history was read (nil when it was not, or never complete).
 func ListingSupplied(l *Listing, p ProgramState, due Date, suppliedOn *Date) bool {
-	switch {
-	case l.Complete():
-		return true
-	case p.ListingPublishedAt != nil && *p.ListingPublishedAt <= due:
+	return l.Complete() || ListingSuppliedInTime(p, due, suppliedOn)
+}
+
+// ListingSuppliedInTime reports whether a listing is known to have been
+// supplied by due, whatever it is today: published on or before due, or
+// complete in a commit on or before it (suppliedOn).
+func ListingSuppliedInTime(p ProgramState, due Date, suppliedOn *Date) bool {
+	if p.ListingPublishedAt != nil && *p.ListingPublishedAt <= due {
 		return true
 	}
 	return suppliedOn != nil && *suppliedOn <= due

@@ -450,10 +450,11 @@ func (d *decision) reconcileOpen() {
 		if kind == KindOpenRemovalPR && pr.Reason == ReasonInstallWindowLapsed && d.waiting {
 			continue // no new count is no reason to take the removal back
 		}
-		if kind == KindOpenRemovalPR && pr.Reason == ReasonListingOverdue && d.listingLapsed() {
+		if kind == KindOpenRemovalPR && pr.Reason == ReasonListingOverdue && d.listingLapsed() && !d.suppliedInTime() {
 			// Connect beta-2 removes a beta that did not supply its listing
 			// within the days given; one supplied after the removal was
-			// opened came too late. A reviewer may still close it.
+			// opened came too late. A reviewer may still close it. One
+			// known to have been supplied in time was never overdue.
 			continue
 		}
 		rule, why := closeReason(kind, pr, d)
@@ -472,6 +473,14 @@ func (d *decision) listingDue() *Deadline {
 		}
 	}
 	return nil
+}
+
+// suppliedInTime reports whether the listing is known to have been
+// supplied by its due date: published by then, or complete in a commit
+// of the program's branch by then.
+func (d *decision) suppliedInTime() bool {
+	dl := d.listingDue()
+	return dl != nil && application.ListingSuppliedInTime(d.app.Program, dl.Due, d.suppliedOn())
 }
 
 // listingLapsed reports whether the listing clock runs and its due date
@@ -498,6 +507,10 @@ func closeReason(kind string, pr OpenPR, d *decision) (rule, why string) {
 		case ReasonListingOverdue:
 			if d.listingDue() == nil {
 				break // no listing clock runs any more: the stage says why
+			}
+			if d.suppliedInTime() && !d.app.Listing.Complete() {
+				return "connect/beta-2", fmt.Sprintf("removal #%d was for an overdue listing; the listing was supplied by its due date %s, and what it lacks now (%s) is an error to fix, not a removal",
+					pr.Number, d.listingDue().Due, strings.Join(d.app.Listing.Missing(), ", "))
 			}
 			return "connect/beta-2", fmt.Sprintf("removal #%d was for an overdue listing; the listing information is now complete", pr.Number)
 		case ReasonInstallWindowLapsed:

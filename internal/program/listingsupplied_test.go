@@ -80,3 +80,33 @@ func TestListingAskedNamesOnlyWhatHistoryCanAnswer(t *testing.T) {
 		t.Errorf("asked on the due date %v, want none", got)
 	}
 }
+
+// TestARemovalForAListingSuppliedInTimeIsClosed: a listing-overdue removal
+// opened for a listing that, it turns out, was supplied in time (published
+// by its due date, or complete in a commit by then) has lost its ground
+// and is closed; one for a listing that came only after the due date
+// stays open.
+func TestARemovalForAListingSuppliedInTimeIsClosed(t *testing.T) {
+	damaged := acmeListingMissing() // accepted 2026-01-01: due 2026-01-31
+	damaged.App.Listing = completeListing()
+	damaged.App.Listing.Description = ""
+	open := []program.OpenPR{{Number: 7, Kind: program.KindOpenRemovalPR, Slug: "acme", Reason: program.ReasonListingOverdue}}
+	tests := []struct {
+		name     string
+		supplied map[string]application.Date
+		want     []act
+	}{
+		{"complete in a commit on the due date: closed", map[string]application.Date{"acme": day("2026-01-31")},
+			[]act{closePR("acme", 7, "2026-02-10")}},
+		{"complete only after the due date: stays open", map[string]application.Date{"acme": day("2026-02-01")}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, plan := program.Decide(program.Input{Files: []application.File{damaged}, Config: seedConfig(), Open: open,
+				ListingSuppliedOn: tt.supplied, Now: day("2026-02-10")})
+			if diff := cmp.Diff(tt.want, acts(plan)); diff != "" {
+				t.Errorf("plan (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
