@@ -221,6 +221,13 @@ func (a *Application) MissingMaterials() []Material {
 	return missing
 }
 
+// CertificationStepsComplete reports whether the application has done
+// every certification step a launch waits for (Connect cert-1 to cert-4):
+// no material missing and no product-review feedback open.
+func (a *Application) CertificationStepsComplete() bool {
+	return len(a.MissingMaterials()) == 0 && len(a.Program.OpenFeedback()) == 0
+}
+
 // OpenFeedback returns the product-review feedback items not yet addressed.
 func (p ProgramState) OpenFeedback() []Feedback {
 	var open []Feedback

@@ -100,6 +100,9 @@ func (d *decision) incompleteSteps() string {
 	if d.partial {
 		return "the file fails the schema, so its certification materials cannot be read"
 	}
+	if d.app.CertificationStepsComplete() {
+		return ""
+	}
 	if missing := d.app.MissingMaterials(); len(missing) > 0 {
 		names := make([]string, len(missing))
 		for i, m := range missing {
@@ -107,10 +110,7 @@ func (d *decision) incompleteSteps() string {
 		}
 		return "submit " + strings.Join(names, ", ") + " for the technical review"
 	}
-	if open := d.app.Program.OpenFeedback(); len(open) > 0 {
-		return fmt.Sprintf("address %s of product review", plural(len(open), "feedback item"))
-	}
-	return ""
+	return fmt.Sprintf("address %s of product review", plural(len(d.app.Program.OpenFeedback()), "feedback item"))
 }
 
 // openFor returns the application's open bot pull request, if any.

@@ -84,8 +84,9 @@ type Site struct {
 // (it becomes a path), and its listing is complete, and:
 //
 //   - a partner from its launch date, with the badge (Connect cert-6); an
-//     approved certification application whose launch date has come is
-//     launched that day too, before the bot's stage commit lands;
+//     approved certification application whose launch date has come and
+//     whose certification steps are complete is launched that day too,
+//     before the bot's stage commit lands;
 //   - otherwise an integration in beta, certification or partner from
 //     listingPublishedAt: the beta listing stands until the launch, and an
 //     integration that skipped beta has no page until then.
@@ -103,7 +104,7 @@ func Published(f application.File, now application.Date) (listed, partner bool) 
 	case application.StagePartner:
 		return launched || beta, launched
 	case application.StageCertification:
-		if launch, ok := p.ScheduledLaunch(); ok && launch <= now {
+		if launch, ok := p.ScheduledLaunch(); ok && launch <= now && app.CertificationStepsComplete() {
 			return true, true
 		}
 		return beta, false

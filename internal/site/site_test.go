@@ -69,6 +69,13 @@ func launched(approved, launch string) func(*application.File) {
 	}
 }
 
+// stepsComplete completes the certification steps of a file: an App ID,
+// a demo video and sales assets.
+func stepsComplete(f *application.File) {
+	f.App.Integration.AppID = "1234567"
+	f.App.Certification = &application.Certification{DemoVideoURL: "https://video.example/acme", SalesAssets: []string{"https://acme.example/one-pager.pdf"}}
+}
+
 func TestPublished(t *testing.T) {
 	now := day("2027-01-15")
 	tests := []struct {
@@ -92,7 +99,8 @@ func TestPublished(t *testing.T) {
 		{"an application still being reviewed is not listed", app("a", stage(application.StageApplied)), false, false},
 		{"a removed integration is not listed", app("a", stage(application.StageRemoved)), false, false},
 		{"a certification applicant keeps its beta listing", app("a", stage(application.StageCertification)), true, false},
-		{"an approved certification is launched on its launch date", app("a", stage(application.StageCertification), launched("2026-12-01", "2027-01-15")), true, true},
+		{"an approved certification is launched on its launch date", app("a", stage(application.StageCertification), launched("2026-12-01", "2027-01-15"), stepsComplete), true, true},
+		{"an approved certification whose steps are incomplete is not launched on its launch date", app("a", stage(application.StageCertification), launched("2026-12-01", "2027-01-15")), true, false},
 		{"an approved certification before its launch date keeps its beta listing", app("a", stage(application.StageCertification), launched("2026-12-01", "2027-01-16")), true, false},
 		{"a launch date without approval launches nothing", app("a", stage(application.StageCertification), launched("", "2027-01-01")), true, false},
 		{"a partner after its launch date is listed as a partner", app("a", stage(application.StagePartner), launched("2026-06-02", "2026-07-01")), true, true},
