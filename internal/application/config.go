@@ -30,6 +30,19 @@ type Config struct {
 	// ProtectedNames are other companies' names an integration may not claim
 	// to be (Developer D5).
 	ProtectedNames []string `json:"protectedNames"`
+	// BrandAliases are the platform's names in other scripts and spellings
+	// ("ハブスポット", "허브스팟"), held to the same rule as BrandTerms.
+	BrandAliases []string `json:"brandAliases"`
+	// ClaimWords are, per language (a BCP 47 tag such as "en" or "ja"), the
+	// words that make a name a claim and the words around them. Every
+	// language's words apply to every text, since a text need not say its
+	// language.
+	ClaimWords map[string]ClaimWords `json:"claimWords"`
+	// Certifiers name standards and bodies that certify something other
+	// than the platform ("ISO", "SOC"): a certification word next to one,
+	// or next to a number ("ISO 27001 certified"), claims nothing about
+	// the platform.
+	Certifiers []string `json:"certifiers"`
 	// VulgarTerms are words and phrases of vulgar or obscene language,
 	// a warning for the reviewer in listing text (Developer F2).
 	VulgarTerms []string `json:"vulgarTerms"`
@@ -45,6 +58,48 @@ type Config struct {
 	MaxAnnotations int `json:"maxAnnotationsPerCheck"`
 	// InstallsSource is where live install counts come from, if anywhere.
 	InstallsSource *InstallsSource `json:"installsSource,omitempty"`
+}
+
+// ClaimWords are one language's words that, standing next to the
+// platform's or a protected company's name in one sentence, claim its
+// status, certification, endorsement, preference, partnership or
+// authorship, and the grammar words the rules read around them. Words are
+// compared folded (case, accents, lookalike letters); inflected forms are
+// listed one by one. In Origin, Bridge and Link, "{name}" marks where the
+// name stands ("{name}製", "developed by {name}"); a phrase without it
+// comes before the name.
+type ClaimWords struct {
+	// Status words claim official status ("official", "offiziell", "公式").
+	Status []string `json:"status,omitempty"`
+	// Certification words claim certification ("certified", "zertifiziert").
+	Certification []string `json:"certification,omitempty"`
+	// Endorsement words claim approval or endorsement ("endorsed", "公認").
+	Endorsement []string `json:"endorsement,omitempty"`
+	// Preference words claim the name's recommendation ("recommended", "推奨").
+	Preference []string `json:"preference,omitempty"`
+	// Partnership words claim a partnership ("partner", "パートナー"); the
+	// platform's partners (program stage partner) may use them.
+	Partnership []string `json:"partnership,omitempty"`
+	// Origin phrases say the name made the integration ("developed by",
+	// "a product of", "{name}が開発").
+	Origin []string `json:"origin,omitempty"`
+	// By words say who made something in a name or a tagline ("by").
+	By []string `json:"by,omitempty"`
+	// Bridge words say what an integration works with ("for", "für",
+	// "{name}用"): a claim word across one still qualifies the product.
+	Bridge []string `json:"bridge,omitempty"`
+	// Link words may stand between a claim word and the name ("the", "of",
+	// "{name}の").
+	Link []string `json:"link,omitempty"`
+	// Terms are legal and industry terms that hold a claim word and claim
+	// nothing ("certified translation", "officially registered").
+	Terms []string `json:"terms,omitempty"`
+	// NamePrefixes are letters written onto the front of a name that leave
+	// it the name (Arabic "ل", "و").
+	NamePrefixes []string `json:"namePrefixes,omitempty"`
+	// NameSuffixes are endings that leave a name the name: a possessive or
+	// genitive ("s" of "HubSpot's", German "HubSpots").
+	NameSuffixes []string `json:"nameSuffixes,omitempty"`
 }
 
 // InstallsSource locates a live install-count endpoint.

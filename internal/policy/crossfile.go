@@ -201,3 +201,12 @@ func sortByPosition(fs []application.Finding) {
 		return fs[i].Column < fs[j].Column
 	})
 }
+
+// foldedSet holds the key of each word.
+func foldedSet(ws ...string) map[string]bool {
+	m := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		m[foldKey(w)] = true
+	}
+	return m
+}

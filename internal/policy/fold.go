@@ -4,8 +4,10 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/mtibben/confusables"
+	"github.com/rivo/uniseg"
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 )
@@ -81,7 +83,7 @@ func asciiKey(word string) (string, bool) {
 // words splits s into the keys of its words, in order.
 func words(s string) []string {
 	if !isASCII(s) {
-		s = norm.NFKC.String(strings.Map(plainLetter, norm.NFD.String(strings.Map(dropIgnorable, s))))
+		s = normalise(s)
 	}
 	var out []string
 	for _, w := range strings.FieldsFunc(s, notWordRune) {
@@ -168,53 +170,328 @@ func defaultIgnorable(r rune) bool {
 	return unicode.In(r, unicode.Other_Default_Ignorable_Code_Point, unicode.Cf, unicode.Variation_Selector)
 }
 
-// text is one integrator text as its folded words, with the words joined
-// into a compact string in which a term is found whatever the spacing.
+// text is one integrator text read as a reader reads it: its sentences
+// (Unicode UAX #29 sentence boundaries), each as the folded keys of its
+// words (UAX #29 word boundaries, split further where a reader sees two
+// words in one: "HubSpotSync", "HubSpot의"). A term is found in a
+// sentence's compact form, whatever the spacing, and then accepted only
+// where it starts and ends as a reader's word does (see sentence.startOK
+// and sentence.endOK).
 type text struct {
-	words   []string
-	compact string
-	// start[i] is where words[i] begins in compact.
-	start []int
+	// words are the keys of every word, in order, for whole-word phrases.
+	words     []string
+	sentences []sentence
 }
 
+// sentence is one sentence of a text as its folded tokens.
+type sentence struct {
+	// raw is the sentence as written (normalised, trimmed), for messages.
+	raw string
+	// compact is the keys of the tokens, joined.
+	compact string
+	tokens  []token
+}
+
+// token is one word's key in a sentence's compact form: compact[from:to].
+type token struct {
+	from, to int
+	script   scriptClass
+}
+
+// scriptClass says how words are written in a token's script, which
+// decides where a term may start and end inside it.
+type scriptClass uint8
+
+const (
+	// spaced scripts separate words with spaces: a term is whole words.
+	spaced scriptClass = iota
+	// unspaced scripts (Han, kana, Thai, ...) write words without
+	// spaces: a term may start and end anywhere.
+	unspaced
+	// hangul words carry their particles: a term starts a word and may end
+	// inside it ("허브스팟의", "허브스팟에서").
+	hangul
+	// arabic words may carry a clitic before them ("لهب سبوت"): a
+	// term starts at a word or after a configured prefix.
+	arabic
+)
+
 func newText(s string) text {
-	t := text{words: words(s)}
-	var b strings.Builder
-	for _, w := range t.words {
-		t.start = append(t.start, b.Len())
-		b.WriteString(w)
+	if !isASCII(s) {
+		s = normalise(s)
 	}
-	t.compact = b.String()
+	var t text
+	from := 0
+	for _, to := range sentenceEnds(s) {
+		if st := newSentence(s[from:to]); len(st.tokens) > 0 {
+			t.sentences = append(t.sentences, st)
+		}
+		from = to
+	}
+	for _, st := range t.sentences {
+		for _, tk := range st.tokens {
+			t.words = append(t.words, st.compact[tk.from:tk.to])
+		}
+	}
 	return t
 }
 
-// wordAt returns the index of the word that holds byte i of compact.
-func (t text) wordAt(i int) int {
-	// The last word that starts at or before i.
-	return sort.Search(len(t.start), func(w int) bool { return t.start[w] > i }) - 1
-}
-
-// end returns where word w ends in compact.
-func (t text) end(w int) int {
-	if w+1 < len(t.start) {
-		return t.start[w+1]
+// sentenceEnds returns where each sentence of s ends, by UAX #29 (the last
+// is len(s)). A sentence can end only after a terminator ("." "!" "。") or
+// a paragraph separator, so uniseg reads only a window around each: from
+// the word before it to the first letter after it, enough for every rule
+// of UAX #29 ("U.S. law", "e.g. contacts", "Fine.” Then"), instead of
+// every character of the text.
+func sentenceEnds(s string) []int {
+	var ends []int
+	last := 0
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !mayEndSentence(r) {
+			i += n
+			continue
+		}
+		from, to := windowStart(s, i, last), windowEnd(s, i+n)
+		w, pos, state := s[from:to], from, -1
+		for w != "" {
+			var seg string
+			seg, w, state = uniseg.FirstSentenceInString(w, state)
+			pos += len(seg)
+			if w != "" && pos > i && pos > last {
+				ends = append(ends, pos)
+				last = pos
+			}
+		}
+		i += n
 	}
-	return len(t.compact)
+	if last < len(s) {
+		ends = append(ends, len(s))
+	}
+	return ends
 }
 
-// occurrence is where a term was found in a text: compact[from:to], which
-// may begin or end inside a word.
+// window is how many bytes around a terminator sentenceEnds reads at most
+// on each side.
+const window = 64
+
+// mayEndSentence reports whether a sentence may end after r: a sentence
+// terminator (UAX #29 STerm or ATerm) or a paragraph separator.
+func mayEndSentence(r rune) bool {
+	switch r {
+	case '.', '\n', '\r', '\u0085', '\u2028', '\u2029', '\u2024', '\uFE52', '\uFF0E':
+		return true
+	}
+	return r >= 0x80 && unicode.Is(unicode.Sentence_Terminal, r) || r == '!' || r == '?'
+}
+
+// windowStart is where the word before byte i begins: after the space
+// before it, at most window bytes back, never before from.
+func windowStart(s string, i, from int) int {
+	lo := max(from, i-window)
+	for j := i; j > lo; {
+		r, n := utf8.DecodeLastRuneInString(s[:j])
+		if unicode.IsSpace(r) {
+			return j
+		}
+		j -= n
+	}
+	for lo > from && !utf8.RuneStart(s[lo]) {
+		lo++
+	}
+	return lo
+}
+
+// windowEnd is just after the first letter at or after byte i (what UAX
+// #29 looks ahead to), at most window bytes on.
+func windowEnd(s string, i int) int {
+	hi := min(len(s), i+window)
+	for j := i; j < hi; {
+		r, n := utf8.DecodeRuneInString(s[j:])
+		j += n
+		if unicode.IsLetter(r) {
+			return j
+		}
+	}
+	for hi < len(s) && !utf8.RuneStart(s[hi]) {
+		hi++
+	}
+	return hi
+}
+
+// normalise removes what a reader does not see and maps compatibility
+// forms to their letters, as words does.
+func normalise(s string) string {
+	return norm.NFKC.String(strings.Map(plainLetter, norm.NFD.String(strings.Map(dropIgnorable, s))))
+}
+
+// newSentence folds the words of one sentence. ASCII has no word that
+// UAX #29 joins and splitParts splits differently, so it goes straight to
+// splitParts; other text goes word by word.
+func newSentence(raw string) sentence {
+	st := sentence{raw: strings.TrimSpace(raw), tokens: make([]token, 0, len(raw)/6+1)}
+	var b strings.Builder
+	b.Grow(len(raw))
+	add := func(part string, sc scriptClass) {
+		from := b.Len()
+		b.WriteString(foldKey(part))
+		st.tokens = append(st.tokens, token{from: from, to: b.Len(), script: sc})
+	}
+	if isASCII(raw) {
+		splitParts(raw, add)
+	} else {
+		state := -1
+		for rest := raw; rest != ""; {
+			var w string
+			w, rest, state = uniseg.FirstWordInString(rest, state)
+			splitParts(w, add)
+		}
+	}
+	st.compact = b.String()
+	return st
+}
+
+// splitParts calls add with each part of a word a reader sees: runs of
+// letters, marks and digits, split where a small letter meets a capital
+// ("HubSpotSync" is Hub, Spot, Sync) and where the script's way of writing
+// words changes ("HubSpot의" is HubSpot, 의). An apostrophe before a
+// closing s joins it ("HubSpot's" reads as "HubSpots", the possessive); any
+// other apostrophe breaks ("l'application").
+func splitParts(w string, add func(string, scriptClass)) {
+	start := -1
+	var sc scriptClass
+	var prev rune
+	apostrophe := false
+	flush := func(end int) {
+		if start >= 0 {
+			part := w[start:end]
+			if apostrophe {
+				part = strings.Map(dropApostrophe, part)
+				apostrophe = false
+			}
+			add(part, sc)
+			start = -1
+		}
+	}
+	for i, r := range w {
+		if isApostrophe(r) && start >= 0 && possessiveAt(w[i+utf8.RuneLen(r):]) {
+			apostrophe = true
+			continue
+		}
+		if notWordRune(r) {
+			flush(i)
+			prev = 0
+			continue
+		}
+		c, letter := classOf(r)
+		switch {
+		case start < 0:
+			start, sc = i, c
+		case letter && c != sc:
+			flush(i)
+			start, sc = i, c
+		case unicode.IsUpper(r) && unicode.IsLower(prev):
+			flush(i)
+			start, sc = i, c
+		}
+		prev = r
+	}
+	flush(len(w))
+}
+
+// classOf returns the script class of r, and whether r is a letter that
+// decides it (marks, digits and letters common to scripts do not).
+func classOf(r rune) (scriptClass, bool) {
+	switch {
+	case r < 0x80:
+		return spaced, true
+	case unicode.Is(unicode.Hangul, r):
+		return hangul, true
+	case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar):
+		return unspaced, true
+	case unicode.Is(unicode.Arabic, r):
+		return arabic, unicode.IsLetter(r)
+	case unicode.IsLetter(r) && !unicode.Is(unicode.Common, r):
+		return spaced, true
+	}
+	return spaced, false
+}
+
+func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' }
+
+func dropApostrophe(r rune) rune {
+	if isApostrophe(r) {
+		return -1
+	}
+	return r
+}
+
+// possessiveAt reports whether rest, after an apostrophe, is a closing s.
+func possessiveAt(rest string) bool {
+	if rest == "" || (rest[0] != 's' && rest[0] != 'S') {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(rest[1:])
+	return len(rest) == 1 || notWordRune(r)
+}
+
+// tokenAt returns the index of the token that holds byte i of compact.
+func (s sentence) tokenAt(i int) int {
+	return sort.Search(len(s.tokens), func(k int) bool { return s.tokens[k].to > i })
+}
+
+// startOK reports whether a term may start at byte p: where a token
+// starts, anywhere in an unspaced script, or after one of prefixes in
+// an Arabic word.
+func (s sentence) startOK(p int, prefixes map[string]bool) bool {
+	if p >= len(s.compact) {
+		return false
+	}
+	tk := s.tokens[s.tokenAt(p)]
+	switch {
+	case tk.from == p:
+		return true
+	case tk.script == unspaced && s.unspacedBefore(p):
+		return true
+	case tk.script == arabic:
+		return prefixes[s.compact[tk.from:p]]
+	}
+	return false
+}
+
+// unspacedBefore reports whether the letter before p is of an unspaced
+// script, so that a term may start at p inside its token.
+func (s sentence) unspacedBefore(p int) bool {
+	return p > 0 && s.tokens[s.tokenAt(p-1)].script == unspaced
+}
+
+// endOK reports whether a term may end at byte q: where a token ends, or
+// inside a word of an unspaced script or of Hangul.
+func (s sentence) endOK(q int) bool {
+	if q <= 0 || q > len(s.compact) {
+		return false
+	}
+	tk := s.tokens[s.tokenAt(q-1)]
+	return tk.to == q || tk.script == unspaced || tk.script == hangul
+}
+
+// rest returns the part of the token holding byte q-1 after q: what
+// follows a term inside its last word.
+func (s sentence) rest(q int) string {
+	return s.compact[q:s.tokens[s.tokenAt(q-1)].to]
+}
+
+// occurrence is where a term was found in a sentence: compact[from:to].
 type occurrence struct{ from, to int }
 
-// find returns every place the compact key term occurs in t, without
-// regard to word breaks.
-func (t text) find(term string) []occurrence {
+// find returns every place the compact key term occurs in the sentence,
+// without regard to word breaks; the caller decides which are words.
+func (s sentence) find(term string) []occurrence {
 	if term == "" {
 		return nil
 	}
 	var out []occurrence
-	for i := 0; i+len(term) <= len(t.compact); {
-		j := strings.Index(t.compact[i:], term)
+	for i := 0; i+len(term) <= len(s.compact); {
+		j := strings.Index(s.compact[i:], term)
 		if j < 0 {
 			break
 		}
@@ -224,37 +501,15 @@ func (t text) find(term string) []occurrence {
 	return out
 }
 
-// nearWords is how many words on each side of a term the claim rules read:
-// enough for "official two-way contact sync for HubSpot".
-const nearWords = 6
-
-// before returns up to nearWords words before an occurrence, nearest
-// first: the part of its first word before it (if any), then the whole
-// words before that.
-func (t text) before(o occurrence) []string {
-	w := t.wordAt(o.from)
-	out := make([]string, 0, nearWords)
-	if o.from > t.start[w] {
-		out = append(out, t.compact[t.start[w]:o.from])
+// compactOf returns the compact form of s read as one sentence: the keys
+// of its words, joined.
+func compactOf(s string) string {
+	t := newText(s)
+	var b strings.Builder
+	for _, st := range t.sentences {
+		b.WriteString(st.compact)
 	}
-	for i := w - 1; i >= 0 && len(out) < nearWords; i-- {
-		out = append(out, t.words[i])
-	}
-	return out
-}
-
-// after returns up to nearWords words after an occurrence, nearest first:
-// the rest of its last word (if any), then the whole words after that.
-func (t text) after(o occurrence) []string {
-	w := t.wordAt(o.to - 1)
-	out := make([]string, 0, nearWords)
-	if o.to < t.end(w) {
-		out = append(out, t.compact[o.to:t.end(w)])
-	}
-	for i := w + 1; i < len(t.words) && len(out) < nearWords; i++ {
-		out = append(out, t.words[i])
-	}
-	return out
+	return b.String()
 }
 
 // hasPhrase reports whether the words of phrase (already folded) occur in

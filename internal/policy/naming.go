@@ -9,12 +9,14 @@ import (
 )
 
 // nameMatchers hold the folded forms of the configured terms, made once
-// per check: the platform's brand terms (Developer E1), other companies'
-// names (Developer D5) and the words of vulgar language (Developer F2).
+// per check: the platform's brand terms and aliases (Developer E1), other
+// companies' names (Developer D5), the words of vulgar language (Developer
+// F2), and the vocabulary of claims.
 type nameMatchers struct {
 	brand, protected []nameTerm
 	// vulgar holds each configured word or phrase as its folded words.
 	vulgar []nameTerm
+	vocab  vocabulary
 }
 
 // nameTerm is one configured term and its folded form.
@@ -26,12 +28,12 @@ type nameTerm struct {
 
 func newNameTerm(s string) nameTerm {
 	t := newText(s)
-	return nameTerm{term: s, compact: t.compact, words: t.words}
+	return nameTerm{term: s, compact: strings.Join(t.words, ""), words: t.words}
 }
 
 func newNameMatchers(cfg application.Config) nameMatchers {
-	var m nameMatchers
-	for _, t := range cfg.BrandTerms {
+	m := nameMatchers{vocab: newVocabulary(cfg)}
+	for _, t := range slices.Concat(cfg.BrandTerms, cfg.BrandAliases) {
 		m.brand = append(m.brand, newNameTerm(t))
 	}
 	for _, t := range cfg.ProtectedNames {
@@ -43,68 +45,13 @@ func newNameMatchers(cfg application.Config) nameMatchers {
 	return m
 }
 
-// Words that, next to a brand or a company's name, claim its endorsement
-// or official status, or say it made the integration. They are folded like
-// the text they are compared with, so "0fficial" is "official".
-var (
-	// claimWords claim status when they come just before the name
-	// ("official HubSpot", "certified by Globex") or just after it
-	// ("HubSpot-certified", "Globex's official").
-	claimWords = foldedWords("official", "officially", "certified", "endorsed", "endorsement",
-		"approved", "authorised", "authorized", "sanctioned", "sponsored", "accredited", "affiliated",
-		// The same claims in the program's other common languages
-		// (French, German, Spanish, Portuguese, Italian, Dutch), as
-		// folded: accents are dropped.
-		"officiel", "officielle", "offiziell", "offizielle", "offizieller", "oficial", "oficiales",
-		"ufficiale", "officieel", "officiele", "certifie", "certifiee", "zertifiziert", "zertifizierte",
-		"certificado", "certificada", "certificato", "gecertificeerd")
-	// officialWords are the claim words that claim official status
-	// wherever they stand before a bridge word ("Official sync for
-	// HubSpot"); the others there may name another certifier ("SOC 2
-	// certified sync for HubSpot") and are left to the reviewer.
-	officialWords = foldedSet("official", "officially", "officiel", "officielle", "offiziell",
-		"offizielle", "offizieller", "oficial", "oficiales", "ufficiale", "officieel", "officiele")
-	// makerWords say who made something: with "by" before a name, they
-	// claim that company made the integration ("made by Globex").
-	makerWords = foldedWords("made", "built", "developed", "produced", "powered", "published",
-		"brought", "designed", "maintained")
-	// linkWords may stand between a claim word and the name ("official
-	// partner of the HubSpot ...", "endorsed by the Globex team").
-	linkWords = foldedSet("the", "a", "an", "of", "from", "to")
-	// bridgeWords say what an integration works with ("sync for
-	// HubSpot"); a claim word before them claims status for that pairing
-	// ("Official sync for HubSpot", "the certified connector for Globex").
-	bridgeWords = foldedSet("for", "with")
-	byWord      = foldKey("by")
-	// possessive is what remains of "HubSpot's" after the apostrophe.
-	possessive = foldKey("s")
-)
-
-// foldedWords maps the key of each word to the word.
-func foldedWords(ws ...string) map[string]string {
-	m := make(map[string]string, len(ws))
-	for _, w := range ws {
-		m[foldKey(w)] = w
-	}
-	return m
-}
-
-// foldedSet holds the key of each word.
-func foldedSet(ws ...string) map[string]bool {
-	m := make(map[string]bool, len(ws))
-	for _, w := range ws {
-		m[foldKey(w)] = true
-	}
-	return m
-}
-
 // listingText is one text a reader sees as the integration's own words.
 type listingText struct {
 	path, what, value string
-	// folded is value as its folded words.
+	// folded is value as its folded sentences.
 	folded text
 	// name is true for the integration's name, in which beginning with
-	// a term, a possessive or a bare "by" is a claim by itself.
+	// a term or a possessive is a claim by itself.
 	name bool
 	// short is true for the name and the tagline, where "by Globex" says
 	// who made the integration; in a description it may describe data
@@ -135,142 +82,77 @@ func (c *checker) listingTexts() []listingText {
 }
 
 // naming checks Developer D5 and E1: the name, tagline and description
-// claim to be neither the platform nor another company. A term is found
-// after folding (NFKC, case, default-ignorable characters, confusable
-// skeletons) and without regard to word breaks, so "НubSpot",
-// "H\u200bubSpot" and "HubSpotSync" are the brand. A descriptive use
-// ("Acme Sync for HubSpot", "… for Globex ERP") passes; a name that begins
-// with the term, or any text claiming endorsement or official status
-// ("Official HubSpot Sync", "certified by Globex", "HubSpot's Sync",
-// "Official sync for HubSpot", "offizielle HubSpot Sync"), is an
-// error. The company's own name exempts nothing.
+// claim to be neither the platform nor another company. Texts are read
+// sentence by sentence (UAX #29), after folding (NFKC, case,
+// default-ignorable characters, confusable skeletons), so "НubSpot",
+// "H\u200bubSpot" and "HubSpotSync" are the brand and "Globexa" is not
+// Globex. A claim is about a name only in its sentence, where a claim
+// word of program.cue's claimWords qualifies it or the product: next to it
+// ("Official HubSpot Sync", "certified by Globex", "HubSpot公式",
+// "허브스팟 공식 파트너"), across a bridge word ("Official sync for
+// HubSpot", "HubSpot用の公式アプリ"), or in a phrase of origin
+// ("developed by Globex", "HubSpot製"). A certain claim is an error; a
+// claim word other than official status across a bridge word is a warning
+// for the reviewer. Legal and industry terms ("certified translation")
+// and certifications by another ("ISO 27001 certified") claim nothing.
+// The platform's partners may call themselves its partner. The company's
+// own name exempts nothing.
 func (c *checker) naming() {
+	partner := c.app.Program.Stage == application.StagePartner
 	for _, lt := range c.listingTexts() {
-		t := lt.folded
 		for _, term := range c.names.brand {
-			switch how := claim(t, term, lt); {
-			case how == claimBegins:
-				c.errorf("developer/E1", lt.path,
-					"the name %q begins with the platform's brand %q, as if the platform made it; name it after your product (\"Acme Sync for %s\" is fine)",
-					lt.value, term.term, term.term)
-			case strings.HasSuffix(how, claimUnsure):
-				c.warnf("developer/E1", lt.path,
-					"the %s may claim the platform's certification or endorsement (%s %q); a reviewer will check, so say who certified what (\"SOC 2 certified\") or describe the integration instead",
-					lt.what, how, term.term)
-			case how != "":
-				c.errorf("developer/E1", lt.path,
-					"the %s claims the platform's endorsement or official status (%s %q); say what the integration does instead (\"… for %s\" is fine)",
-					lt.what, how, term.term, term.term)
-			}
+			c.brandClaim(lt, term, c.names.vocab.claim(lt, term, partner))
 		}
 		for _, term := range c.names.protected {
-			switch how := claim(t, term, lt); {
-			case how == claimBegins:
-				c.errorf("developer/D5", lt.path,
-					"the name %q begins with %q, another company's name, as if that company made it; an integration may not present itself as produced by another company (\"Acme Sync for %s\" is fine)",
-					lt.value, term.term, term.term)
-			case strings.HasSuffix(how, claimUnsure):
-				c.warnf("developer/D5", lt.path,
-					"the %s may claim that %q certified or endorsed the integration (%s %q); a reviewer will check, so say who certified what (\"SOC 2 certified\") or describe the integration instead",
-					lt.what, term.term, how, term.term)
-			case how != "":
-				c.errorf("developer/D5", lt.path,
-					"the %s claims that %q made, authorised or endorsed the integration (%s %q); an integration may not present itself as authorised by or produced by another company (\"… for %s\" is fine)",
-					lt.what, term.term, how, term.term, term.term)
-			}
+			c.protectedClaim(lt, term, c.names.vocab.claim(lt, term, false))
 		}
 	}
 }
 
-// claimBegins is claim's answer for a name that begins with the term.
-const claimBegins = "begins with"
-
-// claimUnsure ends claim's answer for a claim word other than "official"
-// a few words before "for"/"with" the term ("the certified connector for
-// Globex"): it may claim the term's certification or another's ("SOC 2
-// certified sync for Globex"), so it is a warning for the reviewer, not an
-// error.
-const claimUnsure = " … for"
-
-// claim says how t claims the term's endorsement or authorship: "" when
-// it does not (it does not use the term, or uses it descriptively),
-// claimBegins for a name that begins with it, or the words that make the
-// claim ("official", "by", "'s").
-func claim(t text, term nameTerm, lt listingText) string {
-	for _, o := range t.find(term.compact) {
-		if lt.name && o.from == 0 {
-			return claimBegins
-		}
-		if how := claimBefore(t.before(o), lt.short); how != "" {
-			return how
-		}
-		if how := claimAfter(t.after(o), lt.name); how != "" {
-			return how
-		}
+// brandClaim reports a claim on the platform's name (Developer E1).
+func (c *checker) brandClaim(lt listingText, term nameTerm, f claimFound) {
+	switch {
+	case !f.found:
+	case f.begins:
+		c.errorf("developer/E1", lt.path,
+			"the name %q begins with the platform's brand %q, as if the platform made it; name it after your product (\"Acme Sync for %s\" is fine)",
+			lt.value, term.term, term.term)
+	case !f.sure:
+		c.warnf("developer/E1", lt.path,
+			"the %s may claim the platform's certification or endorsement (%s %q, in %q); a reviewer will check, so say who certified what (\"SOC 2 certified\") or describe the integration instead",
+			lt.what, f.how, term.term, f.sentence)
+	case f.class == classPartnership:
+		c.errorf("developer/E1", lt.path,
+			"the %s calls the integration the platform's partner (%s %q), which only a partner of the program may (this application's stage is %s); say what the integration does instead (\"… for %s\" is fine)",
+			lt.what, f.how, term.term, c.app.Program.Stage, term.term)
+	case f.origin:
+		c.errorf("developer/E1", lt.path,
+			"the %s says the platform made the integration (%s %q); say who made it and what it does instead (\"… for %s\" is fine)",
+			lt.what, f.how, term.term, term.term)
+	default:
+		c.errorf("developer/E1", lt.path,
+			"the %s claims the platform's endorsement or official status (%s %q); say what the integration does instead (\"… for %s\" is fine)",
+			lt.what, f.how, term.term, term.term)
 	}
-	return ""
 }
 
-// claimBefore reads the words before a term, nearest first: a claim word
-// straight before it or past a link word ("official HubSpot", "certified
-// by the Globex team"), "by" as claim says, or a claim word anywhere in
-// the words read before a bridge word ("Official sync for HubSpot").
-func claimBefore(before []string, short bool) string {
-	for i, w := range before {
-		if word, ok := claimWords[w]; ok {
-			return word
-		}
-		switch {
-		case w == byWord:
-			// "by HubSpot": in a name or tagline it says who made it;
-			// elsewhere only with a word of making or approving before it.
-			if short {
-				return "by"
-			}
-			if i+1 < len(before) {
-				if word, ok := makerWords[before[i+1]]; ok {
-					return word + " by"
-				}
-				if word, ok := claimWords[before[i+1]]; ok {
-					return word + " by"
-				}
-			}
-			return ""
-		case linkWords[w] && i < 2:
-			continue
-		case bridgeWords[w] && i < 2:
-			for _, v := range before[i+1:] {
-				if word, ok := claimWords[v]; ok {
-					if officialWords[v] {
-						return word
-					}
-					return word + claimUnsure
-				}
-			}
-			return ""
-		}
-		return ""
+// protectedClaim reports a claim on another company's name (Developer D5).
+func (c *checker) protectedClaim(lt listingText, term nameTerm, f claimFound) {
+	switch {
+	case !f.found:
+	case f.begins:
+		c.errorf("developer/D5", lt.path,
+			"the name %q begins with %q, another company's name, as if that company made it; an integration may not present itself as produced by another company (\"Acme Sync for %s\" is fine)",
+			lt.value, term.term, term.term)
+	case !f.sure || f.class == classPartnership:
+		c.warnf("developer/D5", lt.path,
+			"the %s may claim that %q certified, endorsed or partners with the integration (%s %q, in %q); a reviewer will check, so say who certified what (\"SOC 2 certified\") or describe the integration instead",
+			lt.what, term.term, f.how, term.term, f.sentence)
+	default:
+		c.errorf("developer/D5", lt.path,
+			"the %s claims that %q made, authorised or endorsed the integration (%s %q); an integration may not present itself as authorised by or produced by another company (\"… for %s\" is fine)",
+			lt.what, term.term, f.how, term.term, term.term)
 	}
-	return ""
-}
-
-// claimAfter reads the words after a term, nearest first: a claim word
-// straight after it ("HubSpot-certified", "HubSpot's official"), or in a
-// name a possessive ("HubSpot's Sync").
-func claimAfter(after []string, name bool) string {
-	for i, w := range after {
-		if word, ok := claimWords[w]; ok {
-			return word
-		}
-		if w == possessive && i == 0 {
-			if name {
-				return "'s"
-			}
-			continue
-		}
-		return ""
-	}
-	return ""
 }
 
 // language checks Developer F2: vulgar or obscene language in the name,

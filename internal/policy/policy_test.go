@@ -52,6 +52,9 @@ func testConfig() application.Config {
 		BrandTerms:            []string{"HubSpot"},
 		ProtectedNames:        []string{"Globex"},
 		VulgarTerms:           []string{"crap"},
+		BrandAliases:          defaults().BrandAliases,
+		ClaimWords:            defaults().ClaimWords,
+		Certifiers:            defaults().Certifiers,
 		Scopes: map[string]application.ScopeInfo{
 			"crm.objects.contacts.read":  {Description: "read contacts"},
 			"crm.objects.contacts.write": {Description: "create and update contacts"},
