@@ -178,11 +178,12 @@ func across(e phraseEntry) claimFound {
 }
 
 // masked reports whether the claim word at compact[from:to] claims
-// nothing: it is part of a legal or industry term, or, for any claim but
-// official status, it stands next to a certifier or a number ("ISO 27001
-// certified", "certifié ISO 27001").
+// nothing: it is part of a legal or industry term, or, for a claim of
+// certification or endorsement, it stands next to a certifier or a
+// number ("ISO 27001 certified", "certifié ISO 27001").
 func (v vocabulary) masked(s sentence, from, to int, class claimClass) bool {
-	return v.inTerm(s, from, to) || (class != classStatus && v.nextToCertifier(s, from, to))
+	certifies := class == classCertification || class == classEndorsement
+	return v.inTerm(s, from, to) || (certifies && v.nextToCertifier(s, from, to))
 }
 
 // inTerm reports whether compact[from:to] lies inside one of the
@@ -217,25 +218,22 @@ func (v vocabulary) inTerm(s sentence, from, to int) bool {
 	return false
 }
 
-// nextToCertifier reports whether the token just before compact[from:to],
-// or one of the two just after it, names a certifier or holds a number.
+// nextToCertifier reports whether the token just before compact[from:to]
+// names a certifier or is a number, or the token just after it does, or
+// the one after that names a certifier ("certified to ISO 27001").
 func (v vocabulary) nextToCertifier(s sentence, from, to int) bool {
-	var near []token
-	if from > 0 {
-		near = append(near, s.tokens[s.tokenAt(from-1)])
-	}
-	for k := s.tokenAt(to); k < len(s.tokens) && len(near) < 3; k++ {
-		if s.tokens[k].from >= to {
-			near = append(near, s.tokens[k])
+	is := func(k int, number bool) bool {
+		if k < 0 || k >= len(s.tokens) {
+			return false
 		}
+		w := s.compact[s.tokens[k].from:s.tokens[k].to]
+		return v.certifiers[w] || (number && strings.ContainsAny(w, "0123456789"))
 	}
-	for _, tk := range near {
-		w := s.compact[tk.from:tk.to]
-		if v.certifiers[w] || strings.ContainsAny(w, "0123456789") {
-			return true
-		}
+	next := s.tokenAt(to)
+	if next < len(s.tokens) && s.tokens[next].from < to {
+		next++
 	}
-	return false
+	return (from > 0 && is(s.tokenAt(from-1), true)) || is(next, true) || is(next+1, false)
 }
 
 // partnership reports whether a claim found around a name is a partner's

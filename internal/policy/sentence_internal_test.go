@@ -39,3 +39,24 @@ func TestSentenceEndsIsUniseg(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSentenceEnds checks sentenceEnds against uniseg reading every
+// character, on any text.
+func FuzzSentenceEnds(f *testing.F) {
+	for _, s := range []string{"U.S. law. Next", "Fine.\u201d Then", "公式。次", "a.b. C!? d\n\ne"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want []int
+		pos, state := 0, -1
+		for rest := s; rest != ""; {
+			var seg string
+			seg, rest, state = uniseg.FirstSentenceInString(rest, state)
+			pos += len(seg)
+			want = append(want, pos)
+		}
+		if diff := cmp.Diff(want, sentenceEnds(s)); diff != "" {
+			t.Errorf("sentenceEnds(%q) (-uniseg +got):\n%s", s, diff)
+		}
+	})
+}

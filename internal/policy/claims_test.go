@@ -1,0 +1,205 @@
+package policy_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/connectbot/connectbot/internal/application"
+)
+
+// claimCase is one text of a listing judged by the naming rules
+// (developer/E1 for the platform, developer/D5 for a protected company).
+type claimCase struct {
+	name string
+	// in is where the text goes: "name", "tagline" or "description".
+	in, text string
+	// want is "error", "warning" or "" (passes).
+	want string
+	// rule is the rule expected; "" means developer/E1.
+	rule string
+	// partner checks the text as a partner's.
+	partner bool
+}
+
+// claimTables are the claim cases per language: claims that must fail
+// and legitimate phrases that must pass (legal terms, standards, "for
+// <platform>" in the language's word order). Protected names are those of
+// the repository's program.cue: Globex, Initech, Umbrella Corp.
+var claimTables = map[string][]claimCase{
+	"en": {
+		{name: "a description saying it is for HubSpot passes", in: "description", text: "Acme Sync for HubSpot keeps contacts in step, both ways."},
+		{name: "an approved document type is a legal term and passes", in: "description", text: "Every approved document type is filed to HubSpot."},
+		{name: "a certified translation is a legal term and passes", in: "description", text: "Orders certified translations of HubSpot emails from sworn translators."},
+		{name: "ISO 27001 certified names its own certifier and passes", in: "tagline", text: "ISO 27001 certified contact sync for HubSpot"},
+		{name: "an officially registered company says nothing about the platform and passes", in: "description", text: "Acme is an officially registered company in Ireland and builds the sync for HubSpot."},
+		{name: "a claim word in the next sentence passes", in: "description", text: "Syncs deals with HubSpot. Approved by our works council in 2024."},
+		{name: "a company whose name begins with Globex's letters passes", in: "description", text: "Built by Globexa Logistics Ltd for its own warehouses.", rule: "developer/D5"},
+		{name: "a company whose name begins with Initech's letters passes", in: "name", text: "Initechno Sync for HubSpot", rule: "developer/D5"},
+		{name: "HubSpot's official documentation is a reference and passes", in: "description", text: "Setup follows HubSpot's official documentation for private apps."},
+		{name: "the official HubSpot partner is an error for a beta", in: "description", text: "Acme is an official HubSpot partner.", want: "error"},
+		{name: "a HubSpot Partner is an error for a beta", in: "tagline", text: "Contact sync from a HubSpot Partner", want: "error"},
+		{name: "a HubSpot Partner is fine for a partner", in: "tagline", text: "Contact sync from a HubSpot Partner", partner: true},
+		{name: "HubSpot recommended is an error", in: "tagline", text: "The HubSpot-recommended contact sync", want: "error"},
+		{name: "recommended by HubSpot is an error", in: "description", text: "Acme Sync is recommended by HubSpot for teams that sell.", want: "error"},
+		{name: "developed by Globex is an error", in: "description", text: "Acme Sync was developed by Globex for its customers.", want: "error", rule: "developer/D5"},
+		{name: "a product of Umbrella Corp is an error", in: "description", text: "Acme Sync is a product of Umbrella Corp.", want: "error", rule: "developer/D5"},
+		{name: "Globex's possessive in a name is an error", in: "name", text: "Contacts: Globex's Sync", want: "error", rule: "developer/D5"},
+		{name: "a Globex partner is for the reviewer", in: "description", text: "Acme is a Globex partner since 2019.", want: "warning", rule: "developer/D5"},
+		{name: "the platform's Japanese name with official in English is an error", in: "name", text: "Official ハブスポット Sync", want: "error"},
+	},
+	"de": {
+		{name: "für HubSpot passes", in: "tagline", text: "Kontaktsynchronisation für HubSpot"},
+		{name: "a certified translation in German passes", in: "description", text: "Beglaubigte Übersetzung Ihrer Angebote aus HubSpot, erstellt von vereidigten Übersetzern."},
+		{name: "zertifiziert nach ISO 27001 passes", in: "description", text: "Unser Rechenzentrum ist nach ISO 27001 zertifiziert und synchronisiert mit HubSpot."},
+		{name: "ISO-27001-zertifiziert before für HubSpot passes", in: "tagline", text: "ISO-27001-zertifizierte Synchronisation für HubSpot"},
+		{name: "offizieller HubSpot-Partner is an error for a beta", in: "description", text: "Die Acme GmbH ist offizieller HubSpot-Partner.", want: "error"},
+		{name: "offizieller HubSpot-Partner is fine for a partner", in: "description", text: "Die Acme GmbH ist offizieller HubSpot-Partner.", partner: true},
+		{name: "the genitive HubSpots offizielle is an error", in: "tagline", text: "HubSpots offizielle Kontaktsynchronisation", want: "error"},
+		{name: "von HubSpot zertifiziert is an error", in: "description", text: "Die Synchronisation ist von HubSpot zertifiziert.", want: "error"},
+		{name: "von HubSpot empfohlen is an error", in: "tagline", text: "Von HubSpot empfohlen: Acme Sync", want: "error"},
+		{name: "entwickelt von Globex is an error", in: "description", text: "Acme Sync wurde entwickelt von Globex.", want: "error", rule: "developer/D5"},
+		{name: "die offizielle Synchronisation für HubSpot is an error", in: "tagline", text: "Die offizielle Synchronisation für HubSpot", want: "error"},
+		{name: "a claim in the next German sentence passes", in: "description", text: "Wir synchronisieren Kontakte mit HubSpot. Zertifiziert vom TÜV Süd."},
+	},
+	"fr": {
+		{name: "pour HubSpot passes", in: "tagline", text: "Synchronisation des contacts pour HubSpot"},
+		{name: "une traduction certifiée passes", in: "description", text: "Une traduction certifiée de vos devis HubSpot est jointe à chaque envoi."},
+		{name: "certifié ISO 27001 passes", in: "description", text: "Hébergement certifié ISO 27001 pour les données issues de HubSpot."},
+		{name: "partenaire officiel de HubSpot is an error for a beta", in: "description", text: "Acme est partenaire officiel de HubSpot.", want: "error"},
+		{name: "partenaire officiel de HubSpot is fine for a partner", in: "description", text: "Acme est partenaire officiel de HubSpot.", partner: true},
+		{name: "certifié par HubSpot is an error", in: "tagline", text: "Connecteur certifié par HubSpot", want: "error"},
+		{name: "l'application officielle pour HubSpot is an error", in: "tagline", text: "L'application officielle pour HubSpot", want: "error"},
+		{name: "développé par Initech is an error", in: "description", text: "Ce connecteur est développé par Initech.", want: "error", rule: "developer/D5"},
+		{name: "recommandé par HubSpot is an error", in: "description", text: "Le connecteur recommandé par HubSpot.", want: "error"},
+	},
+	"es": {
+		{name: "para HubSpot passes", in: "tagline", text: "Sincronización de contactos para HubSpot"},
+		{name: "una traducción jurada passes", in: "description", text: "Adjunta una traducción jurada de cada contrato de HubSpot."},
+		{name: "socio oficial de HubSpot is an error for a beta", in: "description", text: "Acme es socio oficial de HubSpot en México.", want: "error"},
+		{name: "certificado por HubSpot is an error", in: "tagline", text: "Conector certificado por HubSpot", want: "error"},
+		{name: "desarrollado por Globex is an error", in: "description", text: "Conector desarrollado por Globex.", want: "error", rule: "developer/D5"},
+		{name: "la integración oficial para HubSpot is an error", in: "tagline", text: "La integración oficial para HubSpot", want: "error"},
+	},
+	"pt": {
+		{name: "para HubSpot passes", in: "tagline", text: "Emissão de NF-e para HubSpot"},
+		{name: "a certificado digital is a legal term and passes", in: "description", text: "Emite notas fiscais com certificado digital A1 a partir dos negócios do HubSpot."},
+		{name: "parceiro oficial da HubSpot is an error for a beta", in: "description", text: "A Acme é parceiro oficial da HubSpot no Brasil.", want: "error"},
+		{name: "aprovado pela HubSpot is an error", in: "tagline", text: "Conector aprovado pela HubSpot", want: "error"},
+		{name: "um produto da Globex is an error", in: "description", text: "O Acme Sync é um produto da Globex.", want: "error", rule: "developer/D5"},
+	},
+	"it": {
+		{name: "per HubSpot passes", in: "tagline", text: "Sincronizzazione dei contatti per HubSpot"},
+		{name: "posta elettronica certificata is a legal term and passes", in: "description", text: "Invia le fatture da HubSpot via posta elettronica certificata."},
+		{name: "partner ufficiale di HubSpot is an error for a beta", in: "description", text: "Acme è partner ufficiale di HubSpot.", want: "error"},
+		{name: "certificato da HubSpot is an error", in: "tagline", text: "Connettore certificato da HubSpot", want: "error"},
+		{name: "sviluppato da Initech is an error", in: "description", text: "Il connettore è sviluppato da Initech.", want: "error", rule: "developer/D5"},
+	},
+	"nl": {
+		{name: "voor HubSpot passes", in: "tagline", text: "Contactsynchronisatie voor HubSpot"},
+		{name: "een beëdigde vertaling passes", in: "description", text: "Een beëdigde vertaling van elke offerte uit HubSpot wordt bijgevoegd."},
+		{name: "officiële HubSpot-partner is an error for a beta", in: "description", text: "Acme is officiële HubSpot-partner.", want: "error"},
+		{name: "gecertificeerd door HubSpot is an error", in: "tagline", text: "Koppeling gecertificeerd door HubSpot", want: "error"},
+		{name: "ontwikkeld door Globex is an error", in: "description", text: "Deze koppeling is ontwikkeld door Globex.", want: "error", rule: "developer/D5"},
+	},
+	"ja": {
+		{name: "HubSpot用 passes", in: "tagline", text: "HubSpot用の顧客データ同期"},
+		{name: "ハブスポット向け passes", in: "tagline", text: "ハブスポット向けの請求書連携"},
+		{name: "HubSpotの公式サイト as a reference passes", in: "description", text: "HubSpotの公式サイトからインストールできます。"},
+		{name: "ISO 27001認定 passes", in: "description", text: "ISO 27001認定のデータセンターでHubSpotと同期します。"},
+		{name: "HubSpot公式 is an error", in: "name", text: "Acme HubSpot公式連携", want: "error"},
+		{name: "ハブスポット公認 is an error", in: "tagline", text: "ハブスポット公認の名刺管理", want: "error"},
+		{name: "HubSpotの認定パートナー is an error for a beta", in: "description", text: "当社はHubSpotの認定パートナーです。", want: "error"},
+		{name: "HubSpotパートナー is fine for a partner", in: "description", text: "当社はHubSpotパートナーです。", partner: true},
+		{name: "HubSpot製 is an error", in: "tagline", text: "HubSpot製の名刺連携", want: "error"},
+		{name: "Globexが開発 is an error", in: "description", text: "このアプリはGlobexが開発しました。", want: "error", rule: "developer/D5"},
+		{name: "HubSpot用の公式アプリ is an error", in: "tagline", text: "HubSpot用の公式アプリ", want: "error"},
+		{name: "a claim in the next Japanese sentence passes", in: "description", text: "HubSpotと連携します。認定資格を持つ担当者が対応します。"},
+	},
+	"zh": {
+		{name: "适用于HubSpot passes", in: "tagline", text: "适用于HubSpot的联系人同步"},
+		{name: "身份认证 is a term and passes", in: "description", text: "通过HubSpot身份认证登录后即可同步。"},
+		{name: "HubSpot官方 is an error", in: "tagline", text: "HubSpot官方联系人同步", want: "error"},
+		{name: "HubSpot认证的合作伙伴 is an error", in: "description", text: "我们是HubSpot认证的合作伙伴。", want: "error"},
+		{name: "由Globex开发 is an error", in: "description", text: "本应用由Globex开发。", want: "error", rule: "developer/D5"},
+		{name: "HubSpot推荐 is an error", in: "tagline", text: "HubSpot推荐的同步工具", want: "error"},
+	},
+	"ko": {
+		{name: "HubSpot와 연동 passes", in: "tagline", text: "HubSpot와 연동되는 연락처 동기화"},
+		{name: "허브스팟과 연동 passes", in: "description", text: "허브스팟과 연동하여 연락처를 동기화합니다."},
+		{name: "허브스팟의 공식 파트너 is an error for a beta", in: "description", text: "저희는 허브스팟의 공식 파트너입니다.", want: "error"},
+		{name: "허브스팟에서 개발 is an error", in: "description", text: "이 앱은 허브스팟에서 개발했습니다.", want: "error"},
+		{name: "HubSpot 공식 in a name is an error", in: "name", text: "Acme HubSpot 공식 동기화", want: "error"},
+		{name: "Globex가 개발 is an error", in: "description", text: "Globex가 개발한 앱입니다.", want: "error", rule: "developer/D5"},
+		{name: "허브스팟 추천 is an error", in: "tagline", text: "허브스팟 추천 동기화 도구", want: "error"},
+	},
+	"ar": {
+		{name: "لـ HubSpot passes", in: "tagline", text: "مزامنة جهات الاتصال لـ HubSpot"},
+		{name: "a certified translation in Arabic passes", in: "description", text: "نرفق ترجمة معتمدة لكل عقد من HubSpot."},
+		{name: "شريك رسمي لـ HubSpot is an error for a beta", in: "description", text: "أكمي شريك رسمي لـ HubSpot في السعودية.", want: "error"},
+		{name: "HubSpot الرسمي is an error", in: "tagline", text: "تطبيق HubSpot الرسمي للمزامنة", want: "error"},
+		{name: "من تطوير Globex is an error", in: "description", text: "التطبيق من تطوير Globex.", want: "error", rule: "developer/D5"},
+		{name: "the platform's Arabic name with a clitic and official status is an error", in: "tagline", text: "التكامل الرسمي لهب سبوت", want: "error"},
+	},
+}
+
+func TestClaimsPerLanguage(t *testing.T) {
+	for _, lang := range []string{"en", "de", "fr", "es", "pt", "it", "nl", "ja", "zh", "ko", "ar"} {
+		cases := claimTables[lang]
+		t.Run(lang, func(t *testing.T) {
+			if !slices.ContainsFunc(cases, func(c claimCase) bool { return c.want == "" }) ||
+				!slices.ContainsFunc(cases, func(c claimCase) bool { return c.want != "" }) {
+				t.Fatalf("language %s needs cases that pass and cases that fail", lang)
+			}
+			for _, tc := range cases {
+				t.Run(tc.name, func(t *testing.T) { tc.check(t) })
+			}
+		})
+	}
+}
+
+func (tc claimCase) check(t *testing.T) {
+	t.Helper()
+	rule := tc.rule
+	if rule == "" {
+		rule = "developer/E1"
+	}
+	paths := map[string]string{"name": "integration.name", "tagline": "listing.tagline", "description": "listing.description"}
+	var want []result
+	switch tc.want {
+	case "error":
+		want = []result{failing(rule, paths[tc.in])}
+	case "warning":
+		want = []result{warning(rule, paths[tc.in])}
+	}
+	c := checkCase{
+		config: func(cfg *application.Config) { cfg.ProtectedNames = []string{"Globex", "Initech", "Umbrella Corp"} },
+		mutate: func(a *application.Application) {
+			switch tc.in {
+			case "name":
+				a.Integration.Name = tc.text
+			case "tagline":
+				a.Listing.Tagline = tc.text
+			case "description":
+				a.Listing.Description = tc.text
+			default:
+				panic(fmt.Sprintf("no text %q", tc.in))
+			}
+			if tc.partner {
+				toPartner(a)
+			}
+		},
+	}
+	var got []result
+	for _, r := range results(c.run()) {
+		if r.Rule == "developer/E1" || r.Rule == "developer/D5" {
+			got = append(got, r)
+		}
+	}
+	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("%q: findings mismatch (-want +got):\n%s", tc.text, diff)
+	}
+}
