@@ -565,7 +565,7 @@ var clauses = []Clause{
 		ID:       "developer/D5",
 		Sentence: "Representing that your Application is authorized by or produced by another company or organization.",
 		Rules:    []string{"developer/D5"},
-		Why:      "The rule catches a name that begins with, or a name, tagline or description that claims the making or endorsement of, a company in program.cue's protectedNames, lookalike letters included; any other company's name is the reviewer's question of who makes it (developer/B3).",
+		Why:      "The rule catches a name that begins with, or a name, tagline or description that claims the making, certification or endorsement of, a company in program.cue's protectedNames, lookalike letters included, in the same sentence (program.cue's claimWords: status, certification, endorsement, preference and origin are errors; partnership, or a claim word across a bridge word, is flagged for the reviewer); any other company's name is the reviewer's question of who makes it (developer/B3).",
 	},
 	{
 		Seed:      seedDeveloper,
@@ -579,7 +579,7 @@ var clauses = []Clause{
 		Sentence:  "Your Application should not violate the\u00a0HubSpot brand guidelines.",
 		Rules:     []string{"developer/E1"},
 		Checklist: "developer/E1",
-		Why:       "The rule catches a name that begins with the platform's brand, and a name, tagline or description that claims its endorsement or official status, lookalike letters included; a reviewer judges the rest of the brand guidelines.",
+		Why:       "The rule catches a name that begins with the platform's brand (program.cue's brandTerms and brandAliases), and a name, tagline or description that claims, in the same sentence, its official status, certification, endorsement, preference or authorship, or its partnership before the application's stage is partner (program.cue's claimWords), lookalike letters included: errors; a claim word other than official status across a bridge word is flagged for the reviewer. A reviewer judges the rest of the brand guidelines.",
 	},
 	{
 		Seed:      seedDeveloper,
