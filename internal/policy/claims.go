@@ -82,6 +82,9 @@ func (v vocabulary) nameAt(s sentence, o occurrence) (end int, suffixed, ok bool
 
 // claimAt reads the words around a name at compact[from:to] for a claim.
 func (v vocabulary) claimAt(s sentence, from, to int, possessive bool, lt listingText) claimFound {
+	if v.quiet(s, from, to) && !(possessive && lt.name) {
+		return claimFound{}
+	}
 	for _, a := range v.originAround {
 		if strings.HasSuffix(s.compact[:from], a.before) && s.startOK(from-len(a.before), nil) &&
 			strings.HasPrefix(s.compact[to:], a.after) && s.endOK(to+len(a.after)) {
@@ -95,6 +98,26 @@ func (v vocabulary) claimAt(s sentence, from, to int, possessive bool, lt listin
 		return claimFound{found: true, sure: true, how: "'s"}
 	}
 	return v.after(s, to)
+}
+
+// quiet reports whether no claim can start beside the name at
+// compact[from:to]: the words on both sides are whole words of a spaced
+// script and none of them is a word a phrase has next to the name. Most
+// names in most texts are quiet, and are not read further.
+func (v vocabulary) quiet(s sentence, from, to int) bool {
+	if from > 0 {
+		tk := s.tokens[s.tokenAt(from-1)]
+		if tk.to != from || tk.script != spaced || v.edges[s.compact[tk.from:tk.to]] {
+			return false
+		}
+	}
+	if to < len(s.compact) {
+		tk := s.tokens[s.tokenAt(to)]
+		if tk.from != to || tk.script != spaced || v.edges[s.compact[tk.from:tk.to]] {
+			return false
+		}
+	}
+	return true
 }
 
 // before reads the words before a name, nearest first: a claim word or a

@@ -228,6 +228,11 @@ func newText(s string) text {
 		}
 		from = to
 	}
+	n := 0
+	for _, st := range t.sentences {
+		n += len(st.tokens)
+	}
+	t.words = make([]string, 0, n)
 	for _, st := range t.sentences {
 		for _, tk := range st.tokens {
 			t.words = append(t.words, st.compact[tk.from:tk.to])
@@ -239,13 +244,18 @@ func newText(s string) text {
 // sentenceEnds returns where each sentence of s ends, by UAX #29 (the last
 // is len(s)). A sentence can end only after a terminator ("." "!" "。") or
 // a paragraph separator, so uniseg reads only a window around each: from
-// the word before it to the first letter after it, enough for every rule
+// the word before it to the first letter after it (which closes the
+// window for every terminator before that letter), enough for every rule
 // of UAX #29 ("U.S. law", "e.g. contacts", "Fine.” Then"), instead of
 // every character of the text.
 func sentenceEnds(s string) []int {
 	var ends []int
 	last := 0
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf && c != '.' && c != '!' && c != '?' && c != '\n' && c != '\r' {
+			i++
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if !mayEndSentence(r) {
 			i += n
@@ -262,7 +272,9 @@ func sentenceEnds(s string) []int {
 				last = pos
 			}
 		}
-		i += n
+		// Every terminator up to the letter that closes the window has
+		// been read with all it looks at.
+		i = max(i+n, to)
 	}
 	if last < len(s) {
 		ends = append(ends, len(s))
@@ -270,8 +282,8 @@ func sentenceEnds(s string) []int {
 	return ends
 }
 
-// window is how many bytes around a terminator sentenceEnds reads at most
-// on each side.
+// window is how many bytes before a terminator sentenceEnds reads at
+// most: the word before it.
 const window = 64
 
 // mayEndSentence reports whether a sentence may end after r: a sentence
@@ -289,6 +301,13 @@ func mayEndSentence(r rune) bool {
 func windowStart(s string, i, from int) int {
 	lo := max(from, i-window)
 	for j := i; j > lo; {
+		if c := s[j-1]; c < utf8.RuneSelf {
+			if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' {
+				return j
+			}
+			j--
+			continue
+		}
 		r, n := utf8.DecodeLastRuneInString(s[:j])
 		if unicode.IsSpace(r) {
 			return j
@@ -301,21 +320,24 @@ func windowStart(s string, i, from int) int {
 	return lo
 }
 
-// windowEnd is just after the first letter at or after byte i (what UAX
-// #29 looks ahead to), at most window bytes on.
+// windowEnd is just after the first letter at or after byte i: UAX #29
+// looks ahead that far past a terminator (SB8).
 func windowEnd(s string, i int) int {
-	hi := min(len(s), i+window)
-	for j := i; j < hi; {
+	for j := i; j < len(s); {
+		if c := s[j]; c < utf8.RuneSelf {
+			j++
+			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' {
+				return j
+			}
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[j:])
 		j += n
 		if unicode.IsLetter(r) {
 			return j
 		}
 	}
-	for hi < len(s) && !utf8.RuneStart(s[hi]) {
-		hi++
-	}
-	return hi
+	return len(s)
 }
 
 // normalise removes what a reader does not see and maps compatibility

@@ -40,8 +40,12 @@ type vocabulary struct {
 	originBefore, originAfter phraseDict
 	originAround              []aroundPhrase
 	terms                     phraseDict
-	certifiers                map[string]bool
-	prefixes, suffixes        map[string]bool
+	// edges holds the word of each phrase that would stand next to the
+	// name: the last word of a phrase before it, the first of one after
+	// it. A name with none of them beside it claims nothing.
+	edges              map[string]bool
+	certifiers         map[string]bool
+	prefixes, suffixes map[string]bool
 }
 
 // aroundPhrase is a phrase with words on both sides of the name.
@@ -170,6 +174,30 @@ func newVocabulary(cfg application.Config) vocabulary {
 	}
 	for _, c := range cfg.Certifiers {
 		v.certifiers[compactOf(c)] = true
+	}
+	v.edges = map[string]bool{}
+	for _, d := range []phraseDict{v.claims, v.by, v.linkBefore, v.bridgeBefore, v.originBefore} {
+		for _, e := range d.byKey {
+			if w := newText(e.word).words; len(w) > 0 {
+				v.edges[w[len(w)-1]] = true
+			}
+		}
+	}
+	for _, d := range []phraseDict{v.claims, v.linkAfter, v.bridgeAfter, v.originAfter} {
+		for _, e := range d.byKey {
+			if w := newText(e.word).words; len(w) > 0 {
+				v.edges[w[0]] = true
+			}
+		}
+	}
+	for _, a := range v.originAround {
+		b, af, _ := strings.Cut(a.word, namePlace)
+		if w := newText(b).words; len(w) > 0 {
+			v.edges[w[len(w)-1]] = true
+		}
+		if w := newText(af).words; len(w) > 0 {
+			v.edges[w[0]] = true
+		}
 	}
 	return v
 }
