@@ -126,6 +126,9 @@ func (v vocabulary) quiet(s sentence, from, to int) bool {
 // a bridge word with a claim word before it ("Official sync for HubSpot").
 func (v vocabulary) before(s sentence, x int, short bool) claimFound {
 	for links := 0; ; links++ {
+		if x < len(s.compact) && s.tokens[s.tokenAt(x)].pause && s.tokens[s.tokenAt(x)].from == x {
+			return claimFound{}
+		}
 		if e, _, ok := v.originBefore.endingAt(s, x, nil); ok {
 			return claimFound{found: true, sure: true, origin: true, how: e.word}
 		}
@@ -166,6 +169,9 @@ func (v vocabulary) acrossBefore(s sentence, x int) claimFound {
 // it ("HubSpot用の公式アプリ").
 func (v vocabulary) after(s sentence, x int) claimFound {
 	for links := 0; links <= 1 && x < len(s.compact); links++ {
+		if tk := s.tokens[s.tokenAt(x)]; tk.pause && tk.from == x {
+			break
+		}
 		if e, _, ok := v.originAfter.startingAt(s, x); ok {
 			return claimFound{found: true, sure: true, origin: true, how: e.word}
 		}

@@ -196,6 +196,8 @@ type sentence struct {
 type token struct {
 	from, to int
 	script   scriptClass
+	// pause is true after a punctuation mark that ends a phrase.
+	pause bool
 }
 
 // scriptClass says how words are written in a token's script, which
@@ -353,23 +355,42 @@ func newSentence(raw string) sentence {
 	st := sentence{raw: strings.TrimSpace(raw), tokens: make([]token, 0, len(raw)/6+1)}
 	var b strings.Builder
 	b.Grow(len(raw))
-	add := func(part string, sc scriptClass) {
-		from := b.Len()
+	last := 0
+	add := func(part string, from, to int, sc scriptClass) {
+		at := b.Len()
 		b.WriteString(foldKey(part))
-		st.tokens = append(st.tokens, token{from: from, to: b.Len(), script: sc})
+		st.tokens = append(st.tokens, token{from: at, to: b.Len(), script: sc, pause: pauses(raw[last:from])})
+		last = to
 	}
 	if isASCII(raw) {
-		splitParts(raw, add)
+		splitParts(raw, 0, add)
 	} else {
 		state := -1
-		for rest := raw; rest != ""; {
+		for base, rest := 0, raw; rest != ""; {
 			var w string
 			w, rest, state = uniseg.FirstWordInString(rest, state)
-			splitParts(w, add)
+			splitParts(w, base, add)
+			base += len(w)
 		}
 	}
 	st.compact = b.String()
 	return st
+}
+
+// pauses reports whether the characters between two words hold a
+// punctuation mark that ends a phrase (a comma, a semicolon, a bracket, a
+// dash), so that a word after it does not qualify the word before it
+// ("HubSpot, approved by our works council"). Hyphens, slashes, quotes
+// and full stops inside a sentence join.
+func pauses(gap string) bool {
+	for _, r := range gap {
+		switch r {
+		case ',', ';', '(', ')', '[', ']', '{', '}', '|', '\u2013', '\u2014', '\u2026',
+			'\u3001', '\uFF0C', '\uFF1B', '\uFF1A', '\uFF08', '\uFF09', '\u060C', '\u061B':
+			return true
+		}
+	}
+	return false
 }
 
 // splitParts calls add with each part of a word a reader sees: runs of
@@ -378,7 +399,9 @@ func newSentence(raw string) sentence {
 // words changes ("HubSpot의" is HubSpot, 의). An apostrophe before a
 // closing s joins it ("HubSpot's" reads as "HubSpots", the possessive); any
 // other apostrophe breaks ("l'application").
-func splitParts(w string, add func(string, scriptClass)) {
+// base is where w starts in the sentence; add receives each part and
+// where it stands in the sentence.
+func splitParts(w string, base int, add func(part string, from, to int, sc scriptClass)) {
 	start := -1
 	var sc scriptClass
 	var prev rune
@@ -390,7 +413,7 @@ func splitParts(w string, add func(string, scriptClass)) {
 				part = strings.Map(dropApostrophe, part)
 				apostrophe = false
 			}
-			add(part, sc)
+			add(part, base+start, base+end, sc)
 			start = -1
 		}
 	}
