@@ -169,6 +169,23 @@ func TestNamingMessages(t *testing.T) {
 			want: []string{`the tagline may claim the platform's certification or endorsement (certified … for "HubSpot", in "The certified contact sync for HubSpot"); a reviewer will check, so say who certified what ("SOC 2 certified") or describe the integration instead`},
 		},
 		{
+			in: checkCase{name: "a beta calling itself the platform's partner is told only partners may",
+				mutate: func(a *application.Application) { a.Listing.Tagline = "Contact sync from a HubSpot Partner" }},
+			want: []string{`the tagline calls the integration the platform's partner (partner "HubSpot"), which only a partner of the program may (this application's stage is beta); say what the integration does instead ("… for HubSpot" is fine)`},
+		},
+		{
+			in: checkCase{name: "a phrase of origin names the phrase",
+				mutate: func(a *application.Application) { a.Listing.Description = "Diese App wurde entwickelt von HubSpot." }},
+			want: []string{`the description says the platform made the integration (entwickelt von "HubSpot"); say who made it and what it does instead ("… for HubSpot" is fine)`},
+		},
+		{
+			in: checkCase{name: "a partnership with a protected company is for the reviewer, with its sentence",
+				mutate: func(a *application.Application) {
+					a.Listing.Description = "Keeps contacts in step with HubSpot. Acme ist Globex-Partner seit 2019."
+				}},
+			want: []string{`the description may claim that "Globex" certified, endorsed or partners with the integration (partner "Globex", in "Acme ist Globex-Partner seit 2019."); a reviewer will check, so say who certified what ("SOC 2 certified") or describe the integration instead`},
+		},
+		{
 			in: checkCase{name: "vulgar language names the listed words found",
 				mutate: func(a *application.Application) { a.Listing.Tagline = "Contact sync without the crap" }},
 			want: []string{`the tagline uses "crap", listed by the program as vulgar or obscene; a reviewer will read it before it is listed`},
