@@ -26,7 +26,10 @@ import (
 //  2. NFKC maps compatibility forms (fullwidth letters, ligatures) to their
 //     plain letters;
 //  3. the text splits into words at every character that is not a letter,
-//     a mark or a digit;
+//     a mark or a digit (words, for slugs and company keys); a listing
+//     text (newText) splits first into sentences and words on Unicode's
+//     UAX #29 boundaries (github.com/rivo/uniseg), and a word further
+//     where a small letter meets a capital or the script changes;
 //  4. each word becomes its key: its skeleton as written (a Greek small
 //     υ is a u), then its capitals' UTS #39 confusable skeleton, case
 //     folded, then the skeleton of that again. Capitals next, because a Cyrillic Н is confusable with H while its small н
