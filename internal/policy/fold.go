@@ -381,15 +381,14 @@ func newSentence(raw string) sentence {
 }
 
 // pauses reports whether the characters between two words hold a
-// punctuation mark that ends a phrase (a comma, a semicolon, a bracket, a
-// dash), so that a word after it does not qualify the word before it
-// ("HubSpot, approved by our works council"). Hyphens, slashes, quotes
-// and full stops inside a sentence join.
+// punctuation mark that ends a phrase (a comma, a semicolon, a dash), so
+// that a word after it does not qualify the word before it ("HubSpot,
+// approved by our works council"). Hyphens, slashes, quotes, brackets
+// ("HubSpot (official)") and full stops inside a sentence join.
 func pauses(gap string) bool {
 	for _, r := range gap {
 		switch r {
-		case ',', ';', '(', ')', '[', ']', '{', '}', '|', '\u2013', '\u2014', '\u2026',
-			'\u3001', '\uFF0C', '\uFF1B', '\uFF1A', '\uFF08', '\uFF09', '\u060C', '\u061B':
+		case ',', ';', '|', '\u2013', '\u2014', '\u2026', '\u3001', '\uFF0C', '\uFF1B', '\u060C', '\u061B':
 			return true
 		}
 	}
