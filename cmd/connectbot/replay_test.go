@@ -24,6 +24,9 @@ func terminationWorld(t *testing.T) (gh *forgetest.Server, pr int, payload []byt
 	gh.Commit("acme-edit", "Edit", map[string]string{"applications/acme-sync.cue": strings.Replace(string(acme), "Two-way contact sync", "Two-way sync", 1)})
 	pr = gh.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: "acme-edit"})
 	body := "/connectbot terminate acme-sync collects passwords"
+	// The fake GitHub's clock is the payload's: GitHub dates the comment
+	// and every answer after it by one clock.
+	gh.SetClock(func() time.Time { return time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC) })
 	id := gh.AddComment(pr, "okafor-pm", body)
 	payload, err := os.ReadFile(delivery(t, "go-playground-webhooks/pull-request-issue-comment.json", pr, func(p map[string]any) {
 		c := p["comment"].(map[string]any)

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/apply"
@@ -74,9 +75,14 @@ var ErrAnswerUnknown = errors.New("cannot tell whether the command was answered"
 
 // answered reports whether connectbot answered comment c on pull request
 // number. Its answer is never older than c, so only the comments since c
-// was posted are read, at most answerPages pages of them.
+// was posted are read (from a minute before, so that an answer in the same
+// second counts however GitHub compares), at most answerPages pages of them.
 func (h *Handler) answered(ctx context.Context, number int, c forge.Comment) (bool, error) {
-	comments, cut, err := h.Forge.ListCommentsSince(ctx, number, c.Created, answerPages)
+	since := c.Created
+	if !since.IsZero() {
+		since = since.Add(-time.Minute)
+	}
+	comments, cut, err := h.Forge.ListCommentsSince(ctx, number, since, answerPages)
 	if err != nil {
 		return false, fmt.Errorf("pull request #%d comments: %w", number, err)
 	}
