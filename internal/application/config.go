@@ -56,6 +56,20 @@ type Config struct {
 	// their lines, errors first; 0 means every finding (the schema's least
 	// is 1).
 	MaxAnnotations int `json:"maxAnnotationsPerCheck"`
+	// DocumentationDomains says what a link on a domain reserved for
+	// documentation and testing (RFC 2606, RFC 6761: example.com,
+	// *.example, *.test, *.invalid) is: "warning", "error" or "allow".
+	// "" allows them.
+	DocumentationDomains string `json:"documentationDomains"`
+	// PlatformDomains are the platform's own domains: a privacy policy on
+	// one of them, or a subdomain, is the platform's, not the integrator's.
+	PlatformDomains []string `json:"platformDomains"`
+	// Contradictions are the words that, in listing text or a scope's
+	// reason, contradict a field the application declares.
+	Contradictions Contradictions `json:"contradictions"`
+	// WeakReasons are phrases that justify no scope ("n/a", "same as
+	// above", "not used yet").
+	WeakReasons []string `json:"weakReasons"`
 	// InstallsSource is where live install counts come from, if anywhere.
 	InstallsSource *InstallsSource `json:"installsSource,omitempty"`
 }
@@ -128,6 +142,29 @@ func (s InstallsSource) Problem() string {
 		return "must use https://: counts decide who is admitted, promoted and removed, and a plain http:// answer can be changed on its way (http:// is accepted only for localhost)"
 	}
 	return "must be an https:// address"
+}
+
+// Contradictions are phrases, in every language the program reads, that
+// contradict a field the application declares; each list may be empty.
+type Contradictions struct {
+	// Credentials name a credential other than OAuth ("API key"), against
+	// integration.auth: "oauth2".
+	Credentials []string `json:"credentials"`
+	// OutsideBuilders say someone else builds the integration ("our
+	// partner agency"), against integration.builtInHouse: true.
+	OutsideBuilders []string `json:"outsideBuilders"`
+	// SensitiveData say the integration collects card numbers or
+	// passwords, against privacy.sensitiveData: false.
+	SensitiveData []string `json:"sensitiveData"`
+	// ResponseWords are the words of answering a customer ("respond",
+	// "Antwort"): a duration in their sentence is a response time,
+	// against support.firstResponseHours.
+	ResponseWords []string `json:"responseWords"`
+	// HourUnits, DayUnits and WeekUnits are the words of those units that
+	// follow a number ("48 hours", "2 Werktage", "3営業日").
+	HourUnits []string `json:"hourUnits"`
+	DayUnits  []string `json:"dayUnits"`
+	WeekUnits []string `json:"weekUnits"`
 }
 
 // ScopeInfo describes one scope of the catalogue.

@@ -23,6 +23,10 @@ type Finding struct {
 	Path     string   `json:"path"`
 	Line     int      `json:"line"`
 	Column   int      `json:"column"`
+	// Flagged marks a warning only a person can judge (text that may
+	// contradict the file, a word that may be vulgar): the reviewer
+	// checklist lists it with its rule's sentence.
+	Flagged bool `json:"flagged,omitempty"`
 }
 
 // File is one application file after loading: its decoded value when it

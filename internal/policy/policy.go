@@ -169,6 +169,8 @@ func (c *checker) dataProtection() {
 		"a privacy policy explaining how customer data is collected, used and processed")
 	c.requireHTTPS("developer/A7", "privacy.dataRequestsUrl", p.DataRequestsURL,
 		"the page where customers ask for their data to be erased or corrected")
+	c.platformPolicy("developer/A5", "privacy.policyUrl", p.PolicyURL)
+	c.platformPolicy("developer/A7", "privacy.dataRequestsUrl", p.DataRequestsURL)
 	if p.SecurityContact == "" {
 		c.errorf("developer/A9", "privacy.securityContact",
 			"add privacy.securityContact: the email address or page the platform and customers use if data is breached")
@@ -429,5 +431,7 @@ func (c *checker) requireHTTPS(rule, path, url, what string) {
 		c.errorf(rule, path, "add %s: %s", path, what)
 	case url != "" && !hasScheme(url, "https"):
 		c.errorf(rule, path, "links must use https:// so customers reach them safely: %s", url)
+	case url != "":
+		c.reachable(rule, path, url)
 	}
 }

@@ -18,6 +18,8 @@ type result struct {
 	Rule     string
 	Severity application.Severity
 	Path     string
+	// Flagged is true for a warning the reviewer checklist lists.
+	Flagged bool
 }
 
 func failing(rule, path string) result {
