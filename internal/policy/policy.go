@@ -29,10 +29,11 @@ func Check(files []application.File, cfg application.Config, now application.Dat
 // path, cfg and now, so they may be kept and reused.
 func CheckEach(files []application.File, cfg application.Config, now application.Date) {
 	names := newNameMatchers(cfg)
+	said := newSaidMatchers(cfg)
 	for i := range files {
 		f := &files[i]
 		if f.App != nil {
-			c := checker{file: f, app: f.App, cfg: cfg, now: now, names: names}
+			c := checker{file: f, app: f.App, cfg: cfg, now: now, names: names, said: said}
 			c.run()
 		}
 		sortByPosition(f.Findings)
@@ -59,6 +60,8 @@ type checker struct {
 	cfg   application.Config
 	now   application.Date
 	names nameMatchers
+	// said holds the phrases that contradict the file's own fields.
+	said *saidMatchers
 	// texts are the name and listing texts, folded once (listingTexts).
 	texts []listingText
 }
@@ -116,6 +119,7 @@ func (c *checker) run() {
 	c.scopes()
 	c.naming()
 	c.language()
+	c.contradictions()
 	c.supportLinks()
 	c.listing()
 	c.certification()
@@ -203,7 +207,9 @@ func (c *checker) security() {
 // scopes checks Developer B6: every scope known, needed and justified.
 func (c *checker) scopes() {
 	seenName := map[string]int{}
-	seenReason := map[string]int{}
+	// sharing lists, by a reason's folded words, the scopes it is given
+	// for, so that punctuation, case and spacing make no new reason.
+	sharing := map[string][]int{}
 	for i, s := range c.app.Integration.Scopes {
 		path := application.IndexPath("integration.scopes", i)
 		if j, dup := seenName[s.Name]; dup {
@@ -225,21 +231,16 @@ func (c *checker) scopes() {
 			c.errorf("developer/B6", path+".reason",
 				"the reason for %q is too short to justify it: write a sentence saying what the integration does with it", s.Name)
 		default:
-			key := strings.ToLower(reason)
-			j, dup := seenReason[key]
-			switch {
-			case !dup:
-				seenReason[key] = i
-			case !sameObject(c.app.Integration.Scopes[j].Name, s.Name):
-				c.errorf("developer/B6", path+".reason",
-					"the reason for %q repeats the reason given for integration.scopes[%d]; say why this scope is needed", s.Name, j)
-			}
+			c.weakReason(path+".reason", s)
+			key := strings.Join(words(reason), " ")
+			sharing[key] = append(sharing[key], i)
 		}
 		if known && info.Sensitive {
 			c.warnf("developer/B6", path+".name",
 				"scope %q reaches sensitive data (%s); a reviewer will check that the integration needs it", s.Name, info.Description)
 		}
 	}
+	c.sharedReasons(sharing)
 }
 
 // supportLinks checks Developer F3: technical instructions and a support

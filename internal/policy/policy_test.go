@@ -57,11 +57,13 @@ func testConfig() application.Config {
 		BrandAliases:          defaults().BrandAliases,
 		ClaimWords:            defaults().ClaimWords,
 		Certifiers:            defaults().Certifiers,
+		WeakReasons:           []string{"n/a", "TBD", "none", "same as above", "not used yet", "siehe oben", "pas encore utilisé", "aún no se usa", "igual acima", "未使用"},
 		Scopes: map[string]application.ScopeInfo{
-			"crm.objects.contacts.read":  {Description: "read contacts"},
-			"crm.objects.contacts.write": {Description: "create and update contacts"},
-			"crm.objects.deals.write":    {Description: "create and update deals"},
-			"payments.read":              {Description: "read payment records", Sensitive: true},
+			"crm.objects.contacts.read":   {Description: "read contacts"},
+			"crm.objects.contacts.write":  {Description: "create and update contacts"},
+			"crm.objects.deals.write":     {Description: "create and update deals"},
+			"crm.objects.companies.write": {Description: "create and update companies"},
+			"payments.read":               {Description: "read payment records", Sensitive: true},
 		},
 	}
 }
@@ -631,12 +633,82 @@ func singleFileTables() []ruleTable {
 					scope("crm.objects.contacts.read", "Keeps contacts in sync both ways."),
 					scope("crm.objects.contacts.write", "keeps  contacts in sync BOTH ways."),
 				)},
-			{name: "a reason repeated for a scope of another object is refused, ignoring case and spacing",
+			{name: "a reason repeated for a scope of another object it does not name is flagged, ignoring case and spacing",
 				mutate: setScopes(
 					scope("crm.objects.contacts.write", "Keeps contacts in sync both ways."),
 					scope("crm.objects.deals.write", "keeps  contacts in sync BOTH ways."),
 				),
-				want: []result{failing("developer/B6", "integration.scopes[1].reason")}},
+				want: []result{flagged("developer/B6", "integration.scopes[1].reason")}},
+			{name: "one sentence naming the read and write scopes of contacts passes for both",
+				mutate: setScopes(
+					scope("crm.objects.contacts.read", "Reads and updates contacts to keep both address books in sync"),
+					scope("crm.objects.contacts.write", "Reads and updates contacts to keep both address books in sync"),
+				)},
+			{name: "one sentence that honestly names two scopes used by the same feature passes",
+				mutate: setScopes(
+					scope("crm.objects.contacts.write", "Reads and updates contacts and their companies to keep both address books in sync."),
+					scope("crm.objects.companies.write", "Reads and updates contacts and their companies to keep both address books in sync."),
+				)},
+			{name: "one sentence naming the objects of three scopes passes for all three",
+				mutate: setScopes(
+					scope("crm.objects.contacts.read", "Copies each deal with its contacts into Acme's pipeline."),
+					scope("crm.objects.contacts.write", "Copies each deal with its contacts into Acme's pipeline."),
+					scope("crm.objects.deals.write", "Copies each deal with its contacts into Acme's pipeline."),
+				)},
+			{name: "one reason pasted for every scope, whatever its punctuation, case and spacing, is flagged on each repeat",
+				mutate: setScopes(
+					scope("crm.objects.contacts.read", "Needed for the integration to work."),
+					scope("crm.objects.deals.write", "needed, for the integration to work!"),
+					scope("crm.objects.companies.write", "  NEEDED for the integration -- to work"),
+				),
+				want: []result{
+					flagged("developer/B6", "integration.scopes[1].reason"),
+					flagged("developer/B6", "integration.scopes[2].reason"),
+				}},
+			{name: "a reason in German pasted for every scope is flagged",
+				mutate: setScopes(
+					scope("crm.objects.contacts.read", "Wird für die Synchronisierung benötigt."),
+					scope("crm.objects.deals.write", "Wird für die Synchronisierung benötigt"),
+				),
+				want: []result{flagged("developer/B6", "integration.scopes[1].reason")}},
+			{name: "a reason saying the scope is not used yet is flagged",
+				mutate: setScopes(scope("crm.objects.contacts.read", "Not used yet.")),
+				want:   []result{flagged("developer/B6", "integration.scopes[0].reason")}},
+			{name: "a reason saying same as above is flagged",
+				mutate: setScopes(
+					scope("crm.objects.contacts.read", "Reads contacts to keep Acme's address book in sync."),
+					scope("crm.objects.contacts.write", "Same as above."),
+				),
+				want: []result{flagged("developer/B6", "integration.scopes[1].reason")}},
+			{name: "a reason in German that only points above is flagged",
+				mutate: setScopes(
+					scope("crm.objects.contacts.read", "Liest Kontakte, um das Adressbuch abzugleichen."),
+					scope("crm.objects.contacts.write", "Siehe oben, gleiche Funktion."),
+				),
+				want: []result{flagged("developer/B6", "integration.scopes[1].reason")}},
+			{name: "a reason in French saying the scope is not used yet is flagged",
+				mutate: setScopes(scope("crm.objects.contacts.read", "Pas encore utilisé pour le moment.")),
+				want:   []result{flagged("developer/B6", "integration.scopes[0].reason")}},
+			{name: "a reason in Spanish saying the scope is not used yet is flagged",
+				mutate: setScopes(scope("crm.objects.contacts.read", "Aún no se usa en la integración.")),
+				want:   []result{flagged("developer/B6", "integration.scopes[0].reason")}},
+			{name: "a reason in Portuguese that only points above is flagged",
+				mutate: setScopes(
+					scope("crm.objects.contacts.read", "Lê os contatos para manter a agenda sincronizada."),
+					scope("crm.objects.contacts.write", "Igual acima, mesma função."),
+				),
+				want: []result{flagged("developer/B6", "integration.scopes[1].reason")}},
+			{name: "a reason in Japanese saying the scope is unused is flagged",
+				mutate: setScopes(scope("crm.objects.contacts.read", "現在は未使用ですが将来の機能で使います。")),
+				want:   []result{flagged("developer/B6", "integration.scopes[0].reason")}},
+			{name: "n/a is too short to be a reason and is refused",
+				mutate: setScopes(scope("crm.objects.contacts.read", "n/a")),
+				want:   []result{failing("developer/B6", "integration.scopes[0].reason")}},
+			{name: "a lone dash is refused",
+				mutate: setScopes(scope("crm.objects.contacts.read", "-")),
+				want:   []result{failing("developer/B6", "integration.scopes[0].reason")}},
+			{name: "a reason that merely contains a placeholder word passes",
+				mutate: setScopes(scope("crm.objects.contacts.read", "Reads contacts; none are changed or deleted."))},
 			{name: "a reason in Japanese, written without spaces, is judged by its length in characters",
 				mutate: setScopes(scope("crm.objects.contacts.read", "連絡先をAcmeのアドレス帳と同期するために読み取ります。"))},
 			{name: "a reason in Chinese, written without spaces, is judged by its length in characters",
@@ -733,7 +805,7 @@ func singleFileTables() []ruleTable {
 func results(fs []application.Finding) []result {
 	var out []result
 	for _, f := range fs {
-		out = append(out, result{Rule: f.Rule, Severity: f.Severity, Path: f.Path})
+		out = append(out, result{Rule: f.Rule, Severity: f.Severity, Path: f.Path, Flagged: f.Flagged})
 	}
 	sortResults(out)
 	return out
@@ -1165,7 +1237,7 @@ func TestMessages(t *testing.T) {
 					scope("crm.objects.contacts.read", "Keeps contacts in sync both ways."),
 					scope("crm.objects.deals.write", "Keeps contacts in sync both ways."),
 				)},
-			want: []string{`the reason for "crm.objects.deals.write" repeats the reason given for integration.scopes[0]; say why this scope is needed`},
+			want: []string{`the same reason, "Keeps contacts in sync both ways.", is given for every scope: say what the integration does with "crm.objects.deals.write"`},
 		},
 	}
 	checkMessages(t, tests)

@@ -1,8 +1,12 @@
 package policy
 
 import (
+	"slices"
+	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/connectbot/connectbot/internal/application"
 )
 
 // A scope's reason must be a sentence, not a label. In a language written
@@ -28,20 +32,112 @@ var unspacedScripts = []*unicode.RangeTable{
 // fewer than minReasonWords words, or, when most of its letters are in a
 // script written without spaces, fewer than minReasonLetters letters.
 func reasonTooShort(reason string) bool {
-	letters, unspaced := 0, 0
-	for _, r := range reason {
-		if !unicode.IsLetter(r) {
-			continue
+	if mostlyUnspaced(reason) {
+		letters := 0
+		for _, r := range reason {
+			if unicode.IsLetter(r) {
+				letters++
+			}
 		}
-		letters++
-		if unicode.In(r, unspacedScripts...) {
-			unspaced++
-		}
-	}
-	if 2*unspaced > letters {
 		return letters < minReasonLetters
 	}
 	return len(strings.Fields(reason)) < minReasonWords
+}
+
+// weakReason flags a reason long enough to pass as a sentence that says
+// nothing of the scope: a placeholder from the program's weakReasons
+// ("same as above", "not used yet", "siehe oben", "未使用"). A phrase of
+// one word ("none", "TBD") is a placeholder only as the whole reason; a
+// longer one anywhere in it.
+func (c *checker) weakReason(path string, s application.Scope) {
+	t := newText(s.Reason)
+	var hits []string
+	for _, p := range c.said.weak {
+		whole := len(p.words) == 1 && !p.unspaced
+		if whole && slices.Equal(t.words, p.words) || !whole && p.in(t) {
+			hits = append(hits, p.term)
+		}
+	}
+	if len(hits) > 0 {
+		c.flagf("developer/B6", path,
+			"the reason for %q, %q, says %s, which does not say what the integration does with the scope: a reviewer will ask why it is requested",
+			s.Name, s.Reason, quoteAll(hits))
+	}
+}
+
+// sharedReasons judges each reason given for more than one scope, found
+// by its folded words (so "Keeps contacts in sync." and "keeps  contacts
+// in SYNC" are one). One sentence may justify the scopes of one feature:
+// the read and write scopes of the same object, or scopes whose objects
+// the sentence names ("Reads and updates contacts and their companies to
+// keep both address books in sync" for the contacts and companies scopes).
+// Any other repeat — one reason pasted for every scope — is flagged on each
+// scope after the first, for the reviewer.
+func (c *checker) sharedReasons(sharing map[string][]int) {
+	scopes := c.app.Integration.Scopes
+	keys := make([]string, 0, len(sharing))
+	for key := range sharing {
+		keys = append(keys, key)
+	}
+	sort.Slice(keys, func(i, j int) bool { return sharing[keys[i]][0] < sharing[keys[j]][0] })
+	for _, key := range keys {
+		idx := sharing[key]
+		if len(idx) < 2 {
+			continue
+		}
+		first := idx[0]
+		every := len(idx) == len(scopes)
+		reason := strings.Fields(key)
+		for _, i := range idx[1:] {
+			a, b := scopes[first].Name, scopes[i].Name
+			if sameObject(a, b) || namesScope(reason, a) && namesScope(reason, b) {
+				continue
+			}
+			path := application.IndexPath("integration.scopes", i) + ".reason"
+			if every {
+				c.flagf("developer/B6", path,
+					"the same reason, %q, is given for every scope: say what the integration does with %q", scopes[i].Reason, b)
+				continue
+			}
+			c.flagf("developer/B6", path,
+				"the reason for %q, %q, repeats the reason given for integration.scopes[%d] and does not name what %q reaches: say why this scope is needed",
+				b, scopes[i].Reason, first, b)
+		}
+	}
+}
+
+// genericScopeWords are the parts of a scope's name that say how it
+// reaches data, not what: "crm.objects.contacts.read" is about contacts.
+var genericScopeWords = []string{"crm", "objects", "schemas", "read", "write", "sensitive", "oauth"}
+
+// namesScope reports whether the folded words of a reason name what a
+// scope reaches: every word of the scope's name but the generic ones is
+// in the reason, in any inflection that keeps its stem ("company" for
+// "companies", "contact" for "contacts").
+func namesScope(reason []string, name string) bool {
+	named := false
+	for _, part := range strings.FieldsFunc(name, func(r rune) bool { return r == '.' || r == '-' || r == '_' }) {
+		if len(part) < 2 || slices.Contains(genericScopeWords, part) {
+			continue
+		}
+		obj := foldKey(part)
+		if !slices.ContainsFunc(reason, func(w string) bool { return sameStem(w, obj) }) {
+			return false
+		}
+		named = true
+	}
+	return named
+}
+
+// sameStem reports whether two folded words share a stem: a common
+// beginning as long as the shorter word less two letters, and at least
+// three letters ("deal" and "deals", "company" and "companies").
+func sameStem(a, b string) bool {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n >= 3 && n >= min(len(a), len(b))-2
 }
 
 // sameObject reports whether two scopes read and write the same object

@@ -1,0 +1,220 @@
+package policy
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/rivo/uniseg"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/connectbot/connectbot/internal/application"
+)
+
+// saidMatchers hold the program's phrases that, in what an integrator
+// writes, contradict what the file declares (Config.Contradictions) or
+// justify nothing (Config.WeakReasons), folded once per check.
+type saidMatchers struct {
+	weak, credentials, builders, sensitive, response []phrase
+	// duration finds a number and a unit of time in plainText: the
+	// number, the end of a range ("2-3 days"), the unit.
+	duration *regexp.Regexp
+	// hours is how many hours each unit, as plainText writes it, is.
+	hours map[string]int
+}
+
+func newSaidMatchers(cfg application.Config) *saidMatchers {
+	k := cfg.Contradictions
+	m := &saidMatchers{
+		weak: newPhrases(cfg.WeakReasons), credentials: newPhrases(k.Credentials),
+		builders: newPhrases(k.OutsideBuilders), sensitive: newPhrases(k.SensitiveData),
+		response: newPhrases(k.ResponseWords), hours: map[string]int{},
+	}
+	for _, u := range []struct {
+		units []string
+		hours int
+	}{{k.HourUnits, 1}, {k.DayUnits, 24}, {k.WeekUnits, 7 * 24}} {
+		for _, w := range u.units {
+			if p := plainText(w); p != "" {
+				m.hours[p] = u.hours
+			}
+		}
+	}
+	m.duration = durationPattern(m.hours)
+	return m
+}
+
+// durationPattern matches a number, perhaps a range, and one of the units:
+// a unit in a spaced script as a whole word ("48 hours", "2 Werktagen"),
+// one in an unspaced script anywhere after the number ("3営業日以内").
+// Longer units come first, so "business days" is read whole.
+func durationPattern(hours map[string]int) *regexp.Regexp {
+	var spaced, unspaced []string
+	for u := range hours {
+		if mostlyUnspaced(u) {
+			unspaced = append(unspaced, regexp.QuoteMeta(u))
+		} else {
+			spaced = append(spaced, regexp.QuoteMeta(u))
+		}
+	}
+	if len(spaced)+len(unspaced) == 0 {
+		return nil
+	}
+	byLength := func(s []string) {
+		sort.Slice(s, func(i, j int) bool { return len(s[i]) > len(s[j]) || len(s[i]) == len(s[j]) && s[i] < s[j] })
+	}
+	byLength(spaced)
+	byLength(unspaced)
+	var alts []string
+	if len(spaced) > 0 {
+		alts = append(alts, `(`+strings.Join(spaced, "|")+`)(?:[^\pL\pN]|$)`)
+	}
+	if len(unspaced) > 0 {
+		alts = append(alts, `(`+strings.Join(unspaced, "|")+`)`)
+	}
+	const number = `(\d+(?:[.,]\d+)?)`
+	return regexp.MustCompile(`(?:^|[^\pL\pN.,])` + number + `(?:\s*(?:-|–|~|〜|to|bis|a|à|até)\s*` + number + `)?[\s-]*(?:` + strings.Join(alts, "|") + `)`)
+}
+
+// perWeek follows a unit of a working week, not of a wait: "7 days a
+// week", "24 hours / 7", "5 Tage die Woche".
+var perWeek = regexp.MustCompile(`^\s*(?:a|per|/|pro|die|par|por|a la|por|na)?\s*(?:week|woche|semaine|semana|7\b)`)
+
+// plainText is s as the duration pattern reads it: compatibility forms
+// and fullwidth digits made plain (NFKC), accents dropped, lower case.
+func plainText(s string) string {
+	s = norm.NFKC.String(strings.Map(plainLetter, norm.NFD.String(strings.Map(dropIgnorable, s))))
+	return strings.TrimSpace(strings.ToLower(s))
+}
+
+// sentences splits s into its sentences on Unicode's sentence boundaries
+// (UAX #29).
+func sentences(s string) []string {
+	var out []string
+	state := -1
+	for s != "" {
+		var sentence string
+		sentence, s, state = uniseg.FirstSentenceInString(s, state)
+		if strings.TrimSpace(sentence) != "" {
+			out = append(out, sentence)
+		}
+	}
+	return out
+}
+
+// saidText is one text an integrator writes about the integration.
+type saidText struct{ path, what, value string }
+
+// saidTexts are the texts the contradiction rules read: the tagline, the
+// description and every scope's reason.
+func (c *checker) saidTexts() []saidText {
+	var out []saidText
+	if l := c.app.Listing; l != nil {
+		out = append(out, saidText{"listing.tagline", "tagline", l.Tagline}, saidText{"listing.description", "description", l.Description})
+	}
+	for i, s := range c.app.Integration.Scopes {
+		out = append(out, saidText{application.IndexPath("integration.scopes", i) + ".reason", "reason for " + strconv.Quote(s.Name), s.Reason})
+	}
+	return out
+}
+
+// contradictions flags text that says the opposite of a field the file
+// declares — only a person can tell whether it does ("no API key needed"
+// names one too) — each a warning that names the field, quotes the words
+// and cites the field's rule: a credential other than OAuth while
+// integration.auth is "oauth2" (Connect req-2), someone else building it
+// while builtInHouse is true (Connect req-1), card numbers or passwords
+// while privacy.sensitiveData is false (Developer C2), and a response
+// time beyond support.firstResponseHours (Connect req-3).
+func (c *checker) contradictions() {
+	a := c.app
+	for _, st := range c.saidTexts() {
+		if strings.TrimSpace(st.value) == "" {
+			continue
+		}
+		t := newText(st.value)
+		if a.Integration.Auth == "oauth2" {
+			c.contradicts("connect/req-2", st, found(t, c.said.credentials), "integration.auth", `"oauth2"`,
+				"credentials other than OAuth 2.0")
+		}
+		if a.Integration.BuiltInHouse {
+			c.contradicts("connect/req-1", st, found(t, c.said.builders), "integration.builtInHouse", "true",
+				"someone other than your own team building the integration")
+		}
+		if a.Privacy.SensitiveData != nil && !*a.Privacy.SensitiveData {
+			c.contradicts("developer/C2", st, found(t, c.said.sensitive), "privacy.sensitiveData", "false",
+				"card numbers or passwords")
+		}
+		if h := a.Support.FirstResponseHours; h != nil {
+			if words := c.slowResponses(st.value, *h); len(words) > 0 {
+				c.contradicts("connect/req-3", st, words, "support.firstResponseHours", strconv.Itoa(*h),
+					"a response time longer than the "+strconv.Itoa(*h)+" hours promised")
+			}
+		}
+	}
+}
+
+// contradicts flags st for the words found, if any.
+func (c *checker) contradicts(rule string, st saidText, words []string, field, value, what string) {
+	if len(words) == 0 {
+		return
+	}
+	c.flagf(rule, st.path, "the %s mentions %s (%s) while %s is %s: a reviewer will check which is true, and the file must say what the integration does",
+		st.what, what, quoteAll(words), field, value)
+}
+
+// slowResponses returns the durations, as written, that a sentence of s
+// gives as a response time and that are longer than promised hours: a
+// number and a unit in a sentence with a response word ("we respond
+// within 3 business days", "Antwort innerhalb von 2 Werktagen",
+// "3営業日以内に返信"). A range counts by its end.
+func (c *checker) slowResponses(s string, promised int) []string {
+	if c.said.duration == nil {
+		return nil
+	}
+	var out []string
+	for _, sentence := range sentences(s) {
+		if len(found(newText(sentence), c.said.response)) == 0 {
+			continue
+		}
+		plain := plainText(sentence)
+		for _, m := range c.said.duration.FindAllStringSubmatchIndex(plain, -1) {
+			unit := submatch(plain, m, 3)
+			if unit == "" {
+				unit = submatch(plain, m, 4)
+			}
+			n := submatch(plain, m, 2)
+			if n == "" {
+				n = submatch(plain, m, 1)
+			}
+			if perWeek.MatchString(plain[unitEnd(m):]) {
+				continue
+			}
+			v, err := strconv.ParseFloat(strings.ReplaceAll(n, ",", "."), 64)
+			if err != nil || v*float64(c.said.hours[unit]) <= float64(promised) {
+				continue
+			}
+			out = append(out, strings.TrimSpace(strings.TrimLeft(plain[m[0]:unitEnd(m)], " ([")))
+		}
+	}
+	return out
+}
+
+// submatch returns group i of a match, or "".
+func submatch(s string, m []int, i int) string {
+	if m[2*i] < 0 {
+		return ""
+	}
+	return s[m[2*i]:m[2*i+1]]
+}
+
+// unitEnd is where the unit of a duration match ends.
+func unitEnd(m []int) int {
+	for _, g := range []int{3, 4} {
+		if m[2*g] >= 0 {
+			return m[2*g+1]
+		}
+	}
+	return m[1]
+}
