@@ -52,7 +52,7 @@ func newSaidMatchers(cfg application.Config) *saidMatchers {
 func durationPattern(hours map[string]int) *regexp.Regexp {
 	var spaced, unspaced []string
 	for u := range hours {
-		if mostlyUnspaced(u) {
+		if hasUnspaced(u) {
 			unspaced = append(unspaced, regexp.QuoteMeta(u))
 		} else {
 			spaced = append(spaced, regexp.QuoteMeta(u))
@@ -74,7 +74,7 @@ func durationPattern(hours map[string]int) *regexp.Regexp {
 		alts = append(alts, `(`+strings.Join(unspaced, "|")+`)`)
 	}
 	const number = `(\d+(?:[.,]\d+)?)`
-	return regexp.MustCompile(`(?:^|[^\pL\pN.,])` + number + `(?:\s*(?:-|–|~|〜|to|bis|a|à|até)\s*` + number + `)?[\s-]*(?:` + strings.Join(alts, "|") + `)`)
+	return regexp.MustCompile(`(?:^|[^\pN.,])` + number + `(?:\s*(?:-|–|~|〜|to|bis|a|à|até)\s*` + number + `)?[\s-]*(?:` + strings.Join(alts, "|") + `)`)
 }
 
 // perWeek follows a unit of a working week, not of a wait: "7 days a

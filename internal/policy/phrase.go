@@ -13,8 +13,8 @@ type phrase struct {
 	term    string
 	words   []string
 	compact string
-	// unspaced is true for a phrase written mostly in a script without
-	// spaces between words (Japanese, Chinese, Thai): it is found
+	// unspaced is true for a phrase with letters of a script written
+	// without spaces between words ("APIキー", "パスワード"): it is found
 	// anywhere in a text's compact form, not as whole words.
 	unspaced bool
 }
@@ -28,7 +28,7 @@ func newPhrases(terms []string) []phrase {
 		if t.compact == "" {
 			continue
 		}
-		out = append(out, phrase{term: s, words: t.words, compact: t.compact, unspaced: mostlyUnspaced(s)})
+		out = append(out, phrase{term: s, words: t.words, compact: t.compact, unspaced: hasUnspaced(s)})
 	}
 	return out
 }
@@ -47,6 +47,17 @@ func mostlyUnspaced(s string) bool {
 		}
 	}
 	return 2*unspaced > letters
+}
+
+// hasUnspaced reports whether s has a letter of a script written without
+// spaces between words.
+func hasUnspaced(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) && unicode.In(r, unspacedScripts...) {
+			return true
+		}
+	}
+	return false
 }
 
 // in reports whether the phrase occurs in t: as consecutive whole words,

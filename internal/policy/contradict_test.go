@@ -1,0 +1,133 @@
+package policy_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/connectbot/connectbot/internal/application"
+)
+
+// contradictionConfig is testConfig with the schema's default phrases for
+// the languages the cases are written in.
+func contradictionConfig() application.Config {
+	cfg := testConfig()
+	cfg.Contradictions = application.Contradictions{
+		Credentials: []string{"API key", "username and password", "basic auth", "personal access token",
+			"API-Schlüssel", "clé API", "usuario y contraseña", "chave de API", "APIキー"},
+		OutsideBuilders: []string{"partner agency", "external vendor", "externe Agentur", "agence partenaire",
+			"proveedor externo", "agência parceira", "外部委託"},
+		SensitiveData: []string{"card number", "card numbers", "password", "passwords", "Kreditkartennummer",
+			"mot de passe", "número de tarjeta", "senha", "カード番号"},
+		ResponseWords: []string{"respond", "response", "reply", "Antwort", "réponse", "respuesta", "resposta", "返信"},
+		HourUnits:     []string{"hour", "hours", "h", "Stunden", "heures", "horas", "時間"},
+		DayUnits:      []string{"day", "days", "business days", "Werktagen", "jours", "días", "dias", "日", "営業日"},
+		WeekUnits:     []string{"week", "weeks", "semaines"},
+	}
+	return cfg
+}
+
+func TestContradictionsAreFlagged(t *testing.T) {
+	desc := func(s string) func(*application.Application) {
+		return func(a *application.Application) { a.Listing.Description = s }
+	}
+	tagline := func(s string) func(*application.Application) {
+		return func(a *application.Application) { a.Listing.Tagline = s }
+	}
+	reason := func(s string) func(*application.Application) {
+		return func(a *application.Application) { a.Integration.Scopes[0].Reason = s }
+	}
+	tests := []struct {
+		name   string
+		mutate func(*application.Application)
+		want   []result
+	}{
+		{name: "a description that says what the integration does passes",
+			mutate: desc("Keeps contacts in step between Acme and the CRM. We reply to every ticket within 4 hours.")},
+		{name: "an API key beside OAuth is flagged on the description",
+			mutate: desc("Connect in seconds: paste your API key into Acme's settings."),
+			want:   []result{flagged("connect/req-2", "listing.description")}},
+		{name: "a username and password in the tagline is flagged",
+			mutate: tagline("Sync with your username and password"),
+			want: []result{flagged("connect/req-2", "listing.tagline"),
+				flagged("developer/C2", "listing.tagline")}},
+		{name: "basic auth in a scope's reason is flagged",
+			mutate: reason("Reads contacts over basic auth for the nightly export."),
+			want:   []result{flagged("connect/req-2", "integration.scopes[0].reason")}},
+		{name: "an API key in German is flagged",
+			mutate: desc("Geben Sie Ihren API-Schlüssel in den Einstellungen ein."),
+			want:   []result{flagged("connect/req-2", "listing.description")}},
+		{name: "an API key in French is flagged",
+			mutate: desc("Collez votre clé API dans Acme."),
+			want:   []result{flagged("connect/req-2", "listing.description")}},
+		{name: "an API key in Japanese is flagged",
+			mutate: desc("設定画面でAPIキーを入力してください。"),
+			want:   []result{flagged("connect/req-2", "listing.description")}},
+		{name: "an API key is not flagged when the file does not declare OAuth (the auth rule refuses it)",
+			mutate: func(a *application.Application) {
+				a.Integration.Auth = "api-key"
+				a.Listing.Description = "Paste your API key."
+			},
+			want: []result{failing("connect/req-2", "integration.auth")}},
+		{name: "a partner agency building it is flagged while builtInHouse is true",
+			mutate: desc("Acme Sync was built by our partner agency Brightlane Digital."),
+			want:   []result{flagged("connect/req-1", "listing.description")}},
+		{name: "an external vendor developing it is flagged",
+			mutate: desc("Developed by an external vendor for Acme."),
+			want:   []result{flagged("connect/req-1", "listing.description")}},
+		{name: "an outside builder in German, French, Spanish, Portuguese and Japanese is flagged",
+			mutate: desc("Entwickelt von einer externen Agentur. Conçu par notre agence partenaire. Hecho por un proveedor externo. Feito pela agência parceira. 外部委託で開発。"),
+			want:   []result{flagged("connect/req-1", "listing.description")}},
+		{name: "card numbers are flagged while sensitiveData is false",
+			mutate: desc("Acme stores each customer's card number for faster checkout."),
+			want:   []result{flagged("developer/C2", "listing.description")}},
+		{name: "passwords in Portuguese and card numbers in Japanese are flagged",
+			mutate: desc("Guardamos a senha do cliente. カード番号を保存します。"),
+			want:   []result{flagged("developer/C2", "listing.description")}},
+		{name: "card numbers are not flagged when the file declares sensitive data (C2 refuses it)",
+			mutate: func(a *application.Application) {
+				a.Privacy.SensitiveData = new(true)
+				a.Listing.Description = "Stores card numbers."
+			},
+			want: []result{failing("developer/C2", "privacy.sensitiveData")}},
+		{name: "a response time in days beyond a 24-hour promise is flagged",
+			mutate: desc("Our team will respond within 3 business days."),
+			want:   []result{flagged("connect/req-3", "listing.description")}},
+		{name: "a response time in hours beyond the promise is flagged",
+			mutate: desc("Expect a reply in 36-48 hours."),
+			want:   []result{flagged("connect/req-3", "listing.description")}},
+		{name: "a response time in German days is flagged",
+			mutate: desc("Antwort innerhalb von 2 Werktagen."),
+			want:   []result{flagged("connect/req-3", "listing.description")}},
+		{name: "a response time in French weeks is flagged",
+			mutate: desc("Une réponse sous 2 semaines."),
+			want:   []result{flagged("connect/req-3", "listing.description")}},
+		{name: "a response time in Spanish days is flagged",
+			mutate: desc("Tiempo de respuesta: 3 días."),
+			want:   []result{flagged("connect/req-3", "listing.description")}},
+		{name: "a response time in Japanese business days, in fullwidth digits, is flagged",
+			mutate: desc("お問い合わせには３営業日以内に返信します。"),
+			want:   []result{flagged("connect/req-3", "listing.description")}},
+		{name: "a response within the promise passes",
+			mutate: desc("We respond within 24 hours, and within 1 day at weekends.")},
+		{name: "a trial in days in a sentence without a response word passes",
+			mutate: desc("Start a 30-day free trial. We respond to every ticket the same day.")},
+		{name: "a support schedule of seven days a week passes",
+			mutate: desc("We respond 24 hours a day, 7 days a week.")},
+		{name: "ordinary words that share letters with a phrase pass",
+			mutate: desc("Our passionate team makes cardboard-simple sync; no agency involved.")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			app := validApp()
+			tt.mutate(&app)
+			got := findings(contradictionConfig(), app)
+			sortResults(got)
+			want := append([]result(nil), tt.want...)
+			sortResults(want)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
