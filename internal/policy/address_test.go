@@ -37,7 +37,10 @@ func TestLinksMustBePublic(t *testing.T) {
 		return func(a *application.Application) { a.Support.URL = u }
 	}
 	setListing := func(u string) func(*application.Application) {
-		return func(a *application.Application) { a.Listing.SupportURL = u; a.Listing.SetupInstructionsURL = "https://acme.com/docs" }
+		return func(a *application.Application) {
+			a.Listing.SupportURL = u
+			a.Listing.SetupInstructionsURL = "https://acme.com/docs"
+		}
 	}
 	tests := []struct {
 		name   string
