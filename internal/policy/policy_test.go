@@ -192,6 +192,11 @@ func withoutListing(a *application.Application) {
 	a.Program.ListingPublishedAt = nil
 }
 
+// vulgar sets the program's vulgar word list.
+func vulgar(terms ...string) func(*application.Config) {
+	return func(c *application.Config) { c.VulgarTerms = terms }
+}
+
 func setScopes(scopes ...application.Scope) func(*application.Application) {
 	return func(a *application.Application) { a.Integration.Scopes = scopes }
 }
@@ -746,15 +751,58 @@ func singleFileTables() []ruleTable {
 			{name: "listing text in plain words passes"},
 			{name: "a listed word in the tagline is a warning for the reviewer",
 				mutate: func(a *application.Application) { a.Listing.Tagline = "Contact sync without the crap" },
-				want:   []result{warning("developer/F2", "listing.tagline")}},
+				want:   []result{flagged("developer/F2", "listing.tagline")}},
 			{name: "a listed word in capitals and fullwidth letters in the description is a warning",
 				mutate: func(a *application.Application) { a.Listing.Description = "No more ＣＲＡＰ data." },
-				want:   []result{warning("developer/F2", "listing.description")}},
+				want:   []result{flagged("developer/F2", "listing.description")}},
 			{name: "a listed word hidden by a zero-width space in the name is a warning",
 				mutate: func(a *application.Application) { a.Integration.Name = "Acme C\u200brap Sync for HubSpot" },
-				want:   []result{warning("developer/F2", "integration.name")}},
+				want:   []result{flagged("developer/F2", "integration.name")}},
 			{name: "a listed word inside an innocent word passes",
 				mutate: func(a *application.Application) { a.Listing.Description = "Scrapes nothing: reads the CRM's contacts." }},
+			{name: "a word masked with an asterisk is flagged",
+				config: vulgar("fuck", "shit", "bollocks", "ass", "cock", "cunt"),
+				mutate: func(a *application.Application) { a.Listing.Tagline = "No more f*ck-ups in your contact sync" },
+				want:   []result{flagged("developer/F2", "listing.tagline")}},
+			{name: "a word masked with two asterisks is flagged",
+				config: vulgar("fuck"),
+				mutate: func(a *application.Application) { a.Listing.Description = "Stop the f**k-ing copy and paste." },
+				want:   []result{flagged("developer/F2", "listing.description")}},
+			{name: "a masked inflection the list does not hold passes, as it would unmasked",
+				config: vulgar("fuck"),
+				mutate: func(a *application.Application) { a.Listing.Description = "Stop the f**king copy and paste." }},
+			{name: "a word with a digit for a letter is flagged",
+				config: vulgar("shit"),
+				mutate: func(a *application.Application) { a.Listing.Description = "Sync that just works, no sh1t." },
+				want:   []result{flagged("developer/F2", "listing.description")}},
+			{name: "a word with symbols for letters is flagged",
+				config: vulgar("shit"),
+				mutate: func(a *application.Application) { a.Listing.Tagline = "No $h!t, just sync" },
+				want:   []result{flagged("developer/F2", "listing.tagline")}},
+			{name: "a word with repeated letters is flagged",
+				config: vulgar("shit"),
+				mutate: func(a *application.Application) { a.Listing.Tagline = "Holy shiiiit, that was fast" },
+				want:   []result{flagged("developer/F2", "listing.tagline")}},
+			{name: "a word with digits for letters and doubled letters is flagged",
+				config: vulgar("bollocks"),
+				mutate: func(a *application.Application) { a.Listing.Description = "No more b0ll0cks in your CRM." },
+				want:   []result{flagged("developer/F2", "listing.description")}},
+			{name: "a word spelled with spaces between its letters is flagged",
+				mutate: func(a *application.Application) { a.Listing.Tagline = "Contact sync without the c r a p" },
+				want:   []result{flagged("developer/F2", "listing.tagline")}},
+			{name: "a word spelled with dots between its letters is flagged",
+				mutate: func(a *application.Application) { a.Listing.Tagline = "Contact sync without the c.r.a.p." },
+				want:   []result{flagged("developer/F2", "listing.tagline")}},
+			{name: "ordinary words that contain a listed word pass (the Scunthorpe problem)",
+				config: vulgar("fuck", "shit", "ass", "cock", "cunt", "crap"),
+				mutate: func(a *application.Application) {
+					a.Listing.Description = "Offices in Scunthorpe and Essex: a classic assessment tool for the cockpit crew, with shiitake recipes, scraps and Cockburn's grapes."
+				}},
+			{name: "numbers, prices and versions spell nothing",
+				config: vulgar("ass", "shit"),
+				mutate: func(a *application.Application) {
+					a.Listing.Description = "From $5 a month, v2.1 at 5:00; 100% of #1 teams; a+ support 24/7."
+				}},
 			{name: "an empty word list in the configuration warns of nothing",
 				config: func(c *application.Config) { c.VulgarTerms = nil },
 				mutate: func(a *application.Application) { a.Listing.Tagline = "Contact sync without the crap" }},
