@@ -34,8 +34,10 @@ func attestationSections(v program.Verdict) body {
 }
 
 // checklistSection is the reviewer checklist, once for the files it is
-// shown for: each sentence only a person can judge, with its question.
-// The approval of this head records that it was shown here.
+// shown for: first what connectbot flagged in the pull request's files for
+// a person to judge (each warning with its field, words and sentence), then
+// each sentence only a person can judge, with its question. The approval
+// of this head records that it was shown here.
 func checklistSection(v program.Verdict) body {
 	var paths []string
 	for _, f := range v.Files {
@@ -43,15 +45,43 @@ func checklistSection(v program.Verdict) body {
 			paths = append(paths, markdown.Code(f.Path))
 		}
 	}
+	flags := flaggedItems(v)
 	if len(paths) == 0 {
-		return nil
+		if len(flags) == 0 {
+			return nil
+		}
+		return body{{text: "\n#### Reviewer checklist\n\nconnectbot flagged these for a person to judge before approving commit " +
+			markdown.Code(v.HeadSHA) + ".\n\n" + strings.Join(flags, "")}}
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n#### Reviewer checklist\n\nOnly a person can judge these sentences of the Developer Policy. Before approving commit %s, check each for %s; "+
 		"an approval of this commit records in the application's history that this checklist was shown at it.\n\n",
 		markdown.Code(v.HeadSHA), strings.Join(paths, ", "))
+	if len(flags) > 0 {
+		b.WriteString("Flagged in this pull request:\n\n" + strings.Join(flags, "") + "\nEvery application:\n\n")
+	}
 	for _, it := range policy.Checklist() {
 		fmt.Fprintf(&b, "- [ ] `%s` %s<br>_%s:_ “%s”\n", it.Clause, markdown.Escape(it.Question), it.Source, markdown.Escape(it.Sentence))
 	}
 	return body{{text: b.String()}}
+}
+
+// flaggedItems are the flagged warnings of every file, one checklist line
+// each: the rule, the file and field, connectbot's words, and the sentence
+// of the rule.
+func flaggedItems(v program.Verdict) []string {
+	var out []string
+	for _, f := range v.Files {
+		for _, x := range f.Findings {
+			if !x.Flagged {
+				continue
+			}
+			line := fmt.Sprintf("- [ ] `%s` %s %s: %s", x.Rule, markdown.Code(f.Path), markdown.Code(x.Path), markdown.Escape(x.Message))
+			if r, ok := policy.Lookup(x.Rule); ok {
+				line += fmt.Sprintf("<br>_%s:_ “%s”", r.Source, markdown.Escape(r.Sentence))
+			}
+			out = append(out, line+"\n")
+		}
+	}
+	return out
 }

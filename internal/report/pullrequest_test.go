@@ -213,5 +213,38 @@ func TestAReapplicationShowsTheReviewerItsHistory(t *testing.T) {
 	const want = "re-application of `northwind-sync`, removed on 2026-05-01 for listing-overdue"
 	if !strings.Contains(got, want) {
 		t.Errorf("comment does not say %q:\n%s", want, got)
+}
+
+func TestFlaggedWarningsGoIntoTheReviewerChecklist(t *testing.T) {
+	flag := application.Finding{Rule: "connect/req-2", Severity: application.SeverityWarning, Path: "listing.description", Line: 30, Column: 2,
+		Message: `the description mentions credentials other than OAuth 2.0 ("API key") while integration.auth is "oauth2"`, Flagged: true}
+	plain := application.Finding{Rule: "connect/beta-1", Severity: application.SeverityWarning, Path: "listing", Line: 22, Column: 1,
+		Message: "listing information is due by 2026-01-31 (16 days left): add listing.tagline"}
+	wantLine := "- [ ] `connect/req-2` `applications/a.cue` `listing.description`: the description mentions credentials other than OAuth 2.0 (\"API key\") while integration.auth is \"oauth2\"<br>_Connect Program Policies, required criterion 2:_ “You must build your integration using OAuth 2.0"
+	tests := []struct {
+		name      string
+		file      program.FileVerdict
+		wantShown bool
+	}{
+		{"an ordinary update with a flagged warning shows it as a checklist item",
+			program.FileVerdict{Path: "applications/a.cue", Kind: "update", Stage: application.StageBeta, Findings: []application.Finding{flag, plain}}, true},
+		{"a new application lists the flagged warning before the policy's items",
+			program.FileVerdict{Path: "applications/a.cue", Kind: "new", Stage: application.StageApplied, Checklist: true, Findings: []application.Finding{flag}}, true},
+		{"an ordinary update whose warnings are not flagged shows no checklist",
+			program.FileVerdict{Path: "applications/a.cue", Kind: "update", Stage: application.StageBeta, Findings: []application.Finding{plain}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := report.PRComment(program.Verdict{HeadSHA: strings.Repeat("c", 40), Files: []program.FileVerdict{tt.file}}, nil)
+			if got := strings.Contains(body, "#### Reviewer checklist"); got != tt.wantShown {
+				t.Errorf("checklist shown = %v, want %v:\n%s", got, tt.wantShown, body)
+			}
+			if got := strings.Contains(body, "\n"+wantLine); got != tt.wantShown {
+				t.Errorf("flagged item shown = %v, want %v:\n%s", got, tt.wantShown, body)
+			}
+			if strings.Contains(body, "- [ ] `connect/beta-1`") {
+				t.Errorf("a warning that is not flagged is a checklist item:\n%s", body)
+			}
+		})
 	}
 }
