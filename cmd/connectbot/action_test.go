@@ -18,7 +18,7 @@ import (
 func seed(t *testing.T) *forgetest.Server {
 	t.Helper()
 	srv := forgetest.NewServer(t, "acme-program", "connect")
-	files := map[string]string{"program.cue": "reviewers: [\"rivera-reviews\", \"okafor-pm\"]\n"}
+	files := map[string]string{"program.cue": "reviewers: [\"rivera-reviews\", \"okafor-pm\"]\ndocumentationDomains: \"allow\"\n"}
 	entries, _ := schema.Files.ReadDir(".")
 	for _, e := range entries {
 		b, _ := schema.Files.ReadFile(e.Name())

@@ -54,6 +54,7 @@ type artifactReport struct {
 			Path     string `json:"path"`
 			Line     int    `json:"line"`
 			Column   int    `json:"column"`
+			Flagged  bool   `json:"flagged,omitempty"`
 		} `json:"findings"`
 	} `json:"files"`
 	Errors   int `json:"errors"`

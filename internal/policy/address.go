@@ -197,20 +197,24 @@ func (c *checker) reachable(rule, path, link string) bool {
 	if !ok {
 		return false
 	}
+	shown := strconv.Quote(host)
+	if ip, ok := hostIP(host); ok && ip.String() != host {
+		shown += " (" + ip.String() + ")"
+	}
 	switch classifyHost(host) {
 	case hostPrivate:
 		c.errorf(rule, path,
-			"%s points to %q, an address only the integrator's own machine or network can reach (localhost, a loopback, private or link-local address, or a local name): give a public address customers can open",
-			path, host)
+			"%s points to %s, an address only the integrator's own machine or network can reach (localhost, a loopback, private or link-local address, or a local name): give a public address customers can open",
+			path, shown)
 		return true
 	case hostDocumentation:
-		msg := "%s points to %q, a domain reserved for documentation and tests that no customer can open: give the real address"
+		msg := "%s points to %s, a domain or address reserved for documentation and tests that no customer can open: give the real address"
 		switch c.cfg.DocumentationDomains {
 		case docDomainsError:
-			c.errorf(rule, path, msg, path, host)
+			c.errorf(rule, path, msg, path, shown)
 			return true
 		case docDomainsWarning:
-			c.flagf(rule, path, msg, path, host)
+			c.flagf(rule, path, msg, path, shown)
 			return true
 		}
 	}

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -122,63 +123,87 @@ func (c *checker) saidTexts() []saidText {
 // contradictions flags text that says the opposite of a field the file
 // declares — only a person can tell whether it does ("no API key needed"
 // names one too) — each a warning that names the field, quotes the words
-// and cites the field's rule: a credential other than OAuth while
-// integration.auth is "oauth2" (Connect req-2), someone else building it
-// while builtInHouse is true (Connect req-1), card numbers or passwords
-// while privacy.sensitiveData is false (Developer C2), and a response
-// time beyond support.firstResponseHours (Connect req-3).
+// and the sentence they stand in, and cites the field's rule: a
+// credential other than OAuth while integration.auth is "oauth2"
+// (Connect req-2), someone else building it while builtInHouse is true
+// (Connect req-1), card numbers or passwords while privacy.sensitiveData
+// is false (Developer C2), and a response time beyond
+// support.firstResponseHours (Connect req-3).
 func (c *checker) contradictions() {
 	a := c.app
 	for _, st := range c.saidTexts() {
 		if strings.TrimSpace(st.value) == "" {
 			continue
 		}
-		t := newText(st.value)
+		var said []saidSentence
+		for _, s := range sentences(st.value) {
+			said = append(said, saidSentence{s, newText(s)})
+		}
 		if a.Integration.Auth == "oauth2" {
-			c.contradicts("connect/req-2", st, found(t, c.said.credentials), "integration.auth", `"oauth2"`,
+			c.contradicts("connect/req-2", st, said, c.phrasesIn(c.said.credentials), "integration.auth", `"oauth2"`,
 				"credentials other than OAuth 2.0")
 		}
 		if a.Integration.BuiltInHouse {
-			c.contradicts("connect/req-1", st, found(t, c.said.builders), "integration.builtInHouse", "true",
+			c.contradicts("connect/req-1", st, said, c.phrasesIn(c.said.builders), "integration.builtInHouse", "true",
 				"someone other than your own team building the integration")
 		}
 		if a.Privacy.SensitiveData != nil && !*a.Privacy.SensitiveData {
-			c.contradicts("developer/C2", st, found(t, c.said.sensitive), "privacy.sensitiveData", "false",
+			c.contradicts("developer/C2", st, said, c.phrasesIn(c.said.sensitive), "privacy.sensitiveData", "false",
 				"card numbers or passwords")
 		}
 		if h := a.Support.FirstResponseHours; h != nil {
-			if words := c.slowResponses(st.value, *h); len(words) > 0 {
-				c.contradicts("connect/req-3", st, words, "support.firstResponseHours", strconv.Itoa(*h),
-					"a response time longer than the "+strconv.Itoa(*h)+" hours promised")
+			c.contradicts("connect/req-3", st, said, c.slowResponses(*h), "support.firstResponseHours", strconv.Itoa(*h),
+				"a response time longer than the "+strconv.Itoa(*h)+" hours promised")
+		}
+	}
+}
+
+// saidSentence is one sentence of an integrator's text, as written and
+// folded.
+type saidSentence struct {
+	value  string
+	folded text
+}
+
+// phrasesIn returns a finder of the phrases of ps in a sentence.
+func (c *checker) phrasesIn(ps []phrase) func(saidSentence) []string {
+	return func(s saidSentence) []string { return found(s.folded, ps) }
+}
+
+// contradicts flags st when find finds words in any of its sentences,
+// quoting the words and the first sentence that has them.
+func (c *checker) contradicts(rule string, st saidText, said []saidSentence, find func(saidSentence) []string, field, value, what string) {
+	var words []string
+	first := ""
+	for _, s := range said {
+		for _, w := range find(s) {
+			if !slices.Contains(words, w) {
+				words = append(words, w)
+			}
+			if first == "" {
+				first = strings.TrimSpace(s.value)
 			}
 		}
 	}
-}
-
-// contradicts flags st for the words found, if any.
-func (c *checker) contradicts(rule string, st saidText, words []string, field, value, what string) {
 	if len(words) == 0 {
 		return
 	}
-	c.flagf(rule, st.path, "the %s mentions %s (%s) while %s is %s: a reviewer will check which is true, and the file must say what the integration does",
-		st.what, what, quoteAll(words), field, value)
+	c.flagf(rule, st.path, "the %s mentions %s (%s, in %q) while %s is %s: a reviewer will check which is true, and the file must say what the integration does",
+		st.what, what, quoteAll(words), first, field, value)
 }
 
-// slowResponses returns the durations, as written, that a sentence of s
-// gives as a response time and that are longer than promised hours: a
-// number and a unit in a sentence with a response word ("we respond
-// within 3 business days", "Antwort innerhalb von 2 Werktagen",
-// "3営業日以内に返信"). A range counts by its end.
-func (c *checker) slowResponses(s string, promised int) []string {
-	if c.said.duration == nil {
-		return nil
-	}
-	var out []string
-	for _, sentence := range sentences(s) {
-		if len(found(newText(sentence), c.said.response)) == 0 {
-			continue
+// slowResponses returns a finder of the durations, as plainText writes
+// them, that a sentence gives as a response time and that are longer
+// than promised hours: a number and a unit in a sentence with a response
+// word ("we respond within 3 business days", "Antwort innerhalb von 2
+// Werktagen", "3営業日以内に返信"). A range counts by its end.
+func (c *checker) slowResponses(promised int) func(saidSentence) []string {
+	return func(s saidSentence) []string {
+		if c.said.duration == nil || len(found(s.folded, c.said.response)) == 0 {
+			return nil
 		}
-		plain := plainText(sentence)
+		var out []string
+		plain := plainText(s.value)
 		for _, m := range c.said.duration.FindAllStringSubmatchIndex(plain, -1) {
 			unit := submatch(plain, m, 3)
 			if unit == "" {
@@ -195,10 +220,10 @@ func (c *checker) slowResponses(s string, promised int) []string {
 			if err != nil || v*float64(c.said.hours[unit]) <= float64(promised) {
 				continue
 			}
-			out = append(out, strings.TrimSpace(strings.TrimLeft(plain[m[0]:unitEnd(m)], " ([")))
+			out = append(out, strings.TrimSpace(plain[m[2]:unitEnd(m)]))
 		}
+		return out
 	}
-	return out
 }
 
 // submatch returns group i of a match, or "".

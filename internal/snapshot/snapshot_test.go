@@ -15,7 +15,7 @@ import (
 
 func TestLoadJudgesEveryFileInPathOrder(t *testing.T) {
 	fsys := fstest.MapFS{
-		"program.cue":                  {Data: []byte("minInstalls: 10\n")},
+		"program.cue":                  {Data: []byte("minInstalls: 10\ndocumentationDomains: \"allow\"\n")},
 		"applications/b.cue":           {Data: samplegen.Application(1)},
 		"applications/a.cue":           {Data: []byte("import \"list\"\n")},
 		"applications/c.cue":           {Data: samplegen.Application(1)}, // the same integration name as b
