@@ -66,8 +66,10 @@ func linkHost(u string) (host string, ok bool) {
 		return "", false
 	}
 	host = strings.TrimRight(p.Hostname(), ".")
-	if a, err := idna.Lookup.ToASCII(host); err == nil {
-		host = a
+	if !isASCII(host) {
+		if a, err := idna.Lookup.ToASCII(host); err == nil {
+			host = a
+		}
 	}
 	return strings.ToLower(host), host != ""
 }
@@ -130,7 +132,11 @@ func hostIP(host string) (netip.Addr, bool) {
 // byte, and the last fills the remaining bytes. A host whose last part is
 // not a number is a name, not an address.
 func parseIPv4(host string) (netip.Addr, bool) {
-	parts := strings.Split(strings.TrimSuffix(host, "."), ".")
+	host = strings.TrimSuffix(host, ".")
+	if !endsInNumber(host) {
+		return netip.Addr{}, false
+	}
+	parts := strings.Split(host, ".")
 	if len(parts) > 4 {
 		return netip.Addr{}, false
 	}
@@ -154,6 +160,18 @@ func parseIPv4(host string) (netip.Addr, bool) {
 		v += n << (8 * (3 - i))
 	}
 	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), true
+}
+
+// endsInNumber is the WHATWG URL standard's test of whether a host is
+// meant as an IPv4 address: its last label is decimal digits, or "0x"
+// and hexadecimal digits.
+func endsInNumber(host string) bool {
+	last := host[strings.LastIndexByte(host, '.')+1:]
+	if len(last) >= 2 && (last[:2] == "0x" || last[:2] == "0X") {
+		last = last[2:]
+		return strings.Trim(last, "0123456789abcdefABCDEF") == ""
+	}
+	return last != "" && strings.Trim(last, "0123456789") == ""
 }
 
 // ipv4Number reads one part of an IPv4 host: "0x" or "0X" then hex

@@ -6,14 +6,30 @@ import (
 	"testing"
 
 	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/policy"
 )
 
 // BenchmarkCheck checks 1,000 applications, each with a name, a tagline and
 // a description of 2,000 characters to fold and search for the brand,
-// three protected names and four vulgar words, and a phone number to parse.
+// three protected names and four vulgar words (and their masks), the
+// schema's default phrases that contradict a declared field and weak
+// scope reasons, and a phone number to parse.
 func BenchmarkCheck(b *testing.B) {
+	cat, err := catalog.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defaults, err := cat.Program("program.cue", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
 	cfg := testConfig()
+	cfg.Contradictions, cfg.WeakReasons = defaults.Contradictions, defaults.WeakReasons
+	// The links are on acme.example: documentation domains are allowed,
+	// as in the sample program, so that every link is read for its host
+	// and none adds a finding.
+	cfg.PlatformDomains, cfg.DocumentationDomains = defaults.PlatformDomains, "allow"
 	cfg.ProtectedNames = []string{"Globex", "Initech", "Umbrella Corp"}
 	cfg.VulgarTerms = []string{"crap", "shit", "fuck", "bollocks"}
 	description := strings.Repeat("Keeps contacts in step between Acme and HubSpot, both ways. ", 34)[:2000]

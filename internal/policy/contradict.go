@@ -17,7 +17,12 @@ import (
 // writes, contradict what the file declares (Config.Contradictions) or
 // justify nothing (Config.WeakReasons), folded once per check.
 type saidMatchers struct {
-	weak, credentials, builders, sensitive, response []phrase
+	weak, credentials, builders, sensitive, response phrases
+	// vulgar are the program's vulgar words, for maskedVulgar.
+	vulgar vulgarKeys
+	// any holds the phrases of the four lists of contradictions, so that
+	// a text none of them is in is read once.
+	any phrases
 	// duration finds a number and a unit of time in plainText: the
 	// number, the end of a range ("2-3 days"), the unit.
 	duration *regexp.Regexp
@@ -31,6 +36,8 @@ func newSaidMatchers(cfg application.Config) *saidMatchers {
 		weak: newPhrases(cfg.WeakReasons), credentials: newPhrases(k.Credentials),
 		builders: newPhrases(k.OutsideBuilders), sensitive: newPhrases(k.SensitiveData),
 		response: newPhrases(k.ResponseWords), hours: map[string]int{},
+		vulgar: newVulgarKeys(cfg.VulgarTerms),
+		any:    newPhrases(slices.Concat(k.Credentials, k.OutsideBuilders, k.SensitiveData, k.ResponseWords)),
 	}
 	for _, u := range []struct {
 		units []string
@@ -104,18 +111,46 @@ func sentences(s string) []string {
 	return out
 }
 
-// saidText is one text an integrator writes about the integration.
-type saidText struct{ path, what, value string }
+// saidText is one text an integrator writes about the integration, with
+// its sentences, split and folded when a rule first needs them.
+type saidText struct {
+	path, what, value string
+	folded            text
+	said              []saidSentence
+}
 
-// saidTexts are the texts the contradiction rules read: the tagline, the
-// description and every scope's reason.
-func (c *checker) saidTexts() []saidText {
-	var out []saidText
-	if l := c.app.Listing; l != nil {
-		out = append(out, saidText{"listing.tagline", "tagline", l.Tagline}, saidText{"listing.description", "description", l.Description})
+// sentences returns the sentences of the text, split once.
+func (st *saidText) sentences() []saidSentence {
+	if st.said == nil {
+		for _, s := range sentences(st.value) {
+			st.said = append(st.said, saidSentence{s, newText(s)})
+		}
+	}
+	return st.said
+}
+
+// saidSentence is one sentence of an integrator's text, as written and
+// folded.
+type saidSentence struct {
+	value  string
+	folded text
+}
+
+// saidTexts are the texts the contradiction rules read: the tagline and
+// the description (folded once, with the name's rules) and every scope's
+// reason.
+func (c *checker) saidTexts() []*saidText {
+	out := make([]*saidText, 0, 2+len(c.app.Integration.Scopes))
+	for _, lt := range c.listingTexts() {
+		if !lt.name {
+			out = append(out, &saidText{path: lt.path, what: lt.what, value: lt.value, folded: lt.folded})
+		}
 	}
 	for i, s := range c.app.Integration.Scopes {
-		out = append(out, saidText{application.IndexPath("integration.scopes", i) + ".reason", "reason for " + strconv.Quote(s.Name), s.Reason})
+		if strings.TrimSpace(s.Reason) != "" {
+			out = append(out, &saidText{path: application.IndexPath("integration.scopes", i) + ".reason",
+				what: "reason for " + strconv.Quote(s.Name), value: s.Reason, folded: c.reasonText(i)})
+		}
 	}
 	return out
 }
@@ -132,51 +167,44 @@ func (c *checker) saidTexts() []saidText {
 func (c *checker) contradictions() {
 	a := c.app
 	for _, st := range c.saidTexts() {
-		if strings.TrimSpace(st.value) == "" {
+		if len(found(st.folded, c.said.any)) == 0 {
 			continue
 		}
-		var said []saidSentence
-		for _, s := range sentences(st.value) {
-			said = append(said, saidSentence{s, newText(s)})
-		}
 		if a.Integration.Auth == "oauth2" {
-			c.contradicts("connect/req-2", st, said, c.phrasesIn(c.said.credentials), "integration.auth", `"oauth2"`,
+			c.contradicts("connect/req-2", st, c.phrasesIn(c.said.credentials), "integration.auth", `"oauth2"`,
 				"credentials other than OAuth 2.0")
 		}
 		if a.Integration.BuiltInHouse {
-			c.contradicts("connect/req-1", st, said, c.phrasesIn(c.said.builders), "integration.builtInHouse", "true",
+			c.contradicts("connect/req-1", st, c.phrasesIn(c.said.builders), "integration.builtInHouse", "true",
 				"someone other than your own team building the integration")
 		}
 		if a.Privacy.SensitiveData != nil && !*a.Privacy.SensitiveData {
-			c.contradicts("developer/C2", st, said, c.phrasesIn(c.said.sensitive), "privacy.sensitiveData", "false",
+			c.contradicts("developer/C2", st, c.phrasesIn(c.said.sensitive), "privacy.sensitiveData", "false",
 				"card numbers or passwords")
 		}
 		if h := a.Support.FirstResponseHours; h != nil {
-			c.contradicts("connect/req-3", st, said, c.slowResponses(*h), "support.firstResponseHours", strconv.Itoa(*h),
+			c.contradicts("connect/req-3", st, c.slowResponses(*h), "support.firstResponseHours", strconv.Itoa(*h),
 				"a response time longer than the "+strconv.Itoa(*h)+" hours promised")
 		}
 	}
 }
 
-// saidSentence is one sentence of an integrator's text, as written and
-// folded.
-type saidSentence struct {
-	value  string
-	folded text
+// phrasesIn returns a finder of the phrases of ps in a folded text.
+func (c *checker) phrasesIn(ps phrases) func(text, string) []string {
+	return func(t text, _ string) []string { return found(t, ps) }
 }
 
-// phrasesIn returns a finder of the phrases of ps in a sentence.
-func (c *checker) phrasesIn(ps []phrase) func(saidSentence) []string {
-	return func(s saidSentence) []string { return found(s.folded, ps) }
-}
-
-// contradicts flags st when find finds words in any of its sentences,
-// quoting the words and the first sentence that has them.
-func (c *checker) contradicts(rule string, st saidText, said []saidSentence, find func(saidSentence) []string, field, value, what string) {
+// contradicts flags st when find finds words in it, quoting the words and
+// the first sentence that has them. The whole text is read first; only a
+// text with words found is read sentence by sentence.
+func (c *checker) contradicts(rule string, st *saidText, find func(text, string) []string, field, value, what string) {
+	if len(find(st.folded, st.value)) == 0 {
+		return
+	}
 	var words []string
 	first := ""
-	for _, s := range said {
-		for _, w := range find(s) {
+	for _, s := range st.sentences() {
+		for _, w := range find(s.folded, s.value) {
 			if !slices.Contains(words, w) {
 				words = append(words, w)
 			}
@@ -193,17 +221,18 @@ func (c *checker) contradicts(rule string, st saidText, said []saidSentence, fin
 }
 
 // slowResponses returns a finder of the durations, as plainText writes
-// them, that a sentence gives as a response time and that are longer
-// than promised hours: a number and a unit in a sentence with a response
-// word ("we respond within 3 business days", "Antwort innerhalb von 2
-// Werktagen", "3営業日以内に返信"). A range counts by its end.
-func (c *checker) slowResponses(promised int) func(saidSentence) []string {
-	return func(s saidSentence) []string {
-		if c.said.duration == nil || len(found(s.folded, c.said.response)) == 0 {
+// them, that a text gives as a response time and that are longer than
+// promised hours: a number and a unit with a response word ("we respond
+// within 3 business days", "Antwort innerhalb von 2 Werktagen",
+// "3営業日以内に返信"), which contradicts judges sentence by sentence. A
+// range counts by its end.
+func (c *checker) slowResponses(promised int) func(text, string) []string {
+	return func(t text, value string) []string {
+		if c.said.duration == nil || len(found(t, c.said.response)) == 0 {
 			return nil
 		}
 		var out []string
-		plain := plainText(s.value)
+		plain := plainText(value)
 		for _, m := range c.said.duration.FindAllStringSubmatchIndex(plain, -1) {
 			unit := submatch(plain, m, 3)
 			if unit == "" {

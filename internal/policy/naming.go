@@ -171,7 +171,7 @@ func (c *checker) language() {
 				found = append(found, v.term)
 			}
 		}
-		found = append(found, maskedVulgar(lt.value, c.names.vulgar, found)...)
+		found = append(found, maskedVulgar(lt.value, t, c.said.vulgar, found)...)
 		if len(found) > 0 {
 			c.flagf("developer/F2", lt.path,
 				"the %s uses %s, listed by the program as vulgar or obscene; a reviewer will read it before it is listed",

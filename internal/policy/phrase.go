@@ -19,18 +19,43 @@ type phrase struct {
 	unspaced bool
 }
 
+// phrases is a configured list of phrases, indexed by their first word so
+// that a text is read once for all of them.
+type phrases struct {
+	list []phrase
+	// byFirst holds, by the first word of each spaced phrase, the
+	// indexes of the phrases that begin with it.
+	byFirst map[string][]int
+	// lengths has, for each first byte of a first word, bit n set when a
+	// first word of n bytes (n < 64) starts with it: most words of a
+	// text are passed over without a map lookup.
+	lengths [256]uint64
+	// unspaced are the indexes of the unspaced phrases, which only a
+	// text with letters beyond ASCII can hold.
+	unspaced []int
+}
+
 // newPhrases folds each term of a configured list; an empty term is left
 // out.
-func newPhrases(terms []string) []phrase {
-	var out []phrase
+func newPhrases(terms []string) phrases {
+	ps := phrases{byFirst: map[string][]int{}}
 	for _, s := range terms {
 		t := newText(s)
 		if t.compact == "" {
 			continue
 		}
-		out = append(out, phrase{term: s, words: t.words, compact: t.compact, unspaced: hasUnspaced(s)})
+		i := len(ps.list)
+		p := phrase{term: s, words: t.words, compact: t.compact, unspaced: hasUnspaced(s)}
+		ps.list = append(ps.list, p)
+		if p.unspaced {
+			ps.unspaced = append(ps.unspaced, i)
+		} else {
+			w := p.words[0]
+			ps.byFirst[w] = append(ps.byFirst[w], i)
+			ps.lengths[w[0]] |= 1 << min(len(w), 63)
+		}
 	}
-	return out
+	return ps
 }
 
 // mostlyUnspaced reports whether most of s's letters are in a script
@@ -60,22 +85,35 @@ func hasUnspaced(s string) bool {
 	return false
 }
 
-// in reports whether the phrase occurs in t: as consecutive whole words,
-// or, for an unspaced phrase, anywhere.
-func (p phrase) in(t text) bool {
-	if p.unspaced {
-		return strings.Contains(t.compact, p.compact)
-	}
-	return t.hasPhrase(p.words)
-}
-
 // found returns the terms of ps that occur in t, each once, in the order
-// of ps.
-func found(t text, ps []phrase) []string {
-	var out []string
-	for _, p := range ps {
-		if p.in(t) && !slices.Contains(out, p.term) {
-			out = append(out, p.term)
+// of the list.
+func found(t text, ps phrases) []string {
+	var hit []int
+	for i, w := range t.words {
+		if ps.lengths[w[0]]&(1<<min(len(w), 63)) == 0 {
+			continue
+		}
+		for _, k := range ps.byFirst[w] {
+			if p := ps.list[k]; i+len(p.words) <= len(t.words) && slices.Equal(t.words[i:i+len(p.words)], p.words) && !slices.Contains(hit, k) {
+				hit = append(hit, k)
+			}
+		}
+	}
+	if len(ps.unspaced) > 0 && !isASCII(t.compact) {
+		for _, k := range ps.unspaced {
+			if strings.Contains(t.compact, ps.list[k].compact) {
+				hit = append(hit, k)
+			}
+		}
+	}
+	if len(hit) == 0 {
+		return nil
+	}
+	slices.Sort(hit)
+	out := make([]string, 0, len(hit))
+	for _, k := range hit {
+		if !slices.Contains(out, ps.list[k].term) {
+			out = append(out, ps.list[k].term)
 		}
 	}
 	return out

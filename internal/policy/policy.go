@@ -64,6 +64,8 @@ type checker struct {
 	said *saidMatchers
 	// texts are the name and listing texts, folded once (listingTexts).
 	texts []listingText
+	// reasons are the scopes' reasons, each folded once (reasonText).
+	reasons []*text
 }
 
 func (c *checker) errorf(rule, path, format string, args ...any) {
@@ -231,8 +233,9 @@ func (c *checker) scopes() {
 			c.errorf("developer/B6", path+".reason",
 				"the reason for %q is too short to justify it: write a sentence saying what the integration does with it", s.Name)
 		default:
-			c.weakReason(path+".reason", s)
-			key := strings.Join(words(reason), " ")
+			t := c.reasonText(i)
+			c.weakReason(path+".reason", s, t)
+			key := strings.Join(t.words, " ")
 			sharing[key] = append(sharing[key], i)
 		}
 		if known && info.Sensitive {

@@ -49,13 +49,12 @@ func reasonTooShort(reason string) bool {
 // ("same as above", "not used yet", "siehe oben", "未使用"). A phrase of
 // one word ("none", "TBD") is a placeholder only as the whole reason; a
 // longer one anywhere in it.
-func (c *checker) weakReason(path string, s application.Scope) {
-	t := newText(s.Reason)
+func (c *checker) weakReason(path string, s application.Scope, t text) {
 	var hits []string
-	for _, p := range c.said.weak {
-		whole := len(p.words) == 1 && !p.unspaced
-		if whole && slices.Equal(t.words, p.words) || !whole && p.in(t) {
-			hits = append(hits, p.term)
+	for _, term := range found(t, c.said.weak) {
+		p := c.said.weak.list[slices.IndexFunc(c.said.weak.list, func(p phrase) bool { return p.term == term })]
+		if len(p.words) > 1 || p.unspaced || slices.Equal(t.words, p.words) {
+			hits = append(hits, term)
 		}
 	}
 	if len(hits) > 0 {
@@ -63,6 +62,19 @@ func (c *checker) weakReason(path string, s application.Scope) {
 			"the reason for %q, %q, says %s, which does not say what the integration does with the scope: a reviewer will ask why it is requested",
 			s.Name, s.Reason, quoteAll(hits))
 	}
+}
+
+// reasonText is the reason of scope i, folded once for every rule that
+// reads it.
+func (c *checker) reasonText(i int) text {
+	if c.reasons == nil {
+		c.reasons = make([]*text, len(c.app.Integration.Scopes))
+	}
+	if c.reasons[i] == nil {
+		t := newText(c.app.Integration.Scopes[i].Reason)
+		c.reasons[i] = &t
+	}
+	return *c.reasons[i]
 }
 
 // sharedReasons judges each reason given for more than one scope, found

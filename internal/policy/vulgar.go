@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // A vulgar word is often written masked, so that a filter misses it and a
@@ -26,30 +27,97 @@ var maskLetters = map[rune]string{
 // maskHidden are the symbols written to hide one or more letters.
 const maskHidden = "*#%?_"
 
-// wordEdges are trimmed from each side of a word: punctuation around it
-// ("crap!", "(shit)"), not inside it.
-const wordEdges = ".,;:!?\"'()[]{}«»“”‘’…"
+// wordEdge reports whether r is trimmed from each side of a word:
+// punctuation around it ("crap!", "(shit)"), not inside it.
+func wordEdge(r rune) bool {
+	switch r {
+	case '.', ',', ';', ':', '!', '?', '"', '\'', '(', ')', '[', ']', '{', '}', '«', '»', '“', '”', '‘', '’', '…':
+		return true
+	}
+	return false
+}
+
+// joiner reports whether r joins the letters of a word spelled out
+// ("c.r.a.p") or two words ("f*ck-ups").
+func joiner(r rune) bool {
+	switch r {
+	case '-', '/', '.', '·', '_', '–', '—':
+		return true
+	}
+	return false
+}
 
 // spacedLetters is a word spelled with a separator between its letters.
 var spacedLetters = regexp.MustCompile(`^(?:\pL[.\-·_])+\pL$`)
 
-// maskedVulgar returns the one-word terms, other than those in already,
-// that a word of s spells when read through its masks.
-func maskedVulgar(s string, terms []nameTerm, already []string) []string {
-	plain := map[string]string{}
-	for _, t := range terms {
-		if len(t.words) == 1 && !slices.Contains(already, t.term) {
-			plain[squeeze(plainText(t.term))] = t.term
+// vulgarKeys are the one-word vulgar terms with their repeated letters
+// squeezed, as folded words (folded) and as plain text (plain), made once
+// per check.
+type vulgarKeys struct {
+	folded []squeezedTerm
+	// first marks the first bytes of the folded keys.
+	first [256]bool
+	plain  map[string]string
+}
+
+// squeezedTerm is a term and its squeezed key.
+type squeezedTerm struct{ key, term string }
+
+func newVulgarKeys(terms []string) vulgarKeys {
+	v := vulgarKeys{plain: map[string]string{}}
+	for _, term := range terms {
+		t := newText(term)
+		if len(t.words) != 1 {
+			continue
 		}
+		key := squeeze(t.words[0])
+		v.folded = append(v.folded, squeezedTerm{key, term})
+		v.first[key[0]] = true
+		v.plain[squeeze(plainText(term))] = term
 	}
-	if len(plain) == 0 {
+	return v
+}
+
+// maskedVulgar returns the one-word terms, other than those in already,
+// that a word of s (folded as t) spells when read through its masks. The
+// folded words give the repeated letters and the spelled-out words ("c r
+// a p", "c.r.a.p" are single letters there); the text as written is read
+// word by word only when a digit or symbol stands next to a letter.
+func maskedVulgar(s string, t text, v vulgarKeys, already []string) []string {
+	if len(v.folded) == 0 {
 		return nil
 	}
 	var out []string
-	for _, w := range maskWords(plainText(s)) {
-		for key, term := range plain {
-			if !slices.Contains(out, term) && spells(w, key) {
-				out = append(out, term)
+	add := func(term string) {
+		if !slices.Contains(out, term) && !slices.Contains(already, term) {
+			out = append(out, term)
+		}
+	}
+	for i := 0; i < len(t.words); i++ {
+		w := t.words[i]
+		if j := singleLetters(t.words, i); j-i >= 3 {
+			joined := strings.Join(t.words[i:j], "")
+			for _, f := range v.folded {
+				if squeezesTo(joined, f.key) {
+					add(f.term)
+				}
+			}
+			i = j - 1
+			continue
+		}
+		if !v.first[w[0]] {
+			continue
+		}
+		for _, f := range v.folded {
+			if w[0] == f.key[0] && squeezesTo(w, f.key) {
+				add(f.term)
+			}
+		}
+	}
+	if maybeMasked(s) {
+		for _, w := range maskWords(plainText(s)) {
+			for _, term := range spelled(w, v.plain) {
+				add(term)
 			}
 		}
 	}
@@ -57,9 +125,41 @@ func maskedVulgar(s string, terms []nameTerm, already []string) []string {
 	return out
 }
 
-// maskWords splits s into words at white space, trims punctuation around
-// each, joins runs of three or more single letters ("c r a p"), and drops
-// the separators of a word spelled letter by letter ("c.r.a.p").
+// singleLetters returns the end of the run of one-letter words that
+// starts at words[i] (i itself when words[i] is longer).
+func singleLetters(words []string, i int) int {
+	j := i
+	for j < len(words) && len(words[j]) <= utf8.UTFMax && utf8.RuneCountInString(words[j]) == 1 {
+		j++
+	}
+	return j
+}
+
+// maybeMasked reports whether s may hold a masked word: a digit or symbol
+// of maskLetters or maskHidden next to a letter, or any character beyond
+// ASCII (read the slow way).
+func maybeMasked(s string) bool {
+	letter := func(i int) bool {
+		return i >= 0 && i < len(s) && (s[i]|0x20 >= 'a' && s[i]|0x20 <= 'z')
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 0x80:
+			return true
+		case maskASCII[c] && (letter(i-1) || letter(i+1)):
+			return true
+		}
+	}
+	return false
+}
+
+// maskWords splits s into words at white space and hyphens, trims
+// punctuation around each, joins runs of three or more single letters
+// ("c r a p"), and drops the separators of a word spelled letter by letter
+// ("c.r.a.p"). It returns only the words that may be masked: those so
+// joined, and those with a digit or symbol among their letters or a letter
+// repeated; a plain word was matched already, and is passed over without
+// being copied.
 func maskWords(s string) []string {
 	var out, run []string
 	flush := func() {
@@ -68,25 +168,81 @@ func maskWords(s string) []string {
 		}
 		run = run[:0]
 	}
-	for _, f := range strings.Fields(s) {
-		w := strings.Trim(f, wordEdges)
-		if utf8Len(w) == 1 && unicode.IsLetter([]rune(w)[0]) {
+	for s != "" {
+		i := strings.IndexFunc(s, unicode.IsSpace)
+		if i < 0 {
+			i = len(s)
+		}
+		w := strings.TrimFunc(s[:i], wordEdge)
+		s = strings.TrimLeftFunc(s[i:], unicode.IsSpace)
+		if w == "" {
+			continue
+		}
+		if len(w) <= utf8.UTFMax && utf8.RuneCountInString(w) == 1 && unicode.IsLetter([]rune(w)[0]) {
 			run = append(run, w)
 			continue
 		}
 		flush()
-		if spacedLetters.MatchString(w) {
+		switch {
+		case strings.IndexFunc(w, joiner) < 0:
+			if mayBeMasked(w) {
+				out = append(out, w)
+			}
+		case spacedLetters.MatchString(w):
 			out = append(out, strings.Map(onlyLetters, w))
-			continue
-		}
-		for _, part := range strings.FieldsFunc(w, isHyphen) {
-			if part = strings.Trim(part, wordEdges); part != "" {
-				out = append(out, part)
+		default:
+			for _, part := range strings.FieldsFunc(w, isHyphen) {
+				if part = strings.TrimFunc(part, wordEdge); mayBeMasked(part) {
+					out = append(out, part)
+				}
 			}
 		}
 	}
 	flush()
 	return out
+}
+
+// mayBeMasked reports whether w has a digit or symbol that stands for a
+// letter, a symbol that hides one, or a letter written twice in a row.
+func mayBeMasked(w string) bool {
+	var last rune = -1
+	for i := 0; i < len(w); i++ {
+		if w[i] >= 0x80 {
+			return mayBeMaskedRunes(w)
+		}
+		r := rune(w[i])
+		if r == last || maskASCII[r] {
+			return true
+		}
+		last = r
+	}
+	return false
+}
+
+// maskASCII marks the ASCII digits and symbols of maskLetters and
+// maskHidden.
+var maskASCII = func() (m [128]bool) {
+	for r := range maskLetters {
+		if r < 128 {
+			m[r] = true
+		}
+	}
+	for _, r := range maskHidden {
+		m[r] = true
+	}
+	return m
+}()
+
+// mayBeMaskedRunes is mayBeMasked for a word beyond ASCII.
+func mayBeMaskedRunes(w string) bool {
+	var last rune = -1
+	for _, r := range w {
+		if r == last || maskLetters[r] != "" || strings.ContainsRune(maskHidden, r) {
+			return true
+		}
+		last = r
+	}
+	return false
 }
 
 // onlyLetters keeps letters and drops anything else.
@@ -100,31 +256,42 @@ func onlyLetters(r rune) rune {
 // isHyphen reports whether r joins two words ("f*ck-ups", "and/or").
 func isHyphen(r rune) bool { return r == '-' || r == '/' || unicode.Is(unicode.Pd, r) }
 
-func utf8Len(s string) int { return len([]rune(s)) }
-
-// spells reports whether the word w, read through its masks and with
-// repeated letters squeezed, is key (a squeezed term). A word needs
-// letters for at least half its characters, so that numbers and symbols
-// alone spell nothing.
-func spells(w, key string) bool {
-	letters, masked := 0, false
+// spelled returns the terms of plain (by squeezed term) that the word w,
+// read through its masks and with repeated letters squeezed, spells. A
+// word needs letters for at least half its characters, so that numbers
+// and symbols alone spell nothing.
+func spelled(w string, plain map[string]string) []string {
+	letters, masked, n := 0, false, 0
 	for _, r := range w {
+		n++
 		switch {
 		case unicode.IsLetter(r):
 			letters++
 		case maskLetters[r] != "" || strings.ContainsRune(maskHidden, r):
 			masked = true
 		default:
-			return false
+			return nil
 		}
 	}
-	if 2*letters < utf8Len(w) || letters == 0 {
-		return false
+	if 2*letters < n || letters == 0 {
+		return nil
 	}
 	if !masked {
-		return squeeze(w) == key
+		for key, term := range plain {
+			if squeezesTo(w, key) {
+				return []string{term}
+			}
+		}
+		return nil
 	}
-	return maskPattern(squeeze(w)).MatchString(key)
+	re := maskPattern(squeeze(w))
+	var out []string
+	for key, term := range plain {
+		if re.MatchString(key) {
+			out = append(out, term)
+		}
+	}
+	return out
 }
 
 // maskPattern is the pattern of the letters a masked word may stand for:
@@ -152,6 +319,24 @@ func maskPattern(w string) *regexp.Regexp {
 	}
 	b.WriteString("$")
 	return regexp.MustCompile(b.String())
+}
+
+// squeezesTo reports whether squeeze(w) is key, without writing it.
+func squeezesTo(w, key string) bool {
+	j := 0
+	var last rune = -1
+	for _, r := range w {
+		if r == last {
+			continue
+		}
+		last = r
+		k, size := utf8.DecodeRuneInString(key[j:])
+		if j >= len(key) || k != r {
+			return false
+		}
+		j += size
+	}
+	return j == len(key)
 }
 
 // squeeze writes each run of one letter once: "shiiit" is "shit",
