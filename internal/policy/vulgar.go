@@ -57,7 +57,7 @@ type vulgarKeys struct {
 	folded []squeezedTerm
 	// first marks the first bytes of the folded keys.
 	first [256]bool
-	plain  map[string]string
+	plain map[string]string
 }
 
 // squeezedTerm is a term and its squeezed key.
