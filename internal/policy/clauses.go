@@ -148,12 +148,14 @@ var clauses = []Clause{
 		ID:       "connect/req-1",
 		Sentence: "You must build your integration in house.",
 		Rules:    []string{"connect/req-1"},
+		Why:      "integration.builtInHouse must be true; a tagline, description or scope reason that says someone else builds it (program.cue's contradictions.outsideBuilders) is flagged for the reviewer.",
 	},
 	{
 		Seed:     seedConnect,
 		ID:       "connect/req-2",
 		Sentence: "You must build your integration using OAuth 2.0 (for instructions on building on HubSpot, please see our developer documentation).",
 		Rules:    []string{"connect/req-2"},
+		Why:      "integration.auth must be \"oauth2\"; a tagline, description or scope reason that names another credential (program.cue's contradictions.credentials: an API key, a username and password) is flagged for the reviewer.",
 	},
 	{
 		Seed:     seedConnect,
@@ -166,7 +168,7 @@ var clauses = []Clause{
 		ID:       "connect/req-3",
 		Sentence: "Ticketed or phone support is acceptable (with a required 24 hr response time SLA).",
 		Rules:    []string{"connect/req-3"},
-		Why:      "The response time is program.cue's supportResponseHours (24 by default).",
+		Why:      "The response time is program.cue's supportResponseHours (24 by default); a tagline, description or scope reason that gives a longer response time than support.firstResponseHours (a number and a unit of contradictions.hourUnits, dayUnits or weekUnits in a sentence with a word of contradictions.responseWords) is flagged for the reviewer.",
 	},
 	{
 		Seed:     seedConnect,
@@ -394,7 +396,7 @@ var clauses = []Clause{
 		ID:       "developer/A5",
 		Sentence: "Your Application and/or Integration should clearly explain your data privacy practices, and be prepared to tell Users how you plan to use the data that is being shared.",
 		Rules:    []string{"developer/A5"},
-		Why:      "The practices are explained in the privacy policy at privacy.policyUrl.",
+		Why:      "The practices are explained in the privacy policy at privacy.policyUrl, which must be on a public address (a loopback, private or link-local address or a local name is refused; a documentation-only domain is flagged, or refused, as program.cue's documentationDomains says); a policy on the platform's own domain (program.cue's platformDomains) is flagged.",
 	},
 	{
 		Seed:     seedDeveloper,
@@ -415,6 +417,7 @@ var clauses = []Clause{
 		ID:       "developer/A7",
 		Sentence: "If your Application and/or Integration stores the personal data for a Customer and the Customer requests for their data or Content to be erased, you must erase their data and/or Content.",
 		Rules:    []string{"developer/A7"},
+		Why:      "privacy.dataRequestsUrl is required, over https:// and on a public address, as privacy.policyUrl is (developer/A5).",
 	},
 	{
 		Seed:     seedDeveloper,
@@ -483,6 +486,7 @@ var clauses = []Clause{
 		ID:       "developer/B6",
 		Sentence: "You will only ask Customers for permissions that your Application needs, and will not ask for permissions beyond the scope what is required for the operation of your Application.",
 		Rules:    []string{"developer/B6"},
+		Why:      "Every scope must be in the catalogue and have a reason of a sentence; one sentence may justify the scopes whose objects it names (\"Reads and updates contacts and their companies …\"). A reason pasted for other scopes, however its punctuation differs, or one of program.cue's weakReasons (\"same as above\", \"not used yet\") is flagged for the reviewer.",
 	},
 	{
 		Seed:        seedDeveloper,
@@ -497,7 +501,7 @@ var clauses = []Clause{
 		ID:       "developer/C2",
 		Sentence: "You will not ask Customers to provide sensitive, private, and confidential personal information, such as credit card numbers or passwords, or information that violates the HubSpot Terms of Service or AUP.",
 		Rules:    []string{"developer/C2"},
-		Why:      "The rule requires privacy.sensitiveData: false from stage applied on: true is refused, and a file that leaves the field out is asked to say so, since silence is no promise. What the integration asks customers for on its own screens is not in the file.",
+		Why:      "The rule requires privacy.sensitiveData: false from stage applied on: true is refused, and a file that leaves the field out is asked to say so, since silence is no promise. What the integration asks customers for on its own screens is not in the file; a tagline, description or scope reason that mentions card numbers or passwords (program.cue's contradictions.sensitiveData) while sensitiveData is false is flagged for the reviewer.",
 	},
 	{
 		Seed:      seedDeveloper,
@@ -635,7 +639,7 @@ var clauses = []Clause{
 		Sentence:  "Your Application and/or Integration should not use vulgar or obscene language or images.",
 		Rules:     []string{"developer/F2"},
 		Checklist: "developer/F2",
-		Why:       "The rule warns the reviewer of a word of program.cue's vulgarTerms in the name, tagline or description; a reviewer judges the rest of the language and the images.",
+		Why:       "The rule flags for the reviewer a word of program.cue's vulgarTerms in the name, tagline or description, however it is masked (f*ck, sh1t, $h!t, shiiit, c r a p), as a whole word only; a reviewer judges the rest of the language and the images.",
 	},
 	{
 		Seed:      seedDeveloper,
@@ -655,7 +659,7 @@ var clauses = []Clause{
 		ID:       "developer/F3",
 		Sentence: "Every Application and/or Integration must include a link to technical instructions and customer support information, including a contact for customer support.",
 		Rules:    []string{"developer/F3", "connect/beta-3"},
-		Why:      "The customer support information is checked from stage applied on (developer/F3): support.url, over https://, and a contact, support.email or support.phone; a listing's supportUrl, when given, must use https:// too. The link to technical instructions, listing.setupInstructionsUrl, is owed with the listing, as connect/beta-3 explains: by a beta's listing due date (connect/beta-1, connect/beta-2), once a beta's listing is published (connect/beta-3), and at once in certification and as a partner (developer/F3); an applied file is not asked for it.",
+		Why:      "The customer support information is checked from stage applied on (developer/F3): support.url, over https://, and a contact, support.email or support.phone; a listing's supportUrl, when given, must use https:// too. The link to technical instructions, listing.setupInstructionsUrl, is owed with the listing, as connect/beta-3 explains: by a beta's listing due date (connect/beta-1, connect/beta-2), once a beta's listing is published (connect/beta-3), and at once in certification and as a partner (developer/F3); an applied file is not asked for it. Every link must be on a public address: localhost, a loopback, private or link-local address (in any numeric form) or a local name is refused, a documentation-only domain flagged or refused as program.cue's documentationDomains says.",
 	},
 	{
 		Seed:     seedDeveloper,
