@@ -66,14 +66,23 @@ func checklistSection(v program.Verdict) body {
 	return body{{text: b.String()}}
 }
 
+// maxFlaggedItems is how many flagged warnings the checklist lists; the
+// rest are among the findings above, where each is a row of its own.
+const maxFlaggedItems = 25
+
 // flaggedItems are the flagged warnings of every file, one checklist line
 // each: the rule, the file and field, connectbot's words, and the sentence
-// of the rule.
+// of the rule; past maxFlaggedItems, one line says how many more there are.
 func flaggedItems(v program.Verdict) []string {
 	var out []string
+	more := 0
 	for _, f := range v.Files {
 		for _, x := range f.Findings {
 			if !x.Flagged {
+				continue
+			}
+			if len(out) == maxFlaggedItems {
+				more++
 				continue
 			}
 			line := fmt.Sprintf("- [ ] `%s` %s %s: %s", x.Rule, markdown.Code(f.Path), markdown.Code(x.Path), markdown.Escape(x.Message))
@@ -82,6 +91,9 @@ func flaggedItems(v program.Verdict) []string {
 			}
 			out = append(out, line+"\n")
 		}
+	}
+	if more > 0 {
+		out = append(out, fmt.Sprintf("- [ ] %d more flagged %s: each is a finding marked ℹ, and `connectbot validate` lists them all\n", more, pluralWord(more, "finding")))
 	}
 	return out
 }

@@ -248,3 +248,19 @@ func TestFlaggedWarningsGoIntoTheReviewerChecklist(t *testing.T) {
 		})
 	}
 }
+
+func TestTheChecklistListsAtMostTwentyFiveFlaggedWarnings(t *testing.T) {
+	var fs []application.Finding
+	for i := range 30 {
+		fs = append(fs, application.Finding{Rule: "developer/B6", Severity: application.SeverityWarning, Flagged: true,
+			Path: fmt.Sprintf("integration.scopes[%d].reason", i+1), Line: i + 10, Column: 3, Message: "the same reason is given for every scope"})
+	}
+	body := report.PRComment(program.Verdict{HeadSHA: strings.Repeat("c", 40),
+		Files: []program.FileVerdict{{Path: "applications/a.cue", Kind: "update", Stage: application.StageBeta, Findings: fs}}}, nil)
+	if got := strings.Count(body, "- [ ] `developer/B6`"); got != 25 {
+		t.Errorf("%d flagged items in the checklist, want 25:\n%s", got, body)
+	}
+	if !strings.Contains(body, "\n- [ ] 5 more flagged findings: each is a finding marked ℹ, and `connectbot validate` lists them all\n") {
+		t.Errorf("the checklist does not say how many more were flagged:\n%s", body)
+	}
+}
