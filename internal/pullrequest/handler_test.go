@@ -55,7 +55,9 @@ func (c *testClock) Now() time.Time { return time.Unix(0, c.at.Load()).UTC() }
 // Set moves the clock to t.
 func (c *testClock) Set(t time.Time) { c.at.Store(t.UnixNano()) }
 
-const programCue = "reviewers: [\"rivera-reviews\", \"okafor-pm\"]\n"
+// programCue is the program of the test world; its companies are
+// fictional, on domains kept for documentation.
+const programCue = "reviewers: [\"rivera-reviews\", \"okafor-pm\"]\ndocumentationDomains: \"allow\"\n"
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
