@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/rivo/uniseg"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/connectbot/connectbot/internal/application"
@@ -96,21 +95,6 @@ func plainText(s string) string {
 	return strings.TrimSpace(strings.ToLower(s))
 }
 
-// sentences splits s into its sentences on Unicode's sentence boundaries
-// (UAX #29).
-func sentences(s string) []string {
-	var out []string
-	state := -1
-	for s != "" {
-		var sentence string
-		sentence, s, state = uniseg.FirstSentenceInString(s, state)
-		if strings.TrimSpace(sentence) != "" {
-			out = append(out, sentence)
-		}
-	}
-	return out
-}
-
 // saidText is one text an integrator writes about the integration, with
 // its sentences, split and folded when a rule first needs them.
 type saidText struct {
@@ -119,18 +103,23 @@ type saidText struct {
 	said              []saidSentence
 }
 
-// sentences returns the sentences of the text, split once.
+// sentences returns the sentences of the text (as newText split them on
+// UAX #29 boundaries), each as a text of its own.
 func (st *saidText) sentences() []saidSentence {
 	if st.said == nil {
-		for _, s := range sentences(st.value) {
-			st.said = append(st.said, saidSentence{s, newText(s)})
+		for _, s := range st.folded.sentences {
+			t := text{sentences: []sentence{s}}
+			for _, tk := range s.tokens {
+				t.words = append(t.words, s.compact[tk.from:tk.to])
+			}
+			st.said = append(st.said, saidSentence{s.raw, t})
 		}
 	}
 	return st.said
 }
 
-// saidSentence is one sentence of an integrator's text, as written and
-// folded.
+// saidSentence is one sentence of an integrator's text, as written
+// (normalised) and folded.
 type saidSentence struct {
 	value  string
 	folded text

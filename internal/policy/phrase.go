@@ -15,7 +15,7 @@ type phrase struct {
 	compact string
 	// unspaced is true for a phrase with letters of a script written
 	// without spaces between words ("APIキー", "パスワード"): it is found
-	// anywhere in a text's compact form, not as whole words.
+	// anywhere in a sentence's compact form, not as whole words.
 	unspaced bool
 }
 
@@ -41,11 +41,11 @@ func newPhrases(terms []string) phrases {
 	ps := phrases{byFirst: map[string][]int{}}
 	for _, s := range terms {
 		t := newText(s)
-		if t.compact == "" {
+		if len(t.words) == 0 {
 			continue
 		}
 		i := len(ps.list)
-		p := phrase{term: s, words: t.words, compact: t.compact, unspaced: hasUnspaced(s)}
+		p := phrase{term: s, words: t.words, compact: strings.Join(t.words, ""), unspaced: hasUnspaced(s)}
 		ps.list = append(ps.list, p)
 		if p.unspaced {
 			ps.unspaced = append(ps.unspaced, i)
@@ -99,9 +99,12 @@ func found(t text, ps phrases) []string {
 			}
 		}
 	}
-	if len(ps.unspaced) > 0 && !isASCII(t.compact) {
+	for _, st := range t.sentences {
+		if len(ps.unspaced) == 0 || isASCII(st.compact) {
+			continue
+		}
 		for _, k := range ps.unspaced {
-			if strings.Contains(t.compact, ps.list[k].compact) {
+			if strings.Contains(st.compact, ps.list[k].compact) && !slices.Contains(hit, k) {
 				hit = append(hit, k)
 			}
 		}

@@ -213,6 +213,7 @@ func TestAReapplicationShowsTheReviewerItsHistory(t *testing.T) {
 	const want = "re-application of `northwind-sync`, removed on 2026-05-01 for listing-overdue"
 	if !strings.Contains(got, want) {
 		t.Errorf("comment does not say %q:\n%s", want, got)
+	}
 }
 
 func TestFlaggedWarningsGoIntoTheReviewerChecklist(t *testing.T) {
