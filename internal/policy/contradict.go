@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rivo/uniseg"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/connectbot/connectbot/internal/application"
@@ -118,6 +119,24 @@ func (st *saidText) sentences() []saidSentence {
 	return st.said
 }
 
+// asWritten returns the sentence of value that newText read as raw (its
+// normalised form), as the integrator wrote it, accents and all; raw
+// itself when none matches.
+func asWritten(value, raw string) string {
+	if isASCII(value) {
+		return raw
+	}
+	state := -1
+	for value != "" {
+		var s string
+		s, value, state = uniseg.FirstSentenceInString(value, state)
+		if strings.TrimSpace(normalise(s)) == raw {
+			return strings.TrimSpace(s)
+		}
+	}
+	return raw
+}
+
 // saidSentence is one sentence of an integrator's text, as written
 // (normalised) and folded.
 type saidSentence struct {
@@ -198,7 +217,7 @@ func (c *checker) contradicts(rule string, st *saidText, find func(text, string)
 				words = append(words, w)
 			}
 			if first == "" {
-				first = strings.TrimSpace(s.value)
+				first = asWritten(st.value, s.value)
 			}
 		}
 	}
