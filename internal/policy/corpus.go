@@ -1,0 +1,160 @@
+package policy
+
+import (
+	"bufio"
+	"bytes"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/connectbot/connectbot/internal/application"
+)
+
+// corpusFiles is the corpus of applications the rules are tried on:
+// legitimate ones that must pass and violations that must fail or be
+// flagged, each saying so in its leading comment block.
+//
+//go:embed testdata/corpus/legit testdata/corpus/violations testdata/corpus/program.cue
+var corpusFiles embed.FS
+
+// CorpusDir is where the corpus lives in corpusFiles and in the source
+// tree, relative to this package.
+const CorpusDir = "testdata/corpus"
+
+// CorpusCase is one application of the corpus, as its leading comment
+// block describes it:
+//
+//	// note: what the case tries, in one line
+//	// expect: error developer/E1     (or: warning developer/C2; none for a legitimate case)
+//	// breaks: the policy sentence a violation breaks
+type CorpusCase struct {
+	// Path is the case's file below CorpusDir: "legit/ja-….cue" or
+	// "violations/de-….cue".
+	Path string `json:"path"`
+	// Note says what the case tries.
+	Note string `json:"note"`
+	// Expect are the findings the case must get. A legitimate case may
+	// expect warnings (a sensitive scope); it never expects an error.
+	Expect []Expected `json:"expect,omitempty"`
+	// Breaks is the sentence a violation breaks.
+	Breaks string `json:"breaks,omitempty"`
+	// Source is the file as written.
+	Source []byte `json:"-"`
+}
+
+// Expected is a finding a corpus case must get: a rule and its severity.
+type Expected struct {
+	Severity application.Severity `json:"severity"`
+	Rule     string               `json:"rule"`
+}
+
+// Legitimate reports whether the case is one of the legitimate
+// applications, which must pass with no error.
+func (c CorpusCase) Legitimate() bool { return strings.HasPrefix(c.Path, "legit/") }
+
+// CorpusProgram is the program.cue the corpus is judged under.
+func CorpusProgram() []byte {
+	b, err := corpusFiles.ReadFile(CorpusDir + "/program.cue")
+	if err != nil {
+		panic(fmt.Sprintf("corpus program.cue is embedded: %v", err))
+	}
+	return b
+}
+
+var corpusOnce = sync.OnceValues(readCorpus)
+
+// Corpus returns every case of the corpus, ordered by path. An error names
+// a case whose comment block cannot be read.
+func Corpus() ([]CorpusCase, error) { return corpusOnce() }
+
+func readCorpus() ([]CorpusCase, error) {
+	var out []CorpusCase
+	err := fs.WalkDir(corpusFiles, CorpusDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(p) != ".cue" || path.Dir(p) == CorpusDir {
+			return err
+		}
+		src, err := corpusFiles.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		c, err := ParseCorpusCase(strings.TrimPrefix(p, CorpusDir+"/"), src)
+		if err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	})
+	slices.SortFunc(out, func(a, b CorpusCase) int { return strings.Compare(a.Path, b.Path) })
+	return out, err
+}
+
+// ParseCorpusCase reads a case's leading comment block. Every case has a
+// note; a violation has at least one expectation and the sentence it
+// breaks; a legitimate case expects no error.
+func ParseCorpusCase(name string, src []byte) (CorpusCase, error) {
+	c := CorpusCase{Path: name, Source: src}
+	sc := bufio.NewScanner(bytes.NewReader(src))
+	for line := 1; sc.Scan(); line++ {
+		text, ok := strings.CutPrefix(sc.Text(), "//")
+		if !ok {
+			break
+		}
+		key, value, _ := strings.Cut(strings.TrimSpace(text), ":")
+		value = strings.TrimSpace(value)
+		switch key {
+		case "note":
+			c.Note = value
+		case "breaks":
+			c.Breaks = value
+		case "expect":
+			e, err := parseExpected(value)
+			if err != nil {
+				return c, fmt.Errorf("%s:%d: %w", name, line, err)
+			}
+			c.Expect = append(c.Expect, e)
+		}
+	}
+	switch {
+	case c.Note == "":
+		return c, fmt.Errorf("%s: no \"// note:\" line saying what the case tries", name)
+	case !c.Legitimate() && (len(c.Expect) == 0 || c.Breaks == ""):
+		return c, fmt.Errorf("%s: a violation needs \"// expect:\" and \"// breaks:\" lines", name)
+	case c.Legitimate() && slices.ContainsFunc(c.Expect, func(e Expected) bool { return e.Severity == application.SeverityError }):
+		return c, fmt.Errorf("%s: a legitimate case expects no error", name)
+	}
+	return c, nil
+}
+
+func parseExpected(s string) (Expected, error) {
+	sev, rule, _ := strings.Cut(s, " ")
+	e := Expected{Severity: application.Severity(sev), Rule: strings.TrimSpace(rule)}
+	if e.Severity != application.SeverityError && e.Severity != application.SeverityWarning {
+		return e, fmt.Errorf("expect %q: write \"error <rule>\" or \"warning <rule>\"", s)
+	}
+	if _, ok := Lookup(e.Rule); !ok {
+		return e, fmt.Errorf("expect %q: no rule %q", s, e.Rule)
+	}
+	return e, nil
+}
+
+// corpusByRule maps each rule to the violations that expect a finding of
+// it, ordered by path.
+func corpusByRule() map[string][]string {
+	cases, err := Corpus()
+	if err != nil {
+		panic(fmt.Sprintf("the embedded corpus is read by TestCorpus: %v", err))
+	}
+	m := map[string][]string{}
+	for _, c := range cases {
+		for _, e := range c.Expect {
+			if !slices.Contains(m[e.Rule], c.Path) {
+				m[e.Rule] = append(m[e.Rule], c.Path)
+			}
+		}
+	}
+	return m
+}
