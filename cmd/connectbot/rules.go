@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path"
 	"strings"
 
 	"github.com/connectbot/connectbot/internal/catalog"
@@ -38,11 +39,14 @@ func runRules(e *env, args []string) int {
 // rulesJSON is the stable shape of `rules --format json`.
 type rulesJSON struct {
 	Clauses []policy.Clause `json:"clauses"`
-	Counts  policy.Counts   `json:"counts"`
+	// Rules say, per rule, what is an error and what is flagged, the
+	// program.cue keys that configure it and its corpus cases.
+	Rules  []policy.RuleRow `json:"rules"`
+	Counts policy.Counts    `json:"counts"`
 }
 
 func writeRulesJSON(w io.Writer, clauses []policy.Clause) error {
-	b, err := json.MarshalIndent(rulesJSON{clauses, policy.CountHandling(clauses)}, "", "  ")
+	b, err := json.MarshalIndent(rulesJSON{clauses, policy.RuleTable(), policy.CountHandling(clauses)}, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -101,6 +105,7 @@ numbered lists — is one row below, quoted verbatim from its seed, with how con
 	for _, r := range catalog.FormatRules() {
 		fmt.Fprintf(&b, "| `%s` | %s |\n", r.ID, cell(r.Description))
 	}
+	writeJudgements(&b)
 	n := policy.CountHandling(clauses)
 	fmt.Fprintf(&b, "\n## Counts\n\n%d sentences: %d handled by connectbot, %d out of scope. A sentence handled in two ways counts under both.\n\n",
 		n.Sentences, n.Handled, n.Sentences-n.Handled)
@@ -142,4 +147,37 @@ func handling(c policy.Clause) string {
 // cell, a line break the row, and "<slug>" would be read as an HTML tag.
 func cell(s string) string {
 	return strings.NewReplacer("|", `\|`, "<", "&lt;", "\r\n", " ", "\n", " ").Replace(s)
+}
+
+// writeJudgements renders, per rule, what it refuses (an error, which
+// blocks the application), what it flags (a warning for the reviewer's
+// checklist), the program.cue keys that configure it, and the corpus
+// cases that expect its findings.
+func writeJudgements(b *strings.Builder) {
+	b.WriteString("\n## What each rule refuses and what it flags\n\n")
+	b.WriteString("An **error** blocks the application until it is fixed; a **flagged** finding is a warning that\n" +
+		"goes to the reviewer checklist, for what only a person can tell. **configured by** names the keys of\n" +
+		"`program.cue` the rule reads; **corpus** the cases of\n" +
+		"[`internal/policy/testdata/corpus`](../internal/policy/testdata/corpus) that expect its findings.\n\n")
+	b.WriteString("| rule | error | flagged | configured by | corpus |\n|---|---|---|---|---|\n")
+	for _, r := range policy.RuleTable() {
+		keys := make([]string, len(r.ConfiguredBy))
+		for i, k := range r.ConfiguredBy {
+			keys[i] = "`" + k + "`"
+		}
+		cases := make([]string, len(r.Corpus))
+		for i, p := range r.Corpus {
+			cases[i] = fmt.Sprintf("[%s](../internal/policy/%s/%s)", strings.TrimSuffix(path.Base(p), ".cue"), policy.CorpusDir, p)
+		}
+		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", r.ID, orDash(r.Error), orDash(r.Flagged),
+			orDash(strings.Join(keys, ", ")), orDash(strings.Join(cases, ", ")))
+	}
+}
+
+// orDash writes an empty cell as a dash.
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return cell(s)
 }
