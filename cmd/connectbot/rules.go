@@ -73,6 +73,8 @@ reserve the right, prohibit, expect, ask, a number or a deadline, and every item
 numbered lists — is one row below, quoted verbatim from its seed, with how connectbot handles it:
 
 - **rule**: a check of every application file; a finding names the rule and quotes its sentence.
+  It is an **error**, which blocks the application, or **flagged**, a warning that goes to the reviewer
+  checklist because only a person can tell; the table after the policies says which, per rule.
 - **clock**: the program engine acts on a date or an event (` + "`connectbot plan`" + ` shows it):
   ` + "`acceptance`" + ` (an approved application enters beta, or certification from the certification
   threshold), ` + "`listing-info`" + ` (listing information due after acceptance), ` + "`install-window`" + ` (a beta's
@@ -122,7 +124,11 @@ numbered lists — is one row below, quoted verbatim from its seed, with how con
 func handling(c policy.Clause) string {
 	var parts []string
 	for _, id := range c.Rules {
-		parts = append(parts, "rule `"+id+"`")
+		rule := "rule `" + id + "`"
+		if sev := policy.JudgementOf(id).Severities(); sev != "" {
+			rule += " (" + sev + ")"
+		}
+		parts = append(parts, rule)
 	}
 	if c.Clock != "" {
 		parts = append(parts, "clock `"+c.Clock+"`")

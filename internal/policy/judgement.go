@@ -24,15 +24,35 @@ type RuleRow struct {
 	Corpus []string `json:"corpus,omitempty"`
 }
 
+// Severities says in words how the rule's findings count: "error",
+// "flagged" (a warning for the reviewer), "error or flagged", or "" for a
+// rule that finds nothing itself (a clock's rule).
+func (j Judgement) Severities() string {
+	switch {
+	case j.Error != "" && j.Flagged != "":
+		return "error or flagged"
+	case j.Error != "":
+		return "error"
+	case j.Flagged != "":
+		return "flagged"
+	}
+	return ""
+}
+
+// JudgementOf returns the judgement of the rule with the given id.
+func JudgementOf(id string) Judgement {
+	j := judgements[id]
+	j.ConfiguredBy = append([]string(nil), j.ConfiguredBy...)
+	return j
+}
+
 // RuleTable returns every rule with its judgement and corpus cases,
 // ordered by id.
 func RuleTable() []RuleRow {
 	corpus := corpusByRule()
 	var out []RuleRow
 	for _, r := range Rules() {
-		j := judgements[r.ID]
-		j.ConfiguredBy = append([]string(nil), j.ConfiguredBy...)
-		out = append(out, RuleRow{ID: r.ID, Source: r.Source, Judgement: j, Corpus: corpus[r.ID]})
+		out = append(out, RuleRow{ID: r.ID, Source: r.Source, Judgement: JudgementOf(r.ID), Corpus: corpus[r.ID]})
 	}
 	return out
 }
