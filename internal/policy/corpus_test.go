@@ -39,24 +39,10 @@ func TestCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	known := readKnownMisjudged(t)
-	var legit, legitPassed, caught, flagged, violations int
+	var n corpusCounts
 	for _, c := range cases {
-		got := judgeCase(t, cat, c)
-		wrong := misjudged(c, got)
-		switch {
-		case c.Legitimate():
-			legit++
-			if wrong == "" {
-				legitPassed++
-			}
-		default:
-			violations++
-			if wrong == "" && hasSeverity(c.Expect, application.SeverityError) {
-				caught++
-			} else if wrong == "" {
-				flagged++
-			}
-		}
+		wrong := misjudged(c, judgeCase(t, cat, c))
+		n.add(c, wrong == "")
 		why, listed := known[c.Path]
 		delete(known, c.Path)
 		switch {
@@ -71,10 +57,34 @@ func TestCorpus(t *testing.T) {
 	}
 	langs := corpusLanguages(cases)
 	t.Logf("corpus: %d of %d legitimate applications passed; of %d violations, %d caught as errors and %d flagged as warnings; %d languages",
-		legitPassed, legit, violations, caught, flagged, len(langs))
-	if legit < 60 || violations < 60 || len(langs) < 10 {
+		n.legitPassed, n.legit, n.violations, n.caught, n.flagged, len(langs))
+	if n.legit < 60 || n.violations < 60 || len(langs) < 10 {
 		t.Errorf("the corpus needs at least 60 legitimate applications and 60 violations in at least 10 languages; it has %d, %d and %d (%s)",
-			legit, violations, len(langs), strings.Join(langs, ", "))
+			n.legit, n.violations, len(langs), strings.Join(langs, ", "))
+	}
+}
+
+// corpusCounts tallies the corpus: legitimate cases and those that
+// passed, violations and those caught as errors or flagged as warnings.
+type corpusCounts struct {
+	legit, legitPassed, violations, caught, flagged int
+}
+
+func (n *corpusCounts) add(c policy.CorpusCase, right bool) {
+	switch {
+	case c.Legitimate():
+		n.legit++
+		if right {
+			n.legitPassed++
+		}
+	case !right:
+		n.violations++
+	case hasSeverity(c.Expect, application.SeverityError):
+		n.violations++
+		n.caught++
+	default:
+		n.violations++
+		n.flagged++
 	}
 }
 
