@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -30,7 +31,7 @@ const CorpusDir = "testdata/corpus"
 //
 //	// note: what the case tries, in one line
 //	// expect: error developer/E1     (or: warning developer/C2; none for a legitimate case)
-//	// breaks: the policy sentence a violation breaks
+//	// breaks: developer/E1 "the sentence of the clause a violation breaks, verbatim"
 type CorpusCase struct {
 	// Path is the case's file below CorpusDir: "legit/ja-….cue" or
 	// "violations/de-….cue".
@@ -40,8 +41,10 @@ type CorpusCase struct {
 	// Expect are the findings the case must get. A legitimate case may
 	// expect warnings (a sensitive scope); it never expects an error.
 	Expect []Expected `json:"expect,omitempty"`
-	// Breaks is the sentence a violation breaks.
-	Breaks string `json:"breaks,omitempty"`
+	// Breaks is the clause a violation breaks, and Sentence its sentence,
+	// verbatim as the clause table holds it.
+	Breaks   string `json:"breaks,omitempty"`
+	Sentence string `json:"sentence,omitempty"`
 	// Source is the file as written.
 	Source []byte `json:"-"`
 }
@@ -109,7 +112,9 @@ func ParseCorpusCase(name string, src []byte) (CorpusCase, error) {
 		case "note":
 			c.Note = value
 		case "breaks":
-			c.Breaks = value
+			if err := c.parseBreaks(value); err != nil {
+				return c, fmt.Errorf("%s:%d: %w", name, line, err)
+			}
 		case "expect":
 			e, err := parseExpected(value)
 			if err != nil {
@@ -127,6 +132,21 @@ func ParseCorpusCase(name string, src []byte) (CorpusCase, error) {
 		return c, fmt.Errorf("%s: a legitimate case expects no error", name)
 	}
 	return c, nil
+}
+
+// parseBreaks reads `<clause> "<sentence>"` and checks that the clause
+// table holds that sentence under that clause.
+func (c *CorpusCase) parseBreaks(s string) error {
+	id, quoted, _ := strings.Cut(s, " ")
+	sentence, err := strconv.Unquote(strings.TrimSpace(quoted))
+	if err != nil {
+		return fmt.Errorf("breaks %q: write the clause, then its sentence in double quotes", s)
+	}
+	if !slices.ContainsFunc(clauses, func(cl Clause) bool { return cl.ID == id && cl.Sentence == sentence }) {
+		return fmt.Errorf("breaks %q: the clause table has no such sentence under %s", s, id)
+	}
+	c.Breaks, c.Sentence = id, sentence
+	return nil
 }
 
 func parseExpected(s string) (Expected, error) {

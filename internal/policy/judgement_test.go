@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/connectbot/connectbot/internal/application"
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestJudgements checks the one home of each rule's severity and
@@ -73,4 +74,44 @@ func configKeys() []string {
 		keys = append(keys, name)
 	}
 	return keys
+}
+
+// TestParseCorpusCase checks that a case's comment block is read, and
+// that one the corpus could not be judged by is refused with its reason.
+func TestParseCorpusCase(t *testing.T) {
+	const e1 = `developer/E1 "Your Application should not violate the` + "\u00a0" + `HubSpot brand guidelines."`
+	tests := []struct {
+		name, path, src, wantErr string
+	}{
+		{"a violation with its note, expectation and clause is read", "violations/en-x.cue",
+			"// note: tries x\n// expect: error developer/E1\n// breaks: " + e1 + "\ncompany: {}\n", ""},
+		{"a legitimate case needs only its note", "legit/en-x.cue", "// note: tries x\ncompany: {}\n", ""},
+		{"a case without a note is refused", "legit/en-x.cue", "// expect: warning developer/B6\n",
+			`legit/en-x.cue: no "// note:" line saying what the case tries`},
+		{"a violation without the clause it breaks is refused", "violations/en-x.cue",
+			"// note: tries x\n// expect: error developer/E1\n",
+			`violations/en-x.cue: a violation needs "// expect:" and "// breaks:" lines`},
+		{"a legitimate case expecting an error is refused", "legit/en-x.cue",
+			"// note: tries x\n// expect: error developer/E1\n", "legit/en-x.cue: a legitimate case expects no error"},
+		{"an expectation of no rule is refused", "violations/en-x.cue",
+			"// note: tries x\n// expect: error developer/Z9\n", `violations/en-x.cue:2: expect "error developer/Z9": no rule "developer/Z9"`},
+		{"a severity other than error or warning is refused", "violations/en-x.cue",
+			"// note: tries x\n// expect: fatal developer/E1\n",
+			`violations/en-x.cue:2: expect "fatal developer/E1": write "error <rule>" or "warning <rule>"`},
+		{"a sentence the clause does not hold is refused", "violations/en-x.cue",
+			"// note: tries x\n// expect: error developer/E1\n// breaks: developer/E1 \"Be nice.\"\n",
+			`violations/en-x.cue:3: breaks "developer/E1 \"Be nice.\"": the clause table has no such sentence under developer/E1`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseCorpusCase(tt.path, []byte(tt.src))
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if diff := cmp.Diff(tt.wantErr, got); diff != "" {
+				t.Errorf("error mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
 }
