@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
-	"io/fs"
 	"path"
 	"slices"
 	"strconv"
@@ -34,7 +33,8 @@ const CorpusDir = "testdata/corpus"
 //	// breaks: developer/E1 "the sentence of the clause a violation breaks, verbatim"
 type CorpusCase struct {
 	// Path is the case's file below CorpusDir: "legit/ja-….cue" or
-	// "violations/de-….cue".
+	// "violations/de-….cue", or its directory ("legit/en-reapplication")
+	// when it needs several files.
 	Path string `json:"path"`
 	// Note says what the case tries.
 	Note string `json:"note"`
@@ -45,8 +45,10 @@ type CorpusCase struct {
 	// verbatim as the clause table holds it.
 	Breaks   string `json:"breaks,omitempty"`
 	Sentence string `json:"sentence,omitempty"`
-	// Source is the file as written.
-	Source []byte `json:"-"`
+	// Files are the case's application files as written, by file name:
+	// one, or for a case that is a directory, every application of its
+	// program.
+	Files map[string][]byte `json:"-"`
 }
 
 // Expected is a finding a corpus case must get: a rule and its severity.
@@ -76,30 +78,65 @@ func Corpus() ([]CorpusCase, error) { return corpusOnce() }
 
 func readCorpus() ([]CorpusCase, error) {
 	var out []CorpusCase
-	err := fs.WalkDir(corpusFiles, CorpusDir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || path.Ext(p) != ".cue" || path.Dir(p) == CorpusDir {
-			return err
-		}
-		src, err := corpusFiles.ReadFile(p)
+	for _, kind := range []string{"legit", "violations"} {
+		entries, err := corpusFiles.ReadDir(path.Join(CorpusDir, kind))
 		if err != nil {
-			return err
+			return nil, err
 		}
-		c, err := ParseCorpusCase(strings.TrimPrefix(p, CorpusDir+"/"), src)
-		if err != nil {
-			return err
+		for _, e := range entries {
+			c, err := readCase(path.Join(kind, e.Name()), e.IsDir())
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, c)
 		}
-		out = append(out, c)
-		return nil
-	})
+	}
 	slices.SortFunc(out, func(a, b CorpusCase) int { return strings.Compare(a.Path, b.Path) })
-	return out, err
+	return out, nil
 }
 
-// ParseCorpusCase reads a case's leading comment block. Every case has a
-// note; a violation has at least one expectation and the sentence it
-// breaks; a legitimate case expects no error.
+// readCase reads the case at name below CorpusDir: one file, or a
+// directory whose files are the applications of one program.
+func readCase(name string, dir bool) (CorpusCase, error) {
+	full := path.Join(CorpusDir, name)
+	if !dir {
+		src, err := corpusFiles.ReadFile(full)
+		if err != nil {
+			return CorpusCase{}, err
+		}
+		return ParseCorpusCase(name, src)
+	}
+	c := CorpusCase{Path: name, Files: map[string][]byte{}}
+	entries, err := corpusFiles.ReadDir(full)
+	if err != nil {
+		return c, err
+	}
+	for _, e := range entries {
+		src, err := corpusFiles.ReadFile(path.Join(full, e.Name()))
+		if err != nil {
+			return c, err
+		}
+		c.Files[e.Name()] = src
+		if err := c.readHeader(path.Join(name, e.Name()), src); err != nil {
+			return c, err
+		}
+	}
+	return c, c.complete()
+}
+
+// ParseCorpusCase reads a one-file case's leading comment block. Every
+// case has a note; a violation has at least one expectation and the
+// clause it breaks; a legitimate case expects no error.
 func ParseCorpusCase(name string, src []byte) (CorpusCase, error) {
-	c := CorpusCase{Path: name, Source: src}
+	c := CorpusCase{Path: name, Files: map[string][]byte{path.Base(name): src}}
+	if err := c.readHeader(name, src); err != nil {
+		return c, err
+	}
+	return c, c.complete()
+}
+
+// readHeader reads the comment block at the top of one file of the case.
+func (c *CorpusCase) readHeader(name string, src []byte) error {
 	sc := bufio.NewScanner(bytes.NewReader(src))
 	for line := 1; sc.Scan(); line++ {
 		text, ok := strings.CutPrefix(sc.Text(), "//")
@@ -113,37 +150,45 @@ func ParseCorpusCase(name string, src []byte) (CorpusCase, error) {
 			c.Note = value
 		case "breaks":
 			if err := c.parseBreaks(value); err != nil {
-				return c, fmt.Errorf("%s:%d: %w", name, line, err)
+				return fmt.Errorf("%s:%d: %w", name, line, err)
 			}
 		case "expect":
 			e, err := parseExpected(value)
 			if err != nil {
-				return c, fmt.Errorf("%s:%d: %w", name, line, err)
+				return fmt.Errorf("%s:%d: %w", name, line, err)
 			}
 			c.Expect = append(c.Expect, e)
 		}
 	}
+	return nil
+}
+
+// complete checks that the case says what it tries and what it expects.
+func (c *CorpusCase) complete() error {
+	name := c.Path
 	switch {
 	case c.Note == "":
-		return c, fmt.Errorf("%s: no \"// note:\" line saying what the case tries", name)
+		return fmt.Errorf("%s: no \"// note:\" line saying what the case tries", name)
 	case !c.Legitimate() && (len(c.Expect) == 0 || c.Breaks == ""):
-		return c, fmt.Errorf("%s: a violation needs \"// expect:\" and \"// breaks:\" lines", name)
+		return fmt.Errorf("%s: a violation needs \"// expect:\" and \"// breaks:\" lines", name)
 	case c.Legitimate() && slices.ContainsFunc(c.Expect, func(e Expected) bool { return e.Severity == application.SeverityError }):
-		return c, fmt.Errorf("%s: a legitimate case expects no error", name)
+		return fmt.Errorf("%s: a legitimate case expects no error", name)
 	}
-	return c, nil
+	return nil
 }
 
 // parseBreaks reads `<clause> "<sentence>"` and checks that the clause
-// table holds that sentence under that clause.
+// table holds that sentence under that clause, or, for a rule of the file
+// format (which no policy states), that it is the rule's own sentence.
 func (c *CorpusCase) parseBreaks(s string) error {
 	id, quoted, _ := strings.Cut(s, " ")
 	sentence, err := strconv.Unquote(strings.TrimSpace(quoted))
 	if err != nil {
 		return fmt.Errorf("breaks %q: write the clause, then its sentence in double quotes", s)
 	}
-	if !slices.ContainsFunc(clauses, func(cl Clause) bool { return cl.ID == id && cl.Sentence == sentence }) {
-		return fmt.Errorf("breaks %q: the clause table has no such sentence under %s", s, id)
+	inTable := slices.ContainsFunc(clauses, func(cl Clause) bool { return cl.ID == id && cl.Sentence == sentence })
+	if r, ok := Lookup(id); !inTable && !(ok && strings.HasPrefix(id, "format/") && r.Sentence == sentence) {
+		return fmt.Errorf("breaks %q: the clause table has no such sentence under %s, nor is it that format rule's", s, id)
 	}
 	c.Breaks, c.Sentence = id, sentence
 	return nil

@@ -88,19 +88,23 @@ func (n *corpusCounts) add(c policy.CorpusCase, right bool) {
 	}
 }
 
-// judgeCase loads one case as the only application of a program whose
-// program.cue is the corpus's, and returns its findings.
+// judgeCase loads one case as the applications of a program whose
+// program.cue is the corpus's, and returns the findings of all its files.
 func judgeCase(t *testing.T, cat *catalog.Catalog, c policy.CorpusCase) []application.Finding {
 	t.Helper()
-	fsys := fstest.MapFS{
-		catalog.ProgramFile: {Data: policy.CorpusProgram()},
-		path.Join(snapshot.ApplicationsDir, path.Base(c.Path)): {Data: c.Source},
+	fsys := fstest.MapFS{catalog.ProgramFile: {Data: policy.CorpusProgram()}}
+	for name, src := range c.Files {
+		fsys[path.Join(snapshot.ApplicationsDir, name)] = &fstest.MapFile{Data: src}
 	}
 	snap, err := snapshot.Load(cat, fsys, nil, corpusDay)
 	if err != nil {
 		t.Fatalf("%s: %v", c.Path, err)
 	}
-	return snap.Files[0].Findings
+	var all []application.Finding
+	for _, f := range snap.Files {
+		all = append(all, f.Findings...)
+	}
+	return all
 }
 
 // misjudged says how the findings differ from what the case expects, or

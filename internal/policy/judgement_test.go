@@ -100,7 +100,7 @@ func TestParseCorpusCase(t *testing.T) {
 			`violations/en-x.cue:2: expect "fatal developer/E1": write "error <rule>" or "warning <rule>"`},
 		{"a sentence the clause does not hold is refused", "violations/en-x.cue",
 			"// note: tries x\n// expect: error developer/E1\n// breaks: developer/E1 \"Be nice.\"\n",
-			`violations/en-x.cue:3: breaks "developer/E1 \"Be nice.\"": the clause table has no such sentence under developer/E1`},
+			`violations/en-x.cue:3: breaks "developer/E1 \"Be nice.\"": the clause table has no such sentence under developer/E1, nor is it that format rule's`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
