@@ -132,14 +132,14 @@ var judgements = map[string]Judgement{
 		Flagged: "listing or scope text describing card numbers or passwords while sensitiveData is false.",
 	},
 	"developer/D5": {
-		Error:        "a name that begins with a protected company's name, or text claiming that company made, authorised or endorsed the integration.",
-		Flagged:      "text that may claim that company's certification or endorsement.",
-		ConfiguredBy: []string{"protectedNames"},
+		Error:        "a name that begins with a protected company's name, or text claiming that company made, authorised or endorsed the integration, in any language of claimWords.",
+		Flagged:      "text that may claim that company's certification or endorsement, or a partnership with it.",
+		ConfiguredBy: []string{"protectedNames", "claimWords", "certifiers"},
 	},
 	"developer/E1": {
-		Error:        "a name that begins with the platform's name, or text claiming its endorsement or official status.",
+		Error:        "a name that begins with the platform's name or an alias of it, or text claiming its endorsement, official status, preference or partnership (by a non-partner) or that it made the integration, in any language of claimWords.",
 		Flagged:      "text that may claim the platform's certification or endorsement.",
-		ConfiguredBy: []string{"brandTerms"},
+		ConfiguredBy: []string{"brandTerms", "brandAliases", "claimWords", "certifiers"},
 	},
 	"developer/F2": {
 		Flagged:      "a vulgar or obscene word in the name, tagline or description, however masked (symbols or digits for letters, repeated letters).",
