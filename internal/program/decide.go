@@ -121,6 +121,7 @@ func decideOne(f *application.File, in Input, open map[openKey]OpenPR) (Status, 
 		}
 	}
 	d.plan(st.Deadlines)
+	st.Held = d.held()
 	return st, d.actions
 }
 
@@ -273,7 +274,7 @@ func (d *decision) plan(deadlines []Deadline) {
 	case application.StageCertification:
 		// Connect cert-6 launches a certification that passed its steps:
 		// one whose steps are incomplete waits, and its status says why.
-		if launch, ok := p.ScheduledLaunch(); ok && d.in.Now >= launch && d.incompleteSteps() == "" {
+		if launch, ok := p.ScheduledLaunch(); ok && d.in.Now >= launch && d.held() == "" {
 			d.add(Action{
 				Kind: KindLaunch, Reason: "launch-date", Due: *p.LaunchDate, Rule: "connect/cert-6",
 				Dates:    d.dates("approvedAt", "launchDate"),

@@ -117,6 +117,10 @@ type Status struct {
 	Skipped bool `json:"skipped"`
 	// Errors counts the file's error findings.
 	Errors int `json:"errors"`
+	// Held says why a clock that has come plans nothing: its action waits
+	// for the application's own inputs (a launch whose certification steps
+	// are incomplete). Empty when nothing is held.
+	Held string `json:"held,omitempty"`
 }
 
 // Action is one thing a scheduled run must do. Every action names the rule

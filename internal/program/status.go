@@ -74,10 +74,10 @@ func (d *decision) next(deadlines []Deadline) string {
 func (d *decision) nextInCertification() string {
 	p := d.app.Program
 	steps := d.incompleteSteps()
+	if held := d.held(); held != "" {
+		return held
+	}
 	if launch, ok := p.ScheduledLaunch(); ok && d.in.Now >= launch {
-		if steps != "" {
-			return fmt.Sprintf("launch on %s waits for the certification steps: %s", launch, steps)
-		}
 		return fmt.Sprintf("launch: the launch date %s has come", launch)
 	}
 	switch {
@@ -96,6 +96,24 @@ func (d *decision) nextInCertification() string {
 // certification rules read them), then address product review's open
 // feedback — or "" when every step is complete. A file that failed the
 // schema has no materials to read: its steps are not known complete.
+// held says why a clock that has come plans nothing, or "": a
+// certification's launch date has come but its steps are incomplete
+// (Connect cert-6 launches one that passed them).
+func (d *decision) held() string {
+	p := d.app.Program
+	if p.Stage != application.StageCertification {
+		return ""
+	}
+	launch, ok := p.ScheduledLaunch()
+	if !ok || d.in.Now < launch {
+		return ""
+	}
+	if steps := d.incompleteSteps(); steps != "" {
+		return fmt.Sprintf("launch on %s waits for the certification steps: %s", launch, steps)
+	}
+	return ""
+}
+
 func (d *decision) incompleteSteps() string {
 	if d.partial {
 		return "the file fails the schema, so its certification materials cannot be read"

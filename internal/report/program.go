@@ -92,17 +92,30 @@ type Plan struct {
 	// Skipped lists the applications the plan could not act on: their
 	// clock inputs cannot be read or are invalid.
 	Skipped []string `json:"skipped"`
+	// Held lists the applications whose clock has come but whose action
+	// waits for their own inputs, each with why.
+	Held []Held `json:"held"`
+}
+
+// Held is one application the plan does not act on yet, and why.
+type Held struct {
+	Slug string `json:"slug"`
+	Why  string `json:"why"`
 }
 
 // NewPlan pairs a plan with the applications it skipped.
 func NewPlan(plan program.Plan, statuses []program.Status) Plan {
-	p := Plan{Plan: plan, Skipped: []string{}}
+	p := Plan{Plan: plan, Skipped: []string{}, Held: []Held{}}
 	for _, s := range statuses {
 		if s.Skipped {
 			p.Skipped = append(p.Skipped, s.Slug)
 		}
+		if s.Held != "" {
+			p.Held = append(p.Held, Held{Slug: s.Slug, Why: s.Held})
+		}
 	}
 	sort.Strings(p.Skipped)
+	sort.Slice(p.Held, func(i, j int) bool { return p.Held[i].Slug < p.Held[j].Slug })
 	return p
 }
 
@@ -126,6 +139,9 @@ func (p Plan) WriteText(w io.Writer) error {
 			pr = fmt.Sprintf(" #%d", a.PR)
 		}
 		fmt.Fprintf(&b, "- %s%s %s (%s): %s. %s: “%s”\n", a.Kind, pr, a.Slug, what, a.Evidence, a.Rule, a.Clause)
+	}
+	for _, h := range p.Held {
+		fmt.Fprintf(&b, "Held — %s: %s\n", h.Slug, h.Why)
 	}
 	if len(p.Skipped) > 0 {
 		fmt.Fprintf(&b, "Skipped — %s (see validate): %s\n", program.ActNow, strings.Join(p.Skipped, ", "))
