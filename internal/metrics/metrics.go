@@ -13,6 +13,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/connectbot/connectbot/internal/buildinfo"
 )
 
 // Statuses of an action, for ActionDone.
@@ -36,6 +38,7 @@ const (
 	ReconcileRuns      = "connectbot_reconcile_runs_total"
 	ReconcilePRs       = "connectbot_reconcile_pull_requests_total"
 	OldestUnreconciled = "connectbot_reconcile_oldest_unreconciled_seconds"
+	BuildInfo          = "connectbot_build_info"
 )
 
 // Outcomes of a reconcile, for Reconciled.
@@ -112,6 +115,7 @@ func New(opts Options) *Metrics {
 	m.reg.MustRegister(
 		m.eventsReceived, m.eventsRejected, m.actions, m.tickDuration, m.githubRequests, m.rateLimit,
 		m.reconcileRuns, m.reconcilePRs, m.oldest,
+		buildInfo(buildinfo.Read()),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -128,6 +132,18 @@ func New(opts Options) *Metrics {
 		m.reconcilePRs.WithLabelValues(r)
 	}
 	return m
+}
+
+// buildInfo is the gauge connectbot_build_info: always 1, its labels
+// saying which connectbot runs, so a dashboard can tell replicas of two
+// versions apart during a rollout.
+func buildInfo(info buildinfo.Info) prometheus.Collector {
+	g := prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: BuildInfo,
+		Help: "Which connectbot this is: its module version, commit, commit date and Go version; always 1.",
+	}, []string{"version", "commit", "date", "goversion"})
+	g.WithLabelValues(info.Version, info.Commit, info.Date, info.GoVersion).Set(1)
+	return g
 }
 
 // Reconciled records one reconcile: how many open pull requests it

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -14,12 +15,27 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/connectbot/connectbot/internal/buildinfo"
 	"github.com/connectbot/connectbot/internal/metrics"
 )
 
 // scrape reads h's text exposition into "name{label="value",...}" → value,
-// keeping only connectbot's own series (histograms by _count and _sum).
+// keeping only connectbot's own series (histograms by _count and _sum)
+// that count something: connectbot_build_info is read by
+// TestBuildInfoSaysWhichConnectbotRuns.
 func scrape(t *testing.T, h http.Handler) map[string]float64 {
+	t.Helper()
+	all := scrapeAll(t, h)
+	for k := range all {
+		if strings.HasPrefix(k, metrics.BuildInfo+"{") {
+			delete(all, k)
+		}
+	}
+	return all
+}
+
+// scrapeAll is scrape with every connectbot series.
+func scrapeAll(t *testing.T, h http.Handler) map[string]float64 {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
@@ -65,6 +81,22 @@ func labels(m *dto.Metric) string {
 		return ""
 	}
 	return "{" + strings.Join(ls, ",") + "}"
+}
+
+// TestBuildInfoSaysWhichConnectbotRuns: one series, always 1, whose labels
+// are what `connectbot version` prints (a test binary has no commit).
+func TestBuildInfoSaysWhichConnectbotRuns(t *testing.T) {
+	info := buildinfo.Read()
+	key := fmt.Sprintf("%s{commit=%q,date=%q,goversion=%q,version=%q}", metrics.BuildInfo, info.Commit, info.Date, runtime.Version(), info.Version)
+	got := map[string]float64{}
+	for k, v := range scrapeAll(t, metrics.New(metrics.Options{}).Handler()) {
+		if strings.HasPrefix(k, metrics.BuildInfo) {
+			got[k] = v
+		}
+	}
+	if diff := cmp.Diff(map[string]float64{key: 1}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
 }
 
 func TestCountersMove(t *testing.T) {
