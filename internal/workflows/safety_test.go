@@ -39,7 +39,7 @@ func repoWorkflows(t *testing.T) map[string]*workflows.Workflow {
 
 func TestTheRepositoryWorkflowsAreSafe(t *testing.T) {
 	all := repoWorkflows(t)
-	for _, name := range []string{"validate.yml", "report.yml", "review.yml", "tick.yml", "ci.yml", "application.yml", "pages.yml", "rejudge.yml"} {
+	for _, name := range []string{"validate.yml", "report.yml", "review.yml", "tick.yml", "ci.yml", "application.yml", "pages.yml", "rejudge.yml", "release.yml"} {
 		if all[name] == nil {
 			t.Errorf("%s is missing", name)
 		}
@@ -65,6 +65,8 @@ func TestTheWorkflowsHoldWhatTheREADMESays(t *testing.T) {
 		"ci.yml: ci":                   {"contents": "read"},
 		"pages.yml: build":             {"contents": "read"},
 		"pages.yml: deploy":            {"pages": "write", "id-token": "write"},
+		"release.yml: release":         {"contents": "write", "packages": "write"},
+		"release.yml: attest":          {"id-token": "write", "attestations": "write"},
 	}
 	got := map[string]map[string]string{}
 	for name, w := range repoWorkflows(t) {
@@ -234,6 +236,65 @@ func TestCheckKeepsTheDeployPermissionsToDeploying(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { checkSnippet(t, safeDeploy, tt.replace, tt.want) })
+	}
+}
+
+// safeAttest builds in one job and attests in another, the way release.yml
+// does; each snippet below lets the attest job do more than attest.
+const safeAttest = `
+name: safe-attest
+on:
+  push:
+    tags: ["v*"]
+permissions: {}
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write
+    steps:
+      - uses: actions/checkout@34e114876b0b11c390a56381ad16ebd13914f8d5 # v4.3.1
+        with:
+          persist-credentials: false
+      - run: goreleaser release --clean
+      - uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2
+        with:
+          name: release-checksums
+          path: dist/checksums.txt
+  attest:
+    needs: release
+    runs-on: ubuntu-latest
+    permissions:
+      id-token: write
+      attestations: write
+    steps:
+      - uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0
+        with:
+          name: release-checksums
+      - uses: actions/attest-build-provenance@a2bbfa25375fe432b6a289bc6b6cd05ecd0c4c32 # v4.1.0
+        with:
+          subject-checksums: checksums.txt
+`
+
+func TestCheckKeepsTheAttestPermissionsToAttesting(t *testing.T) {
+	const attestStep = "      - uses: actions/attest-build-provenance"
+	tests := []struct {
+		name    string
+		replace [2]string // in safeAttest
+		want    []string  // the rules broken, sorted
+	}{
+		{"the safe release and attest", [2]string{}, nil},
+		{"a script in the attest job", [2]string{attestStep, "      - run: sha256sum -c checksums.txt\n" + attestStep},
+			[]string{workflows.RuleDeployRunsNoCode}},
+		{"a checkout in the attest job", [2]string{attestStep, "      - uses: actions/checkout@34e114876b0b11c390a56381ad16ebd13914f8d5 # v4.3.1\n        with:\n          persist-credentials: false\n" + attestStep},
+			[]string{workflows.RuleDeployRunsNoCode}},
+		{"attestations: write in the job that builds", [2]string{"      contents: write\n", "      contents: write\n      attestations: write\n"},
+			[]string{workflows.RuleDeployRunsNoCode, workflows.RuleDeployRunsNoCode, workflows.RuleDeployRunsNoCode, workflows.RuleDeployScopes}},
+		{"id-token: write with only a download", [2]string{attestStep + "@a2bbfa25375fe432b6a289bc6b6cd05ecd0c4c32 # v4.1.0\n        with:\n          subject-checksums: checksums.txt\n", ""},
+			[]string{workflows.RuleDeployRunsNoCode, workflows.RuleDeployScopes}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { checkSnippet(t, safeAttest, tt.replace, tt.want) })
 	}
 }
 

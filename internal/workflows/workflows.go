@@ -13,10 +13,12 @@
 //     secrets — expanded by ${{ }} inside a run: script, where it would be
 //     shell code; such values pass through env: instead;
 //   - every checkout drops its credentials, and Go comes from go.mod;
-//   - pages: write and id-token: write (a deployment of the website, and
-//     tokens a cloud would trust) only in a job that deploys with
-//     actions/deploy-pages, and such a job neither checks out code nor
-//     runs a script nor uses any other action: it deploys what an
+//   - pages: write, id-token: write and attestations: write (a deployment
+//     of the website, tokens a cloud would trust, signed statements of
+//     where an artifact came from) only in a job that publishes with
+//     actions/deploy-pages or actions/attest-build-provenance, and such a
+//     job neither checks out code nor runs a script nor uses any action
+//     but those and actions/download-artifact: it publishes what an
 //     earlier job built.
 //
 // actionlint checks the workflows' syntax and types; this package checks
@@ -26,6 +28,7 @@ package workflows
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -269,9 +272,31 @@ var (
 	prFetch = regexp.MustCompile(`gh pr checkout|refs/pull/|pull/[^/\s]+/(head|merge)`)
 )
 
-// deployScopes are the permissions only a job deploying with
-// actions/deploy-pages may hold.
-var deployScopes = []string{"id-token", "pages"}
+// deployScopes are the permissions only a publishing job may hold.
+var deployScopes = []string{"attestations", "id-token", "pages"}
+
+// publishers are the actions a job holding deployScopes publishes with,
+// each with the other actions a job publishing with it may use: an attest
+// job fetches the checksums it attests; a Pages job needs nothing, since
+// deploy-pages fetches its artifact itself.
+var publishers = map[string][]string{
+	"actions/deploy-pages":            nil,
+	"actions/attest-build-provenance": {"actions/download-artifact"},
+}
+
+// publishing returns the actions a job that holds deployScopes may use:
+// the publishers among its steps and their companions; nil when it uses
+// no publisher.
+func publishing(j *Job) []string {
+	var allowed []string
+	for _, s := range j.Steps {
+		if companions, ok := publishers[s.Action()]; ok {
+			allowed = append(allowed, s.Action())
+			allowed = append(allowed, companions...)
+		}
+	}
+	return allowed
+}
 
 // prEvents are the triggers whose default checkout is the pull request's
 // code (its merge commit).
@@ -312,12 +337,8 @@ func Check(w *Workflow) []Violation {
 		writes := perms.Writes()
 		deployPerms := strings.Join(writesAny(perms, deployScopes), ", ")
 		if deployPerms != "" {
-			deploys := false
-			for _, s := range j.Steps {
-				deploys = deploys || s.Action() == "actions/deploy-pages"
-			}
-			if !deploys {
-				add(RuleDeployScopes, where, "the job holds %s but does not deploy with actions/deploy-pages; only a deploy job may", deployPerms)
+			if len(publishing(j)) == 0 {
+				add(RuleDeployScopes, where, "the job holds %s but publishes nothing with actions/deploy-pages or actions/attest-build-provenance; only such a job may", deployPerms)
 			}
 		}
 		if j.Uses != "" {
@@ -337,8 +358,8 @@ func Check(w *Workflow) []Violation {
 					add(RuleDeployRunsNoCode, sw, "the job holds %s and checks out code; build in another job and deploy its artifact", deployPerms)
 				case s.Run != "":
 					add(RuleDeployRunsNoCode, sw, "the job holds %s and runs a script; build in another job and deploy its artifact", deployPerms)
-				case s.Uses != "" && s.Action() != "actions/deploy-pages":
-					add(RuleDeployRunsNoCode, sw, "the job holds %s and every step can use it; %s has no business there, only actions/deploy-pages", deployPerms, s.Action())
+				case s.Uses != "" && !slices.Contains(publishing(j), s.Action()):
+					add(RuleDeployRunsNoCode, sw, "the job holds %s and every step can use it; %s has no business there, only the action it publishes with", deployPerms, s.Action())
 				}
 			}
 			for _, e := range expression.FindAllStringSubmatch(s.Run, -1) {
