@@ -74,6 +74,8 @@ func commands() []command {
 		{"new", "write a commented application template to fill in", runNew},
 		{"rules", "every normative sentence of both policies and how connectbot handles it", runRules},
 		{"form", "write the application form, .github/ISSUE_TEMPLATE/apply.yml, from program.cue", runForm},
+		{"init", "write a new program repository that runs this release of connectbot", runInit},
+		{"version", "which connectbot this is: version, commit, date, Go version", runVersion},
 	}
 }
 
@@ -88,6 +90,8 @@ func Main(args []string, stdout, stderr io.Writer, now func() time.Time) int {
 	case "help", "-h", "-help", "--help":
 		usage(stdout)
 		return exitOK
+	case "-version", "--version":
+		return runVersion(e, args[1:])
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
