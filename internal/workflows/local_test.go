@@ -8,9 +8,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
+	"go.yaml.in/yaml/v3"
+
+	"github.com/connectbot/connectbot/internal/scaffold"
 	"github.com/connectbot/connectbot/internal/workflows"
 )
 
@@ -39,6 +43,12 @@ type runner struct {
 	base []string
 	// github is the runner's own variables (GITHUB_API_URL, ...).
 	github map[string]string
+	// dir holds the workflow files; "" is this repository's.
+	dir string
+	// actionInputs override inputs of the composite action connectbot's
+	// action.yml, whichever inputs a workflow gives (release-url: a local
+	// server in place of GitHub's releases).
+	actionInputs map[string]string
 }
 
 func newRunner(t *testing.T, checkout func(ref string) string, github map[string]string) *runner {
@@ -73,7 +83,11 @@ type jobResult struct {
 func (r *runner) run(file, eventName string, event map[string]any, vars, secrets map[string]any) map[string]*jobResult {
 	t := r.t
 	t.Helper()
-	src, err := os.ReadFile(filepath.Join("../../.github/workflows", file))
+	dir := r.dir
+	if dir == "" {
+		dir = "../../.github/workflows"
+	}
+	src, err := os.ReadFile(filepath.Join(dir, file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +170,7 @@ func (r *runner) job(w *workflows.Workflow, j *workflows.Job, eventName string, 
 	}
 	c := &exprContext{contexts: map[string]any{
 		"github": gh, "vars": vars, "secrets": secrets, "inputs": inputs,
-		"runner": map[string]any{"temp": temp, "os": "Linux"}, "env": map[string]any{},
+		"runner": map[string]any{"temp": temp, "os": "Linux", "arch": runnerArch()}, "env": map[string]any{},
 	}}
 	res := &jobResult{steps: map[string]string{}}
 	ok, err := c.condition(j.If)
@@ -213,6 +227,10 @@ func (r *runner) job(w *workflows.Workflow, j *workflows.Job, eventName string, 
 		var failed bool
 		switch {
 		case s.Uses != "":
+			if s.Action() == scaffold.Action {
+				output, failed = r.composite("../../action.yml", c, with, workspace, temp)
+				break
+			}
 			output, failed = r.action(s.Action(), with, workspace)
 		default:
 			if s.Shell != "" {
@@ -332,6 +350,83 @@ func (r *runner) action(action string, with map[string]string, workspace string)
 	}
 	t.Fatalf("the local runner does not know the action %s", action)
 	return "", true
+}
+
+// compositeAction is the part of a composite action.yml the runner reads.
+type compositeAction struct {
+	Inputs map[string]struct {
+		Default string `yaml:"default"`
+	} `yaml:"inputs"`
+	Runs struct {
+		Using string           `yaml:"using"`
+		Steps []workflows.Step `yaml:"steps"`
+	} `yaml:"runs"`
+}
+
+// composite runs a composite action as the runner does: its inputs are
+// its defaults (expressions evaluated) overridden by the step's with: and
+// then by r.actionInputs; each of its steps is a bash script with its
+// env:, every expression of which sees only inputs, github and runner.
+func (r *runner) composite(file string, job *exprContext, with map[string]string, workspace, temp string) (string, bool) {
+	t := r.t
+	t.Helper()
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a compositeAction
+	if err := yaml.Unmarshal(src, &a); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	if a.Runs.Using != "composite" {
+		t.Fatalf("%s: runs.using is %q, not composite", file, a.Runs.Using)
+	}
+	inputs := map[string]any{}
+	for name, in := range a.Inputs {
+		v, err := job.substitute(in.Default)
+		if err != nil {
+			t.Fatalf("%s: input %s: %v", file, name, err)
+		}
+		inputs[name] = v
+	}
+	for _, layer := range []map[string]string{with, r.actionInputs} {
+		for k, v := range layer {
+			if _, ok := a.Inputs[k]; !ok {
+				t.Fatalf("%s has no input %q", file, k)
+			}
+			inputs[k] = v
+		}
+	}
+	c := &exprContext{contexts: map[string]any{
+		"inputs": inputs, "github": job.contexts["github"], "runner": job.contexts["runner"],
+	}}
+	var out strings.Builder
+	for _, s := range a.Runs.Steps {
+		if s.Shell != "bash" || s.Run == "" {
+			t.Fatalf("%s: step %q: the runner runs bash scripts only", file, s.Name)
+		}
+		env := map[string]string{}
+		for k, v := range s.Env {
+			if env[k], err = c.substitute(v); err != nil {
+				t.Fatalf("%s: step %q: env %s: %v", file, s.Name, k, err)
+			}
+		}
+		vars := map[string]string{"RUNNER_TEMP": temp, "GITHUB_WORKSPACE": workspace, "GITHUB_OUTPUT": filepath.Join(t.TempDir(), "output")}
+		o, failed := r.bash(s.Run, workspace, vars, env)
+		out.WriteString(o)
+		if failed {
+			return out.String(), true
+		}
+	}
+	return out.String(), false
+}
+
+// runnerArch is runner.arch for this machine.
+func runnerArch() string {
+	if runtime.GOARCH == "arm64" {
+		return "ARM64"
+	}
+	return "X64"
 }
 
 // orDefault returns v, or def when v is empty (an action input's default).

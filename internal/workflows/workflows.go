@@ -182,6 +182,10 @@ func Parse(file string, src []byte) (*Workflow, error) {
 	return w, nil
 }
 
+// UsesComment returns the comment on the line of a uses: value, without
+// its "#" (the version a pin names, like "v4.3.1").
+func (w *Workflow) UsesComment(uses string) string { return w.comments[uses] }
+
 func (w *Workflow) readOn(n *yaml.Node) error {
 	switch n.Kind {
 	case yaml.ScalarNode:
