@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/connectbot/connectbot/internal/pullrequest"
+	"github.com/connectbot/connectbot/internal/report"
 	"github.com/connectbot/connectbot/internal/webhook"
 )
 
@@ -59,6 +60,19 @@ type artifactReport struct {
 	} `json:"files"`
 	Errors   int `json:"errors"`
 	Warnings int `json:"warnings"`
+}
+
+// verdicts are the report's files as a comparison of two connectbots
+// reads them.
+func (r *artifactReport) verdicts() []report.Verdict {
+	out := make([]report.Verdict, len(r.Files))
+	for i, f := range r.Files {
+		out[i] = report.Verdict{Path: f.Path, Valid: f.Valid, Findings: make([]report.RuleFinding, len(f.Findings))}
+		for j, x := range f.Findings {
+			out[i].Findings[j] = report.RuleFinding{Rule: x.Rule, Severity: x.Severity}
+		}
+	}
+	return out
 }
 
 // errNoArtifact reports a run that left no artifact, like a validate run

@@ -3,6 +3,8 @@ package main
 import (
 	"os"
 
+	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/buildinfo"
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/program"
@@ -10,7 +12,7 @@ import (
 	"github.com/connectbot/connectbot/internal/snapshot"
 )
 
-const impactSynopsis = "impact [--base REF] [--now DATE] [--days N] [--format text|json] [--repo DIR]"
+const impactSynopsis = "impact [--base REF] [--now DATE] [--days N] [--format text|json] [--repo DIR] | impact --before REPORT [--format text|json] [--repo DIR]"
 
 // runImpact compares the program under the committed program.cue at REF
 // and the one in the working tree: for every application over the next
@@ -25,8 +27,12 @@ func runImpact(e *env, args []string) int {
 	base := fs.String("base", "HEAD", "the git revision whose program.cue is the current rule")
 	days := fs.Int("days", program.ImpactDays, "how many days ahead to compare")
 	repoDir := fs.String("repo", ".", "the program repository (a git checkout)")
+	beforeReport := fs.String("before", "", "a `validate --format json` report of the connectbot in use: compare this connectbot's verdicts with it (an upgrade)")
 	if _, code, done := parseCommand(e, fs, args, impactSynopsis, 0); done {
 		return code
+	}
+	if *beforeReport != "" {
+		return runUpgradeImpact(e, *beforeReport, *repoDir, now.resolve(e.now), format.value)
 	}
 	if *days < 1 || *days > 3650 {
 		return e.failf(exitCantRun, "impact: --days must be between 1 and 3650")
@@ -66,6 +72,34 @@ func runImpact(e *env, args []string) int {
 		err = imp.WriteJSON(e.stdout)
 	} else {
 		err = imp.WriteText(e.stdout)
+	}
+	if err != nil {
+		return e.failf(exitCantRun, "impact: write output: %v", err)
+	}
+	return exitOK
+}
+
+// runUpgradeImpact compares the verdicts of the report at path, made by
+// the connectbot in use, with this connectbot's on the same repository:
+// who a move to this release judges differently.
+func runUpgradeImpact(e *env, path, repoDir string, day application.Date, format string) int {
+	b, err := readRegular(path, maxReportBytes)
+	if err != nil {
+		return e.failf(exitCantRun, "impact: --before: %v", err)
+	}
+	was, err := parseReport(b)
+	if err != nil {
+		return e.failf(exitCantRun, "impact: --before %s: %v", path, err)
+	}
+	now, err := validation(repoDir, nil, day)
+	if err != nil {
+		return e.failf(exitCantRun, "impact: %v", err)
+	}
+	up := report.NewUpgrade(path, buildinfo.Read().Version, was.verdicts(), now.Verdicts())
+	if format == "json" {
+		err = up.WriteJSON(e.stdout)
+	} else {
+		err = up.WriteText(e.stdout)
 	}
 	if err != nil {
 		return e.failf(exitCantRun, "impact: write output: %v", err)

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 
+	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/report"
 	"github.com/connectbot/connectbot/internal/snapshot"
@@ -23,23 +24,10 @@ func runValidate(e *env, args []string) int {
 	if done {
 		return code
 	}
-	rel, err := repoPaths(*repo, paths)
+	v, err := validation(*repo, paths, now.resolve(e.now))
 	if err != nil {
 		return e.failf(exitCantRun, "validate: %v", err)
 	}
-	cat, err := catalog.Default()
-	if err != nil {
-		return e.failf(exitCantRun, "validate: %v", err)
-	}
-	day := now.resolve(e.now)
-	snap, err := snapshot.Load(cat, os.DirFS(*repo), rel, day)
-	if err != nil {
-		return e.failf(exitCantRun, "validate: %v", inRepo(*repo, err))
-	}
-	if err := readListings(snap, cat, *repo, day); err != nil {
-		return e.failf(exitCantRun, "validate: %v", err)
-	}
-	v := report.NewValidation(snap.Files)
 	switch format.value {
 	case "json":
 		err = v.WriteJSON(e.stdout)
@@ -55,4 +43,25 @@ func runValidate(e *env, args []string) int {
 		return exitFound
 	}
 	return exitOK
+}
+
+// validation judges the application files at paths (all of applications/
+// when none) in repo with the binary's schema and rules, as of day.
+func validation(repo string, paths []string, day application.Date) (report.Validation, error) {
+	rel, err := repoPaths(repo, paths)
+	if err != nil {
+		return report.Validation{}, err
+	}
+	cat, err := catalog.Default()
+	if err != nil {
+		return report.Validation{}, err
+	}
+	snap, err := snapshot.Load(cat, os.DirFS(repo), rel, day)
+	if err != nil {
+		return report.Validation{}, inRepo(repo, err)
+	}
+	if err := readListings(snap, cat, repo, day); err != nil {
+		return report.Validation{}, err
+	}
+	return report.NewValidation(snap.Files), nil
 }
