@@ -40,11 +40,19 @@ func runInit(e *env, args []string) int {
 		return e.failf(exitCantRun, "init: %v", err)
 	}
 	dir := pos[0]
+	var existing []string
 	for _, f := range files {
 		path := filepath.Join(dir, filepath.FromSlash(f.Path))
 		if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
-			return e.failf(exitCantRun, "init: %s already exists; init writes only into a directory without the program's files, and never overwrites one", path)
+			existing = append(existing, path)
 		}
+	}
+	if len(existing) > 0 {
+		more := ""
+		if len(existing) > 1 {
+			more = fmt.Sprintf(" (and %d more of the program's files)", len(existing)-1)
+		}
+		return e.failf(exitCantRun, "init: %s already exists%s; init never overwrites a file, so it wrote nothing", existing[0], more)
 	}
 	for _, f := range files {
 		if err := createFile(filepath.Join(dir, filepath.FromSlash(f.Path)), f.Data); err != nil {
@@ -55,8 +63,15 @@ func runInit(e *env, args []string) int {
 	for _, f := range files {
 		fmt.Fprintf(e.stdout, "  %s\n", f.Path)
 	}
-	fmt.Fprintf(e.stdout, "next: set reviewers in program.cue and the team in .github/CODEOWNERS, run connectbot form, then commit and push (see %s)\n",
-		filepath.Join(dir, "README.md"))
+	fmt.Fprint(e.stdout, "next:\n")
+	if *reviewers == "" {
+		fmt.Fprint(e.stdout, "  set reviewers in program.cue: until then nobody can accept an application\n")
+	}
+	if *team == "" {
+		fmt.Fprintf(e.stdout, "  replace %s in .github/CODEOWNERS with the program's team\n", scaffold.DefaultTeam)
+	}
+	fmt.Fprintf(e.stdout, "  cd %s && git init -b main && git add -A && git commit -m \"connectbot init\"\n", dir)
+	fmt.Fprintf(e.stdout, "  push it to a new GitHub repository and follow \"Set it up\" in %s\n", filepath.ToSlash(filepath.Join(dir, "README.md")))
 	return exitOK
 }
 

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -79,10 +80,9 @@ type File struct {
 	Data []byte
 }
 
-// Files returns every file of a new program made with opts, in a fixed
-// order, program.cue first. program.cue is read back with the binary's
-// schema, and the application form is made from it, so what is written
-// validates.
+// Files returns every file of a new program made with opts, sorted by
+// path. program.cue is read back with the binary's schema, and the
+// application form is made from it, so what is written validates.
 func Files(opts Options) ([]File, error) {
 	if err := opts.Pin.Check(); err != nil {
 		return nil, err
@@ -132,25 +132,23 @@ func Files(opts Options) ([]File, error) {
 }
 
 // withForm reads program.cue back and adds the application form made from
-// it, with program.cue moved first.
+// it, and sorts the files by path.
 func withForm(cat *catalog.Catalog, files []File) ([]File, error) {
-	for i, f := range files {
-		if f.Path != catalog.ProgramFile {
-			continue
-		}
-		cfg, err := cat.Program(catalog.ProgramFile, f.Data)
-		if err != nil {
-			return nil, fmt.Errorf("the new program.cue does not validate: %w", err)
-		}
-		form, err := issueform.Template(cfg)
-		if err != nil {
-			return nil, err
-		}
-		out := append([]File{f}, files[:i]...)
-		out = append(out, files[i+1:]...)
-		return append(out, File{Path: issueform.TemplatePath, Data: form}), nil
+	i := slices.IndexFunc(files, func(f File) bool { return f.Path == catalog.ProgramFile })
+	if i < 0 {
+		return nil, fmt.Errorf("the scaffold has no %s", catalog.ProgramFile)
 	}
-	return nil, fmt.Errorf("the scaffold has no %s", catalog.ProgramFile)
+	cfg, err := cat.Program(catalog.ProgramFile, files[i].Data)
+	if err != nil {
+		return nil, fmt.Errorf("the new program.cue does not validate: %w", err)
+	}
+	form, err := issueform.Template(cfg)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, File{Path: issueform.TemplatePath, Data: form})
+	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	return files, nil
 }
 
 // programValues replaces the placeholders of program.cue with cfg's values,
