@@ -135,3 +135,48 @@ func TestTheActionDownloadsWhatGoReleaserPublishes(t *testing.T) {
 		}
 	}
 }
+
+// TestTheReleaseImageRunsAsTheDockerfileDoes: the image GoReleaser
+// builds from Dockerfile.release holds the binary it built for the
+// image's platform, and runs it as the Dockerfile's run stage does: the
+// same base, user, port, entry point and command.
+func TestTheReleaseImageRunsAsTheDockerfileDoes(t *testing.T) {
+	lines := func(path string) []string {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, l := range strings.Split(string(b), "\n") {
+			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	// The Dockerfile's last stage, from its FROM, without its COPY.
+	var run []string
+	for _, l := range lines("../../Dockerfile") {
+		if strings.HasPrefix(l, "FROM ") {
+			run = nil
+		}
+		if !strings.HasPrefix(l, "COPY ") {
+			run = append(run, strings.TrimSuffix(l, " AS run"))
+		}
+	}
+	var release []string
+	for _, l := range lines("../../Dockerfile.release") {
+		switch {
+		case l == "ARG TARGETPLATFORM":
+		case strings.HasPrefix(l, "COPY "):
+			if l != "COPY $TARGETPLATFORM/connectbot /connectbot" {
+				t.Errorf("Dockerfile.release copies %q, not the binary GoReleaser put under $TARGETPLATFORM", l)
+			}
+		default:
+			release = append(release, l)
+		}
+	}
+	if diff := cmp.Diff(run, release); diff != "" {
+		t.Errorf("Dockerfile.release against the Dockerfile's run stage (-Dockerfile +Dockerfile.release):\n%s", diff)
+	}
+}
