@@ -109,7 +109,8 @@ type ClaimWords struct {
 	// nothing ("certified translation", "officially registered").
 	Terms []string `json:"terms,omitempty"`
 	// NamePrefixes are letters written onto the front of a name that leave
-	// it the name (Arabic "ل", "و").
+	// it the name (Arabic "ل", "و"); the phrases of Contradictions and
+	// WeakReasons are found after them too ("وكلمة المرور").
 	NamePrefixes []string `json:"namePrefixes,omitempty"`
 	// NameSuffixes are endings that leave a name the name: a possessive or
 	// genitive ("s" of "HubSpot's", German "HubSpots").

@@ -32,12 +32,16 @@ type saidMatchers struct {
 
 func newSaidMatchers(cfg application.Config) *saidMatchers {
 	k := cfg.Contradictions
+	var clitics []string
+	for _, w := range cfg.ClaimWords {
+		clitics = append(clitics, w.NamePrefixes...)
+	}
 	m := &saidMatchers{
-		weak: newPhrases(cfg.WeakReasons), credentials: newPhrases(k.Credentials),
-		builders: newPhrases(k.OutsideBuilders), sensitive: newPhrases(k.SensitiveData),
-		response: newPhrases(k.ResponseWords), hours: map[string]int{},
+		weak: newPhrases(cfg.WeakReasons, clitics), credentials: newPhrases(k.Credentials, clitics),
+		builders: newPhrases(k.OutsideBuilders, clitics), sensitive: newPhrases(k.SensitiveData, clitics),
+		response: newPhrases(k.ResponseWords, clitics), hours: map[string]int{},
 		vulgar: newVulgarKeys(cfg.VulgarTerms),
-		any:    newPhrases(slices.Concat(k.Credentials, k.OutsideBuilders, k.SensitiveData, k.ResponseWords)),
+		any:    newPhrases(slices.Concat(k.Credentials, k.OutsideBuilders, k.SensitiveData, k.ResponseWords), clitics),
 	}
 	for _, u := range []struct {
 		units []string

@@ -8,22 +8,11 @@ import (
 	"github.com/connectbot/connectbot/internal/application"
 )
 
-// contradictionConfig is testConfig with the schema's default phrases for
-// the languages the cases are written in.
+// contradictionConfig is testConfig with the schema's default phrases:
+// the vocabulary the cases are judged by is schema/'s, not a copy.
 func contradictionConfig() application.Config {
 	cfg := testConfig()
-	cfg.Contradictions = application.Contradictions{
-		Credentials: []string{"API key", "username and password", "basic auth", "personal access token",
-			"API-Schlüssel", "clé API", "usuario y contraseña", "chave de API", "APIキー"},
-		OutsideBuilders: []string{"partner agency", "external vendor", "externe Agentur", "agence partenaire",
-			"proveedor externo", "agência parceira", "外部委託"},
-		SensitiveData: []string{"card number", "card numbers", "password", "passwords", "Kreditkartennummer",
-			"mot de passe", "número de tarjeta", "senha", "カード番号"},
-		ResponseWords: []string{"respond", "response", "reply", "Antwort", "réponse", "respuesta", "resposta", "返信"},
-		HourUnits:     []string{"hour", "hours", "h", "Stunden", "heures", "horas", "時間"},
-		DayUnits:      []string{"day", "days", "business days", "Werktagen", "jours", "días", "dias", "日", "営業日"},
-		WeekUnits:     []string{"week", "weeks", "semaines"},
-	}
+	cfg.Contradictions = defaults().Contradictions
 	return cfg
 }
 
@@ -78,6 +67,18 @@ func TestContradictionsAreFlagged(t *testing.T) {
 		{name: "an outside builder in German, French, Spanish, Portuguese and Japanese is flagged",
 			mutate: desc("Entwickelt von einer externen Agentur. Conçu par notre agence partenaire. Hecho por un proveedor externo. Feito pela agência parceira. 外部委託で開発。"),
 			want:   []result{flagged("connect/req-1", "listing.description")}},
+		{name: "a private app access token beside OAuth is flagged",
+			mutate: desc("You can also connect with a private app access token if OAuth is blocked in your portal."),
+			want:   []result{flagged("connect/req-2", "listing.description")}},
+		{name: "development entrusted to another company in Japanese is flagged",
+			mutate: desc("本アプリの開発は株式会社ソフトファクトリーに委託しています。"),
+			want:   []result{flagged("connect/req-1", "listing.description")}},
+		{name: "card numbers in a German plural compound are flagged",
+			mutate: desc("Für Vorkasse speichert Lagerbote die Kreditkartennummern Ihrer Kunden am Kontakt."),
+			want:   []result{flagged("developer/C2", "listing.description")}},
+		{name: "a password in Arabic with the conjunction written onto it is flagged",
+			mutate: desc("لربط حسابكم نطلب اسم المستخدم وكلمة المرور الخاصة ببوابة التأمينات الاجتماعية."),
+			want:   []result{flagged("developer/C2", "listing.description")}},
 		{name: "card numbers are flagged while sensitiveData is false",
 			mutate: desc("Acme stores each customer's card number for faster checkout."),
 			want:   []result{flagged("developer/C2", "listing.description")}},
@@ -98,6 +99,9 @@ func TestContradictionsAreFlagged(t *testing.T) {
 			want:   []result{flagged("connect/req-3", "listing.description")}},
 		{name: "a response time in German days is flagged",
 			mutate: desc("Antwort innerhalb von 2 Werktagen."),
+			want:   []result{flagged("connect/req-3", "listing.description")}},
+		{name: "a response time in German with a verb of answering is flagged",
+			mutate: desc("Support-Anfragen beantworten wir innerhalb von 3 Werktagen."),
 			want:   []result{flagged("connect/req-3", "listing.description")}},
 		{name: "a response time in French weeks is flagged",
 			mutate: desc("Une réponse sous 2 semaines."),

@@ -33,12 +33,25 @@ type phrases struct {
 	// unspaced are the indexes of the unspaced phrases, which only a
 	// text with letters beyond ASCII can hold.
 	unspaced []int
+	// clitics are letters written onto the front of a word that leave it
+	// the word (program.cue's namePrefixes: Arabic "و" and, "ال" the), as
+	// folded: a phrase is found after one too ("وكلمة المرور").
+	clitics []string
+	// cliticFirst has the first byte of each clitic, so that most words
+	// are passed over without trying them.
+	cliticFirst [256]bool
 }
 
-// newPhrases folds each term of a configured list; an empty term is left
-// out.
-func newPhrases(terms []string) phrases {
+// newPhrases folds each term of a configured list and the clitics that
+// may be written onto a phrase's first word; an empty term is left out.
+func newPhrases(terms, clitics []string) phrases {
 	ps := phrases{byFirst: map[string][]int{}}
+	for _, c := range clitics {
+		if k := compactOf(c); k != "" && !slices.Contains(ps.clitics, k) {
+			ps.clitics = append(ps.clitics, k)
+			ps.cliticFirst[k[0]] = true
+		}
+	}
 	for _, s := range terms {
 		t := newText(s)
 		if len(t.words) == 0 {
@@ -56,6 +69,21 @@ func newPhrases(terms []string) phrases {
 		}
 	}
 	return ps
+}
+
+// startingAt adds to hit the spaced phrases that begin at words[i], whose
+// first word is read as first (words[i], or what follows a clitic on it).
+func (ps phrases) startingAt(words []string, i int, first string, hit []int) []int {
+	if ps.lengths[first[0]]&(1<<min(len(first), 63)) == 0 {
+		return hit
+	}
+	for _, k := range ps.byFirst[first] {
+		p := ps.list[k]
+		if i+len(p.words) <= len(words) && slices.Equal(words[i+1:i+len(p.words)], p.words[1:]) && !slices.Contains(hit, k) {
+			hit = append(hit, k)
+		}
+	}
+	return hit
 }
 
 // mostlyUnspaced reports whether most of s's letters are in a script
@@ -90,12 +118,13 @@ func hasUnspaced(s string) bool {
 func found(t text, ps phrases) []string {
 	var hit []int
 	for i, w := range t.words {
-		if ps.lengths[w[0]]&(1<<min(len(w), 63)) == 0 {
+		hit = ps.startingAt(t.words, i, w, hit)
+		if !ps.cliticFirst[w[0]] {
 			continue
 		}
-		for _, k := range ps.byFirst[w] {
-			if p := ps.list[k]; i+len(p.words) <= len(t.words) && slices.Equal(t.words[i:i+len(p.words)], p.words) && !slices.Contains(hit, k) {
-				hit = append(hit, k)
+		for _, c := range ps.clitics {
+			if rest, ok := strings.CutPrefix(w, c); ok && rest != "" {
+				hit = ps.startingAt(t.words, i, rest, hit)
 			}
 		}
 	}
