@@ -64,14 +64,19 @@ func (v vocabulary) claim(lt listingText, term nameTerm, partner bool) claimFoun
 
 // nameAt says whether an occurrence of a name is the name as a reader
 // reads it: it starts a word (or follows a configured prefix, or stands
-// in an unspaced script) and ends one, or ends in a configured suffix
-// ("HubSpot's", "HubSpots"). It returns where the name with its suffix
-// ends, and whether there is one.
+// in an unspaced script) and ends one, or ends in a configured suffix,
+// written on it or after an apostrophe ("HubSpot's", "HubSpots",
+// "HubSpot'un"). It returns where the name with its suffix ends, and
+// whether there is one.
 func (v vocabulary) nameAt(s sentence, o occurrence) (end int, suffixed, ok bool) {
 	if !s.startOK(o.from, v.prefixes) {
 		return 0, false, false
 	}
 	if s.endOK(o.to) {
+		if k := s.tokenAt(o.to); k < len(s.tokens) && s.tokens[k].elided && s.tokens[k].from == o.to &&
+			v.suffixes[s.compact[o.to:s.tokens[k].to]] {
+			return s.tokens[k].to, true, true
+		}
 		return o.to, false, true
 	}
 	if rest := s.rest(o.to); v.suffixes[rest] {

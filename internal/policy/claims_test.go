@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 
@@ -23,7 +24,21 @@ type claimCase struct {
 	rule string
 	// partner checks the text as a partner's.
 	partner bool
+	// added are languages the program adds to the defaults' claim words,
+	// as program.cue may.
+	added map[string]application.ClaimWords
 }
+
+// turkish is the claim words a program serving Turkish applicants adds
+// (as the corpus's program.cue does): the possessive and genitive endings
+// of a name among them.
+var turkish = map[string]application.ClaimWords{"tr": {
+	Status:       []string{"resmi"},
+	Endorsement:  []string{"onaylı", "onaylanmış"},
+	Partnership:  []string{"iş ortağı", "iş ortağıdır", "ortağı", "ortağıdır", "partneri"},
+	Bridge:       []string{"{name} için", "ile"},
+	NameSuffixes: []string{"un", "ın", "in", "ün", "nun", "nın"},
+}}
 
 // claimTables are the claim cases per language: claims that must fail
 // and legitimate phrases that must pass (legal terms, standards, "for
@@ -82,6 +97,9 @@ var claimTables = map[string][]claimCase{
 		{name: "l'application officielle pour HubSpot is an error", in: "tagline", text: "L'application officielle pour HubSpot", want: "error"},
 		{name: "développé par Initech is an error", in: "description", text: "Ce connecteur est développé par Initech.", want: "error", rule: "developer/D5"},
 		{name: "recommandé par HubSpot is an error", in: "description", text: "Le connecteur recommandé par HubSpot.", want: "error"},
+		{name: "homologuée par HubSpot is an error", in: "description", text: "Solution homologuée par HubSpot.", want: "error"},
+		{name: "a till homologated to NF 525 names its own certifier and passes", in: "description", text: "Logiciel de caisse homologué NF 525, relié à HubSpot."},
+		{name: "un produit d'Umbrella Corp, the article elided onto the name, is an error", in: "description", text: "Siretly est un produit d'Umbrella Corp.", want: "error", rule: "developer/D5"},
 	},
 	"es": {
 		{name: "para HubSpot passes", in: "tagline", text: "Sincronización de contactos para HubSpot"},
@@ -97,6 +115,9 @@ var claimTables = map[string][]claimCase{
 		{name: "parceiro oficial da HubSpot is an error for a beta", in: "description", text: "A Acme é parceiro oficial da HubSpot no Brasil.", want: "error"},
 		{name: "aprovado pela HubSpot is an error", in: "tagline", text: "Conector aprovado pela HubSpot", want: "error"},
 		{name: "um produto da Globex is an error", in: "description", text: "O Acme Sync é um produto da Globex.", want: "error", rule: "developer/D5"},
+		{name: "desenvolvido pela Umbrella Corp, por contracted with the article, is an error", in: "description", text: "O Fretemais é desenvolvido pela Umbrella Corp.", want: "error", rule: "developer/D5"},
+		{name: "criado pelo Initech is an error", in: "description", text: "Conector criado pelo Initech.", want: "error", rule: "developer/D5"},
+		{name: "a note authorised by the tax office says nothing of the platform and passes", in: "description", text: "Emite a NF-e autorizada pela SEFAZ e registra o número no negócio do HubSpot."},
 	},
 	"it": {
 		{name: "per HubSpot passes", in: "tagline", text: "Sincronizzazione dei contatti per HubSpot"},
@@ -153,10 +174,17 @@ var claimTables = map[string][]claimCase{
 		{name: "من تطوير Globex is an error", in: "description", text: "التطبيق من تطوير Globex.", want: "error", rule: "developer/D5"},
 		{name: "the platform's Arabic name with a clitic and official status is an error", in: "tagline", text: "التكامل الرسمي لهب سبوت", want: "error"},
 	},
+	"tr": {
+		{name: "HubSpot için passes", in: "tagline", text: "HubSpot için e-Fatura entegrasyonu", added: turkish},
+		{name: "the genitive after an apostrophe with no claim passes", in: "description", text: "Faturaport, HubSpot'un anlaşmalarından e-Fatura keser.", added: turkish},
+		{name: "the genitive written on the name, HubSpotun resmi iş ortağı, is an error for a beta", in: "description", text: "Faturaport, HubSpotun resmi iş ortağıdır.", want: "error", added: turkish},
+		{name: "the genitive after an apostrophe, HubSpot'un resmi iş ortağı, is an error for a beta", in: "description", text: "Faturaport, HubSpot'un resmi iş ortağıdır.", want: "error", added: turkish},
+		{name: "the genitive after a typographic apostrophe, HubSpot’un resmi iş ortağı, is fine for a partner", in: "description", text: "Faturaport, HubSpot’un resmi iş ortağıdır.", partner: true, added: turkish},
+	},
 }
 
 func TestClaimsPerLanguage(t *testing.T) {
-	for _, lang := range []string{"en", "de", "fr", "es", "pt", "it", "nl", "ja", "zh", "ko", "ar"} {
+	for _, lang := range []string{"en", "de", "fr", "es", "pt", "it", "nl", "ja", "zh", "ko", "ar", "tr"} {
 		cases := claimTables[lang]
 		t.Run(lang, func(t *testing.T) {
 			if !slices.ContainsFunc(cases, func(c claimCase) bool { return c.want == "" }) ||
@@ -185,7 +213,13 @@ func (tc claimCase) check(t *testing.T) {
 		want = []result{warning(rule, paths[tc.in])}
 	}
 	c := checkCase{
-		config: func(cfg *application.Config) { cfg.ProtectedNames = []string{"Globex", "Initech", "Umbrella Corp"} },
+		config: func(cfg *application.Config) {
+			cfg.ProtectedNames = []string{"Globex", "Initech", "Umbrella Corp"}
+			if tc.added != nil {
+				cfg.ClaimWords = maps.Clone(cfg.ClaimWords)
+				maps.Copy(cfg.ClaimWords, tc.added)
+			}
+		},
 		mutate: func(a *application.Application) {
 			switch tc.in {
 			case "name":

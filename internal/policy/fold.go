@@ -201,6 +201,9 @@ type token struct {
 	script   scriptClass
 	// pause is true after a punctuation mark that ends a phrase.
 	pause bool
+	// elided is true for a word that follows the word before it across
+	// one apostrophe and nothing else ("un" of "HubSpot'un").
+	elided bool
 }
 
 // scriptClass says how words are written in a token's script, which
@@ -362,7 +365,9 @@ func newSentence(raw string) sentence {
 	add := func(part string, from, to int, sc scriptClass) {
 		at := b.Len()
 		b.WriteString(foldKey(part))
-		st.tokens = append(st.tokens, token{from: at, to: b.Len(), script: sc, pause: pauses(raw[last:from])})
+		gap := raw[last:from]
+		st.tokens = append(st.tokens, token{from: at, to: b.Len(), script: sc, pause: pauses(gap),
+			elided: at > 0 && loneApostrophe(gap)})
 		last = to
 	}
 	if isASCII(raw) {
@@ -461,6 +466,12 @@ func classOf(r rune) (scriptClass, bool) {
 		return spaced, true
 	}
 	return spaced, false
+}
+
+// loneApostrophe reports whether gap is one apostrophe.
+func loneApostrophe(gap string) bool {
+	r, n := utf8.DecodeRuneInString(gap)
+	return n == len(gap) && isApostrophe(r)
 }
 
 func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' }
