@@ -230,8 +230,10 @@ func (c *checker) scopes() {
 			c.errorf("developer/B6", path+".reason",
 				"say in words why the integration needs %q: add a reason", s.Name)
 		case reasonTooShort(reason):
-			c.errorf("developer/B6", path+".reason",
-				"the reason for %q is too short to justify it: write a sentence saying what the integration does with it", s.Name)
+			if !c.weakReason(path+".reason", s, c.reasonText(i)) {
+				c.errorf("developer/B6", path+".reason",
+					"the reason for %q is too short to justify it: write a sentence saying what the integration does with it", s.Name)
+			}
 		default:
 			t := c.reasonText(i)
 			c.weakReason(path+".reason", s, t)

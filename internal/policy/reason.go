@@ -44,12 +44,13 @@ func reasonTooShort(reason string) bool {
 	return len(strings.Fields(reason)) < minReasonWords
 }
 
-// weakReason flags a reason long enough to pass as a sentence that says
-// nothing of the scope: a placeholder from the program's weakReasons
-// ("same as above", "not used yet", "siehe oben", "未使用"). A phrase of
-// one word ("none", "TBD") is a placeholder only as the whole reason; a
-// longer one anywhere in it.
-func (c *checker) weakReason(path string, s application.Scope, t text) {
+// weakReason flags a reason that says nothing of the scope: a placeholder
+// from the program's weakReasons ("n/a", "same as above", "not used yet",
+// "siehe oben", "未使用"), and reports whether it did. A phrase of one
+// word ("none", "TBD") is a placeholder only as the whole reason; a longer
+// one anywhere in it. A placeholder is flagged for the reviewer even when
+// it is too short to be a sentence: it says it justifies nothing.
+func (c *checker) weakReason(path string, s application.Scope, t text) bool {
 	var hits []string
 	for _, term := range found(t, c.said.weak) {
 		p := c.said.weak.list[slices.IndexFunc(c.said.weak.list, func(p phrase) bool { return p.term == term })]
@@ -62,6 +63,7 @@ func (c *checker) weakReason(path string, s application.Scope, t text) {
 			"the reason for %q, %q, says %s, which does not say what the integration does with the scope: a reviewer will ask why it is requested",
 			s.Name, s.Reason, quoteAll(hits))
 	}
+	return len(hits) > 0
 }
 
 // reasonText is the reason of scope i, folded once for every rule that
