@@ -43,6 +43,14 @@ type Config struct {
 	// or next to a number ("ISO 27001 certified"), claims nothing about
 	// the platform.
 	Certifiers []string `json:"certifiers"`
+	// ObjectNames are the platform's objects, each by the word scope names
+	// give it ("contacts" of "crm.objects.contacts.read"), with the nouns
+	// that name it in each language the program reads ("Kontakte",
+	// "連絡先"). A sentence naming the objects of several scopes may
+	// justify them all, and a claim word before the platform's name that
+	// stands before one of its objects qualifies the object ("approved
+	// HubSpot quotes").
+	ObjectNames map[string][]string `json:"objectNames"`
 	// VulgarTerms are words and phrases of vulgar or obscene language,
 	// a warning for the reviewer in listing text (Developer F2).
 	VulgarTerms []string `json:"vulgarTerms"`

@@ -29,6 +29,11 @@ func TestProgramVocabularyRoundTrips(t *testing.T) {
 			t.Errorf("the defaults of %s lack status, partnership or origin words: %+v", lang, w)
 		}
 	}
+	for _, object := range []string{"contacts", "companies", "deals", "quotes", "lists"} {
+		if len(cfg.ObjectNames[object]) == 0 {
+			t.Errorf("the defaults name no %s in any language", object)
+		}
+	}
 	src := vocabularySource(t, cfg)
 	back, err := c.Program(ProgramFile, src)
 	if err != nil {
@@ -44,7 +49,8 @@ func TestProgramVocabularyRoundTrips(t *testing.T) {
 func vocabularySource(t *testing.T, cfg application.Config) []byte {
 	t.Helper()
 	var b strings.Builder
-	for key, v := range map[string]any{"brandAliases": cfg.BrandAliases, "claimWords": cfg.ClaimWords, "certifiers": cfg.Certifiers} {
+	for key, v := range map[string]any{"brandAliases": cfg.BrandAliases, "claimWords": cfg.ClaimWords, "certifiers": cfg.Certifiers,
+		"objectNames": cfg.ObjectNames} {
 		j, err := json.Marshal(v)
 		if err != nil {
 			t.Fatal(err)
@@ -58,10 +64,11 @@ type vocabulary struct {
 	BrandAliases []string
 	ClaimWords   map[string]application.ClaimWords
 	Certifiers   []string
+	ObjectNames  map[string][]string
 }
 
 func vocabularyOf(cfg application.Config) vocabulary {
-	return vocabulary{cfg.BrandAliases, cfg.ClaimWords, cfg.Certifiers}
+	return vocabulary{cfg.BrandAliases, cfg.ClaimWords, cfg.Certifiers, cfg.ObjectNames}
 }
 
 // TestProgramVocabularyEdits checks what program.cue may change: one list

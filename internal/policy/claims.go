@@ -96,7 +96,7 @@ func (v vocabulary) claimAt(s sentence, from, to int, possessive bool, lt listin
 			return claimFound{found: true, sure: true, origin: true, how: a.word}
 		}
 	}
-	if f := v.before(s, from, lt.short); f.found {
+	if f := v.before(s, from, to, lt.short); f.found {
 		return f
 	}
 	if possessive && lt.name {
@@ -125,11 +125,14 @@ func (v vocabulary) quiet(s sentence, from, to int) bool {
 	return true
 }
 
-// before reads the words before a name, nearest first: a claim word or a
-// phrase of origin, past up to maxLinks link words ("certified by the
-// HubSpot team", "developed by Globex"), a "by" in a name or tagline, or
-// a bridge word with a claim word before it ("Official sync for HubSpot").
-func (v vocabulary) before(s sentence, x int, short bool) claimFound {
+// before reads the words before a name that ends at to, nearest first: a
+// claim word or a phrase of origin, past up to maxLinks link words
+// ("certified by the HubSpot team", "developed by Globex"), a "by" in a
+// name or tagline, or a bridge word with a claim word before it
+// ("Official sync for HubSpot"). A claim word right before the name that
+// qualifies one of the platform's objects after it claims nothing
+// ("approved HubSpot quotes").
+func (v vocabulary) before(s sentence, x, to int, short bool) claimFound {
 	for links := 0; ; links++ {
 		if x < len(s.compact) && s.tokens[s.tokenAt(x)].pause && s.tokens[s.tokenAt(x)].from == x {
 			return claimFound{}
@@ -138,6 +141,9 @@ func (v vocabulary) before(s sentence, x int, short bool) claimFound {
 			return claimFound{found: true, sure: true, origin: true, how: e.word}
 		}
 		if e, p, ok := v.claims.endingAt(s, x, nil); ok && !v.masked(s, p, x, e.class) {
+			if links == 0 && v.qualifiesObject(s, to, e.class) {
+				return claimFound{}
+			}
 			return claimFound{found: true, sure: true, class: e.class, how: e.word, from: p, to: x}
 		}
 		if e, _, ok := v.by.endingAt(s, x, nil); ok && short {
@@ -152,6 +158,23 @@ func (v vocabulary) before(s sentence, x int, short bool) claimFound {
 		}
 		x = p
 	}
+}
+
+// qualifiesObject reports whether a claim word of class right before a
+// name, which ends at to, qualifies one of the platform's objects
+// (program.cue's objectNames) named right after it ("approved HubSpot quotes", "genehmigte
+// HubSpot-Angebote"): a claim of certification, endorsement or
+// preference may; official status and partnership are the name's own
+// ("official HubSpot contacts sync").
+func (v vocabulary) qualifiesObject(s sentence, to int, class claimClass) bool {
+	if class == classStatus || class == classPartnership || to >= len(s.compact) {
+		return false
+	}
+	if tk := s.tokens[s.tokenAt(to)]; tk.pause && tk.from == to {
+		return false
+	}
+	_, _, ok := v.objects.startingAt(s, to)
+	return ok
 }
 
 // acrossBefore reads up to nearWords words before a bridge word that

@@ -124,7 +124,7 @@ var judgements = map[string]Judgement{
 	"developer/B6": {
 		Error:        "a scope outside the catalogue, asked twice, without a reason, with a reason too short, or with the reason of another object's scope.",
 		Flagged:      "a scope that reaches sensitive data; a weak reason (\"n/a\", \"not used yet\", one reason pasted for every scope).",
-		ConfiguredBy: []string{"scopes"},
+		ConfiguredBy: []string{"scopes", "weakReasons", "objectNames"},
 	},
 	"developer/C1": {Error: "attestations.customerConsent is not true."},
 	"developer/C2": {
@@ -134,12 +134,12 @@ var judgements = map[string]Judgement{
 	"developer/D5": {
 		Error:        "a name that begins with a protected company's name, or text claiming that company made, authorised or endorsed the integration, in any language of claimWords.",
 		Flagged:      "text that may claim that company's certification or endorsement, or a partnership with it.",
-		ConfiguredBy: []string{"protectedNames", "claimWords", "certifiers"},
+		ConfiguredBy: []string{"protectedNames", "claimWords", "certifiers", "objectNames"},
 	},
 	"developer/E1": {
 		Error:        "a name that begins with the platform's name or an alias of it, or text claiming its endorsement, official status, preference or partnership (by a non-partner) or that it made the integration, in any language of claimWords.",
 		Flagged:      "text that may claim the platform's certification or endorsement.",
-		ConfiguredBy: []string{"brandTerms", "brandAliases", "claimWords", "certifiers"},
+		ConfiguredBy: []string{"brandTerms", "brandAliases", "claimWords", "certifiers", "objectNames"},
 	},
 	"developer/F2": {
 		Flagged:      "a vulgar or obscene word in the name, tagline or description, however masked (symbols or digits for letters, repeated letters).",

@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"maps"
 	"sort"
 	"strings"
 	"testing"
@@ -57,6 +58,7 @@ func testConfig() application.Config {
 		BrandAliases:          defaults().BrandAliases,
 		ClaimWords:            defaults().ClaimWords,
 		Certifiers:            defaults().Certifiers,
+		ObjectNames:           defaults().ObjectNames,
 		WeakReasons:           []string{"n/a", "TBD", "none", "same as above", "not used yet", "siehe oben", "pas encore utilisé", "aún no se usa", "igual acima", "未使用"},
 		Scopes: map[string]application.ScopeInfo{
 			"crm.objects.contacts.read":   {Description: "read contacts"},
@@ -670,6 +672,26 @@ func singleFileTables() []ruleTable {
 					flagged("developer/B6", "integration.scopes[1].reason"),
 					flagged("developer/B6", "integration.scopes[2].reason"),
 				}},
+			{name: "one German sentence naming contacts and their lists passes for both scopes",
+				config: func(c *application.Config) {
+					c.Scopes = maps.Clone(c.Scopes)
+					c.Scopes["crm.lists.read"] = application.ScopeInfo{Description: "read contact lists"}
+				},
+				mutate: setScopes(
+					scope("crm.objects.contacts.read", "Liest Kontakte und ihre Listenzugehörigkeit, um Erinnerungen nur an Patienten der passenden Liste zu senden."),
+					scope("crm.lists.read", "Liest Kontakte und ihre Listenzugehörigkeit, um Erinnerungen nur an Patienten der passenden Liste zu senden."),
+				)},
+			{name: "one Japanese sentence naming contacts and deals passes for both scopes",
+				mutate: setScopes(
+					scope("crm.objects.contacts.read", "取引に関連する連絡先を読み取り、契約書に差し込みます。"),
+					scope("crm.objects.deals.write", "取引に関連する連絡先を読み取り、契約書に差し込みます。"),
+				)},
+			{name: "one German sentence naming contacts only, pasted for the deals scope too, is flagged",
+				mutate: setScopes(
+					scope("crm.objects.contacts.read", "Liest Kontakte, um das Adressbuch abzugleichen."),
+					scope("crm.objects.deals.write", "Liest Kontakte, um das Adressbuch abzugleichen."),
+				),
+				want: []result{flagged("developer/B6", "integration.scopes[1].reason")}},
 			{name: "a reason in German pasted for every scope is flagged",
 				mutate: setScopes(
 					scope("crm.objects.contacts.read", "Wird für die Synchronisierung benötigt."),

@@ -104,7 +104,7 @@ func (c *checker) sharedReasons(sharing map[string][]int) {
 		reason := strings.Fields(key)
 		for _, i := range idx[1:] {
 			a, b := scopes[first].Name, scopes[i].Name
-			if sameObject(a, b) || namesScope(reason, a) && namesScope(reason, b) {
+			if sameObject(a, b) || c.names.vocab.namesScope(reason, a) && c.names.vocab.namesScope(reason, b) {
 				continue
 			}
 			path := application.IndexPath("integration.scopes", i) + ".reason"
@@ -126,21 +126,32 @@ var genericScopeWords = []string{"crm", "objects", "schemas", "read", "write", "
 
 // namesScope reports whether the folded words of a reason name what a
 // scope reaches: every word of the scope's name but the generic ones is
-// in the reason, in any inflection that keeps its stem ("company" for
-// "companies", "contact" for "contacts").
-func namesScope(reason []string, name string) bool {
+// in the reason, or one of its nouns in program.cue's objectNames, in any
+// inflection that keeps its stem ("company" for "companies", "Kontakten"
+// for "Kontakte"; "連絡先" anywhere in a reason written without spaces).
+func (v vocabulary) namesScope(reason []string, name string) bool {
 	named := false
+	joined := strings.Join(reason, "")
 	for _, part := range strings.FieldsFunc(name, func(r rune) bool { return r == '.' || r == '-' || r == '_' }) {
 		if len(part) < 2 || slices.Contains(genericScopeWords, part) {
 			continue
 		}
-		obj := foldKey(part)
-		if !slices.ContainsFunc(reason, func(w string) bool { return sameStem(w, obj) }) {
+		names := append([]objectName{{key: foldKey(part), stem: true}}, v.objectNames[part]...)
+		if !slices.ContainsFunc(names, func(n objectName) bool { return n.in(reason, joined) }) {
 			return false
 		}
 		named = true
 	}
 	return named
+}
+
+// in reports whether the noun is among the folded words of a reason
+// (joined, the same words without spaces).
+func (n objectName) in(reason []string, joined string) bool {
+	if n.stem {
+		return slices.ContainsFunc(reason, func(w string) bool { return sameStem(w, n.key) })
+	}
+	return strings.Contains(joined, n.key)
 }
 
 // sameStem reports whether two folded words share a stem: a common

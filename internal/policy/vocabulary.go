@@ -46,6 +46,17 @@ type vocabulary struct {
 	edges              map[string]bool
 	certifiers         map[string]bool
 	prefixes, suffixes map[string]bool
+	// objects holds every noun of program.cue's objectNames, and
+	// objectNames the folded nouns of each object.
+	objects     phraseDict
+	objectNames map[string][]objectName
+}
+
+// objectName is one noun naming an object of the platform, folded: a
+// word of a spaced script is found by its stem, any other by its letters.
+type objectName struct {
+	key  string
+	stem bool
 }
 
 // aroundPhrase is a phrase with words on both sides of the name.
@@ -174,6 +185,16 @@ func newVocabulary(cfg application.Config) vocabulary {
 	}
 	for _, c := range cfg.Certifiers {
 		v.certifiers[compactOf(c)] = true
+	}
+	v.objectNames = map[string][]objectName{}
+	for _, object := range slices.Sorted(maps.Keys(cfg.ObjectNames)) {
+		for _, n := range cfg.ObjectNames[object] {
+			v.objects.add(n, 0)
+			if key := compactOf(n); key != "" {
+				v.objectNames[object] = append(v.objectNames[object],
+					objectName{key: key, stem: !hasUnspaced(n) && len(words(n)) == 1})
+			}
+		}
 	}
 	v.edges = map[string]bool{}
 	for _, d := range []phraseDict{v.claims, v.by, v.linkBefore, v.bridgeBefore, v.originBefore} {
