@@ -73,7 +73,7 @@ func newPhrases(terms, clitics []string) phrases {
 
 // startingAt adds to hit the spaced phrases that begin at words[i], whose
 // first word is read as first (words[i], or what follows a clitic on it).
-func (ps phrases) startingAt(words []string, i int, first string, hit []int) []int {
+func (ps *phrases) startingAt(words []string, i int, first string, hit []int) []int {
 	if ps.lengths[first[0]]&(1<<min(len(first), 63)) == 0 {
 		return hit
 	}
@@ -118,7 +118,9 @@ func hasUnspaced(s string) bool {
 func found(t text, ps phrases) []string {
 	var hit []int
 	for i, w := range t.words {
-		hit = ps.startingAt(t.words, i, w, hit)
+		if ps.lengths[w[0]]&(1<<min(len(w), 63)) != 0 {
+			hit = ps.startingAt(t.words, i, w, hit)
+		}
 		if !ps.cliticFirst[w[0]] {
 			continue
 		}
