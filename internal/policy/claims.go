@@ -96,7 +96,7 @@ func (v vocabulary) claimAt(s sentence, from, to int, possessive bool, lt listin
 			return claimFound{found: true, sure: true, origin: true, how: a.word}
 		}
 	}
-	if f := v.before(s, from, to, lt.short); f.found {
+	if f := v.before(s, from, to, lt); f.found {
 		return f
 	}
 	if possessive && lt.name {
@@ -131,8 +131,9 @@ func (v vocabulary) quiet(s sentence, from, to int) bool {
 // name or tagline, or a bridge word with a claim word before it
 // ("Official sync for HubSpot"). A claim word right before the name that
 // qualifies one of the platform's objects after it claims nothing
-// ("approved HubSpot quotes").
-func (v vocabulary) before(s sentence, x, to int, short bool) claimFound {
+// ("approved HubSpot quotes"), except in the integration's own name, which
+// it would qualify.
+func (v vocabulary) before(s sentence, x, to int, lt listingText) claimFound {
 	for links := 0; ; links++ {
 		if x < len(s.compact) && s.tokens[s.tokenAt(x)].pause && s.tokens[s.tokenAt(x)].from == x {
 			return claimFound{}
@@ -141,12 +142,12 @@ func (v vocabulary) before(s sentence, x, to int, short bool) claimFound {
 			return claimFound{found: true, sure: true, origin: true, how: e.word}
 		}
 		if e, p, ok := v.claims.endingAt(s, x, nil); ok && !v.masked(s, p, x, e.class) {
-			if links == 0 && v.qualifiesObject(s, to, e.class) {
+			if links == 0 && !lt.name && v.qualifiesObject(s, to, e.class) {
 				return claimFound{}
 			}
 			return claimFound{found: true, sure: true, class: e.class, how: e.word, from: p, to: x}
 		}
-		if e, _, ok := v.by.endingAt(s, x, nil); ok && short {
+		if e, _, ok := v.by.endingAt(s, x, nil); ok && lt.short {
 			return claimFound{found: true, sure: true, origin: true, how: e.word}
 		}
 		if _, p, ok := v.bridgeBefore.endingAt(s, x, nil); ok && links < maxLinks {

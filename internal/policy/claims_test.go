@@ -63,6 +63,7 @@ var claimTables = map[string][]claimCase{
 		{name: "HubSpot's official documentation is a reference and passes", in: "description", text: "Setup follows HubSpot's official documentation for private apps."},
 		{name: "approved HubSpot quotes are quotes that passed approval and pass", in: "description", text: "Quoteflow turns approved HubSpot quotes into proforma invoices."},
 		{name: "recommended HubSpot deals are deals and pass", in: "description", text: "Shows the recommended HubSpot deals for each rep's week."},
+		{name: "an integration named for approved HubSpot quotes claims approval in its name and is an error", in: "name", text: "Approved HubSpot Quotes to Proforma", want: "error"},
 		{name: "an approved HubSpot app is an error", in: "description", text: "Acme Sync is an approved HubSpot app.", want: "error"},
 		{name: "an approved HubSpot partner is an error for a beta", in: "description", text: "Acme is an approved HubSpot partner.", want: "error"},
 		{name: "official HubSpot contacts claim official status and are an error", in: "tagline", text: "The official HubSpot contacts sync", want: "error"},
