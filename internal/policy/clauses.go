@@ -486,7 +486,7 @@ var clauses = []Clause{
 		ID:       "developer/B6",
 		Sentence: "You will only ask Customers for permissions that your Application needs, and will not ask for permissions beyond the scope what is required for the operation of your Application.",
 		Rules:    []string{"developer/B6"},
-		Why:      "Every scope must be in the catalogue and have a reason of a sentence; one sentence may justify the scopes whose objects it names (\"Reads and updates contacts and their companies …\"). A reason pasted for other scopes, however its punctuation differs, or one of program.cue's weakReasons (\"n/a\", \"same as above\", \"not used yet\"), however short, is flagged for the reviewer.",
+		Why:      "Every scope must be in the catalogue and have a reason of a sentence; one sentence may justify the scopes whose objects it names, in any language of program.cue's objectNames (\"Reads and updates contacts and their companies …\", \"Liest Kontakte und ihre Listen …\"). A reason pasted for other scopes, however its punctuation differs, or one of program.cue's weakReasons (\"n/a\", \"same as above\", \"not used yet\"), however short, is flagged for the reviewer.",
 	},
 	{
 		Seed:        seedDeveloper,
