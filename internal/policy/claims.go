@@ -163,10 +163,10 @@ func (v vocabulary) before(s sentence, x, to int, lt listingText) claimFound {
 
 // qualifiesObject reports whether a claim word of class right before a
 // name, which ends at to, qualifies one of the platform's objects
-// (program.cue's objectNames) named right after it ("approved HubSpot quotes", "genehmigte
-// HubSpot-Angebote"): a claim of certification, endorsement or
-// preference may; official status and partnership are the name's own
-// ("official HubSpot contacts sync").
+// (program.cue's objectNames) named right after it ("approved HubSpot
+// quotes", "genehmigte HubSpot-Angebote"): a claim of certification,
+// endorsement or preference may; official status and partnership are
+// the name's own ("official HubSpot contacts sync").
 func (v vocabulary) qualifiesObject(s sentence, to int, class claimClass) bool {
 	if class == classStatus || class == classPartnership || to >= len(s.compact) {
 		return false
