@@ -468,8 +468,15 @@ func classOf(r rune) (scriptClass, bool) {
 	return spaced, false
 }
 
-// loneApostrophe reports whether gap is one apostrophe.
+// loneApostrophe reports whether gap is one apostrophe. Most gaps are a
+// space, and are passed over by their first byte.
 func loneApostrophe(gap string) bool {
+	if gap == "'" {
+		return true
+	}
+	if len(gap) < 2 || gap[0] < utf8.RuneSelf {
+		return false
+	}
 	r, n := utf8.DecodeRuneInString(gap)
 	return n == len(gap) && isApostrophe(r)
 }
