@@ -71,3 +71,76 @@ func TestSetProgramRefusesWhatItCannotEditSafely(t *testing.T) {
 		}
 	}
 }
+
+func TestSetFieldsChangesOnlyTheFieldsNamed(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const file = "applications/brightpath-forms.cue"
+	src, err := os.ReadFile("../../" + file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A comment inside a struct the edit goes into must stay too.
+	src = []byte(strings.Replace(string(src), "\tfirstResponseHours: 12\n", "\t// answered by the help desk in Lisbon\n\tfirstResponseHours: 12\n", 1))
+	before := c.Application(file, src)
+	if before.App == nil {
+		t.Fatalf("sample does not load: %+v", before.Findings)
+	}
+	listing := application.Listing{Tagline: "Forms into contacts", SupportURL: "https://help.brightpath-forms.example"}
+	out, err := c.SetFields(file, src, []FieldValue{
+		{Path: "listing.tagline", Value: listing.Tagline},
+		{Path: "listing.supportUrl", Value: listing.SupportURL},
+		{Path: "support.phone", Value: "+44 20 7946 0000"},
+		{Path: "integration.appId", Value: "7654321"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := c.Application(file, out)
+	if after.App == nil {
+		t.Fatalf("edited file does not load: %+v\n%s", after.Findings, out)
+	}
+	want := *before.App
+	want.Listing = &listing
+	want.Support.Phone = "+44 20 7946 0000"
+	want.Integration.AppID = "7654321"
+	if diff := cmp.Diff(want, *after.App); diff != "" {
+		t.Errorf("application (-want +got):\n%s", diff)
+	}
+	for _, line := range strings.Split(string(src), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "//") && !strings.Contains(string(out), strings.TrimSpace(line)) {
+			t.Errorf("comment lost: %q\n%s", line, out)
+		}
+	}
+	// The fields not edited keep their layout: one line stays one line.
+	for _, line := range []string{
+		`company: {name: "BrightPath Forms Inc.", website: "https://brightpath-forms.example"}`,
+		`security: {authentication: true, loginAuditing: true}`,
+		`{count: 12, asOf: "2026-11-20"}`,
+	} {
+		if !strings.Contains(string(out), line) {
+			t.Errorf("layout of %q lost:\n%s", line, out)
+		}
+	}
+}
+
+func TestSetFieldsRefusesWhatItCannotEditSafely(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ name, src, want string }{
+		{"a struct written twice", "listing: {tagline: \"a\"}\nlisting: {description: \"b\"}\n", "listing is written more than once"},
+		{"a field written twice inside a struct", "listing: {tagline: \"a\", tagline: \"a\"}\n", "listing.tagline is written more than once"},
+		{"a path through a value that is not a struct", "listing: \"soon\"\n", "listing is not written as a struct"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := c.SetFields("a.cue", []byte(tt.src), []FieldValue{{Path: "listing.tagline", Value: "x"}})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want one saying %q", err, tt.want)
+			}
+		})
+	}
+}
