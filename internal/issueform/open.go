@@ -168,7 +168,7 @@ func (o *Opener) updateApplication(ctx context.Context, pr forge.PR, baseSHA str
 	}
 	if same {
 		out := Outcome{PR: pr.Number, Done: []string{fmt.Sprintf("#%d was opened for this issue already", pr.Number)}}
-		return o.reply(ctx, who.Issue, OpenedReply(draft, who, pr.Number), out)
+		return o.replyOnce(ctx, who.Issue, OpenedReply(draft, who, pr.Number), out)
 	}
 	head, problems, err := o.commit(ctx, baseSHA, draft, who, today)
 	if err != nil {
@@ -194,8 +194,22 @@ func (o *Opener) refuse(ctx context.Context, who Applicant, msg string) (Outcome
 	return o.reply(ctx, who.Issue, RefusalReply(who, problems), Outcome{Done: []string{"refused: the slug"}})
 }
 
-// reply posts body on the issue unless connectbot has answered it already.
+// reply posts body on the issue unless connectbot's last answer there is
+// body already.
 func (o *Opener) reply(ctx context.Context, issue int, body string, out Outcome) (Outcome, error) {
+	return o.answer(ctx, issue, body, false, out)
+}
+
+// replyOnce posts body on the issue unless connectbot has answered it at
+// all: for a pull request that holds the issue's answers already, so that
+// a repeated delivery of an edit answers once.
+func (o *Opener) replyOnce(ctx context.Context, issue int, body string, out Outcome) (Outcome, error) {
+	return o.answer(ctx, issue, body, true, out)
+}
+
+// answer posts body on the issue, unless connectbot's last answer is body
+// already, or (once) it has answered at all.
+func (o *Opener) answer(ctx context.Context, issue int, body string, once bool, out Outcome) (Outcome, error) {
 	if o.DryRun {
 		_, err := fmt.Fprintf(o.Out, "dry run: would answer on #%d:\n\n%s", issue, body)
 		return out, err
@@ -213,7 +227,7 @@ func (o *Opener) reply(ctx context.Context, issue int, body string, out Outcome)
 			last = c.Body
 		}
 	}
-	if last == body {
+	if last == body || once && last != "" {
 		out.Done = append(out.Done, "answered already")
 		return out, nil
 	}

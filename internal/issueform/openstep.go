@@ -100,7 +100,7 @@ func (o *Opener) updateStep(ctx context.Context, pr forge.PR, branch, head strin
 	}
 	if same {
 		out := Outcome{PR: pr.Number, Done: []string{fmt.Sprintf("#%d holds these answers already", pr.Number)}}
-		return o.reply(ctx, who.Issue, StepOpenedReply(change, who, pr.Number), out)
+		return o.replyOnce(ctx, who.Issue, StepOpenedReply(change, who, pr.Number), out)
 	}
 	if o.DryRun {
 		_, err := fmt.Fprintf(o.Out, "dry run: would update #%d from %s:\n\n%s\n", pr.Number, branch, change.Source)
