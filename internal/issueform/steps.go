@@ -60,7 +60,7 @@ const stepIntro = "connectbot turns this form into a pull request that changes y
 // StepForms are the forms for the steps after applying, in program.Steps
 // order.
 var StepForms = []Form{
-	{Step: program.StepListing, File: "listing.yml", Name: "Listing information",
+	{Step: program.StepListing, File: program.FormFile(program.StepListing), Name: "Listing information",
 		Description: "Supply or change your listing: tagline, description, setup instructions and support page (due {listingDueDays} days after acceptance).",
 		Title:       "Listing: ",
 		Intro:       stepIntro + "\nListing information is due {listingDueDays} days after a reviewer accepts your application into beta.\n",
@@ -74,7 +74,7 @@ var StepForms = []Form{
 			{ID: FieldListingSupport, Label: "Listing support page", Kind: Input, Paths: []string{"listing.supportUrl"}, Placeholder: "https://acme.example/help",
 				Hint: "The https page the listing links to for help (Developer Policy F3)."},
 		}},
-	{Step: program.StepCertification, File: "certification.yml", Name: "Certification materials",
+	{Step: program.StepCertification, File: program.FormFile(program.StepCertification), Name: "Certification materials",
 		Description: "Supply your App ID, demo video and sales assets for the certification review.",
 		Title:       "Certification: ",
 		Intro:       stepIntro + "\nFrom {certificationInstalls} installs an integration enters certification; the review needs all three materials.\n",
@@ -87,7 +87,7 @@ var StepForms = []Form{
 				Placeholder: "https://acme.example/one-pager.pdf\n",
 				Hint:        "One https link a line: sales enablement assets (certification step 3). They replace the list in the file."},
 		}},
-	{Step: program.StepFeedback, File: "feedback.yml", Name: "Answer review feedback",
+	{Step: program.StepFeedback, File: program.FormFile(program.StepFeedback), Name: "Answer review feedback",
 		Description: "Answer an item of the product team's review feedback.",
 		Title:       "Feedback answer: ",
 		Intro:       stepIntro + "\nThe product team's feedback is listed in your file as program.feedback; your answer goes into certification.answers, and a reviewer marks the item addressed.\n",
@@ -97,7 +97,7 @@ var StepForms = []Form{
 			{ID: FieldFeedbackAnswer, Label: "Your answer", Kind: Textarea, Required: true, Paths: []string{"certification.answers"},
 				Hint: "What you changed in the integration, or why no change is needed (Connect certification step 4)."},
 		}},
-	{Step: program.StepContact, File: "contact.yml", Name: "Support or privacy details",
+	{Step: program.StepContact, File: program.FormFile(program.StepContact), Name: "Support or privacy details",
 		Description: "Change how customers reach your support, or your privacy and security contacts.",
 		Title:       "Contact details: ",
 		Intro:       stepIntro,

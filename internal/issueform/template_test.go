@@ -11,6 +11,7 @@ import (
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/issueform"
+	"github.com/connectbot/connectbot/internal/program"
 )
 
 // TestTheCommittedFormIsWhatProgramCueGives fails when a form of
@@ -107,6 +108,21 @@ func TestThePromisesAreTheAttestationsWithTheirSentences(t *testing.T) {
 	} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("the form lacks %q", want)
+		}
+	}
+}
+
+// TestEachStepFormSetsOnlyItsOwnFields: every question of a step form
+// fills a field program.StepOf gives to that form, so the fix a reminder
+// or a comment links to is the form that sets the field at fault.
+func TestEachStepFormSetsOnlyItsOwnFields(t *testing.T) {
+	for _, form := range issueform.StepForms {
+		for _, f := range form.Fields {
+			for _, p := range f.Paths {
+				if got, _ := program.StepOf(p); got != form.Step {
+					t.Errorf("%s: question %q fills %s, which program.StepOf gives to %q", form.File, f.Label, p, got)
+				}
+			}
 		}
 	}
 }

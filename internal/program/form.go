@@ -105,3 +105,32 @@ func oneIssue(matches [][]string) (int, bool) {
 	}
 	return issue, issue != 0
 }
+
+// FormFile is the file name of a step form in .github/ISSUE_TEMPLATE:
+// <step>.yml.
+func FormFile(step string) string { return step + ".yml" }
+
+// stepFields are the fields each step form owns, by the path of the field
+// or of the struct holding them.
+var stepFields = []struct{ step, path string }{
+	{StepListing, "listing"},
+	{StepCertification, "integration.appId"},
+	{StepFeedback, "certification.answers"},
+	{StepCertification, "certification"},
+	{StepContact, "support"},
+	{StepContact, "privacy.policyUrl"},
+	{StepContact, "privacy.dataRequestsUrl"},
+	{StepContact, "privacy.securityContact"},
+}
+
+// StepOf returns the step form that sets the application field at path
+// ("listing.tagline", "certification.salesAssets[2]"), or false when no
+// step form does: the fields a maintainer changes by editing the file.
+func StepOf(path string) (string, bool) {
+	for _, s := range stepFields {
+		if path == s.path || strings.HasPrefix(path, s.path+".") || strings.HasPrefix(path, s.path+"[") {
+			return s.step, true
+		}
+	}
+	return "", false
+}

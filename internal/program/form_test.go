@@ -73,3 +73,25 @@ func TestOnlyTheFormsBranchesAreFormBranches(t *testing.T) {
 		}
 	}
 }
+
+func TestEachStepFormOwnsItsFields(t *testing.T) {
+	tests := []struct {
+		path, want string
+	}{
+		{"listing.tagline", program.StepListing},
+		{"listing", program.StepListing},
+		{"integration.appId", program.StepCertification},
+		{"certification.salesAssets[2]", program.StepCertification},
+		{"certification.answers[0].answer", program.StepFeedback},
+		{"support.firstResponseHours", program.StepContact},
+		{"privacy.securityContact", program.StepContact},
+		{"privacy.sensitiveData", ""},
+		{"integration.scopes[0].reason", ""},
+		{"listingX", ""},
+	}
+	for _, tt := range tests {
+		if got, _ := program.StepOf(tt.path); got != tt.want {
+			t.Errorf("StepOf(%q) = %q, want %q", tt.path, got, tt.want)
+		}
+	}
+}
