@@ -144,3 +144,29 @@ func TestSetFieldsRefusesWhatItCannotEditSafely(t *testing.T) {
 		})
 	}
 }
+
+func TestSnippetWritesTheFieldsNamedWithTheirPlaceholders(t *testing.T) {
+	got, err := Snippet([]SnippetValue{
+		{Path: "listing.tagline", Value: "Two-way contact sync"},
+		{Path: "listing.description", Value: "", Replace: "what the integration does for a customer"},
+		{Path: "certification.salesAssets", Value: []string{""}, Replace: "https links, one a string"},
+		{Path: "support.firstResponseHours", Value: 24},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `listing: {
+	tagline:     "Two-way contact sync"
+	description: "" // REPLACE: what the integration does for a customer
+}
+certification: {
+	salesAssets: [""] // REPLACE: https links, one a string
+}
+support: {
+	firstResponseHours: 24
+}
+`
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("snippet (-want +got):\n%s", diff)
+	}
+}
