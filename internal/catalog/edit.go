@@ -176,39 +176,3 @@ func exprFromTokens(dec *json.Decoder) (ast.Expr, error) {
 	}
 	return nil, errors.New("unexpected JSON token")
 }
-
-// SnippetValue is one field of a snippet: its dotted path, its value,
-// and, when the value is a placeholder, what to replace it with (one
-// line, written as a REPLACE comment after it).
-type SnippetValue struct {
-	Path    string
-	Value   any
-	Replace string
-}
-
-// Snippet writes values as a piece of an application file, for an
-// integrator to paste into theirs: each at its path, nested in the
-// structs that hold it, in CUE's canonical format, by the same writer as
-// every file connectbot edits. A placeholder carries its REPLACE comment,
-// as the template of `connectbot new` does.
-func Snippet(values []SnippetValue) (string, error) {
-	f := &ast.File{}
-	for _, v := range values {
-		value, err := plainExpr(v.Value)
-		if err != nil {
-			return "", fmt.Errorf("snippet: %s: %w", v.Path, err)
-		}
-		if v.Replace != "" {
-			ast.AddComment(value, &ast.CommentGroup{Line: true, Position: 10,
-				List: []*ast.Comment{{Text: "// REPLACE: " + oneLine(v.Replace)}}})
-		}
-		if err := setField(&f.Decls, strings.Split(v.Path, "."), value, false); err != nil {
-			return "", fmt.Errorf("snippet: %w", err)
-		}
-	}
-	out, err := format.Node(f)
-	if err != nil {
-		return "", fmt.Errorf("snippet: %w", err)
-	}
-	return string(out), nil
-}

@@ -170,3 +170,37 @@ support: {
 		t.Errorf("snippet (-want +got):\n%s", diff)
 	}
 }
+
+func TestFixSnippetFillsInTheFilesOwnValues(t *testing.T) {
+	app := &application.Application{
+		Listing:     &application.Listing{Tagline: "Forms into contacts"},
+		Integration: application.Integration{AppID: "1234567"},
+	}
+	tests := []struct {
+		name  string
+		app   *application.Application
+		paths []string
+		want  string
+	}{
+		{"a listing with a tagline keeps it and marks the rest", app, []string{"listing", "listing.tagline"},
+			"listing: {\n\ttagline:              \"Forms into contacts\"\n\tdescription:          \"\" // REPLACE: what the integration does for a customer\n" +
+				"\tsetupInstructionsUrl: \"\" // REPLACE: https://... the page that tells a customer how to connect it\n" +
+				"\tsupportUrl:           \"\" // REPLACE: https://... the page the listing links to for help\n}\n"},
+		{"an index in a path stands for the whole list", nil, []string{"certification.salesAssets[1]"},
+			"certification: {\n\tsalesAssets: [\"\"] // REPLACE: https://... links to sales enablement assets\n}\n"},
+		{"a field the file holds is shown as it holds it", app, []string{"integration.appId"},
+			"integration: {\n\tappId: \"1234567\"\n}\n"},
+		{"a field neither the file nor a placeholder knows is left out", nil, []string{"company.name"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := FixSnippet(tt.app, tt.paths)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
