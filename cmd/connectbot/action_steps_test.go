@@ -233,3 +233,32 @@ func TestActionUpdatesTheApplicationFormsPullRequestWhenTheIssueIsEdited(t *test
 		t.Errorf("application at the new head: %+v", app)
 	}
 }
+
+// TestAFailingCommentEndsWithTheFix: an integrator's own pull request
+// that breaks their listing gets a comment that ends with how to fix it —
+// the listing form for their application, the file in GitHub's web editor
+// on their branch, and the snippet with their own values — as posted on
+// the fake GitHub.
+func TestAFailingCommentEndsWithTheFix(t *testing.T) {
+	srv := seed(t)
+	acme, _ := srv.ReadFile(forgetest.DefaultBranch, "applications/acme-sync.cue")
+	bad := strings.NewReplacer("\tsetupInstructionsUrl: \"https://acme.example/docs/connect\"\n", "",
+		`supportUrl:           "https://acme.example/help"`, `supportUrl:           "http://acme.example/help"`).Replace(acme)
+	srv.Commit("acme-listing", "Listing", map[string]string{"applications/acme-sync.cue": bad})
+	pr := srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Listing", Head: "acme-listing"})
+	opened := delivery(t, "octokit-webhooks/pull_request/opened.payload.json", pr, nil)
+	if code, out, errOut := runActionWith(t, srv, "pull_request", opened); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	comments := srv.Comments(pr)
+	if len(comments) != 1 {
+		t.Fatalf("%d comments", len(comments))
+	}
+	body := comments[0].Body
+	i := strings.Index(body, "\n#### How to change")
+	if i < 0 || !strings.HasSuffix(strings.TrimRight(body, "\n"), "```") {
+		t.Fatalf("the comment does not end with the fix:\n%s", body)
+	}
+	fix := strings.ReplaceAll(body[i:], srv.URL(), "https://github.com")
+	checkGolden(t, filepath.Join("testdata", "golden", "comment-fix-listing.md.golden"), []byte(fix))
+}

@@ -189,12 +189,12 @@ func TestFixSnippetFillsInTheFilesOwnValues(t *testing.T) {
 		{"an index in a path stands for the whole list", nil, []string{"certification.salesAssets[1]"},
 			"certification: {\n\tsalesAssets: [\"\"] // REPLACE: https://... links to sales enablement assets\n}\n"},
 		{"a field the file holds is shown as it holds it", app, []string{"integration.appId"},
-			"integration: {\n\tappId: \"1234567\"\n}\n"},
+			"integration: {\n\tappId: \"1234567\" // FIX: must be digits\n}\n"},
 		{"a field neither the file nor a placeholder knows is left out", nil, []string{"company.name"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := FixSnippet(tt.app, tt.paths)
+			got, err := FixSnippet(tt.app, tt.paths, map[string]string{"integration.appId": "must be digits"})
 			if err != nil {
 				t.Fatal(err)
 			}

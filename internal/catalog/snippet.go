@@ -19,6 +19,9 @@ type SnippetValue struct {
 	Path    string
 	Value   any
 	Replace string
+	// Note says what is wrong with a value the file holds (one line,
+	// written as a FIX comment after it).
+	Note string
 }
 
 // Snippet writes values as a piece of an application file, for an
@@ -33,9 +36,13 @@ func Snippet(values []SnippetValue) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("snippet: %s: %w", v.Path, err)
 		}
-		if v.Replace != "" {
+		switch {
+		case v.Replace != "":
 			ast.AddComment(value, &ast.CommentGroup{Line: true, Position: 10,
 				List: []*ast.Comment{{Text: "// REPLACE: " + oneLine(v.Replace)}}})
+		case v.Note != "":
+			ast.AddComment(value, &ast.CommentGroup{Line: true, Position: 10,
+				List: []*ast.Comment{{Text: "// FIX: " + cutNote(oneLine(v.Note))}}})
 		}
 		if err := setField(&f.Decls, strings.Split(v.Path, "."), value, false); err != nil {
 			return "", fmt.Errorf("snippet: %w", err)
@@ -84,8 +91,9 @@ var index = regexp.MustCompile(`\[[0-9]+\]`)
 // the listing or the certification materials stands for its fields. app
 // may be nil (a file that does not load): every field is then a
 // placeholder. Fields no placeholder is known for and the file lacks are
-// left out; "" when nothing is left.
-func FixSnippet(app *application.Application, paths []string) (string, error) {
+// left out; "" when nothing is left. A value the file holds is marked with
+// its note, when notes has one for its path (what is wrong with it).
+func FixSnippet(app *application.Application, paths []string, notes map[string]string) (string, error) {
 	doc := map[string]any{}
 	if app != nil {
 		raw, err := json.Marshal(app)
@@ -99,6 +107,7 @@ func FixSnippet(app *application.Application, paths []string) (string, error) {
 	var values []SnippetValue
 	seen := map[string]bool{}
 	for _, p := range paths {
+		note := notes[p]
 		p = index.ReplaceAllString(p, "")
 		if i := strings.Index(p, "["); i >= 0 {
 			p = p[:i]
@@ -113,7 +122,7 @@ func FixSnippet(app *application.Application, paths []string) (string, error) {
 			}
 			seen[f] = true
 			if v, ok := lookup(doc, f); ok {
-				values = append(values, SnippetValue{Path: f, Value: v})
+				values = append(values, SnippetValue{Path: f, Value: v, Note: note})
 			} else if ph, ok := placeholders[f]; ok {
 				ph.Path = f
 				values = append(values, ph)
@@ -148,4 +157,12 @@ func lookup(doc map[string]any, p string) (any, bool) {
 		return nil, false
 	}
 	return v, true
+}
+
+// cutNote keeps a FIX comment to a line a reader takes in.
+func cutNote(s string) string {
+	if r := []rune(s); len(r) > 160 {
+		return string(r[:159]) + "…"
+	}
+	return s
 }
