@@ -13,10 +13,11 @@ import (
 
 const formSynopsis = "form [--repo DIR] [--check]"
 
-// runForm writes the application form, .github/ISSUE_TEMPLATE/apply.yml,
-// from program.cue, so its hints quote the configured numbers; with
-// --check it writes nothing and exits 1 when the committed form is not
-// what program.cue gives.
+// runForm writes the issue forms — the application form,
+// .github/ISSUE_TEMPLATE/apply.yml, and the step forms beside it — from
+// program.cue, so their hints quote the configured numbers; with --check
+// it writes nothing and exits 1 when a committed form is not what
+// program.cue gives.
 func runForm(e *env, args []string) int {
 	flags := newFlags("form")
 	repo := flags.String("repo", ".", "the program repository")
@@ -32,29 +33,35 @@ func runForm(e *env, args []string) int {
 	if err != nil {
 		return e.failf(exitCantRun, "form: %v", err)
 	}
-	want, err := issueform.Template(cfg)
+	forms, err := issueform.Templates(cfg)
 	if err != nil {
 		return e.failf(exitCantRun, "form: %v", err)
 	}
-	path := filepath.Join(*repo, filepath.FromSlash(issueform.TemplatePath))
-	have, err := os.ReadFile(path)
-	if err != nil && !os.IsNotExist(err) {
-		return e.failf(exitCantRun, "form: %v", err)
+	stale := 0
+	for _, g := range forms {
+		path := filepath.Join(*repo, filepath.FromSlash(g.Path))
+		have, err := os.ReadFile(path)
+		if err != nil && !os.IsNotExist(err) {
+			return e.failf(exitCantRun, "form: %v", err)
+		}
+		switch {
+		case bytes.Equal(have, g.Content):
+			fmt.Fprintf(e.stdout, "%s is current\n", g.Path)
+		case *check:
+			fmt.Fprintf(e.stdout, "%s is not what program.cue gives: run connectbot form\n", g.Path)
+			stale++
+		default:
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return e.failf(exitCantRun, "form: %v", err)
+			}
+			if err := writeFileAtomic(path, g.Content); err != nil {
+				return e.failf(exitCantRun, "form: %v", err)
+			}
+			fmt.Fprintf(e.stdout, "wrote %s\n", g.Path)
+		}
 	}
-	if bytes.Equal(have, want) {
-		fmt.Fprintf(e.stdout, "%s is current\n", issueform.TemplatePath)
-		return exitOK
-	}
-	if *check {
-		fmt.Fprintf(e.stdout, "%s is not what program.cue gives: run connectbot form\n", issueform.TemplatePath)
+	if stale > 0 {
 		return exitFound
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return e.failf(exitCantRun, "form: %v", err)
-	}
-	if err := writeFileAtomic(path, want); err != nil {
-		return e.failf(exitCantRun, "form: %v", err)
-	}
-	fmt.Fprintf(e.stdout, "wrote %s\n", issueform.TemplatePath)
 	return exitOK
 }

@@ -24,6 +24,8 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
+	"github.com/connectbot/connectbot/internal/issueform"
+	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/webhook"
 )
 
@@ -730,4 +732,39 @@ func TestServeTurnsTheApplicationFormIntoOnePullRequestAsActionDoes(t *testing.T
 	eventually(t, "the events' metrics", func() bool {
 		return srv.metrics(t)[`connectbot_actions_total{kind="application-form",status="done"}`] == 2
 	})
+}
+
+func TestServeOpensAStepFormsPullRequestAndUpdatesItWhenTheIssueIsEdited(t *testing.T) {
+	gh := seed(t)
+	srv := startServe(t, liveVars(gh), time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+	send := func(id, path string) {
+		payload, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code := srv.deliver(t, id, "issues", webhook.Sign(payload, []byte("s3cret")), bytes.NewReader(payload)); code != http.StatusAccepted {
+			t.Fatalf("signed issues delivery: %d", code)
+		}
+	}
+	first := stepBody(t, program.StepContact, map[string]string{issueform.FieldSlug: "acme-sync", issueform.FieldSupportPhone: "+44 20 7946 0000"})
+	issue, opened := openIssue(t, gh, "acme-dev", first)
+	send("step-1", opened)
+	eventually(t, "the pull request's check", func() bool {
+		prs := gh.PRs()
+		return len(prs) == 1 && len(gh.CheckRuns(prs[0].HeadSHA)) > 0
+	})
+	pr := gh.PRs()[0]
+	if runs := gh.CheckRuns(pr.HeadSHA); runs[len(runs)-1].Conclusion != "success" || pr.Head != "connectbot/contact/acme-sync" {
+		t.Errorf("pull request %+v, checks %+v", pr, runs)
+	}
+
+	second := strings.Replace(first, "+44 20 7946 0000", "+44 20 7946 0001", 1)
+	send("step-2", editedIssue(t, issue, "acme-dev", first, second))
+	eventually(t, "the updated pull request's check", func() bool {
+		prs := gh.PRs()
+		return len(prs) == 1 && prs[0].HeadSHA != pr.HeadSHA && len(gh.CheckRuns(prs[0].HeadSHA)) > 0
+	})
+	if _, app := loadHead(t, gh, gh.PRs()[0].HeadSHA, "applications/acme-sync.cue"); app.Support.Phone != "+44 20 7946 0001" {
+		t.Errorf("support phone at the new head: %q", app.Support.Phone)
+	}
 }

@@ -141,6 +141,17 @@ func (l *Listing) Missing() []string {
 type Certification struct {
 	DemoVideoURL string   `json:"demoVideoUrl,omitempty"`
 	SalesAssets  []string `json:"salesAssets,omitempty"`
+	// Answers are the integrator's answers to product-review feedback,
+	// each naming the item of program.feedback it answers.
+	Answers []FeedbackAnswer `json:"answers,omitempty"`
+}
+
+// FeedbackAnswer is the integrator's answer to one item of product-review
+// feedback: what they changed, or why no change is needed. A reviewer
+// reads it and marks the item addressed.
+type FeedbackAnswer struct {
+	Feedback string `json:"feedback"`
+	Answer   string `json:"answer"`
 }
 
 // ProgramState is the program-owned part of an application: only reviewers

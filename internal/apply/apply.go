@@ -124,6 +124,10 @@ type Executor struct {
 	// Now reads the clock, once per run.
 	Now func() time.Time
 	Log *slog.Logger
+	// Web is the repository's web address, https://github.com/owner/name,
+	// for the links a reminder ends with (the step's form, the file in
+	// GitHub's web editor); "" leaves the links out.
+	Web string
 }
 
 // Apply carries out every action of plan, in the plan's order, and

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -469,5 +470,36 @@ func TestAnExecutorThatDoesNotKnowItsLoginPostsNoReminder(t *testing.T) {
 	}
 	if got := srv.Comments(n); len(got) != 0 {
 		t.Errorf("%d comments posted, want none", len(got))
+	}
+}
+
+// TestAReminderEndsWithItsFormEditLinkAndSnippet: a reminder says how to
+// do what it asks — the step's form for the application, the file in
+// GitHub's web editor, and the snippet with the file's own values — as
+// posted on the tracking issue of the fake GitHub.
+func TestAReminderEndsWithItsFormEditLinkAndSnippet(t *testing.T) {
+	tests := []struct {
+		name, slug, day, golden string
+	}{
+		{"a listing due in 7 days, with none of it written yet", "brightpath-forms", "2026-12-03", "remind-listing.md.golden"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, x, _ := setup(t)
+			x.Web = "https://github.com/acme-program/connect"
+			plan := only(planOn(t, tt.day), program.KindRemind, tt.slug)
+			if len(plan.Actions) != 1 {
+				t.Fatalf("plan %+v", plan)
+			}
+			rs, err := x.Apply(context.Background(), plan)
+			if err != nil || rs[0].Status != apply.Done {
+				t.Fatalf("%+v, %v", rs, err)
+			}
+			comments := srv.Comments(rs[0].PR)
+			if len(comments) != 1 {
+				t.Fatalf("%d comments on #%d", len(comments), rs[0].PR)
+			}
+			checkGolden(t, filepath.Join("testdata", tt.golden), comments[0].Body)
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/markdown"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/report"
@@ -98,8 +99,12 @@ func (x *Executor) remind(ctx context.Context, a program.Action, t *trackingIssu
 		program.DeadlineListingInfo:   "Listing information",
 		program.DeadlineInstallWindow: "The install window",
 	}[a.Reason]
+	fix, err := x.fix(a)
+	if err != nil {
+		return Result{PR: n}, err
+	}
 	body := fmt.Sprintf("%s\n**%s: due %s, in %s.** %s.\n\n> %s\n>\n> — `%s`\n", marker, what, a.Due,
-		plural(a.DaysBefore, "day"), markdown.Escape(a.Evidence), a.Clause, a.Rule)
+		plural(a.DaysBefore, "day"), markdown.Escape(a.Evidence), a.Clause, a.Rule) + remindFix[a.Reason] + fix.Markdown()
 	posted, err := x.commentOnce(ctx, n, marker, body)
 	if err != nil {
 		return Result{PR: n}, err
@@ -119,4 +124,27 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// remindFix says, before the fix, what a reminder asks of the integrator.
+var remindFix = map[string]string{
+	program.DeadlineListingInfo: "",
+	program.DeadlineInstallWindow: "\nInstalls are counted by the program: nothing in your file changes them. " +
+		"Your listing is what customers see of the integration, and you can change it at any time:\n",
+}
+
+// fix is how to do what reminder a asks: its step's form, the file in
+// GitHub's web editor on the base branch, and the snippet of the listing
+// with the file's own values.
+func (x *Executor) fix(a program.Action) (report.Fix, error) {
+	f, _, _, err := x.application(x.baseSHA(), a.Slug)
+	if err != nil {
+		return report.Fix{}, err
+	}
+	snippet, err := catalog.FixSnippet(f.App, []string{"listing"}, nil)
+	if err != nil {
+		return report.Fix{}, err
+	}
+	return report.Fix{Path: applicationPath(a.Slug), Slug: a.Slug, Step: program.StepListing, Snippet: snippet,
+		Links: report.Links{Repo: x.Web, Branch: x.Base}}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/format"
@@ -22,6 +23,30 @@ import (
 // The result is not validated here: callers load it with Application before
 // committing it, so the bot never writes a file it would refuse.
 func (c *Catalog) SetProgram(filePath string, src []byte, p application.ProgramState) ([]byte, error) {
+	return c.SetFields(filePath, src, []FieldValue{{Path: "program", Value: p}})
+}
+
+// FieldValue is a value to write at a field of an application file: Path
+// is the field's dotted path ("listing.tagline", "integration.appId"), and
+// Value any value encoding/json writes (a string, a list, a struct).
+type FieldValue struct {
+	Path  string
+	Value any
+}
+
+// SetFields returns an application file with each field of values set to
+// its value, and nothing else changed: every other field, and every
+// comment outside the values replaced, is kept, and the file comes out in
+// CUE's canonical format. A field the file lacks is added, with the
+// structs that hold it. This is the one way connectbot edits a file: the
+// program part a stage change records (SetProgram), and the fields an
+// issue form owns.
+//
+// A field written more than once, or a path through a value that is not
+// a struct, is refused, since no single place could be edited. The result
+// is not validated here: callers load it with Application before
+// committing it, so the bot never writes a file it would refuse.
+func (c *Catalog) SetFields(filePath string, src []byte, values []FieldValue) ([]byte, error) {
 	if _, ref := guard(filePath, src, c.limits); ref != nil {
 		return nil, &PositionError{File: filePath, Line: ref.pos.Line, Column: ref.pos.Column, Message: ref.msg}
 	}
@@ -29,32 +54,62 @@ func (c *Catalog) SetProgram(filePath string, src []byte, p application.ProgramS
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s", filePath, oneLine(err.Error()))
 	}
-	value, err := plainExpr(p)
-	if err != nil {
-		return nil, fmt.Errorf("%s: program: %w", filePath, err)
-	}
-	replaced := false
-	for _, d := range f.Decls {
-		field, ok := d.(*ast.Field)
-		if !ok {
-			continue
+	for _, v := range values {
+		value, err := plainExpr(v.Value)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", filePath, v.Path, err)
 		}
-		if name, _, _ := ast.LabelName(field.Label); name == "program" {
-			if replaced {
-				return nil, fmt.Errorf("%s: program is written more than once; merge it into one field first", filePath)
-			}
-			field.Value = value
-			replaced = true
+		if err := setField(&f.Decls, strings.Split(v.Path, "."), value, true); err != nil {
+			return nil, fmt.Errorf("%s: %w", filePath, err)
 		}
-	}
-	if !replaced {
-		f.Decls = append(f.Decls, &ast.Field{Label: ast.NewIdent("program"), Value: value})
 	}
 	out, err := format.Node(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: format: %w", filePath, err)
 	}
 	return out, nil
+}
+
+// setField sets the field at path among decls to value, adding it (and
+// the structs on its way) when it is missing. top is true for the file's
+// own fields, which are set apart by a blank line when added.
+func setField(decls *[]ast.Decl, path []string, value ast.Expr, top bool) error {
+	name := path[0]
+	var found *ast.Field
+	for _, d := range *decls {
+		field, ok := d.(*ast.Field)
+		if !ok {
+			continue
+		}
+		if label, _, _ := ast.LabelName(field.Label); label == name {
+			if found != nil {
+				return fmt.Errorf("%s is written more than once; merge it into one field first", name)
+			}
+			found = field
+		}
+	}
+	if found == nil {
+		label := ast.NewIdent(name)
+		if top {
+			ast.SetRelPos(label, token.NewSection)
+		} else {
+			ast.SetRelPos(label, token.Newline)
+		}
+		found = &ast.Field{Label: label, Value: &ast.StructLit{Lbrace: token.Blank.Pos(), Rbrace: token.Newline.Pos()}}
+		*decls = append(*decls, found)
+	}
+	if len(path) == 1 {
+		found.Value = value
+		return nil
+	}
+	s, ok := found.Value.(*ast.StructLit)
+	if !ok {
+		return fmt.Errorf("%s is not written as a struct {…}, so %s cannot be set in it", name, strings.Join(path[1:], "."))
+	}
+	if err := setField(&s.Elts, path[1:], value, false); err != nil {
+		return fmt.Errorf("%s.%w", name, err)
+	}
+	return nil
 }
 
 // plainExpr writes a Go value as a CUE literal, fields in the order of the

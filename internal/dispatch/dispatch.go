@@ -31,7 +31,7 @@ func Route(ev webhook.Event) (kind, what string) {
 	case isCommand(ev):
 		return "comment-command", fmt.Sprintf("read @%s's comment on pull request #%d and answer a /connectbot command in it", ev.Comment.Author, ev.Number)
 	case isForm(ev):
-		return "application-form", fmt.Sprintf("read issue #%d: if it is the application form, open the pull request adding the application, judged as the issue author's own, or answer what to fix", ev.Number)
+		return "application-form", fmt.Sprintf("read issue #%d: if it is one of the forms, open or update the pull request adding or changing the application, judged as the issue author's own, or answer what to fix", ev.Number)
 	}
 	return "none", fmt.Sprintf("%s %s: nothing to do", ev.Kind, ev.Action)
 }
@@ -79,21 +79,22 @@ func isCommand(ev webhook.Event) bool {
 	return ev.Kind == webhook.KindComment && ev.Action == "created" && ev.IsPullRequest && ev.Comment != nil
 }
 
-// isForm reports whether ev is a new issue, which may be the application
-// form.
+// isForm reports whether ev is a new or edited issue, which may be one of
+// the forms: an edited form updates the pull request it opened.
 func isForm(ev webhook.Event) bool {
-	return ev.Kind == webhook.KindIssue && ev.Action == "opened"
+	return ev.Kind == webhook.KindIssue && (ev.Action == "opened" || ev.Action == "edited")
 }
 
-// openForm hands an opened issue to form, and judges the pull request it
-// opens at once: one opened with a workflow's token starts no workflow,
-// and under the App the pull request's own delivery may come first.
+// openForm hands an opened or edited issue to form, and judges the pull
+// request it opens or updates at once: one opened or pushed with a
+// workflow's token starts no workflow, and under the App the pull
+// request's own delivery may come first.
 func openForm(ctx context.Context, h *pullrequest.Handler, form FormOpener, ev webhook.Event) ([]string, error) {
 	if ev.Issue == nil || form == nil {
 		return nil, fmt.Errorf("issues %s: no issue, or nothing to read the application form with", ev.Action)
 	}
 	out, err := form.Open(ctx, issueform.Issue{Number: ev.Issue.Number, Author: ev.Issue.Author, Body: ev.Issue.Body})
-	if err != nil || !out.Opened {
+	if err != nil || !out.Opened && !out.Updated {
 		return out.Done, err
 	}
 	judged, err := h.Handle(ctx, out.PR)

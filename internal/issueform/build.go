@@ -129,9 +129,24 @@ func Build(cat *catalog.Catalog, a Answers, who Applicant, today application.Dat
 
 // builder reads answers into values, noting each problem.
 type builder struct {
-	a        Answers
+	a Answers
+	// fields are the form's questions; the application form's when nil.
+	fields   []Field
 	problems []Problem
 }
+
+// question returns the question with id of the builder's form.
+func (b *builder) question(id string) Field {
+	for _, f := range b.fields {
+		if f.ID == id {
+			return f
+		}
+	}
+	return field(id)
+}
+
+// label is the label of the question with id.
+func (b *builder) label(id string) string { return b.question(id).Label }
 
 func (b *builder) problem(label, msg string) {
 	for _, p := range b.problems {
@@ -146,14 +161,14 @@ func (b *builder) problem(label, msg string) {
 func (b *builder) line(id string) string {
 	v := b.a.Value(id)
 	if strings.ContainsAny(v, "\n\r") {
-		b.problem(field(id).Label, "must be one line")
+		b.problem(b.label(id), "must be one line")
 	}
 	return v
 }
 
 // choice returns a dropdown's answer, which must be one of its options.
 func (b *builder) choice(id string) string {
-	f := field(id)
+	f := b.question(id)
 	v := b.line(id)
 	if v != "" && !slices.Contains(f.Options, v) {
 		b.problem(f.Label, "must be one of "+strings.Join(f.Options, ", "))
@@ -169,14 +184,14 @@ func (b *builder) number(id, example string) int {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		b.problem(field(id).Label, "must be a whole number, like "+example)
+		b.problem(b.label(id), "must be a whole number, like "+example)
 	}
 	return n
 }
 
 // boxes returns the ticked boxes of a checkbox group.
 func (b *builder) boxes(id string) map[string]bool {
-	f := field(id)
+	f := b.question(id)
 	ticked, unknown := checked(b.a.Value(id), f.Options)
 	if len(unknown) > 0 {
 		b.problem(f.Label, "holds lines that are not its boxes; tick the boxes of the form instead")
@@ -213,7 +228,7 @@ func (b *builder) promises() application.Attestations {
 
 // channels returns the ticked support channels, in the form's order.
 func (b *builder) channels() []string {
-	f := field(FieldChannels)
+	f := b.question(FieldChannels)
 	ticked := b.boxes(FieldChannels)
 	out := []string{}
 	for _, o := range f.Options {
@@ -269,7 +284,7 @@ func (b *builder) findings(findings []application.Finding, author string, others
 			continue
 		}
 		seen++
-		label := labelFor(f.Path)
+		label := labelFor(b.form(), f.Path)
 		switch {
 		case label == field(FieldMaintainers).Label && others:
 			b.problem(label, "must be GitHub logins separated by commas, like acme-dev, acme-ops")
@@ -292,32 +307,43 @@ const (
 	accountLabel = "Your GitHub account"
 )
 
+// form returns the builder's questions.
+func (b *builder) form() []Field {
+	if b.fields == nil {
+		return Fields
+	}
+	return b.fields
+}
+
 // sorted returns the problems in the form's order: the applicant's
 // account first, then the questions, then the form as a whole.
-func (b *builder) sorted() []Problem {
+func (b *builder) sorted() []Problem { return b.sortedBy(b.form()) }
+
+// sortedBy returns the problems in the order of fields.
+func (b *builder) sortedBy(fields []Field) []Problem {
 	rank := func(label string) int {
 		switch label {
 		case accountLabel:
 			return -1
 		case formLabel:
-			return len(Fields)
+			return len(fields)
 		}
-		for i, f := range Fields {
+		for i, f := range fields {
 			if f.Label == label {
 				return i
 			}
 		}
-		return len(Fields)
+		return len(fields)
 	}
 	out := slices.Clone(b.problems)
 	slices.SortStableFunc(out, func(x, y Problem) int { return rank(x.Field) - rank(y.Field) })
 	return out
 }
 
-// labelFor returns the label of the question that fills the application
-// field at p.
-func labelFor(p string) string {
-	for _, f := range Fields {
+// labelFor returns the label of the question of fields that fills the
+// application field at p.
+func labelFor(fields []Field, p string) string {
+	for _, f := range fields {
 		for _, prefix := range f.Paths {
 			if p == prefix || strings.HasPrefix(p, prefix+".") || strings.HasPrefix(p, prefix+"[") {
 				return f.Label

@@ -141,6 +141,21 @@ var Fields = []Field{
 		Placeholder: "acme-dev, acme-ops"},
 }
 
+// Application is the application form, .github/ISSUE_TEMPLATE/apply.yml.
+var Application = Form{File: "apply.yml", Name: "Apply to the Connect Program",
+	Description: "Apply with your integration. connectbot turns this form into a pull request that adds " +
+		"applications/<slug>.cue with you as its maintainer, and checks it against every rule.",
+	Title: "Application: ",
+	Intro: "Fill in every answer marked required. Each answer goes into your application file as plain\n" +
+		"text, exactly as you write it. Within a minute connectbot answers on this issue with a link\n" +
+		"to the pull request it opened, or with the answers to fix; to change an answer, edit this issue.\n\n" +
+		"The program accepts integrations with at least {minInstalls} installs. A beta integrator's listing\n" +
+		"information is due {listingDueDays} days after acceptance; from the listing's publication it has\n" +
+		"{installWindowDays} days to reach {certificationInstalls} installs and enter certification.\n\n" +
+		"The rules behind each question are the Connect Program Policies and the Developer Policy;\n" +
+		"the README's rules table quotes each one.\n",
+	Fields: Fields}
+
 // promises are the boxes of the promises question: one per attestation
 // of the application format, in its order.
 func promises() []string {
@@ -191,9 +206,15 @@ const minHeadings = 3
 // hold any other text, "###" lines included. It reports false when the
 // body is not the form.
 func Parse(body string) (Answers, bool) {
+	a := parse(body, Fields)
+	return a, len(a.values) >= minHeadings
+}
+
+// parse reads the answers to the questions of fields from body.
+func parse(body string, fields []Field) Answers {
 	body = strings.ReplaceAll(body, "\r\n", "\n")
 	labels := map[string]string{}
-	for _, f := range Fields {
+	for _, f := range fields {
 		labels[f.Label] = f.ID
 	}
 	a := Answers{values: map[string]string{}}
@@ -214,7 +235,7 @@ func Parse(body string) (Answers, bool) {
 			if id, known := labels[strings.TrimSpace(rest)]; known {
 				flush()
 				if _, seen := a.values[id]; seen {
-					a.repeated = append(a.repeated, field(id).Label)
+					a.repeated = append(a.repeated, strings.TrimSpace(rest))
 				}
 				current, text = id, nil
 				continue
@@ -223,7 +244,7 @@ func Parse(body string) (Answers, bool) {
 		text = append(text, line)
 	}
 	flush()
-	return a, len(a.values) >= minHeadings
+	return a
 }
 
 // checked returns the boxes ticked in a checkbox group's answer ("- [X]

@@ -1,8 +1,11 @@
 package issueform_test
 
 import (
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
@@ -47,4 +50,59 @@ func FuzzBuild(f *testing.F) {
 			t.Fatalf("program %+v, maintainers %v", p, loaded.App.Maintainers)
 		}
 	})
+}
+
+// FuzzBuildChange feeds the step forms' reader arbitrary issue bodies
+// about a sample application: it answers with a change or with problems,
+// never both, never a panic; and a change is a file the catalog loads
+// whose every field outside the form's own is as it was — the program's
+// part and the maintainers above all.
+func FuzzBuildChange(f *testing.F) {
+	f.Add("### Application slug\n\nacme-sync\n\n### Tagline\n\nContacts, both ways\n\n### Description\n\n_No response_\n\n### Setup instructions\n\n_No response_\n\n### Listing support page\n\n_No response_\n")
+	f.Add("### Application slug\n\nacme-sync\n\n### App ID\n\n123\n\n### Demo video\n\nhttps://v.example/a\n\n### Sales assets\n\n- https://a.example/x.pdf\n")
+	f.Add("### Application slug\n\nacme-sync\n\n### Tagline\n\n\" } program: {stage: \"partner\"} \\(x)\n\n### Description\n\n_No response_\n")
+	f.Add("### Application slug\n\nacme-sync\n\n### Support phone\n\n+1 555\n\n### Security contact\n\nsec@acme.example\n\n### Support page\n\n_No response_\n")
+	cat, err := catalog.Default()
+	if err != nil {
+		f.Fatal(err)
+	}
+	tree := os.DirFS("../..")
+	base := cat.Application("applications/acme-sync.cue", must(os.ReadFile("../../applications/acme-sync.cue")))
+	if base.App == nil {
+		f.Fatalf("the sample does not load: %+v", base.Findings)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		form, a, ok := issueform.Recognise(body)
+		if !ok || form.Step == "" {
+			return
+		}
+		c, problems := issueform.BuildChange(cat, form, a, tree)
+		if (c.Source == nil) == (len(problems) == 0) {
+			t.Fatalf("change %v and %d problems", c.Source != nil, len(problems))
+		}
+		if c.Source == nil || c.Path != base.Path {
+			return
+		}
+		loaded := cat.Application(c.Path, c.Source)
+		if loaded.App == nil {
+			t.Fatalf("the change does not load: %+v\n%s", loaded.Findings, c.Source)
+		}
+		got := *loaded.App
+		if diff := cmp.Diff(base.App.Program, got.Program); diff != "" {
+			t.Fatalf("the program's part changed (-before +after):\n%s", diff)
+		}
+		if diff := cmp.Diff(base.App.Maintainers, got.Maintainers); diff != "" {
+			t.Fatalf("the maintainers changed (-before +after):\n%s", diff)
+		}
+		if diff := cmp.Diff(base.App.Company, got.Company); diff != "" {
+			t.Fatalf("the company changed (-before +after):\n%s", diff)
+		}
+	})
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
 }

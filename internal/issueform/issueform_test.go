@@ -373,62 +373,66 @@ func TestRepliesAreGolden(t *testing.T) {
 	golden(t, "pr-body.md", issueform.Title(d)+"\n\n"+issueform.PRBody(d, who))
 }
 
-// TestTheTemplateIsTheForm checks .github/ISSUE_TEMPLATE/apply.yml against
-// Fields: the same questions, in the same order, with the same labels,
-// kinds, options and required answers — the labels are what GitHub writes
-// into the issue and what Parse reads.
+// TestTheTemplateIsTheForm checks each form of .github/ISSUE_TEMPLATE
+// against its Form: the same questions, in the same order, with the same
+// labels, kinds, options and required answers — the labels are what
+// GitHub writes into the issue and what Recognise reads.
 func TestTheTemplateIsTheForm(t *testing.T) {
-	b, err := os.ReadFile("../../.github/ISSUE_TEMPLATE/apply.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tmpl struct {
-		Labels []string `yaml:"labels"`
-		Body   []struct {
-			Type       string `yaml:"type"`
-			ID         string `yaml:"id"`
-			Attributes struct {
-				Label   string `yaml:"label"`
-				Options []any  `yaml:"options"`
-			} `yaml:"attributes"`
-			Validations struct {
-				Required bool `yaml:"required"`
-			} `yaml:"validations"`
-		} `yaml:"body"`
-	}
-	if err := yaml.Unmarshal(b, &tmpl); err != nil {
-		t.Fatal(err)
-	}
-	var got []issueform.Field
-	for _, q := range tmpl.Body {
-		if q.Type == "markdown" {
-			continue
-		}
-		f := issueform.Field{ID: q.ID, Label: q.Attributes.Label, Kind: issueform.Kind(q.Type), Required: q.Validations.Required}
-		ticks := 0
-		for _, o := range q.Attributes.Options {
-			switch o := o.(type) {
-			case string:
-				f.Options = append(f.Options, o)
-			case map[string]any:
-				f.Options = append(f.Options, fmt.Sprint(o["label"]))
-				if o["required"] == true {
-					ticks++
-				}
+	for _, form := range append([]issueform.Form{issueform.Application}, issueform.StepForms...) {
+		t.Run(form.File, func(t *testing.T) {
+			b, err := os.ReadFile("../../" + form.Path())
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		f.MustTick = ticks > 0 && ticks == len(f.Options)
-		got = append(got, f)
-	}
-	want := make([]issueform.Field, len(issueform.Fields))
-	for i, f := range issueform.Fields {
-		f.Paths, f.Hint, f.Placeholder = nil, "", ""
-		want[i] = f
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("apply.yml and issueform.Fields differ (-Fields +apply.yml):\n%s", diff)
-	}
-	if diff := cmp.Diff([]string{"application"}, tmpl.Labels); diff != "" {
-		t.Errorf("labels (-want +got):\n%s", diff)
+			var tmpl struct {
+				Labels []string `yaml:"labels"`
+				Body   []struct {
+					Type       string `yaml:"type"`
+					ID         string `yaml:"id"`
+					Attributes struct {
+						Label   string `yaml:"label"`
+						Options []any  `yaml:"options"`
+					} `yaml:"attributes"`
+					Validations struct {
+						Required bool `yaml:"required"`
+					} `yaml:"validations"`
+				} `yaml:"body"`
+			}
+			if err := yaml.Unmarshal(b, &tmpl); err != nil {
+				t.Fatal(err)
+			}
+			var got []issueform.Field
+			for _, q := range tmpl.Body {
+				if q.Type == "markdown" {
+					continue
+				}
+				f := issueform.Field{ID: q.ID, Label: q.Attributes.Label, Kind: issueform.Kind(q.Type), Required: q.Validations.Required}
+				ticks := 0
+				for _, o := range q.Attributes.Options {
+					switch o := o.(type) {
+					case string:
+						f.Options = append(f.Options, o)
+					case map[string]any:
+						f.Options = append(f.Options, fmt.Sprint(o["label"]))
+						if o["required"] == true {
+							ticks++
+						}
+					}
+				}
+				f.MustTick = ticks > 0 && ticks == len(f.Options)
+				got = append(got, f)
+			}
+			want := make([]issueform.Field, len(form.Fields))
+			for i, f := range form.Fields {
+				f.Paths, f.Hint, f.Placeholder = nil, "", ""
+				want[i] = f
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s and its Form differ (-Form +template):\n%s", form.File, diff)
+			}
+			if diff := cmp.Diff([]string{"application"}, tmpl.Labels); diff != "" {
+				t.Errorf("labels (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

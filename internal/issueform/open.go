@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/connectbot/connectbot/internal/application"
-	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/program"
@@ -68,39 +67,32 @@ type Issue struct {
 type Outcome struct {
 	// PR is the application's pull request, 0 when there is none.
 	PR int
-	// Opened is true when this call opened it.
-	Opened bool
-	Done   []string
+	// Opened is true when this call opened it, Updated when it pushed
+	// the issue's edited answers to it.
+	Opened, Updated bool
+	Done            []string
 }
 
-// Open handles an issue opened with the application form: it opens the
-// pull request that adds the application file, or refuses with the
-// answers to fix, and answers on the issue once either way. An issue that
-// is not the form is left alone.
+// Open handles an issue opened or edited with one of the forms. The
+// application form opens the pull request that adds the application file;
+// a step form the one that changes the file it names. Either is judged as
+// the issue author's own; an edited issue updates the pull request it
+// opened. Answers that do not fit are refused with the answers to fix.
+// An issue that is no form is left alone.
 func (o *Opener) Open(ctx context.Context, is Issue) (Outcome, error) {
-	answers, ok := Parse(is.Body)
+	form, answers, ok := Recognise(is.Body)
 	if !ok {
 		return Outcome{Done: []string{fmt.Sprintf("issue #%d is not an application form: nothing to do", is.Number)}}, nil
 	}
 	if strings.EqualFold(is.Author, o.BotLogin) || strings.HasSuffix(is.Author, "[bot]") {
 		return Outcome{Done: []string{fmt.Sprintf("issue #%d was opened by an app, @%s: nothing to do", is.Number, is.Author)}}, nil
 	}
+	if form.Step != "" {
+		return o.openStep(ctx, form, answers, is)
+	}
 	who := Applicant{Login: is.Author, Issue: is.Number}
 	today := application.DateOf(o.Now())
-	if err := o.Git.Fetch(ctx); err != nil {
-		return Outcome{}, err
-	}
-	baseSHA, err := o.Git.Resolve("refs/remotes/origin/" + o.Base)
-	if err != nil {
-		return Outcome{}, fmt.Errorf("branch %s: %w", o.Base, err)
-	}
-	tree, err := o.Git.Tree(baseSHA)
-	if err != nil {
-		return Outcome{}, err
-	}
-	// The base branch's schema judges the file, as it judges the pull
-	// request.
-	cat, err := catalog.ForTree(tree)
+	baseSHA, tree, cat, err := o.base(ctx)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -114,6 +106,9 @@ func (o *Opener) Open(ctx context.Context, is Issue) (Outcome, error) {
 		return Outcome{}, err
 	}
 	for _, pr := range prs {
+		if strings.Contains(pr.Body, program.FormMarker(is.Number)) && pr.State == "open" {
+			return o.updateApplication(ctx, pr, baseSHA, draft, who, today)
+		}
 		if strings.Contains(pr.Body, program.FormMarker(is.Number)) {
 			out := Outcome{PR: pr.Number, Done: []string{fmt.Sprintf("#%d was opened for this issue already", pr.Number)}}
 			return o.reply(ctx, is.Number, OpenedReply(draft, who, pr.Number), out)
@@ -147,10 +142,7 @@ func (o *Opener) Open(ctx context.Context, is Issue) (Outcome, error) {
 		}
 		return o.reply(ctx, is.Number, OpenedReply(draft, who, 0), Outcome{Done: []string{"dry run: nothing was changed"}})
 	}
-	if err := o.Git.SetBranch(branch, head); err != nil {
-		return Outcome{}, err
-	}
-	if err := o.Git.Push(ctx, branch, gitrepo.PushOptions{Force: true}); err != nil {
+	if err := o.push(ctx, branch, head); err != nil {
 		return Outcome{}, err
 	}
 	pr, err := o.Forge.CreatePR(ctx, forge.NewPR{Title: Title(draft), Body: PRBody(draft, who), Head: branch, Base: o.Base})
@@ -165,14 +157,59 @@ func (o *Opener) Open(ctx context.Context, is Issue) (Outcome, error) {
 	return o.reply(ctx, is.Number, OpenedReply(draft, who, pr.Number), out)
 }
 
+// updateApplication brings the issue's open pull request pr to the file
+// its answers make now, judged for ownership as its applicant's, unless
+// the branch holds that file already.
+func (o *Opener) updateApplication(ctx context.Context, pr forge.PR, baseSHA string, draft Draft, who Applicant, today application.Date) (Outcome, error) {
+	branch := program.FormBranch(draft.Slug)
+	same, err := o.branchHolds(branch, draft.Path, draft.Source)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if same {
+		out := Outcome{PR: pr.Number, Done: []string{fmt.Sprintf("#%d was opened for this issue already", pr.Number)}}
+		return o.replyOnce(ctx, who.Issue, OpenedReply(draft, who, pr.Number), out)
+	}
+	head, problems, err := o.commit(ctx, baseSHA, draft, who, today)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if len(problems) > 0 {
+		return o.reply(ctx, who.Issue, RefusalReply(who, problems), Outcome{Done: []string{fmt.Sprintf("refused: %d answers to fix", len(problems))}})
+	}
+	if o.DryRun {
+		_, err := fmt.Fprintf(o.Out, "dry run: would update #%d from %s:\n\n%s\n", pr.Number, branch, draft.Source)
+		return Outcome{PR: pr.Number, Done: []string{"dry run: nothing was changed"}}, err
+	}
+	if err := o.push(ctx, branch, head); err != nil {
+		return Outcome{}, err
+	}
+	out := Outcome{PR: pr.Number, Updated: true, Done: []string{fmt.Sprintf("updated #%d with the issue's answers", pr.Number)}}
+	return o.reply(ctx, who.Issue, UpdatedReply(who, pr.Number, head), out)
+}
+
 // refuse answers with one problem, about the slug.
 func (o *Opener) refuse(ctx context.Context, who Applicant, msg string) (Outcome, error) {
 	problems := []Problem{{Field: field(FieldSlug).Label, Message: msg}}
 	return o.reply(ctx, who.Issue, RefusalReply(who, problems), Outcome{Done: []string{"refused: the slug"}})
 }
 
-// reply posts body on the issue unless connectbot has answered it already.
+// reply posts body on the issue unless connectbot's last answer there is
+// body already.
 func (o *Opener) reply(ctx context.Context, issue int, body string, out Outcome) (Outcome, error) {
+	return o.answer(ctx, issue, body, false, out)
+}
+
+// replyOnce posts body on the issue unless connectbot has answered it at
+// all: for a pull request that holds the issue's answers already, so that
+// a repeated delivery of an edit answers once.
+func (o *Opener) replyOnce(ctx context.Context, issue int, body string, out Outcome) (Outcome, error) {
+	return o.answer(ctx, issue, body, true, out)
+}
+
+// answer posts body on the issue, unless connectbot's last answer is body
+// already, or (once) it has answered at all.
+func (o *Opener) answer(ctx context.Context, issue int, body string, once bool, out Outcome) (Outcome, error) {
 	if o.DryRun {
 		_, err := fmt.Fprintf(o.Out, "dry run: would answer on #%d:\n\n%s", issue, body)
 		return out, err
@@ -181,11 +218,18 @@ func (o *Opener) reply(ctx context.Context, issue int, body string, out Outcome)
 	if err != nil {
 		return out, fmt.Errorf("issue #%d comments: %w", issue, err)
 	}
+	// The last answer stands until the issue's answers make another: a
+	// delivery handled twice answers once, an edit that changes the
+	// outcome is answered again.
+	last := ""
 	for _, c := range comments {
 		if strings.EqualFold(c.Author, o.BotLogin) && strings.HasPrefix(c.Body, ReplyMarker) {
-			out.Done = append(out.Done, "answered already")
-			return out, nil
+			last = c.Body
 		}
+	}
+	if last == body || once && last != "" {
+		out.Done = append(out.Done, "answered already")
+		return out, nil
 	}
 	c, err := o.Forge.CreateComment(ctx, issue, body)
 	if err != nil {

@@ -56,25 +56,41 @@ type formBox struct {
 // Template writes the application form, .github/ISSUE_TEMPLATE/apply.yml,
 // for the program configured by cfg: Fields in order, each hint quoting
 // cfg's numbers, and the promises each with the sentence it quotes.
-func Template(cfg application.Config) ([]byte, error) {
-	numbers := Numbers(cfg)
-	f := form{
-		Name: "Apply to the Connect Program",
-		Description: "Apply with your integration. connectbot turns this form into a pull request that adds " +
-			"applications/<slug>.cue with you as its maintainer, and checks it against every rule.",
-		Title:  "Application: ",
-		Labels: []string{"application"},
-		Body: []formItem{{Type: "markdown", Attributes: formAttrs{Value: numbers.Replace(
-			"Fill in every answer marked required. Each answer goes into your application file as plain\n" +
-				"text, exactly as you write it. Within a minute connectbot answers on this issue with a link\n" +
-				"to the pull request it opened, or with the answers to fix.\n\n" +
-				"The program accepts integrations with at least {minInstalls} installs. A beta integrator's listing\n" +
-				"information is due {listingDueDays} days after acceptance; from the listing's publication it has\n" +
-				"{installWindowDays} days to reach {certificationInstalls} installs and enter certification.\n\n" +
-				"The rules behind each question are the Connect Program Policies and the Developer Policy;\n" +
-				"the README's rules table quotes each one.\n")}}},
+func Template(cfg application.Config) ([]byte, error) { return Application.Template(cfg) }
+
+// Generated is a form's file as `connectbot form` writes it.
+type Generated struct {
+	Path    string
+	Content []byte
+}
+
+// Templates writes every form — the application form and the step forms —
+// for the program configured by cfg.
+func Templates(cfg application.Config) ([]Generated, error) {
+	var out []Generated
+	for _, f := range append([]Form{Application}, StepForms...) {
+		b, err := f.Template(cfg)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Generated{Path: f.Path(), Content: b})
 	}
-	for _, fl := range Fields {
+	return out, nil
+}
+
+// Template writes the form f for the program configured by cfg: its
+// questions in order, each hint quoting cfg's numbers. Every form carries
+// the label "application", which the workflow that reads forms waits for.
+func (f Form) Template(cfg application.Config) ([]byte, error) {
+	numbers := Numbers(cfg)
+	out := form{
+		Name:        f.Name,
+		Description: numbers.Replace(f.Description),
+		Title:       f.Title,
+		Labels:      []string{"application"},
+		Body:        []formItem{{Type: "markdown", Attributes: formAttrs{Value: numbers.Replace(f.Intro)}}},
+	}
+	for _, fl := range f.Fields {
 		item := formItem{Type: string(fl.Kind), ID: fl.ID, Attributes: formAttrs{
 			Label:       fl.Label,
 			Description: numbers.Replace(fl.Hint),
@@ -93,17 +109,17 @@ func Template(cfg application.Config) ([]byte, error) {
 		if fl.Required {
 			item.Validations = &formRequire{Required: true}
 		}
-		f.Body = append(f.Body, item)
+		out.Body = append(out.Body, item)
 	}
 	var b bytes.Buffer
 	b.WriteString(TemplateHeader)
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
-	if err := enc.Encode(f); err != nil {
-		return nil, fmt.Errorf("application form: %w", err)
+	if err := enc.Encode(out); err != nil {
+		return nil, fmt.Errorf("%s: %w", f.Path(), err)
 	}
 	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("application form: %w", err)
+		return nil, fmt.Errorf("%s: %w", f.Path(), err)
 	}
 	return b.Bytes(), nil
 }

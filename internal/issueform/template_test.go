@@ -11,10 +11,11 @@ import (
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/issueform"
+	"github.com/connectbot/connectbot/internal/program"
 )
 
-// TestTheCommittedFormIsWhatProgramCueGives fails when
-// .github/ISSUE_TEMPLATE/apply.yml is not what `connectbot form` writes for
+// TestTheCommittedFormIsWhatProgramCueGives fails when a form of
+// .github/ISSUE_TEMPLATE is not what `connectbot form` writes for
 // the committed program.cue: run it after changing the program's numbers.
 func TestTheCommittedFormIsWhatProgramCueGives(t *testing.T) {
 	cat, err := catalog.Default()
@@ -29,16 +30,21 @@ func TestTheCommittedFormIsWhatProgramCueGives(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := issueform.Template(cfg)
+	forms, err := issueform.Templates(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := os.ReadFile("../../" + issueform.TemplatePath)
-	if err != nil {
-		t.Fatal(err)
+	if len(forms) != 5 {
+		t.Errorf("%d forms, want the application form and the four step forms", len(forms))
 	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s is out of date: run go run ./cmd/connectbot form (-generated +committed):\n%s", issueform.TemplatePath, diff)
+	for _, g := range forms {
+		got, err := os.ReadFile("../../" + g.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(string(g.Content), string(got)); diff != "" {
+			t.Errorf("%s is out of date: run go run ./cmd/connectbot form (-generated +committed):\n%s", g.Path, diff)
+		}
 	}
 }
 
@@ -102,6 +108,21 @@ func TestThePromisesAreTheAttestationsWithTheirSentences(t *testing.T) {
 	} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("the form lacks %q", want)
+		}
+	}
+}
+
+// TestEachStepFormSetsOnlyItsOwnFields: every question of a step form
+// fills a field program.StepOf gives to that form, so the fix a reminder
+// or a comment links to is the form that sets the field at fault.
+func TestEachStepFormSetsOnlyItsOwnFields(t *testing.T) {
+	for _, form := range issueform.StepForms {
+		for _, f := range form.Fields {
+			for _, p := range f.Paths {
+				if got, _ := program.StepOf(p); got != form.Step {
+					t.Errorf("%s: question %q fills %s, which program.StepOf gives to %q", form.File, f.Label, p, got)
+				}
+			}
 		}
 	}
 }

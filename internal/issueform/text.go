@@ -37,7 +37,7 @@ func OpenedReply(d Draft, who Applicant, pr int) string {
 	}
 	return fmt.Sprintf("%s\nThank you for applying, @%s. Your application is proposed in %s as %s, with you as its maintainer. "+
 		"connectbot checks it there and says what passes, what is missing and what comes next; a reviewer of the program then decides. "+
-		"To change an answer before the review, comment on %s.\n", ReplyMarker, who.Login, ref, markdown.Code(d.Path), ref)
+		"To change an answer before the review, edit this issue: connectbot updates %s.\n", ReplyMarker, who.Login, ref, markdown.Code(d.Path), ref)
 }
 
 // RefusalReply is the answer on the issue when the form's answers do not
@@ -45,7 +45,7 @@ func OpenedReply(d Draft, who Applicant, pr int) string {
 func RefusalReply(who Applicant, problems []Problem) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\nThank you for applying, @%s. connectbot could not turn this form into an application file, so nothing was opened yet. "+
-		"Please open a new issue with the application form and fix these answers:\n\n", ReplyMarker, who.Login)
+		"Please edit this issue to fix these answers:\n\n", ReplyMarker, who.Login)
 	for _, p := range problems {
 		fmt.Fprintf(&b, "- **%s**: %s\n", md(p.Field), md(p.Message))
 	}
@@ -56,3 +56,58 @@ func RefusalReply(who Applicant, problems []Problem) string {
 // md makes untrusted text inert Markdown, cut to a length a reply can
 // carry.
 func md(s string) string { return markdown.Escape(plaintext.Cut(s, 300)) }
+
+// StepTitle is the title of the pull request that makes change c.
+func StepTitle(c Change) string {
+	return fmt.Sprintf("%s: %s (%s)", c.Form.Name, plaintext.Cut(c.App.Integration.Name, 80), c.Slug)
+}
+
+// StepPRBody is the description of the pull request that makes change c.
+func StepPRBody(c Change, who Applicant) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "connectbot opened this pull request from the %s form in #%d, by @%s. It changes %s in %s and nothing else: comments and the rest of the file are as they were.\n\n",
+		strings.ToLower(c.Form.Name), who.Issue, who.Login, markdown.Code(c.Path), fieldList(c))
+	fmt.Fprintf(&b, "It is judged as @%s's own pull request: only a maintainer of the file may make it. Editing #%d updates it.\n\n", who.Login, who.Issue)
+	b.WriteString(program.FormMarker(who.Issue) + "\n")
+	return b.String()
+}
+
+// fieldList names the fields change c sets, as code.
+func fieldList(c Change) string {
+	var names []string
+	for _, v := range c.Values {
+		names = append(names, markdown.Code(v.Path))
+	}
+	return strings.Join(names, ", ")
+}
+
+// StepOpenedReply is the answer on a step form's issue once its pull
+// request is open; pr 0 stands for the one a dry run would open.
+func StepOpenedReply(c Change, who Applicant, pr int) string {
+	ref := fmt.Sprintf("#%d", pr)
+	if pr == 0 {
+		ref = "#(new)"
+	}
+	return fmt.Sprintf("%s\nThank you, @%s. The change is proposed in %s: it sets %s in %s. "+
+		"connectbot checks it there, as your own pull request; a reviewer of the program then decides. "+
+		"To change an answer, edit this issue: connectbot updates %s.\n", ReplyMarker, who.Login, ref, fieldList(c), markdown.Code(c.Path), ref)
+}
+
+// UpdatedReply is the answer on an issue whose edit updated its pull
+// request pr to commit head.
+func UpdatedReply(who Applicant, pr int, head string) string {
+	return fmt.Sprintf("%s\n@%s, your edit is in #%d (commit %s): connectbot checks it there again.\n", ReplyMarker, who.Login, pr, markdown.Code(head))
+}
+
+// StepRefusalReply is the answer on a step form's issue when its answers
+// do not make a change connectbot can propose.
+func StepRefusalReply(f Form, who Applicant, problems []Problem) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n@%s, connectbot could not turn this %s form into a change of your application file, so nothing was opened. "+
+		"Please edit this issue to fix these answers:\n\n", ReplyMarker, who.Login, strings.ToLower(f.Name))
+	for _, p := range problems {
+		fmt.Fprintf(&b, "- **%s**: %s\n", md(p.Field), md(p.Message))
+	}
+	b.WriteString("\nEvery answer goes into the file as plain text, exactly as written; the file format is described in the repository's README.\n")
+	return b.String()
+}

@@ -83,3 +83,21 @@ func unlink(s string) string {
 		s = s[i+3:]
 	}
 }
+
+// Fence returns s as a fenced code block of language lang, shown verbatim
+// and copied as it is: GitHub renders no markup, mention or link inside
+// one. The fence is one backtick longer than the longest run of backticks
+// in s (and at least three), so nothing in s can close it.
+func Fence(lang, s string) string {
+	longest, run := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", max(3, longest+1))
+	return fence + lang + "\n" + strings.TrimRight(s, "\n") + "\n" + fence + "\n"
+}

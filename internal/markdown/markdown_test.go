@@ -104,3 +104,17 @@ func backslashes(s string) int {
 	}
 	return n
 }
+
+func TestFenceCannotBeClosedByItsText(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"plain text gets three backticks", "a: 1\n", "```cue\na: 1\n```\n"},
+		{"text holding three backticks gets four", "a: \"```\"", "````cue\na: \"```\"\n````\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Fence("cue", tt.in); got != tt.want {
+				t.Errorf("Fence(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}

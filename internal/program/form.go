@@ -22,10 +22,37 @@ const formBranchPrefix = "connectbot/apply/"
 // made from the application form.
 func FormBranch(slug string) string { return formBranchPrefix + slug }
 
-// IsFormBranch reports whether ref is a branch FormBranch names.
+// The forms for the steps after applying, each changing the fields of an
+// application it owns: the listing; the certification materials (App ID,
+// demo video, sales assets); an answer to product-review feedback; the
+// support and privacy details. Each names its branch, StepBranch.
+const (
+	StepListing       = "listing"
+	StepCertification = "certification"
+	StepFeedback      = "feedback"
+	StepContact       = "contact"
+)
+
+// Steps lists the step forms, in the order of an integrator's journey.
+var Steps = []string{StepListing, StepCertification, StepFeedback, StepContact}
+
+// StepBranch is the branch connectbot proposes a change to the
+// application slug from, made from the step form step:
+// connectbot/<step>/<slug>.
+func StepBranch(step, slug string) string { return "connectbot/" + step + "/" + slug }
+
+// IsFormBranch reports whether ref is a branch FormBranch or StepBranch
+// names.
 func IsFormBranch(ref string) bool {
-	slug, ok := strings.CutPrefix(ref, formBranchPrefix)
-	return ok && policy.ValidSlug(slug)
+	if slug, ok := strings.CutPrefix(ref, formBranchPrefix); ok {
+		return policy.ValidSlug(slug)
+	}
+	for _, step := range Steps {
+		if slug, ok := strings.CutPrefix(ref, StepBranch(step, "")); ok {
+			return policy.ValidSlug(slug)
+		}
+	}
+	return false
 }
 
 // FormMarker marks, hidden in its body, the pull request opened for the
@@ -47,11 +74,21 @@ func FormCommitMessage(path string, issue int, login string) string {
 	return fmt.Sprintf("Add %s from the application form in #%d\n\nApplied by @%s.\n", path, issue, login)
 }
 
-// formSubject reads the subject line of FormCommitMessage.
-var formSubject = regexp.MustCompile(`\AAdd applications/[a-z0-9-]+\.cue from the application form in #([0-9]{1,9})\n`)
+// StepCommitMessage is the message of connectbot's commit changing the
+// application at path from the step form step in issue n, opened by
+// login.
+func StepCommitMessage(step, path string, issue int, login string) string {
+	return fmt.Sprintf("Change %s from the %s form in #%d\n\nAsked by @%s.\n", path, step, issue, login)
+}
+
+// formSubject reads the subject line of FormCommitMessage and
+// StepCommitMessage.
+var formSubject = regexp.MustCompile(`\A(?:Add applications/[a-z0-9-]+\.cue from the application form|` +
+	`Change applications/[a-z0-9-]+\.cue from the (?:` + strings.Join(Steps, "|") + `) form) in #([0-9]{1,9})\n`)
 
 // FormCommitIssue returns the issue a commit message written by
-// FormCommitMessage names, or false when it is not one.
+// FormCommitMessage or StepCommitMessage names, or false when it is not
+// one.
 func FormCommitIssue(message string) (int, bool) {
 	return oneIssue(formSubject.FindAllStringSubmatch(message, -1))
 }
@@ -67,4 +104,33 @@ func oneIssue(matches [][]string) (int, bool) {
 		issue = n
 	}
 	return issue, issue != 0
+}
+
+// FormFile is the file name of a step form in .github/ISSUE_TEMPLATE:
+// <step>.yml.
+func FormFile(step string) string { return step + ".yml" }
+
+// stepFields are the fields each step form owns, by the path of the field
+// or of the struct holding them.
+var stepFields = []struct{ step, path string }{
+	{StepListing, "listing"},
+	{StepCertification, "integration.appId"},
+	{StepFeedback, "certification.answers"},
+	{StepCertification, "certification"},
+	{StepContact, "support"},
+	{StepContact, "privacy.policyUrl"},
+	{StepContact, "privacy.dataRequestsUrl"},
+	{StepContact, "privacy.securityContact"},
+}
+
+// StepOf returns the step form that sets the application field at path
+// ("listing.tagline", "certification.salesAssets[2]"), or false when no
+// step form does: the fields a maintainer changes by editing the file.
+func StepOf(path string) (string, bool) {
+	for _, s := range stepFields {
+		if path == s.path || strings.HasPrefix(path, s.path+".") || strings.HasPrefix(path, s.path+"[") {
+			return s.step, true
+		}
+	}
+	return "", false
 }

@@ -32,6 +32,12 @@ func TestTheFormsWordsAreReadBackOnlyAsWritten(t *testing.T) {
 		{"a commit naming the issue below its subject names none", func() (int, bool) {
 			return program.FormCommitIssue("Fix a typo\n\nAdd applications/x.cue from the application form in #12\n")
 		}, read{0, false}},
+		{"connectbot's commit from a step form names its issue", func() (int, bool) {
+			return program.FormCommitIssue(program.StepCommitMessage(program.StepListing, "applications/tidy-ledger.cue", 14, "tidy-dev"))
+		}, read{14, true}},
+		{"a change from a form connectbot has not names none", func() (int, bool) {
+			return program.FormCommitIssue("Change applications/x.cue from the program form in #12\n")
+		}, read{0, false}},
 		{"a commit adding a file outside applications names none", func() (int, bool) {
 			return program.FormCommitIssue("Add program.cue from the application form in #12\n")
 		}, read{0, false}},
@@ -52,6 +58,9 @@ func TestOnlyTheFormsBranchesAreFormBranches(t *testing.T) {
 		want bool
 	}{
 		{program.FormBranch("tidy-ledger"), true},
+		{program.StepBranch(program.StepListing, "tidy-ledger"), true},
+		{program.StepBranch(program.StepContact, "tidy-ledger"), true},
+		{"connectbot/listing/", false},
 		{"connectbot/remove/tidy-ledger", false},
 		{"connectbot/apply/", false},
 		{"connectbot/apply/Tidy_Ledger", false},
@@ -61,6 +70,28 @@ func TestOnlyTheFormsBranchesAreFormBranches(t *testing.T) {
 	for _, tt := range tests {
 		if got := program.IsFormBranch(tt.ref); got != tt.want {
 			t.Errorf("IsFormBranch(%q) = %v, want %v", tt.ref, got, tt.want)
+		}
+	}
+}
+
+func TestEachStepFormOwnsItsFields(t *testing.T) {
+	tests := []struct {
+		path, want string
+	}{
+		{"listing.tagline", program.StepListing},
+		{"listing", program.StepListing},
+		{"integration.appId", program.StepCertification},
+		{"certification.salesAssets[2]", program.StepCertification},
+		{"certification.answers[0].answer", program.StepFeedback},
+		{"support.firstResponseHours", program.StepContact},
+		{"privacy.securityContact", program.StepContact},
+		{"privacy.sensitiveData", ""},
+		{"integration.scopes[0].reason", ""},
+		{"listingX", ""},
+	}
+	for _, tt := range tests {
+		if got, _ := program.StepOf(tt.path); got != tt.want {
+			t.Errorf("StepOf(%q) = %q, want %q", tt.path, got, tt.want)
 		}
 	}
 }

@@ -82,6 +82,10 @@ type Handler struct {
 	// Now reads the clock once per event.
 	Now func() time.Time
 	Log *slog.Logger
+	// Web is the repository's web address, https://github.com/owner/name,
+	// for the links a failing comment ends with (the step's form, the file
+	// in GitHub's web editor); "" leaves them out.
+	Web string
 	// Judge keeps what judging loaded between events; nil judges every
 	// pull request from scratch.
 	Judge *Judge
@@ -229,7 +233,7 @@ func (h *Handler) handleOnce(ctx context.Context, number int, forceCheck bool, o
 	}
 	v := program.JudgePullRequest(*facts)
 	out.Verdict = v
-	body := report.PRComment(v, st.impact)
+	body := report.PRComment(v, st.impact, h.fixes(pr, facts, v))
 	if h.DryRun {
 		return h.printDryRun(pr, v, body)
 	}

@@ -82,7 +82,7 @@ func TestPullRequestCommentWithImpact(t *testing.T) {
 				Number: 9, Author: program.Author{Login: "rivera-reviews"}, HeadSHA: "5f2c9e1d0b7a4c3e8f6a1b2c3d4e5f6a7b8c9d0e",
 				Config: base, Now: now, Changes: []program.FileChange{change},
 			})
-			golden(t, tt.golden, report.PRComment(v, &imp))
+			golden(t, tt.golden, report.PRComment(v, &imp, nil))
 		})
 	}
 }
@@ -102,7 +102,7 @@ func TestImpactTextCannotInjectMarkup(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			body := report.PRComment(program.Verdict{HeadSHA: "abc"}, &tt.impact)
+			body := report.PRComment(program.Verdict{HeadSHA: "abc"}, &tt.impact, nil)
 			// Inside a code span markup is inert text; outside, none may survive.
 			prose := outsideCode(t, body)
 			for _, bad := range []string{"<script>", "![img](", "[link](", "@everyone"} {

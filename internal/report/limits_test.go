@@ -55,7 +55,7 @@ func TestHugeReportFitsGitHubsLimits(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v := unknownScopes(tt.scopes, tt.filler)
-			comment := report.PRComment(v, nil)
+			comment := report.PRComment(v, nil, nil)
 			if n := utf8.RuneCountInString(comment); n > ghlimit.BodyChars {
 				t.Errorf("comment has %d characters, more than %d", n, ghlimit.BodyChars)
 			}
@@ -104,14 +104,14 @@ func checkCount(t *testing.T, what, s string, total int) {
 // TestHugeReportGolden keeps the cut comment and check for people to read.
 func TestHugeReportGolden(t *testing.T) {
 	v := unknownScopes(320, "read")
-	golden(t, "comment-huge.md", report.PRComment(v, nil))
+	golden(t, "comment-huge.md", report.PRComment(v, nil, nil))
 	check := report.Check(v)
 	golden(t, "check-huge.md", check.Title+"\n\n"+check.Summary+"\n---\n"+check.Text)
 }
 
 func TestSmallReportIsNotCut(t *testing.T) {
 	v := unknownScopes(3, "read")
-	comment := report.PRComment(v, nil)
+	comment := report.PRComment(v, nil, nil)
 	if strings.Contains(comment, "not shown here") || strings.Count(comment, "`developer/B6`") != 3 {
 		t.Errorf("a small comment was cut:\n%s", comment)
 	}
@@ -178,7 +178,7 @@ func TestManyFilesAreCutAtAFile(t *testing.T) {
 		v.Files = append(v.Files, program.FileVerdict{Path: fmt.Sprintf("applications/%s-%04d.cue", strings.Repeat("long-name", 5), i), Kind: "new", Stage: "applied"})
 	}
 	tail := regexp.MustCompile("\n… and (\\d+) more files not shown here: run `connectbot validate` to see them all\\.\n")
-	comment := report.PRComment(v, nil)
+	comment := report.PRComment(v, nil, nil)
 	check := report.Check(v)
 	for _, tt := range []struct {
 		what, s string
@@ -209,7 +209,7 @@ func TestManyFilesAreCutAtAFile(t *testing.T) {
 func BenchmarkHugeComment(b *testing.B) {
 	v := unknownScopes(2000, "read")
 	for b.Loop() {
-		report.PRComment(v, nil)
+		report.PRComment(v, nil, nil)
 	}
 }
 

@@ -39,15 +39,17 @@ func Judged(body string) (base, head string, ok bool) {
 // commit judged, a ✔/✘/ℹ table per file, each finding with its line, rule
 // and the policy sentence behind it; for a new application or a stage
 // change, what the file attests and the reviewer checklist; the impact of a change to program.cue
-// when there is one (nil when the pull request does not touch it), and
-// what happens next.
+// when there is one (nil when the pull request does not touch it), what
+// happens next, and last, for each file with an error its integrator can
+// fix, how to fix it (fixes: the step's form, the file in GitHub's web
+// editor, the snippet to paste).
 //
 // The comment is never longer than GitHub takes (ghlimit.BodyChars
 // characters). When the findings do not fit, the header, the verdict and
 // what happens next are kept, findings are kept whole and in order while
 // they fit, and a line says how many were left out and which `connectbot
 // validate` command prints them all.
-func PRComment(v program.Verdict, impact *Impact) string {
+func PRComment(v program.Verdict, impact *Impact, fixes []Fix) string {
 	var head strings.Builder
 	head.WriteString(CommentMarker + "\n")
 	if v.BaseSHA != "" {
@@ -80,6 +82,9 @@ func PRComment(v program.Verdict, impact *Impact) string {
 		doc = append(doc, piece{text: b.String(), optional: true})
 	}
 	doc = append(doc, piece{text: nextSteps(v, "\n#### What happens next\n\n", "- ")})
+	for _, f := range fixes {
+		doc = append(doc, piece{text: f.Markdown(), optional: true})
+	}
 	return doc.fit(ghlimit.BodyChars, inChars)
 }
 

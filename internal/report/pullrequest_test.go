@@ -74,7 +74,7 @@ func TestPullRequestCommentAndCheck(t *testing.T) {
 			{Path: "README.md", Status: program.FileModified},
 		},
 	})
-	golden(t, "comment-invalid.md", report.PRComment(red, nil))
+	golden(t, "comment-invalid.md", report.PRComment(red, nil, nil))
 	check := report.Check(red)
 	golden(t, "check-invalid.md", check.Title+"\n\n"+check.Summary)
 
@@ -84,7 +84,7 @@ func TestPullRequestCommentAndCheck(t *testing.T) {
 		Number: 8, Author: program.Author{Login: "priya-castellano"}, HeadSHA: head, Config: cfg, Now: now,
 		Changes: []program.FileChange{{Path: fine[0].Path, Status: program.FileAdded, Head: &fine[0]}},
 	})
-	golden(t, "comment-valid.md", report.PRComment(green, nil))
+	golden(t, "comment-valid.md", report.PRComment(green, nil, nil))
 
 	ann := report.Annotations(red)
 	if len(ann) != 4 {
@@ -102,7 +102,7 @@ func TestCommentTextCannotInjectMarkup(t *testing.T) {
 		Findings: []application.Finding{{Rule: "r", Severity: "error", Line: 1, Column: 1,
 			Message: "name <script>alert(1)</script> | ![img](https://evil.example/x.png) @everyone [link](https://evil.example)"}},
 	}}}
-	body := report.PRComment(v, nil)
+	body := report.PRComment(v, nil, nil)
 	for _, bad := range []string{"<script>", "![img](", "[link](", "@everyone", "| ![", "\n| ![img"} {
 		if strings.Contains(body, bad) {
 			t.Errorf("comment contains %q:\n%s", bad, body)
@@ -119,7 +119,7 @@ func TestJudgedReadsTheCommitsAVerdictIsFor(t *testing.T) {
 		wantBase, wantHd string
 		wantOK           bool
 	}{
-		{"a comment connectbot wrote names both", report.PRComment(v, nil), base, head, true},
+		{"a comment connectbot wrote names both", report.PRComment(v, nil, nil), base, head, true},
 		{"a comment from before verdicts named their base names nothing", report.CommentMarker + "\n### connectbot: ✔\n", "", "", false},
 		{"the line anywhere but second is not read", report.CommentMarker + "\nhello\n<!-- connectbot:judged base=" + base + " head=" + head + " -->\n", "", "", false},
 		{"a short SHA is not read", report.CommentMarker + "\n<!-- connectbot:judged base=abc head=def -->\n", "", "", false},
@@ -158,7 +158,7 @@ func TestTheChecklistGoesWithNewApplicationsAndStageChanges(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			body := report.PRComment(program.Verdict{HeadSHA: strings.Repeat("c", 40), Files: []program.FileVerdict{tt.file}}, nil)
+			body := report.PRComment(program.Verdict{HeadSHA: strings.Repeat("c", 40), Files: []program.FileVerdict{tt.file}}, nil, nil)
 			if got := strings.Contains(body, "#### Reviewer checklist"); got != tt.wantShown {
 				t.Errorf("checklist shown = %v, want %v:\n%s", got, tt.wantShown, body)
 			}
@@ -185,7 +185,7 @@ func TestAPullRequestAddingTooManyApplicationsReadsAsOneFinding(t *testing.T) {
 		Config: cfg, Changes: changes,
 	})
 	check := report.Check(v)
-	golden(t, "comment-too-many.md", report.PRComment(v, nil))
+	golden(t, "comment-too-many.md", report.PRComment(v, nil, nil))
 	golden(t, "check-too-many.md", check.Title+"\n\n"+check.Summary)
 }
 
@@ -208,7 +208,7 @@ func TestAReapplicationShowsTheReviewerItsHistory(t *testing.T) {
 		Number: 9, Author: program.Author{Login: again[0].App.Maintainers[0]}, HeadSHA: "5f2c9e1d0b7a4c3e8f6a1b2c3d4e5f6a7b8c9d0e", Config: cfg, Now: now,
 		Changes: []program.FileChange{{Path: again[0].Path, Status: program.FileAdded, ToKind: program.EntryFile, Head: &again[0], Previous: &old}},
 	})
-	got := report.PRComment(v, nil)
+	got := report.PRComment(v, nil, nil)
 	golden(t, "comment-reapplication.md", got)
 	const want = "re-application of `northwind-sync`, removed on 2026-05-01 for listing-overdue"
 	if !strings.Contains(got, want) {
@@ -236,7 +236,7 @@ func TestFlaggedWarningsGoIntoTheReviewerChecklist(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			body := report.PRComment(program.Verdict{HeadSHA: strings.Repeat("c", 40), Files: []program.FileVerdict{tt.file}}, nil)
+			body := report.PRComment(program.Verdict{HeadSHA: strings.Repeat("c", 40), Files: []program.FileVerdict{tt.file}}, nil, nil)
 			if got := strings.Contains(body, "#### Reviewer checklist"); got != tt.wantShown {
 				t.Errorf("checklist shown = %v, want %v:\n%s", got, tt.wantShown, body)
 			}
@@ -257,7 +257,7 @@ func TestTheChecklistListsAtMostTwentyFiveFlaggedWarnings(t *testing.T) {
 			Path: fmt.Sprintf("integration.scopes[%d].reason", i+1), Line: i + 10, Column: 3, Message: "the same reason is given for every scope"})
 	}
 	body := report.PRComment(program.Verdict{HeadSHA: strings.Repeat("c", 40),
-		Files: []program.FileVerdict{{Path: "applications/a.cue", Kind: "update", Stage: application.StageBeta, Findings: fs}}}, nil)
+		Files: []program.FileVerdict{{Path: "applications/a.cue", Kind: "update", Stage: application.StageBeta, Findings: fs}}}, nil, nil)
 	if got := strings.Count(body, "- [ ] `developer/B6`"); got != 25 {
 		t.Errorf("%d flagged items in the checklist, want 25:\n%s", got, body)
 	}

@@ -33,6 +33,15 @@ type GitHub struct {
 	Base string
 }
 
+// Web is the repository's web address, ServerURL/owner/name, for the
+// links in what connectbot writes; "" when no repository is configured.
+func (g GitHub) Web() string {
+	if g.Repo == "" || g.ServerURL == "" {
+		return ""
+	}
+	return strings.TrimSuffix(g.ServerURL, "/") + "/" + g.Repo
+}
+
 // Connect makes a REST client for the repository and a fresh clone of it,
 // both authenticated with token, calling GitHub through hc (nil: the
 // default client). With onDisk the clone lives in a temporary directory
@@ -67,8 +76,8 @@ type HandlerOptions struct {
 func (g GitHub) Handler(client *forge.Client, repo *gitrepo.Repo, o HandlerOptions) *pullrequest.Handler {
 	return &pullrequest.Handler{
 		Forge: client, Git: repo, BotLogin: g.BotLogin, Base: g.Base, Identity: Identity,
-		Apply:  &apply.Executor{Forge: client, Git: repo, Base: g.Base, Identity: Identity, BotLogin: g.BotLogin, Now: o.Now},
-		DryRun: o.DryRun, Out: o.Out, Now: o.Now, Holder: o.Holder,
+		Apply:  &apply.Executor{Forge: client, Git: repo, Base: g.Base, Identity: Identity, BotLogin: g.BotLogin, Now: o.Now, Web: g.Web()},
+		DryRun: o.DryRun, Out: o.Out, Now: o.Now, Holder: o.Holder, Web: g.Web(),
 	}
 }
 
@@ -86,7 +95,7 @@ func (g GitHub) Opener(client *forge.Client, repo *gitrepo.Repo, o HandlerOption
 // most budget actions, dated by now.
 func (g GitHub) TickRunner(client *forge.Client, repo *gitrepo.Repo, budget int, now func() time.Time) *tick.Runner {
 	return &tick.Runner{Forge: client, Git: repo, Base: g.Base,
-		Exec: &apply.Executor{Forge: client, Git: repo, Base: g.Base, Identity: Identity, BotLogin: g.BotLogin, Budget: budget, Now: now}}
+		Exec: &apply.Executor{Forge: client, Git: repo, Base: g.Base, Identity: Identity, BotLogin: g.BotLogin, Budget: budget, Now: now, Web: g.Web()}}
 }
 
 // Credentials are how the service reaches GitHub: a token, or a GitHub App
