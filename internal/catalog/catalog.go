@@ -104,6 +104,9 @@ type variant int
 const (
 	full variant = iota
 	fast
+	// editor is full without the custom messages, for the JSON Schema:
+	// its disjunctions of strings stay enumerations.
+	editor
 )
 
 // withoutCustomErrors rewrites a schema file into an equivalent one that
@@ -128,6 +131,17 @@ func withoutCustomErrors(f *ast.File) *ast.File {
 		}
 		if alts, ok := stringAlternatives(or); ok {
 			c.Replace(&ast.UnaryExpr{Op: token.MAT, X: ast.NewString("^(" + strings.Join(alts, "|") + ")$")})
+		}
+		return true
+	})
+	return f
+}
+
+// withoutErrorCalls rewrites `X | error("...")` as X.
+func withoutErrorCalls(f *ast.File) *ast.File {
+	astutil.Apply(f, nil, func(c astutil.Cursor) bool {
+		if or, ok := c.Node().(*ast.BinaryExpr); ok && or.Op == token.OR && isErrorCall(or.Y) {
+			c.Replace(or.X)
 		}
 		return true
 	})
@@ -183,12 +197,19 @@ func (c *Catalog) newEvaluator(v variant) (*evaluator, error) {
 	ctx := cuecontext.New()
 	inst := build.NewContext().NewInstance("schema", nil)
 	for _, sf := range c.schema {
-		f, err := parser.ParseFile(sf.name, sf.src)
+		var opts []parser.Option
+		if v == editor {
+			opts = append(opts, parser.ParseComments) // the docs an editor shows
+		}
+		f, err := parser.ParseFile(sf.name, sf.src, opts...)
 		if err != nil {
 			return nil, fmt.Errorf("schema: %s", oneLine(err.Error()))
 		}
-		if v == fast {
+		switch v {
+		case fast:
 			f = withoutCustomErrors(f)
+		case editor:
+			f = withoutErrorCalls(f)
 		}
 		if err := inst.AddSyntax(f); err != nil {
 			return nil, fmt.Errorf("schema: %w", err)
