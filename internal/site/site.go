@@ -19,6 +19,7 @@ package site
 import (
 	"bytes"
 	"cmp"
+	"errors"
 	"fmt"
 	"path"
 	"runtime"
@@ -225,4 +226,24 @@ func countPartners(cards []card) int {
 		}
 	}
 	return n
+}
+
+// ErrNoPreview is the error of a preview of a file that has no listing to
+// show: it fails the schema, or has no listing yet.
+var ErrNoPreview = errors.New("no listing to preview: the file must pass the schema and have a listing")
+
+// Preview renders the listing page of one application as it will look once
+// published, whatever its stage and dates: what an applicant, a beta or a
+// reviewer checks before the page is public. Its links are relative to the
+// site's root, as the published page's are.
+func Preview(f application.File, cfg application.Config, now application.Date) ([]byte, error) {
+	if f.App == nil || f.App.Listing == nil || !policy.ValidSlug(f.Slug) {
+		return nil, ErrNoPreview
+	}
+	r, err := newRenderer()
+	if err != nil {
+		return nil, err
+	}
+	c := newCard(f, false)
+	return r.render(pageSpec{template: "listing.html", path: ListingPath(f.Slug), description: c.Tagline}, now, newListing(c, f.App, cfg, now))
 }
