@@ -29,6 +29,7 @@ func (c *Catalog) SetProgram(filePath string, src []byte, p application.ProgramS
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s", filePath, oneLine(err.Error()))
 	}
+	unwrapObject(f) // a file written as one JSON object comes out as CUE
 	value, err := plainExpr(p)
 	if err != nil {
 		return nil, fmt.Errorf("%s: program: %w", filePath, err)
