@@ -168,6 +168,10 @@ func (c *checker) run() {
 	c.certification()
 }
 
+// CataloguePage is the scope catalogue's page on the program's website,
+// relative to its root.
+const CataloguePage = "scopes.html"
+
 // nearScopes is how many catalogue scopes an unknown scope's finding
 // suggests.
 const nearScopes = 3
@@ -181,7 +185,10 @@ func (c *checker) nearestScopes(name string) string {
 		known = append(known, k)
 	}
 	sort.Strings(known)
-	const where = " (the catalogue: schema/scopes.cue, and the scopes program.cue adds)"
+	where := " (the catalogue: schema/scopes.cue, and the scopes program.cue adds)"
+	if page := c.cfg.SitePage(CataloguePage); page != "" {
+		where = " (the catalogue: " + page + ")"
+	}
 	near := spelling.Nearest(name, known, nearScopes)
 	if len(near) == 0 {
 		return where

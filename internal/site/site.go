@@ -173,6 +173,12 @@ func Build(in Input) (Site, error) {
 		return Site{}, fmt.Errorf("calendar: %w", err)
 	}
 	add(CalendarPath, ics.Bytes())
+	catalogue, err := r.render(pageSpec{template: "scopes.html", path: policy.CataloguePage,
+		description: "Every OAuth scope an integration in the program may request."}, in.Now, newCatalogue(in.Config))
+	if err != nil {
+		return Site{}, fmt.Errorf("scope catalogue: %w", err)
+	}
+	add(policy.CataloguePage, catalogue)
 	add(MarkerPath, []byte(MarkerText))
 
 	slices.SortFunc(s.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })

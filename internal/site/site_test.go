@@ -15,6 +15,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/policy"
 	"github.com/connectbot/connectbot/internal/program"
 )
 
@@ -296,7 +297,7 @@ func TestBuildListsWhatIsPublished(t *testing.T) {
 		got = append(got, p)
 	}
 	slices.Sort(got)
-	want := []string{MarkerPath, "index.html", ListingPath("acme-sync"), ListingPath("partner"), CalendarPath, DashboardPath}
+	want := []string{MarkerPath, "index.html", ListingPath("acme-sync"), ListingPath("partner"), CalendarPath, DashboardPath, policy.CataloguePage}
 	slices.Sort(want)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("site files (-want +got):\n%s", diff)
@@ -521,4 +522,18 @@ func TestPreviewShowsTheListingAtAnyStage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTheCatalogueListsEveryScope builds the scope catalogue page, which
+// an unknown scope's finding links: every scope of the configuration, by
+// name, with what it allows and whether it is sensitive.
+func TestTheCatalogueListsEveryScope(t *testing.T) {
+	pages := buildSite(t)
+	page := string(pages[policy.CataloguePage])
+	for _, want := range []string{`<tr id="crm.objects.contacts.read">`, "<code>crm.objects.contacts.read</code>", "Read contacts."} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the catalogue page does not hold %q:\n%s", want, page)
+		}
+	}
+	checkSafeHTML(t, pages[policy.CataloguePage])
 }
