@@ -20,10 +20,10 @@ import (
 
 // mend returns e as the integrator evidently meant it when e is one of the
 // common mistakes — a boolean in capitals, text without quotes, text in
-// single quotes (bytes in CUE) — and records the advice at path; without
-// w.fix the mistake is refused with the same advice. Anything else is
-// returned as it is, for value to judge.
-func (w *walker) mend(e ast.Expr, path string) (ast.Expr, *refusal) {
+// single quotes (bytes in CUE) — and records the advice at the path being
+// walked; without w.fix the mistake is refused with the same advice.
+// Anything else is returned as it is, for value to judge.
+func (w *walker) mend(e ast.Expr) (ast.Expr, *refusal) {
 	mended, msg := mistake(e)
 	if msg == "" {
 		return e, nil
@@ -34,7 +34,7 @@ func (w *walker) mend(e ast.Expr, path string) (ast.Expr, *refusal) {
 	at := toPos(e.Pos())
 	w.fixed = append(w.fixed, application.Finding{
 		Rule: RulePlainData, Severity: application.SeverityError, Message: msg,
-		Path: path, Line: at.Line, Column: at.Column,
+		Path: joinSegments(w.at), Line: at.Line, Column: at.Column,
 	})
 	return mended, nil
 }

@@ -211,6 +211,9 @@ type walker struct {
 	pos   application.Positions
 	fix   bool
 	fixed []application.Finding
+	// at is the path down to the value being walked, joined only for a
+	// mended value's finding.
+	at []segment
 }
 
 func (w *walker) file(f *ast.File) *refusal {
@@ -246,15 +249,15 @@ func (w *walker) field(f *ast.Field, parent string, depth int) *refusal {
 		return w.refuse(f.Attrs[0], "attributes (@...) are not allowed in an application file")
 	}
 	var path string
-	if w.pos != nil || w.fix {
-		path = application.JoinPath(parent, name)
-	}
 	if w.pos != nil {
+		path = application.JoinPath(parent, name)
 		if _, seen := w.pos[path]; !seen {
 			w.pos[path] = toPos(f.Pos())
 		}
 	}
-	v, r := w.mend(f.Value, path)
+	w.at = append(w.at, segment{label: name})
+	defer func() { w.at = w.at[:len(w.at)-1] }()
+	v, r := w.mend(f.Value)
 	if r != nil {
 		return r
 	}
@@ -306,18 +309,18 @@ func (w *walker) value(e ast.Expr, path string, depth int) *refusal {
 		}
 		for i, x := range e.Elts {
 			var p string
-			if w.pos != nil || w.fix {
-				p = application.IndexPath(path, i)
-			}
 			if w.pos != nil {
+				p = application.IndexPath(path, i)
 				w.pos[p] = toPos(x.Pos())
 			}
-			x, r := w.mend(x, p)
-			if r != nil {
-				return r
+			w.at = append(w.at, segment{index: i})
+			x, r := w.mend(x)
+			if r == nil {
+				e.Elts[i] = x
+				r = w.value(x, p, depth+1)
 			}
-			e.Elts[i] = x
-			if r := w.value(x, p, depth+1); r != nil {
+			w.at = w.at[:len(w.at)-1]
+			if r != nil {
 				return r
 			}
 		}
