@@ -4,7 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"cuelang.org/go/cue"
 
@@ -38,6 +43,7 @@ func (c *Catalog) JSONSchema() ([]byte, error) {
 		return nil, fmt.Errorf("json schema: %w", err)
 	}
 	addDescriptions(e.app, doc)
+	forEditors(doc)
 	doc["$id"] = JSONSchemaID
 	doc["title"] = "connectbot application"
 	doc["description"] = "One integrator's application to the program: applications/<slug>.cue (CUE, or one JSON object). Generated from schema/application.cue by `connectbot schema --format jsonschema`; do not edit."
@@ -48,7 +54,54 @@ func (c *Catalog) JSONSchema() ([]byte, error) {
 	if err := enc.Encode(doc); err != nil {
 		return nil, fmt.Errorf("json schema: %w", err)
 	}
-	return out.Bytes(), nil
+	return escapeInvisible(out.Bytes()), nil
+}
+
+// reHexEscape is RE2's escape of a code point, \x{a0}.
+var reHexEscape = regexp.MustCompile(`\\x\{([0-9a-fA-F]{1,6})\}`)
+
+// forEditors rewrites each pattern so that the regular expressions of
+// editors (ECMAScript's, with the u flag) read it as RE2 does: \x{a0}, which
+// ECMAScript does not know, becomes the character itself.
+func forEditors(schema any) {
+	switch s := schema.(type) {
+	case map[string]any:
+		for k, v := range s {
+			if p, ok := v.(string); ok && k == "pattern" {
+				s[k] = reHexEscape.ReplaceAllStringFunc(p, func(m string) string {
+					n, _ := strconv.ParseUint(reHexEscape.FindStringSubmatch(m)[1], 16, 32)
+					return string(rune(n))
+				})
+				continue
+			}
+			forEditors(v)
+		}
+	case []any:
+		for _, v := range s {
+			forEditors(v)
+		}
+	}
+}
+
+// escapeInvisible writes every character of a JSON document that a reader
+// would not see (controls, format characters, spaces other than the
+// space) as a \u escape, which means the same character: the committed
+// file shows what its patterns hold.
+func escapeInvisible(doc []byte) []byte {
+	var b bytes.Buffer
+	for _, r := range string(doc) {
+		if r == ' ' || r == '\n' || (r < utf8.RuneSelf && unicode.IsPrint(r)) || (r >= utf8.RuneSelf && unicode.IsGraphic(r) && !unicode.Is(unicode.Zs, r) && !unicode.Is(unicode.Cf, r)) {
+			b.WriteRune(r)
+			continue
+		}
+		if r > 0xffff {
+			r1, r2 := utf16.EncodeRune(r)
+			fmt.Fprintf(&b, "\\u%04x\\u%04x", r1, r2)
+			continue
+		}
+		fmt.Fprintf(&b, "\\u%04x", r)
+	}
+	return b.Bytes()
 }
 
 // addDescriptions copies the schema's doc comments into the JSON Schema's

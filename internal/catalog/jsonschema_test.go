@@ -1,7 +1,9 @@
 package catalog
 
 import (
+	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -74,5 +76,49 @@ func TestJSONSchemaJudgesAsTheSchemaDoes(t *testing.T) {
 				t.Errorf("connectbot's schema accepts %s", m.bad)
 			}
 		})
+	}
+}
+
+// TestJSONSchemaPatternsWorkInEditors compiles every pattern of the JSON
+// Schema as editors' language servers do (ECMAScript, with the u flag, in
+// Node) and tries the address pattern: one RE2 escape ECMAScript does not
+// know would make an editor drop the whole check.
+func TestJSONSchemaPatternsWorkInEditors(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed")
+	}
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.JSONSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const script = `
+const d = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const out = [];
+(function walk(x) {
+	if (Array.isArray(x)) return x.forEach(walk);
+	if (x && typeof x === "object") for (const [k, v] of Object.entries(x)) {
+		if (k === "pattern") { try { new RegExp(v, "u") } catch (e) { out.push("refused: " + v.slice(0, 40) + ": " + e.message) } }
+		else walk(v);
+	}
+})(d);
+const url = new RegExp(d.$defs.URL.pattern, "u");
+for (const [s, want] of [["https://acme.example/help", true], ["HTTPS://acme.example", true], ["acme.example", false], ["https://acme\u200b.example", false]]) {
+	if (url.test(s) !== want) out.push("URL " + JSON.stringify(s) + " gives " + !want);
+}
+console.log(out.join("\n"));
+`
+	cmd := exec.Command(node, "-e", script)
+	cmd.Stdin = bytes.NewReader(out)
+	got, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("node: %v\n%s", err, got)
+	}
+	if s := strings.TrimSpace(string(got)); s != "" {
+		t.Errorf("in ECMAScript:\n%s", s)
 	}
 }
