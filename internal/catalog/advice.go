@@ -131,6 +131,58 @@ func (e *evaluator) advise(f *ast.File, v cue.Value, findings []application.Find
 		}
 		if num, ok := quotedNumber(f, x.Path); ok && e.accepts(x.Path, num) {
 			x.Message = fmt.Sprintf("%s is a number, and numbers are written without quotes: write %s", lastName(x.Path), num)
+			continue
+		}
+		if b, ok := wordForBool(f, x.Path); ok && e.accepts(x.Path, b) {
+			x.Message = fmt.Sprintf("%s is true or false, in lowercase and without quotes: write %s", lastName(x.Path), b)
+		}
+	}
+}
+
+// boolWords are the ways people write a boolean in YAML or in words.
+var boolWords = map[string]string{
+	"true": "true", "false": "false", "yes": "true", "no": "false", "y": "true", "n": "false", "on": "true", "off": "false",
+}
+
+// wordForBool returns the boolean that the text at path of f stands for,
+// when it is a word for one ("true", "yes", "no", ...).
+func wordForBool(f *ast.File, path string) (string, bool) {
+	lit, ok := valueAt(f.Decls, "", path).(*ast.BasicLit)
+	if !ok || lit.Kind != token.STRING {
+		return "", false
+	}
+	s, err := literal.Unquote(lit.Value)
+	if err != nil {
+		return "", false
+	}
+	b, ok := boolWords[strings.ToLower(strings.TrimSpace(s))]
+	return b, ok
+}
+
+// withoutMended drops the schema's findings at the paths of mended values:
+// the advice on the mistake says what to write there.
+func withoutMended(findings, mended []application.Finding) []application.Finding {
+	at := map[string]bool{}
+	for _, m := range mended {
+		at[m.Path] = true
+	}
+	kept := findings[:0]
+	for _, x := range findings {
+		if x.Rule != RuleSchema || !at[x.Path] {
+			kept = append(kept, x)
+		}
+	}
+	return kept
+}
+
+// adviseMended rewrites the advice on a word without quotes where the
+// schema wants true or false ("yes", "no", "on"): it is a boolean, not text.
+func (e *evaluator) adviseMended(f *ast.File, mended []application.Finding) {
+	for i := range mended {
+		x := &mended[i]
+		if b, ok := wordForBool(f, x.Path); ok && strings.Contains(x.Message, "has no quotes") && e.accepts(x.Path, b) {
+			word, _, _ := strings.Cut(x.Message, " ")
+			x.Message = fmt.Sprintf("%s is not a value: %s is true or false, in lowercase and without quotes; write %s", word, lastName(x.Path), b)
 		}
 	}
 }

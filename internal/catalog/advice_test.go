@@ -44,6 +44,7 @@ func TestAMistakeIsNeverAValidFile(t *testing.T) {
 		{"single quotes", `"Acme Sync"`, `'Acme Sync'`, "integration.name"},
 		{"a word without quotes", `"oauth2"`, `oauth2`, "integration.auth"},
 		{"a word without quotes in the program part", `"applied"`, `applied`, "program.stage"},
+		{"yes for a boolean, with the rest of the file wrong too", `auth: "oauth2"}`, `auth: "oauth2", builtInHouse: yes}`, "integration.builtInHouse"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

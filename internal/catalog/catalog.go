@@ -304,7 +304,9 @@ func (e *evaluator) application(filePath string, src []byte, lim Limits, pos *po
 	if err := v.Validate(cue.Concrete(true)); err != nil {
 		file.Findings = schemaFindings(filePath, e.allErrors(v, err), pos)
 		file.Findings = append(file.Findings, e.unknownFields(data, pos)...)
+		file.Findings = withoutMended(file.Findings, mended)
 		e.advise(f, v, file.Findings)
+		e.adviseMended(f, mended)
 		if x, found := numberOutOfRange(f, pos); found {
 			file.Findings = append(file.Findings, x)
 		}
@@ -339,14 +341,12 @@ func (e *evaluator) application(filePath string, src []byte, lim Limits, pos *po
 }
 
 // partial decodes the parts of f that pass the schema: f without the
-// values at the paths of findings, or nil when a finding is about the
+// values at the paths of findings (a mended value among them: it may not
+// be what the schema wants either), or nil when a finding is about the
 // whole file or what is left does not decode.
 func partial(f *ast.File, findings []application.Finding) *application.Application {
 	skip := map[string]bool{}
 	for _, x := range findings {
-		if x.Rule != RuleSchema {
-			continue // a mended value is read as it was meant
-		}
 		if x.Path == "" {
 			return nil
 		}

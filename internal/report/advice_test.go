@@ -90,6 +90,8 @@ func TestCommonMistakesGetAdvice(t *testing.T) {
 		{"a name in single quotes, which CUE reads as bytes", "single-quotes", `"Acme Software Ltd"`, `'Acme Software Ltd'`, `'Acme Software Ltd'`},
 		{"a word without quotes, as YAML allows", "unquoted-word", `auth:         "oauth2"`, `auth:         oauth2`, "oauth2"},
 		{"words without quotes, as YAML allows", "unquoted-words", `"Acme Sync"`, `Acme Sync`, "Acme Sync"},
+		{"a boolean in quotes", "quoted-boolean", "builtInHouse: true", `builtInHouse: "true"`, `"true"`},
+		{"yes for a boolean, as YAML allows", "yes", "builtInHouse: true", "builtInHouse: yes", "yes"},
 		{"a number in quotes", "quoted-number", "firstResponseHours: 24", `firstResponseHours: "24"`, `"24"`},
 		{"a misspelt field", "unknown-field", "website:", "webiste:", ""},
 		{"a misspelt scope", "unknown-scope", `"crm.objects.contacts.read"`, `"crm.objects.contact.read"`, ""},
