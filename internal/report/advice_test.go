@@ -98,6 +98,9 @@ func TestCommonMistakesGetAdvice(t *testing.T) {
 		{"a login with a space", "login", `["acme-dev"]`, `["acme dev"]`, `["acme dev"]`},
 		{"a date that is not a day", "date", `"2026-11-01"`, `"2026-11-31"`, `"2026-11-31"`},
 		{"an email address without an at sign", "email", `"help@acmesync.io"`, `"help at acmesync.io"`, `"help at acmesync.io"`},
+		{"a scope name in capitals", "scope-name", `"crm.objects.contacts.read"`, `"CRM.Contacts"`, `"CRM.Contacts"`},
+		{"a negative response time", "response-hours", "firstResponseHours: 24", "firstResponseHours: -1", "-1"},
+		{"a phone number in words", "phone", `email: "help@acmesync.io"`, `email: "help@acmesync.io", phone: "call us"`, `"call us"`},
 		{"an App ID with letters", "app-id", `auth:         "oauth2"`, `auth:         "oauth2", appId: "ID-42"`, `"ID-42"`},
 		{"two lines of unquoted text", "syntax", "\tname:         \"Acme Sync\"\n\tbuiltInHouse: true", "\tname:         Acme Sync\n\tbuiltInHouse: yes please", ""},
 	}
