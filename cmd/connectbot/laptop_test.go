@@ -101,8 +101,8 @@ func TestLaptopWalkthrough(t *testing.T) {
 	out := stdout.String()
 	for _, want := range []string{
 		"<!-- connectbot:pull-request-comment -->",
-		"### connectbot: ✘ 13 errors in 1 of 1 file",
-		"| ✘ | `applications/pinecone-sync.cue` | new | – | 13 errors |",
+		"### connectbot: ✘ 23 errors in 1 of 1 file",
+		"| ✘ | `applications/pinecone-sync.cue` | new | – | 23 errors |",
 		"- Fix the errors above and push: connectbot checks every new commit.",
 	} {
 		if !strings.Contains(out, want) {

@@ -73,6 +73,7 @@ func commands() []command {
 		{"site", "the integrations directory, listing pages and the program dashboard", runSite},
 		{"new", "write a commented application template to fill in", runNew},
 		{"rules", "every normative sentence of both policies and how connectbot handles it", runRules},
+		{"schema", "print the application format: the CUE schema, or a JSON Schema for editors", runSchema},
 		{"form", "write the application form, .github/ISSUE_TEMPLATE/apply.yml, from program.cue", runForm},
 		{"init", "write a new program repository that runs this release of connectbot", runInit},
 		{"version", "which connectbot this is: version, commit, date, Go version", runVersion},

@@ -11,7 +11,7 @@ import (
 	"github.com/connectbot/connectbot/internal/site"
 )
 
-const siteSynopsis = "site [--now DATE] [--out DIR] [--repo DIR] [--installs recorded|URL]"
+const siteSynopsis = "site [--now DATE] [--out DIR] [--repo DIR] [--installs recorded|URL] [--preview SLUG]"
 
 // runSite builds the static website: the integrations directory, a
 // listing page per published integration, the program dashboard and its
@@ -20,8 +20,15 @@ func runSite(e *env, args []string) int {
 	flags := newFlags("site")
 	f := newDecideFlags(flags, "the site as of this day (YYYY-MM-DD or RFC 3339): which listings are published and launched")
 	out := flags.String("out", "site", "the directory to write; replaced whole, and only if connectbot wrote it")
+	preview := flags.String("preview", "", "write only this application's listing page, at any stage, to the file --out names (default SLUG.html)")
 	if _, code, done := parseCommand(e, flags, args, siteSynopsis, 0); done {
 		return code
+	}
+	if *preview != "" {
+		if *out == "site" {
+			*out = *preview + ".html"
+		}
+		return runPreview(e, f, *preview, *out)
 	}
 	stamp := f.stamp(e)
 	statuses, plan, snap, err := f.decide(e)
@@ -46,6 +53,30 @@ func runSite(e *env, args []string) int {
 	}
 	fmt.Fprintf(e.stdout, "wrote %s: %d pages, %d files\n", *out, pages, len(s.Files))
 	return exitOK
+}
+
+// runPreview writes the listing page of one application, as it will look
+// once published, to out.
+func runPreview(e *env, f *programFlags, slug, out string) int {
+	_, _, snap, err := f.decide(e)
+	if err != nil {
+		return e.failf(exitCantRun, "site: %v", err)
+	}
+	for _, file := range snap.Files {
+		if file.Slug != slug {
+			continue
+		}
+		page, err := site.Preview(file, snap.Config, f.now.resolve(e.now))
+		if err != nil {
+			return e.failf(exitFound, "site: %s: %v; run connectbot validate %s", file.Path, err, file.Path)
+		}
+		if err := os.WriteFile(out, page, 0o644); err != nil {
+			return e.failf(exitCantRun, "site: %v", err)
+		}
+		fmt.Fprintf(e.stdout, "wrote %s: the listing page of %s as it will look once published\n", out, slug)
+		return exitOK
+	}
+	return e.failf(exitCantRun, "site: no application %q in applications/", slug)
 }
 
 // writeSite writes the site into a new directory beside dir and puts it

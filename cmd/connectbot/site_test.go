@@ -29,12 +29,12 @@ func buildSampleSite(t *testing.T, now string) string {
 	return out
 }
 
-// TestSiteGolden compares the directory, one listing page and the
+// TestSiteGolden compares the directory, one listing page, the scope catalogue and the
 // dashboard over the samples with testdata/golden/site-2027-01-15. Run
 // with -update to rewrite them, then review the diff like code.
 func TestSiteGolden(t *testing.T) {
 	out := buildSampleSite(t, siteNow)
-	for _, page := range []string{"index.html", "integrations/fernwood-crm-bridge.html", "program/index.html"} {
+	for _, page := range []string{"index.html", "integrations/fernwood-crm-bridge.html", "program/index.html", "scopes.html"} {
 		t.Run(page, func(t *testing.T) {
 			got, err := os.ReadFile(filepath.Join(out, page))
 			if err != nil {

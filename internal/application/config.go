@@ -78,6 +78,9 @@ type Config struct {
 	// WeakReasons are phrases that justify no scope ("n/a", "same as
 	// above", "not used yet").
 	WeakReasons []string `json:"weakReasons"`
+	// SiteURL is where the program's website is published ("" when not
+	// given): findings link its pages, the scope catalogue among them.
+	SiteURL string `json:"siteUrl,omitempty"`
 	// InstallsSource is where live install counts come from, if anywhere.
 	InstallsSource *InstallsSource `json:"installsSource,omitempty"`
 }
@@ -180,4 +183,13 @@ type Contradictions struct {
 type ScopeInfo struct {
 	Description string `json:"description"`
 	Sensitive   bool   `json:"sensitive"`
+}
+
+// SitePage returns the address of a page of the program's website, its
+// path relative to the site's root, or "" when SiteURL is not set.
+func (c Config) SitePage(path string) string {
+	if c.SiteURL == "" {
+		return ""
+	}
+	return strings.TrimSuffix(c.SiteURL, "/") + "/" + path
 }

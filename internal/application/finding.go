@@ -39,6 +39,12 @@ type File struct {
 	// App is the decoded application, nil when the file did not load or
 	// failed the schema.
 	App *Application
+	// Partial is what the policy rules read of a file that failed the
+	// schema (App is nil): every part that passes the schema, decoded, and
+	// the failing parts left out, so that the first round of findings
+	// lists everything wrong. Nothing but the policy rules reads it: the
+	// program never acts on a file that fails the schema.
+	Partial *Application
 	// Clock is what the program's clocks read of a file that failed the
 	// schema elsewhere: its program part and listing, decoded on their own
 	// because they pass the schema. nil when App is set (App holds them)

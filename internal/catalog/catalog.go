@@ -104,6 +104,9 @@ type variant int
 const (
 	full variant = iota
 	fast
+	// editor is full without the custom messages, for the JSON Schema:
+	// its disjunctions of strings stay enumerations.
+	editor
 )
 
 // withoutCustomErrors rewrites a schema file into an equivalent one that
@@ -128,6 +131,17 @@ func withoutCustomErrors(f *ast.File) *ast.File {
 		}
 		if alts, ok := stringAlternatives(or); ok {
 			c.Replace(&ast.UnaryExpr{Op: token.MAT, X: ast.NewString("^(" + strings.Join(alts, "|") + ")$")})
+		}
+		return true
+	})
+	return f
+}
+
+// withoutErrorCalls rewrites `X | error("...")` as X.
+func withoutErrorCalls(f *ast.File) *ast.File {
+	astutil.Apply(f, nil, func(c astutil.Cursor) bool {
+		if or, ok := c.Node().(*ast.BinaryExpr); ok && or.Op == token.OR && isErrorCall(or.Y) {
+			c.Replace(or.X)
 		}
 		return true
 	})
@@ -183,12 +197,19 @@ func (c *Catalog) newEvaluator(v variant) (*evaluator, error) {
 	ctx := cuecontext.New()
 	inst := build.NewContext().NewInstance("schema", nil)
 	for _, sf := range c.schema {
-		f, err := parser.ParseFile(sf.name, sf.src)
+		var opts []parser.Option
+		if v == editor {
+			opts = append(opts, parser.ParseComments) // the docs an editor shows
+		}
+		f, err := parser.ParseFile(sf.name, sf.src, opts...)
 		if err != nil {
 			return nil, fmt.Errorf("schema: %s", oneLine(err.Error()))
 		}
-		if v == fast {
+		switch v {
+		case fast:
 			f = withoutCustomErrors(f)
+		case editor:
+			f = withoutErrorCalls(f)
 		}
 		if err := inst.AddSyntax(f); err != nil {
 			return nil, fmt.Errorf("schema: %w", err)
@@ -267,18 +288,15 @@ func (e *evaluator) application(filePath string, src []byte, lim Limits, pos *po
 			file = internalFailure(filePath, fmt.Errorf("evaluator panic: %v", r))
 		}
 	}()
-	f, ref := guard(filePath, src, lim)
+	f, mended, ref := guardFixing(filePath, src, lim, true)
 	if ref != nil {
-		file.Findings = []application.Finding{{
-			Rule: ref.rule, Severity: application.SeverityError, Message: ref.msg,
-			Line: ref.pos.Line, Column: ref.pos.Column,
-		}}
+		file.Findings = ref.findings()
 		return file
 	}
 	file.Positions = pos
 	v := e.ctx.BuildFile(f)
 	if err := v.Err(); err != nil {
-		file.Findings = schemaFindings(filePath, err, pos)
+		file.Findings = tidy(append(schemaFindings(filePath, err, pos), mended...))
 		return file
 	}
 	data := v
@@ -286,11 +304,17 @@ func (e *evaluator) application(filePath string, src []byte, lim Limits, pos *po
 	if err := v.Validate(cue.Concrete(true)); err != nil {
 		file.Findings = schemaFindings(filePath, e.allErrors(v, err), pos)
 		file.Findings = append(file.Findings, e.unknownFields(data, pos)...)
+		file.Findings = withoutMended(file.Findings, mended)
+		e.advise(f, v, file.Findings)
+		e.adviseMended(f, mended)
 		if x, found := numberOutOfRange(f, pos); found {
 			file.Findings = append(file.Findings, x)
 		}
-		file.Findings = tidy(file.Findings)
-		file.Clock = clockInputs(v, data)
+		file.Findings = tidy(append(file.Findings, mended...))
+		if !mendedIn(mended, "program", "listing") {
+			file.Clock = clockInputs(v, data)
+		}
+		file.Partial = partial(f, file.Findings)
 		return file
 	}
 	if x, found := numberOutOfRange(f, pos); found {
@@ -302,8 +326,50 @@ func (e *evaluator) application(filePath string, src []byte, lim Limits, pos *po
 		file.Findings = schemaFindings(filePath, err, pos)
 		return file
 	}
+	if len(mended) > 0 {
+		// The file is judged as it was evidently meant, but it is not
+		// what was written: it fails, and only the policy rules read it.
+		file.Findings = mended
+		file.Partial = &app
+		if !mendedIn(mended, "program", "listing") {
+			file.Clock = clockInputs(v, data)
+		}
+		return file
+	}
 	file.App = &app
 	return file
+}
+
+// partial decodes the parts of f that pass the schema: f without the
+// values at the paths of findings (a mended value among them: it may not
+// be what the schema wants either), or nil when a finding is about the
+// whole file or what is left does not decode.
+func partial(f *ast.File, findings []application.Finding) *application.Application {
+	skip := map[string]bool{}
+	for _, x := range findings {
+		if x.Path == "" {
+			return nil
+		}
+		skip[x.Path] = true
+	}
+	var app application.Application
+	if decodeExcept(f, skip, &app) != nil {
+		return nil
+	}
+	return &app
+}
+
+// mendedIn reports whether a mended value lies in one of the top-level
+// fields named: the clocks do not read a value connectbot guessed.
+func mendedIn(mended []application.Finding, names ...string) bool {
+	for _, x := range mended {
+		for _, n := range names {
+			if x.Path == n || strings.HasPrefix(x.Path, n+".") || strings.HasPrefix(x.Path, n+"[") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // allErrors completes err, the result of validating the whole file, which
@@ -536,6 +602,10 @@ func joinCUEPath(sel []string) string {
 	return b.String()
 }
 
+// checkSpelling ends the message of an unknown field with no known field
+// close to it.
+const checkSpelling = ": check its spelling against the documented format"
+
 // friendly rewrites CUE's terse messages into ones an integrator who does
 // not know CUE can act on.
 func friendly(msg, p string) string {
@@ -545,7 +615,7 @@ func friendly(msg, p string) string {
 	}
 	switch {
 	case msg == "field not allowed":
-		return fmt.Sprintf("unknown field %q: check its spelling against the documented format", field)
+		return fmt.Sprintf("unknown field %q"+checkSpelling, field)
 	case msg == "field is required but not present":
 		return fmt.Sprintf("required field %q is missing", p)
 	case strings.HasPrefix(msg, "incomplete value"):

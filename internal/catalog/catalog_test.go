@@ -124,12 +124,20 @@ func TestSchemaFindingsSpeakToIntegrators(t *testing.T) {
 			},
 		},
 		{
-			name: "a wrong type says what was expected",
+			name: "a word for a boolean in quotes says which boolean to write",
 			edit: func(s string) string {
 				return strings.Replace(s, `auth: "oauth2"`, `auth: "oauth2", builtInHouse: "yes"`, 1)
 			},
 			want: []application.Finding{{Rule: RuleSchema, Severity: "error", Path: "integration.builtInHouse", Line: 3, Column: 64,
-				Message: `conflicting values bool and "yes" (mismatched types bool and string)`}},
+				Message: `builtInHouse is true or false, in lowercase and without quotes: write true`}},
+		},
+		{
+			name: "a wrong type says what was expected",
+			edit: func(s string) string {
+				return strings.Replace(s, `auth: "oauth2"`, `auth: "oauth2", builtInHouse: "maybe"`, 1)
+			},
+			want: []application.Finding{{Rule: RuleSchema, Severity: "error", Path: "integration.builtInHouse", Line: 3, Column: 64,
+				Message: `conflicting values bool and "maybe" (mismatched types bool and string)`}},
 		},
 		{
 			name: "an unknown stage lists the stages",

@@ -9,6 +9,8 @@ import (
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/literal"
 	"cuelang.org/go/cue/token"
+
+	"github.com/connectbot/connectbot/internal/application"
 )
 
 // decodeData decodes a file that the guard passed as plain data and CUE
@@ -17,37 +19,58 @@ import (
 // holds #Application to, and about ten times faster, which matters when a
 // program has thousands of files.
 func decodeData(f *ast.File, x any) error {
-	var b bytes.Buffer
-	b.WriteByte('{')
+	return decodeExcept(f, nil, x)
+}
+
+// decodeExcept is decodeData leaving out the values at the paths in skip
+// (integration.scopes[0].name): a left-out field is absent, a left-out
+// list element null, so the other elements keep their indexes.
+func decodeExcept(f *ast.File, skip map[string]bool, x any) error {
+	w := jsonWriter{skip: skip}
+	w.b.WriteByte('{')
 	n := 0
 	for _, d := range f.Decls {
 		field, ok := d.(*ast.Field)
 		if !ok {
 			continue
 		}
-		if err := writeField(&b, field, &n); err != nil {
+		if err := w.field(field, "", &n); err != nil {
 			return err
 		}
 	}
-	b.WriteByte('}')
-	return json.Unmarshal(b.Bytes(), x)
+	w.b.WriteByte('}')
+	return json.Unmarshal(w.b.Bytes(), x)
 }
 
-func writeField(b *bytes.Buffer, f *ast.Field, n *int) error {
+// jsonWriter writes plain CUE data as JSON; paths are followed only when
+// there is something to skip.
+type jsonWriter struct {
+	b    bytes.Buffer
+	skip map[string]bool
+}
+
+func (w *jsonWriter) field(f *ast.Field, parent string, n *int) error {
 	name, _, err := ast.LabelName(f.Label)
 	if err != nil {
 		return err
 	}
+	var path string
+	if w.skip != nil {
+		if path = application.JoinPath(parent, name); w.skip[path] {
+			return nil
+		}
+	}
 	if *n > 0 {
-		b.WriteByte(',')
+		w.b.WriteByte(',')
 	}
 	*n++
-	writeString(b, name)
-	b.WriteByte(':')
-	return writeValue(b, f.Value)
+	writeString(&w.b, name)
+	w.b.WriteByte(':')
+	return w.value(f.Value, path)
 }
 
-func writeValue(b *bytes.Buffer, e ast.Expr) error {
+func (w *jsonWriter) value(e ast.Expr, path string) error {
+	b := &w.b
 	switch e := e.(type) {
 	case *ast.StructLit:
 		// Duplicate fields were unified by CUE and found equal; JSON keeps
@@ -56,7 +79,7 @@ func writeValue(b *bytes.Buffer, e ast.Expr) error {
 		n := 0
 		for _, d := range e.Elts {
 			if f, ok := d.(*ast.Field); ok {
-				if err := writeField(b, f, &n); err != nil {
+				if err := w.field(f, path, &n); err != nil {
 					return err
 				}
 			}
@@ -68,7 +91,14 @@ func writeValue(b *bytes.Buffer, e ast.Expr) error {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			if err := writeValue(b, x); err != nil {
+			var p string
+			if w.skip != nil {
+				if p = application.IndexPath(path, i); w.skip[p] {
+					b.WriteString("null")
+					continue
+				}
+			}
+			if err := w.value(x, p); err != nil {
 				return err
 			}
 		}

@@ -54,6 +54,7 @@ func (c *Catalog) SetFields(filePath string, src []byte, values []FieldValue) ([
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s", filePath, oneLine(err.Error()))
 	}
+	unwrapObject(f) // a file written as one JSON object comes out as CUE
 	for _, v := range values {
 		value, err := plainExpr(v.Value)
 		if err != nil {

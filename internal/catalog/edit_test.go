@@ -204,3 +204,37 @@ func TestFixSnippetFillsInTheFilesOwnValues(t *testing.T) {
 		})
 	}
 }
+
+// TestSetProgramKeepsAJSONFileWhole records a stage change in a file
+// written as one JSON object: the program part is replaced, not added
+// beside the object, and everything else is kept.
+func TestSetProgramKeepsAJSONFileWhole(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := []byte(`{
+  "company": {"name": "Acme Software Ltd"},
+  "maintainers": ["acme-dev"],
+  "integration": {"name": "Acme Sync", "auth": "oauth2"},
+  "program": {"stage": "applied", "installs": {"count": 12, "asOf": "2026-11-01"}}
+}
+`)
+	before := c.Application("applications/acme-sync.cue", src)
+	if before.App == nil {
+		t.Fatalf("the JSON file does not load: %+v", before.Findings)
+	}
+	p := before.App.Program
+	p.Stage = application.StageBeta
+	out, err := c.SetProgram("applications/acme-sync.cue", src, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := c.Application("applications/acme-sync.cue", out)
+	if after.App == nil {
+		t.Fatalf("the rewritten file does not load: %+v\n%s", after.Findings, out)
+	}
+	if after.App.Program.Stage != application.StageBeta || after.App.Integration.Name != "Acme Sync" {
+		t.Errorf("rewritten as %+v", after.App)
+	}
+}

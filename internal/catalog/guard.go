@@ -1,13 +1,13 @@
 package catalog
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"unicode/utf8"
 
 	"cuelang.org/go/cue/ast"
+	cueerrors "cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/literal"
 	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
@@ -66,6 +66,21 @@ type refusal struct {
 	rule string
 	pos  application.Pos
 	msg  string
+	// others are the further errors of a file that cannot be parsed, each
+	// at its own position.
+	others []*refusal
+}
+
+// findings returns the refusal and its others as findings, in file order.
+func (r *refusal) findings() []application.Finding {
+	out := make([]application.Finding, 0, 1+len(r.others))
+	for _, x := range append([]*refusal{r}, r.others...) {
+		out = append(out, application.Finding{
+			Rule: x.rule, Severity: application.SeverityError, Message: x.msg,
+			Line: x.pos.Line, Column: x.pos.Column,
+		})
+	}
+	return tidy(out)
 }
 
 func (r *refusal) Error() string { return r.msg }
@@ -73,32 +88,73 @@ func (r *refusal) Error() string { return r.msg }
 // guard checks that src is plain data of a bounded size and shape and
 // returns its syntax tree. It never evaluates anything.
 func guard(filename string, src []byte, lim Limits) (*ast.File, *refusal) {
+	f, _, r := guardFixing(filename, src, lim, false)
+	return f, r
+}
+
+// guardFixing is guard that, when fix is set, mends the common mistakes of
+// a newcomer to CUE — True or FALSE for a boolean, text without quotes or
+// in single quotes — in the returned tree, as the integrator evidently
+// meant them, and returns a finding for each instead of refusing the file:
+// the rest of the file is then judged in the same round. Without fix, the
+// first mistake is refused with the same advice.
+func guardFixing(filename string, src []byte, lim Limits, fix bool) (*ast.File, []application.Finding, *refusal) {
 	if len(src) > lim.MaxBytes {
-		return nil, &refusal{RuleSize, application.Pos{Line: 1, Column: 1},
-			fmt.Sprintf("file is %d bytes; an application file may be at most %d bytes", len(src), lim.MaxBytes)}
+		return nil, nil, &refusal{rule: RuleSize, pos: application.Pos{Line: 1, Column: 1},
+			msg: fmt.Sprintf("file is %d bytes; an application file may be at most %d bytes", len(src), lim.MaxBytes)}
 	}
 	if !utf8.Valid(src) {
-		return nil, &refusal{RuleEncoding, firstInvalidUTF8(src), "file is not valid UTF-8 text"}
+		return nil, nil, &refusal{rule: RuleEncoding, pos: firstInvalidUTF8(src), msg: "file is not valid UTF-8 text"}
 	}
 	if i := strings.IndexByte(string(src), 0); i >= 0 {
-		return nil, &refusal{RuleEncoding, posAt(src, i), "file contains a NUL byte; it must be text"}
+		return nil, nil, &refusal{rule: RuleEncoding, pos: posAt(src, i), msg: "file contains a NUL byte; it must be text"}
 	}
 	// Brackets are counted on the raw bytes, strings included, before the
 	// parser (which recurses per level) sees the file. Real files nest a few
 	// levels; the precise check on the syntax tree follows.
 	if i := deepBracket(src, 4*lim.MaxDepth); i >= 0 {
-		return nil, &refusal{RulePlainData, posAt(src, i),
-			fmt.Sprintf("values are nested deeper than %d levels", lim.MaxDepth)}
+		return nil, nil, &refusal{rule: RulePlainData, pos: posAt(src, i),
+			msg: fmt.Sprintf("values are nested deeper than %d levels", lim.MaxDepth)}
 	}
 	f, err := parser.ParseFile(filename, src)
 	if err != nil {
-		return nil, syntaxRefusal(err)
+		return nil, nil, syntaxRefusal(err, src)
 	}
-	w := walker{lim: lim}
+	unwrapObject(f)
+	w := walker{lim: lim, fix: fix}
 	if r := w.file(f); r != nil {
-		return nil, r
+		return nil, nil, r
 	}
-	return f, nil
+	return f, w.fixed, nil
+}
+
+// unwrapObject makes a file written as one JSON object, { "company": ... },
+// which is valid CUE, the same file as its fields written at the top
+// level: an application pasted as JSON is judged like any other.
+func unwrapObject(f *ast.File) {
+	at := -1
+	for i, d := range f.Decls {
+		switch d.(type) {
+		case *ast.Package, *ast.CommentGroup:
+			continue
+		case *ast.EmbedDecl:
+			if at < 0 {
+				at = i
+				continue
+			}
+		}
+		return
+	}
+	if at < 0 {
+		return
+	}
+	obj, ok := f.Decls[at].(*ast.EmbedDecl).Expr.(*ast.StructLit)
+	if !ok {
+		return
+	}
+	decls := append([]ast.Decl{}, f.Decls[:at]...)
+	decls = append(decls, obj.Elts...)
+	f.Decls = append(decls, f.Decls[at+1:]...)
 }
 
 // positions is a file's index of field positions, built on first use by
@@ -138,6 +194,7 @@ func (p *positions) indexed() application.Positions {
 		if err != nil {
 			return
 		}
+		unwrapObject(f)
 		w := walker{lim: Limits{MaxBytes: len(src), MaxNodes: 1 << 30, MaxDepth: 1 << 30}, pos: p.index}
 		w.file(f)
 		p.read = nil
@@ -146,11 +203,17 @@ func (p *positions) indexed() application.Positions {
 }
 
 // walker visits a parsed file, refusing anything that is not plain data
-// and, when pos is set, recording where each field is written.
+// and, when pos is set, recording where each field is written. With fix,
+// it mends the common mistakes in place (mend) and lists them in fixed.
 type walker struct {
 	lim   Limits
 	nodes int
 	pos   application.Positions
+	fix   bool
+	fixed []application.Finding
+	// at is the path down to the value being walked, joined only for a
+	// mended value's finding.
+	at []segment
 }
 
 func (w *walker) file(f *ast.File) *refusal {
@@ -192,6 +255,13 @@ func (w *walker) field(f *ast.Field, parent string, depth int) *refusal {
 			w.pos[path] = toPos(f.Pos())
 		}
 	}
+	w.at = append(w.at, segment{label: name})
+	defer func() { w.at = w.at[:len(w.at)-1] }()
+	v, r := w.mend(f.Value)
+	if r != nil {
+		return r
+	}
+	f.Value = v
 	return w.value(f.Value, path, depth)
 }
 
@@ -243,7 +313,14 @@ func (w *walker) value(e ast.Expr, path string, depth int) *refusal {
 				p = application.IndexPath(path, i)
 				w.pos[p] = toPos(x.Pos())
 			}
-			if r := w.value(x, p, depth+1); r != nil {
+			w.at = append(w.at, segment{index: i})
+			x, r := w.mend(x)
+			if r == nil {
+				e.Elts[i] = x
+				r = w.value(x, p, depth+1)
+			}
+			w.at = w.at[:len(w.at)-1]
+			if r != nil {
 				return r
 			}
 		}
@@ -280,7 +357,7 @@ func (w *walker) count(n ast.Node) *refusal {
 }
 
 func (w *walker) refuse(n ast.Node, msg string) *refusal {
-	return &refusal{RulePlainData, toPos(n.Pos()), msg}
+	return &refusal{rule: RulePlainData, pos: toPos(n.Pos()), msg: msg}
 }
 
 // describe names a construct that is not plain data in words an integrator
@@ -324,17 +401,21 @@ func describe(n ast.Node) string {
 	return fmt.Sprintf("%T is not plain data", n)
 }
 
-// syntaxRefusal turns a parse error into a one-line refusal at its position.
-func syntaxRefusal(err error) *refusal {
-	var ce interface {
-		Position() token.Pos
-		Msg() (string, []any)
+// syntaxRefusal turns a parse error into a refusal at the position of its
+// first error, keeping every other error the parser reported in others.
+func syntaxRefusal(err error, src []byte) *refusal {
+	var all []*refusal
+	for _, e := range cueerrors.Errors(err) {
+		format, args := e.Msg()
+		all = append(all, &refusal{rule: RuleSyntax, pos: toPos(e.Position()),
+			msg: "syntax error: " + fmt.Sprintf(format, args...) + syntaxAdvice(src, e.Position())})
 	}
-	if errors.As(err, &ce) {
-		format, args := ce.Msg()
-		return &refusal{RuleSyntax, toPos(ce.Position()), "syntax error: " + fmt.Sprintf(format, args...)}
+	if len(all) == 0 {
+		return &refusal{rule: RuleSyntax, pos: application.Pos{Line: 1, Column: 1}, msg: "syntax error: " + oneLine(err.Error())}
 	}
-	return &refusal{RuleSyntax, application.Pos{Line: 1, Column: 1}, "syntax error: " + oneLine(err.Error())}
+	first := all[0]
+	first.others = all[1:]
+	return first
 }
 
 func toPos(p token.Pos) application.Pos {

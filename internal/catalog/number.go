@@ -40,6 +40,23 @@ type segment struct {
 	index int
 }
 
+// joinSegments writes a path of segments in the documented form:
+// integration.scopes[0].reason.
+func joinSegments(segs []segment) string {
+	p := ""
+	for _, seg := range segs {
+		switch {
+		case seg.label == "":
+			p = application.IndexPath(p, seg.index)
+		case p == "":
+			p = seg.label
+		default:
+			p += "." + seg.label
+		}
+	}
+	return p
+}
+
 // numberWalk looks for a number out of range; path holds the labels and
 // indexes down to the value it is at, joined only for a finding.
 type numberWalk struct {
@@ -97,17 +114,7 @@ func (w *numberWalk) literal(lit *ast.BasicLit, sign string) bool {
 	if !ok || (v.Cmp(minNumber) >= 0 && v.Cmp(maxNumber) <= 0) {
 		return false
 	}
-	p := ""
-	for _, seg := range w.path {
-		switch {
-		case seg.label == "":
-			p = application.IndexPath(p, seg.index)
-		case p == "":
-			p = seg.label
-		default:
-			p += "." + seg.label
-		}
-	}
+	p := joinSegments(w.path)
 	at := w.pos.Lookup(p)
 	if lit.Pos().IsValid() {
 		at = toPos(lit.Pos())

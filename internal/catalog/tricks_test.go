@@ -85,9 +85,9 @@ program: {stage: "applied", installs: {count: 12, asOf: "2026-11-01"}}
 			wantRule: RuleSchema, wantLine: 5,
 		},
 		{
-			name:     "a bytes literal for a name is refused",
+			name:     "a bytes literal for a name is refused, with advice to use double quotes",
 			src:      `integration: name: 'Acme Sync'` + "\n",
-			wantRule: RuleSchema, wantLine: 3,
+			wantRule: RulePlainData, wantLine: 5,
 		},
 		{
 			name:     "a support URL with a right-to-left override, which shows a reader another address, is refused",

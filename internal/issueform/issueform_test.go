@@ -284,7 +284,7 @@ func TestAnswersThatDoNotFitAreRefusedPolitely(t *testing.T) {
 		}, []issueform.Problem{
 			{Field: "Company website", Message: "must be a web address starting with https://, without spaces or invisible characters"},
 			{Field: "OAuth scopes", Message: `a scope name is lowercase, like "crm.objects.contacts.read"`},
-			{Field: "Support email", Message: "must be an email address, like help@example.com, without spaces or invisible characters"},
+			{Field: "Support email", Message: "must be an email address, like \"help@example.com\", without spaces or invisible characters"},
 			{Field: "Installs today", Message: "installs.count must be a whole number, zero or more"},
 			{Field: "Other maintainers", Message: "must be GitHub logins separated by commas, like acme-dev, acme-ops"},
 		}},

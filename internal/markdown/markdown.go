@@ -13,10 +13,12 @@ import (
 	"github.com/connectbot/connectbot/internal/plaintext"
 )
 
-// zwsp is a zero-width space: invisible, and enough to keep GitHub from
-// reading "@login" as a mention, "#12" as a reference or "https://" as a
-// link.
-const zwsp = "\u200b"
+// brk is an empty HTML comment: GitHub shows nothing for it, and it splits
+// the text around it, so that "@login" is not a mention, "#12" not a
+// reference and "https://" not a link. Unlike an invisible character, it
+// leaves nothing in the text a reader copies: what they copy is exactly
+// the characters they see.
+const brk = "<!-- -->"
 
 // escaper is built once: building a Replacer costs more than using it.
 var escaper = strings.NewReplacer(
@@ -29,12 +31,12 @@ var escaper = strings.NewReplacer(
 	"[", `\[`, "]", `\]`, "!", `\!`, "*", `\*`, "_", `\_`, "~", `\~`, "`", "\\`", "|", `\|`,
 	// A line that starts a heading, a list or a quote; "+" and "-" and
 	// "1." only start one at the start of a line, which Escape breaks.
-	"#", "#"+zwsp,
+	"#", "#"+brk,
 	// Mentions, team mentions and e-mail autolinks.
-	"@", "@"+zwsp,
+	"@", "@"+brk,
 	// Bare links: GitHub links www. on its own, and a scheme's :// when an
 	// address follows (see unlink).
-	"www.", "www"+zwsp+".",
+	"www.", "www"+brk+".",
 )
 
 // Escape returns s as inert Markdown text on one line: white space and line
@@ -77,7 +79,7 @@ func unlink(s string) string {
 		}
 		b.WriteString(s[:i+1])
 		if rest := s[i+3:]; rest != "" && rest[0] != ' ' {
-			b.WriteString(zwsp)
+			b.WriteString(brk)
 		}
 		b.WriteString("//")
 		s = s[i+3:]

@@ -11,9 +11,11 @@ package policy
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/spelling"
 )
 
 // Check runs every rule on each file that decoded, then the cross-file
@@ -32,12 +34,51 @@ func CheckEach(files []application.File, cfg application.Config, now application
 	said := newSaidMatchers(cfg)
 	for i := range files {
 		f := &files[i]
-		if f.App != nil {
+		switch {
+		case f.App != nil:
 			c := checker{file: f, app: f.App, cfg: cfg, now: now, names: names, said: said}
 			c.run()
+		case f.Partial != nil:
+			checkPartial(f, cfg, now, names, said)
 		}
 		sortByPosition(f.Findings)
 	}
+}
+
+// checkPartial runs the rules on the parts of a file that pass the schema
+// (f.Partial), so that the first round of findings lists everything wrong,
+// and keeps only their findings about fields the file's own findings do
+// not already name, nor hold or lie inside: a value that fails the schema
+// is left out of Partial, and the rules would call it, or the section that
+// holds it, missing.
+func checkPartial(f *application.File, cfg application.Config, now application.Date, names nameMatchers, said *saidMatchers) {
+	failed, holding := map[string]bool{}, map[string]bool{}
+	for _, x := range f.Findings {
+		failed[x.Path] = true
+		for p := application.ParentPath(x.Path); p != ""; p = application.ParentPath(p) {
+			holding[p] = true
+		}
+	}
+	before := len(f.Findings)
+	c := checker{file: f, app: f.Partial, cfg: cfg, now: now, names: names, said: said}
+	c.run()
+	kept := f.Findings[:before]
+	for _, x := range f.Findings[before:] {
+		if !holding[x.Path] && !underFailed(failed, x.Path) {
+			kept = append(kept, x)
+		}
+	}
+	f.Findings = kept
+}
+
+// underFailed reports whether path or one of its ancestors is in failed.
+func underFailed(failed map[string]bool, path string) bool {
+	for p := path; p != ""; p = application.ParentPath(p) {
+		if failed[p] {
+			return true
+		}
+	}
+	return false
 }
 
 // CrossFile runs the rules that need every file of the program at once
@@ -125,6 +166,42 @@ func (c *checker) run() {
 	c.supportLinks()
 	c.listing()
 	c.certification()
+}
+
+// CataloguePage is the scope catalogue's page on the program's website,
+// relative to its root.
+const CataloguePage = "scopes.html"
+
+// nearScopes is how many catalogue scopes an unknown scope's finding
+// suggests.
+const nearScopes = 3
+
+// nearestScopes returns, for a scope the catalogue does not hold, the
+// closest catalogue scopes as ": did you mean `a`, `b` or `c`?" and where
+// the catalogue is, or where the catalogue is alone when none is close.
+func (c *checker) nearestScopes(name string) string {
+	known := make([]string, 0, len(c.cfg.Scopes))
+	for k := range c.cfg.Scopes {
+		known = append(known, k)
+	}
+	sort.Strings(known)
+	where := " (the catalogue: schema/scopes.cue, and the scopes program.cue adds)"
+	if page := c.cfg.SitePage(CataloguePage); page != "" {
+		where = " (the catalogue: " + page + ")"
+	}
+	near := spelling.Nearest(name, known, nearScopes)
+	if len(near) == 0 {
+		return where
+	}
+	quoted := make([]string, len(near))
+	for i, n := range near {
+		quoted[i] = "`" + n + "`"
+	}
+	list := quoted[0]
+	if len(quoted) > 1 {
+		list = strings.Join(quoted[:len(quoted)-1], ", ") + " or " + quoted[len(quoted)-1]
+	}
+	return "; did you mean " + list + "?" + where
 }
 
 // entryCriteria checks Connect required criteria 1–4.
@@ -222,7 +299,7 @@ func (c *checker) scopes() {
 		info, known := c.cfg.Scopes[s.Name]
 		if !known {
 			c.errorf("developer/B6", path+".name",
-				"scope %q is not in the program's scope catalogue; request only catalogue scopes your integration needs", s.Name)
+				"scope %q is not in the program's scope catalogue; request only catalogue scopes your integration needs%s", s.Name, c.nearestScopes(s.Name))
 		}
 		reason := strings.Join(strings.Fields(s.Reason), " ")
 		switch {

@@ -114,6 +114,30 @@ type FileVerdict struct {
 	// Reapplies is the removed application the file applies again for,
 	// shown to the reviewer with its removal; nil for any other file.
 	Reapplies *Reapplication
+	// Listing is the listing the change adds or changes, previewed in
+	// the comment; nil when the listing is as on the base branch, or the
+	// file has none or fails the schema at the head.
+	Listing *ListingPreview
+}
+
+// ListingPreview is what a listing page shows of an application: its
+// names and its listing.
+type ListingPreview struct {
+	Name, Company string
+	Listing       application.Listing
+}
+
+// listingPreview returns the listing a change adds or changes, or nil.
+func listingPreview(c FileChange) *ListingPreview {
+	if c.Head == nil || c.Head.App == nil || c.Head.App.Listing == nil {
+		return nil
+	}
+	head := c.Head.App
+	if c.Base != nil && c.Base.App != nil && c.Base.App.Listing != nil && *c.Base.App.Listing == *head.Listing &&
+		c.Base.App.Integration.Name == head.Integration.Name && c.Base.App.Company.Name == head.Company.Name {
+		return nil
+	}
+	return &ListingPreview{Name: head.Integration.Name, Company: head.Company.Name, Listing: *head.Listing}
 }
 
 // Reapplication is the removed application a new one applies again for
@@ -136,6 +160,7 @@ func fileVerdictOf(c FileChange) FileVerdict {
 			a := c.Head.App.Attestations
 			fv.Attestations = &a
 		}
+		fv.Listing = listingPreview(c)
 	} else if c.Base != nil {
 		fv.Slug = c.Base.Slug
 	}

@@ -356,7 +356,7 @@ func TestCommentCommands(t *testing.T) {
 	}
 	prs := w.srv.PRs()
 	if len(prs) != 2 || prs[1].Head != "connectbot/remove/acme-sync" || !strings.Contains(prs[1].Body, "reserve the right to terminate") ||
-		!strings.Contains(prs[1].Body, "terminated by @\u200bokafor-pm: collects passwords against policy") {
+		!strings.Contains(prs[1].Body, "terminated by @<!-- -->okafor-pm: collects passwords against policy") {
 		t.Fatalf("removal pull request: %+v", prs)
 	}
 }
@@ -615,11 +615,11 @@ func TestTheReplyToAnUnknownCommandWordIsInert(t *testing.T) {
 		want    string
 		mustNot []string
 	}{
-		{"a mention does not notify", "@okafor-pm", "unknown command \"@\u200bokafor-pm\"", []string{"@okafor-pm"}},
-		{"a team mention does not notify", "@acme-program/reviewers", "unknown command \"@\u200bacme-program/reviewers\"", []string{"@acme-program/reviewers"}},
-		{"a mention inside a word after a bracket does not notify", "(@okafor-pm)", "unknown command \"(@\u200bokafor-pm)\"", []string{"@okafor-pm"}},
+		{"a mention does not notify", "@okafor-pm", "unknown command \"@<!-- -->okafor-pm\"", []string{"@okafor-pm"}},
+		{"a team mention does not notify", "@acme-program/reviewers", "unknown command \"@<!-- -->acme-program/reviewers\"", []string{"@acme-program/reviewers"}},
+		{"a mention inside a word after a bracket does not notify", "(@okafor-pm)", "unknown command \"(@<!-- -->okafor-pm)\"", []string{"@okafor-pm"}},
 		{"an escaped HTML element is shown as text", `\<details>`, `unknown command "&lt;details&gt;"`, []string{"<details>"}},
-		{"an escaped link is shown as text", `\[x](https://evil.example)`, `unknown command "\[x\](https:` + "\u200b" + `//evil.example)"`, []string{"[x](https://evil.example)"}},
+		{"an escaped link is shown as text", `\[x](https://evil.example)`, `unknown command "\[x\](https:<!-- -->//evil.example)"`, []string{"[x](https://evil.example)"}},
 		{"escaped backticks and bars do not make code or a table", "\\`a\\`|b", "unknown command \"\\`a\\`\\|b\"", []string{"`a`|b"}},
 		// Markup in a command line is refused without echoing it.
 		{"an HTML element is refused and not echoed", "<details><summary>x</summary>", "write the command in plain words", []string{"<details>", "<summary>"}},

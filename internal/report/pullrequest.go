@@ -74,6 +74,7 @@ func PRComment(v program.Verdict, impact *Impact, fixes []Fix) string {
 	doc = doc.section("\n#### History\n\n", reapplications(v), "file", "")
 	doc = append(doc, findingSections(v)...)
 	doc = append(doc, piece{note: true})
+	doc = append(doc, listingSections(v)...)
 	doc = append(doc, attestationSections(v)...)
 	doc = append(doc, checklistSection(v)...)
 	if impact != nil {

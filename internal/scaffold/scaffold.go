@@ -142,11 +142,13 @@ func withForm(cat *catalog.Catalog, files []File) ([]File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the new program.cue does not validate: %w", err)
 	}
-	form, err := issueform.Template(cfg)
+	forms, err := issueform.Templates(cfg)
 	if err != nil {
 		return nil, err
 	}
-	files = append(files, File{Path: issueform.TemplatePath, Data: form})
+	for _, g := range forms {
+		files = append(files, File{Path: g.Path, Data: g.Content})
+	}
 	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	return files, nil
 }

@@ -47,7 +47,7 @@ type page struct {
 
 // pageSpec says which page to render and how.
 type pageSpec struct {
-	template    string // index.html, listing.html or dashboard.html
+	template    string // index.html, listing.html, dashboard.html or scopes.html
 	path        string // where the page goes, relative to the root
 	script      bool   // whether it runs the site's script
 	description string
@@ -59,7 +59,7 @@ func newRenderer() (*renderer, error) {
 		return nil, err
 	}
 	r := &renderer{pages: map[string]*template.Template{}}
-	for _, name := range []string{"index.html", "listing.html", "dashboard.html"} {
+	for _, name := range []string{"index.html", "listing.html", "dashboard.html", "scopes.html"} {
 		t, err := layout.Clone()
 		if err != nil {
 			return nil, err

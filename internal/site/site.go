@@ -19,6 +19,7 @@ package site
 import (
 	"bytes"
 	"cmp"
+	"errors"
 	"fmt"
 	"path"
 	"runtime"
@@ -172,6 +173,12 @@ func Build(in Input) (Site, error) {
 		return Site{}, fmt.Errorf("calendar: %w", err)
 	}
 	add(CalendarPath, ics.Bytes())
+	catalogue, err := r.render(pageSpec{template: "scopes.html", path: policy.CataloguePage,
+		description: "Every OAuth scope an integration in the program may request."}, in.Now, newCatalogue(in.Config))
+	if err != nil {
+		return Site{}, fmt.Errorf("scope catalogue: %w", err)
+	}
+	add(policy.CataloguePage, catalogue)
 	add(MarkerPath, []byte(MarkerText))
 
 	slices.SortFunc(s.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
@@ -225,4 +232,24 @@ func countPartners(cards []card) int {
 		}
 	}
 	return n
+}
+
+// ErrNoPreview is the error of a preview of a file that has no listing to
+// show: it fails the schema, or has no listing yet.
+var ErrNoPreview = errors.New("no listing to preview: the file must pass the schema and have a listing")
+
+// Preview renders the listing page of one application as it will look once
+// published, whatever its stage and dates: what an applicant, a beta or a
+// reviewer checks before the page is public. Its links are relative to the
+// site's root, as the published page's are.
+func Preview(f application.File, cfg application.Config, now application.Date) ([]byte, error) {
+	if f.App == nil || f.App.Listing == nil || !policy.ValidSlug(f.Slug) {
+		return nil, ErrNoPreview
+	}
+	r, err := newRenderer()
+	if err != nil {
+		return nil, err
+	}
+	c := newCard(f, false)
+	return r.render(pageSpec{template: "listing.html", path: ListingPath(f.Slug), description: c.Tagline}, now, newListing(c, f.App, cfg, now))
 }

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/policy"
 	"github.com/connectbot/connectbot/internal/program"
 )
 
@@ -296,7 +297,7 @@ func TestBuildListsWhatIsPublished(t *testing.T) {
 		got = append(got, p)
 	}
 	slices.Sort(got)
-	want := []string{MarkerPath, "index.html", ListingPath("acme-sync"), ListingPath("partner"), CalendarPath, DashboardPath}
+	want := []string{MarkerPath, "index.html", ListingPath("acme-sync"), ListingPath("partner"), CalendarPath, DashboardPath, policy.CataloguePage}
 	slices.Sort(want)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("site files (-want +got):\n%s", diff)
@@ -482,4 +483,57 @@ func TestAListingSaysItsFirstResponsePromiseInWords(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPreviewShowsTheListingAtAnyStage renders the listing page of an
+// application that has no public page yet — an applicant, a beta before
+// its listing is published — as it will look once published; a file with
+// no listing, or that failed the schema, has nothing to preview.
+func TestPreviewShowsTheListingAtAnyStage(t *testing.T) {
+	now := day("2026-11-25")
+	unpublished := func(f *application.File) { f.App.Program.ListingPublishedAt = nil }
+	tests := []struct {
+		name string
+		file application.File
+		want error
+	}{
+		{"an applicant's listing", app("acme-sync", stage(application.StageApplied), unpublished), nil},
+		{"a beta's listing before it is published", app("acme-sync", unpublished), nil},
+		{"a listed partner", app("acme-sync", stage(application.StagePartner), launched("2026-11-01", "2026-11-10")), nil},
+		{"a file with no listing", app("acme-sync", func(f *application.File) { f.App.Listing = nil }), ErrNoPreview},
+		{"a file that failed the schema", app("acme-sync", func(f *application.File) { f.App = nil }), ErrNoPreview},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if listed, _ := Published(tt.file, now); listed && tt.want == nil && tt.file.App.Program.Stage != application.StagePartner {
+				t.Fatal("the case is published already; a preview is for pages that are not")
+			}
+			page, err := Preview(tt.file, application.Config{}, now)
+			if err != tt.want {
+				t.Fatalf("error %v, want %v", err, tt.want)
+			}
+			if tt.want != nil {
+				return
+			}
+			for _, want := range []string{"Two-way contact sync", "Keeps contacts in step.", "https://acme.example/docs/connect"} {
+				if !bytes.Contains(page, []byte(want)) {
+					t.Errorf("the preview does not show %q", want)
+				}
+			}
+		})
+	}
+}
+
+// TestTheCatalogueListsEveryScope builds the scope catalogue page, which
+// an unknown scope's finding links: every scope of the configuration, by
+// name, with what it allows and whether it is sensitive.
+func TestTheCatalogueListsEveryScope(t *testing.T) {
+	pages := buildSite(t)
+	page := string(pages[policy.CataloguePage])
+	for _, want := range []string{`<tr id="crm.objects.contacts.read">`, "<code>crm.objects.contacts.read</code>", "Read contacts."} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the catalogue page does not hold %q:\n%s", want, page)
+		}
+	}
+	checkSafeHTML(t, pages[policy.CataloguePage])
 }

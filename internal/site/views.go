@@ -123,6 +123,20 @@ type scopeView struct {
 	Sensitive bool
 }
 
+// catalogue is the scope catalogue page: every scope, by name.
+type catalogue struct {
+	Scopes []scopeView
+}
+
+func newCatalogue(cfg application.Config) catalogue {
+	var c catalogue
+	for name, info := range cfg.Scopes {
+		c.Scopes = append(c.Scopes, scopeView{Name: name, Grants: info.Description, Sensitive: info.Sensitive})
+	}
+	slices.SortFunc(c.Scopes, func(a, b scopeView) int { return strings.Compare(a.Name, b.Name) })
+	return c
+}
+
 // firstResponse says a first-response promise of hours in words: 0 is a
 // promise to answer at once, within the hour.
 func firstResponse(hours *int) string {

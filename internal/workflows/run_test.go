@@ -124,6 +124,7 @@ func TestTheWorkflowsRunLocally(t *testing.T) {
 			"Check out the base commit (the validator's source)", "Check out the pull request's head (data only)",
 			"Set up Go (the base's go.mod)", "Build connectbot from the base commit",
 			"Gather the head's applications under the base's program.cue", "Validate (the JSON report)",
+			"Preview the listing pages the pull request adds or changes", "Upload the listing previews",
 			"Record the pull request's number", "Upload the report for the report workflow", "Annotate the changed lines (fails on errors)",
 		}
 		if diff := cmp.Diff(wantOrder, v.order); diff != "" {
@@ -141,6 +142,15 @@ func TestTheWorkflowsRunLocally(t *testing.T) {
 		report, _ := os.ReadFile(filepath.Join(dir, "report.json"))
 		if string(num) != strconv.Itoa(pr)+"\n" || !strings.Contains(string(report), `"path":"applications/acme-sync.cue"`) {
 			t.Errorf("artifact: pr-number %q, report %s", num, report)
+		}
+		// The listing page of the one application the pull request
+		// changes, and of no other, is a second artifact.
+		previews, _ := filepath.Glob(filepath.Join(r.artifacts["connectbot-listing-preview"], "*"))
+		if len(previews) != 1 || filepath.Base(previews[0]) != "acme-sync.html" {
+			t.Fatalf("listing previews %v, want acme-sync.html alone", previews)
+		}
+		if page, _ := os.ReadFile(previews[0]); !strings.Contains(string(page), "Two-way contact sync") {
+			t.Errorf("the preview is not acme-sync's listing page:\n%s", page)
 		}
 	})
 

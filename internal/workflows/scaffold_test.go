@@ -252,6 +252,15 @@ func TestTheScaffoldsWorkflowsRunLocally(t *testing.T) {
 		if b, _ := os.ReadFile(filepath.Join(r.artifacts["connectbot-report"], "pr-number")); string(b) != strconv.Itoa(pr)+"\n" {
 			t.Errorf("the artifact's pr-number is %q", b)
 		}
+		// northwind-notes, the one file changed, has no listing yet: the
+		// preview step runs and makes no page.
+		if _, ran := v.steps["Preview the listing pages the pull request adds or changes"]; !ran {
+			t.Error("the listing preview step did not run")
+		}
+		if dir, uploaded := r.artifacts["connectbot-listing-preview"]; uploaded {
+			previews, _ := filepath.Glob(filepath.Join(dir, "*"))
+			t.Errorf("listing previews %v for a file with no listing", previews)
+		}
 	})
 
 	t.Run("report, when validate completes", func(t *testing.T) {
