@@ -194,6 +194,18 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.mintToken(w, r, installation)
 		return
 	}
+	if account, ok := manifestRoute(r); ok {
+		s.createFromManifest(w, r, account)
+		return
+	}
+	if code, ok := conversionRoute(r); ok {
+		s.convertManifest(w, r, code)
+		return
+	}
+	if r.Method == http.MethodGet && r.URL.Path == "/app/installations" {
+		s.listInstallations(w, r)
+		return
+	}
 	login, ok := s.login(bearer(r))
 	if !ok {
 		s.message(w, http.StatusUnauthorized, "Bad credentials")
