@@ -157,7 +157,8 @@ func appSettings(cfg serveConfig, getenv func(string) string) (serveConfig, erro
 	if err != nil {
 		return cfg, err
 	}
-	appID, instID := getenv("CONNECTBOT_APP_ID"), getenv("CONNECTBOT_INSTALLATION_ID")
+	// A Secret's or a file's value may end in a newline.
+	appID, instID := strings.TrimSpace(getenv("CONNECTBOT_APP_ID")), strings.TrimSpace(getenv("CONNECTBOT_INSTALLATION_ID"))
 	if appID != "" || key != "" || instID != "" {
 		// An App's installation tokens take precedence over GITHUB_TOKEN.
 		for name, v := range map[string]string{"CONNECTBOT_APP_ID": appID, "CONNECTBOT_APP_PRIVATE_KEY_FILE": key, "CONNECTBOT_INSTALLATION_ID": instID} {

@@ -508,11 +508,7 @@ func TestServeAsAGitHubAppActsOnGitHub(t *testing.T) {
 // the file holding it, as GitHub's "Generate a private key" downloads it.
 func appKeyFile(t *testing.T, gh *forgetest.Server) string {
 	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pemKey := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+	_, pemKey := testAppKey(t)
 	if err := gh.SetAppKey(pemKey); err != nil {
 		t.Fatal(err)
 	}
@@ -521,6 +517,17 @@ func appKeyFile(t *testing.T, gh *forgetest.Server) string {
 		t.Fatal(err)
 	}
 	return keyFile
+}
+
+// testAppKey makes an App's private key, and its PEM as GitHub's
+// "Generate a private key" downloads it.
+func testAppKey(t *testing.T) (*rsa.PrivateKey, []byte) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
 }
 
 // appVars is serve's environment as the fake's App, whose key is in
