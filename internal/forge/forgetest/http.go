@@ -81,6 +81,7 @@ func (s *Server) routes() []route {
 		{"POST", "git/refs", s.createRef},
 		{"PATCH", "git/refs/{ref...}", s.updateRef},
 		{"DELETE", "git/refs/{ref...}", s.deleteRef},
+		{"POST", "rulesets", s.createRuleset},
 	}
 	out := make([]route, len(table))
 	for i, e := range table {

@@ -111,6 +111,8 @@ type Server struct {
 	// manifests are the Apps created from a manifest, by their code, until
 	// it is exchanged (manifest.go).
 	manifests map[string]*createdApp
+	// rulesets are the repository's rulesets (rulesets.go).
+	rulesets []ruleset
 	// rateLimit requests per rateWindow of the clock, for each bucket
 	// (ratelimit.go); bucket is the request's being served.
 	rateLimit  int
