@@ -110,7 +110,12 @@ func (f *Flow) Run(ctx context.Context, ln net.Listener) (forge.App, error) {
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
-	defer srv.Close()
+	defer func() {
+		// Let the browser have the page that says how it went.
+		stop, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(stop)
+	}()
 	select {
 	case res := <-results:
 		return res.app, res.err
