@@ -77,6 +77,7 @@ func commands() []command {
 		{"form", "write the application form, .github/ISSUE_TEMPLATE/apply.yml, from program.cue", runForm},
 		{"init", "write a new program repository that runs this release of connectbot", runInit},
 		{"version", "which connectbot this is: version, commit, date, Go version", runVersion},
+		{"app", "create the GitHub App through GitHub's manifest flow; list its installations", runApp},
 	}
 }
 

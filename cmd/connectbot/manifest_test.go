@@ -116,53 +116,6 @@ func TestTheAppManifestAsksForExactlyWhatConnectbotUses(t *testing.T) {
 	}
 }
 
-// TestTheDockerfileBuildsAStaticBinaryRunByNobody reads the Dockerfile for
-// what its users rely on: it builds connectbot from this module without
-// cgo in one stage, and runs it in another, as a user without privileges,
-// as `serve` on the port it exposes. (No Docker engine runs where the tests
-// do; this is what can be checked without one.)
-func TestTheDockerfileBuildsAStaticBinaryRunByNobody(t *testing.T) {
-	b, err := os.ReadFile("../../Dockerfile")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stages [][]string
-	for _, line := range strings.Split(string(b), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		if strings.HasPrefix(line, "FROM ") {
-			stages = append(stages, nil)
-		}
-		if len(stages) == 0 {
-			t.Fatalf("an instruction before the first FROM: %s", line)
-		}
-		stages[len(stages)-1] = append(stages[len(stages)-1], line)
-	}
-	if len(stages) != 2 {
-		t.Fatalf("%d stages, want a build stage and a run stage", len(stages))
-	}
-	build, run := strings.Join(stages[0], "\n"), strings.Join(stages[1], "\n")
-	for _, want := range []string{"CGO_ENABLED=0", "go build", "./cmd/connectbot", "COPY schema"} {
-		if !strings.Contains(build, want) {
-			t.Errorf("the build stage lacks %q", want)
-		}
-	}
-	goVersion := regexp.MustCompile(`(?m)^toolchain go(\S+)$`).FindStringSubmatch(mustRead(t, "../../go.mod"))
-	if goVersion == nil || !strings.Contains(stages[0][0], "golang:"+goVersion[1]) {
-		t.Errorf("the build stage %q does not use go.mod's toolchain %v", stages[0][0], goVersion)
-	}
-	for _, want := range []string{"COPY --from=", "USER nonroot", `ENTRYPOINT ["/connectbot"]`, `"serve"`, "EXPOSE 8080"} {
-		if !strings.Contains(run, want) {
-			t.Errorf("the run stage lacks %q", want)
-		}
-	}
-	if strings.Contains(run, "USER root") || strings.Contains(run, "USER 0") {
-		t.Error("the run stage runs as root")
-	}
-}
-
 func mustRead(t *testing.T, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -21,7 +22,7 @@ import (
 	"github.com/connectbot/connectbot/internal/webhook"
 )
 
-const serveSynopsis = "serve [--addr HOST:PORT] [--repo DIR] [--schedule SPEC] [--installs recorded|URL] [--budget N] [--reconcile-budget N] [--reconcile-every DURATION] [--reconcile-after-shed DURATION] [--queue N] [--workers N] [--grace DURATION] [--header-timeout DURATION] [--body-timeout DURATION] [--body-memory MiB] [--per-source N] [--allow-from FILE] [--trusted-proxy CIDR]..."
+const serveSynopsis = "serve [--addr HOST:PORT] [--repo DIR] [--schedule SPEC] [--installs recorded|URL] [--budget N] [--reconcile-budget N] [--reconcile-every DURATION] [--reconcile-after-shed DURATION] [--queue N] [--workers N] [--grace DURATION] [--log-format text|json] [--header-timeout DURATION] [--body-timeout DURATION] [--body-memory MiB] [--per-source N] [--allow-from FILE] [--trusted-proxy CIDR]..."
 
 // runServe runs connectbot as a service: the webhook endpoint, scheduled
 // ticks, health and metrics, until SIGTERM or SIGINT.
@@ -36,6 +37,7 @@ func runServe(e *env, args []string) int {
 type serveConfig struct {
 	service.Config
 	installs  string
+	logFormat string // text or json
 	allowFrom string // a file of ranges, read by serveSettings
 	bodyMiB   int
 }
@@ -52,9 +54,11 @@ func serveFlags(fs *flag.FlagSet) func() serveConfig {
 	reconcileBudget := fs.Int("reconcile-budget", defaultReconcileBudget, "with GitHub credentials: most writes one reconcile makes; the pull requests left over come first in the next")
 	reconcileEvery := fs.Duration("reconcile-every", 10*time.Minute, "with GitHub credentials: how often the open pull requests are reconciled between ticks; 0 only with the ticks")
 	grace := fs.Duration("grace", 25*time.Second, "on stop, how long a running tick and the queued deliveries may take")
+	logFormat := &formatFlag{value: "text", choices: []string{"text", "json"}}
+	fs.Var(logFormat, "log-format", "how the log lines on stderr are written: text (key=value) or json (one JSON object a line, for a log collector)")
 	door := doorFlags(fs)
 	return func() serveConfig {
-		cfg := serveConfig{installs: *installs, Config: service.Config{
+		cfg := serveConfig{installs: *installs, logFormat: logFormat.value, Config: service.Config{
 			Addr: *addr, RepoDir: *repo, Schedule: *schedule, Queue: *queue, Workers: *workers, Budget: *budget, Grace: *grace,
 			ReconcileBudget: *reconcileBudget, ReconcileEvery: *reconcileEvery,
 		}}
@@ -128,31 +132,47 @@ func serveSettings(cfg serveConfig, getenv func(string) string) (serveConfig, er
 	if err != nil {
 		return cfg, err
 	}
-	for _, s := range strings.Split(getenv("CONNECTBOT_WEBHOOK_SECRET"), ",") {
+	secrets, err := secretSetting(getenv, "CONNECTBOT_WEBHOOK_SECRET")
+	if err != nil {
+		return cfg, err
+	}
+	// Several secrets while rotating: comma-separated, or one a line in a file.
+	for _, s := range strings.FieldsFunc(secrets, func(r rune) bool { return r == ',' || r == '\n' }) {
 		if s = strings.TrimSpace(s); s != "" {
 			cfg.Secrets = append(cfg.Secrets, []byte(s))
 		}
 	}
 	if len(cfg.Secrets) == 0 {
-		return cfg, errors.New("CONNECTBOT_WEBHOOK_SECRET is not set: the webhook secret is required (several, comma-separated, while rotating)")
+		return cfg, errors.New("CONNECTBOT_WEBHOOK_SECRET is not set: the webhook secret is required, in the variable or in the file CONNECTBOT_WEBHOOK_SECRET_FILE names (several, comma-separated, while rotating)")
 	}
+	return appSettings(cfg, getenv)
+}
 
-	appID, keyFile, instID := getenv("CONNECTBOT_APP_ID"), getenv("CONNECTBOT_APP_PRIVATE_KEY_FILE"), getenv("CONNECTBOT_INSTALLATION_ID")
-	if appID != "" || keyFile != "" || instID != "" {
+// appSettings completes cfg with the GitHub credentials and repository
+// from the environment: a GitHub App installation, whose private key is
+// in CONNECTBOT_APP_PRIVATE_KEY or the file CONNECTBOT_APP_PRIVATE_KEY_FILE
+// names, or else GITHUB_TOKEN.
+func appSettings(cfg serveConfig, getenv func(string) string) (serveConfig, error) {
+	key, err := secretSetting(getenv, "CONNECTBOT_APP_PRIVATE_KEY")
+	if err != nil {
+		return cfg, err
+	}
+	// A Secret's or a file's value may end in a newline.
+	appID, instID := strings.TrimSpace(getenv("CONNECTBOT_APP_ID")), strings.TrimSpace(getenv("CONNECTBOT_INSTALLATION_ID"))
+	if appID != "" || key != "" || instID != "" {
 		// An App's installation tokens take precedence over GITHUB_TOKEN.
-		for name, v := range map[string]string{"CONNECTBOT_APP_ID": appID, "CONNECTBOT_APP_PRIVATE_KEY_FILE": keyFile, "CONNECTBOT_INSTALLATION_ID": instID} {
+		for name, v := range map[string]string{"CONNECTBOT_APP_ID": appID, "CONNECTBOT_APP_PRIVATE_KEY_FILE": key, "CONNECTBOT_INSTALLATION_ID": instID} {
 			if v == "" {
-				return cfg, fmt.Errorf("%s is not set: a GitHub App needs CONNECTBOT_APP_ID, CONNECTBOT_APP_PRIVATE_KEY_FILE and CONNECTBOT_INSTALLATION_ID", name)
+				return cfg, fmt.Errorf("%s is not set: a GitHub App needs CONNECTBOT_APP_ID, CONNECTBOT_APP_PRIVATE_KEY_FILE (or CONNECTBOT_APP_PRIVATE_KEY) and CONNECTBOT_INSTALLATION_ID", name)
 			}
 		}
-		var err error
 		if cfg.Credentials.AppID, err = positiveID("CONNECTBOT_APP_ID", appID); err != nil {
 			return cfg, err
 		}
 		if cfg.Credentials.InstallationID, err = positiveID("CONNECTBOT_INSTALLATION_ID", instID); err != nil {
 			return cfg, err
 		}
-		cfg.Credentials.KeyFile = keyFile
+		cfg.Credentials.Key = []byte(key)
 	} else {
 		cfg.Credentials.Token = getenv("GITHUB_TOKEN")
 	}
@@ -214,7 +234,7 @@ func serve(ctx context.Context, e *env, args []string, ln net.Listener) int {
 		_, p, _, err := plan.decide(e)
 		return p, err
 	}
-	cfg.Listener, cfg.Logger = ln, slog.New(slog.NewJSONHandler(e.stderr, nil))
+	cfg.Listener, cfg.Logger = ln, newLogger(e.stderr, cfg.logFormat)
 	cfg.Now, cfg.HTTPClient, cfg.Holder = e.now, e.httpClient, holderName(e.getenv)
 	err = service.Run(ctx, cfg.Config)
 	switch {
@@ -224,4 +244,13 @@ func serve(ctx context.Context, e *env, args []string, ln net.Listener) int {
 		return e.failf(exitCantRun, "serve: %v", err)
 	}
 	return exitOK
+}
+
+// newLogger writes serve's log to w as text (key=value) or, on request,
+// as JSON lines.
+func newLogger(w io.Writer, format string) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
 }

@@ -101,6 +101,7 @@ func startServe(t *testing.T, vars map[string]string, now time.Time, args ...str
 	e := &env{stdout: io.Discard, stderr: r.stderr, now: func() time.Time { return now }, getenv: func(k string) string { return vars[k] }}
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
+	args = append([]string{"--log-format", "json"}, args...)
 	go func() { r.code <- serve(ctx, e, args, ln) }()
 	t.Cleanup(func() {
 		cancel()
@@ -220,6 +221,39 @@ func corpusPayload(t *testing.T, file string) []byte {
 
 var dec11 = time.Date(2026, 12, 11, 9, 0, 0, 0, time.UTC)
 
+func TestServeLogsTextUnlessAskedForJSON(t *testing.T) {
+	tests := []struct {
+		name, format, want string
+	}{
+		{"text by default, for a person reading a terminal", "", `level=INFO msg="connectbot stopped"`},
+		{"JSON lines on request, for a log collector", "json", `"level":"INFO","msg":"connectbot stopped"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"--repo", "../.."}
+			if tt.format != "" {
+				args = append(args, "--log-format", tt.format)
+			}
+			var stderr lockedBuffer
+			e := &env{stdout: io.Discard, stderr: &stderr, now: func() time.Time { return dec11 }, getenv: func(k string) string {
+				return map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s3cret"}[k]
+			}}
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel() // stopped as soon as it has started
+			if code := serve(ctx, e, args, ln); code != exitOK {
+				t.Fatalf("exit %d: %s", code, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("the log lacks %q:\n%s", tt.want, stderr.String())
+			}
+		})
+	}
+}
+
 func TestServeInDryRunWithOnlyASecret(t *testing.T) {
 	// Two secrets, as while rotating; nothing else: no GitHub credentials.
 	srv := startServe(t, map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "old-secret, new-secret"}, dec11, "--repo", "../..")
@@ -323,6 +357,8 @@ func TestServeRefusesToStartWithoutASecret(t *testing.T) {
 func TestServeRefusesWhatItCannotRun(t *testing.T) {
 	key := filepath.Join(t.TempDir(), "key.pem")
 	os.WriteFile(key, []byte("not a key"), 0o600)
+	empty := filepath.Join(t.TempDir(), "empty")
+	os.WriteFile(empty, []byte(" \n"), 0o600)
 	badAllow := filepath.Join(t.TempDir(), "hooks.txt")
 	os.WriteFile(badAllow, []byte("# GitHub's hook ranges\n192.30.252.0/22\n192.30.252.0/33\n"), 0o644)
 	tests := []struct {
@@ -332,6 +368,14 @@ func TestServeRefusesWhatItCannotRun(t *testing.T) {
 		want string
 	}{
 		{"secrets that are only commas and spaces", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": " , ,"}, nil, "CONNECTBOT_WEBHOOK_SECRET is not set"},
+		{"a secret given both ways", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s", "CONNECTBOT_WEBHOOK_SECRET_FILE": empty}, nil, "CONNECTBOT_WEBHOOK_SECRET and CONNECTBOT_WEBHOOK_SECRET_FILE are both set: give the secret one way"},
+		{"a secret file that is not there", map[string]string{"CONNECTBOT_WEBHOOK_SECRET_FILE": "/nonexistent/secret"}, nil, "CONNECTBOT_WEBHOOK_SECRET_FILE: open /nonexistent/secret: no such file or directory"},
+		{"a secret file that cannot be read (a directory)", map[string]string{"CONNECTBOT_WEBHOOK_SECRET_FILE": t.TempDir()}, nil, "CONNECTBOT_WEBHOOK_SECRET_FILE: read "},
+		{"a secret file of white space", map[string]string{"CONNECTBOT_WEBHOOK_SECRET_FILE": empty}, nil, "CONNECTBOT_WEBHOOK_SECRET_FILE: " + empty + " is empty"},
+		{"a private key given both ways", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s", "CONNECTBOT_APP_PRIVATE_KEY": "k", "CONNECTBOT_APP_PRIVATE_KEY_FILE": key}, nil, "CONNECTBOT_APP_PRIVATE_KEY and CONNECTBOT_APP_PRIVATE_KEY_FILE are both set"},
+		{"an empty private key file", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s", "CONNECTBOT_APP_PRIVATE_KEY_FILE": empty}, nil, "CONNECTBOT_APP_PRIVATE_KEY_FILE: " + empty + " is empty"},
+		{"a private key in the environment that is not a key", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s", "CONNECTBOT_APP_ID": "12", "CONNECTBOT_INSTALLATION_ID": "3", "CONNECTBOT_APP_PRIVATE_KEY": "not a key", "CONNECTBOT_REPOSITORY": "o/r"}, nil, "GitHub App"},
+		{"a log format it does not write", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--log-format", "logfmt"}, `invalid value "logfmt" for flag -log-format: must be one of text, json`},
 		{"a schedule cron cannot read", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--schedule", "CRON_TZ=UTC"}, "--schedule"},
 		{"a token without the repository", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s", "GITHUB_TOKEN": "t"}, nil, "CONNECTBOT_REPOSITORY is not set"},
 		{"a repository that is not owner/name", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s", "CONNECTBOT_REPOSITORY": "just-a-name"}, nil, "not owner/name"},
@@ -425,8 +469,15 @@ func TestServeAsAGitHubAppActsOnGitHub(t *testing.T) {
 	gh, _, head, body := liveWorld(t)
 	// The App's key: the fake mints installation tokens for a JWT it
 	// signs, at GitHub's token endpoint.
-	keyFile := appKeyFile(t, gh)
-	srv := startServe(t, appVars(gh, keyFile), time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+	// Both secrets are files, as a Kubernetes Secret mounts them (the
+	// webhook secret with the newline an editor leaves).
+	vars := appVars(gh, appKeyFile(t, gh))
+	delete(vars, "CONNECTBOT_WEBHOOK_SECRET")
+	vars["CONNECTBOT_WEBHOOK_SECRET_FILE"] = filepath.Join(t.TempDir(), "webhook-secret")
+	if err := os.WriteFile(vars["CONNECTBOT_WEBHOOK_SECRET_FILE"], []byte("s3cret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv := startServe(t, vars, time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
 	if code := srv.deliver(t, "app-1", "pull_request", webhook.Sign(body, []byte("s3cret")), bytes.NewReader(body)); code != http.StatusAccepted {
 		t.Fatalf("signed delivery: %d", code)
 	}
@@ -457,11 +508,7 @@ func TestServeAsAGitHubAppActsOnGitHub(t *testing.T) {
 // the file holding it, as GitHub's "Generate a private key" downloads it.
 func appKeyFile(t *testing.T, gh *forgetest.Server) string {
 	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pemKey := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+	_, pemKey := testAppKey(t)
 	if err := gh.SetAppKey(pemKey); err != nil {
 		t.Fatal(err)
 	}
@@ -470,6 +517,17 @@ func appKeyFile(t *testing.T, gh *forgetest.Server) string {
 		t.Fatal(err)
 	}
 	return keyFile
+}
+
+// testAppKey makes an App's private key, and its PEM as GitHub's
+// "Generate a private key" downloads it.
+func testAppKey(t *testing.T) (*rsa.PrivateKey, []byte) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
 }
 
 // appVars is serve's environment as the fake's App, whose key is in

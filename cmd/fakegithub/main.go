@@ -17,7 +17,17 @@
 // (logins ending in "[bot]") write check runs. With --app-key FILE, the
 // App's PEM key, POST /app/installations/ID/access_tokens mints
 // installation tokens, acting as the bot, for a JWT signed with it, as
-// GitHub does. Every user and the installation have GitHub's rate limit of
+// GitHub does. GitHub's manifest flow works against it too: a form posting
+// a manifest to URL/organizations/OWNER/settings/apps/new (the repository's
+// owner) creates the App and sends the browser to its redirect_url with a
+// code, POST /app-manifests/CODE/conversions answers the App with a new
+// key (from then on the App's), and GET /app/installations lists its
+// installation (connectbot app create and app installations, with
+// GITHUB_SERVER_URL and GITHUB_API_URL set to URL). The repository's owner
+// (a --user named as the owner) creates rulesets (POST
+// /repos/OWNER/NAME/rulesets), which the fake enforces on git pushes and
+// REST ref updates as GitHub does, letting their bypass actors (the App as
+// an Integration) through. Every user and the installation have GitHub's rate limit of
 // 5,000 requests an hour, counted down in the X-RateLimit headers. State
 // lives in memory and is gone when SIGTERM or SIGINT stops the server.
 //

@@ -58,6 +58,8 @@ func classify(err error) error {
 		errors.Is(err, transport.ErrAuthorizationFailed),
 		errors.Is(err, transport.ErrInvalidAuthMethod):
 		return ErrAuth
+	case errors.Is(err, ErrDeclined):
+		return ErrDeclined
 	case errors.Is(err, ErrRejected),
 		errors.Is(err, git.ErrForceNeeded):
 		return ErrRejected

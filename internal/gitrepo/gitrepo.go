@@ -6,7 +6,7 @@
 // Commits are named by their full 40-hex SHA, and go-git types stay inside
 // this package. Errors name the operation and what it acted on; they can be
 // classified with errors.Is against ErrNotFound, ErrAuth, ErrRejected,
-// ErrInvalidPath and ErrFileTooLarge, and they never contain the access
+// ErrDeclined, ErrInvalidPath and ErrFileTooLarge, and they never contain the access
 // token.
 package gitrepo
 
@@ -45,6 +45,11 @@ var (
 	// ErrRejected means the remote branch was not updated: the push was not
 	// a fast-forward, the lease did not hold, or the server refused it.
 	ErrRejected = errors.New("update rejected")
+	// ErrDeclined means the remote declined the update by its own rules
+	// (a ruleset, branch protection, a hook: git's "push declined …" or
+	// "… hook declined"), whatever the branch's value: pushing again does
+	// not help until the rules, or who may bypass them, change.
+	ErrDeclined = errors.New("update declined by the remote's rules")
 	// ErrInvalidPath means a path given to Commit is not a clean, relative,
 	// slash-separated path inside the repository.
 	ErrInvalidPath = errors.New("invalid path")

@@ -81,12 +81,17 @@ func (r *Repo) DeleteRemoteBranch(ctx context.Context, branch string) error {
 }
 
 // push runs po against origin, treating "already up to date" as success
-// and marking the remote's refusals as ErrRejected; r.mu must be held.
+// and marking the remote's refusals as ErrRejected, or ErrDeclined when
+// its rules declined the update; r.mu must be held.
 func (r *Repo) push(ctx context.Context, po *git.PushOptions) error {
 	err := r.repo.PushContext(ctx, po)
 	switch {
 	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
 		return nil
+	case strings.HasPrefix(err.Error(), "command error on ") && strings.Contains(err.Error(), "declined"):
+		// "push declined due to repository rule violations" (a ruleset),
+		// "protected branch hook declined", "pre-receive hook declined".
+		return fmt.Errorf("%w: %w", ErrDeclined, err)
 	case errors.Is(err, git.ErrForceNeeded),
 		strings.Contains(err.Error(), "non-fast-forward"),
 		// The lease (RequireRemoteRefs) failed.

@@ -680,6 +680,11 @@ func (h *Handler) merge(ctx context.Context, pr forge.PR, v program.Verdict, st 
 		return err
 	}
 	err = h.Git.Push(ctx, pr.BaseRef, gitrepo.PushOptions{ExpectedRemote: v.BaseSHA})
+	if errors.Is(err, gitrepo.ErrDeclined) {
+		// The branch's rules, not a moved base: judging again cannot help.
+		out.Done = append(out.Done, fmt.Sprintf("not merged: GitHub declined the push to %s by the branch's rules; connectbot's App must be a bypass actor of its ruleset", pr.BaseRef))
+		return fmt.Errorf("merge #%d: GitHub declined connectbot's push of the approved merge to %s: make connectbot's App a bypass actor (always) of the branch's ruleset, as the README's \"Protect the program's branch\" shows: %w", pr.Number, pr.BaseRef, err)
+	}
 	if errors.Is(err, gitrepo.ErrRejected) {
 		return errBaseMoved
 	}

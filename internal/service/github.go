@@ -103,8 +103,8 @@ func (g GitHub) TickRunner(client *forge.Client, repo *gitrepo.Repo, budget int,
 type Credentials struct {
 	Token                 string
 	AppID, InstallationID int64
-	// KeyFile is the App's private key, PEM-encoded.
-	KeyFile string
+	// Key is the App's private key, PEM-encoded.
+	Key []byte
 }
 
 // None reports whether c holds no credentials at all.

@@ -58,7 +58,7 @@ func newLiveProcessor(ctx context.Context, cfg Config, m *metrics.Metrics) (*liv
 	p.client = &http.Client{Transport: metered}
 	creds := cfg.Credentials
 	if creds.AppID != 0 {
-		itr, err := ghinstallation.NewKeyFromFile(metered, creds.AppID, creds.InstallationID, creds.KeyFile)
+		itr, err := ghinstallation.New(metered, creds.AppID, creds.InstallationID, creds.Key)
 		if err != nil {
 			return nil, fmt.Errorf("GitHub App: %w", err)
 		}

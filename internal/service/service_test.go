@@ -220,9 +220,9 @@ func TestRunRefusesToStartWhatCannotRun(t *testing.T) {
 			want: "every now and then",
 		},
 		{
-			name: "a GitHub App whose private key is missing",
+			name: "a GitHub App whose private key is no key",
 			edit: func(c *Config) {
-				c.Credentials = Credentials{AppID: 1, InstallationID: 2, KeyFile: t.TempDir() + "/missing.pem"}
+				c.Credentials = Credentials{AppID: 1, InstallationID: 2, Key: []byte("not a key")}
 				c.GitHub = GitHub{Repo: "o/r", Owner: "o", Name: "r", APIURL: unserved, ServerURL: unserved, Base: "main"}
 			},
 			want: "GitHub App: ",

@@ -6,7 +6,7 @@ import "net/http"
 // requests in step with pushes. The Server checks tokens itself (serveGit),
 // since it knows several.
 func (s *Server) newGitHandler() http.Handler {
-	return NewGitHandler(s.git, GitOptions{OnPush: s.onPush})
+	return NewGitHandler(s.git, GitOptions{OnPush: s.onPush, Refuse: s.refusePush})
 }
 
 // onPush is called by the git handler within ServeHTTP, so s.mu is held: a

@@ -31,6 +31,11 @@ type GitOptions struct {
 	// before the client gets its answer, with every reference the push
 	// changed and its new SHA ("" for a deleted reference).
 	OnPush func(updates map[string]string)
+	// Refuse, if set, is asked about each reference a push would move once
+	// its objects are stored (new is the zero hash for a deletion, old for
+	// a creation): a non-empty answer refuses that reference with it as
+	// git's status, as a server's hooks and rules do.
+	Refuse func(ref string, old, new plumbing.Hash) string
 }
 
 // NewGitHandler returns an http.Handler that serves repo over git's smart
@@ -326,6 +331,12 @@ func (h *gitHandler) update(r *http.Request, req *packp.ReferenceUpdateRequest) 
 		if cmd.Action() != packp.Delete && h.sto.HasEncodedObject(cmd.New) != nil {
 			status[cmd.Name] = "missing necessary objects"
 			continue
+		}
+		if h.opts.Refuse != nil {
+			if why := h.opts.Refuse(cmd.Name.String(), cmd.Old, cmd.New); why != "" {
+				status[cmd.Name] = why
+				continue
+			}
 		}
 		accepted = append(accepted, cmd)
 	}

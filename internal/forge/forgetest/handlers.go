@@ -1082,6 +1082,9 @@ func (s *Server) createRef(w http.ResponseWriter, r *http.Request, _ params) {
 		return
 	}
 	h := plumbing.NewHash(req.SHA)
+	if s.refuseByRules(w, name.String(), plumbing.ZeroHash, h) {
+		return
+	}
 	if err := s.setRef(name, h); err != nil {
 		s.message(w, http.StatusInternalServerError, err.Error())
 		return
@@ -1114,6 +1117,9 @@ func (s *Server) updateRef(w http.ResponseWriter, r *http.Request, p params) {
 		s.unprocessable(w, plain("Update is not a fast forward"))
 		return
 	}
+	if s.refuseByRules(w, name.String(), old, h) {
+		return
+	}
 	if err := s.setRef(name, h); err != nil {
 		s.message(w, http.StatusInternalServerError, err.Error())
 		return
@@ -1125,8 +1131,12 @@ func (s *Server) updateRef(w http.ResponseWriter, r *http.Request, p params) {
 // DELETE /repos/{owner}/{repo}/git/refs/{ref...}
 func (s *Server) deleteRef(w http.ResponseWriter, r *http.Request, p params) {
 	name := plumbing.ReferenceName("refs/" + p["ref"])
-	if _, exists := s.refHash(name); !exists || strings.HasPrefix(name.String(), "refs/pull/") {
+	old, exists := s.refHash(name)
+	if !exists || strings.HasPrefix(name.String(), "refs/pull/") {
 		s.unprocessable(w, plain("Reference does not exist"))
+		return
+	}
+	if s.refuseByRules(w, name.String(), old, plumbing.ZeroHash) {
 		return
 	}
 	if err := s.git.Storer.RemoveReference(name); err != nil {

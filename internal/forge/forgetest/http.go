@@ -81,6 +81,7 @@ func (s *Server) routes() []route {
 		{"POST", "git/refs", s.createRef},
 		{"PATCH", "git/refs/{ref...}", s.updateRef},
 		{"DELETE", "git/refs/{ref...}", s.deleteRef},
+		{"POST", "rulesets", s.createRuleset},
 	}
 	out := make([]route, len(table))
 	for i, e := range table {
@@ -192,6 +193,18 @@ func (s *Server) serveGit(w http.ResponseWriter, r *http.Request, prefix string)
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if installation, ok := mintRoute(r.Method, r.URL.Path); ok {
 		s.mintToken(w, r, installation)
+		return
+	}
+	if account, ok := manifestRoute(r); ok {
+		s.createFromManifest(w, r, account)
+		return
+	}
+	if code, ok := conversionRoute(r); ok {
+		s.convertManifest(w, r, code)
+		return
+	}
+	if r.Method == http.MethodGet && r.URL.Path == "/app/installations" {
+		s.listInstallations(w, r)
 		return
 	}
 	login, ok := s.login(bearer(r))

@@ -61,6 +61,9 @@ var openAPIOperations = []string{
 	"PATCH /repos/{owner}/{repo}/git/refs/{ref}",
 	"DELETE /repos/{owner}/{repo}/git/refs/{ref}",
 	"POST /app/installations/{installation_id}/access_tokens",
+	"GET /app/installations",
+	"POST /app-manifests/{code}/conversions",
+	"POST /repos/{owner}/{repo}/rulesets",
 	"GET /rate_limit",
 }
 

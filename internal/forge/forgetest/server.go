@@ -105,8 +105,14 @@ type Server struct {
 	// expiries holds when the minted ones stop working.
 	tokens   map[string]string
 	expiries map[string]time.Time
-	// appKey checks the App's JWTs; nil until SetAppKey.
+	// appKey checks the App's JWTs; nil until SetAppKey or a manifest's
+	// conversion.
 	appKey *rsa.PublicKey
+	// manifests are the Apps created from a manifest, by their code, until
+	// it is exchanged (manifest.go).
+	manifests map[string]*createdApp
+	// rulesets are the repository's rulesets (rulesets.go).
+	rulesets []ruleset
 	// rateLimit requests per rateWindow of the clock, for each bucket
 	// (ratelimit.go); bucket is the request's being served.
 	rateLimit  int
@@ -307,6 +313,7 @@ func newServer(t TB, l net.Listener, owner, repo string) *Server {
 		rateWindow:    DefaultRateLimitWindow,
 		buckets:       map[string]*rateBucket{},
 		pulls:         map[int]*pull{},
+		manifests:     map[string]*createdApp{},
 	}
 	initial, err := s.writeCommit(flatTree{}, "Initial commit\n", object.Signature{Name: "forgetest", Email: "forgetest@example.com"})
 	if err == nil {
