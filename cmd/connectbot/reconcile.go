@@ -11,6 +11,7 @@ import (
 
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/pullrequest"
 	"github.com/connectbot/connectbot/internal/service"
 	"github.com/connectbot/connectbot/internal/tick"
@@ -44,11 +45,12 @@ func holderName(getenv func(string) string) string {
 }
 
 // reconciler is the pull-request handler a tick or `connectbot reconcile`
-// uses. In a dry run it reads and decides, changing nothing; what it would
-// do goes to out.
-func reconciler(client *forge.Client, repo *gitrepo.Repo, base, botLogin string, dryRun bool, out io.Writer, e *env) *pullrequest.Handler {
+// uses, judging every pull request through the run's loader l. In a dry
+// run it reads and decides, changing nothing; what it would do goes to
+// out.
+func reconciler(client *forge.Client, repo *gitrepo.Repo, base, botLogin string, dryRun bool, out io.Writer, e *env, l *loader.Loader) *pullrequest.Handler {
 	g := service.GitHub{BotLogin: botLogin, Base: base}
-	return g.Handler(client, repo, service.HandlerOptions{DryRun: dryRun, Out: out, Now: e.now, Holder: holderName(e.getenv)})
+	return g.Handler(client, repo, service.HandlerOptions{DryRun: dryRun, Out: out, Now: e.now, Holder: holderName(e.getenv), Loader: l})
 }
 
 const reconcileSynopsis = "reconcile [--dry-run] [--format text|json] [--budget N]"
@@ -93,7 +95,7 @@ func runReconcile(e *env, args []string) int {
 	if format.value == "json" {
 		wouldDo = e.stderr // stdout holds one JSON document
 	}
-	h := reconciler(client, repo, gh.base, defaultBotLogin(e.getenv), *dryRun, wouldDo, e)
+	h := reconciler(client, repo, gh.base, defaultBotLogin(e.getenv), *dryRun, wouldDo, e, loader.New())
 	h.ReconcileBudget = *budget
 	rs, rerr := reconcile(ctx, h, gh.base)
 	if format.value == "json" {

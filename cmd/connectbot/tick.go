@@ -14,6 +14,7 @@ import (
 	"github.com/connectbot/connectbot/internal/apply"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/report"
 	"github.com/connectbot/connectbot/internal/service"
 	"github.com/connectbot/connectbot/internal/tick"
@@ -63,7 +64,7 @@ func runTick(e *env, args []string) int {
 	case gh.token == "" && !*dryRun:
 		return e.failf(exitCantRun, "tick: acting needs GitHub credentials (GITHUB_TOKEN and CONNECTBOT_REPOSITORY); use --dry-run to see the plan")
 	case gh.token == "":
-		tree := tick.Tree{FS: os.DirFS(*repoDir)}
+		tree := tick.Tree{Program: loader.Dir(os.DirFS(*repoDir))}
 		h, rev, ok, err := localHistory(*repoDir)
 		if err != nil {
 			return e.failf(exitCantRun, "tick: %v", err)
@@ -72,13 +73,16 @@ func runTick(e *env, args []string) int {
 			defer h.Close()
 			tree.History, tree.Rev = h, rev
 		}
-		_, plan, err := tick.Decide(ctx, tree, nil, nil, application.DateOf(when))
+		_, plan, err := tick.Decide(ctx, nil, tree, nil, nil, application.DateOf(when))
 		if err != nil {
 			return e.failf(exitCantRun, "tick: %v", inRepo(*repoDir, err))
 		}
 		s = tick.Summary{Now: plan.Now, Actions: plan.Actions}
 	default:
-		r, err := gh.runner(ctx, e, *budget, func() time.Time { return when })
+		// One loader for the run: the tick loads the base, and its
+		// reconcile judges every pull request against what it loaded.
+		l := loader.New()
+		r, err := gh.runner(ctx, e, *budget, func() time.Time { return when }, l)
 		if err != nil {
 			return e.failf(exitCantRun, "tick: %v", err)
 		}
@@ -102,7 +106,7 @@ func runTick(e *env, args []string) int {
 		}
 		// Pull requests are judged as of today, whatever day --now plays:
 		// an approval merged now is recorded with today's date.
-		h := reconciler(client, repo, gh.base, defaultBotLogin(e.getenv), *dryRun, io.Discard, e)
+		h := reconciler(client, repo, gh.base, defaultBotLogin(e.getenv), *dryRun, io.Discard, e, l)
 		h.ReconcileBudget = *reconcileBudget
 		if s.Reconciled, err = reconcile(ctx, h, gh.base); err != nil {
 			reconcileErr = err
@@ -191,8 +195,9 @@ func (g github) remote() service.GitHub {
 	return service.GitHub{Owner: g.owner, Name: g.name, APIURL: g.apiURL, ServerURL: g.serverURL, Base: g.base}
 }
 
-// runner wires a tick to GitHub and a fresh in-memory clone.
-func (g github) runner(ctx context.Context, e *env, budget int, now func() time.Time) (*tick.Runner, error) {
+// runner wires a tick to GitHub and a fresh in-memory clone, loading the
+// program through l.
+func (g github) runner(ctx context.Context, e *env, budget int, now func() time.Time, l *loader.Loader) (*tick.Runner, error) {
 	client, repo, err := g.clients(ctx, e)
 	if err != nil {
 		return nil, err
@@ -200,5 +205,5 @@ func (g github) runner(ctx context.Context, e *env, budget int, now func() time.
 	// Its executor tells its own reminders and closings by their author.
 	remote := g.remote()
 	remote.BotLogin = defaultBotLogin(e.getenv)
-	return remote.TickRunner(client, repo, budget, now), nil
+	return remote.TickRunner(client, repo, budget, now, l), nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/issueform"
+	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/pullrequest"
 	"github.com/connectbot/connectbot/internal/tick"
 )
@@ -69,15 +70,24 @@ type HandlerOptions struct {
 	Now func() time.Time
 	// Holder names this process in the leases it takes on the repository.
 	Holder string
+	// Loader loads the program trees the handler judges, kept for the
+	// handler's life: one per run (a reconcile, a tick and its reconcile,
+	// an Actions event) or per process (serve), so that the base is
+	// loaded once and each pull request costs what it changes. Nil gives
+	// the handler a loader of its own.
+	Loader *loader.Loader
 }
 
 // Handler is the pull-request handler over client and repo: it comments as
 // g.BotLogin, commits as Identity and proposes changes to g.Base.
 func (g GitHub) Handler(client *forge.Client, repo *gitrepo.Repo, o HandlerOptions) *pullrequest.Handler {
+	if o.Loader == nil {
+		o.Loader = loader.New()
+	}
 	return &pullrequest.Handler{
 		Forge: client, Git: repo, BotLogin: g.BotLogin, Base: g.Base, Identity: Identity,
 		Apply:  &apply.Executor{Forge: client, Git: repo, Base: g.Base, Identity: Identity, BotLogin: g.BotLogin, Now: o.Now, Web: g.Web()},
-		DryRun: o.DryRun, Out: o.Out, Now: o.Now, Holder: o.Holder, Web: g.Web(),
+		DryRun: o.DryRun, Out: o.Out, Now: o.Now, Holder: o.Holder, Web: g.Web(), Judge: &pullrequest.Judge{Loader: o.Loader},
 	}
 }
 
@@ -92,9 +102,10 @@ func (g GitHub) Opener(client *forge.Client, repo *gitrepo.Repo, o HandlerOption
 }
 
 // TickRunner is a scheduled run over client and repo that carries out at
-// most budget actions, dated by now.
-func (g GitHub) TickRunner(client *forge.Client, repo *gitrepo.Repo, budget int, now func() time.Time) *tick.Runner {
-	return &tick.Runner{Forge: client, Git: repo, Base: g.Base,
+// most budget actions, dated by now, loading the program through l (the
+// run's, which its reconcile shares; nil loads it afresh).
+func (g GitHub) TickRunner(client *forge.Client, repo *gitrepo.Repo, budget int, now func() time.Time, l *loader.Loader) *tick.Runner {
+	return &tick.Runner{Forge: client, Git: repo, Base: g.Base, Loader: l,
 		Exec: &apply.Executor{Forge: client, Git: repo, Base: g.Base, Identity: Identity, BotLogin: g.BotLogin, Budget: budget, Now: now, Web: g.Web()}}
 }
 
