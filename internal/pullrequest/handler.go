@@ -98,6 +98,10 @@ type Handler struct {
 	// pull requests left over are reported skipped and taken up first by
 	// the next pass. 0 means no limit.
 	ReconcileBudget int
+	// Settled remembers the pull requests a reconcile found settled, so
+	// that a later one does not judge again those with nothing new; nil
+	// judges every one.
+	Settled *Settled
 	// Backlog remembers which pull requests reconciles took up when, so
 	// that each pass starts with those left longest; nil takes them up in
 	// the order they were opened.
