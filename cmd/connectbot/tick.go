@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -108,7 +110,7 @@ func runTick(e *env, args []string) int {
 		// an approval merged now is recorded with today's date.
 		h := reconciler(client, repo, gh.base, defaultBotLogin(e.getenv), *dryRun, io.Discard, e, l)
 		h.ReconcileBudget = *reconcileBudget
-		if s.Reconciled, err = reconcile(ctx, h, gh.base); err != nil {
+		if s.Reconciled, err = gh.reconcile(ctx, e, h, client); err != nil {
 			reconcileErr = err
 		}
 	}
@@ -156,6 +158,9 @@ func writeTickText(e *env, s tick.Summary, dryRun bool) error {
 // github is how connectbot reaches GitHub from the environment.
 type github struct {
 	token, owner, name, apiURL, serverURL, base string
+	// cacheDir is where a run keeps what it learnt of GitHub for the
+	// next one (see cacheDir); "" keeps nothing.
+	cacheDir string
 }
 
 func githubSettings(getenv func(string) string) (github, error) {
@@ -180,7 +185,29 @@ func githubSettings(getenv func(string) string) (github, error) {
 	if g.base == "" {
 		g.base = "main"
 	}
+	g.cacheDir = cacheDir(getenv, g.apiURL, g.owner, g.name)
 	return g, nil
+}
+
+// cacheDir is where a run keeps what it learnt of a repository's GitHub
+// for the next run (its ETags, the pull requests found settled):
+// CONNECTBOT_CACHE_DIR, else connectbot/<API host>/<owner>/<name> under
+// the user's cache directory (~/.cache on Linux, which actions/cache
+// keeps between workflow runs); "" when there is none.
+func cacheDir(getenv func(string) string, apiURL, owner, name string) string {
+	root := getenv("CONNECTBOT_CACHE_DIR")
+	if root == "" {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			return ""
+		}
+		root = filepath.Join(dir, "connectbot")
+	}
+	host := "api"
+	if u, err := url.Parse(apiURL); err == nil && u.Host != "" {
+		host = strings.ReplaceAll(u.Host, ":", "_")
+	}
+	return filepath.Join(root, host, owner, name)
 }
 
 // clients reaches GitHub through the REST API and a fresh in-memory
@@ -192,7 +219,7 @@ func (g github) clients(ctx context.Context, e *env) (*forge.Client, *gitrepo.Re
 // remote is where the repository lives, for the wiring the service
 // shares.
 func (g github) remote() service.GitHub {
-	return service.GitHub{Owner: g.owner, Name: g.name, APIURL: g.apiURL, ServerURL: g.serverURL, Base: g.base}
+	return service.GitHub{Owner: g.owner, Name: g.name, APIURL: g.apiURL, ServerURL: g.serverURL, Base: g.base, CacheDir: g.cacheDir}
 }
 
 // runner wires a tick to GitHub and a fresh in-memory clone, loading the

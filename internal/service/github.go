@@ -2,9 +2,11 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -32,6 +34,11 @@ type GitHub struct {
 	BotLogin string
 	// Base is the branch the program lives on, where changes are proposed.
 	Base string
+	// CacheDir is where a short-lived run keeps what it learnt of GitHub
+	// for the next run: the answers of its conditional requests (ETags,
+	// CacheFileETags) and the pull requests a reconcile found settled
+	// (CacheFileSettled). "" keeps nothing across runs.
+	CacheDir string
 }
 
 // Web is the repository's web address, ServerURL/owner/name, for the
@@ -43,12 +50,22 @@ func (g GitHub) Web() string {
 	return strings.TrimSuffix(g.ServerURL, "/") + "/" + g.Repo
 }
 
+// The files a run keeps under GitHub.CacheDir.
+const (
+	CacheFileETags   = "etags.json"
+	CacheFileSettled = "reconciled.json"
+)
+
 // Connect makes a REST client for the repository and a fresh clone of it,
 // both authenticated with token, calling GitHub through hc (nil: the
 // default client). With onDisk the clone lives in a temporary directory
 // that whoever made it removes by closing it; otherwise it is in memory.
 func (g GitHub) Connect(ctx context.Context, token string, onDisk bool, hc *http.Client) (*forge.Client, *gitrepo.Repo, error) {
-	client, err := forge.New(forge.Options{BaseURL: g.APIURL, Token: token, Owner: g.Owner, Repo: g.Name, HTTPClient: hc})
+	opts := forge.Options{BaseURL: g.APIURL, Token: token, Owner: g.Owner, Repo: g.Name, HTTPClient: hc}
+	if g.CacheDir != "" {
+		opts.CacheFile = filepath.Join(g.CacheDir, CacheFileETags)
+	}
+	client, err := forge.New(opts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -130,4 +147,23 @@ func (c Credentials) String() string {
 		return "GITHUB_TOKEN"
 	}
 	return "none (dry run)"
+}
+
+// Settled reads the pull requests the last run's reconcile found settled
+// from g.CacheDir; with no cache directory, or none saved yet, none.
+func (g GitHub) Settled() (*pullrequest.Settled, error) {
+	if g.CacheDir == "" {
+		return pullrequest.NewSettled(), nil
+	}
+	return pullrequest.ReadSettled(filepath.Join(g.CacheDir, CacheFileSettled))
+}
+
+// KeepForNextRun writes what this run learnt of GitHub — client's
+// answers and the settled pull requests — under g.CacheDir for the next
+// run; with no cache directory it writes nothing.
+func (g GitHub) KeepForNextRun(client *forge.Client, settled *pullrequest.Settled) error {
+	if g.CacheDir == "" {
+		return nil
+	}
+	return errors.Join(client.SaveCache(), settled.Save(filepath.Join(g.CacheDir, CacheFileSettled)))
 }

@@ -73,6 +73,9 @@ type Reconciled struct {
 	Skipped string `json:"skipped,omitempty"`
 	// Error is why reconciling it failed ("" when it did not).
 	Error string `json:"error,omitempty"`
+	// Unchanged is true when nothing happened on it since a reconcile
+	// found it settled: it was not judged again.
+	Unchanged bool `json:"unchanged,omitempty"`
 }
 
 // Summary is what one tick decided and did.
