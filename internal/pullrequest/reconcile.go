@@ -260,7 +260,6 @@ func (p *pass) settle(pr forge.PR, o Outcome, err error, quiet bool) {
 	p.h.Settled.record(pr, v.HeadSHA, v.BaseSHA, p.day)
 }
 
-
 // budgetWrites says n writes in words.
 func budgetWrites(n int) string {
 	if n == 1 {
