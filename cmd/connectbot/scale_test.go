@@ -31,6 +31,7 @@ var (
 	e2eApps   = flag.Int("e2e.apps", 0, "BenchmarkReconcileEndToEnd: applications on main (0 skips it)")
 	e2ePRs    = flag.Int("e2e.prs", 100, "BenchmarkReconcileEndToEnd: open pull requests")
 	e2eBudget = flag.Int("e2e.budget", 100000, "BenchmarkReconcileEndToEnd: reconcile --budget")
+	e2eRuns   = flag.Int("e2e.runs", 10, "BenchmarkReconcileEndToEnd: most reconciles")
 	e2eBinary = flag.String("e2e.connectbot", "", "BenchmarkReconcileEndToEnd: the connectbot binary to measure (default: built from this tree)")
 )
 
@@ -40,7 +41,7 @@ var (
 // requests each editing one application as its maintainer, pushed with
 // the real git client. A recording proxy in front of the REST API counts
 // the requests answered in full and those answered 304. It reconciles
-// until two runs in a row judge nothing (at most ten runs) and logs every
+// until two runs in a row judge nothing (at most -e2e.runs) and logs every
 // run: the first of the two reads the checks it has never read, the
 // second is the idle reconcile. first-s and idle-s are the first and the
 // last run's wall time, idle-full-requests the last run's full answers.
@@ -52,7 +53,7 @@ func BenchmarkReconcileEndToEnd(b *testing.B) {
 		e := newEndToEnd(b, *e2eApps, *e2ePRs)
 		var runs []e2eRun
 		quiet := 0
-		for i := 0; i < 10 && quiet < 2; i++ {
+		for i := 0; i < *e2eRuns && quiet < 2; i++ {
 			r := e.reconcile(b)
 			runs = append(runs, r)
 			b.Logf("reconcile %d: %.1f s, %d judged, %d with nothing new, %d skipped; REST: %d full, %d answered 304",
