@@ -159,11 +159,16 @@ func (g GitHub) Settled() (*pullrequest.Settled, error) {
 }
 
 // KeepForNextRun writes what this run learnt of GitHub — client's
-// answers and the settled pull requests — under g.CacheDir for the next
-// run; with no cache directory it writes nothing.
+// answers and the settled pull requests (left as they are when nil: the
+// run reconciled nothing) — under g.CacheDir for the next run; with no
+// cache directory it writes nothing.
 func (g GitHub) KeepForNextRun(client *forge.Client, settled *pullrequest.Settled) error {
 	if g.CacheDir == "" {
 		return nil
 	}
-	return errors.Join(client.SaveCache(), settled.Save(filepath.Join(g.CacheDir, CacheFileSettled)))
+	err := client.SaveCache()
+	if settled != nil {
+		err = errors.Join(err, settled.Save(filepath.Join(g.CacheDir, CacheFileSettled)))
+	}
+	return err
 }
