@@ -31,6 +31,7 @@ var (
 	e2eApps   = flag.Int("e2e.apps", 0, "BenchmarkReconcileEndToEnd: applications on main (0 skips it)")
 	e2ePRs    = flag.Int("e2e.prs", 100, "BenchmarkReconcileEndToEnd: open pull requests")
 	e2eBudget = flag.Int("e2e.budget", 100000, "BenchmarkReconcileEndToEnd: reconcile --budget")
+	e2eRate   = flag.Int("e2e.ratelimit", 5000, "BenchmarkReconcileEndToEnd: the fake's REST requests an hour per user (fakegithub --rate-limit)")
 	e2eRuns   = flag.Int("e2e.runs", 10, "BenchmarkReconcileEndToEnd: most reconciles")
 	e2eBinary = flag.String("e2e.connectbot", "", "BenchmarkReconcileEndToEnd: the connectbot binary to measure (default: built from this tree)")
 )
@@ -56,8 +57,8 @@ func BenchmarkReconcileEndToEnd(b *testing.B) {
 		for i := 0; i < *e2eRuns && quiet < 2; i++ {
 			r := e.reconcile(b)
 			runs = append(runs, r)
-			b.Logf("reconcile %d: %.1f s, %d judged, %d with nothing new, %d skipped; REST: %d full, %d answered 304",
-				i+1, r.took.Seconds(), r.judged, r.unchanged, r.skipped, r.full, r.notModified)
+			b.Logf("reconcile %d: %.1f s (%.1f s of CPU), %d judged, %d with nothing new, %d skipped; REST: %d full, %d answered 304",
+				i+1, r.took.Seconds(), r.cpu.Seconds(), r.judged, r.unchanged, r.skipped, r.full, r.notModified)
 			quiet++
 			if r.judged > 0 || r.skipped > 0 {
 				quiet = 0
@@ -65,6 +66,8 @@ func BenchmarkReconcileEndToEnd(b *testing.B) {
 		}
 		first, last := runs[0], runs[len(runs)-1]
 		b.ReportMetric(first.took.Seconds(), "first-s")
+		b.ReportMetric(first.cpu.Seconds(), "first-cpu-s")
+		b.ReportMetric(last.cpu.Seconds(), "idle-cpu-s")
 		b.ReportMetric(float64(first.full), "first-full-requests")
 		b.ReportMetric(last.took.Seconds(), "idle-s")
 		b.ReportMetric(float64(last.full), "idle-full-requests")
@@ -83,7 +86,7 @@ type endToEnd struct {
 
 // e2eRun is what one reconcile did and cost.
 type e2eRun struct {
-	took                       time.Duration
+	took, cpu                  time.Duration
 	judged, unchanged, skipped int
 	full, notModified          int64
 }
@@ -108,7 +111,7 @@ func newEndToEnd(b *testing.B, apps, prs int) *endToEnd {
 	run(b, program, "git", "add", "-A")
 	run(b, program, "git", "-c", "user.name=program", "-c", "user.email=program@example.com", "commit", "-qm", "program")
 
-	args := []string{"--repo", program, "--repository", "acme-program/connect", "--user", "pusher:pusher"}
+	args := []string{"--repo", program, "--repository", "acme-program/connect", "--user", "pusher:pusher", "--rate-limit", fmt.Sprint(*e2eRate)}
 	keys := prKeys(apps, prs)
 	for _, k := range keys {
 		args = append(args, "--user", fmt.Sprintf("dev-%d:dev-%d", k, k))
@@ -270,6 +273,9 @@ func (e *endToEnd) reconcile(b *testing.B) e2eRun {
 	start := time.Now()
 	err := cmd.Run()
 	r := e2eRun{took: time.Since(start), full: e.full.Load(), notModified: e.notModified.Load()}
+	if cmd.ProcessState != nil {
+		r.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
 	if err != nil {
 		b.Fatalf("reconcile: %v\n%s", err, stderr.String())
 	}
