@@ -93,8 +93,11 @@ func (b *Backlog) took(number int) {
 // where they differ, an authorised approval of its head acted on), and
 // every `/connectbot terminate` on it that has no answer is answered. A
 // pull request whose state already matches costs conditional requests
-// only (answered 304 Not Modified) and no write. The error joins every
-// pull request that failed; the others are reconciled all the same.
+// only (answered 304 Not Modified) and no write; one with nothing new
+// since h.Settled recorded it settled is not judged at all (Unchanged).
+// Every pull request is judged through h.Judge, whose loader keeps the
+// base loaded once for the whole pass. The error joins every pull
+// request that failed; the others are reconciled all the same.
 //
 // The pass takes the pull requests up oldest-unreconciled first (see
 // Backlog) and stops taking them up once it has made h.ReconcileBudget
