@@ -69,6 +69,9 @@ func runAction(e *env, args []string) int {
 	default:
 		done, err = dispatch.Handle(ctx, h, cfg.opener(client, repo, e, *dryRun), ev)
 	}
+	if kerr := cfg.github().KeepForNextRun(client, nil); kerr != nil {
+		fmt.Fprintf(e.stderr, "connectbot: %v\n", kerr)
+	}
 	if err != nil {
 		return e.failf(exitCantRun, "action: %v", err)
 	}
@@ -93,6 +96,9 @@ type actionSettings struct {
 	// dryRun is CONNECTBOT_DRY_RUN=true: a fork tries connectbot out
 	// before letting it act.
 	dryRun bool
+	// cacheDir is where the run keeps its ETags for the next run (see
+	// cacheDir); the workflow keeps it with actions/cache.
+	cacheDir string
 }
 
 func actionConfig(getenv func(string) string) (actionSettings, error) {
@@ -131,6 +137,7 @@ func actionConfig(getenv func(string) string) (actionSettings, error) {
 	if s.base == "" {
 		s.base = "main"
 	}
+	s.cacheDir = cacheDir(getenv, s.apiURL, s.owner, s.name)
 	return s, nil
 }
 
@@ -153,7 +160,7 @@ func readEvent(path string) ([]byte, error) {
 // github is where the runner's repository lives, and how connectbot
 // appears there.
 func (s actionSettings) github() service.GitHub {
-	return service.GitHub{Repo: s.repo, Owner: s.owner, Name: s.name, APIURL: s.apiURL, ServerURL: s.serverURL, BotLogin: s.botLogin, Base: s.base}
+	return service.GitHub{Repo: s.repo, Owner: s.owner, Name: s.name, APIURL: s.apiURL, ServerURL: s.serverURL, BotLogin: s.botLogin, Base: s.base, CacheDir: s.cacheDir}
 }
 
 // connect makes the GitHub client and an in-memory clone of the repository.

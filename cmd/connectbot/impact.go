@@ -7,6 +7,7 @@ import (
 	"github.com/connectbot/connectbot/internal/buildinfo"
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/report"
 	"github.com/connectbot/connectbot/internal/snapshot"
@@ -50,7 +51,7 @@ func runImpact(e *env, args []string) int {
 	if err != nil {
 		return e.failf(exitCantRun, "impact: %v", err)
 	}
-	cat, err := catalog.ForTree(baseTree)
+	cat, err := loader.Catalog(baseTree)
 	if err != nil {
 		return e.failf(exitCantRun, "impact: %v", err)
 	}

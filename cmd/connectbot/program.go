@@ -13,6 +13,7 @@ import (
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/installs"
+	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/report"
 	"github.com/connectbot/connectbot/internal/snapshot"
@@ -61,11 +62,8 @@ func (f *programFlags) stamp(e *env) time.Time {
 // carry (names, launch dates).
 func (f *programFlags) decide(e *env) ([]program.Status, program.Plan, *snapshot.Snapshot, error) {
 	now := f.now.resolve(e.now)
-	cat, err := catalog.Default()
-	if err != nil {
-		return nil, program.Plan{}, nil, err
-	}
-	snap, err := snapshot.Load(cat, os.DirFS(*f.repo), nil, now)
+	// The one loader, with its one rule for the schema, as a tick's.
+	snap, cat, err := loader.New().Load(loader.Dir(os.DirFS(*f.repo)), now)
 	if err != nil {
 		return nil, program.Plan{}, nil, inRepo(*f.repo, err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/pullrequest"
 	"github.com/connectbot/connectbot/internal/service"
 	"github.com/connectbot/connectbot/internal/tick"
@@ -44,11 +45,12 @@ func holderName(getenv func(string) string) string {
 }
 
 // reconciler is the pull-request handler a tick or `connectbot reconcile`
-// uses. In a dry run it reads and decides, changing nothing; what it would
-// do goes to out.
-func reconciler(client *forge.Client, repo *gitrepo.Repo, base, botLogin string, dryRun bool, out io.Writer, e *env) *pullrequest.Handler {
+// uses, judging every pull request through the run's loader l. In a dry
+// run it reads and decides, changing nothing; what it would do goes to
+// out.
+func reconciler(client *forge.Client, repo *gitrepo.Repo, base, botLogin string, dryRun bool, out io.Writer, e *env, l *loader.Loader) *pullrequest.Handler {
 	g := service.GitHub{BotLogin: botLogin, Base: base}
-	return g.Handler(client, repo, service.HandlerOptions{DryRun: dryRun, Out: out, Now: e.now, Holder: holderName(e.getenv)})
+	return g.Handler(client, repo, service.HandlerOptions{DryRun: dryRun, Out: out, Now: e.now, Holder: holderName(e.getenv), Loader: l})
 }
 
 const reconcileSynopsis = "reconcile [--dry-run] [--format text|json] [--budget N]"
@@ -93,9 +95,9 @@ func runReconcile(e *env, args []string) int {
 	if format.value == "json" {
 		wouldDo = e.stderr // stdout holds one JSON document
 	}
-	h := reconciler(client, repo, gh.base, defaultBotLogin(e.getenv), *dryRun, wouldDo, e)
+	h := reconciler(client, repo, gh.base, defaultBotLogin(e.getenv), *dryRun, wouldDo, e, loader.New())
 	h.ReconcileBudget = *budget
-	rs, rerr := reconcile(ctx, h, gh.base)
+	rs, rerr := gh.reconcile(ctx, e, h, client)
 	if format.value == "json" {
 		err = json.NewEncoder(e.stdout).Encode(struct {
 			Reconciled []tick.Reconciled `json:"reconciled"`
@@ -112,13 +114,25 @@ func runReconcile(e *env, args []string) int {
 	return exitOK
 }
 
-// reconcile reconciles every open pull request into base and returns what
-// was repaired on each.
-func reconcile(ctx context.Context, h *pullrequest.Handler, base string) ([]tick.Reconciled, error) {
-	done, err := h.Reconcile(ctx, base)
+// reconcile reconciles every open pull request into g's base and returns
+// what was repaired on each, starting from what the last run kept under
+// the cache directory (the pull requests it found settled, the ETags of
+// client's answers) and keeping it for the next. A cache that cannot be
+// read or written costs requests and judging, never the run: it is said
+// on stderr.
+func (g github) reconcile(ctx context.Context, e *env, h *pullrequest.Handler, client *forge.Client) ([]tick.Reconciled, error) {
+	settled, err := g.remote().Settled()
+	if err != nil {
+		fmt.Fprintf(e.stderr, "connectbot: the cache of settled pull requests is ignored: %v\n", err)
+	}
+	h.Settled = settled
+	done, err := h.Reconcile(ctx, g.base)
+	if kerr := g.remote().KeepForNextRun(client, settled); kerr != nil {
+		fmt.Fprintf(e.stderr, "connectbot: %v\n", kerr)
+	}
 	out := make([]tick.Reconciled, 0, len(done))
 	for _, r := range done {
-		x := tick.Reconciled{Number: r.Number, Repaired: r.Repaired, Skipped: r.Skipped}
+		x := tick.Reconciled{Number: r.Number, Repaired: r.Repaired, Skipped: r.Skipped, Unchanged: r.Unchanged}
 		if x.Repaired == nil {
 			x.Repaired = []string{}
 		}
@@ -137,7 +151,7 @@ func writeReconciled(w io.Writer, rs []tick.Reconciled) error {
 	if len(rs) == 0 {
 		return nil
 	}
-	repaired, failed, skipped := 0, 0, 0
+	repaired, failed, skipped, unchanged := 0, 0, 0, 0
 	var b strings.Builder
 	for _, r := range rs {
 		switch {
@@ -149,14 +163,19 @@ func writeReconciled(w io.Writer, rs []tick.Reconciled) error {
 			fmt.Fprintf(&b, "  #%d: %s\n", r.Number, strings.Join(r.Repaired, "; "))
 		case r.Skipped != "":
 			skipped++
+		case r.Unchanged:
+			unchanged++
 		}
 		if r.Skipped != "" {
 			fmt.Fprintf(&b, "  #%d skipped: %s\n", r.Number, r.Skipped)
 		}
 	}
 	more := ""
+	if unchanged > 0 {
+		more = fmt.Sprintf(" (%d with nothing new, not judged again)", unchanged)
+	}
 	if skipped > 0 {
-		more = fmt.Sprintf(", %d skipped", skipped)
+		more += fmt.Sprintf(", %d skipped", skipped)
 	}
 	_, err := fmt.Fprintf(w, "Reconciled %d open pull requests: %d repaired, %d as GitHub shows them%s.\n%s",
 		len(rs), repaired, len(rs)-repaired-failed-skipped, more, b.String())

@@ -9,6 +9,12 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// What runs keep for the next run stays out of the home directory.
+	cache, err := os.MkdirTemp("", "connectbot-cache-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("CONNECTBOT_CACHE_DIR", cache)
 	testscript.Main(m, map[string]func(){
 		"connectbot": func() {
 			os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr, time.Now))

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 	"github.com/connectbot/connectbot/internal/apply"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/report"
 	"github.com/connectbot/connectbot/internal/service"
 	"github.com/connectbot/connectbot/internal/tick"
@@ -63,7 +66,7 @@ func runTick(e *env, args []string) int {
 	case gh.token == "" && !*dryRun:
 		return e.failf(exitCantRun, "tick: acting needs GitHub credentials (GITHUB_TOKEN and CONNECTBOT_REPOSITORY); use --dry-run to see the plan")
 	case gh.token == "":
-		tree := tick.Tree{FS: os.DirFS(*repoDir)}
+		tree := tick.Tree{Program: loader.Dir(os.DirFS(*repoDir))}
 		h, rev, ok, err := localHistory(*repoDir)
 		if err != nil {
 			return e.failf(exitCantRun, "tick: %v", err)
@@ -72,13 +75,16 @@ func runTick(e *env, args []string) int {
 			defer h.Close()
 			tree.History, tree.Rev = h, rev
 		}
-		_, plan, err := tick.Decide(ctx, tree, nil, nil, application.DateOf(when))
+		_, plan, err := tick.Decide(ctx, nil, tree, nil, nil, application.DateOf(when))
 		if err != nil {
 			return e.failf(exitCantRun, "tick: %v", inRepo(*repoDir, err))
 		}
 		s = tick.Summary{Now: plan.Now, Actions: plan.Actions}
 	default:
-		r, err := gh.runner(ctx, e, *budget, func() time.Time { return when })
+		// One loader for the run: the tick loads the base, and its
+		// reconcile judges every pull request against what it loaded.
+		l := loader.New()
+		r, err := gh.runner(ctx, e, *budget, func() time.Time { return when }, l)
 		if err != nil {
 			return e.failf(exitCantRun, "tick: %v", err)
 		}
@@ -102,9 +108,9 @@ func runTick(e *env, args []string) int {
 		}
 		// Pull requests are judged as of today, whatever day --now plays:
 		// an approval merged now is recorded with today's date.
-		h := reconciler(client, repo, gh.base, defaultBotLogin(e.getenv), *dryRun, io.Discard, e)
+		h := reconciler(client, repo, gh.base, defaultBotLogin(e.getenv), *dryRun, io.Discard, e, l)
 		h.ReconcileBudget = *reconcileBudget
-		if s.Reconciled, err = reconcile(ctx, h, gh.base); err != nil {
+		if s.Reconciled, err = gh.reconcile(ctx, e, h, client); err != nil {
 			reconcileErr = err
 		}
 	}
@@ -152,6 +158,9 @@ func writeTickText(e *env, s tick.Summary, dryRun bool) error {
 // github is how connectbot reaches GitHub from the environment.
 type github struct {
 	token, owner, name, apiURL, serverURL, base string
+	// cacheDir is where a run keeps what it learnt of GitHub for the
+	// next one (see cacheDir); "" keeps nothing.
+	cacheDir string
 }
 
 func githubSettings(getenv func(string) string) (github, error) {
@@ -176,7 +185,29 @@ func githubSettings(getenv func(string) string) (github, error) {
 	if g.base == "" {
 		g.base = "main"
 	}
+	g.cacheDir = cacheDir(getenv, g.apiURL, g.owner, g.name)
 	return g, nil
+}
+
+// cacheDir is where a run keeps what it learnt of a repository's GitHub
+// for the next run (its ETags, the pull requests found settled):
+// CONNECTBOT_CACHE_DIR, else connectbot/<API host>/<owner>/<name> under
+// the user's cache directory (~/.cache on Linux, which actions/cache
+// keeps between workflow runs); "" when there is none.
+func cacheDir(getenv func(string) string, apiURL, owner, name string) string {
+	root := getenv("CONNECTBOT_CACHE_DIR")
+	if root == "" {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			return ""
+		}
+		root = filepath.Join(dir, "connectbot")
+	}
+	host := "api"
+	if u, err := url.Parse(apiURL); err == nil && u.Host != "" {
+		host = strings.ReplaceAll(u.Host, ":", "_")
+	}
+	return filepath.Join(root, host, owner, name)
 }
 
 // clients reaches GitHub through the REST API and a fresh in-memory
@@ -188,11 +219,12 @@ func (g github) clients(ctx context.Context, e *env) (*forge.Client, *gitrepo.Re
 // remote is where the repository lives, for the wiring the service
 // shares.
 func (g github) remote() service.GitHub {
-	return service.GitHub{Owner: g.owner, Name: g.name, APIURL: g.apiURL, ServerURL: g.serverURL, Base: g.base}
+	return service.GitHub{Owner: g.owner, Name: g.name, APIURL: g.apiURL, ServerURL: g.serverURL, Base: g.base, CacheDir: g.cacheDir}
 }
 
-// runner wires a tick to GitHub and a fresh in-memory clone.
-func (g github) runner(ctx context.Context, e *env, budget int, now func() time.Time) (*tick.Runner, error) {
+// runner wires a tick to GitHub and a fresh in-memory clone, loading the
+// program through l.
+func (g github) runner(ctx context.Context, e *env, budget int, now func() time.Time, l *loader.Loader) (*tick.Runner, error) {
 	client, repo, err := g.clients(ctx, e)
 	if err != nil {
 		return nil, err
@@ -200,5 +232,5 @@ func (g github) runner(ctx context.Context, e *env, budget int, now func() time.
 	// Its executor tells its own reminders and closings by their author.
 	remote := g.remote()
 	remote.BotLogin = defaultBotLogin(e.getenv)
-	return remote.TickRunner(client, repo, budget, now), nil
+	return remote.TickRunner(client, repo, budget, now, l), nil
 }

@@ -9,7 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
+	"github.com/connectbot/connectbot/schema"
 )
 
 func TestTickDryRunPrintsWhatPlanPrints(t *testing.T) {
@@ -171,3 +174,70 @@ func TestATickPostsAReminderAsTheBot(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanAndTickDryRunJudgeByTheCheckoutsSchema runs plan and tick
+// --dry-run on a checkout whose schema/ differs from the binary's: its
+// certificationInstalls default is 45, not 40. Both judge by the one
+// rule (internal/loader.Catalog), the checkout's schema, so a beta with
+// 44 installs is promoted by neither, and both print the same plan.
+func TestPlanAndTickDryRunJudgeByTheCheckoutsSchema(t *testing.T) {
+	dir := t.TempDir()
+	mkdir(t, filepath.Join(dir, "schema"))
+	mkdir(t, filepath.Join(dir, "applications"))
+	entries, err := schema.Files.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		src, err := schema.Files.ReadFile(e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Name() == "program.cue" {
+			changed := bytes.Replace(src, []byte("certificationInstalls: *40 |"), []byte("certificationInstalls: *45 |"), 1)
+			if bytes.Equal(changed, src) {
+				t.Fatal("schema/program.cue no longer says certificationInstalls: *40: update this test")
+			}
+			src = changed
+		}
+		writeFile(t, filepath.Join(dir, "schema", e.Name()), string(src))
+	}
+	writeFile(t, filepath.Join(dir, "program.cue"), "minInstalls: 10\n")
+	writeFile(t, filepath.Join(dir, "applications", "beta-app.cue"), betaWith44Installs)
+	t.Setenv("GITHUB_TOKEN", "")
+	var tickOut, planOut, errOut bytes.Buffer
+	if code := Main([]string{"plan", "--now", "2026-11-25", "--repo", dir}, &planOut, &errOut, fixedNow); code != 0 {
+		t.Fatalf("plan: exit %d: %s", code, errOut.String())
+	}
+	if code := Main([]string{"tick", "--dry-run", "--now", "2026-11-25", "--repo", dir}, &tickOut, &errOut, fixedNow); code != 0 {
+		t.Fatalf("tick: exit %d: %s", code, errOut.String())
+	}
+	if diff := cmp.Diff(planOut.String()+"Dry run: nothing was changed.\n", tickOut.String()); diff != "" {
+		t.Errorf("tick --dry-run does not print what plan prints (-plan +tick):\n%s", diff)
+	}
+	if want := "Plan for 2026-11-25: 0 actions\n"; !strings.HasPrefix(planOut.String(), want) {
+		t.Errorf("plan judged by another schema than the checkout's (45 installs to certify):\n%s", planOut.String())
+	}
+}
+
+// betaWith44Installs is a beta application with 44 recorded installs,
+// inside its install window on 2026-11-25.
+const betaWith44Installs = `company: {name: "Beta Co", website: "https://beta.example"}
+maintainers: ["beta-dev"]
+integration: {
+	name: "Beta Sync", builtInHouse: true, auth: "oauth2"
+	scopes: [{name: "tickets", reason: "Opens a ticket when a sync fails."}]
+}
+support: {channels: ["ticket"], firstResponseHours: 4, url: "https://beta.example/help", email: "help@beta.example"}
+privacy: {policyUrl: "https://beta.example/p", dataRequestsUrl: "https://beta.example/r", securityContact: "sec@beta.example", sensitiveData: false}
+security: {authentication: true, loginAuditing: true}
+attestations: {
+	developerTerms:       true
+	noSaleOfCustomerData: true
+	lawfulBasis:          true
+	credentialHandling:   true
+	customerConsent:      true
+}
+listing: {tagline: "Sync", description: "Syncs.", setupInstructionsUrl: "https://beta.example/docs", supportUrl: "https://beta.example/help"}
+program: {stage: "beta", installs: {count: 44, asOf: "2026-11-18"}, acceptedAt: "2026-09-15", listingPublishedAt: "2026-10-05"}
+`

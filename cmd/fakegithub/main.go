@@ -4,7 +4,7 @@
 // connectbot) works against it unchanged.
 //
 //	fakegithub --repo DIR [--addr HOST:PORT] [--repository OWNER/NAME] [--user LOGIN[:TOKEN]]...
-//	           [--webhook URL]... [--secret S] [--faults SEED] [--app-key FILE]
+//	           [--webhook URL]... [--secret S] [--faults SEED] [--app-key FILE] [--rate-limit N]
 //
 // DIR's files become the first commit of main; if DIR is a git repository,
 // its HEAD becomes main, history included. The first line on stdout is the
@@ -28,7 +28,7 @@
 // /repos/OWNER/NAME/rulesets), which the fake enforces on git pushes and
 // REST ref updates as GitHub does, letting their bypass actors (the App as
 // an Integration) through. Every user and the installation have GitHub's rate limit of
-// 5,000 requests an hour, counted down in the X-RateLimit headers. State
+// 5,000 requests an hour (--rate-limit N: N; 0: none), counted down in the X-RateLimit headers. State
 // lives in memory and is gone when SIGTERM or SIGINT stops the server.
 //
 // Every event (pull_request, pull_request_review, issue_comment, issues,
@@ -96,7 +96,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-const usage = "usage: fakegithub --repo DIR [--addr HOST:PORT] [--repository OWNER/NAME] [--user LOGIN[:TOKEN]]... [--webhook URL]... [--secret S] [--faults SEED] [--app-key FILE]"
+const usage = "usage: fakegithub --repo DIR [--addr HOST:PORT] [--repository OWNER/NAME] [--user LOGIN[:TOKEN]]... [--webhook URL]... [--secret S] [--faults SEED] [--app-key FILE] [--rate-limit N]"
 
 // The rates of faults --faults injects, and the longest burst of REST
 // faults.
@@ -120,6 +120,9 @@ type options struct {
 	// appKey is --app-key's file; key its content.
 	appKey string
 	key    []byte
+	// rateLimit is --rate-limit: REST requests an hour per user and for
+	// the installation; 0 counts none.
+	rateLimit int
 }
 
 // webhooks is the repeatable --webhook flag.
@@ -178,6 +181,7 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.secret, "secret", "", "the webhooks' secret, signing each delivery")
 	fs.StringVar(&o.faults, "faults", "", "inject REST and delivery faults drawn from this seed (an unsigned integer)")
 	fs.StringVar(&o.appKey, "app-key", "", "the App's PEM key, whose JWTs mint installation tokens")
+	fs.IntVar(&o.rateLimit, "rate-limit", forgetest.DefaultRateLimit, "REST requests an hour per user and for the installation, as GitHub's primary rate limit; 0 counts none")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -192,6 +196,9 @@ func parseFlags(args []string) (options, error) {
 func (o *options) validate() error {
 	if o.repo == "" {
 		return fmt.Errorf("--repo is required")
+	}
+	if o.rateLimit < 0 {
+		return fmt.Errorf("--rate-limit %d: want a count of requests, or 0 for none", o.rateLimit)
 	}
 	if o.faults != "" {
 		seed, err := strconv.ParseUint(o.faults, 10, 64)
@@ -268,6 +275,9 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) (err error) {
 	srv := forgetest.NewServerOn(tb, l, owner, name)
 	for _, u := range o.allUsers() {
 		srv.AddUser(u.login, u.token)
+	}
+	if o.rateLimit != forgetest.DefaultRateLimit {
+		srv.SetRateLimit(o.rateLimit, forgetest.DefaultRateLimitWindow)
 	}
 	if err := srv.Import(repo.Storer, head); err != nil {
 		return fmt.Errorf("--repo %s: %w", o.repo, err)

@@ -53,6 +53,7 @@ func TestBadFlags(t *testing.T) {
 		{"a user whose token is the bot's", []string{"--repo", dir, "--user", "alice:bot"}, "fakegithub: --user alice: token already given to connectbot[bot]\n"},
 		{"an argument", []string{"--repo", dir, "extra"}, `fakegithub: unexpected argument "extra"` + "\n"},
 		{"an --app-key that is no key", []string{"--repo", dir, "--app-key", file}, "fakegithub: --app-key " + file + ": not PEM\n"},
+		{"a negative --rate-limit", []string{"--repo", dir, "--rate-limit", "-1"}, "fakegithub: --rate-limit -1: want a count of requests, or 0 for none\n"},
 		{"an --app-key that is missing", []string{"--repo", dir, "--app-key", file + ".pem"}, "fakegithub: --app-key " + file + ".pem: open " + file + ".pem: no such file or directory\n"},
 	}
 	for _, tc := range tests {
@@ -342,4 +343,14 @@ func TestAppKeyMintsInstallationTokens(t *testing.T) {
 		t.Errorf("the check run's App is %d, want %d", created.App.ID, forgetest.AppID)
 	}
 	f.stop(t)
+}
+
+// TestRateLimitFlag: --rate-limit N gives each user N requests an hour,
+// counted down in X-RateLimit-Remaining and refused with 403 once spent.
+func TestRateLimitFlag(t *testing.T) {
+	f := startFake(t, "--repo", t.TempDir(), "--repository", "o/r", "--rate-limit", "2")
+	var v any
+	f.api(t, "bot", "GET", "/repos/o/r/pulls", "", http.StatusOK, &v)
+	f.api(t, "bot", "GET", "/repos/o/r/issues", "", http.StatusOK, &v)
+	f.api(t, "bot", "GET", "/repos/o/r/pulls", "", http.StatusForbidden, &v)
 }

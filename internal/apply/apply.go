@@ -24,9 +24,9 @@ import (
 	"time"
 
 	"github.com/connectbot/connectbot/internal/application"
-	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/markdown"
 	"github.com/connectbot/connectbot/internal/plaintext"
 	"github.com/connectbot/connectbot/internal/policy"
@@ -228,7 +228,7 @@ func (x *Executor) openPR(ctx context.Context, a program.Action, now application
 	if !ok {
 		return Result{}, fmt.Errorf("%s changes no file", a.Kind)
 	}
-	cat, err := catalog.ForTree(tree)
+	cat, err := loader.Catalog(tree)
 	if err != nil {
 		return Result{}, err
 	}
@@ -419,7 +419,7 @@ func (x *Executor) application(sha, slug string) (application.File, []byte, fs.F
 	if err != nil {
 		return application.File{}, nil, nil, fmt.Errorf("read %s: %w", p, err)
 	}
-	cat, err := catalog.ForTree(tree)
+	cat, err := loader.Catalog(tree)
 	if err != nil {
 		return application.File{}, nil, nil, err
 	}

@@ -623,19 +623,3 @@ func friendly(msg, p string) string {
 	}
 	return msg
 }
-
-// ForTree returns a Catalog for the schema a repository tree carries in
-// schema/ — the base branch's, in a pull request — or for the schema in
-// the binary when the tree has none.
-func ForTree(tree fs.FS) (*Catalog, error) {
-	if sub, err := fs.Sub(tree, "schema"); err == nil {
-		if names, _ := fs.Glob(sub, "*.cue"); len(names) > 0 {
-			cat, err := New(sub, DefaultLimits)
-			if err != nil {
-				return nil, fmt.Errorf("the tree's %w", err)
-			}
-			return cat, nil
-		}
-	}
-	return Default()
-}

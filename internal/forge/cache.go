@@ -5,9 +5,17 @@ import (
 	"container/list"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
+	"io/fs"
+	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -162,6 +170,123 @@ func (e *cacheEntry) response(req *http.Request, notModified *http.Response) *ht
 // cacheKey identifies an answer by URL, Accept header and a hash of the
 // credential, so that two tokens never share an entry and no token is kept.
 func cacheKey(req *http.Request) string {
-	sum := sha256.Sum256([]byte(req.Header.Get("Authorization")))
-	return req.URL.String() + "\x00" + req.Header.Get("Accept") + "\x00" + hex.EncodeToString(sum[:])
+	return req.URL.String() + "\x00" + req.Header.Get("Accept") + "\x00" + credentialKey(req.Header.Get("Authorization"))
+}
+
+// savedAnswer is a cached answer as a cache file keeps it: its URL and
+// Accept header, never the credential it was read with.
+type savedAnswer struct {
+	URL    string      `json:"url"`
+	Accept string      `json:"accept,omitempty"`
+	ETag   string      `json:"etag"`
+	Header http.Header `json:"header"`
+	Body   []byte      `json:"body"`
+}
+
+// cacheFileVersion names the layout of a cache file; a file of another
+// layout is ignored.
+const cacheFileVersion = 1
+
+// cacheFile is the layout of a cache file.
+type cacheFile struct {
+	Version int           `json:"version"`
+	Answers []savedAnswer `json:"answers"`
+}
+
+// credentialKey is the part of an entry's key that names authorization.
+func credentialKey(authorization string) string {
+	sum := sha256.Sum256([]byte(authorization))
+	return hex.EncodeToString(sum[:])
+}
+
+// load reads the answers of a cache file into the cache, as read with
+// authorization: the next run's token differs from the last's (each
+// Actions run has its own), and an ETag is GitHub's name for the content,
+// whoever reads it; GitHub checks the new token before it answers 304.
+// Answers beyond the cache's bounds are dropped, oldest first.
+func (c *etagCache) load(data []byte, authorization string) error {
+	var f cacheFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return fmt.Errorf("read the request cache: %w", err)
+	}
+	if f.Version != cacheFileVersion {
+		return nil
+	}
+	cred := credentialKey(authorization)
+	for i := len(f.Answers) - 1; i >= 0; i-- {
+		a := f.Answers[i]
+		if a.ETag == "" || len(a.Body) > cacheMaxBody {
+			continue
+		}
+		key := a.URL + "\x00" + a.Accept + "\x00" + cred
+		c.put(&cacheEntry{key: key, etag: a.ETag, header: a.Header, body: a.Body})
+	}
+	return nil
+}
+
+// save writes the answers read with authorization, most recently used
+// first, as a cache file.
+func (c *etagCache) save(authorization string) ([]byte, error) {
+	cred := credentialKey(authorization)
+	f := cacheFile{Version: cacheFileVersion, Answers: []savedAnswer{}}
+	c.mu.Lock()
+	for el := c.order.Front(); el != nil; el = el.Next() {
+		e := el.Value.(*cacheEntry)
+		parts := strings.SplitN(e.key, "\x00", 3)
+		if len(parts) != 3 || parts[2] != cred {
+			continue
+		}
+		f.Answers = append(f.Answers, savedAnswer{URL: parts[0], Accept: parts[1], ETag: e.etag, Header: e.header, Body: e.body})
+	}
+	c.mu.Unlock()
+	return json.Marshal(f)
+}
+
+// loadCache reads the cache file at path into cache; a file that is not
+// there yet is an empty cache, one that cannot be read is logged and
+// ignored.
+func loadCache(cache *etagCache, path, authorization string, log *slog.Logger) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	if err == nil {
+		err = cache.load(data, authorization)
+	}
+	if err != nil {
+		log.Warn("the request cache is ignored", "file", path, "err", err)
+	}
+}
+
+// SaveCache writes the answers of this client's conditional requests to
+// Options.CacheFile (nothing without one), readable by its owner only,
+// replacing the file whole so that a run stopped while writing leaves the
+// last complete one.
+func (c *Client) SaveCache() error {
+	if c.cacheFile == "" {
+		return nil
+	}
+	data, err := c.cache.save(c.authorization)
+	if err != nil {
+		return fmt.Errorf("save the request cache: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(c.cacheFile), 0o700); err != nil {
+		return fmt.Errorf("save the request cache: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(c.cacheFile), ".etags-*")
+	if err != nil {
+		return fmt.Errorf("save the request cache: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("save the request cache: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("save the request cache: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), c.cacheFile); err != nil {
+		return fmt.Errorf("save the request cache: %w", err)
+	}
+	return nil
 }

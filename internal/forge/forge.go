@@ -76,17 +76,28 @@ type Options struct {
 	PageSize int
 	// Logger receives retry and fallback notices; nil discards them.
 	Logger *slog.Logger
+	// CacheFile keeps the answers of conditional requests (their ETags
+	// and bodies) across runs: New reads it, when it is there, and
+	// SaveCache writes it, so that a short-lived run — a reconcile, a
+	// tick, an Actions job — asks conditionally from its first request.
+	// "" keeps them in memory only. A file that cannot be read is
+	// ignored (logged): it costs full requests, never a wrong answer.
+	CacheFile string
 }
 
 // Client is a GitHub client for one repository. It is safe for concurrent
 // use.
 type Client struct {
-	gh       *github.Client
-	owner    string
-	repo     string
-	pageSize int
-	now      func() time.Time
-	log      *slog.Logger
+	gh    *github.Client
+	cache *etagCache
+	// cacheFile and authorization are where SaveCache writes the cache,
+	// and the credential whose answers it writes.
+	cacheFile, authorization string
+	owner                    string
+	repo                     string
+	pageSize                 int
+	now                      func() time.Time
+	log                      *slog.Logger
 }
 
 // New returns a Client for the repository opts names.
@@ -142,8 +153,16 @@ func New(opts Options) (*Client, error) {
 	if next == nil {
 		next = http.DefaultTransport
 	}
+	cache := newETagCache(next, cacheMaxEntries, cacheMaxBytes)
+	authorization := ""
+	if opts.Token != "" {
+		authorization = "Bearer " + opts.Token // as go-github sends it
+	}
+	if opts.CacheFile != "" {
+		loadCache(cache, opts.CacheFile, authorization, logger)
+	}
 	hc.Transport = &retryTransport{
-		next:       newETagCache(next, cacheMaxEntries, cacheMaxBytes),
+		next:       cache,
 		maxRetries: maxRetries,
 		maxWait:    maxWait,
 		sleep:      sleeper(opts.Sleep),
@@ -160,7 +179,9 @@ func New(opts Options) (*Client, error) {
 	gh.UserAgent = "connectbot"
 
 	return &Client{
-		gh:       gh,
+		gh:        gh,
+		cache:     cache,
+		cacheFile: opts.CacheFile, authorization: authorization,
 		owner:    opts.Owner,
 		repo:     opts.Repo,
 		pageSize: pageSize,
@@ -193,6 +214,9 @@ type PR struct {
 	// DefaultBranch is the base repository's default branch ("main").
 	DefaultBranch string
 	Labels        []string
+	// UpdatedAt is when anything last happened on the pull request — a
+	// push, a comment, a review, a label — as GitHub's updated_at says.
+	UpdatedAt time.Time
 }
 
 // File is a file a pull request changes.

@@ -125,6 +125,10 @@ func TestPullRequest(t *testing.T) {
 		Number: n, Title: "Change acme", Body: "Please review.", State: "open", Author: "acme-dev",
 		HeadSHA: sha, HeadRef: "acme", HeadRepo: owner + "/" + repo,
 		BaseRepo: owner + "/" + repo, BaseRef: "main", BaseSHA: f.srv.Branch("main"), DefaultBranch: "main", Labels: []string{"stage: applied"},
+		UpdatedAt: got.UpdatedAt,
+	}
+	if got.UpdatedAt.IsZero() {
+		t.Error("PullRequest: no updated_at read")
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("PullRequest (-want +got):\n%s", diff)
@@ -788,7 +792,10 @@ func TestCreatePRAndListPRs(t *testing.T) {
 	want := forge.PR{
 		Number: pr.Number, Title: "Remove acme", Body: "Listing overdue.", State: "open", Author: forgetest.BotLogin,
 		HeadSHA: head, HeadRef: "connectbot/remove/acme", HeadRepo: owner + "/" + repo, BaseRepo: owner + "/" + repo, BaseRef: "main", BaseSHA: f.srv.Branch("main"),
-		DefaultBranch: "main",
+		DefaultBranch: "main", UpdatedAt: pr.UpdatedAt,
+	}
+	if pr.UpdatedAt.IsZero() {
+		t.Error("CreatePR: no updated_at read")
 	}
 	if diff := cmp.Diff(want, pr); diff != "" {
 		t.Errorf("CreatePR (-want +got):\n%s", diff)

@@ -249,6 +249,7 @@ func toPR(pr *github.PullRequest) PR {
 		BaseSHA:  pr.GetBase().GetSHA(),
 
 		DefaultBranch: pr.GetBase().GetRepo().GetDefaultBranch(),
+		UpdatedAt:     pr.GetUpdatedAt().UTC(),
 	}
 	for _, l := range pr.Labels {
 		out.Labels = append(out.Labels, l.GetName())

@@ -12,6 +12,7 @@ import (
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/program"
 )
 
@@ -154,7 +155,7 @@ func (o *Opener) base(ctx context.Context) (string, fs.FS, *catalog.Catalog, err
 	if err != nil {
 		return "", nil, nil, err
 	}
-	cat, err := catalog.ForTree(tree)
+	cat, err := loader.Catalog(tree)
 	if err != nil {
 		return "", nil, nil, err
 	}

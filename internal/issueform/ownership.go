@@ -6,6 +6,7 @@ import (
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/policy"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/pullrequest"
@@ -35,11 +36,11 @@ func (o *Opener) commitAs(ctx context.Context, base, p string, src []byte, msg s
 	if err != nil {
 		return "", nil, err
 	}
-	baseTree, err := pullrequest.ReadTree(o.Git, base)
+	baseTree, err := loader.Read(o.Git, base)
 	if err != nil {
 		return "", nil, err
 	}
-	headTree, err := pullrequest.ReadTree(o.Git, head)
+	headTree, err := loader.Read(o.Git, head)
 	if err != nil {
 		return "", nil, err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/pullrequest"
 	"github.com/connectbot/connectbot/internal/samplegen"
 	"github.com/connectbot/connectbot/schema"
@@ -68,11 +69,11 @@ func BenchmarkJudgePR(b *testing.B) {
 		if err != nil || len(m.Conflicts) > 0 {
 			b.Fatalf("merge: %v %v", err, m)
 		}
-		bt, err := pullrequest.ReadTree(r, tip)
+		bt, err := loader.Read(r, tip)
 		if err != nil {
 			b.Fatal(err)
 		}
-		mt, err := pullrequest.ReadTree(r, m.Commit)
+		mt, err := loader.Read(r, m.Commit)
 		if err != nil {
 			b.Fatal(err)
 		}

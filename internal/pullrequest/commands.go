@@ -11,9 +11,9 @@ import (
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/apply"
-	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/markdown"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/snapshot"
@@ -181,7 +181,7 @@ func (h *Handler) postedOn(c forge.Comment) application.Date {
 func (h *Handler) terminate(ctx context.Context, number int, cmd program.Command, c forge.Comment, baseSHA string, base fs.FS,
 	reply func(string) ([]string, error)) ([]string, error) {
 	now := h.postedOn(c)
-	cat, err := catalog.ForTree(base)
+	cat, err := loader.Catalog(base)
 	if err != nil {
 		return nil, err
 	}

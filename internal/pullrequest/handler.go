@@ -12,10 +12,10 @@ import (
 	"time"
 
 	"github.com/connectbot/connectbot/internal/application"
-	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/installs"
+	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/plaintext"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/report"
@@ -98,6 +98,10 @@ type Handler struct {
 	// pull requests left over are reported skipped and taken up first by
 	// the next pass. 0 means no limit.
 	ReconcileBudget int
+	// Settled remembers the pull requests a reconcile found settled, so
+	// that a later one does not judge again those with nothing new; nil
+	// judges every one.
+	Settled *Settled
 	// Backlog remembers which pull requests reconciles took up when, so
 	// that each pass starts with those left longest; nil takes them up in
 	// the order they were opened.
@@ -411,7 +415,7 @@ func (h *Handler) unreadFacts(facts *program.PullRequest, baseSHA string, now ap
 // baseConfig is all a verdict needs of the base when nothing of the pull
 // request is judged (a conflict, a branch not read): who may approve, from
 // the base's configuration.
-func (h *Handler) baseConfig(base Tree, now application.Date) (application.Config, error) {
+func (h *Handler) baseConfig(base loader.Tree, now application.Date) (application.Config, error) {
 	j, err := h.judge().Judge(base, base, nil, now)
 	if err != nil {
 		return application.Config{}, err
@@ -420,41 +424,7 @@ func (h *Handler) baseConfig(base Tree, now application.Date) (application.Confi
 }
 
 // tree reads commit sha as one side of a judgement.
-func (h *Handler) tree(sha string) (Tree, error) { return ReadTree(h.Git, sha) }
-
-// treeReader is what ReadTree needs of the repository.
-type treeReader interface {
-	Tree(sha string) (fs.FS, error)
-	Entries(sha, dir string) (map[string]gitrepo.Entry, error)
-}
-
-// ReadTree reads commit sha of git as one side of a judgement, with the
-// object names that let a Judge reuse what it loaded before.
-func ReadTree(git treeReader, sha string) (Tree, error) {
-	fsys, err := git.Tree(sha)
-	if err != nil {
-		return Tree{}, err
-	}
-	root, err := git.Entries(sha, ".")
-	if err != nil {
-		return Tree{}, err
-	}
-	t := Tree{FS: fsys, Apps: map[string]string{},
-		AppsID: root["applications"].Object, SchemaID: root["schema"].Object, ProgramID: root[catalog.ProgramFile].Object}
-	if root["applications"].Kind != gitrepo.KindDir {
-		return t, nil
-	}
-	apps, err := git.Entries(sha, "applications")
-	if err != nil {
-		return Tree{}, err
-	}
-	for name, e := range apps {
-		if e.Kind == gitrepo.KindFile && strings.HasSuffix(name, ".cue") {
-			t.Apps["applications/"+name] = e.Object
-		}
-	}
-	return t, nil
-}
+func (h *Handler) tree(sha string) (loader.Tree, error) { return loader.Read(h.Git, sha) }
 
 // Changes turns the changes of a merge into the judge's.
 func Changes(m *gitrepo.MergeResult) []Change {
@@ -727,7 +697,7 @@ func (h *Handler) transitionFiles(sha string, v program.Verdict) (map[string][]b
 	if err != nil {
 		return nil, err
 	}
-	cat, err := catalog.ForTree(tree)
+	cat, err := loader.Catalog(tree)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
+	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/pullrequest"
 	"github.com/connectbot/connectbot/schema"
 )
@@ -113,7 +114,7 @@ func TestBetaAppsPassUnderBothThresholds(t *testing.T) {
 	}
 	for _, src := range []string{baseProgram, strings.Replace(baseProgram, "40", "50", 1)} {
 		fsys := tree(t, src, apps)
-		j, err := pullrequest.NewJudge().Judge(pullrequest.Tree{FS: fsys}, pullrequest.Tree{FS: fsys}, touched, now)
+		j, err := pullrequest.NewJudge().Judge(loader.Tree{FS: fsys}, loader.Tree{FS: fsys}, touched, now)
 		if err != nil {
 			t.Fatal(err)
 		}

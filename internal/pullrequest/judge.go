@@ -12,11 +12,11 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"path"
 	"slices"
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/policy"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/report"
@@ -35,20 +35,6 @@ type Entry struct {
 type Change struct {
 	Path     string
 	From, To Entry
-}
-
-// Tree is one side of a judgement: its files, and for a tree read from git
-// the names of its objects, so that what was loaded once is not loaded
-// again.
-type Tree struct {
-	FS fs.FS
-	// Apps maps the path of every regular application file
-	// (applications/<name>.cue) to its blob's SHA. Nil lists FS instead
-	// and caches nothing.
-	Apps map[string]string
-	// AppsID, SchemaID and ProgramID name the applications/ and schema/
-	// trees and the program.cue blob ("" when absent or unknown).
-	AppsID, SchemaID, ProgramID string
 }
 
 // Judged is a pull request's change judged as it would merge, with the
@@ -74,12 +60,12 @@ type Judged struct {
 // for the verdict's one finding. When the merge changes program.cue, the proposed program.cue,
 // read with the base's schema, is compared with the base's over every
 // application on the base branch.
-func (j *Judge) Judge(base, merged Tree, changes []Change, now application.Date) (*Judged, error) {
-	cat, err := j.catalog(base)
+func (j *Judge) Judge(base, merged loader.Tree, changes []Change, now application.Date) (*Judged, error) {
+	cat, err := j.Loader.Catalog(base)
 	if err != nil {
 		return nil, err
 	}
-	cfg, cfgKey, err := j.config(cat, base)
+	cfg, cfgKey, err := j.Loader.Config(cat, base)
 	if err != nil {
 		return nil, fmt.Errorf("base branch: %w", err)
 	}
@@ -87,11 +73,11 @@ func (j *Judge) Judge(base, merged Tree, changes []Change, now application.Date)
 		// The verdict is one finding: nothing is read file by file.
 		return &Judged{Changes: classified, Config: cfg}, nil
 	}
-	baseFiles, baseRaw, err := j.judgeAll(cat, base.SchemaID, base, cfg, cfgKey, now)
+	baseFiles, baseRaw, err := j.Loader.Files(cat, base.SchemaID, base, cfg, cfgKey, now)
 	if err != nil {
 		return nil, fmt.Errorf("base branch: %w", err)
 	}
-	mergedFiles, _, err := j.judgeAll(cat, base.SchemaID, merged, cfg, cfgKey, now)
+	mergedFiles, _, err := j.Loader.Files(cat, base.SchemaID, merged, cfg, cfgKey, now)
 	if err != nil {
 		return nil, fmt.Errorf("merge result: %w", err)
 	}
@@ -317,22 +303,6 @@ func (j *Judged) flagProgram(invalid error) {
 			}}}
 		}
 	}
-}
-
-// applicationPaths lists the application files of a tree read as a file
-// system; a tree with none has none.
-func applicationPaths(tree fs.FS) ([]string, error) {
-	paths, err := snapshot.ApplicationFiles(tree, nil)
-	if err != nil {
-		if _, statErr := fs.Stat(tree, snapshot.ApplicationsDir); errors.Is(statErr, fs.ErrNotExist) {
-			return nil, nil
-		}
-		if names, _ := fs.Glob(tree, path.Join(snapshot.ApplicationsDir, "*.cue")); len(names) == 0 {
-			return nil, nil
-		}
-		return nil, err
-	}
-	return paths, nil
 }
 
 // loadOne judges a single file at a tree, or returns nil when it is absent.

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/pullrequest"
 	"github.com/connectbot/connectbot/schema"
@@ -64,7 +65,7 @@ func TestJudgeUsesTheBaseRules(t *testing.T) {
 	// The head relaxes program.cue and the schema; neither may count.
 	head := tree(t, "supportResponseHours: 72\n", map[string]string{"applications/acme-sync.cue": slow})
 	head["schema/application.cue"] = &fstest.MapFile{Data: []byte("package connectbot\n#Application: {...}\n")}
-	j, err := pullrequest.NewJudge().Judge(pullrequest.Tree{FS: base}, pullrequest.Tree{FS: head},
+	j, err := pullrequest.NewJudge().Judge(loader.Tree{FS: base}, loader.Tree{FS: head},
 		[]pullrequest.Change{modified("applications/acme-sync.cue")}, now)
 	if err != nil {
 		t.Fatal(err)
@@ -140,7 +141,7 @@ func TestJudgeNamesTheApplicationsWhoseCompanyAChangeClaims(t *testing.T) {
 	base := tree(t, "", map[string]string{"applications/acme-sync.cue": acme, "applications/northwind-notes.cue": northwind})
 	head := tree(t, "", map[string]string{"applications/acme-sync.cue": acme, "applications/northwind-notes.cue": renamed,
 		"applications/acme-reports.cue": lookalike, "applications/fresh.cue": strings.Replace(northwind, "Northwind", "Freshly", -1)})
-	j, err := pullrequest.NewJudge().Judge(pullrequest.Tree{FS: base}, pullrequest.Tree{FS: head}, []pullrequest.Change{
+	j, err := pullrequest.NewJudge().Judge(loader.Tree{FS: base}, loader.Tree{FS: head}, []pullrequest.Change{
 		{Path: "applications/acme-reports.cue", To: pullrequest.Entry{Kind: "file", Object: blobID(lookalike)}},
 		{Path: "applications/fresh.cue", To: pullrequest.Entry{Kind: "file", Object: "3"}},
 		modified("applications/northwind-notes.cue"),
@@ -182,8 +183,8 @@ func blobID(content string) string {
 // gitTree is fsys with the object names a tree read from git carries;
 // files whose content starts with "-> " are symbolic links and left out
 // of the applications, as git trees would show them.
-func gitTree(fsys fstest.MapFS) pullrequest.Tree {
-	t := pullrequest.Tree{FS: fsys, Apps: map[string]string{}}
+func gitTree(fsys fstest.MapFS) loader.Tree {
+	t := loader.Tree{FS: fsys, Apps: map[string]string{}}
 	var all []string
 	for p, f := range fsys {
 		if strings.HasPrefix(p, "applications/") && strings.HasSuffix(p, ".cue") && !strings.HasPrefix(string(f.Data), "-> ") {
@@ -220,13 +221,13 @@ func TestTheCacheNeverChangesAVerdict(t *testing.T) {
 		}
 		fsys["schema/application.cue"] = &fstest.MapFile{Data: []byte(tight)}
 	}
-	withIDs := func(fsys fstest.MapFS, schemaID string) pullrequest.Tree {
+	withIDs := func(fsys fstest.MapFS, schemaID string) loader.Tree {
 		tr := gitTree(fsys)
 		tr.SchemaID, tr.ProgramID = schemaID, "program"
 		return tr
 	}
 	add := []pullrequest.Change{{Path: "applications/f.cue", To: pullrequest.Entry{Kind: "file", Object: blobID(f)}}}
-	errorsOfF := func(j *pullrequest.Judge, base, merged pullrequest.Tree) int {
+	errorsOfF := func(j *pullrequest.Judge, base, merged loader.Tree) int {
 		res, err := j.Judge(base, merged, add, now)
 		if err != nil {
 			t.Fatal(err)

@@ -9,9 +9,9 @@ import (
 	"testing"
 
 	"github.com/connectbot/connectbot/internal/application"
-	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/policy"
 	"github.com/connectbot/connectbot/internal/snapshot"
 )
@@ -141,7 +141,7 @@ func (w *world) mainSnapshot(t *testing.T) *snapshot.Snapshot {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, err := catalog.ForTree(tree)
+	cat, err := loader.Catalog(tree)
 	if err != nil {
 		t.Fatal(err)
 	}

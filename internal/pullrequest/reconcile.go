@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/program"
 )
@@ -24,7 +25,10 @@ type Reconciled struct {
 	// after a merge, to the next reconcile (the pass's budget was spent);
 	// "" when it did not.
 	Skipped string
-	Err     error
+	// Unchanged is true when nothing happened on the pull request since
+	// a reconcile found it settled (see Settled): it was not judged.
+	Unchanged bool
+	Err       error
 }
 
 // Backlog remembers in which order reconciles last took up each pull
@@ -89,8 +93,11 @@ func (b *Backlog) took(number int) {
 // where they differ, an authorised approval of its head acted on), and
 // every `/connectbot terminate` on it that has no answer is answered. A
 // pull request whose state already matches costs conditional requests
-// only (answered 304 Not Modified) and no write. The error joins every
-// pull request that failed; the others are reconciled all the same.
+// only (answered 304 Not Modified) and no write; one with nothing new
+// since h.Settled recorded it settled is not judged at all (Unchanged).
+// Every pull request is judged through h.Judge, whose loader keeps the
+// base loaded once for the whole pass. The error joins every pull
+// request that failed; the others are reconciled all the same.
 //
 // The pass takes the pull requests up oldest-unreconciled first (see
 // Backlog) and stops taking them up once it has made h.ReconcileBudget
@@ -113,61 +120,147 @@ func (h *Handler) Reconcile(ctx context.Context, base string) ([]Reconciled, err
 	}
 	prs := slices.DeleteFunc(all, func(pr forge.PR) bool { return pr.BaseRef != base })
 	h.Backlog.order(prs)
-	out := make([]Reconciled, len(prs))
-	queue := make([]int, len(prs)) // indices into out, in turn
+	h.Settled.keepOnly(prs)
+	p := &pass{h: h, base: base, day: application.DateOf(h.Now()), prs: prs, out: make([]Reconciled, len(prs)),
+		again: map[int]string{}, pending: map[int]bool{}}
 	for i, pr := range prs {
-		out[i].Number, queue[i] = pr.Number, i
+		p.out[i].Number = pr.Number
+		p.queue = append(p.queue, i)
 	}
-	var errs []error
-	spent := 0
-	var taken []int // indices of the pull requests taken up, in order
-	over := func() bool { return h.ReconcileBudget > 0 && spent >= h.ReconcileBudget }
-	again := map[int]string{} // index → the merge it is judged again after
-	pending := map[int]bool{} // indices queued to be judged again
-	for len(queue) > 0 {
-		i := queue[0]
-		queue = queue[1:]
-		delete(pending, i)
-		r := &out[i]
-		if over() {
-			if after, ok := again[i]; ok {
-				r.Skipped = fmt.Sprintf("judging it again after %s is over the reconcile's budget of %s; the next reconcile does it", after, budgetWrites(h.ReconcileBudget))
-			} else {
-				r.Skipped = fmt.Sprintf("over the reconcile's budget of %s; the next reconcile takes it up first", budgetWrites(h.ReconcileBudget))
-			}
-			continue
+	for len(p.queue) > 0 {
+		i := p.queue[0]
+		p.queue = p.queue[1:]
+		delete(p.pending, i)
+		p.takeUp(ctx, i)
+	}
+	return p.out, errors.Join(p.errs...)
+}
+
+// pass is one reconcile's progress through the open pull requests.
+type pass struct {
+	h    *Handler
+	base string
+	day  application.Date
+	prs  []forge.PR
+	out  []Reconciled
+	// queue holds indices into prs and out, in turn.
+	queue []int
+	errs  []error
+	spent int
+	// taken are the indices taken up, in order.
+	taken []int
+	// again maps an index to the merge it is judged again after; pending
+	// marks the indices queued to be judged again.
+	again   map[int]string
+	pending map[int]bool
+	// tip is the base's tip as fetched for the settled pull requests; ""
+	// until fetched, and after a merge moved it.
+	tip string
+}
+
+func (p *pass) over() bool { return p.h.ReconcileBudget > 0 && p.spent >= p.h.ReconcileBudget }
+
+// takeUp reconciles the pull request at index i: skipped over the
+// budget, left alone when nothing changed since it was settled, or
+// judged, with its commands answered.
+func (p *pass) takeUp(ctx context.Context, i int) {
+	h, r, pr := p.h, &p.out[i], p.prs[i]
+	if p.over() {
+		if after, ok := p.again[i]; ok {
+			r.Skipped = fmt.Sprintf("judging it again after %s is over the reconcile's budget of %s; the next reconcile does it", after, budgetWrites(h.ReconcileBudget))
+		} else {
+			r.Skipped = fmt.Sprintf("over the reconcile's budget of %s; the next reconcile takes it up first", budgetWrites(h.ReconcileBudget))
 		}
-		_, rejudged := again[i]
-		if !rejudged {
-			taken = append(taken, i)
-			h.Backlog.took(r.Number)
-		}
-		o, err := h.Handle(ctx, r.Number)
-		repaired := writes(o.Done)
-		if err == nil && !rejudged {
-			var answered []string
-			answered, err = h.answerCommands(ctx, r.Number, h.ReconcileBudget-spent-len(repaired))
-			repaired = append(repaired, answered...)
-		}
-		r.Repaired = append(r.Repaired, repaired...)
-		spent += len(repaired)
-		if err != nil && r.Err == nil {
-			r.Err = err
-			errs = append(errs, fmt.Errorf("pull request #%d: %w", r.Number, err))
-		}
-		if o.MergedInto == "" {
-			continue
-		}
-		// Those judged before it were judged against the old tip.
-		for _, j := range taken {
-			if j != i && !pending[j] && out[j].Err == nil {
-				again[j] = fmt.Sprintf("#%d merged", r.Number)
-				pending[j] = true
-				queue = append(queue, j)
-			}
+		return
+	}
+	_, rejudged := p.again[i]
+	if !rejudged {
+		p.taken = append(p.taken, i)
+		h.Backlog.took(r.Number)
+		if p.unchanged(ctx, pr) {
+			r.Unchanged = true
+			return
 		}
 	}
-	return out, errors.Join(errs...)
+	o, err := h.Handle(ctx, r.Number)
+	repaired := writes(o.Done)
+	if err == nil && !rejudged {
+		var answered []string
+		answered, err = h.answerCommands(ctx, r.Number, h.ReconcileBudget-p.spent-len(repaired))
+		repaired = append(repaired, answered...)
+	}
+	r.Repaired = append(r.Repaired, repaired...)
+	p.spent += len(repaired)
+	if err != nil && r.Err == nil {
+		r.Err = err
+		p.errs = append(p.errs, fmt.Errorf("pull request #%d: %w", r.Number, err))
+	}
+	p.settle(pr, o, err, len(repaired) == 0 && !rejudged)
+	if o.MergedInto == "" {
+		return
+	}
+	p.tip = ""
+	// Those judged before it were judged against the old tip.
+	for _, j := range p.taken {
+		if j != i && !p.pending[j] && p.out[j].Err == nil {
+			p.again[j] = fmt.Sprintf("#%d merged", r.Number)
+			p.pending[j] = true
+			p.queue = append(p.queue, j)
+		}
+	}
+}
+
+// unchanged reports whether pull request pr, as listed, is as a reconcile
+// last found it settled (Handler.Settled), against the base's current
+// tip, and connectbot's check on its head is for that base and head. Any
+// doubt — the base or the checks cannot be read — says no.
+func (p *pass) unchanged(ctx context.Context, pr forge.PR) bool {
+	h := p.h
+	if h.Settled == nil {
+		return false
+	}
+	if p.tip == "" {
+		if err := h.Git.Fetch(ctx, baseRefspec(p.base)); err != nil {
+			return false
+		}
+		tip, err := h.Git.Resolve("refs/remotes/origin/" + p.base)
+		if err != nil {
+			return false
+		}
+		p.tip = tip
+	}
+	if !h.Settled.same(pr, p.tip, p.day) {
+		return false
+	}
+	l, ok := h.Forge.(checkLister)
+	if !ok {
+		return false
+	}
+	runs, err := l.ListCheckRuns(ctx, pr.HeadSHA, CheckName)
+	if err != nil {
+		return false
+	}
+	var latest *forge.CheckRunInfo
+	for k := range runs {
+		if runs[k].Name == CheckName && (latest == nil || runs[k].ID > latest.ID) {
+			latest = &runs[k]
+		}
+	}
+	return latest != nil && latest.Status == "completed" && latest.ExternalID == ExternalID(program.Verdict{BaseSHA: p.tip, HeadSHA: pr.HeadSHA})
+}
+
+// settle records pull request pr as settled when its handling wrote
+// nothing (quiet), failed in nothing, merged nothing, is not a dry run,
+// left nothing over the budget, judged the head the list named and has no
+// approval that a later day or install count could act on; otherwise it
+// is judged next time.
+func (p *pass) settle(pr forge.PR, o Outcome, err error, quiet bool) {
+	v := o.Verdict
+	if !quiet || err != nil || o.MergedInto != "" || p.h.DryRun || p.over() || v.HeadSHA != pr.HeadSHA || v.BaseSHA == "" || v.Approval != nil {
+		p.h.Settled.forget(pr.Number)
+		return
+	}
+	p.h.Settled.record(pr, v.HeadSHA, v.BaseSHA, p.day)
 }
 
 // budgetWrites says n writes in words.

@@ -2,9 +2,11 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/issueform"
+	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/pullrequest"
 	"github.com/connectbot/connectbot/internal/tick"
 )
@@ -31,6 +34,11 @@ type GitHub struct {
 	BotLogin string
 	// Base is the branch the program lives on, where changes are proposed.
 	Base string
+	// CacheDir is where a short-lived run keeps what it learnt of GitHub
+	// for the next run: the answers of its conditional requests (ETags,
+	// CacheFileETags) and the pull requests a reconcile found settled
+	// (CacheFileSettled). "" keeps nothing across runs.
+	CacheDir string
 }
 
 // Web is the repository's web address, ServerURL/owner/name, for the
@@ -42,12 +50,22 @@ func (g GitHub) Web() string {
 	return strings.TrimSuffix(g.ServerURL, "/") + "/" + g.Repo
 }
 
+// The files a run keeps under GitHub.CacheDir.
+const (
+	CacheFileETags   = "etags.json"
+	CacheFileSettled = "reconciled.json"
+)
+
 // Connect makes a REST client for the repository and a fresh clone of it,
 // both authenticated with token, calling GitHub through hc (nil: the
 // default client). With onDisk the clone lives in a temporary directory
 // that whoever made it removes by closing it; otherwise it is in memory.
 func (g GitHub) Connect(ctx context.Context, token string, onDisk bool, hc *http.Client) (*forge.Client, *gitrepo.Repo, error) {
-	client, err := forge.New(forge.Options{BaseURL: g.APIURL, Token: token, Owner: g.Owner, Repo: g.Name, HTTPClient: hc})
+	opts := forge.Options{BaseURL: g.APIURL, Token: token, Owner: g.Owner, Repo: g.Name, HTTPClient: hc}
+	if g.CacheDir != "" {
+		opts.CacheFile = filepath.Join(g.CacheDir, CacheFileETags)
+	}
+	client, err := forge.New(opts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -69,15 +87,24 @@ type HandlerOptions struct {
 	Now func() time.Time
 	// Holder names this process in the leases it takes on the repository.
 	Holder string
+	// Loader loads the program trees the handler judges, kept for the
+	// handler's life: one per run (a reconcile, a tick and its reconcile,
+	// an Actions event) or per process (serve), so that the base is
+	// loaded once and each pull request costs what it changes. Nil gives
+	// the handler a loader of its own.
+	Loader *loader.Loader
 }
 
 // Handler is the pull-request handler over client and repo: it comments as
 // g.BotLogin, commits as Identity and proposes changes to g.Base.
 func (g GitHub) Handler(client *forge.Client, repo *gitrepo.Repo, o HandlerOptions) *pullrequest.Handler {
+	if o.Loader == nil {
+		o.Loader = loader.New()
+	}
 	return &pullrequest.Handler{
 		Forge: client, Git: repo, BotLogin: g.BotLogin, Base: g.Base, Identity: Identity,
 		Apply:  &apply.Executor{Forge: client, Git: repo, Base: g.Base, Identity: Identity, BotLogin: g.BotLogin, Now: o.Now, Web: g.Web()},
-		DryRun: o.DryRun, Out: o.Out, Now: o.Now, Holder: o.Holder, Web: g.Web(),
+		DryRun: o.DryRun, Out: o.Out, Now: o.Now, Holder: o.Holder, Web: g.Web(), Judge: &pullrequest.Judge{Loader: o.Loader},
 	}
 }
 
@@ -92,9 +119,10 @@ func (g GitHub) Opener(client *forge.Client, repo *gitrepo.Repo, o HandlerOption
 }
 
 // TickRunner is a scheduled run over client and repo that carries out at
-// most budget actions, dated by now.
-func (g GitHub) TickRunner(client *forge.Client, repo *gitrepo.Repo, budget int, now func() time.Time) *tick.Runner {
-	return &tick.Runner{Forge: client, Git: repo, Base: g.Base,
+// most budget actions, dated by now, loading the program through l (the
+// run's, which its reconcile shares; nil loads it afresh).
+func (g GitHub) TickRunner(client *forge.Client, repo *gitrepo.Repo, budget int, now func() time.Time, l *loader.Loader) *tick.Runner {
+	return &tick.Runner{Forge: client, Git: repo, Base: g.Base, Loader: l,
 		Exec: &apply.Executor{Forge: client, Git: repo, Base: g.Base, Identity: Identity, BotLogin: g.BotLogin, Budget: budget, Now: now, Web: g.Web()}}
 }
 
@@ -119,4 +147,28 @@ func (c Credentials) String() string {
 		return "GITHUB_TOKEN"
 	}
 	return "none (dry run)"
+}
+
+// Settled reads the pull requests the last run's reconcile found settled
+// from g.CacheDir; with no cache directory, or none saved yet, none.
+func (g GitHub) Settled() (*pullrequest.Settled, error) {
+	if g.CacheDir == "" {
+		return pullrequest.NewSettled(), nil
+	}
+	return pullrequest.ReadSettled(filepath.Join(g.CacheDir, CacheFileSettled))
+}
+
+// KeepForNextRun writes what this run learnt of GitHub — client's
+// answers and the settled pull requests (left as they are when nil: the
+// run reconciled nothing) — under g.CacheDir for the next run; with no
+// cache directory it writes nothing.
+func (g GitHub) KeepForNextRun(client *forge.Client, settled *pullrequest.Settled) error {
+	if g.CacheDir == "" {
+		return nil
+	}
+	err := client.SaveCache()
+	if settled != nil {
+		err = errors.Join(err, settled.Save(filepath.Join(g.CacheDir, CacheFileSettled)))
+	}
+	return err
 }

@@ -94,10 +94,9 @@ func (p *liveProcessor) handler(ctx context.Context) (*pullrequest.Handler, erro
 		return nil, err
 	}
 	p.close()
-	opts := HandlerOptions{Out: io.Discard, Now: p.cfg.Now, Holder: p.cfg.Holder}
+	opts := HandlerOptions{Out: io.Discard, Now: p.cfg.Now, Holder: p.cfg.Holder, Loader: p.judge.Loader}
 	p.h, p.form = p.cfg.GitHub.Handler(client, repo, opts), p.cfg.GitHub.Opener(client, repo, opts)
 	p.hToken, p.repo = token, repo
-	p.h.Judge = p.judge
 	return p.h, nil
 }
 
@@ -159,7 +158,7 @@ func (t liveTicker) Tick(ctx context.Context) error {
 		return err
 	}
 	defer repo.Close() // the tick's clone, in a temporary directory
-	r := p.cfg.GitHub.TickRunner(client, repo, t.budget, func() time.Time { return when })
+	r := p.cfg.GitHub.TickRunner(client, repo, t.budget, func() time.Time { return when }, p.judge.Loader)
 	r.Log = p.log
 	// One tick at a time across every connectbot on the repository.
 	lease, err := repo.AcquireLease(ctx, "tick", p.cfg.Holder, 30*time.Minute, time.Now())

@@ -15,9 +15,10 @@ import (
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/apply"
-	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge"
+	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/installs"
+	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/snapshot"
 )
@@ -32,6 +33,7 @@ type gitRepo interface {
 	Fetch(ctx context.Context, refspecs ...string) error
 	Resolve(rev string) (string, error)
 	Tree(sha string) (fs.FS, error)
+	Entries(sha, dir string) (map[string]gitrepo.Entry, error)
 	snapshot.History
 }
 
@@ -55,6 +57,10 @@ type Runner struct {
 	// DryRun decides and reports, changing nothing.
 	DryRun bool
 	Log    *slog.Logger
+	// Loader loads the program at the base branch; the run's pull-request
+	// handler shares it, so that the base is loaded once per run. Nil
+	// loads it afresh.
+	Loader *loader.Loader
 }
 
 // Reconciled is an open pull request a tick reconciled, and what was
@@ -67,6 +73,9 @@ type Reconciled struct {
 	Skipped string `json:"skipped,omitempty"`
 	// Error is why reconciling it failed ("" when it did not).
 	Error string `json:"error,omitempty"`
+	// Unchanged is true when nothing happened on it since a reconcile
+	// found it settled: it was not judged again.
+	Unchanged bool `json:"unchanged,omitempty"`
 }
 
 // Summary is what one tick decided and did.
@@ -107,11 +116,11 @@ func (r *Runner) Run(ctx context.Context, now time.Time) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	tree, err := r.Git.Tree(sha)
+	tree, err := loader.Read(r.Git, sha)
 	if err != nil {
 		return Summary{}, err
 	}
-	statuses, plan, open, err := decide(ctx, Tree{FS: tree, History: r.Git, Rev: sha}, r.Forge, r.Installs, day)
+	statuses, plan, open, err := decide(ctx, r.Loader, Tree{Program: tree, History: r.Git, Rev: sha}, r.Forge, r.Installs, day)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -144,7 +153,8 @@ func (r *Runner) Run(ctx context.Context, now time.Time) (Summary, error) {
 // Tree is the program as a run reads it: the files, and the git history
 // they come from.
 type Tree struct {
-	FS fs.FS
+	// Program is the program's tree (loader.Dir for a checkout on disk).
+	Program loader.Tree
 	// History is the repository the files were read from, and Rev their
 	// commit, whose first-parent history the listing clock reads; nil
 	// when the files are a plain directory, with no history.
@@ -152,23 +162,22 @@ type Tree struct {
 	Rev     string
 }
 
-// Decide judges a tree and decides it as of day, with the bot's open pull
-// requests read from GitHub in one listing (none when forge is nil) and
-// the live counts of the install source program.cue names, read by live
-// (over HTTP when nil).
-func Decide(ctx context.Context, tree Tree, f forgeClient, live installs.Reader, day application.Date) ([]program.Status, program.Plan, error) {
-	statuses, plan, _, err := decide(ctx, tree, f, live, day)
+// Decide judges a tree, loaded by l (afresh when nil), and decides it as
+// of day, with the bot's open pull requests read from GitHub in one
+// listing (none when forge is nil) and the live counts of the install
+// source program.cue names, read by live (over HTTP when nil).
+func Decide(ctx context.Context, l *loader.Loader, tree Tree, f forgeClient, live installs.Reader, day application.Date) ([]program.Status, program.Plan, error) {
+	statuses, plan, _, err := decide(ctx, l, tree, f, live, day)
 	return statuses, plan, err
 }
 
 // decide is Decide, returning also the bot's open pull requests as GitHub
 // listed them.
-func decide(ctx context.Context, tree Tree, f forgeClient, live installs.Reader, day application.Date) ([]program.Status, program.Plan, []forge.PR, error) {
-	cat, err := catalog.ForTree(tree.FS)
-	if err != nil {
-		return nil, program.Plan{}, nil, err
+func decide(ctx context.Context, l *loader.Loader, tree Tree, f forgeClient, live installs.Reader, day application.Date) ([]program.Status, program.Plan, []forge.PR, error) {
+	if l == nil {
+		l = loader.New()
 	}
-	snap, err := snapshot.Load(cat, tree.FS, nil, day)
+	snap, cat, err := l.Load(tree.Program, day)
 	if err != nil {
 		return nil, program.Plan{}, nil, err
 	}

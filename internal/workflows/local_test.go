@@ -324,6 +324,10 @@ func (r *runner) action(action string, with map[string]string, workspace string)
 		}
 		copyTree(t, src, with["path"], "")
 		return "downloaded " + with["name"], false
+	case "actions/cache":
+		// The local runner keeps no cache between runs: every run misses,
+		// as a repository's first run does.
+		return "cache not found for key " + with["key"] + ": nothing restored", false
 	case "actions/configure-pages":
 		return "Pages settings read (the fake GitHub has none to check)", false
 	case "actions/upload-pages-artifact":

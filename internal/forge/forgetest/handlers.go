@@ -367,6 +367,7 @@ func (s *Server) createReview(w http.ResponseWriter, r *http.Request, p params) 
 	rv := &review{id: s.id(), pr: pr.number, author: author, state: state, sha: sha, body: req.Body}
 	if state != "PENDING" {
 		rv.submitted = s.tick()
+		pr.updated = rv.submitted // as on GitHub: a review is news on the pull request
 		s.emitReview(pr, rv)
 	}
 	s.reviews = append(s.reviews, rv)
@@ -411,6 +412,7 @@ func (s *Server) dismissReview(w http.ResponseWriter, r *http.Request, p params)
 		return
 	}
 	rv.state = "DISMISSED"
+	pr.updated = s.tick()
 	s.emitReviewAction(pr, rv, "dismissed")
 	s.reply(w, r, http.StatusOK, s.reviewJSON(rv))
 }
@@ -595,6 +597,7 @@ func (s *Server) createComment(w http.ResponseWriter, r *http.Request, p params)
 	}
 	now := s.tick()
 	c := &comment{id: s.id(), issue: pr.number, author: s.acting(), body: req.Body, created: now, updated: now}
+	pr.updated = now // as on GitHub: a comment moves its issue's updated_at
 	s.comments = append(s.comments, c)
 	s.emitComment(pr, c)
 	s.created(w, r, fmt.Sprintf("%s/issues/comments/%d", s.apiRepo(), c.id), s.commentJSON(c))

@@ -602,6 +602,7 @@ func (s *Server) AddReview(pr int, author, state, sha string) int64 {
 		s.t.Fatalf("forgetest: review of #%d: no such pull request", pr)
 	}
 	r := &review{id: s.id(), pr: pr, author: author, state: strings.ToUpper(state), sha: sha, submitted: s.tick()}
+	s.pulls[pr].updated = r.submitted
 	s.reviews = append(s.reviews, r)
 	s.withActor(author, func() { s.emitReview(s.pulls[pr], r) })
 	return r.id
@@ -624,6 +625,7 @@ func (s *Server) DismissReview(id int64, by string) {
 			s.t.Fatalf("forgetest: dismiss review %d: it is %s; only approvals and change requests are dismissed", id, r.state)
 		}
 		r.state = "DISMISSED"
+		s.pulls[r.pr].updated = s.tick()
 		s.withActor(by, func() { s.emitReviewAction(s.pulls[r.pr], r, "dismissed") })
 		return
 	}
@@ -642,6 +644,7 @@ func (s *Server) AddComment(pr int, author, body string) int64 {
 	}
 	now := s.tick()
 	c := &comment{id: s.id(), issue: pr, author: author, body: body, created: now, updated: now}
+	s.pulls[pr].updated = now
 	s.comments = append(s.comments, c)
 	s.withActor(author, func() { s.emitComment(s.pulls[pr], c) })
 	return c.id

@@ -517,3 +517,64 @@ func TestOpenPRRules(t *testing.T) {
 		})
 	}
 }
+
+// TestWhatIsNewOnAPullRequestMovesItsUpdatedAt: as on GitHub, a comment,
+// a review, a dismissal, a label and a push each move the pull request's
+// updated_at, which is what a reconcile reads from the list to tell a
+// pull request with nothing new; the list of pull requests answers 304
+// to its ETag until one of them changes.
+func TestWhatIsNewOnAPullRequestMovesItsUpdatedAt(t *testing.T) {
+	srv := forgetest.NewServer(t, "octo-org", "hello-world")
+	srv.AddUser("reviewer", "reviewer-token")
+	srv.Commit("feature", "Add", map[string]string{"a.txt": "a\n"})
+	n := srv.OpenPR(forgetest.PRSpec{Author: "integrator", Title: "Add", Head: "feature"})
+	pull := fmt.Sprintf("%s/pulls/%d", testRepo, n)
+	updated := func() string {
+		_, v := apiCall(t, srv, "GET", pull, nil)
+		return v.(map[string]any)["updated_at"].(string)
+	}
+	var reviewID float64
+	for _, tc := range []struct {
+		name string
+		do   func()
+	}{
+		{"a comment", func() {
+			apiCall(t, srv, "POST", fmt.Sprintf("%s/issues/%d/comments", testRepo, n), map[string]any{"body": "hello"})
+		}},
+		{"a review", func() {
+			_, v := apiCallAs(t, srv, "reviewer-token", "POST", fmt.Sprintf("/pulls/%d/reviews", n), `{"event":"REQUEST_CHANGES","body":"no"}`)
+			reviewID = v.(map[string]any)["id"].(float64)
+		}},
+		{"a dismissal", func() {
+			apiCall(t, srv, "PUT", fmt.Sprintf("%s/reviews/%d/dismissals", pull, int64(reviewID)), map[string]any{"message": "stale"})
+		}},
+		{"a label", func() {
+			apiCall(t, srv, "POST", fmt.Sprintf("%s/issues/%d/labels", testRepo, n), map[string]any{"labels": []string{"x"}})
+		}},
+	} {
+		before := updated()
+		tc.do()
+		if after := updated(); after == before {
+			t.Errorf("%s left updated_at at %s", tc.name, before)
+		}
+	}
+	list := func(etag string) *http.Response {
+		req, _ := http.NewRequest("GET", srv.URL()+testRepo+"/pulls", nil)
+		req.Header.Set("Authorization", "token "+srv.Token())
+		req.Header.Set("If-None-Match", etag)
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	etag := list("").Header.Get("ETag")
+	if got := list(etag).StatusCode; got != http.StatusNotModified {
+		t.Errorf("the list with its ETag, nothing new: status %d, want 304", got)
+	}
+	apiCall(t, srv, "POST", fmt.Sprintf("%s/issues/%d/comments", testRepo, n), map[string]any{"body": "again"})
+	if got := list(etag).StatusCode; got != http.StatusOK {
+		t.Errorf("the list with its ETag after a comment: status %d, want 200", got)
+	}
+}
