@@ -153,3 +153,69 @@ func (r *Repo) readRemoteLeaseLocked(ctx context.Context, ref plumbing.Reference
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// ErrLeaseLost means a lease expired before its holder renewed it and
+// someone else took it over: the holder's work must stop.
+var ErrLeaseLost = errors.New("lease lost: taken over by another")
+
+// Renew moves the lease's expiry to now+ttl, on origin, unless someone
+// took it over (then ErrLeaseLost).
+func (l *Lease) Renew(ctx context.Context, ttl time.Duration, now time.Time) error {
+	r := l.r
+	name := strings.TrimPrefix(l.ref.String(), leasePrefix)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	next := &Lease{r: r, ref: l.ref, Holder: l.Holder, Expires: now.Add(ttl).UTC().Truncate(time.Second)}
+	sha, err := r.writeLeaseLocked(ctx, next, now)
+	if err != nil {
+		return newError("renew lease "+name, classify(err), err)
+	}
+	err = r.push(ctx, &git.PushOptions{
+		RemoteName: remoteName, RefSpecs: []config.RefSpec{config.RefSpec(l.ref + ":" + l.ref)}, Auth: auth(r.token), Force: true,
+		RequireRemoteRefs: []config.RefSpec{config.RefSpec(l.sha.String() + ":" + l.ref.String())},
+	})
+	if errors.Is(err, ErrRejected) {
+		return newError("renew lease "+name, ErrLeaseLost, ErrLeaseLost)
+	}
+	if err != nil {
+		return newError("renew lease "+name, classify(err), err, r.secrets...)
+	}
+	l.sha, l.Expires = sha, next.Expires
+	return nil
+}
+
+// Keep renews the lease every ttl/3 until the returned stop is called, so
+// that it outlives the work however long that takes while its holder
+// lives, and expires within ttl of the holder dying. The context returned
+// is cancelled, with ErrLeaseLost as its cause, once the lease is lost:
+// taken over, or expired while renewals failed.
+func (l *Lease) Keep(ctx context.Context, ttl time.Duration) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(max(ttl/3, time.Millisecond))
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			now := time.Now()
+			err := l.Renew(ctx, ttl, now)
+			if errors.Is(err, ErrLeaseLost) || err != nil && !now.Before(l.Expires) {
+				cancel(fmt.Errorf("%w: %w", ErrLeaseLost, err))
+				return
+			}
+		}
+	}()
+	return ctx, func() {
+		close(done)
+		<-stopped
+		cancel(nil)
+	}
+}

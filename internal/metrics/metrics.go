@@ -80,7 +80,7 @@ func New(opts Options) *Metrics {
 		}, []string{"event"}),
 		eventsRejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: EventsRejected,
-			Help: "Webhook deliveries turned away or dropped, by reason (signature, size, parse, duplicate, queue-full, busy, slow, source, per-source).",
+			Help: "Webhook deliveries turned away or dropped, by reason (signature, size, parse, duplicate, stopping, busy, slow, source, per-source).",
 		}, []string{"reason"}),
 		actions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: Actions,

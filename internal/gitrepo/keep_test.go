@@ -1,0 +1,176 @@
+package gitrepo_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/connectbot/connectbot/internal/forge/forgetest"
+	"github.com/connectbot/connectbot/internal/gitrepo"
+)
+
+func leaseWorld(t *testing.T) (*forgetest.Server, func(gitrepo.CloneOptions) *gitrepo.Repo) {
+	t.Helper()
+	srv := forgetest.NewServer(t, "acme-program", "connect")
+	srv.Commit(forgetest.DefaultBranch, "program", map[string]string{"program.cue": "minInstalls: 10\n"})
+	return srv, func(opts gitrepo.CloneOptions) *gitrepo.Repo {
+		opts.Token = srv.Token()
+		r, err := gitrepo.Clone(context.Background(), srv.GitURL(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.Close() })
+		return r
+	}
+}
+
+func TestAKeptLeaseOutlivesItsTTLAndADeadHoldersIsTakenOverWithinIt(t *testing.T) {
+	_, clone := leaseWorld(t)
+	a, b := clone(gitrepo.CloneOptions{}), clone(gitrepo.CloneOptions{})
+	ctx := context.Background()
+	const ttl = 3 * time.Second
+	held, err := a.AcquireLease(ctx, "pr-1", "replica-a", ttl, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, stop := held.Keep(ctx, ttl)
+	time.Sleep(2 * ttl) // renewed twice or more meanwhile
+	if _, err := b.AcquireLease(ctx, "pr-1", "replica-b", ttl, time.Now()); !errors.Is(err, gitrepo.ErrLeaseHeld) {
+		t.Fatalf("a kept lease was taken after twice its TTL: %v", err)
+	}
+	if kept.Err() != nil {
+		t.Fatalf("the holder's work was stopped: %v", context.Cause(kept))
+	}
+	// a dies: it renews no more. Within one TTL, b takes it over.
+	stop()
+	deadline := time.Now().Add(ttl + 2*time.Second)
+	for {
+		_, err := b.AcquireLease(ctx, "pr-1", "replica-b", ttl, time.Now())
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, gitrepo.ErrLeaseHeld) || time.Now().After(deadline) {
+			t.Fatalf("a dead holder's lease not taken over within its TTL: %v", err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	// a's renewal now finds it lost.
+	if err := held.Renew(ctx, ttl, time.Now()); !errors.Is(err, gitrepo.ErrLeaseLost) {
+		t.Errorf("renewing a lease taken over: %v, want ErrLeaseLost", err)
+	}
+}
+
+func TestKeepStopsTheWorkWhenTheLeaseIsTakenOver(t *testing.T) {
+	_, clone := leaseWorld(t)
+	a, b := clone(gitrepo.CloneOptions{}), clone(gitrepo.CloneOptions{})
+	ctx := context.Background()
+	now := time.Now()
+	held, err := a.AcquireLease(ctx, "tick", "replica-a", time.Second, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// b, whose clock runs ahead, finds it expired and takes it over.
+	if _, err := b.AcquireLease(ctx, "tick", "replica-b", time.Hour, now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	kept, stop := held.Keep(ctx, time.Second)
+	defer stop()
+	select {
+	case <-kept.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the work went on under a lease taken over")
+	}
+	if !errors.Is(context.Cause(kept), gitrepo.ErrLeaseLost) {
+		t.Errorf("cause %v, want ErrLeaseLost", context.Cause(kept))
+	}
+}
+
+func TestRemoveStaleClonesRemovesOnlyWhatADeadProcessLeft(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no advisory locks: nothing is removed")
+	}
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	_, clone := leaseWorld(t)
+	live := clone(gitrepo.CloneOptions{OnDisk: true})
+	// A process that cloned and was killed: its lock died with it.
+	if os.Getenv("GITREPO_CLONE_AND_DIE") == "" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestCloneAndDie$")
+		cmd.Env = append(os.Environ(), "GITREPO_CLONE_AND_DIE=1", "TMPDIR="+tmp)
+		if out, err := cmd.CombinedOutput(); err == nil {
+			t.Fatalf("the helper did not die:\n%s", out)
+		}
+	}
+	old := filepath.Join(tmp, "connectbot-git-unlocked") // from a version without locks
+	if err := os.Mkdir(old, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(old, time.Now().Add(-time.Hour), time.Now().Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := filepath.Glob(filepath.Join(tmp, "connectbot-git-*"))
+	if len(before) != 3 {
+		t.Fatalf("%d clones before, want 3 (live, dead, unlocked): %v", len(before), before)
+	}
+	removed, err := gitrepo.RemoveStaleClones("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, _ := filepath.Glob(filepath.Join(tmp, "connectbot-git-*"))
+	if len(removed) != 2 || len(after) != 1 || slices.Contains(removed, after[0]) {
+		t.Errorf("removed %v, left %v: want the dead and the unlocked removed, the live one left", removed, after)
+	}
+	if _, err := live.Resolve("refs/remotes/origin/" + forgetest.DefaultBranch); err != nil {
+		t.Errorf("the live clone was harmed: %v", err)
+	}
+}
+
+// TestCloneAndDie is the helper process of
+// TestRemoveStaleClonesRemovesOnlyWhatADeadProcessLeft: it clones to disk
+// and exits without closing, as a killed process does.
+func TestCloneAndDie(t *testing.T) {
+	if os.Getenv("GITREPO_CLONE_AND_DIE") == "" {
+		t.Skip("a helper process")
+	}
+	_, clone := leaseWorld(t)
+	clone(gitrepo.CloneOptions{OnDisk: true})
+	os.Exit(3)
+}
+
+func TestGrowthCountsWhatAClonesWorkAddsToItsStorage(t *testing.T) {
+	_, clone := leaseWorld(t)
+	r := clone(gitrepo.CloneOptions{OnDisk: true})
+	before, err := r.Growth()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.Packs != 1 || before.Loose != 0 || before.Grown() {
+		t.Fatalf("a fresh clone: %+v, want one pack and no loose objects", before)
+	}
+	ctx := context.Background()
+	for i := range 3 {
+		l, err := r.AcquireLease(ctx, "pr-1", "replica", time.Minute, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := l.Release(ctx); err != nil {
+			t.Fatal(i, err)
+		}
+	}
+	after, err := r.Growth()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Loose <= before.Loose {
+		t.Errorf("three leases added no loose objects: %+v", after)
+	}
+	if (gitrepo.Growth{Packs: gitrepo.MaxPacks + 1}).Grown() != true || (gitrepo.Growth{Loose: gitrepo.MaxLoose + 1}).Grown() != true {
+		t.Error("past a threshold is not grown")
+	}
+}
