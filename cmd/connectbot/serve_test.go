@@ -337,7 +337,7 @@ func TestServeRefusesWhatItCannotRun(t *testing.T) {
 		{"an App id that is not a number", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s", "CONNECTBOT_APP_ID": "twelve", "CONNECTBOT_INSTALLATION_ID": "3", "CONNECTBOT_APP_PRIVATE_KEY_FILE": key, "CONNECTBOT_REPOSITORY": "o/r"}, nil, "CONNECTBOT_APP_ID"},
 		{"an App key that is not a key", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s", "CONNECTBOT_APP_ID": "12", "CONNECTBOT_INSTALLATION_ID": "3", "CONNECTBOT_APP_PRIVATE_KEY_FILE": key, "CONNECTBOT_REPOSITORY": "o/r"}, nil, "GitHub App"},
 		{"an address that cannot be listened on", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--addr", "256.0.0.1:1"}, "serve:"},
-		{"a bad flag", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--queue", "0"}, "--queue"},
+		{"a bad flag", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--workers", "0"}, "--workers"},
 		{"a reconcile budget of nothing", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--reconcile-budget", "0"}, "--reconcile-budget must be at least 1"},
 		{"reconciles at a negative interval", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--reconcile-every", "-1m"}, "--reconcile-every must not be negative"},
 		{"an allow-list line that is no range", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--allow-from", badAllow}, `--allow-from: ` + badAllow + `:3: "192.30.252.0/33" is not a CIDR range`},

@@ -31,6 +31,7 @@ const (
 	EventsReceived     = "connectbot_webhook_events_received_total"
 	EventsRejected     = "connectbot_webhook_events_rejected_total"
 	BodyBytes          = "connectbot_webhook_body_bytes"
+	QueueKeys          = "connectbot_queue_keys"
 	Actions            = "connectbot_actions_total"
 	TickDuration       = "connectbot_tick_duration_seconds"
 	GitHubRequests     = "connectbot_github_requests_total"
@@ -184,6 +185,15 @@ func (m *Metrics) WatchBodyBytes(held func() int64) {
 		Name: BodyBytes,
 		Help: "Bytes held by the webhook bodies being read, before their signatures can be checked.",
 	}, func() float64 { return float64(held()) }))
+}
+
+// WatchQueue shows what waiting reports, the work keys waiting in the
+// queue, as a gauge. Call it once.
+func (m *Metrics) WatchQueue(waiting func() int) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: QueueKeys,
+		Help: "Work keys (a pull request, a moved branch, the tick, a reconcile) waiting to be worked on; a key waits once however many deliveries ask for it.",
+	}, func() float64 { return float64(waiting()) }))
 }
 
 // ActionDone counts an action of kind ending with status.

@@ -193,6 +193,13 @@ func (q *Queue[K, V]) Forget(k K) {
 	delete(q.failures, k)
 }
 
+// ShuttingDown reports whether ShutDown was called.
+func (q *Queue[K, V]) ShuttingDown() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.closing
+}
+
 // Len is how many keys wait to be handed out.
 func (q *Queue[K, V]) Len() int {
 	q.mu.Lock()
