@@ -13,10 +13,11 @@ import (
 // canLock says advisory file locks tell a live owner here.
 const canLock = true
 
-// tryLock takes an exclusive advisory lock on the file at p, which must
-// exist, without waiting: errLocked when another process holds it.
-func tryLock(p string) (io.Closer, error) {
-	f, err := os.OpenFile(p, os.O_RDWR, 0)
+// tryLock takes an exclusive advisory lock on the file at p without
+// waiting: errLocked when another process holds it. With os.O_CREATE in
+// flag, the file is created when missing.
+func tryLock(p string, flag int) (io.Closer, error) {
+	f, err := os.OpenFile(p, os.O_RDWR|flag, 0o600)
 	if err != nil {
 		return nil, err
 	}

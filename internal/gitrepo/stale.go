@@ -60,7 +60,7 @@ func isStale(d string, now time.Time) (bool, error) {
 	if err != nil || !info.IsDir() {
 		return false, nil // gone meanwhile, or not ours
 	}
-	l, err := tryLock(filepath.Join(d, ownerLock))
+	l, err := tryLock(filepath.Join(d, ownerLock), 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return now.Sub(info.ModTime()) > unlockedGrace, nil
 	}
@@ -83,11 +83,6 @@ func lockClone(temp string) (io.Closer, error) {
 	if !canLock {
 		return io.NopCloser(nil), nil
 	}
-	p := filepath.Join(temp, ownerLock)
-	f, err := os.OpenFile(p, os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	f.Close()
-	return tryLock(p)
+	// Created locked, in one step: a lock file seen unlocked is stale.
+	return tryLock(filepath.Join(temp, ownerLock), os.O_CREATE)
 }

@@ -187,13 +187,13 @@ func (m *Metrics) WatchBodyBytes(held func() int64) {
 	}, func() float64 { return float64(held()) }))
 }
 
-// WatchQueue shows what waiting reports, the work keys waiting in the
-// queue, as a gauge. Call it once.
-func (m *Metrics) WatchQueue(waiting func() int) {
+// WatchQueue shows what keys reports, the work keys waiting in the queue
+// or being worked on, as a gauge. Call it once.
+func (m *Metrics) WatchQueue(keys func() int) {
 	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: QueueKeys,
-		Help: "Work keys (a pull request, a moved branch, the tick, a reconcile) waiting to be worked on; a key waits once however many deliveries ask for it.",
-	}, func() float64 { return float64(waiting()) }))
+		Help: "Work keys (a pull request, a moved branch, the tick, a reconcile) waiting or being worked on; a key waits once however many deliveries ask for it.",
+	}, func() float64 { return float64(keys()) }))
 }
 
 // ActionDone counts an action of kind ending with status.

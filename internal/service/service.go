@@ -129,7 +129,7 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	keys := newKeyQueue(log, m)
 	keys.repo = cfg.GitHub.Repo
-	m.WatchQueue(keys.q.Len)
+	m.WatchQueue(func() int { return keys.q.Len() + keys.q.Processing() })
 	shed := make(chan struct{}, 1) // a reconcile is wanted soon
 	hooks, err := webhook.NewServer(webhook.ServerOptions{
 		Secrets: cfg.Secrets, Enqueue: keys.enqueue,
