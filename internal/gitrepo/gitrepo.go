@@ -76,10 +76,10 @@ type Repo struct {
 	secrets []string // kept out of every error: the token, any password in origin's URL
 	trees   treeCache
 	temp    string // the temporary directory Close removes; "" for none
-	// disk is the on-disk clone's storage, which Maintain repacks, and
+	// guard is the on-disk clone's storage, which Maintain repacks, and
 	// owner the lock that tells a live clone from a dead process's; nil
 	// for other repositories.
-	disk  *filesystem.Storage
+	guard *guardedStorer
 	owner io.Closer
 }
 
@@ -166,13 +166,13 @@ func Clone(ctx context.Context, rawURL string, opts CloneOptions) (*Repo, error)
 	}
 	var repo *git.Repository
 	var temp string
-	var disk *filesystem.Storage
+	var guard *guardedStorer
 	var owner io.Closer
 	if opts.Dir == "" {
 		var sto *guardedStorer
 		sto, temp, err = newStorage(opts)
 		if err == nil && temp != "" {
-			disk, _ = sto.Storer.(*filesystem.Storage)
+			guard = sto
 			owner, err = lockClone(temp)
 		}
 		if err == nil {
@@ -191,13 +191,20 @@ func Clone(ctx context.Context, rawURL string, opts CloneOptions) (*Repo, error)
 		return nil, newError(op, classify(err), err, secrets...)
 	}
 	r := newRepo(repo, opts.Token, depth)
-	r.temp, r.disk, r.owner = temp, disk, owner
+	r.temp, r.guard, r.owner = temp, guard, owner
 	return r, nil
 }
 
 // objectCacheSize is how much of its objects an on-disk clone keeps
 // decoded in memory.
 const objectCacheSize = 8 << 20
+
+// diskStorage is the storage of the on-disk clone in temp.
+func diskStorage(temp string) *filesystem.Storage {
+	return filesystem.NewStorageWithOptions(osfs.New(filepath.Join(temp, "repo.git")),
+		cache.NewObjectLRU(objectCacheSize),
+		filesystem.Options{ExclusiveAccess: true, LargeObjectThreshold: objectCacheSize})
+}
 
 // newStorage makes the storage of a clone without a worktree, in memory or
 // in a new temporary directory (returned), that checks every pack it
@@ -216,9 +223,7 @@ func newStorage(opts CloneOptions) (*guardedStorer, string, error) {
 		return nil, "", err
 	}
 	g.spool = temp
-	g.Storer = filesystem.NewStorageWithOptions(osfs.New(filepath.Join(temp, "repo.git")),
-		cache.NewObjectLRU(objectCacheSize),
-		filesystem.Options{ExclusiveAccess: true, LargeObjectThreshold: objectCacheSize})
+	g.Storer = diskStorage(temp)
 	return g, temp, nil
 }
 
@@ -235,7 +240,7 @@ func (r *Repo) Close() error {
 	if r.owner != nil {
 		r.owner.Close()
 	}
-	r.temp, r.disk, r.owner = "", nil, nil
+	r.temp, r.guard, r.owner = "", nil, nil
 	if err != nil {
 		return newError("close", nil, err)
 	}

@@ -3,11 +3,13 @@ package gitrepo_test
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -141,6 +143,65 @@ func TestCloneAndDie(t *testing.T) {
 	_, clone := leaseWorld(t)
 	clone(gitrepo.CloneOptions{OnDisk: true})
 	os.Exit(3)
+}
+
+func TestMaintainRepacksAGrownCloneIntoOnePackAndItStillWorks(t *testing.T) {
+	srv, clone := leaseWorld(t)
+	r := clone(gitrepo.CloneOptions{OnDisk: true})
+	ctx := context.Background()
+	if g, repacked, err := r.Maintain(); err != nil || repacked || g.Packs != 1 || g.Loose != 0 {
+		t.Fatalf("a fresh clone: %+v repacked %v %v, want one pack, nothing to do", g, repacked, err)
+	}
+	var tip string
+	for i := range gitrepo.MaxPacks + 1 {
+		tip = srv.Commit(forgetest.DefaultBranch, "edit", map[string]string{"notes.txt": strconv.Itoa(i)})
+		if err := r.Fetch(ctx); err != nil {
+			t.Fatal(err)
+		}
+		l, err := r.AcquireLease(ctx, "pr-1", "replica", time.Minute, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := l.Release(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	grown, err := r.Growth()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if grown.Packs <= gitrepo.MaxPacks || grown.Loose == 0 || !grown.Grown() {
+		t.Fatalf("after %d fetches and leases: %+v, want more than %d packs and some loose objects", gitrepo.MaxPacks+1, grown, gitrepo.MaxPacks)
+	}
+	if _, repacked, err := r.Maintain(); err != nil || !repacked {
+		t.Fatalf("Maintain: repacked %v, %v", repacked, err)
+	}
+	after, err := r.Growth()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Packs != 1 || after.Loose >= grown.Loose {
+		t.Errorf("after Maintain: %+v, want one pack and fewer loose objects than %d (only the young unreachable ones)", after, grown.Loose)
+	}
+	// Everything a ref reaches is still read, and work goes on.
+	got, err := r.Resolve("refs/remotes/origin/" + forgetest.DefaultBranch)
+	if err != nil || got != tip {
+		t.Fatalf("main after the repack: %s %v, want %s", got, err, tip)
+	}
+	tree, err := r.Tree(tip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := fs.ReadFile(tree, "notes.txt"); err != nil || string(b) != strconv.Itoa(gitrepo.MaxPacks) {
+		t.Errorf("notes.txt after the repack: %q %v", b, err)
+	}
+	srv.Commit(forgetest.DefaultBranch, "edit", map[string]string{"notes.txt": "after"})
+	if err := r.Fetch(ctx); err != nil {
+		t.Errorf("a fetch after the repack: %v", err)
+	}
+	if _, err := r.AcquireLease(ctx, "pr-2", "replica", time.Minute, time.Now()); err != nil {
+		t.Errorf("a lease after the repack: %v", err)
+	}
 }
 
 func TestGrowthCountsWhatAClonesWorkAddsToItsStorage(t *testing.T) {

@@ -197,22 +197,27 @@ func (p *liveProcessor) bring(ctx context.Context, h *pullrequest.Handler, log *
 	return nil
 }
 
-// maintain replaces the clone by a fresh one, at the next piece of work,
-// once it has grown past gitrepo's thresholds; it counts at most once a
-// minute. p.mu must be held.
+// maintainEvery is how often, at most, the clone's growth is counted.
+const maintainEvery = 10 * time.Second
+
+// maintain repacks the clone once it has grown past gitrepo's thresholds
+// (gitrepo.Repo.Maintain), between pieces of work; it looks at most every
+// maintainEvery. p.mu must be held.
 func (p *liveProcessor) maintain() {
-	if p.repo == nil || time.Since(p.checked) < time.Minute {
+	if p.repo == nil || time.Since(p.checked) < maintainEvery {
 		return
 	}
 	p.checked = time.Now()
-	g, err := p.repo.Growth()
+	start := time.Now()
+	g, repacked, err := p.repo.Maintain()
 	if err != nil {
-		p.log.Warn("counting the clone's objects", "err", err)
+		// A clone that cannot be repacked is replaced by a fresh one.
+		p.log.Warn("repacking the clone failed: the next piece of work clones afresh", "err", err)
+		p.close()
 		return
 	}
-	if g.Grown() {
-		p.log.Info("the clone has grown: the next piece of work clones afresh", "packs", g.Packs, "loose_objects", g.Loose)
-		p.close()
+	if repacked {
+		p.log.Info("repacked the clone", "packs", g.Packs, "loose_objects", g.Loose, "duration", time.Since(start).Round(time.Millisecond).String())
 	}
 }
 
