@@ -373,6 +373,7 @@ func TestServeSoak(t *testing.T) {
 				float64((s.cpu-last.cpu).Microseconds())/1000/float64(max(1, s.deliveries-last.deliveries)), s.rss>>10)
 		}
 	}
+	t.Logf("soak: %d repacks of the clone; %d pieces of work failed", strings.Count(p.stderr.String(), "repacked the clone"), strings.Count(p.stderr.String(), "work failed"))
 	if len(samples) < 21 {
 		t.Logf("soak shorter than 20 minutes: no comparison of its first and last ten")
 		return
