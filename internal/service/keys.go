@@ -69,7 +69,10 @@ type keyQueue struct {
 }
 
 func newKeyQueue(log *slog.Logger, m *metrics.Metrics) *keyQueue {
-	k := &keyQueue{q: workqueue.New[dispatch.Key](workqueue.Options[item]{Merge: mergeItems}),
+	// A delivery's work goes ahead of a reconcile's: a reconcile queues
+	// keys, and no delivery waits behind them.
+	urgent := func(it item) bool { return it.delivered }
+	k := &keyQueue{q: workqueue.New[dispatch.Key](workqueue.Options[item]{Merge: mergeItems, Urgent: urgent}),
 		log: log, m: m, timeout: DefaultWorkTimeout}
 	k.ctx, k.cancel = context.WithCancel(context.Background())
 	return k

@@ -4,7 +4,8 @@
 // thousand deliveries about one pull request are one piece of work; a key
 // is handed to one worker at a time, and one added again while it is being
 // worked on is queued once more when that worker is done; work that failed
-// is tried again after a backoff that doubles with each failure.
+// is tried again after a backoff that doubles with each failure. Keys may
+// be urgent (a delivery's, ahead of a reconcile's): those go first.
 //
 // It is written here rather than imported: client-go's queue comes with
 // apimachinery and klog, for about two hundred lines. Each key carries a
@@ -37,6 +38,11 @@ type Options[V any] struct {
 	// MaxRetries is how many times Retry puts a key back before it gives
 	// up on it; 0 means DefaultMaxRetries.
 	MaxRetries int
+	// Urgent, if set, says which values go first: a key whose value is
+	// urgent is handed out before every key whose value is not, and one
+	// whose merged value becomes urgent moves ahead. Keys are first in,
+	// first out within each lane.
+	Urgent func(V) bool
 }
 
 // Queue is a coalescing queue of keys K, each with a value V. Its methods
@@ -46,8 +52,10 @@ type Queue[K comparable, V any] struct {
 
 	mu         sync.Mutex
 	cond       *sync.Cond
-	order      []K     // keys waiting, first in first out
-	dirty      map[K]V // keys waiting (in order) or to be queued when done, with their values
+	lanes      [2][]K // keys waiting, urgent ones in lanes[1]; an entry is stale when lane[k] says otherwise
+	lane       map[K]int
+	waiting    int     // keys waiting in the lanes
+	dirty      map[K]V // keys waiting or to be queued when done, with their values
 	processing map[K]bool
 	failures   map[K]int
 	timers     map[*time.Timer]bool // AddAfter's waits, stopped on shutdown
@@ -66,7 +74,7 @@ func New[K comparable, V any](opts Options[V]) *Queue[K, V] {
 	if opts.MaxRetries <= 0 {
 		opts.MaxRetries = DefaultMaxRetries
 	}
-	q := &Queue[K, V]{opts: opts, dirty: map[K]V{}, processing: map[K]bool{}, failures: map[K]int{},
+	q := &Queue[K, V]{opts: opts, dirty: map[K]V{}, lane: map[K]int{}, processing: map[K]bool{}, failures: map[K]int{},
 		timers: map[*time.Timer]bool{}, drained: make(chan struct{})}
 	q.cond = sync.NewCond(&q.mu)
 	return q
@@ -91,14 +99,50 @@ func (q *Queue[K, V]) addLocked(k K, v V) {
 			v = q.opts.Merge(old, v)
 		}
 		q.dirty[k] = v
+		if l, waits := q.lane[k]; waits && l < q.laneOf(v) {
+			q.lanes[1] = append(q.lanes[1], k) // its entry in lanes[0] is stale now
+			q.lane[k] = 1
+		}
 		return
 	}
 	q.dirty[k] = v
 	if q.processing[k] {
 		return // queued when its worker is done
 	}
-	q.order = append(q.order, k)
+	q.pushLocked(k, v)
+}
+
+func (q *Queue[K, V]) laneOf(v V) int {
+	if q.opts.Urgent != nil && q.opts.Urgent(v) {
+		return 1
+	}
+	return 0
+}
+
+// pushLocked puts k, with value v, at the end of its lane.
+func (q *Queue[K, V]) pushLocked(k K, v V) {
+	l := q.laneOf(v)
+	q.lanes[l] = append(q.lanes[l], k)
+	q.lane[k] = l
+	q.waiting++
 	q.cond.Signal()
+}
+
+// popLocked takes the first key waiting, urgent ones first; there must be
+// one.
+func (q *Queue[K, V]) popLocked() K {
+	for l := 1; ; l = 1 - l {
+		for len(q.lanes[l]) > 0 {
+			k := q.lanes[l][0]
+			q.lanes[l][0] = *new(K)
+			q.lanes[l] = q.lanes[l][1:]
+			if cur, ok := q.lane[k]; ok && cur == l {
+				delete(q.lane, k)
+				q.waiting--
+				return k
+			}
+		}
+	}
 }
 
 // AddAfter adds k with v once d has passed, unless the queue is shutting
@@ -128,17 +172,15 @@ func (q *Queue[K, V]) AddAfter(k K, v V, d time.Duration) {
 func (q *Queue[K, V]) Get() (K, V, bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	for len(q.order) == 0 && !q.closing {
+	for q.waiting == 0 && !q.closing {
 		q.cond.Wait()
 	}
-	if len(q.order) == 0 {
+	if q.waiting == 0 {
 		var k K
 		var v V
 		return k, v, false
 	}
-	k := q.order[0]
-	q.order[0] = *new(K)
-	q.order = q.order[1:]
+	k := q.popLocked()
 	v := q.dirty[k]
 	delete(q.dirty, k)
 	q.processing[k] = true
@@ -150,9 +192,8 @@ func (q *Queue[K, V]) Done(k K) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	delete(q.processing, k)
-	if _, ok := q.dirty[k]; ok {
-		q.order = append(q.order, k)
-		q.cond.Signal()
+	if v, ok := q.dirty[k]; ok {
+		q.pushLocked(k, v)
 	}
 	q.checkDrainedLocked()
 }
@@ -204,7 +245,7 @@ func (q *Queue[K, V]) ShuttingDown() bool {
 func (q *Queue[K, V]) Len() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	return len(q.order)
+	return q.waiting
 }
 
 // Processing is how many keys are being worked on.
@@ -236,10 +277,11 @@ func (q *Queue[K, V]) ShutDown(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		q.mu.Lock()
-		for _, k := range q.order {
+		for k := range q.lane {
 			delete(q.dirty, k)
 		}
-		q.order = nil
+		clear(q.lane)
+		q.lanes, q.waiting = [2][]K{}, 0
 		q.cond.Broadcast()
 		q.mu.Unlock()
 		return ctx.Err()
@@ -247,7 +289,7 @@ func (q *Queue[K, V]) ShutDown(ctx context.Context) error {
 }
 
 func (q *Queue[K, V]) checkDrainedLocked() {
-	if !q.closing || len(q.order) > 0 || len(q.processing) > 0 {
+	if !q.closing || q.waiting > 0 || len(q.processing) > 0 {
 		return
 	}
 	select {

@@ -162,3 +162,22 @@ func TestShutDownGivesUpWhenItsContextEnds(t *testing.T) {
 	close(release)
 	wait() // the key still waiting was dropped: the worker stops
 }
+
+func TestUrgentKeysGoFirstAndAKeyMadeUrgentMovesAhead(t *testing.T) {
+	// 1 is urgent: what a delivery asked for, ahead of a reconcile's keys.
+	q := workqueue.New[string, int](workqueue.Options[int]{Merge: or, Urgent: func(v int) bool { return v&1 != 0 }})
+	for _, k := range []string{"pr-1", "pr-2", "pr-3", "pr-4"} {
+		q.Add(k, 2) // a reconcile's
+	}
+	q.Add("pr-9", 1) // a delivery's, new
+	q.Add("pr-3", 1) // a delivery's, for a key the reconcile queued
+	var got []string
+	for q.Len() > 0 {
+		k, _, _ := q.Get()
+		got = append(got, k)
+		q.Done(k)
+	}
+	if diff := cmp.Diff([]string{"pr-9", "pr-3", "pr-1", "pr-2", "pr-4"}, got); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+}
