@@ -140,3 +140,77 @@ func pullRequestDelivery(t *testing.T, number int) []byte {
 	}
 	return out
 }
+
+// get answers GET url with its status and body.
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b bytes.Buffer
+	b.ReadFrom(resp.Body)
+	return resp.StatusCode, b.String()
+}
+
+func TestLivenessNeverWaitsOnGitHubAndReadinessWaitsForTheClone(t *testing.T) {
+	gh := programRepo(t, "acme-sync.cue")
+	var log syncBuffer
+	cfg := live(t, gh, "solo", time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC), &log)
+	release := make(chan struct{})
+	gh.Before("", "/acme-program/connect.git", func() { <-release }) // GitHub holds the start-up clone
+	url := "http://" + cfg.Listener.Addr().String()
+	cancel, wait := start(t, cfg)
+	for _, tt := range []struct {
+		path string
+		code int
+	}{
+		{"/livez", http.StatusOK},
+		{"/readyz", http.StatusServiceUnavailable},
+		{"/healthz", http.StatusServiceUnavailable},
+	} {
+		if code, body := get(t, url+tt.path); code != tt.code {
+			t.Errorf("%s while GitHub holds the clone: %d %q, want %d", tt.path, code, body, tt.code)
+		}
+	}
+	close(release)
+	waitLong(t, "ready once cloned", func() bool { code, _ := get(t, url+"/readyz"); return code == http.StatusOK })
+	if code, _ := get(t, url+"/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz, the alias of /readyz: %d", code)
+	}
+	cancel()
+	if err := wait(); err != nil {
+		t.Errorf("Run: %v", err)
+	}
+}
+
+func TestMetricsAddrServesTheMetricsThereAndNotOnTheWebhooksPort(t *testing.T) {
+	var log syncBuffer
+	cfg := dryRun(t, &log)
+	cfg.MetricsAddr = "127.0.0.1:0"
+	url := "http://" + cfg.Listener.Addr().String()
+	cancel, wait := start(t, cfg)
+	var metricsAddr string
+	waitFor(t, "the service to start", func() bool {
+		for _, l := range log.lines(t, "metrics_addr") {
+			if a, ok := strings.CutPrefix(l, "connectbot serving metrics_addr="); ok {
+				metricsAddr = a
+			}
+		}
+		return metricsAddr != ""
+	})
+	if code, body := get(t, "http://"+metricsAddr+"/metrics"); code != http.StatusOK || !strings.Contains(body, metrics.EventsReceived) {
+		t.Errorf("/metrics on --metrics-addr: %d, want 200 with connectbot's metrics", code)
+	}
+	if code, _ := get(t, url+"/metrics"); code != http.StatusNotFound {
+		t.Errorf("/metrics on the webhook's port: %d, want 404", code)
+	}
+	if code, _ := get(t, url+"/livez"); code != http.StatusOK {
+		t.Errorf("/livez: %d", code)
+	}
+	cancel()
+	if err := wait(); err != nil {
+		t.Errorf("Run: %v", err)
+	}
+}
