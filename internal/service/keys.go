@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -167,7 +168,6 @@ type pass struct {
 	mu                                  sync.Mutex
 	spent                               int
 	examined, repaired, skipped, failed int
-	taken                               int
 }
 
 func newPass(budget, n int) *pass {
@@ -191,7 +191,7 @@ func (p *pass) room() (int, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.budget == 0 {
-		return int(^uint(0) >> 1), true
+		return math.MaxInt, true
 	}
 	return p.budget - p.spent, p.spent < p.budget
 }

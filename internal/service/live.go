@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"strings"
 	"sync"
@@ -158,7 +159,7 @@ func (p *liveProcessor) do(ctx context.Context, key dispatch.Key, it item) error
 // and no delivery asked for, waits for the next one once the reconcile's
 // budget is spent. p.mu must be held.
 func (p *liveProcessor) bring(ctx context.Context, h *pullrequest.Handler, log *slog.Logger, number int, it item) error {
-	room, commands := int(^uint(0)>>1), it.work.Commands
+	room, commands := math.MaxInt, it.work.Commands
 	if it.pass != nil {
 		var left bool
 		if room, left = it.pass.room(); !left && !it.delivered {
@@ -170,7 +171,7 @@ func (p *liveProcessor) bring(ctx context.Context, h *pullrequest.Handler, log *
 	}
 	h.ReconcileBudget, h.Backlog = p.cfg.ReconcileBudget, p.backlog
 	if it.delivered {
-		room = int(^uint(0) >> 1)
+		room = math.MaxInt
 	}
 	r, _, err := h.Bring(ctx, number, it.work.Recheck, commands, room)
 	if it.pass != nil {
@@ -179,8 +180,13 @@ func (p *liveProcessor) bring(ctx context.Context, h *pullrequest.Handler, log *
 	if len(r.Repaired) > 0 || err != nil {
 		log.Info("done", "kind", dispatch.KeyPullRequest, "repaired", strings.Join(r.Repaired, "; "), "err", errString(err))
 	}
-	// A delivery's work counts as the delivery's kind; a reconcile's
-	// alone, as a reconcile's.
+	return p.account(number, it, r, err)
+}
+
+// account counts a pull request's work in the metrics, and when it failed
+// first. A delivery's work counts as the delivery's kind; a reconcile's
+// alone, as a reconcile's. p.mu must be held.
+func (p *liveProcessor) account(number int, it item, r pullrequest.Reconciled, err error) error {
 	kind, status := dispatch.KeyPullRequest, metrics.StatusDone
 	if !it.delivered {
 		kind, status = "reconcile", reconcileStatus(r)
