@@ -42,8 +42,9 @@ type item struct {
 	pass *pass
 }
 
-// mergeItems is the work of two additions of one key. When two reconciles
-// queued it, the later one counts it as taken up by the earlier.
+// mergeItems is the work of both additions of one key. One reconcile
+// runs at a time, and queues each key once, so two different passes never
+// meet here; should they, the later counts the key as the earlier's.
 func mergeItems(old, new item) item {
 	p := old.pass
 	if p == nil {

@@ -46,6 +46,12 @@ type liveProcessor struct {
 	failingSince map[int]time.Time
 	// checked is when the clone's growth was last counted. p.mu guards it.
 	checked time.Time
+	// passMu guards passing, set while a reconcile's pull requests are
+	// worked on, and again, set when another was asked for meanwhile: one
+	// pass at a time, so a pass is done when the work it queued is.
+	passMu  sync.Mutex
+	passing bool
+	again   bool
 	h       *pullrequest.Handler
 	form    *issueform.Opener // over the handler's client and clone
 	hToken  string
@@ -291,6 +297,14 @@ func (t liveTicker) Tick(ctx context.Context) error {
 // cfg.ReconcileAgain later: a large backlog (the start-up reconcile after
 // a crash) is spread over as many passes as its budget needs.
 func (p *liveProcessor) reconcile(ctx context.Context) error {
+	p.passMu.Lock()
+	if p.passing {
+		p.again = true // queued when the pass under way is done
+		p.passMu.Unlock()
+		return nil
+	}
+	p.passing = true
+	p.passMu.Unlock()
 	p.mu.Lock()
 	h, err := p.handler(ctx)
 	var open []int
@@ -301,6 +315,7 @@ func (p *liveProcessor) reconcile(ctx context.Context) error {
 	p.mu.Unlock()
 	if err != nil {
 		p.m.Reconciled(0, 0, 0, 1, 0)
+		p.passDone(0)
 		return fmt.Errorf("reconcile: %w", err)
 	}
 	pass := newPass(p.cfg.ReconcileBudget, len(open))
@@ -322,6 +337,7 @@ func (p *liveProcessor) finish(pass *pass, open int) {
 	case <-p.keys.ctx.Done():
 		return
 	}
+
 	pass.mu.Lock()
 	examined, repaired, skipped, failed := pass.examined, pass.repaired, pass.skipped, pass.failed
 	pass.mu.Unlock()
@@ -333,13 +349,27 @@ func (p *liveProcessor) finish(pass *pass, open int) {
 	p.mu.Unlock()
 	p.m.Reconciled(examined, repaired, skipped, failed, oldest)
 	p.log.Info("reconcile done", "pull_requests", open, "repaired", repaired, "failed", failed, "remaining", skipped)
-	if skipped > 0 {
-		again := p.cfg.ReconcileAgain
-		if again <= 0 {
-			again = DefaultReconcileAgain
+	p.passDone(skipped)
+}
+
+// passDone ends the pass in flight: another follows at once if one was
+// asked for meanwhile, or cfg.ReconcileAgain later if pull requests
+// remain over its budget.
+func (p *liveProcessor) passDone(remaining int) {
+	p.passMu.Lock()
+	again := p.again
+	p.passing, p.again = false, false
+	p.passMu.Unlock()
+	switch {
+	case again:
+		p.keys.add(reconcileKey, item{})
+	case remaining > 0:
+		after := p.cfg.ReconcileAgain
+		if after <= 0 {
+			after = DefaultReconcileAgain
 		}
-		p.log.Info(fmt.Sprintf("%d pull requests remain over the reconcile's budget: the next reconcile takes them up first", skipped), "after", again.String())
-		p.keys.q.AddAfter(reconcileKey, item{}, again)
+		p.log.Info(fmt.Sprintf("%d pull requests remain over the reconcile's budget: the next reconcile takes them up first", remaining), "after", after.String())
+		p.keys.q.AddAfter(reconcileKey, item{}, after)
 	}
 }
 
