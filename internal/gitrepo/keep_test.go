@@ -3,6 +3,7 @@ package gitrepo_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -10,6 +11,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -199,6 +201,48 @@ func TestMaintainRepacksAGrownCloneIntoOnePackAndItStillWorks(t *testing.T) {
 	}
 	if _, err := r.AcquireLease(ctx, "pr-2", "replica", time.Minute, time.Now()); err != nil {
 		t.Errorf("a lease after the repack: %v", err)
+	}
+}
+
+func TestMaintainWritesTheSmallPacksIntoOneAndLeavesTheLargest(t *testing.T) {
+	srv := forgetest.NewServer(t, "acme-program", "connect")
+	// A history far larger than what comes after: the clone's first pack.
+	big := map[string]string{}
+	for i := range 200 {
+		big[fmt.Sprintf("applications/app-%d.cue", i)] = strings.Repeat(fmt.Sprintf("line %d of app %d\n", i, i), 200)
+	}
+	root := srv.Commit(forgetest.DefaultBranch, "program", big)
+	r, err := gitrepo.Clone(context.Background(), srv.GitURL(), gitrepo.CloneOptions{Token: srv.Token(), OnDisk: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	ctx := context.Background()
+	var tip string
+	for i := range gitrepo.MaxPacks + 1 {
+		tip = srv.Commit(forgetest.DefaultBranch, "edit", map[string]string{"notes.txt": strconv.Itoa(i)})
+		if err := r.Fetch(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, repacked, err := r.Maintain(); err != nil || !repacked {
+		t.Fatalf("Maintain: repacked %v, %v", repacked, err)
+	}
+	after, err := r.Growth()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Packs != 2 {
+		t.Errorf("after Maintain: %+v, want two packs: the first, and one of what came since", after)
+	}
+	for _, sha := range []string{tip, root} {
+		tree, err := r.Tree(sha)
+		if err != nil {
+			t.Fatalf("tree of %s after the repack: %v", sha, err)
+		}
+		if _, err := fs.ReadFile(tree, "applications/app-7.cue"); err != nil {
+			t.Errorf("applications/app-7.cue at %s after the repack: %v", sha, err)
+		}
 	}
 }
 
