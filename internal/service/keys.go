@@ -66,8 +66,6 @@ type keyQueue struct {
 	// ctx is given to the work; cancelled when a stop gives up waiting.
 	ctx    context.Context
 	cancel context.CancelFunc
-	// busy counts the pieces of work under way, for readiness.
-	busy atomic.Int64
 }
 
 func newKeyQueue(log *slog.Logger, m *metrics.Metrics) *keyQueue {
@@ -113,8 +111,6 @@ func (k *keyQueue) start(n int, d doer) func() {
 // run does one key's work, surviving a panic, and retries it with backoff
 // when it failed.
 func (k *keyQueue) run(d doer, key dispatch.Key, it item) {
-	k.busy.Add(1)
-	defer k.busy.Add(-1)
 	log := k.log.With("key", key.String())
 	ctx, cancel := context.WithTimeout(k.ctx, k.timeout)
 	defer cancel()
