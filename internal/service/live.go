@@ -242,6 +242,10 @@ type liveTicker struct {
 
 func (t liveTicker) Tick(ctx context.Context) error {
 	p := t.p
+	// A reconcile follows every tick, whatever became of it: a tick that
+	// failed (GitHub down, a lease it could not take) leaves no pull
+	// request behind.
+	defer p.keys.add(reconcileKey, item{})
 	when := p.cfg.Now() // the clock, read once for the whole tick
 	token, err := p.token(ctx)
 	if err != nil {
@@ -261,7 +265,6 @@ func (t liveTicker) Tick(ctx context.Context) error {
 		// Its plan is the other's to carry out; the pull requests are
 		// reconciled all the same (they take turns on each).
 		p.log.Info("another connectbot is running a tick: this one only reconciles", "why", err.Error())
-		p.keys.add(reconcileKey, item{})
 		return nil
 	}
 	if err != nil {
@@ -280,7 +283,6 @@ func (t liveTicker) Tick(ctx context.Context) error {
 		return err
 	}
 	p.log.Info("tick carried out", "now", s.Now.String(), "actions", len(s.Actions), "results", len(s.Results), "skipped_applications", len(s.Skipped))
-	p.keys.add(reconcileKey, item{})
 	if n := len(s.Failed); n == 1 {
 		return errors.New("1 action failed; the next tick tries again")
 	} else if n > 1 {

@@ -214,3 +214,29 @@ func TestMetricsAddrServesTheMetricsThereAndNotOnTheWebhooksPort(t *testing.T) {
 		t.Errorf("Run: %v", err)
 	}
 }
+
+func TestAReconcileFollowsAStartUpTickThatFailed(t *testing.T) {
+	gh := programRepo(t, "acme-sync.cue")
+	openApplications(t, gh, 1)
+	var log syncBuffer
+	cfg := live(t, gh, "solo", time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC), &log)
+	cfg.ReconcileEvery = 0
+	// The start-up clone is the service's; the next is the tick's, which
+	// GitHub refuses.
+	const refs = "/acme-program/connect.git/info/refs"
+	gh.Before("GET", refs, func() {
+		gh.Before("GET", refs, func() { gh.FailNext("GET", refs, http.StatusInternalServerError, nil) })
+	})
+	url := "http://" + cfg.Listener.Addr().String()
+	cancel, wait := start(t, cfg)
+	waitLong(t, "the tick, then a reconcile", func() bool {
+		return slices.Contains(log.lines(t), "tick failed") && scrape(t, url)[metrics.ReconcileRuns+`{outcome="ok"}`] >= 1
+	})
+	if judged(gh, 1) != 1 {
+		t.Error("the pull request was not judged by the reconcile after the failed tick")
+	}
+	cancel()
+	if err := wait(); err != nil {
+		t.Errorf("Run: %v", err)
+	}
+}
