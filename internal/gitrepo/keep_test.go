@@ -276,3 +276,29 @@ func TestALeaseLeavesNothingInTheClone(t *testing.T) {
 		t.Errorf("three leases taken, renewed and released: the clone went from %+v to %+v", before, after)
 	}
 }
+
+func TestForgetRemoteRefsKeepsOnlyTheBranchesNamed(t *testing.T) {
+	srv, clone := leaseWorld(t)
+	srv.Commit("apply-1", "Apply", map[string]string{"applications/a.cue": "x"})
+	r := clone(gitrepo.CloneOptions{OnDisk: true})
+	ctx := context.Background()
+	if err := r.Fetch(ctx, "+refs/heads/apply-1:refs/remotes/origin/apply-1"); err != nil {
+		t.Fatal(err)
+	}
+	n, err := r.ForgetRemoteRefs(forgetest.DefaultBranch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 1 {
+		t.Errorf("forgot %d refs, want apply-1's at least", n)
+	}
+	if _, err := r.Resolve("refs/remotes/origin/apply-1"); err == nil {
+		t.Error("apply-1's ref is still there")
+	}
+	if _, err := r.Resolve("refs/remotes/origin/" + forgetest.DefaultBranch); err != nil {
+		t.Errorf("the base's ref was forgotten: %v", err)
+	}
+	if err := r.Fetch(ctx, "+refs/heads/apply-1:refs/remotes/origin/apply-1"); err != nil {
+		t.Errorf("fetching it again: %v", err)
+	}
+}

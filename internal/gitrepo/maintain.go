@@ -220,3 +220,39 @@ func growth(disk *filesystem.Storage) (Growth, error) {
 	}
 	return g, nil
 }
+
+// ForgetRemoteRefs deletes the clone's remote-tracking references
+// (refs/remotes/origin/…) but the branches named in keep: a fetch tells
+// the remote what it has by walking back from every local reference, up
+// to a hundred commits each, so each pull request's reference left behind
+// makes every later fetch cost more. What they reached is fetched again
+// when it is needed. Call it between pieces of work. It returns how many
+// it deleted.
+func (r *Repo) ForgetRemoteRefs(keep ...string) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	kept := map[plumbing.ReferenceName]bool{}
+	for _, b := range keep {
+		kept[plumbing.NewRemoteReferenceName(remoteName, b)] = true
+	}
+	refs, err := r.repo.Storer.IterReferences()
+	if err != nil {
+		return 0, newError("forget remote refs", nil, err)
+	}
+	var drop []plumbing.ReferenceName
+	err = refs.ForEach(func(ref *plumbing.Reference) error {
+		if ref.Name().IsRemote() && !kept[ref.Name()] {
+			drop = append(drop, ref.Name())
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, newError("forget remote refs", nil, err)
+	}
+	for _, name := range drop {
+		if err := r.repo.Storer.RemoveReference(name); err != nil {
+			return 0, newError("forget remote refs", nil, err)
+		}
+	}
+	return len(drop), nil
+}

@@ -212,15 +212,21 @@ func (p *liveProcessor) account(number int, it item, r pullrequest.Reconciled, e
 // maintainEvery is how often, at most, the clone's growth is counted.
 const maintainEvery = 10 * time.Second
 
-// maintain repacks the clone once it has grown past gitrepo's thresholds
-// (gitrepo.Repo.Maintain), between pieces of work; it looks at most every
-// maintainEvery. p.mu must be held.
+// maintain forgets the clone's remote refs but the base's, and repacks it
+// once it has grown past gitrepo's thresholds (gitrepo.Repo.Maintain),
+// between pieces of work; it looks at most every maintainEvery. p.mu must
+// be held.
 func (p *liveProcessor) maintain() {
 	if p.repo == nil || time.Since(p.checked) < maintainEvery {
 		return
 	}
 	p.checked = time.Now()
 	start := time.Now()
+	// What a fetch tells GitHub it has is walked from every local ref:
+	// only the base's is kept between pieces of work.
+	if _, err := p.repo.ForgetRemoteRefs(p.cfg.GitHub.Base); err != nil {
+		p.log.Warn("forgetting the clone's remote refs", "err", err)
+	}
 	g, repacked, err := p.repo.Maintain()
 	if err != nil {
 		// A clone that cannot be repacked is replaced by a fresh one.
