@@ -155,11 +155,11 @@ func TestWithEveryDeliveryLostAPullRequestIsAnsweredWithinOneReconcile(t *testin
 		m := scrape(t, url)
 		return m[metrics.ReconcileRuns+`{outcome="ok"}`] + m[metrics.ReconcileRuns+`{outcome="failed"}`]
 	}
-	before := runs()
 	head := gh.Commit("newco", "Apply", map[string]string{"applications/newco.cue": newco(t)})
 	pr := gh.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco"})
-	// The pass under way when it was opened may have listed the pull
-	// requests before it; the one after cannot miss it.
+	// Counted once it is open: the pass under way then may have listed the
+	// pull requests before it; the one after cannot miss it.
+	before := runs()
 	waitLong(t, "two reconciles after the pull request was opened", func() bool { return runs() >= before+2 })
 	if n, c := len(gh.CheckRuns(head)), botComments(gh, pr); n != 1 || c != 1 {
 		t.Errorf("within one reconcile: %d checks and %d comments, want one of each", n, c)
