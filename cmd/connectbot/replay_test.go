@@ -87,7 +87,7 @@ func TestServeCarriesOutATerminationReplayedOnALaterDayOnce(t *testing.T) {
 		}
 		eventually(t, "the comment handled", func() bool {
 			m := srv.metrics(t)
-			return m[`connectbot_actions_total{kind="comment-command",status="done"}`]+m[`connectbot_actions_total{kind="comment-command",status="failed"}`] == 1
+			return m[`connectbot_actions_total{kind="judge-pull-request",status="done"}`]+m[`connectbot_actions_total{kind="judge-pull-request",status="failed"}`] == 1
 		})
 		eventually(t, "the start-up reconcile", func() bool { code, _ := srv.get(t, "/healthz"); return code == http.StatusOK })
 		if srv.stop(t) != exitOK {

@@ -22,7 +22,7 @@ import (
 	"github.com/connectbot/connectbot/internal/webhook"
 )
 
-const serveSynopsis = "serve [--addr HOST:PORT] [--repo DIR] [--schedule SPEC] [--installs recorded|URL] [--budget N] [--reconcile-budget N] [--reconcile-every DURATION] [--reconcile-after-shed DURATION] [--queue N] [--workers N] [--grace DURATION] [--log-format text|json] [--header-timeout DURATION] [--body-timeout DURATION] [--body-memory MiB] [--per-source N] [--allow-from FILE] [--trusted-proxy CIDR]..."
+const serveSynopsis = "serve [--addr HOST:PORT] [--repo DIR] [--schedule SPEC] [--installs recorded|URL] [--budget N] [--reconcile-budget N] [--reconcile-every DURATION] [--reconcile-after-shed DURATION] [--reconcile-again DURATION] [--workers N] [--metrics-addr HOST:PORT] [--grace DURATION] [--log-format text|json] [--header-timeout DURATION] [--body-timeout DURATION] [--body-memory MiB] [--per-source N] [--allow-from FILE] [--trusted-proxy CIDR]..."
 
 // runServe runs connectbot as a service: the webhook endpoint, scheduled
 // ticks, health and metrics, until SIGTERM or SIGINT.
@@ -48,8 +48,9 @@ func serveFlags(fs *flag.FlagSet) func() serveConfig {
 	repo := fs.String("repo", ".", "without GitHub credentials: the local checkout whose plan each tick logs")
 	schedule := fs.String("schedule", scheduler.DefaultSpec, "when ticks run: cron syntax (five fields) or a descriptor like @hourly")
 	installs := fs.String("installs", "", `install counts for the plan: "recorded" or a source URL; default: program.cue's installsSource`)
-	queue := fs.Int("queue", webhook.DefaultQueueSize, "deliveries acknowledged and waiting to be processed, at most; beyond it GitHub is answered 503")
-	workers := fs.Int("workers", webhook.DefaultWorkers, "deliveries processed at once (with credentials, events reach GitHub one at a time)")
+	workers := fs.Int("workers", 2, "work keys worked on at once (with credentials, pull requests reach GitHub one at a time, a tick beside them)")
+	metricsAddr := fs.String("metrics-addr", "", "serve /metrics on this address instead of --addr")
+	again := fs.Duration("reconcile-again", service.DefaultReconcileAgain, "with GitHub credentials: how soon a reconcile that left pull requests over its budget is followed by the next, until none remain")
 	budget := fs.Int("budget", 50, "with GitHub credentials: most actions one tick carries out; the rest wait for the next")
 	reconcileBudget := fs.Int("reconcile-budget", defaultReconcileBudget, "with GitHub credentials: most writes one reconcile makes; the pull requests left over come first in the next")
 	reconcileEvery := fs.Duration("reconcile-every", 10*time.Minute, "with GitHub credentials: how often the open pull requests are reconciled between ticks; 0 only with the ticks")
@@ -59,8 +60,8 @@ func serveFlags(fs *flag.FlagSet) func() serveConfig {
 	door := doorFlags(fs)
 	return func() serveConfig {
 		cfg := serveConfig{installs: *installs, logFormat: logFormat.value, Config: service.Config{
-			Addr: *addr, RepoDir: *repo, Schedule: *schedule, Queue: *queue, Workers: *workers, Budget: *budget, Grace: *grace,
-			ReconcileBudget: *reconcileBudget, ReconcileEvery: *reconcileEvery,
+			Addr: *addr, RepoDir: *repo, Schedule: *schedule, Workers: *workers, Budget: *budget, Grace: *grace,
+			ReconcileBudget: *reconcileBudget, ReconcileEvery: *reconcileEvery, ReconcileAgain: *again, MetricsAddr: *metricsAddr,
 		}}
 		door(&cfg)
 		return cfg
@@ -122,11 +123,11 @@ func serveSettings(cfg serveConfig, getenv func(string) string) (serveConfig, er
 	if _, err := scheduler.ParseSpec(cfg.Schedule); err != nil {
 		return cfg, fmt.Errorf("--schedule: %v", err)
 	}
-	if cfg.Queue < 1 || cfg.Workers < 1 || cfg.Budget < 1 || cfg.ReconcileBudget < 1 {
-		return cfg, errors.New("--queue, --workers, --budget and --reconcile-budget must be at least 1")
+	if cfg.Workers < 1 || cfg.Budget < 1 || cfg.ReconcileBudget < 1 {
+		return cfg, errors.New("--workers, --budget and --reconcile-budget must be at least 1")
 	}
-	if cfg.Grace < 0 || cfg.ReconcileEvery < 0 {
-		return cfg, errors.New("--grace and --reconcile-every must not be negative")
+	if cfg.Grace < 0 || cfg.ReconcileEvery < 0 || cfg.ReconcileAgain <= 0 {
+		return cfg, errors.New("--grace and --reconcile-every must not be negative, --reconcile-again must be positive")
 	}
 	cfg, err := doorSettings(cfg, getenv)
 	if err != nil {

@@ -1,7 +1,6 @@
 package dispatch
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -74,7 +73,9 @@ func (routeForge) ListPRs(context.Context, string, string) ([]forge.PR, error) {
 func (routeForge) FindPRsByHead(context.Context, string) ([]forge.PR, error) {
 	return nil, errFound
 }
-func (routeForge) Issue(context.Context, int) (forge.Issue, error) { return forge.Issue{}, nil }
+func (routeForge) Issue(_ context.Context, n int) (forge.Issue, error) {
+	return forge.Issue{Number: n, State: "open", Author: "someone"}, nil
+}
 
 type routeGit struct{}
 
@@ -98,9 +99,9 @@ func (routeGit) Push(context.Context, string, gitrepo.PushOptions) error {
 	return errCommented
 }
 
-func TestRouteAgreesWithHandle(t *testing.T) {
-	// Every recorded delivery, and each under every action GitHub sends
-	// for its kind, so that a route Handle gains or loses shows here.
+// everyEvent is every kind of event under every action GitHub sends for
+// it, so that a route Handle or Do gains or loses shows.
+func everyEvent() []webhook.Event {
 	actions := map[string][]string{
 		webhook.KindPullRequest: {"opened", "synchronize", "reopened", "edited", "ready_for_review", "closed", "labeled", "assigned"},
 		webhook.KindReview:      {"submitted", "edited", "dismissed"},
@@ -137,32 +138,75 @@ func TestRouteAgreesWithHandle(t *testing.T) {
 			}
 		}
 	}
-	var logs bytes.Buffer
-	h := &pullrequest.Handler{Forge: routeForge{}, Git: routeGit{}, BotLogin: "connectbot[bot]", Now: time.Now, Out: io.Discard,
-		Log: slog.New(slog.NewTextHandler(&logs, nil))}
-	for _, ev := range events {
+	return events
+}
+
+// routeHandler is a pull-request handler that stops at the second call
+// it makes, telling which method was reached.
+func routeHandler() *pullrequest.Handler {
+	return &pullrequest.Handler{Forge: routeForge{}, Git: routeGit{}, BotLogin: "connectbot[bot]", Now: time.Now, Out: io.Discard,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+}
+
+func TestRouteAgreesWithHandle(t *testing.T) {
+	h := routeHandler()
+	for _, ev := range everyEvent() {
 		kind, _ := Route(ev)
-		logs.Reset()
 		_, err := Handle(context.Background(), h, routeForm{}, ev)
-		var reached string
-		switch {
-		case errors.Is(err, errJudged):
-			reached = "judge-pull-request"
-		case errors.Is(err, errCommented):
-			reached = "comment-command"
-		case errors.Is(err, errFound):
-			reached = "judge-pull-requests-at-head"
-		case errors.Is(err, errRejudged):
-			reached = "base-moved"
-		case errors.Is(err, errOpened):
-			reached = "application-form"
-		case err == nil:
-			reached = "none"
-		default:
-			t.Fatalf("%+v: %v", ev, err)
-		}
+		reached := reachedBy(t, ev, err)
 		if kind != reached {
 			t.Errorf("%s %s (on a pull request: %v, check %q): Route says %s, Handle does %s", ev.Kind, ev.Action, ev.IsPullRequest, ev.Check, kind, reached)
 		}
 	}
+}
+
+func TestAnEventsKeyDoesWhatHandleDoesWithIt(t *testing.T) {
+	h := routeHandler()
+	for _, ev := range everyEvent() {
+		kind, _ := Route(ev)
+		key, w, ok := KeyOf(ev)
+		if !ok {
+			if kind != "none" {
+				t.Errorf("%s %s (on a pull request: %v, check %q): no key, but Route says %s", ev.Kind, ev.Action, ev.IsPullRequest, ev.Check, kind)
+			}
+			continue
+		}
+		_, err := Do(context.Background(), h, routeForm{}, key, w)
+		reached := reachedBy(t, ev, err)
+		want := kind
+		if kind == "comment-command" {
+			// A comment's work is its pull request's: judged, then every
+			// command on it without an answer answered.
+			want = KeyPullRequest
+			if !w.Commands || !w.Recheck {
+				t.Errorf("a /connectbot recheck comment: %+v, want its commands answered and the check written", w)
+			}
+		}
+		if reached != want || key.Kind != want {
+			t.Errorf("%s %s (on a pull request: %v, check %q): key %s does %s, want %s", ev.Kind, ev.Action, ev.IsPullRequest, ev.Check, key, reached, want)
+		}
+	}
+}
+
+// reachedBy names the handler method err says was reached.
+func reachedBy(t *testing.T, ev webhook.Event, err error) string {
+	t.Helper()
+	var reached string
+	switch {
+	case errors.Is(err, errJudged):
+		reached = "judge-pull-request"
+	case errors.Is(err, errCommented):
+		reached = "comment-command"
+	case errors.Is(err, errFound):
+		reached = "judge-pull-requests-at-head"
+	case errors.Is(err, errRejudged):
+		reached = "base-moved"
+	case errors.Is(err, errOpened):
+		reached = "application-form"
+	case err == nil:
+		reached = "none"
+	default:
+		t.Fatalf("%+v: %v", ev, err)
+	}
+	return reached
 }

@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
@@ -29,7 +30,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
-	"github.com/go-git/go-git/v5/storage"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/memory"
 )
@@ -81,6 +81,11 @@ type Repo struct {
 	secrets []string // kept out of every error: the token, any password in origin's URL
 	trees   treeCache
 	temp    string // the temporary directory Close removes; "" for none
+	// guard is the on-disk clone's storage, which Maintain repacks, and
+	// owner the lock that tells a live clone from a dead process's; nil
+	// for other repositories.
+	guard *guardedStorer
+	owner io.Closer
 }
 
 // newRepo wraps repo, noting the secrets its errors must never show.
@@ -166,9 +171,15 @@ func Clone(ctx context.Context, rawURL string, opts CloneOptions) (*Repo, error)
 	}
 	var repo *git.Repository
 	var temp string
+	var guard *guardedStorer
+	var owner io.Closer
 	if opts.Dir == "" {
-		var sto storage.Storer
+		var sto *guardedStorer
 		sto, temp, err = newStorage(opts)
+		if err == nil && temp != "" {
+			guard = sto
+			owner, err = lockClone(temp)
+		}
 		if err == nil {
 			repo, err = git.CloneContext(ctx, sto, nil, co)
 		}
@@ -176,13 +187,16 @@ func Clone(ctx context.Context, rawURL string, opts CloneOptions) (*Repo, error)
 		repo, err = git.PlainCloneContext(ctx, opts.Dir, false, co)
 	}
 	if err != nil {
+		if owner != nil {
+			owner.Close()
+		}
 		if temp != "" {
 			os.RemoveAll(temp)
 		}
 		return nil, newError(op, classify(err), err, secrets...)
 	}
 	r := newRepo(repo, opts.Token, depth)
-	r.temp = temp
+	r.temp, r.guard, r.owner = temp, guard, owner
 	return r, nil
 }
 
@@ -190,10 +204,17 @@ func Clone(ctx context.Context, rawURL string, opts CloneOptions) (*Repo, error)
 // decoded in memory.
 const objectCacheSize = 8 << 20
 
+// diskStorage is the storage of the on-disk clone in temp.
+func diskStorage(temp string) *filesystem.Storage {
+	return filesystem.NewStorageWithOptions(osfs.New(filepath.Join(temp, "repo.git")),
+		cache.NewObjectLRU(objectCacheSize),
+		filesystem.Options{ExclusiveAccess: true, LargeObjectThreshold: objectCacheSize})
+}
+
 // newStorage makes the storage of a clone without a worktree, in memory or
 // in a new temporary directory (returned), that checks every pack it
 // receives against opts' limits.
-func newStorage(opts CloneOptions) (storage.Storer, string, error) {
+func newStorage(opts CloneOptions) (*guardedStorer, string, error) {
 	g := &guardedStorer{limits: packLimits{object: MaxFileSize, total: opts.MaxFetchSize, objects: maxPackObjects}}
 	if g.limits.total <= 0 {
 		g.limits.total = DefaultMaxFetchSize
@@ -202,14 +223,12 @@ func newStorage(opts CloneOptions) (storage.Storer, string, error) {
 		g.Storer = memory.NewStorage()
 		return g, "", nil
 	}
-	temp, err := os.MkdirTemp("", "connectbot-git-*")
+	temp, err := os.MkdirTemp("", clonePattern)
 	if err != nil {
 		return nil, "", err
 	}
 	g.spool = temp
-	g.Storer = filesystem.NewStorageWithOptions(osfs.New(filepath.Join(temp, "repo.git")),
-		cache.NewObjectLRU(objectCacheSize),
-		filesystem.Options{ExclusiveAccess: true, LargeObjectThreshold: objectCacheSize})
+	g.Storer = diskStorage(temp)
 	return g, temp, nil
 }
 
@@ -223,7 +242,10 @@ func (r *Repo) Close() error {
 		return nil
 	}
 	err := os.RemoveAll(r.temp)
-	r.temp = ""
+	if r.owner != nil {
+		r.owner.Close()
+	}
+	r.temp, r.guard, r.owner = "", nil, nil
 	if err != nil {
 		return newError("close", nil, err)
 	}

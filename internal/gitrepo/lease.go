@@ -13,6 +13,7 @@ import (
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/memory"
 )
 
 // ErrLeaseHeld means another holder has the lease and it has not expired.
@@ -43,16 +44,18 @@ func (r *Repo) AcquireLease(ctx context.Context, name, holder string, ttl time.D
 	if err := ref.Validate(); err != nil {
 		return nil, newError(op, nil, fmt.Errorf("lease name %q: %w", name, err))
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	s, err := r.scratch()
+	if err != nil {
+		return nil, newError(op, nil, err)
+	}
 	l := &Lease{r: r, ref: ref, Holder: holder, Expires: now.Add(ttl).UTC().Truncate(time.Second)}
-	sha, err := r.writeLeaseLocked(ctx, l, now)
+	sha, err := s.writeLease(ctx, l, now)
 	if err != nil {
 		return nil, newError(op, classify(err), err)
 	}
 	l.sha = sha
 	spec := config.RefSpec(ref + ":" + ref)
-	err = r.push(ctx, &git.PushOptions{RemoteName: remoteName, RefSpecs: []config.RefSpec{spec}, Auth: auth(r.token)})
+	err = s.push(ctx, &git.PushOptions{RemoteName: remoteName, RefSpecs: []config.RefSpec{spec}, Auth: auth(r.token)})
 	if err == nil {
 		return l, nil
 	}
@@ -60,7 +63,7 @@ func (r *Repo) AcquireLease(ctx context.Context, name, holder string, ttl time.D
 		return nil, newError(op, classify(err), err, r.secrets...)
 	}
 	// Someone holds it: read their lease, and take it over if it expired.
-	theirs, held, err := r.readRemoteLeaseLocked(ctx, ref)
+	theirs, held, err := s.readRemoteLease(ctx, ref)
 	if classify(err) == ErrNotFound {
 		// Released between our push and our read: try again.
 		return nil, newError(op, ErrLeaseHeld, fmt.Errorf("%w: released just now", ErrLeaseHeld))
@@ -71,7 +74,7 @@ func (r *Repo) AcquireLease(ctx context.Context, name, holder string, ttl time.D
 	if now.Before(held.Expires) {
 		return nil, newError(op, ErrLeaseHeld, fmt.Errorf("%w: %s holds it until %s", ErrLeaseHeld, held.Holder, held.Expires.Format(time.RFC3339)))
 	}
-	err = r.push(ctx, &git.PushOptions{
+	err = s.push(ctx, &git.PushOptions{
 		RemoteName: remoteName, RefSpecs: []config.RefSpec{spec}, Auth: auth(r.token), Force: true,
 		RequireRemoteRefs: []config.RefSpec{config.RefSpec(theirs.String() + ":" + ref.String())},
 	})
@@ -88,22 +91,44 @@ func (r *Repo) AcquireLease(ctx context.Context, name, holder string, ttl time.D
 // (after it expired), whose lease is then left alone.
 func (l *Lease) Release(ctx context.Context) error {
 	r := l.r
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	err := r.push(ctx, &git.PushOptions{
+	op := "release lease " + strings.TrimPrefix(l.ref.String(), leasePrefix)
+	s, err := r.scratch()
+	if err != nil {
+		return newError(op, nil, err)
+	}
+	err = s.push(ctx, &git.PushOptions{
 		RemoteName: remoteName, RefSpecs: []config.RefSpec{config.RefSpec(":" + l.ref)}, Auth: auth(r.token),
 		RequireRemoteRefs: []config.RefSpec{config.RefSpec(l.sha.String() + ":" + l.ref.String())},
 	})
 	if err != nil && !errors.Is(err, ErrRejected) {
-		return newError("release lease "+strings.TrimPrefix(l.ref.String(), leasePrefix), classify(err), err, r.secrets...)
+		return newError(op, classify(err), err, r.secrets...)
 	}
-	return r.repo.Storer.RemoveReference(l.ref)
+	return nil
 }
 
-// writeLeaseLocked writes the lease's commit — an empty tree, a message
-// naming the holder and the expiry, and a nonce so that two leases never
-// share a name — and points the local ref at it; r.mu must be held.
-func (r *Repo) writeLeaseLocked(ctx context.Context, l *Lease, now time.Time) (plumbing.Hash, error) {
+// scratch is a new, empty repository in memory whose origin is r's. Leases
+// are pushed from it: git's push walks every object the remote's refs
+// reach that the pushing repository holds, which for r's clone is the whole
+// history, growing by the day, and for a scratch repository nothing.
+func (r *Repo) scratch() (*Repo, error) {
+	remote, err := r.repo.Remote(remoteName)
+	if err != nil {
+		return nil, err
+	}
+	mem, err := git.Init(memory.NewStorage(), nil)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := mem.CreateRemote(&config.RemoteConfig{Name: remoteName, URLs: remote.Config().URLs}); err != nil {
+		return nil, err
+	}
+	return &Repo{repo: mem, token: r.token, secrets: r.secrets}, nil
+}
+
+// writeLease writes the lease's commit — an empty tree, a message naming
+// the holder and the expiry, and a nonce so that two leases never share a
+// name — and points the local ref at it.
+func (r *Repo) writeLease(ctx context.Context, l *Lease, now time.Time) (plumbing.Hash, error) {
 	nonce := make([]byte, 8)
 	if _, err := rand.Read(nonce); err != nil {
 		return plumbing.ZeroHash, err
@@ -122,9 +147,9 @@ func (r *Repo) writeLeaseLocked(ctx context.Context, l *Lease, now time.Time) (p
 	return h, r.repo.Storer.SetReference(plumbing.NewHashReference(l.ref, h))
 }
 
-// readRemoteLeaseLocked fetches the lease ref from origin and reads who
-// holds it until when; r.mu must be held.
-func (r *Repo) readRemoteLeaseLocked(ctx context.Context, ref plumbing.ReferenceName) (plumbing.Hash, Lease, error) {
+// readRemoteLease fetches the lease ref from origin and reads who holds
+// it until when.
+func (r *Repo) readRemoteLease(ctx context.Context, ref plumbing.ReferenceName) (plumbing.Hash, Lease, error) {
 	local := plumbing.ReferenceName("refs/remotes/" + remoteName + "/" + strings.TrimPrefix(ref.String(), "refs/"))
 	if err := r.fetchLocked(ctx, []string{"+" + ref.String() + ":" + local.String()}); err != nil {
 		return plumbing.ZeroHash, Lease{}, err
@@ -152,4 +177,72 @@ func (r *Repo) readRemoteLeaseLocked(ctx context.Context, ref plumbing.Reference
 // oneLine keeps a holder's name on one line of the lease's message.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// ErrLeaseLost means a lease expired before its holder renewed it and
+// someone else took it over: the holder's work must stop.
+var ErrLeaseLost = errors.New("lease lost: taken over by another")
+
+// Renew moves the lease's expiry to now+ttl, on origin, unless someone
+// took it over (then ErrLeaseLost).
+func (l *Lease) Renew(ctx context.Context, ttl time.Duration, now time.Time) error {
+	r := l.r
+	name := strings.TrimPrefix(l.ref.String(), leasePrefix)
+	s, err := r.scratch()
+	if err != nil {
+		return newError("renew lease "+name, nil, err)
+	}
+	next := &Lease{r: r, ref: l.ref, Holder: l.Holder, Expires: now.Add(ttl).UTC().Truncate(time.Second)}
+	sha, err := s.writeLease(ctx, next, now)
+	if err != nil {
+		return newError("renew lease "+name, classify(err), err)
+	}
+	err = s.push(ctx, &git.PushOptions{
+		RemoteName: remoteName, RefSpecs: []config.RefSpec{config.RefSpec(l.ref + ":" + l.ref)}, Auth: auth(r.token), Force: true,
+		RequireRemoteRefs: []config.RefSpec{config.RefSpec(l.sha.String() + ":" + l.ref.String())},
+	})
+	if errors.Is(err, ErrRejected) {
+		return newError("renew lease "+name, ErrLeaseLost, ErrLeaseLost)
+	}
+	if err != nil {
+		return newError("renew lease "+name, classify(err), err, r.secrets...)
+	}
+	l.sha, l.Expires = sha, next.Expires
+	return nil
+}
+
+// Keep renews the lease every ttl/3 until the returned stop is called, so
+// that it outlives the work however long that takes while its holder
+// lives, and expires within ttl of the holder dying. The context returned
+// is cancelled, with ErrLeaseLost as its cause, once the lease is lost:
+// taken over, or expired while renewals failed.
+func (l *Lease) Keep(ctx context.Context, ttl time.Duration) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(max(ttl/3, time.Millisecond))
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			now := time.Now()
+			err := l.Renew(ctx, ttl, now)
+			if errors.Is(err, ErrLeaseLost) || err != nil && !now.Before(l.Expires) {
+				cancel(fmt.Errorf("%w: %w", ErrLeaseLost, err))
+				return
+			}
+		}
+	}()
+	return ctx, func() {
+		close(done)
+		<-stopped
+		cancel(nil)
+	}
 }

@@ -31,6 +31,7 @@ const (
 	EventsReceived     = "connectbot_webhook_events_received_total"
 	EventsRejected     = "connectbot_webhook_events_rejected_total"
 	BodyBytes          = "connectbot_webhook_body_bytes"
+	QueueKeys          = "connectbot_queue_keys"
 	Actions            = "connectbot_actions_total"
 	TickDuration       = "connectbot_tick_duration_seconds"
 	GitHubRequests     = "connectbot_github_requests_total"
@@ -80,7 +81,7 @@ func New(opts Options) *Metrics {
 		}, []string{"event"}),
 		eventsRejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: EventsRejected,
-			Help: "Webhook deliveries turned away or dropped, by reason (signature, size, parse, duplicate, queue-full, busy, slow, source, per-source).",
+			Help: "Webhook deliveries turned away or dropped, by reason (signature, size, parse, duplicate, stopping, busy, slow, source, per-source).",
 		}, []string{"reason"}),
 		actions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: Actions,
@@ -184,6 +185,15 @@ func (m *Metrics) WatchBodyBytes(held func() int64) {
 		Name: BodyBytes,
 		Help: "Bytes held by the webhook bodies being read, before their signatures can be checked.",
 	}, func() float64 { return float64(held()) }))
+}
+
+// WatchQueue shows what keys reports, the work keys waiting in the queue
+// or being worked on, as a gauge. Call it once.
+func (m *Metrics) WatchQueue(keys func() int) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: QueueKeys,
+		Help: "Work keys (a pull request, a moved branch, the tick, a reconcile) waiting or being worked on; a key waits once however many deliveries ask for it.",
+	}, func() float64 { return float64(keys()) }))
 }
 
 // ActionDone counts an action of kind ending with status.

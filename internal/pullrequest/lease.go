@@ -15,12 +15,14 @@ type leaser interface {
 	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration, now time.Time) (*gitrepo.Lease, error)
 }
 
-// Lease timings: a lease outlives any one pull request's handling by far,
-// so only a holder that died loses it; a second process waits its turn
-// for a while, then leaves the pull request to the holder and to the next
-// reconcile.
+// Lease timings: a lease is short and renewed every third of it while
+// its holder works (gitrepo.Lease.Keep), so it outlives any handling while
+// the holder lives and a dead holder's lease is taken over within LeaseTTL;
+// a second process waits its turn for a while, then leaves the pull
+// request to the holder and to the next reconcile.
 const (
-	leaseTTL   = 10 * time.Minute
+	// LeaseTTL is how long a lease lasts without a renewal.
+	LeaseTTL   = 30 * time.Second
 	leaseWait  = 45 * time.Second
 	leaseFirst = 100 * time.Millisecond
 	leaseMax   = 2 * time.Second
@@ -45,13 +47,18 @@ func (h *Handler) withLease(ctx context.Context, name string, fn func(context.Co
 	wait := leaseFirst
 	deadline := time.Now().Add(leaseWait)
 	for {
-		lease, err := l.AcquireLease(ctx, name, h.Holder, leaseTTL, time.Now())
+		lease, err := l.AcquireLease(ctx, name, h.Holder, LeaseTTL, time.Now())
 		if err == nil {
 			nested := map[string]bool{name: true}
 			for k := range held {
 				nested[k] = true
 			}
-			runErr := fn(context.WithValue(ctx, heldKey{}, nested))
+			kept, stop := lease.Keep(ctx, LeaseTTL)
+			runErr := fn(context.WithValue(kept, heldKey{}, nested))
+			stop()
+			if cause := context.Cause(kept); errors.Is(cause, gitrepo.ErrLeaseLost) {
+				runErr = errors.Join(runErr, cause)
+			}
 			// Released even when ctx ended: a context of its own, bounded.
 			relCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 			defer cancel()

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/bradleyfalzon/ghinstallation/v2"
@@ -21,40 +21,51 @@ import (
 	"github.com/connectbot/connectbot/internal/metrics"
 	"github.com/connectbot/connectbot/internal/pullrequest"
 	"github.com/connectbot/connectbot/internal/tick"
-	"github.com/connectbot/connectbot/internal/webhook"
 )
 
-// liveProcessor hands each delivery to the pull-request handler, one at a
-// time, on a clone of the repository in a temporary directory.
+// liveProcessor does each key's work through GitHub: a pull request's,
+// an application form's, a moved branch's with the pull-request handler,
+// one at a time, on a clone of the repository in a temporary directory; a
+// tick on a clone of its own; a reconcile by queueing every open pull
+// request's key.
 type liveProcessor struct {
 	cfg    Config
+	keys   *keyQueue
+	ticks  *tickRunner
 	client *http.Client // metered and, for an App, authenticating
 	token  func(context.Context) (string, error)
 	log    *slog.Logger
 	m      *metrics.Metrics
 
-	mu    sync.Mutex         // one event at a time: they share the clone and the sticky comments
+	mu    sync.Mutex         // one piece of work at a time: they share the clone and the sticky comments
 	judge *pullrequest.Judge // what judging loaded, kept across events and clones
 	// backlog orders each reconcile's pull requests, kept across clones.
 	backlog *pullrequest.Backlog
-	// reconciled is set once a reconcile has succeeded: /healthz is ready.
-	reconciled atomic.Bool
-	// failingSince is when each pull request the last reconcile could not
-	// bring in line first failed. p.mu guards it.
+	// failingSince is when each pull request whose work failed first
+	// failed, until its work succeeds. p.mu guards it.
 	failingSince map[int]time.Time
-	h            *pullrequest.Handler
-	form         *issueform.Opener // over the handler's client and clone
-	hToken       string
-	repo         *gitrepo.Repo // the handler's clone, in a temporary directory
+	// checked is when the clone's growth was last counted. p.mu guards it.
+	checked time.Time
+	// passMu guards passing, set while a reconcile's pull requests are
+	// worked on, and again, set when another was asked for meanwhile: one
+	// pass at a time, so a pass is done when the work it queued is.
+	passMu  sync.Mutex
+	passing bool
+	again   bool
+	h       *pullrequest.Handler
+	form    *issueform.Opener // over the handler's client and clone
+	hToken  string
+	repo    *gitrepo.Repo // the handler's clone, in a temporary directory
 }
 
-func newLiveProcessor(ctx context.Context, cfg Config, m *metrics.Metrics) (*liveProcessor, error) {
+func newLiveProcessor(ctx context.Context, cfg Config, m *metrics.Metrics, keys *keyQueue) (*liveProcessor, error) {
 	base := http.DefaultTransport
 	if cfg.HTTPClient != nil && cfg.HTTPClient.Transport != nil {
 		base = cfg.HTTPClient.Transport
 	}
 	metered := m.Transport(base)
-	p := &liveProcessor{cfg: cfg, log: cfg.Logger, m: m, judge: pullrequest.NewJudge(), backlog: pullrequest.NewBacklog()}
+	p := &liveProcessor{cfg: cfg, keys: keys, log: cfg.Logger, m: m, judge: pullrequest.NewJudge(), backlog: pullrequest.NewBacklog(),
+		failingSince: map[int]time.Time{}}
 	p.client = &http.Client{Transport: metered}
 	creds := cfg.Credentials
 	if creds.AppID != 0 {
@@ -112,31 +123,119 @@ func (p *liveProcessor) close() {
 	p.h, p.form, p.repo = nil, nil, nil
 }
 
-func (p *liveProcessor) process(ctx context.Context, delivery string, ev webhook.Event) error {
-	log := p.log.With("delivery", delivery, "event", ev.Kind, "repo", ev.Repo)
-	if forOtherRepository(ev, p.cfg.GitHub.Repo) {
-		log.Warn("not for this program's repository; nothing to do", "repository", p.cfg.GitHub.Repo)
+func (p *liveProcessor) live() bool { return true }
+
+// do does one key's work.
+func (p *liveProcessor) do(ctx context.Context, key dispatch.Key, it item) error {
+	switch key {
+	case tickKey:
+		p.ticks.run(ctx)
 		return nil
+	case reconcileKey:
+		return p.reconcile(ctx)
 	}
-	kind, _ := dispatch.Route(ev)
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	defer p.maintain()
 	h, err := p.handler(ctx)
 	if err != nil {
-		p.m.ActionDone(kind, metrics.StatusFailed)
+		p.m.ActionDone(key.Kind, metrics.StatusFailed)
 		return err
 	}
+	log := p.log.With("key", key.String())
 	h.Log = log
-	done, err := dispatch.Handle(ctx, h, p.form, ev)
+	if key.Kind == dispatch.KeyPullRequest {
+		return p.bring(ctx, h, log, key.Number, it)
+	}
+	done, err := dispatch.Do(ctx, h, p.form, key, it.work)
 	for _, d := range done {
-		log.Info("done", "kind", kind, "what", d)
+		log.Info("done", "kind", key.Kind, "what", d)
 	}
 	if err != nil {
+		p.m.ActionDone(key.Kind, metrics.StatusFailed)
+		return err
+	}
+	p.m.ActionDone(key.Kind, metrics.StatusDone)
+	return nil
+}
+
+// bring brings pull request number in line: judged, and its commands
+// answered when a comment or a reconcile asks. Work a reconcile queued,
+// and no delivery asked for, waits for the next one once the reconcile's
+// budget is spent. p.mu must be held.
+func (p *liveProcessor) bring(ctx context.Context, h *pullrequest.Handler, log *slog.Logger, number int, it item) error {
+	room, commands := math.MaxInt, it.work.Commands
+	if it.pass != nil {
+		var left bool
+		if room, left = it.pass.room(); !left && !it.delivered {
+			it.pass.record(0, false, true)
+			p.m.ActionDone("reconcile", metrics.StatusSkipped)
+			return nil
+		}
+		commands = true
+	}
+	h.ReconcileBudget, h.Backlog = p.cfg.ReconcileBudget, p.backlog
+	if it.delivered {
+		room = math.MaxInt
+	}
+	r, _, err := h.Bring(ctx, number, it.work.Recheck, commands, room)
+	if it.pass != nil {
+		it.pass.record(len(r.Repaired), err != nil, false)
+	}
+	if len(r.Repaired) > 0 || err != nil {
+		log.Info("done", "kind", dispatch.KeyPullRequest, "repaired", strings.Join(r.Repaired, "; "), "err", errString(err))
+	}
+	return p.account(number, it, r, err)
+}
+
+// account counts a pull request's work in the metrics, and when it failed
+// first. A delivery's work counts as the delivery's kind; a reconcile's
+// alone, as a reconcile's. p.mu must be held.
+func (p *liveProcessor) account(number int, it item, r pullrequest.Reconciled, err error) error {
+	kind, status := dispatch.KeyPullRequest, metrics.StatusDone
+	if !it.delivered {
+		kind, status = "reconcile", reconcileStatus(r)
+	}
+	if err != nil {
+		if _, ok := p.failingSince[number]; !ok {
+			p.failingSince[number] = time.Now()
+		}
 		p.m.ActionDone(kind, metrics.StatusFailed)
 		return err
 	}
-	p.m.ActionDone(kind, metrics.StatusDone)
+	delete(p.failingSince, number)
+	p.m.ActionDone(kind, status)
 	return nil
+}
+
+// maintainEvery is how often, at most, the clone's growth is counted.
+const maintainEvery = 10 * time.Second
+
+// maintain forgets the clone's remote refs but the base's, and repacks it
+// once it has grown past gitrepo's thresholds (gitrepo.Repo.Maintain),
+// between pieces of work; it looks at most every maintainEvery. p.mu must
+// be held.
+func (p *liveProcessor) maintain() {
+	if p.repo == nil || time.Since(p.checked) < maintainEvery {
+		return
+	}
+	p.checked = time.Now()
+	start := time.Now()
+	// What a fetch tells GitHub it has is walked from every local ref:
+	// only the base's is kept between pieces of work.
+	if _, err := p.repo.ForgetRemoteRefs(p.cfg.GitHub.Base); err != nil {
+		p.log.Warn("forgetting the clone's remote refs", "err", err)
+	}
+	g, repacked, err := p.repo.Maintain()
+	if err != nil {
+		// A clone that cannot be repacked is replaced by a fresh one.
+		p.log.Warn("repacking the clone failed: the next piece of work clones afresh", "err", err)
+		p.close()
+		return
+	}
+	if repacked {
+		p.log.Info("repacked the clone", "packs", g.Packs, "loose_objects", g.Loose, "duration", time.Since(start).Round(time.Millisecond).String())
+	}
 }
 
 // liveTicker carries out the plan of a tick through GitHub, on a fresh
@@ -148,6 +247,10 @@ type liveTicker struct {
 
 func (t liveTicker) Tick(ctx context.Context) error {
 	p := t.p
+	// A reconcile follows every tick, whatever became of it: a tick that
+	// failed (GitHub down, a lease it could not take) leaves no pull
+	// request behind.
+	defer p.keys.add(reconcileKey, item{})
 	when := p.cfg.Now() // the clock, read once for the whole tick
 	token, err := p.token(ctx)
 	if err != nil {
@@ -160,19 +263,22 @@ func (t liveTicker) Tick(ctx context.Context) error {
 	defer repo.Close() // the tick's clone, in a temporary directory
 	r := p.cfg.GitHub.TickRunner(client, repo, t.budget, func() time.Time { return when }, p.judge.Loader)
 	r.Log = p.log
-	// One tick at a time across every connectbot on the repository.
-	lease, err := repo.AcquireLease(ctx, "tick", p.cfg.Holder, 30*time.Minute, time.Now())
+	// One tick at a time across every connectbot on the repository: a
+	// short lease, renewed while the tick runs.
+	lease, err := repo.AcquireLease(ctx, "tick", p.cfg.Holder, pullrequest.LeaseTTL, time.Now())
 	if errors.Is(err, gitrepo.ErrLeaseHeld) {
 		// Its plan is the other's to carry out; the pull requests are
 		// reconciled all the same (they take turns on each).
 		p.log.Info("another connectbot is running a tick: this one only reconciles", "why", err.Error())
-		return p.reconcile(ctx)
+		return nil
 	}
 	if err != nil {
 		return err
 	}
+	kept, stop := lease.Keep(ctx, pullrequest.LeaseTTL)
 	defer lease.Release(context.WithoutCancel(ctx))
-	s, err := r.Run(ctx, when)
+	defer stop()
+	s, err := r.Run(kept, when)
 	for _, x := range s.Results {
 		status := tickStatus(x)
 		p.log.Info("tick action", "kind", x.Kind, "slug", x.Slug, "status", x.Status, "detail", x.Detail, "pr", x.PR)
@@ -182,9 +288,6 @@ func (t liveTicker) Tick(ctx context.Context) error {
 		return err
 	}
 	p.log.Info("tick carried out", "now", s.Now.String(), "actions", len(s.Actions), "results", len(s.Results), "skipped_applications", len(s.Skipped))
-	if err := p.reconcile(ctx); err != nil {
-		return err
-	}
 	if n := len(s.Failed); n == 1 {
 		return errors.New("1 action failed; the next tick tries again")
 	} else if n > 1 {
@@ -193,96 +296,88 @@ func (t liveTicker) Tick(ctx context.Context) error {
 	return nil
 }
 
-// reconcileBetweenTicks reconciles from the end of the first tick (which
-// reconciles at start-up) until stopping is closed: every
-// cfg.ReconcileEvery (never when 0), and cfg.ReconcileAfterShed after shed
-// is signalled (the webhook turned a delivery away for lack of room) — one
-// reconcile for every signal until it runs, none when a periodic one runs
-// first. A pass under way runs on ctx.
-func (p *liveProcessor) reconcileBetweenTicks(ctx context.Context, cfg Config, shed <-chan struct{}, firstTick, stopping <-chan struct{}) {
-	select {
-	case <-firstTick:
-	case <-stopping:
-		return
-	}
-	var every, soon <-chan time.Time // nil: never
-	if cfg.ReconcileEvery > 0 {
-		t := time.NewTicker(cfg.ReconcileEvery)
-		defer t.Stop()
-		every = t.C
-	}
-	after := cfg.ReconcileAfterShed
-	if after <= 0 {
-		after = DefaultReconcileAfterShed
-	}
-	for {
-		select {
-		case <-stopping:
-			return
-		case <-shed:
-			if soon == nil {
-				soon = time.After(after)
-			}
-			continue
-		case <-every:
-		case <-soon:
-			p.log.Info("reconciling: the webhook turned deliveries away for lack of room", "after", after.String())
-		}
-		soon = nil // this pass makes good what they asked
-		if err := p.reconcile(ctx); err != nil {
-			p.log.Error("reconcile failed", "err", err)
-		}
-	}
-}
-
-// reconcile makes every open pull request show what the rules say now,
-// after each tick (the first at start-up), one event at a time with the
-// deliveries; once one has succeeded, /healthz answers ready.
+// reconcile queues the key of every open pull request into the base,
+// the one taken up longest ago first, for a pass whose writes its budget
+// bounds; it holds the clone only to list them. Once every one has been
+// worked on, the pass is counted and logged with how many pull requests
+// remain over its budget, and if any do, the next reconcile is queued
+// cfg.ReconcileAgain later: a large backlog (the start-up reconcile after
+// a crash) is spread over as many passes as its budget needs.
 func (p *liveProcessor) reconcile(ctx context.Context) error {
+	p.passMu.Lock()
+	if p.passing {
+		p.again = true // queued when the pass under way is done
+		p.passMu.Unlock()
+		return nil
+	}
+	p.passing = true
+	p.passMu.Unlock()
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	h, err := p.handler(ctx)
-	if err != nil {
-		return err
+	var open []int
+	if err == nil {
+		h.Log, h.Backlog = p.log, p.backlog
+		open, err = h.Open(ctx, p.cfg.GitHub.Base)
 	}
-	h.Log = p.log
-	h.ReconcileBudget, h.Backlog = p.cfg.ReconcileBudget, p.backlog
-	done, err := h.Reconcile(ctx, p.cfg.GitHub.Base)
-	examined, repaired, skipped, failed := 0, 0, 0, 0
-	now := time.Now()
-	failing := map[int]time.Time{}
-	var oldest time.Duration
-	for _, r := range done {
-		if r.Skipped == "" || len(r.Repaired) > 0 || r.Err != nil {
-			examined++
-		}
-		switch {
-		case r.Skipped != "" && len(r.Repaired) == 0 && r.Err == nil:
-			skipped++
-		case r.Err != nil:
-			failed++
-			since, ok := p.failingSince[r.Number]
-			if !ok {
-				since = now
-			}
-			failing[r.Number] = since
-			oldest = max(oldest, now.Sub(since))
-		case len(r.Repaired) > 0:
-			repaired++
-		}
-		if len(r.Repaired) > 0 || r.Err != nil || r.Skipped != "" {
-			p.log.Info("reconciled", "pr", r.Number, "repaired", strings.Join(r.Repaired, "; "), "skipped", r.Skipped, "err", errString(r.Err))
-		}
-		p.m.ActionDone("reconcile", reconcileStatus(r))
-	}
-	p.failingSince = failing
-	p.m.Reconciled(examined, repaired, skipped, failed, oldest)
+	p.mu.Unlock()
 	if err != nil {
+		p.m.Reconciled(0, 0, 0, 1, 0)
+		p.passDone(0)
 		return fmt.Errorf("reconcile: %w", err)
 	}
-	p.log.Info("reconcile done", "pull_requests", len(done), "repaired", repaired, "skipped", skipped)
-	p.reconciled.Store(true)
+	pass := newPass(p.cfg.ReconcileBudget, len(open))
+	for _, n := range open {
+		if !p.keys.add(dispatch.Key{Kind: dispatch.KeyPullRequest, Number: n}, item{pass: pass}) {
+			pass.settle() // stopping
+		}
+	}
+	p.log.Info("reconcile queued", "pull_requests", len(open))
+	go p.finish(pass, len(open))
 	return nil
+}
+
+// finish waits for a pass's pull requests, then counts and logs it and,
+// when some remain over its budget, queues the next reconcile.
+func (p *liveProcessor) finish(pass *pass, open int) {
+	select {
+	case <-pass.done:
+	case <-p.keys.ctx.Done():
+		return
+	}
+
+	pass.mu.Lock()
+	examined, repaired, skipped, failed := pass.examined, pass.repaired, pass.skipped, pass.failed
+	pass.mu.Unlock()
+	p.mu.Lock()
+	var oldest time.Duration
+	for _, since := range p.failingSince {
+		oldest = max(oldest, time.Since(since))
+	}
+	p.mu.Unlock()
+	p.m.Reconciled(examined, repaired, skipped, failed, oldest)
+	p.log.Info("reconcile done", "pull_requests", open, "repaired", repaired, "failed", failed, "remaining", skipped)
+	p.passDone(skipped)
+}
+
+// passDone ends the pass in flight: another follows at once if one was
+// asked for meanwhile, or cfg.ReconcileAgain later if pull requests
+// remain over its budget.
+func (p *liveProcessor) passDone(remaining int) {
+	p.passMu.Lock()
+	again := p.again
+	p.passing, p.again = false, false
+	p.passMu.Unlock()
+	switch {
+	case again:
+		p.keys.add(reconcileKey, item{})
+	case remaining > 0:
+		after := p.cfg.ReconcileAgain
+		if after <= 0 {
+			after = DefaultReconcileAgain
+		}
+		p.log.Info(fmt.Sprintf("%d pull requests remain over the reconcile's budget: the next reconcile takes them up first", remaining), "after", after.String())
+		p.keys.q.AddAfter(reconcileKey, item{}, after)
+	}
 }
 
 // reconcileStatus maps a reconciled pull request onto the metrics'

@@ -66,7 +66,7 @@ func live(t *testing.T, gh *forgetest.Server, holder string, now time.Time, log 
 	cfg.GitHub = GitHub{Repo: gh.FullName(), Owner: "acme-program", Name: "connect", APIURL: gh.URL(), ServerURL: gh.URL(),
 		BotLogin: forgetest.BotLogin, Base: forgetest.DefaultBranch}
 	cfg.Schedule, cfg.Budget, cfg.ReconcileBudget, cfg.Holder = "@yearly", 50, 100, holder
-	cfg.Queue, cfg.Workers, cfg.Grace = 16, 2, 20*time.Second
+	cfg.Workers, cfg.Grace = 2, 20*time.Second
 	cfg.Now = func() time.Time { return now }
 	// GitHub's clock is the service's: an approval given on the day is
 	// dated that day.
@@ -114,15 +114,18 @@ func waitLong(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// ready waits for the service to be ready and its start-up reconcile to
+// have finished.
 func ready(t *testing.T, url string) {
 	t.Helper()
-	waitLong(t, "ready after the first reconcile", func() bool {
-		resp, err := http.Get(url + "/healthz")
+	waitLong(t, "ready, and the first reconcile done", func() bool {
+		resp, err := http.Get(url + "/readyz")
 		if err != nil {
 			return false
 		}
 		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
+		m := scrape(t, url)
+		return resp.StatusCode == http.StatusOK && m[metrics.ReconcileRuns+`{outcome="ok"}`]+m[metrics.ReconcileRuns+`{outcome="failed"}`] >= 1
 	})
 }
 
@@ -152,11 +155,11 @@ func TestWithEveryDeliveryLostAPullRequestIsAnsweredWithinOneReconcile(t *testin
 		m := scrape(t, url)
 		return m[metrics.ReconcileRuns+`{outcome="ok"}`] + m[metrics.ReconcileRuns+`{outcome="failed"}`]
 	}
-	before := runs()
 	head := gh.Commit("newco", "Apply", map[string]string{"applications/newco.cue": newco(t)})
 	pr := gh.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco"})
-	// The pass under way when it was opened may have listed the pull
-	// requests before it; the one after cannot miss it.
+	// Counted once it is open: the pass under way then may have listed the
+	// pull requests before it; the one after cannot miss it.
+	before := runs()
 	waitLong(t, "two reconciles after the pull request was opened", func() bool { return runs() >= before+2 })
 	if n, c := len(gh.CheckRuns(head)), botComments(gh, pr); n != 1 || c != 1 {
 		t.Errorf("within one reconcile: %d checks and %d comments, want one of each", n, c)
@@ -308,7 +311,7 @@ func TestTwoServesGivenEveryDeliveryWithTicksAtOnceWriteEverythingOnce(t *testin
 			}
 		}
 		for _, series := range []string{
-			metrics.EventsRejected + `{reason="duplicate"}`, metrics.EventsRejected + `{reason="queue-full"}`,
+			metrics.EventsRejected + `{reason="duplicate"}`, metrics.EventsRejected + `{reason="stopping"}`,
 			metrics.EventsRejected + `{reason="signature"}`,
 			metrics.Actions + `{kind="judge-pull-request",status="done"}`,
 			metrics.ReconcileRuns + `{outcome="ok"}`, metrics.ReconcileRuns + `{outcome="failed"}`,

@@ -18,9 +18,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/connectbot/connectbot/internal/dispatch"
+	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/metrics"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/scheduler"
@@ -49,13 +51,21 @@ type Config struct {
 	// that long; 0 reconciles only with the ticks.
 	ReconcileEvery time.Duration
 	// ReconcileAfterShed is how soon a reconcile runs after the webhook
-	// turned a delivery away for lack of room (503), once for every
-	// delivery turned away meanwhile, whatever ReconcileEvery is; 0 means
-	// DefaultReconcileAfterShed.
+	// turned a delivery away for lack of memory to read it (503), once
+	// for every delivery turned away meanwhile, whatever ReconcileEvery
+	// is; 0 means DefaultReconcileAfterShed.
 	ReconcileAfterShed time.Duration
-	// Queue and Workers bound the deliveries waiting and those processed
-	// at once.
-	Queue, Workers int
+	// Workers is how many keys are worked on at once (with credentials,
+	// the pull requests' work reaches GitHub one at a time; a tick runs
+	// beside it).
+	Workers int
+	// ReconcileAgain is how soon a reconcile that left pull requests over
+	// its budget is followed by the next, until none remain; 0 means
+	// DefaultReconcileAgain.
+	ReconcileAgain time.Duration
+	// MetricsAddr, when set, is where /metrics is served instead of on
+	// the webhook's listener.
+	MetricsAddr string
 	// HeaderTimeout bounds how long a request's headers may take to
 	// arrive; 0 means DefaultHeaderTimeout.
 	HeaderTimeout time.Duration
@@ -100,46 +110,29 @@ const (
 var ErrServerStopped = errors.New("the server stopped")
 
 // Run runs the service until ctx is cancelled, then stops gracefully:
-// no new deliveries, while the running tick and the queued deliveries get
-// cfg.Grace to finish. It returns an error, before serving, when the
-// service cannot start (the listener, the credentials, the first clone),
-// and ErrServerStopped when the server failed while serving. It closes
+// deliveries are answered 503, while the work under way and the keys
+// queued get cfg.Grace to finish. /livez answers from the start; /readyz
+// (and /healthz) once the service accepts and processes deliveries: after
+// the start-up clone, until the stop. It returns an error when the service
+// cannot start (the listener, the credentials, the first clone), and
+// ErrServerStopped when the server failed while serving. It closes
 // cfg.Listener.
 func Run(ctx context.Context, cfg Config) error {
-	ln := cfg.Listener
-	if ln == nil {
-		var err error
-		if ln, err = net.Listen("tcp", cfg.Addr); err != nil {
-			return err
-		}
-	}
-	fail := func(err error) error {
-		ln.Close()
+	ln, mln, err := listeners(cfg)
+	if err != nil {
 		return err
 	}
 	log := cfg.Logger
 	m := metrics.New(metrics.Options{EventKinds: slices.Concat(webhook.Kinds, []string{webhook.KindOther}), RejectReasons: webhook.RejectReasons})
-
-	process := dryRunProcessor{repo: cfg.GitHub.Repo, log: log, m: m}.process
-	var live *liveProcessor
-	var tk ticker = planTicker{plan: cfg.Plan, log: log, m: m}
-	if !cfg.Credentials.None() {
-		var err error
-		if live, err = newLiveProcessor(ctx, cfg, m); err != nil {
-			return fail(err)
-		}
-		process = live.process
-		defer live.close() // after the queue has drained: removes the clone
-		tk = liveTicker{p: live, budget: cfg.Budget}
+	if removed, err := gitrepo.RemoveStaleClones(""); len(removed) > 0 || err != nil {
+		log.Info("removed the clones dead processes left", "removed", removed, "err", errString(err))
 	}
-	ticks := &tickRunner{ticker: tk, log: log, m: m}
-	sched, err := scheduler.New(cfg.Schedule, ticks.run, log)
-	if err != nil {
-		return fail(err)
-	}
+	keys := newKeyQueue(log, m)
+	keys.repo = cfg.GitHub.Repo
+	m.WatchQueue(func() int { return keys.q.Len() + keys.q.Processing() })
 	shed := make(chan struct{}, 1) // a reconcile is wanted soon
 	hooks, err := webhook.NewServer(webhook.ServerOptions{
-		Secrets: cfg.Secrets, Process: process, QueueSize: cfg.Queue, Workers: cfg.Workers,
+		Secrets: cfg.Secrets, Enqueue: keys.enqueue,
 		BodyMemory: cfg.BodyMemory, BodyTimeout: cfg.BodyTimeout, PerSource: cfg.PerSource,
 		AllowFrom: cfg.AllowFrom, TrustedProxies: cfg.TrustedProxies,
 		Shed: func() {
@@ -151,90 +144,187 @@ func Run(ctx context.Context, cfg Config) error {
 		Observer: m, Logger: log,
 	})
 	if err != nil {
-		return fail(err)
+		ln.Close()
+		if mln != nil {
+			mln.Close()
+		}
+		return err
 	}
 	m.WatchBodyBytes(hooks.BodyBytes)
+	var ready atomic.Bool
+	srvs := serveAll(cfg, routes(hooks, m, &ready, mln == nil), ln, m, mln, log)
 
-	mux := http.NewServeMux()
-	mux.Handle(webhook.Path, hooks)
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		if live != nil && !live.reconciled.Load() {
-			// Deliveries are taken meanwhile; what the bot missed while it
-			// was down is made good by the first reconcile.
-			w.WriteHeader(http.StatusServiceUnavailable)
-			io.WriteString(w, "starting: the first reconcile has not finished\n")
-			return
-		}
-		io.WriteString(w, "ok\n")
-	})
-	mux.Handle("GET /metrics", m.Handler())
-	srv := server(cfg, mux, log)
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-
-	// One tick at start-up, then on the schedule; ticks never overlap.
-	tickCtx, cancelTicks := context.WithCancel(context.Background())
-	defer cancelTicks()
-	firstTick := make(chan struct{})
-	go func() {
-		defer close(firstTick)
-		ticks.run(tickCtx)
-	}()
+	d, err := newDoer(ctx, cfg, m, keys)
+	if err != nil {
+		srvs.close()
+		return err
+	}
+	defer d.close() // after the queue has drained: removes the clone
+	sched, err := scheduler.New(cfg.Schedule, func(context.Context) { keys.add(tickKey, item{}) }, log)
+	if err != nil {
+		srvs.close()
+		return err
+	}
+	keys.add(tickKey, item{}) // one tick at start-up, then on the schedule
 	sched.Start()
-	// Reconciles between ticks, once the start-up one is done.
-	reconciles, stopping := make(chan struct{}), make(chan struct{})
+	workers := keys.start(cfg.Workers, d)
+	stopping := make(chan struct{})
+	reconciles := make(chan struct{})
 	go func() {
 		defer close(reconciles)
-		if live != nil {
-			live.reconcileBetweenTicks(tickCtx, cfg, shed, firstTick, stopping)
+		if d.live() {
+			reconcileBetweenTicks(cfg, log, keys, shed, stopping)
 		}
 	}()
-	log.Info("connectbot serving", "addr", ln.Addr().String(), "credentials", cfg.Credentials.String(),
+	ready.Store(true)
+	log.Info("connectbot serving", "addr", ln.Addr().String(), "metrics_addr", srvs.metricsAddr(), "credentials", cfg.Credentials.String(),
 		"repository", cfg.GitHub.Repo, "repo", cfg.RepoDir, "schedule", cfg.Schedule, "next_tick", sched.Next(),
 		"reconcile_every", cfg.ReconcileEvery.String(), "allowed_ranges", len(cfg.AllowFrom), "trusted_proxies", len(cfg.TrustedProxies))
 
 	var stopped error
 	select {
 	case <-ctx.Done():
-		log.Info("stopping: no new deliveries; finishing the running tick and the queue", "grace", cfg.Grace.String())
-	case err := <-served:
+		log.Info("stopping: no new deliveries; finishing the work under way and the queue", "grace", cfg.Grace.String())
+	case err := <-srvs.served:
 		log.Error("the server stopped", "err", err)
 		stopped = fmt.Errorf("%w: %w", ErrServerStopped, err)
 	}
+	ready.Store(false)
+	hooks.Close()
 	close(stopping)
+	<-reconciles
 	stopCtx, cancel := context.WithTimeout(context.Background(), cfg.Grace)
 	defer cancel()
-	if err := srv.Shutdown(stopCtx); err != nil {
-		srv.Close()
+	sched.Stop(cfg.Grace)
+	if err := keys.stop(stopCtx, workers); err != nil {
+		log.Warn("stopped before the queue was drained", "err", err)
 	}
-	var wg sync.WaitGroup
-	wg.Go(func() { sched.Stop(cfg.Grace) })
-	wg.Go(func() {
-		select {
-		case <-firstTick:
-		case <-stopCtx.Done():
-			cancelTicks()
-			<-firstTick
-		}
-	})
-	wg.Go(func() {
-		// Between passes it stops at once; a pass under way gets the grace.
-		select {
-		case <-reconciles:
-		case <-stopCtx.Done():
-			cancelTicks()
-			<-reconciles
-		}
-	})
-	wg.Go(func() {
-		if err := hooks.Shutdown(stopCtx); err != nil {
-			log.Warn("stopped before the queue was drained", "err", err)
-		}
-	})
-	wg.Wait()
+	srvs.shutdown(stopCtx)
 	log.Info("connectbot stopped")
 	return stopped
+}
+
+// listeners are the service's listener and, with cfg.MetricsAddr, the
+// metrics' (nil without).
+func listeners(cfg Config) (ln, mln net.Listener, err error) {
+	ln = cfg.Listener
+	if ln == nil {
+		if ln, err = net.Listen("tcp", cfg.Addr); err != nil {
+			return nil, nil, err
+		}
+	}
+	if cfg.MetricsAddr != "" {
+		if mln, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			ln.Close()
+			return nil, nil, fmt.Errorf("--metrics-addr: %w", err)
+		}
+	}
+	return ln, mln, nil
+}
+
+// routes is the service's routing table: the webhook, the probes and,
+// unless they are served elsewhere, the metrics.
+func routes(hooks *webhook.Server, m *metrics.Metrics, ready *atomic.Bool, withMetrics bool) *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.Handle(webhook.Path, hooks)
+	// Alive: the process answers. Nothing here waits on GitHub.
+	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, _ *http.Request) { probe(w, true, "") })
+	readiness := func(w http.ResponseWriter, _ *http.Request) {
+		// Ready: deliveries are taken and worked on. What the bot missed
+		// while it was down is made good by the reconciles meanwhile.
+		probe(w, ready.Load(), "not ready: starting (the first clone) or stopping\n")
+	}
+	mux.HandleFunc("GET /readyz", readiness)
+	mux.HandleFunc("GET /healthz", readiness)
+	if withMetrics {
+		mux.Handle("GET /metrics", m.Handler())
+	}
+	return mux
+}
+
+func probe(w http.ResponseWriter, ok bool, why string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if !ok {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		io.WriteString(w, why)
+		return
+	}
+	io.WriteString(w, "ok\n")
+}
+
+// servers are the HTTP servers of the service and of its metrics.
+type servers struct {
+	main, metrics *http.Server
+	mln           net.Listener
+	served        chan error // the first server that stopped by itself
+}
+
+// serveAll starts serving mux on ln and, with mln, the metrics on mln.
+func serveAll(cfg Config, mux http.Handler, ln net.Listener, m *metrics.Metrics, mln net.Listener, log *slog.Logger) *servers {
+	s := &servers{main: server(cfg, mux, log), mln: mln, served: make(chan error, 2)}
+	go func() { s.served <- s.main.Serve(ln) }()
+	if mln != nil {
+		mm := http.NewServeMux()
+		mm.Handle("GET /metrics", m.Handler())
+		s.metrics = server(cfg, mm, log)
+		go func() { s.served <- s.metrics.Serve(mln) }()
+	}
+	return s
+}
+
+func (s *servers) metricsAddr() string {
+	if s.mln == nil {
+		return ""
+	}
+	return s.mln.Addr().String()
+}
+
+func (s *servers) close() {
+	s.main.Close()
+	if s.metrics != nil {
+		s.metrics.Close()
+	}
+}
+
+func (s *servers) shutdown(ctx context.Context) {
+	for _, srv := range []*http.Server{s.main, s.metrics} {
+		if srv != nil && srv.Shutdown(ctx) != nil {
+			srv.Close()
+		}
+	}
+}
+
+// reconcileBetweenTicks queues a reconcile every cfg.ReconcileEvery
+// (never when 0), and cfg.ReconcileAfterShed after shed is signalled (the
+// webhook turned a delivery away for lack of memory) — one for every
+// signal until it is queued — until stopping is closed.
+func reconcileBetweenTicks(cfg Config, log *slog.Logger, keys *keyQueue, shed <-chan struct{}, stopping <-chan struct{}) {
+	var every, soon <-chan time.Time // nil: never
+	if cfg.ReconcileEvery > 0 {
+		t := time.NewTicker(cfg.ReconcileEvery)
+		defer t.Stop()
+		every = t.C
+	}
+	after := cfg.ReconcileAfterShed
+	if after <= 0 {
+		after = DefaultReconcileAfterShed
+	}
+	for {
+		select {
+		case <-stopping:
+			return
+		case <-shed:
+			if soon == nil {
+				soon = time.After(after)
+			}
+			continue
+		case <-every:
+		case <-soon:
+			log.Info("reconciling: the webhook turned deliveries away for lack of room", "after", after.String())
+		}
+		soon = nil // this pass makes good what they asked
+		keys.add(reconcileKey, item{})
+	}
 }
 
 // server is the HTTP server for mux: the time a request's headers, and
@@ -323,22 +413,46 @@ func forOtherRepository(ev webhook.Event, repo string) bool {
 	return repo != "" && ev.Repo != "" && !strings.EqualFold(ev.Repo, repo)
 }
 
-// dryRunProcessor logs what each delivery would make connectbot do; it
-// never calls GitHub.
-type dryRunProcessor struct {
-	repo string
-	log  *slog.Logger
-	m    *metrics.Metrics
+// serviceDoer does the keys' work: a dry run's, or a live one's.
+type serviceDoer interface {
+	doer
+	// live is true when it acts on GitHub (and so reconciles).
+	live() bool
+	close()
 }
 
-func (p dryRunProcessor) process(_ context.Context, delivery string, ev webhook.Event) error {
-	log := p.log.With("delivery", delivery, "event", ev.Kind, "repo", ev.Repo)
-	if forOtherRepository(ev, p.repo) {
-		log.Warn("not for this program's repository; nothing to do", "repository", p.repo)
+// newDoer is, without credentials, the dry run's doer; with them, the
+// live one, which clones the repository first.
+func newDoer(ctx context.Context, cfg Config, m *metrics.Metrics, keys *keyQueue) (serviceDoer, error) {
+	log := cfg.Logger
+	if cfg.Credentials.None() {
+		return dryRunDoer{log: log, m: m, ticks: &tickRunner{ticker: planTicker{plan: cfg.Plan, log: log, m: m}, log: log, m: m}}, nil
+	}
+	p, err := newLiveProcessor(ctx, cfg, m, keys)
+	if err != nil {
+		return nil, err
+	}
+	p.ticks = &tickRunner{ticker: liveTicker{p: p, budget: cfg.Budget}, log: log, m: m}
+	return p, nil
+}
+
+// dryRunDoer logs what each key's work would make connectbot do; it
+// never calls GitHub.
+type dryRunDoer struct {
+	log   *slog.Logger
+	m     *metrics.Metrics
+	ticks *tickRunner
+}
+
+func (d dryRunDoer) live() bool { return false }
+func (d dryRunDoer) close()     {}
+
+func (d dryRunDoer) do(ctx context.Context, key dispatch.Key, it item) error {
+	if key == tickKey {
+		d.ticks.run(ctx)
 		return nil
 	}
-	kind, what := dispatch.Route(ev)
-	log.Info("would do", "kind", kind, "action", ev.Action, "what", what)
-	p.m.ActionDone(kind, metrics.StatusDryRun)
+	d.log.Info("would do", "key", key.String(), "kind", key.Kind, "recheck", it.work.Recheck, "commands", it.work.Commands)
+	d.m.ActionDone(key.Kind, metrics.StatusDryRun)
 	return nil
 }

@@ -80,7 +80,7 @@ func dryRun(t *testing.T, log io.Writer) Config {
 	}}
 	return Config{
 		Listener: ln, Secrets: [][]byte{[]byte("s3cret")}, Schedule: "@hourly",
-		Budget: 5, Queue: 4, Workers: 1, Grace: 5 * time.Second, RepoDir: "checkout",
+		Budget: 5, Workers: 1, Grace: 5 * time.Second, RepoDir: "checkout",
 		Plan:   func() (program.Plan, error) { return plan, nil },
 		Holder: "test", Logger: slog.New(slog.NewJSONHandler(log, nil)),
 		Now: func() time.Time { return time.Date(2026, 12, 11, 9, 0, 0, 0, time.UTC) },
@@ -171,12 +171,12 @@ func TestRunInDryRunLogsWhatADeliveryAndATickWouldDoThenStops(t *testing.T) {
 	want := []string{
 		"connectbot serving credentials=none (dry run) repository= repo=checkout schedule=@hourly",
 		"connectbot stopped",
-		"stopping: no new deliveries; finishing the running tick and the queue",
+		"stopping: no new deliveries; finishing the work under way and the queue",
 		"tick done",
 		"tick planned actions=1",
 		"webhook accepted repo=Codertocat/Hello-World delivery=d-1",
+		"would do kind=judge-pull-request",
 		"would do kind=open-removal-pr slug=acme-sync reason=listing-overdue due=2026-12-10 rule=connect/beta-2",
-		"would do repo=Codertocat/Hello-World delivery=d-1 kind=judge-pull-request",
 	}
 	slices.Sort(got)
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -3,7 +3,6 @@ package webhook_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -107,7 +106,7 @@ func send(t *testing.T, ts *httptest.Server, id string, header http.Header) *htt
 // one 4 KiB chunk of the memory, none a place a delivery needs, and a
 // signed delivery sent meanwhile is accepted.
 func TestServerHoldsOnlyWhatASlowBodyHasSent(t *testing.T) {
-	srv := newServer(t, webhook.ServerOptions{Process: (&recorder{}).process, BodyTimeout: time.Minute})
+	srv := newServer(t, webhook.ServerOptions{Enqueue: (&recorder{}).enqueue, BodyTimeout: time.Minute})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close) // after the connections opened later are closed
 	const slow = 64
@@ -137,7 +136,7 @@ func TestServerHoldsOnlyWhatASlowBodyHasSent(t *testing.T) {
 func TestServerShedsABodyWhenTheMemoryIsSpent(t *testing.T) {
 	var shed atomic.Int32
 	m := metrics.New(metrics.Options{RejectReasons: webhook.RejectReasons})
-	srv := newServer(t, webhook.ServerOptions{Process: (&recorder{}).process, Observer: m, BodyMemory: 16 << 10,
+	srv := newServer(t, webhook.ServerOptions{Enqueue: (&recorder{}).enqueue, Observer: m, BodyMemory: 16 << 10,
 		RetryAfter: 45 * time.Second, Shed: func() { shed.Add(1) }})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close) // after the connections opened later are closed
@@ -170,7 +169,7 @@ func TestServerShedsABodyWhenTheMemoryIsSpent(t *testing.T) {
 // back.
 func TestServerCutsOffABodyAtItsDeadline(t *testing.T) {
 	m := metrics.New(metrics.Options{RejectReasons: webhook.RejectReasons})
-	srv := newServer(t, webhook.ServerOptions{Process: (&recorder{}).process, Observer: m, BodyTimeout: 100 * time.Millisecond})
+	srv := newServer(t, webhook.ServerOptions{Enqueue: (&recorder{}).enqueue, Observer: m, BodyTimeout: 100 * time.Millisecond})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close) // after the connections opened later are closed
 	c, _ := openSlow(t, ts, 1000, "", false)
@@ -230,7 +229,7 @@ func TestServerBelievesXForwardedForOnlyFromATrustedProxy(t *testing.T) {
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs syncBuffer
-			srv := newServer(t, webhook.ServerOptions{Process: (&recorder{}).process, AllowFrom: prefixes(t, tt.allow...),
+			srv := newServer(t, webhook.ServerOptions{Enqueue: (&recorder{}).enqueue, AllowFrom: prefixes(t, tt.allow...),
 				TrustedProxies: prefixes(t, tt.proxies...), Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 			req := httptest.NewRequest("POST", webhook.Path, bytes.NewReader(body))
 			req.RemoteAddr = tt.peer
@@ -266,7 +265,7 @@ func TestServerBelievesXForwardedForOnlyFromATrustedProxy(t *testing.T) {
 // read once one of the two has gone.
 func TestServerBoundsTheBodiesReadFromOneSource(t *testing.T) {
 	m := metrics.New(metrics.Options{RejectReasons: webhook.RejectReasons})
-	srv := newServer(t, webhook.ServerOptions{Process: (&recorder{}).process, Observer: m, PerSource: 2, BodyTimeout: time.Minute,
+	srv := newServer(t, webhook.ServerOptions{Enqueue: (&recorder{}).enqueue, Observer: m, PerSource: 2, BodyTimeout: time.Minute,
 		TrustedProxies: prefixes(t, "127.0.0.1"), RetryAfter: 45 * time.Second})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close) // after the connections opened later are closed
@@ -346,7 +345,7 @@ func TestReadAllowList(t *testing.T) {
 // BenchmarkSlowBodies measures a signed delivery's acknowledgement on
 // loopback while 64 bodies trickle in.
 func BenchmarkSlowBodies(b *testing.B) {
-	srv := newServer(b, webhook.ServerOptions{QueueSize: 1 << 16, BodyTimeout: time.Hour, Process: func(context.Context, string, webhook.Event) error { return nil }})
+	srv := newServer(b, webhook.ServerOptions{BodyTimeout: time.Hour, Enqueue: func(string, webhook.Event) bool { return true }})
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	for range 64 {
@@ -394,7 +393,7 @@ func FuzzForwardedFor(f *testing.F) {
 	}
 	sig := webhook.Sign(body, secret)
 	allow, proxies := netip.MustParsePrefix("192.30.252.0/22"), netip.MustParsePrefix("127.0.0.0/8")
-	srv := newServer(f, webhook.ServerOptions{QueueSize: 1 << 10, Process: func(context.Context, string, webhook.Event) error { return nil },
+	srv := newServer(f, webhook.ServerOptions{Enqueue: func(string, webhook.Event) bool { return true },
 		AllowFrom: []netip.Prefix{allow}, TrustedProxies: []netip.Prefix{proxies}})
 	var n atomic.Int64
 	f.Fuzz(func(t *testing.T, forwarded string) {

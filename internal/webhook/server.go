@@ -2,27 +2,23 @@ package webhook
 
 import (
 	"container/list"
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/netip"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // Defaults for ServerOptions fields left zero.
 const (
-	DefaultMaxBodyBytes   = 5 << 20
-	DefaultQueueSize      = 100
-	DefaultWorkers        = 2
-	DefaultRecentIDs      = 10000
-	DefaultRetryAfter     = 30 * time.Second
-	DefaultProcessTimeout = 5 * time.Minute
+	DefaultMaxBodyBytes = 5 << 20
+	DefaultRecentIDs    = 10000
+	DefaultRetryAfter   = 30 * time.Second
 	// DefaultBodyMemory bounds the bytes all the bodies being read hold at
 	// once: not yet verified, they are anyone's. A real delivery is tens
 	// of kilobytes; a body trickled in holds only what it has sent.
@@ -42,7 +38,7 @@ const (
 	RejectSize      = "size"       // 413: body over the limit
 	RejectParse     = "parse"      // 400: headers missing or a payload that does not parse
 	RejectDuplicate = "duplicate"  // 200: a delivery id seen before; not processed again
-	RejectQueueFull = "queue-full" // 503: no room in the queue; the next reconcile makes good what it asked
+	RejectStopping  = "stopping"   // 503: the server is shutting down; GitHub's redelivery reaches the next process
 	RejectBusy      = "busy"       // 503: the memory for bodies being read is spent; not yet authenticated
 	RejectSlow      = "slow"       // 408: the body did not arrive within the body timeout
 	RejectSource    = "source"     // 403: the sender's address is not in the allow-list
@@ -50,7 +46,7 @@ const (
 )
 
 // RejectReasons lists every reason, for callers that pre-declare them.
-var RejectReasons = []string{RejectSignature, RejectSize, RejectParse, RejectDuplicate, RejectQueueFull, RejectBusy, RejectSlow, RejectSource, RejectPerSource}
+var RejectReasons = []string{RejectSignature, RejectSize, RejectParse, RejectDuplicate, RejectStopping, RejectBusy, RejectSlow, RejectSource, RejectPerSource}
 
 // Kinds lists the event kinds Parse reads, for callers that pre-declare
 // them; anything Parse ignores is counted as KindOther.
@@ -70,28 +66,24 @@ type Observer interface {
 	EventRejected(reason string)
 }
 
-// ProcessFunc carries out one accepted delivery, on a worker, after it has
-// been acknowledged.
-type ProcessFunc func(ctx context.Context, delivery string, ev Event) error
+// EnqueueFunc takes an accepted delivery's event, before it is
+// acknowledged: it must not block, and turns the event into work keys in a
+// queue rather than doing the work. It reports false, taking nothing, only
+// when the process is shutting down.
+type EnqueueFunc func(delivery string, ev Event) bool
 
 // ServerOptions configures a Server.
 type ServerOptions struct {
 	// Secrets are the webhook secrets a signature may match; more than
 	// one while a secret is rotated. At least one must be non-empty.
 	Secrets [][]byte
-	// Process is called once for each accepted delivery. Required.
-	Process ProcessFunc
+	// Enqueue is called once for each accepted delivery. Required.
+	Enqueue EnqueueFunc
 	// MaxBodyBytes bounds a delivery's body; 0 means DefaultMaxBodyBytes.
 	// GitHub caps payloads at 25 MB, but the events connectbot reads are
 	// far smaller.
 	MaxBodyBytes int64
-	// QueueSize bounds the deliveries acknowledged but not yet processed;
-	// 0 means DefaultQueueSize. When it is full, deliveries are answered
-	// 503 with Retry-After.
-	QueueSize int
-	// Workers is how many deliveries are processed at once; 0 means
-	// DefaultWorkers.
-	Workers int
+	Workers      int
 	// BodyMemory bounds the bytes held by all the bodies being read at
 	// once; 0 means DefaultBodyMemory. A body is read before its signature
 	// can be checked, so this is what strangers can make the server hold.
@@ -114,7 +106,7 @@ type ServerOptions struct {
 	// 0 means no limit. One more is answered 429 with Retry-After.
 	PerSource int
 	// Shed, if set, is called each time a delivery is answered 503 for
-	// lack of room (memory or queue): that delivery is lost until a
+	// lack of memory to read its body: that delivery is lost until a
 	// reconcile makes good what it asked. It must not block.
 	Shed func()
 	// RecentIDs bounds how many delivery ids are remembered to drop
@@ -123,9 +115,6 @@ type ServerOptions struct {
 	// RetryAfter is what a 503 asks the sender to wait; 0 means
 	// DefaultRetryAfter.
 	RetryAfter time.Duration
-	// ProcessTimeout bounds one call of Process; 0 means
-	// DefaultProcessTimeout.
-	ProcessTimeout time.Duration
 	// Observer, if set, is told about every delivery.
 	Observer Observer
 	// Logger receives one line per delivery (never its payload); nil
@@ -135,19 +124,17 @@ type ServerOptions struct {
 
 // Server is an http.Handler for GitHub's webhook deliveries on POST Path.
 // It checks each delivery's signature against the configured secrets,
-// drops deliveries whose id it has seen recently, parses the event, and
-// answers 202 at once; a bounded pool of workers then calls Process.
-// Nothing unbounded is kept: each body, the bytes all the bodies being
-// read hold, the queue and the remembered ids have limits, and a body has
-// a deadline. Bodies are read in no fixed number of slots: a stranger
+// drops deliveries whose id it has seen recently, parses the event, hands
+// it to Enqueue and answers 202 at once. Nothing unbounded is kept: each
+// body, the bytes all the bodies being read hold and the remembered ids
+// have limits, a body has a deadline, and no body outlives its request. Bodies are read in no fixed number of slots: a stranger
 // trickling bytes holds only what it has sent, never a place a delivery
 // needs.
 type Server struct {
 	secrets     [][]byte
-	process     ProcessFunc
+	enqueue     EnqueueFunc
 	maxBody     int64
 	retryAfter  string
-	timeout     time.Duration
 	obs         Observer
 	log         *slog.Logger
 	recent      *recentIDs
@@ -156,21 +143,11 @@ type Server struct {
 	sources     *sources
 	shed        func()
 
-	mu      sync.RWMutex // guards closed against sends on queue
-	closed  bool
-	queue   chan job
-	workers sync.WaitGroup
-	ctx     context.Context // given to Process; cancelled if Shutdown gives up
-	cancel  context.CancelFunc
+	closed atomic.Bool
 }
 
-type job struct {
-	delivery string
-	ev       Event
-}
-
-// NewServer returns a Server and starts its workers. It refuses to be
-// built without a non-empty secret or a Process function.
+// NewServer returns a Server. It refuses to be built without a non-empty
+// secret or an Enqueue function.
 func NewServer(opts ServerOptions) (*Server, error) {
 	var secrets [][]byte
 	for _, s := range opts.Secrets {
@@ -181,19 +158,17 @@ func NewServer(opts ServerOptions) (*Server, error) {
 	if len(secrets) == 0 {
 		return nil, errors.New("webhook: a non-empty secret is required")
 	}
-	if opts.Process == nil {
-		return nil, errors.New("webhook: a Process function is required")
+	if opts.Enqueue == nil {
+		return nil, errors.New("webhook: an Enqueue function is required")
 	}
 	s := &Server{
 		secrets:     secrets,
-		process:     opts.Process,
+		enqueue:     opts.Enqueue,
 		maxBody:     orDefault(opts.MaxBodyBytes, DefaultMaxBodyBytes),
 		retryAfter:  strconv.Itoa(int(orDefault(opts.RetryAfter, DefaultRetryAfter).Round(time.Second) / time.Second)),
-		timeout:     orDefault(opts.ProcessTimeout, DefaultProcessTimeout),
 		obs:         opts.Observer,
 		log:         opts.Logger,
 		recent:      newRecentIDs(orDefault(opts.RecentIDs, DefaultRecentIDs)),
-		queue:       make(chan job, orDefault(opts.QueueSize, DefaultQueueSize)),
 		memory:      &memory{max: orDefault(opts.BodyMemory, DefaultBodyMemory)},
 		bodyTimeout: orDefault(opts.BodyTimeout, DefaultBodyTimeout),
 		sources: &sources{allow: opts.AllowFrom, proxies: opts.TrustedProxies, max: opts.PerSource,
@@ -208,11 +183,6 @@ func NewServer(opts ServerOptions) (*Server, error) {
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
-	}
-	s.ctx, s.cancel = context.WithCancel(context.Background())
-	for range orDefault(opts.Workers, DefaultWorkers) {
-		s.workers.Add(1)
-		go s.work()
 	}
 	return s, nil
 }
@@ -283,14 +253,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeText(w, http.StatusOK, "duplicate")
 		return
 	}
-	if !s.enqueue(job{delivery: delivery, ev: ev}) {
-		// GitHub does not redeliver on its own: the next reconcile makes
-		// good what this delivery asked. The id is forgotten so that a
-		// redelivery by hand is taken.
+	if s.closed.Load() || !s.enqueue(delivery, ev) {
+		// The id is forgotten so that a redelivery, to the next process,
+		// is taken; its start-up reconcile makes good what this asked.
 		s.recent.remove(delivery)
 		w.Header().Set("Retry-After", s.retryAfter)
-		s.shed()
-		s.reject(w, log, RejectQueueFull, http.StatusServiceUnavailable, "busy: the queue is full; the next reconcile makes good what this delivery asked")
+		s.reject(w, log, RejectStopping, http.StatusServiceUnavailable, "stopping: this process is shutting down; deliver again later")
 		return
 	}
 	log.Info("webhook accepted", "action", ev.Action, "number", ev.Number)
@@ -367,81 +335,12 @@ func writeText(w http.ResponseWriter, code int, msg string) {
 	fmt.Fprintln(w, msg)
 }
 
-// enqueue hands j to the workers, or reports that there is no room (or
-// that the server is shutting down).
-func (s *Server) enqueue(j job) bool {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.closed {
-		return false
-	}
-	select {
-	case s.queue <- j:
-		return true
-	default:
-		return false
-	}
-}
+// Close stops taking deliveries: from then on each is answered 503 with
+// Retry-After. Closing twice is not an error.
+func (s *Server) Close() { s.closed.Store(true) }
 
-func (s *Server) work() {
-	defer s.workers.Done()
-	for j := range s.queue {
-		s.run(j)
-	}
-}
-
-// run calls Process for one delivery, surviving a panic. A delivery whose
-// processing failed is forgotten, so that a redelivery is processed.
-func (s *Server) run(j job) {
-	log := s.log.With("delivery", j.delivery, "event", j.ev.Kind, "repo", j.ev.Repo)
-	ctx, cancel := context.WithTimeout(s.ctx, s.timeout)
-	defer cancel()
-	start := time.Now()
-	err := func() (err error) {
-		defer func() {
-			if r := recover(); r != nil {
-				err = fmt.Errorf("panic: %v", r)
-				log.Error("webhook processing panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-			}
-		}()
-		return s.process(ctx, j.delivery, j.ev)
-	}()
-	took := time.Since(start).Round(time.Millisecond).String()
-	if err != nil {
-		s.recent.remove(j.delivery)
-		log.Error("webhook processing failed", "err", err, "duration", took)
-		return
-	}
-	log.Debug("webhook processed", "duration", took)
-}
-
-// Shutdown stops accepting deliveries (they are answered 503) and waits
-// for the queue to drain. If ctx ends first, the context given to Process
-// is cancelled, Shutdown waits for the calls running to return, and
-// reports ctx's error; deliveries still queued are then dropped (GitHub
-// shows them as delivered; they can be redelivered by hand).
-func (s *Server) Shutdown(ctx context.Context) error {
-	s.mu.Lock()
-	if !s.closed {
-		s.closed = true
-		close(s.queue)
-	}
-	s.mu.Unlock()
-	done := make(chan struct{})
-	go func() {
-		s.workers.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		s.cancel()
-		return nil
-	case <-ctx.Done():
-		s.cancel()
-		<-done
-		return ctx.Err()
-	}
-}
+// Closed reports whether Close was called.
+func (s *Server) Closed() bool { return s.closed.Load() }
 
 // clip bounds an unauthenticated header value for the log.
 func clip(v string) string {

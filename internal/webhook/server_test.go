@@ -2,7 +2,6 @@ package webhook_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -73,17 +72,17 @@ func corpus(t *testing.T) []delivery {
 	return out
 }
 
-// recorder is a Process function that remembers what it was given.
+// recorder is an Enqueue function that remembers what it was given.
 type recorder struct {
 	mu   sync.Mutex
 	seen []string // "delivery kind repo"
 }
 
-func (r *recorder) process(_ context.Context, id string, ev webhook.Event) error {
+func (r *recorder) enqueue(id string, ev webhook.Event) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.seen = append(r.seen, fmt.Sprintf("%s %s %s", id, ev.Kind, ev.Repo))
-	return nil
+	return true
 }
 
 func (r *recorder) got() []string {
@@ -121,7 +120,7 @@ func newServer(t testing.TB, opts webhook.ServerOptions) *webhook.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { srv.Shutdown(context.Background()) })
+	t.Cleanup(func() { srv.Close() })
 	return srv
 }
 
@@ -146,7 +145,7 @@ func post(h http.Handler, id, kind, sig string, body []byte) *httptest.ResponseR
 func TestServerAcceptsEveryRealDelivery(t *testing.T) {
 	rec := &recorder{}
 	m := metrics.New(metrics.Options{EventKinds: slices.Concat(webhook.Kinds, []string{webhook.KindOther}), RejectReasons: webhook.RejectReasons})
-	srv := newServer(t, webhook.ServerOptions{Process: rec.process, Observer: m})
+	srv := newServer(t, webhook.ServerOptions{Enqueue: rec.enqueue, Observer: m})
 	var want []string
 	for i, d := range corpus(t) {
 		t.Run(d.file, func(t *testing.T) {
@@ -162,9 +161,7 @@ func TestServerAcceptsEveryRealDelivery(t *testing.T) {
 			want = append(want, fmt.Sprintf("%s %s %s", id, ev.Kind, ev.Repo))
 		})
 	}
-	if err := srv.Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	srv.Close()
 	sort.Strings(want)
 	if diff := cmp.Diff(want, rec.got()); diff != "" {
 		t.Errorf("processed (-want +got):\n%s", diff)
@@ -192,7 +189,7 @@ func TestServerRefusesWhatIsNotSignedRight(t *testing.T) {
 	rec := &recorder{}
 	var logs syncBuffer
 	m := metrics.New(metrics.Options{RejectReasons: webhook.RejectReasons})
-	srv := newServer(t, webhook.ServerOptions{Process: rec.process, Observer: m, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	srv := newServer(t, webhook.ServerOptions{Enqueue: rec.enqueue, Observer: m, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 	n := 0
 	for _, d := range corpus(t) {
 		good := webhook.Sign(d.body, secret)
@@ -212,7 +209,7 @@ func TestServerRefusesWhatIsNotSignedRight(t *testing.T) {
 			}
 		}
 	}
-	srv.Shutdown(context.Background())
+	srv.Close()
 	if got := rec.got(); len(got) != 0 {
 		t.Errorf("processed unsigned deliveries: %v", got)
 	}
@@ -233,7 +230,7 @@ func TestServerRefusesWhatIsNotSignedRight(t *testing.T) {
 
 func TestServerAcceptsEverySecretDuringRotation(t *testing.T) {
 	rec := &recorder{}
-	srv := newServer(t, webhook.ServerOptions{Process: rec.process, Secrets: [][]byte{[]byte("new"), nil, []byte("old")}})
+	srv := newServer(t, webhook.ServerOptions{Enqueue: rec.enqueue, Secrets: [][]byte{[]byte("new"), nil, []byte("old")}})
 	body := payload(t, "octokit-webhooks/ping/payload.json")
 	for i, s := range []string{"new", "old"} {
 		if got := post(srv, fmt.Sprint(i), "ping", webhook.Sign(body, []byte(s)), body); got.Code != http.StatusAccepted {
@@ -248,7 +245,7 @@ func TestServerAcceptsEverySecretDuringRotation(t *testing.T) {
 func TestNewServerRefusesToRunWithoutASecret(t *testing.T) {
 	rec := &recorder{}
 	for name, secrets := range map[string][][]byte{"none": nil, "only empty ones": {nil, []byte("")}} {
-		if _, err := webhook.NewServer(webhook.ServerOptions{Secrets: secrets, Process: rec.process}); err == nil {
+		if _, err := webhook.NewServer(webhook.ServerOptions{Secrets: secrets, Enqueue: rec.enqueue}); err == nil {
 			t.Errorf("%s: built a server", name)
 		}
 	}
@@ -257,16 +254,12 @@ func TestNewServerRefusesToRunWithoutASecret(t *testing.T) {
 	}
 }
 
-func TestServerProcessesADeliveryOnce(t *testing.T) {
+func TestServerTakesADeliveryOnce(t *testing.T) {
 	var calls atomic.Int32
-	fail := atomic.Bool{}
 	m := metrics.New(metrics.Options{})
-	srv := newServer(t, webhook.ServerOptions{Workers: 1, Observer: m, Process: func(context.Context, string, webhook.Event) error {
+	srv := newServer(t, webhook.ServerOptions{Observer: m, Enqueue: func(string, webhook.Event) bool {
 		calls.Add(1)
-		if fail.Load() {
-			return fmt.Errorf("github is down")
-		}
-		return nil
+		return true
 	}})
 	body := payload(t, "octokit-webhooks/pull_request/opened.payload.json")
 	sig := webhook.Sign(body, secret)
@@ -277,20 +270,8 @@ func TestServerProcessesADeliveryOnce(t *testing.T) {
 	if got.Code != http.StatusOK || !strings.Contains(got.Body.String(), "duplicate") {
 		t.Errorf("second: %d %q, want 200 duplicate", got.Code, got.Body)
 	}
-	// A failed delivery is forgotten, so GitHub's redelivery is taken.
-	fail.Store(true)
-	if got := post(srv, "will-fail", "pull_request", sig, body); got.Code != http.StatusAccepted {
-		t.Fatalf("will-fail: %d", got.Code)
-	}
-	waitFor(t, func() bool { return calls.Load() == 2 })
-	fail.Store(false)
-	// The id is forgotten after Process returns; give the worker a moment.
-	waitFor(t, func() bool {
-		return post(srv, "will-fail", "pull_request", sig, body).Code == http.StatusAccepted
-	})
-	srv.Shutdown(context.Background())
-	if calls.Load() != 3 {
-		t.Errorf("Process called %d times, want 3 (once, then a failure and its redelivery)", calls.Load())
+	if calls.Load() != 1 {
+		t.Errorf("Enqueue called %d times, want 1", calls.Load())
 	}
 	if got := scrape(t, m.Handler())[`connectbot_webhook_events_rejected_total{reason="duplicate"}`]; got < 1 {
 		t.Errorf("duplicates counted %v", got)
@@ -299,27 +280,26 @@ func TestServerProcessesADeliveryOnce(t *testing.T) {
 
 func TestServerRemembersABoundedNumberOfIDs(t *testing.T) {
 	var calls atomic.Int32
-	srv := newServer(t, webhook.ServerOptions{RecentIDs: 2, Process: func(context.Context, string, webhook.Event) error {
+	srv := newServer(t, webhook.ServerOptions{RecentIDs: 2, Enqueue: func(string, webhook.Event) bool {
 		calls.Add(1)
-		return nil
+		return true
 	}})
 	body := payload(t, "octokit-webhooks/ping/payload.json")
 	sig := webhook.Sign(body, secret)
 	for _, id := range []string{"a", "b", "a", "c", "a"} {
 		post(srv, id, "ping", sig, body)
 	}
-	srv.Shutdown(context.Background())
 	// "a" is a duplicate while remembered, and new again once "b" and "c"
 	// have pushed it out.
 	if calls.Load() != 4 {
-		t.Errorf("processed %d, want 4", calls.Load())
+		t.Errorf("taken %d, want 4", calls.Load())
 	}
 }
 
 func TestServerRefusesOversizedBodies(t *testing.T) {
 	rec := &recorder{}
 	m := metrics.New(metrics.Options{})
-	srv := newServer(t, webhook.ServerOptions{Process: rec.process, Observer: m})
+	srv := newServer(t, webhook.ServerOptions{Enqueue: rec.enqueue, Observer: m})
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	big := bytes.Repeat([]byte(" "), 10<<20)
@@ -342,7 +322,7 @@ func TestServerRefusesOversizedBodies(t *testing.T) {
 			t.Errorf("%s: status %d, want 413", name, resp.StatusCode)
 		}
 	}
-	srv.Shutdown(context.Background())
+	srv.Close()
 	if got := rec.got(); len(got) != 0 {
 		t.Errorf("processed %v", got)
 	}
@@ -351,47 +331,49 @@ func TestServerRefusesOversizedBodies(t *testing.T) {
 	}
 }
 
-func TestServerAnswers503WhenTheQueueIsFull(t *testing.T) {
-	started, release := make(chan string, 10), make(chan struct{})
+func TestServerAnswers503OnlyWhenStopping(t *testing.T) {
+	var stopping atomic.Bool
+	var taken atomic.Int32
 	m := metrics.New(metrics.Options{})
-	srv := newServer(t, webhook.ServerOptions{Workers: 1, QueueSize: 1, RetryAfter: 90 * time.Second, Observer: m,
-		Process: func(_ context.Context, id string, _ webhook.Event) error {
-			started <- id
-			<-release
-			return nil
+	srv := newServer(t, webhook.ServerOptions{RetryAfter: 90 * time.Second, Observer: m,
+		Enqueue: func(string, webhook.Event) bool {
+			if stopping.Load() {
+				return false
+			}
+			taken.Add(1)
+			return true
 		}})
 	body := payload(t, "octokit-webhooks/ping/payload.json")
 	sig := webhook.Sign(body, secret)
-	if got := post(srv, "1", "ping", sig, body); got.Code != http.StatusAccepted {
-		t.Fatalf("1: %d", got.Code)
+	for i := range 1000 {
+		if got := post(srv, fmt.Sprint(i), "ping", sig, body); got.Code != http.StatusAccepted {
+			t.Fatalf("delivery %d of a burst: %d, want 202", i, got.Code)
+		}
 	}
-	<-started // the worker holds 1; the queue has room for one more
-	if got := post(srv, "2", "ping", sig, body); got.Code != http.StatusAccepted {
-		t.Fatalf("2: %d", got.Code)
-	}
-	got := post(srv, "3", "ping", sig, body)
+	stopping.Store(true) // the queue stops taking keys
+	got := post(srv, "late", "ping", sig, body)
 	if got.Code != http.StatusServiceUnavailable || got.Header().Get("Retry-After") != "90" {
-		t.Fatalf("3: %d Retry-After %q, want 503 and 90", got.Code, got.Header().Get("Retry-After"))
+		t.Fatalf("while the queue stops: %d Retry-After %q, want 503 and 90", got.Code, got.Header().Get("Retry-After"))
 	}
-	close(release)
-	// GitHub's redelivery of 3, once there is room, is taken: the full
-	// queue did not mark it as seen.
-	waitFor(t, func() bool { return post(srv, "3", "ping", sig, body).Code == http.StatusAccepted })
-	srv.Shutdown(context.Background())
-	var ids []string
-	for len(started) > 0 {
-		ids = append(ids, <-started)
+	// Its redelivery is taken: the refusal did not mark it as seen.
+	stopping.Store(false)
+	if got := post(srv, "late", "ping", sig, body); got.Code != http.StatusAccepted {
+		t.Errorf("redelivered: %d, want 202", got.Code)
 	}
-	if diff := cmp.Diff([]string{"2", "3"}, ids); diff != "" {
-		t.Errorf("processed after 1 (-want +got):\n%s", diff)
+	srv.Close()
+	if got := post(srv, "after-close", "ping", sig, body); got.Code != http.StatusServiceUnavailable {
+		t.Errorf("after Close: %d, want 503", got.Code)
 	}
-	if got := scrape(t, m.Handler())[`connectbot_webhook_events_rejected_total{reason="queue-full"}`]; got < 1 {
-		t.Errorf("queue-full counted %v", got)
+	if taken.Load() != 1001 {
+		t.Errorf("taken %d, want 1001", taken.Load())
+	}
+	if got := scrape(t, m.Handler())[`connectbot_webhook_events_rejected_total{reason="stopping"}`]; got != 2 {
+		t.Errorf("stopping counted %v, want 2", got)
 	}
 }
 
 func TestServerRoutes(t *testing.T) {
-	srv := newServer(t, webhook.ServerOptions{Process: (&recorder{}).process})
+	srv := newServer(t, webhook.ServerOptions{Enqueue: (&recorder{}).enqueue})
 	for _, tt := range []struct {
 		method, path string
 		want         int
@@ -413,7 +395,7 @@ func TestServerRoutes(t *testing.T) {
 }
 
 func TestServerAsksForWhatItNeeds(t *testing.T) {
-	srv := newServer(t, webhook.ServerOptions{Process: (&recorder{}).process})
+	srv := newServer(t, webhook.ServerOptions{Enqueue: (&recorder{}).enqueue})
 	body := payload(t, "octokit-webhooks/ping/payload.json")
 	prBody := payload(t, "octokit-webhooks/pull_request/opened.payload.json")
 	sig := webhook.Sign(body, secret)
@@ -437,68 +419,6 @@ func TestServerAsksForWhatItNeeds(t *testing.T) {
 	}
 }
 
-func TestServerSurvivesAPanickingProcess(t *testing.T) {
-	var logs syncBuffer
-	var calls atomic.Int32
-	srv := newServer(t, webhook.ServerOptions{Workers: 1, Logger: slog.New(slog.NewJSONHandler(&logs, nil)),
-		Process: func(context.Context, string, webhook.Event) error {
-			if calls.Add(1) == 1 {
-				panic("boom")
-			}
-			return nil
-		}})
-	body := payload(t, "octokit-webhooks/ping/payload.json")
-	sig := webhook.Sign(body, secret)
-	post(srv, "1", "ping", sig, body)
-	post(srv, "2", "ping", sig, body)
-	srv.Shutdown(context.Background())
-	if calls.Load() != 2 {
-		t.Errorf("processed %d, want 2: the worker died with the panic", calls.Load())
-	}
-	if out := logs.String(); !strings.Contains(out, "panicked") || !strings.Contains(out, `"panic":"boom"`) || !strings.Contains(out, `"delivery":"1"`) {
-		t.Errorf("the panic is not logged with its delivery:\n%s", out)
-	}
-}
-
-func TestShutdownDrainsTheQueueAndStopsAccepting(t *testing.T) {
-	var done atomic.Int32
-	srv := newServer(t, webhook.ServerOptions{Workers: 1, QueueSize: 10, Process: func(context.Context, string, webhook.Event) error {
-		time.Sleep(10 * time.Millisecond)
-		done.Add(1)
-		return nil
-	}})
-	body := payload(t, "octokit-webhooks/ping/payload.json")
-	sig := webhook.Sign(body, secret)
-	for i := range 5 {
-		if got := post(srv, fmt.Sprint(i), "ping", sig, body); got.Code != http.StatusAccepted {
-			t.Fatalf("%d: %d", i, got.Code)
-		}
-	}
-	if err := srv.Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if done.Load() != 5 {
-		t.Errorf("Shutdown returned with %d of 5 processed", done.Load())
-	}
-	if got := post(srv, "late", "ping", sig, body); got.Code != http.StatusServiceUnavailable {
-		t.Errorf("after Shutdown: %d, want 503", got.Code)
-	}
-}
-
-func TestShutdownGivesUpWhenItsContextEnds(t *testing.T) {
-	srv := newServer(t, webhook.ServerOptions{Workers: 1, Process: func(ctx context.Context, _ string, _ webhook.Event) error {
-		<-ctx.Done() // a call that only stops when told to
-		return ctx.Err()
-	}})
-	body := payload(t, "octokit-webhooks/ping/payload.json")
-	post(srv, "1", "ping", webhook.Sign(body, secret), body)
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	if err := srv.Shutdown(ctx); err != context.DeadlineExceeded {
-		t.Errorf("Shutdown: %v, want the deadline", err)
-	}
-}
-
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
@@ -514,9 +434,9 @@ func waitFor(t *testing.T, cond func() bool) {
 // server on loopback and returns every acknowledgement time, sorted.
 func ackTimes(tb testing.TB, n, senders int) ([]time.Duration, int) {
 	var processed atomic.Int32
-	srv := newServer(tb, webhook.ServerOptions{QueueSize: 4 * senders, Process: func(context.Context, string, webhook.Event) error {
+	srv := newServer(tb, webhook.ServerOptions{Enqueue: func(string, webhook.Event) bool {
 		processed.Add(1)
-		return nil
+		return true
 	}})
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
@@ -570,7 +490,7 @@ func ackTimes(tb testing.TB, n, senders int) ([]time.Duration, int) {
 	if len(errs) > 0 {
 		tb.Errorf("%d of %d deliveries failed; first: %s", len(errs), n, errs[0])
 	}
-	srv.Shutdown(context.Background())
+	srv.Close()
 	slices.Sort(times)
 	return times, int(processed.Load())
 }
@@ -658,7 +578,7 @@ func FuzzServer(f *testing.F) {
 	}
 	f.Add("ping", []byte(`{"zen":"x"}`), true)
 	var n atomic.Int64
-	srv := newServer(f, webhook.ServerOptions{QueueSize: 1 << 10, Process: func(context.Context, string, webhook.Event) error { return nil }})
+	srv := newServer(f, webhook.ServerOptions{Enqueue: func(string, webhook.Event) bool { return true }})
 	f.Fuzz(func(t *testing.T, kind string, body []byte, signed bool) {
 		sig := "sha256=00"
 		if signed {

@@ -1,0 +1,126 @@
+package dispatch
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/connectbot/connectbot/internal/program"
+	"github.com/connectbot/connectbot/internal/pullrequest"
+	"github.com/connectbot/connectbot/internal/webhook"
+)
+
+// Kinds of work keys: those of a delivery's work are the kinds Route
+// names.
+const (
+	// KeyPullRequest brings one pull request in line: Number.
+	KeyPullRequest = "judge-pull-request"
+	// KeyForm reads one issue that may be the application form: Number.
+	KeyForm = "application-form"
+	// KeyBase judges again the pull requests into a branch that moved:
+	// Ref is the branch.
+	KeyBase = "base-moved"
+	// KeyHead judges the open pull requests whose head is a commit whose
+	// checks were re-run: Ref is the commit.
+	KeyHead = "judge-pull-requests-at-head"
+	// KeyTick is the scheduled tick, and KeyReconcile a pass over every
+	// open pull request; the service does them.
+	KeyTick      = "tick"
+	KeyReconcile = "reconcile"
+)
+
+// Key names one piece of work: what to bring in line, never the event
+// that asked for it. Deliveries that ask for the same work have the same
+// key, so that a work queue does it once, reading what GitHub holds then.
+type Key struct {
+	Kind   string
+	Number int
+	Ref    string
+}
+
+// String is the key in a log line: "judge-pull-request #12", "base-moved main".
+func (k Key) String() string {
+	switch {
+	case k.Number != 0:
+		return fmt.Sprintf("%s #%d", k.Kind, k.Number)
+	case k.Ref != "":
+		return k.Kind + " " + k.Ref
+	}
+	return k.Kind
+}
+
+// Work is what a pull request's work must do besides judging it; a key
+// added again merges its Work with what waits.
+type Work struct {
+	// Recheck writes the check even when it has not changed: someone
+	// re-ran it or asked `/connectbot recheck`.
+	Recheck bool
+	// Commands answers every command on the pull request that has no
+	// answer yet: a comment was posted.
+	Commands bool
+}
+
+// Merge is the work of both w and o.
+func (w Work) Merge(o Work) Work {
+	return Work{Recheck: w.Recheck || o.Recheck, Commands: w.Commands || o.Commands}
+}
+
+// KeyOf says what work ev asks for, as Route and Handle decide, or false
+// when it asks for none. Nothing of ev but numbers, a branch and a commit
+// is kept: the work reads the rest from GitHub when it is done.
+func KeyOf(ev webhook.Event) (Key, Work, bool) {
+	switch {
+	case judgesOne(ev):
+		return Key{Kind: KeyPullRequest, Number: ev.Number}, Work{Recheck: isRerun(ev)}, true
+	case isRerun(ev):
+		if ev.HeadSHA == "" {
+			return Key{}, Work{}, false
+		}
+		return Key{Kind: KeyHead, Ref: ev.HeadSHA}, Work{}, true
+	case ev.Kind == webhook.KindPush:
+		branch, ok := strings.CutPrefix(ev.Ref, "refs/heads/")
+		if !ok || ev.Deleted {
+			return Key{}, Work{}, false
+		}
+		return Key{Kind: KeyBase, Ref: branch}, Work{}, true
+	case isCommand(ev):
+		cmd, ok, _ := program.ParseCommand(ev.Comment.Body, nil)
+		if !ok {
+			return Key{}, Work{}, false // no command: nothing to answer
+		}
+		return Key{Kind: KeyPullRequest, Number: ev.Number}, Work{Commands: true, Recheck: cmd.Name == program.CommandRecheck}, true
+	case isForm(ev):
+		if ev.Issue == nil {
+			return Key{}, Work{}, false
+		}
+		return Key{Kind: KeyForm, Number: ev.Issue.Number}, Work{}, true
+	}
+	return Key{}, Work{}, false
+}
+
+// Do does the work of a key KeyOf made, with h (and form for an issue),
+// reading from GitHub what the key does not hold, and returns what was
+// done, one sentence each.
+func Do(ctx context.Context, h *pullrequest.Handler, form FormOpener, k Key, w Work) ([]string, error) {
+	switch k.Kind {
+	case KeyPullRequest:
+		r, _, err := h.Bring(ctx, k.Number, w.Recheck, w.Commands, math.MaxInt)
+		return r.Repaired, err
+	case KeyHead:
+		return rejudgeAtHead(ctx, h, webhook.Event{Kind: webhook.KindCheckSuite, Action: "rerequested", HeadSHA: k.Ref})
+	case KeyBase:
+		return rejudgeOnPush(ctx, h, webhook.Event{Kind: webhook.KindPush, Ref: "refs/heads/" + k.Ref})
+	case KeyForm:
+		is, err := h.Forge.Issue(ctx, k.Number)
+		if err != nil {
+			return nil, fmt.Errorf("issue #%d: %w", k.Number, err)
+		}
+		if is.PullRequest || is.State != "open" {
+			return []string{fmt.Sprintf("issue #%d is %s: nothing to do", k.Number, is.State)}, nil
+		}
+		return openForm(ctx, h, form, webhook.Event{Kind: webhook.KindIssue, Action: "opened",
+			Issue: &webhook.Issue{Number: is.Number, Title: is.Title, Body: is.Body, Author: is.Author, Labels: is.Labels}})
+	}
+	return nil, fmt.Errorf("%s: not a delivery's work", k)
+}

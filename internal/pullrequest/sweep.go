@@ -1,0 +1,57 @@
+package pullrequest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/connectbot/connectbot/internal/forge"
+)
+
+// Open lists the numbers of the open pull requests into base, the one
+// taken up longest ago first (see Backlog): what a reconcile that hands
+// each pull request to a work queue queues, in order.
+func (h *Handler) Open(ctx context.Context, base string) ([]int, error) {
+	lister, ok := h.Forge.(prLister)
+	if !ok {
+		return nil, errors.New("reconcile: the forge client cannot list pull requests")
+	}
+	all, err := lister.ListPRs(ctx, "", "open")
+	if err != nil {
+		return nil, fmt.Errorf("reconcile: %w", err)
+	}
+	prs := slices.DeleteFunc(all, func(pr forge.PR) bool { return pr.BaseRef != base })
+	h.Backlog.order(prs)
+	out := make([]int, len(prs))
+	for i, pr := range prs {
+		out[i] = pr.Number
+	}
+	return out, nil
+}
+
+// Bring makes pull request number show what the rules say about it now,
+// as Reconcile does for each: judged as it would merge (Recheck when
+// recheck: the check is written even if unchanged), then, when commands,
+// every command on it that has no answer answered — at most room of them
+// when h.ReconcileBudget is set. It records in h.Backlog that the pull
+// request was taken up. Repaired lists the writes it made.
+func (h *Handler) Bring(ctx context.Context, number int, recheck, commands bool, room int) (Reconciled, Outcome, error) {
+	h.Backlog.took(number)
+	r := Reconciled{Number: number}
+	handle := h.Handle
+	if recheck {
+		handle = h.Recheck
+	}
+	o, err := handle(ctx, number)
+	r.Repaired = writes(o.Done)
+	if err == nil && commands {
+		var answered []string
+		answered, err = h.answerCommands(ctx, number, room-len(r.Repaired))
+		r.Repaired = append(r.Repaired, answered...)
+	}
+	if err != nil {
+		r.Err = fmt.Errorf("pull request #%d: %w", number, err)
+	}
+	return r, o, r.Err
+}
