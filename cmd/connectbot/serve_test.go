@@ -829,6 +829,7 @@ func TestServeOpensAStepFormsPullRequestAndUpdatesItWhenTheIssueIsEdited(t *test
 	}
 
 	second := strings.Replace(first, "+44 20 7946 0000", "+44 20 7946 0001", 1)
+	gh.EditIssue(issue, second) // GitHub holds the edit the delivery tells of
 	send("step-2", editedIssue(t, issue, "acme-dev", first, second))
 	eventually(t, "the updated pull request's check", func() bool {
 		prs := gh.PRs()

@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -84,11 +85,16 @@ func TestADeliveryGoesAheadOfTheKeysAReconcileQueued(t *testing.T) {
 	cfg.ReconcileEvery, cfg.Workers = 0, 1
 	// GitHub holds the start-up reconcile's first pull request until a
 	// delivery for the last has been taken.
-	release := make(chan struct{})
-	gh.Before("GET", "/repos/acme-program/connect/pulls/1", func() { <-release })
+	release, held := make(chan struct{}), make(chan struct{})
+	var holding sync.Once
+	gh.Before("GET", "/repos/acme-program/connect/pulls/1", func() {
+		holding.Do(func() { close(held) })
+		<-release
+	})
 	url := "http://" + cfg.Listener.Addr().String()
 	cancel, wait := start(t, cfg)
 	waitLong(t, "the reconcile's keys queued", func() bool { return slices.Contains(log.lines(t), "reconcile queued") })
+	<-held // the one worker is on #1: the delivery for the last must go before #2
 
 	body := pullRequestDelivery(t, n)
 	req, _ := http.NewRequest("POST", url+webhook.Path, bytes.NewReader(body))

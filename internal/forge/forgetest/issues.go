@@ -162,3 +162,16 @@ func (s *Server) Issues() []PR {
 	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
 	return out
 }
+
+// EditIssue replaces issue n's body as its author does on GitHub's web
+// page (which has no REST call the fake serves), moving updated_at; the
+// test delivers the issues "edited" event it wants.
+func (s *Server) EditIssue(n int, body string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	is, ok := s.pulls[n]
+	if !ok || !is.issue {
+		panic(fmt.Sprintf("forgetest: EditIssue: no issue #%d", n))
+	}
+	is.body, is.updated = body, s.tick()
+}
