@@ -110,16 +110,10 @@ func (b *Backlog) took(number int) {
 // what it asks for.
 func (h *Handler) Reconcile(ctx context.Context, base string) ([]Reconciled, error) {
 	ctx = context.WithValue(ctx, rejudgingKey{}, true)
-	lister, ok := h.Forge.(prLister)
-	if !ok {
-		return nil, errors.New("reconcile: the forge client cannot list pull requests")
-	}
-	all, err := lister.ListPRs(ctx, "", "open")
+	prs, err := h.openInto(ctx, base)
 	if err != nil {
-		return nil, fmt.Errorf("reconcile: %w", err)
+		return nil, err
 	}
-	prs := slices.DeleteFunc(all, func(pr forge.PR) bool { return pr.BaseRef != base })
-	h.Backlog.order(prs)
 	h.Settled.keepOnly(prs)
 	p := &pass{h: h, base: base, day: application.DateOf(h.Now()), prs: prs, out: make([]Reconciled, len(prs)),
 		again: map[int]string{}, pending: map[int]bool{}}

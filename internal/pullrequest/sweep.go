@@ -13,16 +13,10 @@ import (
 // taken up longest ago first (see Backlog): what a reconcile that hands
 // each pull request to a work queue queues, in order.
 func (h *Handler) Open(ctx context.Context, base string) ([]int, error) {
-	lister, ok := h.Forge.(prLister)
-	if !ok {
-		return nil, errors.New("reconcile: the forge client cannot list pull requests")
-	}
-	all, err := lister.ListPRs(ctx, "", "open")
+	prs, err := h.openInto(ctx, base)
 	if err != nil {
-		return nil, fmt.Errorf("reconcile: %w", err)
+		return nil, err
 	}
-	prs := slices.DeleteFunc(all, func(pr forge.PR) bool { return pr.BaseRef != base })
-	h.Backlog.order(prs)
 	out := make([]int, len(prs))
 	for i, pr := range prs {
 		out[i] = pr.Number
@@ -54,4 +48,20 @@ func (h *Handler) Bring(ctx context.Context, number int, recheck, commands bool,
 		r.Err = fmt.Errorf("pull request #%d: %w", number, err)
 	}
 	return r, o, r.Err
+}
+
+// openInto lists the open pull requests into base, the one taken up
+// longest ago first: what Open and Reconcile both go through.
+func (h *Handler) openInto(ctx context.Context, base string) ([]forge.PR, error) {
+	lister, ok := h.Forge.(prLister)
+	if !ok {
+		return nil, errors.New("reconcile: the forge client cannot list pull requests")
+	}
+	all, err := lister.ListPRs(ctx, "", "open")
+	if err != nil {
+		return nil, fmt.Errorf("reconcile: %w", err)
+	}
+	prs := slices.DeleteFunc(all, func(pr forge.PR) bool { return pr.BaseRef != base })
+	h.Backlog.order(prs)
+	return prs, nil
 }
