@@ -59,7 +59,7 @@ type endState struct {
 // the day it was given.
 func TestAMonthOfTheProgramEndsTheSameWhateverHappensToDeliveries(t *testing.T) {
 	seeds := 20
-	if testing.Short() {
+	if testing.Short() || raceDetector {
 		seeds = 4
 	}
 	want := playMonth(t, 0, nil)

@@ -24,7 +24,7 @@ import (
 // main has no error from a cross-file rule.
 func TestMainStaysValidWhateverIsMergedInWhateverOrder(t *testing.T) {
 	seeds, steps := 8, 40
-	if testing.Short() {
+	if testing.Short() || raceDetector {
 		seeds, steps = 3, 20
 	}
 	merges, refused := 0, 0
