@@ -55,28 +55,14 @@ func crossFile(files []application.File) {
 			byCompany[k] = append(byCompany[k], i)
 		}
 	}
-	for _, group := range groups(byAppID) {
-		for _, i := range group {
-			others := otherPaths(files, group, i)
-			if others == "" {
-				continue
-			}
-			addAt(&files[i], RuleUniqueAppID, "integration.appId",
-				fmt.Sprintf("App ID %s is also claimed by %s; an App ID belongs to one application%s",
-					files[i].App.Integration.AppID, others, reapplyHint(files, group, i)))
-		}
-	}
-	for _, group := range groups(byName) {
-		for _, i := range group {
-			others := otherPaths(files, group, i)
-			if others == "" {
-				continue
-			}
-			addAt(&files[i], RuleUniqueName, "integration.name",
-				fmt.Sprintf("an integration named %q is already listed in %s; names are unique ignoring case, spaces and characters that look alike%s",
-					files[i].App.Integration.Name, others, reapplyHint(files, group, i)))
-		}
-	}
+	claimedTwice(files, byAppID, RuleUniqueAppID, "integration.appId", func(f *application.File, others string) string {
+		return fmt.Sprintf("App ID %s is also claimed by %s; an App ID belongs to one application",
+			f.App.Integration.AppID, others)
+	})
+	claimedTwice(files, byName, RuleUniqueName, "integration.name", func(f *application.File, others string) string {
+		return fmt.Sprintf("an integration named %q is already listed in %s; names are unique ignoring case, spaces and characters that look alike",
+			f.App.Integration.Name, others)
+	})
 	for _, group := range groups(byCompany) {
 		for _, i := range group {
 			for _, j := range group {
@@ -87,6 +73,21 @@ func crossFile(files []application.File) {
 					fmt.Sprintf("company %q is already maintained by %s in %s and no maintainer is shared; ask them to add you to that file's maintainers",
 						files[i].App.Company.Name, strings.Join(files[j].App.Maintainers, ", "), files[j].Path))
 			}
+		}
+	}
+}
+
+// claimedTwice reports on each file of a group that shares a key of by
+// (an App ID, a name) the other files whose claim stands against it, with
+// message's words and, when it applies, how to re-apply.
+func claimedTwice(files []application.File, by map[string][]int, rule, path string, message func(f *application.File, others string) string) {
+	for _, group := range groups(by) {
+		for _, i := range group {
+			others := otherPaths(files, group, i)
+			if others == "" {
+				continue
+			}
+			addAt(&files[i], rule, path, message(&files[i], others)+reapplyHint(files, group, i))
 		}
 	}
 }
