@@ -31,13 +31,19 @@ func PRBody(d Draft, who Applicant) string {
 // OpenedReply is the answer on the issue once the pull request is open.
 // pr 0 stands for the pull request a dry run would open.
 func OpenedReply(d Draft, who Applicant, pr int) string {
-	ref := fmt.Sprintf("#%d", pr)
-	if pr == 0 {
-		ref = "#(new)"
-	}
+	ref := prRef(pr)
 	return fmt.Sprintf("%s\nThank you for applying, @%s. Your application is proposed in %s as %s, with you as its maintainer. "+
 		"connectbot checks it there and says what passes, what is missing and what comes next; a reviewer of the program then decides. "+
 		"To change an answer before the review, edit this issue: connectbot updates %s.\n", ReplyMarker, who.Login, ref, markdown.Code(d.Path), ref)
+}
+
+// prRef names pull request pr in a reply: "#7", or "#(new)" for pr 0,
+// the one a dry run would open.
+func prRef(pr int) string {
+	if pr == 0 {
+		return "#(new)"
+	}
+	return fmt.Sprintf("#%d", pr)
 }
 
 // RefusalReply is the answer on the issue when the form's answers do not
@@ -84,10 +90,7 @@ func fieldList(c Change) string {
 // StepOpenedReply is the answer on a step form's issue once its pull
 // request is open; pr 0 stands for the one a dry run would open.
 func StepOpenedReply(c Change, who Applicant, pr int) string {
-	ref := fmt.Sprintf("#%d", pr)
-	if pr == 0 {
-		ref = "#(new)"
-	}
+	ref := prRef(pr)
 	return fmt.Sprintf("%s\nThank you, @%s. The change is proposed in %s: it sets %s in %s. "+
 		"connectbot checks it there, as your own pull request; a reviewer of the program then decides. "+
 		"To change an answer, edit this issue: connectbot updates %s.\n", ReplyMarker, who.Login, ref, fieldList(c), markdown.Code(c.Path), ref)
