@@ -147,12 +147,8 @@ var boolWords = map[string]string{
 // wordForBool returns the boolean that the text at path of f stands for,
 // when it is a word for one ("true", "yes", "no", ...).
 func wordForBool(f *ast.File, path string) (string, bool) {
-	lit, ok := valueAt(f.Decls, "", path).(*ast.BasicLit)
-	if !ok || lit.Kind != token.STRING {
-		return "", false
-	}
-	s, err := literal.Unquote(lit.Value)
-	if err != nil {
+	s, ok := stringLit(valueAt(f.Decls, "", path))
+	if !ok {
 		return "", false
 	}
 	b, ok := boolWords[strings.ToLower(strings.TrimSpace(s))]
@@ -239,12 +235,8 @@ func (e *evaluator) accepts(path, lit string) bool {
 // quotedNumber returns the number a string at path of f spells, when it
 // is a string that spells one.
 func quotedNumber(f *ast.File, path string) (string, bool) {
-	lit, ok := valueAt(f.Decls, "", path).(*ast.BasicLit)
-	if !ok || lit.Kind != token.STRING {
-		return "", false
-	}
-	s, err := literal.Unquote(lit.Value)
-	if err != nil {
+	s, ok := stringLit(valueAt(f.Decls, "", path))
+	if !ok {
 		return "", false
 	}
 	s = strings.TrimSpace(s)
@@ -278,4 +270,18 @@ func valueAt(decls []ast.Decl, parent, path string) ast.Expr {
 		}
 	}
 	return nil
+}
+
+// stringLit returns the text of n when n is a string literal that
+// unquotes.
+func stringLit(n ast.Node) (string, bool) {
+	lit, ok := n.(*ast.BasicLit)
+	if !ok || lit.Kind != token.STRING {
+		return "", false
+	}
+	s, err := literal.Unquote(lit.Value)
+	if err != nil {
+		return "", false
+	}
+	return s, true
 }

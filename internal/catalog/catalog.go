@@ -28,7 +28,6 @@ import (
 	"cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
 	cueerrors "cuelang.org/go/cue/errors"
-	"cuelang.org/go/cue/literal"
 	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
 
@@ -163,11 +162,8 @@ func stringAlternatives(e ast.Expr) ([]string, bool) {
 		y, ok := stringAlternatives(e.Y)
 		return append(x, y...), ok
 	case *ast.BasicLit:
-		if e.Kind != token.STRING {
-			return nil, false
-		}
-		s, err := literal.Unquote(e.Value)
-		if err != nil {
+		s, ok := stringLit(e)
+		if !ok {
 			return nil, false
 		}
 		return []string{regexp.QuoteMeta(s)}, true

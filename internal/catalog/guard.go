@@ -8,7 +8,6 @@ import (
 
 	"cuelang.org/go/cue/ast"
 	cueerrors "cuelang.org/go/cue/errors"
-	"cuelang.org/go/cue/literal"
 	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
 
@@ -275,11 +274,8 @@ func (w *walker) label(f *ast.Field) (string, *refusal) {
 		}
 		return l.Name, nil
 	case *ast.BasicLit:
-		if l.Kind == token.STRING {
-			s, err := literal.Unquote(l.Value)
-			if err == nil {
-				return s, nil
-			}
+		if s, ok := stringLit(l); ok {
+			return s, nil
 		}
 	}
 	return "", w.refuse(f.Label, "field names must be plain names or quoted strings, not patterns or expressions")
