@@ -142,11 +142,17 @@ func promisesHint() string {
 // {supportResponseHours} — with cfg's values, so every text quotes the
 // program as configured rather than the seed.
 func Numbers(cfg application.Config) *strings.Replacer {
-	return strings.NewReplacer(
+	return strings.NewReplacer(NumberPairs(cfg)...)
+}
+
+// NumberPairs are the pairs Numbers replaces: each name of the program's
+// numbers, then cfg's value of it in decimal.
+func NumberPairs(cfg application.Config) []string {
+	return []string{
 		"{minInstalls}", strconv.Itoa(cfg.MinInstalls),
 		"{certificationInstalls}", strconv.Itoa(cfg.CertificationInstalls),
 		"{listingDueDays}", strconv.Itoa(cfg.ListingDueDays),
 		"{installWindowDays}", strconv.Itoa(cfg.InstallWindowDays),
 		"{supportResponseHours}", strconv.Itoa(cfg.SupportResponseHours),
-	)
+	}
 }

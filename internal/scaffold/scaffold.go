@@ -163,12 +163,7 @@ func programValues(cfg application.Config) *strings.Replacer {
 		}
 		return "[" + strings.Join(s, ", ") + "]"
 	}
-	return strings.NewReplacer(
-		"{minInstalls}", strconv.Itoa(cfg.MinInstalls),
-		"{certificationInstalls}", strconv.Itoa(cfg.CertificationInstalls),
-		"{listingDueDays}", strconv.Itoa(cfg.ListingDueDays),
-		"{installWindowDays}", strconv.Itoa(cfg.InstallWindowDays),
-		"{supportResponseHours}", strconv.Itoa(cfg.SupportResponseHours),
+	return strings.NewReplacer(append(issueform.NumberPairs(cfg),
 		"{reminderDays}", ints(cfg.ReminderDays),
 		"{maxNewApplicationsPerPullRequest}", strconv.Itoa(cfg.MaxNewApplications),
 		"{maxAnnotationsPerCheck}", strconv.Itoa(cfg.MaxAnnotations),
@@ -176,7 +171,7 @@ func programValues(cfg application.Config) *strings.Replacer {
 		"{brandTerms}", cueStrings(cfg.BrandTerms),
 		"{protectedNames}", cueStrings(cfg.ProtectedNames),
 		"{documentationDomains}", cueString(cfg.DocumentationDomains),
-	)
+	)...)
 }
 
 // cueStrings writes a list of strings as CUE.
