@@ -75,39 +75,25 @@ type Options struct {
 func New(opts Options) *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
-		eventsReceived: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: EventsReceived,
-			Help: "Webhook deliveries whose signature checked out, by event kind.",
-		}, []string{"event"}),
-		eventsRejected: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: EventsRejected,
-			Help: "Webhook deliveries turned away or dropped, by reason (signature, size, parse, duplicate, stopping, busy, slow, source, per-source).",
-		}, []string{"reason"}),
-		actions: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: Actions,
-			Help: "Actions decided by connectbot, by kind and status (done, already-done, skipped, dry-run, failed).",
-		}, []string{"kind", "status"}),
+		eventsReceived: counters(EventsReceived, "Webhook deliveries whose signature checked out, by event kind.",
+			"event"),
+		eventsRejected: counters(EventsRejected, "Webhook deliveries turned away or dropped, by reason (signature, size, parse, duplicate, stopping, busy, slow, source, per-source).",
+			"reason"),
+		actions: counters(Actions, "Actions decided by connectbot, by kind and status (done, already-done, skipped, dry-run, failed).",
+			"kind", "status"),
 		tickDuration: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    TickDuration,
 			Help:    "How long a scheduled tick took, in seconds.",
 			Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600},
 		}),
-		githubRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: GitHubRequests,
-			Help: "Requests sent to GitHub, by method and status class (2xx, 3xx, 4xx, 5xx, or error when no answer came).",
-		}, []string{"method", "code"}),
-		rateLimit: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: RateLimitRemaining,
-			Help: "The X-RateLimit-Remaining GitHub sent last, by X-RateLimit-Resource.",
-		}, []string{"resource"}),
-		reconcileRuns: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: ReconcileRuns,
-			Help: "Reconciles of the open pull requests, by outcome (ok, failed).",
-		}, []string{"outcome"}),
-		reconcilePRs: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: ReconcilePRs,
-			Help: "Open pull requests reconciled: examined, repaired (something was missing on GitHub and is now done), skipped (over the reconcile's budget), failed.",
-		}, []string{"result"}),
+		githubRequests: counters(GitHubRequests, "Requests sent to GitHub, by method and status class (2xx, 3xx, 4xx, 5xx, or error when no answer came).",
+			"method", "code"),
+		rateLimit: gauges(RateLimitRemaining, "The X-RateLimit-Remaining GitHub sent last, by X-RateLimit-Resource.",
+			"resource"),
+		reconcileRuns: counters(ReconcileRuns, "Reconciles of the open pull requests, by outcome (ok, failed).",
+			"outcome"),
+		reconcilePRs: counters(ReconcilePRs, "Open pull requests reconciled: examined, repaired (something was missing on GitHub and is now done), skipped (over the reconcile's budget), failed.",
+			"result"),
 		oldest: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: OldestUnreconciled,
 			Help: "How long the oldest open pull request a reconcile could not bring in line has been failing, in seconds; 0 when every one shows what the rules say.",
@@ -135,14 +121,22 @@ func New(opts Options) *Metrics {
 	return m
 }
 
+// counters is a counter vector of name, help and labels.
+func counters(name, help string, labels ...string) *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
+}
+
+// gauges is a gauge vector of name, help and labels.
+func gauges(name, help string, labels ...string) *prometheus.GaugeVec {
+	return prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help}, labels)
+}
+
 // buildInfo is the gauge connectbot_build_info: always 1, its labels
 // saying which connectbot runs, so a dashboard can tell replicas of two
 // versions apart during a rollout.
 func buildInfo(info buildinfo.Info) prometheus.Collector {
-	g := prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Name: BuildInfo,
-		Help: "Which connectbot this is: its module version, commit, commit date and Go version; always 1.",
-	}, []string{"version", "commit", "date", "goversion"})
+	g := gauges(BuildInfo, "Which connectbot this is: its module version, commit, commit date and Go version; always 1.",
+		"version", "commit", "date", "goversion")
 	g.WithLabelValues(info.Version, info.Commit, info.Date, info.GoVersion).Set(1)
 	return g
 }
@@ -181,19 +175,21 @@ func (m *Metrics) EventRejected(reason string) { m.eventsRejected.WithLabelValue
 // WatchBodyBytes shows what held reports, the bytes the webhook bodies
 // being read hold now, as a gauge. Call it once.
 func (m *Metrics) WatchBodyBytes(held func() int64) {
-	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: BodyBytes,
-		Help: "Bytes held by the webhook bodies being read, before their signatures can be checked.",
-	}, func() float64 { return float64(held()) }))
+	m.watch(BodyBytes, "Bytes held by the webhook bodies being read, before their signatures can be checked.",
+		func() float64 { return float64(held()) })
 }
 
 // WatchQueue shows what keys reports, the work keys waiting in the queue
 // or being worked on, as a gauge. Call it once.
 func (m *Metrics) WatchQueue(keys func() int) {
-	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: QueueKeys,
-		Help: "Work keys (a pull request, a moved branch, the tick, a reconcile) waiting or being worked on; a key waits once however many deliveries ask for it.",
-	}, func() float64 { return float64(keys()) }))
+	m.watch(QueueKeys, "Work keys (a pull request, a moved branch, the tick, a reconcile) waiting or being worked on; a key waits once however many deliveries ask for it.",
+		func() float64 { return float64(keys()) })
+}
+
+// watch registers a gauge of name and help whose value f reads when
+// scraped.
+func (m *Metrics) watch(name, help string, f func() float64) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f))
 }
 
 // ActionDone counts an action of kind ending with status.
