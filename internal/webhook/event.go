@@ -185,6 +185,14 @@ type numbered struct {
 	Number int `json:"number"`
 }
 
+// firstPullRequest makes e name the first of prs, when there is one: the
+// pull request a check run or suite of its head commit stands for.
+func firstPullRequest(e *Event, prs []numbered) {
+	if len(prs) > 0 {
+		e.Number, e.IsPullRequest = prs[0].Number, true
+	}
+}
+
 // present records whether a field is there and not null, whatever it
 // holds.
 type present bool
@@ -284,9 +292,7 @@ func readCheckRun(payload []byte) (Event, error) {
 	}
 	e := p.event()
 	e.Check, e.HeadSHA = p.CheckRun.Name, p.CheckRun.HeadSHA
-	if prs := p.CheckRun.PullRequests; len(prs) > 0 {
-		e.Number, e.IsPullRequest = prs[0].Number, true
-	}
+	firstPullRequest(&e, p.CheckRun.PullRequests)
 	return e, nil
 }
 
@@ -303,9 +309,7 @@ func readCheckSuite(payload []byte) (Event, error) {
 	}
 	e := p.event()
 	e.HeadSHA = p.CheckSuite.HeadSHA
-	if prs := p.CheckSuite.PullRequests; len(prs) > 0 {
-		e.Number, e.IsPullRequest = prs[0].Number, true
-	}
+	firstPullRequest(&e, p.CheckSuite.PullRequests)
 	return e, nil
 }
 
