@@ -248,18 +248,23 @@ func annotations(v program.Verdict) []Annotation {
 					msg += "\n\n" + q.Source + ": “" + q.Sentence + "”"
 				}
 			}
-			title := x.Rule
-			if x.Path != "" {
-				title += " " + x.Path
-			}
 			out = append(out, Annotation{
 				Path: f.Path, Line: max(x.Line, 1), Column: max(x.Column, 1), Level: level,
-				Title:   ghlimit.CutChars(title, ghlimit.AnnotationTitleChars),
+				Title:   ghlimit.CutChars(annotationTitle(x), ghlimit.AnnotationTitleChars),
 				Message: ghlimit.CutBytes(msg, ghlimit.AnnotationMessageBytes),
 			})
 		}
 	}
 	return out
+}
+
+// annotationTitle is the title of the annotation of finding x: its rule,
+// then the path of the field, when it names one.
+func annotationTitle(x application.Finding) string {
+	if x.Path == "" {
+		return x.Rule
+	}
+	return x.Rule + " " + x.Path
 }
 
 func headline(v program.Verdict) string {

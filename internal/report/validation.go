@@ -116,12 +116,8 @@ func (v Validation) WriteGitHub(w io.Writer) error {
 			if x.Severity == application.SeverityWarning {
 				level = "warning"
 			}
-			title := x.Rule
-			if x.Path != "" {
-				title += " " + x.Path
-			}
 			fmt.Fprintf(&b, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", level,
-				escapeProperty(f.Path), x.Line, x.Column, escapeProperty(title), escapeData(x.Message))
+				escapeProperty(f.Path), x.Line, x.Column, escapeProperty(annotationTitle(x)), escapeData(x.Message))
 		}
 	}
 	fmt.Fprintf(&b, "connectbot: %s checked; %s, %s\n",
