@@ -2,7 +2,6 @@ package issueform
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -98,7 +97,7 @@ func (o *Opener) Open(ctx context.Context, is Issue) (Outcome, error) {
 	}
 	draft, problems := Build(cat, answers, who, today)
 	if len(problems) > 0 {
-		return o.reply(ctx, is.Number, RefusalReply(who, problems), Outcome{Done: []string{fmt.Sprintf("refused: %d answers to fix", len(problems))}})
+		return o.refuseAnswers(ctx, is.Number, RefusalReply(who, problems), len(problems))
 	}
 	branch := program.FormBranch(draft.Slug)
 	prs, err := o.Forge.ListPRs(ctx, branch, "all")
@@ -120,41 +119,24 @@ func (o *Opener) Open(ctx context.Context, is Issue) (Outcome, error) {
 	if _, err := fs.Stat(tree, draft.Path); err == nil {
 		return o.refuse(ctx, who, fmt.Sprintf("is taken: %s exists already. Choose another slug; if you maintain that file, change it by pull request instead", draft.Path))
 	}
-	if remote, err := o.Git.Resolve("refs/remotes/origin/" + branch); err == nil && remote != "" {
-		author, err := o.Git.Author(remote)
-		if err != nil {
-			return Outcome{}, err
-		}
-		if !strings.EqualFold(author.Email, o.Identity.Email) {
-			return o.refuse(ctx, who, fmt.Sprintf("cannot be proposed: the branch %s holds someone else's work; choose another slug", branch))
-		}
+	others, err := o.othersBranch(branch)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if others {
+		return o.refuse(ctx, who, fmt.Sprintf("cannot be proposed: the branch %s holds someone else's work; choose another slug", branch))
 	}
 	head, problems, err := o.commit(ctx, baseSHA, draft, who, today)
 	if err != nil {
 		return Outcome{}, err
 	}
 	if len(problems) > 0 {
-		return o.reply(ctx, is.Number, RefusalReply(who, problems), Outcome{Done: []string{fmt.Sprintf("refused: %d answers to fix", len(problems))}})
+		return o.refuseAnswers(ctx, is.Number, RefusalReply(who, problems), len(problems))
 	}
-	if o.DryRun {
-		if _, err := fmt.Fprintf(o.Out, "dry run: would open the pull request %q from %s adding %s:\n\n%s\n", Title(draft), branch, draft.Path, draft.Source); err != nil {
-			return Outcome{}, err
-		}
-		return o.reply(ctx, is.Number, OpenedReply(draft, who, 0), Outcome{Done: []string{"dry run: nothing was changed"}})
-	}
-	if err := o.push(ctx, branch, head); err != nil {
-		return Outcome{}, err
-	}
-	pr, err := o.Forge.CreatePR(ctx, forge.NewPR{Title: Title(draft), Body: PRBody(draft, who), Head: branch, Base: o.Base})
-	if errors.Is(err, forge.ErrValidation) {
-		// A concurrent delivery opened it between our look and our create.
-		return Outcome{Done: []string{"opened by a concurrent run"}}, nil
-	}
-	if err != nil {
-		return Outcome{}, err
-	}
-	out := Outcome{PR: pr.Number, Opened: true, Done: []string{fmt.Sprintf("opened #%d adding %s", pr.Number, draft.Path)}}
-	return o.reply(ctx, is.Number, OpenedReply(draft, who, pr.Number), out)
+	return o.openPR(ctx, is.Number, branch, head, proposal{
+		title: Title(draft), body: PRBody(draft, who), source: draft.Source, what: "adding " + draft.Path,
+		reply: func(pr int) string { return OpenedReply(draft, who, pr) },
+	})
 }
 
 // updateApplication brings the issue's open pull request pr to the file
@@ -175,17 +157,9 @@ func (o *Opener) updateApplication(ctx context.Context, pr forge.PR, baseSHA str
 		return Outcome{}, err
 	}
 	if len(problems) > 0 {
-		return o.reply(ctx, who.Issue, RefusalReply(who, problems), Outcome{Done: []string{fmt.Sprintf("refused: %d answers to fix", len(problems))}})
+		return o.refuseAnswers(ctx, who.Issue, RefusalReply(who, problems), len(problems))
 	}
-	if o.DryRun {
-		_, err := fmt.Fprintf(o.Out, "dry run: would update #%d from %s:\n\n%s\n", pr.Number, branch, draft.Source)
-		return Outcome{PR: pr.Number, Done: []string{"dry run: nothing was changed"}}, err
-	}
-	if err := o.push(ctx, branch, head); err != nil {
-		return Outcome{}, err
-	}
-	out := Outcome{PR: pr.Number, Updated: true, Done: []string{fmt.Sprintf("updated #%d with the issue's answers", pr.Number)}}
-	return o.reply(ctx, who.Issue, UpdatedReply(who, pr.Number, head), out)
+	return o.pushUpdate(ctx, pr, branch, head, draft.Source, who)
 }
 
 // refuse answers with one problem, about the slug.

@@ -30,7 +30,7 @@ func (o *Opener) openStep(ctx context.Context, form Form, answers Answers, is Is
 	}
 	change, problems := BuildChange(cat, form, answers, tree)
 	if len(problems) > 0 {
-		return o.reply(ctx, is.Number, StepRefusalReply(form, who, problems), Outcome{Done: []string{fmt.Sprintf("refused: %d answers to fix", len(problems))}})
+		return o.refuseAnswers(ctx, is.Number, StepRefusalReply(form, who, problems), len(problems))
 	}
 	branch := program.StepBranch(form.Step, change.Slug)
 	prs, err := o.Forge.ListPRs(ctx, branch, "all")
@@ -50,14 +50,12 @@ func (o *Opener) openStep(ctx context.Context, form Form, answers Answers, is Is
 		}
 	}
 	if mine == nil {
-		if remote, err := o.Git.Resolve("refs/remotes/origin/" + branch); err == nil && remote != "" {
-			author, err := o.Git.Author(remote)
-			if err != nil {
-				return Outcome{}, err
-			}
-			if !strings.EqualFold(author.Email, o.Identity.Email) {
-				return o.refuseStep(ctx, form, who, fmt.Sprintf("cannot be changed from the form: the branch %s holds someone else's work", branch))
-			}
+		others, err := o.othersBranch(branch)
+		if err != nil {
+			return Outcome{}, err
+		}
+		if others {
+			return o.refuseStep(ctx, form, who, fmt.Sprintf("cannot be changed from the form: the branch %s holds someone else's work", branch))
 		}
 	}
 	msg := program.StepCommitMessage(form.Step, change.Path, is.Number, is.Author)
@@ -66,29 +64,15 @@ func (o *Opener) openStep(ctx context.Context, form Form, answers Answers, is Is
 		return Outcome{}, err
 	}
 	if len(problems) > 0 {
-		return o.reply(ctx, is.Number, StepRefusalReply(form, who, problems), Outcome{Done: []string{fmt.Sprintf("refused: %d answers to fix", len(problems))}})
+		return o.refuseAnswers(ctx, is.Number, StepRefusalReply(form, who, problems), len(problems))
 	}
 	if mine != nil {
 		return o.updateStep(ctx, *mine, branch, head, change, who)
 	}
-	if o.DryRun {
-		if _, err := fmt.Fprintf(o.Out, "dry run: would open the pull request %q from %s changing %s:\n\n%s\n", StepTitle(change), branch, change.Path, change.Source); err != nil {
-			return Outcome{}, err
-		}
-		return o.reply(ctx, is.Number, StepOpenedReply(change, who, 0), Outcome{Done: []string{"dry run: nothing was changed"}})
-	}
-	if err := o.push(ctx, branch, head); err != nil {
-		return Outcome{}, err
-	}
-	pr, err := o.Forge.CreatePR(ctx, forge.NewPR{Title: StepTitle(change), Body: StepPRBody(change, who), Head: branch, Base: o.Base})
-	if errors.Is(err, forge.ErrValidation) {
-		return Outcome{Done: []string{"opened by a concurrent run"}}, nil
-	}
-	if err != nil {
-		return Outcome{}, err
-	}
-	out := Outcome{PR: pr.Number, Opened: true, Done: []string{fmt.Sprintf("opened #%d changing %s", pr.Number, change.Path)}}
-	return o.reply(ctx, is.Number, StepOpenedReply(change, who, pr.Number), out)
+	return o.openPR(ctx, is.Number, branch, head, proposal{
+		title: StepTitle(change), body: StepPRBody(change, who), source: change.Source, what: "changing " + change.Path,
+		reply: func(pr int) string { return StepOpenedReply(change, who, pr) },
+	})
 }
 
 // updateStep brings the issue's open pull request pr to the commit head,
@@ -103,8 +87,51 @@ func (o *Opener) updateStep(ctx context.Context, pr forge.PR, branch, head strin
 		out := Outcome{PR: pr.Number, Done: []string{fmt.Sprintf("#%d holds these answers already", pr.Number)}}
 		return o.replyOnce(ctx, who.Issue, StepOpenedReply(change, who, pr.Number), out)
 	}
+	return o.pushUpdate(ctx, pr, branch, head, change.Source, who)
+}
+
+// proposal is a pull request an issue's answers make.
+type proposal struct {
+	// title and body are the pull request's; source is the file it
+	// writes, which a dry run prints.
+	title, body string
+	source      []byte
+	// what says what it does to the file: "adding applications/acme.cue".
+	what string
+	// reply is the answer on the issue once pull request pr is open; pr 0
+	// stands for the one a dry run would open.
+	reply func(pr int) string
+}
+
+// openPR points branch at head, pushes it and opens the pull request p
+// from it, then answers on the issue.
+func (o *Opener) openPR(ctx context.Context, issue int, branch, head string, p proposal) (Outcome, error) {
 	if o.DryRun {
-		_, err := fmt.Fprintf(o.Out, "dry run: would update #%d from %s:\n\n%s\n", pr.Number, branch, change.Source)
+		if _, err := fmt.Fprintf(o.Out, "dry run: would open the pull request %q from %s %s:\n\n%s\n", p.title, branch, p.what, p.source); err != nil {
+			return Outcome{}, err
+		}
+		return o.reply(ctx, issue, p.reply(0), Outcome{Done: []string{"dry run: nothing was changed"}})
+	}
+	if err := o.push(ctx, branch, head); err != nil {
+		return Outcome{}, err
+	}
+	pr, err := o.Forge.CreatePR(ctx, forge.NewPR{Title: p.title, Body: p.body, Head: branch, Base: o.Base})
+	if errors.Is(err, forge.ErrValidation) {
+		// A concurrent delivery opened it between our look and our create.
+		return Outcome{Done: []string{"opened by a concurrent run"}}, nil
+	}
+	if err != nil {
+		return Outcome{}, err
+	}
+	out := Outcome{PR: pr.Number, Opened: true, Done: []string{fmt.Sprintf("opened #%d %s", pr.Number, p.what)}}
+	return o.reply(ctx, issue, p.reply(pr.Number), out)
+}
+
+// pushUpdate points the branch of the issue's open pull request pr at
+// head, the commit of source, pushes it and answers on the issue.
+func (o *Opener) pushUpdate(ctx context.Context, pr forge.PR, branch, head string, source []byte, who Applicant) (Outcome, error) {
+	if o.DryRun {
+		_, err := fmt.Fprintf(o.Out, "dry run: would update #%d from %s:\n\n%s\n", pr.Number, branch, source)
 		return Outcome{PR: pr.Number, Done: []string{"dry run: nothing was changed"}}, err
 	}
 	if err := o.push(ctx, branch, head); err != nil {
@@ -112,6 +139,27 @@ func (o *Opener) updateStep(ctx context.Context, pr forge.PR, branch, head strin
 	}
 	out := Outcome{PR: pr.Number, Updated: true, Done: []string{fmt.Sprintf("updated #%d with the issue's answers", pr.Number)}}
 	return o.reply(ctx, who.Issue, UpdatedReply(who, pr.Number, head), out)
+}
+
+// refuseAnswers answers with body, the reply listing the n answers to
+// fix.
+func (o *Opener) refuseAnswers(ctx context.Context, issue int, body string, n int) (Outcome, error) {
+	return o.reply(ctx, issue, body, Outcome{Done: []string{fmt.Sprintf("refused: %d answers to fix", n)}})
+}
+
+// othersBranch reports whether the remote branch exists with a tip that
+// someone other than connectbot committed: a branch connectbot must not
+// replace.
+func (o *Opener) othersBranch(branch string) (bool, error) {
+	remote, err := o.Git.Resolve("refs/remotes/origin/" + branch)
+	if err != nil || remote == "" {
+		return false, nil
+	}
+	author, err := o.Git.Author(remote)
+	if err != nil {
+		return false, err
+	}
+	return !strings.EqualFold(author.Email, o.Identity.Email), nil
 }
 
 // branchHolds reports whether the remote branch holds src at p.
