@@ -151,21 +151,31 @@ func (o *Opener) refuseAnswers(ctx context.Context, issue int, body string, n in
 // someone other than connectbot committed: a branch connectbot must not
 // replace.
 func (o *Opener) othersBranch(branch string) (bool, error) {
-	remote, err := o.Git.Resolve("refs/remotes/origin/" + branch)
-	if err != nil || remote == "" {
+	tip := o.remoteTip(branch)
+	if tip == "" {
 		return false, nil
 	}
-	author, err := o.Git.Author(remote)
+	author, err := o.Git.Author(tip)
 	if err != nil {
 		return false, err
 	}
 	return !strings.EqualFold(author.Email, o.Identity.Email), nil
 }
 
+// remoteTip is the commit the remote branch points at as last fetched,
+// "" when there is no such branch.
+func (o *Opener) remoteTip(branch string) string {
+	tip, err := o.Git.Resolve("refs/remotes/origin/" + branch)
+	if err != nil {
+		return ""
+	}
+	return tip
+}
+
 // branchHolds reports whether the remote branch holds src at p.
 func (o *Opener) branchHolds(branch, p string, src []byte) (bool, error) {
-	tip, err := o.Git.Resolve("refs/remotes/origin/" + branch)
-	if err != nil || tip == "" {
+	tip := o.remoteTip(branch)
+	if tip == "" {
 		return false, nil
 	}
 	tree, err := o.Git.Tree(tip)
