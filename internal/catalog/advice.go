@@ -1,11 +1,12 @@
 package catalog
 
 import (
-	"cuelang.org/go/cue"
 	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"cuelang.org/go/cue"
 
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/literal"

@@ -16,20 +16,16 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"regexp"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
-	"cuelang.org/go/cue/ast/astutil"
 	"cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
 	cueerrors "cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/parser"
-	"cuelang.org/go/cue/token"
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/schema"
@@ -91,93 +87,6 @@ func New(fsys fs.FS, lim Limits) (*Catalog, error) {
 type schemaFile struct {
 	name string
 	src  []byte
-}
-
-// variant selects how the schema is built. The full schema carries its
-// custom error messages; the fast one has every `| error("...")`
-// alternative removed, which accepts and rejects exactly the same values a
-// good deal faster. Files are judged with fast, and only a file that fails
-// is judged again with full for the messages.
-type variant int
-
-const (
-	full variant = iota
-	fast
-	// editor is full without the custom messages, for the JSON Schema:
-	// its disjunctions of strings stay enumerations.
-	editor
-)
-
-// withoutCustomErrors rewrites a schema file into an equivalent one that
-// evaluates faster, for judging plain data:
-//
-//   - `X | error("...")` becomes X: error() only ever contributes a message.
-//   - a disjunction of string literals, `"a" | "b"`, becomes one regular
-//     expression, =~"^(a|b)$": it accepts the same concrete strings without
-//     the cost of evaluating a disjunction.
-func withoutCustomErrors(f *ast.File) *ast.File {
-	astutil.Apply(f, nil, func(c astutil.Cursor) bool {
-		or, ok := c.Node().(*ast.BinaryExpr)
-		if !ok || or.Op != token.OR {
-			return true
-		}
-		if isErrorCall(or.Y) {
-			c.Replace(or.X)
-			or, ok = or.X.(*ast.BinaryExpr)
-			if !ok || or.Op != token.OR {
-				return true
-			}
-		}
-		if alts, ok := stringAlternatives(or); ok {
-			c.Replace(&ast.UnaryExpr{Op: token.MAT, X: ast.NewString("^(" + strings.Join(alts, "|") + ")$")})
-		}
-		return true
-	})
-	return f
-}
-
-// withoutErrorCalls rewrites `X | error("...")` as X.
-func withoutErrorCalls(f *ast.File) *ast.File {
-	astutil.Apply(f, nil, func(c astutil.Cursor) bool {
-		if or, ok := c.Node().(*ast.BinaryExpr); ok && or.Op == token.OR && isErrorCall(or.Y) {
-			c.Replace(or.X)
-		}
-		return true
-	})
-	return f
-}
-
-// stringAlternatives returns the strings of a disjunction made only of
-// string literals, quoted for a regular expression.
-func stringAlternatives(e ast.Expr) ([]string, bool) {
-	switch e := e.(type) {
-	case *ast.BinaryExpr:
-		if e.Op != token.OR {
-			return nil, false
-		}
-		x, ok := stringAlternatives(e.X)
-		if !ok {
-			return nil, false
-		}
-		y, ok := stringAlternatives(e.Y)
-		return append(x, y...), ok
-	case *ast.BasicLit:
-		s, ok := stringLit(e)
-		if !ok {
-			return nil, false
-		}
-		return []string{regexp.QuoteMeta(s)}, true
-	}
-	return nil, false
-}
-
-func isErrorCall(e ast.Expr) bool {
-	call, ok := e.(*ast.CallExpr)
-	if !ok {
-		return false
-	}
-	id, ok := call.Fun.(*ast.Ident)
-	return ok && id.Name == "error"
 }
 
 // evaluator is one CUE context with the schema built into it. A context
@@ -492,130 +401,4 @@ func (c *Catalog) Applications(fsys fs.FS, paths []string) []application.File {
 	close(next)
 	wg.Wait()
 	return out
-}
-
-// schemaFindings turns CUE's errors into one finding each, positioned in the
-// application file: at the offending value when CUE knows it, else at the
-// field's nearest written ancestor.
-func schemaFindings(filePath string, err error, pos application.Locator) []application.Finding {
-	var out []application.Finding
-	for _, e := range cueerrors.Errors(err) {
-		p := joinCUEPath(e.Path())
-		format, args := e.Msg()
-		msg := fmt.Sprintf(format, args...)
-		if strings.HasSuffix(msg, "errors in empty disjunction:") {
-			continue // a summary; its parts follow as errors of their own
-		}
-		msg = friendly(msg, p)
-		at := pos.Lookup(p)
-		if cp, ok := positionIn(filePath, e); ok {
-			at = cp
-		}
-		out = append(out, application.Finding{
-			Rule: RuleSchema, Severity: application.SeverityError, Message: msg,
-			Path: p, Line: at.Line, Column: at.Column,
-		})
-	}
-	if len(out) == 0 {
-		out = append(out, application.Finding{
-			Rule: RuleSchema, Severity: application.SeverityError,
-			Message: oneLine(err.Error()), Line: 1, Column: 1,
-		})
-	}
-	return tidy(out)
-}
-
-// tidy orders findings as they appear in the file and drops repeats,
-// including a missing field's required children: "program is missing"
-// says all there is to say about program.stage.
-func tidy(fs []application.Finding) []application.Finding {
-	missing := map[string]bool{}
-	for _, f := range fs {
-		if strings.HasPrefix(f.Message, "required field ") {
-			missing[f.Path] = true
-		}
-	}
-	kept := fs[:0]
-	for _, f := range fs {
-		if !strings.HasPrefix(f.Message, "required field ") || !missingAncestor(missing, f.Path) {
-			kept = append(kept, f)
-		}
-	}
-	fs = kept
-	sort.SliceStable(fs, func(i, j int) bool {
-		if fs[i].Line != fs[j].Line {
-			return fs[i].Line < fs[j].Line
-		}
-		return fs[i].Column < fs[j].Column
-	})
-	out := fs[:0]
-	for i, f := range fs {
-		if i > 0 && f == fs[i-1] {
-			continue
-		}
-		out = append(out, f)
-	}
-	return out
-}
-
-func missingAncestor(missing map[string]bool, path string) bool {
-	for p := application.ParentPath(path); p != ""; p = application.ParentPath(p) {
-		if missing[p] {
-			return true
-		}
-	}
-	return false
-}
-
-// positionIn returns the first position of a CUE error that lies in the
-// application file itself.
-func positionIn(filePath string, e cueerrors.Error) (application.Pos, bool) {
-	for _, p := range append([]cueTokenPos{e.Position()}, e.InputPositions()...) {
-		if p.IsValid() && p.Filename() == filePath {
-			return toPos(p), true
-		}
-	}
-	return application.Pos{}, false
-}
-
-// joinCUEPath writes CUE's path selectors in the documented path form:
-// integration.scopes[0].reason.
-func joinCUEPath(sel []string) string {
-	var b strings.Builder
-	if len(sel) > 0 && strings.HasPrefix(sel[0], "#") {
-		sel = sel[1:] // the schema's definition, not part of the file
-	}
-	for _, s := range sel {
-		if s != "" && strings.Trim(s, "0123456789") == "" {
-			b.WriteString("[" + s + "]")
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(strings.Trim(s, `"`))
-	}
-	return b.String()
-}
-
-// checkSpelling ends the message of an unknown field with no known field
-// close to it.
-const checkSpelling = ": check its spelling against the documented format"
-
-// friendly rewrites CUE's terse messages into ones an integrator who does
-// not know CUE can act on.
-func friendly(msg, p string) string {
-	field := p
-	if i := strings.LastIndexAny(p, ".["); i >= 0 {
-		field = p[i+1:]
-	}
-	switch {
-	case msg == "field not allowed":
-		return fmt.Sprintf("unknown field %q"+checkSpelling, field)
-	case msg == "field is required but not present":
-		return fmt.Sprintf("required field %q is missing", p)
-	case strings.HasPrefix(msg, "incomplete value"):
-		return fmt.Sprintf("%q needs a value", field)
-	}
-	return msg
 }
