@@ -159,13 +159,9 @@ func (t *treeFS) info(e treeEntry) (*fileInfo, error) {
 
 // Open opens the named file or directory.
 func (t *treeFS) Open(name string) (fs.File, error) {
-	e, err := t.lookup("open", name)
+	e, fi, err := t.stat("open", name)
 	if err != nil {
 		return nil, err
-	}
-	fi, err := t.info(e)
-	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
 	if e.mode == filemode.Dir {
 		return &dirFile{t: t, path: name, info: fi, hash: e.hash}, nil
@@ -178,15 +174,24 @@ func (t *treeFS) Open(name string) (fs.File, error) {
 
 // Stat describes the named file or directory without reading it.
 func (t *treeFS) Stat(name string) (fs.FileInfo, error) {
-	e, err := t.lookup("stat", name)
+	_, fi, err := t.stat("stat", name)
 	if err != nil {
 		return nil, err
 	}
+	return fi, nil
+}
+
+// stat looks up the named entry for op and describes it.
+func (t *treeFS) stat(op, name string) (treeEntry, *fileInfo, error) {
+	e, err := t.lookup(op, name)
+	if err != nil {
+		return treeEntry{}, nil, err
+	}
 	fi, err := t.info(e)
 	if err != nil {
-		return nil, &fs.PathError{Op: "stat", Path: name, Err: err}
+		return treeEntry{}, nil, &fs.PathError{Op: op, Path: name, Err: err}
 	}
-	return fi, nil
+	return e, fi, nil
 }
 
 // Lstat is Stat: symbolic links are never followed.
