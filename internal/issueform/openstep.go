@@ -90,6 +90,70 @@ func (o *Opener) updateStep(ctx context.Context, pr forge.PR, branch, head strin
 	return o.pushUpdate(ctx, pr, branch, head, change.Source, who)
 }
 
+// remoteTip is the commit the remote branch points at as last fetched,
+// "" when there is no such branch.
+func (o *Opener) remoteTip(branch string) string {
+	tip, err := o.Git.Resolve("refs/remotes/origin/" + branch)
+	if err != nil {
+		return ""
+	}
+	return tip
+}
+
+// branchHolds reports whether the remote branch holds src at p.
+func (o *Opener) branchHolds(branch, p string, src []byte) (bool, error) {
+	tip := o.remoteTip(branch)
+	if tip == "" {
+		return false, nil
+	}
+	tree, err := o.Git.Tree(tip)
+	if err != nil {
+		return false, err
+	}
+	have, err := fs.ReadFile(tree, p)
+	if err != nil {
+		return false, nil
+	}
+	return bytes.Equal(have, src), nil
+}
+
+// push points branch at head and pushes it, replacing what it held: the
+// branch is connectbot's, and holds one commit made from one issue.
+func (o *Opener) push(ctx context.Context, branch, head string) error {
+	if err := o.Git.SetBranch(branch, head); err != nil {
+		return err
+	}
+	return o.Git.Push(ctx, branch, gitrepo.PushOptions{Force: true})
+}
+
+// base fetches the program's branch and returns its tip, tree and
+// catalog: the base branch's schema judges what a form proposes, as it
+// judges the pull request.
+func (o *Opener) base(ctx context.Context) (string, fs.FS, *catalog.Catalog, error) {
+	if err := o.Git.Fetch(ctx); err != nil {
+		return "", nil, nil, err
+	}
+	sha, err := o.Git.Resolve("refs/remotes/origin/" + o.Base)
+	if err != nil {
+		return "", nil, nil, fmt.Errorf("branch %s: %w", o.Base, err)
+	}
+	tree, err := o.Git.Tree(sha)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	cat, err := loader.Catalog(tree)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	return sha, tree, cat, nil
+}
+
+// refuseStep answers with one problem, about the slug.
+func (o *Opener) refuseStep(ctx context.Context, form Form, who Applicant, msg string) (Outcome, error) {
+	problems := []Problem{{Field: slugOfYours.Label, Message: msg}}
+	return o.reply(ctx, who.Issue, StepRefusalReply(form, who, problems), Outcome{Done: []string{"refused: the slug"}})
+}
+
 // proposal is a pull request an issue's answers make.
 type proposal struct {
 	// title and body are the pull request's; source is the file it
@@ -156,72 +220,5 @@ func (o *Opener) othersBranch(branch string) (bool, error) {
 		return false, nil
 	}
 	author, err := o.Git.Author(tip)
-	if err != nil {
-		return false, err
-	}
-	return !strings.EqualFold(author.Email, o.Identity.Email), nil
-}
-
-// remoteTip is the commit the remote branch points at as last fetched,
-// "" when there is no such branch.
-func (o *Opener) remoteTip(branch string) string {
-	tip, err := o.Git.Resolve("refs/remotes/origin/" + branch)
-	if err != nil {
-		return ""
-	}
-	return tip
-}
-
-// branchHolds reports whether the remote branch holds src at p.
-func (o *Opener) branchHolds(branch, p string, src []byte) (bool, error) {
-	tip := o.remoteTip(branch)
-	if tip == "" {
-		return false, nil
-	}
-	tree, err := o.Git.Tree(tip)
-	if err != nil {
-		return false, err
-	}
-	have, err := fs.ReadFile(tree, p)
-	if err != nil {
-		return false, nil
-	}
-	return bytes.Equal(have, src), nil
-}
-
-// push points branch at head and pushes it, replacing what it held: the
-// branch is connectbot's, and holds one commit made from one issue.
-func (o *Opener) push(ctx context.Context, branch, head string) error {
-	if err := o.Git.SetBranch(branch, head); err != nil {
-		return err
-	}
-	return o.Git.Push(ctx, branch, gitrepo.PushOptions{Force: true})
-}
-
-// base fetches the program's branch and returns its tip, tree and
-// catalog: the base branch's schema judges what a form proposes, as it
-// judges the pull request.
-func (o *Opener) base(ctx context.Context) (string, fs.FS, *catalog.Catalog, error) {
-	if err := o.Git.Fetch(ctx); err != nil {
-		return "", nil, nil, err
-	}
-	sha, err := o.Git.Resolve("refs/remotes/origin/" + o.Base)
-	if err != nil {
-		return "", nil, nil, fmt.Errorf("branch %s: %w", o.Base, err)
-	}
-	tree, err := o.Git.Tree(sha)
-	if err != nil {
-		return "", nil, nil, err
-	}
-	cat, err := loader.Catalog(tree)
-	if err != nil {
-		return "", nil, nil, err
-	}
-	return sha, tree, cat, nil
-}
-
-// refuseStep answers with one problem, about the slug.
-func (o *Opener) refuseStep(ctx context.Context, form Form, who Applicant, msg string) (Outcome, error) {
-	problems := []Problem{{Field: slugOfYours.Label, Message: msg}}
-	return o.reply(ctx, who.Issue, StepRefusalReply(form, who, problems), Outcome{Done: []string{"refused: the slug"}})
+	return err == nil && !strings.EqualFold(author.Email, o.Identity.Email), err
 }
