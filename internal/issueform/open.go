@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/program"
@@ -86,18 +87,35 @@ func (o *Opener) Open(ctx context.Context, is Issue) (Outcome, error) {
 	if strings.EqualFold(is.Author, o.BotLogin) || strings.HasSuffix(is.Author, "[bot]") {
 		return Outcome{Done: []string{fmt.Sprintf("issue #%d was opened by an app, @%s: nothing to do", is.Number, is.Author)}}, nil
 	}
-	if form.Step != "" {
-		return o.openStep(ctx, form, answers, is)
-	}
-	who := Applicant{Login: is.Author, Issue: is.Number}
 	today := application.DateOf(o.Now())
 	baseSHA, tree, cat, err := o.base(ctx)
 	if err != nil {
 		return Outcome{}, err
 	}
-	draft, problems := Build(cat, answers, who, today)
+	r := request{who: Applicant{Login: is.Author, Issue: is.Number}, today: today, baseSHA: baseSHA, tree: tree, cat: cat}
+	if form.Step != "" {
+		return o.openStep(ctx, form, answers, is, r)
+	}
+	return o.openApplication(ctx, answers, is, r)
+}
+
+// request is what handling a form's issue starts from: who asks, the day,
+// and the base branch as fetched, with the catalog of its schema.
+type request struct {
+	who     Applicant
+	today   application.Date
+	baseSHA string
+	tree    fs.FS
+	cat     *catalog.Catalog
+}
+
+// openApplication handles an issue of the application form: it opens the
+// pull request that adds the application file, or updates the one the
+// issue opened already.
+func (o *Opener) openApplication(ctx context.Context, answers Answers, is Issue, r request) (Outcome, error) {
+	draft, problems := Build(r.cat, answers, r.who, r.today)
 	if len(problems) > 0 {
-		return o.refuseAnswers(ctx, is.Number, RefusalReply(who, problems), len(problems))
+		return o.refuseAnswers(ctx, is.Number, RefusalReply(r.who, problems), len(problems))
 	}
 	branch := program.FormBranch(draft.Slug)
 	prs, err := o.Forge.ListPRs(ctx, branch, "all")
@@ -106,36 +124,36 @@ func (o *Opener) Open(ctx context.Context, is Issue) (Outcome, error) {
 	}
 	for _, pr := range prs {
 		if strings.Contains(pr.Body, program.FormMarker(is.Number)) && pr.State == "open" {
-			return o.updateApplication(ctx, pr, baseSHA, draft, who, today)
+			return o.updateApplication(ctx, pr, r.baseSHA, draft, r.who, r.today)
 		}
 		if strings.Contains(pr.Body, program.FormMarker(is.Number)) {
 			out := Outcome{PR: pr.Number, Done: []string{fmt.Sprintf("#%d was opened for this issue already", pr.Number)}}
-			return o.reply(ctx, is.Number, OpenedReply(draft, who, pr.Number), out)
+			return o.reply(ctx, is.Number, OpenedReply(draft, r.who, pr.Number), out)
 		}
 		if pr.State == "open" {
-			return o.refuse(ctx, who, fmt.Sprintf("is being applied for already, in #%d: choose another slug", pr.Number))
+			return o.refuse(ctx, r.who, fmt.Sprintf("is being applied for already, in #%d: choose another slug", pr.Number))
 		}
 	}
-	if _, err := fs.Stat(tree, draft.Path); err == nil {
-		return o.refuse(ctx, who, fmt.Sprintf("is taken: %s exists already. Choose another slug; if you maintain that file, change it by pull request instead", draft.Path))
+	if _, err := fs.Stat(r.tree, draft.Path); err == nil {
+		return o.refuse(ctx, r.who, fmt.Sprintf("is taken: %s exists already. Choose another slug; if you maintain that file, change it by pull request instead", draft.Path))
 	}
 	others, err := o.othersBranch(branch)
 	if err != nil {
 		return Outcome{}, err
 	}
 	if others {
-		return o.refuse(ctx, who, fmt.Sprintf("cannot be proposed: the branch %s holds someone else's work; choose another slug", branch))
+		return o.refuse(ctx, r.who, fmt.Sprintf("cannot be proposed: the branch %s holds someone else's work; choose another slug", branch))
 	}
-	head, problems, err := o.commit(ctx, baseSHA, draft, who, today)
+	head, problems, err := o.commit(ctx, r.baseSHA, draft, r.who, r.today)
 	if err != nil {
 		return Outcome{}, err
 	}
 	if len(problems) > 0 {
-		return o.refuseAnswers(ctx, is.Number, RefusalReply(who, problems), len(problems))
+		return o.refuseAnswers(ctx, is.Number, RefusalReply(r.who, problems), len(problems))
 	}
 	return o.openPR(ctx, is.Number, branch, head, proposal{
-		title: Title(draft), body: PRBody(draft, who), source: draft.Source, what: "adding " + draft.Path,
-		reply: func(pr int) string { return OpenedReply(draft, who, pr) },
+		title: Title(draft), body: PRBody(draft, r.who), source: draft.Source, what: "adding " + draft.Path,
+		reply: func(pr int) string { return OpenedReply(draft, r.who, pr) },
 	})
 }
 

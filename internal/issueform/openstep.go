@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"strings"
 
-	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
@@ -21,16 +20,10 @@ import (
 // — or, when the issue has one already, updates it with the issue's
 // answers as they are now — or refuses with the answers to fix, and
 // answers on the issue.
-func (o *Opener) openStep(ctx context.Context, form Form, answers Answers, is Issue) (Outcome, error) {
-	who := Applicant{Login: is.Author, Issue: is.Number}
-	today := application.DateOf(o.Now())
-	baseSHA, tree, cat, err := o.base(ctx)
-	if err != nil {
-		return Outcome{}, err
-	}
-	change, problems := BuildChange(cat, form, answers, tree)
+func (o *Opener) openStep(ctx context.Context, form Form, answers Answers, is Issue, r request) (Outcome, error) {
+	change, problems := BuildChange(r.cat, form, answers, r.tree)
 	if len(problems) > 0 {
-		return o.refuseAnswers(ctx, is.Number, StepRefusalReply(form, who, problems), len(problems))
+		return o.refuseAnswers(ctx, is.Number, StepRefusalReply(form, r.who, problems), len(problems))
 	}
 	branch := program.StepBranch(form.Step, change.Slug)
 	prs, err := o.Forge.ListPRs(ctx, branch, "all")
@@ -46,7 +39,7 @@ func (o *Opener) openStep(ctx context.Context, form Form, answers Answers, is Is
 			// A pull request closed or merged for this issue stays so;
 			// a new change needs a new issue.
 		case pr.State == "open":
-			return o.refuseStep(ctx, form, who, fmt.Sprintf("has a change from the %s form under way already, in #%d: edit that issue, or wait until it is decided", form.Name, pr.Number))
+			return o.refuseStep(ctx, form, r.who, fmt.Sprintf("has a change from the %s form under way already, in #%d: edit that issue, or wait until it is decided", form.Name, pr.Number))
 		}
 	}
 	if mine == nil {
@@ -55,23 +48,23 @@ func (o *Opener) openStep(ctx context.Context, form Form, answers Answers, is Is
 			return Outcome{}, err
 		}
 		if others {
-			return o.refuseStep(ctx, form, who, fmt.Sprintf("cannot be changed from the form: the branch %s holds someone else's work", branch))
+			return o.refuseStep(ctx, form, r.who, fmt.Sprintf("cannot be changed from the form: the branch %s holds someone else's work", branch))
 		}
 	}
 	msg := program.StepCommitMessage(form.Step, change.Path, is.Number, is.Author)
-	head, problems, err := o.commitAs(ctx, baseSHA, change.Path, change.Source, msg, who, today, form.Fields)
+	head, problems, err := o.commitAs(ctx, r.baseSHA, change.Path, change.Source, msg, r.who, r.today, form.Fields)
 	if err != nil {
 		return Outcome{}, err
 	}
 	if len(problems) > 0 {
-		return o.refuseAnswers(ctx, is.Number, StepRefusalReply(form, who, problems), len(problems))
+		return o.refuseAnswers(ctx, is.Number, StepRefusalReply(form, r.who, problems), len(problems))
 	}
 	if mine != nil {
-		return o.updateStep(ctx, *mine, branch, head, change, who)
+		return o.updateStep(ctx, *mine, branch, head, change, r.who)
 	}
 	return o.openPR(ctx, is.Number, branch, head, proposal{
-		title: StepTitle(change), body: StepPRBody(change, who), source: change.Source, what: "changing " + change.Path,
-		reply: func(pr int) string { return StepOpenedReply(change, who, pr) },
+		title: StepTitle(change), body: StepPRBody(change, r.who), source: change.Source, what: "changing " + change.Path,
+		reply: func(pr int) string { return StepOpenedReply(change, r.who, pr) },
 	})
 }
 
