@@ -66,20 +66,12 @@ func runTick(e *env, args []string) int {
 	case gh.token == "" && !*dryRun:
 		return e.failf(exitCantRun, "tick: acting needs GitHub credentials (GITHUB_TOKEN and CONNECTBOT_REPOSITORY); use --dry-run to see the plan")
 	case gh.token == "":
-		tree := tick.Tree{Program: loader.Dir(os.DirFS(*repoDir))}
-		h, rev, ok, err := localHistory(*repoDir)
+		// The one decision, as plan makes it on the checkout.
+		d, err := decideCheckout(ctx, *repoDir, tick.Input{}, application.DateOf(when))
 		if err != nil {
 			return e.failf(exitCantRun, "tick: %v", err)
 		}
-		if ok {
-			defer h.Close()
-			tree.History, tree.Rev = h, rev
-		}
-		_, plan, err := tick.Decide(ctx, nil, tree, nil, nil, application.DateOf(when))
-		if err != nil {
-			return e.failf(exitCantRun, "tick: %v", inRepo(*repoDir, err))
-		}
-		s = tick.Summary{Now: plan.Now, Actions: plan.Actions}
+		s = d.Summary()
 	default:
 		// One loader for the run: the tick loads the base, and its
 		// reconcile judges every pull request against what it loaded.
@@ -134,7 +126,7 @@ func runTick(e *env, args []string) int {
 // writeTickText prints the plan as plan does, then the run summary.
 func writeTickText(e *env, s tick.Summary, dryRun bool) error {
 	p := report.Plan{}
-	p.Now, p.Actions, p.Skipped = s.Now, s.Actions, s.Skipped
+	p.Now, p.Actions, p.Skipped, p.Held = s.Now, s.Actions, s.Skipped, s.Held
 	if err := p.WriteText(e.stdout); err != nil {
 		return err
 	}

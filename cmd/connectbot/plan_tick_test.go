@@ -1,0 +1,89 @@
+package main
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/connectbot/connectbot/internal/samplegen"
+	"github.com/connectbot/connectbot/schema"
+)
+
+// TestPlanAndTickDryRunPrintTheSamePlan runs plan and tick --dry-run
+// (without GitHub credentials, on the checkout) on checkouts whose
+// schema/ differs from the binary's — certificationInstalls 45, not 40 —
+// each with what else a plan shows: both print the same plan, as both
+// call the one decision (tick.Decide).
+func TestPlanAndTickDryRunPrintTheSamePlan(t *testing.T) {
+	heldLaunch := strings.Replace(string(samplegen.Application(4)), `	approvedAt: "2026-05-25"`, `	approvedAt: "2026-05-25"
+	launchDate: "2026-06-01"`, 1)
+	heldLaunch = strings.Replace(heldLaunch, `certification: {demoVideoUrl: "https://video.example/4", salesAssets: ["https://co4.example/one-pager.pdf"]}`, "", 1)
+	for _, tc := range []struct {
+		name string
+		apps map[string]string
+		// shows is a line the plan must print, so that the case tests
+		// what it names.
+		shows string
+	}{
+		{name: "a beta short of the checkout's certification installs is promoted by neither",
+			apps: map[string]string{"beta-app": betaWith44Installs}, shows: "Plan for 2026-11-25: 0 actions\n"},
+		{name: "an application whose clock inputs are invalid is skipped by both",
+			apps:  map[string]string{"beta-app": betaWith44Installs, "broken": strings.Replace(betaWith44Installs, `acceptedAt: "2026-09-15"`, `acceptedAt: "15 September"`, 1)},
+			shows: "Skipped — "},
+		{name: "a launch that waits for its certification steps is held by both",
+			apps: map[string]string{"launching": heldLaunch}, shows: "Held — launching: launch on 2026-06-01 waits for the certification steps"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := checkoutWithSchema(t, "45")
+			for slug, src := range tc.apps {
+				writeFile(t, filepath.Join(dir, "applications", slug+".cue"), src)
+			}
+			t.Setenv("GITHUB_TOKEN", "")
+			var tickOut, planOut, errOut bytes.Buffer
+			if code := Main([]string{"plan", "--now", "2026-11-25", "--repo", dir}, &planOut, &errOut, fixedNow); code != 0 {
+				t.Fatalf("plan: exit %d: %s", code, errOut.String())
+			}
+			if code := Main([]string{"tick", "--dry-run", "--now", "2026-11-25", "--repo", dir}, &tickOut, &errOut, fixedNow); code != 0 {
+				t.Fatalf("tick: exit %d: %s", code, errOut.String())
+			}
+			if !strings.Contains(planOut.String(), tc.shows) {
+				t.Fatalf("plan does not show %q:\n%s", tc.shows, planOut.String())
+			}
+			if diff := cmp.Diff(planOut.String()+"Dry run: nothing was changed.\n", tickOut.String()); diff != "" {
+				t.Errorf("tick --dry-run does not print what plan prints (-plan +tick):\n%s", diff)
+			}
+		})
+	}
+}
+
+// checkoutWithSchema is a checkout of a program with the binary's schema
+// in its schema/, certificationInstalls' default changed to certify.
+func checkoutWithSchema(t *testing.T, certify string) string {
+	t.Helper()
+	dir := t.TempDir()
+	mkdir(t, filepath.Join(dir, "schema"))
+	mkdir(t, filepath.Join(dir, "applications"))
+	entries, err := schema.Files.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		src, err := schema.Files.ReadFile(e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Name() == "program.cue" {
+			changed := bytes.Replace(src, []byte("certificationInstalls: *40 |"), []byte("certificationInstalls: *"+certify+" |"), 1)
+			if bytes.Equal(changed, src) {
+				t.Fatal("schema/program.cue no longer says certificationInstalls: *40: update this test")
+			}
+			src = changed
+		}
+		writeFile(t, filepath.Join(dir, "schema", e.Name()), string(src))
+	}
+	writeFile(t, filepath.Join(dir, "program.cue"), "minInstalls: 10\n")
+	return dir
+}
