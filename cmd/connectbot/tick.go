@@ -106,10 +106,17 @@ func runTick(e *env, args []string) int {
 			reconcileErr = err
 		}
 	}
-	if format.value == "json" {
+	return reportTick(e, s, format.value, *dryRun, reconcileErr)
+}
+
+// reportTick writes a tick's summary s in format, and its exit code: 1
+// when an action failed or the reconcile after it did (reconcileErr).
+func reportTick(e *env, s tick.Summary, format string, dryRun bool, reconcileErr error) int {
+	var err error
+	if format == "json" {
 		err = json.NewEncoder(e.stdout).Encode(s)
 	} else {
-		err = writeTickText(e, s, *dryRun)
+		err = writeTickText(e, s, dryRun)
 	}
 	if err != nil {
 		return e.failf(exitCantRun, "tick: write output: %v", err)
