@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -86,4 +87,52 @@ func checkoutWithSchema(t *testing.T, certify string) string {
 	}
 	writeFile(t, filepath.Join(dir, "program.cue"), "minInstalls: 10\n")
 	return dir
+}
+
+// TestCommandsReadTheCheckoutsSchema runs validate and new on a checkout
+// whose schema/ differs from the binary's: its certificationInstalls
+// default is 45, not 40, and it allows a first response within 2 hours
+// at most. Both read the checkout by the loader's one rule, as plan does.
+func TestCommandsReadTheCheckoutsSchema(t *testing.T) {
+	dir := checkoutWithSchema(t, "45")
+	p := filepath.Join(dir, "schema", "application.cue")
+	src, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := bytes.Replace(src, []byte("firstResponseHours?: int & >=0 |"), []byte(`firstResponseHours?: int & >=0 & <=2 | error("firstResponseHours is at most 2 in this program") |`), 1)
+	if bytes.Equal(changed, src) {
+		t.Fatal("schema/application.cue no longer says firstResponseHours?: int & >=0 |: update this test")
+	}
+	writeFile(t, p, string(changed))
+	writeFile(t, filepath.Join(dir, "applications", "beta-app.cue"), betaWith44Installs)
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		says string
+	}{
+		{name: "validate judges by the checkout's schema", args: []string{"validate", "--now", "2026-11-25", "--repo", dir},
+			code: exitFound, says: "firstResponseHours is at most 2 in this program"},
+		{name: "new quotes the numbers of the checkout's schema", args: []string{"new", "--repo", dir, "gamma-app"},
+			code: exitOK, says: "needed for certification (45 installs)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			if code := Main(tc.args, &out, &errOut, fixedNow); code != tc.code {
+				t.Fatalf("exit %d, want %d: %s%s", code, tc.code, out.String(), errOut.String())
+			}
+			got := out.String()
+			if tc.args[0] == "new" {
+				b, err := os.ReadFile(filepath.Join(dir, "applications", "gamma-app.cue"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = string(b)
+			}
+			if !strings.Contains(got, tc.says) {
+				t.Errorf("it does not say %q:\n%s", tc.says, got)
+			}
+		})
+	}
 }
