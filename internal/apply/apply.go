@@ -148,6 +148,12 @@ func (x *Executor) Apply(ctx context.Context, plan program.Plan) ([]Result, erro
 	if err := x.Git.Fetch(ctx); err != nil {
 		return nil, err
 	}
+	if x.Loader == nil {
+		// One loader for the run's actions.
+		run := *x
+		run.Loader = loader.New()
+		x = &run
+	}
 	now := application.DateOf(x.Now())
 	var out []Result
 	spent := 0
