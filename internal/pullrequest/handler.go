@@ -697,10 +697,11 @@ func (h *Handler) transitionFiles(sha string, v program.Verdict) (map[string][]b
 	if err != nil {
 		return nil, err
 	}
+	l := h.judge().Loader
 	files := map[string][]byte{}
 	for _, t := range v.Transitions {
 		p := "applications/" + t.Slug + ".cue"
-		next, err := h.judge().Loader.Rewrite(tree, p, t.Program)
+		next, err := l.Rewrite(tree, p, t.Program)
 		if err != nil {
 			return nil, fmt.Errorf("record %s: %w", t.Slug, err)
 		}
