@@ -6,9 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/issueform"
-	"github.com/connectbot/connectbot/internal/snapshot"
+	"github.com/connectbot/connectbot/internal/loader"
 )
 
 const formSynopsis = "form [--repo DIR] [--check]"
@@ -25,11 +24,7 @@ func runForm(e *env, args []string) int {
 	if _, code, done := parseCommand(e, flags, args, formSynopsis, 0); done {
 		return code
 	}
-	cat, err := catalog.Default()
-	if err != nil {
-		return e.failf(exitCantRun, "form: %v", err)
-	}
-	cfg, err := snapshot.LoadConfig(cat, os.DirFS(*repo))
+	_, cfg, err := loader.New().Program(loader.Dir(os.DirFS(*repo)))
 	if err != nil {
 		return e.failf(exitCantRun, "form: %v", err)
 	}

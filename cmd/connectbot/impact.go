@@ -47,20 +47,23 @@ func runImpact(e *env, args []string) int {
 	if err != nil {
 		return e.failf(exitCantRun, "impact: %v", err)
 	}
-	baseTree, err := repo.Tree(sha)
+	// The base's schema reads both program.cue files, as it judges a pull
+	// request that changes program.cue.
+	l := loader.New()
+	baseTree, err := loader.Read(repo, sha)
 	if err != nil {
 		return e.failf(exitCantRun, "impact: %v", err)
 	}
-	cat, err := loader.Catalog(baseTree)
+	cat, err := l.Catalog(baseTree)
 	if err != nil {
 		return e.failf(exitCantRun, "impact: %v", err)
 	}
-	before, err := snapshot.LoadConfig(cat, baseTree)
+	before, _, err := l.Config(cat, baseTree)
 	if err != nil {
 		return e.failf(exitCantRun, "impact: %s at %s: %v", catalog.ProgramFile, *base, err)
 	}
 	work := os.DirFS(*repoDir)
-	after, err := snapshot.LoadConfig(cat, work)
+	after, _, err := l.Config(cat, loader.Dir(work))
 	if err != nil {
 		return e.failf(exitCantRun, "impact: proposed %v", err)
 	}

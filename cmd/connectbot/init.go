@@ -100,8 +100,10 @@ func splitList(s string) []string {
 	return out
 }
 
-// createFile writes a new file, making its directory, and fails if the
-// file exists (it may have appeared since it was looked for).
+// createFile writes a new file, making its directory, and fails with an
+// error that is fs.ErrExist if the file exists (it may have appeared since
+// it was looked for). A file it cannot write whole is removed: it never
+// leaves half a file behind.
 func createFile(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
@@ -113,6 +115,9 @@ func createFile(path string, data []byte) error {
 	_, werr := f.Write(data)
 	if cerr := f.Close(); werr == nil {
 		werr = cerr
+	}
+	if werr != nil {
+		os.Remove(path)
 	}
 	return werr
 }

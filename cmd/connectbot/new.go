@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/connectbot/connectbot/internal/application"
-	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/issueform"
+	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/policy"
 	"github.com/connectbot/connectbot/internal/snapshot"
 )
@@ -34,33 +34,17 @@ func runNew(e *env, args []string) int {
 	if !policy.ValidSlug(slug) {
 		return e.failf(exitCantRun, "new: %q is not a slug: use lowercase letters, digits and single hyphens, like acme-sync", slug)
 	}
-	cat, err := catalog.Default()
+	_, cfg, err := loader.New().Program(loader.Dir(os.DirFS(*repo)))
 	if err != nil {
 		return e.failf(exitCantRun, "new: %v", err)
 	}
-	cfg, err := snapshot.LoadConfig(cat, os.DirFS(*repo))
-	if err != nil {
-		return e.failf(exitCantRun, "new: %v", err)
-	}
-	dir := filepath.Join(*repo, snapshot.ApplicationsDir)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return e.failf(exitCantRun, "new: %v", err)
-	}
-	path := filepath.Join(dir, slug+".cue")
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	path := filepath.Join(*repo, snapshot.ApplicationsDir, slug+".cue")
+	err = createFile(path, []byte(applicationTemplate(slug, application.DateOf(e.now()), cfg)))
 	if errors.Is(err, fs.ErrExist) {
 		return e.failf(exitCantRun, "new: %s already exists; edit it instead", path)
 	}
 	if err != nil {
 		return e.failf(exitCantRun, "new: %v", err)
-	}
-	_, werr := f.WriteString(applicationTemplate(slug, application.DateOf(e.now()), cfg))
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr != nil {
-		os.Remove(path) // never leave half a template behind
-		return e.failf(exitCantRun, "new: %v", werr)
 	}
 	fmt.Fprintf(e.stdout, "wrote %s\nfill in every line marked REPLACE, then run: connectbot validate %s\n", path, path)
 	return exitOK
@@ -80,7 +64,13 @@ func applicationTemplate(slug string, today application.Date, cfg application.Co
 		fmt.Fprintf(&promises, "\t// %s (%s):\n\t// “%s”\n", a.Promise, a.Rule, r.Sentence)
 		fmt.Fprintf(&promises, "\t%s: false %s: true once it is so\n", name, placeholder)
 	}
-	return issueform.Numbers(cfg).Replace(fmt.Sprintf(`// Application to the Connect Program: %[1]s
+	return issueform.Numbers(cfg).Replace(fmt.Sprintf(applicationText, slug, today, placeholder, promises.String()))
+}
+
+// applicationText is the text of applicationTemplate: %[1]s is the slug,
+// %[2]s today, %[3]s the placeholder and %[4]s the attestations; the
+// program's numbers are in braces, for issueform.Numbers.
+const applicationText = `// Application to the Connect Program: %[1]s
 //
 // Fill in every line marked REPLACE, then check the file with
 //
@@ -152,5 +142,4 @@ program: {
 	stage: "applied"
 	installs: {count: 0, asOf: "%[2]s"} %[3]s: installs with the platform today; {minInstalls} are needed
 }
-`, slug, today, placeholder, promises.String()))
-}
+`

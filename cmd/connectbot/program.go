@@ -12,11 +12,11 @@ import (
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/gitrepo"
-	"github.com/connectbot/connectbot/internal/installs"
 	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/report"
 	"github.com/connectbot/connectbot/internal/snapshot"
+	"github.com/connectbot/connectbot/internal/tick"
 )
 
 // programFlags are the flags of the commands that decide: status and plan.
@@ -57,27 +57,39 @@ func (f *programFlags) stamp(e *env) time.Time {
 	return t
 }
 
-// decide loads the repository, fetches live installs if configured, and
-// runs the engine. It returns the snapshot too, for what statuses do not
-// carry (names, launch dates).
+// decide makes the one decision (tick.Decide, as a tick's) on the
+// checkout, with live installs if configured or --installs names them. It
+// returns the snapshot too, for what statuses do not carry (names, launch
+// dates).
 func (f *programFlags) decide(e *env) ([]program.Status, program.Plan, *snapshot.Snapshot, error) {
-	now := f.now.resolve(e.now)
-	// The one loader, with its one rule for the schema, as a tick's.
-	snap, cat, err := loader.New().Load(loader.Dir(os.DirFS(*f.repo)), now)
-	if err != nil {
-		return nil, program.Plan{}, nil, inRepo(*f.repo, err)
-	}
-	if err := readListings(snap, cat, *f.repo, now); err != nil {
-		return nil, program.Plan{}, nil, err
-	}
-	live, err := f.liveInstalls(snap, now)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	d, err := decideCheckout(ctx, *f.repo, tick.Input{InstallsURL: *f.installs}, f.now.resolve(e.now))
 	if err != nil {
 		return nil, program.Plan{}, nil, err
 	}
-	statuses, plan := program.Decide(program.Input{
-		Files: snap.Files, Config: snap.Config, Installs: live, ListingSuppliedOn: snap.ListingSuppliedOn, Now: now,
-	})
-	return statuses, plan, snap, nil
+	return d.Statuses, d.Plan, d.Snapshot, nil
+}
+
+// decideCheckout is the one decision (tick.Decide) on the checkout at dir,
+// read through a loader by its one rule for the schema, with the listing
+// clock's history from its HEAD when it has one, as of day: what plan,
+// status and tick --dry-run without credentials show.
+func decideCheckout(ctx context.Context, dir string, in tick.Input, day application.Date) (tick.Decision, error) {
+	tree := tick.Tree{Program: loader.Dir(os.DirFS(dir))}
+	h, rev, ok, err := localHistory(dir)
+	if err != nil {
+		return tick.Decision{}, err
+	}
+	if ok {
+		defer h.Close()
+		tree.History, tree.Rev = h, rev
+	}
+	d, err := tick.Decide(ctx, tree, in, day)
+	if err != nil {
+		return tick.Decision{}, inRepo(dir, err)
+	}
+	return d, nil
 }
 
 // readListings reads the listing clock's git history from the repository
@@ -123,20 +135,6 @@ func inRepo(dir string, err error) error {
 		return fmt.Errorf("%s: %w (run it in the program's checkout, or name it with --repo)", dir, err)
 	}
 	return err
-}
-
-// liveInstalls fetches counts from the install source, if one is set.
-func (f *programFlags) liveInstalls(snap *snapshot.Snapshot, now application.Date) (map[string]program.Installs, error) {
-	url := *f.installs
-	if url == "" && snap.Config.InstallsSource != nil {
-		url = snap.Config.InstallsSource.URL
-	}
-	if url == "" || url == "recorded" {
-		return nil, nil
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	return installs.Source{URL: url}.Fetch(ctx, snap.Files, now)
 }
 
 const statusSynopsis = "status [--now DATE] [--format text|json] [--repo DIR] [--installs recorded|URL]"

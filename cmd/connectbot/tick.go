@@ -66,20 +66,12 @@ func runTick(e *env, args []string) int {
 	case gh.token == "" && !*dryRun:
 		return e.failf(exitCantRun, "tick: acting needs GitHub credentials (GITHUB_TOKEN and CONNECTBOT_REPOSITORY); use --dry-run to see the plan")
 	case gh.token == "":
-		tree := tick.Tree{Program: loader.Dir(os.DirFS(*repoDir))}
-		h, rev, ok, err := localHistory(*repoDir)
+		// The one decision, as plan makes it on the checkout.
+		d, err := decideCheckout(ctx, *repoDir, tick.Input{}, application.DateOf(when))
 		if err != nil {
 			return e.failf(exitCantRun, "tick: %v", err)
 		}
-		if ok {
-			defer h.Close()
-			tree.History, tree.Rev = h, rev
-		}
-		_, plan, err := tick.Decide(ctx, nil, tree, nil, nil, application.DateOf(when))
-		if err != nil {
-			return e.failf(exitCantRun, "tick: %v", inRepo(*repoDir, err))
-		}
-		s = tick.Summary{Now: plan.Now, Actions: plan.Actions}
+		s = d.Summary()
 	default:
 		// One loader for the run: the tick loads the base, and its
 		// reconcile judges every pull request against what it loaded.
@@ -114,10 +106,17 @@ func runTick(e *env, args []string) int {
 			reconcileErr = err
 		}
 	}
-	if format.value == "json" {
+	return reportTick(e, s, format.value, *dryRun, reconcileErr)
+}
+
+// reportTick writes a tick's summary s in format, and its exit code: 1
+// when an action failed or the reconcile after it did (reconcileErr).
+func reportTick(e *env, s tick.Summary, format string, dryRun bool, reconcileErr error) int {
+	var err error
+	if format == "json" {
 		err = json.NewEncoder(e.stdout).Encode(s)
 	} else {
-		err = writeTickText(e, s, *dryRun)
+		err = writeTickText(e, s, dryRun)
 	}
 	if err != nil {
 		return e.failf(exitCantRun, "tick: write output: %v", err)
@@ -134,7 +133,7 @@ func runTick(e *env, args []string) int {
 // writeTickText prints the plan as plan does, then the run summary.
 func writeTickText(e *env, s tick.Summary, dryRun bool) error {
 	p := report.Plan{}
-	p.Now, p.Actions, p.Skipped = s.Now, s.Actions, s.Skipped
+	p.Now, p.Actions, p.Skipped, p.Held = s.Now, s.Actions, s.Skipped, s.Held
 	if err := p.WriteText(e.stdout); err != nil {
 		return err
 	}

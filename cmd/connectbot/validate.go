@@ -4,9 +4,8 @@ import (
 	"os"
 
 	"github.com/connectbot/connectbot/internal/application"
-	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/report"
-	"github.com/connectbot/connectbot/internal/snapshot"
 )
 
 const validateSynopsis = "validate [--format text|json|github] [--now DATE] [--repo DIR] [PATH...]"
@@ -46,17 +45,15 @@ func runValidate(e *env, args []string) int {
 }
 
 // validation judges the application files at paths (all of applications/
-// when none) in repo with the binary's schema and rules, as of day.
+// when none) in repo with the binary's rules, as of day, loaded through a
+// loader by its one rule for the schema: the checkout's schema/, else the
+// binary's.
 func validation(repo string, paths []string, day application.Date) (report.Validation, error) {
 	rel, err := repoPaths(repo, paths)
 	if err != nil {
 		return report.Validation{}, err
 	}
-	cat, err := catalog.Default()
-	if err != nil {
-		return report.Validation{}, err
-	}
-	snap, err := snapshot.Load(cat, os.DirFS(repo), rel, day)
+	snap, cat, err := loader.New().LoadPaths(loader.Dir(os.DirFS(repo)), rel, day)
 	if err != nil {
 		return report.Validation{}, inRepo(repo, err)
 	}

@@ -53,6 +53,7 @@ type gitRepo interface {
 	Fetch(ctx context.Context, refspecs ...string) error
 	Resolve(rev string) (string, error)
 	Tree(sha string) (fs.FS, error)
+	Entries(sha, dir string) (map[string]gitrepo.Entry, error)
 	Commit(ctx context.Context, c gitrepo.Change) (string, error)
 	Push(ctx context.Context, branch string, opts gitrepo.PushOptions) error
 	Author(sha string) (gitrepo.Signature, error)
@@ -128,6 +129,10 @@ type Executor struct {
 	// for the links a reminder ends with (the step's form, the file in
 	// GitHub's web editor); "" leaves the links out.
 	Web string
+	// Loader loads the program at the base branch, by its one rule for
+	// the schema; the run's tick and pull-request handler share it. Nil
+	// gives the executor a loader of its own.
+	Loader *loader.Loader
 }
 
 // Apply carries out every action of plan, in the plan's order, and
@@ -142,6 +147,12 @@ func (x *Executor) Apply(ctx context.Context, plan program.Plan) ([]Result, erro
 	}
 	if err := x.Git.Fetch(ctx); err != nil {
 		return nil, err
+	}
+	if x.Loader == nil {
+		// One loader for the run's actions.
+		run := *x
+		run.Loader = loader.New()
+		x = &run
 	}
 	now := application.DateOf(x.Now())
 	var out []Result
@@ -186,73 +197,102 @@ func (x *Executor) openPR(ctx context.Context, a program.Action, now application
 		// The slug names the branch: only a well-formed one may.
 		return Result{}, fmt.Errorf("%q is not a slug (lowercase letters, digits and single hyphens); no branch is named after it", a.Slug)
 	}
-	marker := program.Marker(a)
-	prs, err := x.Forge.ListPRs(ctx, branch, "all")
-	if err != nil {
-		return Result{}, err
-	}
-	for _, pr := range prs {
-		switch {
-		case pr.State == "open":
-			if err := x.label(ctx, pr, labelFor(a)); err != nil {
-				return Result{PR: pr.Number}, err
-			}
-			return Result{Action: a, Status: AlreadyDone, PR: pr.Number, Detail: fmt.Sprintf("#%d is open", pr.Number)}, nil
-		case pr.Merged && strings.Contains(pr.Body, marker):
-			return Result{Action: a, Status: AlreadyDone, PR: pr.Number, Detail: fmt.Sprintf("#%d was merged", pr.Number)}, nil
-		case strings.Contains(pr.Body, marker):
-			return Result{Action: a, Status: Skipped, PR: pr.Number,
-				Detail: fmt.Sprintf("a reviewer closed #%d for this %s; it is not opened again", pr.Number, keyedOn(a))}, nil
-		}
+	if r, found, err := x.openedBefore(ctx, a, branch); found || err != nil {
+		return r, err
 	}
 	baseSHA := x.baseSHA()
 	if baseSHA == "" {
 		return Result{}, fmt.Errorf("branch %s not found", x.Base)
 	}
-	if remote, err := x.Git.Resolve("refs/remotes/origin/" + branch); err == nil && remote != "" {
-		// A branch left from an earlier deadline: reuse it only if every
-		// tip commit is the bot's own; a person's work is never overwritten.
-		author, err := x.Git.Author(remote)
-		if err != nil {
-			return Result{}, err
-		}
-		if !strings.EqualFold(author.Email, x.Identity.Email) {
-			return Result{Action: a, Status: Skipped, Detail: fmt.Sprintf("branch %s has commits by %s; connectbot does not overwrite a person's work", branch, author.Name)}, nil
-		}
+	if r, mine, err := x.branchIsMine(a, branch); !mine || err != nil {
+		return r, err
 	}
-	app, src, tree, err := x.application(baseSHA, a.Slug)
+	app, err := x.propose(ctx, a, branch, baseSHA, now)
 	if err != nil {
 		return Result{}, err
+	}
+	return x.create(ctx, a, app, branch)
+}
+
+// openedBefore finds the pull request an earlier run opened on branch for
+// a: open (labelled, if it was not), merged, or closed by a reviewer.
+// found is false when there is none, and a is still to be done.
+func (x *Executor) openedBefore(ctx context.Context, a program.Action, branch string) (Result, bool, error) {
+	marker := program.Marker(a)
+	prs, err := x.Forge.ListPRs(ctx, branch, "all")
+	if err != nil {
+		return Result{}, true, err
+	}
+	for _, pr := range prs {
+		switch {
+		case pr.State == "open":
+			if err := x.label(ctx, pr, labelFor(a)); err != nil {
+				return Result{PR: pr.Number}, true, err
+			}
+			return Result{Action: a, Status: AlreadyDone, PR: pr.Number, Detail: fmt.Sprintf("#%d is open", pr.Number)}, true, nil
+		case pr.Merged && strings.Contains(pr.Body, marker):
+			return Result{Action: a, Status: AlreadyDone, PR: pr.Number, Detail: fmt.Sprintf("#%d was merged", pr.Number)}, true, nil
+		case strings.Contains(pr.Body, marker):
+			return Result{Action: a, Status: Skipped, PR: pr.Number,
+				Detail: fmt.Sprintf("a reviewer closed #%d for this %s; it is not opened again", pr.Number, keyedOn(a))}, true, nil
+		}
+	}
+	return Result{}, false, nil
+}
+
+// branchIsMine reports whether branch may be written: it is not there, or
+// it is left from an earlier deadline and every tip commit is the bot's
+// own. A person's work is never overwritten: then the result says so.
+func (x *Executor) branchIsMine(a program.Action, branch string) (Result, bool, error) {
+	remote, err := x.Git.Resolve("refs/remotes/origin/" + branch)
+	if err != nil || remote == "" {
+		return Result{}, true, nil
+	}
+	author, err := x.Git.Author(remote)
+	if err != nil {
+		return Result{}, false, err
+	}
+	if !strings.EqualFold(author.Email, x.Identity.Email) {
+		return Result{Action: a, Status: Skipped, Detail: fmt.Sprintf("branch %s has commits by %s; connectbot does not overwrite a person's work", branch, author.Name)}, false, nil
+	}
+	return Result{}, true, nil
+}
+
+// propose commits a's change to the application, made on baseSHA, to
+// branch and pushes it, and returns the application as it was.
+func (x *Executor) propose(ctx context.Context, a program.Action, branch, baseSHA string, now application.Date) (application.File, error) {
+	app, tree, err := x.application(baseSHA, a.Slug)
+	if err != nil {
+		return application.File{}, err
 	}
 	next, ok := program.Effect(a, app.App.Program, now)
 	if !ok {
-		return Result{}, fmt.Errorf("%s changes no file", a.Kind)
-	}
-	cat, err := loader.Catalog(tree)
-	if err != nil {
-		return Result{}, err
+		return application.File{}, fmt.Errorf("%s changes no file", a.Kind)
 	}
 	p := applicationPath(a.Slug)
-	written, err := cat.SetProgram(p, src, next)
+	written, err := x.loader().Rewrite(tree, p, next)
 	if err != nil {
-		return Result{}, err
-	}
-	if f := cat.Application(p, written); f.App == nil {
-		return Result{}, fmt.Errorf("the proposed %s would not load: %s", p, f.Findings[0].Message)
+		return application.File{}, err
 	}
 	id := x.Identity
 	id.When = x.Now()
 	if _, err := x.Git.Commit(ctx, gitrepo.Change{Parent: baseSHA, Branch: branch, Files: map[string][]byte{p: written},
 		Message: Message(a, app.App), Author: id}); err != nil {
-		return Result{}, err
+		return application.File{}, err
 	}
 	// A branch pushed for a pull request that then fails to open is no
 	// sign of done: the next run finds no pull request, reuses the branch
 	// (its commits are the bot's) and opens it.
 	if err := x.Git.Push(ctx, branch, gitrepo.PushOptions{Force: true}); err != nil {
-		return Result{}, err
+		return application.File{}, err
 	}
-	pr, err := x.Forge.CreatePR(ctx, forge.NewPR{Title: Title(a, app.App), Body: report.FitComment(marker + "\n" + Body(a, app.App)), Head: branch, Base: x.Base})
+	return app, nil
+}
+
+// create opens the pull request of a from branch, and labels it.
+func (x *Executor) create(ctx context.Context, a program.Action, app application.File, branch string) (Result, error) {
+	body := report.FitComment(program.Marker(a) + "\n" + Body(a, app.App))
+	pr, err := x.Forge.CreatePR(ctx, forge.NewPR{Title: Title(a, app.App), Body: body, Head: branch, Base: x.Base})
 	status, detail := Done, "opened #%d"
 	if err != nil {
 		// GitHub refused (422) or answered with a server error, after which
@@ -408,26 +448,30 @@ func closeMarker(a program.Action) string {
 	return fmt.Sprintf("<!-- connectbot:close %d %s -->", a.PR, a.Due)
 }
 
-// application reads and judges an application at a commit.
-func (x *Executor) application(sha, slug string) (application.File, []byte, fs.FS, error) {
-	tree, err := x.Git.Tree(sha)
+// application reads an application at commit sha through the loader,
+// with the tree it is in; one that does not load is an error.
+func (x *Executor) application(sha, slug string) (application.File, loader.Tree, error) {
+	tree, err := loader.Read(x.Git, sha)
 	if err != nil {
-		return application.File{}, nil, nil, err
+		return application.File{}, loader.Tree{}, err
 	}
 	p := applicationPath(slug)
-	src, err := fs.ReadFile(tree, p)
+	f, _, err := x.loader().Application(tree, p)
 	if err != nil {
-		return application.File{}, nil, nil, fmt.Errorf("read %s: %w", p, err)
+		return application.File{}, loader.Tree{}, err
 	}
-	cat, err := loader.Catalog(tree)
-	if err != nil {
-		return application.File{}, nil, nil, err
-	}
-	f := cat.Application(p, src)
 	if f.App == nil {
-		return application.File{}, nil, nil, fmt.Errorf("%s does not load: %s", p, f.Findings[0].Message)
+		return application.File{}, loader.Tree{}, fmt.Errorf("%s does not load: %s", p, f.Findings[0].Message)
 	}
-	return f, src, tree, nil
+	return f, tree, nil
+}
+
+// loader is the executor's Loader, or a new one.
+func (x *Executor) loader() *loader.Loader {
+	if x.Loader == nil {
+		return loader.New()
+	}
+	return x.Loader
 }
 
 // baseSHA is the commit the base branch was at when last fetched, or "".

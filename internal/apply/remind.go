@@ -34,7 +34,7 @@ func (t *trackingIssues) find(ctx context.Context, a program.Action) (int, bool,
 	if n, ok := t.bySlug[a.Slug]; ok {
 		return n, false, nil
 	}
-	app, _, _, err := t.x.application(t.x.baseSHA(), a.Slug)
+	app, _, err := t.x.application(t.x.baseSHA(), a.Slug)
 	if err != nil {
 		return 0, false, err
 	}
@@ -137,7 +137,7 @@ var remindFix = map[string]string{
 // GitHub's web editor on the base branch, and the snippet of the listing
 // with the file's own values.
 func (x *Executor) fix(a program.Action) (report.Fix, error) {
-	f, _, _, err := x.application(x.baseSHA(), a.Slug)
+	f, _, err := x.application(x.baseSHA(), a.Slug)
 	if err != nil {
 		return report.Fix{}, err
 	}

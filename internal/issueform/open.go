@@ -12,6 +12,7 @@ import (
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/program"
 )
 
@@ -54,6 +55,18 @@ type Opener struct {
 	Out    io.Writer
 	// Now reads the clock once per issue.
 	Now func() time.Time
+	// Loader loads the base branch, by its one rule for the schema, and
+	// judges what a form proposes as the pull request carrying it will be
+	// judged; nil gives the opener a loader of its own.
+	Loader *loader.Loader
+}
+
+// loader is the opener's Loader, or a new one.
+func (o *Opener) loader() *loader.Loader {
+	if o.Loader == nil {
+		return loader.New()
+	}
+	return o.Loader
 }
 
 // Issue is an issue as opened.

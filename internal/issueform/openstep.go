@@ -130,15 +130,15 @@ func (o *Opener) base(ctx context.Context) (string, fs.FS, *catalog.Catalog, err
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("branch %s: %w", o.Base, err)
 	}
-	tree, err := o.Git.Tree(sha)
+	tree, err := loader.Read(o.Git, sha)
 	if err != nil {
 		return "", nil, nil, err
 	}
-	cat, err := loader.Catalog(tree)
+	cat, err := o.loader().Catalog(tree)
 	if err != nil {
 		return "", nil, nil, err
 	}
-	return sha, tree, cat, nil
+	return sha, tree.FS, cat, nil
 }
 
 // refuseStep answers with one problem, about the slug.

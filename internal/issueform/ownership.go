@@ -48,7 +48,7 @@ func (o *Opener) commitAs(ctx context.Context, base, p string, src []byte, msg s
 	if blob, ok := baseTree.Apps[p]; ok {
 		change.From = pullrequest.Entry{Kind: program.EntryFile, Object: blob}
 	}
-	judged, err := pullrequest.NewJudge().Judge(baseTree, headTree, []pullrequest.Change{change}, today)
+	judged, err := (&pullrequest.Judge{Loader: o.loader()}).Judge(baseTree, headTree, []pullrequest.Change{change}, today)
 	if err != nil {
 		return "", nil, err
 	}

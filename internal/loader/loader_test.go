@@ -1,7 +1,6 @@
 package loader_test
 
 import (
-	"bytes"
 	"context"
 	"io/fs"
 	"strings"
@@ -18,25 +17,19 @@ import (
 	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/samplegen"
-	"github.com/connectbot/connectbot/schema"
 )
 
 // embeddedSchema is the binary's schema as a tree's schema/, with its
 // certificationInstalls default changed to certify.
 func embeddedSchema(t *testing.T, certify string) fstest.MapFS {
 	t.Helper()
-	out := fstest.MapFS{}
-	entries, err := schema.Files.ReadDir(".")
+	files, err := samplegen.Schema(certify)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range entries {
-		src, err := schema.Files.ReadFile(e.Name())
-		if err != nil {
-			t.Fatal(err)
-		}
-		src = bytes.Replace(src, []byte("certificationInstalls: *40 |"), []byte("certificationInstalls: *"+certify+" |"), 1)
-		out["schema/"+e.Name()] = &fstest.MapFile{Data: src}
+	out := fstest.MapFS{}
+	for p, src := range files {
+		out[p] = &fstest.MapFile{Data: src}
 	}
 	return out
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/markdown"
 	"github.com/connectbot/connectbot/internal/program"
-	"github.com/connectbot/connectbot/internal/snapshot"
 )
 
 // executor carries out a plan and keeps applications' tracking issues;
@@ -122,12 +121,12 @@ func (h *Handler) comment(ctx context.Context, number int, c forge.Comment) ([]s
 	if err != nil {
 		return nil, err
 	}
-	base, err := h.Git.Tree(baseSHA)
+	base, err := h.tree(baseSHA)
 	if err != nil {
 		return nil, err
 	}
 	slugs := map[string]bool{}
-	if names, err := fs.Glob(base, "applications/*.cue"); err == nil {
+	if names, err := fs.Glob(base.FS, "applications/*.cue"); err == nil {
 		for _, n := range names {
 			slugs[strings.TrimSuffix(strings.TrimPrefix(n, "applications/"), ".cue")] = true
 		}
@@ -178,14 +177,10 @@ func (h *Handler) postedOn(c forge.Comment) application.Date {
 
 // terminate carries out a termination: the removal pull request, keyed on
 // comment c and dated the day c was posted.
-func (h *Handler) terminate(ctx context.Context, number int, cmd program.Command, c forge.Comment, baseSHA string, base fs.FS,
+func (h *Handler) terminate(ctx context.Context, number int, cmd program.Command, c forge.Comment, baseSHA string, base loader.Tree,
 	reply func(string) ([]string, error)) ([]string, error) {
 	now := h.postedOn(c)
-	cat, err := loader.Catalog(base)
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := snapshot.LoadConfig(cat, base)
+	cat, cfg, err := h.judge().Loader.Program(base)
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +195,7 @@ func (h *Handler) terminate(ctx context.Context, number int, cmd program.Command
 	}
 	var file *application.File
 	if cmd.Slug != "" {
-		file = loadOne(cat, base, "applications/"+cmd.Slug+".cue", cfg, now)
+		file = loadOne(cat, base.FS, "applications/"+cmd.Slug+".cue", cfg, now)
 	}
 	action, err := program.Terminate(cmd, c.Author, c.ID, file, cfg, now)
 	if err != nil {

@@ -693,27 +693,17 @@ func (h *Handler) openTracking(ctx context.Context, v program.Verdict, out *Outc
 // transitionFiles rewrites each transitioned application at commit sha (the
 // merge), refusing to write a file connectbot would not accept.
 func (h *Handler) transitionFiles(sha string, v program.Verdict) (map[string][]byte, error) {
-	tree, err := h.Git.Tree(sha)
+	tree, err := h.tree(sha)
 	if err != nil {
 		return nil, err
 	}
-	cat, err := loader.Catalog(tree)
-	if err != nil {
-		return nil, err
-	}
+	l := h.judge().Loader
 	files := map[string][]byte{}
 	for _, t := range v.Transitions {
 		p := "applications/" + t.Slug + ".cue"
-		src, err := fs.ReadFile(tree, p)
+		next, err := l.Rewrite(tree, p, t.Program)
 		if err != nil {
 			return nil, fmt.Errorf("record %s: %w", t.Slug, err)
-		}
-		next, err := cat.SetProgram(p, src, t.Program)
-		if err != nil {
-			return nil, fmt.Errorf("record %s: %w", t.Slug, err)
-		}
-		if f := cat.Application(p, next); f.App == nil {
-			return nil, fmt.Errorf("record %s: the rewritten file would not load: %s", t.Slug, f.Findings[0].Message)
 		}
 		files[p] = next
 	}

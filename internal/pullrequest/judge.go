@@ -20,7 +20,6 @@ import (
 	"github.com/connectbot/connectbot/internal/policy"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/report"
-	"github.com/connectbot/connectbot/internal/snapshot"
 )
 
 // Entry is what a path is on one side of a change: its kind
@@ -113,7 +112,8 @@ func (j *Judge) Judge(base, merged loader.Tree, changes []Change, now applicatio
 	}
 	out.Changes = append(out.Changes, affected(baseByPath, mergedFiles, touched)...)
 	if touchesProgram {
-		proposed, invalid := snapshot.LoadConfig(cat, merged.FS)
+		// The proposed program.cue, read with the base's catalogue.
+		proposed, _, invalid := j.Loader.Config(cat, loader.Dir(merged.FS))
 		if invalid != nil {
 			out.Impact = &report.Impact{Now: now, Days: program.ImpactDays, Invalid: invalid.Error()}
 			out.flagProgram(invalid)

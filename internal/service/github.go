@@ -103,7 +103,7 @@ func (g GitHub) Handler(client *forge.Client, repo *gitrepo.Repo, o HandlerOptio
 	}
 	return &pullrequest.Handler{
 		Forge: client, Git: repo, BotLogin: g.BotLogin, Base: g.Base, Identity: Identity,
-		Apply:  &apply.Executor{Forge: client, Git: repo, Base: g.Base, Identity: Identity, BotLogin: g.BotLogin, Now: o.Now, Web: g.Web()},
+		Apply:  &apply.Executor{Forge: client, Git: repo, Base: g.Base, Identity: Identity, BotLogin: g.BotLogin, Now: o.Now, Web: g.Web(), Loader: o.Loader},
 		DryRun: o.DryRun, Out: o.Out, Now: o.Now, Holder: o.Holder, Web: g.Web(), Judge: &pullrequest.Judge{Loader: o.Loader},
 	}
 }
@@ -112,9 +112,12 @@ func (g GitHub) Handler(client *forge.Client, repo *gitrepo.Repo, o HandlerOptio
 // as g.BotLogin and Identity, proposed to g.Base; what it opens is judged
 // by a handler made by Handler with the same options.
 func (g GitHub) Opener(client *forge.Client, repo *gitrepo.Repo, o HandlerOptions) *issueform.Opener {
+	if o.Loader == nil {
+		o.Loader = loader.New()
+	}
 	return &issueform.Opener{
 		Forge: client, Git: repo, Base: g.Base, Identity: Identity, BotLogin: g.BotLogin,
-		DryRun: o.DryRun, Out: o.Out, Now: o.Now,
+		DryRun: o.DryRun, Out: o.Out, Now: o.Now, Loader: o.Loader,
 	}
 }
 
@@ -123,7 +126,7 @@ func (g GitHub) Opener(client *forge.Client, repo *gitrepo.Repo, o HandlerOption
 // run's, which its reconcile shares; nil loads it afresh).
 func (g GitHub) TickRunner(client *forge.Client, repo *gitrepo.Repo, budget int, now func() time.Time, l *loader.Loader) *tick.Runner {
 	return &tick.Runner{Forge: client, Git: repo, Base: g.Base, Loader: l,
-		Exec: &apply.Executor{Forge: client, Git: repo, Base: g.Base, Identity: Identity, BotLogin: g.BotLogin, Budget: budget, Now: now, Web: g.Web()}}
+		Exec: &apply.Executor{Forge: client, Git: repo, Base: g.Base, Identity: Identity, BotLogin: g.BotLogin, Budget: budget, Now: now, Web: g.Web(), Loader: l}}
 }
 
 // Credentials are how the service reaches GitHub: a token, or a GitHub App

@@ -20,6 +20,7 @@ import (
 	"github.com/connectbot/connectbot/internal/installs"
 	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/program"
+	"github.com/connectbot/connectbot/internal/report"
 	"github.com/connectbot/connectbot/internal/snapshot"
 )
 
@@ -92,7 +93,10 @@ type Summary struct {
 	Reconciled []Reconciled `json:"reconciled"`
 	// Skipped are the slugs of the applications whose clock inputs cannot
 	// be read or are invalid, which the tick leaves alone.
-	Skipped  []string      `json:"skipped"`
+	Skipped []string `json:"skipped"`
+	// Held are the applications whose clock has come but whose action
+	// waits for their own inputs, each with why (as plan shows them).
+	Held     []report.Held `json:"held"`
 	Duration time.Duration `json:"-"`
 }
 
@@ -120,23 +124,19 @@ func (r *Runner) Run(ctx context.Context, now time.Time) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	statuses, plan, open, err := decide(ctx, r.Loader, Tree{Program: tree, History: r.Git, Rev: sha}, r.Forge, r.Installs, day)
+	d, err := Decide(ctx, Tree{Program: tree, History: r.Git, Rev: sha}, Input{Loader: r.Loader, Forge: r.Forge, Installs: r.Installs}, day)
 	if err != nil {
 		return Summary{}, err
 	}
-	s := Summary{Now: day, Actions: plan.Actions, Results: []Result{}, Failed: []Result{}, Skipped: []string{}}
-	for _, st := range statuses {
-		if st.Skipped {
-			s.Skipped = append(s.Skipped, st.Slug)
-		}
-	}
+	plan := d.Plan
+	s := d.Summary()
 	if !r.DryRun {
 		results, err := r.Exec.Apply(ctx, plan)
 		if err != nil {
 			return s, err
 		}
 		if l, ok := r.Exec.(labeller); ok {
-			results = append(results, relabel(ctx, l, open, plan)...)
+			results = append(results, relabel(ctx, l, d.open, plan)...)
 		}
 		for _, x := range results {
 			res := Result{Kind: x.Action.Kind, Slug: x.Action.Slug, Status: x.Status, Detail: x.Detail, PR: x.PR}
@@ -162,50 +162,92 @@ type Tree struct {
 	Rev     string
 }
 
-// Decide judges a tree, loaded by l (afresh when nil), and decides it as
-// of day, with the bot's open pull requests read from GitHub in one
-// listing (none when forge is nil) and the live counts of the install
-// source program.cue names, read by live (over HTTP when nil).
-func Decide(ctx context.Context, l *loader.Loader, tree Tree, f forgeClient, live installs.Reader, day application.Date) ([]program.Status, program.Plan, error) {
-	statuses, plan, _, err := decide(ctx, l, tree, f, live, day)
-	return statuses, plan, err
+// Input is what a decision is made from, beside its tree and its day.
+type Input struct {
+	// Loader loads the tree; nil loads it afresh.
+	Loader *loader.Loader
+	// Forge lists the bot's open pull requests, in one listing; nil lists
+	// none.
+	Forge forgeClient
+	// Installs reads the live counts of the install source (over HTTP
+	// when nil); InstallsURL, when set, replaces the source program.cue
+	// names: another URL, or program.SourceRecorded for the counts
+	// recorded in the files.
+	Installs    installs.Reader
+	InstallsURL string
 }
 
-// decide is Decide, returning also the bot's open pull requests as GitHub
-// listed them.
-func decide(ctx context.Context, l *loader.Loader, tree Tree, f forgeClient, live installs.Reader, day application.Date) ([]program.Status, program.Plan, []forge.PR, error) {
+// Decision is what Decide judged and decided.
+type Decision struct {
+	Statuses []program.Status
+	Plan     program.Plan
+	// Snapshot is the judged program, for what the statuses do not carry
+	// (names, launch dates).
+	Snapshot *snapshot.Snapshot
+	// open are the bot's open pull requests as GitHub listed them.
+	open []forge.PR
+}
+
+// Decide judges a tree through in.Loader, by its one rule for the schema,
+// and decides it as of day, with the bot's open pull requests and the live
+// install counts in reads. It is the one decision of a run: a tick's,
+// `tick --dry-run`'s and `plan`'s.
+func Decide(ctx context.Context, tree Tree, in Input, day application.Date) (Decision, error) {
+	l := in.Loader
 	if l == nil {
 		l = loader.New()
 	}
 	snap, cat, err := l.Load(tree.Program, day)
 	if err != nil {
-		return nil, program.Plan{}, nil, err
+		return Decision{}, err
 	}
 	if tree.History != nil {
 		if err := snap.ReadListings(ctx, cat, tree.History, tree.Rev, day); err != nil {
-			return nil, program.Plan{}, nil, err
+			return Decision{}, err
 		}
 	}
-	var counts map[string]program.Installs
-	if src := snap.Config.InstallsSource; src != nil {
-		if live == nil {
-			live = installs.Fetch
-		}
-		if counts, err = live(ctx, src.URL, snap.Files, day); err != nil {
-			return nil, program.Plan{}, nil, err
-		}
+	counts, err := in.counts(ctx, snap, day)
+	if err != nil {
+		return Decision{}, err
 	}
-	var listed []forge.PR
+	d := Decision{Snapshot: snap}
 	var open []program.OpenPR
-	if f != nil {
-		if listed, err = f.ListPRs(ctx, "", "open"); err != nil {
-			return nil, program.Plan{}, nil, fmt.Errorf("list open pull requests: %w", err)
+	if in.Forge != nil {
+		if d.open, err = in.Forge.ListPRs(ctx, "", "open"); err != nil {
+			return Decision{}, fmt.Errorf("list open pull requests: %w", err)
 		}
-		listed, open = botPRs(listed)
+		d.open, open = botPRs(d.open)
 	}
-	statuses, plan := program.Decide(program.Input{Files: snap.Files, Config: snap.Config, Installs: counts, Open: open,
+	d.Statuses, d.Plan = program.Decide(program.Input{Files: snap.Files, Config: snap.Config, Installs: counts, Open: open,
 		ListingSuppliedOn: snap.ListingSuppliedOn, Now: day})
-	return statuses, plan, listed, nil
+	return d, nil
+}
+
+// Summary is what a run of the decision reports before it acts: the plan,
+// with the applications skipped and held as plan shows them.
+func (d Decision) Summary() Summary {
+	p := report.NewPlan(d.Plan, d.Statuses)
+	return Summary{Now: d.Plan.Now, Actions: d.Plan.Actions, Results: []Result{}, Failed: []Result{}, Skipped: p.Skipped, Held: p.Held}
+}
+
+// counts reads the live install counts of the source in names, else of
+// the one program.cue names; none (the recorded counts) without one.
+func (in Input) counts(ctx context.Context, snap *snapshot.Snapshot, day application.Date) (map[string]program.Installs, error) {
+	url := in.InstallsURL
+	switch {
+	case url == program.SourceRecorded:
+		return nil, nil
+	case url != "":
+	case snap.Config.InstallsSource == nil:
+		return nil, nil
+	default:
+		url = snap.Config.InstallsSource.URL
+	}
+	live := in.Installs
+	if live == nil {
+		live = installs.Fetch
+	}
+	return live(ctx, url, snap.Files, day)
 }
 
 // labeller is what a tick needs of its executor to finish a pull request
