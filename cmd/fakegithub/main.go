@@ -3,11 +3,13 @@
 // smart HTTP, and anything speaking GitHub's REST API (curl, go-github,
 // connectbot) works against it unchanged.
 //
-//	fakegithub --repo DIR [--addr HOST:PORT] [--repository OWNER/NAME] [--user LOGIN[:TOKEN]]...
-//	           [--webhook URL]... [--secret S] [--faults SEED] [--app-key FILE] [--rate-limit N]
+//	fakegithub --repo DIR [--addr HOST:PORT] [--repository OWNER/NAME] [--default-branch NAME]
+//	           [--user LOGIN[:TOKEN]]... [--webhook URL]... [--secret S] [--faults SEED]
+//	           [--app-key FILE] [--rate-limit N]
 //
-// DIR's files become the first commit of main; if DIR is a git repository,
-// its HEAD becomes main, history included. The first line on stdout is the
+// DIR's files become the first commit of the default branch (main, or
+// --default-branch NAME); if DIR is a git repository, its HEAD becomes that
+// branch, history included. The first line on stdout is the
 // base URL: the REST API is served there and git at URL/OWNER/NAME.git. Each
 // REST call and git push acts as the user whose token it carries
 // ("Authorization: token T" or "Bearer T"; git over HTTP basic auth with
@@ -96,7 +98,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-const usage = "usage: fakegithub --repo DIR [--addr HOST:PORT] [--repository OWNER/NAME] [--user LOGIN[:TOKEN]]... [--webhook URL]... [--secret S] [--faults SEED] [--app-key FILE] [--rate-limit N]"
+const usage = "usage: fakegithub --repo DIR [--addr HOST:PORT] [--repository OWNER/NAME] [--default-branch NAME] [--user LOGIN[:TOKEN]]... [--webhook URL]... [--secret S] [--faults SEED] [--app-key FILE] [--rate-limit N]"
 
 // The rates of faults --faults injects, and the longest burst of REST
 // faults.
@@ -111,9 +113,11 @@ type options struct {
 	repo       string
 	addr       string
 	repository string
-	users      users
-	webhooks   webhooks
-	secret     string
+	// defaultBranch is the repository's default branch.
+	defaultBranch string
+	users         users
+	webhooks      webhooks
+	secret        string
 	// faults is --faults as given, "" for none; seed is its value.
 	faults string
 	seed   uint64
@@ -176,6 +180,7 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.repo, "repo", "", "directory whose files (or git history) become main")
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:0", "address to listen on")
 	fs.StringVar(&o.repository, "repository", "connectbot/program", "the repository's OWNER/NAME")
+	fs.StringVar(&o.defaultBranch, "default-branch", forgetest.DefaultBranch, "the repository's default branch, which --repo becomes")
 	fs.Var(&o.users, "user", "LOGIN[:TOKEN], repeatable")
 	fs.Var(&o.webhooks, "webhook", "URL to deliver every event to, repeatable")
 	fs.StringVar(&o.secret, "secret", "", "the webhooks' secret, signing each delivery")
@@ -215,6 +220,9 @@ func (o *options) validate() error {
 	owner, name, ok := strings.Cut(o.repository, "/")
 	if !ok || owner == "" || name == "" || strings.ContainsAny(name, "/") {
 		return fmt.Errorf("--repository %q: want OWNER/NAME", o.repository)
+	}
+	if err := plumbing.NewBranchReferenceName(o.defaultBranch).Validate(); err != nil || o.defaultBranch == "" {
+		return fmt.Errorf("--default-branch %q: want a branch name", o.defaultBranch)
 	}
 	if o.secret != "" && len(o.webhooks) == 0 {
 		return fmt.Errorf("--secret without --webhook: there is nothing to sign")
@@ -272,7 +280,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) (err error) {
 		}
 	}()
 	owner, name, _ := strings.Cut(o.repository, "/")
-	srv := forgetest.NewServerOn(tb, l, owner, name)
+	srv := forgetest.NewServerOn(tb, l, owner, name, forgetest.WithDefaultBranch(o.defaultBranch))
 	for _, u := range o.allUsers() {
 		srv.AddUser(u.login, u.token)
 	}

@@ -53,6 +53,8 @@ func TestBadFlags(t *testing.T) {
 		{"a user whose token is the bot's", []string{"--repo", dir, "--user", "alice:bot"}, "fakegithub: --user alice: token already given to connectbot[bot]\n"},
 		{"an argument", []string{"--repo", dir, "extra"}, `fakegithub: unexpected argument "extra"` + "\n"},
 		{"an --app-key that is no key", []string{"--repo", dir, "--app-key", file}, "fakegithub: --app-key " + file + ": not PEM\n"},
+		{"a --default-branch git cannot name", []string{"--repo", dir, "--default-branch", "no..dots"}, `fakegithub: --default-branch "no..dots": want a branch name` + "\n"},
+		{"an empty --default-branch", []string{"--repo", dir, "--default-branch", ""}, `fakegithub: --default-branch "": want a branch name` + "\n"},
 		{"a negative --rate-limit", []string{"--repo", dir, "--rate-limit", "-1"}, "fakegithub: --rate-limit -1: want a count of requests, or 0 for none\n"},
 		{"an --app-key that is missing", []string{"--repo", dir, "--app-key", file + ".pem"}, "fakegithub: --app-key " + file + ".pem: open " + file + ".pem: no such file or directory\n"},
 	}
@@ -353,4 +355,27 @@ func TestRateLimitFlag(t *testing.T) {
 	f.api(t, "bot", "GET", "/repos/o/r/pulls", "", http.StatusOK, &v)
 	f.api(t, "bot", "GET", "/repos/o/r/issues", "", http.StatusOK, &v)
 	f.api(t, "bot", "GET", "/repos/o/r/pulls", "", http.StatusForbidden, &v)
+}
+
+// TestDefaultBranchFlag: --default-branch NAME makes NAME the branch --repo
+// becomes and the one git checks out on a clone.
+func TestDefaultBranchFlag(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not on PATH: the test needs the real git client")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "README.md"), []byte("program\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f := startFake(t, "--repo", dir, "--repository", "octo/program", "--default-branch", "trunk")
+	work := t.TempDir()
+	gitCmd(t, work, "clone", "-q", strings.Replace(f.url, "http://", "http://bot:bot@", 1)+"/octo/program.git", "clone")
+	clone := filepath.Join(work, "clone")
+	if got := gitCmd(t, clone, "rev-parse", "--abbrev-ref", "HEAD"); got != "trunk" {
+		t.Errorf("the clone checked out %q, want trunk", got)
+	}
+	if got := gitCmd(t, clone, "show", "HEAD:README.md"); got != "program" {
+		t.Errorf("trunk's README.md is %q, want --repo's", got)
+	}
+	f.stop(t)
 }

@@ -234,7 +234,7 @@ func (s *Server) pushJSON(ref, before, after, sender string) jsonObject {
 	repo := s.repoJSON(s.FullName())
 	repo["created_at"] = epoch.Unix()
 	repo["pushed_at"] = s.clock.Unix()
-	repo["master_branch"] = DefaultBranch
+	repo["master_branch"] = s.defaultBranch
 	o["repository"] = repo
 	created, deleted := before == "", after == ""
 	if created {
@@ -258,7 +258,7 @@ func (s *Server) pushJSON(ref, before, after, sender string) jsonObject {
 		tip := plumbing.NewHash(after)
 		from := plumbing.NewHash(before)
 		if created {
-			from, _ = s.branchHash(DefaultBranch)
+			from, _ = s.branchHash(s.defaultBranch)
 		} else if mb, ok := s.mergeBase(from, tip); !ok || mb != from {
 			forced = true
 		}

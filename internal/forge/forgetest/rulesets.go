@@ -157,7 +157,7 @@ func (s *Server) targets(rs ruleset, ref string) bool {
 			case "~ALL":
 				return strings.HasPrefix(ref, "refs/heads/")
 			case "~DEFAULT_BRANCH":
-				if ref == "refs/heads/"+DefaultBranch {
+				if ref == "refs/heads/"+s.defaultBranch {
 					return true
 				}
 			default:

@@ -76,8 +76,19 @@ import (
 const BotLogin = "connectbot[bot]"
 
 // DefaultBranch is the repository's default branch, created by NewServer
-// with one empty commit.
+// with one empty commit, unless WithDefaultBranch names another.
 const DefaultBranch = "main"
+
+// Option changes the repository NewServer makes.
+type Option func(*Server)
+
+// WithDefaultBranch makes branch the repository's default branch instead
+// of DefaultBranch, as a repository created on GitHub with another
+// default: its first commit is there, its HEAD names it (so git clones
+// it), and GitHub's payloads give it as default_branch.
+func WithDefaultBranch(branch string) Option {
+	return func(s *Server) { s.defaultBranch = branch }
+}
 
 // epoch is where the server's clock starts.
 var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -101,6 +112,8 @@ type Server struct {
 	name  string
 	token string
 	srv   *httptest.Server
+	// defaultBranch is the repository's default branch (WithDefaultBranch).
+	defaultBranch string
 	// tokens maps each token the server accepts to the login it acts as;
 	// expiries holds when the minted ones stop working.
 	tokens   map[string]string
@@ -270,25 +283,33 @@ type failure struct {
 }
 
 // NewServer starts a fake GitHub holding the repository owner/repo, with
-// branch DefaultBranch at one empty commit, on a loopback port. The server
-// is closed when the test ends.
-func NewServer(t TB, owner, repo string) *Server {
+// branch DefaultBranch (or the one opts name) at one empty commit, on a
+// loopback port. The server is closed when the test ends.
+func NewServer(t TB, owner, repo string, opts ...Option) *Server {
 	t.Helper()
-	return newServer(t, nil, owner, repo)
+	return newServer(t, nil, owner, repo, opts)
 }
 
 // NewServerOn is NewServer serving on l, which the server closes when the
 // test ends.
-func NewServerOn(t TB, l net.Listener, owner, repo string) *Server {
+func NewServerOn(t TB, l net.Listener, owner, repo string, opts ...Option) *Server {
 	t.Helper()
-	return newServer(t, l, owner, repo)
+	return newServer(t, l, owner, repo, opts)
 }
 
 // newServer starts the server on l, or on a loopback port if l is nil.
-func newServer(t TB, l net.Listener, owner, repo string) *Server {
+func newServer(t TB, l net.Listener, owner, repo string, opts []Option) *Server {
 	t.Helper()
+	s := &Server{defaultBranch: DefaultBranch}
+	for _, o := range opts {
+		o(s)
+	}
+	main := plumbing.NewBranchReferenceName(s.defaultBranch)
+	if err := main.Validate(); err != nil {
+		t.Fatalf("forgetest: default branch %q: %v", s.defaultBranch, err)
+	}
 	storage := memory.NewStorage()
-	r, err := git.InitWithOptions(storage, nil, git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName(DefaultBranch)})
+	r, err := git.InitWithOptions(storage, nil, git.InitOptions{DefaultBranch: main})
 	if err != nil {
 		t.Fatalf("forgetest: init repository: %v", err)
 	}
@@ -296,7 +317,8 @@ func newServer(t TB, l net.Listener, owner, repo string) *Server {
 	if _, err := rand.Read(token); err != nil {
 		t.Fatalf("forgetest: token: %v", err)
 	}
-	s := &Server{
+	*s = Server{
+		defaultBranch: s.defaultBranch,
 		t:             t,
 		owner:         owner,
 		name:          repo,
@@ -317,9 +339,9 @@ func newServer(t TB, l net.Listener, owner, repo string) *Server {
 	}
 	initial, err := s.writeCommit(flatTree{}, "Initial commit\n", object.Signature{Name: "forgetest", Email: "forgetest@example.com"})
 	if err == nil {
-		err = s.setRef(plumbing.NewBranchReferenceName(DefaultBranch), initial)
+		err = s.setRef(main, initial)
 	}
-	s.tips = map[string]string{plumbing.NewBranchReferenceName(DefaultBranch).String(): initial.String()}
+	s.tips = map[string]string{main.String(): initial.String()}
 	if err != nil {
 		t.Fatalf("forgetest: initial commit: %v", err)
 	}
@@ -456,7 +478,7 @@ func (s *Server) NotModified() int {
 
 // Commit commits files (path to content) on branch, deleting the paths in
 // deletes, and returns the commit's SHA. A branch that does not exist
-// starts from DefaultBranch. Open pull requests from branch follow it.
+// starts from the default branch. Open pull requests from branch follow it.
 func (s *Server) Commit(branch, message string, files map[string]string, deletes ...string) string {
 	s.t.Helper()
 	entries := make(map[string]Entry, len(files))
@@ -484,7 +506,7 @@ func (s *Server) CommitEntries(branch, message string, files map[string]Entry, d
 	defer s.flushEvents()
 	parent, ok := s.branchHash(branch)
 	if !ok {
-		parent, ok = s.branchHash(DefaultBranch)
+		parent, ok = s.branchHash(s.defaultBranch)
 	}
 	tree := flatTree{}
 	var parents []plumbing.Hash
@@ -561,7 +583,7 @@ type PRSpec struct {
 	// Head is the branch with the changes; it must exist in this
 	// repository (a fork's branch is kept here too).
 	Head string
-	// Base defaults to DefaultBranch.
+	// Base defaults to the repository's default branch.
 	Base string
 	// HeadRepo is the fork's "owner/name"; "" means this repository.
 	HeadRepo string
@@ -579,7 +601,7 @@ func (s *Server) OpenPR(spec PRSpec) int {
 		spec.Author = BotLogin
 	}
 	if spec.Base == "" {
-		spec.Base = DefaultBranch
+		spec.Base = s.defaultBranch
 	}
 	var p *pull
 	var verr *validationError
@@ -939,7 +961,7 @@ func sortedCopy(in []string) []string {
 	return out
 }
 
-// Import makes DefaultBranch point at commit head of src, copying every
+// Import makes the default branch point at commit head of src, copying every
 // object head reaches: the repository then holds src's history, from its
 // first commit, instead of the empty commit NewServer made. Call it before
 // any pull request is opened.
@@ -963,10 +985,11 @@ func (s *Server) Import(src storer.EncodedObjectStorer, head plumbing.Hash) erro
 	if _, err := s.git.CommitObject(head); err != nil {
 		return fmt.Errorf("import %s: %w", head, err)
 	}
-	if err := s.setRef(plumbing.NewBranchReferenceName(DefaultBranch), head); err != nil {
+	main := plumbing.NewBranchReferenceName(s.defaultBranch)
+	if err := s.setRef(main, head); err != nil {
 		return fmt.Errorf("import %s: %w", head, err)
 	}
-	s.refUpdated(plumbing.NewBranchReferenceName(DefaultBranch).String(), head.String())
+	s.refUpdated(main.String(), head.String())
 	return nil
 }
 

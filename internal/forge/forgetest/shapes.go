@@ -149,7 +149,7 @@ func (s *Server) repoJSON(fullName string) jsonObject {
 		"watchers":                    0,
 		"watchers_count":              0,
 		"size":                        0,
-		"default_branch":              DefaultBranch,
+		"default_branch":              s.defaultBranch,
 		"open_issues":                 open,
 		"open_issues_count":           open,
 		"is_template":                 false,
