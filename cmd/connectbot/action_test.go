@@ -17,7 +17,13 @@ import (
 // seed puts a program with one sample application on a fake GitHub.
 func seed(t *testing.T) *forgetest.Server {
 	t.Helper()
-	srv := forgetest.NewServer(t, "acme-program", "connect")
+	return seedOn(t, forgetest.DefaultBranch)
+}
+
+// seedOn is seed on a repository whose default branch is branch.
+func seedOn(t *testing.T, branch string) *forgetest.Server {
+	t.Helper()
+	srv := forgetest.NewServer(t, "acme-program", "connect", forgetest.WithDefaultBranch(branch))
 	files := map[string]string{"program.cue": "reviewers: [\"rivera-reviews\", \"okafor-pm\"]\ndocumentationDomains: \"allow\"\n"}
 	entries, _ := schema.Files.ReadDir(".")
 	for _, e := range entries {
@@ -29,7 +35,7 @@ func seed(t *testing.T) *forgetest.Server {
 		t.Fatal(err)
 	}
 	files["applications/acme-sync.cue"] = string(b)
-	srv.Commit(forgetest.DefaultBranch, "program", files)
+	srv.Commit(branch, "program", files)
 	return srv
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/connectbot/connectbot/internal/appmanifest"
 	"github.com/connectbot/connectbot/internal/forge"
+	"github.com/connectbot/connectbot/internal/settings"
 )
 
 const (
@@ -117,7 +118,7 @@ func runAppInstallations(e *env, args []string) int {
 	if err != nil {
 		return e.failf(exitCantRun, "app installations: %v", err)
 	}
-	appID, err := positiveID(filepath.Join(*dir, appmanifest.AppIDFile), strings.TrimSpace(string(rawID)))
+	appID, err := settings.PositiveID(filepath.Join(*dir, appmanifest.AppIDFile), strings.TrimSpace(string(rawID)))
 	if err != nil {
 		return e.failf(exitCantRun, "app installations: %v", err)
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/connectbot/connectbot/internal/appmanifest"
 	"github.com/connectbot/connectbot/internal/forge"
+	"github.com/connectbot/connectbot/internal/settings"
 )
 
 // kubernetesDir holds the manifests `kubectl apply -k` takes.
@@ -228,14 +229,14 @@ func checkSecretFiles(t *testing.T, k kubernetesObjects, pod corev1.PodSpec, c c
 		}
 	}
 	getenv := func(k string) string { return env[k] }
-	cfg, err := appSettings(serveConfig{}, getenv)
-	if err != nil {
+	set := settings.Declare(settings.Serve, newFlags("serve"))
+	if err := set.Validate(getenv); err != nil {
 		t.Fatalf("serve refuses the pod's environment: %v", err)
 	}
-	secret, err := secretSetting(getenv, "CONNECTBOT_WEBHOOK_SECRET")
-	if err != nil || secret != "whsec" {
-		t.Errorf("the webhook secret read %q, %v; want app create's", secret, err)
+	if len(set.Secrets) != 1 || string(set.Secrets[0]) != "whsec" {
+		t.Errorf("the webhook secrets read %q; want app create's", set.Secrets)
 	}
+	cfg := withSettings(serveConfig{}, set)
 	if cfg.Credentials.AppID != 42 || cfg.Credentials.InstallationID == 0 || string(cfg.Credentials.Key) != strings.TrimSpace(string(pemKey)) || cfg.GitHub.Repo == "" {
 		t.Errorf("serve's credentials from the pod's environment: %v, repository %q", cfg.Credentials, cfg.GitHub.Repo)
 	}

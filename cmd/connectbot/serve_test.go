@@ -839,3 +839,20 @@ func TestServeOpensAStepFormsPullRequestAndUpdatesItWhenTheIssueIsEdited(t *test
 		t.Errorf("support phone at the new head: %q", app.Support.Phone)
 	}
 }
+
+// TestServeWithNoBaseBranchWorksOnTheRepositorysDefaultBranch: a program
+// kept on trunk, with CONNECTBOT_BASE_BRANCH unset: serve's start-up
+// reconcile judges the pull request into trunk, the repository's default
+// branch.
+func TestServeWithNoBaseBranchWorksOnTheRepositorysDefaultBranch(t *testing.T) {
+	gh := seedOn(t, "trunk")
+	acme, _ := gh.ReadFile("trunk", "applications/acme-sync.cue")
+	head := gh.Commit("acme-edit", "Edit", map[string]string{"applications/acme-sync.cue": acme + "\n// an edit\n"})
+	pr := gh.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: "acme-edit"})
+
+	srv := startServe(t, liveVars(gh), time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+	eventually(t, "the start-up reconcile", func() bool { return srv.metrics(t)[`connectbot_reconcile_runs_total{outcome="ok"}`] >= 1 })
+	if runs, n := gh.CheckRuns(head), len(gh.Comments(pr)); len(runs) != 1 || n != 1 {
+		t.Errorf("%d checks and %d comments on the pull request into trunk, want one of each\n%s", len(runs), n, srv.stderr.String())
+	}
+}

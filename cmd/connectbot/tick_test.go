@@ -219,3 +219,39 @@ attestations: {
 listing: {tagline: "Sync", description: "Syncs.", setupInstructionsUrl: "https://beta.example/docs", supportUrl: "https://beta.example/help"}
 program: {stage: "beta", installs: {count: 44, asOf: "2026-11-18"}, acceptedAt: "2026-09-15", listingPublishedAt: "2026-10-05"}
 `
+
+// TestATickWithNoBaseBranchWorksOnTheRepositorysDefaultBranch: a program
+// kept on trunk, with CONNECTBOT_BASE_BRANCH unset, is ticked and
+// reconciled against trunk, the repository's default branch: the removal
+// is proposed into trunk, and a pull request into trunk is judged.
+func TestATickWithNoBaseBranchWorksOnTheRepositorysDefaultBranch(t *testing.T) {
+	srv := seedOn(t, "trunk")
+	t.Setenv("GITHUB_TOKEN", srv.Token())
+	t.Setenv("CONNECTBOT_REPOSITORY", "acme-program/connect")
+	t.Setenv("GITHUB_API_URL", srv.URL())
+	t.Setenv("GITHUB_SERVER_URL", srv.URL())
+	t.Setenv("CONNECTBOT_BASE_BRANCH", "")
+	acme, _ := srv.ReadFile("trunk", "applications/acme-sync.cue")
+	head := srv.Commit("acme-edit", "Edit", map[string]string{"applications/acme-sync.cue": acme + "\n// an edit\n"})
+	edit := srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: "acme-edit"})
+
+	var out, errOut bytes.Buffer
+	if code := Main([]string{"tick", "--now", "2027-01-29"}, &out, &errOut, fixedNow); code != exitOK {
+		t.Fatalf("tick: exit %d: %s\n%s", code, errOut.String(), out.String())
+	}
+	var removal *forgetest.PR
+	for _, pr := range srv.PRs() {
+		if pr.Head == "connectbot/remove/acme-sync" {
+			removal = &pr
+		}
+	}
+	if removal == nil || removal.Base != "trunk" {
+		t.Fatalf("the removal %+v, want one into trunk\n%s", removal, out.String())
+	}
+	if !strings.Contains(out.String(), "Reconciled 2 open pull requests: 2 repaired") {
+		t.Errorf("the tick did not reconcile the pull requests into trunk:\n%s", out.String())
+	}
+	if runs := srv.CheckRuns(head); len(runs) != 1 {
+		t.Errorf("pull request #%d's check runs %+v, want connectbot's", edit, runs)
+	}
+}

@@ -32,7 +32,8 @@ type GitHub struct {
 	APIURL, ServerURL string
 	// BotLogin is the login connectbot comments as.
 	BotLogin string
-	// Base is the branch the program lives on, where changes are proposed.
+	// Base is the branch the program lives on, where changes are proposed;
+	// "" until WithBase learns the repository's default branch.
 	Base string
 	// CacheDir is where a short-lived run keeps what it learnt of GitHub
 	// for the next run: the answers of its conditional requests (ETags,
@@ -75,6 +76,20 @@ func (g GitHub) Connect(ctx context.Context, token string, onDisk bool, hc *http
 		return nil, nil, err
 	}
 	return client, repo, nil
+}
+
+// WithBase returns g with its Base: the one configured, or else the
+// repository's default branch, which repo, a clone of it, names.
+func (g GitHub) WithBase(repo *gitrepo.Repo) (GitHub, error) {
+	if g.Base != "" {
+		return g, nil
+	}
+	base, err := repo.DefaultBranch()
+	if err != nil {
+		return g, fmt.Errorf("no base branch is set, and the repository's default branch is unknown: %w", err)
+	}
+	g.Base = base
+	return g, nil
 }
 
 // HandlerOptions are how a pull-request handler made by GitHub.Handler

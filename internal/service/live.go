@@ -104,6 +104,14 @@ func (p *liveProcessor) handler(ctx context.Context) (*pullrequest.Handler, erro
 	if err != nil {
 		return nil, err
 	}
+	if p.cfg.GitHub.Base == "" {
+		// The start-up clone, before any other work: with no base
+		// configured, the program lives on the repository's default branch.
+		if p.cfg.GitHub, err = p.cfg.GitHub.WithBase(repo); err != nil {
+			repo.Close()
+			return nil, err
+		}
+	}
 	p.close()
 	opts := HandlerOptions{Out: io.Discard, Now: p.cfg.Now, Holder: p.cfg.Holder, Loader: p.judge.Loader}
 	p.h, p.form = p.cfg.GitHub.Handler(client, repo, opts), p.cfg.GitHub.Opener(client, repo, opts)
@@ -263,22 +271,13 @@ func (t liveTicker) Tick(ctx context.Context) error {
 	defer repo.Close() // the tick's clone, in a temporary directory
 	r := p.cfg.GitHub.TickRunner(client, repo, t.budget, func() time.Time { return when }, p.judge.Loader)
 	r.Log = p.log
-	// One tick at a time across every connectbot on the repository: a
-	// short lease, renewed while the tick runs.
-	lease, err := repo.AcquireLease(ctx, "tick", p.cfg.Holder, pullrequest.LeaseTTL, time.Now())
+	s, err := TickRun{Runner: r, Repo: repo, Holder: p.cfg.Holder}.Run(ctx, when)
 	if errors.Is(err, gitrepo.ErrLeaseHeld) {
 		// Its plan is the other's to carry out; the pull requests are
 		// reconciled all the same (they take turns on each).
 		p.log.Info("another connectbot is running a tick: this one only reconciles", "why", err.Error())
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	kept, stop := lease.Keep(ctx, pullrequest.LeaseTTL)
-	defer lease.Release(context.WithoutCancel(ctx))
-	defer stop()
-	s, err := r.Run(kept, when)
 	for _, x := range s.Results {
 		status := tickStatus(x)
 		p.log.Info("tick action", "kind", x.Kind, "slug", x.Slug, "status", x.Status, "detail", x.Detail, "pr", x.PR)

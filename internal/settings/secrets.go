@@ -1,4 +1,4 @@
-package main
+package settings
 
 import (
 	"fmt"
@@ -12,12 +12,13 @@ import (
 // device) must not be read whole.
 const maxSecretBytes = 64 << 10
 
-// secretSetting reads the secret called name from the environment, either
-// as the variable itself or from the file its name+"_FILE" variable names
-// (as a Kubernetes Secret or a Docker secret mounts it). It returns the
-// value, trimmed of surrounding white space; "" when neither is set. Both set, a file that cannot be read, and a file
-// holding nothing are one-line errors naming the variable.
-func secretSetting(getenv func(string) string, name string) (string, error) {
+// secret reads the secret called name from the environment, either as
+// the variable itself or from the file its name+"_FILE" variable names (as
+// a Kubernetes Secret or a Docker secret mounts it). It returns the value,
+// trimmed of surrounding white space when read from a file; "" when
+// neither is set. Both set, a file that cannot be read, and a file holding
+// nothing are one-line errors naming the variable.
+func secret(getenv func(string) string, name string) (string, error) {
 	fileVar := name + "_FILE"
 	direct, path := getenv(name), getenv(fileVar)
 	switch {
