@@ -2,16 +2,19 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
+	"github.com/connectbot/connectbot/internal/gitrepo"
 )
 
 func TestTickDryRunPrintsWhatPlanPrints(t *testing.T) {
@@ -253,5 +256,40 @@ func TestATickWithNoBaseBranchWorksOnTheRepositorysDefaultBranch(t *testing.T) {
 	}
 	if runs := srv.CheckRuns(head); len(runs) != 1 {
 		t.Errorf("pull request #%d's check runs %+v, want connectbot's", edit, runs)
+	}
+}
+
+// TestATickWhoseLeaseAnotherHoldsOnlyReconciles: while another connectbot
+// holds the tick lease, a tick leaves the plan to it and reconciles the
+// open pull requests all the same, as serve's tick does.
+func TestATickWhoseLeaseAnotherHoldsOnlyReconciles(t *testing.T) {
+	srv := seed(t)
+	t.Setenv("GITHUB_TOKEN", srv.Token())
+	t.Setenv("CONNECTBOT_REPOSITORY", "acme-program/connect")
+	t.Setenv("GITHUB_API_URL", srv.URL())
+	t.Setenv("GITHUB_SERVER_URL", srv.URL())
+	acme, _ := srv.ReadFile(forgetest.DefaultBranch, "applications/acme-sync.cue")
+	head := srv.Commit("acme-edit", "Edit", map[string]string{"applications/acme-sync.cue": acme + "\n// an edit\n"})
+	srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: "acme-edit"})
+	other, err := gitrepo.Clone(context.Background(), srv.GitURL(), gitrepo.CloneOptions{Token: srv.Token()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.AcquireLease(context.Background(), "tick", "the other connectbot", time.Hour, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+
+	var out, errOut bytes.Buffer
+	if code := Main([]string{"tick", "--now", "2027-01-29"}, &out, &errOut, fixedNow); code != exitOK {
+		t.Fatalf("tick: exit %d: %s\n%s", code, errOut.String(), out.String())
+	}
+	if !strings.Contains(out.String(), "Another connectbot is running a tick") || !strings.Contains(out.String(), "the other connectbot") {
+		t.Errorf("the tick did not say who holds the lease:\n%s", out.String())
+	}
+	if len(srv.PRs()) != 1 {
+		t.Errorf("pull requests %+v: the plan was carried out under another's lease", srv.PRs())
+	}
+	if runs := srv.CheckRuns(head); len(runs) != 1 || !strings.Contains(out.String(), "Reconciled 1 open pull requests: 1 repaired") {
+		t.Errorf("the open pull request was not reconciled (%d checks):\n%s", len(runs), out.String())
 	}
 }

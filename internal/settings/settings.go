@@ -94,6 +94,7 @@ func Declare(c Command, fs *flag.FlagSet) *Settings {
 // else from getenv, else its default, checks each and fills s. The error
 // has one line for each setting that is wrong, naming it.
 func (s *Settings) Validate(getenv func(string) string) error {
+	*s = Settings{cmd: s.cmd, flags: s.flags} // what an earlier Validate read is read again
 	var errs []error
 	for _, r := range rules {
 		if !r.applies(s.cmd) {
