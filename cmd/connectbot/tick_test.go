@@ -45,10 +45,7 @@ func TestTickWithoutCredentialsOnlyDryRuns(t *testing.T) {
 
 func TestTickActsThroughGitHub(t *testing.T) {
 	srv := seed(t)
-	t.Setenv("GITHUB_TOKEN", srv.Token())
-	t.Setenv("CONNECTBOT_REPOSITORY", "acme-program/connect")
-	t.Setenv("GITHUB_API_URL", srv.URL())
-	t.Setenv("GITHUB_SERVER_URL", srv.URL())
+	onFake(t, srv)
 	run := func() string {
 		var out, errOut bytes.Buffer
 		if code := Main([]string{"tick", "--now", "2027-01-29"}, &out, &errOut, fixedNow); code != 0 {
@@ -93,10 +90,7 @@ func TestATickWithAFailedActionSaysSoAndTheNextTakesItUp(t *testing.T) {
 	for _, format := range []string{"text", "json"} {
 		t.Run(format, func(t *testing.T) {
 			srv := seed(t)
-			t.Setenv("GITHUB_TOKEN", srv.Token())
-			t.Setenv("CONNECTBOT_REPOSITORY", "acme-program/connect")
-			t.Setenv("GITHUB_API_URL", srv.URL())
-			t.Setenv("GITHUB_SERVER_URL", srv.URL())
+			onFake(t, srv)
 			srv.FailNext("POST", "/repos/acme-program/connect/pulls", http.StatusUnprocessableEntity, nil)
 			var out, errOut bytes.Buffer
 			code := Main([]string{"tick", "--now", "2027-01-29", "--format", format}, &out, &errOut, fixedNow)
@@ -128,10 +122,7 @@ func TestATickWithAFailedActionSaysSoAndTheNextTakesItUp(t *testing.T) {
 
 func TestReconcileRepairsOpenPullRequests(t *testing.T) {
 	srv := seed(t)
-	t.Setenv("GITHUB_TOKEN", srv.Token())
-	t.Setenv("CONNECTBOT_REPOSITORY", "acme-program/connect")
-	t.Setenv("GITHUB_API_URL", srv.URL())
-	t.Setenv("GITHUB_SERVER_URL", srv.URL())
+	onFake(t, srv)
 	t.Setenv("CONNECTBOT_BOT_LOGIN", forgetest.BotLogin)
 	acme, _ := os.ReadFile("../../applications/acme-sync.cue")
 	head := srv.Commit("acme-edit", "Edit", map[string]string{"applications/acme-sync.cue": string(acme) + "\n"})
@@ -160,10 +151,7 @@ func TestReconcileRepairsOpenPullRequests(t *testing.T) {
 
 func TestATickPostsAReminderAsTheBot(t *testing.T) {
 	srv := seed(t)
-	t.Setenv("GITHUB_TOKEN", srv.Token())
-	t.Setenv("CONNECTBOT_REPOSITORY", "acme-program/connect")
-	t.Setenv("GITHUB_API_URL", srv.URL())
-	t.Setenv("GITHUB_SERVER_URL", srv.URL())
+	onFake(t, srv)
 	t.Setenv("CONNECTBOT_BOT_LOGIN", "")
 	t.Setenv("GITHUB_ACTIONS", "")
 	for i, want := range []string{"1 done, 0 already done", "0 done, 1 already done"} {
@@ -229,10 +217,7 @@ program: {stage: "beta", installs: {count: 44, asOf: "2026-11-18"}, acceptedAt: 
 // is proposed into trunk, and a pull request into trunk is judged.
 func TestATickWithNoBaseBranchWorksOnTheRepositorysDefaultBranch(t *testing.T) {
 	srv := seedOn(t, "trunk")
-	t.Setenv("GITHUB_TOKEN", srv.Token())
-	t.Setenv("CONNECTBOT_REPOSITORY", "acme-program/connect")
-	t.Setenv("GITHUB_API_URL", srv.URL())
-	t.Setenv("GITHUB_SERVER_URL", srv.URL())
+	onFake(t, srv)
 	t.Setenv("CONNECTBOT_BASE_BRANCH", "")
 	acme, _ := srv.ReadFile("trunk", "applications/acme-sync.cue")
 	head := srv.Commit("acme-edit", "Edit", map[string]string{"applications/acme-sync.cue": acme + "\n// an edit\n"})
@@ -264,10 +249,7 @@ func TestATickWithNoBaseBranchWorksOnTheRepositorysDefaultBranch(t *testing.T) {
 // open pull requests all the same, as serve's tick does.
 func TestATickWhoseLeaseAnotherHoldsOnlyReconciles(t *testing.T) {
 	srv := seed(t)
-	t.Setenv("GITHUB_TOKEN", srv.Token())
-	t.Setenv("CONNECTBOT_REPOSITORY", "acme-program/connect")
-	t.Setenv("GITHUB_API_URL", srv.URL())
-	t.Setenv("GITHUB_SERVER_URL", srv.URL())
+	onFake(t, srv)
 	acme, _ := srv.ReadFile(forgetest.DefaultBranch, "applications/acme-sync.cue")
 	head := srv.Commit("acme-edit", "Edit", map[string]string{"applications/acme-sync.cue": acme + "\n// an edit\n"})
 	srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: "acme-edit"})
@@ -292,4 +274,14 @@ func TestATickWhoseLeaseAnotherHoldsOnlyReconciles(t *testing.T) {
 	if runs := srv.CheckRuns(head); len(runs) != 1 || !strings.Contains(out.String(), "Reconciled 1 open pull requests: 1 repaired") {
 		t.Errorf("the open pull request was not reconciled (%d checks):\n%s", len(runs), out.String())
 	}
+}
+
+// onFake points the environment at srv, with its token, as a workflow
+// points connectbot at GitHub.
+func onFake(t *testing.T, srv *forgetest.Server) {
+	t.Helper()
+	t.Setenv("GITHUB_TOKEN", srv.Token())
+	t.Setenv("CONNECTBOT_REPOSITORY", "acme-program/connect")
+	t.Setenv("GITHUB_API_URL", srv.URL())
+	t.Setenv("GITHUB_SERVER_URL", srv.URL())
 }
