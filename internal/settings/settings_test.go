@@ -44,21 +44,52 @@ func onGitHub(more ...string) map[string]string {
 	return env
 }
 
+// validateCase is a command's flags and environment, and the settings
+// Validate reads from them or the lines of its error.
+type validateCase struct {
+	name string
+	cmd  settings.Command
+	args []string
+	env  map[string]string
+	want settings.Settings
+	// wantErr is the error's lines, "" for none.
+	wantErr string
+}
+
+// checkValidate runs each case through Declare, the flag set and Validate.
+func checkValidate(t *testing.T, tests []validateCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := flag.NewFlagSet(string(tt.cmd), flag.ContinueOnError)
+			fs.SetOutput(io.Discard)
+			s := settings.Declare(tt.cmd, fs)
+			if err := fs.Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			err := s.Validate(func(k string) string { return tt.env[k] })
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Fatalf("Validate() = %v, want the lines\n%s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Validate() = %v", err)
+			}
+			if !strings.HasPrefix(s.Holder, host(t)+"/") {
+				t.Errorf("Holder %q does not name the host", s.Holder)
+			}
+			if diff := cmp.Diff(tt.want, *s, cmpopts.IgnoreUnexported(settings.Settings{}), cmpopts.IgnoreFields(settings.Settings{}, "Holder"), cmpopts.EquateComparable(allowType)); diff != "" {
+				t.Errorf("settings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestValidate reads the settings of tick and reconcile.
 func TestValidate(t *testing.T) {
-	dir := t.TempDir()
-	allow := filepath.Join(dir, "hooks.txt")
-	os.WriteFile(allow, []byte("192.30.252.0/22\n"), 0o644)
-	key := filepath.Join(dir, "key.pem")
-	os.WriteFile(key, []byte("-----BEGIN KEY-----\n"), 0o600)
-	tests := []struct {
-		name string
-		cmd  settings.Command
-		args []string
-		env  map[string]string
-		want settings.Settings
-		// wantErr is the error's lines, "" for none.
-		wantErr string
-	}{
+	checkValidate(t, []validateCase{
 		{name: "base branch unset → the repository's default branch", cmd: settings.Tick, env: onGitHub(), want: with(nil)},
 		{name: "base branch set → that branch", cmd: settings.Tick, env: onGitHub("CONNECTBOT_BASE_BRANCH", "trunk"),
 			want: with(func(s *settings.Settings) { s.Base = "trunk" })},
@@ -94,6 +125,18 @@ func TestValidate(t *testing.T) {
 		{name: "a tick budget of nothing", cmd: settings.Tick, args: []string{"--budget", "0"}, env: onGitHub(), wantErr: "--budget must be at least 1"},
 		{name: "two bad settings are two lines", cmd: settings.Tick, args: []string{"--reconcile-budget", "-1"}, env: onGitHub("CONNECTBOT_REPOSITORY", "acme"),
 			wantErr: "CONNECTBOT_REPOSITORY \"acme\" is not owner/name\n--reconcile-budget must be at least 1"},
+	})
+}
+
+// TestValidateActionAndServe reads the settings only action and serve
+// have: the runner's event, an App, the webhook's secrets.
+func TestValidateActionAndServe(t *testing.T) {
+	dir := t.TempDir()
+	allow := filepath.Join(dir, "hooks.txt")
+	os.WriteFile(allow, []byte("192.30.252.0/22\n"), 0o644)
+	key := filepath.Join(dir, "key.pem")
+	os.WriteFile(key, []byte("-----BEGIN KEY-----\n"), 0o600)
+	checkValidate(t, []validateCase{
 		{name: "an action with the runner's event", cmd: settings.Action,
 			env: map[string]string{"GITHUB_EVENT_NAME": "issues", "GITHUB_EVENT_PATH": "/event.json", "GITHUB_REPOSITORY": "acme/program", "CONNECTBOT_CACHE_DIR": "/cache", "CONNECTBOT_ARTIFACT_DIR": "/artifact"},
 			want: with(func(s *settings.Settings) {
@@ -116,33 +159,7 @@ func TestValidate(t *testing.T) {
 			wantErr: `CONNECTBOT_APP_ID "twelve" is not a positive number`},
 		{name: "serve without its webhook secret", cmd: settings.Serve, env: nil,
 			wantErr: "CONNECTBOT_WEBHOOK_SECRET is not set: the webhook secret is required, in the variable or in the file CONNECTBOT_WEBHOOK_SECRET_FILE names (several, comma-separated, while rotating)"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			fs := flag.NewFlagSet(string(tt.cmd), flag.ContinueOnError)
-			fs.SetOutput(io.Discard)
-			s := settings.Declare(tt.cmd, fs)
-			if err := fs.Parse(tt.args); err != nil {
-				t.Fatal(err)
-			}
-			err := s.Validate(func(k string) string { return tt.env[k] })
-			if tt.wantErr != "" {
-				if err == nil || err.Error() != tt.wantErr {
-					t.Fatalf("Validate() = %v, want the lines\n%s", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("Validate() = %v", err)
-			}
-			if !strings.HasPrefix(s.Holder, host(t)+"/") {
-				t.Errorf("Holder %q does not name the host", s.Holder)
-			}
-			if diff := cmp.Diff(tt.want, *s, cmpopts.IgnoreUnexported(settings.Settings{}), cmpopts.IgnoreFields(settings.Settings{}, "Holder"), cmpopts.EquateComparable(allowType)); diff != "" {
-				t.Errorf("settings (-want +got):\n%s", diff)
-			}
-		})
-	}
+	})
 }
 
 // allowType is compared with ==: its fields are unexported.
