@@ -48,9 +48,10 @@ func TestTheAppManifestAsksForExactlyWhatConnectbotUses(t *testing.T) {
 	// The events: those serve acts on, for some action GitHub sends.
 	var acted []string
 	for _, kind := range webhook.Kinds {
-		for _, action := range []string{"", "opened", "synchronize", "submitted", "created", "rerequested"} {
+		for _, action := range []string{"", "opened", "synchronize", "submitted", "created", "rerequested", "checks_requested"} {
 			ev := webhook.Event{Kind: kind, Action: action, Number: 1, IsPullRequest: true, Check: "connectbot",
-				Comment: &webhook.Comment{ID: 1, Author: "someone", Body: "/connectbot recheck"}, Ref: "refs/heads/main"}
+				Comment: &webhook.Comment{ID: 1, Author: "someone", Body: "/connectbot recheck"}, Ref: "refs/heads/main",
+				Group: &webhook.MergeGroup{HeadRef: "refs/heads/gh-readonly-queue/main/pr-1-0000000000000000000000000000000000000000"}}
 			if k, _ := dispatch.Route(ev); k != "none" && !slices.Contains(acted, kind) {
 				acted = append(acted, kind)
 			}
@@ -89,7 +90,9 @@ func TestTheAppManifestAsksForExactlyWhatConnectbotUses(t *testing.T) {
 	if !srv.PR(pr).Merged || statuses == 0 {
 		t.Fatalf("the scenario did not run its course: merged %v, statuses %d", srv.PR(pr).Merged, statuses)
 	}
-	used := map[string]string{"metadata": "read"}
+	// Every App has metadata; merge_group deliveries come only with
+	// merge_queues, which no call reads.
+	used := map[string]string{"metadata": "read", "merge_queues": "read"}
 	for _, call := range srv.Calls() {
 		method, path, _ := strings.Cut(call, " ")
 		perm := ""

@@ -19,6 +19,7 @@ var settingsNames = map[string]string{
 	"metadata": "Metadata", "pull_requests": "Pull requests", "statuses": "Commit statuses",
 	"check_run": "Check run", "check_suite": "Check suite", "issue_comment": "Issue comment",
 	"pull_request": "Pull request", "pull_request_review": "Pull request review", "push": "Push",
+	"merge_group": "Merge group", "merge_queues": "Merge queues",
 }
 
 // accessNames are GitHub's words for a permission's level.

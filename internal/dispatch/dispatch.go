@@ -32,6 +32,8 @@ func Route(ev webhook.Event) (kind, what string) {
 		return "comment-command", fmt.Sprintf("read @%s's comment on pull request #%d and answer a /connectbot command in it", ev.Comment.Author, ev.Number)
 	case isForm(ev):
 		return "application-form", fmt.Sprintf("read issue #%d: if it is one of the forms, open or update the pull request adding or changing the application, judged as the issue author's own, or answer what to fix", ev.Number)
+	case isMergeGroup(ev):
+		return KeyMergeGroup, fmt.Sprintf("judge every pull request of the merge group %s and write connectbot's check on its head", ev.Group.HeadRef)
 	}
 	return "none", fmt.Sprintf("%s %s: nothing to do", ev.Kind, ev.Action)
 }
@@ -61,6 +63,8 @@ func Handle(ctx context.Context, h *pullrequest.Handler, form FormOpener, ev web
 		return h.Comment(ctx, ev.Number, forge.Comment{ID: ev.Comment.ID, Author: ev.Comment.Author, Body: ev.Comment.Body, Created: ev.Comment.Created})
 	case isForm(ev):
 		return openForm(ctx, h, form, ev)
+	case isMergeGroup(ev):
+		return h.MergeGroup(ctx, ev.Group.HeadRef)
 	}
 	return []string{fmt.Sprintf("%s %s: nothing to do", ev.Kind, ev.Action)}, nil
 }
@@ -83,6 +87,12 @@ func isCommand(ev webhook.Event) bool {
 // the forms: an edited form updates the pull request it opened.
 func isForm(ev webhook.Event) bool {
 	return ev.Kind == webhook.KindIssue && (ev.Action == "opened" || ev.Action == "edited")
+}
+
+// isMergeGroup reports whether ev is the merge queue asking for the
+// checks of a merge group.
+func isMergeGroup(ev webhook.Event) bool {
+	return ev.Kind == webhook.KindMergeGroup && ev.Action == "checks_requested" && ev.Group != nil
 }
 
 // openForm hands an opened or edited issue to form, and judges the pull

@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,12 +17,13 @@ import (
 	"github.com/connectbot/connectbot/internal/webhook"
 )
 
-// errJudged, errCommented and errFound mark which handler method
+// errJudged, errCommented, errFound and errGrouped mark which handler method
 // Handle reached.
 var (
 	errJudged    = errors.New("judge")
 	errCommented = errors.New("comment")
 	errFound     = errors.New("find by head")
+	errGrouped   = errors.New("merge group")
 	errRejudged  = errors.New("list to judge again")
 	errOpened    = errors.New("open the form's pull request")
 )
@@ -79,8 +81,16 @@ func (routeForge) Issue(_ context.Context, n int) (forge.Issue, error) {
 
 type routeGit struct{}
 
-func (routeGit) Fetch(context.Context, ...string) error                 { return errCommented }
+func (routeGit) Fetch(_ context.Context, refspecs ...string) error {
+	for _, r := range refspecs {
+		if strings.Contains(r, "gh-readonly-queue/") {
+			return errGrouped
+		}
+	}
+	return errCommented
+}
 func (routeGit) FetchPull(context.Context, int) (string, error)         { return "", errCommented }
+func (routeGit) Parents(string) ([]string, string, error)               { return nil, "", errGrouped }
 func (routeGit) Resolve(string) (string, error)                         { return "", errCommented }
 func (routeGit) Tree(string) (fs.FS, error)                             { return nil, errCommented }
 func (routeGit) Commit(context.Context, gitrepo.Change) (string, error) { return "", errCommented }
@@ -111,6 +121,7 @@ func everyEvent() []webhook.Event {
 		webhook.KindPush:        {""},
 		webhook.KindPing:        {""},
 		webhook.KindIssue:       {"opened", "edited", "closed"},
+		webhook.KindMergeGroup:  {"checks_requested", "destroyed"},
 		"workflow_run":          {"completed", "requested"},
 	}
 	var events []webhook.Event
@@ -123,6 +134,10 @@ func everyEvent() []webhook.Event {
 				}
 				if kind == webhook.KindIssue {
 					ev.Issue = &webhook.Issue{Number: 7, Author: "someone", Body: "### Application slug\n\nacme-sync\n"}
+				}
+				if kind == webhook.KindMergeGroup {
+					ev.Group = &webhook.MergeGroup{HeadSHA: ev.HeadSHA, HeadRef: "refs/heads/gh-readonly-queue/main/pr-7-" + ev.HeadSHA,
+						BaseSHA: ev.HeadSHA, BaseRef: "refs/heads/main"}
 				}
 				if kind == webhook.KindPush {
 					ev.Ref, ev.After = "refs/heads/main", ev.HeadSHA
@@ -203,6 +218,8 @@ func reachedBy(t *testing.T, ev webhook.Event, err error) string {
 		reached = "base-moved"
 	case errors.Is(err, errOpened):
 		reached = "application-form"
+	case errors.Is(err, errGrouped):
+		reached = "merge-group"
 	case err == nil:
 		reached = "none"
 	default:

@@ -24,6 +24,9 @@ const (
 	// KeyHead judges the open pull requests whose head is a commit whose
 	// checks were re-run: Ref is the commit.
 	KeyHead = "judge-pull-requests-at-head"
+	// KeyMergeGroup writes connectbot's check on a merge queue's merge
+	// group: Ref is the group's branch.
+	KeyMergeGroup = "merge-group"
 	// KeyTick is the scheduled tick, and KeyReconcile a pass over every
 	// open pull request; the service does them.
 	KeyTick      = "tick"
@@ -95,6 +98,8 @@ func KeyOf(ev webhook.Event) (Key, Work, bool) {
 			return Key{}, Work{}, false
 		}
 		return Key{Kind: KeyForm, Number: ev.Issue.Number}, Work{}, true
+	case isMergeGroup(ev):
+		return Key{Kind: KeyMergeGroup, Ref: ev.Group.HeadRef}, Work{}, true
 	}
 	return Key{}, Work{}, false
 }
@@ -111,6 +116,8 @@ func Do(ctx context.Context, h *pullrequest.Handler, form FormOpener, k Key, w W
 		return rejudgeAtHead(ctx, h, webhook.Event{Kind: webhook.KindCheckSuite, Action: "rerequested", HeadSHA: k.Ref})
 	case KeyBase:
 		return rejudgeOnPush(ctx, h, webhook.Event{Kind: webhook.KindPush, Ref: "refs/heads/" + k.Ref})
+	case KeyMergeGroup:
+		return h.MergeGroup(ctx, k.Ref)
 	case KeyForm:
 		is, err := h.Forge.Issue(ctx, k.Number)
 		if err != nil {

@@ -37,6 +37,9 @@ type forgeClient interface {
 	MergePR(ctx context.Context, number int, sha, method string) (string, error)
 	// Issue reads the issue a form's pull request was opened for.
 	Issue(ctx context.Context, number int) (forge.Issue, error)
+	// FindPRsByHead finds the open pull requests whose head is a commit:
+	// those of a merge queue's merge commits.
+	FindPRsByHead(ctx context.Context, sha string) ([]forge.PR, error)
 }
 
 // gitRepo is what the handler needs of the repository.
@@ -53,6 +56,8 @@ type gitRepo interface {
 	// Author and Message read the commit at a form's pull request's head.
 	Author(sha string) (gitrepo.Signature, error)
 	Message(sha string) (string, error)
+	// Parents reads a merge queue's merge commit: its parents and tree.
+	Parents(sha string) (parents []string, tree string, err error)
 }
 
 // CheckName is the name of connectbot's check on a commit.
@@ -228,7 +233,7 @@ func (h *Handler) handleOnce(ctx context.Context, number int, forceCheck bool, o
 		out.Done = append(out.Done, "pull request is "+pr.State+": nothing to do")
 		return nil
 	}
-	facts, st, err := h.gather(ctx, pr, now)
+	facts, st, err := h.gather(ctx, pr, now, "")
 	if err != nil {
 		return err
 	}
@@ -281,8 +286,9 @@ type judgement struct {
 }
 
 // gather reads everything the decision needs into plain values: the pull
-// request's head merged into the base branch's tip, judged.
-func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date) (*program.PullRequest, *judgement, error) {
+// request's head merged into the base branch's tip, judged; into commit
+// onto instead, when it is not "" (a merge queue's entry before it).
+func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date, onto string) (*program.PullRequest, *judgement, error) {
 	reviews, cut, err := h.Forge.ListReviewsAtEnds(ctx, pr.Number, listPages)
 	if err != nil {
 		return nil, nil, fmt.Errorf("pull request #%d reviews: %w", pr.Number, err)
@@ -304,9 +310,11 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 		// is newer; the event of that push judges it again anyway.
 		h.log().Info("head moved while reading", "pr", pr.Number, "api", pr.HeadSHA, "git", headSHA)
 	}
-	baseSHA, err := h.Git.Resolve("refs/remotes/origin/" + pr.BaseRef)
-	if err != nil {
-		return nil, nil, err
+	baseSHA := onto
+	if baseSHA == "" {
+		if baseSHA, err = h.Git.Resolve("refs/remotes/origin/" + pr.BaseRef); err != nil {
+			return nil, nil, err
+		}
 	}
 	facts := &program.PullRequest{
 		Number: pr.Number, Author: h.openedBy(pr),

@@ -257,3 +257,21 @@ func TestTheCacheNeverChangesAVerdict(t *testing.T) {
 		t.Errorf("f.cue under schema X: %d errors from a fresh Judge, %d from one that saw X in a merge", fresh, cached)
 	}
 }
+
+func TestQueueBase(t *testing.T) {
+	tests := []struct {
+		name, ref, want string
+		ok              bool
+	}{
+		{"a merge group into main", "refs/heads/gh-readonly-queue/main/pr-104-929f8209d40f77f4abc622a499c93a83babdbe64", "main", true},
+		{"a merge group into a branch with a slash", "refs/heads/gh-readonly-queue/release/2027/pr-7-929f8209d40f77f4abc622a499c93a83babdbe64", "release/2027", true},
+		{"a branch outside the queue", "refs/heads/main", "", false},
+		{"the queue's prefix alone", "refs/heads/gh-readonly-queue/pr-7-abc", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := pullrequest.QueueBase(tt.ref)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("%s: QueueBase(%q) = %q, %v; want %q, %v", tt.name, tt.ref, got, ok, tt.want, tt.ok)
+		}
+	}
+}

@@ -36,6 +36,9 @@ const (
 	// KindWorkflowRun is a GitHub Actions run that finished: connectbot's
 	// report workflow acts on the run of its validate workflow.
 	KindWorkflowRun = "workflow_run"
+	// KindMergeGroup is sent when GitHub's merge queue builds a merge
+	// group and asks for its required checks (action checks_requested).
+	KindMergeGroup = "merge_group"
 )
 
 // Event is one delivery, reduced to what the bot acts on. Its json tags
@@ -73,6 +76,16 @@ type Event struct {
 	// PushedAt is when the push happened, zero when the payload does not
 	// say.
 	PushedAt time.Time `json:",omitzero"`
+	// Group is the merge group of a merge_group event.
+	Group *MergeGroup `json:",omitempty"`
+}
+
+// MergeGroup is a merge queue's merge group: HeadSHA, the commit to
+// check, on the temporary branch HeadRef
+// ("refs/heads/gh-readonly-queue/main/pr-104-<sha>"), built on BaseSHA of
+// the branch BaseRef it will merge into.
+type MergeGroup struct {
+	HeadSHA, HeadRef, BaseSHA, BaseRef string
 }
 
 // WorkflowRun is a GitHub Actions workflow run, as a workflow_run event
@@ -135,6 +148,8 @@ func Parse(kind string, payload []byte) (Event, error) {
 		read = readPush
 	case KindWorkflowRun:
 		read = readWorkflowRun
+	case KindMergeGroup:
+		read = readMergeGroup
 	case KindPing:
 		read = readPing
 	default:
@@ -361,6 +376,26 @@ func readWorkflowRun(payload []byte) (Event, error) {
 	for _, pr := range run.PullRequests {
 		e.Run.PullRequests = append(e.Run.PullRequests, pr.Number)
 	}
+	return e, nil
+}
+
+func readMergeGroup(payload []byte) (Event, error) {
+	var p struct {
+		common
+		MergeGroup struct {
+			HeadSHA string `json:"head_sha"`
+			HeadRef string `json:"head_ref"`
+			BaseSHA string `json:"base_sha"`
+			BaseRef string `json:"base_ref"`
+		} `json:"merge_group"`
+	}
+	if err := decode(payload, &p); err != nil {
+		return Event{}, err
+	}
+	e := p.event()
+	g := p.MergeGroup
+	e.HeadSHA = g.HeadSHA
+	e.Group = &MergeGroup{HeadSHA: g.HeadSHA, HeadRef: g.HeadRef, BaseSHA: g.BaseSHA, BaseRef: g.BaseRef}
 	return e, nil
 }
 

@@ -23,7 +23,8 @@ var readPaths = map[string][]string{
 	webhook.KindPush:        {"ref", "after", "deleted", "repository.pushed_at"},
 	webhook.KindWorkflowRun: {"workflow_run.id", "workflow_run.name", "workflow_run.event", "workflow_run.status",
 		"workflow_run.conclusion", "workflow_run.head_sha", "workflow_run.pull_requests.*.number", "workflow.name"},
-	webhook.KindPing: {"installation.id"},
+	webhook.KindMergeGroup: {"merge_group.head_sha", "merge_group.head_ref", "merge_group.base_sha", "merge_group.base_ref"},
+	webhook.KindPing:       {"installation.id"},
 }
 
 // commonPaths are read in every kind but ping.

@@ -50,7 +50,7 @@ var RejectReasons = []string{RejectSignature, RejectSize, RejectParse, RejectDup
 
 // Kinds lists the event kinds Parse reads, for callers that pre-declare
 // them; anything Parse ignores is counted as KindOther.
-var Kinds = []string{KindPullRequest, KindReview, KindComment, KindIssue, KindCheckRun, KindCheckSuite, KindPush, KindPing}
+var Kinds = []string{KindPullRequest, KindReview, KindComment, KindIssue, KindCheckRun, KindCheckSuite, KindPush, KindMergeGroup, KindPing}
 
 // KindOther stands, in what the Observer is told, for every event kind
 // connectbot does not act on, so that a sender cannot invent label values.

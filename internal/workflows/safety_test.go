@@ -39,7 +39,7 @@ func repoWorkflows(t *testing.T) map[string]*workflows.Workflow {
 
 func TestTheRepositoryWorkflowsAreSafe(t *testing.T) {
 	all := repoWorkflows(t)
-	for _, name := range []string{"validate.yml", "report.yml", "review.yml", "tick.yml", "ci.yml", "application.yml", "pages.yml", "rejudge.yml", "release.yml"} {
+	for _, name := range []string{"validate.yml", "report.yml", "review.yml", "tick.yml", "ci.yml", "application.yml", "pages.yml", "rejudge.yml", "queue.yml", "release.yml"} {
 		if all[name] == nil {
 			t.Errorf("%s is missing", name)
 		}
@@ -62,6 +62,7 @@ func TestTheWorkflowsHoldWhatTheREADMESays(t *testing.T) {
 		"application.yml: application": {"contents": "write", "pull-requests": "write", "issues": "write", "checks": "write"},
 		"tick.yml: tick":               {"contents": "write", "pull-requests": "write", "issues": "write", "checks": "write"},
 		"rejudge.yml: rejudge":         {"checks": "write", "issues": "write", "pull-requests": "write", "contents": "write"},
+		"queue.yml: queue":             {"checks": "write", "contents": "read", "pull-requests": "read"},
 		"ci.yml: ci":                   {"contents": "read"},
 		"pages.yml: build":             {"contents": "read"},
 		"pages.yml: deploy":            {"pages": "write", "id-token": "write"},

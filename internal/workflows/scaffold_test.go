@@ -90,7 +90,7 @@ func TestTheScaffoldsWorkflowsAreSafe(t *testing.T) {
 			}
 		}
 	}
-	want := []string{"application.yml", "pages.yml", "rejudge.yml", "report.yml", "review.yml", "tick.yml", "validate.yml"}
+	want := []string{"application.yml", "pages.yml", "queue.yml", "rejudge.yml", "report.yml", "review.yml", "tick.yml", "validate.yml"}
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("workflows (-want +got):\n%s", diff)
 	}
