@@ -39,7 +39,7 @@ func readManifest(t *testing.T) manifest {
 	return m
 }
 
-// manifestTable renders app.yml's events and permissions as the README's
+// manifestTable renders app.yml's events and permissions as docs/github.md's
 // table, by their names on GitHub's settings page.
 func manifestTable(t *testing.T, m manifest) string {
 	t.Helper()
@@ -68,10 +68,11 @@ func manifestTable(t *testing.T, m manifest) string {
 	return b.String()
 }
 
-// TestREADMEAppPermissionsAreAppYml keeps the README's table of the App's
-// events and permissions equal to app.yml. Run with -update to rewrite it.
+// TestREADMEAppPermissionsAreAppYml keeps the table of the App's events and
+// permissions in docs/github.md (moved there from the README) equal to
+// app.yml. Run with -update to rewrite it.
 func TestREADMEAppPermissionsAreAppYml(t *testing.T) {
-	const path = "../../README.md"
+	const path = "../../docs/github.md"
 	const begin, end = "<!-- app-manifest:begin -->\n", "<!-- app-manifest:end -->"
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -80,7 +81,7 @@ func TestREADMEAppPermissionsAreAppYml(t *testing.T) {
 	readme := string(b)
 	i, j := strings.Index(readme, begin), strings.Index(readme, end)
 	if i < 0 || j < i {
-		t.Fatalf("README.md lacks the %q … %q markers", begin, end)
+		t.Fatalf("%s lacks the %q … %q markers", path, begin, end)
 	}
 	want := readme[:i+len(begin)] + manifestTable(t, readManifest(t)) + readme[j:]
 	if *update {
@@ -90,18 +91,18 @@ func TestREADMEAppPermissionsAreAppYml(t *testing.T) {
 		return
 	}
 	if readme != want {
-		t.Error("README.md's table of the App's events and permissions is not app.yml's: run go test ./cmd/connectbot -run README -update")
+		t.Error("docs/github.md's table of the App's events and permissions is not app.yml's: run go test ./cmd/connectbot -run README -update")
 	}
 }
 
-// TestREADMETokenPermissionsAgreeWithAppYml reads the README's table of
+// TestREADMETokenPermissionsAgreeWithAppYml reads docs/github.md's table of
 // every permission ("| "Contents" | Read and write | … |") and its
 // CONNECTBOT_TOKEN row: every permission app.yml asks for is in the table
 // at the same level, and the token of the program's own is given exactly
 // app.yml's permissions but "Checks" (a token cannot hold it; connectbot
 // falls back to the commit status) and "Metadata" (GitHub adds it).
 func TestREADMETokenPermissionsAgreeWithAppYml(t *testing.T) {
-	b, err := os.ReadFile("../../README.md")
+	b, err := os.ReadFile("../../docs/github.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +115,7 @@ func TestREADMETokenPermissionsAgreeWithAppYml(t *testing.T) {
 		table[r[1]] = r[2]
 	}
 	if len(table) == 0 {
-		t.Fatal(`README.md has no permission table (rows like | "Contents" | Read and write | … |)`)
+		t.Fatal(`docs/github.md has no permission table (rows like | "Contents" | Read and write | … |)`)
 	}
 	want, got := map[string]string{}, map[string]string{}
 	for p, level := range m.Permissions {
@@ -122,13 +123,13 @@ func TestREADMETokenPermissionsAgreeWithAppYml(t *testing.T) {
 		got[settingsNames[p]] = table[settingsNames[p]]
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("the README's permission table against app.yml (-app.yml +README):\n%s", diff)
+		t.Errorf("docs/github.md's permission table against app.yml (-app.yml +README):\n%s", diff)
 	}
 
 	token := regexp.MustCompile("(?m)^\\| `CONNECTBOT_TOKEN` \\| [^|]*?with the repository permissions ([^:]+): Read and write")
 	mt := token.FindStringSubmatch(readme)
 	if mt == nil {
-		t.Fatal("README.md's CONNECTBOT_TOKEN row no longer says \"with the repository permissions …: Read and write\"")
+		t.Fatal("docs/github.md's CONNECTBOT_TOKEN row no longer says \"with the repository permissions …: Read and write\"")
 	}
 	var named []string
 	for _, q := range regexp.MustCompile(`"([^"]+)"`).FindAllStringSubmatch(mt[1], -1) {

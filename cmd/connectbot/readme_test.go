@@ -10,7 +10,7 @@ import (
 	"github.com/connectbot/connectbot/internal/policy"
 )
 
-// rulesTable renders every policy rule as the README's markdown table.
+// rulesTable renders every policy rule as docs/rules.md's markdown table.
 func rulesTable() string {
 	var b strings.Builder
 	b.WriteString("| rule | source | sentence |\n|---|---|---|\n")
@@ -27,10 +27,10 @@ func rulesTable() string {
 	return b.String()
 }
 
-// TestREADMEListsEveryRule keeps the README's rule table equal to the
-// rules in the code. Run with -update to rewrite it.
+// TestREADMEListsEveryRule keeps the rule table of docs/rules.md (moved
+// there from the README) equal to the rules in the code. Run with -update to rewrite it.
 func TestREADMEListsEveryRule(t *testing.T) {
-	const path = "../../README.md"
+	const path = "../../docs/rules.md"
 	const begin, end = "<!-- rules:begin -->\n", "<!-- rules:end -->"
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -39,7 +39,7 @@ func TestREADMEListsEveryRule(t *testing.T) {
 	readme := string(b)
 	i, j := strings.Index(readme, begin), strings.Index(readme, end)
 	if i < 0 || j < i {
-		t.Fatalf("README.md lacks the %q … %q markers", begin, end)
+		t.Fatalf("%s lacks the %q … %q markers", path, begin, end)
 	}
 	want := readme[:i+len(begin)] + rulesTable() + readme[j:]
 	if *update {
@@ -49,6 +49,6 @@ func TestREADMEListsEveryRule(t *testing.T) {
 		return
 	}
 	if readme != want {
-		t.Error("README.md's rule table is out of date: run go test ./cmd/connectbot -update")
+		t.Error("docs/rules.md's rule table is out of date: run go test ./cmd/connectbot -update")
 	}
 }

@@ -15,19 +15,19 @@ import (
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
 )
 
-// readmeRuleset returns the ruleset the README tells a program to create,
+// readmeRuleset returns the ruleset docs/deploy.md (once the README) tells a program to create,
 // between its markers, with the App's ID the fake's.
 func readmeRuleset(t *testing.T) string {
 	t.Helper()
-	readme := mustRead(t, "../../README.md")
+	readme := mustRead(t, "../../docs/deploy.md")
 	const begin, end = "<!-- ruleset:begin -->\n```json\n", "```\n<!-- ruleset:end -->"
 	i, j := strings.Index(readme, begin), strings.Index(readme, end)
 	if i < 0 || j < i {
-		t.Fatalf("README.md lacks the %q … %q markers around the ruleset", begin, end)
+		t.Fatalf("docs/deploy.md lacks the %q … %q markers around the ruleset", begin, end)
 	}
 	body := readme[i+len(begin) : j]
 	if !strings.Contains(body, `"actor_id": 1049213`) {
-		t.Fatal("the README's ruleset no longer names the App's ID as 1049213, which this test replaces")
+		t.Fatal("docs/deploy.md's ruleset no longer names the App's ID as 1049213, which this test replaces")
 	}
 	return strings.Replace(body, `"actor_id": 1049213`, fmt.Sprintf(`"actor_id": %d`, forgetest.AppID), 1)
 }
