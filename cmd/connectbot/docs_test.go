@@ -7,12 +7,16 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/connectbot/connectbot/internal/markdown/markdowntest"
 )
 
 // The command examples of README.md and docs/*.md are fenced blocks:
@@ -32,53 +36,21 @@ import (
 // notRun is the marker of an example that is not run, and its reason.
 var notRun = regexp.MustCompile(`^<!-- not run: (\S.*\S) -->$`)
 
-// docBlock is one fenced block of a document.
-type docBlock struct {
-	line       int
-	info, body string
-	notRun     string
-}
-
-// fencedBlocks returns the fenced blocks of a Markdown document.
-func fencedBlocks(text string) []docBlock {
-	var out []docBlock
-	lines := strings.Split(text, "\n")
-	for i := 0; i < len(lines); i++ {
-		info, ok := strings.CutPrefix(lines[i], "```")
-		if !ok {
-			continue
-		}
-		b := docBlock{line: i + 1, info: strings.TrimSpace(info)}
-		if i > 0 {
-			if m := notRun.FindStringSubmatch(lines[i-1]); m != nil {
-				b.notRun = m[1]
-			}
-		}
-		var body []string
-		for i++; i < len(lines) && !strings.HasPrefix(lines[i], "```"); i++ {
-			body = append(body, lines[i])
-		}
-		b.body = strings.Join(body, "\n")
-		out = append(out, b)
-	}
-	return out
-}
-
 // exitsN reads a command's "# exits N" suffix.
 var exitsN = regexp.MustCompile(`\s+# exits (\d+)$`)
 
 // consoleScript turns the console blocks of doc into one testscript, with
 // each expected output as a file of the archive.
-func consoleScript(t *testing.T, doc string, blocks []docBlock) *txtar.Archive {
+func consoleScript(t *testing.T, doc string, blocks []markdowntest.CodeBlock) *txtar.Archive {
 	t.Helper()
 	a := &txtar.Archive{}
 	var script strings.Builder
 	n := 0
 	for _, b := range blocks {
-		if b.info != "console" {
+		if b.Info != "console" {
 			continue
 		}
-		fmt.Fprintf(&script, "# %s:%d\ncd $WORK\n", doc, b.line)
+		fmt.Fprintf(&script, "# %s:%d\ncd $WORK\n", doc, b.Line)
 		var cmd string
 		var out []string
 		flush := func() {
@@ -91,14 +63,14 @@ func consoleScript(t *testing.T, doc string, blocks []docBlock) *txtar.Archive {
 			a.Files = append(a.Files, txtar.File{Name: name, Data: []byte(strings.Join(out, "\n") + "\n")})
 			cmd, out = "", nil
 		}
-		for _, ln := range strings.Split(b.body, "\n") {
+		for _, ln := range strings.Split(strings.TrimSuffix(b.Text, "\n"), "\n") {
 			if c, ok := strings.CutPrefix(ln, "$ "); ok {
 				flush()
 				cmd = c
 				continue
 			}
 			if cmd == "" {
-				t.Errorf("%s:%d: a console block starts with a command (\"$ connectbot …\"), not %q", doc, b.line, ln)
+				t.Errorf("%s:%d: a console block starts with a command (\"$ connectbot …\"), not %q", doc, b.Line, ln)
 				break
 			}
 			out = append(out, ln)
@@ -134,16 +106,17 @@ func TestDocsExamples(t *testing.T) {
 	ran := 0
 	for _, path := range append([]string{"../../README.md"}, docs...) {
 		doc := strings.TrimPrefix(path, "../../")
-		blocks := fencedBlocks(mustRead(t, path))
+		blocks := markdowntest.CodeBlocks(mustRead(t, path))
 		for _, b := range blocks {
+			marked := notRun.MatchString(b.Before)
 			switch {
-			case b.info == "console":
+			case b.Info == "console":
 				ran++
-				if b.notRun != "" {
-					t.Errorf("%s:%d: a console block is run; a command not run goes in a sh block", doc, b.line)
+				if marked {
+					t.Errorf("%s:%d: a console block is run; a command not run goes in a sh block", doc, b.Line)
 				}
-			case (b.info == "sh" || b.info == "shell" || b.info == "bash") && b.notRun == "":
-				t.Errorf("%s:%d: a command example is a console block that this test runs, or a sh block marked <!-- not run: REASON --> on the line before it", doc, b.line)
+			case (b.Info == "sh" || b.Info == "shell" || b.Info == "bash") && !marked:
+				t.Errorf("%s:%d: a command example is a console block that this test runs, or a sh block marked <!-- not run: REASON --> on the line before it", doc, b.Line)
 			}
 		}
 		a := consoleScript(t, doc, blocks)
@@ -243,4 +216,64 @@ func documentedOutput(want string) *regexp.Regexp {
 	}
 	b.WriteString(`\z`)
 	return regexp.MustCompile(b.String())
+}
+
+// TestDocsLinksResolve follows every relative link of README.md and
+// docs/*.md: the file is there, and a #fragment into a Markdown file is
+// one of its headings, as GitHub names them.
+func TestDocsLinksResolve(t *testing.T) {
+	docs, err := filepath.Glob("../../docs/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range append([]string{"../../README.md"}, docs...) {
+		page, err := markdowntest.Render(mustRead(t, path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, link := range page.Links {
+			if strings.Contains(link, "://") || strings.HasPrefix(link, "mailto:") {
+				continue
+			}
+			file, fragment, _ := strings.Cut(link, "#")
+			target := path
+			if file != "" {
+				target = filepath.Join(filepath.Dir(path), file)
+			}
+			if _, err := os.Stat(target); err != nil {
+				t.Errorf("%s: link %s: %v", path, link, err)
+				continue
+			}
+			if fragment != "" && strings.HasSuffix(target, ".md") && !slices.Contains(headingIDs(mustRead(t, target)), fragment) {
+				t.Errorf("%s: link %s: no heading %q in %s", path, link, fragment, target)
+			}
+		}
+	}
+}
+
+// headingIDs are the anchors GitHub gives the headings of a Markdown
+// document: lower case, punctuation dropped, spaces as hyphens.
+func headingIDs(md string) []string {
+	var ids []string
+	fence := false
+	for _, ln := range strings.Split(md, "\n") {
+		if strings.HasPrefix(ln, "```") {
+			fence = !fence
+		}
+		h := strings.TrimLeft(ln, "#")
+		if fence || h == ln || !strings.HasPrefix(h, " ") {
+			continue
+		}
+		id := strings.Map(func(r rune) rune {
+			switch {
+			case r == ' ':
+				return '-'
+			case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+				return unicode.ToLower(r)
+			}
+			return -1
+		}, strings.TrimSpace(h))
+		ids = append(ids, id)
+	}
+	return ids
 }
