@@ -46,9 +46,10 @@ func freeAddr(t *testing.T) string {
 // with bash, the real git, curl and python3, and fakegithub and connectbot
 // built from this checkout; only the two addresses of its first line are
 // replaced with free ones. The block itself waits for each step (the
-// fake's URL, connectbot's /healthz, the comment); the test gives it three
-// minutes and checks that what it printed last is connectbot's comment on
-// the new application.
+// fake's URL, connectbot's /healthz, the comment, the green comment, the
+// merge); the test gives it three minutes and checks what it printed:
+// connectbot's comment on the new application, the stage the approval
+// recorded on main, and the tick's reminder.
 func TestLaptopWalkthrough(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the walkthrough builds two commands and runs them: skipped with -short")
@@ -104,6 +105,10 @@ func TestLaptopWalkthrough(t *testing.T) {
 		"### connectbot: ✘ 23 errors in 1 of 1 file",
 		"| ✘ | `applications/pinecone-sync.cue` | new | – | 23 errors |",
 		"- Fix the errors above and push: connectbot checks every new commit.",
+		// The approval merged, with the stage recorded on main.
+		"stage:", "beta", "acceptedAt:",
+		// The tick's plan for 23 days on.
+		"remind pinecone-sync",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the walkthrough's output lacks %q:\n%s\nstderr:\n%s", want, out, stderr.String())
