@@ -310,11 +310,9 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date,
 		// is newer; the event of that push judges it again anyway.
 		h.log().Info("head moved while reading", "pr", pr.Number, "api", pr.HeadSHA, "git", headSHA)
 	}
-	baseSHA := onto
-	if baseSHA == "" {
-		if baseSHA, err = h.Git.Resolve("refs/remotes/origin/" + pr.BaseRef); err != nil {
-			return nil, nil, err
-		}
+	baseSHA, err := h.baseOf(pr.BaseRef, onto)
+	if err != nil {
+		return nil, nil, err
 	}
 	facts := &program.PullRequest{
 		Number: pr.Number, Author: h.openedBy(pr),
@@ -382,6 +380,15 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date,
 		return nil, nil, err
 	}
 	return facts, st, nil
+}
+
+// baseOf is the commit a pull request into branch is judged merged into:
+// onto, or else the branch's tip as last fetched.
+func (h *Handler) baseOf(branch, onto string) (string, error) {
+	if onto != "" {
+		return onto, nil
+	}
+	return h.Git.Resolve("refs/remotes/origin/" + branch)
 }
 
 // reopenReader is what lastReopened needs beyond the handler's client.
