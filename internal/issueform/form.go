@@ -153,7 +153,7 @@ var Application = Form{File: "apply.yml", Name: "Apply to the Connect Program",
 		"information is due {listingDueDays} days after acceptance; from the listing's publication it has\n" +
 		"{installWindowDays} days to reach {certificationInstalls} installs and enter certification.\n\n" +
 		"The rules behind each question are the Connect Program Policies and the Developer Policy;\n" +
-		"the README's rules table quotes each one.\n",
+		"connectbot's rules page (docs/rules.md in its repository) quotes each one.\n",
 	Fields: Fields}
 
 // promises are the boxes of the promises question: one per attestation
