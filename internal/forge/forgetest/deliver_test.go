@@ -251,6 +251,7 @@ func TestPayloadsHaveGitHubsShape(t *testing.T) {
 	call(t, srv, "rivera-token", "POST", fmt.Sprintf("/check-runs/%v/rerequest", run["id"]), `{}`)
 	call(t, srv, "rivera-token", "POST", fmt.Sprintf("/check-suites/%d/rerequest", int64(run["check_suite"].(map[string]any)["id"].(float64))), `{}`)
 	call(t, srv, "alice-token", "POST", "/issues", `{"title":"Apply: Acme"}`)
+	queued := srv.QueueMergeGroups(1)[0]
 	call(t, srv, "alice-token", "PATCH", "/pulls/1", `{"state":"closed"}`)
 	srv.WaitDeliveries()
 
@@ -265,6 +266,8 @@ func TestPayloadsHaveGitHubsShape(t *testing.T) {
 		"check_run rerequested #1 by rivera",
 		"check_suite rerequested #1 by rivera",
 		"issues opened #2 by alice",
+		"push " + queued.HeadRef + " by connectbot[bot]",
+		"merge_group checks_requested by " + forgetest.MergeQueueBot,
 		"pull_request closed #1 by alice",
 	}
 	if diff := cmp.Diff(want, rc.lines()); diff != "" {
@@ -299,6 +302,7 @@ func TestPayloadsHaveGitHubsShape(t *testing.T) {
 		{"a comment created", "issue_comment/created", "issue_comment/created.with-installation.payload.json", "issue-comment-created"},
 		{"a check run rerequested", "check_run/rerequested", "check_run/rerequested.payload.json", "check-run-rerequested"},
 		{"a ping", "ping", "ping/payload.json", "ping"},
+		{"a merge group", "merge_group/checks_requested", "merge_group/checks_requested.payload.json", ""},
 	}
 	spec := loadOpenAPI(t)
 	for _, tt := range tests {

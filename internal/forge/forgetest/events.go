@@ -14,7 +14,7 @@ import (
 // deliveries in shared/corpus/webhooks): pull_request opened, edited,
 // closed, reopened and synchronize; pull_request_review submitted;
 // issue_comment created; issues opened; push; check_run and check_suite
-// rerequested. A change records a pending event; the payload is rendered
+// rerequested; merge_group checks_requested (mergequeue.go). A change records a pending event; the payload is rendered
 // when the request (or seeding helper) that made the change is done, so it
 // shows the state that change left, as GitHub's do.
 
