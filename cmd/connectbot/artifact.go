@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/pullrequest"
 	"github.com/connectbot/connectbot/internal/report"
 	"github.com/connectbot/connectbot/internal/webhook"
@@ -182,8 +183,7 @@ func parseReport(b []byte) (*artifactReport, error) {
 	}
 	errs, warns := 0, 0
 	for _, f := range r.Files {
-		if !strings.HasPrefix(f.Path, "applications/") || !strings.HasSuffix(f.Path, ".cue") ||
-			strings.Count(f.Path, "/") != 1 || strings.Contains(f.Path, "..") {
+		if !application.IsPath(f.Path) || strings.Contains(f.Path, "..") {
 			return nil, fmt.Errorf("file %q is not an application file", f.Path)
 		}
 		for _, x := range f.Findings {

@@ -12,7 +12,6 @@ import (
 	"github.com/connectbot/connectbot/internal/issueform"
 	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/policy"
-	"github.com/connectbot/connectbot/internal/snapshot"
 )
 
 const newSynopsis = "new [--repo DIR] SLUG"
@@ -38,7 +37,7 @@ func runNew(e *env, args []string) int {
 	if err != nil {
 		return e.failf(exitCantRun, "new: %v", err)
 	}
-	path := filepath.Join(*repo, snapshot.ApplicationsDir, slug+".cue")
+	path := filepath.Join(*repo, application.Dir, slug+application.Ext)
 	err = createFile(path, []byte(applicationTemplate(slug, application.DateOf(e.now()), cfg)))
 	if errors.Is(err, fs.ErrExist) {
 		return e.failf(exitCantRun, "new: %s already exists; edit it instead", path)
@@ -64,17 +63,18 @@ func applicationTemplate(slug string, today application.Date, cfg application.Co
 		fmt.Fprintf(&promises, "\t// %s (%s):\n\t// “%s”\n", a.Promise, a.Rule, r.Sentence)
 		fmt.Fprintf(&promises, "\t%s: false %s: true once it is so\n", name, placeholder)
 	}
-	return issueform.Numbers(cfg).Replace(fmt.Sprintf(applicationText, slug, today, placeholder, promises.String()))
+	return issueform.Numbers(cfg).Replace(fmt.Sprintf(applicationText, slug, today, placeholder, promises.String(), application.PathOf(slug)))
 }
 
 // applicationText is the text of applicationTemplate: %[1]s is the slug,
-// %[2]s today, %[3]s the placeholder and %[4]s the attestations; the
-// program's numbers are in braces, for issueform.Numbers.
+// %[2]s today, %[3]s the placeholder, %[4]s the attestations and %[5]s
+// the file's path; the program's numbers are in braces, for
+// issueform.Numbers.
 const applicationText = `// Application to the Connect Program: %[1]s
 //
 // Fill in every line marked REPLACE, then check the file with
 //
-//	connectbot validate applications/%[1]s.cue
+//	connectbot validate %[5]s
 //
 // Text goes in "double quotes"; true and false and numbers do not. Links
 // must start with https://. The program reads only plain values: no

@@ -39,7 +39,7 @@ func newProgramFlags(fs *flag.FlagSet) *programFlags {
 func newDecideFlags(fs *flag.FlagSet, nowHelp string) *programFlags {
 	f := &programFlags{}
 	fs.Var(&f.now, "now", nowHelp)
-	f.repo = fs.String("repo", ".", "the program repository: program.cue and applications/")
+	f.repo = fs.String("repo", ".", "the program repository: program.cue and "+application.Dir+"/")
 	f.installs = fs.String("installs", "", `install counts: "recorded" (each file's program.installs) or a source URL; default: program.cue's installsSource, else recorded`)
 	return f
 }

@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"path"
 	"strings"
 
+	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/policy"
 )
@@ -173,7 +173,7 @@ func writeJudgements(b *strings.Builder) {
 		}
 		cases := make([]string, len(r.Corpus))
 		for i, p := range r.Corpus {
-			cases[i] = fmt.Sprintf("[%s](../internal/policy/%s/%s)", strings.TrimSuffix(path.Base(p), ".cue"), policy.CorpusDir, p)
+			cases[i] = fmt.Sprintf("[%s](../internal/policy/%s/%s)", application.SlugOf(p), policy.CorpusDir, p)
 		}
 		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", r.ID, orDash(r.Error), orDash(r.Flagged),
 			orDash(strings.Join(keys, ", ")), orDash(strings.Join(cases, ", ")))

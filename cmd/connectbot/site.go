@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/site"
 )
 
@@ -76,7 +77,7 @@ func runPreview(e *env, f *programFlags, slug, out string) int {
 		fmt.Fprintf(e.stdout, "wrote %s: the listing page of %s as it will look once published\n", out, slug)
 		return exitOK
 	}
-	return e.failf(exitCantRun, "site: no application %q in applications/", slug)
+	return e.failf(exitCantRun, "site: no application %q in %s/", slug, application.Dir)
 }
 
 // writeSite writes the site into a new directory beside dir and puts it

@@ -18,7 +18,7 @@ func runValidate(e *env, args []string) int {
 	fs.Var(format, "format", "output: text for people, json (the stable contract), github (workflow annotations)")
 	var now dateFlag
 	fs.Var(&now, "now", "judge deadlines as of this day (YYYY-MM-DD or RFC 3339)")
-	repo := fs.String("repo", ".", "the program repository: program.cue and applications/")
+	repo := fs.String("repo", ".", "the program repository: program.cue and "+application.Dir+"/")
 	paths, code, done := parseCommand(e, fs, args, validateSynopsis, anyArgs)
 	if done {
 		return code

@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"path"
 	"slices"
 	"strings"
 	"time"
@@ -269,7 +268,7 @@ func (x *Executor) propose(ctx context.Context, a program.Action, branch, baseSH
 	if !ok {
 		return application.File{}, fmt.Errorf("%s changes no file", a.Kind)
 	}
-	p := applicationPath(a.Slug)
+	p := application.PathOf(a.Slug)
 	written, err := x.loader().Rewrite(tree, p, next)
 	if err != nil {
 		return application.File{}, err
@@ -455,7 +454,7 @@ func (x *Executor) application(sha, slug string) (application.File, loader.Tree,
 	if err != nil {
 		return application.File{}, loader.Tree{}, err
 	}
-	p := applicationPath(slug)
+	p := application.PathOf(slug)
 	f, _, err := x.loader().Application(tree, p)
 	if err != nil {
 		return application.File{}, loader.Tree{}, err
@@ -482,8 +481,6 @@ func (x *Executor) baseSHA() string {
 	}
 	return sha
 }
-
-func applicationPath(slug string) string { return path.Join("applications", slug+".cue") }
 
 func labelFor(a program.Action) string {
 	switch a.Kind {

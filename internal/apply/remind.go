@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/markdown"
 	"github.com/connectbot/connectbot/internal/program"
@@ -43,7 +44,7 @@ func (t *trackingIssues) find(ctx context.Context, a program.Action) (int, bool,
 		who = append(who, "@"+m)
 	}
 	body := fmt.Sprintf("%s\nconnectbot posts the deadlines of **%s** (%s) here: reminders before each one.\n\nMaintainers: %s.\n",
-		trackingMarker(a.Slug), markdown.Escape(app.App.Integration.Name), markdown.Code("applications/"+a.Slug+".cue"), strings.Join(who, ", "))
+		trackingMarker(a.Slug), markdown.Escape(app.App.Integration.Name), markdown.Code(application.PathOf(a.Slug)), strings.Join(who, ", "))
 	is, err := t.x.Forge.CreateIssue(ctx, IssueTitle(app.App), report.FitComment(body), TrackingLabel)
 	if err != nil {
 		// Read back: another run may have opened it, or GitHub may have
@@ -145,6 +146,6 @@ func (x *Executor) fix(a program.Action) (report.Fix, error) {
 	if err != nil {
 		return report.Fix{}, err
 	}
-	return report.Fix{Path: applicationPath(a.Slug), Slug: a.Slug, Step: program.StepListing, Snippet: snippet,
+	return report.Fix{Path: application.PathOf(a.Slug), Slug: a.Slug, Step: program.StepListing, Snippet: snippet,
 		Links: report.Links{Repo: x.Web, Branch: x.Base}}, nil
 }

@@ -56,7 +56,7 @@ func Body(a program.Action, app *application.Application) string {
 		program.KindPromote:       "proposes promoting to certification",
 		program.KindLaunch:        "proposes launching as a certified partner",
 	}[a.Kind]
-	fmt.Fprintf(&b, "connectbot %s **%s** by %s (%s).\n\n", what, markdown.Escape(app.Integration.Name), markdown.Escape(app.Company.Name), markdown.Code("applications/"+a.Slug+".cue"))
+	fmt.Fprintf(&b, "connectbot %s **%s** by %s (%s).\n\n", what, markdown.Escape(app.Integration.Name), markdown.Escape(app.Company.Name), markdown.Code(application.PathOf(a.Slug)))
 	fmt.Fprintf(&b, "**Why:** %s.\n\n", markdown.Escape(a.Evidence))
 	fmt.Fprintf(&b, "> %s\n>\n> — `%s`\n\n", a.Clause, a.Rule)
 	if len(a.Dates) > 0 {

@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path"
 	"runtime"
 	"strings"
 	"sync"
@@ -135,11 +134,6 @@ func (c *Catalog) newEvaluator(v variant) (*evaluator, error) {
 	return e, nil
 }
 
-// Slug returns the slug of an application file: its name without ".cue".
-func Slug(filePath string) string {
-	return strings.TrimSuffix(path.Base(filePath), ".cue")
-}
-
 // Application validates one application file's source against the schema
 // and decodes it. Problems are findings on the returned File, never errors:
 // a file that cannot be read as an application is still reported.
@@ -176,7 +170,7 @@ func hasRule(fs []application.Finding, rule string) bool {
 
 func internalFailure(filePath string, err error) application.File {
 	return application.File{
-		Path: filePath, Slug: Slug(filePath),
+		Path: filePath, Slug: application.SlugOf(filePath),
 		Findings: []application.Finding{{
 			Rule: RuleInternal, Severity: application.SeverityError,
 			Message: "could not be checked: " + oneLine(err.Error()), Line: 1, Column: 1,
@@ -185,7 +179,7 @@ func internalFailure(filePath string, err error) application.File {
 }
 
 func (e *evaluator) application(filePath string, src []byte, lim Limits, pos *positions) (file application.File) {
-	file = application.File{Path: filePath, Slug: Slug(filePath)}
+	file = application.File{Path: filePath, Slug: application.SlugOf(filePath)}
 	defer func() {
 		// CUE is a large evaluator fed with a stranger's file; if it ever
 		// panics, that file fails and the run goes on.

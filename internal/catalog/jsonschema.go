@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"cuelang.org/go/cue"
+	"github.com/connectbot/connectbot/internal/application"
 
 	"cuelang.org/go/encoding/jsonschema"
 )
@@ -46,7 +47,7 @@ func (c *Catalog) JSONSchema() ([]byte, error) {
 	forEditors(doc)
 	doc["$id"] = JSONSchemaID
 	doc["title"] = "connectbot application"
-	doc["description"] = "One integrator's application to the program: applications/<slug>.cue (CUE, or one JSON object). Generated from schema/application.cue by `connectbot schema --format jsonschema`; do not edit."
+	doc["description"] = "One integrator's application to the program: " + application.Pattern + " (CUE, or one JSON object). Generated from schema/application.cue by `connectbot schema --format jsonschema`; do not edit."
 	var out bytes.Buffer
 	enc := json.NewEncoder(&out)
 	enc.SetEscapeHTML(false)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -100,7 +99,7 @@ func Build(cat *catalog.Catalog, a Answers, who Applicant, today application.Dat
 	if !policy.ValidSlug(name) {
 		name = "application"
 	}
-	p := path.Join("applications", name+".cue")
+	p := application.PathOf(name)
 	doc := fmt.Sprintf("Application to the program, written by connectbot from the application form\n"+
 		"in issue #%d. Its maintainers change it by pull request; check a change with\n"+
 		"connectbot validate %s\n"+

@@ -14,6 +14,7 @@ package issueform
 import (
 	"strings"
 
+	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/policy"
 )
 
@@ -92,7 +93,7 @@ const (
 // agree with it field for field; a test checks that it does.
 var Fields = []Field{
 	{ID: FieldSlug, Label: "Application slug", Kind: Input, Required: true, Placeholder: "acme-sync",
-		Hint: "The name of your application file, applications/<slug>.cue. Lowercase letters, digits and single hyphens, at most 64 characters."},
+		Hint: "The name of your application file, " + application.Pattern + ". Lowercase letters, digits and single hyphens, at most 64 characters."},
 	{ID: FieldCompanyName, Label: "Company name", Kind: Input, Required: true, Paths: []string{"company.name"},
 		Placeholder: "Acme Software Ltd"},
 	{ID: FieldCompanyWebsite, Label: "Company website", Kind: Input, Required: true, Paths: []string{"company.website"},
@@ -144,7 +145,7 @@ var Fields = []Field{
 // Application is the application form, .github/ISSUE_TEMPLATE/apply.yml.
 var Application = Form{File: "apply.yml", Name: "Apply to the Connect Program",
 	Description: "Apply with your integration. connectbot turns this form into a pull request that adds " +
-		"applications/<slug>.cue with you as its maintainer, and checks it against every rule.",
+		application.Pattern + " with you as its maintainer, and checks it against every rule.",
 	Title: "Application: ",
 	Intro: "Fill in every answer marked required. Each answer goes into your application file as plain\n" +
 		"text, exactly as you write it. Within a minute connectbot answers on this issue with a link\n" +

@@ -48,11 +48,11 @@ const (
 // slugOfYours is the slug question of a step form: it names an
 // application the applicant maintains.
 var slugOfYours = Field{ID: FieldSlug, Label: "Application slug", Kind: Input, Required: true, Placeholder: "acme-sync",
-	Hint: "The slug of your application file, applications/<slug>.cue. Only a maintainer of that file can change it with this form."}
+	Hint: "The slug of your application file, " + application.Pattern + ". Only a maintainer of that file can change it with this form."}
 
 // stepIntro opens every step form.
 const stepIntro = "connectbot turns this form into a pull request that changes your application file,\n" +
-	"applications/<slug>.cue, in the fields this form asks about and no others; comments and the rest of\n" +
+	application.Pattern + ", in the fields this form asks about and no others; comments and the rest of\n" +
 	"the file stay as they are. The pull request is judged as your own: only a maintainer of the file can\n" +
 	"use this form. An answer left empty keeps what the file says. To change an answer later, edit this\n" +
 	"issue: connectbot updates the same pull request.\n"
@@ -180,7 +180,7 @@ func BuildChange(cat *catalog.Catalog, form Form, a Answers, tree fs.FS) (Change
 	if slug == "" || len(b.problems) > 0 {
 		return Change{}, b.sortedBy(form.Fields)
 	}
-	p := path.Join("applications", slug+".cue")
+	p := application.PathOf(slug)
 	src, err := fs.ReadFile(tree, p)
 	if !policy.ValidSlug(slug) || err != nil {
 		b.problem(slugOfYours.Label, fmt.Sprintf("names no application: there is no %s. Give the slug of your application file", p))

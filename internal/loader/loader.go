@@ -84,17 +84,17 @@ func Read(git treeReader, sha string) (Tree, error) {
 		return Tree{}, err
 	}
 	t := Tree{FS: fsys, Apps: map[string]string{},
-		AppsID: root[snapshot.ApplicationsDir].Object, SchemaID: root[SchemaDir].Object, ProgramID: root[catalog.ProgramFile].Object}
-	if root[snapshot.ApplicationsDir].Kind != gitrepo.KindDir {
+		AppsID: root[application.Dir].Object, SchemaID: root[SchemaDir].Object, ProgramID: root[catalog.ProgramFile].Object}
+	if root[application.Dir].Kind != gitrepo.KindDir {
 		return t, nil
 	}
-	apps, err := git.Entries(sha, snapshot.ApplicationsDir)
+	apps, err := git.Entries(sha, application.Dir)
 	if err != nil {
 		return Tree{}, err
 	}
 	for name, e := range apps {
-		if e.Kind == gitrepo.KindFile && strings.HasSuffix(name, ".cue") {
-			t.Apps[path.Join(snapshot.ApplicationsDir, name)] = e.Object
+		if e.Kind == gitrepo.KindFile && strings.HasSuffix(name, application.Ext) {
+			t.Apps[path.Join(application.Dir, name)] = e.Object
 		}
 	}
 	return t, nil
@@ -336,10 +336,10 @@ func (l *Loader) Load(t Tree, now application.Date) (*snapshot.Snapshot, *catalo
 func applicationPaths(tree fs.FS) ([]string, error) {
 	paths, err := snapshot.ApplicationFiles(tree, nil)
 	if err != nil {
-		if _, statErr := fs.Stat(tree, snapshot.ApplicationsDir); errors.Is(statErr, fs.ErrNotExist) {
+		if _, statErr := fs.Stat(tree, application.Dir); errors.Is(statErr, fs.ErrNotExist) {
 			return nil, nil
 		}
-		if names, _ := fs.Glob(tree, path.Join(snapshot.ApplicationsDir, "*.cue")); len(names) == 0 {
+		if names, _ := fs.Glob(tree, application.Glob); len(names) == 0 {
 			return nil, nil
 		}
 		return nil, err

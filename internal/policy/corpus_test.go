@@ -94,7 +94,7 @@ func judgeCase(t *testing.T, cat *catalog.Catalog, c policy.CorpusCase) []applic
 	t.Helper()
 	fsys := fstest.MapFS{catalog.ProgramFile: {Data: policy.CorpusProgram()}}
 	for name, src := range c.Files {
-		fsys[path.Join(snapshot.ApplicationsDir, name)] = &fstest.MapFile{Data: src}
+		fsys[path.Join(application.Dir, name)] = &fstest.MapFile{Data: src}
 	}
 	snap, err := snapshot.Load(cat, fsys, nil, corpusDay)
 	if err != nil {

@@ -34,12 +34,12 @@ func crossFile(files []application.File) {
 		case !slugRE.MatchString(f.Slug):
 			f.Findings = append(f.Findings, application.Finding{
 				Rule: RuleSlug, Severity: application.SeverityError, Line: 1, Column: 1,
-				Message: fmt.Sprintf("file name %q is not a slug: use lowercase letters, digits and single hyphens, like acme-sync.cue", f.Slug+".cue"),
+				Message: fmt.Sprintf("file name %q is not a slug: use lowercase letters, digits and single hyphens, like acme-sync.cue", f.Slug+application.Ext),
 			})
 		case len(f.Slug) > MaxSlug:
 			f.Findings = append(f.Findings, application.Finding{
 				Rule: RuleSlug, Severity: application.SeverityError, Line: 1, Column: 1,
-				Message: fmt.Sprintf("file name %q is too long: its slug has %d characters and may have at most %d, like acme-sync.cue", f.Slug[:16]+"….cue", len(f.Slug), MaxSlug),
+				Message: fmt.Sprintf("file name %q is too long: its slug has %d characters and may have at most %d, like acme-sync.cue", f.Slug[:16]+"…"+application.Ext, len(f.Slug), MaxSlug),
 			})
 		}
 		if f.App == nil {

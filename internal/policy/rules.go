@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/connectbot/connectbot/internal/application"
 )
 
 // Rule is one checkable sentence of the program's policies.
@@ -85,7 +87,7 @@ var rules = []Rule{
 	{"developer/F3", developerPolicy + ", F. User Experience 3",
 		"Every Application and/or Integration must include a link to technical instructions and customer support information, including a contact for customer support.", false},
 	{RuleSlug, "connectbot file format",
-		"Each application is one file, applications/<slug>.cue, whose name is its slug: lowercase letters, digits and single hyphens, at most 64 characters.", false},
+		"Each application is one file, " + application.Pattern + ", whose name is its slug: lowercase letters, digits and single hyphens, at most 64 characters.", false},
 	{RuleUniqueAppID, "connectbot file format",
 		"An App ID identifies one integration: no two application files may claim the same App ID.", false},
 	{RuleUniqueName, "connectbot file format",

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/policy"
 )
 
@@ -83,8 +84,11 @@ func StepCommitMessage(step, path string, issue int, login string) string {
 
 // formSubject reads the subject line of FormCommitMessage and
 // StepCommitMessage.
-var formSubject = regexp.MustCompile(`\A(?:Add applications/[a-z0-9-]+\.cue from the application form|` +
-	`Change applications/[a-z0-9-]+\.cue from the (?:` + strings.Join(Steps, "|") + `) form) in #([0-9]{1,9})\n`)
+var formSubject = regexp.MustCompile(`\A(?:Add ` + pathRE + ` from the application form|` +
+	`Change ` + pathRE + ` from the (?:` + strings.Join(Steps, "|") + `) form) in #([0-9]{1,9})\n`)
+
+// pathRE matches the path of an application file in a commit subject.
+var pathRE = regexp.QuoteMeta(application.Dir+"/") + `[a-z0-9-]+` + regexp.QuoteMeta(application.Ext)
 
 // FormCommitIssue returns the issue a commit message written by
 // FormCommitMessage or StepCommitMessage names, or false when it is not

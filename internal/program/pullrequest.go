@@ -93,21 +93,13 @@ type FileChange struct {
 
 // IsApplication reports whether the change is to an application file.
 func (c FileChange) IsApplication() bool {
-	return isApplicationPath(c.Path) || (c.PreviousPath != "" && isApplicationPath(c.PreviousPath))
-}
-
-// IsApplicationPath reports whether p names an application file:
-// applications/<name>.cue, directly in applications/.
-func IsApplicationPath(p string) bool { return isApplicationPath(p) }
-
-func isApplicationPath(p string) bool {
-	return strings.HasPrefix(p, "applications/") && strings.HasSuffix(p, ".cue") && strings.Count(p, "/") == 1
+	return application.IsPath(c.Path) || (c.PreviousPath != "" && application.IsPath(c.PreviousPath))
 }
 
 // IsApplicationFile reports whether the change leaves a regular
 // application file, or removes one: the only changes connectbot merges.
 func (c FileChange) IsApplicationFile() bool {
-	if !isApplicationPath(c.Path) || (c.PreviousPath != "" && !isApplicationPath(c.PreviousPath)) {
+	if !application.IsPath(c.Path) || (c.PreviousPath != "" && !application.IsPath(c.PreviousPath)) {
 		return false
 	}
 	return c.ToKind == "" || c.ToKind == EntryFile
@@ -118,7 +110,7 @@ func (c FileChange) IsApplicationFile() bool {
 func NewApplications(changes []FileChange) []string {
 	var out []string
 	for _, c := range changes {
-		if (c.Status == FileAdded || c.Status == FileCopied) && isApplicationPath(c.Path) {
+		if (c.Status == FileAdded || c.Status == FileCopied) && application.IsPath(c.Path) {
 			out = append(out, c.Path)
 		}
 	}
@@ -188,12 +180,12 @@ func Ownership(author Author, changes []FileChange, cfg application.Config) (map
 			switch {
 			case entryProblem(c) != "":
 				// said already
-			case strings.HasPrefix(c.Path, "applications/"):
+			case application.InDir(c.Path):
 				flag(c.Path, RuleOutside, application.SeverityError, top,
-					"%s is not an application file: only applications/<slug>.cue files change in an integrator's pull request; a reviewer makes this change in its own pull request", c.Path)
+					"%s is not an application file: only "+application.Pattern+" files change in an integrator's pull request; a reviewer makes this change in its own pull request", c.Path)
 			default:
 				flag(c.Path, RuleOutside, application.SeverityError, top,
-					"%s is outside applications/: only application files change in an integrator's pull request; a reviewer makes this change in its own pull request", c.Path)
+					"%s is outside "+application.Dir+"/: only application files change in an integrator's pull request; a reviewer makes this change in its own pull request", c.Path)
 			}
 			continue
 		}
@@ -242,22 +234,22 @@ func Ownership(author Author, changes []FileChange, cfg application.Config) (map
 // entryProblem says what is wrong with what a change leaves under
 // applications/, or "" when nothing is.
 func entryProblem(c FileChange) string {
-	if !strings.HasPrefix(c.Path, "applications/") || c.ToKind == "" {
+	if !application.InDir(c.Path) || c.ToKind == "" {
 		return ""
 	}
 	switch {
 	case c.ToKind == EntrySubmodule:
-		return fmt.Sprintf("%s is a submodule (a link to a commit of another repository), not a file: an application is one regular file, applications/<slug>.cue", c.Path)
+		return fmt.Sprintf("%s is a submodule (a link to a commit of another repository), not a file: an application is one regular file, "+application.Pattern, c.Path)
 	case c.ToKind == EntrySymlink:
-		return fmt.Sprintf("%s is a symbolic link, not a file: an application is one regular file, applications/<slug>.cue, with its content in it", c.Path)
+		return fmt.Sprintf("%s is a symbolic link, not a file: an application is one regular file, "+application.Pattern+", with its content in it", c.Path)
 	case strings.Count(c.Path, "/") > 1:
-		return fmt.Sprintf("%s is in a subdirectory of applications/: application files sit directly in applications/, one per integrator", c.Path)
-	case !strings.HasSuffix(c.Path, ".cue"):
-		return fmt.Sprintf("%s is not a .cue file: applications/ holds only application files, applications/<slug>.cue", c.Path)
+		return fmt.Sprintf("%s is in a subdirectory of %s/: application files sit directly in %s/, one per integrator", c.Path, application.Dir, application.Dir)
+	case !strings.HasSuffix(c.Path, application.Ext):
+		return fmt.Sprintf("%s is not a %s file: %s/ holds only application files, %s", c.Path, application.Ext, application.Dir, application.Pattern)
 	case c.ToKind == EntryExecutable:
 		return fmt.Sprintf("%s is executable: an application is a plain data file; clear the bit (git update-index --chmod=-x %s) and push", c.Path, c.Path)
 	case c.ToKind != EntryFile:
-		return fmt.Sprintf("%s is a %s, not a regular file: an application is one regular file, applications/<slug>.cue", c.Path, c.ToKind)
+		return fmt.Sprintf("%s is a %s, not a regular file: an application is one regular file, "+application.Pattern, c.Path, c.ToKind)
 	}
 	return ""
 }

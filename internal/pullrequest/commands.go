@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/connectbot/connectbot/internal/application"
@@ -126,9 +125,9 @@ func (h *Handler) comment(ctx context.Context, number int, c forge.Comment) ([]s
 		return nil, err
 	}
 	slugs := map[string]bool{}
-	if names, err := fs.Glob(base.FS, "applications/*.cue"); err == nil {
+	if names, err := fs.Glob(base.FS, application.Glob); err == nil {
 		for _, n := range names {
-			slugs[strings.TrimSuffix(strings.TrimPrefix(n, "applications/"), ".cue")] = true
+			slugs[application.SlugOf(n)] = true
 		}
 	}
 	cmd, ok, perr := program.ParseCommand(c.Body, slugs)
@@ -195,7 +194,7 @@ func (h *Handler) terminate(ctx context.Context, number int, cmd program.Command
 	}
 	var file *application.File
 	if cmd.Slug != "" {
-		file = loadOne(cat, base.FS, "applications/"+cmd.Slug+".cue", cfg, now)
+		file = loadOne(cat, base.FS, application.PathOf(cmd.Slug), cfg, now)
 	}
 	action, err := program.Terminate(cmd, c.Author, c.ID, file, cfg, now)
 	if err != nil {
@@ -245,8 +244,8 @@ func (h *Handler) applicationsTouched(ctx context.Context, number int, baseSHA s
 	}
 	var apps []string
 	for _, p := range paths {
-		if program.IsApplicationPath(p) {
-			apps = append(apps, strings.TrimSuffix(strings.TrimPrefix(p, "applications/"), ".cue"))
+		if application.IsPath(p) {
+			apps = append(apps, application.SlugOf(p))
 		}
 	}
 	return apps, nil

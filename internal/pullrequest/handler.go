@@ -715,7 +715,7 @@ func (h *Handler) transitionFiles(sha string, v program.Verdict) (map[string][]b
 	l := h.judge().Loader
 	files := map[string][]byte{}
 	for _, t := range v.Transitions {
-		p := "applications/" + t.Slug + ".cue"
+		p := application.PathOf(t.Slug)
 		next, err := l.Rewrite(tree, p, t.Program)
 		if err != nil {
 			return nil, fmt.Errorf("record %s: %w", t.Slug, err)

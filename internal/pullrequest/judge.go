@@ -88,7 +88,7 @@ func (j *Judge) Judge(base, merged loader.Tree, changes []Change, now applicatio
 		if c.IsApplication() {
 			if c.ToKind == program.EntryFile {
 				c.Head = mergedByPath[c.Path]
-				if c.Head == nil && program.IsApplicationPath(c.Path) {
+				if c.Head == nil && application.IsPath(c.Path) {
 					// Never judged clean for want of reading it.
 					c.Head = unreadable(c.Path)
 				}
@@ -192,7 +192,7 @@ func previous(base []application.File, c program.FileChange) *application.File {
 // unreadable is the verdict on an application file the merge changes but
 // the judge could not find in the merge result.
 func unreadable(p string) *application.File {
-	return &application.File{Path: p, Slug: catalog.Slug(p), Findings: []application.Finding{{
+	return &application.File{Path: p, Slug: application.SlugOf(p), Findings: []application.Finding{{
 		Rule: catalog.RuleInternal, Severity: application.SeverityError, Line: 1, Column: 1,
 		Message: p + " is changed by the merge but could not be read from its result; report it to the program team",
 	}}}
@@ -205,7 +205,7 @@ func unreadable(p string) *application.File {
 func classify(changes []Change, baseApps map[string]string) []program.FileChange {
 	removedBlob := map[string]string{}
 	for _, c := range changes {
-		if c.From.Kind == program.EntryFile && c.To.Kind == "" && program.IsApplicationPath(c.Path) {
+		if c.From.Kind == program.EntryFile && c.To.Kind == "" && application.IsPath(c.Path) {
 			removedBlob[c.From.Object] = c.Path
 		}
 	}
@@ -220,7 +220,7 @@ func classify(changes []Change, baseApps map[string]string) []program.FileChange
 	for _, c := range changes {
 		fc := program.FileChange{Path: c.Path, FromKind: c.From.Kind, ToKind: c.To.Kind}
 		switch {
-		case c.From.Kind == "" && c.To.Kind == program.EntryFile && program.IsApplicationPath(c.Path):
+		case c.From.Kind == "" && c.To.Kind == program.EntryFile && application.IsPath(c.Path):
 			fc.Status = program.FileAdded
 			if old, ok := removedBlob[c.To.Object]; ok && !renamedFrom[old] {
 				fc.Status, fc.PreviousPath, fc.FromKind = program.FileRenamed, old, program.EntryFile

@@ -60,7 +60,7 @@ func (s Status) WriteText(w io.Writer, color bool) error {
 	}
 	var b strings.Builder
 	if len(s.Applications) == 0 {
-		fmt.Fprintf(&b, "Program status on %s: no applications yet.\n\nAn integrator applies with a pull request adding applications/SLUG.cue; connectbot new SLUG writes one to fill in.\n", s.Now)
+		fmt.Fprintf(&b, "Program status on %s: no applications yet.\n\nAn integrator applies with a pull request adding %s; connectbot new SLUG writes one to fill in.\n", s.Now, application.PathOf("SLUG"))
 		_, err := io.WriteString(w, b.String())
 		return err
 	}

@@ -20,9 +20,6 @@ import (
 	"github.com/connectbot/connectbot/internal/program"
 )
 
-// ApplicationsDir is where application files live in a program repository.
-const ApplicationsDir = "applications"
-
 // Snapshot is the judged program at one point: its configuration and every
 // application file with its findings.
 type Snapshot struct {
@@ -60,19 +57,19 @@ func (s *Snapshot) ReadListings(ctx context.Context, cat *catalog.Catalog, h His
 	dues := map[string]application.Date{}
 	names := make([]string, len(asked))
 	for i, slug := range asked {
-		names[i] = slug + ".cue"
+		names[i] = slug + application.Ext
 		for _, f := range s.Files {
 			if f.Slug == slug {
 				dues[names[i]], _ = f.ClockInputs().Program.ListingDue(s.Config.ListingDueDays)
 			}
 		}
 	}
-	err := h.History(ctx, rev, ApplicationsDir, names, func(v gitrepo.Version) bool {
-		if !cat.Listing(path.Join(ApplicationsDir, v.Name), v.Content).Complete() {
+	err := h.History(ctx, rev, application.Dir, names, func(v gitrepo.Version) bool {
+		if !cat.Listing(path.Join(application.Dir, v.Name), v.Content).Complete() {
 			return false
 		}
 		on := application.DateOf(v.Since)
-		supplied[catalog.Slug(v.Name)] = on
+		supplied[application.SlugOf(v.Name)] = on
 		return on <= dues[v.Name]
 	})
 	if err != nil {
@@ -129,10 +126,10 @@ func ApplicationFiles(fsys fs.FS, paths []string) ([]string, error) {
 		if noProgram(fsys) {
 			return nil, ErrNoProgram
 		}
-		if info, err := fs.Stat(fsys, ApplicationsDir); err == nil && !info.IsDir() {
-			return nil, fmt.Errorf("%s: not a directory", ApplicationsDir)
+		if info, err := fs.Stat(fsys, application.Dir); err == nil && !info.IsDir() {
+			return nil, fmt.Errorf("%s: not a directory", application.Dir)
 		}
-		paths = []string{ApplicationsDir}
+		paths = []string{application.Dir}
 	}
 	seen := map[string]bool{}
 	var out []string
@@ -155,7 +152,7 @@ func ApplicationFiles(fsys fs.FS, paths []string) ([]string, error) {
 		}
 		n := 0
 		for _, e := range entries {
-			if e.IsDir() || !strings.HasSuffix(e.Name(), ".cue") {
+			if e.IsDir() || !strings.HasSuffix(e.Name(), application.Ext) {
 				continue
 			}
 			n++
@@ -166,7 +163,7 @@ func ApplicationFiles(fsys fs.FS, paths []string) ([]string, error) {
 			}
 		}
 		if n == 0 {
-			return nil, fmt.Errorf("%s: no application files (*.cue) in this directory", p)
+			return nil, fmt.Errorf("%s: no application files (*%s) in this directory", p, application.Ext)
 		}
 	}
 	sort.Strings(out)
@@ -175,13 +172,13 @@ func ApplicationFiles(fsys fs.FS, paths []string) ([]string, error) {
 
 // ErrNoProgram is the error of a tree that holds no program at all:
 // neither program.cue nor applications/.
-var ErrNoProgram = errors.New("no program here: neither program.cue nor applications/ exists")
+var ErrNoProgram = errors.New("no program here: neither " + catalog.ProgramFile + " nor " + application.Dir + "/ exists")
 
 // noProgram reports whether fsys holds neither program.cue nor
 // applications/.
 func noProgram(fsys fs.FS) bool {
 	_, errProgram := fs.Stat(fsys, catalog.ProgramFile)
-	_, errApps := fs.Stat(fsys, ApplicationsDir)
+	_, errApps := fs.Stat(fsys, application.Dir)
 	return errors.Is(errProgram, fs.ErrNotExist) && errors.Is(errApps, fs.ErrNotExist)
 }
 
@@ -192,7 +189,7 @@ func newProgram(fsys fs.FS) bool {
 	if _, err := fs.Stat(fsys, catalog.ProgramFile); err != nil {
 		return false
 	}
-	entries, err := fs.ReadDir(fsys, ApplicationsDir)
+	entries, err := fs.ReadDir(fsys, application.Dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return true
 	}
@@ -200,7 +197,7 @@ func newProgram(fsys fs.FS) bool {
 		return false
 	}
 	for _, e := range entries {
-		if !e.IsDir() && strings.HasSuffix(e.Name(), ".cue") {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), application.Ext) {
 			return false
 		}
 	}
