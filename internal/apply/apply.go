@@ -225,7 +225,7 @@ func (x *Executor) openedBefore(ctx context.Context, a program.Action, branch st
 	for _, pr := range prs {
 		switch {
 		case pr.State == "open":
-			if err := x.label(ctx, pr, labelFor(a)); err != nil {
+			if err := x.label(ctx, pr, program.ActionLabel(a.Kind)); err != nil {
 				return Result{PR: pr.Number}, true, err
 			}
 			return Result{Action: a, Status: AlreadyDone, PR: pr.Number, Detail: fmt.Sprintf("#%d is open", pr.Number)}, true, nil
@@ -310,7 +310,7 @@ func (x *Executor) create(ctx context.Context, a program.Action, app application
 			status, detail = Done, "opened #%d (GitHub answered with an error, but it is open)"
 		}
 	}
-	if err := x.label(ctx, pr, labelFor(a)); err != nil {
+	if err := x.label(ctx, pr, program.ActionLabel(a.Kind)); err != nil {
 		return Result{PR: pr.Number}, fmt.Errorf("opened #%d, but %w", pr.Number, err)
 	}
 	return Result{Action: a, Status: status, PR: pr.Number, Detail: fmt.Sprintf(detail, pr.Number)}, nil
@@ -326,7 +326,7 @@ func (x *Executor) Relabel(ctx context.Context, pr forge.PR, kind string) (Resul
 	if parts := strings.Split(pr.HeadRef, "/"); len(parts) == 3 {
 		a.Slug = parts[2]
 	}
-	l := labelFor(a)
+	l := program.ActionLabel(a.Kind)
 	if slices.Contains(pr.Labels, l) {
 		return Result{}, false
 	}
@@ -341,7 +341,8 @@ func (x *Executor) label(ctx context.Context, pr forge.PR, label string) error {
 	if slices.Contains(pr.Labels, label) {
 		return nil
 	}
-	if err := x.Forge.EnsureLabel(ctx, label, "d93f0b", "Opened by connectbot"); err != nil {
+	style := program.StyleOf(label)
+	if err := x.Forge.EnsureLabel(ctx, label, style.Color, style.Description); err != nil {
 		return fmt.Errorf("labelling #%d %q failed: %w", pr.Number, label, err)
 	}
 	if err := x.Forge.AddLabels(ctx, pr.Number, label); err != nil {
@@ -480,14 +481,4 @@ func (x *Executor) baseSHA() string {
 		return ""
 	}
 	return sha
-}
-
-func labelFor(a program.Action) string {
-	switch a.Kind {
-	case program.KindOpenRemovalPR:
-		return "removal"
-	case program.KindPromote:
-		return "promotion"
-	}
-	return "launch"
 }

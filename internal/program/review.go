@@ -78,17 +78,6 @@ type PullRequest struct {
 	Now        application.Date
 }
 
-// Labels connectbot manages on pull requests.
-const (
-	LabelNew              = "application:new"
-	LabelUpdate           = "application:update"
-	LabelNeedsReview      = "needs-review"
-	LabelInvalid          = "invalid"
-	LabelChangesRequested = "changes-requested"
-	LabelNeedsRebase      = "needs-rebase"
-	labelStagePrefix      = "stage:"
-)
-
 // Conclusions of the connectbot check.
 const (
 	ConclusionSuccess = "success"

@@ -571,21 +571,6 @@ func ExternalID(v program.Verdict) string {
 	return "base=" + v.BaseSHA + " head=" + v.HeadSHA
 }
 
-// managedLabels are the labels connectbot owns, with their colours.
-var managedLabels = map[string][2]string{
-	program.LabelNew:              {"0e8a16", "A new application to the program"},
-	program.LabelUpdate:           {"1d76db", "A change to an application"},
-	program.LabelNeedsReview:      {"fbca04", "Waiting for a reviewer"},
-	program.LabelInvalid:          {"d93f0b", "connectbot found errors"},
-	program.LabelChangesRequested: {"b60205", "A reviewer asked for changes"},
-	program.LabelNeedsRebase:      {"e99695", "Does not merge cleanly into the base branch: rebase"},
-}
-
-func isManaged(label string) bool {
-	_, ok := managedLabels[label]
-	return ok || strings.HasPrefix(label, "stage:")
-}
-
 // labels makes the pull request carry exactly the verdict's managed labels.
 func (h *Handler) labels(ctx context.Context, pr forge.PR, v program.Verdict, out *Outcome) error {
 	have := map[string]bool{}
@@ -599,11 +584,8 @@ func (h *Handler) labels(ctx context.Context, pr forge.PR, v program.Verdict, ou
 		if have[l] {
 			continue
 		}
-		color, desc := "c5def5", "Application stage"
-		if m, ok := managedLabels[l]; ok {
-			color, desc = m[0], m[1]
-		}
-		if err := h.Forge.EnsureLabel(ctx, l, color, desc); err != nil {
+		style := program.StyleOf(l)
+		if err := h.Forge.EnsureLabel(ctx, l, style.Color, style.Description); err != nil {
 			return fmt.Errorf("label %s: %w", l, err)
 		}
 		add = append(add, l)
@@ -615,7 +597,7 @@ func (h *Handler) labels(ctx context.Context, pr forge.PR, v program.Verdict, ou
 		out.Done = append(out.Done, "labels added: "+strings.Join(add, ", "))
 	}
 	for _, l := range pr.Labels {
-		if isManaged(l) && !want[l] {
+		if program.IsVerdictLabel(l) && !want[l] {
 			if err := h.Forge.RemoveLabel(ctx, pr.Number, l); err != nil {
 				return fmt.Errorf("label %s: %w", l, err)
 			}
