@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/gitsha"
 	"github.com/connectbot/connectbot/internal/pullrequest"
 	"github.com/connectbot/connectbot/internal/report"
 	"github.com/connectbot/connectbot/internal/webhook"
@@ -238,9 +239,9 @@ func reportRun(ctx context.Context, h *pullrequest.Handler, ev webhook.Event, di
 	}
 	if pr.HeadSHA != run.HeadSHA {
 		return []string{fmt.Sprintf("pull request #%d is at %s, not at %s the %s run was for: nothing to do (the run of its head reports)",
-			a.PR, shortCommit(pr.HeadSHA), shortCommit(run.HeadSHA), run.Name)}, nil
+			a.PR, gitsha.Short(pr.HeadSHA), gitsha.Short(run.HeadSHA), run.Name)}, nil
 	}
-	done := []string{fmt.Sprintf("the %s run of %s names #%d; judging it again from git", run.Name, shortCommit(run.HeadSHA), a.PR)}
+	done := []string{fmt.Sprintf("the %s run of %s names #%d; judging it again from git", run.Name, gitsha.Short(run.HeadSHA), a.PR)}
 	if a.Report != nil {
 		done = append(done, fmt.Sprintf("the run's report counts %s and %s in %s (not trusted: connectbot judges from git)",
 			count(a.Report.Errors, "error"), count(a.Report.Warnings, "warning"), count(len(a.Report.Files), "file")))
@@ -254,11 +255,4 @@ func count(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
-}
-
-func shortCommit(sha string) string {
-	if len(sha) > 7 {
-		return sha[:7]
-	}
-	return sha
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/connectbot/connectbot/internal/ghlimit"
+	"github.com/connectbot/connectbot/internal/gitsha"
 )
 
 // CheckRun is a check result to publish on a commit.
@@ -98,7 +99,7 @@ const (
 // twice); if an update fails, the check run exists with the annotations
 // sent so far.
 func (c *Client) CreateCheckRun(ctx context.Context, run CheckRun) (CheckResult, error) {
-	op := fmt.Sprintf("create check run %q on %s", run.Name, shortSHA(run.HeadSHA))
+	op := fmt.Sprintf("create check run %q on %s", run.Name, gitsha.Short(run.HeadSHA))
 	annotations, err := toAnnotations(run.Annotations)
 	if err != nil {
 		return CheckResult{}, fmt.Errorf("forge: %s: %w", op, err)
@@ -181,7 +182,7 @@ func (c *Client) createStatus(ctx context.Context, run CheckRun, title string) (
 	}
 	created, _, err := c.gh.Repositories.CreateStatus(idempotent(ctx), c.owner, c.repo, run.HeadSHA, status)
 	if err != nil {
-		return CheckResult{}, c.wrapErr(fmt.Sprintf("create status %q on %s", StatusContext, shortSHA(run.HeadSHA)), err)
+		return CheckResult{}, c.wrapErr(fmt.Sprintf("create status %q on %s", StatusContext, gitsha.Short(run.HeadSHA)), err)
 	}
 	return CheckResult{Via: ViaStatus, ID: created.GetID()}, nil
 }
@@ -282,7 +283,7 @@ func (c *Client) ListCheckRuns(ctx context.Context, ref, name string) ([]CheckRu
 		return resp, err
 	})
 	if err != nil {
-		return nil, c.wrapErr(fmt.Sprintf("list check runs %q on %s", name, shortSHA(ref)), err)
+		return nil, c.wrapErr(fmt.Sprintf("list check runs %q on %s", name, gitsha.Short(ref)), err)
 	}
 	return out, nil
 }

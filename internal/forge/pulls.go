@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connectbot/connectbot/internal/gitsha"
 	"github.com/google/go-github/v60/github"
 )
 
@@ -207,7 +208,7 @@ const (
 // return ErrNotMergeable. It is not retried after a 5xx: read the pull
 // request to learn whether it merged.
 func (c *Client) MergePR(ctx context.Context, number int, sha, method string) (string, error) {
-	op := fmt.Sprintf("merge pull request #%d at %s", number, shortSHA(sha))
+	op := fmt.Sprintf("merge pull request #%d at %s", number, gitsha.Short(sha))
 	if sha == "" {
 		return "", fmt.Errorf("forge: %s: the head SHA to pin the merge to is required", op)
 	}
@@ -302,11 +303,4 @@ func paginateEnds(c *Client, maxPages int, page func(*github.ListOptions) (*gith
 		}
 	}
 	return cut, nil
-}
-
-func shortSHA(sha string) string {
-	if len(sha) > 12 {
-		return sha[:12]
-	}
-	return sha
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/gitsha"
 )
 
 // Review states as GitHub names them.
@@ -424,7 +425,7 @@ func next(pr PullRequest, v Verdict) []string {
 	case v.Conflicted && pr.Conflict != "":
 		out = append(out, pr.Conflict)
 	case v.Conflicted:
-		out = append(out, fmt.Sprintf("This pull request does not merge cleanly into %s at %s: rebase it on %s and push; connectbot judges it again.", baseName(pr), short(pr.BaseSHA), baseName(pr)))
+		out = append(out, fmt.Sprintf("This pull request does not merge cleanly into %s at %s: rebase it on %s and push; connectbot judges it again.", baseName(pr), gitsha.Short(pr.BaseSHA), baseName(pr)))
 	case v.Conclusion == ConclusionFailure:
 		out = append(out, "Fix the errors above and push: connectbot checks every new commit.")
 	case len(v.ChangesRequested) > 0:
@@ -432,9 +433,9 @@ func next(pr PullRequest, v Verdict) []string {
 			out = append(out, fmt.Sprintf("@%s asked for changes: %s", r.Author, firstLine(r.Body)))
 		}
 	case v.Approval != nil && v.Conclusion == ConclusionSuccess && pr.Draft:
-		out = append(out, fmt.Sprintf("Approved by @%s at %s, but this pull request is a draft: connectbot merges this commit once it is marked ready for review.", v.Approval.Author, short(pr.HeadSHA)))
+		out = append(out, fmt.Sprintf("Approved by @%s at %s, but this pull request is a draft: connectbot merges this commit once it is marked ready for review.", v.Approval.Author, gitsha.Short(pr.HeadSHA)))
 	case v.Merge:
-		out = append(out, fmt.Sprintf("Approved by @%s at %s: connectbot merges this commit.", v.Approval.Author, short(pr.HeadSHA)))
+		out = append(out, fmt.Sprintf("Approved by @%s at %s: connectbot merges this commit.", v.Approval.Author, gitsha.Short(pr.HeadSHA)))
 		for _, t := range v.Transitions {
 			out = append(out, fmt.Sprintf("%s: %s (%s).", t.Slug, t.Why, t.Rule))
 		}
@@ -548,13 +549,6 @@ func prefixAt(logins []string) []string {
 		out[i] = "@" + l
 	}
 	return out
-}
-
-func short(sha string) string {
-	if len(sha) > 7 {
-		return sha[:7]
-	}
-	return sha
 }
 
 func firstLine(s string) string {

@@ -14,6 +14,7 @@ import (
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/gitsha"
 	"github.com/connectbot/connectbot/internal/installs"
 	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/plaintext"
@@ -658,10 +659,10 @@ func (h *Handler) merge(ctx context.Context, pr forge.PR, v program.Verdict, st 
 	if err != nil {
 		return fmt.Errorf("merge #%d: %w", pr.Number, err)
 	}
-	out.Done = append(out.Done, fmt.Sprintf("merged %s into %s at %s as %s", shortSHA(v.HeadSHA), pr.BaseRef, shortSHA(v.BaseSHA), shortSHA(st.merge.Commit)))
+	out.Done = append(out.Done, fmt.Sprintf("merged %s into %s at %s as %s", gitsha.Short(v.HeadSHA), pr.BaseRef, gitsha.Short(v.BaseSHA), gitsha.Short(st.merge.Commit)))
 	out.MergedInto = pr.BaseRef
 	if len(why) > 0 {
-		out.Done = append(out.Done, "recorded "+strings.Join(why, "; ")+" in "+shortSHA(tip))
+		out.Done = append(out.Done, "recorded "+strings.Join(why, "; ")+" in "+gitsha.Short(tip))
 		h.openTracking(ctx, v, out)
 	}
 	return nil
@@ -729,13 +730,6 @@ func (h *Handler) log() *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}
 	return h.Log
-}
-
-func shortSHA(sha string) string {
-	if len(sha) > 7 {
-		return sha[:7]
-	}
-	return sha
 }
 
 // baseRefspec fetches only the base branch: other branches of the

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/connectbot/connectbot/internal/forge"
+	"github.com/connectbot/connectbot/internal/gitsha"
 	"github.com/connectbot/connectbot/internal/report"
 )
 
@@ -131,9 +132,9 @@ func (h *Handler) stale(ctx context.Context, pr forge.PR, tip string) (string, b
 		case !ok:
 			return "judged before verdicts named their base", true, nil
 		case base != tip:
-			return "judged against " + shortSHA(base) + ", the base is at " + shortSHA(tip), true, nil
+			return "judged against " + gitsha.Short(base) + ", the base is at " + gitsha.Short(tip), true, nil
 		case head != pr.HeadSHA:
-			return "judged at " + shortSHA(head) + ", the head is at " + shortSHA(pr.HeadSHA), true, nil
+			return "judged at " + gitsha.Short(head) + ", the head is at " + gitsha.Short(pr.HeadSHA), true, nil
 		}
 		return "", false, nil
 	}
