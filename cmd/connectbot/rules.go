@@ -8,6 +8,7 @@ import (
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/markdown"
 	"github.com/connectbot/connectbot/internal/policy"
 )
 
@@ -92,7 +93,7 @@ numbered lists — is one row below, quoted verbatim from its seed, with how con
 		b.WriteString("| clause | sentence | handled by |\n|---|---|---|\n")
 		for _, c := range clauses {
 			if c.Seed == s.file {
-				fmt.Fprintf(&b, "| `%s` | %s | %s |\n", c.ID, cell(c.Sentence), cell(handling(c)))
+				fmt.Fprintf(&b, "| `%s` | %s | %s |\n", c.ID, markdown.Cell(c.Sentence), markdown.Cell(handling(c)))
 			}
 		}
 		b.WriteString("\n")
@@ -101,11 +102,11 @@ numbered lists — is one row below, quoted verbatim from its seed, with how con
 	b.WriteString("| rule | what it requires |\n|---|---|\n")
 	for _, r := range policy.Rules() {
 		if strings.HasPrefix(r.ID, "format/") {
-			fmt.Fprintf(&b, "| `%s` | %s |\n", r.ID, cell(r.Sentence))
+			fmt.Fprintf(&b, "| `%s` | %s |\n", r.ID, markdown.Cell(r.Sentence))
 		}
 	}
 	for _, r := range catalog.FormatRules() {
-		fmt.Fprintf(&b, "| `%s` | %s |\n", r.ID, cell(r.Description))
+		fmt.Fprintf(&b, "| `%s` | %s |\n", r.ID, markdown.Cell(r.Description))
 	}
 	writeJudgements(&b)
 	n := policy.CountHandling(clauses)
@@ -149,12 +150,6 @@ func handling(c policy.Clause) string {
 	return s
 }
 
-// cell makes text safe inside a Markdown table cell: a pipe would end the
-// cell, a line break the row, and "<slug>" would be read as an HTML tag.
-func cell(s string) string {
-	return strings.NewReplacer("|", `\|`, "<", "&lt;", "\r\n", " ", "\n", " ").Replace(s)
-}
-
 // writeJudgements renders, per rule, what it refuses (an error, which
 // blocks the application), what it flags (a warning for the reviewer's
 // checklist), the program.cue keys that configure it, and the corpus
@@ -185,5 +180,5 @@ func orDash(s string) string {
 	if s == "" {
 		return "—"
 	}
-	return cell(s)
+	return markdown.Cell(s)
 }

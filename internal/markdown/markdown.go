@@ -4,7 +4,8 @@
 // is the one place that decides what such text may become: nothing but
 // the characters it holds, on one line — no HTML, no links or images, no
 // mentions or issue references, no emphasis, no code, no table cells, no
-// headings or lists.
+// headings or lists. It also holds the one table-cell escaper, Cell, for
+// Markdown connectbot writes itself.
 package markdown
 
 import (
@@ -67,6 +68,16 @@ var codeEscaper = strings.NewReplacer("`", "'", "|", `\|`)
 func Code(s string) string {
 	return "`" + codeEscaper.Replace(plaintext.Line(s)) + "`"
 }
+
+// cellEscaper is built once, as escaper is.
+var cellEscaper = strings.NewReplacer("|", `\|`, "<", "&lt;", "\r\n", " ", "\n", " ")
+
+// Cell returns Markdown that connectbot wrote (the rules table's sentences,
+// with their emphasis) as the text of one table cell: a pipe would end the
+// cell, a line break the row, and "<slug>" would be read as an HTML tag.
+// Text an integrator wrote goes through Escape or Code instead, which make
+// it inert and keep it in its cell too.
+func Cell(s string) string { return cellEscaper.Replace(s) }
 
 // unlink breaks every "://" that an address follows, so that GitHub does
 // not make a link of it; "https://" alone, as in advice, stays as written.
