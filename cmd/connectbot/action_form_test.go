@@ -11,6 +11,7 @@ import (
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
+	"github.com/connectbot/connectbot/internal/golden"
 	"github.com/connectbot/connectbot/internal/issueform"
 )
 
@@ -304,7 +305,7 @@ func TestActionRefusesAStrangersFormNamingACompanyOfTheProgram(t *testing.T) {
 	if len(comments) != 1 {
 		t.Fatalf("%d answers, want one: %+v", len(comments), comments)
 	}
-	checkGolden(t, filepath.Join("testdata", "golden", "form-company-refused.md.golden"), []byte(comments[0].Body))
+	golden.Check(t, filepath.Join("testdata", "golden", "form-company-refused.md.golden"), []byte(comments[0].Body))
 }
 
 func TestActionOpensAMaintainersFormForASecondIntegrationOfTheirCompany(t *testing.T) {

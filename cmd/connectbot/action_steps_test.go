@@ -10,6 +10,7 @@ import (
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
+	"github.com/connectbot/connectbot/internal/golden"
 	"github.com/connectbot/connectbot/internal/issueform"
 	"github.com/connectbot/connectbot/internal/program"
 )
@@ -175,7 +176,7 @@ func TestActionRefusesAStepFormFromSomeoneWhoMaintainsNoFileOfTheApplication(t *
 	if len(comments) != 1 {
 		t.Fatalf("%d answers, want one: %+v", len(comments), comments)
 	}
-	checkGolden(t, filepath.Join("testdata", "golden", "form-step-not-maintainer.md.golden"), []byte(comments[0].Body))
+	golden.Check(t, filepath.Join("testdata", "golden", "form-step-not-maintainer.md.golden"), []byte(comments[0].Body))
 }
 
 func TestActionUpdatesTheSamePullRequestWhenTheIssueIsEdited(t *testing.T) {
@@ -260,5 +261,5 @@ func TestAFailingCommentEndsWithTheFix(t *testing.T) {
 		t.Fatalf("the comment does not end with the fix:\n%s", body)
 	}
 	fix := strings.ReplaceAll(body[i:], srv.URL(), "https://github.com")
-	checkGolden(t, filepath.Join("testdata", "golden", "comment-fix-listing.md.golden"), []byte(fix))
+	golden.Check(t, filepath.Join("testdata", "golden", "comment-fix-listing.md.golden"), []byte(fix))
 }

@@ -2,17 +2,13 @@ package main
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/connectbot/connectbot/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files with the current output")
 
 // fixedNow is the clock of every golden run.
 func fixedNow() time.Time { return time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC) }
@@ -57,29 +53,8 @@ func TestGolden(t *testing.T) {
 			if code != tt.wantExit {
 				t.Errorf("exit %d, want %d; stderr: %s", code, tt.wantExit, stderr.String())
 			}
-			checkGolden(t, filepath.Join("testdata", "golden", tt.name+".golden"), stdout.Bytes())
+			golden.Check(t, filepath.Join("testdata", "golden", tt.name+".golden"), stdout.Bytes())
 		})
-	}
-}
-
-// checkGolden compares got with the golden file, after rewriting it with
-// got when the test runs with -update.
-func checkGolden(t *testing.T, golden string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("output differs from %s (-want +got):\n%s", golden, diff)
 	}
 }
 

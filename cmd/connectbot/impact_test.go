@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectbot/connectbot/internal/golden"
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
@@ -110,7 +111,7 @@ func TestImpactGolden(t *testing.T) {
 			if code := Main([]string{"impact", "--repo", dir, "--now", "2026-11-25", "--format", tt.format}, &stdout, &stderr, fixedNow); code != exitOK {
 				t.Fatalf("exit %d: %s", code, stderr.String())
 			}
-			checkGolden(t, filepath.Join("testdata", "golden", tt.name+".golden"), stdout.Bytes())
+			golden.Check(t, filepath.Join("testdata", "golden", tt.name+".golden"), stdout.Bytes())
 		})
 	}
 }

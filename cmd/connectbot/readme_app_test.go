@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/connectbot/connectbot/internal/golden"
 	"github.com/google/go-cmp/cmp"
 	"go.yaml.in/yaml/v3"
 )
@@ -84,15 +85,7 @@ func TestREADMEAppPermissionsAreAppYml(t *testing.T) {
 		t.Fatalf("%s lacks the %q … %q markers", path, begin, end)
 	}
 	want := readme[:i+len(begin)] + manifestTable(t, readManifest(t)) + readme[j:]
-	if *update {
-		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	if readme != want {
-		t.Error("docs/github.md's table of the App's events and permissions is not app.yml's: run go test ./cmd/connectbot -run README -update")
-	}
+	golden.Check(t, path, want) // docs/github.md's table of the App's events and permissions, from app.yml
 }
 
 // TestREADMETokenPermissionsAgreeWithAppYml reads docs/github.md's table of

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
+	"github.com/connectbot/connectbot/internal/golden"
 )
 
 func TestReconcileOverItsBudgetReportsWhatItLeftForTheNext(t *testing.T) {
@@ -29,7 +30,7 @@ func TestReconcileOverItsBudgetReportsWhatItLeftForTheNext(t *testing.T) {
 			if code := Main([]string{"reconcile", "--budget", "1", "--format", format}, &out, &errOut, fixedNow); code != exitOK {
 				t.Fatalf("reconcile: exit %d: %s", code, errOut.String())
 			}
-			checkGolden(t, filepath.Join("testdata", "golden", "reconcile-budget."+format+".golden"), out.Bytes())
+			golden.Check(t, filepath.Join("testdata", "golden", "reconcile-budget."+format+".golden"), out.Bytes())
 		})
 	}
 	for _, args := range [][]string{{"reconcile", "--budget", "0"}, {"tick", "--dry-run", "--reconcile-budget", "0"}, {"tick", "--dry-run", "--budget", "0"}, {"tick", "--dry-run", "--budget", "-1"}} {

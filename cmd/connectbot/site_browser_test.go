@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/connectbot/connectbot/internal/golden"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -368,7 +369,7 @@ func shot(t *testing.T, ctx context.Context, name string) {
 		t.Fatal(err)
 	}
 	dir := t.ArtifactDir()
-	if *update {
+	if golden.Updating() {
 		dir = filepath.Join("testdata", "screenshots")
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/connectbot/connectbot/internal/golden"
 	"github.com/connectbot/connectbot/internal/site"
 )
 
@@ -40,7 +41,7 @@ func TestSiteGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, filepath.Join("testdata", "golden", "site-"+siteNow, page+".golden"), got)
+			golden.Check(t, filepath.Join("testdata", "golden", "site-"+siteNow, page+".golden"), got)
 		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/golden"
 	"github.com/connectbot/connectbot/internal/policy"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/report"
@@ -48,5 +49,5 @@ func TestTheUntouchedTemplateGetsEveryFindingInOneComment(t *testing.T) {
 	if end := strings.Index(comment, "\n#### What "); end >= 0 {
 		comment = comment[:end+1]
 	}
-	checkGolden(t, filepath.Join("testdata", "golden", "comment-template.md.golden"), []byte(comment))
+	golden.Check(t, filepath.Join("testdata", "golden", "comment-template.md.golden"), []byte(comment))
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/golden"
 )
 
 func TestTickDryRunPrintsWhatPlanPrints(t *testing.T) {
@@ -100,7 +101,7 @@ func TestATickWithAFailedActionSaysSoAndTheNextTakesItUp(t *testing.T) {
 			if want := "connectbot: tick: 1 action failed; the next run tries again\n"; errOut.String() != want {
 				t.Errorf("stderr %q, want %q", errOut.String(), want)
 			}
-			checkGolden(t, filepath.Join("testdata", "golden", "tick-failed."+format+".golden"), out.Bytes())
+			golden.Check(t, filepath.Join("testdata", "golden", "tick-failed."+format+".golden"), out.Bytes())
 			if n := len(srv.PRs()); n != 0 {
 				t.Fatalf("%d pull requests after the refused create", n)
 			}

@@ -20,6 +20,7 @@ import (
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/golden"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/snapshot"
 	"github.com/connectbot/connectbot/schema"
@@ -499,7 +500,7 @@ func TestAReminderEndsWithItsFormEditLinkAndSnippet(t *testing.T) {
 			if len(comments) != 1 {
 				t.Fatalf("%d comments on #%d", len(comments), rs[0].PR)
 			}
-			checkGolden(t, filepath.Join("testdata", tt.golden), comments[0].Body)
+			golden.Check(t, filepath.Join("testdata", tt.golden), comments[0].Body)
 		})
 	}
 }

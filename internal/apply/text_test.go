@@ -1,23 +1,18 @@
 package apply_test
 
 import (
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/apply"
+	"github.com/connectbot/connectbot/internal/golden"
 	"github.com/connectbot/connectbot/internal/program"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files with the current output")
 
 // longName is an integration name of 300 characters, which the schema
 // takes (a name has no length bound) and GitHub's titles do not.
@@ -65,23 +60,5 @@ func TestTitlesAndCommitMessagesAreOneBoundedLine(t *testing.T) {
 		fmt.Fprintf(&out, "## %s\ntitle (%d): %s\nissue (%d): %s\ncommit:\n%s\n", tt.name,
 			utf8.RuneCountInString(title), title, utf8.RuneCountInString(issue), issue, msg)
 	}
-	checkGolden(t, filepath.Join("testdata", "titles.golden"), out.String())
-}
-
-// checkGolden compares got with the golden file, after rewriting it with
-// got when the test runs with -update.
-func checkGolden(t *testing.T, golden, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("output differs from %s (-want +got):\n%s", golden, diff)
-	}
+	golden.Check(t, filepath.Join("testdata", "titles.golden"), out.String())
 }

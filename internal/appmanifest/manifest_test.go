@@ -2,31 +2,17 @@ package appmanifest
 
 import (
 	"encoding/json"
-	"flag"
-	"os"
 	"testing"
 
+	"github.com/connectbot/connectbot/internal/golden"
 	"github.com/google/go-cmp/cmp"
 	"go.yaml.in/yaml/v3"
 )
 
-var update = flag.Bool("update", false, "write app.yml from the table")
-
 const appYML = "../../app.yml"
 
 func TestAppYMLIsWrittenFromTheTable(t *testing.T) {
-	if *update {
-		if err := os.WriteFile(appYML, YAML(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err := os.ReadFile(appYML)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(YAML()), string(got)); diff != "" {
-		t.Errorf("app.yml is not what the table writes; run go test ./internal/appmanifest -update (-want +got):\n%s", diff)
-	}
+	golden.Check(t, appYML, YAML())
 }
 
 // TestTheJSONManifestIsAppYML reads app.yml as YAML and the manifest the

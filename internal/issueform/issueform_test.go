@@ -2,7 +2,6 @@ package issueform_test
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,11 +13,10 @@ import (
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/golden"
 	"github.com/connectbot/connectbot/internal/issueform"
 	"github.com/connectbot/connectbot/internal/webhook"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // Body writes answers the way GitHub writes an issue form into an issue's
 // body: each question as "### <label>", a blank line, the answer or
@@ -132,25 +130,10 @@ func build(t *testing.T, author string, answers map[string]string) (issueform.Dr
 	return issueform.Build(cat, a, issueform.Applicant{Login: is.Author, Issue: is.Number}, today)
 }
 
-func golden(t *testing.T, name, got string) {
+// checkGolden compares got with testdata/<name>.golden.
+func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", path, diff)
-	}
+	golden.Check(t, filepath.Join("testdata", name+".golden"), got)
 }
 
 func TestACompleteFormBecomesAWellFormedFile(t *testing.T) {
@@ -174,7 +157,7 @@ func TestACompleteFormBecomesAWellFormedFile(t *testing.T) {
 	if diff := cmp.Diff(every, d.App.Attestations); diff != "" {
 		t.Errorf("every promise ticked is every attestation true (-want +got):\n%s", diff)
 	}
-	golden(t, "acme-sync.cue", string(d.Source))
+	checkGolden(t, "acme-sync.cue", string(d.Source))
 }
 
 // TestHostileAnswersStayStrings puts the things that would be syntax in a
@@ -368,9 +351,9 @@ func TestRepliesAreGolden(t *testing.T) {
 		{Field: "Company name", Message: "must be one line"},
 		{Field: "the form", Message: `a message quoting "@someone" and <b>markup</b> and [a](link)`},
 	})
-	golden(t, "refusal.md", refusal)
-	golden(t, "opened.md", issueform.OpenedReply(d, who, 7))
-	golden(t, "pr-body.md", issueform.Title(d)+"\n\n"+issueform.PRBody(d, who))
+	checkGolden(t, "refusal.md", refusal)
+	checkGolden(t, "opened.md", issueform.OpenedReply(d, who, 7))
+	checkGolden(t, "pr-body.md", issueform.Title(d)+"\n\n"+issueform.PRBody(d, who))
 }
 
 // TestTheTemplateIsTheForm checks each form of .github/ISSUE_TEMPLATE

@@ -2,8 +2,6 @@ package policy_test
 
 import (
 	"encoding/json"
-	"flag"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -11,10 +9,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/connectbot/connectbot/internal/golden"
 	"github.com/connectbot/connectbot/internal/policy"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files with the current output")
 
 // normativeRE finds the words that make a sentence a duty, a right or a
 // consequence: must, will, should, may not, require(d/s), reserve the
@@ -249,18 +246,5 @@ func TestClauseCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	got = append(got, '\n')
-	const path = "testdata/clause-counts.golden"
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("counts per handling changed (-want +got); run go test ./internal/policy -update and review:\n%s", diff)
-	}
+	golden.Check(t, "testdata/clause-counts.golden", got)
 }

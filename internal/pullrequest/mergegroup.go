@@ -10,6 +10,7 @@ import (
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
+	"github.com/connectbot/connectbot/internal/gitsha"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/report"
 )
@@ -74,7 +75,7 @@ func (h *Handler) MergeGroup(ctx context.Context, ref string) ([]string, error) 
 	}
 	conclusion, o := report.MergeGroupCheck(entries)
 	if h.DryRun {
-		_, err := fmt.Fprintf(h.Out, "merge group %s at %s: check %s\n%s\n%s", ref, shortSHA(head), conclusion, o.Title, o.Summary)
+		_, err := fmt.Fprintf(h.Out, "merge group %s at %s: check %s\n%s\n%s", ref, gitsha.Short(head), conclusion, o.Title, o.Summary)
 		return nil, err
 	}
 	res, err := h.Forge.CreateCheckRun(ctx, forge.CheckRun{
@@ -84,7 +85,7 @@ func (h *Handler) MergeGroup(ctx context.Context, ref string) ([]string, error) 
 	if err != nil {
 		return nil, fmt.Errorf("merge group %s: check: %w", ref, err)
 	}
-	return []string{fmt.Sprintf("merge group %s: check %s (%s) on %s, %d pull requests", ref, conclusion, res.Via, shortSHA(head), len(entries))}, nil
+	return []string{fmt.Sprintf("merge group %s: check %s (%s) on %s, %d pull requests", ref, conclusion, res.Via, gitsha.Short(head), len(entries))}, nil
 }
 
 // queueEntries judges the merge commits from a group's head back to the
@@ -98,10 +99,10 @@ func (h *Handler) queueEntries(ctx context.Context, head, tip, base string) ([]r
 		if err != nil {
 			return nil, err
 		}
-		e := report.QueueEntry{Commit: shortSHA(c)}
+		e := report.QueueEntry{Commit: gitsha.Short(c)}
 		switch {
 		case len(entries) == maxQueued:
-			e.Why = fmt.Sprintf("the group is not built on %s's tip %s within %d merge commits", base, shortSHA(tip), maxQueued)
+			e.Why = fmt.Sprintf("the group is not built on %s's tip %s within %d merge commits", base, gitsha.Short(tip), maxQueued)
 		case len(parents) != 2:
 			e.Why = "not a merge commit: connectbot judges merge queues that merge with a merge commit (the queue's merge method \"Merge commit\")"
 		default:
@@ -124,14 +125,14 @@ func (h *Handler) queueEntries(ctx context.Context, head, tip, base string) ([]r
 // c's first parent, as connectbot would merge it there. The queue's merge
 // must hold exactly the files connectbot's would.
 func (h *Handler) queueEntry(ctx context.Context, c string, parents []string, tree, base string) (report.QueueEntry, error) {
-	e := report.QueueEntry{Commit: shortSHA(c)}
+	e := report.QueueEntry{Commit: gitsha.Short(c)}
 	prs, err := h.Forge.FindPRsByHead(ctx, parents[1])
 	if err != nil {
 		return e, err
 	}
 	i := slices.IndexFunc(prs, func(pr forge.PR) bool { return pr.BaseRef == base && pr.HeadSHA == parents[1] })
 	if i < 0 {
-		e.Why = fmt.Sprintf("merges %s, the head of no open pull request into %s", shortSHA(parents[1]), base)
+		e.Why = fmt.Sprintf("merges %s, the head of no open pull request into %s", gitsha.Short(parents[1]), base)
 		return e, nil
 	}
 	pr := prs[i]
@@ -146,7 +147,7 @@ func (h *Handler) queueEntry(ctx context.Context, c string, parents []string, tr
 	v := program.JudgePullRequest(*facts)
 	e.Verdict = &v
 	if facts.HeadSHA != parents[1] {
-		e.Why = fmt.Sprintf("its head moved to %s since the queue merged %s", shortSHA(facts.HeadSHA), shortSHA(parents[1]))
+		e.Why = fmt.Sprintf("its head moved to %s since the queue merged %s", gitsha.Short(facts.HeadSHA), gitsha.Short(parents[1]))
 	} else if same, err := h.sameTree(st, tree); err != nil || !same {
 		e.Why = "the queue's merge holds other files than connectbot's merge of it would"
 		return e, err

@@ -112,7 +112,7 @@ func TestCommonMistakesGetAdvice(t *testing.T) {
 			src := strings.Replace(string(base), tt.good, tt.bad, 1)
 			comment, _ := commentOn(t, cfg, src)
 			section := findingsSection(comment)
-			golden(t, "advice/"+tt.golden+".md", section)
+			checkGolden(t, "advice/"+tt.golden+".md", section)
 			if tt.wrong == "" {
 				return
 			}
@@ -157,5 +157,5 @@ func TestAJSONDocumentIsJudgedLikeAnyOtherFile(t *testing.T) {
 	if f.App == nil {
 		t.Fatalf("the JSON document was not read: %+v", f.Findings)
 	}
-	golden(t, "advice/json.md", findingsSection(comment))
+	checkGolden(t, "advice/json.md", findingsSection(comment))
 }

@@ -82,7 +82,7 @@ func TestPullRequestCommentWithImpact(t *testing.T) {
 				Number: 9, Author: program.Author{Login: "rivera-reviews"}, HeadSHA: "5f2c9e1d0b7a4c3e8f6a1b2c3d4e5f6a7b8c9d0e",
 				Config: base, Now: now, Changes: []program.FileChange{change},
 			})
-			golden(t, tt.golden, report.PRComment(v, &imp, nil))
+			checkGolden(t, tt.golden, report.PRComment(v, &imp, nil))
 		})
 	}
 }

@@ -29,5 +29,5 @@ func TestTheCommentAsksForAnIndependentReviewer(t *testing.T) {
 	if v.Merge || v.Approval != nil {
 		t.Fatalf("the maintainer's approval counted: %+v", v.Approval)
 	}
-	golden(t, "comment-not-independent.md", report.PRComment(v, nil, nil))
+	checkGolden(t, "comment-not-independent.md", report.PRComment(v, nil, nil))
 }

@@ -104,9 +104,9 @@ func checkCount(t *testing.T, what, s string, total int) {
 // TestHugeReportGolden keeps the cut comment and check for people to read.
 func TestHugeReportGolden(t *testing.T) {
 	v := unknownScopes(320, "read")
-	golden(t, "comment-huge.md", report.PRComment(v, nil, nil))
+	checkGolden(t, "comment-huge.md", report.PRComment(v, nil, nil))
 	check := report.Check(v)
-	golden(t, "check-huge.md", check.Title+"\n\n"+check.Summary+"\n---\n"+check.Text)
+	checkGolden(t, "check-huge.md", check.Title+"\n\n"+check.Summary+"\n---\n"+check.Text)
 }
 
 func TestSmallReportIsNotCut(t *testing.T) {
@@ -258,7 +258,7 @@ func TestTheCheckSaysHowManyFindingsAreNotMarked(t *testing.T) {
 	v := unknownScopes(740, "read")
 	v.MaxAnnotations = 50
 	check := report.Check(v)
-	golden(t, "check-capped.md", check.Title+"\n\n"+check.Summary)
+	checkGolden(t, "check-capped.md", check.Title+"\n\n"+check.Summary)
 	v.MaxAnnotations = 740
 	if c := report.Check(v); strings.Contains(c.Summary, "marks") {
 		t.Errorf("every finding is marked, yet the summary says:\n%s", c.Summary)

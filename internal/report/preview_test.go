@@ -55,7 +55,7 @@ func TestAListingAddedIsPreviewedInTheComment(t *testing.T) {
 	}
 	section := added[start:]
 	section = section[:strings.Index(section[1:], "\n####")+1]
-	golden(t, "comment-listing-preview.md", section)
+	checkGolden(t, "comment-listing-preview.md", section)
 	page, err := markdowntest.Render(section)
 	if err != nil {
 		t.Fatal(err)

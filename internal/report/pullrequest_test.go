@@ -1,23 +1,19 @@
 package report_test
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
+	"github.com/connectbot/connectbot/internal/golden"
 	"github.com/connectbot/connectbot/internal/policy"
 	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/report"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // judged loads application files from the repository's testdata and
 // samples as the pull-request handler would, with every policy rule.
@@ -40,21 +36,10 @@ func judged(t *testing.T, cfg application.Config, paths ...string) []application
 	return files
 }
 
-func golden(t *testing.T, name, got string) {
+// checkGolden compares got with testdata/<name>.golden.
+func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s differs (-want +got):\n%s", path, diff)
-	}
+	golden.Check(t, filepath.Join("testdata", name+".golden"), got)
 }
 
 func TestPullRequestCommentAndCheck(t *testing.T) {
@@ -74,9 +59,9 @@ func TestPullRequestCommentAndCheck(t *testing.T) {
 			{Path: "README.md", Status: program.FileModified},
 		},
 	})
-	golden(t, "comment-invalid.md", report.PRComment(red, nil, nil))
+	checkGolden(t, "comment-invalid.md", report.PRComment(red, nil, nil))
 	check := report.Check(red)
-	golden(t, "check-invalid.md", check.Title+"\n\n"+check.Summary)
+	checkGolden(t, "check-invalid.md", check.Title+"\n\n"+check.Summary)
 
 	fine := judged(t, cfg, "applications/northwind-notes.cue")
 	fine[0].Findings = nil // the sample's own scopes are outside this small catalogue
@@ -84,7 +69,7 @@ func TestPullRequestCommentAndCheck(t *testing.T) {
 		Number: 8, Author: program.Author{Login: "priya-castellano"}, HeadSHA: head, Config: cfg, Now: now,
 		Changes: []program.FileChange{{Path: fine[0].Path, Status: program.FileAdded, Head: &fine[0]}},
 	})
-	golden(t, "comment-valid.md", report.PRComment(green, nil, nil))
+	checkGolden(t, "comment-valid.md", report.PRComment(green, nil, nil))
 
 	ann := report.Annotations(red)
 	if len(ann) != 4 {
@@ -185,8 +170,8 @@ func TestAPullRequestAddingTooManyApplicationsReadsAsOneFinding(t *testing.T) {
 		Config: cfg, Changes: changes,
 	})
 	check := report.Check(v)
-	golden(t, "comment-too-many.md", report.PRComment(v, nil, nil))
-	golden(t, "check-too-many.md", check.Title+"\n\n"+check.Summary)
+	checkGolden(t, "comment-too-many.md", report.PRComment(v, nil, nil))
+	checkGolden(t, "check-too-many.md", check.Title+"\n\n"+check.Summary)
 }
 
 // TestAReapplicationShowsTheReviewerItsHistory: the comment on a new file
@@ -209,7 +194,7 @@ func TestAReapplicationShowsTheReviewerItsHistory(t *testing.T) {
 		Changes: []program.FileChange{{Path: again[0].Path, Status: program.FileAdded, ToKind: program.EntryFile, Head: &again[0], Previous: &old}},
 	})
 	got := report.PRComment(v, nil, nil)
-	golden(t, "comment-reapplication.md", got)
+	checkGolden(t, "comment-reapplication.md", got)
 	const want = "re-application of `northwind-sync`, removed on 2026-05-01 for listing-overdue"
 	if !strings.Contains(got, want) {
 		t.Errorf("comment does not say %q:\n%s", want, got)

@@ -3,7 +3,6 @@ package webhook_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -12,12 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
+	"github.com/connectbot/connectbot/internal/golden"
 	"github.com/connectbot/connectbot/internal/webhook"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // recorded is one recorded delivery: its file under testdata, the event
 // kind GitHub names it with, and its body.
@@ -84,17 +80,5 @@ func TestParseEveryRecordedDelivery(t *testing.T) {
 		got.Write(b)
 		got.WriteByte('\n')
 	}
-	golden := filepath.Join("testdata", "parse.golden")
-	if *update {
-		if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to write it)", err)
-	}
-	if diff := cmp.Diff(string(want), got.String()); diff != "" {
-		t.Errorf("events (-want +got):\n%s", diff)
-	}
+	golden.Check(t, filepath.Join("testdata", "parse.golden"), got.String())
 }
