@@ -321,7 +321,7 @@ func (x *Executor) create(ctx context.Context, a program.Action, app application
 // that opened the pull request and stopped before labelling it leaves the
 // label to the next. It reports whether pr lacked the label, with the
 // result of putting it on (Done or Failed).
-func (x *Executor) Relabel(ctx context.Context, pr forge.PR, kind string) (Result, bool) {
+func (x *Executor) Relabel(ctx context.Context, pr forge.PR, kind program.ActionKind) (Result, bool) {
 	a := program.Action{Kind: kind, PR: pr.Number}
 	if parts := strings.Split(pr.HeadRef, "/"); len(parts) == 3 {
 		a.Slug = parts[2]

@@ -86,7 +86,7 @@ func planOn(t *testing.T, day string) program.Plan {
 	return plan
 }
 
-func only(plan program.Plan, kind, slug string) program.Plan {
+func only(plan program.Plan, kind program.ActionKind, slug string) program.Plan {
 	out := program.Plan{Now: plan.Now}
 	for _, a := range plan.Actions {
 		if a.Kind == kind && a.Slug == slug {
@@ -99,7 +99,7 @@ func only(plan program.Plan, kind, slug string) program.Plan {
 func statuses(rs []apply.Result) []string {
 	var out []string
 	for _, r := range rs {
-		out = append(out, r.Action.Kind+" "+r.Action.Slug+": "+r.Status)
+		out = append(out, string(r.Action.Kind)+" "+r.Action.Slug+": "+r.Status)
 	}
 	return out
 }

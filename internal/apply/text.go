@@ -41,8 +41,7 @@ func IssueTitle(app *application.Application) string {
 // most 72 characters naming the file's slug, then the pull request's
 // title and the evidence, without control characters.
 func Message(a program.Action, app *application.Application) string {
-	verb := map[string]string{program.KindOpenRemovalPR: "remove", program.KindPromote: "promote", program.KindLaunch: "launch"}[a.Kind]
-	subject := plaintext.Cut(fmt.Sprintf("connectbot: %s %s (%s)", verb, a.Slug, a.Reason), plaintext.SubjectMax)
+	subject := plaintext.Cut(fmt.Sprintf("connectbot: %s %s (%s)", a.Kind.Verb(), a.Slug, a.Reason), plaintext.SubjectMax)
 	return subject + "\n\n" + Title(a, app) + "\n\n" + plaintext.Text(a.Evidence) + "\n"
 }
 
@@ -51,7 +50,7 @@ func Message(a program.Action, app *application.Application) string {
 // mentioned so they hear of it.
 func Body(a program.Action, app *application.Application) string {
 	var b strings.Builder
-	what := map[string]string{
+	what := map[program.ActionKind]string{
 		program.KindOpenRemovalPR: "proposes removing",
 		program.KindPromote:       "proposes promoting to certification",
 		program.KindLaunch:        "proposes launching as a certified partner",

@@ -32,7 +32,10 @@ func Decide(in Input) ([]Status, Plan) {
 }
 
 // openKey identifies a bot pull request by what it is for.
-type openKey struct{ kind, slug string }
+type openKey struct {
+	kind ActionKind
+	slug string
+}
 
 func indexOpen(prs []OpenPR) map[openKey]OpenPR {
 	m := make(map[openKey]OpenPR, len(prs))
@@ -430,7 +433,7 @@ func (d *decision) planReminder(dl Deadline, before int) {
 // passed, even when the listing comes afterwards: it came too late.
 func (d *decision) reconcileOpen() {
 	slug := d.file.Slug
-	stillWanted := map[string]bool{}
+	stillWanted := map[ActionKind]bool{}
 	kept := d.actions[:0]
 	for _, a := range d.actions {
 		if pr, ok := d.open[openKey{a.Kind, slug}]; ok && samePurpose(pr, a) {
@@ -440,7 +443,7 @@ func (d *decision) reconcileOpen() {
 		kept = append(kept, a)
 	}
 	d.actions = kept
-	for _, kind := range []string{KindOpenRemovalPR, KindPromote, KindLaunch} {
+	for _, kind := range prKinds {
 		pr, ok := d.open[openKey{kind, slug}]
 		if !ok || stillWanted[kind] {
 			continue
@@ -500,7 +503,7 @@ func samePurpose(pr OpenPR, a Action) bool {
 }
 
 // closeReason explains why an open bot pull request no longer applies.
-func closeReason(kind string, pr OpenPR, d *decision) (rule, why string) {
+func closeReason(kind ActionKind, pr OpenPR, d *decision) (rule, why string) {
 	p := d.app.Program
 	switch kind {
 	case KindOpenRemovalPR:

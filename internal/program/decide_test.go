@@ -66,7 +66,7 @@ func recorded(count int, asOf string) application.Installs {
 // act is the part of an action every case pins down. Installs is filled
 // only by actsWithInstalls; evidence and clauses are for people.
 type act struct {
-	Kind       string
+	Kind       program.ActionKind
 	Slug       string
 	Reason     string
 	Due        application.Date
@@ -1181,11 +1181,11 @@ func TestDecideIsDeterministic(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	kinds := map[string]int{}
+	kinds := map[program.ActionKind]int{}
 	for _, a := range wantPlan.Actions {
 		kinds[a.Kind]++
 	}
-	for _, k := range []string{program.KindClosePR, program.KindOpenRemovalPR, program.KindPromote, program.KindLaunch, program.KindRemind} {
+	for _, k := range []program.ActionKind{program.KindClosePR, program.KindOpenRemovalPR, program.KindPromote, program.KindLaunch, program.KindRemind} {
 		if kinds[k] < 2 {
 			t.Errorf("the plan has %d %s actions, want at least 2 for the order to be tested", kinds[k], k)
 		}
@@ -1224,7 +1224,7 @@ func TestDecideIsDeterministic(t *testing.T) {
 func TestActionsAreSorted(t *testing.T) {
 	files, open := manyApplications()
 	_, plan := program.Decide(program.Input{Files: files, Config: seedConfig(), Open: open, Now: day("2026-06-01")})
-	rank := map[string]int{
+	rank := map[program.ActionKind]int{
 		program.KindClosePR: 0, program.KindOpenRemovalPR: 1, program.KindPromote: 2, program.KindLaunch: 3, program.KindRemind: 4,
 	}
 	less := func(a, b program.Action) bool {

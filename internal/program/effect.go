@@ -90,7 +90,7 @@ func LastRecorded(p application.ProgramState) application.Date {
 // a second run finds the first one's work: connectbot/remove/<slug>,
 // connectbot/promote/<slug>, connectbot/launch/<slug>.
 func Branch(a Action) string {
-	verb := map[string]string{KindOpenRemovalPR: "remove", KindPromote: "promote", KindLaunch: "launch"}[a.Kind]
+	verb := a.Kind.Verb()
 	if verb == "" {
 		return ""
 	}

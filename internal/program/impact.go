@@ -18,7 +18,7 @@ const ImpactDays = 90
 // Outcome is where the clocks take an application over a horizon: the
 // first action other than a reminder, and the day it is first planned.
 type Outcome struct {
-	Kind   string           `json:"kind,omitempty"`
+	Kind   ActionKind       `json:"kind,omitempty"`
 	Reason string           `json:"reason,omitempty"`
 	On     application.Date `json:"on,omitempty"`
 }
@@ -28,7 +28,7 @@ func (o Outcome) String() string {
 	if o.Kind == "" {
 		return "nothing"
 	}
-	words := map[string]string{KindOpenRemovalPR: "removal", KindPromote: "promotion", KindLaunch: "launch", KindClosePR: "a pull request closed"}[o.Kind]
+	words := map[ActionKind]string{KindOpenRemovalPR: "removal", KindPromote: "promotion", KindLaunch: "launch", KindClosePR: "a pull request closed"}[o.Kind]
 	if o.Reason != "" && o.Kind == KindOpenRemovalPR {
 		words += " (" + o.Reason + ")"
 	}

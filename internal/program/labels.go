@@ -68,7 +68,7 @@ func StyleOf(label string) LabelStyle {
 
 // ActionLabel returns the label of the pull request connectbot opens for an
 // action of kind: LabelRemoval, LabelPromotion, else LabelLaunch.
-func ActionLabel(kind string) string {
+func ActionLabel(kind ActionKind) string {
 	switch kind {
 	case KindOpenRemovalPR:
 		return LabelRemoval

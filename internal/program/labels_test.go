@@ -35,11 +35,11 @@ func TestLabelsHaveOneStyleEach(t *testing.T) {
 }
 
 func TestEachActionKindHasItsLabel(t *testing.T) {
-	got := map[string]string{}
-	for _, k := range []string{program.KindOpenRemovalPR, program.KindPromote, program.KindLaunch} {
+	got := map[program.ActionKind]string{}
+	for _, k := range []program.ActionKind{program.KindOpenRemovalPR, program.KindPromote, program.KindLaunch} {
 		got[k] = program.ActionLabel(k)
 	}
-	want := map[string]string{
+	want := map[program.ActionKind]string{
 		program.KindOpenRemovalPR: program.LabelRemoval,
 		program.KindPromote:       program.LabelPromotion,
 		program.KindLaunch:        program.LabelLaunch,

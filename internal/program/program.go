@@ -25,14 +25,38 @@ const (
 	DeadlineInstallWindow = "install-window"
 )
 
+// ActionKind is what an action of a scheduled run does.
+type ActionKind string
+
 // Action kinds.
 const (
-	KindRemind        = "remind"
-	KindOpenRemovalPR = "open-removal-pr"
-	KindClosePR       = "close-pr"
-	KindPromote       = "promote"
-	KindLaunch        = "launch"
+	KindRemind        ActionKind = "remind"
+	KindOpenRemovalPR ActionKind = "open-removal-pr"
+	KindClosePR       ActionKind = "close-pr"
+	KindPromote       ActionKind = "promote"
+	KindLaunch        ActionKind = "launch"
 )
+
+// Verb is the verb of a kind of action that opens a pull request, as its
+// branch and commit message name it: "remove", "promote" or "launch"; ""
+// for any other kind.
+func (k ActionKind) Verb() string {
+	return map[ActionKind]string{KindOpenRemovalPR: "remove", KindPromote: "promote", KindLaunch: "launch"}[k]
+}
+
+// KindOfVerb returns the kind of action whose Verb is verb, or false when
+// no kind has it: how a branch of Branch is read back.
+func KindOfVerb(verb string) (ActionKind, bool) {
+	for _, k := range prKinds {
+		if k.Verb() == verb {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// prKinds are the kinds of action that open a pull request.
+var prKinds = []ActionKind{KindOpenRemovalPR, KindPromote, KindLaunch}
 
 // Removal reasons.
 const (
@@ -57,10 +81,10 @@ const SourceRecorded = "recorded"
 // its kind (KindOpenRemovalPR, KindPromote or KindLaunch), the application
 // and, for a removal, the reason it was opened for.
 type OpenPR struct {
-	Number int    `json:"number"`
-	Kind   string `json:"kind"`
-	Slug   string `json:"slug"`
-	Reason string `json:"reason,omitempty"`
+	Number int        `json:"number"`
+	Kind   ActionKind `json:"kind"`
+	Slug   string     `json:"slug"`
+	Reason string     `json:"reason,omitempty"`
 }
 
 // Input is everything a decision depends on, gathered beforehand.
@@ -126,8 +150,8 @@ type Status struct {
 // Action is one thing a scheduled run must do. Every action names the rule
 // and clause it enforces, the dates it rests on, and its evidence.
 type Action struct {
-	Kind string `json:"kind"`
-	Slug string `json:"slug"`
+	Kind ActionKind `json:"kind"`
+	Slug string     `json:"slug"`
 	// Reason is why: for removals "listing-overdue" or
 	// "installs-window-lapsed"; for reminders the deadline kind; for
 	// close-pr the condition that stopped holding.

@@ -133,7 +133,7 @@ func (d *decision) incompleteSteps() string {
 
 // openFor returns the application's open bot pull request, if any.
 func (d *decision) openFor() (OpenPR, bool) {
-	for _, kind := range []string{KindOpenRemovalPR, KindPromote, KindLaunch} {
+	for _, kind := range prKinds {
 		if pr, ok := d.open[openKey{kind, d.file.Slug}]; ok {
 			return pr, true
 		}
@@ -218,7 +218,7 @@ var stageOrder = map[application.Stage]int{
 
 // kindOrder puts the actions of a run in the order they are carried out:
 // closing before opening, removals before promotions.
-var kindOrder = map[string]int{
+var kindOrder = map[ActionKind]int{
 	KindClosePR: 0, KindOpenRemovalPR: 1, KindPromote: 2, KindLaunch: 3, KindRemind: 4,
 }
 

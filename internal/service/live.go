@@ -281,7 +281,7 @@ func (t liveTicker) Tick(ctx context.Context) error {
 	for _, x := range s.Results {
 		status := tickStatus(x)
 		p.log.Info("tick action", "kind", x.Kind, "slug", x.Slug, "status", x.Status, "detail", x.Detail, "pr", x.PR)
-		p.m.ActionDone(x.Kind, status)
+		p.m.ActionDone(string(x.Kind), status)
 	}
 	if err != nil {
 		return err

@@ -401,7 +401,7 @@ func (t planTicker) Tick(context.Context) error {
 			attrs = append(attrs, "pr", a.PR)
 		}
 		t.log.Info("would do", attrs...)
-		t.m.ActionDone(a.Kind, metrics.StatusDryRun)
+		t.m.ActionDone(string(a.Kind), metrics.StatusDryRun)
 	}
 	t.log.Info("tick planned", "now", plan.Now.String(), "actions", len(plan.Actions))
 	return nil

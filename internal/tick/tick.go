@@ -102,11 +102,11 @@ type Summary struct {
 
 // Result is the fate of one action, in the run summary.
 type Result struct {
-	Kind   string `json:"kind"`
-	Slug   string `json:"slug"`
-	Status string `json:"status"`
-	Detail string `json:"detail"`
-	PR     int    `json:"pr,omitempty"`
+	Kind   program.ActionKind `json:"kind"`
+	Slug   string             `json:"slug"`
+	Status string             `json:"status"`
+	Detail string             `json:"detail"`
+	PR     int                `json:"pr,omitempty"`
 }
 
 // Run carries out one tick as of now.
@@ -253,7 +253,7 @@ func (in Input) counts(ctx context.Context, snap *snapshot.Snapshot, day applica
 // labeller is what a tick needs of its executor to finish a pull request
 // an earlier run opened and did not label (apply's Executor is one).
 type labeller interface {
-	Relabel(ctx context.Context, pr forge.PR, kind string) (apply.Result, bool)
+	Relabel(ctx context.Context, pr forge.PR, kind program.ActionKind) (apply.Result, bool)
 }
 
 // relabel labels each of the bot's open pull requests that lacks its
@@ -310,16 +310,19 @@ func botPRs(prs []forge.PR) ([]forge.PR, []program.OpenPR) {
 // fork's branch of the same name is anyone's: taken for the bot's, it
 // would hold off the removal it names.
 func botPR(pr forge.PR) (program.OpenPR, bool) {
-	kinds := map[string]string{"remove": program.KindOpenRemovalPR, "promote": program.KindPromote, "launch": program.KindLaunch}
 	parts := strings.Split(pr.HeadRef, "/")
 	if pr.HeadRepo == "" || pr.HeadRepo != pr.BaseRepo {
 		return program.OpenPR{}, false
 	}
-	if len(parts) != 3 || parts[0] != "connectbot" || kinds[parts[1]] == "" {
+	if len(parts) != 3 || parts[0] != "connectbot" {
 		return program.OpenPR{}, false
 	}
-	o := program.OpenPR{Number: pr.Number, Kind: kinds[parts[1]], Slug: parts[2]}
-	if m := markerRE.FindStringSubmatch(pr.Body); m != nil && m[1] == o.Kind && m[2] == o.Slug {
+	kind, ok := program.KindOfVerb(parts[1])
+	if !ok {
+		return program.OpenPR{}, false
+	}
+	o := program.OpenPR{Number: pr.Number, Kind: kind, Slug: parts[2]}
+	if m := markerRE.FindStringSubmatch(pr.Body); m != nil && m[1] == string(o.Kind) && m[2] == o.Slug {
 		o.Reason = m[3]
 	}
 	return o, true
