@@ -38,20 +38,23 @@ const (
 	RuleReapplication = "ownership/reapplication"
 )
 
-// File change statuses: how the merge result differs from the base
-// branch's tip at a path.
+// FileStatus is how the merge result differs from the base branch's tip at
+// a path.
+type FileStatus string
+
+// File change statuses.
 const (
-	FileAdded    = "added"
-	FileModified = "modified"
-	FileRemoved  = "removed"
-	FileRenamed  = "renamed"
+	FileAdded    FileStatus = "added"
+	FileModified FileStatus = "modified"
+	FileRemoved  FileStatus = "removed"
+	FileRenamed  FileStatus = "renamed"
 	// FileCopied is a new file whose content is an application already on
 	// the base branch.
-	FileCopied = "copied"
+	FileCopied FileStatus = "copied"
 	// FileAffected is an application the pull request does not change but
 	// whose cross-file findings it changes (a duplicate App ID, name or
 	// company claimed against it).
-	FileAffected = "affected"
+	FileAffected FileStatus = "affected"
 )
 
 // Entry kinds: what a path is in a git tree, from its mode.
@@ -70,7 +73,7 @@ const (
 type FileChange struct {
 	Path         string
 	PreviousPath string
-	Status       string
+	Status       FileStatus
 	// FromKind and ToKind are what the path is on the base branch and after
 	// the merge (EntryFile, EntrySymlink, ...; "" where it is absent).
 	FromKind, ToKind string
@@ -127,7 +130,7 @@ func TooManyApplications(changes []FileChange, cfg application.Config) (FileVerd
 	if limit <= 0 || len(added) <= limit {
 		return FileVerdict{}, false
 	}
-	return FileVerdict{Path: added[0], Kind: "new", Findings: []application.Finding{{
+	return FileVerdict{Path: added[0], Kind: ChangeNew, Findings: []application.Finding{{
 		Rule: RuleTooManyApplications, Severity: application.SeverityError, Line: 1, Column: 1,
 		Message: fmt.Sprintf("this pull request adds %d application files, and program.cue allows at most %d in one pull request (maxNewApplicationsPerPullRequest): none of them was checked; open a pull request for each application",
 			len(added), limit),

@@ -85,14 +85,33 @@ const (
 	ConclusionFailure = "failure"
 )
 
+// ChangeKind is what a pull request does to one file, as its verdict and
+// comment name it.
+type ChangeKind string
+
+// Change kinds.
+const (
+	ChangeNew    ChangeKind = "new"
+	ChangeUpdate ChangeKind = "update"
+	ChangeRename ChangeKind = "rename"
+	ChangeCopy   ChangeKind = "copy"
+	ChangeDelete ChangeKind = "delete"
+	// ChangeAffected is an application the pull request does not change
+	// but whose cross-file findings it changes.
+	ChangeAffected ChangeKind = "affected"
+	// ChangeConflict is a file that does not merge cleanly.
+	ChangeConflict ChangeKind = "conflict"
+	// ChangeOther is any file that is not an application file.
+	ChangeOther ChangeKind = "other"
+)
+
 // FileVerdict is what the pull request does to one file and what is wrong.
 type FileVerdict struct {
 	Path  string
 	Slug  string
 	Stage application.Stage
-	// Kind is "new", "update", "rename", "copy", "delete", "affected",
-	// "conflict" or "other".
-	Kind     string
+	// Kind is what the pull request does to the file.
+	Kind     ChangeKind
 	Findings []application.Finding
 	// Checklist is true when the reviewer checklist is shown for the
 	// file: a new application, a change of stage, or a change whose
@@ -227,7 +246,7 @@ func JudgePullRequest(pr PullRequest) Verdict {
 		v.Conflicted = true
 		labels[LabelNeedsRebase], labels[LabelInvalid] = true, true
 		for _, p := range pr.Conflicts {
-			v.Files = append(v.Files, FileVerdict{Path: p, Kind: "conflict", Findings: []application.Finding{{
+			v.Files = append(v.Files, FileVerdict{Path: p, Kind: ChangeConflict, Findings: []application.Finding{{
 				Rule: RuleConflict, Severity: application.SeverityError, Line: 1, Column: 1,
 				Message: fmt.Sprintf("%s changed on the base branch since this pull request's branch started, and this pull request changes it too: rebase on the base branch (git pull --rebase origin %s) and push", p, baseName(pr)),
 			}}})
@@ -245,9 +264,9 @@ func JudgePullRequest(pr PullRequest) Verdict {
 		sortByLine(fv.Findings)
 		fv.Checklist = ShowsChecklist(c, pr.Config, pr.Now)
 		switch fv.Kind {
-		case "new":
+		case ChangeNew:
 			labels[LabelNew] = true
-		case "update", "rename", "delete":
+		case ChangeUpdate, ChangeRename, ChangeDelete:
 			labels[LabelUpdate] = true
 		}
 		if fv.Stage != "" && c.Status != FileAffected {
@@ -396,22 +415,22 @@ func isReviewer(cfg application.Config, login string) bool {
 	return slices.ContainsFunc(cfg.Reviewers, func(r string) bool { return strings.EqualFold(r, login) })
 }
 
-func changeKind(c FileChange) string {
+func changeKind(c FileChange) ChangeKind {
 	switch {
 	case !c.IsApplication():
-		return "other"
+		return ChangeOther
 	case c.Status == FileAffected:
-		return "affected"
+		return ChangeAffected
 	case c.Status == FileRemoved:
-		return "delete"
+		return ChangeDelete
 	case c.Status == FileRenamed:
-		return "rename"
+		return ChangeRename
 	case c.Status == FileCopied:
-		return "copy"
+		return ChangeCopy
 	case c.Base == nil:
-		return "new"
+		return ChangeNew
 	}
-	return "update"
+	return ChangeUpdate
 }
 
 // next says what happens after this verdict, in words.

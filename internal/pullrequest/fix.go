@@ -42,7 +42,7 @@ func (h *Handler) fixes(pr forge.PR, facts *program.PullRequest, v program.Verdi
 			if notes[x.Path] == "" {
 				notes[x.Path] = x.Message
 			}
-			if s, ok := program.StepOf(x.Path); ok && step == "" && f.Kind != "new" {
+			if s, ok := program.StepOf(x.Path); ok && step == "" && f.Kind != program.ChangeNew {
 				step = s
 			}
 		}

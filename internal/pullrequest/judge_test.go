@@ -114,7 +114,7 @@ func TestJudgeSeesEveryKindOfChange(t *testing.T) {
 	}
 	got := []string{}
 	for _, c := range j.Changes {
-		got = append(got, c.Path+" "+c.Status+" from="+c.PreviousPath+" base="+side(c.Base)+" head="+side(c.Head))
+		got = append(got, c.Path+" "+string(c.Status)+" from="+c.PreviousPath+" base="+side(c.Base)+" head="+side(c.Head))
 	}
 	want := []string{
 		"applications/acme-copy.cue copied from=applications/acme-sync.cue base=- head=acme-copy",
