@@ -100,8 +100,8 @@ func Program(statuses []program.Status, files []application.File, now time.Time)
 // deadlineText is what the feed says about each kind of deadline: the
 // summary, the rule that sets it and the rule applied if it is missed.
 var deadlineText = map[string]struct{ summary, rule, missed string }{
-	program.DeadlineListingInfo:   {"listing information due", "connect/beta-1", "connect/beta-2"},
-	program.DeadlineInstallWindow: {"install window ends", "connect/beta-5", "connect/beta-7"},
+	program.DeadlineListingInfo:   {"listing information due", policy.RuleBeta1, policy.RuleBeta2},
+	program.DeadlineInstallWindow: {"install window ends", policy.RuleBeta5, policy.RuleBeta7},
 }
 
 func deadlineEvent(s program.Status, d program.Deadline, app *application.Application) Event {
@@ -132,7 +132,7 @@ func deadlineEvent(s program.Status, d program.Deadline, app *application.Applic
 func launchEvent(slug string, app *application.Application) Event {
 	var b strings.Builder
 	writeIntegration(&b, app)
-	fmt.Fprintf(&b, "Rule %s\n", ruleText("connect/cert-6"))
+	fmt.Fprintf(&b, "Rule %s\n", ruleText(policy.RuleCert6))
 	fmt.Fprintf(&b, "Approved on %s. On this day connectbot opens the pull request that makes %s a partner and publishes its listing.", app.Program.ApprovedAt, slug)
 	return Event{
 		UID:         UID(slug, KindLaunch),

@@ -183,19 +183,19 @@ func (c *checker) contradictions() {
 			continue
 		}
 		if a.Integration.Auth == "oauth2" {
-			c.contradicts("connect/req-2", st, c.phrasesIn(c.said.credentials), "integration.auth", `"oauth2"`,
+			c.contradicts(RuleReq2, st, c.phrasesIn(c.said.credentials), "integration.auth", `"oauth2"`,
 				"credentials other than OAuth 2.0")
 		}
 		if a.Integration.BuiltInHouse {
-			c.contradicts("connect/req-1", st, c.phrasesIn(c.said.builders), "integration.builtInHouse", "true",
+			c.contradicts(RuleReq1, st, c.phrasesIn(c.said.builders), "integration.builtInHouse", "true",
 				"someone other than your own team building the integration")
 		}
 		if a.Privacy.SensitiveData != nil && !*a.Privacy.SensitiveData {
-			c.contradicts("developer/C2", st, c.phrasesIn(c.said.sensitive), "privacy.sensitiveData", "false",
+			c.contradicts(RuleDeveloperC2, st, c.phrasesIn(c.said.sensitive), "privacy.sensitiveData", "false",
 				"card numbers or passwords")
 		}
 		if h := a.Support.FirstResponseHours; h != nil {
-			c.contradicts("connect/req-3", st, c.slowResponses(*h), "support.firstResponseHours", strconv.Itoa(*h),
+			c.contradicts(RuleReq3, st, c.slowResponses(*h), "support.firstResponseHours", strconv.Itoa(*h),
 				"a response time longer than the "+strconv.Itoa(*h)+" hours promised")
 		}
 	}

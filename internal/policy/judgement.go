@@ -62,90 +62,90 @@ func RuleTable() []RuleRow {
 // keys are program.cue's, and that the corpus expects no severity the
 // rule does not name.
 var judgements = map[string]Judgement{
-	"connect/req-1": {
+	RuleReq1: {
 		Error:   "builtInHouse is not true.",
 		Flagged: "listing or scope text saying another company builds the integration.",
 	},
-	"connect/req-2": {
+	RuleReq2: {
 		Error:   "auth is not \"oauth2\".",
 		Flagged: "listing or scope text describing a credential other than OAuth (an API key, a private app token).",
 	},
-	"connect/req-3": {
+	RuleReq3: {
 		Error:        "no ticket or phone channel, a channel without its means, a phone number that cannot be called, no first-response time or one beyond the SLA.",
 		Flagged:      "listing text promising a response time beyond the SLA (in days).",
 		ConfiguredBy: []string{"supportResponseHours"},
 	},
-	"connect/req-4": {
+	RuleReq4: {
 		Error:        "an applied application below the minimum installs, or installs counted as of a day to come.",
 		ConfiguredBy: []string{"minInstalls"},
 	},
-	"connect/beta-1": {
+	RuleBeta1: {
 		Error:        "an accepted application without acceptedAt, or a published listing that lacks fields.",
 		Flagged:      "listing information still missing before its due date.",
 		ConfiguredBy: []string{"listingDueDays"},
 	},
-	"connect/beta-2": {
+	RuleBeta2: {
 		Error:        "listing information missing after its due date.",
 		ConfiguredBy: []string{"listingDueDays"},
 	},
-	"connect/beta-3": {Error: "a published listing without an https:// link to setup instructions."},
-	"connect/beta-4": {Error: "a listing published while the application is only applied."},
-	"connect/beta-5": {Error: "a listing published before acceptance."},
-	"connect/beta-6": {
+	RuleBeta3: {Error: "a published listing without an https:// link to setup instructions."},
+	RuleBeta4: {Error: "a listing published while the application is only applied."},
+	RuleBeta5: {Error: "a listing published before acceptance."},
+	RuleBeta6: {
 		Error:        "a beta or later stage with installs counted as of a day to come.",
 		ConfiguredBy: []string{"certificationInstalls"},
 	},
-	"connect/beta-7": {ConfiguredBy: []string{"installWindowDays", "certificationInstalls"}},
-	"connect/beta-8": {Error: "a removal record without the removed stage, or the removed stage without its record."},
-	"connect/cert-1": {Error: "a certification or partner without an App ID."},
-	"connect/cert-2": {Error: "a certification or partner without an https:// demo video."},
-	"connect/cert-3": {Error: "a certification or partner without https:// sales assets."},
-	"connect/cert-4": {
+	RuleBeta7: {ConfiguredBy: []string{"installWindowDays", "certificationInstalls"}},
+	RuleBeta8: {Error: "a removal record without the removed stage, or the removed stage without its record."},
+	RuleCert1: {Error: "a certification or partner without an App ID."},
+	RuleCert2: {Error: "a certification or partner without an https:// demo video."},
+	RuleCert3: {Error: "a certification or partner without https:// sales assets."},
+	RuleCert4: {
 		Error:   "an approval before acceptance, of a stage other than certification, or with feedback still open.",
 		Flagged: "product-review feedback still open.",
 	},
-	"connect/cert-5":     {Error: "an approved integration whose listing lacks fields."},
-	"connect/cert-6":     {Error: "a launch date without approval or before it; a partner without approval or launch date."},
-	"connect/cert-7":     {},
+	RuleCert5:            {Error: "an approved integration whose listing lacks fields."},
+	RuleCert6:            {Error: "a launch date without approval or before it; a partner without approval or launch date."},
+	RuleCert7:            {},
 	"developer/preamble": {Error: "attestations.developerTerms is not true."},
 	"developer/A4":       {Error: "attestations.noSaleOfCustomerData is not true."},
-	"developer/A5": {
+	RuleDeveloperA5: {
 		Error:   "no privacy policy, one not on https://, or one on a non-public address (localhost, loopback, private or link-local, a single-label host).",
 		Flagged: "a privacy policy on a documentation-only domain or on the platform's own domain.",
 	},
 	"developer/A6": {Error: "attestations.lawfulBasis is not true."},
-	"developer/A7": {
+	RuleDeveloperA7: {
 		Error:   "no page for data requests, one not on https://, or one on a non-public address.",
 		Flagged: "a data-request page on a documentation-only domain.",
 	},
-	"developer/A9": {Error: "no security contact, or a page not on https://."},
-	"developer/B1": {Error: "authentication or login auditing not attested."},
-	"developer/B2": {Error: "attestations.credentialHandling is not true."},
-	"developer/B6": {
+	RuleDeveloperA9: {Error: "no security contact, or a page not on https://."},
+	RuleDeveloperB1: {Error: "authentication or login auditing not attested."},
+	"developer/B2":  {Error: "attestations.credentialHandling is not true."},
+	RuleDeveloperB6: {
 		Error:        "a scope outside the catalogue, asked twice, without a reason, with a reason too short, or with the reason of another object's scope.",
 		Flagged:      "a scope that reaches sensitive data; a weak reason (\"n/a\", \"not used yet\", one reason pasted for every scope).",
 		ConfiguredBy: []string{"scopes", "weakReasons", "objectNames"},
 	},
 	"developer/C1": {Error: "attestations.customerConsent is not true."},
-	"developer/C2": {
+	RuleDeveloperC2: {
 		Error:   "privacy.sensitiveData missing or true.",
 		Flagged: "listing or scope text describing card numbers or passwords while sensitiveData is false.",
 	},
-	"developer/D5": {
+	RuleDeveloperD5: {
 		Error:        "a name that begins with a protected company's name, or text claiming that company made, authorised or endorsed the integration, in any language of claimWords.",
 		Flagged:      "text that may claim that company's certification or endorsement, or a partnership with it.",
 		ConfiguredBy: []string{"protectedNames", "claimWords", "certifiers", "objectNames"},
 	},
-	"developer/E1": {
+	RuleDeveloperE1: {
 		Error:        "a name that begins with the platform's name or an alias of it, or text claiming its endorsement, official status, preference or partnership (by a non-partner) or that it made the integration, in any language of claimWords.",
 		Flagged:      "text that may claim the platform's certification or endorsement.",
 		ConfiguredBy: []string{"brandTerms", "brandAliases", "claimWords", "certifiers", "objectNames"},
 	},
-	"developer/F2": {
+	RuleDeveloperF2: {
 		Flagged:      "a vulgar or obscene word in the name, tagline or description, however masked (symbols or digits for letters, repeated letters).",
 		ConfiguredBy: []string{"vulgarTerms"},
 	},
-	"developer/F3": {
+	RuleDeveloperF3: {
 		Error:   "no support page, one not on https:// or on a non-public address, no support email or phone, or no setup instructions once certified.",
 		Flagged: "a support page on a documentation-only domain.",
 	},

@@ -19,10 +19,10 @@ func (c *checker) listing() {
 	l := c.app.Listing
 	if l != nil {
 		if l.SetupInstructionsURL != "" {
-			c.requireHTTPS("connect/beta-3", "listing.setupInstructionsUrl", l.SetupInstructionsURL, "")
+			c.requireHTTPS(RuleBeta3, "listing.setupInstructionsUrl", l.SetupInstructionsURL, "")
 		}
 		if l.SupportURL != "" {
-			c.requireHTTPS("developer/F3", "listing.supportUrl", l.SupportURL, "")
+			c.requireHTTPS(RuleDeveloperF3, "listing.supportUrl", l.SupportURL, "")
 		}
 	}
 	missing := l.Missing()
@@ -39,10 +39,10 @@ func (c *checker) listing() {
 	if len(rest) < len(missing) {
 		switch {
 		case p.Stage == application.StageBeta:
-			c.errorAt("connect/beta-3", "listing.setupInstructionsUrl", "program.listingPublishedAt",
+			c.errorAt(RuleBeta3, "listing.setupInstructionsUrl", "program.listingPublishedAt",
 				"the listing published on %s has no link to setup instructions: add listing.setupInstructionsUrl", p.ListingPublishedAt)
 		case p.Stage == application.StageCertification || p.Stage == application.StagePartner:
-			c.errorAt("developer/F3", "listing.setupInstructionsUrl", "program.stage",
+			c.errorAt(RuleDeveloperF3, "listing.setupInstructionsUrl", "program.stage",
 				"every integration must include a link to its technical instructions: add listing.setupInstructionsUrl, the page that explains how to set it up")
 		}
 	}
@@ -52,10 +52,10 @@ func (c *checker) listing() {
 	list := "listing." + strings.Join(rest, ", listing.")
 	switch {
 	case p.Stage == application.StagePartner || p.ApprovedAt != nil:
-		c.errorAt("connect/cert-5", "listing", "program.approvedAt",
+		c.errorAt(RuleCert5, "listing", "program.approvedAt",
 			"the integration is approved: the listing page needs %s", list)
 	case p.ListingPublishedAt != nil:
-		c.errorAt("connect/beta-1", "listing", "program.listingPublishedAt",
+		c.errorAt(RuleBeta1, "listing", "program.listingPublishedAt",
 			"the listing was published on %s but the listing information lacks %s", p.ListingPublishedAt, list)
 	}
 }
@@ -68,11 +68,11 @@ func (c *checker) listingClock(missing []string) {
 	list := "listing." + strings.Join(missing, ", listing.")
 	due := p.AcceptedAt.AddDays(c.cfg.ListingDueDays)
 	if c.now > due {
-		c.errorAt("connect/beta-2", "listing", "program.acceptedAt",
+		c.errorAt(RuleBeta2, "listing", "program.acceptedAt",
 			"listing information was due on %s (%d days after acceptance on %s) and still lacks %s; the application is due for removal",
 			due, c.cfg.ListingDueDays, p.AcceptedAt, list)
 	} else {
-		c.warnAt("connect/beta-1", "listing", "program.acceptedAt",
+		c.warnAt(RuleBeta1, "listing", "program.acceptedAt",
 			"listing information is due by %s (%d days left): add %s", due, c.now.DaysUntil(due), list)
 	}
 }

@@ -114,23 +114,23 @@ func (c *checker) brandClaim(lt listingText, term nameTerm, f claimFound) {
 	switch {
 	case !f.found:
 	case f.begins:
-		c.errorf("developer/E1", lt.path,
+		c.errorf(RuleDeveloperE1, lt.path,
 			"the name %q begins with the platform's brand %q, as if the platform made it; name it after your product (\"Acme Sync for %s\" is fine)",
 			lt.value, term.term, term.term)
 	case !f.sure:
-		c.warnf("developer/E1", lt.path,
+		c.warnf(RuleDeveloperE1, lt.path,
 			"the %s may claim the platform's certification or endorsement (%s %q, in %q); a reviewer will check, so say who certified what (\"SOC 2 certified\") or describe the integration instead",
 			lt.what, f.how, term.term, f.sentence)
 	case f.class == classPartnership:
-		c.errorf("developer/E1", lt.path,
+		c.errorf(RuleDeveloperE1, lt.path,
 			"the %s calls the integration the platform's partner (%s %q), which only a partner of the program may (this application's stage is %s); say what the integration does instead (\"… for %s\" is fine)",
 			lt.what, f.how, term.term, c.app.Program.Stage, term.term)
 	case f.origin:
-		c.errorf("developer/E1", lt.path,
+		c.errorf(RuleDeveloperE1, lt.path,
 			"the %s says the platform made the integration (%s %q); say who made it and what it does instead (\"… for %s\" is fine)",
 			lt.what, f.how, term.term, term.term)
 	default:
-		c.errorf("developer/E1", lt.path,
+		c.errorf(RuleDeveloperE1, lt.path,
 			"the %s claims the platform's endorsement or official status (%s %q); say what the integration does instead (\"… for %s\" is fine)",
 			lt.what, f.how, term.term, term.term)
 	}
@@ -141,15 +141,15 @@ func (c *checker) protectedClaim(lt listingText, term nameTerm, f claimFound) {
 	switch {
 	case !f.found:
 	case f.begins:
-		c.errorf("developer/D5", lt.path,
+		c.errorf(RuleDeveloperD5, lt.path,
 			"the name %q begins with %q, another company's name, as if that company made it; an integration may not present itself as produced by another company (\"Acme Sync for %s\" is fine)",
 			lt.value, term.term, term.term)
 	case !f.sure || f.class == classPartnership:
-		c.warnf("developer/D5", lt.path,
+		c.warnf(RuleDeveloperD5, lt.path,
 			"the %s may claim that %q certified, endorsed or partners with the integration (%s %q, in %q); a reviewer will check, so say who certified what (\"SOC 2 certified\") or describe the integration instead",
 			lt.what, term.term, f.how, term.term, f.sentence)
 	default:
-		c.errorf("developer/D5", lt.path,
+		c.errorf(RuleDeveloperD5, lt.path,
 			"the %s claims that %q made, authorised or endorsed the integration (%s %q); an integration may not present itself as authorised by or produced by another company (\"… for %s\" is fine)",
 			lt.what, term.term, f.how, term.term, term.term)
 	}
@@ -173,7 +173,7 @@ func (c *checker) language() {
 		}
 		found = append(found, maskedVulgar(lt.value, t, c.said.vulgar, found)...)
 		if len(found) > 0 {
-			c.flagf("developer/F2", lt.path,
+			c.flagf(RuleDeveloperF2, lt.path,
 				"the %s uses %s, listed by the program as vulgar or obscene; a reviewer will read it before it is listed",
 				lt.what, quoteAll(found))
 		}

@@ -207,7 +207,7 @@ func (c *checker) nearestScopes(name string) string {
 func (c *checker) entryCriteria() {
 	in := c.app.Integration
 	if !in.BuiltInHouse {
-		c.errorf("connect/req-1", "integration.builtInHouse",
+		c.errorf(RuleReq1, "integration.builtInHouse",
 			"the integration must be built in house: set builtInHouse: true if your own team builds it")
 	}
 	if in.Auth != "oauth2" {
@@ -215,12 +215,12 @@ func (c *checker) entryCriteria() {
 		if in.Auth != "" {
 			got = fmt.Sprintf("%q", in.Auth)
 		}
-		c.errorf("connect/req-2", "integration.auth",
+		c.errorf(RuleReq2, "integration.auth",
 			"auth is %s; the program accepts only OAuth 2.0: use auth: \"oauth2\" and no other credential flow", got)
 	}
 	c.supportPromise()
 	if c.app.Program.Stage == application.StageApplied && c.app.Program.Installs.Count < c.cfg.MinInstalls {
-		c.errorf("connect/req-4", "program.installs.count",
+		c.errorf(RuleReq4, "program.installs.count",
 			"%d installs as of %s; an application is considered from %d installs",
 			c.app.Program.Installs.Count, c.app.Program.Installs.AsOf, c.cfg.MinInstalls)
 	}
@@ -235,9 +235,9 @@ func (c *checker) installsEvidence() {
 	if in.AsOf <= c.now {
 		return
 	}
-	rule := "connect/req-4"
+	rule := RuleReq4
 	if c.app.Program.Stage != application.StageApplied {
-		rule = "connect/beta-6"
+		rule = RuleBeta6
 	}
 	c.errorf(rule, "program.installs.asOf",
 		"installs are counted as of %s, after today (%s): a count not yet taken is no evidence and is not used; record the count as of a day that has passed",
@@ -247,24 +247,24 @@ func (c *checker) installsEvidence() {
 // dataProtection checks Developer A5, A7/A8, A9 and C2.
 func (c *checker) dataProtection() {
 	p := c.app.Privacy
-	c.requireHTTPS("developer/A5", "privacy.policyUrl", p.PolicyURL,
+	c.requireHTTPS(RuleDeveloperA5, "privacy.policyUrl", p.PolicyURL,
 		"a privacy policy explaining how customer data is collected, used and processed")
-	c.requireHTTPS("developer/A7", "privacy.dataRequestsUrl", p.DataRequestsURL,
+	c.requireHTTPS(RuleDeveloperA7, "privacy.dataRequestsUrl", p.DataRequestsURL,
 		"the page where customers ask for their data to be erased or corrected")
-	c.platformPolicy("developer/A5", "privacy.policyUrl", p.PolicyURL)
-	c.platformPolicy("developer/A7", "privacy.dataRequestsUrl", p.DataRequestsURL)
+	c.platformPolicy(RuleDeveloperA5, "privacy.policyUrl", p.PolicyURL)
+	c.platformPolicy(RuleDeveloperA7, "privacy.dataRequestsUrl", p.DataRequestsURL)
 	if p.SecurityContact == "" {
-		c.errorf("developer/A9", "privacy.securityContact",
+		c.errorf(RuleDeveloperA9, "privacy.securityContact",
 			"add privacy.securityContact: the email address or page the platform and customers use if data is breached")
 	} else if hasScheme(p.SecurityContact, "http") {
-		c.errorf("developer/A9", "privacy.securityContact", "the security contact page must use https://")
+		c.errorf(RuleDeveloperA9, "privacy.securityContact", "the security contact page must use https://")
 	}
 	switch {
 	case p.SensitiveData == nil:
-		c.errorf("developer/C2", "privacy.sensitiveData",
+		c.errorf(RuleDeveloperC2, "privacy.sensitiveData",
 			"add privacy.sensitiveData: false, saying that the integration does not ask customers for sensitive data such as card numbers or passwords")
 	case *p.SensitiveData:
-		c.errorf("developer/C2", "privacy.sensitiveData",
+		c.errorf(RuleDeveloperC2, "privacy.sensitiveData",
 			"the integration may not ask customers for sensitive data such as card numbers or passwords: sensitiveData must be false")
 	}
 }
@@ -273,11 +273,11 @@ func (c *checker) dataProtection() {
 func (c *checker) security() {
 	s := c.app.Security
 	if !s.Authentication {
-		c.errorf("developer/B1", "security.authentication",
+		c.errorf(RuleDeveloperB1, "security.authentication",
 			"the integration must enforce authentication: attest it with authentication: true")
 	}
 	if !s.LoginAuditing {
-		c.errorf("developer/B1", "security.loginAuditing",
+		c.errorf(RuleDeveloperB1, "security.loginAuditing",
 			"the integration must audit logins: attest it with loginAuditing: true")
 	}
 }
@@ -291,23 +291,23 @@ func (c *checker) scopes() {
 	for i, s := range c.app.Integration.Scopes {
 		path := application.IndexPath("integration.scopes", i)
 		if j, dup := seenName[s.Name]; dup {
-			c.errorf("developer/B6", path+".name", "scope %q is already requested at integration.scopes[%d]", s.Name, j)
+			c.errorf(RuleDeveloperB6, path+".name", "scope %q is already requested at integration.scopes[%d]", s.Name, j)
 			continue
 		}
 		seenName[s.Name] = i
 		info, known := c.cfg.Scopes[s.Name]
 		if !known {
-			c.errorf("developer/B6", path+".name",
+			c.errorf(RuleDeveloperB6, path+".name",
 				"scope %q is not in the program's scope catalogue; request only catalogue scopes your integration needs%s", s.Name, c.nearestScopes(s.Name))
 		}
 		reason := strings.Join(strings.Fields(s.Reason), " ")
 		switch {
 		case reason == "":
-			c.errorf("developer/B6", path+".reason",
+			c.errorf(RuleDeveloperB6, path+".reason",
 				"say in words why the integration needs %q: add a reason", s.Name)
 		case reasonTooShort(reason):
 			if !c.weakReason(path+".reason", s, c.reasonText(i)) {
-				c.errorf("developer/B6", path+".reason",
+				c.errorf(RuleDeveloperB6, path+".reason",
 					"the reason for %q is too short to justify it: write a sentence saying what the integration does with it", s.Name)
 			}
 		default:
@@ -317,7 +317,7 @@ func (c *checker) scopes() {
 			sharing[key] = append(sharing[key], i)
 		}
 		if known && info.Sensitive {
-			c.warnf("developer/B6", path+".name",
+			c.warnf(RuleDeveloperB6, path+".name",
 				"scope %q reaches sensitive data (%s); a reviewer will check that the integration needs it", s.Name, info.Description)
 		}
 	}
@@ -328,9 +328,9 @@ func (c *checker) scopes() {
 // contact.
 func (c *checker) supportLinks() {
 	s := c.app.Support
-	c.requireHTTPS("developer/F3", "support.url", s.URL, "the page where customers get support")
+	c.requireHTTPS(RuleDeveloperF3, "support.url", s.URL, "the page where customers get support")
 	if s.Email == "" && s.Phone == "" {
-		c.errorf("developer/F3", "support",
+		c.errorf(RuleDeveloperF3, "support",
 			"give customers a support contact: add support.email or support.phone")
 	}
 	if w := c.app.Company.Website; hasScheme(w, "http") {
@@ -343,9 +343,9 @@ func (c *checker) supportLinks() {
 // missingMaterial is what each certification rule says of its missing
 // material (application.MissingMaterials names them).
 var missingMaterial = map[string]string{
-	"connect/cert-1": "certification needs the App ID from the developer portal for the technical review: add integration.appId",
-	"connect/cert-2": "certification needs a video demo of the integration: add certification.demoVideoUrl",
-	"connect/cert-3": "certification needs sales enablement assets: list their links in certification.salesAssets",
+	RuleCert1: "certification needs the App ID from the developer portal for the technical review: add integration.appId",
+	RuleCert2: "certification needs a video demo of the integration: add certification.demoVideoUrl",
+	RuleCert3: "certification needs sales enablement assets: list their links in certification.salesAssets",
 }
 
 // certification checks the materials of Connect certification steps 1–4.
@@ -359,10 +359,10 @@ func (c *checker) certification() {
 	}
 	if cert := c.app.Certification; cert != nil {
 		if cert.DemoVideoURL != "" {
-			c.requireHTTPS("connect/cert-2", "certification.demoVideoUrl", cert.DemoVideoURL, "")
+			c.requireHTTPS(RuleCert2, "certification.demoVideoUrl", cert.DemoVideoURL, "")
 		}
 		for i, a := range cert.SalesAssets {
-			c.requireHTTPS("connect/cert-3", application.IndexPath("certification.salesAssets", i), a, "")
+			c.requireHTTPS(RuleCert3, application.IndexPath("certification.salesAssets", i), a, "")
 		}
 	}
 	if open := p.OpenFeedback(); len(open) > 0 && p.Stage == application.StageCertification && p.ApprovedAt == nil {
@@ -370,7 +370,7 @@ func (c *checker) certification() {
 		for i, f := range open {
 			ids[i] = f.ID
 		}
-		c.warnf("connect/cert-4", "program.feedback",
+		c.warnf(RuleCert4, "program.feedback",
 			"%d product-review feedback item(s) still open (%s): address them to continue to certification",
 			len(open), strings.Join(ids, ", "))
 	}
@@ -383,54 +383,54 @@ func (c *checker) programState() {
 	stage := p.Stage
 	accepted := stage == application.StageBeta || stage == application.StageCertification || stage == application.StagePartner
 	if accepted && p.AcceptedAt == nil {
-		c.errorf("connect/beta-1", "program.acceptedAt",
+		c.errorf(RuleBeta1, "program.acceptedAt",
 			"stage %q needs program.acceptedAt, the day a reviewer accepted the application", stage)
 	}
 	if p.ListingPublishedAt != nil && stage == application.StageApplied {
-		c.errorf("connect/beta-4", "program.listingPublishedAt",
+		c.errorf(RuleBeta4, "program.listingPublishedAt",
 			"the program publishes the listing of an accepted integrator only: program.listingPublishedAt is set while the application is %q", stage)
 	}
 	if p.ListingPublishedAt != nil && p.AcceptedAt != nil && *p.ListingPublishedAt < *p.AcceptedAt {
-		c.errorf("connect/beta-5", "program.listingPublishedAt",
+		c.errorf(RuleBeta5, "program.listingPublishedAt",
 			"the listing cannot be published (%s) before the application was accepted (%s)", p.ListingPublishedAt, p.AcceptedAt)
 	}
 	if p.ApprovedAt != nil {
 		if stage != application.StageCertification && stage != application.StagePartner && stage != application.StageRemoved {
-			c.errorf("connect/cert-4", "program.approvedAt",
+			c.errorf(RuleCert4, "program.approvedAt",
 				"only a certification can be approved; stage is %q", stage)
 		}
 		if p.AcceptedAt != nil && *p.ApprovedAt < *p.AcceptedAt {
-			c.errorf("connect/cert-4", "program.approvedAt",
+			c.errorf(RuleCert4, "program.approvedAt",
 				"approval (%s) cannot come before acceptance (%s)", p.ApprovedAt, p.AcceptedAt)
 		}
 		if open := p.OpenFeedback(); len(open) > 0 {
-			c.errorf("connect/cert-4", "program.approvedAt",
+			c.errorf(RuleCert4, "program.approvedAt",
 				"approved while %d feedback item(s) are still open: every item must be addressed first", len(open))
 		}
 	}
 	if p.LaunchDate != nil {
 		switch {
 		case p.ApprovedAt == nil:
-			c.errorf("connect/cert-6", "program.launchDate", "a launch date is set only after approval: program.approvedAt is missing")
+			c.errorf(RuleCert6, "program.launchDate", "a launch date is set only after approval: program.approvedAt is missing")
 		case *p.LaunchDate < *p.ApprovedAt:
-			c.errorf("connect/cert-6", "program.launchDate",
+			c.errorf(RuleCert6, "program.launchDate",
 				"the launch date (%s) cannot be before approval (%s)", p.LaunchDate, p.ApprovedAt)
 		}
 	}
 	if stage == application.StagePartner {
 		if p.ApprovedAt == nil {
-			c.errorf("connect/cert-6", "program.approvedAt", "a partner has passed certification: program.approvedAt is missing")
+			c.errorf(RuleCert6, "program.approvedAt", "a partner has passed certification: program.approvedAt is missing")
 		}
 		if p.LaunchDate == nil {
-			c.errorf("connect/cert-6", "program.launchDate", "a partner has a launch date: program.launchDate is missing")
+			c.errorf(RuleCert6, "program.launchDate", "a partner has a launch date: program.launchDate is missing")
 		}
 	}
 	switch {
 	case stage == application.StageRemoved && p.Removed == nil:
-		c.errorf("connect/beta-8", "program.removed",
+		c.errorf(RuleBeta8, "program.removed",
 			"a removed application records when, why and by whom: add program.removed {at, reason, by}")
 	case stage != application.StageRemoved && p.Removed != nil:
-		c.errorf("connect/beta-8", "program.removed",
+		c.errorf(RuleBeta8, "program.removed",
 			"program.removed is set but stage is %q; set stage: \"removed\" or drop the removal record", stage)
 	}
 }

@@ -59,7 +59,7 @@ func (c *checker) weakReason(path string, s application.Scope, t text) bool {
 		}
 	}
 	if len(hits) > 0 {
-		c.flagf("developer/B6", path,
+		c.flagf(RuleDeveloperB6, path,
 			"the reason for %q, %q, says %s, which does not say what the integration does with the scope: a reviewer will ask why it is requested",
 			s.Name, s.Reason, quoteAll(hits))
 	}
@@ -109,11 +109,11 @@ func (c *checker) sharedReasons(sharing map[string][]int) {
 			}
 			path := application.IndexPath("integration.scopes", i) + ".reason"
 			if every {
-				c.flagf("developer/B6", path,
+				c.flagf(RuleDeveloperB6, path,
 					"the same reason, %q, is given for every scope: say what the integration does with %q", scopes[i].Reason, b)
 				continue
 			}
-			c.flagf("developer/B6", path,
+			c.flagf(RuleDeveloperB6, path,
 				"the reason for %q, %q, repeats the reason given for integration.scopes[%d] and does not name what %q reaches: say why this scope is needed",
 				b, scopes[i].Reason, first, b)
 		}

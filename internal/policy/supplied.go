@@ -28,10 +28,10 @@ func SuppliedListings(files []application.File, supplied map[string]application.
 			continue
 		}
 		for j, x := range f.Findings {
-			if x.Rule != "connect/beta-2" || x.Path != "listing" {
+			if x.Rule != RuleBeta2 || x.Path != "listing" {
 				continue
 			}
-			x.Rule = "connect/beta-1"
+			x.Rule = RuleBeta1
 			x.Message = fmt.Sprintf("the listing was supplied on %s, within the %d days after acceptance, but is now incomplete: add listing.%s again",
 				on, cfg.ListingDueDays, strings.Join(f.App.Listing.Missing(), ", listing."))
 			f.Findings[j] = x

@@ -17,28 +17,28 @@ func (c *checker) supportPromise() {
 	s := c.app.Support
 	phone, ticket := slices.Contains(s.Channels, "phone"), slices.Contains(s.Channels, "ticket")
 	if !ticket && !phone {
-		c.errorf("connect/req-3", "support.channels",
+		c.errorf(RuleReq3, "support.channels",
 			"support must be offered by ticket or by phone: add \"ticket\" or \"phone\" to support.channels")
 	}
 	if phone && s.Phone == "" {
-		c.errorAt("connect/req-3", "support.phone", "support.channels",
+		c.errorAt(RuleReq3, "support.phone", "support.channels",
 			"the phone channel needs a number customers can call: add support.phone, like \"+44 20 7946 0000\"")
 	}
 	if ticket && s.URL == "" && s.Email == "" {
-		c.errorAt("connect/req-3", "support.url", "support.channels",
+		c.errorAt(RuleReq3, "support.url", "support.channels",
 			"the ticket channel needs somewhere to open a ticket: add support.url or support.email")
 	}
 	if s.Phone != "" {
 		if msg := phoneProblem(s.Phone); msg != "" {
-			c.errorf("connect/req-3", "support.phone", "%s", msg)
+			c.errorf(RuleReq3, "support.phone", "%s", msg)
 		}
 	}
 	switch max := c.cfg.SupportResponseHours; {
 	case s.FirstResponseHours == nil:
-		c.errorf("connect/req-3", "support.firstResponseHours",
+		c.errorf(RuleReq3, "support.firstResponseHours",
 			"state your first-response time in hours: the program requires %d hours or less", max)
 	case *s.FirstResponseHours > max:
-		c.errorf("connect/req-3", "support.firstResponseHours",
+		c.errorf(RuleReq3, "support.firstResponseHours",
 			"first response within %d hours is too slow: the program requires %d hours or less", *s.FirstResponseHours, max)
 	}
 }

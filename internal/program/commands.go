@@ -183,9 +183,9 @@ func Terminate(cmd Command, by string, comment int64, f *application.File, cfg a
 	}
 	d := &decision{in: Input{Config: cfg, Now: now}, file: f, app: f.App}
 	d.installs, d.counts = d.installCounts()
-	rule := "connect/beta-8"
+	rule := policy.RuleBeta8
 	if f.App.Program.Stage == application.StageCertification || f.App.Program.Stage == application.StagePartner {
-		rule = "connect/cert-7"
+		rule = policy.RuleCert7
 	}
 	d.add(Action{
 		Kind: KindOpenRemovalPR, Reason: ReasonTerminated, Due: now, Rule: rule, Comment: comment,

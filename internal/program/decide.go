@@ -12,7 +12,7 @@ import (
 // timeFindings are validation rules whose errors come from the passing of
 // time rather than from bad data: an overdue listing is the clock's own
 // business, and must not stop the clock that removes it.
-var timeFindings = map[string]bool{"connect/beta-2": true}
+var timeFindings = map[string]bool{policy.RuleBeta2: true}
 
 // Decide returns where every application stands and the plan of a
 // scheduled run on in.Now. It reads nothing but in, and returns the same
@@ -279,7 +279,7 @@ func (d *decision) plan(deadlines []Deadline) {
 		// one whose steps are incomplete waits, and its status says why.
 		if launch, ok := p.ScheduledLaunch(); ok && d.in.Now >= launch && d.held() == "" {
 			d.add(Action{
-				Kind: KindLaunch, Reason: "launch-date", Due: *p.LaunchDate, Rule: "connect/cert-6",
+				Kind: KindLaunch, Reason: "launch-date", Due: *p.LaunchDate, Rule: policy.RuleCert6,
 				Dates:    d.dates("approvedAt", "launchDate"),
 				Evidence: fmt.Sprintf("certification approved on %s; launch date %s has come", p.ApprovedAt, p.LaunchDate),
 			})
@@ -324,7 +324,7 @@ func (d *decision) planBeta(deadlines []Deadline) {
 		// Due is the day the count was taken: the day the threshold was
 		// known to be reached.
 		d.add(Action{
-			Kind: KindPromote, Reason: "installs-reached", Due: proof.AsOf, Rule: "connect/beta-6",
+			Kind: KindPromote, Reason: "installs-reached", Due: proof.AsOf, Rule: policy.RuleBeta6,
 			Dates: d.dates("acceptedAt", "listingPublishedAt"), Installs: proof,
 			Evidence: fmt.Sprintf("%s reached the %d needed for certification", countEvidence(proof), cfg.CertificationInstalls),
 		})
@@ -362,12 +362,12 @@ func (d *decision) planRemoval(dl Deadline) {
 	a := Action{Kind: KindOpenRemovalPR, Due: dl.Due}
 	switch dl.Kind {
 	case DeadlineListingInfo:
-		a.Reason, a.Rule = ReasonListingOverdue, "connect/beta-2"
+		a.Reason, a.Rule = ReasonListingOverdue, policy.RuleBeta2
 		a.Dates = d.dates("acceptedAt")
 		a.Evidence = fmt.Sprintf("accepted into beta on %s; listing information was due on %s (%d days) and still lacks %s",
 			p.AcceptedAt, dl.Due, cfg.ListingDueDays, strings.Join(d.app.Listing.Missing(), ", "))
 	case DeadlineInstallWindow:
-		a.Reason, a.Rule = ReasonInstallWindowLapsed, "connect/beta-7"
+		a.Reason, a.Rule = ReasonInstallWindowLapsed, policy.RuleBeta7
 		a.Dates = d.dates("acceptedAt", "listingPublishedAt")
 		a.Installs, _ = d.endCount(dl.Due)
 		a.Evidence = fmt.Sprintf("listing published on %s; the %d-day window ended on %s with %s",
@@ -406,12 +406,12 @@ func (d *decision) planReminder(dl Deadline, before int) {
 	a := Action{Kind: KindRemind, Reason: dl.Kind, Due: dl.Due, DaysBefore: before}
 	switch dl.Kind {
 	case DeadlineListingInfo:
-		a.Rule = "connect/beta-1"
+		a.Rule = policy.RuleBeta1
 		a.Dates = d.dates("acceptedAt")
 		a.Evidence = fmt.Sprintf("listing information is due on %s, in %s; still missing: %s",
 			dl.Due, plural(before, "day"), strings.Join(d.app.Listing.Missing(), ", "))
 	case DeadlineInstallWindow:
-		a.Rule = "connect/beta-5"
+		a.Rule = policy.RuleBeta5
 		a.Dates = d.dates("listingPublishedAt")
 		a.Installs = d.installs
 		a.Evidence = fmt.Sprintf("the install window ends on %s, in %s; %s of the %d needed",
@@ -513,22 +513,22 @@ func closeReason(kind ActionKind, pr OpenPR, d *decision) (rule, why string) {
 				break // no listing clock runs any more: the stage says why
 			}
 			if d.suppliedInTime() && !d.app.Listing.Complete() {
-				return "connect/beta-2", fmt.Sprintf("removal #%d was for an overdue listing; the listing was supplied by its due date %s, and what it lacks now (%s) is an error to fix, not a removal",
+				return policy.RuleBeta2, fmt.Sprintf("removal #%d was for an overdue listing; the listing was supplied by its due date %s, and what it lacks now (%s) is an error to fix, not a removal",
 					pr.Number, d.listingDue().Due, strings.Join(d.app.Listing.Missing(), ", "))
 			}
-			return "connect/beta-2", fmt.Sprintf("removal #%d was for an overdue listing; the listing information is now complete", pr.Number)
+			return policy.RuleBeta2, fmt.Sprintf("removal #%d was for an overdue listing; the listing information is now complete", pr.Number)
 		case ReasonInstallWindowLapsed:
-			return "connect/beta-7", fmt.Sprintf("removal #%d was for a lapsed install window; %s reaches the %d needed",
+			return policy.RuleBeta7, fmt.Sprintf("removal #%d was for a lapsed install window; %s reaches the %d needed",
 				pr.Number, d.installEvidence(), d.in.Config.CertificationInstalls)
 		}
-		return "connect/beta-8", fmt.Sprintf("removal #%d no longer applies: the application is %s", pr.Number, p.Stage)
+		return policy.RuleBeta8, fmt.Sprintf("removal #%d no longer applies: the application is %s", pr.Number, p.Stage)
 	case KindPromote:
-		return "connect/beta-6", fmt.Sprintf("promotion #%d no longer applies: the application is %s with %s", pr.Number, p.Stage, d.installEvidence())
+		return policy.RuleBeta6, fmt.Sprintf("promotion #%d no longer applies: the application is %s with %s", pr.Number, p.Stage, d.installEvidence())
 	default:
 		if steps := d.incompleteSteps(); p.Stage == application.StageCertification && steps != "" {
-			return "connect/cert-6", fmt.Sprintf("launch #%d no longer applies: the certification steps are incomplete: %s", pr.Number, steps)
+			return policy.RuleCert6, fmt.Sprintf("launch #%d no longer applies: the certification steps are incomplete: %s", pr.Number, steps)
 		}
-		return "connect/cert-6", fmt.Sprintf("launch #%d no longer applies: the application is %s", pr.Number, p.Stage)
+		return policy.RuleCert6, fmt.Sprintf("launch #%d no longer applies: the application is %s", pr.Number, p.Stage)
 	}
 }
 

@@ -490,21 +490,21 @@ func OnApproval(c FileChange, cfg application.Config, approval Review, pr int, h
 		t.To, t.Set = to, []string{"acceptedAt"}
 		p.Stage, p.AcceptedAt = to, &day
 		p.Installs = application.Installs{Count: count.Count, AsOf: count.AsOf}
-		t.Rule = "connect/beta-1"
+		t.Rule = policy.RuleBeta1
 		t.Why = fmt.Sprintf("accepted with %s: enters %s", acceptanceWords(count), to)
 		if to == application.StageCertification {
-			t.Rule = "connect/cert-1"
+			t.Rule = policy.RuleCert1
 		}
 	case p.Stage == application.StageBeta && p.ListingPublishedAt == nil && app.Listing.Complete() &&
 		(c.Base == nil || c.Base.App == nil || !c.Base.App.Listing.Complete() || c.Base.App.Program.ListingPublishedAt == nil):
 		t.Set = []string{"listingPublishedAt"}
 		p.ListingPublishedAt = &day
-		t.Rule = "connect/beta-5"
+		t.Rule = policy.RuleBeta5
 		t.Why = fmt.Sprintf("listing information approved: the listing is published and the %d-day install window starts", cfg.InstallWindowDays)
 	case p.Stage == application.StageCertification && p.ApprovedAt == nil && certificationReady(app):
 		t.Set = []string{"approvedAt"}
 		p.ApprovedAt = &day
-		t.Rule = "connect/cert-5"
+		t.Rule = policy.RuleCert5
 		t.Why = "certification review approved: every feedback item is addressed"
 	case c.Base != nil && c.Base.App != nil && c.Base.App.Program.Stage != p.Stage && p.Stage != application.StageRemoved:
 		// A stage change the pull request itself proposes (connectbot's
@@ -547,10 +547,10 @@ func ShowsChecklist(c FileChange, cfg application.Config, now application.Date) 
 
 // stageRules are the clauses behind entering each stage.
 var stageRules = map[application.Stage]string{
-	application.StageApplied:       "connect/req-4",
-	application.StageBeta:          "connect/beta-1",
-	application.StageCertification: "connect/beta-6",
-	application.StagePartner:       "connect/cert-6",
+	application.StageApplied:       policy.RuleReq4,
+	application.StageBeta:          policy.RuleBeta1,
+	application.StageCertification: policy.RuleBeta6,
+	application.StagePartner:       policy.RuleCert6,
 }
 
 // certificationReady reports whether a certification has every material

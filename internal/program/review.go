@@ -9,6 +9,7 @@ import (
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/gitsha"
+	"github.com/connectbot/connectbot/internal/policy"
 )
 
 // Review states as GitHub names them.
@@ -521,7 +522,7 @@ func liveEntry(c FileChange, pr PullRequest) (application.Finding, bool) {
 	}
 	at := c.Head.Locate("program.installs.count")
 	return application.Finding{
-		Rule: "connect/req-4", Severity: application.SeverityError, Message: msg,
+		Rule: policy.RuleReq4, Severity: application.SeverityError, Message: msg,
 		Path: "program.installs.count", Line: at.Line, Column: at.Column,
 	}, true
 }
