@@ -12,10 +12,6 @@ import (
 	"github.com/connectbot/connectbot/internal/report"
 )
 
-// TrackingLabel marks the one issue per application where connectbot
-// posts its reminders.
-const TrackingLabel = "connectbot:tracking"
-
 // trackingIssues finds applications' tracking issues, listing them once
 // per run.
 type trackingIssues struct {
@@ -45,7 +41,7 @@ func (t *trackingIssues) find(ctx context.Context, a program.Action) (int, bool,
 	}
 	body := fmt.Sprintf("%s\nconnectbot posts the deadlines of **%s** (%s) here: reminders before each one.\n\nMaintainers: %s.\n",
 		trackingMarker(a.Slug), markdown.Escape(app.App.Integration.Name), markdown.Code(application.PathOf(a.Slug)), strings.Join(who, ", "))
-	is, err := t.x.Forge.CreateIssue(ctx, IssueTitle(app.App), report.FitComment(body), TrackingLabel)
+	is, err := t.x.Forge.CreateIssue(ctx, IssueTitle(app.App), report.FitComment(body), program.LabelTracking)
 	if err != nil {
 		// Read back: another run may have opened it, or GitHub may have
 		// opened it before answering with an error. Only an issue GitHub
@@ -63,7 +59,7 @@ func (t *trackingIssues) find(ctx context.Context, a program.Action) (int, bool,
 
 // list reads every tracking issue, open or closed, into bySlug.
 func (t *trackingIssues) list(ctx context.Context) error {
-	issues, err := t.x.Forge.ListIssues(ctx, "all", TrackingLabel)
+	issues, err := t.x.Forge.ListIssues(ctx, "all", program.LabelTracking)
 	if err != nil {
 		return err
 	}

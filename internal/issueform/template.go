@@ -10,6 +10,7 @@ import (
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/policy"
+	"github.com/connectbot/connectbot/internal/program"
 )
 
 // TemplatePath is where GitHub reads the application form from.
@@ -80,14 +81,15 @@ func Templates(cfg application.Config) ([]Generated, error) {
 
 // Template writes the form f for the program configured by cfg: its
 // questions in order, each hint quoting cfg's numbers. Every form carries
-// the label "application", which the workflow that reads forms waits for.
+// the label program.LabelApplication, which the workflow that reads forms
+// waits for.
 func (f Form) Template(cfg application.Config) ([]byte, error) {
 	numbers := Numbers(cfg)
 	out := form{
 		Name:        f.Name,
 		Description: numbers.Replace(f.Description),
 		Title:       f.Title,
-		Labels:      []string{"application"},
+		Labels:      []string{program.LabelApplication},
 		Body:        []formItem{{Type: "markdown", Attributes: formAttrs{Value: numbers.Replace(f.Intro)}}},
 	}
 	for _, fl := range f.Fields {

@@ -22,6 +22,18 @@ const (
 	LabelLaunch    = "launch"
 )
 
+// Labels of issues: GitHub creates them with its default style when an
+// issue first carries them.
+const (
+	// LabelTracking marks the one issue per application where connectbot
+	// posts its reminders.
+	LabelTracking = "connectbot:tracking"
+	// LabelApplication is the label every issue form puts on its issues;
+	// the workflow that reads forms waits for it, and a program creates it
+	// when it starts (see its README).
+	LabelApplication = "application"
+)
+
 // LabelStyle is how GitHub shows a label connectbot creates: its colour,
 // six hex digits, and its description.
 type LabelStyle struct {
