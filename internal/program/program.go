@@ -25,39 +25,6 @@ const (
 	DeadlineInstallWindow = "install-window"
 )
 
-// ActionKind is what an action of a scheduled run does.
-type ActionKind string
-
-// Action kinds.
-const (
-	KindRemind        ActionKind = "remind"
-	KindOpenRemovalPR ActionKind = "open-removal-pr"
-	KindClosePR       ActionKind = "close-pr"
-	KindPromote       ActionKind = "promote"
-	KindLaunch        ActionKind = "launch"
-)
-
-// Verb is the verb of a kind of action that opens a pull request, as its
-// branch and commit message name it: "remove", "promote" or "launch"; ""
-// for any other kind.
-func (k ActionKind) Verb() string {
-	return map[ActionKind]string{KindOpenRemovalPR: "remove", KindPromote: "promote", KindLaunch: "launch"}[k]
-}
-
-// KindOfVerb returns the kind of action whose Verb is verb, or false when
-// no kind has it: how a branch of Branch is read back.
-func KindOfVerb(verb string) (ActionKind, bool) {
-	for _, k := range prKinds {
-		if k.Verb() == verb {
-			return k, true
-		}
-	}
-	return "", false
-}
-
-// prKinds are the kinds of action that open a pull request.
-var prKinds = []ActionKind{KindOpenRemovalPR, KindPromote, KindLaunch}
-
 // Removal reasons.
 const (
 	ReasonListingOverdue       = "listing-overdue"

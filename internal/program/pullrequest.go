@@ -38,25 +38,6 @@ const (
 	RuleReapplication = "ownership/reapplication"
 )
 
-// FileStatus is how the merge result differs from the base branch's tip at
-// a path.
-type FileStatus string
-
-// File change statuses.
-const (
-	FileAdded    FileStatus = "added"
-	FileModified FileStatus = "modified"
-	FileRemoved  FileStatus = "removed"
-	FileRenamed  FileStatus = "renamed"
-	// FileCopied is a new file whose content is an application already on
-	// the base branch.
-	FileCopied FileStatus = "copied"
-	// FileAffected is an application the pull request does not change but
-	// whose cross-file findings it changes (a duplicate App ID, name or
-	// company claimed against it).
-	FileAffected FileStatus = "affected"
-)
-
 // Entry kinds: what a path is in a git tree, from its mode.
 const (
 	EntryFile       = "file"

@@ -86,26 +86,6 @@ const (
 	ConclusionFailure = "failure"
 )
 
-// ChangeKind is what a pull request does to one file, as its verdict and
-// comment name it.
-type ChangeKind string
-
-// Change kinds.
-const (
-	ChangeNew    ChangeKind = "new"
-	ChangeUpdate ChangeKind = "update"
-	ChangeRename ChangeKind = "rename"
-	ChangeCopy   ChangeKind = "copy"
-	ChangeDelete ChangeKind = "delete"
-	// ChangeAffected is an application the pull request does not change
-	// but whose cross-file findings it changes.
-	ChangeAffected ChangeKind = "affected"
-	// ChangeConflict is a file that does not merge cleanly.
-	ChangeConflict ChangeKind = "conflict"
-	// ChangeOther is any file that is not an application file.
-	ChangeOther ChangeKind = "other"
-)
-
 // FileVerdict is what the pull request does to one file and what is wrong.
 type FileVerdict struct {
 	Path  string
