@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/connectbot/connectbot/internal/application"
 )
 
@@ -85,8 +83,8 @@ func TestTheApplicationPathIsSpelledInOneFile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if diff := cmp.Diff([]string(nil), found); diff != "" {
-		t.Errorf("the application path is spelled outside internal/application/path.go; use its names (-want +got):\n%s", diff)
+	for _, f := range found {
+		t.Errorf("%s spells the application path outside internal/application/path.go; use its names", f)
 	}
 }
 
