@@ -31,5 +31,5 @@ func TestMergeGroupCheck(t *testing.T) {
 		}
 		out += "== " + tt.name + " (" + conclusion + ")\n" + o.Title + "\n" + o.Summary
 	}
-	golden(t, "merge-group-check", out)
+	checkGolden(t, "merge-group-check", out)
 }
