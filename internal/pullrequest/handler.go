@@ -34,9 +34,20 @@ type forgeClient interface {
 	RemoveLabel(ctx context.Context, number int, label string) error
 	EnsureLabel(ctx context.Context, name, color, description string) error
 	CreateCheckRun(ctx context.Context, run forge.CheckRun) (forge.CheckResult, error)
-	MergePR(ctx context.Context, number int, sha, method string) (string, error)
 	// Issue reads the issue a form's pull request was opened for.
 	Issue(ctx context.Context, number int) (forge.Issue, error)
+	// ListCheckRuns reads the checks on a head, to tell a verdict the
+	// check shows already and a pull request settled since a reconcile.
+	ListCheckRuns(ctx context.Context, ref, name string) ([]forge.CheckRunInfo, error)
+	// LastReopened reads when a pull request was last reopened, which an
+	// approval must be given after.
+	LastReopened(ctx context.Context, number, maxPages int) (time.Time, error)
+	// ListPRs lists the open pull requests Reconcile and Rejudge take up.
+	ListPRs(ctx context.Context, head, state string) ([]forge.PR, error)
+	// FindPRsByHead finds the open pull requests whose head is a commit:
+	// those a re-run check is for (internal/dispatch asks it through the
+	// handler, as GitHub names none for a fork's).
+	FindPRsByHead(ctx context.Context, sha string) ([]forge.PR, error)
 }
 
 // gitRepo is what the handler needs of the repository.
@@ -53,6 +64,9 @@ type gitRepo interface {
 	// Author and Message read the commit at a form's pull request's head.
 	Author(sha string) (gitrepo.Signature, error)
 	Message(sha string) (string, error)
+	// AcquireLease takes turns with other connectbot processes on one
+	// pull request (see withLease).
+	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration, now time.Time) (*gitrepo.Lease, error)
 }
 
 // CheckName is the name of connectbot's check on a commit.
@@ -376,22 +390,15 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 	return facts, st, nil
 }
 
-// reopenReader is what lastReopened needs beyond the handler's client.
-type reopenReader interface {
-	LastReopened(ctx context.Context, number, maxPages int) (time.Time, error)
-}
-
 // lastReopened reads when the pull request of facts was last reopened,
 // which an approval must be given after; it asks GitHub only when a
 // reviewer's approval is among the reviews, reading at most listPages
-// pages of events (its author may close and reopen it at will). A client
-// that cannot tell says never.
+// pages of events (its author may close and reopen it at will).
 func (h *Handler) lastReopened(ctx context.Context, facts program.PullRequest) (time.Time, error) {
-	r, ok := h.Forge.(reopenReader)
-	if !ok || !facts.AsksReopened() {
+	if !facts.AsksReopened() {
 		return time.Time{}, nil
 	}
-	at, err := r.LastReopened(ctx, facts.Number, listPages)
+	at, err := h.Forge.LastReopened(ctx, facts.Number, listPages)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("pull request #%d events: %w", facts.Number, err)
 	}
@@ -520,11 +527,6 @@ func (h *Handler) check(ctx context.Context, v program.Verdict, out *Outcome) er
 	return nil
 }
 
-// checkLister is what checkShown needs beyond the handler's client.
-type checkLister interface {
-	ListCheckRuns(ctx context.Context, ref, name string) ([]forge.CheckRunInfo, error)
-}
-
 // checkShown reports whether the head already carries connectbot's check
 // for verdict v — for the same base and head, with the same conclusion and
 // summary — as when a run wrote the check and stopped before the comment
@@ -532,11 +534,7 @@ type checkLister interface {
 // a verdict is checked once however often it is taken up; a failure to
 // read says no, and the check is written.
 func (h *Handler) checkShown(ctx context.Context, v program.Verdict) bool {
-	l, ok := h.Forge.(checkLister)
-	if !ok {
-		return false
-	}
-	runs, err := l.ListCheckRuns(ctx, v.HeadSHA, CheckName)
+	runs, err := h.Forge.ListCheckRuns(ctx, v.HeadSHA, CheckName)
 	if err != nil {
 		return false
 	}
