@@ -309,7 +309,7 @@ func (h *Handler) gather(ctx context.Context, pr forge.PR, now application.Date)
 	if errors.Is(err, gitrepo.ErrFileTooLarge) {
 		// Nothing of the branch was stored: answer from GitHub's head SHA.
 		headSHA = pr.HeadSHA
-		unread = fmt.Sprintf("connectbot does not read this pull request: its branch carries more than it reads (%s). Remove the large files from the branch's history (not only from its last commit) and push again.", gitrepoReason(err))
+		unread = fmt.Sprintf("connectbot does not read this pull request: its branch carries more than it reads (%s). Remove the large files from the branch's history (not only from its last commit) and push again.", tooLarge(err))
 	} else if err != nil {
 		return nil, nil, err
 	}
@@ -745,12 +745,12 @@ func baseRefspec(branch string) string {
 	return "+refs/heads/" + branch + ":refs/remotes/origin/" + branch
 }
 
-// gitrepoReason is the part of a refused fetch's error that says what was
-// refused, without the operation in front of it.
-func gitrepoReason(err error) string {
-	msg := err.Error()
-	if _, after, ok := strings.Cut(msg, "refused the pack: "); ok {
-		msg = after
+// tooLarge says what a refused fetch carried over which limit, from
+// git's typed refusal; err's own words when git gave no reason.
+func tooLarge(err error) string {
+	var refused *gitrepo.PackTooLargeError
+	if errors.As(err, &refused) {
+		return refused.Reason
 	}
-	return strings.TrimSuffix(msg, ": "+gitrepo.ErrFileTooLarge.Error())
+	return err.Error()
 }
