@@ -123,11 +123,6 @@ func isRerun(ev webhook.Event) bool {
 		(ev.Kind == webhook.KindCheckRun && ev.Check == pullrequest.CheckName || ev.Kind == webhook.KindCheckSuite)
 }
 
-// prsByHead finds the open pull requests whose head is a commit.
-type prsByHead interface {
-	FindPRsByHead(ctx context.Context, sha string) ([]forge.PR, error)
-}
-
 // rejudgeAtHead judges every open pull request whose head is the commit
 // of a re-run check. GitHub names no pull request in a check run or check
 // suite of a pull request from a fork, so the pull requests are found by
@@ -136,11 +131,7 @@ func rejudgeAtHead(ctx context.Context, h *pullrequest.Handler, ev webhook.Event
 	if ev.HeadSHA == "" {
 		return []string{fmt.Sprintf("%s %s names no commit: nothing to do", ev.Kind, ev.Action)}, nil
 	}
-	find, ok := h.Forge.(prsByHead)
-	if !ok {
-		return nil, fmt.Errorf("%s %s: this GitHub client cannot find pull requests by their head commit", ev.Kind, ev.Action)
-	}
-	prs, err := find.FindPRsByHead(ctx, ev.HeadSHA)
+	prs, err := h.Forge.FindPRsByHead(ctx, ev.HeadSHA)
 	if err != nil {
 		return nil, err
 	}

@@ -75,6 +75,12 @@ func (routeForge) ListPRs(context.Context, string, string) ([]forge.PR, error) {
 func (routeForge) FindPRsByHead(context.Context, string) ([]forge.PR, error) {
 	return nil, errFound
 }
+func (routeForge) ListCheckRuns(context.Context, string, string) ([]forge.CheckRunInfo, error) {
+	return nil, nil
+}
+func (routeForge) LastReopened(context.Context, int, int) (time.Time, error) {
+	return time.Time{}, nil
+}
 func (routeForge) Issue(_ context.Context, n int) (forge.Issue, error) {
 	return forge.Issue{Number: n, State: "open", Author: "someone"}, nil
 }
@@ -107,6 +113,9 @@ func (routeGit) Author(string) (gitrepo.Signature, error) {
 func (routeGit) Message(string) (string, error) { return "", errCommented }
 func (routeGit) Push(context.Context, string, gitrepo.PushOptions) error {
 	return errCommented
+}
+func (routeGit) AcquireLease(context.Context, string, string, time.Duration, time.Time) (*gitrepo.Lease, error) {
+	return nil, errCommented
 }
 
 // everyEvent is every kind of event under every action GitHub sends for

@@ -208,15 +208,9 @@ func (m *merger) merge(dir string, ancestor, ours, theirs plumbing.Hash) (plumbi
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	names := map[string]bool{}
-	for _, set := range []map[string]object.TreeEntry{o, a, b} {
-		for n := range set {
-			names[n] = true
-		}
-	}
 	out := map[string]object.TreeEntry{}
 	changed := false
-	for _, name := range slices.Sorted(maps.Keys(names)) {
+	for _, name := range entryNames(o, a, b) {
 		eo, inO := o[name]
 		ea, inA := a[name]
 		eb, inB := b[name]
@@ -263,6 +257,17 @@ func (m *merger) merge(dir string, ancestor, ours, theirs plumbing.Hash) (plumbi
 		return plumbing.ZeroHash, nil
 	}
 	return m.w.writeTree(slices.Collect(maps.Values(out)))
+}
+
+// entryNames lists the names in any of trees, sorted.
+func entryNames(trees ...map[string]object.TreeEntry) []string {
+	names := map[string]bool{}
+	for _, set := range trees {
+		for n := range set {
+			names[n] = true
+		}
+	}
+	return slices.Sorted(maps.Keys(names))
 }
 
 // replace records the changes of putting entry b (or nothing) where entry a

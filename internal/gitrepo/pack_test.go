@@ -534,6 +534,15 @@ func TestCheckPack(t *testing.T) {
 			if strings.HasPrefix(tt.want, "refused") && !errors.Is(err, gitrepo.ErrFileTooLarge) {
 				t.Errorf("CheckPack error %v is not ErrFileTooLarge", err)
 			}
+			var refused *gitrepo.PackTooLargeError
+			if errors.As(err, &refused) != strings.HasPrefix(tt.want, "refused") {
+				t.Errorf("CheckPack error %v: a PackTooLargeError is %v, want one only for a refusal", err, refused)
+			} else if refused != nil {
+				want := strings.TrimSuffix(strings.TrimPrefix(tt.want, "refused the pack: "), ": file too large")
+				if diff := cmp.Diff(want, refused.Reason); diff != "" {
+					t.Errorf("the refusal's reason (-want +got):\n%s", diff)
+				}
+			}
 		})
 	}
 }
@@ -573,6 +582,10 @@ func TestFetchPullRefusesHostilePack(t *testing.T) {
 			}
 			if !errors.Is(err, gitrepo.ErrFileTooLarge) {
 				t.Errorf("FetchPull error %v is not ErrFileTooLarge", err)
+			}
+			var refused *gitrepo.PackTooLargeError
+			if !errors.As(err, &refused) || refused.Reason != "object 4 of 25 is a blob of 50 MiB, over the 16 MiB limit" {
+				t.Errorf("FetchPull error %v does not carry the refusal's reason: %+v", err, refused)
 			}
 			if mib > maxPeakHeapMiB {
 				t.Errorf("the heap peaked at %.0f MiB, over %d MiB", mib, maxPeakHeapMiB)

@@ -23,6 +23,24 @@ const DefaultMaxFetchSize = 256 << 20
 // costs a few hundred bytes of memory per object, whatever its size.
 const maxPackObjects = 200_000
 
+// PackTooLargeError is why a fetch refused a pack that brings more than a
+// clone reads: an object over MaxFileSize, more than the fetch may bring
+// in all, or too many objects. It is ErrFileTooLarge to errors.Is; a
+// caller that tells a person why takes Reason with errors.As.
+type PackTooLargeError struct {
+	// Reason says what was over which limit, in words: "object 4 of 25 is
+	// a blob of 50 MiB, over the 16 MiB limit".
+	Reason string
+}
+
+// Error says that the pack was refused, and why.
+func (e *PackTooLargeError) Error() string {
+	return "refused the pack: " + e.Reason + ": " + ErrFileTooLarge.Error()
+}
+
+// Unwrap makes the refusal ErrFileTooLarge.
+func (e *PackTooLargeError) Unwrap() error { return ErrFileTooLarge }
+
 // packLimits bounds what one pack may bring in.
 type packLimits struct {
 	object  int64 // the largest object (or delta), inflated
@@ -146,7 +164,7 @@ func checkPack(r *bufio.Reader, limits packLimits) error {
 	}
 	count := binary.BigEndian.Uint32(head[8:12])
 	if count > limits.objects {
-		return fmt.Errorf("refused the pack: it holds %d objects, over the limit of %d: %w", count, limits.objects, ErrFileTooLarge)
+		return &PackTooLargeError{Reason: fmt.Sprintf("it holds %d objects, over the limit of %d", count, limits.objects)}
 	}
 	var z io.ReadCloser
 	var total int64
@@ -183,8 +201,8 @@ func checkPack(r *bufio.Reader, limits packLimits) error {
 			}
 		}
 		if total += inflated; total > limits.total {
-			return fmt.Errorf("refused the pack: its objects inflate to more than the %s one fetch may bring (passed at object %d of %d): %w",
-				byteSize(limits.total), i+1, count, ErrFileTooLarge)
+			return &PackTooLargeError{Reason: fmt.Sprintf("its objects inflate to more than the %s one fetch may bring (passed at object %d of %d)",
+				byteSize(limits.total), i+1, count)}
 		}
 		n, err := io.Copy(io.Discard, io.LimitReader(z, left+1))
 		if err != nil {
@@ -206,8 +224,8 @@ func checkSize(limits packLimits, i, count uint32, kind string, size int64) erro
 	if size <= limits.object {
 		return nil
 	}
-	return fmt.Errorf("refused the pack: object %d of %d is a %s of %s, over the %s limit: %w",
-		i+1, count, kind, byteSize(size), byteSize(limits.object), ErrFileTooLarge)
+	return &PackTooLargeError{Reason: fmt.Sprintf("object %d of %d is a %s of %s, over the %s limit",
+		i+1, count, kind, byteSize(size), byteSize(limits.object))}
 }
 
 // readEntryHeader reads an object's type and size, and for a delta the

@@ -3,6 +3,7 @@ package pullrequest_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -431,6 +432,11 @@ func TestABranchCarryingAHugeFileIsAnsweredNotRead(t *testing.T) {
 	}
 	if body := w.botComments(pr)[0].Body; !strings.Contains(body, "does not read this pull request") || !strings.Contains(body, "16 MiB") {
 		t.Errorf("the comment does not say why:\n%s", body)
+	}
+	// What was over which limit, in git's words, without the fetch around them.
+	why := regexp.MustCompile(`its branch carries more than it reads \(object \d+ of \d+ is a blob of 17 MiB, over the 16 MiB limit\)\. Remove`)
+	if body := w.botComments(pr)[0].Body; !why.MatchString(body) {
+		t.Errorf("the comment does not say what was over which limit, as %s:\n%s", why, body)
 	}
 	_ = out
 }

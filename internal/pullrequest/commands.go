@@ -149,18 +149,12 @@ func (h *Handler) comment(ctx context.Context, number int, c forge.Comment) ([]s
 	return nil, nil
 }
 
-// answer answers comment c on pull request number with text. The caller
-// has looked: c is not answered yet. Should GitHub post the answer and
-// report an error, the next run finds it and answers nothing more.
+// answer answers comment c on pull request number with text, through the
+// handler's writer (see live.answer).
 func (h *Handler) answer(ctx context.Context, number int, c forge.Comment, text string) ([]string, error) {
-	if h.DryRun {
-		_, err := fmt.Fprintf(h.Out, "dry run: would answer @%s: %s\n", c.Author, text)
-		return nil, err
-	}
-	if _, err := h.Forge.CreateComment(ctx, number, fmt.Sprintf(replyMarker, c.ID)+"\n@"+c.Author+" "+text); err != nil {
-		return nil, err
-	}
-	return []string{"answered: " + text}, nil
+	w, done := h.writer("")
+	answered, err := w.answer(ctx, number, c, text)
+	return answered, done(err)
 }
 
 // postedOn is the day comment c was posted, the day its command takes
@@ -200,28 +194,9 @@ func (h *Handler) terminate(ctx context.Context, number int, cmd program.Command
 	if err != nil {
 		return reply(markdown.Escape(err.Error()))
 	}
-	if h.DryRun {
-		_, err := fmt.Fprintf(h.Out, "dry run: would open a removal pull request for %s: %s\n", action.Slug, action.Evidence)
-		return nil, err
-	}
-	if h.Apply == nil {
-		return reply("termination is understood, but this connectbot cannot open pull requests here.")
-	}
-	results, err := h.Apply.Apply(ctx, program.Plan{Now: now, Actions: []program.Action{action}})
-	if err != nil {
-		return nil, err
-	}
-	r := results[0]
-	switch {
-	case r.Status == apply.Failed:
-		// Not answered: the command stays unanswered, and the next
-		// reconcile carries it out again (finding what this attempt did).
-		return nil, fmt.Errorf("the removal of %s: %s", cmd.Slug, r.Detail)
-	case r.PR != 0:
-		// The same answer whether this attempt opened it or found it open.
-		return reply(fmt.Sprintf("the removal of %s is proposed in #%d.", cmd.Slug, r.PR))
-	}
-	return reply(fmt.Sprintf("the removal of %s could not be proposed: %s", cmd.Slug, markdown.Escape(r.Detail)))
+	w, done := h.writer("")
+	proposed, err := w.propose(ctx, now, action, reply)
+	return proposed, done(err)
 }
 
 // applicationsTouched names the applications pull request number changes,

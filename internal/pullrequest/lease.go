@@ -9,12 +9,6 @@ import (
 	"github.com/connectbot/connectbot/internal/gitrepo"
 )
 
-// leaser is what the handler needs to take turns with other connectbot
-// processes on one repository (gitrepo.Repo is one).
-type leaser interface {
-	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration, now time.Time) (*gitrepo.Lease, error)
-}
-
 // Lease timings: a lease is short and renewed every third of it while
 // its holder works (gitrepo.Lease.Keep), so it outlives any handling while
 // the holder lives and a dead holder's lease is taken over within LeaseTTL;
@@ -36,18 +30,16 @@ type heldKey struct{}
 // withLease runs fn holding the lease name, so that two connectbots
 // answering the same deliveries never write the same thing twice: the one
 // that comes second waits, then reads what the first wrote. Without a
-// Holder, in a dry run, or on a repository that takes no leases, fn runs
-// as it is.
+// Holder, or in a dry run, fn runs as it is.
 func (h *Handler) withLease(ctx context.Context, name string, fn func(context.Context) error) error {
-	l, ok := h.Git.(leaser)
 	held, _ := ctx.Value(heldKey{}).(map[string]bool)
-	if h.Holder == "" || h.DryRun || !ok || held[name] {
+	if h.Holder == "" || h.DryRun || held[name] {
 		return fn(ctx)
 	}
 	wait := leaseFirst
 	deadline := time.Now().Add(leaseWait)
 	for {
-		lease, err := l.AcquireLease(ctx, name, h.Holder, LeaseTTL, time.Now())
+		lease, err := h.Git.AcquireLease(ctx, name, h.Holder, LeaseTTL, time.Now())
 		if err == nil {
 			nested := map[string]bool{name: true}
 			for k := range held {

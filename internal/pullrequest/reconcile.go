@@ -226,11 +226,7 @@ func (p *pass) unchanged(ctx context.Context, pr forge.PR) bool {
 	if !h.Settled.same(pr, p.tip, p.day) {
 		return false
 	}
-	l, ok := h.Forge.(checkLister)
-	if !ok {
-		return false
-	}
-	runs, err := l.ListCheckRuns(ctx, pr.HeadSHA, CheckName)
+	runs, err := h.Forge.ListCheckRuns(ctx, pr.HeadSHA, CheckName)
 	if err != nil {
 		return false
 	}

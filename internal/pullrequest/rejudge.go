@@ -11,12 +11,6 @@ import (
 	"github.com/connectbot/connectbot/internal/report"
 )
 
-// prLister is what Rejudge needs beyond the handler's client: the open
-// pull requests.
-type prLister interface {
-	ListPRs(ctx context.Context, head, state string) ([]forge.PR, error)
-}
-
 // Rejudged is what Rejudge did with one pull request.
 type Rejudged struct {
 	Number int
@@ -74,11 +68,7 @@ func (h *Handler) rejudgeAfterMerge(ctx context.Context, base string, out *Outco
 // rejudgePass is one pass of Rejudge; merged reports whether it merged a
 // pull request.
 func (h *Handler) rejudgePass(ctx context.Context, base string) ([]Rejudged, bool, error) {
-	lister, ok := h.Forge.(prLister)
-	if !ok {
-		return nil, false, errors.New("rejudge: the forge client cannot list pull requests")
-	}
-	all, err := lister.ListPRs(ctx, "", "open")
+	all, err := h.Forge.ListPRs(ctx, "", "open")
 	if err != nil {
 		return nil, false, fmt.Errorf("rejudge: %w", err)
 	}

@@ -2,7 +2,6 @@ package pullrequest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -53,11 +52,7 @@ func (h *Handler) Bring(ctx context.Context, number int, recheck, commands bool,
 // openInto lists the open pull requests into base, the one taken up
 // longest ago first: what Open and Reconcile both go through.
 func (h *Handler) openInto(ctx context.Context, base string) ([]forge.PR, error) {
-	lister, ok := h.Forge.(prLister)
-	if !ok {
-		return nil, errors.New("reconcile: the forge client cannot list pull requests")
-	}
-	all, err := lister.ListPRs(ctx, "", "open")
+	all, err := h.Forge.ListPRs(ctx, "", "open")
 	if err != nil {
 		return nil, fmt.Errorf("reconcile: %w", err)
 	}

@@ -38,9 +38,11 @@ type gitRepo interface {
 	snapshot.History
 }
 
-// executor carries a plan out.
+// executor carries a plan out, and finishes a pull request an earlier
+// run opened and did not label (apply's Executor is one).
 type executor interface {
 	Apply(ctx context.Context, plan program.Plan) ([]apply.Result, error)
+	Relabel(ctx context.Context, pr forge.PR, kind program.ActionKind) (apply.Result, bool)
 }
 
 // Runner runs ticks against one repository.
@@ -135,9 +137,7 @@ func (r *Runner) Run(ctx context.Context, now time.Time) (Summary, error) {
 		if err != nil {
 			return s, err
 		}
-		if l, ok := r.Exec.(labeller); ok {
-			results = append(results, relabel(ctx, l, d.open, plan)...)
-		}
+		results = append(results, relabel(ctx, r.Exec, d.open, plan)...)
 		for _, x := range results {
 			res := Result{Kind: x.Action.Kind, Slug: x.Action.Slug, Status: x.Status, Detail: x.Detail, PR: x.PR}
 			s.Results = append(s.Results, res)
@@ -250,16 +250,10 @@ func (in Input) counts(ctx context.Context, snap *snapshot.Snapshot, day applica
 	return live(ctx, url, snap.Files, day)
 }
 
-// labeller is what a tick needs of its executor to finish a pull request
-// an earlier run opened and did not label (apply's Executor is one).
-type labeller interface {
-	Relabel(ctx context.Context, pr forge.PR, kind program.ActionKind) (apply.Result, bool)
-}
-
 // relabel labels each of the bot's open pull requests that lacks its
 // label — one a run opened and stopped before labelling, since the plan
 // has no action for an open pull request — except those the plan acts on.
-func relabel(ctx context.Context, l labeller, open []forge.PR, plan program.Plan) []apply.Result {
+func relabel(ctx context.Context, x executor, open []forge.PR, plan program.Plan) []apply.Result {
 	acted := map[int]bool{}
 	for _, a := range plan.Actions {
 		acted[a.PR] = true
@@ -270,7 +264,7 @@ func relabel(ctx context.Context, l labeller, open []forge.PR, plan program.Plan
 		if acted[pr.Number] {
 			continue
 		}
-		if r, changed := l.Relabel(ctx, pr, o.Kind); changed {
+		if r, changed := x.Relabel(ctx, pr, o.Kind); changed {
 			out = append(out, r)
 		}
 	}
