@@ -366,15 +366,24 @@ func (c *Catalog) Applications(fsys fs.FS, paths []string) []application.File {
 	idle := make(chan *reused, workers)
 	var g errgroup.Group
 	g.SetLimit(workers)
-	for i, name := range paths {
+	// A task is a run of files, so that a goroutine's stack, grown deep
+	// by the evaluation, serves many; runs small enough that the workers
+	// finish together.
+	run := max(1, min(filesPerTask, len(paths)/(workers*4)))
+	for lo := 0; lo < len(paths); lo += run {
 		g.Go(func() error {
-			out[i] = c.application(fsys, name, idle)
+			for i := lo; i < min(lo+run, len(paths)); i++ {
+				out[i] = c.application(fsys, paths[i], idle)
+			}
 			return nil
 		})
 	}
 	g.Wait()
 	return out
 }
+
+// filesPerTask is the most files one task of Applications judges.
+const filesPerTask = 32
 
 // reused is an evaluator and the files it has judged.
 type reused struct {
