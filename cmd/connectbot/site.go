@@ -1,12 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/site"
@@ -175,28 +177,18 @@ func writeFiles(root string, files []site.File) error {
 		}
 	}
 	errs := make([]error, len(files))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range writeWorkers {
-		wg.Go(func() {
-			for i := range next {
-				if err := os.WriteFile(filepath.Join(root, filepath.FromSlash(files[i].Path)), files[i].Data, 0o644); err != nil {
-					errs[i] = fmt.Errorf("write %s: %w", files[i].Path, unwrapPath(err))
-				}
+	var g errgroup.Group
+	g.SetLimit(writeWorkers)
+	for i, f := range files {
+		g.Go(func() error {
+			if err := os.WriteFile(filepath.Join(root, filepath.FromSlash(f.Path)), f.Data, 0o644); err != nil {
+				errs[i] = fmt.Errorf("write %s: %w", f.Path, unwrapPath(err))
 			}
+			return nil
 		})
 	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err // the first: one line, whatever else failed with it
-		}
-	}
-	return nil
+	g.Wait()
+	return cmp.Or(errs...) // the first in the site's order: one line, whatever else failed with it
 }
 
 // unwrapPath drops the temporary path from a file system error: the file

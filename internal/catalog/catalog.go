@@ -17,7 +17,6 @@ import (
 	"io/fs"
 	"runtime"
 	"strings"
-	"sync"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
@@ -25,6 +24,7 @@ import (
 	"cuelang.org/go/cue/cuecontext"
 	cueerrors "cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/parser"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/schema"
@@ -354,45 +354,65 @@ func (c *Catalog) Applications(fsys fs.FS, paths []string) []application.File {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = min(workers, len(paths))
+	workers = max(1, min(workers, len(paths)))
+	// At most workers files are judged at once, so at most workers
+	// evaluators are ever made and idle holds every one not in use.
+	idle := make(chan *reused, workers)
+	var g errgroup.Group
+	g.SetLimit(workers)
+	// A task is a run of files, so that a goroutine's stack, grown deep
+	// by the evaluation, serves many; runs small enough that the workers
+	// finish together.
+	run := max(1, min(filesPerTask, len(paths)/(workers*4)))
+	for lo := 0; lo < len(paths); lo += run {
+		g.Go(func() error {
+			for i := lo; i < min(lo+run, len(paths)); i++ {
+				out[i] = c.application(fsys, paths[i], idle)
+			}
+			return nil
+		})
+	}
+	g.Wait()
+	return out
+}
+
+// filesPerTask is the most files one task of Applications judges.
+const filesPerTask = 32
+
+// reused is an evaluator and the files it has judged.
+type reused struct {
+	e    *evaluator
+	used int
+}
+
+// application judges the file name of fsys with an idle evaluator, or a
+// fresh one when none is idle or the idle one has judged FilesPerContext
+// files, and leaves it idle again.
+func (c *Catalog) application(fsys fs.FS, name string, idle chan *reused) application.File {
+	src, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return internalFailure(name, err)
+	}
 	perContext := c.FilesPerContext
 	if perContext <= 0 {
 		perContext = DefaultFilesPerContext
 	}
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var e *evaluator
-			used := 0
-			for i := range next {
-				src, err := fs.ReadFile(fsys, paths[i])
-				if err != nil {
-					out[i] = internalFailure(paths[i], err)
-					continue
-				}
-				if e == nil || used >= perContext {
-					if e, err = c.newEvaluator(fast); err != nil {
-						out[i] = internalFailure(paths[i], err)
-						continue
-					}
-					used = 0
-				}
-				used++
-				// Positions are looked up in the tree again if ever
-				// needed, so the source is not kept.
-				name := paths[i]
-				pos := &positions{filename: name, read: func() ([]byte, error) { return fs.ReadFile(fsys, name) }}
-				out[i] = c.judge(e, name, src, pos)
-			}
-		}()
+	var r *reused
+	select {
+	case r = <-idle:
+	default:
 	}
-	for i := range paths {
-		next <- i
+	if r == nil || r.used >= perContext {
+		e, err := c.newEvaluator(fast)
+		if err != nil {
+			return internalFailure(name, err)
+		}
+		r = &reused{e: e}
 	}
-	close(next)
-	wg.Wait()
-	return out
+	r.used++
+	defer func() { idle <- r }()
+	// Positions are looked up in the tree again if ever needed, so the
+	// source is not kept.
+	pos := &positions{filename: name, read: func() ([]byte, error) { return fs.ReadFile(fsys, name) }}
+	return c.judge(r.e, name, src, pos)
 }

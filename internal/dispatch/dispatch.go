@@ -8,34 +8,153 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/issueform"
+	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/pullrequest"
 	"github.com/connectbot/connectbot/internal/webhook"
 )
 
-// Route says what Handle does with ev, without doing it: a kind for
-// metrics and a sentence for the log. TestRouteAgreesWithHandle keeps the
-// two in step.
-func Route(ev webhook.Event) (kind, what string) {
-	switch {
-	case judgesOne(ev):
-		return "judge-pull-request", fmt.Sprintf("judge pull request #%d at its head: one comment, the check, labels, and the merge if an authorised reviewer approved", ev.Number)
-	case isRerun(ev):
-		return "judge-pull-requests-at-head", fmt.Sprintf("find the open pull requests whose head is %s (GitHub names none for a fork's) and judge each", ev.HeadSHA)
-	case ev.Kind == webhook.KindPush:
-		return "base-moved", fmt.Sprintf("%s moved to %s: judge again every open pull request into it whose verdict names an older tip", ev.Ref, ev.After)
-	case isCommand(ev):
-		return "comment-command", fmt.Sprintf("read @%s's comment on pull request #%d and answer a /connectbot command in it", ev.Comment.Author, ev.Number)
-	case isForm(ev):
-		return "application-form", fmt.Sprintf("read issue #%d: if it is one of the forms, open or update the pull request adding or changing the application, judged as the issue author's own, or answer what to fix", ev.Number)
-	case isMergeGroup(ev):
-		return KeyMergeGroup, fmt.Sprintf("judge every pull request of the merge group %s and write connectbot's check on its head", ev.Group.HeadRef)
+// route is one kind of work an event can ask for: which events ask for
+// it, what it is in words, its work key, and how each path does it —
+// handle for `connectbot action`, which works on the event itself, and
+// do for the service, which works on the key. Route, Handle, KeyOf and Do
+// all read the one table, routes.
+type route struct {
+	// kind names the route in logs and metrics; a key's Kind is the kind
+	// of the route that does it.
+	kind  string
+	match func(webhook.Event) bool
+	what  func(webhook.Event) string
+	// key is the work ev asks for, or false when it asks for none.
+	key    func(webhook.Event) (Key, Work, bool)
+	handle func(context.Context, *pullrequest.Handler, FormOpener, webhook.Event) ([]string, error)
+	// do does a key's work; nil for a route whose key is another's.
+	do func(context.Context, *pullrequest.Handler, FormOpener, Key, Work) ([]string, error)
+}
+
+// routes is the routing table, in the order an event is matched: the
+// first route whose match takes it.
+var routes = []route{
+	{
+		kind: KeyPullRequest, match: judgesOne,
+		what: func(ev webhook.Event) string {
+			return fmt.Sprintf("judge pull request #%d at its head: one comment, the check, labels, and the merge if an authorised reviewer approved", ev.Number)
+		},
+		key: func(ev webhook.Event) (Key, Work, bool) {
+			return Key{Kind: KeyPullRequest, Number: ev.Number}, Work{Recheck: isRerun(ev)}, true
+		},
+		handle: judgeOne,
+		do: func(ctx context.Context, h *pullrequest.Handler, _ FormOpener, k Key, w Work) ([]string, error) {
+			r, _, err := h.Bring(ctx, k.Number, w.Recheck, w.Commands, math.MaxInt)
+			return r.Repaired, err
+		},
+	},
+	{
+		kind: KeyHead, match: isRerun,
+		what: func(ev webhook.Event) string {
+			return fmt.Sprintf("find the open pull requests whose head is %s (GitHub names none for a fork's) and judge each", ev.HeadSHA)
+		},
+		key: func(ev webhook.Event) (Key, Work, bool) {
+			return Key{Kind: KeyHead, Ref: ev.HeadSHA}, Work{}, ev.HeadSHA != ""
+		},
+		handle: func(ctx context.Context, h *pullrequest.Handler, _ FormOpener, ev webhook.Event) ([]string, error) {
+			return rejudgeAtHead(ctx, h, ev)
+		},
+		do: func(ctx context.Context, h *pullrequest.Handler, _ FormOpener, k Key, _ Work) ([]string, error) {
+			return rejudgeAtHead(ctx, h, webhook.Event{Kind: webhook.KindCheckSuite, Action: "rerequested", HeadSHA: k.Ref})
+		},
+	},
+	{
+		kind: KeyBase, match: isPush,
+		what: func(ev webhook.Event) string {
+			return fmt.Sprintf("%s moved to %s: judge again every open pull request into it whose verdict names an older tip", ev.Ref, ev.After)
+		},
+		key: func(ev webhook.Event) (Key, Work, bool) {
+			branch, ok := strings.CutPrefix(ev.Ref, "refs/heads/")
+			return Key{Kind: KeyBase, Ref: branch}, Work{}, ok && !ev.Deleted
+		},
+		handle: func(ctx context.Context, h *pullrequest.Handler, _ FormOpener, ev webhook.Event) ([]string, error) {
+			return rejudgeOnPush(ctx, h, ev)
+		},
+		do: func(ctx context.Context, h *pullrequest.Handler, _ FormOpener, k Key, _ Work) ([]string, error) {
+			return rejudgeOnPush(ctx, h, webhook.Event{Kind: webhook.KindPush, Ref: "refs/heads/" + k.Ref})
+		},
+	},
+	{
+		// A comment's work is its pull request's: judged, then every
+		// command on it without an answer answered.
+		kind: "comment-command", match: isCommand,
+		what: func(ev webhook.Event) string {
+			return fmt.Sprintf("read @%s's comment on pull request #%d and answer a /connectbot command in it", ev.Comment.Author, ev.Number)
+		},
+		key: func(ev webhook.Event) (Key, Work, bool) {
+			cmd, ok, _ := program.ParseCommand(ev.Comment.Body, nil)
+			// No command: nothing to answer.
+			return Key{Kind: KeyPullRequest, Number: ev.Number}, Work{Commands: true, Recheck: cmd.Name == program.CommandRecheck}, ok
+		},
+		handle: func(ctx context.Context, h *pullrequest.Handler, _ FormOpener, ev webhook.Event) ([]string, error) {
+			return h.Comment(ctx, ev.Number, forge.Comment{ID: ev.Comment.ID, Author: ev.Comment.Author, Body: ev.Comment.Body, Created: ev.Comment.Created})
+		},
+	},
+	{
+		kind: KeyForm, match: isForm,
+		what: func(ev webhook.Event) string {
+			return fmt.Sprintf("read issue #%d: if it is one of the forms, open or update the pull request adding or changing the application, judged as the issue author's own, or answer what to fix", ev.Number)
+		},
+		key: func(ev webhook.Event) (Key, Work, bool) {
+			if ev.Issue == nil {
+				return Key{}, Work{}, false
+			}
+			return Key{Kind: KeyForm, Number: ev.Issue.Number}, Work{}, true
+		},
+		handle: openForm,
+		do:     openFormOf,
+	},
+	{
+		kind: KeyMergeGroup, match: isMergeGroup,
+		what: func(ev webhook.Event) string {
+			return fmt.Sprintf("judge every pull request of the merge group %s and write connectbot's check on its head", ev.Group.HeadRef)
+		},
+		key: func(ev webhook.Event) (Key, Work, bool) {
+			return Key{Kind: KeyMergeGroup, Ref: ev.Group.HeadRef}, Work{}, true
+		},
+		handle: func(ctx context.Context, h *pullrequest.Handler, _ FormOpener, ev webhook.Event) ([]string, error) {
+			return h.MergeGroup(ctx, ev.Group.HeadRef)
+		},
+		do: func(ctx context.Context, h *pullrequest.Handler, _ FormOpener, k Key, _ Work) ([]string, error) {
+			return h.MergeGroup(ctx, k.Ref)
+		},
+	},
+}
+
+// routeOf is the route ev takes, or false when it takes none.
+func routeOf(ev webhook.Event) (route, bool) {
+	for _, r := range routes {
+		if r.match(ev) {
+			return r, true
+		}
 	}
-	return "none", fmt.Sprintf("%s %s: nothing to do", ev.Kind, ev.Action)
+	return route{}, false
+}
+
+// Route says what Handle does with ev, without doing it: a kind for
+// metrics and a sentence for the log.
+func Route(ev webhook.Event) (kind, what string) {
+	r, ok := routeOf(ev)
+	if !ok {
+		return "none", nothing(ev)
+	}
+	return r.kind, r.what(ev)
+}
+
+// nothing is what is done with an event no route takes.
+func nothing(ev webhook.Event) string {
+	return fmt.Sprintf("%s %s: nothing to do", ev.Kind, ev.Action)
 }
 
 // FormOpener turns an issue opened with the application form into a pull
@@ -47,26 +166,22 @@ type FormOpener interface {
 // Handle hands ev to its handler — h, or form for an issue — and returns
 // what was done, one sentence each.
 func Handle(ctx context.Context, h *pullrequest.Handler, form FormOpener, ev webhook.Event) ([]string, error) {
-	switch {
-	case judgesOne(ev):
-		handle := h.Handle
-		if isRerun(ev) {
-			handle = h.Recheck
-		}
-		out, err := handle(ctx, ev.Number)
-		return out.Done, err
-	case isRerun(ev):
-		return rejudgeAtHead(ctx, h, ev)
-	case ev.Kind == webhook.KindPush:
-		return rejudgeOnPush(ctx, h, ev)
-	case isCommand(ev):
-		return h.Comment(ctx, ev.Number, forge.Comment{ID: ev.Comment.ID, Author: ev.Comment.Author, Body: ev.Comment.Body, Created: ev.Comment.Created})
-	case isForm(ev):
-		return openForm(ctx, h, form, ev)
-	case isMergeGroup(ev):
-		return h.MergeGroup(ctx, ev.Group.HeadRef)
+	r, ok := routeOf(ev)
+	if !ok {
+		return []string{nothing(ev)}, nil
 	}
-	return []string{fmt.Sprintf("%s %s: nothing to do", ev.Kind, ev.Action)}, nil
+	return r.handle(ctx, h, form, ev)
+}
+
+// judgeOne judges the one pull request ev names, writing the check again
+// when ev re-ran it.
+func judgeOne(ctx context.Context, h *pullrequest.Handler, _ FormOpener, ev webhook.Event) ([]string, error) {
+	handle := h.Handle
+	if isRerun(ev) {
+		handle = h.Recheck
+	}
+	out, err := handle(ctx, ev.Number)
+	return out.Done, err
 }
 
 // judgesOne reports whether ev asks for one pull request to be judged: it
@@ -76,6 +191,9 @@ func judgesOne(ev webhook.Event) bool {
 		ev.Kind == webhook.KindReview && slices.Contains([]string{"submitted", "edited", "dismissed"}, ev.Action) ||
 		isRerun(ev) && ev.IsPullRequest
 }
+
+// isPush reports whether ev is a push to a branch or a tag.
+func isPush(ev webhook.Event) bool { return ev.Kind == webhook.KindPush }
 
 // isCommand reports whether ev is a new comment on a pull request, which
 // may hold a /connectbot command.

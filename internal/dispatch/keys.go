@@ -3,10 +3,7 @@ package dispatch
 import (
 	"context"
 	"fmt"
-	"math"
-	"strings"
 
-	"github.com/connectbot/connectbot/internal/program"
 	"github.com/connectbot/connectbot/internal/pullrequest"
 	"github.com/connectbot/connectbot/internal/webhook"
 )
@@ -73,61 +70,39 @@ func (w Work) Merge(o Work) Work {
 // when it asks for none. Nothing of ev but numbers, a branch and a commit
 // is kept: the work reads the rest from GitHub when it is done.
 func KeyOf(ev webhook.Event) (Key, Work, bool) {
-	switch {
-	case judgesOne(ev):
-		return Key{Kind: KeyPullRequest, Number: ev.Number}, Work{Recheck: isRerun(ev)}, true
-	case isRerun(ev):
-		if ev.HeadSHA == "" {
-			return Key{}, Work{}, false
-		}
-		return Key{Kind: KeyHead, Ref: ev.HeadSHA}, Work{}, true
-	case ev.Kind == webhook.KindPush:
-		branch, ok := strings.CutPrefix(ev.Ref, "refs/heads/")
-		if !ok || ev.Deleted {
-			return Key{}, Work{}, false
-		}
-		return Key{Kind: KeyBase, Ref: branch}, Work{}, true
-	case isCommand(ev):
-		cmd, ok, _ := program.ParseCommand(ev.Comment.Body, nil)
-		if !ok {
-			return Key{}, Work{}, false // no command: nothing to answer
-		}
-		return Key{Kind: KeyPullRequest, Number: ev.Number}, Work{Commands: true, Recheck: cmd.Name == program.CommandRecheck}, true
-	case isForm(ev):
-		if ev.Issue == nil {
-			return Key{}, Work{}, false
-		}
-		return Key{Kind: KeyForm, Number: ev.Issue.Number}, Work{}, true
-	case isMergeGroup(ev):
-		return Key{Kind: KeyMergeGroup, Ref: ev.Group.HeadRef}, Work{}, true
+	r, ok := routeOf(ev)
+	if !ok {
+		return Key{}, Work{}, false
 	}
-	return Key{}, Work{}, false
+	k, w, ok := r.key(ev)
+	if !ok {
+		return Key{}, Work{}, false
+	}
+	return k, w, true
 }
 
 // Do does the work of a key KeyOf made, with h (and form for an issue),
 // reading from GitHub what the key does not hold, and returns what was
 // done, one sentence each.
 func Do(ctx context.Context, h *pullrequest.Handler, form FormOpener, k Key, w Work) ([]string, error) {
-	switch k.Kind {
-	case KeyPullRequest:
-		r, _, err := h.Bring(ctx, k.Number, w.Recheck, w.Commands, math.MaxInt)
-		return r.Repaired, err
-	case KeyHead:
-		return rejudgeAtHead(ctx, h, webhook.Event{Kind: webhook.KindCheckSuite, Action: "rerequested", HeadSHA: k.Ref})
-	case KeyBase:
-		return rejudgeOnPush(ctx, h, webhook.Event{Kind: webhook.KindPush, Ref: "refs/heads/" + k.Ref})
-	case KeyMergeGroup:
-		return h.MergeGroup(ctx, k.Ref)
-	case KeyForm:
-		is, err := h.Forge.Issue(ctx, k.Number)
-		if err != nil {
-			return nil, fmt.Errorf("issue #%d: %w", k.Number, err)
+	for _, r := range routes {
+		if r.kind == k.Kind && r.do != nil {
+			return r.do(ctx, h, form, k, w)
 		}
-		if is.PullRequest || is.State != "open" {
-			return []string{fmt.Sprintf("issue #%d is %s: nothing to do", k.Number, is.State)}, nil
-		}
-		return openForm(ctx, h, form, webhook.Event{Kind: webhook.KindIssue, Action: "opened",
-			Issue: &webhook.Issue{Number: is.Number, Title: is.Title, Body: is.Body, Author: is.Author, Labels: is.Labels}})
 	}
 	return nil, fmt.Errorf("%s: not a delivery's work", k)
+}
+
+// openFormOf reads the issue of a form's key from GitHub and, while it is
+// an open issue, hands it to form as openForm does.
+func openFormOf(ctx context.Context, h *pullrequest.Handler, form FormOpener, k Key, _ Work) ([]string, error) {
+	is, err := h.Forge.Issue(ctx, k.Number)
+	if err != nil {
+		return nil, fmt.Errorf("issue #%d: %w", k.Number, err)
+	}
+	if is.PullRequest || is.State != "open" {
+		return []string{fmt.Sprintf("issue #%d is %s: nothing to do", k.Number, is.State)}, nil
+	}
+	return openForm(ctx, h, form, webhook.Event{Kind: webhook.KindIssue, Action: "opened",
+		Issue: &webhook.Issue{Number: is.Number, Title: is.Title, Body: is.Body, Author: is.Author, Labels: is.Labels}})
 }

@@ -105,72 +105,16 @@ func New(opts Options) (*Client, error) {
 	if opts.Owner == "" || opts.Repo == "" {
 		return nil, errors.New("forge: owner and repo are required")
 	}
-	base := opts.BaseURL
-	if base == "" {
-		base = "https://api.github.com/"
-	}
-	if !strings.HasSuffix(base, "/") {
-		base += "/"
-	}
-	baseURL, err := url.Parse(base)
+	baseURL, err := apiBaseURL(opts.BaseURL)
 	if err != nil {
-		return nil, fmt.Errorf("forge: base URL: %w", err)
+		return nil, err
 	}
-	if baseURL.Scheme != "http" && baseURL.Scheme != "https" {
-		return nil, fmt.Errorf("forge: base URL %q: scheme must be http or https", base)
-	}
-
-	logger := opts.Logger
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	now := opts.Now
-	if now == nil {
-		now = time.Now
-	}
-	maxRetries := opts.MaxRetries
-	switch {
-	case maxRetries == 0:
-		maxRetries = DefaultMaxRetries
-	case maxRetries < 0:
-		maxRetries = 0
-	}
-	maxWait := opts.MaxWait
-	if maxWait <= 0 {
-		maxWait = DefaultMaxWait
-	}
-	pageSize := opts.PageSize
-	if pageSize <= 0 {
-		pageSize = DefaultPageSize
-	}
-
-	hc := &http.Client{}
-	if opts.HTTPClient != nil {
-		c := *opts.HTTPClient
-		hc = &c
-	}
-	next := hc.Transport
-	if next == nil {
-		next = http.DefaultTransport
-	}
-	cache := newETagCache(next, cacheMaxEntries, cacheMaxBytes)
+	opts = opts.withDefaults()
 	authorization := ""
 	if opts.Token != "" {
 		authorization = "Bearer " + opts.Token // as go-github sends it
 	}
-	if opts.CacheFile != "" {
-		loadCache(cache, opts.CacheFile, authorization, logger)
-	}
-	hc.Transport = &retryTransport{
-		next:       cache,
-		maxRetries: maxRetries,
-		maxWait:    maxWait,
-		sleep:      sleeper(opts.Sleep),
-		now:        now,
-		jitter:     randomJitter,
-		log:        logger,
-	}
-
+	hc, cache := opts.httpClient(authorization)
 	gh := github.NewClient(hc)
 	if opts.Token != "" {
 		gh = gh.WithAuthToken(opts.Token)
@@ -184,10 +128,82 @@ func New(opts Options) (*Client, error) {
 		cacheFile: opts.CacheFile, authorization: authorization,
 		owner:    opts.Owner,
 		repo:     opts.Repo,
-		pageSize: pageSize,
-		now:      now,
-		log:      logger,
+		pageSize: opts.PageSize,
+		now:      opts.Now,
+		log:      opts.Logger,
 	}, nil
+}
+
+// apiBaseURL is the REST API root base names ("" for github.com's), with
+// the trailing slash go-github needs; only http and https are taken.
+func apiBaseURL(base string) (*url.URL, error) {
+	if base == "" {
+		base = "https://api.github.com/"
+	}
+	if !strings.HasSuffix(base, "/") {
+		base += "/"
+	}
+	baseURL, err := url.Parse(base)
+	if err != nil {
+		return nil, fmt.Errorf("forge: base URL: %w", err)
+	}
+	if baseURL.Scheme != "http" && baseURL.Scheme != "https" {
+		return nil, fmt.Errorf("forge: base URL %q: scheme must be http or https", base)
+	}
+	return baseURL, nil
+}
+
+// withDefaults is opts with its zero fields given their defaults, and a
+// negative MaxRetries as no retries.
+func (opts Options) withDefaults() Options {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	switch {
+	case opts.MaxRetries == 0:
+		opts.MaxRetries = DefaultMaxRetries
+	case opts.MaxRetries < 0:
+		opts.MaxRetries = 0
+	}
+	if opts.MaxWait <= 0 {
+		opts.MaxWait = DefaultMaxWait
+	}
+	if opts.PageSize <= 0 {
+		opts.PageSize = DefaultPageSize
+	}
+	return opts
+}
+
+// httpClient is a copy of opts.HTTPClient whose requests are retried
+// over the conditional-request cache, which it returns too: loaded from
+// opts.CacheFile, when there is one, for the credential authorization.
+func (opts Options) httpClient(authorization string) (*http.Client, *etagCache) {
+	hc := &http.Client{}
+	if opts.HTTPClient != nil {
+		c := *opts.HTTPClient
+		hc = &c
+	}
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	cache := newETagCache(next, cacheMaxEntries, cacheMaxBytes)
+	if opts.CacheFile != "" {
+		loadCache(cache, opts.CacheFile, authorization, opts.Logger)
+	}
+	hc.Transport = &retryTransport{
+		next:       cache,
+		maxRetries: opts.MaxRetries,
+		maxWait:    opts.MaxWait,
+		sleep:      sleeper(opts.Sleep),
+		now:        opts.Now,
+		jitter:     randomJitter,
+		log:        opts.Logger,
+	}
+	return hc, cache
 }
 
 // PR is a pull request.

@@ -196,59 +196,21 @@ func (m *merger) merge(dir string, ancestor, ours, theirs plumbing.Hash) (plumbi
 		}
 		return theirs, nil
 	}
-	o, err := m.entries(ancestor)
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	a, err := m.entries(ours)
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	b, err := m.entries(theirs)
-	if err != nil {
-		return plumbing.ZeroHash, err
+	var sides [3]map[string]object.TreeEntry // ancestor, ours, theirs
+	for i, h := range []plumbing.Hash{ancestor, ours, theirs} {
+		var err error
+		if sides[i], err = m.entries(h); err != nil {
+			return plumbing.ZeroHash, err
+		}
 	}
 	out := map[string]object.TreeEntry{}
 	changed := false
-	for _, name := range entryNames(o, a, b) {
-		eo, inO := o[name]
-		ea, inA := a[name]
-		eb, inB := b[name]
-		p := dir + name
-		switch {
-		case same(ea, inA, eb, inB), same(eo, inO, eb, inB):
-			if inA {
-				out[name] = ea
-			}
-		case same(eo, inO, ea, inA):
-			changed = true
-			if err := m.replace(p, ea, inA, eb, inB); err != nil {
-				return plumbing.ZeroHash, err
-			}
-			if inB {
-				out[name] = eb
-			}
-		case isTree(ea, inA) && isTree(eb, inB) && (!inO || isTree(eo, inO)):
-			var anc plumbing.Hash
-			if inO {
-				anc = eo.Hash
-			}
-			h, err := m.merge(p+"/", anc, ea.Hash, eb.Hash)
-			if err != nil {
-				return plumbing.ZeroHash, err
-			}
-			if h != ea.Hash {
-				changed = true
-			}
-			if !h.IsZero() {
-				out[name] = object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h}
-			}
-		default:
-			m.conflicts = append(m.conflicts, p)
-			if inA {
-				out[name] = ea
-			}
+	for _, name := range entryNames(sides[:]) {
+		c, err := m.mergeEntry(dir, name, sides, out)
+		if err != nil {
+			return plumbing.ZeroHash, err
 		}
+		changed = changed || c
 	}
 	if !changed {
 		return ours, nil
@@ -259,15 +221,59 @@ func (m *merger) merge(dir string, ancestor, ours, theirs plumbing.Hash) (plumbi
 	return m.w.writeTree(slices.Collect(maps.Values(out)))
 }
 
-// entryNames lists the names in any of trees, sorted.
-func entryNames(trees ...map[string]object.TreeEntry) []string {
+// entryNames are the names in any of sets, sorted.
+func entryNames(sets []map[string]object.TreeEntry) []string {
 	names := map[string]bool{}
-	for _, set := range trees {
+	for _, set := range sets {
 		for n := range set {
 			names[n] = true
 		}
 	}
 	return slices.Sorted(maps.Keys(names))
+}
+
+// mergeEntry merges the entry name of the ancestor, ours and theirs
+// trees at dir into out, and reports whether the result differs from
+// ours; a name both sides changed differently is a conflict, and ours
+// stays.
+func (m *merger) mergeEntry(dir, name string, sides [3]map[string]object.TreeEntry, out map[string]object.TreeEntry) (bool, error) {
+	eo, inO := sides[0][name]
+	ea, inA := sides[1][name]
+	eb, inB := sides[2][name]
+	p := dir + name
+	switch {
+	case same(ea, inA, eb, inB), same(eo, inO, eb, inB):
+		if inA {
+			out[name] = ea
+		}
+		return false, nil
+	case same(eo, inO, ea, inA):
+		if err := m.replace(p, ea, inA, eb, inB); err != nil {
+			return false, err
+		}
+		if inB {
+			out[name] = eb
+		}
+		return true, nil
+	case isTree(ea, inA) && isTree(eb, inB) && (!inO || isTree(eo, inO)):
+		var anc plumbing.Hash
+		if inO {
+			anc = eo.Hash
+		}
+		h, err := m.merge(p+"/", anc, ea.Hash, eb.Hash)
+		if err != nil {
+			return false, err
+		}
+		if !h.IsZero() {
+			out[name] = object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h}
+		}
+		return h != ea.Hash, nil
+	}
+	m.conflicts = append(m.conflicts, p)
+	if inA {
+		out[name] = ea
+	}
+	return false, nil
 }
 
 // replace records the changes of putting entry b (or nothing) where entry a

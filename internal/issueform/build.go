@@ -46,51 +46,12 @@ type Applicant struct {
 // request's check reports them like any application's.
 func Build(cat *catalog.Catalog, a Answers, who Applicant, today application.Date) (Draft, []Problem) {
 	b := builder{a: a}
-	for _, label := range a.repeated {
-		b.problem(label, "appears more than once in the issue; answer each question once")
-	}
-	for _, f := range Fields {
-		if f.Required && a.Value(f.ID) == "" {
-			b.problem(f.Label, "is required: please answer it")
-		}
-	}
+	b.answered()
 	slug := b.line(FieldSlug)
 	if slug != "" && !policy.ValidSlug(slug) {
 		b.problem(field(FieldSlug).Label, "must be lowercase letters, digits and single hyphens, like acme-sync")
 	}
-	hours := b.number(FieldResponseHours, "24")
-	app := application.Application{
-		Company:     application.Company{Name: b.line(FieldCompanyName), Website: b.line(FieldCompanyWebsite)},
-		Maintainers: b.maintainers(who.Login),
-		Integration: application.Integration{
-			Name:         b.line(FieldIntegrationName),
-			BuiltInHouse: b.choice(FieldBuiltInHouse) == Yes,
-			Auth:         b.choice(FieldAuth),
-			AppID:        b.line(FieldAppID),
-			Scopes:       b.scopes(),
-		},
-		Support: application.Support{
-			Channels:           b.channels(),
-			FirstResponseHours: &hours,
-			URL:                b.line(FieldSupportURL),
-			Email:              b.line(FieldSupportEmail),
-			Phone:              b.line(FieldSupportPhone),
-		},
-		Privacy: application.Privacy{
-			PolicyURL:       b.line(FieldPrivacyPolicy),
-			DataRequestsURL: b.line(FieldDataRequests),
-			SecurityContact: b.line(FieldSecurityContact),
-		},
-		Program: application.ProgramState{
-			Stage:    application.StageApplied,
-			Installs: application.Installs{Count: b.number(FieldInstalls, "12"), AsOf: today},
-		},
-	}
-	boxes := b.boxes(FieldAttestations)
-	app.Security = application.Security{Authentication: boxes[AttestAuthentication], LoginAuditing: boxes[AttestLoginAuditing]}
-	sensitive := !boxes[AttestNoSensitive]
-	app.Privacy.SensitiveData = &sensitive
-	app.Attestations = b.promises()
+	app := b.application(who.Login, today)
 
 	// The file is written and checked even when answers are already known
 	// to be wrong, so that the applicant hears of every answer to fix at
@@ -124,6 +85,58 @@ func Build(cat *catalog.Catalog, a Answers, who Applicant, today application.Dat
 		return Draft{}, []Problem{{Field: formLabel, Message: "could not be written faithfully as an application file; please report this to the program team"}}
 	}
 	return Draft{Slug: slug, Path: p, Source: src, App: *f.App}, nil
+}
+
+// answered notes every question answered twice and every required one
+// left blank.
+func (b *builder) answered() {
+	for _, label := range b.a.repeated {
+		b.problem(label, "appears more than once in the issue; answer each question once")
+	}
+	for _, f := range Fields {
+		if f.Required && b.a.Value(f.ID) == "" {
+			b.problem(f.Label, "is required: please answer it")
+		}
+	}
+}
+
+// application is the application the answers make, maintained by login
+// first, applied today.
+func (b *builder) application(login string, today application.Date) application.Application {
+	hours := b.number(FieldResponseHours, "24")
+	app := application.Application{
+		Company:     application.Company{Name: b.line(FieldCompanyName), Website: b.line(FieldCompanyWebsite)},
+		Maintainers: b.maintainers(login),
+		Integration: application.Integration{
+			Name:         b.line(FieldIntegrationName),
+			BuiltInHouse: b.choice(FieldBuiltInHouse) == Yes,
+			Auth:         b.choice(FieldAuth),
+			AppID:        b.line(FieldAppID),
+			Scopes:       b.scopes(),
+		},
+		Support: application.Support{
+			Channels:           b.channels(),
+			FirstResponseHours: &hours,
+			URL:                b.line(FieldSupportURL),
+			Email:              b.line(FieldSupportEmail),
+			Phone:              b.line(FieldSupportPhone),
+		},
+		Privacy: application.Privacy{
+			PolicyURL:       b.line(FieldPrivacyPolicy),
+			DataRequestsURL: b.line(FieldDataRequests),
+			SecurityContact: b.line(FieldSecurityContact),
+		},
+		Program: application.ProgramState{
+			Stage:    application.StageApplied,
+			Installs: application.Installs{Count: b.number(FieldInstalls, "12"), AsOf: today},
+		},
+	}
+	boxes := b.boxes(FieldAttestations)
+	app.Security = application.Security{Authentication: boxes[AttestAuthentication], LoginAuditing: boxes[AttestLoginAuditing]}
+	sensitive := !boxes[AttestNoSensitive]
+	app.Privacy.SensitiveData = &sensitive
+	app.Attestations = b.promises()
+	return app
 }
 
 // builder reads answers into values, noting each problem.

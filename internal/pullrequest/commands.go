@@ -42,20 +42,20 @@ func (h *Handler) Comment(ctx context.Context, number int, c forge.Comment) ([]s
 	if _, ok, _ := program.ParseCommand(c.Body, nil); !ok {
 		return nil, nil // no command: nothing to look up
 	}
-	return h.once(ctx, number, c, func(ctx context.Context) ([]string, error) { return h.comment(ctx, number, c) })
+	return h.once(ctx, number, c, func(ctx context.Context, t turn) ([]string, error) { return h.comment(ctx, t, number, c) })
 }
 
 // once runs fn, with the pull request's lease held, unless connectbot
 // answered comment c already.
-func (h *Handler) once(ctx context.Context, number int, c forge.Comment, fn func(context.Context) ([]string, error)) ([]string, error) {
+func (h *Handler) once(ctx context.Context, number int, c forge.Comment, fn func(context.Context, turn) ([]string, error)) ([]string, error) {
 	var done []string
-	err := h.withLease(ctx, prLease(number), func(ctx context.Context) error {
+	err := h.withLease(ctx, turn{}, prLease(number), func(ctx context.Context, t turn) error {
 		answered, err := h.answered(ctx, number, c)
 		if err != nil || answered {
 			done = []string{"already answered"}
 			return err
 		}
-		done, err = fn(ctx)
+		done, err = fn(ctx, t)
 		return err
 	})
 	return done, err
@@ -100,7 +100,7 @@ func (h *Handler) answered(ctx context.Context, number int, c forge.Comment) (bo
 
 // comment is Comment with the pull request's lease held and the comment
 // not yet answered.
-func (h *Handler) comment(ctx context.Context, number int, c forge.Comment) ([]string, error) {
+func (h *Handler) comment(ctx context.Context, t turn, number int, c forge.Comment) ([]string, error) {
 	pr, err := h.Forge.PullRequest(ctx, number)
 	if err != nil {
 		return nil, fmt.Errorf("pull request #%d: %w", number, err)
@@ -141,7 +141,7 @@ func (h *Handler) comment(ctx context.Context, number int, c forge.Comment) ([]s
 	}
 	switch cmd.Name {
 	case program.CommandRecheck:
-		out, err := h.Recheck(ctx, number)
+		out, err := h.handle(ctx, t, number, true)
 		return out.Done, err
 	case program.CommandTerminate:
 		return h.terminate(ctx, pr.Number, cmd, c, baseSHA, base, reply)

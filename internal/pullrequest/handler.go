@@ -167,7 +167,7 @@ var errBaseMoved = errors.New("the base branch moved since the verdict")
 // the tip that was judged. If the base moved in between, the push is
 // refused and the pull request is judged again against the new tip.
 func (h *Handler) Handle(ctx context.Context, number int) (Outcome, error) {
-	return h.handle(ctx, number, false)
+	return h.handle(ctx, turn{}, number, false)
 }
 
 // Recheck is Handle for someone who asked for the check again (a re-run
@@ -175,27 +175,29 @@ func (h *Handler) Handle(ctx context.Context, number int) (Outcome, error) {
 // verdict did not change, since GitHub shows a re-run check as queued
 // until a new result comes.
 func (h *Handler) Recheck(ctx context.Context, number int) (Outcome, error) {
-	return h.handle(ctx, number, true)
+	return h.handle(ctx, turn{}, number, true)
 }
 
-func (h *Handler) handle(ctx context.Context, number int, forceCheck bool) (Outcome, error) {
+// handle is Handle, or Recheck when forceCheck, within the work t is
+// doing.
+func (h *Handler) handle(ctx context.Context, t turn, number int, forceCheck bool) (Outcome, error) {
 	var out Outcome
-	err := h.withLease(ctx, prLease(number), func(ctx context.Context) error {
+	err := h.withLease(ctx, t, prLease(number), func(ctx context.Context, t turn) error {
 		var err error
-		out, err = h.handleHeld(ctx, number, forceCheck)
+		out, err = h.handleHeld(ctx, t, number, forceCheck)
 		return err
 	})
 	return out, err
 }
 
 // handleHeld is handle with the pull request's lease held.
-func (h *Handler) handleHeld(ctx context.Context, number int, forceCheck bool) (Outcome, error) {
+func (h *Handler) handleHeld(ctx context.Context, t turn, number int, forceCheck bool) (Outcome, error) {
 	var out Outcome
 	for attempt := 1; ; attempt++ {
 		err := h.handleOnce(ctx, number, forceCheck, &out)
 		if !errors.Is(err, errBaseMoved) {
-			if err == nil && out.MergedInto != "" && !rejudging(ctx) {
-				err = h.rejudgeAfterMerge(ctx, out.MergedInto, &out)
+			if err == nil && out.MergedInto != "" && !t.rejudging {
+				err = h.rejudgeAfterMerge(ctx, t, out.MergedInto, &out)
 			}
 			return out, err
 		}

@@ -22,31 +22,41 @@ const (
 	leaseMax   = 2 * time.Second
 )
 
-// heldKey carries the leases a context's work holds, so that work nested
-// in it (a merge judging the others again, a recheck command) does not wait
-// for itself.
-type heldKey struct{}
+// turn is what the work under way holds, passed down to the work nested
+// in it: the leases it took, so that nested work (a merge judging the
+// others again, a recheck command) does not wait for itself, and whether
+// it is judging pull requests again (Rejudge, Reconcile), so that a merge
+// there starts no round of its own.
+type turn struct {
+	held      map[string]bool
+	rejudging bool
+}
+
+// holding is t with the lease name held too.
+func (t turn) holding(name string) turn {
+	held := map[string]bool{name: true}
+	for k := range t.held {
+		held[k] = true
+	}
+	t.held = held
+	return t
+}
 
 // withLease runs fn holding the lease name, so that two connectbots
 // answering the same deliveries never write the same thing twice: the one
 // that comes second waits, then reads what the first wrote. Without a
 // Holder, or in a dry run, fn runs as it is.
-func (h *Handler) withLease(ctx context.Context, name string, fn func(context.Context) error) error {
-	held, _ := ctx.Value(heldKey{}).(map[string]bool)
-	if h.Holder == "" || h.DryRun || held[name] {
-		return fn(ctx)
+func (h *Handler) withLease(ctx context.Context, t turn, name string, fn func(context.Context, turn) error) error {
+	if h.Holder == "" || h.DryRun || t.held[name] {
+		return fn(ctx, t)
 	}
 	wait := leaseFirst
 	deadline := time.Now().Add(leaseWait)
 	for {
 		lease, err := h.Git.AcquireLease(ctx, name, h.Holder, LeaseTTL, time.Now())
 		if err == nil {
-			nested := map[string]bool{name: true}
-			for k := range held {
-				nested[k] = true
-			}
 			kept, stop := lease.Keep(ctx, LeaseTTL)
-			runErr := fn(context.WithValue(kept, heldKey{}, nested))
+			runErr := fn(kept, t.holding(name))
 			stop()
 			if cause := context.Cause(kept); errors.Is(cause, gitrepo.ErrLeaseLost) {
 				runErr = errors.Join(runErr, cause)

@@ -109,13 +109,12 @@ func (b *Backlog) took(number int) {
 // `/connectbot recheck` needs no answer here: judging the pull request is
 // what it asks for.
 func (h *Handler) Reconcile(ctx context.Context, base string) ([]Reconciled, error) {
-	ctx = context.WithValue(ctx, rejudgingKey{}, true)
 	prs, err := h.openInto(ctx, base)
 	if err != nil {
 		return nil, err
 	}
 	h.Settled.keepOnly(prs)
-	p := &pass{h: h, base: base, day: application.DateOf(h.Now()), prs: prs, out: make([]Reconciled, len(prs)),
+	p := &pass{h: h, turn: turn{rejudging: true}, base: base, day: application.DateOf(h.Now()), prs: prs, out: make([]Reconciled, len(prs)),
 		again: map[int]string{}, pending: map[int]bool{}}
 	for i, pr := range prs {
 		p.out[i].Number = pr.Number
@@ -132,7 +131,11 @@ func (h *Handler) Reconcile(ctx context.Context, base string) ([]Reconciled, err
 
 // pass is one reconcile's progress through the open pull requests.
 type pass struct {
-	h    *Handler
+	h *Handler
+	// turn is the work the pass does: judging again, so that a merge in
+	// it starts no round of its own (the pass judges again those it
+	// judged before the merge).
+	turn turn
 	base string
 	day  application.Date
 	prs  []forge.PR
@@ -176,7 +179,7 @@ func (p *pass) takeUp(ctx context.Context, i int) {
 			return
 		}
 	}
-	o, err := h.Handle(ctx, r.Number)
+	o, err := h.handle(ctx, p.turn, r.Number, false)
 	repaired := writes(o.Done)
 	if err == nil && !rejudged {
 		var answered []string
@@ -311,7 +314,7 @@ func (h *Handler) answerCommands(ctx context.Context, number, room int) ([]strin
 			// Anyone with write access may edit anyone's comment: an
 			// edited command is not its author's word, so it is answered
 			// and never carried out.
-			done, err = h.once(ctx, number, c, func(ctx context.Context) ([]string, error) {
+			done, err = h.once(ctx, number, c, func(ctx context.Context, _ turn) ([]string, error) {
 				return h.answer(ctx, number, c, editedCommand)
 			})
 		} else {

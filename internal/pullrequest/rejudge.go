@@ -35,10 +35,15 @@ type Rejudged struct {
 // nothing: on GitHub Actions the bot's own push starts no workflow, so
 // nothing else would judge the others against it.
 func (h *Handler) Rejudge(ctx context.Context, base string) ([]Rejudged, error) {
-	ctx = context.WithValue(ctx, rejudgingKey{}, true)
+	return h.rejudge(ctx, turn{}, base)
+}
+
+// rejudge is Rejudge within the work t is doing.
+func (h *Handler) rejudge(ctx context.Context, t turn, base string) ([]Rejudged, error) {
+	t.rejudging = true
 	var all []Rejudged
 	for pass := 0; ; pass++ {
-		done, merged, err := h.rejudgePass(ctx, base)
+		done, merged, err := h.rejudgePass(ctx, t, base)
 		all = append(all, done...)
 		if err != nil || !merged || pass >= len(done) {
 			return all, err
@@ -46,19 +51,10 @@ func (h *Handler) Rejudge(ctx context.Context, base string) ([]Rejudged, error) 
 	}
 }
 
-// rejudgingKey marks a context in which pull requests are being judged
-// again, so that a merge there does not start another round of its own.
-type rejudgingKey struct{}
-
-func rejudging(ctx context.Context) bool {
-	on, _ := ctx.Value(rejudgingKey{}).(bool)
-	return on
-}
-
 // rejudgeAfterMerge judges again, after the handler merged a pull request
 // into base, the others whose verdicts that made stale.
-func (h *Handler) rejudgeAfterMerge(ctx context.Context, base string, out *Outcome) error {
-	done, err := h.Rejudge(ctx, base)
+func (h *Handler) rejudgeAfterMerge(ctx context.Context, t turn, base string, out *Outcome) error {
+	done, err := h.rejudge(ctx, t, base)
 	for _, r := range done {
 		out.Done = append(out.Done, fmt.Sprintf("judged #%d again (%s): %s", r.Number, r.Why, r.Outcome.Verdict.Conclusion))
 	}
@@ -67,7 +63,7 @@ func (h *Handler) rejudgeAfterMerge(ctx context.Context, base string, out *Outco
 
 // rejudgePass is one pass of Rejudge; merged reports whether it merged a
 // pull request.
-func (h *Handler) rejudgePass(ctx context.Context, base string) ([]Rejudged, bool, error) {
+func (h *Handler) rejudgePass(ctx context.Context, t turn, base string) ([]Rejudged, bool, error) {
 	all, err := h.Forge.ListPRs(ctx, "", "open")
 	if err != nil {
 		return nil, false, fmt.Errorf("rejudge: %w", err)
@@ -97,7 +93,7 @@ func (h *Handler) rejudgePass(ctx context.Context, base string) ([]Rejudged, boo
 			continue
 		}
 		r := Rejudged{Number: pr.Number, Why: why}
-		r.Outcome, r.Err = h.Handle(ctx, pr.Number)
+		r.Outcome, r.Err = h.handle(ctx, t, pr.Number, false)
 		if r.Outcome.MergedInto != "" {
 			merged = true
 		}

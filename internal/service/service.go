@@ -118,90 +118,159 @@ var ErrServerStopped = errors.New("the server stopped")
 // ErrServerStopped when the server failed while serving. It closes
 // cfg.Listener.
 func Run(ctx context.Context, cfg Config) error {
-	ln, mln, err := listeners(cfg)
+	s, err := build(cfg)
 	if err != nil {
 		return err
 	}
-	log := cfg.Logger
-	m := metrics.New(metrics.Options{EventKinds: slices.Concat(webhook.Kinds, []string{webhook.KindOther}), RejectReasons: webhook.RejectReasons})
-	if removed, err := gitrepo.RemoveStaleClones(""); len(removed) > 0 || err != nil {
-		log.Info("removed the clones dead processes left", "removed", removed, "err", errString(err))
+	s.serve()
+	if err := s.start(ctx); err != nil {
+		s.srvs.close()
+		return err
 	}
-	keys := newKeyQueue(log, m)
-	keys.repo = cfg.GitHub.Repo
-	m.WatchQueue(func() int { return keys.q.Len() + keys.q.Processing() })
-	shed := make(chan struct{}, 1) // a reconcile is wanted soon
-	hooks, err := webhook.NewServer(webhook.ServerOptions{
-		Secrets: cfg.Secrets, Enqueue: keys.enqueue,
+	defer s.doer.close() // after the queue has drained: removes the clone
+	stopped := s.wait(ctx)
+	s.stop()
+	return stopped
+}
+
+// service is one run of the service: what build makes, serve and start
+// set going, and stop ends.
+type service struct {
+	cfg      Config
+	log      *slog.Logger
+	ln, mln  net.Listener
+	m        *metrics.Metrics
+	keys     *keyQueue
+	hooks    *webhook.Server
+	sched    *scheduler.Scheduler
+	shed     chan struct{} // a reconcile is wanted soon
+	ready    atomic.Bool
+	srvs     *servers
+	doer     serviceDoer
+	workers  func() // waits for the workers to stop
+	stopping chan struct{}
+	// reconciles is closed once the reconciles between ticks have
+	// stopped.
+	reconciles chan struct{}
+}
+
+// build makes the service's parts that cannot fail later — the listeners,
+// the metrics, the key queue, the webhook and the schedule — and removes
+// the clones dead processes left; it closes the listeners when a part
+// cannot be made.
+func build(cfg Config) (_ *service, err error) {
+	s := &service{cfg: cfg, log: cfg.Logger, shed: make(chan struct{}, 1)}
+	if s.ln, s.mln, err = listeners(cfg); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			s.closeListeners()
+		}
+	}()
+	s.m = metrics.New(metrics.Options{EventKinds: slices.Concat(webhook.Kinds, []string{webhook.KindOther}), RejectReasons: webhook.RejectReasons})
+	if removed, err := gitrepo.RemoveStaleClones(""); len(removed) > 0 || err != nil {
+		s.log.Info("removed the clones dead processes left", "removed", removed, "err", errString(err))
+	}
+	s.keys = newKeyQueue(s.log, s.m)
+	s.keys.repo = cfg.GitHub.Repo
+	s.m.WatchQueue(func() int { return s.keys.q.Len() + s.keys.q.Processing() })
+	if s.hooks, err = webhook.NewServer(s.webhookOptions()); err != nil {
+		return nil, err
+	}
+	s.m.WatchBodyBytes(s.hooks.BodyBytes)
+	if s.sched, err = scheduler.New(cfg.Schedule, func(context.Context) { s.keys.add(tickKey, item{}) }, s.log); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// webhookOptions are the webhook's: deliveries become keys, and one
+// turned away for lack of memory asks for a reconcile soon.
+func (s *service) webhookOptions() webhook.ServerOptions {
+	cfg := s.cfg
+	return webhook.ServerOptions{
+		Secrets: cfg.Secrets, Enqueue: s.keys.enqueue,
 		BodyMemory: cfg.BodyMemory, BodyTimeout: cfg.BodyTimeout, PerSource: cfg.PerSource,
 		AllowFrom: cfg.AllowFrom, TrustedProxies: cfg.TrustedProxies,
 		Shed: func() {
 			select {
-			case shed <- struct{}{}:
+			case s.shed <- struct{}{}:
 			default:
 			}
 		},
-		Observer: m, Logger: log,
-	})
-	if err != nil {
-		ln.Close()
-		if mln != nil {
-			mln.Close()
-		}
-		return err
+		Observer: s.m, Logger: s.log,
 	}
-	m.WatchBodyBytes(hooks.BodyBytes)
-	var ready atomic.Bool
-	srvs := serveAll(cfg, routes(hooks, m, &ready, mln == nil), ln, m, mln, log)
+}
 
-	d, err := newDoer(ctx, cfg, m, keys)
-	if err != nil {
-		srvs.close()
+func (s *service) closeListeners() {
+	s.ln.Close()
+	if s.mln != nil {
+		s.mln.Close()
+	}
+}
+
+// serve starts answering HTTP: /livez at once, the webhook and /readyz
+// once the service is ready.
+func (s *service) serve() {
+	s.srvs = serveAll(s.cfg, routes(s.hooks, s.m, &s.ready, s.mln == nil), s.ln, s.m, s.mln, s.log)
+}
+
+// start makes the doer (with credentials, the start-up clone), queues the
+// start-up tick, starts the schedule, the workers and the reconciles
+// between ticks, and says the service is ready.
+func (s *service) start(ctx context.Context) (err error) {
+	if s.doer, err = newDoer(ctx, s.cfg, s.m, s.keys); err != nil {
 		return err
 	}
-	defer d.close() // after the queue has drained: removes the clone
-	sched, err := scheduler.New(cfg.Schedule, func(context.Context) { keys.add(tickKey, item{}) }, log)
-	if err != nil {
-		srvs.close()
-		return err
-	}
-	keys.add(tickKey, item{}) // one tick at start-up, then on the schedule
-	sched.Start()
-	workers := keys.start(cfg.Workers, d)
-	stopping := make(chan struct{})
-	reconciles := make(chan struct{})
+	s.keys.add(tickKey, item{}) // one tick at start-up, then on the schedule
+	s.sched.Start()
+	s.workers = s.keys.start(s.cfg.Workers, s.doer)
+	s.stopping = make(chan struct{})
+	s.reconciles = make(chan struct{})
 	go func() {
-		defer close(reconciles)
-		if d.live() {
-			reconcileBetweenTicks(cfg, log, keys, shed, stopping)
+		defer close(s.reconciles)
+		if s.doer.live() {
+			reconcileBetweenTicks(s.cfg, s.log, s.keys, s.shed, s.stopping)
 		}
 	}()
-	ready.Store(true)
-	log.Info("connectbot serving", "addr", ln.Addr().String(), "metrics_addr", srvs.metricsAddr(), "credentials", cfg.Credentials.String(),
-		"repository", cfg.GitHub.Repo, "repo", cfg.RepoDir, "schedule", cfg.Schedule, "next_tick", sched.Next(),
+	s.ready.Store(true)
+	cfg := s.cfg
+	s.log.Info("connectbot serving", "addr", s.ln.Addr().String(), "metrics_addr", s.srvs.metricsAddr(), "credentials", cfg.Credentials.String(),
+		"repository", cfg.GitHub.Repo, "repo", cfg.RepoDir, "schedule", cfg.Schedule, "next_tick", s.sched.Next(),
 		"reconcile_every", cfg.ReconcileEvery.String(), "allowed_ranges", len(cfg.AllowFrom), "trusted_proxies", len(cfg.TrustedProxies))
+	return nil
+}
 
-	var stopped error
+// wait waits for ctx to end, or for a server to stop by itself, which it
+// returns as ErrServerStopped.
+func (s *service) wait(ctx context.Context) error {
 	select {
 	case <-ctx.Done():
-		log.Info("stopping: no new deliveries; finishing the work under way and the queue", "grace", cfg.Grace.String())
-	case err := <-srvs.served:
-		log.Error("the server stopped", "err", err)
-		stopped = fmt.Errorf("%w: %w", ErrServerStopped, err)
+		s.log.Info("stopping: no new deliveries; finishing the work under way and the queue", "grace", s.cfg.Grace.String())
+		return nil
+	case err := <-s.srvs.served:
+		s.log.Error("the server stopped", "err", err)
+		return fmt.Errorf("%w: %w", ErrServerStopped, err)
 	}
-	ready.Store(false)
-	hooks.Close()
-	close(stopping)
-	<-reconciles
-	stopCtx, cancel := context.WithTimeout(context.Background(), cfg.Grace)
+}
+
+// stop stops gracefully: deliveries are answered 503 and no reconcile is
+// queued any more, while the running tick and the work queued get
+// cfg.Grace to finish; then the servers shut down.
+func (s *service) stop() {
+	s.ready.Store(false)
+	s.hooks.Close()
+	close(s.stopping)
+	<-s.reconciles
+	stopCtx, cancel := context.WithTimeout(context.Background(), s.cfg.Grace)
 	defer cancel()
-	sched.Stop(cfg.Grace)
-	if err := keys.stop(stopCtx, workers); err != nil {
-		log.Warn("stopped before the queue was drained", "err", err)
+	s.sched.Stop(s.cfg.Grace)
+	if err := s.keys.stop(stopCtx, s.workers); err != nil {
+		s.log.Warn("stopped before the queue was drained", "err", err)
 	}
-	srvs.shutdown(stopCtx)
-	log.Info("connectbot stopped")
-	return stopped
+	s.srvs.shutdown(stopCtx)
+	s.log.Info("connectbot stopped")
 }
 
 // listeners are the service's listener and, with cfg.MetricsAddr, the

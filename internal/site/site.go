@@ -25,8 +25,9 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/calendar"
@@ -191,30 +192,22 @@ func Build(in Input) (Site, error) {
 func renderListings(r *renderer, cards []card, listed []application.File, in Input) ([]File, error) {
 	pages := make([]File, len(cards))
 	errs := make([]error, len(cards))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				c := cards[i]
-				p := ListingPath(c.Slug)
-				data, err := r.render(pageSpec{template: "listing.html", path: p, description: c.Tagline}, in.Now, newListing(c, listed[i].App, in.Config, in.Now))
-				if err != nil {
-					errs[i] = fmt.Errorf("listing page of %s: %w", c.Slug, err)
-				}
-				pages[i] = File{Path: p, Data: data}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, c := range cards {
+		g.Go(func() error {
+			p := ListingPath(c.Slug)
+			data, err := r.render(pageSpec{template: "listing.html", path: p, description: c.Tagline}, in.Now, newListing(c, listed[i].App, in.Config, in.Now))
+			if err != nil {
+				errs[i] = fmt.Errorf("listing page of %s: %w", c.Slug, err)
 			}
+			pages[i] = File{Path: p, Data: data}
+			return nil
 		})
 	}
-	for i := range cards {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	g.Wait()
+	if err := cmp.Or(errs...); err != nil {
+		return nil, err // the first in the listings' order, whichever failed first
 	}
 	return pages, nil
 }

@@ -308,94 +308,129 @@ var prEvents = []string{"pull_request", "pull_request_review", "pull_request_rev
 
 // Check returns every violation of the safety properties in w.
 func Check(w *Workflow) []Violation {
-	var out []Violation
-	add := func(rule, where, format string, args ...any) {
-		out = append(out, Violation{Rule: rule, Where: where, Message: fmt.Sprintf(format, args...)})
+	c := &checker{w: w}
+	c.workflow()
+	for _, id := range w.JobOrder {
+		c.job(id, w.Jobs[id])
 	}
+	return c.out
+}
+
+// checker collects the violations of one workflow.
+type checker struct {
+	w   *Workflow
+	out []Violation
+}
+
+func (c *checker) add(rule, where, format string, args ...any) {
+	c.out = append(c.out, Violation{Rule: rule, Where: where, Message: fmt.Sprintf(format, args...)})
+}
+
+// workflow checks what the workflow as a whole says: its triggers and
+// its top-level permissions.
+func (c *checker) workflow() {
+	w := c.w
 	for _, on := range w.On {
 		if on == "pull_request_target" {
-			add(RulePullRequestTarget, w.File, "pull_request_target runs with a write token and secrets on a stranger's pull request; use pull_request and a workflow_run report")
+			c.add(RulePullRequestTarget, w.File, "pull_request_target runs with a write token and secrets on a stranger's pull request; use pull_request and a workflow_run report")
 		}
 	}
 	if w.Permissions == nil {
-		add(RulePermissions, w.File, "the workflow sets no permissions: write `permissions: {}` (or read-all) at the top")
+		c.add(RulePermissions, w.File, "the workflow sets no permissions: write `permissions: {}` (or read-all) at the top")
 	} else if writes := w.Permissions.Writes(); len(writes) > 0 {
-		add(RuleTopLevelWrite, w.File, "the workflow grants %s to every job; grant writes per job", strings.Join(writes, ", "))
+		c.add(RuleTopLevelWrite, w.File, "the workflow grants %s to every job; grant writes per job", strings.Join(writes, ", "))
 	}
-	byPR := false
-	for _, on := range w.On {
-		for _, e := range prEvents {
-			byPR = byPR || on == e
-		}
+}
+
+// byPR reports whether a pull request's event starts the workflow, so
+// that a checkout with no ref checks out its code.
+func (c *checker) byPR() bool {
+	return slices.ContainsFunc(c.w.On, func(on string) bool { return slices.Contains(prEvents, on) })
+}
+
+// jobScope is what a job's steps are checked against: the permissions
+// it holds, and those of them that deploy.
+type jobScope struct {
+	j           *Job
+	writes      []string
+	deployPerms string
+}
+
+// job checks job id and each of its steps.
+func (c *checker) job(id string, j *Job) {
+	where := c.w.File + ": " + id
+	if j.Permissions == nil {
+		c.add(RulePermissions, where, "the job sets no permissions: list exactly what it needs")
 	}
-	for _, id := range w.JobOrder {
-		j := w.Jobs[id]
-		where := w.File + ": " + id
-		if j.Permissions == nil {
-			add(RulePermissions, where, "the job sets no permissions: list exactly what it needs")
+	perms := j.Permissions
+	if perms == nil {
+		perms = c.w.Permissions
+	}
+	scope := jobScope{j: j, writes: perms.Writes(), deployPerms: strings.Join(writesAny(perms, deployScopes), ", ")}
+	if scope.deployPerms != "" && len(publishing(j)) == 0 {
+		c.add(RuleDeployScopes, where, "the job holds %s but publishes nothing with actions/deploy-pages or actions/attest-build-provenance; only such a job may", scope.deployPerms)
+	}
+	if j.Uses != "" {
+		checkPinned(c.w, j.Uses, where, c.add)
+	}
+	for i, s := range j.Steps {
+		sw := fmt.Sprintf("%s: step %d", where, i+1)
+		if s.Name != "" {
+			sw = fmt.Sprintf("%s: %q", where, s.Name)
 		}
-		perms := j.Permissions
-		if perms == nil {
-			perms = w.Permissions
-		}
-		writes := perms.Writes()
-		deployPerms := strings.Join(writesAny(perms, deployScopes), ", ")
-		if deployPerms != "" {
-			if len(publishing(j)) == 0 {
-				add(RuleDeployScopes, where, "the job holds %s but publishes nothing with actions/deploy-pages or actions/attest-build-provenance; only such a job may", deployPerms)
-			}
-		}
-		if j.Uses != "" {
-			checkPinned(w, j.Uses, where, add)
-		}
-		for i, s := range j.Steps {
-			sw := fmt.Sprintf("%s: step %d", where, i+1)
-			if s.Name != "" {
-				sw = fmt.Sprintf("%s: %q", where, s.Name)
-			}
-			if s.Uses != "" {
-				checkPinned(w, s.Uses, sw, add)
-			}
-			if deployPerms != "" {
-				switch {
-				case s.Action() == "actions/checkout":
-					add(RuleDeployRunsNoCode, sw, "the job holds %s and checks out code; build in another job and deploy its artifact", deployPerms)
-				case s.Run != "":
-					add(RuleDeployRunsNoCode, sw, "the job holds %s and runs a script; build in another job and deploy its artifact", deployPerms)
-				case s.Uses != "" && !slices.Contains(publishing(j), s.Action()):
-					add(RuleDeployRunsNoCode, sw, "the job holds %s and every step can use it; %s has no business there, only the action it publishes with", deployPerms, s.Action())
-				}
-			}
-			for _, e := range expression.FindAllStringSubmatch(s.Run, -1) {
-				if untrusted.MatchString(dotted(e[1])) {
-					add(RuleUntrustedInRun, sw, "${{%s}} is expanded into the script before it runs; pass it through env: and use the variable", e[1])
-				}
-			}
-			if s.Action() == "actions/github-script" {
-				for _, e := range expression.FindAllStringSubmatch(s.With["script"], -1) {
-					if untrusted.MatchString(dotted(e[1])) {
-						add(RuleUntrustedInRun, sw, "${{%s}} is expanded into the script before it runs; pass it through env:", e[1])
-					}
-				}
-			}
-			if s.Action() == "actions/checkout" {
-				if s.With["persist-credentials"] != "false" {
-					add(RuleCredentials, sw, "checkout leaves the token in .git/config for every later step; set persist-credentials: false")
-				}
-				prCode := prRef.MatchString(s.With["ref"]) || prRef.MatchString(s.With["repository"]) || (byPR && s.With["ref"] == "")
-				if prCode && len(writes) > 0 {
-					add(RuleWriteWithPRCode, sw, "the job holds %s and checks out the pull request's code", strings.Join(writes, ", "))
-				}
-			}
-			if prFetch.MatchString(s.Run) && len(writes) > 0 {
-				add(RuleWriteWithPRCode, sw, "the job holds %s and fetches the pull request's code", strings.Join(writes, ", "))
-			}
-			if s.Action() == "actions/setup-go" && !strings.HasSuffix(s.With["go-version-file"], "go.mod") {
-				add(RuleGoVersion, sw, "setup-go must read the version from go.mod (go-version-file)")
-			}
+		c.step(scope, sw, s)
+	}
+}
+
+// step checks one step, at sw, of the job scope is about.
+func (c *checker) step(scope jobScope, sw string, s Step) {
+	if s.Uses != "" {
+		checkPinned(c.w, s.Uses, sw, c.add)
+	}
+	if deployPerms := scope.deployPerms; deployPerms != "" {
+		switch {
+		case s.Action() == "actions/checkout":
+			c.add(RuleDeployRunsNoCode, sw, "the job holds %s and checks out code; build in another job and deploy its artifact", deployPerms)
+		case s.Run != "":
+			c.add(RuleDeployRunsNoCode, sw, "the job holds %s and runs a script; build in another job and deploy its artifact", deployPerms)
+		case s.Uses != "" && !slices.Contains(publishing(scope.j), s.Action()):
+			c.add(RuleDeployRunsNoCode, sw, "the job holds %s and every step can use it; %s has no business there, only the action it publishes with", deployPerms, s.Action())
 		}
 	}
-	return out
+	c.expressions(sw, s)
+	writes := scope.writes
+	if s.Action() == "actions/checkout" {
+		if s.With["persist-credentials"] != "false" {
+			c.add(RuleCredentials, sw, "checkout leaves the token in .git/config for every later step; set persist-credentials: false")
+		}
+		prCode := prRef.MatchString(s.With["ref"]) || prRef.MatchString(s.With["repository"]) || (c.byPR() && s.With["ref"] == "")
+		if prCode && len(writes) > 0 {
+			c.add(RuleWriteWithPRCode, sw, "the job holds %s and checks out the pull request's code", strings.Join(writes, ", "))
+		}
+	}
+	if prFetch.MatchString(s.Run) && len(writes) > 0 {
+		c.add(RuleWriteWithPRCode, sw, "the job holds %s and fetches the pull request's code", strings.Join(writes, ", "))
+	}
+	if s.Action() == "actions/setup-go" && !strings.HasSuffix(s.With["go-version-file"], "go.mod") {
+		c.add(RuleGoVersion, sw, "setup-go must read the version from go.mod (go-version-file)")
+	}
+}
+
+// expressions checks that no untrusted expression is expanded into a
+// step's script.
+func (c *checker) expressions(sw string, s Step) {
+	for _, e := range expression.FindAllStringSubmatch(s.Run, -1) {
+		if untrusted.MatchString(dotted(e[1])) {
+			c.add(RuleUntrustedInRun, sw, "${{%s}} is expanded into the script before it runs; pass it through env: and use the variable", e[1])
+		}
+	}
+	if s.Action() == "actions/github-script" {
+		for _, e := range expression.FindAllStringSubmatch(s.With["script"], -1) {
+			if untrusted.MatchString(dotted(e[1])) {
+				c.add(RuleUntrustedInRun, sw, "${{%s}} is expanded into the script before it runs; pass it through env:", e[1])
+			}
+		}
+	}
 }
 
 // writesAny lists which of scopes p grants write access to, as

@@ -480,3 +480,101 @@ func (s *Server) tick() time.Time {
 	s.clock = next
 	return s.clock
 }
+
+// Commit commits files (path to content) on branch, deleting the paths in
+// deletes, and returns the commit's SHA. A branch that does not exist
+// starts from the default branch. Open pull requests from branch follow it.
+func (s *Server) Commit(branch, message string, files map[string]string, deletes ...string) string {
+	s.t.Helper()
+	entries := make(map[string]Entry, len(files))
+	for p, content := range files {
+		entries[p] = Entry{Content: content}
+	}
+	return s.CommitEntries(branch, message, entries, deletes...)
+}
+
+// Entry is a tree entry for CommitEntries: a mode git writes ("100644"
+// when empty, "100755", "120000" for a symbolic link whose Content is its
+// target, "160000" for a submodule whose Content is a commit SHA, or any
+// other mode, as a hostile client could push) and its content.
+type Entry struct {
+	Mode    string
+	Content string
+}
+
+// CommitEntries is Commit with each path's mode chosen: what anyone can
+// push with git, submodules and symbolic links included.
+func (s *Server) CommitEntries(branch, message string, files map[string]Entry, deletes ...string) string {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer s.flushEvents()
+	parent, ok := s.branchHash(branch)
+	if !ok {
+		parent, ok = s.branchHash(s.defaultBranch)
+	}
+	tree := flatTree{}
+	var parents []plumbing.Hash
+	if ok {
+		var err error
+		if tree, err = s.flatten(parent); err != nil {
+			s.t.Fatalf("forgetest: commit on %s: %v", branch, err)
+		}
+		parents = append(parents, parent)
+	}
+	for p, e := range files {
+		mode := filemode.Regular
+		if e.Mode != "" {
+			var err error
+			if mode, err = filemode.New(e.Mode); err != nil {
+				s.t.Fatalf("forgetest: commit on %s: mode of %s: %v", branch, p, err)
+			}
+		}
+		var h plumbing.Hash
+		if mode == filemode.Submodule {
+			h = plumbing.NewHash(e.Content)
+		} else {
+			var err error
+			if h, err = s.writeBlob([]byte(e.Content)); err != nil {
+				s.t.Fatalf("forgetest: commit on %s: %v", branch, err)
+			}
+		}
+		tree[strings.TrimPrefix(p, "/")] = treeEntry{hash: h, mode: mode}
+	}
+	for _, p := range deletes {
+		delete(tree, strings.TrimPrefix(p, "/"))
+	}
+	author := object.Signature{Name: "forgetest", Email: "forgetest@example.com"}
+	h, err := s.writeCommit(tree, message+"\n", author, parents...)
+	if err == nil {
+		err = s.setRef(plumbing.NewBranchReferenceName(branch), h)
+	}
+	if err != nil {
+		s.t.Fatalf("forgetest: commit on %s: %v", branch, err)
+	}
+	s.refUpdated(plumbing.NewBranchReferenceName(branch).String(), h.String())
+	return h.String()
+}
+
+// Branch returns the SHA branch points at, or "" if there is no such
+// branch.
+func (s *Server) Branch(branch string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h, ok := s.branchHash(branch)
+	if !ok {
+		return ""
+	}
+	return h.String()
+}
+
+// ReadFile returns the content of path at rev (a branch, ref or SHA).
+func (s *Server) ReadFile(rev, path string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h, ok := s.resolve(rev)
+	if !ok {
+		return "", false
+	}
+	return s.readFile(h, path)
+}

@@ -505,3 +505,25 @@ func (s *Server) number(w http.ResponseWriter, p params, name string) (int64, bo
 	}
 	return n, true
 }
+
+func (s *Server) created(w http.ResponseWriter, r *http.Request, location string, v any) {
+	w.Header().Set("Location", location)
+	s.reply(w, r, http.StatusCreated, v)
+}
+
+// findByID finds the item whose id the route's {id} names; on failure it
+// answers 400 or 404.
+func findByID[T any](s *Server, w http.ResponseWriter, p params, items []T, id func(T) int64) (T, bool) {
+	var zero T
+	want, ok := s.number(w, p, "id")
+	if !ok {
+		return zero, false
+	}
+	for _, it := range items {
+		if id(it) == want {
+			return it, true
+		}
+	}
+	s.notFound(w)
+	return zero, false
+}

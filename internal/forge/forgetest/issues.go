@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Issues endpoints: connectbot keeps one tracking issue per application.
@@ -174,4 +175,31 @@ func (s *Server) EditIssue(n int, body string) {
 		panic(fmt.Sprintf("forgetest: EditIssue: no issue #%d", n))
 	}
 	is.body, is.updated = body, s.tick()
+}
+
+// issueEvent is one entry of an issue's (or pull request's) events, as
+// GET /repos/{owner}/{repo}/issues/{n}/events lists them.
+type issueEvent struct {
+	id      int64
+	issue   int
+	actor   string
+	event   string
+	created time.Time
+}
+
+// GET /repos/{owner}/{repo}/issues/{n}/events
+//
+// The pull request's closings and reopenings, oldest first.
+func (s *Server) listIssueEvents(w http.ResponseWriter, r *http.Request, p params) {
+	pr, ok := s.pullParam(w, p)
+	if !ok {
+		return
+	}
+	items := []any{}
+	for _, e := range s.events {
+		if e.issue == pr.number {
+			items = append(items, s.issueEventJSON(e))
+		}
+	}
+	s.paginate(w, r, items)
 }
