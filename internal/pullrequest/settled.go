@@ -149,6 +149,25 @@ func (s *Settled) keepOnly(open []forge.PR) {
 	}
 }
 
+// BringListed is Bring for pull request pr as a reconcile listed it
+// (Open), with its commands answered, at most room of them: left alone,
+// Unchanged, when nothing is new on it since it was found settled
+// (h.Settled), and recorded settled when its work leaves it so. A
+// delivery's work is news: it goes through Bring, never here.
+func (h *Handler) BringListed(ctx context.Context, pr forge.PR, room int) (Reconciled, error) {
+	day := application.DateOf(h.Now())
+	if h.Settled != nil {
+		if tip, err := h.baseTip(ctx, pr.BaseRef); err == nil && h.unchanged(ctx, pr, tip, day) {
+			h.Backlog.took(pr.Number)
+			return Reconciled{Number: pr.Number, Unchanged: true}, nil
+		}
+	}
+	r, o, err := h.Bring(ctx, pr.Number, false, true, room)
+	whole := h.ReconcileBudget <= 0 || len(r.Repaired) < room
+	h.settle(ctx, pr, settling{o: o, wrote: len(r.Repaired), err: err, whole: whole, day: day})
+	return r, err
+}
+
 // baseTip fetches branch base and returns its tip.
 func (h *Handler) baseTip(ctx context.Context, base string) (string, error) {
 	if err := h.Git.Fetch(ctx, baseRefspec(base)); err != nil {
