@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -147,4 +148,7 @@ func (p *reconcileProgram) reconcile(b *testing.B) {
 	b.ReportMetric(float64(rest-p.srv.NotModified()), "full-requests/op")
 	b.ReportMetric(float64(p.srv.NotModified()), "304-requests/op")
 	b.ReportMetric(float64(judged), "judged/op")
+	if st, err := os.Stat(filepath.Join(p.cache, "etags.json")); err == nil {
+		b.ReportMetric(float64(st.Size()), "etags-bytes")
+	}
 }
