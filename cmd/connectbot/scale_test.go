@@ -340,7 +340,7 @@ func (e *endToEnd) reconcile(b *testing.B) e2eRun {
 	e.waits.take()
 	cmd := exec.Command(e.connectbot, "reconcile", "--format", "json", "--budget", fmt.Sprint(*e2eBudget))
 	cmd.Env = append(os.Environ(), "GITHUB_TOKEN=bot", "CONNECTBOT_REPOSITORY=acme-program/connect",
-		"GITHUB_API_URL="+e.proxyURL, "GITHUB_SERVER_URL="+e.proxyURL, "CONNECTBOT_CACHE_DIR="+e.cache)
+		"GITHUB_API_URL="+e.proxyURL, "GITHUB_SERVER_URL="+e.proxyURL, "CONNECTBOT_BASE_BRANCH=main", "CONNECTBOT_CACHE_DIR="+e.cache)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()

@@ -140,6 +140,11 @@ type CloneOptions struct {
 	// ErrFileTooLarge from the sizes the pack declares, before the object
 	// is inflated, and stores nothing.
 	MaxFetchSize int64
+	// Lazy, with Dir empty, fetches nothing: the repository starts empty
+	// with origin set, and each Fetch or FetchPull brings what it names.
+	// A run that may need no object at all (a reconcile with nothing new
+	// to judge) uses it, with RemoteTip for where a branch points.
+	Lazy bool
 }
 
 // Clone clones the repository at rawURL, a local path or an http(s) URL,
@@ -180,7 +185,10 @@ func Clone(ctx context.Context, rawURL string, opts CloneOptions) (*Repo, error)
 			guard = sto
 			owner, err = lockClone(temp)
 		}
-		if err == nil {
+		switch {
+		case err == nil && opts.Lazy:
+			repo, err = initOrigin(sto, remote)
+		case err == nil:
 			repo, err = git.CloneContext(ctx, sto, nil, co)
 		}
 	} else {

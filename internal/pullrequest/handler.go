@@ -47,6 +47,8 @@ type gitRepo interface {
 	Fetch(ctx context.Context, refspecs ...string) error
 	FetchPull(ctx context.Context, number int) (string, error)
 	Resolve(rev string) (string, error)
+	// RemoteTip asks where a branch of origin points, fetching nothing.
+	RemoteTip(ctx context.Context, branch string) (string, error)
 	Tree(sha string) (fs.FS, error)
 	Entries(sha, dir string) (map[string]gitrepo.Entry, error)
 	Merge(ctx context.Context, spec gitrepo.MergeSpec) (*gitrepo.MergeResult, error)
@@ -547,12 +549,8 @@ type checkLister interface {
 // a verdict is checked once however often it is taken up; a failure to
 // read says no, and the check is written.
 func (h *Handler) checkShown(ctx context.Context, v program.Verdict) bool {
-	l, ok := h.Forge.(checkLister)
+	runs, ok := h.checkRuns(ctx, v.HeadSHA)
 	if !ok {
-		return false
-	}
-	runs, err := l.ListCheckRuns(ctx, v.HeadSHA, CheckName)
-	if err != nil {
 		return false
 	}
 	summary := report.Check(v).Summary

@@ -147,8 +147,8 @@ type pass struct {
 	// marks the indices queued to be judged again.
 	again   map[int]string
 	pending map[int]bool
-	// tip is the base's tip as fetched for the settled pull requests; ""
-	// until fetched, and after a merge moved it.
+	// tip is the base's tip as origin named it for the settled pull
+	// requests; "" until asked, and after a merge moved it.
 	tip string
 }
 
@@ -206,14 +206,14 @@ func (p *pass) takeUp(ctx context.Context, i int) {
 
 // unchanged reports whether pull request pr, as listed, is as a reconcile
 // last found it settled (Handler.Settled), against the base's current
-// tip; fetching the tip once for the pass. Any doubt — the base or the
+// tip, asked of origin once for the pass. Any doubt — the base or the
 // checks cannot be read — says no.
 func (p *pass) unchanged(ctx context.Context, pr forge.PR) bool {
 	if p.h.Settled == nil {
 		return false
 	}
 	if p.tip == "" {
-		tip, err := p.h.baseTip(ctx, p.base)
+		tip, err := p.h.Git.RemoteTip(ctx, p.base)
 		if err != nil {
 			return false
 		}

@@ -157,7 +157,7 @@ func (s *Settled) keepOnly(open []forge.PR) {
 func (h *Handler) BringListed(ctx context.Context, pr forge.PR, room int) (Reconciled, error) {
 	day := application.DateOf(h.Now())
 	if h.Settled != nil {
-		if tip, err := h.baseTip(ctx, pr.BaseRef); err == nil && h.unchanged(ctx, pr, tip, day) {
+		if tip, err := h.Git.RemoteTip(ctx, pr.BaseRef); err == nil && h.unchanged(ctx, pr, tip, day) {
 			h.Backlog.took(pr.Number)
 			return Reconciled{Number: pr.Number, Unchanged: true}, nil
 		}
@@ -166,14 +166,6 @@ func (h *Handler) BringListed(ctx context.Context, pr forge.PR, room int) (Recon
 	whole := h.ReconcileBudget <= 0 || len(r.Repaired) < room
 	h.settle(ctx, pr, settling{o: o, wrote: len(r.Repaired), err: err, whole: whole, day: day})
 	return r, err
-}
-
-// baseTip fetches branch base and returns its tip.
-func (h *Handler) baseTip(ctx context.Context, base string) (string, error) {
-	if err := h.Git.Fetch(ctx, baseRefspec(base)); err != nil {
-		return "", err
-	}
-	return h.Git.Resolve("refs/remotes/origin/" + base)
 }
 
 // unchanged reports whether pull request pr, as a list of the open pull
@@ -187,12 +179,8 @@ func (h *Handler) unchanged(ctx context.Context, pr forge.PR, tip string, day ap
 // checkStands reports whether the newest connectbot check on v's head is
 // completed, and for v's base and head; a failure to read says no.
 func (h *Handler) checkStands(ctx context.Context, v program.Verdict) bool {
-	l, ok := h.Forge.(checkLister)
+	runs, ok := h.checkRuns(ctx, v.HeadSHA)
 	if !ok {
-		return false
-	}
-	runs, err := l.ListCheckRuns(ctx, v.HeadSHA, CheckName)
-	if err != nil {
 		return false
 	}
 	var latest *forge.CheckRunInfo
@@ -202,6 +190,17 @@ func (h *Handler) checkStands(ctx context.Context, v program.Verdict) bool {
 		}
 	}
 	return latest != nil && latest.Status == "completed" && latest.ExternalID == ExternalID(v)
+}
+
+// checkRuns lists connectbot's checks on commit head; false when they
+// cannot be read.
+func (h *Handler) checkRuns(ctx context.Context, head string) ([]forge.CheckRunInfo, bool) {
+	l, ok := h.Forge.(checkLister)
+	if !ok {
+		return nil, false
+	}
+	runs, err := l.ListCheckRuns(ctx, head, CheckName)
+	return runs, err == nil
 }
 
 // settling is what work on a listed pull request did, for settle.

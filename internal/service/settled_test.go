@@ -1,7 +1,7 @@
 package service
 
 import (
-	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -9,8 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/connectbot/connectbot/internal/metrics"
-	"github.com/connectbot/connectbot/internal/webhook"
+	"github.com/connectbot/connectbot/internal/forge/forgetest"
 )
 
 // judging lists the pull requests GitHub was asked about one by one
@@ -26,6 +25,20 @@ func judging(calls []string) []string {
 	return out
 }
 
+// reconciling starts serve on gh, with no delivery but its own reconciles
+// every 50 ms, and waits for it to be ready with its start-up reconcile
+// done: its address, and how to stop it and wait for it.
+func reconciling(t *testing.T, gh *forgetest.Server) (url string, cancel context.CancelFunc, wait func() error) {
+	t.Helper()
+	var log syncBuffer
+	cfg := live(t, gh, "solo", time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC), &log)
+	cfg.ReconcileEvery = 50 * time.Millisecond
+	url = "http://" + cfg.Listener.Addr().String()
+	cancel, wait = start(t, cfg)
+	ready(t, url)
+	return url, cancel, wait
+}
+
 // TestServesReconcilesJudgeNoPullRequestWithNothingNewButADeliveryIsNews:
 // after the start-up reconcile wrote to every pull request, serve's
 // periodic reconciles judge none of them (connectbot's own writes are not
@@ -35,16 +48,8 @@ func TestServesReconcilesJudgeNoPullRequestWithNothingNewButADeliveryIsNews(t *t
 	gh := programRepo(t, "acme-sync.cue")
 	const n = 3
 	openApplications(t, gh, n)
-	var log syncBuffer
-	cfg := live(t, gh, "solo", time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC), &log)
-	cfg.ReconcileEvery = 50 * time.Millisecond
-	url := "http://" + cfg.Listener.Addr().String()
-	cancel, wait := start(t, cfg)
-	ready(t, url)
-	runs := func() float64 {
-		m := scrape(t, url)
-		return m[metrics.ReconcileRuns+`{outcome="ok"}`] + m[metrics.ReconcileRuns+`{outcome="failed"}`]
-	}
+	url, cancel, wait := reconciling(t, gh)
+	runs := func() float64 { return reconciles(t, url) }
 	if got := judged(gh, n); got != n {
 		t.Fatalf("after the start-up reconcile %d pull requests judged, want %d", got, n)
 	}
@@ -59,18 +64,8 @@ func TestServesReconcilesJudgeNoPullRequestWithNothingNewButADeliveryIsNews(t *t
 	}
 
 	gh.ResetCalls()
-	body := pullRequestDelivery(t, 2)
-	req, _ := http.NewRequest("POST", url+webhook.Path, bytes.NewReader(body))
-	req.Header.Set("X-GitHub-Event", "pull_request")
-	req.Header.Set("X-GitHub-Delivery", "d-2")
-	req.Header.Set("X-Hub-Signature-256", webhook.Sign(body, []byte("s3cret")))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("the delivery: %d, want 202", resp.StatusCode)
+	if status := deliverPullRequest(t, url, 2, "d-2"); status != http.StatusAccepted {
+		t.Fatalf("the delivery: %d, want 202", status)
 	}
 	waitLong(t, "the delivered pull request judged", func() bool { return slices.Contains(judging(gh.Calls()), "#2") })
 	before = runs()
