@@ -12,10 +12,12 @@ import (
 
 // TestALazyCloneFetchesOnlyWhatItIsAskedFor: a lazy clone downloads no
 // object; RemoteTip names where a branch points (and the branch it lacks)
-// from the remote's refs alone; a Fetch then brings the branch.
+// from the remote's refs alone; its first Fetch brings every branch, as a
+// clone does.
 func TestALazyCloneFetchesOnlyWhatItIsAskedFor(t *testing.T) {
 	srv := forgetest.NewServer(t, "acme-program", "connect")
 	tip := srv.Commit(forgetest.DefaultBranch, "program", map[string]string{"program.cue": "minInstalls: 10\n"})
+	feature := srv.Commit("feature", "more", map[string]string{"NOTES.md": "notes\n"})
 	ctx := context.Background()
 	srv.ResetCalls()
 	r, err := gitrepo.Clone(ctx, srv.GitURL(), gitrepo.CloneOptions{Token: srv.Token(), Lazy: true})
@@ -42,5 +44,8 @@ func TestALazyCloneFetchesOnlyWhatItIsAskedFor(t *testing.T) {
 	}
 	if got, err := r.Resolve("refs/remotes/origin/" + forgetest.DefaultBranch); err != nil || got != tip {
 		t.Errorf("after a fetch main is %q, %v; want %q", got, err, tip)
+	}
+	if got, err := r.Resolve("refs/remotes/origin/feature"); err != nil || got != feature {
+		t.Errorf("after the first fetch feature is %q, %v; want %q", got, err, feature)
 	}
 }
