@@ -37,6 +37,19 @@ func connect(ctx context.Context, e *env, set *settings.Settings) (service.GitHu
 	return g, client, repo, nil
 }
 
+// connectLazy is connect with a lazy clone (service.GitHub.ConnectLazy),
+// which fetches nothing until a pull request is judged, when the base
+// branch is set; without one it clones, to read the repository's default
+// branch from the clone.
+func connectLazy(ctx context.Context, e *env, set *settings.Settings) (service.GitHub, *forge.Client, *gitrepo.Repo, error) {
+	g := remote(set)
+	if g.Base == "" {
+		return connect(ctx, e, set)
+	}
+	client, repo, err := g.ConnectLazy(ctx, set.Token, e.httpClient)
+	return g, client, repo, err
+}
+
 // reconciler is the pull-request handler a tick or `connectbot reconcile`
 // uses, judging every pull request through the run's loader l. In a dry
 // run it reads and decides, changing nothing; what it would do goes to

@@ -35,7 +35,9 @@ func runReconcile(e *env, args []string) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
-	g, client, repo, err := connect(ctx, e, set)
+	// A clone that fetches what judging needs, and nothing when nothing
+	// is new.
+	g, client, repo, err := connectLazy(ctx, e, set)
 	if err != nil {
 		return e.failf(exitCantRun, "reconcile: %v", err)
 	}

@@ -15,10 +15,7 @@ func TestReconcileOverItsBudgetReportsWhatItLeftForTheNext(t *testing.T) {
 	for _, format := range []string{"text", "json"} {
 		t.Run(format, func(t *testing.T) {
 			srv := seed(t)
-			t.Setenv("GITHUB_TOKEN", srv.Token())
-			t.Setenv("CONNECTBOT_REPOSITORY", "acme-program/connect")
-			t.Setenv("GITHUB_API_URL", srv.URL())
-			t.Setenv("GITHUB_SERVER_URL", srv.URL())
+			onFake(t, srv)
 			t.Setenv("CONNECTBOT_BOT_LOGIN", forgetest.BotLogin)
 			acme, _ := os.ReadFile("../../applications/acme-sync.cue")
 			// Two pull requests nobody answered; a budget of one write.
@@ -42,5 +39,43 @@ func TestReconcileOverItsBudgetReportsWhatItLeftForTheNext(t *testing.T) {
 				t.Errorf("exit %d, stderr %q, want 2 and %q", code, errOut.String(), want)
 			}
 		})
+	}
+}
+
+// TestAnIdleReconcileFetchesNoObjects: each reconcile is a fresh process;
+// when nothing is new on any pull request since the last one, it asks git
+// only where the base branch points and fetches no object: cloning the
+// program (10,000 applications) was most of an idle reconcile's time.
+func TestAnIdleReconcileFetchesNoObjects(t *testing.T) {
+	srv := seed(t)
+	onFake(t, srv)
+	t.Setenv("CONNECTBOT_BOT_LOGIN", forgetest.BotLogin)
+	t.Setenv("CONNECTBOT_CACHE_DIR", t.TempDir())
+	// The base named: the lazy clone reads no default branch.
+	t.Setenv("CONNECTBOT_BASE_BRANCH", forgetest.DefaultBranch)
+	acme, _ := os.ReadFile("../../applications/acme-sync.cue")
+	srv.Commit("acme-edit", "Edit", map[string]string{"applications/acme-sync.cue": string(acme) + "\n// edited\n"})
+	srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: "acme-edit"})
+	reconcile := func() string {
+		var out, errOut bytes.Buffer
+		if code := Main([]string{"reconcile"}, &out, &errOut, fixedNow); code != exitOK {
+			t.Fatalf("reconcile: exit %d: %s", code, errOut.String())
+		}
+		return out.String()
+	}
+	reconcile()
+	srv.ResetCalls()
+	out := reconcile()
+	if !strings.Contains(out, "1 with nothing new") {
+		t.Fatalf("the second reconcile judged the pull request again:\n%s", out)
+	}
+	var fetches []string
+	for _, c := range srv.Calls() {
+		if strings.Contains(c, "git-upload-pack") {
+			fetches = append(fetches, c)
+		}
+	}
+	if len(fetches) > 0 {
+		t.Errorf("the idle reconcile fetched objects: %v", fetches)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -13,7 +14,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -59,6 +62,7 @@ func BenchmarkReconcileEndToEnd(b *testing.B) {
 			runs = append(runs, r)
 			b.Logf("reconcile %d: %.1f s (%.1f s of CPU), %d judged, %d with nothing new, %d skipped; REST: %d full, %d answered 304",
 				i+1, r.took.Seconds(), r.cpu.Seconds(), r.judged, r.unchanged, r.skipped, r.full, r.notModified)
+			b.Logf("  waiting on the fake GitHub: %.1f s; longest: %s", r.waited.Seconds(), slowest(r.slowest, 6))
 			quiet++
 			if r.judged > 0 || r.skipped > 0 {
 				quiet = 0
@@ -80,8 +84,71 @@ func BenchmarkReconcileEndToEnd(b *testing.B) {
 // reconciles it.
 type endToEnd struct {
 	connectbot, cache string
-	gitURL, apiURL    string
+	// proxyURL serves REST and git, through the recording proxy.
+	proxyURL          string
 	full, notModified atomic.Int64
+	waits             waits
+}
+
+// waits is how long a reconcile waited on the fake GitHub, by route.
+type waits struct {
+	mu sync.Mutex
+	by map[string]*wait
+}
+
+// wait is the requests of one route and the time they took.
+type wait struct {
+	route string
+	n     int
+	took  time.Duration
+}
+
+// add counts one request of route that took took.
+func (w *waits) add(route string, took time.Duration) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.by == nil {
+		w.by = map[string]*wait{}
+	}
+	x := w.by[route]
+	if x == nil {
+		x = &wait{route: route}
+		w.by[route] = x
+	}
+	x.n++
+	x.took += took
+}
+
+// take returns the routes waited on, longest first, and the total, and
+// forgets them.
+func (w *waits) take() ([]wait, time.Duration) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []wait
+	var total time.Duration
+	for _, x := range w.by {
+		out = append(out, *x)
+		total += x.took
+	}
+	w.by = nil
+	slices.SortFunc(out, func(a, b wait) int { return cmp.Compare(b.took, a.took) })
+	return out, total
+}
+
+// routeOf names the endpoint of request r, its numbers and object names
+// left out: "GET /repos/acme-program/connect/pulls/{n}/reviews".
+func routeOf(r *http.Request) string {
+	segs := strings.Split(r.URL.Path, "/")
+	for i, s := range segs {
+		switch {
+		case s == "":
+		case strings.Trim(s, "0123456789") == "":
+			segs[i] = "{n}"
+		case len(s) == 40 && strings.Trim(s, "0123456789abcdef") == "":
+			segs[i] = "{sha}"
+		}
+	}
+	return r.Method + " " + strings.Join(segs, "/")
 }
 
 // e2eRun is what one reconcile did and cost.
@@ -89,6 +156,10 @@ type e2eRun struct {
 	took, cpu                  time.Duration
 	judged, unchanged, skipped int
 	full, notModified          int64
+	// waited is the time spent waiting on the fake GitHub's answers,
+	// slowest the routes it went to, longest first.
+	waited  time.Duration
+	slowest []wait
 }
 
 // e2eProgram is the program.cue of the measured program: its companies
@@ -131,8 +202,7 @@ func newEndToEnd(b *testing.B, apps, prs int) *endToEnd {
 		b.Fatalf("fakegithub: %v", err)
 	}
 	base := strings.TrimSpace(line)
-	e.gitURL = base
-	e.apiURL = e.proxy(b, base)
+	e.proxyURL = e.proxy(b, base)
 	e.push(b, dir, base, keys)
 	for _, k := range keys {
 		e.open(b, base, k)
@@ -236,7 +306,9 @@ func (e *endToEnd) proxy(b *testing.B, base string) string {
 	rp := httputil.NewSingleHostReverseProxy(target)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		start := time.Now()
 		rp.ServeHTTP(rec, r)
+		e.waits.add(routeOf(r), time.Since(start))
 		switch {
 		case !strings.HasPrefix(r.URL.Path, "/repos/"):
 		case rec.status == http.StatusNotModified:
@@ -265,14 +337,16 @@ func (e *endToEnd) reconcile(b *testing.B) e2eRun {
 	b.Helper()
 	e.full.Store(0)
 	e.notModified.Store(0)
+	e.waits.take()
 	cmd := exec.Command(e.connectbot, "reconcile", "--format", "json", "--budget", fmt.Sprint(*e2eBudget))
 	cmd.Env = append(os.Environ(), "GITHUB_TOKEN=bot", "CONNECTBOT_REPOSITORY=acme-program/connect",
-		"GITHUB_API_URL="+e.apiURL, "GITHUB_SERVER_URL="+e.gitURL, "CONNECTBOT_CACHE_DIR="+e.cache)
+		"GITHUB_API_URL="+e.proxyURL, "GITHUB_SERVER_URL="+e.proxyURL, "CONNECTBOT_BASE_BRANCH=main", "CONNECTBOT_CACHE_DIR="+e.cache)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
 	err := cmd.Run()
 	r := e2eRun{took: time.Since(start), full: e.full.Load(), notModified: e.notModified.Load()}
+	r.slowest, r.waited = e.waits.take()
 	if cmd.ProcessState != nil {
 		r.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}
@@ -296,6 +370,15 @@ func (e *endToEnd) reconcile(b *testing.B) e2eRun {
 		}
 	}
 	return r
+}
+
+// slowest says the first n routes of ws: "GET /…/pulls/{n} 100× 3.2 s".
+func slowest(ws []wait, n int) string {
+	var out []string
+	for _, w := range ws[:min(n, len(ws))] {
+		out = append(out, fmt.Sprintf("%s %d× %.1f s", w.route, w.n, w.took.Seconds()))
+	}
+	return strings.Join(out, "; ")
 }
 
 // run runs a command in dir, failing the benchmark with its output.

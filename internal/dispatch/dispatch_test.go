@@ -98,6 +98,7 @@ func (routeGit) Fetch(_ context.Context, refspecs ...string) error {
 func (routeGit) FetchPull(context.Context, int) (string, error)         { return "", errCommented }
 func (routeGit) Parents(string) ([]string, string, error)               { return nil, "", errGrouped }
 func (routeGit) Resolve(string) (string, error)                         { return "", errCommented }
+func (routeGit) RemoteTip(context.Context, string) (string, error)      { return "", errCommented }
 func (routeGit) Tree(string) (fs.FS, error)                             { return nil, errCommented }
 func (routeGit) Commit(context.Context, gitrepo.Change) (string, error) { return "", errCommented }
 func (routeGit) Entries(string, string) (map[string]gitrepo.Entry, error) {

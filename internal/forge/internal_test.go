@@ -181,3 +181,50 @@ func TestRateLimitErrorMessage(t *testing.T) {
 		t.Error("a wrapped RateLimitError is not found by errors.As")
 	}
 }
+
+// sizedOrigin answers every GET 200 with an ETag naming its path and a
+// body of the size its path ends with ("/pulls/7/size/6000").
+type sizedOrigin struct{}
+
+func (sizedOrigin) RoundTrip(req *http.Request) (*http.Response, error) {
+	var n int
+	fmt.Sscanf(req.URL.Path[strings.LastIndex(req.URL.Path, "/")+1:], "%d", &n)
+	h := http.Header{"Etag": {`"` + req.URL.Path + `"`}}
+	return &http.Response{StatusCode: http.StatusOK, Header: h, Body: io.NopCloser(strings.NewReader(strings.Repeat("x", n))), Request: req}, nil
+}
+
+// TestTheCacheKeepsEveryHeadsChecksThroughAReconcileOf1000PullRequests: a
+// reconcile that writes to a pull request reads some six answers of it,
+// about 35 KB together as GitHub shapes them (the pull request with its two
+// repositories, its reviews, its comments, its checks last); the idle
+// reconcile after asks only for each head's checks, and must find every
+// one of them cached to be answered 304.
+func TestTheCacheKeepsEveryHeadsChecksThroughAReconcileOf1000PullRequests(t *testing.T) {
+	cache := newETagCache(sizedOrigin{}, cacheMaxEntries, cacheMaxBytes)
+	get := func(path string) {
+		req, _ := http.NewRequest("GET", "https://api.example.com"+path, nil)
+		resp, err := cache.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	const prs = 1000
+	for n := range prs {
+		for _, read := range []string{"pulls/%d/size/14000", "pulls/%d/reviews/size/3000", "issues/%d/comments/size/8000",
+			"issues/%d/comments/since/size/4000", "labels/%d/size/1000", "commits/%d/check-runs/size/5000"} {
+			get("/" + fmt.Sprintf(read, n))
+		}
+	}
+	lost := 0
+	for n := range prs {
+		req, _ := http.NewRequest("GET", fmt.Sprintf("https://api.example.com/commits/%d/check-runs/size/5000", n), nil)
+		if cache.get(cacheKey(req)) == nil {
+			lost++
+		}
+	}
+	if lost > 0 {
+		t.Errorf("the checks of %d heads of %d were evicted: the idle reconcile asks for them in full", lost, prs)
+	}
+}

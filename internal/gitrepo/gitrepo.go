@@ -80,7 +80,9 @@ type Repo struct {
 	depth   int
 	secrets []string // kept out of every error: the token, any password in origin's URL
 	trees   treeCache
-	temp    string // the temporary directory Close removes; "" for none
+	// lazy is true until a lazy clone's first fetch.
+	lazy bool
+	temp string // the temporary directory Close removes; "" for none
 	// guard is the on-disk clone's storage, which Maintain repacks, and
 	// owner the lock that tells a live clone from a dead process's; nil
 	// for other repositories.
@@ -140,6 +142,12 @@ type CloneOptions struct {
 	// ErrFileTooLarge from the sizes the pack declares, before the object
 	// is inflated, and stores nothing.
 	MaxFetchSize int64
+	// Lazy, with Dir empty, fetches nothing until asked: the repository
+	// starts empty with origin set, and its first Fetch or FetchPull
+	// fetches every branch first, as a clone does, in one pack. A run that
+	// may need no object at all (a reconcile with nothing new to judge)
+	// uses it, with RemoteTip for where a branch points.
+	Lazy bool
 }
 
 // Clone clones the repository at rawURL, a local path or an http(s) URL,
@@ -180,7 +188,10 @@ func Clone(ctx context.Context, rawURL string, opts CloneOptions) (*Repo, error)
 			guard = sto
 			owner, err = lockClone(temp)
 		}
-		if err == nil {
+		switch {
+		case err == nil && opts.Lazy:
+			repo, err = initOrigin(sto, remote)
+		case err == nil:
 			repo, err = git.CloneContext(ctx, sto, nil, co)
 		}
 	} else {
@@ -197,6 +208,7 @@ func Clone(ctx context.Context, rawURL string, opts CloneOptions) (*Repo, error)
 	}
 	r := newRepo(repo, opts.Token, depth)
 	r.temp, r.guard, r.owner = temp, guard, owner
+	r.lazy = opts.Lazy && opts.Dir == ""
 	return r, nil
 }
 
@@ -268,8 +280,23 @@ func (r *Repo) Fetch(ctx context.Context, refspecs ...string) error {
 	return nil
 }
 
-// fetchLocked fetches refspecs from origin; r.mu must be held.
+// fetchLocked fetches refspecs from origin, after every branch on a lazy
+// clone's first fetch; r.mu must be held.
 func (r *Repo) fetchLocked(ctx context.Context, refspecs []string) error {
+	if r.lazy {
+		// One pack of what a clone fetches: the fetches after it, of the
+		// base and of each pull request's head, find most objects here.
+		if err := r.fetchRefspecs(ctx, nil); err != nil {
+			return err
+		}
+		r.lazy = false
+	}
+	return r.fetchRefspecs(ctx, refspecs)
+}
+
+// fetchRefspecs fetches refspecs from origin (origin's own when none are
+// given); r.mu must be held.
+func (r *Repo) fetchRefspecs(ctx context.Context, refspecs []string) error {
 	fo := &git.FetchOptions{
 		RemoteName: remoteName,
 		Auth:       auth(r.token),

@@ -100,8 +100,8 @@ func (h *Handler) stickyComment(ctx context.Context, number int) (*forge.Comment
 // a verdict is checked once however often it is taken up; a failure to
 // read says no, and the check is written.
 func (h *Handler) checkShown(ctx context.Context, v program.Verdict) bool {
-	runs, err := h.Forge.ListCheckRuns(ctx, v.HeadSHA, CheckName)
-	if err != nil {
+	runs, ok := h.checkRuns(ctx, v.HeadSHA)
+	if !ok {
 		return false
 	}
 	summary := report.Check(v).Summary

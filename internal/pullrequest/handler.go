@@ -52,6 +52,8 @@ type gitRepo interface {
 	Fetch(ctx context.Context, refspecs ...string) error
 	FetchPull(ctx context.Context, number int) (string, error)
 	Resolve(rev string) (string, error)
+	// RemoteTip asks where a branch of origin points, fetching nothing.
+	RemoteTip(ctx context.Context, branch string) (string, error)
 	Tree(sha string) (fs.FS, error)
 	Entries(sha, dir string) (map[string]gitrepo.Entry, error)
 	Merge(ctx context.Context, spec gitrepo.MergeSpec) (*gitrepo.MergeResult, error)

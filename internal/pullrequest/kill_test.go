@@ -105,6 +105,13 @@ func (r killableRepo) FetchPull(ctx context.Context, number int) (string, error)
 	return r.Repo.FetchPull(ctx, number)
 }
 
+func (r killableRepo) RemoteTip(ctx context.Context, branch string) (string, error) {
+	if !r.k.alive() {
+		return "", errKilled
+	}
+	return r.Repo.RemoteTip(ctx, branch)
+}
+
 func (r killableRepo) Push(ctx context.Context, branch string, opts gitrepo.PushOptions) error {
 	if !r.k.alive() {
 		return errKilled

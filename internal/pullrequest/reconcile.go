@@ -150,8 +150,8 @@ type pass struct {
 	// marks the indices queued to be judged again.
 	again   map[int]string
 	pending map[int]bool
-	// tip is the base's tip as fetched for the settled pull requests; ""
-	// until fetched, and after a merge moved it.
+	// tip is the base's tip as origin named it for the settled pull
+	// requests; "" until asked, and after a merge moved it.
 	tip string
 }
 
@@ -192,7 +192,7 @@ func (p *pass) takeUp(ctx context.Context, i int) {
 		r.Err = err
 		p.errs = append(p.errs, fmt.Errorf("pull request #%d: %w", r.Number, err))
 	}
-	p.settle(pr, o, err, len(repaired) == 0 && !rejudged)
+	p.h.settle(ctx, pr, settling{o: o, wrote: len(repaired), err: err, whole: !rejudged && !p.over(), day: p.day})
 	if o.MergedInto == "" {
 		return
 	}
@@ -209,51 +209,20 @@ func (p *pass) takeUp(ctx context.Context, i int) {
 
 // unchanged reports whether pull request pr, as listed, is as a reconcile
 // last found it settled (Handler.Settled), against the base's current
-// tip, and connectbot's check on its head is for that base and head. Any
-// doubt — the base or the checks cannot be read — says no.
+// tip, asked of origin once for the pass. Any doubt — the base or the
+// checks cannot be read — says no.
 func (p *pass) unchanged(ctx context.Context, pr forge.PR) bool {
-	h := p.h
-	if h.Settled == nil {
+	if p.h.Settled == nil {
 		return false
 	}
 	if p.tip == "" {
-		if err := h.Git.Fetch(ctx, baseRefspec(p.base)); err != nil {
-			return false
-		}
-		tip, err := h.Git.Resolve("refs/remotes/origin/" + p.base)
+		tip, err := p.h.Git.RemoteTip(ctx, p.base)
 		if err != nil {
 			return false
 		}
 		p.tip = tip
 	}
-	if !h.Settled.same(pr, p.tip, p.day) {
-		return false
-	}
-	runs, err := h.Forge.ListCheckRuns(ctx, pr.HeadSHA, CheckName)
-	if err != nil {
-		return false
-	}
-	var latest *forge.CheckRunInfo
-	for k := range runs {
-		if runs[k].Name == CheckName && (latest == nil || runs[k].ID > latest.ID) {
-			latest = &runs[k]
-		}
-	}
-	return latest != nil && latest.Status == "completed" && latest.ExternalID == ExternalID(program.Verdict{BaseSHA: p.tip, HeadSHA: pr.HeadSHA})
-}
-
-// settle records pull request pr as settled when its handling wrote
-// nothing (quiet), failed in nothing, merged nothing, is not a dry run,
-// left nothing over the budget, judged the head the list named and has no
-// approval that a later day or install count could act on; otherwise it
-// is judged next time.
-func (p *pass) settle(pr forge.PR, o Outcome, err error, quiet bool) {
-	v := o.Verdict
-	if !quiet || err != nil || o.MergedInto != "" || p.h.DryRun || p.over() || v.HeadSHA != pr.HeadSHA || v.BaseSHA == "" || v.Approval != nil {
-		p.h.Settled.forget(pr.Number)
-		return
-	}
-	p.h.Settled.record(pr, v.HeadSHA, v.BaseSHA, p.day)
+	return p.h.unchanged(ctx, pr, p.tip, p.day)
 }
 
 // budgetWrites says n writes in words.

@@ -8,19 +8,12 @@ import (
 	"github.com/connectbot/connectbot/internal/forge"
 )
 
-// Open lists the numbers of the open pull requests into base, the one
-// taken up longest ago first (see Backlog): what a reconcile that hands
-// each pull request to a work queue queues, in order.
-func (h *Handler) Open(ctx context.Context, base string) ([]int, error) {
-	prs, err := h.openInto(ctx, base)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]int, len(prs))
-	for i, pr := range prs {
-		out[i] = pr.Number
-	}
-	return out, nil
+// Open lists the open pull requests into base, the one taken up
+// longest ago first (see Backlog), as GitHub's list shows them: what a
+// reconcile that hands each pull request to a work queue queues, in
+// order, and hands to BringListed.
+func (h *Handler) Open(ctx context.Context, base string) ([]forge.PR, error) {
+	return h.openInto(ctx, base)
 }
 
 // Bring makes pull request number show what the rules say about it now,

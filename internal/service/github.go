@@ -62,6 +62,18 @@ const (
 // default client). With onDisk the clone lives in a temporary directory
 // that whoever made it removes by closing it; otherwise it is in memory.
 func (g GitHub) Connect(ctx context.Context, token string, onDisk bool, hc *http.Client) (*forge.Client, *gitrepo.Repo, error) {
+	return g.connect(ctx, token, hc, gitrepo.CloneOptions{Token: token, OnDisk: onDisk})
+}
+
+// ConnectLazy is Connect with a clone in memory that fetches nothing until
+// asked (gitrepo.CloneOptions.Lazy): for a run that may need no object at
+// all, a reconcile with nothing new to judge.
+func (g GitHub) ConnectLazy(ctx context.Context, token string, hc *http.Client) (*forge.Client, *gitrepo.Repo, error) {
+	return g.connect(ctx, token, hc, gitrepo.CloneOptions{Token: token, Lazy: true})
+}
+
+// connect makes the REST client and the clone of Connect, cloned with co.
+func (g GitHub) connect(ctx context.Context, token string, hc *http.Client, co gitrepo.CloneOptions) (*forge.Client, *gitrepo.Repo, error) {
 	opts := forge.Options{BaseURL: g.APIURL, Token: token, Owner: g.Owner, Repo: g.Name, HTTPClient: hc}
 	if g.CacheDir != "" {
 		opts.CacheFile = filepath.Join(g.CacheDir, CacheFileETags)
@@ -71,7 +83,7 @@ func (g GitHub) Connect(ctx context.Context, token string, onDisk bool, hc *http
 		return nil, nil, err
 	}
 	url := strings.TrimSuffix(g.ServerURL, "/") + "/" + g.Owner + "/" + g.Name + ".git"
-	repo, err := gitrepo.Clone(ctx, url, gitrepo.CloneOptions{Token: token, OnDisk: onDisk})
+	repo, err := gitrepo.Clone(ctx, url, co)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/connectbot/connectbot/internal/apply"
 	"github.com/connectbot/connectbot/internal/dispatch"
+	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/issueform"
 	"github.com/connectbot/connectbot/internal/metrics"
@@ -41,6 +42,12 @@ type liveProcessor struct {
 	judge *pullrequest.Judge // what judging loaded, kept across events and clones
 	// backlog orders each reconcile's pull requests, kept across clones.
 	backlog *pullrequest.Backlog
+	// settled are the pull requests found settled, and listed the open
+	// ones as the last reconcile listed them, kept across clones: a key
+	// a reconcile queued, and no delivery, is left alone when nothing is
+	// new on it since. p.mu guards listed.
+	settled *pullrequest.Settled
+	listed  map[int]forge.PR
 	// failingSince is when each pull request whose work failed first
 	// failed, until its work succeeds. p.mu guards it.
 	failingSince map[int]time.Time
@@ -65,7 +72,7 @@ func newLiveProcessor(ctx context.Context, cfg Config, m *metrics.Metrics, keys 
 	}
 	metered := m.Transport(base)
 	p := &liveProcessor{cfg: cfg, keys: keys, log: cfg.Logger, m: m, judge: pullrequest.NewJudge(), backlog: pullrequest.NewBacklog(),
-		failingSince: map[int]time.Time{}}
+		settled: pullrequest.NewSettled(), failingSince: map[int]time.Time{}}
 	p.client = &http.Client{Transport: metered}
 	creds := cfg.Credentials
 	if creds.AppID != 0 {
@@ -182,11 +189,11 @@ func (p *liveProcessor) bring(ctx context.Context, h *pullrequest.Handler, log *
 		}
 		commands = true
 	}
-	h.ReconcileBudget, h.Backlog = p.cfg.ReconcileBudget, p.backlog
+	h.ReconcileBudget, h.Backlog, h.Settled = p.cfg.ReconcileBudget, p.backlog, p.settled
 	if it.delivered {
 		room = math.MaxInt
 	}
-	r, _, err := h.Bring(ctx, number, it.work.Recheck, commands, room)
+	r, err := p.work(ctx, h, number, it, room, commands)
 	if it.pass != nil {
 		it.pass.record(len(r.Repaired), err != nil, false)
 	}
@@ -194,6 +201,18 @@ func (p *liveProcessor) bring(ctx context.Context, h *pullrequest.Handler, log *
 		log.Info("done", "kind", dispatch.KeyPullRequest, "repaired", strings.Join(r.Repaired, "; "), "err", errString(err))
 	}
 	return p.account(number, it, r, err)
+}
+
+// work does pull request number's work. A key a reconcile queued, and
+// no delivery, is left alone when nothing is new on the pull request
+// since it was found settled (pullrequest.Handler.BringListed); a
+// delivery is news, and its key is always judged. p.mu must be held.
+func (p *liveProcessor) work(ctx context.Context, h *pullrequest.Handler, number int, it item, room int, commands bool) (pullrequest.Reconciled, error) {
+	if listed, ok := p.listed[number]; ok && it.pass != nil && !it.delivered {
+		return h.BringListed(ctx, listed, room)
+	}
+	r, _, err := h.Bring(ctx, number, it.work.Recheck, commands, room)
+	return r, err
 }
 
 // account counts a pull request's work in the metrics, and when it failed
@@ -313,10 +332,14 @@ func (p *liveProcessor) reconcile(ctx context.Context) error {
 	p.passMu.Unlock()
 	p.mu.Lock()
 	h, err := p.handler(ctx)
-	var open []int
+	var open []forge.PR
 	if err == nil {
 		h.Log, h.Backlog = p.log, p.backlog
 		open, err = h.Open(ctx, p.cfg.GitHub.Base)
+		p.listed = map[int]forge.PR{}
+		for _, pr := range open {
+			p.listed[pr.Number] = pr
+		}
 	}
 	p.mu.Unlock()
 	if err != nil {
@@ -325,8 +348,8 @@ func (p *liveProcessor) reconcile(ctx context.Context) error {
 		return fmt.Errorf("reconcile: %w", err)
 	}
 	pass := newPass(p.cfg.ReconcileBudget, len(open))
-	for _, n := range open {
-		if !p.keys.add(dispatch.Key{Kind: dispatch.KeyPullRequest, Number: n}, item{pass: pass}) {
+	for _, pr := range open {
+		if !p.keys.add(dispatch.Key{Kind: dispatch.KeyPullRequest, Number: pr.Number}, item{pass: pass}) {
 			pass.settle() // stopping
 		}
 	}

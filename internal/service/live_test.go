@@ -124,9 +124,16 @@ func ready(t *testing.T, url string) {
 			return false
 		}
 		resp.Body.Close()
-		m := scrape(t, url)
-		return resp.StatusCode == http.StatusOK && m[metrics.ReconcileRuns+`{outcome="ok"}`]+m[metrics.ReconcileRuns+`{outcome="failed"}`] >= 1
+		return resp.StatusCode == http.StatusOK && reconciles(t, url) >= 1
 	})
+}
+
+// reconciles is how many reconciles the service at url has finished, as
+// its metrics count them.
+func reconciles(t *testing.T, url string) float64 {
+	t.Helper()
+	m := scrape(t, url)
+	return m[metrics.ReconcileRuns+`{outcome="ok"}`] + m[metrics.ReconcileRuns+`{outcome="failed"}`]
 }
 
 // botComments are the bot's sticky comments on pull request n.
@@ -142,19 +149,11 @@ func botComments(gh *forgetest.Server, n int) int {
 
 func TestWithEveryDeliveryLostAPullRequestIsAnsweredWithinOneReconcile(t *testing.T) {
 	gh := programRepo(t, "acme-sync.cue")
-	var log syncBuffer
-	cfg := live(t, gh, "solo", time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC), &log)
 	// No webhook at all: GitHub delivers nothing; only the reconciles
 	// between ticks (the schedule's next tick is a year away) can see it.
-	cfg.ReconcileEvery = 50 * time.Millisecond
-	url := "http://" + cfg.Listener.Addr().String()
-	cancel, wait := start(t, cfg)
-	ready(t, url)
+	url, cancel, wait := reconciling(t, gh)
 
-	runs := func() float64 {
-		m := scrape(t, url)
-		return m[metrics.ReconcileRuns+`{outcome="ok"}`] + m[metrics.ReconcileRuns+`{outcome="failed"}`]
-	}
+	runs := func() float64 { return reconciles(t, url) }
 	head := gh.Commit("newco", "Apply", map[string]string{"applications/newco.cue": newco(t)})
 	pr := gh.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco"})
 	// Counted once it is open: the pass under way then may have listed the
@@ -407,10 +406,7 @@ func TestAReconcileRunsSoonAfterTheWebhookShedsDeliveries(t *testing.T) {
 	url := "http://" + cfg.Listener.Addr().String()
 	cancel, wait := start(t, cfg)
 	ready(t, url)
-	runs := func() float64 {
-		m := scrape(t, url)
-		return m[metrics.ReconcileRuns+`{outcome="ok"}`] + m[metrics.ReconcileRuns+`{outcome="failed"}`]
-	}
+	runs := func() float64 { return reconciles(t, url) }
 	afterShed := func() int {
 		return len(slices.DeleteFunc(log.lines(t), func(l string) bool {
 			return l != "reconciling: the webhook turned deliveries away for lack of room"

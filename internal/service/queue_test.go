@@ -96,18 +96,8 @@ func TestADeliveryGoesAheadOfTheKeysAReconcileQueued(t *testing.T) {
 	waitLong(t, "the reconcile's keys queued", func() bool { return slices.Contains(log.lines(t), "reconcile queued") })
 	<-held // the one worker is on #1: the delivery for the last must go before #2
 
-	body := pullRequestDelivery(t, n)
-	req, _ := http.NewRequest("POST", url+webhook.Path, bytes.NewReader(body))
-	req.Header.Set("X-GitHub-Event", "pull_request")
-	req.Header.Set("X-GitHub-Delivery", "d-last")
-	req.Header.Set("X-Hub-Signature-256", webhook.Sign(body, []byte("s3cret")))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("delivery during the reconcile: %d, want 202", resp.StatusCode)
+	if status := deliverPullRequest(t, url, n, "d-last"); status != http.StatusAccepted {
+		t.Fatalf("delivery during the reconcile: %d, want 202", status)
 	}
 	close(release)
 	waitLong(t, "every pull request judged", func() bool { return judged(gh, n) == n })
@@ -124,6 +114,24 @@ func TestADeliveryGoesAheadOfTheKeysAReconcileQueued(t *testing.T) {
 	if err := wait(); err != nil {
 		t.Errorf("Run: %v", err)
 	}
+}
+
+// deliverPullRequest delivers to the service at url, signed, GitHub's
+// recorded synchronize of pull request number as delivery id, and answers
+// the status.
+func deliverPullRequest(t *testing.T, url string, number int, id string) int {
+	t.Helper()
+	body := pullRequestDelivery(t, number)
+	req, _ := http.NewRequest("POST", url+webhook.Path, bytes.NewReader(body))
+	req.Header.Set("X-GitHub-Event", "pull_request")
+	req.Header.Set("X-GitHub-Delivery", id)
+	req.Header.Set("X-Hub-Signature-256", webhook.Sign(body, []byte("s3cret")))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 // pullRequestDelivery is GitHub's recorded synchronize payload, made about

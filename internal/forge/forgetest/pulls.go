@@ -260,7 +260,7 @@ func (s *Server) listPulls(w http.ResponseWriter, r *http.Request, _ params) {
 				continue
 			}
 		}
-		items = append(items, s.pullJSON(p))
+		items = append(items, s.pullSimpleJSON(p))
 	}
 	s.paginate(w, r, items)
 }

@@ -208,18 +208,11 @@ func (s *Server) pullBase(p *pull) plumbing.Hash {
 	return plumbing.NewHash(p.baseSHA)
 }
 
+// pullJSON is pull request p as GitHub answers it alone (a pull-request):
+// the list's fields and whether it merges, its commits and its changes.
 func (s *Server) pullJSON(p *pull) jsonObject {
-	api, html := s.apiRepo(), s.htmlRepo()
-	n := fmt.Sprint(p.number)
-	base := s.pullBase(p)
-	head := plumbing.NewHash(p.headSHA)
-
-	labels := []any{}
-	for _, name := range p.labels {
-		if l := s.findLabel(name); l != nil {
-			labels = append(labels, s.labelJSON(l))
-		}
-	}
+	o := s.pullSimpleJSON(p)
+	base, head := s.pullBase(p), plumbing.NewHash(p.headSHA)
 	additions, deletions, changed, commits := 0, 0, 0, 0
 	if files, err := s.changedFiles(base, head); err == nil {
 		changed = len(files)
@@ -253,62 +246,71 @@ func (s *Server) pullJSON(p *pull) jsonObject {
 	if p.merged {
 		mergedBy = s.userJSON(p.mergedBy)
 	}
+	for k, v := range map[string]any{
+		"merged": p.merged, "mergeable": mergeable, "rebaseable": mergeable, "mergeable_state": mergeableState,
+		"merged_by": mergedBy, "comments": comments, "review_comments": 0, "maintainer_can_modify": false,
+		"commits": commits, "additions": additions, "deletions": deletions, "changed_files": changed,
+	} {
+		o[k] = v
+	}
+	return o
+}
+
+// pullSimpleJSON is pull request p as GitHub lists it (a
+// pull-request-simple): nothing that needs a merge or a diff.
+func (s *Server) pullSimpleJSON(p *pull) jsonObject {
+	api, html := s.apiRepo(), s.htmlRepo()
+	n := fmt.Sprint(p.number)
+	base := s.pullBase(p)
+	labels := []any{}
+	for _, name := range p.labels {
+		if l := s.findLabel(name); l != nil {
+			labels = append(labels, s.labelJSON(l))
+		}
+	}
 	headRepo := p.headRepo
 	if headRepo == "" {
 		headRepo = s.FullName()
 	}
 	headOwner, _, _ := strings.Cut(headRepo, "/")
 	link := func(href string) jsonObject { return jsonObject{"href": href} }
-
 	return jsonObject{
-		"url":                   api + "/pulls/" + n,
-		"id":                    p.id,
-		"node_id":               nodeID("PullRequest", p.id),
-		"html_url":              html + "/pull/" + n,
-		"diff_url":              html + "/pull/" + n + ".diff",
-		"patch_url":             html + "/pull/" + n + ".patch",
-		"issue_url":             api + "/issues/" + n,
-		"commits_url":           api + "/pulls/" + n + "/commits",
-		"review_comments_url":   api + "/pulls/" + n + "/comments",
-		"review_comment_url":    api + "/pulls/comments{/number}",
-		"comments_url":          api + "/issues/" + n + "/comments",
-		"statuses_url":          api + "/statuses/" + p.headSHA,
-		"number":                p.number,
-		"state":                 p.state,
-		"locked":                false,
-		"title":                 p.title,
-		"user":                  s.userJSON(p.author),
-		"body":                  nullable(p.body),
-		"labels":                labels,
-		"milestone":             nil,
-		"active_lock_reason":    nil,
-		"created_at":            ts(p.created),
-		"updated_at":            ts(p.updated),
-		"closed_at":             nullableTime(p.closedAt),
-		"merged_at":             nullableTime(p.mergedAt),
-		"merge_commit_sha":      nullable(p.mergeCommit),
-		"assignee":              nil,
-		"assignees":             []any{},
-		"requested_reviewers":   []any{},
-		"requested_teams":       []any{},
-		"head":                  jsonObject{"label": headOwner + ":" + p.head, "ref": p.head, "sha": p.headSHA, "user": s.userJSON(headOwner), "repo": s.repoJSON(headRepo)},
-		"base":                  jsonObject{"label": s.owner + ":" + p.base, "ref": p.base, "sha": base.String(), "user": s.userJSON(s.owner), "repo": s.repoJSON(s.FullName())},
-		"_links":                jsonObject{"self": link(api + "/pulls/" + n), "html": link(html + "/pull/" + n), "issue": link(api + "/issues/" + n), "comments": link(api + "/issues/" + n + "/comments"), "review_comments": link(api + "/pulls/" + n + "/comments"), "review_comment": link(api + "/pulls/comments{/number}"), "commits": link(api + "/pulls/" + n + "/commits"), "statuses": link(api + "/statuses/" + p.headSHA)},
-		"author_association":    s.association(p.author),
-		"auto_merge":            nil,
-		"draft":                 p.draft,
-		"merged":                p.merged,
-		"mergeable":             mergeable,
-		"rebaseable":            mergeable,
-		"mergeable_state":       mergeableState,
-		"merged_by":             mergedBy,
-		"comments":              comments,
-		"review_comments":       0,
-		"maintainer_can_modify": false,
-		"commits":               commits,
-		"additions":             additions,
-		"deletions":             deletions,
-		"changed_files":         changed,
+		"url":                 api + "/pulls/" + n,
+		"id":                  p.id,
+		"node_id":             nodeID("PullRequest", p.id),
+		"html_url":            html + "/pull/" + n,
+		"diff_url":            html + "/pull/" + n + ".diff",
+		"patch_url":           html + "/pull/" + n + ".patch",
+		"issue_url":           api + "/issues/" + n,
+		"commits_url":         api + "/pulls/" + n + "/commits",
+		"review_comments_url": api + "/pulls/" + n + "/comments",
+		"review_comment_url":  api + "/pulls/comments{/number}",
+		"comments_url":        api + "/issues/" + n + "/comments",
+		"statuses_url":        api + "/statuses/" + p.headSHA,
+		"number":              p.number,
+		"state":               p.state,
+		"locked":              false,
+		"title":               p.title,
+		"user":                s.userJSON(p.author),
+		"body":                nullable(p.body),
+		"labels":              labels,
+		"milestone":           nil,
+		"active_lock_reason":  nil,
+		"created_at":          ts(p.created),
+		"updated_at":          ts(p.updated),
+		"closed_at":           nullableTime(p.closedAt),
+		"merged_at":           nullableTime(p.mergedAt),
+		"merge_commit_sha":    nullable(p.mergeCommit),
+		"assignee":            nil,
+		"assignees":           []any{},
+		"requested_reviewers": []any{},
+		"requested_teams":     []any{},
+		"head":                jsonObject{"label": headOwner + ":" + p.head, "ref": p.head, "sha": p.headSHA, "user": s.userJSON(headOwner), "repo": s.repoJSON(headRepo)},
+		"base":                jsonObject{"label": s.owner + ":" + p.base, "ref": p.base, "sha": base.String(), "user": s.userJSON(s.owner), "repo": s.repoJSON(s.FullName())},
+		"_links":              jsonObject{"self": link(api + "/pulls/" + n), "html": link(html + "/pull/" + n), "issue": link(api + "/issues/" + n), "comments": link(api + "/issues/" + n + "/comments"), "review_comments": link(api + "/pulls/" + n + "/comments"), "review_comment": link(api + "/pulls/comments{/number}"), "commits": link(api + "/pulls/" + n + "/commits"), "statuses": link(api + "/statuses/" + p.headSHA)},
+		"author_association":  s.association(p.author),
+		"auto_merge":          nil,
+		"draft":               p.draft,
 	}
 }
 
