@@ -72,15 +72,7 @@ func runImpact(e *env, args []string) int {
 		return e.failf(exitCantRun, "impact: %v", err)
 	}
 	imp := report.NewImpact(*base, cat.Applications(work, paths), before, after, day, *days)
-	if format.value == "json" {
-		err = imp.WriteJSON(e.stdout)
-	} else {
-		err = imp.WriteText(e.stdout)
-	}
-	if err != nil {
-		return e.failf(exitCantRun, "impact: write output: %v", err)
-	}
-	return exitOK
+	return e.writeReport("impact", format.value, imp)
 }
 
 // runUpgradeImpact compares the verdicts of the report at path, made by
@@ -100,13 +92,5 @@ func runUpgradeImpact(e *env, path, repoDir string, day application.Date, format
 		return e.failf(exitCantRun, "impact: %v", err)
 	}
 	up := report.NewUpgrade(path, buildinfo.Read().Version, was.verdicts(), now.Verdicts())
-	if format == "json" {
-		err = up.WriteJSON(e.stdout)
-	} else {
-		err = up.WriteText(e.stdout)
-	}
-	if err != nil {
-		return e.failf(exitCantRun, "impact: write output: %v", err)
-	}
-	return exitOK
+	return e.writeReport("impact", format, up)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -177,13 +178,24 @@ func runPlan(e *env, args []string) int {
 		return e.failf(exitCantRun, "plan: %v", err)
 	}
 	p := report.NewPlan(plan, statuses)
-	if f.format.value == "json" {
-		err = p.WriteJSON(e.stdout)
-	} else {
-		err = p.WriteText(e.stdout)
+	return e.writeReport("plan", f.format.value, p)
+}
+
+// textOrJSON is a report a command prints in either format.
+type textOrJSON interface {
+	WriteJSON(w io.Writer) error
+	WriteText(w io.Writer) error
+}
+
+// writeReport prints r as format ("json", else text) on stdout for
+// command cmd, and says the exit code.
+func (e *env) writeReport(cmd, format string, r textOrJSON) int {
+	write := r.WriteText
+	if format == "json" {
+		write = r.WriteJSON
 	}
-	if err != nil {
-		return e.failf(exitCantRun, "plan: write output: %v", err)
+	if err := write(e.stdout); err != nil {
+		return e.failf(exitCantRun, "%s: write output: %v", cmd, err)
 	}
 	return exitOK
 }
