@@ -106,6 +106,25 @@ func start(t *testing.T, cfg Config) (cancel context.CancelFunc, wait func() err
 	}
 }
 
+// readyAnswer asks url until it answers 200, for at most 30 seconds, and
+// returns its last answer.
+func readyAnswer(t *testing.T, url string) (int, string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK || time.Now().After(deadline) {
+			return resp.StatusCode, string(body)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
@@ -123,14 +142,12 @@ func TestRunInDryRunLogsWhatADeliveryAndATickWouldDoThenStops(t *testing.T) {
 	url := "http://" + cfg.Listener.Addr().String()
 	cancel, wait := start(t, cfg)
 
-	resp, err := http.Get(url + "/healthz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || string(body) != "ok\n" {
-		t.Errorf("/healthz without credentials: %d %q, want 200 \"ok\\n\"", resp.StatusCode, body)
+	// The service listens before it is ready (/livez answers from the
+	// start); a dry run, without credentials or a clone, becomes ready
+	// at once after.
+	code, body := readyAnswer(t, url+"/healthz")
+	if code != http.StatusOK || body != "ok\n" {
+		t.Errorf("/healthz without credentials: %d %q, want 200 \"ok\\n\"", code, body)
 	}
 
 	payload, err := os.ReadFile("../webhook/testdata/octokit-webhooks/pull_request/opened.payload.json")
@@ -142,7 +159,7 @@ func TestRunInDryRunLogsWhatADeliveryAndATickWouldDoThenStops(t *testing.T) {
 	req.Header.Set("X-GitHub-Event", "pull_request")
 	req.Header.Set("X-GitHub-Delivery", "d-1")
 	req.Header.Set("X-Hub-Signature-256", webhook.Sign(payload, []byte("s3cret")))
-	resp, err = http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
