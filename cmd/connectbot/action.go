@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,62 +16,58 @@ import (
 	"github.com/connectbot/connectbot/internal/webhook"
 )
 
-const actionSynopsis = "action [--dry-run]"
-
 // maxEventBytes bounds the event file the runner hands over.
 const maxEventBytes = 25 << 20
 
-// runAction is the GitHub Actions entry point: it reads the event the
+// actionCommand is the GitHub Actions entry point: it reads the event the
 // runner names in GITHUB_EVENT_NAME and GITHUB_EVENT_PATH and hands it to
 // the same handlers the GitHub App service uses, `issues` (the application
 // form, .github/workflows/application.yml) included. One event is the
 // workflows' own: `workflow_run` (report.yml, which names the downloaded
 // artifact in CONNECTBOT_ARTIFACT_DIR).
-func runAction(e *env, args []string) int {
-	fs := newFlags("action")
+func actionCommand(fs *flag.FlagSet) runFunc {
 	set := settings.Declare(settings.Action, fs)
-	if _, code, done := parseCommand(e, fs, args, actionSynopsis, 0); done {
-		return code
-	}
-	if err := set.Validate(e.getenv); err != nil {
-		return e.failf(exitCantRun, "action: %v", err)
-	}
-	ev, err := readEvent(set)
-	if errors.Is(err, webhook.ErrIgnored) {
-		fmt.Fprintf(e.stdout, "connectbot: %s events are not connectbot's business; nothing to do\n", set.EventName)
+	return func(e *env, _ []string) int {
+		if err := set.Validate(e.getenv); err != nil {
+			return e.failf(exitCantRun, "action: %v", err)
+		}
+		ev, err := readEvent(set)
+		if errors.Is(err, webhook.ErrIgnored) {
+			fmt.Fprintf(e.stdout, "connectbot: %s events are not connectbot's business; nothing to do\n", set.EventName)
+			return exitOK
+		}
+		if err != nil {
+			return e.failf(exitCantRun, "action: %v", err)
+		}
+		if !set.HasCredentials() && !set.DryRun {
+			return e.failf(exitCantRun, "action: GITHUB_TOKEN is not set; pass it through env: in the workflow, or use --dry-run")
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		g, client, repo, err := connect(ctx, e, set)
+		if err != nil {
+			return e.failf(exitCantRun, "action: %v", err)
+		}
+		opts := service.HandlerOptions{DryRun: set.DryRun, Out: e.stdout, Now: e.now, Holder: set.Holder}
+		h := g.Handler(client, repo, opts)
+		var done []string
+		switch ev.Kind {
+		case webhook.KindWorkflowRun:
+			done, err = reportRun(ctx, h, ev, set.ArtifactDir)
+		default:
+			done, err = dispatch.Handle(ctx, h, g.Opener(client, repo, opts), ev)
+		}
+		if kerr := g.KeepForNextRun(client, nil); kerr != nil {
+			fmt.Fprintf(e.stderr, "connectbot: %v\n", kerr)
+		}
+		if err != nil {
+			return e.failf(exitCantRun, "action: %v", err)
+		}
+		for _, d := range done {
+			fmt.Fprintf(e.stdout, "connectbot: %s\n", d)
+		}
 		return exitOK
 	}
-	if err != nil {
-		return e.failf(exitCantRun, "action: %v", err)
-	}
-	if !set.HasCredentials() && !set.DryRun {
-		return e.failf(exitCantRun, "action: GITHUB_TOKEN is not set; pass it through env: in the workflow, or use --dry-run")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	g, client, repo, err := connect(ctx, e, set)
-	if err != nil {
-		return e.failf(exitCantRun, "action: %v", err)
-	}
-	opts := service.HandlerOptions{DryRun: set.DryRun, Out: e.stdout, Now: e.now, Holder: set.Holder}
-	h := g.Handler(client, repo, opts)
-	var done []string
-	switch ev.Kind {
-	case webhook.KindWorkflowRun:
-		done, err = reportRun(ctx, h, ev, set.ArtifactDir)
-	default:
-		done, err = dispatch.Handle(ctx, h, g.Opener(client, repo, opts), ev)
-	}
-	if kerr := g.KeepForNextRun(client, nil); kerr != nil {
-		fmt.Fprintf(e.stderr, "connectbot: %v\n", kerr)
-	}
-	if err != nil {
-		return e.failf(exitCantRun, "action: %v", err)
-	}
-	for _, d := range done {
-		fmt.Fprintf(e.stdout, "connectbot: %s\n", d)
-	}
-	return exitOK
 }
 
 // readEvent reads and parses the event the runner hands over, which must

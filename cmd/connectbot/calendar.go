@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,36 +10,32 @@ import (
 	"github.com/connectbot/connectbot/internal/calendar"
 )
 
-const calendarSynopsis = "calendar [--now DATE] [--repo DIR] [--installs recorded|URL] [--out FILE]"
-
-// runCalendar writes every upcoming deadline and launch date as an
+// calendarCommand writes every upcoming deadline and launch date as an
 // iCalendar feed, to stdout or to a file replaced in one step.
-func runCalendar(e *env, args []string) int {
-	fs := newFlags("calendar")
+func calendarCommand(fs *flag.FlagSet) runFunc {
 	f := newDecideFlags(fs, "the feed as of this day (YYYY-MM-DD or RFC 3339): events from this day on")
 	out := fs.String("out", "", "write the feed to this file (replaced atomically); default: stdout")
-	if _, code, done := parseCommand(e, fs, args, calendarSynopsis, 0); done {
-		return code
+	return func(e *env, _ []string) int {
+		// The clock is read once: --now pins the feed, DTSTAMP included.
+		now := f.stamp(e)
+		statuses, _, snap, err := f.decide(e)
+		if err != nil {
+			return e.failf(exitCantRun, "calendar: %v", err)
+		}
+		var buf bytes.Buffer
+		if err := calendar.Program(statuses, snap.Files, now).WriteICS(&buf); err != nil {
+			return e.failf(exitCantRun, "calendar: %v", err)
+		}
+		if *out == "" {
+			_, err = e.stdout.Write(buf.Bytes())
+		} else {
+			err = writeFileAtomic(*out, buf.Bytes())
+		}
+		if err != nil {
+			return e.failf(exitCantRun, "calendar: write output: %v", err)
+		}
+		return exitOK
 	}
-	// The clock is read once: --now pins the feed, DTSTAMP included.
-	now := f.stamp(e)
-	statuses, _, snap, err := f.decide(e)
-	if err != nil {
-		return e.failf(exitCantRun, "calendar: %v", err)
-	}
-	var buf bytes.Buffer
-	if err := calendar.Program(statuses, snap.Files, now).WriteICS(&buf); err != nil {
-		return e.failf(exitCantRun, "calendar: %v", err)
-	}
-	if *out == "" {
-		_, err = e.stdout.Write(buf.Bytes())
-	} else {
-		err = writeFileAtomic(*out, buf.Bytes())
-	}
-	if err != nil {
-		return e.failf(exitCantRun, "calendar: write output: %v", err)
-	}
-	return exitOK
 }
 
 // writeFileAtomic writes data to a temporary file next to path and renames

@@ -73,6 +73,27 @@ func (f *formatFlag) Set(s string) error {
 	return fmt.Errorf("must be one of %s", strings.Join(f.choices, ", "))
 }
 
+// formatVar declares --format on fs: one of choices, the first by
+// default.
+func formatVar(fs *flag.FlagSet, usage string, choices ...string) *formatFlag {
+	f := &formatFlag{value: choices[0], choices: choices}
+	fs.Var(f, "format", usage)
+	return f
+}
+
+// textOrJSONFlag declares the --format most commands take: text for people,
+// or json.
+func textOrJSONFlag(fs *flag.FlagSet) *formatFlag {
+	return formatVar(fs, "output: text for people, json", "text", "json")
+}
+
+// nowVar declares --now on fs, described by usage.
+func nowVar(fs *flag.FlagSet, usage string) *dateFlag {
+	d := &dateFlag{}
+	fs.Var(d, "now", usage)
+	return d
+}
+
 // dateFlag is a --now value: "YYYY-MM-DD" or an RFC 3339 time, as a UTC day.
 type dateFlag struct {
 	set  bool

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"os"
 
 	"github.com/connectbot/connectbot/internal/application"
@@ -13,66 +14,60 @@ import (
 	"github.com/connectbot/connectbot/internal/snapshot"
 )
 
-const impactSynopsis = "impact [--base REF] [--now DATE] [--days N] [--format text|json] [--repo DIR] | impact --before REPORT [--format text|json] [--repo DIR]"
-
-// runImpact compares the program under the committed program.cue at REF
+// impactCommand compares the program under the committed program.cue at REF
 // and the one in the working tree: for every application over the next
 // days, who ends somewhere else, whose deadlines move, who passes or
 // fails — before the change is merged.
-func runImpact(e *env, args []string) int {
-	fs := newFlags("impact")
-	format := &formatFlag{value: "text", choices: []string{"text", "json"}}
-	fs.Var(format, "format", "output: text for people, json")
-	var now dateFlag
-	fs.Var(&now, "now", "start the comparison on this day (YYYY-MM-DD or RFC 3339)")
+func impactCommand(fs *flag.FlagSet) runFunc {
+	format := textOrJSONFlag(fs)
+	now := nowVar(fs, "start the comparison on this day (YYYY-MM-DD or RFC 3339)")
 	base := fs.String("base", "HEAD", "the git revision whose program.cue is the current rule")
 	days := fs.Int("days", program.ImpactDays, "how many days ahead to compare")
 	repoDir := fs.String("repo", ".", "the program repository (a git checkout)")
 	beforeReport := fs.String("before", "", "a `validate --format json` report of the connectbot in use: compare this connectbot's verdicts with it (an upgrade)")
-	if _, code, done := parseCommand(e, fs, args, impactSynopsis, 0); done {
-		return code
+	return func(e *env, _ []string) int {
+		if *beforeReport != "" {
+			return runUpgradeImpact(e, *beforeReport, *repoDir, now.resolve(e.now), format.value)
+		}
+		if *days < 1 || *days > 3650 {
+			return e.failf(exitCantRun, "impact: --days must be between 1 and 3650")
+		}
+		day := now.resolve(e.now)
+		repo, err := gitrepo.Open(*repoDir)
+		if err != nil {
+			return e.failf(exitCantRun, "impact: %v", err)
+		}
+		sha, err := repo.Resolve(*base)
+		if err != nil {
+			return e.failf(exitCantRun, "impact: %v", err)
+		}
+		// The base's schema reads both program.cue files, as it judges a pull
+		// request that changes program.cue.
+		l := loader.New()
+		baseTree, err := loader.Read(repo, sha)
+		if err != nil {
+			return e.failf(exitCantRun, "impact: %v", err)
+		}
+		cat, err := l.Catalog(baseTree)
+		if err != nil {
+			return e.failf(exitCantRun, "impact: %v", err)
+		}
+		before, _, err := l.Config(cat, baseTree)
+		if err != nil {
+			return e.failf(exitCantRun, "impact: %s at %s: %v", catalog.ProgramFile, *base, err)
+		}
+		work := os.DirFS(*repoDir)
+		after, _, err := l.Config(cat, loader.Dir(work))
+		if err != nil {
+			return e.failf(exitCantRun, "impact: proposed %v", err)
+		}
+		paths, err := snapshot.ApplicationFiles(work, nil)
+		if err != nil {
+			return e.failf(exitCantRun, "impact: %v", err)
+		}
+		imp := report.NewImpact(*base, cat.Applications(work, paths), before, after, day, *days)
+		return e.writeReport("impact", format.value, imp)
 	}
-	if *beforeReport != "" {
-		return runUpgradeImpact(e, *beforeReport, *repoDir, now.resolve(e.now), format.value)
-	}
-	if *days < 1 || *days > 3650 {
-		return e.failf(exitCantRun, "impact: --days must be between 1 and 3650")
-	}
-	day := now.resolve(e.now)
-	repo, err := gitrepo.Open(*repoDir)
-	if err != nil {
-		return e.failf(exitCantRun, "impact: %v", err)
-	}
-	sha, err := repo.Resolve(*base)
-	if err != nil {
-		return e.failf(exitCantRun, "impact: %v", err)
-	}
-	// The base's schema reads both program.cue files, as it judges a pull
-	// request that changes program.cue.
-	l := loader.New()
-	baseTree, err := loader.Read(repo, sha)
-	if err != nil {
-		return e.failf(exitCantRun, "impact: %v", err)
-	}
-	cat, err := l.Catalog(baseTree)
-	if err != nil {
-		return e.failf(exitCantRun, "impact: %v", err)
-	}
-	before, _, err := l.Config(cat, baseTree)
-	if err != nil {
-		return e.failf(exitCantRun, "impact: %s at %s: %v", catalog.ProgramFile, *base, err)
-	}
-	work := os.DirFS(*repoDir)
-	after, _, err := l.Config(cat, loader.Dir(work))
-	if err != nil {
-		return e.failf(exitCantRun, "impact: proposed %v", err)
-	}
-	paths, err := snapshot.ApplicationFiles(work, nil)
-	if err != nil {
-		return e.failf(exitCantRun, "impact: %v", err)
-	}
-	imp := report.NewImpact(*base, cat.Applications(work, paths), before, after, day, *days)
-	return e.writeReport("impact", format.value, imp)
 }
 
 // runUpgradeImpact compares the verdicts of the report at path, made by

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -84,11 +85,47 @@ const (
 	exitCantRun = 2 // the command could not run: bad flag, unreadable input
 )
 
-// command is one subcommand of connectbot.
+// command is one subcommand of connectbot. Every command opens the same
+// way, in exec: flags declares the command's flags on a fresh set and
+// returns what runs with them; they are parsed wherever they stand among
+// the arguments, -h is answered with synopsis, and a bad flag or more
+// than args positional arguments is refused in one line. A command whose
+// arguments are its own to read (app, whose first names a command of its
+// own; serve, which runs until a signal) gives run instead of flags.
 type command struct {
-	name    string
-	summary string
-	run     func(env *env, args []string) int
+	name     string
+	summary  string
+	synopsis string
+	args     int
+	flags    func(fs *flag.FlagSet) runFunc
+	run      func(e *env, args []string) int
+}
+
+// runFunc is what a command does once its flags are parsed, given the
+// positional arguments.
+type runFunc func(e *env, pos []string) int
+
+// anyArgs lets a command take any number of positional arguments.
+const anyArgs = -1
+
+// exec runs c with the arguments that follow its name.
+func (c command) exec(e *env, args []string) int {
+	if c.run != nil {
+		return c.run(e, args)
+	}
+	fs := newFlags(c.name)
+	run := c.flags(fs)
+	pos, err := parseFlags(fs, args)
+	switch {
+	case err == errHelp:
+		flagHelp(e.stdout, fs, c.synopsis)
+		return exitOK
+	case err != nil:
+		return e.failf(exitCantRun, "%s: %v", c.name, err)
+	case c.args != anyArgs && len(pos) > c.args:
+		return e.failf(exitCantRun, "%s: unexpected argument %q", c.name, pos[c.args])
+	}
+	return run(e, pos)
 }
 
 // env is what every command is given: where to write, and the clock, read
@@ -107,25 +144,26 @@ func (e *env) failf(code int, format string, args ...any) int {
 	return code
 }
 
+// commands are connectbot's commands, in the order help lists them.
 func commands() []command {
 	return []command{
-		{"validate", "check application files against the schema and every policy rule", runValidate},
-		{"status", "every application: stage, installs, nearest deadline, next step", runStatus},
-		{"plan", "what a scheduled run would do on a date, changing nothing", runPlan},
-		{"tick", "carry out a scheduled run: reminders, removals, promotions, launches", runTick},
-		{"reconcile", "make every open pull request show what the rules say now, whatever deliveries were lost", runReconcile},
-		{"action", "the GitHub Actions entry point: handle the event the runner names", runAction},
-		{"serve", "run as a service: the webhook endpoint, scheduled ticks, /healthz and /metrics", runServe},
-		{"impact", "who a change to program.cue affects, and how, before it is merged", runImpact},
-		{"calendar", "every upcoming deadline and launch as iCalendar", runCalendar},
-		{"site", "the integrations directory, listing pages and the program dashboard", runSite},
-		{"new", "write a commented application template to fill in", runNew},
-		{"rules", "every normative sentence of both policies and how connectbot handles it", runRules},
-		{"schema", "print the application format: the CUE schema, or a JSON Schema for editors", runSchema},
-		{"form", "write the application form, .github/ISSUE_TEMPLATE/apply.yml, from program.cue", runForm},
-		{"init", "write a new program repository that runs this release of connectbot", runInit},
-		{"version", "which connectbot this is: version, commit, date, Go version", runVersion},
-		{"app", "create the GitHub App through GitHub's manifest flow; list its installations", runApp},
+		{name: "validate", summary: "check application files against the schema and every policy rule", synopsis: "validate [--format text|json|github] [--now DATE] [--repo DIR] [PATH...]", args: anyArgs, flags: validateCommand},
+		{name: "status", summary: "every application: stage, installs, nearest deadline, next step", synopsis: "status [--now DATE] [--format text|json] [--repo DIR] [--installs recorded|URL]", flags: statusCommand},
+		{name: "plan", summary: "what a scheduled run would do on a date, changing nothing", synopsis: "plan [--now DATE] [--format text|json] [--repo DIR] [--installs recorded|URL]", flags: planCommand},
+		{name: "tick", summary: "carry out a scheduled run: reminders, removals, promotions, launches", synopsis: "tick [--now DATE] [--dry-run] [--format text|json] [--repo DIR] [--budget N] [--reconcile-budget N]", flags: tickCommand},
+		{name: "reconcile", summary: "make every open pull request show what the rules say now, whatever deliveries were lost", synopsis: "reconcile [--dry-run] [--format text|json] [--budget N]", flags: reconcileCommand},
+		{name: "action", summary: "the GitHub Actions entry point: handle the event the runner names", synopsis: "action [--dry-run]", flags: actionCommand},
+		{name: "serve", summary: "run as a service: the webhook endpoint, scheduled ticks, /healthz and /metrics", run: runServe},
+		{name: "impact", summary: "who a change to program.cue affects, and how, before it is merged", synopsis: "impact [--base REF] [--now DATE] [--days N] [--format text|json] [--repo DIR] | impact --before REPORT [--format text|json] [--repo DIR]", flags: impactCommand},
+		{name: "calendar", summary: "every upcoming deadline and launch as iCalendar", synopsis: "calendar [--now DATE] [--repo DIR] [--installs recorded|URL] [--out FILE]", flags: calendarCommand},
+		{name: "site", summary: "the integrations directory, listing pages and the program dashboard", synopsis: "site [--now DATE] [--out DIR] [--repo DIR] [--installs recorded|URL] [--preview SLUG]", flags: siteCommand},
+		{name: "new", summary: "write a commented application template to fill in", synopsis: "new [--repo DIR] SLUG", args: anyArgs, flags: newCommand},
+		{name: "rules", summary: "every normative sentence of both policies and how connectbot handles it", synopsis: "rules [--format md|json]", flags: rulesCommand},
+		{name: "schema", summary: "print the application format: the CUE schema, or a JSON Schema for editors", synopsis: "schema [--format cue|jsonschema]", flags: schemaCommand},
+		{name: "form", summary: "write the application form, .github/ISSUE_TEMPLATE/apply.yml, from program.cue", synopsis: "form [--repo DIR] [--check]", flags: formCommand},
+		{name: "init", summary: "write a new program repository that runs this release of connectbot", synopsis: "init [--reviewers LOGIN,...] [--team @ORG/TEAM] [--pin COMMIT --version TAG] DIR", args: 1, flags: initCommand},
+		{name: "version", summary: "which connectbot this is: version, commit, date, Go version", synopsis: "version [--format text|json]", flags: versionCommand},
+		{name: "app", summary: "create the GitHub App through GitHub's manifest flow; list its installations", run: runApp},
 	}
 }
 
@@ -136,16 +174,17 @@ func Main(args []string, stdout, stderr io.Writer, now func() time.Time) int {
 		usage(stderr)
 		return exitCantRun
 	}
-	switch args[0] {
+	name := args[0]
+	switch name {
 	case "help", "-h", "-help", "--help":
 		usage(stdout)
 		return exitOK
 	case "-version", "--version":
-		return runVersion(e, args[1:])
+		name = "version"
 	}
 	for _, c := range commands() {
-		if c.name == args[0] {
-			return c.run(e, args[1:])
+		if c.name == name {
+			return c.exec(e, args[1:])
 		}
 	}
 	return e.failf(exitCantRun, "unknown command %q (run 'connectbot help' for the list)", args[0])

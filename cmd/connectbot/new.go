@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -14,39 +15,34 @@ import (
 	"github.com/connectbot/connectbot/internal/policy"
 )
 
-const newSynopsis = "new [--repo DIR] SLUG"
-
-// runNew writes applications/<slug>.cue: a commented template in which
+// newCommand writes applications/<slug>.cue: a commented template in which
 // every value the integrator must supply is a placeholder that fails
 // validation until it is replaced.
-func runNew(e *env, args []string) int {
-	flags := newFlags("new")
+func newCommand(flags *flag.FlagSet) runFunc {
 	repo := flags.String("repo", ".", "the program repository")
-	pos, code, done := parseCommand(e, flags, args, newSynopsis, anyArgs)
-	if done {
-		return code
+	return func(e *env, pos []string) int {
+		if len(pos) != 1 {
+			return e.failf(exitCantRun, "new: give exactly one slug, like: connectbot new acme-sync")
+		}
+		slug := pos[0]
+		if !policy.ValidSlug(slug) {
+			return e.failf(exitCantRun, "new: %q is not a slug: use lowercase letters, digits and single hyphens, like acme-sync", slug)
+		}
+		_, cfg, err := loader.New().Program(loader.Dir(os.DirFS(*repo)))
+		if err != nil {
+			return e.failf(exitCantRun, "new: %v", err)
+		}
+		path := filepath.Join(*repo, application.Dir, slug+application.Ext)
+		err = createFile(path, []byte(applicationTemplate(slug, application.DateOf(e.now()), cfg)))
+		if errors.Is(err, fs.ErrExist) {
+			return e.failf(exitCantRun, "new: %s already exists; edit it instead", path)
+		}
+		if err != nil {
+			return e.failf(exitCantRun, "new: %v", err)
+		}
+		fmt.Fprintf(e.stdout, "wrote %s\nfill in every line marked REPLACE, then run: connectbot validate %s\n", path, path)
+		return exitOK
 	}
-	if len(pos) != 1 {
-		return e.failf(exitCantRun, "new: give exactly one slug, like: connectbot new acme-sync")
-	}
-	slug := pos[0]
-	if !policy.ValidSlug(slug) {
-		return e.failf(exitCantRun, "new: %q is not a slug: use lowercase letters, digits and single hyphens, like acme-sync", slug)
-	}
-	_, cfg, err := loader.New().Program(loader.Dir(os.DirFS(*repo)))
-	if err != nil {
-		return e.failf(exitCantRun, "new: %v", err)
-	}
-	path := filepath.Join(*repo, application.Dir, slug+application.Ext)
-	err = createFile(path, []byte(applicationTemplate(slug, application.DateOf(e.now()), cfg)))
-	if errors.Is(err, fs.ErrExist) {
-		return e.failf(exitCantRun, "new: %s already exists; edit it instead", path)
-	}
-	if err != nil {
-		return e.failf(exitCantRun, "new: %v", err)
-	}
-	fmt.Fprintf(e.stdout, "wrote %s\nfill in every line marked REPLACE, then run: connectbot validate %s\n", path, path)
-	return exitOK
 }
 
 // placeholder marks the lines of the template an integrator must change.

@@ -138,47 +138,42 @@ func inRepo(dir string, err error) error {
 	return err
 }
 
-const statusSynopsis = "status [--now DATE] [--format text|json] [--repo DIR] [--installs recorded|URL]"
-
-// runStatus prints every application: stage, installs, nearest deadline,
-// next step, most urgent first.
-func runStatus(e *env, args []string) int {
-	fs := newFlags("status")
-	f := newProgramFlags(fs)
-	if _, code, done := parseCommand(e, fs, args, statusSynopsis, 0); done {
-		return code
-	}
-	statuses, _, _, err := f.decide(e)
-	if err != nil {
-		return e.failf(exitCantRun, "status: %v", err)
-	}
-	s := report.Status{Now: f.now.resolve(e.now), Applications: statuses}
-	if f.format.value == "json" {
-		err = s.WriteJSON(e.stdout)
-	} else {
-		err = s.WriteText(e.stdout, colorful(e))
-	}
-	if err != nil {
-		return e.failf(exitCantRun, "status: write output: %v", err)
-	}
-	return exitOK
+// statusCommand prints every application: stage, installs, nearest
+// deadline, next step, most urgent first.
+func statusCommand(fs *flag.FlagSet) runFunc {
+	return newProgramFlags(fs).printing("status", func(e *env, day application.Date, statuses []program.Status, _ program.Plan) textOrJSON {
+		return statusText{report.Status{Now: day, Applications: statuses}, colorful(e)}
+	})
 }
 
-const planSynopsis = "plan [--now DATE] [--format text|json] [--repo DIR] [--installs recorded|URL]"
+// statusText is a status report whose text is in colour when color is
+// set.
+type statusText struct {
+	report.Status
+	color bool
+}
 
-// runPlan prints what a scheduled run would do, changing nothing.
-func runPlan(e *env, args []string) int {
-	fs := newFlags("plan")
-	f := newProgramFlags(fs)
-	if _, code, done := parseCommand(e, fs, args, planSynopsis, 0); done {
-		return code
+// WriteText writes the status table, in colour when s.color is set.
+func (s statusText) WriteText(w io.Writer) error { return s.Status.WriteText(w, s.color) }
+
+// planCommand prints what a scheduled run would do, changing nothing.
+func planCommand(fs *flag.FlagSet) runFunc {
+	return newProgramFlags(fs).printing("plan", func(_ *env, _ application.Date, statuses []program.Status, plan program.Plan) textOrJSON {
+		return report.NewPlan(plan, statuses)
+	})
+}
+
+// printing is what a command that prints the decision does, as cmd:
+// decide, then print in --format the report that makes of the statuses
+// and the plan as of the day decided.
+func (f *programFlags) printing(cmd string, makeReport func(e *env, day application.Date, statuses []program.Status, plan program.Plan) textOrJSON) runFunc {
+	return func(e *env, _ []string) int {
+		statuses, plan, _, err := f.decide(e)
+		if err != nil {
+			return e.failf(exitCantRun, "%s: %v", cmd, err)
+		}
+		return e.writeReport(cmd, f.format.value, makeReport(e, f.now.resolve(e.now), statuses, plan))
 	}
-	statuses, plan, _, err := f.decide(e)
-	if err != nil {
-		return e.failf(exitCantRun, "plan: %v", err)
-	}
-	p := report.NewPlan(plan, statuses)
-	return e.writeReport("plan", f.format.value, p)
 }
 
 // textOrJSON is a report a command prints in either format.
@@ -198,28 +193,6 @@ func (e *env) writeReport(cmd, format string, r textOrJSON) int {
 		return e.failf(exitCantRun, "%s: write output: %v", cmd, err)
 	}
 	return exitOK
-}
-
-// anyArgs lets parseCommand accept any number of positional arguments.
-const anyArgs = -1
-
-// parseCommand parses a command's flags, answering -h and reporting bad
-// flags or more than maxArgs positional arguments. done is true when the
-// command must stop with code; otherwise it returns the positional
-// arguments.
-func parseCommand(e *env, fs *flag.FlagSet, args []string, synopsis string, maxArgs int) (pos []string, code int, done bool) {
-	pos, err := parseFlags(fs, args)
-	if err == errHelp {
-		flagHelp(e.stdout, fs, synopsis)
-		return nil, exitOK, true
-	}
-	if err != nil {
-		return nil, e.failf(exitCantRun, "%s: %v", fs.Name(), err), true
-	}
-	if maxArgs != anyArgs && len(pos) > maxArgs {
-		return nil, e.failf(exitCantRun, "%s: unexpected argument %q", fs.Name(), pos[maxArgs]), true
-	}
-	return pos, 0, false
 }
 
 // colorful reports whether text output may use colour: a terminal, and

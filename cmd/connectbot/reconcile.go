@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -13,54 +14,49 @@ import (
 	"github.com/connectbot/connectbot/internal/tick"
 )
 
-const reconcileSynopsis = "reconcile [--dry-run] [--format text|json] [--budget N]"
-
-// runReconcile makes every open pull request show what the rules say now:
+// reconcileCommand makes every open pull request show what the rules say now:
 // judged as it would merge, an approval acted on, a command answered. It
 // needs GitHub credentials (GITHUB_TOKEN and CONNECTBOT_REPOSITORY); with
 // --dry-run it reads everything and says what it would write.
-func runReconcile(e *env, args []string) int {
-	fs := newFlags("reconcile")
-	format := &formatFlag{value: "text", choices: []string{"text", "json"}}
-	fs.Var(format, "format", "output: text for people, json")
+func reconcileCommand(fs *flag.FlagSet) runFunc {
+	format := textOrJSONFlag(fs)
 	set := settings.Declare(settings.Reconcile, fs)
-	if _, code, done := parseCommand(e, fs, args, reconcileSynopsis, 0); done {
-		return code
+	return func(e *env, _ []string) int {
+		if err := set.Validate(e.getenv); err != nil {
+			return e.failf(exitCantRun, "reconcile: %v", err)
+		}
+		if !set.HasCredentials() {
+			return e.failf(exitCantRun, "reconcile: it reads pull requests from GitHub: set GITHUB_TOKEN and CONNECTBOT_REPOSITORY")
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+		defer cancel()
+		// A clone that fetches what judging needs, and nothing when nothing
+		// is new.
+		g, client, repo, err := connectLazy(ctx, e, set)
+		if err != nil {
+			return e.failf(exitCantRun, "reconcile: %v", err)
+		}
+		defer repo.Close()
+		var wouldDo io.Writer = e.stdout
+		if format.value == "json" {
+			wouldDo = e.stderr // stdout holds one JSON document
+		}
+		rs, rerr := reconcileAll(ctx, e, g, reconciler(g, client, repo, set, wouldDo, e, loader.New()), client)
+		if format.value == "json" {
+			err = json.NewEncoder(e.stdout).Encode(struct {
+				Reconciled []tick.Reconciled `json:"reconciled"`
+			}{rs})
+		} else {
+			err = writeReconciled(e.stdout, rs)
+		}
+		if err != nil {
+			return e.failf(exitCantRun, "reconcile: write output: %v", err)
+		}
+		if rerr != nil {
+			return e.failf(exitFound, "reconcile: %v", rerr)
+		}
+		return exitOK
 	}
-	if err := set.Validate(e.getenv); err != nil {
-		return e.failf(exitCantRun, "reconcile: %v", err)
-	}
-	if !set.HasCredentials() {
-		return e.failf(exitCantRun, "reconcile: it reads pull requests from GitHub: set GITHUB_TOKEN and CONNECTBOT_REPOSITORY")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
-	defer cancel()
-	// A clone that fetches what judging needs, and nothing when nothing
-	// is new.
-	g, client, repo, err := connectLazy(ctx, e, set)
-	if err != nil {
-		return e.failf(exitCantRun, "reconcile: %v", err)
-	}
-	defer repo.Close()
-	var wouldDo io.Writer = e.stdout
-	if format.value == "json" {
-		wouldDo = e.stderr // stdout holds one JSON document
-	}
-	rs, rerr := reconcileAll(ctx, e, g, reconciler(g, client, repo, set, wouldDo, e, loader.New()), client)
-	if format.value == "json" {
-		err = json.NewEncoder(e.stdout).Encode(struct {
-			Reconciled []tick.Reconciled `json:"reconciled"`
-		}{rs})
-	} else {
-		err = writeReconciled(e.stdout, rs)
-	}
-	if err != nil {
-		return e.failf(exitCantRun, "reconcile: write output: %v", err)
-	}
-	if rerr != nil {
-		return e.failf(exitFound, "reconcile: %v", rerr)
-	}
-	return exitOK
 }
 
 // writeReconciled prints what a reconcile repaired: one line per pull

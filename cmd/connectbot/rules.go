@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -12,29 +13,24 @@ import (
 	"github.com/connectbot/connectbot/internal/policy"
 )
 
-const rulesSynopsis = "rules [--format md|json]"
-
-// runRules prints the clause table: every normative sentence of both
+// rulesCommand prints the clause table: every normative sentence of both
 // policies and how connectbot handles it, with the counts per handling.
 // docs/policy.md is its Markdown output.
-func runRules(e *env, args []string) int {
-	fs := newFlags("rules")
-	format := &formatFlag{value: "md", choices: []string{"md", "json"}}
-	fs.Var(format, "format", "output format: md (the table as docs/policy.md has it) or json")
-	if _, code, done := parseCommand(e, fs, args, rulesSynopsis, 0); done {
-		return code
+func rulesCommand(fs *flag.FlagSet) runFunc {
+	format := formatVar(fs, "output format: md (the table as docs/policy.md has it) or json", "md", "json")
+	return func(e *env, _ []string) int {
+		clauses := policy.Clauses()
+		var err error
+		if format.value == "json" {
+			err = writeRulesJSON(e.stdout, clauses)
+		} else {
+			_, err = io.WriteString(e.stdout, rulesMarkdown(clauses))
+		}
+		if err != nil {
+			return e.failf(exitCantRun, "rules: %v", err)
+		}
+		return exitOK
 	}
-	clauses := policy.Clauses()
-	var err error
-	if format.value == "json" {
-		err = writeRulesJSON(e.stdout, clauses)
-	} else {
-		_, err = io.WriteString(e.stdout, rulesMarkdown(clauses))
-	}
-	if err != nil {
-		return e.failf(exitCantRun, "rules: %v", err)
-	}
-	return exitOK
 }
 
 // rulesJSON is the stable shape of `rules --format json`.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"io/fs"
 	"sort"
 
@@ -8,37 +9,32 @@ import (
 	"github.com/connectbot/connectbot/schema"
 )
 
-const schemaSynopsis = "schema [--format cue|jsonschema]"
-
 // JSONSchemaFile is where the JSON Schema of the application format is
 // committed, for editors to find.
 const JSONSchemaFile = "schema/application.schema.json"
 
-// runSchema prints the application format: the CUE schema connectbot
+// schemaCommand prints the application format: the CUE schema connectbot
 // judges with, or (--format jsonschema) the JSON Schema generated from it
 // for editors, as committed in schema/application.schema.json.
-func runSchema(e *env, args []string) int {
-	flags := newFlags("schema")
-	format := &formatFlag{value: "cue", choices: []string{"cue", "jsonschema"}}
-	flags.Var(format, "format", "output format: cue (the schema's sources) or jsonschema (JSON Schema for editors)")
-	if _, code, done := parseCommand(e, flags, args, schemaSynopsis, 0); done {
-		return code
+func schemaCommand(fs *flag.FlagSet) runFunc {
+	format := formatVar(fs, "output format: cue (the schema's sources) or jsonschema (JSON Schema for editors)", "cue", "jsonschema")
+	return func(e *env, _ []string) int {
+		if format.value == "cue" {
+			return writeCUESchema(e)
+		}
+		cat, err := catalog.Default()
+		if err != nil {
+			return e.failf(exitCantRun, "schema: %v", err)
+		}
+		out, err := cat.JSONSchema()
+		if err != nil {
+			return e.failf(exitCantRun, "schema: %v", err)
+		}
+		if _, err := e.stdout.Write(out); err != nil {
+			return e.failf(exitCantRun, "schema: %v", err)
+		}
+		return exitOK
 	}
-	if format.value == "cue" {
-		return writeCUESchema(e)
-	}
-	cat, err := catalog.Default()
-	if err != nil {
-		return e.failf(exitCantRun, "schema: %v", err)
-	}
-	out, err := cat.JSONSchema()
-	if err != nil {
-		return e.failf(exitCantRun, "schema: %v", err)
-	}
-	if _, err := e.stdout.Write(out); err != nil {
-		return e.failf(exitCantRun, "schema: %v", err)
-	}
-	return exitOK
 }
 
 // writeCUESchema prints the embedded schema's .cue files, each after a

@@ -146,12 +146,17 @@ func withSettings(cfg serveConfig, set *settings.Settings) serveConfig {
 // Tests call it with a loopback listener and a context they cancel, as
 // SIGTERM does.
 func serve(ctx context.Context, e *env, args []string, ln net.Listener) int {
-	fs := newFlags("serve")
-	config := serveFlags(fs)
-	if _, code, done := parseCommand(e, fs, args, serveSynopsis, 0); done {
-		return code
-	}
-	cfg, err := serveSettings(config(), e.getenv)
+	c := command{name: "serve", synopsis: serveSynopsis, flags: func(fs *flag.FlagSet) runFunc {
+		config := serveFlags(fs)
+		return func(e *env, _ []string) int { return serveWith(ctx, e, config(), ln) }
+	}}
+	return c.exec(e, args)
+}
+
+// serveWith runs the service as serve does, configured by serve's flags
+// (flags) and the environment.
+func serveWith(ctx context.Context, e *env, flags serveConfig, ln net.Listener) int {
+	cfg, err := serveSettings(flags, e.getenv)
 	if err != nil {
 		return e.failf(exitCantRun, "serve: %v", err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"errors"
+	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -14,48 +15,44 @@ import (
 	"github.com/connectbot/connectbot/internal/site"
 )
 
-const siteSynopsis = "site [--now DATE] [--out DIR] [--repo DIR] [--installs recorded|URL] [--preview SLUG]"
-
-// runSite builds the static website: the integrations directory, a
+// siteCommand builds the static website: the integrations directory, a
 // listing page per published integration, the program dashboard and its
 // calendar feed. The output directory is replaced whole, in one step.
-func runSite(e *env, args []string) int {
-	flags := newFlags("site")
-	f := newDecideFlags(flags, "the site as of this day (YYYY-MM-DD or RFC 3339): which listings are published and launched")
-	out := flags.String("out", "site", "the directory to write; replaced whole, and only if connectbot wrote it")
-	preview := flags.String("preview", "", "write only this application's listing page, at any stage, to the file --out names (default SLUG.html)")
-	if _, code, done := parseCommand(e, flags, args, siteSynopsis, 0); done {
-		return code
-	}
-	if *preview != "" {
-		if *out == "site" {
-			*out = *preview + ".html"
+func siteCommand(fs *flag.FlagSet) runFunc {
+	f := newDecideFlags(fs, "the site as of this day (YYYY-MM-DD or RFC 3339): which listings are published and launched")
+	out := fs.String("out", "site", "the directory to write; replaced whole, and only if connectbot wrote it")
+	preview := fs.String("preview", "", "write only this application's listing page, at any stage, to the file --out names (default SLUG.html)")
+	return func(e *env, _ []string) int {
+		if *preview != "" {
+			if *out == "site" {
+				*out = *preview + ".html"
+			}
+			return runPreview(e, f, *preview, *out)
 		}
-		return runPreview(e, f, *preview, *out)
-	}
-	stamp := f.stamp(e)
-	statuses, plan, snap, err := f.decide(e)
-	if err != nil {
-		return e.failf(exitCantRun, "site: %v", err)
-	}
-	s, err := site.Build(site.Input{
-		Files: snap.Files, Config: snap.Config, Statuses: statuses, Plan: plan,
-		Now: f.now.resolve(e.now), Stamp: stamp,
-	})
-	if err != nil {
-		return e.failf(exitCantRun, "site: %v", err)
-	}
-	if err := writeSite(*out, s); err != nil {
-		return e.failf(exitCantRun, "site: %v", err)
-	}
-	pages := 0
-	for _, file := range s.Files {
-		if filepath.Ext(file.Path) == ".html" {
-			pages++
+		stamp := f.stamp(e)
+		statuses, plan, snap, err := f.decide(e)
+		if err != nil {
+			return e.failf(exitCantRun, "site: %v", err)
 		}
+		s, err := site.Build(site.Input{
+			Files: snap.Files, Config: snap.Config, Statuses: statuses, Plan: plan,
+			Now: f.now.resolve(e.now), Stamp: stamp,
+		})
+		if err != nil {
+			return e.failf(exitCantRun, "site: %v", err)
+		}
+		if err := writeSite(*out, s); err != nil {
+			return e.failf(exitCantRun, "site: %v", err)
+		}
+		pages := 0
+		for _, file := range s.Files {
+			if filepath.Ext(file.Path) == ".html" {
+				pages++
+			}
+		}
+		fmt.Fprintf(e.stdout, "wrote %s: %d pages, %d files\n", *out, pages, len(s.Files))
+		return exitOK
 	}
-	fmt.Fprintf(e.stdout, "wrote %s: %d pages, %d files\n", *out, pages, len(s.Files))
-	return exitOK
 }
 
 // runPreview writes the listing page of one application, as it will look

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -19,57 +20,51 @@ import (
 	"github.com/connectbot/connectbot/internal/tick"
 )
 
-const tickSynopsis = "tick [--now DATE] [--dry-run] [--format text|json] [--repo DIR] [--budget N] [--reconcile-budget N]"
-
-// runTick carries out the plan of a scheduled run. With GitHub credentials
+// tickCommand carries out the plan of a scheduled run. With GitHub credentials
 // (GITHUB_TOKEN and CONNECTBOT_REPOSITORY or GITHUB_REPOSITORY) it works on
 // a fresh clone and acts through GitHub; without them it can only
 // --dry-run, on the local checkout, where it prints what plan prints.
 // Every action is tried; if any failed, the summary lists it with GitHub's
 // message, stderr says so in one line and the exit code is 1, so that
 // cron reports the run.
-func runTick(e *env, args []string) int {
-	fs := newFlags("tick")
-	format := &formatFlag{value: "text", choices: []string{"text", "json"}}
-	fs.Var(format, "format", "output: text for people, json")
-	var now dateFlag
-	fs.Var(&now, "now", "run as of this day (YYYY-MM-DD or RFC 3339)")
+func tickCommand(fs *flag.FlagSet) runFunc {
+	format := textOrJSONFlag(fs)
+	now := nowVar(fs, "run as of this day (YYYY-MM-DD or RFC 3339)")
 	repoDir := fs.String("repo", ".", "the local checkout, for a dry run without GitHub credentials")
 	set := settings.Declare(settings.Tick, fs)
-	if _, code, done := parseCommand(e, fs, args, tickSynopsis, 0); done {
-		return code
-	}
-	if err := set.Validate(e.getenv); err != nil {
-		return e.failf(exitCantRun, "tick: %v", err)
-	}
-	when := e.now()
-	if now.set {
-		when = now.date.Time().Add(12 * time.Hour)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
-	defer cancel()
-	var s tick.Summary
-	var reconcileErr, err error
-	switch {
-	case !set.HasCredentials() && !set.DryRun:
-		return e.failf(exitCantRun, "tick: acting needs GitHub credentials (GITHUB_TOKEN and CONNECTBOT_REPOSITORY); use --dry-run to see the plan")
-	case !set.HasCredentials():
-		// The one decision, as plan makes it on the checkout.
-		var d tick.Decision
-		if d, err = decideCheckout(ctx, *repoDir, tick.Input{}, application.DateOf(when)); err == nil {
-			s = d.Summary()
+	return func(e *env, _ []string) int {
+		if err := set.Validate(e.getenv); err != nil {
+			return e.failf(exitCantRun, "tick: %v", err)
 		}
-	default:
-		s, reconcileErr, err = tickOnGitHub(ctx, e, set, when)
-		if errors.Is(err, gitrepo.ErrLeaseHeld) {
-			fmt.Fprintf(e.stdout, "Another connectbot is running a tick (%v): this one only reconciles.\n", err)
-			err = nil
+		when := e.now()
+		if now.set {
+			when = now.date.Time().Add(12 * time.Hour)
 		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+		defer cancel()
+		var s tick.Summary
+		var reconcileErr, err error
+		switch {
+		case !set.HasCredentials() && !set.DryRun:
+			return e.failf(exitCantRun, "tick: acting needs GitHub credentials (GITHUB_TOKEN and CONNECTBOT_REPOSITORY); use --dry-run to see the plan")
+		case !set.HasCredentials():
+			// The one decision, as plan makes it on the checkout.
+			var d tick.Decision
+			if d, err = decideCheckout(ctx, *repoDir, tick.Input{}, application.DateOf(when)); err == nil {
+				s = d.Summary()
+			}
+		default:
+			s, reconcileErr, err = tickOnGitHub(ctx, e, set, when)
+			if errors.Is(err, gitrepo.ErrLeaseHeld) {
+				fmt.Fprintf(e.stdout, "Another connectbot is running a tick (%v): this one only reconciles.\n", err)
+				err = nil
+			}
+		}
+		if err != nil {
+			return e.failf(exitCantRun, "tick: %v", err)
+		}
+		return reportTick(e, s, format.value, set.DryRun, reconcileErr)
 	}
-	if err != nil {
-		return e.failf(exitCantRun, "tick: %v", err)
-	}
-	return reportTick(e, s, format.value, set.DryRun, reconcileErr)
 }
 
 // tickOnGitHub carries out the plan through GitHub on a fresh clone,

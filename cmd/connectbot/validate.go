@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"os"
 
 	"github.com/connectbot/connectbot/internal/application"
@@ -8,40 +9,33 @@ import (
 	"github.com/connectbot/connectbot/internal/report"
 )
 
-const validateSynopsis = "validate [--format text|json|github] [--now DATE] [--repo DIR] [PATH...]"
-
-// runValidate checks application files against the schema and every policy
+// validateCommand checks application files against the schema and every policy
 // rule. Exit 0: no errors; 1: errors; 2: could not run.
-func runValidate(e *env, args []string) int {
-	fs := newFlags("validate")
-	format := &formatFlag{value: "text", choices: []string{"text", "json", "github"}}
-	fs.Var(format, "format", "output: text for people, json (the stable contract), github (workflow annotations)")
-	var now dateFlag
-	fs.Var(&now, "now", "judge deadlines as of this day (YYYY-MM-DD or RFC 3339)")
+func validateCommand(fs *flag.FlagSet) runFunc {
+	format := formatVar(fs, "output: text for people, json (the stable contract), github (workflow annotations)", "text", "json", "github")
+	now := nowVar(fs, "judge deadlines as of this day (YYYY-MM-DD or RFC 3339)")
 	repo := fs.String("repo", ".", "the program repository: program.cue and "+application.Dir+"/")
-	paths, code, done := parseCommand(e, fs, args, validateSynopsis, anyArgs)
-	if done {
-		return code
+	return func(e *env, paths []string) int {
+		v, err := validation(*repo, paths, now.resolve(e.now))
+		if err != nil {
+			return e.failf(exitCantRun, "validate: %v", err)
+		}
+		switch format.value {
+		case "json":
+			err = v.WriteJSON(e.stdout)
+		case "github":
+			err = v.WriteGitHub(e.stdout)
+		default:
+			err = v.WriteText(e.stdout)
+		}
+		if err != nil {
+			return e.failf(exitCantRun, "validate: write output: %v", err)
+		}
+		if v.Errors > 0 {
+			return exitFound
+		}
+		return exitOK
 	}
-	v, err := validation(*repo, paths, now.resolve(e.now))
-	if err != nil {
-		return e.failf(exitCantRun, "validate: %v", err)
-	}
-	switch format.value {
-	case "json":
-		err = v.WriteJSON(e.stdout)
-	case "github":
-		err = v.WriteGitHub(e.stdout)
-	default:
-		err = v.WriteText(e.stdout)
-	}
-	if err != nil {
-		return e.failf(exitCantRun, "validate: write output: %v", err)
-	}
-	if v.Errors > 0 {
-		return exitFound
-	}
-	return exitOK
 }
 
 // validation judges the application files at paths (all of applications/
