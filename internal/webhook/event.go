@@ -132,27 +132,8 @@ var ErrIgnored = errors.New("event ignored")
 // a field the bot reads has the wrong type is an error of one line that
 // says which field; fields the bot does not read are never looked at.
 func Parse(kind string, payload []byte) (Event, error) {
-	var read func([]byte) (Event, error)
-	switch kind {
-	case KindPullRequest, KindReview:
-		read = readPullRequest
-	case KindComment:
-		read = readComment
-	case KindIssue:
-		read = readIssue
-	case KindCheckRun:
-		read = readCheckRun
-	case KindCheckSuite:
-		read = readCheckSuite
-	case KindPush:
-		read = readPush
-	case KindWorkflowRun:
-		read = readWorkflowRun
-	case KindMergeGroup:
-		read = readMergeGroup
-	case KindPing:
-		read = readPing
-	default:
+	read, ok := readers[kind]
+	if !ok {
 		return Event{}, ErrIgnored
 	}
 	e, err := read(payload)
@@ -164,6 +145,40 @@ func Parse(kind string, payload []byte) (Event, error) {
 		return Event{}, fmt.Errorf("%s payload names no repository", kind)
 	}
 	return e, nil
+}
+
+// readers read the payload of each kind connectbot acts on.
+var readers = map[string]func([]byte) (Event, error){
+	KindPullRequest: read[pullRequestPayload],
+	KindReview:      read[pullRequestPayload],
+	KindComment:     read[commentPayload],
+	KindIssue:       read[issuePayload],
+	KindCheckRun:    read[checkRunPayload],
+	KindCheckSuite:  read[checkSuitePayload],
+	KindPush:        read[pushPayload],
+	KindWorkflowRun: read[workflowRunPayload],
+	KindMergeGroup:  read[mergeGroupPayload],
+	KindPing:        read[pingPayload],
+}
+
+// payload is the shape of one kind of payload, as much of it as
+// connectbot reads.
+type payload interface {
+	// base is the event as far as what every kind carries says (common).
+	base() Event
+	// event completes e, the base, with what this kind says, or says
+	// which field is wrong.
+	event(e Event) (Event, error)
+}
+
+// read decodes a payload of shape P and makes its event. A field of the
+// wrong type is an error that describe turns into one line naming it.
+func read[P payload](b []byte) (Event, error) {
+	var p P
+	if err := json.Unmarshal(b, &p); err != nil {
+		return Event{}, err
+	}
+	return p.event(p.base())
 }
 
 // The payload types below hold only what connectbot reads; encoding/json
@@ -179,7 +194,8 @@ type common struct {
 	} `json:"installation"`
 }
 
-func (c common) event() Event {
+// base is the event as far as common says.
+func (c common) base() Event {
 	return Event{Action: c.Action, Repo: c.Repository.FullName, Sender: c.Sender.Login, Installation: c.Installation.ID}
 }
 
@@ -200,11 +216,34 @@ type numbered struct {
 	Number int `json:"number"`
 }
 
-// firstPullRequest makes e name the first of prs, when there is one: the
-// pull request a check run or suite of its head commit stands for.
-func firstPullRequest(e *Event, prs []numbered) {
-	if len(prs) > 0 {
-		e.Number, e.IsPullRequest = prs[0].Number, true
+// label is a label as an issue lists it.
+type label struct {
+	Name string `json:"name"`
+}
+
+// each is f of every element of xs, in order; nil when xs is empty.
+func each[T, U any](xs []T, f func(T) U) []U {
+	var out []U
+	for _, x := range xs {
+		out = append(out, f(x))
+	}
+	return out
+}
+
+// checked is what a check run or suite says of what it checks: the head
+// commit, and the pull requests it stands for.
+type checked struct {
+	HeadSHA      string     `json:"head_sha"`
+	PullRequests []numbered `json:"pull_requests"`
+}
+
+// into makes e name the head commit, and the first of the pull requests
+// when there is one: the pull request a check run or suite of its head
+// commit stands for.
+func (c checked) into(e *Event) {
+	e.HeadSHA = c.HeadSHA
+	if len(c.PullRequests) > 0 {
+		e.Number, e.IsPullRequest = c.PullRequests[0].Number, true
 	}
 }
 
@@ -218,200 +257,168 @@ func (p *present) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func decode(payload []byte, v any) error {
-	return json.Unmarshal(payload, v)
+// pullRequestPayload is a pull_request or pull_request_review payload.
+type pullRequestPayload struct {
+	common
+	PullRequest struct {
+		Number int `json:"number"`
+		Head   struct {
+			SHA string `json:"sha"`
+		} `json:"head"`
+	} `json:"pull_request"`
 }
 
-func readPullRequest(payload []byte) (Event, error) {
-	var p struct {
-		common
-		PullRequest struct {
-			Number int `json:"number"`
-			Head   struct {
-				SHA string `json:"sha"`
-			} `json:"head"`
-		} `json:"pull_request"`
-	}
-	if err := decode(payload, &p); err != nil {
-		return Event{}, err
-	}
-	e := p.event()
+func (p pullRequestPayload) event(e Event) (Event, error) {
 	e.Number, e.IsPullRequest, e.HeadSHA = p.PullRequest.Number, true, p.PullRequest.Head.SHA
 	return e, nil
 }
 
-func readComment(payload []byte) (Event, error) {
-	var p struct {
-		common
-		Issue struct {
-			Number      int     `json:"number"`
-			PullRequest present `json:"pull_request"`
-		} `json:"issue"`
-		Comment struct {
-			ID      int64           `json:"id"`
-			User    user            `json:"user"`
-			Body    string          `json:"body"`
-			Created json.RawMessage `json:"created_at"`
-		} `json:"comment"`
-	}
-	if err := decode(payload, &p); err != nil {
-		return Event{}, err
-	}
+// commentPayload is an issue_comment payload.
+type commentPayload struct {
+	common
+	Issue struct {
+		Number      int     `json:"number"`
+		PullRequest present `json:"pull_request"`
+	} `json:"issue"`
+	Comment struct {
+		ID      int64           `json:"id"`
+		User    user            `json:"user"`
+		Body    string          `json:"body"`
+		Created json.RawMessage `json:"created_at"`
+	} `json:"comment"`
+}
+
+func (p commentPayload) event(e Event) (Event, error) {
 	created, err := parseTime(p.Comment.Created)
 	if err != nil {
 		return Event{}, fmt.Errorf("comment.created_at: %w", err)
 	}
-	e := p.event()
 	e.Number, e.IsPullRequest = p.Issue.Number, bool(p.Issue.PullRequest)
 	e.Comment = &Comment{ID: p.Comment.ID, Author: p.Comment.User.Login, Body: p.Comment.Body, Created: created}
 	return e, nil
 }
 
-func readIssue(payload []byte) (Event, error) {
-	var p struct {
-		common
-		Issue struct {
-			Number int    `json:"number"`
-			Title  string `json:"title"`
-			Body   string `json:"body"`
-			User   user   `json:"user"`
-			Labels []struct {
-				Name string `json:"name"`
-			} `json:"labels"`
-		} `json:"issue"`
-	}
-	if err := decode(payload, &p); err != nil {
-		return Event{}, err
-	}
-	e := p.event()
+// issuePayload is an issues payload: the application form.
+type issuePayload struct {
+	common
+	Issue struct {
+		Number int     `json:"number"`
+		Title  string  `json:"title"`
+		Body   string  `json:"body"`
+		User   user    `json:"user"`
+		Labels []label `json:"labels"`
+	} `json:"issue"`
+}
+
+func (p issuePayload) event(e Event) (Event, error) {
 	is := p.Issue
 	e.Number = is.Number
 	e.Issue = &Issue{Number: is.Number, Title: is.Title, Body: is.Body, Author: is.User.Login}
-	for _, l := range is.Labels {
-		e.Issue.Labels = append(e.Issue.Labels, l.Name)
-	}
+	e.Issue.Labels = each(is.Labels, func(l label) string { return l.Name })
 	return e, nil
 }
 
-func readCheckRun(payload []byte) (Event, error) {
-	var p struct {
-		common
-		CheckRun struct {
-			Name         string     `json:"name"`
-			HeadSHA      string     `json:"head_sha"`
-			PullRequests []numbered `json:"pull_requests"`
-		} `json:"check_run"`
-	}
-	if err := decode(payload, &p); err != nil {
-		return Event{}, err
-	}
-	e := p.event()
-	e.Check, e.HeadSHA = p.CheckRun.Name, p.CheckRun.HeadSHA
-	firstPullRequest(&e, p.CheckRun.PullRequests)
+// checkRunPayload is a check_run payload.
+type checkRunPayload struct {
+	common
+	CheckRun struct {
+		Name         string     `json:"name"`
+		HeadSHA      string     `json:"head_sha"`
+		PullRequests []numbered `json:"pull_requests"`
+	} `json:"check_run"`
+}
+
+func (p checkRunPayload) event(e Event) (Event, error) {
+	e.Check = p.CheckRun.Name
+	checked{p.CheckRun.HeadSHA, p.CheckRun.PullRequests}.into(&e)
 	return e, nil
 }
 
-func readCheckSuite(payload []byte) (Event, error) {
-	var p struct {
-		common
-		CheckSuite struct {
-			HeadSHA      string     `json:"head_sha"`
-			PullRequests []numbered `json:"pull_requests"`
-		} `json:"check_suite"`
-	}
-	if err := decode(payload, &p); err != nil {
-		return Event{}, err
-	}
-	e := p.event()
-	e.HeadSHA = p.CheckSuite.HeadSHA
-	firstPullRequest(&e, p.CheckSuite.PullRequests)
+// checkSuitePayload is a check_suite payload.
+type checkSuitePayload struct {
+	common
+	CheckSuite checked `json:"check_suite"`
+}
+
+func (p checkSuitePayload) event(e Event) (Event, error) {
+	p.CheckSuite.into(&e)
 	return e, nil
 }
 
-func readPush(payload []byte) (Event, error) {
-	var p struct {
-		common
-		Ref     string `json:"ref"`
-		After   string `json:"after"`
-		Deleted bool   `json:"deleted"`
-	}
-	if err := decode(payload, &p); err != nil {
-		return Event{}, err
-	}
+// pushPayload is a push payload.
+type pushPayload struct {
+	common
+	Ref     string `json:"ref"`
+	After   string `json:"after"`
+	Deleted bool   `json:"deleted"`
+}
+
+func (p pushPayload) event(e Event) (Event, error) {
 	at, err := parseTime(p.Repository.PushedAt)
 	if err != nil {
 		return Event{}, fmt.Errorf("repository.pushed_at: %w", err)
 	}
-	e := p.event()
 	e.Ref, e.After, e.HeadSHA, e.Deleted, e.PushedAt = p.Ref, p.After, p.After, p.Deleted, at
 	return e, nil
 }
 
-func readWorkflowRun(payload []byte) (Event, error) {
-	var p struct {
-		common
-		WorkflowRun struct {
-			ID           int64      `json:"id"`
-			Name         string     `json:"name"`
-			Event        string     `json:"event"`
-			Status       string     `json:"status"`
-			Conclusion   string     `json:"conclusion"`
-			HeadSHA      string     `json:"head_sha"`
-			PullRequests []numbered `json:"pull_requests"`
-		} `json:"workflow_run"`
-		Workflow struct {
-			Name string `json:"name"`
-		} `json:"workflow"`
-	}
-	if err := decode(payload, &p); err != nil {
-		return Event{}, err
-	}
-	e := p.event()
+// workflowRunPayload is a workflow_run payload.
+type workflowRunPayload struct {
+	common
+	WorkflowRun struct {
+		ID           int64      `json:"id"`
+		Name         string     `json:"name"`
+		Event        string     `json:"event"`
+		Status       string     `json:"status"`
+		Conclusion   string     `json:"conclusion"`
+		HeadSHA      string     `json:"head_sha"`
+		PullRequests []numbered `json:"pull_requests"`
+	} `json:"workflow_run"`
+	Workflow struct {
+		Name string `json:"name"`
+	} `json:"workflow"`
+}
+
+func (p workflowRunPayload) event(e Event) (Event, error) {
 	run := p.WorkflowRun
 	e.HeadSHA = run.HeadSHA
 	e.Run = &WorkflowRun{ID: run.ID, Name: run.Name, Event: run.Event, Status: run.Status, Conclusion: run.Conclusion, HeadSHA: run.HeadSHA}
 	if e.Run.Name == "" {
 		e.Run.Name = p.Workflow.Name
 	}
-	for _, pr := range run.PullRequests {
-		e.Run.PullRequests = append(e.Run.PullRequests, pr.Number)
-	}
+	e.Run.PullRequests = each(run.PullRequests, func(pr numbered) int { return pr.Number })
 	return e, nil
 }
 
-func readMergeGroup(payload []byte) (Event, error) {
-	var p struct {
-		common
-		MergeGroup struct {
-			HeadSHA string `json:"head_sha"`
-			HeadRef string `json:"head_ref"`
-			BaseSHA string `json:"base_sha"`
-			BaseRef string `json:"base_ref"`
-		} `json:"merge_group"`
-	}
-	if err := decode(payload, &p); err != nil {
-		return Event{}, err
-	}
-	e := p.event()
-	g := p.MergeGroup
-	e.HeadSHA = g.HeadSHA
-	e.Group = &MergeGroup{HeadSHA: g.HeadSHA, HeadRef: g.HeadRef, BaseSHA: g.BaseSHA, BaseRef: g.BaseRef}
+// mergeGroupPayload is a merge_group payload.
+type mergeGroupPayload struct {
+	common
+	MergeGroup struct {
+		HeadSHA string `json:"head_sha"`
+		HeadRef string `json:"head_ref"`
+		BaseSHA string `json:"base_sha"`
+		BaseRef string `json:"base_ref"`
+	} `json:"merge_group"`
+}
+
+func (p mergeGroupPayload) event(e Event) (Event, error) {
+	g := MergeGroup(p.MergeGroup)
+	e.HeadSHA, e.Group = g.HeadSHA, &g
 	return e, nil
 }
 
-// readPing reads only the installation: a ping is acknowledged, never
+// pingPayload is only the installation: a ping is acknowledged, never
 // acted on.
-func readPing(payload []byte) (Event, error) {
-	var p struct {
-		Installation struct {
-			ID int64 `json:"id"`
-		} `json:"installation"`
-	}
-	if err := decode(payload, &p); err != nil {
-		return Event{}, err
-	}
-	return Event{Installation: p.Installation.ID}, nil
+type pingPayload struct {
+	Installation struct {
+		ID int64 `json:"id"`
+	} `json:"installation"`
 }
+
+// base is the installation alone.
+func (p pingPayload) base() Event { return Event{Installation: p.Installation.ID} }
+
+func (pingPayload) event(e Event) (Event, error) { return e, nil }
 
 // describe says in one line what is wrong with a payload, naming the
 // field when it is a field of the wrong type.
