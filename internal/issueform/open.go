@@ -175,13 +175,9 @@ func (o *Opener) openApplication(ctx context.Context, answers Answers, is Issue,
 // the branch holds that file already.
 func (o *Opener) updateApplication(ctx context.Context, pr forge.PR, baseSHA string, draft Draft, who Applicant, today application.Date) (Outcome, error) {
 	branch := program.FormBranch(draft.Slug)
-	same, err := o.branchHolds(branch, draft.Path, draft.Source)
-	if err != nil {
-		return Outcome{}, err
-	}
-	if same {
-		out := Outcome{PR: pr.Number, Done: []string{fmt.Sprintf("#%d was opened for this issue already", pr.Number)}}
-		return o.replyOnce(ctx, who.Issue, OpenedReply(draft, who, pr.Number), out)
+	done := fmt.Sprintf("#%d was opened for this issue already", pr.Number)
+	if out, held, err := o.answerIfHeld(ctx, pr, branch, draft.Path, draft.Source, who, done, OpenedReply(draft, who, pr.Number)); held || err != nil {
+		return out, err
 	}
 	head, problems, err := o.commit(ctx, baseSHA, draft, who, today)
 	if err != nil {

@@ -72,15 +72,23 @@ func (o *Opener) openStep(ctx context.Context, form Form, answers Answers, is Is
 // made from the issue's answers as they are now, unless its branch holds
 // that file already.
 func (o *Opener) updateStep(ctx context.Context, pr forge.PR, branch, head string, change Change, who Applicant) (Outcome, error) {
-	same, err := o.branchHolds(branch, change.Path, change.Source)
-	if err != nil {
-		return Outcome{}, err
-	}
-	if same {
-		out := Outcome{PR: pr.Number, Done: []string{fmt.Sprintf("#%d holds these answers already", pr.Number)}}
-		return o.replyOnce(ctx, who.Issue, StepOpenedReply(change, who, pr.Number), out)
+	done := fmt.Sprintf("#%d holds these answers already", pr.Number)
+	if out, held, err := o.answerIfHeld(ctx, pr, branch, change.Path, change.Source, who, done, StepOpenedReply(change, who, pr.Number)); held || err != nil {
+		return out, err
 	}
 	return o.pushUpdate(ctx, pr, branch, head, change.Source, who)
+}
+
+// answerIfHeld answers the issue once with reply, saying done, when the
+// branch of its open pull request pr holds src at p already; held is
+// false, and nothing is said, when it does not.
+func (o *Opener) answerIfHeld(ctx context.Context, pr forge.PR, branch, p string, src []byte, who Applicant, done, reply string) (out Outcome, held bool, err error) {
+	held, err = o.branchHolds(branch, p, src)
+	if err != nil || !held {
+		return Outcome{}, held, err
+	}
+	out, err = o.replyOnce(ctx, who.Issue, reply, Outcome{PR: pr.Number, Done: []string{done}})
+	return out, true, err
 }
 
 // remoteTip is the commit the remote branch points at as last fetched,
