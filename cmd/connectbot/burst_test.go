@@ -2,10 +2,7 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
-	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -23,8 +20,6 @@ import (
 	"github.com/connectbot/connectbot/internal/report"
 	"github.com/connectbot/connectbot/internal/webhook"
 )
-
-var soak = flag.Duration("soak", 0, "run TestServeSoak this long (at least 30m for a figure): 5 deliveries a second with pushes, CPU per delivery and RSS logged each minute")
 
 // The built binary, once per test run.
 var (
@@ -63,20 +58,39 @@ func connectbotBinary(t *testing.T) string {
 func crowd(t *testing.T, n int) *forgetest.Server {
 	t.Helper()
 	gh := seed(t)
-	src, err := os.ReadFile("../../applications/northwind-notes.cue")
-	if err != nil {
-		t.Fatal(err)
-	}
+	src := applicationSource(t)
 	for i := 1; i <= n; i++ {
-		login := fmt.Sprintf("dev-%d", i)
-		app := strings.Replace(string(src), `maintainers: ["nwn-platform", "priya-castellano"]`, fmt.Sprintf("maintainers: [%q]", login), 1)
-		branch := fmt.Sprintf("apply-%d", i)
-		gh.Commit(branch, "Apply", map[string]string{fmt.Sprintf("applications/app-%d.cue", i): app})
-		if got := gh.OpenPR(forgetest.PRSpec{Author: login, Title: fmt.Sprintf("Apply: app %d", i), Head: branch}); got != i {
+		if got := openApplication(gh, src, i); got != i {
 			t.Fatalf("opened #%d, want #%d", got, i)
 		}
 	}
 	return gh
+}
+
+// applicationSource is the application the pull requests of crowd add,
+// each with a maintainer of its own (applicationOf).
+func applicationSource(t *testing.T) string {
+	t.Helper()
+	src, err := os.ReadFile("../../applications/northwind-notes.cue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(src)
+}
+
+// openApplication opens applicant k's pull request, from branch apply-k
+// by dev-k, adding applications/app-k.cue, and returns its number.
+func openApplication(gh *forgetest.Server, src string, k int) int {
+	branch := fmt.Sprintf("apply-%d", k)
+	gh.Commit(branch, "Apply", map[string]string{fmt.Sprintf("applications/app-%d.cue", k): applicationOf(src, k, 8)})
+	return gh.OpenPR(forgetest.PRSpec{Author: fmt.Sprintf("dev-%d", k), Title: fmt.Sprintf("Apply: app %d", k), Head: branch})
+}
+
+// applicationOf is src as applicant k's application, maintained by dev-k,
+// answering support tickets within hours.
+func applicationOf(src string, k, hours int) string {
+	app := strings.Replace(src, `maintainers: ["nwn-platform", "priya-castellano"]`, fmt.Sprintf("maintainers: [%q]", fmt.Sprintf("dev-%d", k)), 1)
+	return strings.Replace(app, "firstResponseHours: 8", fmt.Sprintf("firstResponseHours: %d", hours), 1)
 }
 
 // current reports how many of pull requests 1..n show a verdict on their
@@ -100,28 +114,25 @@ func current(gh *forgetest.Server, n int) int {
 
 // process is connectbot serve running as a process of its own.
 type process struct {
-	cmd    *exec.Cmd
-	url    string
-	stderr *lockedBuffer
-	exited chan struct{}
+	cmd *exec.Cmd
+	// url is where it serves the webhook and the probes; metrics where
+	// it serves /metrics (url, unless --metrics-addr says otherwise).
+	url, metrics string
+	stderr       *lockedBuffer
+	exited       chan struct{}
 }
 
 // startProcess runs `connectbot serve` with vars, in tmp as its temporary
 // directory, on a free loopback port.
 func startProcess(t *testing.T, bin string, vars map[string]string, tmp string, args ...string) *process {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr, "--schedule", "@yearly", "--reconcile-every", "0"}, args...)...)
 	cmd.Env = []string{"TMPDIR=" + tmp, "PATH=" + os.Getenv("PATH"), "HOME=" + tmp}
 	for k, v := range vars {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	p := &process{cmd: cmd, url: "http://" + addr, stderr: &lockedBuffer{}, exited: make(chan struct{})}
+	p := &process{cmd: cmd, url: "http://" + addr, metrics: "http://" + addr, stderr: &lockedBuffer{}, exited: make(chan struct{})}
 	cmd.Stderr = p.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -200,7 +211,7 @@ func (p *process) idle(t *testing.T) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Minute)
 	for time.Now().Before(deadline) {
-		m := scrapeURL(t, p.url+"/metrics")
+		m := scrapeURL(t, p.metrics+"/metrics")
 		if m[`connectbot_reconcile_runs_total{outcome="ok"}`] >= 1 && m["connectbot_queue_keys"] == 0 {
 			return
 		}
@@ -222,7 +233,7 @@ func scrapeURL(t *testing.T, url string) map[string]float64 {
 	out := map[string]float64{}
 	for line := range strings.SplitSeq(b.String(), "\n") {
 		i := strings.LastIndexByte(line, ' ')
-		if strings.HasPrefix(line, "connectbot_") && i > 0 {
+		if !strings.HasPrefix(line, "#") && i > 0 {
 			v, _ := strconv.ParseFloat(line[i+1:], 64)
 			out[line[:i]] = v
 		}
@@ -378,70 +389,5 @@ func TestServeKilledMidBurstIsReadyAgainWithinAMinuteAndCatchesUp(t *testing.T) 
 	// gave up says "another connectbot is at work".
 	if n := strings.Count(b.stderr.String(), "another connectbot is at work"); n > 0 {
 		t.Errorf("%d pieces of work gave up waiting on a lease after the restart", n)
-	}
-}
-
-// TestServeSoak runs serve for -soak at 5 deliveries a second — pushes to
-// the pull requests' branches (a push and a synchronize each) and
-// comments — and logs each minute the CPU per delivery and the RSS; it
-// fails when the last ten minutes cost more than 1.3 times the first
-// ten per delivery.
-func TestServeSoak(t *testing.T) {
-	if *soak == 0 {
-		t.Skip("run with -soak 30m")
-	}
-	bin := connectbotBinary(t)
-	const prs = 20
-	gh := crowd(t, prs)
-	p := startProcess(t, bin, liveVars(gh), t.TempDir())
-	p.readyWithin(t, time.Minute)
-	gh.AddWebhook(p.url+webhook.Path, "s3cret")
-	pid := p.cmd.Process.Pid
-	type sample struct {
-		at         time.Duration
-		cpu        time.Duration
-		deliveries int
-		rss        int
-	}
-	start := time.Now()
-	samples := []sample{{0, cpuTime(t, pid), len(gh.Deliveries()), procStatus(t, pid, "VmRSS")}}
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
-	minute := time.NewTicker(time.Minute)
-	defer minute.Stop()
-	rng := rand.New(rand.NewPCG(1, 2))
-	edits := 0
-	for time.Since(start) < *soak {
-		select {
-		case <-tick.C:
-			// Two pushes (a push and a synchronize each) and a comment.
-			for range 2 {
-				edits++
-				n := 1 + rng.IntN(prs)
-				gh.Commit(fmt.Sprintf("apply-%d", n), "Edit", map[string]string{fmt.Sprintf("notes/edit-%d.txt", n): strconv.Itoa(edits)})
-			}
-			gh.AddComment(1+rng.IntN(prs), "dev-1", "Any news?")
-		case <-minute.C:
-			s := sample{time.Since(start), cpuTime(t, pid), len(gh.Deliveries()), procStatus(t, pid, "VmRSS")}
-			last := samples[len(samples)-1]
-			samples = append(samples, s)
-			t.Logf("soak %3.0f min: %d deliveries (+%d), CPU %.1f ms per delivery this minute, RSS %d MiB",
-				s.at.Minutes(), s.deliveries, s.deliveries-last.deliveries,
-				float64((s.cpu-last.cpu).Microseconds())/1000/float64(max(1, s.deliveries-last.deliveries)), s.rss>>10)
-		}
-	}
-	t.Logf("soak: %d repacks of the clone; %d pieces of work failed", strings.Count(p.stderr.String(), "repacked the clone"), strings.Count(p.stderr.String(), "work failed"))
-	if len(samples) < 21 {
-		t.Logf("soak shorter than 20 minutes: no comparison of its first and last ten")
-		return
-	}
-	per := func(a, b sample) float64 {
-		return float64((b.cpu - a.cpu).Microseconds()) / 1000 / float64(max(1, b.deliveries-a.deliveries))
-	}
-	first, last := per(samples[0], samples[10]), per(samples[len(samples)-11], samples[len(samples)-1])
-	t.Logf("soak: CPU per delivery %.1f ms in the first ten minutes, %.1f ms in the last ten (×%.2f); RSS %d MiB after ten minutes, %d MiB at the end",
-		first, last, last/first, samples[10].rss>>10, samples[len(samples)-1].rss>>10)
-	if last > 1.3*first {
-		t.Errorf("CPU per delivery grew ×%.2f from the first ten minutes to the last, want at most ×1.3", last/first)
 	}
 }

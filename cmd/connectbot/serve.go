@@ -21,7 +21,7 @@ import (
 	"github.com/connectbot/connectbot/internal/webhook"
 )
 
-const serveSynopsis = "serve [--addr HOST:PORT] [--repo DIR] [--schedule SPEC] [--installs recorded|URL] [--budget N] [--reconcile-budget N] [--reconcile-every DURATION] [--reconcile-after-shed DURATION] [--reconcile-again DURATION] [--workers N] [--metrics-addr HOST:PORT] [--grace DURATION] [--log-format text|json] [--header-timeout DURATION] [--body-timeout DURATION] [--body-memory MiB] [--per-source N] [--allow-from FILE] [--trusted-proxy CIDR]..."
+const serveSynopsis = "serve [--addr HOST:PORT] [--repo DIR] [--schedule SPEC] [--installs recorded|URL] [--budget N] [--reconcile-budget N] [--reconcile-every DURATION] [--reconcile-after-shed DURATION] [--reconcile-again DURATION] [--workers N] [--metrics-addr HOST:PORT] [--pprof] [--grace DURATION] [--log-format text|json] [--header-timeout DURATION] [--body-timeout DURATION] [--body-memory MiB] [--per-source N] [--allow-from FILE] [--trusted-proxy CIDR]..."
 
 // runServe runs connectbot as a service: the webhook endpoint, scheduled
 // ticks, health and metrics, until SIGTERM or SIGINT.
@@ -50,6 +50,7 @@ func serveFlags(fs *flag.FlagSet) func() serveConfig {
 	installs := fs.String("installs", "", `install counts for the plan: "recorded" or a source URL; default: program.cue's installsSource`)
 	workers := fs.Int("workers", 2, "work keys worked on at once (with credentials, pull requests reach GitHub one at a time, a tick beside them)")
 	metricsAddr := fs.String("metrics-addr", "", "serve /metrics on this address instead of --addr")
+	pprof := fs.Bool("pprof", false, "serve Go's profiles under /debug/pprof/ on --metrics-addr (which it needs), never on --addr")
 	again := fs.Duration("reconcile-again", service.DefaultReconcileAgain, "with GitHub credentials: how soon a reconcile that left pull requests over its budget is followed by the next, until none remain")
 	reconcileEvery := fs.Duration("reconcile-every", 10*time.Minute, "with GitHub credentials: how often the open pull requests are reconciled between ticks; 0 only with the ticks")
 	grace := fs.Duration("grace", 25*time.Second, "on stop, how long a running tick and the queued deliveries may take")
@@ -60,7 +61,7 @@ func serveFlags(fs *flag.FlagSet) func() serveConfig {
 	return func() serveConfig {
 		cfg := serveConfig{installs: *installs, logFormat: logFormat.value, set: set, Config: service.Config{
 			Addr: *addr, RepoDir: *repo, Schedule: *schedule, Workers: *workers, Grace: *grace,
-			ReconcileEvery: *reconcileEvery, ReconcileAgain: *again, MetricsAddr: *metricsAddr,
+			ReconcileEvery: *reconcileEvery, ReconcileAgain: *again, MetricsAddr: *metricsAddr, Pprof: *pprof,
 		}}
 		door(&cfg)
 		return cfg
@@ -115,6 +116,9 @@ func serveSettings(cfg serveConfig, getenv func(string) string) (serveConfig, er
 	}
 	if cfg.Grace < 0 || cfg.ReconcileEvery < 0 || cfg.ReconcileAgain <= 0 {
 		return cfg, errors.New("--grace and --reconcile-every must not be negative, --reconcile-again must be positive")
+	}
+	if cfg.Pprof && cfg.MetricsAddr == "" {
+		return cfg, errors.New("--pprof needs --metrics-addr: the profiles are served on the metrics listener only")
 	}
 	cfg, err := doorSettings(cfg)
 	if err != nil {

@@ -400,6 +400,7 @@ func TestServeRefusesWhatItCannotRun(t *testing.T) {
 		{"no time for a body", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--body-timeout", "0s"}, "--body-timeout and --reconcile-after-shed must be positive"},
 		{"a reconcile after shedding at once", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--reconcile-after-shed", "0s"}, "must be positive"},
 		{"a negative bound per source", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--per-source", "-1"}, "--per-source must not be negative"},
+		{"profiles without a metrics address", map[string]string{"CONNECTBOT_WEBHOOK_SECRET": "s"}, []string{"--pprof"}, "--pprof needs --metrics-addr"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -146,6 +146,13 @@ func (c *etagCache) Len() int {
 	return c.order.Len()
 }
 
+// held reports how many answers are cached, and their bodies' bytes.
+func (c *etagCache) held() (int, int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.order.Len(), c.size
+}
+
 // response rebuilds the cached answer for req, with the fresh headers of
 // the 304 (rate limit, date) laid over the cached ones. X-From-Cache tells
 // go-github not to take its rate-limit figures as current.
@@ -259,6 +266,11 @@ func loadCache(cache *etagCache, path, authorization string, log *slog.Logger) {
 		log.Warn("the request cache is ignored", "file", path, "err", err)
 	}
 }
+
+// CacheSize reports how many of GitHub's answers the client keeps for
+// its conditional requests, and their bodies' bytes: bounded by count
+// and by bytes, least recently used dropped first.
+func (c *Client) CacheSize() (entries, bytes int) { return c.cache.held() }
 
 // SaveCache writes the answers of this client's conditional requests to
 // Options.CacheFile (nothing without one), readable by its owner only,

@@ -162,6 +162,9 @@ func TestETagCache(t *testing.T) {
 			if got := cache.Len(); got != tt.wantLen {
 				t.Errorf("%d entries cached, want %d", got, tt.wantLen)
 			}
+			if n, bytes := cache.held(); n != tt.wantLen || bytes > tt.maxBytes {
+				t.Errorf("held() = %d entries, %d bytes; want %d entries within %d bytes", n, bytes, tt.wantLen, tt.maxBytes)
+			}
 			for key := range cache.items {
 				if strings.Contains(key, "t1") || strings.Contains(key, "Bearer") {
 					t.Errorf("cache key %q holds the credential", key)

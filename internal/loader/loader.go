@@ -356,6 +356,17 @@ func cloneFiles(files []application.File) []application.File {
 	return out
 }
 
+// Sizes says how many entries each of l's caches holds now: "catalogs",
+// "configs", "files" (as loaded), "checked" (with their one-file
+// findings, both generations of each) and "trees" (whole judged trees).
+func (l *Loader) Sizes() map[string]int {
+	l.mu.Lock()
+	out := map[string]int{"catalogs": len(l.catalogs), "configs": len(l.configs), "trees": len(l.sets)}
+	l.mu.Unlock()
+	out["files"], out["checked"] = l.raw.len(), l.checked.len()
+	return out
+}
+
 // generations is a bounded cache of files: lookups try the current and
 // the previous generation; when the current one holds limit files it
 // becomes the previous one and the oldest is dropped.
@@ -393,4 +404,11 @@ func (g *generations[K]) putLocked(k K, f application.File) {
 		g.prev, g.cur = g.cur, map[K]application.File{}
 	}
 	g.cur[k] = f
+}
+
+// len is how many files both generations hold.
+func (g *generations[K]) len() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.cur) + len(g.prev)
 }

@@ -137,3 +137,31 @@ func commit(t *testing.T, files fstest.MapFS) (*gitrepo.Repo, string) {
 	}
 	return r, sha
 }
+
+// TestSizesCountWhatTheLoaderKeeps loads one commit twice: the first
+// load keeps its catalogue, configuration, files and judged tree, the
+// second finds them and keeps nothing more.
+func TestSizesCountWhatTheLoaderKeeps(t *testing.T) {
+	files := fstest.MapFS{"program.cue": &fstest.MapFile{Data: []byte("minInstalls: 10\n")}}
+	for i := range 20 {
+		files["applications/"+samplegen.Slug(i)+".cue"] = &fstest.MapFile{Data: samplegen.Application(i)}
+	}
+	r, sha := commit(t, files)
+	l := loader.New()
+	if diff := cmp.Diff(map[string]int{"catalogs": 0, "configs": 0, "files": 0, "checked": 0, "trees": 0}, l.Sizes()); diff != "" {
+		t.Errorf("a new loader keeps (-want +got):\n%s", diff)
+	}
+	want := map[string]int{"catalogs": 1, "configs": 1, "files": 20, "checked": 20, "trees": 1}
+	for i := range 2 {
+		tree, err := loader.Read(r, sha)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := l.Load(tree, application.MustParseDate("2026-11-25")); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, l.Sizes()); diff != "" {
+			t.Errorf("after load %d the loader keeps (-want +got):\n%s", i+1, diff)
+		}
+	}
+}

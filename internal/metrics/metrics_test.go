@@ -237,3 +237,28 @@ func TestBodyBytesShowWhatTheWebhookHoldsWhenScraped(t *testing.T) {
 		t.Errorf("%s = %v (listed %v), want 0 once the bodies are read", metrics.BodyBytes, got, ok)
 	}
 }
+
+func TestHeldShowsWhatTheServiceHoldsWhenScraped(t *testing.T) {
+	m := metrics.New(metrics.Options{})
+	held := metrics.Held{ClonePacks: 3, CloneLoose: 120, Loader: map[string]int{"files": 40, "trees": 2},
+		RequestCacheEntries: 90, RequestCacheBytes: 1 << 20, Settled: 7}
+	m.WatchHeld(func() metrics.Held { return held })
+	want := map[string]float64{
+		metrics.ClonePacks: 3, metrics.CloneLooseObjects: 120,
+		metrics.LoaderCached + `{cache="files"}`: 40, metrics.LoaderCached + `{cache="trees"}`: 2,
+		metrics.RequestCacheEntries: 90, metrics.RequestCacheBytes: 1 << 20, metrics.SettledPRs: 7,
+	}
+	got := scrape(t, m.Handler())
+	for k := range got {
+		if _, ok := want[k]; !ok {
+			delete(got, k)
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("held gauges (-want +got):\n%s", diff)
+	}
+	held.Settled = 2
+	if got := scrape(t, m.Handler())[metrics.SettledPRs]; got != 2 {
+		t.Errorf("%s = %v after it fell, want 2: read at each scrape", metrics.SettledPRs, got)
+	}
+}

@@ -46,6 +46,13 @@ type settledPR struct {
 // NewSettled returns an empty Settled: every pull request is judged.
 func NewSettled() *Settled { return &Settled{prs: map[int]settledPR{}} }
 
+// Len is how many pull requests s remembers as settled.
+func (s *Settled) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.prs)
+}
+
 // settledFileVersion names the layout of a settled file; a file of
 // another layout is read as empty.
 const settledFileVersion = 1

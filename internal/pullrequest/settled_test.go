@@ -95,6 +95,9 @@ func TestAReconcileJudgesNoPullRequestWithNothingNew(t *testing.T) {
 					t.Fatalf("before the news (-want +got):\n%s", diff)
 				}
 			}
+			if n := w.handler.Settled.Len(); n != 2 {
+				t.Errorf("%d pull requests remembered settled, want both", n)
+			}
 			tt.news(w, prs)
 			got, _ := w.reconcileOnce()
 			if diff := cmp.Diff(tt.want, got); diff != "" {

@@ -2,11 +2,13 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"sync/atomic"
 
 	"github.com/connectbot/connectbot/internal/metrics"
@@ -21,6 +23,10 @@ func listeners(cfg Config) (ln, mln net.Listener, err error) {
 		if ln, err = net.Listen("tcp", cfg.Addr); err != nil {
 			return nil, nil, err
 		}
+	}
+	if cfg.Pprof && cfg.MetricsAddr == "" {
+		ln.Close()
+		return nil, nil, errors.New("--pprof needs --metrics-addr: the profiles are served on the metrics listener only")
 	}
 	if cfg.MetricsAddr != "" {
 		if mln, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
@@ -75,10 +81,23 @@ func serveAll(cfg Config, mux http.Handler, ln net.Listener, m *metrics.Metrics,
 	if mln != nil {
 		mm := http.NewServeMux()
 		mm.Handle("GET /metrics", m.Handler())
+		if cfg.Pprof {
+			profiles(mm)
+		}
 		s.metrics = server(cfg, mm, log)
 		go func() { s.served <- s.metrics.Serve(mln) }()
 	}
 	return s
+}
+
+// profiles serves Go's profiles on mux, under /debug/pprof/, as
+// net/http/pprof does on the default mux.
+func profiles(mux *http.ServeMux) {
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 }
 
 func (s *servers) metricsAddr() string {

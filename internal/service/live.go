@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bradleyfalzon/ghinstallation/v2"
@@ -53,6 +54,10 @@ type liveProcessor struct {
 	failingSince map[int]time.Time
 	// checked is when the clone's growth was last counted. p.mu guards it.
 	checked time.Time
+	// grown is the clone's growth as last counted, and forge the
+	// handler's client, for the gauges of what the service holds.
+	grown atomic.Pointer[gitrepo.Growth]
+	forge atomic.Pointer[forge.Client]
 	// passMu guards passing, set while a reconcile's pull requests are
 	// worked on, and again, set when another was asked for meanwhile: one
 	// pass at a time, so a pass is done when the work it queued is.
@@ -74,6 +79,7 @@ func newLiveProcessor(ctx context.Context, cfg Config, m *metrics.Metrics, keys 
 	p := &liveProcessor{cfg: cfg, keys: keys, log: cfg.Logger, m: m, judge: pullrequest.NewJudge(), backlog: pullrequest.NewBacklog(),
 		settled: pullrequest.NewSettled(), failingSince: map[int]time.Time{}}
 	p.client = &http.Client{Transport: metered}
+	m.WatchHeld(p.held)
 	creds := cfg.Credentials
 	if creds.AppID != 0 {
 		itr, err := ghinstallation.New(metered, creds.AppID, creds.InstallationID, creds.Key)
@@ -123,7 +129,21 @@ func (p *liveProcessor) handler(ctx context.Context) (*pullrequest.Handler, erro
 	opts := HandlerOptions{Out: io.Discard, Now: p.cfg.Now, Holder: p.cfg.Holder, Loader: p.judge.Loader}
 	p.h, p.form = p.cfg.GitHub.Handler(client, repo, opts), p.cfg.GitHub.Opener(client, repo, opts)
 	p.hToken, p.repo = token, repo
+	p.forge.Store(client)
 	return p.h, nil
+}
+
+// held is what the service holds that could grow with its uptime, for
+// the gauges: read without p.mu, so that a scrape never waits on work.
+func (p *liveProcessor) held() metrics.Held {
+	h := metrics.Held{Loader: p.judge.Loader.Sizes(), Settled: p.settled.Len()}
+	if g := p.grown.Load(); g != nil {
+		h.ClonePacks, h.CloneLoose = g.Packs, g.Loose
+	}
+	if c := p.forge.Load(); c != nil {
+		h.RequestCacheEntries, h.RequestCacheBytes = c.CacheSize()
+	}
+	return h
 }
 
 // close removes the handler's clone. p.mu must be held, or no event be
@@ -254,6 +274,7 @@ func (p *liveProcessor) maintain() {
 		p.log.Warn("forgetting the clone's remote refs", "err", err)
 	}
 	g, repacked, err := p.repo.Maintain()
+	p.grown.Store(&g)
 	if err != nil {
 		// A clone that cannot be repacked is replaced by a fresh one.
 		p.log.Warn("repacking the clone failed: the next piece of work clones afresh", "err", err)

@@ -2,8 +2,10 @@ package service
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"slices"
@@ -199,12 +201,10 @@ func TestLivenessNeverWaitsOnGitHubAndReadinessWaitsForTheClone(t *testing.T) {
 	}
 }
 
-func TestMetricsAddrServesTheMetricsThereAndNotOnTheWebhooksPort(t *testing.T) {
-	var log syncBuffer
-	cfg := dryRun(t, &log)
-	cfg.MetricsAddr = "127.0.0.1:0"
-	url := "http://" + cfg.Listener.Addr().String()
-	cancel, wait := start(t, cfg)
+// metricsAddrOf waits for the service logging to log that it serves,
+// and returns the metrics address it names.
+func metricsAddrOf(t *testing.T, log *syncBuffer) string {
+	t.Helper()
 	var metricsAddr string
 	waitFor(t, "the service to start", func() bool {
 		for _, l := range log.lines(t, "metrics_addr") {
@@ -214,6 +214,16 @@ func TestMetricsAddrServesTheMetricsThereAndNotOnTheWebhooksPort(t *testing.T) {
 		}
 		return metricsAddr != ""
 	})
+	return metricsAddr
+}
+
+func TestMetricsAddrServesTheMetricsThereAndNotOnTheWebhooksPort(t *testing.T) {
+	var log syncBuffer
+	cfg := dryRun(t, &log)
+	cfg.MetricsAddr = "127.0.0.1:0"
+	url := "http://" + cfg.Listener.Addr().String()
+	cancel, wait := start(t, cfg)
+	metricsAddr := metricsAddrOf(t, &log)
 	if code, body := get(t, "http://"+metricsAddr+"/metrics"); code != http.StatusOK || !strings.Contains(body, metrics.EventsReceived) {
 		t.Errorf("/metrics on --metrics-addr: %d, want 200 with connectbot's metrics", code)
 	}
@@ -226,6 +236,45 @@ func TestMetricsAddrServesTheMetricsThereAndNotOnTheWebhooksPort(t *testing.T) {
 	cancel()
 	if err := wait(); err != nil {
 		t.Errorf("Run: %v", err)
+	}
+}
+
+func TestPprofServesTheProfilesOnTheMetricsAddrOnly(t *testing.T) {
+	for _, tc := range []struct {
+		name              string
+		pprof             bool
+		metrics, webhooks int // what /debug/pprof/cmdline answers on each
+	}{
+		{name: "without --pprof no profile is served", metrics: http.StatusNotFound, webhooks: http.StatusNotFound},
+		{name: "with --pprof the profiles are served on the metrics address alone", pprof: true, metrics: http.StatusOK, webhooks: http.StatusNotFound},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var log syncBuffer
+			cfg := dryRun(t, &log)
+			cfg.MetricsAddr, cfg.Pprof = "127.0.0.1:0", tc.pprof
+			url := "http://" + cfg.Listener.Addr().String()
+			cancel, wait := start(t, cfg)
+			metricsAddr := metricsAddrOf(t, &log)
+			if code, _ := get(t, "http://"+metricsAddr+"/debug/pprof/cmdline"); code != tc.metrics {
+				t.Errorf("/debug/pprof/cmdline on --metrics-addr: %d, want %d", code, tc.metrics)
+			}
+			if code, _ := get(t, url+"/debug/pprof/cmdline"); code != tc.webhooks {
+				t.Errorf("/debug/pprof/cmdline on the webhook's port: %d, want %d", code, tc.webhooks)
+			}
+			cancel()
+			if err := wait(); err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		})
+	}
+}
+
+func TestPprofWithoutAMetricsAddrDoesNotStart(t *testing.T) {
+	cfg := dryRun(t, io.Discard)
+	cfg.Pprof = true
+	err := Run(context.Background(), cfg)
+	if err == nil || !strings.Contains(err.Error(), "--pprof needs --metrics-addr") {
+		t.Errorf("Run: %v, want it refused: --pprof needs --metrics-addr", err)
 	}
 }
 

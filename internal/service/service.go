@@ -65,6 +65,10 @@ type Config struct {
 	// MetricsAddr, when set, is where /metrics is served instead of on
 	// the webhook's listener.
 	MetricsAddr string
+	// Pprof serves Go's profiles (net/http/pprof, under /debug/pprof/)
+	// on the metrics listener, never on the webhook's; it needs
+	// MetricsAddr.
+	Pprof bool
 	// HeaderTimeout bounds how long a request's headers may take to
 	// arrive; 0 means DefaultHeaderTimeout.
 	HeaderTimeout time.Duration

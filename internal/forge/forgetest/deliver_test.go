@@ -724,3 +724,24 @@ func TestEveryDeliveryMeetsGitHubsWebhookSchema(t *testing.T) {
 		}
 	}
 }
+
+// TestClosePRClosesItUnmergedAndDeliversClosed closes a pull request as
+// its author would, twice: the first closes it and delivers pull_request
+// closed, the second finds it closed and does nothing.
+func TestClosePRClosesItUnmergedAndDeliversClosed(t *testing.T) {
+	srv := forgetest.NewServer(t, "octo-org", "hello-world")
+	srv.Commit("acme", "Add acme", map[string]string{"applications/acme.cue": "v1\n"})
+	n := srv.OpenPR(forgetest.PRSpec{Author: "alice", Title: "Add acme", Head: "acme"})
+	rc := newReceiver(t)
+	srv.AddWebhook(rc.url, hookSecret)
+	srv.ClosePR(n, "alice")
+	srv.ClosePR(n, "alice")
+	srv.WaitDeliveries()
+	if pr := srv.PR(n); pr.State != "closed" || pr.Merged {
+		t.Errorf("#%d is %s (merged %v), want closed unmerged", n, pr.State, pr.Merged)
+	}
+	want := []string{"ping", "pull_request closed #1 by alice"}
+	if diff := cmp.Diff(want, rc.lines()); diff != "" {
+		t.Errorf("deliveries (-want +got):\n%s", diff)
+	}
+}

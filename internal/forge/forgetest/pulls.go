@@ -79,6 +79,35 @@ func (s *Server) OpenPR(spec PRSpec) int {
 	return p.number
 }
 
+// ClosePR closes open pull request n, unmerged, as by would with
+// "Close pull request"; a pull request already closed is left as it is.
+func (s *Server) ClosePR(n int, by string) {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer s.flushEvents()
+	p := s.pulls[n]
+	if p == nil {
+		s.t.Fatalf("forgetest: close #%d: no such pull request", n)
+		return
+	}
+	s.withActor(by, func() { s.closePull(p) })
+	p.updated = s.tick()
+}
+
+// closePull closes pr, when it is open, unmerged, recording the event and
+// delivering pull_request closed.
+func (s *Server) closePull(pr *pull) {
+	if pr.state != "open" {
+		return
+	}
+	pr.baseSHA = s.pullBase(pr).String()
+	pr.state = "closed"
+	pr.closedAt = s.tick()
+	s.events = append(s.events, &issueEvent{id: s.id(), issue: pr.number, actor: s.acting(), event: "closed", created: pr.closedAt})
+	s.emitPull(pr, "closed", nil)
+}
+
 // PR is a pull request as the server holds it.
 type PR struct {
 	Number         int
@@ -353,13 +382,7 @@ func (s *Server) editPull(w http.ResponseWriter, r *http.Request, p params) {
 	if req.State != nil {
 		switch *req.State {
 		case "closed":
-			if pr.state == "open" {
-				pr.baseSHA = s.pullBase(pr).String()
-				pr.state = "closed"
-				pr.closedAt = s.tick()
-				s.events = append(s.events, &issueEvent{id: s.id(), issue: pr.number, actor: s.acting(), event: "closed", created: pr.closedAt})
-				s.emitPull(pr, "closed", nil)
-			}
+			s.closePull(pr)
 		case "open":
 			if pr.merged {
 				s.unprocessable(w, custom("PullRequest", "state cannot be changed. The pull request cannot be reopened."))
