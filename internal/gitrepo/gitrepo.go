@@ -22,6 +22,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-billy/v5/osfs"
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
@@ -218,9 +219,17 @@ const objectCacheSize = 8 << 20
 
 // diskStorage is the storage of the on-disk clone in temp.
 func diskStorage(temp string) *filesystem.Storage {
-	return filesystem.NewStorageWithOptions(osfs.New(filepath.Join(temp, "repo.git")),
-		cache.NewObjectLRU(objectCacheSize),
-		filesystem.Options{ExclusiveAccess: true, LargeObjectThreshold: objectCacheSize})
+	return storageOn(osfs.New(filepath.Join(temp, "repo.git")))
+}
+
+// storageOn is the storage of an on-disk clone on fs. Not go-git's
+// ExclusiveAccess: with it, the first read after any write lists every
+// directory of loose objects again, so a piece of work (which writes its
+// merge and reads it back) would cost more with every loose object since
+// the last repack; without it, a loose object is read by opening its file.
+func storageOn(fs billy.Filesystem) *filesystem.Storage {
+	return filesystem.NewStorageWithOptions(fs, cache.NewObjectLRU(objectCacheSize),
+		filesystem.Options{LargeObjectThreshold: objectCacheSize})
 }
 
 // newStorage makes the storage of a clone without a worktree, in memory or
