@@ -163,7 +163,7 @@ func TestServeSoak(t *testing.T) {
 	minute := time.NewTicker(time.Minute)
 	defer minute.Stop()
 	profiled := map[string]bool{}
-	for time.Since(start) < *soak {
+	for len(samples) <= int(soak.Minutes()) {
 		select {
 		case <-tick.C:
 			load.second()
