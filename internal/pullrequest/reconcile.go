@@ -113,7 +113,6 @@ func (h *Handler) Reconcile(ctx context.Context, base string) ([]Reconciled, err
 	if err != nil {
 		return nil, err
 	}
-	h.Settled.keepOnly(prs)
 	p := &pass{h: h, turn: turn{rejudging: true}, base: base, day: application.DateOf(h.Now()), prs: prs, out: make([]Reconciled, len(prs)),
 		again: map[int]string{}, pending: map[int]bool{}}
 	for i, pr := range prs {

@@ -11,7 +11,9 @@ import (
 // Open lists the open pull requests into base, the one taken up
 // longest ago first (see Backlog), as GitHub's list shows them: what a
 // reconcile that hands each pull request to a work queue queues, in
-// order, and hands to BringListed.
+// order, and hands to BringListed. h.Settled and h.Backlog forget the
+// pull requests no longer open, so that a long-running process
+// remembers no more than the open ones.
 func (h *Handler) Open(ctx context.Context, base string) ([]forge.PR, error) {
 	return h.openInto(ctx, base)
 }
@@ -51,5 +53,6 @@ func (h *Handler) openInto(ctx context.Context, base string) ([]forge.PR, error)
 	}
 	prs := slices.DeleteFunc(all, func(pr forge.PR) bool { return pr.BaseRef != base })
 	h.Backlog.order(prs)
+	h.Settled.keepOnly(prs)
 	return prs, nil
 }

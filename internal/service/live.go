@@ -355,7 +355,7 @@ func (p *liveProcessor) reconcile(ctx context.Context) error {
 	h, err := p.handler(ctx)
 	var open []forge.PR
 	if err == nil {
-		h.Log, h.Backlog = p.log, p.backlog
+		h.Log, h.Backlog, h.Settled = p.log, p.backlog, p.settled
 		open, err = h.Open(ctx, p.cfg.GitHub.Base)
 		p.listed = map[int]forge.PR{}
 		for _, pr := range open {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
+	"github.com/connectbot/connectbot/internal/metrics"
 )
 
 // judging lists the pull requests GitHub was asked about one by one
@@ -72,6 +73,29 @@ func TestServesReconcilesJudgeNoPullRequestWithNothingNewButADeliveryIsNews(t *t
 	waitLong(t, "two reconciles after the delivery", func() bool { return runs() >= before+3 })
 	if diff := fmt.Sprint(judging(gh.Calls())); diff != "[#2]" {
 		t.Errorf("after a delivery about #2 judged %s, want [#2]", diff)
+	}
+	cancel()
+	if err := wait(); err != nil {
+		t.Errorf("Run: %v", err)
+	}
+}
+
+// TestServeForgetsTheSettledPullRequestsThatClosed: serve remembers the
+// pull requests its reconciles found settled, and forgets one once it is
+// closed, at the next reconcile, so that what it remembers is bounded by
+// the open pull requests, not by every one it has ever seen.
+func TestServeForgetsTheSettledPullRequestsThatClosed(t *testing.T) {
+	gh := programRepo(t, "acme-sync.cue")
+	const n = 3
+	openApplications(t, gh, n)
+	url, cancel, wait := reconciling(t, gh)
+	settled := func() float64 { return scrape(t, url)[metrics.SettledPRs] }
+	waitLong(t, "every pull request settled", func() bool { return settled() == n })
+	gh.ClosePR(2, "dev-2")
+	before := reconciles(t, url)
+	waitLong(t, "two reconciles after the close", func() bool { return reconciles(t, url) >= before+2 })
+	if got := settled(); got != n-1 {
+		t.Errorf("%s = %v after #2 closed, want %d", metrics.SettledPRs, got, n-1)
 	}
 	cancel()
 	if err := wait(); err != nil {
