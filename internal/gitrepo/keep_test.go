@@ -204,6 +204,35 @@ func TestMaintainRepacksAGrownCloneIntoOnePackAndItStillWorks(t *testing.T) {
 	}
 }
 
+// TestMaintainPrunesTheLooseObjectsOfWorkDoneAMinuteAgo: serve maintains
+// its clone between pieces of work, so the loose objects no ref reaches
+// (the merges it judged) are done with once a minute old; kept ten
+// minutes, thousands of them piled up, and every repack listed them all.
+func TestMaintainPrunesTheLooseObjectsOfWorkDoneAMinuteAgo(t *testing.T) {
+	srv, clone := leaseWorld(t)
+	r := clone(gitrepo.CloneOptions{OnDisk: true})
+	ctx := context.Background()
+	for i := range gitrepo.MaxPacks + 1 {
+		tip := srv.Commit(forgetest.DefaultBranch, "edit", map[string]string{"notes.txt": strconv.Itoa(i)})
+		if err := r.Fetch(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Commit(ctx, gitrepo.Change{Parent: tip, Files: map[string][]byte{"mine.txt": []byte(strconv.Itoa(i))},
+			Message: "mine", Author: gitrepo.Signature{Name: "connectbot", Email: "bot@example.com", When: time.Now()}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := gitrepo.AgeLooseObjects(r, time.Minute+time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if _, repacked, err := r.Maintain(); err != nil || !repacked {
+		t.Fatalf("Maintain: repacked %v, %v", repacked, err)
+	}
+	if after, err := r.Growth(); err != nil || after.Loose != 0 {
+		t.Errorf("after Maintain: %+v %v, want no loose object: none is reachable, all are a minute old", after, err)
+	}
+}
+
 func TestMaintainWritesTheSmallPacksIntoOneAndLeavesTheLargest(t *testing.T) {
 	srv := forgetest.NewServer(t, "acme-program", "connect")
 	// A history far larger than what comes after: the clone's first pack.

@@ -25,8 +25,11 @@ const (
 	MaxPacks = 20
 	MaxLoose = 2000
 	// pruneAge is how old an unreachable loose object must be to be
-	// deleted: the objects of work under way are younger.
-	pruneAge = 10 * time.Minute
+	// deleted: the objects of work under way are younger (Maintain runs
+	// between pieces of work; the minute is a margin). Unreachable loose
+	// objects, the merges judged, pile up for as long: every repack lists
+	// them all.
+	pruneAge = time.Minute
 )
 
 // Growth is how many pack files and loose objects an on-disk clone holds.
@@ -44,7 +47,7 @@ func (g Growth) Grown() bool { return g.Packs > MaxPacks || g.Loose > MaxLoose }
 // costs what came in since the last, not the whole history; when those
 // packs together are as large as the largest, or past MaxLoose, it
 // repacks as git gc does: the loose objects no ref reaches (older than a
-// few minutes) deleted, every object a ref reaches written into one pack,
+// minute) deleted, every object a ref reaches written into one pack,
 // the old packs and the loose objects now packed deleted. Call it between
 // pieces of work, never while a caller holds objects it wrote and has not
 // yet put under a ref. A clone in memory or with a worktree is left as it
