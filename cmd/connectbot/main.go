@@ -17,7 +17,7 @@ import (
 )
 
 func main() {
-	tuneGC()
+	tuneGC(os.Args[1:])
 	stop := profileCPU(os.Getenv("CONNECTBOT_CPUPROFILE"), os.Stderr)
 	code := Main(os.Args[1:], os.Stdout, os.Stderr, time.Now)
 	stop()
@@ -48,20 +48,30 @@ func profileCPU(path string, stderr io.Writer) (stop func()) {
 	}
 }
 
-// tuneGC trades the collector's default for one that suits a batch over
-// thousands of files, which allocates a lot that dies at once: collect
-// less often (GOGC=400), within a soft memory limit of 90% of the memory
-// the process may use: its cgroup's limit (a container's), else
-// defaultMemory. The limit must stay above the live heap of a large
-// program: one of 64 MiB had the collector run without pause at 10,000
-// applications (four fifths of a reconcile's CPU). GOGC, GOMEMLIMIT or
-// AUTOMEMLIMIT in the environment take precedence.
-func tuneGC() {
+// tuneGC sets the collector for the command args run. A batch over
+// thousands of files allocates a lot that dies at once, so it collects
+// less often (GOGC=400); `serve` runs for days and keeps Go's default
+// (GOGC=100), so that its memory stays about twice its live heap as its
+// caches fill. Both within a soft memory limit of 90% of the memory the
+// process may use (processMemory). The limit must stay above the live
+// heap of a large program: one of 64 MiB had the collector run without
+// pause at 10,000 applications (four fifths of a reconcile's CPU). GOGC,
+// GOMEMLIMIT or AUTOMEMLIMIT in the environment take precedence.
+func tuneGC(args []string) {
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
+		debug.SetGCPercent(gcPercent(args))
 	}
 	// processMemory always answers, so Set cannot fail here.
 	_, _ = memlimit.Set(memlimit.WithProvider(processMemory))
+}
+
+// gcPercent is GOGC for the command args run: Go's default for the
+// long-lived service, fewer collections for every batch.
+func gcPercent(args []string) int {
+	if len(args) > 0 && args[0] == "serve" {
+		return 100
+	}
+	return 400
 }
 
 // processMemory is the memory the process may use: its cgroup's limit,

@@ -28,10 +28,13 @@ func TestTuneGCLeavesTheCollectorRoomForALargeProgram(t *testing.T) {
 		debug.SetMemoryLimit(oldLimit)
 	})
 
-	tuneGC()
-
-	if got := debug.SetGCPercent(400); got != 400 {
-		t.Errorf("GOGC after tuneGC = %d, want 400", got)
+	tuneGC([]string{"serve"})
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC after tuneGC for serve = %d, want Go's default 100", got)
+	}
+	tuneGC([]string{"reconcile"})
+	if got := debug.SetGCPercent(100); got != 400 {
+		t.Errorf("GOGC after tuneGC for reconcile = %d, want 400", got)
 	}
 	memory, _ := processMemory()
 	if limit, err := memlimit.FromCgroup(); err == nil && limit != memory {
