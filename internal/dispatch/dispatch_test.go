@@ -69,7 +69,7 @@ func (routeForge) CreateCheckRun(context.Context, forge.CheckRun) (forge.CheckRe
 	return forge.CheckResult{}, nil
 }
 func (routeForge) MergePR(context.Context, int, string, string) (string, error) { return "", nil }
-func (routeForge) ListPRs(context.Context, string, string) ([]forge.PR, error) {
+func (routeForge) ListOpenPRsInto(context.Context, string) ([]forge.PR, error) {
 	return nil, errRejudged
 }
 func (routeForge) FindPRsByHead(context.Context, string) ([]forge.PR, error) {

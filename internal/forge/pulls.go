@@ -90,6 +90,23 @@ func (c *Client) CreatePR(ctx context.Context, pr NewPR) (PR, error) {
 // silently ignores a head filter without an owner) in state "open",
 // "closed" or "all" ("" means "open"). An empty head lists them all.
 func (c *Client) ListPRs(ctx context.Context, head, state string) ([]PR, error) {
+	return c.listPRs(ctx, head, "", state)
+}
+
+// ListOpenPRsInto returns the open pull requests into branch base, asking
+// GitHub for those alone (base=): when a branch moves, the pull requests
+// into it are judged again, and a push to a pull request's own branch,
+// which none is into, costs one request whatever the number open.
+func (c *Client) ListOpenPRsInto(ctx context.Context, base string) ([]PR, error) {
+	if base == "" {
+		return nil, fmt.Errorf("forge: list pull requests into a branch: no branch named")
+	}
+	return c.listPRs(ctx, "", base, "open")
+}
+
+// listPRs lists the pull requests in state, with head and base as filters
+// when set: what ListPRs and ListOpenPRsInto ask.
+func (c *Client) listPRs(ctx context.Context, head, base, state string) ([]PR, error) {
 	if head != "" && !strings.Contains(head, ":") {
 		head = c.owner + ":" + head
 	}
@@ -106,6 +123,7 @@ func (c *Client) ListPRs(ctx context.Context, head, state string) ([]PR, error) 
 		prs, resp, err := c.gh.PullRequests.List(ctx, c.owner, c.repo, &github.PullRequestListOptions{
 			State:       state,
 			Head:        head,
+			Base:        base,
 			ListOptions: *opts,
 		})
 		for _, pr := range prs {
@@ -114,7 +132,7 @@ func (c *Client) ListPRs(ctx context.Context, head, state string) ([]PR, error) 
 		return resp, err
 	})
 	if err != nil {
-		return nil, c.wrapErr(fmt.Sprintf("list pull requests (head %q, state %s)", head, state), err)
+		return nil, c.wrapErr(fmt.Sprintf("list pull requests (head %q, base %q, state %s)", head, base, state), err)
 	}
 	return out, nil
 }

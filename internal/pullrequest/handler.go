@@ -39,8 +39,9 @@ type forgeClient interface {
 	// LastReopened reads when a pull request was last reopened, which an
 	// approval must be given after.
 	LastReopened(ctx context.Context, number, maxPages int) (time.Time, error)
-	// ListPRs lists the open pull requests Reconcile and Rejudge take up.
-	ListPRs(ctx context.Context, head, state string) ([]forge.PR, error)
+	// ListOpenPRsInto lists the open pull requests into a branch: those
+	// Reconcile and Rejudge take up.
+	ListOpenPRsInto(ctx context.Context, base string) ([]forge.PR, error)
 	// FindPRsByHead finds the open pull requests whose head is a commit:
 	// those a re-run check is for (internal/dispatch asks it through the
 	// handler, as GitHub names none for a fork's).

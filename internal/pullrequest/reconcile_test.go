@@ -196,3 +196,25 @@ func TestAMergeInAReconcileJudgesAgainThoseJudgedBeforeItWithinTheBudget(t *test
 		})
 	}
 }
+
+// TestAPushToABranchNoPullRequestIsIntoCostsOneRequest: every push to a
+// pull request's own branch asks which open pull requests are into that
+// branch, to judge them again. GitHub answers that with base=, in one page
+// (empty); listing every open pull request cost P/100 pages per push and,
+// in serve's soak, a sixth of its CPU.
+func TestAPushToABranchNoPullRequestIsIntoCostsOneRequest(t *testing.T) {
+	w := newWorld(t)
+	for i := range 120 {
+		branch := fmt.Sprintf("edit-%d", i)
+		w.srv.Commit(branch, "Edit", map[string]string{fmt.Sprintf("applications/app-%d.cue", i): "// draft\n"})
+		w.srv.OpenPR(forgetest.PRSpec{Author: "dev", Title: "Edit", Head: branch})
+	}
+	w.srv.ResetCalls()
+	done, err := w.handler.Rejudge(context.Background(), "edit-7")
+	if err != nil || len(done) != 0 {
+		t.Fatalf("Rejudge(edit-7) = %v, %v; want nothing judged", done, err)
+	}
+	if calls := w.srv.Calls(); len(calls) != 1 {
+		t.Errorf("a push to a branch no pull request is into cost %d requests %q, want 1", len(calls), calls)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitsha"
@@ -64,11 +63,10 @@ func (h *Handler) rejudgeAfterMerge(ctx context.Context, t turn, base string, ou
 // rejudgePass is one pass of Rejudge; merged reports whether it merged a
 // pull request.
 func (h *Handler) rejudgePass(ctx context.Context, t turn, base string) ([]Rejudged, bool, error) {
-	all, err := h.Forge.ListPRs(ctx, "", "open")
+	prs, err := h.Forge.ListOpenPRsInto(ctx, base)
 	if err != nil {
 		return nil, false, fmt.Errorf("rejudge: %w", err)
 	}
-	prs := slices.DeleteFunc(all, func(pr forge.PR) bool { return pr.BaseRef != base })
 	if len(prs) == 0 {
 		return nil, false, nil // nothing to judge: the branch is not fetched
 	}

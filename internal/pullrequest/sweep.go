@@ -3,7 +3,6 @@ package pullrequest
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/connectbot/connectbot/internal/forge"
 )
@@ -47,11 +46,10 @@ func (h *Handler) Bring(ctx context.Context, number int, recheck, commands bool,
 // openInto lists the open pull requests into base, the one taken up
 // longest ago first: what Open and Reconcile both go through.
 func (h *Handler) openInto(ctx context.Context, base string) ([]forge.PR, error) {
-	all, err := h.Forge.ListPRs(ctx, "", "open")
+	prs, err := h.Forge.ListOpenPRsInto(ctx, base)
 	if err != nil {
 		return nil, fmt.Errorf("reconcile: %w", err)
 	}
-	prs := slices.DeleteFunc(all, func(pr forge.PR) bool { return pr.BaseRef != base })
 	h.Backlog.order(prs)
 	h.Settled.keepOnly(prs)
 	return prs, nil
