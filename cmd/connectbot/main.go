@@ -10,10 +10,11 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
-	"runtime/pprof"
 	"time"
 
 	"github.com/KimMachineGun/automemlimit/memlimit"
+
+	"github.com/connectbot/connectbot/internal/cpuprofile"
 )
 
 func main() {
@@ -29,22 +30,15 @@ func main() {
 // returns what stops it. A profile that cannot start is said on stderr and
 // the run goes on.
 func profileCPU(path string, stderr io.Writer) (stop func()) {
-	if path == "" {
-		return func() {}
-	}
-	f, err := os.Create(path)
+	stopProfile, err := cpuprofile.Start(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "connectbot: CPU profile: %v\n", err)
 		return func() {}
 	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		fmt.Fprintf(stderr, "connectbot: CPU profile: %v\n", err)
-		f.Close()
-		return func() {}
-	}
 	return func() {
-		pprof.StopCPUProfile()
-		f.Close()
+		if err := stopProfile(); err != nil {
+			fmt.Fprintf(stderr, "connectbot: CPU profile: %v\n", err)
+		}
 	}
 }
 

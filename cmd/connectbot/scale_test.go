@@ -31,12 +31,13 @@ import (
 //
 // Without -e2e.apps it is skipped.
 var (
-	e2eApps   = flag.Int("e2e.apps", 0, "BenchmarkReconcileEndToEnd: applications on main (0 skips it)")
-	e2ePRs    = flag.Int("e2e.prs", 100, "BenchmarkReconcileEndToEnd: open pull requests")
-	e2eBudget = flag.Int("e2e.budget", 100000, "BenchmarkReconcileEndToEnd: reconcile --budget")
-	e2eRate   = flag.Int("e2e.ratelimit", 5000, "BenchmarkReconcileEndToEnd: the fake's REST requests an hour per user (fakegithub --rate-limit)")
-	e2eRuns   = flag.Int("e2e.runs", 10, "BenchmarkReconcileEndToEnd: most reconciles")
-	e2eBinary = flag.String("e2e.connectbot", "", "BenchmarkReconcileEndToEnd: the connectbot binary to measure (default: built from this tree)")
+	e2eApps     = flag.Int("e2e.apps", 0, "BenchmarkReconcileEndToEnd: applications on main (0 skips it)")
+	e2ePRs      = flag.Int("e2e.prs", 100, "BenchmarkReconcileEndToEnd: open pull requests")
+	e2eBudget   = flag.Int("e2e.budget", 100000, "BenchmarkReconcileEndToEnd: reconcile --budget")
+	e2eRate     = flag.Int("e2e.ratelimit", 5000, "BenchmarkReconcileEndToEnd: the fake's REST requests an hour per user (fakegithub --rate-limit)")
+	e2eRuns     = flag.Int("e2e.runs", 10, "BenchmarkReconcileEndToEnd: most reconciles")
+	e2eBinary   = flag.String("e2e.connectbot", "", "BenchmarkReconcileEndToEnd: the connectbot binary to measure (default: built from this tree)")
+	e2eProfiles = flag.String("e2e.profiles", "", "BenchmarkReconcileEndToEnd: a directory for CPU profiles: reconcile-N.pprof of each run (CONNECTBOT_CPUPROFILE) and fakegithub.pprof")
 )
 
 // BenchmarkReconcileEndToEnd measures `connectbot reconcile`, each run a
@@ -84,6 +85,8 @@ func BenchmarkReconcileEndToEnd(b *testing.B) {
 // reconciles it.
 type endToEnd struct {
 	connectbot, cache string
+	// runs counts the reconciles, which name their profiles.
+	runs int
 	// proxyURL serves REST and git, through the recording proxy.
 	proxyURL          string
 	full, notModified atomic.Int64
@@ -183,6 +186,9 @@ func newEndToEnd(b *testing.B, apps, prs int) *endToEnd {
 	run(b, program, "git", "-c", "user.name=program", "-c", "user.email=program@example.com", "commit", "-qm", "program")
 
 	args := []string{"--repo", program, "--repository", "acme-program/connect", "--user", "pusher:pusher", "--rate-limit", fmt.Sprint(*e2eRate)}
+	if *e2eProfiles != "" {
+		args = append(args, "--cpuprofile", filepath.Join(*e2eProfiles, "fakegithub.pprof"))
+	}
 	keys := prKeys(apps, prs)
 	for _, k := range keys {
 		args = append(args, "--user", fmt.Sprintf("dev-%d:dev-%d", k, k))
@@ -341,6 +347,10 @@ func (e *endToEnd) reconcile(b *testing.B) e2eRun {
 	cmd := exec.Command(e.connectbot, "reconcile", "--format", "json", "--budget", fmt.Sprint(*e2eBudget))
 	cmd.Env = append(os.Environ(), "GITHUB_TOKEN=bot", "CONNECTBOT_REPOSITORY=acme-program/connect",
 		"GITHUB_API_URL="+e.proxyURL, "GITHUB_SERVER_URL="+e.proxyURL, "CONNECTBOT_BASE_BRANCH=main", "CONNECTBOT_CACHE_DIR="+e.cache)
+	e.runs++
+	if *e2eProfiles != "" {
+		cmd.Env = append(cmd.Env, "CONNECTBOT_CPUPROFILE="+filepath.Join(*e2eProfiles, fmt.Sprintf("reconcile-%d.pprof", e.runs)))
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()

@@ -5,7 +5,7 @@
 //
 //	fakegithub --repo DIR [--addr HOST:PORT] [--repository OWNER/NAME] [--default-branch NAME]
 //	           [--user LOGIN[:TOKEN]]... [--webhook URL]... [--secret S] [--faults SEED]
-//	           [--app-key FILE] [--rate-limit N]
+//	           [--app-key FILE] [--rate-limit N] [--cpuprofile FILE]
 //
 // DIR's files become the first commit of the default branch (main, or
 // --default-branch NAME); if DIR is a git repository, its HEAD becomes that
@@ -32,6 +32,8 @@
 // an Integration) through. Every user and the installation have GitHub's rate limit of
 // 5,000 requests an hour (--rate-limit N: N; 0: none), counted down in the X-RateLimit headers. State
 // lives in memory and is gone when SIGTERM or SIGINT stops the server.
+// --cpuprofile FILE writes the server's CPU profile there when it stops
+// (the measurements of docs/scale.md).
 //
 // Every event (pull_request, pull_request_review, issue_comment, issues,
 // push, check_run, check_suite, and a ping first) is delivered to each
@@ -66,6 +68,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/memory"
 
+	"github.com/connectbot/connectbot/internal/cpuprofile"
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
 )
 
@@ -98,7 +101,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-const usage = "usage: fakegithub --repo DIR [--addr HOST:PORT] [--repository OWNER/NAME] [--default-branch NAME] [--user LOGIN[:TOKEN]]... [--webhook URL]... [--secret S] [--faults SEED] [--app-key FILE] [--rate-limit N]"
+const usage = "usage: fakegithub --repo DIR [--addr HOST:PORT] [--repository OWNER/NAME] [--default-branch NAME] [--user LOGIN[:TOKEN]]... [--webhook URL]... [--secret S] [--faults SEED] [--app-key FILE] [--rate-limit N] [--cpuprofile FILE]"
 
 // The rates of faults --faults injects, and the longest burst of REST
 // faults.
@@ -127,6 +130,8 @@ type options struct {
 	// rateLimit is --rate-limit: REST requests an hour per user and for
 	// the installation; 0 counts none.
 	rateLimit int
+	// cpuProfile is --cpuprofile's file, "" for none.
+	cpuProfile string
 }
 
 // webhooks is the repeatable --webhook flag.
@@ -187,6 +192,7 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.faults, "faults", "", "inject REST and delivery faults drawn from this seed (an unsigned integer)")
 	fs.StringVar(&o.appKey, "app-key", "", "the App's PEM key, whose JWTs mint installation tokens")
 	fs.IntVar(&o.rateLimit, "rate-limit", forgetest.DefaultRateLimit, "REST requests an hour per user and for the installation, as GitHub's primary rate limit; 0 counts none")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the server's CPU profile to this file when it stops")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -264,6 +270,11 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
+	stop, err := cpuprofile.Start(o.cpuProfile)
+	if err != nil {
+		return fmt.Errorf("--cpuprofile: %w", err)
+	}
+	defer func() { err = errors.Join(err, stop()) }()
 	l, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err

@@ -379,3 +379,20 @@ func TestDefaultBranchFlag(t *testing.T) {
 	}
 	f.stop(t)
 }
+
+// TestCPUProfileFlag: --cpuprofile FILE writes the server's CPU profile
+// (gzipped) when it stops.
+func TestCPUProfileFlag(t *testing.T) {
+	profile := filepath.Join(t.TempDir(), "fakegithub.pprof")
+	f := startFake(t, "--repo", t.TempDir(), "--repository", "o/r", "--cpuprofile", profile)
+	var v any
+	f.api(t, "bot", "GET", "/repos/o/r/pulls", "", http.StatusOK, &v)
+	f.stop(t)
+	data, err := os.ReadFile(profile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(data, []byte{0x1f, 0x8b}) {
+		t.Errorf("%s is not a gzipped profile: it starts % x", profile, data[:min(len(data), 4)])
+	}
+}

@@ -20,13 +20,16 @@ import (
 )
 
 // Bounds of the conditional-request cache: enough for what a reconcile of
-// 1,000 pull requests reads (some six answers, about 35 KB, of each), so
-// that the idle reconcile after it finds every head's checks.
+// 1,000 pull requests reads (some six answers, about 35 KB, of each, and
+// ten pages of the list, about 1.3 MB each), so that the idle reconcile
+// after it finds the list and every head's checks.
 const (
 	cacheMaxEntries = 8192
 	cacheMaxBytes   = 64 << 20
 	// cacheMaxBody is the largest body kept; larger answers pass uncached.
-	cacheMaxBody = 1 << 20
+	// A page of 100 pull requests, each with its head's and base's
+	// repositories, is over a megabyte.
+	cacheMaxBody = 4 << 20
 )
 
 // etagCache is an http.RoundTripper that makes GETs conditional: it keeps

@@ -2,6 +2,7 @@ package forge_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -81,5 +82,43 @@ func TestABrokenCacheFileCostsFullRequestsOnly(t *testing.T) {
 	}
 	if err := c.SaveCache(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAFullPageOfPullRequestsIsAnswered304ToTheNextRun: a page of 100
+// pull requests, as GitHub shapes them (each with its head's and base's
+// repositories), is over a megabyte; the next run must still find it
+// cached, or every idle reconcile asks P/100 pages in full.
+func TestAFullPageOfPullRequestsIsAnswered304ToTheNextRun(t *testing.T) {
+	srv := forgetest.NewServer(t, "o", "r")
+	for i := range forge.DefaultPageSize {
+		branch := fmt.Sprintf("edit-%d", i)
+		srv.Commit(branch, "edit", map[string]string{fmt.Sprintf("f%d.txt", i): "x"})
+		srv.OpenPR(forgetest.PRSpec{Title: "an edit", Head: branch})
+	}
+	file := filepath.Join(t.TempDir(), "etags.json")
+	list := func() []forge.PR {
+		c, err := forge.New(forge.Options{BaseURL: srv.URL(), Token: srv.Token(), Owner: "o", Repo: "r", HTTPClient: srv.Client(),
+			Sleep: func(time.Duration) {}, CacheFile: file})
+		if err != nil {
+			t.Fatal(err)
+		}
+		prs, err := c.ListPRs(context.Background(), "", "open")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.SaveCache(); err != nil {
+			t.Fatal(err)
+		}
+		return prs
+	}
+	want := list()
+	srv.ResetCalls()
+	got := list()
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("the next run read other pull requests (-first +next):\n%s", diff)
+	}
+	if len(got) != forge.DefaultPageSize || srv.NotModified() != 1 {
+		t.Errorf("the next run's list of %d pull requests: %d answers 304 Not Modified, want 1 (calls %v)", len(got), srv.NotModified(), srv.Calls())
 	}
 }

@@ -196,13 +196,14 @@ func (sizedOrigin) RoundTrip(req *http.Request) (*http.Response, error) {
 	return &http.Response{StatusCode: http.StatusOK, Header: h, Body: io.NopCloser(strings.NewReader(strings.Repeat("x", n))), Request: req}, nil
 }
 
-// TestTheCacheKeepsEveryHeadsChecksThroughAReconcileOf1000PullRequests: a
-// reconcile that writes to a pull request reads some six answers of it,
-// about 35 KB together as GitHub shapes them (the pull request with its two
+// TestTheCacheKeepsTheListAndEveryHeadsChecksThroughAReconcileOf1000PullRequests:
+// a reconcile reads the list of pull requests first, ten pages of about
+// 1.3 MB, then some six answers of each pull request it writes to, about
+// 35 KB together as GitHub shapes them (the pull request with its two
 // repositories, its reviews, its comments, its checks last); the idle
-// reconcile after asks only for each head's checks, and must find every
-// one of them cached to be answered 304.
-func TestTheCacheKeepsEveryHeadsChecksThroughAReconcileOf1000PullRequests(t *testing.T) {
+// reconcile after asks only for the list and each head's checks, and must
+// find every one of them cached to be answered 304.
+func TestTheCacheKeepsTheListAndEveryHeadsChecksThroughAReconcileOf1000PullRequests(t *testing.T) {
 	cache := newETagCache(sizedOrigin{}, cacheMaxEntries, cacheMaxBytes)
 	get := func(path string) {
 		req, _ := http.NewRequest("GET", "https://api.example.com"+path, nil)
@@ -213,7 +214,10 @@ func TestTheCacheKeepsEveryHeadsChecksThroughAReconcileOf1000PullRequests(t *tes
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 	}
-	const prs = 1000
+	const prs, pages = 1000, 10
+	for page := range pages {
+		get(fmt.Sprintf("/pulls/page/%d/size/1300000", page))
+	}
 	for n := range prs {
 		for _, read := range []string{"pulls/%d/size/14000", "pulls/%d/reviews/size/3000", "issues/%d/comments/size/8000",
 			"issues/%d/comments/since/size/4000", "labels/%d/size/1000", "commits/%d/check-runs/size/5000"} {
@@ -229,5 +233,11 @@ func TestTheCacheKeepsEveryHeadsChecksThroughAReconcileOf1000PullRequests(t *tes
 	}
 	if lost > 0 {
 		t.Errorf("the checks of %d heads of %d were evicted: the idle reconcile asks for them in full", lost, prs)
+	}
+	for page := range pages {
+		req, _ := http.NewRequest("GET", fmt.Sprintf("https://api.example.com/pulls/page/%d/size/1300000", page), nil)
+		if cache.get(cacheKey(req)) == nil {
+			t.Errorf("page %d of the list was evicted or never kept: the idle reconcile asks for it in full", page)
+		}
 	}
 }

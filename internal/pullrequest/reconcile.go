@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/forge"
@@ -104,7 +105,9 @@ func (b *Backlog) took(number int) {
 // writes — each thing it repaired counts one; a pull request taken up is
 // finished — reporting the rest Skipped, for the next pass. A merge moves
 // the base under the pull requests judged before it in the pass: they are
-// judged again, within the same budget.
+// judged again, within the same budget. Once GitHub's rate limit stops a
+// pull request, the pass takes up no more: the rest are reported Skipped,
+// saying until when, for the next pass.
 //
 // `/connectbot recheck` needs no answer here: judging the pull request is
 // what it asks for.
@@ -152,6 +155,9 @@ type pass struct {
 	// tip is the base's tip as origin named it for the settled pull
 	// requests; "" until asked, and after a merge moved it.
 	tip string
+	// limited is GitHub's rate limit once a pull request ran into it:
+	// the pass takes up no more.
+	limited *forge.RateLimitError
 }
 
 func (p *pass) over() bool { return p.h.ReconcileBudget > 0 && p.spent >= p.h.ReconcileBudget }
@@ -167,6 +173,10 @@ func (p *pass) takeUp(ctx context.Context, i int) {
 		} else {
 			r.Skipped = fmt.Sprintf("over the reconcile's budget of %s; the next reconcile takes it up first", budgetWrites(h.ReconcileBudget))
 		}
+		return
+	}
+	if p.limited != nil {
+		r.Skipped = fmt.Sprintf("GitHub's %s; the next reconcile takes it up first", limitSpent(p.limited))
 		return
 	}
 	_, rejudged := p.again[i]
@@ -190,6 +200,7 @@ func (p *pass) takeUp(ctx context.Context, i int) {
 	if err != nil && r.Err == nil {
 		r.Err = err
 		p.errs = append(p.errs, fmt.Errorf("pull request #%d: %w", r.Number, err))
+		errors.As(err, &p.limited)
 	}
 	p.h.settle(ctx, pr, settling{o: o, wrote: len(repaired), err: err, whole: !rejudged && !p.over(), day: p.day})
 	if o.MergedInto == "" {
@@ -222,6 +233,15 @@ func (p *pass) unchanged(ctx context.Context, pr forge.PR) bool {
 		p.tip = tip
 	}
 	return p.h.unchanged(ctx, pr, p.tip, p.day)
+}
+
+// limitSpent says which rate limit is spent, and until when.
+func limitSpent(e *forge.RateLimitError) string {
+	kind := "rate limit"
+	if e.Secondary {
+		kind = "secondary rate limit"
+	}
+	return fmt.Sprintf("%s is spent until %s", kind, e.Reset.UTC().Format(time.RFC3339))
 }
 
 // budgetWrites says n writes in words.

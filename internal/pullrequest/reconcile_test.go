@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -216,5 +218,34 @@ func TestAPushToABranchNoPullRequestIsIntoCostsOneRequest(t *testing.T) {
 	}
 	if calls := w.srv.Calls(); len(calls) != 1 {
 		t.Errorf("a push to a branch no pull request is into cost %d requests %q, want 1", len(calls), calls)
+	}
+}
+
+// TestAReconcileThatSpendsTheRateLimitLeavesTheRestForTheNextOne: once
+// GitHub's hourly rate limit is spent (a first reconcile of 1,000 new pull
+// requests needs more than its 5,000 requests), the pull requests not yet
+// taken up are skipped, each saying until when, for the next reconcile,
+// and not failed one by one.
+func TestAReconcileThatSpendsTheRateLimitLeavesTheRestForTheNextOne(t *testing.T) {
+	w := newWorld(t)
+	prs := w.openApplications(3)
+	reset := time.Now().Add(time.Hour).Truncate(time.Second)
+	w.srv.FailNext("POST", fmt.Sprintf("/repos/acme-program/connect/issues/%d/comments", prs[1]), http.StatusForbidden,
+		map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": strconv.FormatInt(reset.Unix(), 10)})
+	done, err := w.handler.Reconcile(context.Background(), forgetest.DefaultBranch)
+	if err == nil {
+		t.Error("the reconcile that ran out of requests: no error")
+	}
+	var got []string
+	for _, r := range done {
+		got = append(got, fmt.Sprintf("#%d failed %t, skipped %q", r.Number, r.Err != nil, r.Skipped))
+	}
+	want := []string{
+		fmt.Sprintf("#%d failed false, skipped %q", prs[0], ""),
+		fmt.Sprintf("#%d failed true, skipped %q", prs[1], ""),
+		fmt.Sprintf("#%d failed false, skipped %q", prs[2], "GitHub's rate limit is spent until "+reset.UTC().Format(time.RFC3339)+"; the next reconcile takes it up first"),
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reconciled (-want +got):\n%s", diff)
 	}
 }
