@@ -118,10 +118,13 @@ type Loader struct {
 	sets     map[setKey]judgedSet
 }
 
-// cacheFiles bounds the files kept by each of the two file caches, per
-// generation: two generations are kept, the older dropped when the newer
-// fills.
-const cacheFiles = 20000
+// minCacheFiles is the least number of files each of the two file caches
+// keeps per generation. A generation holds twice the files of the largest
+// tree judged, at least this many: the base's files and the pull
+// requests' versions of them, so that a long-running process keeps what
+// its program needs and not every version it has ever judged (two
+// generations are kept, the older dropped when the newer fills).
+const minCacheFiles = 256
 
 // cacheSets bounds the judged trees kept.
 const cacheSets = 4
@@ -131,8 +134,8 @@ func New() *Loader {
 	return &Loader{
 		catalogs: map[string]*catalog.Catalog{},
 		configs:  map[string]application.Config{},
-		raw:      newGenerations[rawKey](cacheFiles),
-		checked:  newGenerations[checkedKey](cacheFiles),
+		raw:      newGenerations[rawKey](minCacheFiles),
+		checked:  newGenerations[checkedKey](minCacheFiles),
 		sets:     map[setKey]judgedSet{},
 	}
 }
@@ -235,6 +238,8 @@ func (l *Loader) Files(cat *catalog.Catalog, catKey string, t Tree, cfg applicat
 		}
 	}
 	paths := slices.Sorted(maps.Keys(t.Apps))
+	l.raw.fit(len(paths))
+	l.checked.fit(len(paths))
 	raw := l.loadRaw(cat, catKey, t, paths)
 	judged := l.checkEach(t, paths, raw, cfg, cfgKey, now)
 	judged = cloneFiles(judged)
@@ -372,12 +377,21 @@ func (l *Loader) Sizes() map[string]int {
 // becomes the previous one and the oldest is dropped.
 type generations[K comparable] struct {
 	mu        sync.Mutex
+	least     int // the limit whatever the trees
 	limit     int
 	cur, prev map[K]application.File
 }
 
-func newGenerations[K comparable](limit int) *generations[K] {
-	return &generations[K]{limit: limit, cur: map[K]application.File{}}
+func newGenerations[K comparable](least int) *generations[K] {
+	return &generations[K]{least: least, limit: least, cur: map[K]application.File{}}
+}
+
+// fit has a generation hold twice the files of a tree of files files,
+// when that is more than it holds: the limit follows the largest tree.
+func (g *generations[K]) fit(files int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.limit = max(g.limit, g.least, 2*files)
 }
 
 func (g *generations[K]) get(k K) (application.File, bool) {

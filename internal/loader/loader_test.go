@@ -2,6 +2,7 @@ package loader_test
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"strings"
 	"testing"
@@ -162,6 +163,41 @@ func TestSizesCountWhatTheLoaderKeeps(t *testing.T) {
 		}
 		if diff := cmp.Diff(want, l.Sizes()); diff != "" {
 			t.Errorf("after load %d the loader keeps (-want +got):\n%s", i+1, diff)
+		}
+	}
+}
+
+// TestTheFileCachesKeepWhatTheProgramNeedsNotEveryVersionJudged: a
+// long-running process judges new versions of files all day (each push to
+// a pull request); its file caches hold twice the largest tree's files
+// per generation (at least 256), not every version since it started.
+func TestTheFileCachesKeepWhatTheProgramNeedsNotEveryVersionJudged(t *testing.T) {
+	files := fstest.MapFS{"program.cue": &fstest.MapFile{Data: []byte("minInstalls: 10\n")}}
+	for i := range 20 {
+		files["applications/"+samplegen.Slug(i)+".cue"] = &fstest.MapFile{Data: samplegen.Application(i)}
+	}
+	r, base := commit(t, files)
+	who := gitrepo.Signature{Name: "test", Email: "test@example.com", When: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
+	l := loader.New()
+	for v := range 600 {
+		i := v % 20
+		sha, err := r.Commit(context.Background(), gitrepo.Change{Parent: base, Branch: "pr", Message: "edit\n", Author: who,
+			Files: map[string][]byte{"applications/" + samplegen.Slug(i) + ".cue": fmt.Appendf(samplegen.Application(i), "// version %d\n", v)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tree, err := loader.Read(r, sha)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := l.Load(tree, application.MustParseDate("2026-11-25")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sizes := l.Sizes()
+	for _, cache := range []string{"files", "checked"} {
+		if sizes[cache] > 2*256 {
+			t.Errorf("after 600 versions of a program of 20 files the loader keeps %d %s, want at most %d", sizes[cache], cache, 2*256)
 		}
 	}
 }
