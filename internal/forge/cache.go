@@ -30,6 +30,10 @@ const (
 	// A page of 100 pull requests, each with its head's and base's
 	// repositories, is over a megabyte.
 	cacheMaxBody = 4 << 20
+	// A long-running process keeps cacheAnswersPerPR answers for each
+	// open pull request, at least cacheMinEntries (KeepAnswersFor).
+	cacheAnswersPerPR = 8
+	cacheMinEntries   = 512
 )
 
 // etagCache is an http.RoundTripper that makes GETs conditional: it keeps
@@ -133,6 +137,21 @@ func (c *etagCache) put(e *cacheEntry) {
 	}
 	c.items[e.key] = c.order.PushFront(e)
 	c.size += len(e.body)
+	c.evictLocked()
+}
+
+// resize bounds the cache to maxEntries answers from now on, dropping the
+// least recently used ones over it.
+func (c *etagCache) resize(maxEntries int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.maxEntries = maxEntries
+	c.evictLocked()
+}
+
+// evictLocked drops the least recently used answers while the cache is
+// over a bound.
+func (c *etagCache) evictLocked() {
 	for c.order.Len() > c.maxEntries || c.size > c.maxBytes {
 		last := c.order.Back()
 		old := last.Value.(*cacheEntry)
@@ -268,6 +287,15 @@ func loadCache(cache *etagCache, path, authorization string, log *slog.Logger) {
 	if err != nil {
 		log.Warn("the request cache is ignored", "file", path, "err", err)
 	}
+}
+
+// KeepAnswersFor bounds the answers the client keeps to what openPRs open
+// pull requests need (cacheAnswersPerPR each, at least cacheMinEntries):
+// a long-running process calls it as it lists them, so that it keeps the
+// answers of the pull requests open now rather than of every one it has
+// seen since it started.
+func (c *Client) KeepAnswersFor(openPRs int) {
+	c.cache.resize(max(cacheMinEntries, cacheAnswersPerPR*openPRs))
 }
 
 // CacheSize reports how many of GitHub's answers the client keeps for

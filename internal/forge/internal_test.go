@@ -241,3 +241,46 @@ func TestTheCacheKeepsTheListAndEveryHeadsChecksThroughAReconcileOf1000PullReque
 		}
 	}
 }
+
+// TestKeepAnswersForBoundsTheCacheToTheOpenPullRequests: a long-running
+// process keeps the answers its open pull requests need, not every answer
+// since it started; the most recently used are the ones kept.
+func TestKeepAnswersForBoundsTheCacheToTheOpenPullRequests(t *testing.T) {
+	origin := &stubOrigin{}
+	c := &Client{cache: newETagCache(origin, cacheMaxEntries, cacheMaxBytes)}
+	request := func(path string) *http.Request {
+		req, _ := http.NewRequest("GET", "https://api.example.com"+path, nil)
+		return req
+	}
+	tests := []struct {
+		name    string
+		openPRs int
+		want    int
+	}{
+		{"ten open pull requests keep the least the cache keeps", 10, cacheMinEntries},
+		{"a hundred keep eight answers each", 100, 100 * cacheAnswersPerPR},
+		{"two thousand keep every answer there is", 2000, 1000},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c.KeepAnswersFor(tt.openPRs)
+			for i := range 1000 {
+				resp, err := c.cache.RoundTrip(request(fmt.Sprintf("/answer/%d", i)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+			}
+			if got := c.cache.Len(); got != tt.want {
+				t.Errorf("KeepAnswersFor(%d): %d answers kept, want %d", tt.openPRs, got, tt.want)
+			}
+			if c.cache.get(cacheKey(request("/answer/999"))) == nil {
+				t.Error("the most recently used answer was dropped")
+			}
+		})
+	}
+	c.KeepAnswersFor(10)
+	if got := c.cache.Len(); got != cacheMinEntries {
+		t.Errorf("fewer pull requests open: %d answers kept, want %d", got, cacheMinEntries)
+	}
+}

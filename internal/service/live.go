@@ -357,6 +357,11 @@ func (p *liveProcessor) reconcile(ctx context.Context) error {
 	if err == nil {
 		h.Log, h.Backlog, h.Settled = p.log, p.backlog, p.settled
 		open, err = h.Open(ctx, p.cfg.GitHub.Base)
+		if c := p.forge.Load(); c != nil && err == nil {
+			// Keep the answers of the pull requests open now, not of
+			// every one seen since the start.
+			c.KeepAnswersFor(len(open))
+		}
 		p.listed = map[int]forge.PR{}
 		for _, pr := range open {
 			p.listed[pr.Number] = pr
