@@ -113,6 +113,28 @@ func (s *Server) rulesetJSON(rs ruleset) jsonObject {
 	return out
 }
 
+// GET /repos/{owner}/{repo}/rules/branches/{branch}: every rule of the
+// active rulesets that target the branch, with its ruleset's id and
+// source, whoever asks and whether or not they may bypass it.
+func (s *Server) branchRules(w http.ResponseWriter, r *http.Request, p params) {
+	ref := "refs/heads/" + p["branch"]
+	out := []jsonObject{}
+	for _, rs := range s.rulesets {
+		if rs.Enforcement != "active" || rs.Target != "branch" || !s.targets(rs, ref) {
+			continue
+		}
+		for _, rule := range rs.Rules {
+			o := jsonObject{"type": rule.Type, "ruleset_source_type": "Repository", "ruleset_source": s.FullName(), "ruleset_id": rs.ID}
+			var params any
+			if len(rule.Parameters) > 0 && json.Unmarshal(rule.Parameters, &params) == nil {
+				o["parameters"] = params
+			}
+			out = append(out, o)
+		}
+	}
+	s.reply(w, r, http.StatusOK, out)
+}
+
 // ruleViolations returns the rules the actor breaks by moving the branch
 // ref from old to new (the zero hash: created, or deleted), as GitHub
 // lists them; nil if none does or the actor may bypass them. Only pushes
