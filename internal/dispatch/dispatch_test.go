@@ -81,6 +81,7 @@ func (routeForge) FindPRsByHead(context.Context, string) ([]forge.PR, error) {
 func (routeForge) ListCheckRuns(context.Context, string, string) ([]forge.CheckRunInfo, error) {
 	return nil, nil
 }
+func (routeForge) BranchRules(context.Context, string) ([]string, error) { return nil, nil }
 func (routeForge) LastReopened(context.Context, int, int) (time.Time, error) {
 	return time.Time{}, nil
 }

@@ -46,6 +46,9 @@ type forgeClient interface {
 	// those a re-run check is for (internal/dispatch asks it through the
 	// handler, as GitHub names none for a fork's).
 	FindPRsByHead(ctx context.Context, sha string) ([]forge.PR, error)
+	// BranchRules reads the types of the rules of a branch's rulesets:
+	// one behind GitHub's merge queue takes no merge of connectbot's.
+	BranchRules(ctx context.Context, branch string) ([]string, error)
 }
 
 // gitRepo is what the handler needs of the repository.

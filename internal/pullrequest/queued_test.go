@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/connectbot/connectbot/internal/dispatch"
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
@@ -39,17 +40,7 @@ var appBypasses = fmt.Sprintf(`{"actor_id": %d, "actor_type": "Integration", "by
 func queuedWorld(t *testing.T, ruleset string) (*world, int, []webhook.Event) {
 	t.Helper()
 	w := newWorld(t)
-	w.srv.AddUser("acme-program", "owner-token")
-	req, _ := http.NewRequest("POST", w.srv.URL()+"/repos/acme-program/connect/rulesets", strings.NewReader(ruleset))
-	req.Header.Set("Authorization", "Bearer owner-token")
-	resp, err := w.srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("creating the ruleset: %d", resp.StatusCode)
-	}
+	createRuleset(t, w, ruleset)
 	head := w.srv.Commit("newco-apply", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
 	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco-apply"})
 	w.srv.AddReview(pr, "okafor-pm", "APPROVED", head)
@@ -64,6 +55,22 @@ func queuedWorld(t *testing.T, ruleset string) (*world, int, []webhook.Event) {
 		t.Fatal("the queue did not merge the approved pull request")
 	}
 	return w, pr, hook.parsed(t)
+}
+
+// createRuleset creates ruleset on the world's repository, as its owner.
+func createRuleset(t *testing.T, w *world, ruleset string) {
+	t.Helper()
+	w.srv.AddUser("acme-program", "owner-token")
+	req, _ := http.NewRequest("POST", w.srv.URL()+"/repos/acme-program/connect/rulesets", strings.NewReader(ruleset))
+	req.Header.Set("Authorization", "Bearer owner-token")
+	resp, err := w.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("creating the ruleset: %d", resp.StatusCode)
+	}
 }
 
 // captured is a webhook URL that keeps what it is sent.
@@ -168,5 +175,124 @@ func TestTheQueuesMergeOfAnApprovalIsRecordedOnceWhateverTheOrder(t *testing.T) 
 				t.Errorf("main's newco.cue does not carry the acceptance:\n%s", cue)
 			}
 		})
+	}
+}
+
+// TestTheRecordHoldsWhatConnectbotsOwnMergeWrites compares the record
+// after the queue's merge with connectbot's own merge of the same
+// approved pull request, its App a bypass actor and no queue: the same
+// application file, byte for byte, and the same message's subject.
+func TestTheRecordHoldsWhatConnectbotsOwnMergeWrites(t *testing.T) {
+	w, pr, _ := queuedWorld(t, queueRuleset(appBypasses))
+	if _, err := w.handler.Reconcile(context.Background(), forgetest.DefaultBranch); err != nil {
+		t.Fatal(err)
+	}
+	queued, _ := w.srv.ReadFile(forgetest.DefaultBranch, "applications/newco.cue")
+
+	own := newWorld(t)
+	head := own.srv.Commit("newco-apply", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
+	ownPR := own.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco-apply"})
+	own.srv.AddReview(ownPR, "okafor-pm", "APPROVED", head)
+	own.handle(ownPR)
+	merged, _ := own.srv.ReadFile(forgetest.DefaultBranch, "applications/newco.cue")
+	if diff := cmp.Diff(merged, queued); diff != "" {
+		t.Errorf("the record after the queue differs from connectbot's own merge (-own +queued):\n%s", diff)
+	}
+	subject := func(w *world, pr int) string {
+		recs := w.records(pr)
+		if len(recs) != 1 {
+			t.Fatalf("%d records of #%d", len(recs), pr)
+		}
+		c, _ := w.srv.Repo().CommitObject(plumbing.NewHash(recs[0]))
+		return strings.SplitN(c.Message, "\n", 2)[0]
+	}
+	if diff := cmp.Diff(subject(own, ownPR), subject(w, pr)); diff != "" {
+		t.Errorf("subjects (-own +queued):\n%s", diff)
+	}
+}
+
+// TestWithoutBypassingTheRulesetTheStageIsSaidNotRecorded merges an
+// approved pull request through the queue of a branch whose ruleset
+// connectbot may not bypass: its push of the record is declined, and it
+// says so — a one-line error naming the ruleset's refusal and the fix,
+// and one comment on the pull request, however often it tries — and main
+// is left as the queue left it.
+func TestWithoutBypassingTheRulesetTheStageIsSaidNotRecorded(t *testing.T) {
+	ctx := context.Background()
+	w, pr, events := queuedWorld(t, queueRuleset(""))
+	before := w.srv.Branch(forgetest.DefaultBranch)
+	want := "GitHub declined connectbot's push of the recorded stage to main: make connectbot's App a bypass actor (always) of the branch's ruleset"
+	for _, ev := range events {
+		_, err := dispatch.Handle(ctx, w.handler, nil, ev)
+		if ev.Kind == webhook.KindPush && ev.Deleted {
+			continue // the queue's branch, deleted
+		}
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s %s: %v, want one line saying %q", ev.Kind, ev.Action, err, want)
+		}
+	}
+	if _, err := w.handler.Reconcile(ctx, forgetest.DefaultBranch); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("reconcile: %v, want %q", err, want)
+	}
+	if got := w.srv.Branch(forgetest.DefaultBranch); got != before {
+		t.Errorf("main moved to %s", got)
+	}
+	var said []string
+	for _, c := range w.srv.Comments(pr) {
+		if c.Author == forgetest.BotLogin && strings.Contains(c.Body, "bypass actor") {
+			said = append(said, c.Body)
+		}
+	}
+	if len(said) != 1 || !strings.Contains(said[0], "could not record on `main` the stage change its approval makes") {
+		t.Errorf("want one comment saying the stage is not recorded and what to do, got %q", said)
+	}
+}
+
+// TestBehindTheMergeQueueAnApprovalIsLeftToTheQueue follows an approved
+// pull request into a branch behind GitHub's merge queue, connectbot its
+// ruleset's bypass actor and every delivery handed to it in the order
+// GitHub sends them: connectbot does not push its own merge past the
+// queue, but says to queue it; its check on the queue's merge group is
+// green; once the queue merged it, main carries the recorded stage, once.
+func TestBehindTheMergeQueueAnApprovalIsLeftToTheQueue(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	createRuleset(t, w, queueRuleset(appBypasses))
+	hook := &captured{}
+	rec := httptest.NewServer(hook)
+	t.Cleanup(rec.Close)
+	w.srv.AddWebhook(rec.URL, "")
+
+	head := w.srv.Commit("newco-apply", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco-apply"})
+	w.srv.AddReview(pr, "okafor-pm", "APPROVED", head)
+	out := w.handle(pr)
+	if w.srv.PR(pr).Merged || !strings.Contains(strings.Join(out.Done, "\n"), "add the pull request to the queue") {
+		t.Fatalf("connectbot merged past the queue, or did not say to queue it: %q", out.Done)
+	}
+	handled := 0
+	deliver := func() {
+		w.srv.WaitDeliveries()
+		events := hook.parsed(t)
+		for _, ev := range events[handled:] {
+			if _, err := dispatch.Handle(ctx, w.handler, nil, ev); err != nil {
+				t.Fatalf("%s %s: %v", ev.Kind, ev.Action, err)
+			}
+		}
+		handled = len(events)
+	}
+	deliver()
+	g := w.srv.QueueMergeGroups(pr)[0]
+	deliver()
+	if c := w.srv.CheckRuns(g.HeadSHA); len(c) == 0 || c[len(c)-1].Conclusion != "success" {
+		t.Fatalf("connectbot's check on the merge group: %+v, want success", c)
+	}
+	w.srv.MergeQueued(g)
+	deliver()
+	if n := len(w.records(pr)); n != 1 {
+		t.Errorf("%d commits record #%d on main, want 1", n, pr)
+	}
+	if cue, _ := w.srv.ReadFile(forgetest.DefaultBranch, "applications/newco.cue"); !strings.Contains(cue, `acceptedAt: "2026-11-25"`) {
+		t.Errorf("main's newco.cue does not carry the acceptance:\n%s", cue)
 	}
 }
