@@ -16,6 +16,7 @@ import (
 
 	"github.com/connectbot/connectbot/internal/dispatch"
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
+	"github.com/connectbot/connectbot/internal/pullrequest"
 	"github.com/connectbot/connectbot/internal/webhook"
 )
 
@@ -294,5 +295,49 @@ func TestBehindTheMergeQueueAnApprovalIsLeftToTheQueue(t *testing.T) {
 	}
 	if cue, _ := w.srv.ReadFile(forgetest.DefaultBranch, "applications/newco.cue"); !strings.Contains(cue, `acceptedAt: "2026-11-25"`) {
 		t.Errorf("main's newco.cue does not carry the acceptance:\n%s", cue)
+	}
+}
+
+// TestARecordWalksBackNoFurtherThanWhereItFoundAllRecorded merges through
+// the queue two approved edits that change no stage, one after the
+// other, RecordMerged running after each with what it learnt kept
+// (Settled): the second reads the second pull request alone, not the
+// first again, and neither writes anything.
+func TestARecordWalksBackNoFurtherThanWhereItFoundAllRecorded(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	createRuleset(t, w, queueRuleset(appBypasses))
+	w.handler.Settled = pullrequest.NewSettled()
+	acme := sampleFile(t, "acme-sync.cue")
+	var prs []int
+	for i, tagline := range []string{"Contacts, in step", "Contacts, both ways"} {
+		edited := strings.Replace(acme, `"Two-way contact sync"`, fmt.Sprintf("%q", tagline), 1)
+		branch := fmt.Sprint("acme-edit-", i)
+		head := w.srv.Commit(branch, "Edit", map[string]string{"applications/acme-sync.cue": edited})
+		prs = append(prs, w.srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "Edit", Head: branch}))
+		w.srv.AddReview(prs[i], "okafor-pm", "APPROVED", head)
+		acme = edited
+	}
+	for _, pr := range prs {
+		w.srv.MergeQueued(w.srv.QueueMergeGroups(pr)[0])
+		before := w.srv.Branch(forgetest.DefaultBranch)
+		w.srv.ResetCalls()
+		if _, err := w.handler.RecordMerged(ctx, forgetest.DefaultBranch); err != nil {
+			t.Fatal(err)
+		}
+		if got := w.srv.Branch(forgetest.DefaultBranch); got != before {
+			t.Errorf("#%d: an approval that changes no stage was recorded: main moved to %s", pr, got)
+		}
+		var read []string
+		for _, c := range w.srv.Calls() {
+			for _, p := range prs {
+				if strings.HasSuffix(c, fmt.Sprintf("/pulls/%d", p)) {
+					read = append(read, fmt.Sprint("#", p))
+				}
+			}
+		}
+		if diff := cmp.Diff([]string{fmt.Sprint("#", pr)}, read); diff != "" {
+			t.Errorf("after #%d merged, the pull requests read (-want +got):\n%s", pr, diff)
+		}
 	}
 }

@@ -80,7 +80,10 @@ func (h *Handler) recordOnce(ctx context.Context, base string) ([]Recorded, erro
 	if err != nil {
 		return nil, err
 	}
-	merges, err := h.mergedSince(tip)
+	if h.Identity.Email == "" {
+		return nil, errors.New("record: connectbot's commits are told from others' by its identity's email, and it has none")
+	}
+	merges, err := h.mergedSince(tip, h.Settled.recordedThrough(base))
 	if err != nil || len(merges) == 0 {
 		if err == nil {
 			h.Settled.noteRecorded(base, tip)
@@ -117,11 +120,12 @@ func (h *Handler) recordOnce(ctx context.Context, base string) ([]Recorded, erro
 }
 
 // mergedSince walks base's first-parent history back from tip to
-// connectbot's newest commit, at most maxQueued commits, and returns
-// GitHub's merges of pull requests on the way, oldest first.
-func (h *Handler) mergedSince(tip string) ([]mergedByGitHub, error) {
+// connectbot's newest commit, or to done (a tip through which everything
+// was found recorded), at most maxQueued commits, and returns GitHub's
+// merges of pull requests on the way, oldest first.
+func (h *Handler) mergedSince(tip, done string) ([]mergedByGitHub, error) {
 	var out []mergedByGitHub
-	for c, n := tip, 0; c != "" && n < maxQueued; n++ {
+	for c, n := tip, 0; c != "" && c != done && n < maxQueued; n++ {
 		author, err := h.Git.Author(c)
 		if err != nil {
 			return nil, err

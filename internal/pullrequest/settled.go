@@ -141,12 +141,18 @@ func (s *Settled) record(number int, head, base string, updated time.Time, day a
 // recordedAt reports whether RecordMerged found everything recorded on
 // branch base at tip.
 func (s *Settled) recordedAt(base, tip string) bool {
+	return tip != "" && s.recordedThrough(base) == tip
+}
+
+// recordedThrough is the tip of base at which RecordMerged last found
+// everything recorded, "" when none is known.
+func (s *Settled) recordedThrough(base string) string {
 	if s == nil {
-		return false
+		return ""
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return tip != "" && s.recorded[base] == tip
+	return s.recorded[base]
 }
 
 // noteRecorded notes that every stage change merged into base is
