@@ -2,8 +2,6 @@ package forge_test
 
 import (
 	"context"
-	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -14,22 +12,12 @@ import (
 // main and of a branch it does not target, as go-github v60 cannot.
 func TestBranchRulesNameTheMergeQueue(t *testing.T) {
 	f := newFixture(t)
-	f.srv.AddUser(owner, "owner-token")
 	body := `{"name": "queue", "target": "branch", "enforcement": "active",
   "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []}},
   "rules": [{"type": "pull_request"}, {"type": "merge_queue", "parameters": {"merge_method": "MERGE", "grouping_strategy": "ALLGREEN",
     "check_response_timeout_minutes": 60, "max_entries_to_build": 5, "max_entries_to_merge": 5, "min_entries_to_merge": 1, "min_entries_to_merge_wait_minutes": 5}}],
   "bypass_actors": []}`
-	req, _ := http.NewRequest("POST", f.srv.URL()+"/repos/"+owner+"/"+repo+"/rulesets", strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer owner-token")
-	resp, err := f.srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("create the ruleset: %d", resp.StatusCode)
-	}
+	f.srv.CreateRuleset("owner-token", body)
 	for _, tc := range []struct {
 		branch string
 		want   []string

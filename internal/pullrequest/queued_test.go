@@ -41,7 +41,7 @@ var appBypasses = fmt.Sprintf(`{"actor_id": %d, "actor_type": "Integration", "by
 func queuedWorld(t *testing.T, ruleset string) (*world, int, []webhook.Event) {
 	t.Helper()
 	w := newWorld(t)
-	createRuleset(t, w, ruleset)
+	w.srv.CreateRuleset("owner-token", ruleset)
 	head := w.srv.Commit("newco-apply", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
 	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco-apply"})
 	w.srv.AddReview(pr, "okafor-pm", "APPROVED", head)
@@ -56,22 +56,6 @@ func queuedWorld(t *testing.T, ruleset string) (*world, int, []webhook.Event) {
 		t.Fatal("the queue did not merge the approved pull request")
 	}
 	return w, pr, hook.parsed(t)
-}
-
-// createRuleset creates ruleset on the world's repository, as its owner.
-func createRuleset(t *testing.T, w *world, ruleset string) {
-	t.Helper()
-	w.srv.AddUser("acme-program", "owner-token")
-	req, _ := http.NewRequest("POST", w.srv.URL()+"/repos/acme-program/connect/rulesets", strings.NewReader(ruleset))
-	req.Header.Set("Authorization", "Bearer owner-token")
-	resp, err := w.srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("creating the ruleset: %d", resp.StatusCode)
-	}
 }
 
 // captured is a webhook URL that keeps what it is sent.
@@ -258,7 +242,7 @@ func TestWithoutBypassingTheRulesetTheStageIsSaidNotRecorded(t *testing.T) {
 func TestBehindTheMergeQueueAnApprovalIsLeftToTheQueue(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
-	createRuleset(t, w, queueRuleset(appBypasses))
+	w.srv.CreateRuleset("owner-token", queueRuleset(appBypasses))
 	hook := &captured{}
 	rec := httptest.NewServer(hook)
 	t.Cleanup(rec.Close)
@@ -306,7 +290,7 @@ func TestBehindTheMergeQueueAnApprovalIsLeftToTheQueue(t *testing.T) {
 func TestARecordWalksBackNoFurtherThanWhereItFoundAllRecorded(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
-	createRuleset(t, w, queueRuleset(appBypasses))
+	w.srv.CreateRuleset("owner-token", queueRuleset(appBypasses))
 	w.handler.Settled = pullrequest.NewSettled()
 	acme := sampleFile(t, "acme-sync.cue")
 	var prs []int
