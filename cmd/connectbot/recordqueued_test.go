@@ -36,7 +36,8 @@ func queuedMergeWorld(t *testing.T, bypass bool) (*forgetest.Server, int) {
 }
 
 // recordsOf counts the commits on main's first-parent history that
-// record pull request pr.
+// record pull request pr. It reads the fake's repository without its
+// lock: only while nothing pushes.
 func recordsOf(t *testing.T, srv *forgetest.Server, pr int) int {
 	t.Helper()
 	c, err := srv.Repo().CommitObject(plumbing.NewHash(srv.Branch(forgetest.DefaultBranch)))
@@ -119,7 +120,12 @@ func TestActionSaysTheStageIsNotRecordedWhenTheRulesetDeclines(t *testing.T) {
 func TestServeRecordsTheStageTheQueuesMergeLeftOut(t *testing.T) {
 	gh, pr := queuedMergeWorld(t, true)
 	srv := startServe(t, liveVars(gh), time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
-	eventually(t, "the record of the queue's merge", func() bool { return recordsOf(t, gh, pr) > 0 })
+	eventually(t, "the record of the queue's merge", func() bool {
+		// ReadFile, unlike recordsOf, reads under the fake's lock, while
+		// serve may push.
+		cue, _ := gh.ReadFile(forgetest.DefaultBranch, "applications/newco.cue")
+		return strings.Contains(cue, "acceptedAt")
+	})
 	payload, err := os.ReadFile(closedDelivery(t, pr))
 	if err != nil {
 		t.Fatal(err)
