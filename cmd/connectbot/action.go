@@ -50,6 +50,13 @@ func actionCommand(fs *flag.FlagSet) runFunc {
 		}
 		opts := service.HandlerOptions{DryRun: set.DryRun, Out: e.stdout, Now: e.now, Holder: set.Holder}
 		h := g.Handler(client, repo, opts)
+		// Where the last run found every stage change merged on GitHub
+		// recorded, so that a push walks back no further (RecordMerged).
+		settled, serr := g.Settled()
+		if serr != nil {
+			fmt.Fprintf(e.stderr, "connectbot: the cache of settled pull requests is ignored: %v\n", serr)
+		}
+		h.Settled = settled
 		var done []string
 		switch ev.Kind {
 		case webhook.KindWorkflowRun:
@@ -57,7 +64,7 @@ func actionCommand(fs *flag.FlagSet) runFunc {
 		default:
 			done, err = dispatch.Handle(ctx, h, g.Opener(client, repo, opts), ev)
 		}
-		if kerr := g.KeepForNextRun(client, nil); kerr != nil {
+		if kerr := g.KeepForNextRun(client, settled); kerr != nil {
 			fmt.Fprintf(e.stderr, "connectbot: %v\n", kerr)
 		}
 		if err != nil {

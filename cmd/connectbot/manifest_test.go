@@ -33,6 +33,8 @@ var permissionOf = []struct {
 	{regexp.MustCompile(`^/repos/[^/]+/[^/]+/pulls`), "pull_requests"},
 	{regexp.MustCompile(`^/repos/[^/]+/[^/]+/(issues|labels)`), "issues"},
 	{regexp.MustCompile(`^/repos/[^/]+/[^/]+/(git|contents|merges)/|^/[^/]+/[^/]+\.git/`), "contents"},
+	// "Get rules for a branch" needs "Metadata" repository permissions (read).
+	{regexp.MustCompile(`^/repos/[^/]+/[^/]+/rules/branches/`), "metadata"},
 }
 
 func TestTheAppManifestAsksForExactlyWhatConnectbotUses(t *testing.T) {

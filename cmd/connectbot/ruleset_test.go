@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -38,18 +36,7 @@ func readmeRuleset(t *testing.T) string {
 func approvedWorld(t *testing.T, ruleset string) (*forgetest.Server, int) {
 	t.Helper()
 	srv := seed(t)
-	srv.AddUser("acme-program", "owner-token")
-	req, _ := http.NewRequest("POST", srv.URL()+"/repos/acme-program/connect/rulesets", strings.NewReader(ruleset))
-	req.Header.Set("Authorization", "Bearer owner-token")
-	resp, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("creating the README's ruleset: %d %s", resp.StatusCode, b)
-	}
+	srv.CreateRuleset("owner-token", ruleset)
 	northwind, _ := os.ReadFile("../../applications/northwind-notes.cue")
 	newco := strings.Replace(string(northwind), `maintainers: ["nwn-platform", "priya-castellano"]`, `maintainers: ["newco-dev"]`, 1)
 	head := srv.Commit("newco", "Apply", map[string]string{"applications/newco.cue": newco})

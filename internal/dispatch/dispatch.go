@@ -55,6 +55,18 @@ var routes = []route{
 		},
 	},
 	{
+		// A closed pull request's work is its pull request's: one GitHub
+		// merged gets the stage change its approval makes recorded.
+		kind: "pull-request-closed", match: isClosed,
+		what: func(ev webhook.Event) string {
+			return fmt.Sprintf("read pull request #%d: if GitHub merged it into the program's branch, record there every approved stage change merged without its record", ev.Number)
+		},
+		key: func(ev webhook.Event) (Key, Work, bool) {
+			return Key{Kind: KeyPullRequest, Number: ev.Number}, Work{}, true
+		},
+		handle: judgeOne,
+	},
+	{
 		kind: KeyHead, match: isRerun,
 		what: func(ev webhook.Event) string {
 			return fmt.Sprintf("find the open pull requests whose head is %s (GitHub names none for a fork's) and judge each", ev.HeadSHA)
@@ -192,6 +204,11 @@ func judgesOne(ev webhook.Event) bool {
 		isRerun(ev) && ev.IsPullRequest
 }
 
+// isClosed reports whether ev closed a pull request, merged or not.
+func isClosed(ev webhook.Event) bool {
+	return ev.Kind == webhook.KindPullRequest && ev.Action == "closed" && ev.Number != 0
+}
+
 // isPush reports whether ev is a push to a branch or a tag.
 func isPush(ev webhook.Event) bool { return ev.Kind == webhook.KindPush }
 
@@ -279,8 +296,9 @@ func rejudgeOnPush(ctx context.Context, h *pullrequest.Handler, ev webhook.Event
 	if !ok || ev.Deleted {
 		return []string{fmt.Sprintf("push to %s: nothing to do", ev.Ref)}, nil
 	}
+	out, recErr := recordMerged(ctx, h, branch)
 	done, err := h.Rejudge(ctx, branch)
-	var out []string
+	err = errors.Join(recErr, err)
 	for _, r := range done {
 		for _, d := range r.Outcome.Done {
 			out = append(out, fmt.Sprintf("#%d (%s): %s", r.Number, r.Why, d))
@@ -288,6 +306,24 @@ func rejudgeOnPush(ctx context.Context, h *pullrequest.Handler, ev webhook.Event
 	}
 	if len(out) == 0 && err == nil {
 		out = append(out, fmt.Sprintf("%s moved: no open pull request into it has a verdict for an older tip", branch))
+	}
+	return out, err
+}
+
+// recordMerged records on branch, when it is the program's, the stage
+// changes of the approved pull requests GitHub merged into it that are
+// not recorded yet (pullrequest.Handler.RecordMerged). A merge queue's
+// branch is never the program's.
+func recordMerged(ctx context.Context, h *pullrequest.Handler, branch string) ([]string, error) {
+	if _, queue := pullrequest.QueueBase("refs/heads/" + branch); queue || h.Base != "" && branch != h.Base {
+		return nil, nil
+	}
+	recorded, err := h.RecordMerged(ctx, branch)
+	var out []string
+	for _, r := range recorded {
+		for _, d := range r.Done {
+			out = append(out, fmt.Sprintf("#%d: %s", r.Number, d))
+		}
 	}
 	return out, err
 }

@@ -26,6 +26,9 @@ var (
 	errGrouped   = errors.New("merge group")
 	errRejudged  = errors.New("list to judge again")
 	errOpened    = errors.New("open the form's pull request")
+	// errTipAsked is where the base branch points asked of origin, which
+	// recording the stage changes merged into it starts with.
+	errTipAsked = errors.New("ask origin for a branch's tip")
 )
 
 // routeForm is an application form's opener that says it was reached.
@@ -78,6 +81,7 @@ func (routeForge) FindPRsByHead(context.Context, string) ([]forge.PR, error) {
 func (routeForge) ListCheckRuns(context.Context, string, string) ([]forge.CheckRunInfo, error) {
 	return nil, nil
 }
+func (routeForge) BranchRules(context.Context, string) ([]string, error) { return nil, nil }
 func (routeForge) LastReopened(context.Context, int, int) (time.Time, error) {
 	return time.Time{}, nil
 }
@@ -98,7 +102,7 @@ func (routeGit) Fetch(_ context.Context, refspecs ...string) error {
 func (routeGit) FetchPull(context.Context, int) (string, error)         { return "", errCommented }
 func (routeGit) Parents(string) ([]string, string, error)               { return nil, "", errGrouped }
 func (routeGit) Resolve(string) (string, error)                         { return "", errCommented }
-func (routeGit) RemoteTip(context.Context, string) (string, error)      { return "", errCommented }
+func (routeGit) RemoteTip(context.Context, string) (string, error)      { return "", errTipAsked }
 func (routeGit) Tree(string) (fs.FS, error)                             { return nil, errCommented }
 func (routeGit) Commit(context.Context, gitrepo.Change) (string, error) { return "", errCommented }
 func (routeGit) Entries(string, string) (map[string]gitrepo.Entry, error) {
@@ -179,6 +183,11 @@ func TestRouteAgreesWithHandle(t *testing.T) {
 		kind, _ := Route(ev)
 		_, err := Handle(context.Background(), h, routeForm{}, ev)
 		reached := reachedBy(t, ev, err)
+		if kind == "pull-request-closed" && reached == KeyPullRequest {
+			// It reads the pull request as judging it does (the stand-in
+			// shows it open).
+			continue
+		}
 		if kind != reached {
 			t.Errorf("%s %s (on a pull request: %v, check %q): Route says %s, Handle does %s", ev.Kind, ev.Action, ev.IsPullRequest, ev.Check, kind, reached)
 		}
@@ -199,6 +208,10 @@ func TestAnEventsKeyDoesWhatHandleDoesWithIt(t *testing.T) {
 		_, err := Do(context.Background(), h, routeForm{}, key, w)
 		reached := reachedBy(t, ev, err)
 		want := kind
+		if kind == "pull-request-closed" {
+			// A closed pull request's work is its pull request's.
+			want = KeyPullRequest
+		}
 		if kind == "comment-command" {
 			// A comment's work is its pull request's: judged, then every
 			// command on it without an answer answered.
@@ -236,4 +249,28 @@ func reachedBy(t *testing.T, ev webhook.Event, err error) string {
 		t.Fatalf("%+v: %v", ev, err)
 	}
 	return reached
+}
+
+// TestAPushRecordsWhatGitHubMergedIntoTheProgramsBranchOnly shows which
+// pushes start by recording the stage changes GitHub merged without their
+// record: those to the program's branch, never to a merge queue's.
+func TestAPushRecordsWhatGitHubMergedIntoTheProgramsBranchOnly(t *testing.T) {
+	for _, tc := range []struct {
+		name, base, ref string
+		records         bool
+	}{
+		{name: "a push to the program's branch", base: "main", ref: "refs/heads/main", records: true},
+		{name: "a push to the default branch, no program branch set", base: "", ref: "refs/heads/main", records: true},
+		{name: "a push to another branch", base: "main", ref: "refs/heads/newco-apply", records: false},
+		{name: "a merge queue's branch", base: "", ref: "refs/heads/gh-readonly-queue/main/pr-7-d6fde92930d4715a2b49857d24b940956b26d2d3", records: false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := routeHandler()
+			h.Base = tc.base
+			_, err := Handle(context.Background(), h, routeForm{}, webhook.Event{Kind: webhook.KindPush, Ref: tc.ref, After: "d6fde92930d4715a2b49857d24b940956b26d2d3"})
+			if got := errors.Is(err, errTipAsked); got != tc.records {
+				t.Errorf("recorded %v, want %v (%v)", got, tc.records, err)
+			}
+		})
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/connectbot/connectbot/internal/forge"
@@ -72,7 +73,28 @@ func (h *Handler) merge(ctx context.Context, w writer, pr forge.PR, v program.Ve
 		out.Done = append(out.Done, "merge refused: the pull request became a draft; it merges once it is marked ready for review")
 		return nil
 	}
+	if queued, err := h.queuedBranch(ctx, pr.BaseRef); err != nil || queued {
+		if queued {
+			out.Done = append(out.Done, fmt.Sprintf("not merged: %s takes changes through GitHub's merge queue; add the pull request to the queue, and connectbot records the stage change once the queue merges it", pr.BaseRef))
+		}
+		return err
+	}
 	return w.merge(ctx, pr, v, st, out)
+}
+
+// queuedBranch reports whether branch takes changes only through GitHub's
+// merge queue: then connectbot's merge, pushed past the queue as a bypass
+// actor, would skip what the queue checks, and the queue merges instead.
+// A repository whose rules GitHub does not show (404) has none.
+func (h *Handler) queuedBranch(ctx context.Context, branch string) (bool, error) {
+	rules, err := h.Forge.BranchRules(ctx, branch)
+	if errors.Is(err, forge.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("the rules of %s: %w", branch, err)
+	}
+	return slices.Contains(rules, forge.RuleMergeQueue), nil
 }
 
 // stickyComment finds connectbot's one comment on pull request number;

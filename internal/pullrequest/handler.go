@@ -46,6 +46,9 @@ type forgeClient interface {
 	// those a re-run check is for (internal/dispatch asks it through the
 	// handler, as GitHub names none for a fork's).
 	FindPRsByHead(ctx context.Context, sha string) ([]forge.PR, error)
+	// BranchRules reads the types of the rules of a branch's rulesets:
+	// one behind GitHub's merge queue takes no merge of connectbot's.
+	BranchRules(ctx context.Context, branch string) ([]string, error)
 }
 
 // gitRepo is what the handler needs of the repository.
@@ -220,8 +223,7 @@ func (h *Handler) handleOnce(ctx context.Context, number int, forceCheck bool, o
 		return fmt.Errorf("pull request #%d: %w", number, err)
 	}
 	if pr.State != "open" {
-		out.Done = append(out.Done, "pull request is "+pr.State+": nothing to do")
-		return nil
+		return h.closed(ctx, pr, out)
 	}
 	facts, st, err := h.gather(ctx, pr, now, "")
 	if err != nil {
@@ -235,6 +237,27 @@ func (h *Handler) handleOnce(ctx context.Context, number int, forceCheck bool, o
 	body := report.PRComment(v, st.impact, h.fixes(pr, facts, v))
 	w, done := h.writer(fmt.Sprintf("pull request #%d at %s", pr.Number, v.HeadSHA))
 	return done(h.carryOut(ctx, w, pr, v, st, body, forceCheck, out))
+}
+
+// closed is what handling pull request pr, closed, does: for one GitHub
+// merged into the program's branch, the stage changes of the approved
+// pull requests merged there that are not recorded yet are recorded
+// (RecordMerged); nothing otherwise.
+func (h *Handler) closed(ctx context.Context, pr forge.PR, out *Outcome) error {
+	if !pr.Merged || pr.BaseRef != h.programBranch(pr) {
+		out.Done = append(out.Done, "pull request is "+pr.State+": nothing to do")
+		return nil
+	}
+	recorded, err := h.RecordMerged(ctx, pr.BaseRef)
+	for _, r := range recorded {
+		for _, d := range r.Done {
+			out.Done = append(out.Done, fmt.Sprintf("#%d: %s", r.Number, d))
+		}
+	}
+	if len(out.Done) == 0 && err == nil {
+		out.Done = append(out.Done, fmt.Sprintf("pull request is merged, and %s records every stage change merged into it: nothing to do", pr.BaseRef))
+	}
+	return err
 }
 
 func (h *Handler) log() *slog.Logger {

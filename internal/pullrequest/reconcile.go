@@ -112,9 +112,10 @@ func (b *Backlog) took(number int) {
 // `/connectbot recheck` needs no answer here: judging the pull request is
 // what it asks for.
 func (h *Handler) Reconcile(ctx context.Context, base string) ([]Reconciled, error) {
+	recorded, recErr := h.recordReconciled(ctx, base)
 	prs, err := h.openInto(ctx, base)
 	if err != nil {
-		return nil, err
+		return recorded, errors.Join(recErr, err)
 	}
 	p := &pass{h: h, turn: turn{rejudging: true}, base: base, day: application.DateOf(h.Now()), prs: prs, out: make([]Reconciled, len(prs)),
 		again: map[int]string{}, pending: map[int]bool{}}
@@ -128,7 +129,30 @@ func (h *Handler) Reconcile(ctx context.Context, base string) ([]Reconciled, err
 		delete(p.pending, i)
 		p.takeUp(ctx, i)
 	}
-	return p.out, errors.Join(p.errs...)
+	return append(recorded, p.out...), errors.Join(append([]error{recErr}, p.errs...)...)
+}
+
+// recordReconciled records the stage changes merged into base on GitHub
+// that are not recorded yet (RecordMerged), as the pull requests they
+// are of, reconciled.
+func (h *Handler) recordReconciled(ctx context.Context, base string) ([]Reconciled, error) {
+	if base == "" {
+		return nil, nil
+	}
+	done, err := h.RecordMerged(ctx, base)
+	var out []Reconciled
+	for _, r := range done {
+		w := slices.DeleteFunc(slices.Clone(r.Done), func(d string) bool {
+			return !strings.HasPrefix(d, "recorded ") && !strings.HasPrefix(d, "commented ")
+		})
+		if len(w) > 0 {
+			out = append(out, Reconciled{Number: r.Number, Repaired: w})
+		}
+	}
+	if err != nil {
+		err = fmt.Errorf("record the stage changes merged into %s: %w", base, err)
+	}
+	return out, err
 }
 
 // pass is one reconcile's progress through the open pull requests.

@@ -30,9 +30,15 @@ import (
 // again.
 // Its methods are safe for concurrent use; the zero value is not, use
 // NewSettled or ReadSettled.
+//
+// It also remembers, for each base branch, the tip at which RecordMerged
+// last found every stage change merged there recorded, so that a
+// reconcile whose base has not moved since reads nothing more of it.
 type Settled struct {
 	mu  sync.Mutex
 	prs map[int]settledPR
+	// recorded maps a base branch to that tip.
+	recorded map[string]string
 }
 
 // settledPR is what a reconcile saw of a settled pull request.
@@ -44,7 +50,7 @@ type settledPR struct {
 }
 
 // NewSettled returns an empty Settled: every pull request is judged.
-func NewSettled() *Settled { return &Settled{prs: map[int]settledPR{}} }
+func NewSettled() *Settled { return &Settled{prs: map[int]settledPR{}, recorded: map[string]string{}} }
 
 // Len is how many pull requests s remembers as settled.
 func (s *Settled) Len() int {
@@ -59,8 +65,9 @@ const settledFileVersion = 1
 
 // settledFile is the layout of a settled file.
 type settledFile struct {
-	Version int               `json:"version"`
-	PRs     map[int]settledPR `json:"pullRequests"`
+	Version  int               `json:"version"`
+	PRs      map[int]settledPR `json:"pullRequests"`
+	Recorded map[string]string `json:"recordedThrough,omitempty"`
 }
 
 // ReadSettled reads what an earlier reconcile saved at path; a file that
@@ -81,13 +88,16 @@ func ReadSettled(path string) (*Settled, error) {
 	if f.Version == settledFileVersion && f.PRs != nil {
 		s.prs = f.PRs
 	}
+	if f.Version == settledFileVersion && f.Recorded != nil {
+		s.recorded = f.Recorded
+	}
 	return s, nil
 }
 
 // Save writes s to path, replacing the file whole.
 func (s *Settled) Save(path string) error {
 	s.mu.Lock()
-	data, err := json.Marshal(settledFile{Version: settledFileVersion, PRs: s.prs})
+	data, err := json.Marshal(settledFile{Version: settledFileVersion, PRs: s.prs, Recorded: s.recorded})
 	s.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("save %s: %w", path, err)
@@ -126,6 +136,34 @@ func (s *Settled) record(number int, head, base string, updated time.Time, day a
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.prs[number] = settledPR{Head: head, Base: base, Updated: updated, Day: day}
+}
+
+// recordedAt reports whether RecordMerged found everything recorded on
+// branch base at tip.
+func (s *Settled) recordedAt(base, tip string) bool {
+	return tip != "" && s.recordedThrough(base) == tip
+}
+
+// recordedThrough is the tip of base at which RecordMerged last found
+// everything recorded, "" when none is known.
+func (s *Settled) recordedThrough(base string) string {
+	if s == nil {
+		return ""
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.recorded[base]
+}
+
+// noteRecorded notes that every stage change merged into base is
+// recorded at tip.
+func (s *Settled) noteRecorded(base, tip string) {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.recorded[base] = tip
 }
 
 // forget drops pull request number: it is judged next time.

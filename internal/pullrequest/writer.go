@@ -124,19 +124,14 @@ func (w live) labels(ctx context.Context, number int, add, remove []string, out 
 func (w live) merge(ctx context.Context, pr forge.PR, v program.Verdict, st *judgement, out *Outcome) error {
 	h := w.h
 	tip := st.merge.Commit
-	var why []string
 	if len(v.Transitions) > 0 {
 		files, err := h.transitionFiles(tip, v)
 		if err != nil {
 			return err
 		}
-		for _, t := range v.Transitions {
-			why = append(why, fmt.Sprintf("%s: %s → %s (%s)", t.Slug, t.From, t.To, strings.Join(t.Set, ", ")))
-		}
-		msg := fmt.Sprintf("connectbot: record #%d approved by @%s\n\n%s\n", pr.Number, v.Approval.Author, strings.Join(why, "\n"))
 		id := h.Identity
 		id.When = h.Now()
-		if tip, err = h.Git.Commit(ctx, gitrepo.Change{Parent: tip, Files: files, Message: msg, Author: id}); err != nil {
+		if tip, err = h.Git.Commit(ctx, gitrepo.Change{Parent: tip, Files: files, Message: recordMessage(pr.Number, v), Author: id}); err != nil {
 			return err
 		}
 	}
@@ -157,8 +152,8 @@ func (w live) merge(ctx context.Context, pr forge.PR, v program.Verdict, st *jud
 	}
 	out.Done = append(out.Done, fmt.Sprintf("merged %s into %s at %s as %s", gitsha.Short(v.HeadSHA), pr.BaseRef, gitsha.Short(v.BaseSHA), gitsha.Short(st.merge.Commit)))
 	out.MergedInto = pr.BaseRef
-	if len(why) > 0 {
-		out.Done = append(out.Done, "recorded "+strings.Join(why, "; ")+" in "+gitsha.Short(tip))
+	if len(v.Transitions) > 0 {
+		out.Done = append(out.Done, "recorded "+transitionsText(v)+" in "+gitsha.Short(tip))
 		h.openTracking(ctx, v, out)
 	}
 	return nil

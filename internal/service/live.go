@@ -356,6 +356,7 @@ func (p *liveProcessor) reconcile(ctx context.Context) error {
 	var open []forge.PR
 	if err == nil {
 		h.Log, h.Backlog, h.Settled = p.log, p.backlog, p.settled
+		p.recordMerged(ctx, h)
 		open, err = h.Open(ctx, p.cfg.GitHub.Base)
 		if c := p.forge.Load(); c != nil && err == nil {
 			// Keep the answers of the pull requests open now, not of
@@ -382,6 +383,22 @@ func (p *liveProcessor) reconcile(ctx context.Context) error {
 	p.log.Info("reconcile queued", "pull_requests", len(open))
 	go p.finish(pass, len(open))
 	return nil
+}
+
+// recordMerged records on the base the stage changes of the approved pull
+// requests GitHub merged there without them (RecordMerged), and logs what
+// it did; a failure is logged, and the next reconcile tries again. p.mu
+// must be held.
+func (p *liveProcessor) recordMerged(ctx context.Context, h *pullrequest.Handler) {
+	done, err := h.RecordMerged(ctx, p.cfg.GitHub.Base)
+	for _, r := range done {
+		for _, d := range r.Done {
+			p.log.Info("done", "kind", "record-merged", "pr", r.Number, "what", d)
+		}
+	}
+	if err != nil {
+		p.log.Error("record the stage changes merged on GitHub", "err", err)
+	}
 }
 
 // finish waits for a pass's pull requests, then counts and logs it and,

@@ -82,6 +82,7 @@ func (s *Server) routes() []route {
 		{"PATCH", "git/refs/{ref...}", s.updateRef},
 		{"DELETE", "git/refs/{ref...}", s.deleteRef},
 		{"POST", "rulesets", s.createRuleset},
+		{"GET", "rules/branches/{branch...}", s.branchRules},
 	}
 	out := make([]route, len(table))
 	for i, e := range table {

@@ -64,6 +64,7 @@ var openAPIOperations = []string{
 	"GET /app/installations",
 	"POST /app-manifests/{code}/conversions",
 	"POST /repos/{owner}/{repo}/rulesets",
+	"GET /repos/{owner}/{repo}/rules/branches/{branch}",
 	"GET /rate_limit",
 }
 

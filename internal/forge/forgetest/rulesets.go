@@ -2,6 +2,7 @@ package forgetest
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"path"
 	"slices"
@@ -111,6 +112,51 @@ func (s *Server) rulesetJSON(rs ruleset) jsonObject {
 	out["current_user_can_bypass"] = "never"
 	out["created_at"], out["updated_at"] = ts(s.clock), ts(s.clock)
 	return out
+}
+
+// CreateRuleset creates the ruleset body (GitHub's JSON) as the
+// repository's owner would, through POST /repos/{owner}/{repo}/rulesets
+// with the owner's token (ownerToken, added for the owner), and fails the
+// test unless GitHub's answer is 201 Created.
+func (s *Server) CreateRuleset(ownerToken, body string) {
+	s.t.Helper()
+	s.AddUser(s.owner, ownerToken)
+	req, err := http.NewRequest("POST", s.URL()+"/repos/"+s.FullName()+"/rulesets", strings.NewReader(body))
+	if err != nil {
+		s.t.Fatalf("forgetest: create ruleset: %v", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+ownerToken)
+	resp, err := s.Client().Do(req)
+	if err != nil {
+		s.t.Fatalf("forgetest: create ruleset: %v", err)
+	}
+	answer, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		s.t.Fatalf("forgetest: create ruleset: %d %s", resp.StatusCode, answer)
+	}
+}
+
+// GET /repos/{owner}/{repo}/rules/branches/{branch}: every rule of the
+// active rulesets that target the branch, with its ruleset's id and
+// source, whoever asks and whether or not they may bypass it.
+func (s *Server) branchRules(w http.ResponseWriter, r *http.Request, p params) {
+	ref := "refs/heads/" + p["branch"]
+	out := []jsonObject{}
+	for _, rs := range s.rulesets {
+		if rs.Enforcement != "active" || rs.Target != "branch" || !s.targets(rs, ref) {
+			continue
+		}
+		for _, rule := range rs.Rules {
+			o := jsonObject{"type": rule.Type, "ruleset_source_type": "Repository", "ruleset_source": s.FullName(), "ruleset_id": rs.ID}
+			var params any
+			if len(rule.Parameters) > 0 && json.Unmarshal(rule.Parameters, &params) == nil {
+				o["parameters"] = params
+			}
+			out = append(out, o)
+		}
+	}
+	s.reply(w, r, http.StatusOK, out)
 }
 
 // ruleViolations returns the rules the actor breaks by moving the branch

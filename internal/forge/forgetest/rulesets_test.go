@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
 )
 
@@ -138,5 +140,37 @@ func TestARulesetWithoutTheAppHoldsItToo(t *testing.T) {
 	gitAs(t, bot, "commit", "-q", "-m", "Recorded by the App")
 	if out, ok := gitAs(t, bot, "push", "-q", "origin", "HEAD:main"); !ok {
 		t.Errorf("a ruleset in evaluate mode refused a push:\n%s", out)
+	}
+}
+
+// TestTheRulesOfABranchAreListed asks, as the App, which rules apply to
+// main under the ruleset that holds it, and to a branch no ruleset
+// targets: every rule of the active ruleset, in GitHub's shape, and none.
+func TestTheRulesOfABranchAreListed(t *testing.T) {
+	srv := forgetest.NewServer(t, "octo-org", "hello-world")
+	srv.AddUser("octo-org", "owner-token")
+	protectMain(t, srv, "owner-token", "")
+	spec := loadOpenAPI(t)
+	for _, tc := range []struct {
+		branch string
+		want   []string
+	}{
+		{branch: "main", want: []string{"pull_request", "non_fast_forward", "deletion"}},
+		{branch: "feature/one", want: nil},
+	} {
+		status, v := apiCallAs(t, srv, srv.Token(), "GET", "/rules/branches/"+tc.branch, "")
+		if status != http.StatusOK {
+			t.Fatalf("%s: %d %v", tc.branch, status, v)
+		}
+		for _, p := range spec.check(tc.branch, spec.schemaOf(t, "GET", "/repos/{owner}/{repo}/rules/branches/{branch}", status), v) {
+			t.Error(p)
+		}
+		var got []string
+		for _, r := range v.([]any) {
+			got = append(got, r.(map[string]any)["type"].(string))
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("rules of %s (-want +got):\n%s", tc.branch, diff)
+		}
 	}
 }
