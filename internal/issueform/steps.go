@@ -47,8 +47,8 @@ const (
 
 // slugOfYours is the slug question of a step form: it names an
 // application the applicant maintains.
-var slugOfYours = Field{ID: FieldSlug, Label: "Application slug", Kind: Input, Required: true, Placeholder: "acme-sync",
-	Hint: "The slug of your application file, " + application.Pattern + ". Only a maintainer of that file can change it with this form."}
+var slugOfYours = hinted(FieldSlug,
+	"The slug of your application file, "+application.Pattern+". Only a maintainer of that file can change it with this form.")
 
 // stepIntro opens every step form.
 const stepIntro = "connectbot turns this form into a pull request that changes your application file,\n" +
@@ -79,8 +79,7 @@ var StepForms = []Form{
 		Title:       "Certification: ",
 		Intro:       stepIntro + "\nFrom {certificationInstalls} installs an integration enters certification; the review needs all three materials.\n",
 		Fields: []Field{slugOfYours,
-			{ID: FieldAppID, Label: "App ID", Kind: Input, Paths: []string{"integration.appId"}, Placeholder: "1234567",
-				Hint: "The App ID from the developer portal, digits only (Connect certification step 1)."},
+			hinted(FieldAppID, "The App ID from the developer portal, digits only (Connect certification step 1)."),
 			{ID: FieldDemoVideo, Label: "Demo video", Kind: Input, Paths: []string{"certification.demoVideoUrl"}, Placeholder: "https://video.example/acme-sync",
 				Hint: "An https link to a video demo of the integration (certification step 2)."},
 			{ID: FieldSalesAssets, Label: "Sales assets", Kind: Textarea, Paths: []string{"certification.salesAssets"},
@@ -104,6 +103,14 @@ var StepForms = []Form{
 		Fields: []Field{slugOfYours, field(FieldChannels), optional(FieldResponseHours), optional(FieldSupportURL), field(FieldSupportEmail),
 			field(FieldSupportPhone), optional(FieldPrivacyPolicy), optional(FieldDataRequests), optional(FieldSecurityContact)},
 	},
+}
+
+// hinted is the application form's question id as a step form asks it,
+// with the step's own hint.
+func hinted(id, hint string) Field {
+	f := field(id)
+	f.Hint = hint
+	return f
 }
 
 // optional is the application form's question id, not required: in a
