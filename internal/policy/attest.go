@@ -22,44 +22,72 @@ type Attestation struct {
 	Value func(application.Attestations) bool
 }
 
+// attestation is one row of the attestations table: the rule that requires
+// the attestation, the field that gives it and the promise it makes.
+type attestation struct {
+	rule    Rule
+	field   string
+	promise string
+	value   func(application.Attestations) bool
+}
+
 // attestations are the fields of the application's attestations struct,
-// in the documented order.
-var attestations = []Attestation{
-	{"attestations.developerTerms", "developer/preamble",
-		"I agree to comply with the Developer Policy, the Developer Terms and the Acceptable Use Policy",
-		func(a application.Attestations) bool { return a.DeveloperTerms }},
-	{"attestations.noSaleOfCustomerData", "developer/A4",
-		"We never sell, rent, exploit or distribute customer data without the customer's express consent",
-		func(a application.Attestations) bool { return a.NoSaleOfCustomerData }},
-	{"attestations.lawfulBasis", "developer/A6",
-		"We collect, store and use personal data only with the person's consent or another lawful basis",
-		func(a application.Attestations) bool { return a.LawfulBasis }},
-	{"attestations.credentialHandling", "developer/B2",
-		"We handle every customer credential securely, with industry-standard protocols",
-		func(a application.Attestations) bool { return a.CredentialHandling }},
-	{"attestations.customerConsent", "developer/C1",
-		"We collect, store and use customer data only with the customer's proper consent",
-		func(a application.Attestations) bool { return a.CustomerConsent }},
+// in the documented order, each after the policy's sentence it promises.
+var attestations = []attestation{
+	{
+		rule: Rule{ID: "developer/preamble", Source: developerPolicy + ", preamble",
+			Sentence: "Developers are required to comply with this HubSpot Developer Policy (this \u201cPolicy\u201d), our\u00a0Developer Terms\u00a0and our\u00a0Acceptable Use Policy\u00a0(\u201cAUP\u201d)."},
+		field:   "attestations.developerTerms",
+		promise: "I agree to comply with the Developer Policy, the Developer Terms and the Acceptable Use Policy",
+		value:   func(a application.Attestations) bool { return a.DeveloperTerms },
+	},
+	{
+		rule: Rule{ID: "developer/A4", Source: developerPolicy + ", A. Data Protection 4",
+			Sentence: "You will not sell, rent, exploit, or distribute HubSpot Customer Data without express consent from the Customer."},
+		field:   "attestations.noSaleOfCustomerData",
+		promise: "We never sell, rent, exploit or distribute customer data without the customer's express consent",
+		value:   func(a application.Attestations) bool { return a.NoSaleOfCustomerData },
+	},
+	{
+		rule: Rule{ID: "developer/A6", Source: developerPolicy + ", A. Data Protection 6",
+			Sentence: "Your Application and/or Integration should not collect, store, and/or use personal data (meaning any information relating to an identified or identifiable natural person) without the consent of the data subject or a lawful basis to collect, store, or use such information."},
+		field:   "attestations.lawfulBasis",
+		promise: "We collect, store and use personal data only with the person's consent or another lawful basis",
+		value:   func(a application.Attestations) bool { return a.LawfulBasis },
+	},
+	{
+		rule: Rule{ID: "developer/B2", Source: developerPolicy + ", B. Security 2",
+			Sentence: "You will securely handle any Customer credentials using industry-standard protocols."},
+		field:   "attestations.credentialHandling",
+		promise: "We handle every customer credential securely, with industry-standard protocols",
+		value:   func(a application.Attestations) bool { return a.CredentialHandling },
+	},
+	{
+		rule: Rule{ID: "developer/C1", Source: developerPolicy + ", C. Using Customer Data 1",
+			Sentence: "You will not collect, store, and/or use HubSpot Customer Data without obtaining proper consent of the Customer, as determined by applicable law."},
+		field:   "attestations.customerConsent",
+		promise: "We collect, store and use customer data only with the customer's proper consent",
+		value:   func(a application.Attestations) bool { return a.CustomerConsent },
+	},
 }
 
 // attestationRules are the rules behind the attestations, one per field.
-var attestationRules = []Rule{
-	{"developer/preamble", developerPolicy + ", preamble",
-		"Developers are required to comply with this HubSpot Developer Policy (this \u201cPolicy\u201d), our\u00a0Developer Terms\u00a0and our\u00a0Acceptable Use Policy\u00a0(\u201cAUP\u201d).", false},
-	{"developer/A4", developerPolicy + ", A. Data Protection 4",
-		"You will not sell, rent, exploit, or distribute HubSpot Customer Data without express consent from the Customer.", false},
-	{"developer/A6", developerPolicy + ", A. Data Protection 6",
-		"Your Application and/or Integration should not collect, store, and/or use personal data (meaning any information relating to an identified or identifiable natural person) without the consent of the data subject or a lawful basis to collect, store, or use such information.", false},
-	{"developer/B2", developerPolicy + ", B. Security 2",
-		"You will securely handle any Customer credentials using industry-standard protocols.", false},
-	{"developer/C1", developerPolicy + ", C. Using Customer Data 1",
-		"You will not collect, store, and/or use HubSpot Customer Data without obtaining proper consent of the Customer, as determined by applicable law.", false},
-}
+var attestationRules = func() []Rule {
+	out := make([]Rule, len(attestations))
+	for i, a := range attestations {
+		out[i] = a.rule
+	}
+	return out
+}()
 
 // Attestations returns the attestation fields, in the documented order,
 // each with the rule (and so the sentence) that requires it.
 func Attestations() []Attestation {
-	return append([]Attestation(nil), attestations...)
+	out := make([]Attestation, len(attestations))
+	for i, a := range attestations {
+		out[i] = Attestation{Field: a.field, Rule: a.rule.ID, Promise: a.promise, Value: a.value}
+	}
+	return out
 }
 
 // attested checks that every attestation is given: each field true, from
@@ -68,19 +96,19 @@ func Attestations() []Attestation {
 // struct is missing, on program.stage, the field that makes it required.
 func (c *checker) attested() {
 	for _, a := range attestations {
-		if a.Value(c.app.Attestations) {
+		if a.value(c.app.Attestations) {
 			continue
 		}
 		state := "is missing"
 		if c.file.Positions != nil {
-			if _, written := c.file.Positions.Exact(a.Field); written {
+			if _, written := c.file.Positions.Exact(a.field); written {
 				state = "is false"
 			}
 		}
-		at := c.file.LocateAny(a.Field, "attestations", "program.stage")
+		at := c.file.LocateAny(a.field, "attestations", "program.stage")
 		c.file.Findings = append(c.file.Findings, application.Finding{
-			Rule: a.Rule, Severity: application.SeverityError, Path: a.Field, Line: at.Line, Column: at.Column,
-			Message: fmt.Sprintf("%s %s: every application in the program attests “%s”; set it to true once that is so", a.Field, state, a.Promise),
+			Rule: a.rule.ID, Severity: application.SeverityError, Path: a.field, Line: at.Line, Column: at.Column,
+			Message: fmt.Sprintf("%s %s: every application in the program attests “%s”; set it to true once that is so", a.field, state, a.promise),
 		})
 	}
 }

@@ -58,10 +58,11 @@ func RuleTable() []RuleRow {
 }
 
 // judgements is the one home of each rule's severity and configuration,
-// by rule id. TestJudgements checks that every rule has one, that its
-// keys are program.cue's, and that the corpus expects no severity the
+// by rule id; an attestation's rule is judged by its row of the
+// attestations table. TestJudgements checks that every rule has one, that
+// its keys are program.cue's, and that the corpus expects no severity the
 // rule does not name.
-var judgements = map[string]Judgement{
+var judgements = withAttestations(map[string]Judgement{
 	RuleReq1: {
 		Error:   "builtInHouse is not true.",
 		Flagged: "listing or scope text saying another company builds the integration.",
@@ -104,29 +105,24 @@ var judgements = map[string]Judgement{
 		Error:   "an approval before acceptance, of a stage other than certification, or with feedback still open.",
 		Flagged: "product-review feedback still open.",
 	},
-	RuleCert5:            {Error: "an approved integration whose listing lacks fields."},
-	RuleCert6:            {Error: "a launch date without approval or before it; a partner without approval or launch date."},
-	RuleCert7:            {},
-	"developer/preamble": {Error: "attestations.developerTerms is not true."},
-	"developer/A4":       {Error: "attestations.noSaleOfCustomerData is not true."},
+	RuleCert5: {Error: "an approved integration whose listing lacks fields."},
+	RuleCert6: {Error: "a launch date without approval or before it; a partner without approval or launch date."},
+	RuleCert7: {},
 	RuleDeveloperA5: {
 		Error:   "no privacy policy, one not on https://, or one on a non-public address (localhost, loopback, private or link-local, a single-label host).",
 		Flagged: "a privacy policy on a documentation-only domain or on the platform's own domain.",
 	},
-	"developer/A6": {Error: "attestations.lawfulBasis is not true."},
 	RuleDeveloperA7: {
 		Error:   "no page for data requests, one not on https://, or one on a non-public address.",
 		Flagged: "a data-request page on a documentation-only domain.",
 	},
 	RuleDeveloperA9: {Error: "no security contact, or a page not on https://."},
 	RuleDeveloperB1: {Error: "authentication or login auditing not attested."},
-	"developer/B2":  {Error: "attestations.credentialHandling is not true."},
 	RuleDeveloperB6: {
 		Error:        "a scope outside the catalogue, asked twice, without a reason, with a reason too short, or with the reason of another object's scope.",
 		Flagged:      "a scope that reaches sensitive data; a weak reason (\"n/a\", \"not used yet\", one reason pasted for every scope).",
 		ConfiguredBy: []string{"scopes", "weakReasons", "objectNames"},
 	},
-	"developer/C1": {Error: "attestations.customerConsent is not true."},
 	RuleDeveloperC2: {
 		Error:   "privacy.sensitiveData missing or true.",
 		Flagged: "listing or scope text describing card numbers or passwords while sensitiveData is false.",
@@ -154,4 +150,13 @@ var judgements = map[string]Judgement{
 	RuleUniqueName:   {Error: "an integration name used by two files, ignoring case, spaces and lookalikes."},
 	RuleCompanyClaim: {Error: "a second file for a company that shares no maintainer with the first."},
 	RuleHTTPS:        {Flagged: "a company website not on https://."},
+})
+
+// withAttestations adds to m the judgement of each attestation's rule,
+// which refuses only its field not being true.
+func withAttestations(m map[string]Judgement) map[string]Judgement {
+	for _, a := range attestations {
+		m[a.rule.ID] = Judgement{Error: a.field + " is not true."}
+	}
+	return m
 }
