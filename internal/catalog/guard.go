@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -267,7 +268,7 @@ func (w *walker) field(f *ast.Field, parent string, depth int) *refusal {
 func (w *walker) label(f *ast.Field) (string, *refusal) {
 	switch l := f.Label.(type) {
 	case *ast.Alias:
-		return "", w.refuse(l, "aliases are not allowed; an application file holds plain values only (strings, numbers, true/false, { } and [ ])")
+		return "", w.refuse(l, describe(l))
 	case *ast.Ident:
 		if strings.HasPrefix(l.Name, "#") || strings.HasPrefix(l.Name, "_") {
 			return "", w.refuse(l, fmt.Sprintf("%q is a definition or hidden field; an application file holds plain fields only", l.Name))
@@ -356,43 +357,44 @@ func (w *walker) refuse(n ast.Node, msg string) *refusal {
 	return &refusal{rule: RulePlainData, pos: toPos(n.Pos()), msg: msg}
 }
 
+// notAllowed says, for each construct of CUE that is not plain data, what
+// an integrator is refused; describe says why.
+var notAllowed = map[reflect.Type]string{
+	reflect.TypeFor[*ast.ImportDecl]():    "imports are not allowed",
+	reflect.TypeFor[*ast.Attribute]():     "attributes (@...) are not allowed",
+	reflect.TypeFor[*ast.SelectorExpr]():  "references to other values are not allowed",
+	reflect.TypeFor[*ast.IndexExpr]():     "references to other values are not allowed",
+	reflect.TypeFor[*ast.SliceExpr]():     "references to other values are not allowed",
+	reflect.TypeFor[*ast.CallExpr]():      "function calls are not allowed",
+	reflect.TypeFor[*ast.Interpolation](): "string interpolation \\( ) is not allowed",
+	reflect.TypeFor[*ast.Comprehension](): "comprehensions (for/if) are not allowed",
+	reflect.TypeFor[*ast.ForClause]():     "comprehensions (for/if) are not allowed",
+	reflect.TypeFor[*ast.IfClause]():      "comprehensions (for/if) are not allowed",
+	reflect.TypeFor[*ast.LetClause]():     "let declarations are not allowed",
+	reflect.TypeFor[*ast.Ellipsis]():      "... (open structs and lists) is not allowed",
+	reflect.TypeFor[*ast.Alias]():         "aliases are not allowed",
+	reflect.TypeFor[*ast.PostfixAlias]():  "aliases are not allowed",
+	reflect.TypeFor[*ast.BottomLit]():     "_|_ (bottom) is not allowed",
+	reflect.TypeFor[*ast.ParenExpr]():     "parenthesised expressions are not allowed",
+	reflect.TypeFor[*ast.Func]():          "function types are not allowed",
+}
+
 // describe names a construct that is not plain data in words an integrator
 // can act on.
 func describe(n ast.Node) string {
 	const plain = "; an application file holds plain values only (strings, numbers, true/false, { } and [ ])"
 	switch n := n.(type) {
-	case *ast.ImportDecl:
-		return "imports are not allowed" + plain
-	case *ast.Attribute:
-		return "attributes (@...) are not allowed" + plain
 	case *ast.Ident:
 		return fmt.Sprintf("%s is a reference to another value, not a value; put strings in double quotes", n.Name)
-	case *ast.SelectorExpr, *ast.IndexExpr, *ast.SliceExpr:
-		return "references to other values are not allowed" + plain
-	case *ast.CallExpr:
-		return "function calls are not allowed" + plain
-	case *ast.Interpolation:
-		return "string interpolation \\( ) is not allowed" + plain
 	case *ast.BinaryExpr:
 		return fmt.Sprintf("the operator %s is not allowed", n.Op) + plain
 	case *ast.UnaryExpr:
 		return fmt.Sprintf("the operator %s is not allowed", n.Op) + plain
-	case *ast.Comprehension, *ast.ForClause, *ast.IfClause:
-		return "comprehensions (for/if) are not allowed" + plain
-	case *ast.LetClause:
-		return "let declarations are not allowed" + plain
 	case *ast.EmbedDecl:
 		return "embedded values are not allowed: every value needs a field name"
-	case *ast.Ellipsis:
-		return "... (open structs and lists) is not allowed" + plain
-	case *ast.Alias, *ast.PostfixAlias:
-		return "aliases are not allowed" + plain
-	case *ast.BottomLit:
-		return "_|_ (bottom) is not allowed" + plain
-	case *ast.ParenExpr:
-		return "parenthesised expressions are not allowed" + plain
-	case *ast.Func:
-		return "function types are not allowed" + plain
+	}
+	if what, ok := notAllowed[reflect.TypeOf(n)]; ok {
+		return what + plain
 	}
 	return fmt.Sprintf("%T is not plain data", n)
 }

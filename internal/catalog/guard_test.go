@@ -5,6 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/token"
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/connectbot/connectbot/internal/application"
 )
 
@@ -133,5 +137,44 @@ func withHangDetector(t *testing.T, f func() application.File) application.File 
 	case <-time.After(5 * time.Second):
 		t.Fatal("no answer within 5 seconds: the guard let something expensive through")
 		return application.File{}
+	}
+}
+
+func TestDescribeSaysWhatIsRefusedInFull(t *testing.T) {
+	const plain = "; an application file holds plain values only (strings, numbers, true/false, { } and [ ])"
+	tests := []struct {
+		name string
+		node ast.Node
+		want string
+	}{
+		{"an import", &ast.ImportDecl{}, "imports are not allowed" + plain},
+		{"an attribute", &ast.Attribute{}, "attributes (@...) are not allowed" + plain},
+		{"a bare name", ast.NewIdent("int"), "int is a reference to another value, not a value; put strings in double quotes"},
+		{"a selector", &ast.SelectorExpr{}, "references to other values are not allowed" + plain},
+		{"an index", &ast.IndexExpr{}, "references to other values are not allowed" + plain},
+		{"a slice", &ast.SliceExpr{}, "references to other values are not allowed" + plain},
+		{"a call", &ast.CallExpr{}, "function calls are not allowed" + plain},
+		{"an interpolation", &ast.Interpolation{}, "string interpolation \\( ) is not allowed" + plain},
+		{"a binary operator", &ast.BinaryExpr{Op: token.AND}, "the operator & is not allowed" + plain},
+		{"a unary operator", &ast.UnaryExpr{Op: token.MUL}, "the operator * is not allowed" + plain},
+		{"a comprehension", &ast.Comprehension{}, "comprehensions (for/if) are not allowed" + plain},
+		{"a for clause", &ast.ForClause{}, "comprehensions (for/if) are not allowed" + plain},
+		{"an if clause", &ast.IfClause{}, "comprehensions (for/if) are not allowed" + plain},
+		{"a let clause", &ast.LetClause{}, "let declarations are not allowed" + plain},
+		{"an embedded value", &ast.EmbedDecl{}, "embedded values are not allowed: every value needs a field name"},
+		{"an ellipsis", &ast.Ellipsis{}, "... (open structs and lists) is not allowed" + plain},
+		{"an alias", &ast.Alias{}, "aliases are not allowed" + plain},
+		{"a postfix alias", &ast.PostfixAlias{}, "aliases are not allowed" + plain},
+		{"bottom", &ast.BottomLit{}, "_|_ (bottom) is not allowed" + plain},
+		{"parentheses", &ast.ParenExpr{}, "parenthesised expressions are not allowed" + plain},
+		{"a function type", &ast.Func{}, "function types are not allowed" + plain},
+		{"anything else", &ast.BadExpr{}, "*ast.BadExpr is not plain data"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, describe(tt.node)); diff != "" {
+				t.Errorf("describe (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
