@@ -313,8 +313,8 @@ type issuePayload struct {
 func (p issuePayload) event(e Event) (Event, error) {
 	is := p.Issue
 	e.Number = is.Number
-	e.Issue = &Issue{Number: is.Number, Title: is.Title, Body: is.Body, Author: is.User.Login}
-	e.Issue.Labels = each(is.Labels, func(l label) string { return l.Name })
+	e.Issue = &Issue{Number: is.Number, Title: is.Title, Body: is.Body, Author: is.User.Login,
+		Labels: each(is.Labels, func(l label) string { return l.Name })}
 	return e, nil
 }
 
