@@ -30,8 +30,7 @@ type programFlags struct {
 
 func newProgramFlags(fs *flag.FlagSet) *programFlags {
 	f := newDecideFlags(fs, "decide as of this day (YYYY-MM-DD or RFC 3339)")
-	f.format = &formatFlag{value: "text", choices: []string{"text", "json"}}
-	fs.Var(f.format, "format", "output: text for people, json (the stable contract)")
+	f.format = formatVar(fs, "output: text for people, json (the stable contract)", "text", "json")
 	return f
 }
 
