@@ -256,17 +256,22 @@ type Installs struct {
 	AsOf  Date `json:"asOf"`
 }
 
-// Feedback statuses.
+// FeedbackStatus is whether an item of product-review feedback still
+// waits for the integrator, in the schema's words (program.feedback[].status).
+type FeedbackStatus string
+
+// The feedback statuses: a reviewer opens an item, and marks it addressed
+// once the integrator's answer settles it.
 const (
-	FeedbackOpen      = "open"
-	FeedbackAddressed = "addressed"
+	FeedbackOpen      FeedbackStatus = "open"
+	FeedbackAddressed FeedbackStatus = "addressed"
 )
 
 // Feedback is one item of the product team's certification review.
 type Feedback struct {
-	ID     string `json:"id"`
-	Text   string `json:"text"`
-	Status string `json:"status"`
+	ID     string         `json:"id"`
+	Text   string         `json:"text"`
+	Status FeedbackStatus `json:"status"`
 }
 
 // Removal records why and when an application left the program.
