@@ -13,9 +13,6 @@ import (
 	"github.com/connectbot/connectbot/internal/program"
 )
 
-// TemplatePath is where GitHub reads the application form from.
-const TemplatePath = ".github/ISSUE_TEMPLATE/apply.yml"
-
 // TemplateHeader is the generated form's first line: the file is written
 // by `connectbot form`, never by hand.
 const TemplateHeader = "# Generated from program.cue by `connectbot form`; do not edit. Run it again after changing program.cue.\n"
