@@ -71,7 +71,7 @@ func (r *artifactReport) verdicts() []report.Verdict {
 	for i, f := range r.Files {
 		out[i] = report.Verdict{Path: f.Path, Valid: f.Valid, Findings: make([]report.RuleFinding, len(f.Findings))}
 		for j, x := range f.Findings {
-			out[i].Findings[j] = report.RuleFinding{Rule: x.Rule, Severity: x.Severity}
+			out[i].Findings[j] = report.RuleFinding{Rule: x.Rule, Severity: application.Severity(x.Severity)}
 		}
 	}
 	return out

@@ -6,6 +6,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/connectbot/connectbot/internal/application"
 )
 
 // Verdict is one application file as a `validate --format json` report
@@ -18,8 +20,8 @@ type Verdict struct {
 
 // RuleFinding is a finding by its rule and severity.
 type RuleFinding struct {
-	Rule     string `json:"rule"`
-	Severity string `json:"severity"`
+	Rule     string               `json:"rule"`
+	Severity application.Severity `json:"severity"`
 }
 
 // Upgrade is who a move to another connectbot affects: for every
@@ -96,7 +98,7 @@ func minus(a, b []RuleFinding) []RuleFinding {
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Severity != out[j].Severity {
-			return out[i].Severity == "error"
+			return out[i].Severity == application.SeverityError
 		}
 		return out[i].Rule < out[j].Rule
 	})
@@ -149,7 +151,7 @@ func passes(before, after bool) string {
 func findingList(fs []RuleFinding) string {
 	s := make([]string, len(fs))
 	for i, f := range fs {
-		s[i] = f.Rule + " (" + f.Severity + ")"
+		s[i] = f.Rule + " (" + string(f.Severity) + ")"
 	}
 	return strings.Join(s, ", ")
 }
@@ -160,7 +162,7 @@ func (v Validation) Verdicts() []Verdict {
 	for i, f := range v.Files {
 		out[i] = Verdict{Path: f.Path, Valid: f.Valid, Findings: make([]RuleFinding, len(f.Findings))}
 		for j, x := range f.Findings {
-			out[i].Findings[j] = RuleFinding{Rule: x.Rule, Severity: string(x.Severity)}
+			out[i].Findings[j] = RuleFinding{Rule: x.Rule, Severity: x.Severity}
 		}
 	}
 	return out
