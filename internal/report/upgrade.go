@@ -31,11 +31,12 @@ type RuleFinding struct {
 type Upgrade struct {
 	// Before names the report of the connectbot in use; After, the
 	// connectbot comparing (its version).
-	Before, After string
-	// Files are the files judged differently, by path.
-	Files []UpgradedFile
+	Before string `json:"before"`
+	After  string `json:"after"`
 	// Compared is how many files either side judged.
-	Compared int
+	Compared int `json:"compared"`
+	// Files are the files judged differently, by path.
+	Files []UpgradedFile `json:"files"`
 }
 
 // UpgradedFile is one file judged differently.
@@ -108,16 +109,10 @@ func minus(a, b []RuleFinding) []RuleFinding {
 // WriteJSON writes the comparison as one newline-terminated JSON document:
 // {"before","after","compared","files":[{"path","validBefore","validAfter","added","removed"}]}.
 func (u Upgrade) WriteJSON(w io.Writer) error {
-	files := u.Files
-	if files == nil {
-		files = []UpgradedFile{}
+	if u.Files == nil {
+		u.Files = []UpgradedFile{}
 	}
-	return json.NewEncoder(w).Encode(struct {
-		Before   string         `json:"before"`
-		After    string         `json:"after"`
-		Compared int            `json:"compared"`
-		Files    []UpgradedFile `json:"files"`
-	}{u.Before, u.After, u.Compared, files})
+	return json.NewEncoder(w).Encode(u)
 }
 
 // WriteText writes a headline, then a line per file judged differently:
