@@ -39,42 +39,10 @@ const (
 // artifact is a checked artifact.
 type artifact struct {
 	PR int
-	// Report is the validate run's report; nil for a review run's
-	// artifact, which carries only the number.
-	Report *artifactReport
-}
-
-// artifactReport is the `validate --format json` contract, read strictly.
-type artifactReport struct {
-	Files []struct {
-		Path     string `json:"path"`
-		Slug     string `json:"slug"`
-		Valid    bool   `json:"valid"`
-		Findings []struct {
-			Rule     string `json:"rule"`
-			Severity string `json:"severity"`
-			Message  string `json:"message"`
-			Path     string `json:"path"`
-			Line     int    `json:"line"`
-			Column   int    `json:"column"`
-			Flagged  bool   `json:"flagged,omitempty"`
-		} `json:"findings"`
-	} `json:"files"`
-	Errors   int `json:"errors"`
-	Warnings int `json:"warnings"`
-}
-
-// verdicts are the report's files as a comparison of two connectbots
-// reads them.
-func (r *artifactReport) verdicts() []report.Verdict {
-	out := make([]report.Verdict, len(r.Files))
-	for i, f := range r.Files {
-		out[i] = report.Verdict{Path: f.Path, Valid: f.Valid, Findings: make([]report.RuleFinding, len(f.Findings))}
-		for j, x := range f.Findings {
-			out[i].Findings[j] = report.RuleFinding{Rule: x.Rule, Severity: application.Severity(x.Severity)}
-		}
-	}
-	return out
+	// Report is the validate run's report, `validate --format json`'s
+	// document read strictly; nil for a review run's artifact, which
+	// carries only the number.
+	Report *report.Validation
 }
 
 // errNoArtifact reports a run that left no artifact, like a validate run
@@ -172,10 +140,10 @@ func parsePRNumber(b []byte) (int, error) {
 // parseReport reads a validate report strictly: one JSON document with
 // only the contract's fields, counts that agree with the findings, and
 // paths inside applications/.
-func parseReport(b []byte) (*artifactReport, error) {
+func parseReport(b []byte) (*report.Validation, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
-	var r artifactReport
+	var r report.Validation
 	if err := dec.Decode(&r); err != nil {
 		return nil, fmt.Errorf("not a validate report: %v", err)
 	}
@@ -189,9 +157,9 @@ func parseReport(b []byte) (*artifactReport, error) {
 		}
 		for _, x := range f.Findings {
 			switch x.Severity {
-			case "error":
+			case application.SeverityError:
 				errs++
-			case "warning":
+			case application.SeverityWarning:
 				warns++
 			default:
 				return nil, fmt.Errorf("severity %q is neither error nor warning", x.Severity)

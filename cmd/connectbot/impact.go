@@ -86,6 +86,6 @@ func runUpgradeImpact(e *env, path, repoDir string, day application.Date, format
 	if err != nil {
 		return e.failf(exitCantRun, "impact: %v", err)
 	}
-	up := report.NewUpgrade(path, buildinfo.Read().Version, was.verdicts(), now.Verdicts())
+	up := report.NewUpgrade(path, buildinfo.Read().Version, was.Verdicts(), now.Verdicts())
 	return e.writeReport("impact", format, up)
 }
