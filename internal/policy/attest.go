@@ -71,11 +71,12 @@ var attestations = []attestation{
 	},
 }
 
-// attestationRules are the rules behind the attestations, one per field.
-var attestationRules = func() []Rule {
-	out := make([]Rule, len(attestations))
+// attestationRules are the rules behind the attestations, one per field,
+// each refusing only its field not being true.
+var attestationRules = func() []judgedRule {
+	out := make([]judgedRule, len(attestations))
 	for i, a := range attestations {
-		out[i] = a.rule
+		out[i] = judgedRule{a.rule, Judgement{Error: a.field + " is not true."}}
 	}
 	return out
 }()
