@@ -35,36 +35,32 @@ type attestation struct {
 // in the documented order, each after the policy's sentence it promises.
 var attestations = []attestation{
 	{
-		rule: Rule{ID: "developer/preamble", Source: developerPolicy + ", preamble",
+		rule: Rule{ID: "developer/preamble",
 			Sentence: "Developers are required to comply with this HubSpot Developer Policy (this \u201cPolicy\u201d), our\u00a0Developer Terms\u00a0and our\u00a0Acceptable Use Policy\u00a0(\u201cAUP\u201d)."},
 		field:   "attestations.developerTerms",
 		promise: "I agree to comply with the Developer Policy, the Developer Terms and the Acceptable Use Policy",
 		value:   func(a application.Attestations) bool { return a.DeveloperTerms },
 	},
 	{
-		rule: Rule{ID: "developer/A4", Source: developerPolicy + ", A. Data Protection 4",
-			Sentence: "You will not sell, rent, exploit, or distribute HubSpot Customer Data without express consent from the Customer."},
+		rule:    Rule{ID: "developer/A4"},
 		field:   "attestations.noSaleOfCustomerData",
 		promise: "We never sell, rent, exploit or distribute customer data without the customer's express consent",
 		value:   func(a application.Attestations) bool { return a.NoSaleOfCustomerData },
 	},
 	{
-		rule: Rule{ID: "developer/A6", Source: developerPolicy + ", A. Data Protection 6",
-			Sentence: "Your Application and/or Integration should not collect, store, and/or use personal data (meaning any information relating to an identified or identifiable natural person) without the consent of the data subject or a lawful basis to collect, store, or use such information."},
+		rule:    Rule{ID: "developer/A6"},
 		field:   "attestations.lawfulBasis",
 		promise: "We collect, store and use personal data only with the person's consent or another lawful basis",
 		value:   func(a application.Attestations) bool { return a.LawfulBasis },
 	},
 	{
-		rule: Rule{ID: "developer/B2", Source: developerPolicy + ", B. Security 2",
-			Sentence: "You will securely handle any Customer credentials using industry-standard protocols."},
+		rule:    Rule{ID: "developer/B2"},
 		field:   "attestations.credentialHandling",
 		promise: "We handle every customer credential securely, with industry-standard protocols",
 		value:   func(a application.Attestations) bool { return a.CredentialHandling },
 	},
 	{
-		rule: Rule{ID: "developer/C1", Source: developerPolicy + ", C. Using Customer Data 1",
-			Sentence: "You will not collect, store, and/or use HubSpot Customer Data without obtaining proper consent of the Customer, as determined by applicable law."},
+		rule:    Rule{ID: "developer/C1"},
 		field:   "attestations.customerConsent",
 		promise: "We collect, store and use customer data only with the customer's proper consent",
 		value:   func(a application.Attestations) bool { return a.CustomerConsent },

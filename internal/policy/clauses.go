@@ -1,5 +1,7 @@
 package policy
 
+import "strings"
+
 // Clause is one normative sentence of the two policies and how connectbot
 // handles it. A clause of the policies (a numbered item, or an unnumbered
 // paragraph such as developer/preamble) has one Clause per sentence.
@@ -90,6 +92,22 @@ func Clauses() []Clause {
 		out[i] = c
 	}
 	return out
+}
+
+// clauseText is every sentence of clause id, as the clause table has
+// them, joined by spaces. It panics on a clause the table lacks, which a
+// rules table must not cite.
+func clauseText(id string) string {
+	var sentences []string
+	for _, c := range clauses {
+		if c.ID == id {
+			sentences = append(sentences, c.Sentence)
+		}
+	}
+	if len(sentences) == 0 {
+		panic("policy: no clause " + id + " in the clause table")
+	}
+	return strings.Join(sentences, " ")
 }
 
 // Counts is how many sentences each kind of handling covers. A sentence
