@@ -1,7 +1,5 @@
 package policy
 
-import "strings"
-
 // ChecklistItem is one sentence of the policies that only a person can
 // judge — whether a claim misleads, a name or a logo is someone else's, a
 // payment is safe — put to the reviewer as a question before they approve.
@@ -58,19 +56,8 @@ var checklist = []struct{ clause, question string }{
 func Checklist() []ChecklistItem {
 	out := make([]ChecklistItem, len(checklist))
 	for i, it := range checklist {
-		out[i] = ChecklistItem{Clause: it.clause, Source: sourceOf(it.clause), Sentence: checkedText(it.clause), Question: it.question}
+		asked := func(c Clause) bool { return c.Checklist == it.clause }
+		out[i] = ChecklistItem{Clause: it.clause, Source: sourceOf(it.clause), Sentence: sentencesWhere(asked), Question: it.question}
 	}
 	return out
-}
-
-// checkedText is every sentence of the clause table whose checklist item
-// is clause, joined by spaces.
-func checkedText(clause string) string {
-	var sentences []string
-	for _, c := range clauses {
-		if c.Checklist == clause {
-			sentences = append(sentences, c.Sentence)
-		}
-	}
-	return strings.Join(sentences, " ")
 }

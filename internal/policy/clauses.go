@@ -98,14 +98,21 @@ func Clauses() []Clause {
 // them, joined by spaces. It panics on a clause the table lacks, which a
 // rules table must not cite.
 func clauseText(id string) string {
+	text := sentencesWhere(func(c Clause) bool { return c.ID == id })
+	if text == "" {
+		panic("policy: no clause " + id + " in the clause table")
+	}
+	return text
+}
+
+// sentencesWhere is every sentence of the clause table whose row keep
+// holds for, in the table's order, joined by spaces.
+func sentencesWhere(keep func(Clause) bool) string {
 	var sentences []string
 	for _, c := range clauses {
-		if c.ID == id {
+		if keep(c) {
 			sentences = append(sentences, c.Sentence)
 		}
-	}
-	if len(sentences) == 0 {
-		panic("policy: no clause " + id + " in the clause table")
 	}
 	return strings.Join(sentences, " ")
 }

@@ -44,11 +44,15 @@ var sections = []struct{ id, words string }{
 	{"developer/F", developerPolicy + ", F. User Experience "},
 }
 
-// sourceOf names the clause id of the policies in words, its section and
-// number: "developer/B2" and "developer/B2-oauth" (a second part of B2)
-// are both "Developer Policy, B. Security 2". It panics on an id of no
-// section, which no table of this package may cite.
+// sourceOf names the source of a rule or clause id in words: a clause of
+// the policies by its section and number ("developer/B2" and
+// "developer/B2-oauth", a second part of B2, are both "Developer Policy,
+// B. Security 2"), a format rule by the file format. It panics on an id of
+// no section, which no table of this package may cite.
 func sourceOf(id string) string {
+	if strings.HasPrefix(id, "format/") {
+		return fileFormat
+	}
 	for _, s := range sections {
 		if number, ok := strings.CutPrefix(id, s.id); ok {
 			number, _, _ = strings.Cut(number, "-")
@@ -71,202 +75,124 @@ type judgedRule struct {
 // rule's row spells its sentence only when it quotes part of its clause;
 // allRules takes the rest from the clause table.
 var rules = []judgedRule{
+	{Rule{ID: RuleReq1}, Judgement{
+		Error:   "builtInHouse is not true.",
+		Flagged: "listing or scope text saying another company builds the integration.",
+	}},
+	{Rule{ID: RuleReq2}, Judgement{
+		Error:   "auth is not \"oauth2\".",
+		Flagged: "listing or scope text describing a credential other than OAuth (an API key, a private app token).",
+	}},
+	{Rule{ID: RuleReq3}, Judgement{
+		Error:        "no ticket or phone channel, a channel without its means, a phone number that cannot be called, no first-response time or one beyond the SLA.",
+		Flagged:      "listing text promising a response time beyond the SLA (in days).",
+		ConfiguredBy: []string{"supportResponseHours"},
+	}},
+	{Rule{ID: RuleReq4}, Judgement{
+		Error:        "an applied application below the minimum installs, or installs counted as of a day to come.",
+		ConfiguredBy: []string{"minInstalls"},
+	}},
+	{Rule{ID: RuleBeta1}, Judgement{
+		Error:        "an accepted application without acceptedAt, or a published listing that lacks fields.",
+		Flagged:      "listing information still missing before its due date.",
+		ConfiguredBy: []string{"listingDueDays"},
+	}},
+	{Rule{ID: RuleBeta2}, Judgement{
+		Error:        "listing information missing after its due date.",
+		ConfiguredBy: []string{"listingDueDays"},
+	}},
+	{Rule{ID: RuleBeta3}, Judgement{Error: "a published listing without an https:// link to setup instructions."}},
+	{Rule{ID: RuleBeta4}, Judgement{Error: "a listing published while the application is only applied."}},
+	{Rule{ID: RuleBeta5}, Judgement{Error: "a listing published before acceptance."}},
 	{
-		rule: Rule{ID: RuleReq1},
-		judgement: Judgement{
-			Error:   "builtInHouse is not true.",
-			Flagged: "listing or scope text saying another company builds the integration.",
-		},
-	},
-	{
-		rule: Rule{ID: RuleReq2},
-		judgement: Judgement{
-			Error:   "auth is not \"oauth2\".",
-			Flagged: "listing or scope text describing a credential other than OAuth (an API key, a private app token).",
-		},
-	},
-	{
-		rule: Rule{ID: RuleReq3},
-		judgement: Judgement{
-			Error:        "no ticket or phone channel, a channel without its means, a phone number that cannot be called, no first-response time or one beyond the SLA.",
-			Flagged:      "listing text promising a response time beyond the SLA (in days).",
-			ConfiguredBy: []string{"supportResponseHours"},
-		},
-	},
-	{
-		rule: Rule{ID: RuleReq4},
-		judgement: Judgement{
-			Error:        "an applied application below the minimum installs, or installs counted as of a day to come.",
-			ConfiguredBy: []string{"minInstalls"},
-		},
-	},
-	{
-		rule: Rule{ID: RuleBeta1},
-		judgement: Judgement{
-			Error:        "an accepted application without acceptedAt, or a published listing that lacks fields.",
-			Flagged:      "listing information still missing before its due date.",
-			ConfiguredBy: []string{"listingDueDays"},
-		},
-	},
-	{
-		rule: Rule{ID: RuleBeta2},
-		judgement: Judgement{
-			Error:        "listing information missing after its due date.",
-			ConfiguredBy: []string{"listingDueDays"},
-		},
-	},
-	{
-		rule:      Rule{ID: RuleBeta3},
-		judgement: Judgement{Error: "a published listing without an https:// link to setup instructions."},
-	},
-	{
-		rule:      Rule{ID: RuleBeta4},
-		judgement: Judgement{Error: "a listing published while the application is only applied."},
-	},
-	{
-		rule:      Rule{ID: RuleBeta5},
-		judgement: Judgement{Error: "a listing published before acceptance."},
-	},
-	{
-		rule: Rule{ID: RuleBeta6,
-			Sentence: "Within or at the end of 90 days if you reach 40 Installs you are eligible to begin the Certification Process to become an official HubSpot Connect Partner.", Clock: true},
-		judgement: Judgement{
+		Rule{ID: RuleBeta6, Clock: true,
+			Sentence: "Within or at the end of 90 days if you reach 40 Installs you are eligible to begin the Certification Process to become an official HubSpot Connect Partner."},
+		Judgement{
 			Error:        "a beta or later stage with installs counted as of a day to come.",
 			ConfiguredBy: []string{"certificationInstalls"},
 		},
 	},
+	{Rule{ID: RuleBeta7, Clock: true}, Judgement{ConfiguredBy: []string{"installWindowDays", "certificationInstalls"}}},
+	{Rule{ID: RuleBeta8}, Judgement{Error: "a removal record without the removed stage, or the removed stage without its record."}},
+	{Rule{ID: RuleCert1}, Judgement{Error: "a certification or partner without an App ID."}},
+	{Rule{ID: RuleCert2}, Judgement{Error: "a certification or partner without an https:// demo video."}},
+	{Rule{ID: RuleCert3}, Judgement{Error: "a certification or partner without https:// sales assets."}},
+	{Rule{ID: RuleCert4}, Judgement{
+		Error:   "an approval before acceptance, of a stage other than certification, or with feedback still open.",
+		Flagged: "product-review feedback still open.",
+	}},
+	{Rule{ID: RuleCert5}, Judgement{Error: "an approved integration whose listing lacks fields."}},
+	{Rule{ID: RuleCert6}, Judgement{Error: "a launch date without approval or before it; a partner without approval or launch date."}},
+	{Rule{ID: RuleCert7, Clock: true}, Judgement{}},
 	{
-		rule:      Rule{ID: RuleBeta7, Clock: true},
-		judgement: Judgement{ConfiguredBy: []string{"installWindowDays", "certificationInstalls"}},
-	},
-	{
-		rule:      Rule{ID: RuleBeta8},
-		judgement: Judgement{Error: "a removal record without the removed stage, or the removed stage without its record."},
-	},
-	{
-		rule:      Rule{ID: RuleCert1},
-		judgement: Judgement{Error: "a certification or partner without an App ID."},
-	},
-	{
-		rule:      Rule{ID: RuleCert2},
-		judgement: Judgement{Error: "a certification or partner without an https:// demo video."},
-	},
-	{
-		rule:      Rule{ID: RuleCert3},
-		judgement: Judgement{Error: "a certification or partner without https:// sales assets."},
-	},
-	{
-		rule: Rule{ID: RuleCert4},
-		judgement: Judgement{
-			Error:   "an approval before acceptance, of a stage other than certification, or with feedback still open.",
-			Flagged: "product-review feedback still open.",
-		},
-	},
-	{
-		rule:      Rule{ID: RuleCert5},
-		judgement: Judgement{Error: "an approved integration whose listing lacks fields."},
-	},
-	{
-		rule:      Rule{ID: RuleCert6},
-		judgement: Judgement{Error: "a launch date without approval or before it; a partner without approval or launch date."},
-	},
-	{
-		rule:      Rule{ID: RuleCert7, Clock: true},
-		judgement: Judgement{},
-	},
-	{
-		rule: Rule{ID: RuleDeveloperA5,
+		Rule{ID: RuleDeveloperA5,
 			Sentence: "This detail should be included in an easily accessible privacy policy which explains to Customers how their data will be collected, used, and processed and what control Users have over their data."},
-		judgement: Judgement{
+		Judgement{
 			Error:   "no privacy policy, one not on https://, or one on a non-public address (localhost, loopback, private or link-local, a single-label host).",
 			Flagged: "a privacy policy on a documentation-only domain or on the platform's own domain.",
 		},
 	},
+	{Rule{ID: RuleDeveloperA7}, Judgement{
+		Error:   "no page for data requests, one not on https://, or one on a non-public address.",
+		Flagged: "a data-request page on a documentation-only domain.",
+	}},
+	{Rule{ID: RuleDeveloperA9}, Judgement{Error: "no security contact, or a page not on https://."}},
+	{Rule{ID: RuleDeveloperB1}, Judgement{Error: "authentication or login auditing not attested."}},
+	{Rule{ID: RuleDeveloperB6}, Judgement{
+		Error:        "a scope outside the catalogue, asked twice, without a reason, with a reason too short, or with the reason of another object's scope.",
+		Flagged:      "a scope that reaches sensitive data; a weak reason (\"n/a\", \"not used yet\", one reason pasted for every scope).",
+		ConfiguredBy: []string{"scopes", "weakReasons", "objectNames"},
+	}},
+	{Rule{ID: RuleDeveloperC2}, Judgement{
+		Error:   "privacy.sensitiveData missing or true.",
+		Flagged: "listing or scope text describing card numbers or passwords while sensitiveData is false.",
+	}},
+	{Rule{ID: RuleDeveloperD5}, Judgement{
+		Error:        "a name that begins with a protected company's name, or text claiming that company made, authorised or endorsed the integration, in any language of claimWords.",
+		Flagged:      "text that may claim that company's certification or endorsement, or a partnership with it.",
+		ConfiguredBy: []string{"protectedNames", "claimWords", "certifiers", "objectNames"},
+	}},
+	{Rule{ID: RuleDeveloperE1}, Judgement{
+		Error:        "a name that begins with the platform's name or an alias of it, or text claiming its endorsement, official status, preference or partnership (by a non-partner) or that it made the integration, in any language of claimWords.",
+		Flagged:      "text that may claim the platform's certification or endorsement.",
+		ConfiguredBy: []string{"brandTerms", "brandAliases", "claimWords", "certifiers", "objectNames"},
+	}},
 	{
-		rule: Rule{ID: RuleDeveloperA7},
-		judgement: Judgement{
-			Error:   "no page for data requests, one not on https://, or one on a non-public address.",
-			Flagged: "a data-request page on a documentation-only domain.",
-		},
-	},
-	{
-		rule:      Rule{ID: RuleDeveloperA9},
-		judgement: Judgement{Error: "no security contact, or a page not on https://."},
-	},
-	{
-		rule:      Rule{ID: RuleDeveloperB1},
-		judgement: Judgement{Error: "authentication or login auditing not attested."},
-	},
-	{
-		rule: Rule{ID: RuleDeveloperB6},
-		judgement: Judgement{
-			Error:        "a scope outside the catalogue, asked twice, without a reason, with a reason too short, or with the reason of another object's scope.",
-			Flagged:      "a scope that reaches sensitive data; a weak reason (\"n/a\", \"not used yet\", one reason pasted for every scope).",
-			ConfiguredBy: []string{"scopes", "weakReasons", "objectNames"},
-		},
-	},
-	{
-		rule: Rule{ID: RuleDeveloperC2},
-		judgement: Judgement{
-			Error:   "privacy.sensitiveData missing or true.",
-			Flagged: "listing or scope text describing card numbers or passwords while sensitiveData is false.",
-		},
-	},
-	{
-		rule: Rule{ID: RuleDeveloperD5},
-		judgement: Judgement{
-			Error:        "a name that begins with a protected company's name, or text claiming that company made, authorised or endorsed the integration, in any language of claimWords.",
-			Flagged:      "text that may claim that company's certification or endorsement, or a partnership with it.",
-			ConfiguredBy: []string{"protectedNames", "claimWords", "certifiers", "objectNames"},
-		},
-	},
-	{
-		rule: Rule{ID: RuleDeveloperE1},
-		judgement: Judgement{
-			Error:        "a name that begins with the platform's name or an alias of it, or text claiming its endorsement, official status, preference or partnership (by a non-partner) or that it made the integration, in any language of claimWords.",
-			Flagged:      "text that may claim the platform's certification or endorsement.",
-			ConfiguredBy: []string{"brandTerms", "brandAliases", "claimWords", "certifiers", "objectNames"},
-		},
-	},
-	{
-		rule: Rule{ID: RuleDeveloperF2,
+		Rule{ID: RuleDeveloperF2,
 			Sentence: "Your Application and/or Integration should not use vulgar or obscene language or images."},
-		judgement: Judgement{
+		Judgement{
 			Flagged:      "a vulgar or obscene word in the name, tagline or description, however masked (symbols or digits for letters, repeated letters).",
 			ConfiguredBy: []string{"vulgarTerms"},
 		},
 	},
+	{Rule{ID: RuleDeveloperF3}, Judgement{
+		Error:   "no support page, one not on https:// or on a non-public address, no support email or phone, or no setup instructions once certified.",
+		Flagged: "a support page on a documentation-only domain.",
+	}},
 	{
-		rule: Rule{ID: RuleDeveloperF3},
-		judgement: Judgement{
-			Error:   "no support page, one not on https:// or on a non-public address, no support email or phone, or no setup instructions once certified.",
-			Flagged: "a support page on a documentation-only domain.",
-		},
-	},
-	{
-		rule: Rule{ID: RuleSlug, Source: fileFormat,
+		Rule{ID: RuleSlug,
 			Sentence: "Each application is one file, " + application.Pattern + ", whose name is its slug: lowercase letters, digits and single hyphens, at most 64 characters."},
-		judgement: Judgement{Error: "a file name that is not a slug."},
+		Judgement{Error: "a file name that is not a slug."},
 	},
 	{
-		rule: Rule{ID: RuleUniqueAppID, Source: fileFormat,
+		Rule{ID: RuleUniqueAppID,
 			Sentence: "An App ID identifies one integration: no two application files may claim the same App ID."},
-		judgement: Judgement{Error: "an App ID claimed by two files."},
+		Judgement{Error: "an App ID claimed by two files."},
 	},
 	{
-		rule: Rule{ID: RuleUniqueName, Source: fileFormat,
+		Rule{ID: RuleUniqueName,
 			Sentence: "Integration names are unique in the directory, ignoring case, spaces and characters that look alike."},
-		judgement: Judgement{Error: "an integration name used by two files, ignoring case, spaces and lookalikes."},
+		Judgement{Error: "an integration name used by two files, ignoring case, spaces and lookalikes."},
 	},
 	{
-		rule: Rule{ID: RuleCompanyClaim, Source: fileFormat,
+		Rule{ID: RuleCompanyClaim,
 			Sentence: "A company's applications are kept by its own maintainers: a second file for the same company (ignoring case, spacing, lookalike characters and legal suffixes such as Ltd, Inc or GmbH) must share at least one maintainer with the first, and a new one must be opened by one of them."},
-		judgement: Judgement{Error: "a second file for a company that shares no maintainer with the first."},
+		Judgement{Error: "a second file for a company that shares no maintainer with the first."},
 	},
 	{
-		rule: Rule{ID: RuleHTTPS, Source: fileFormat,
+		Rule{ID: RuleHTTPS,
 			Sentence: "Web addresses that no policy sentence asks for, such as the company's website, should use https:// too."},
-		judgement: Judgement{Flagged: "a company website not on https://."},
+		Judgement{Flagged: "a company website not on https://."},
 	},
 }
 
@@ -343,16 +269,14 @@ const (
 	RuleHTTPS = "format/https"
 )
 
-// allRules are the rows of both rules tables, completed from the clause
-// table: a policy rule is named by its clause (sourceOf) and quotes the
-// clause's sentences, every one unless its row spells the part it quotes.
-// A format rule's row spells both, as it has no clause.
+// allRules are the rows of both rules tables, completed: each rule is
+// named in words by its id (sourceOf), and a policy rule quotes its
+// clause's sentences from the clause table, every one unless its row
+// spells the part it quotes. A format rule's row spells its sentence, as
+// it has no clause.
 var allRules = func() []judgedRule {
 	out := slices.Concat(rules, attestationRules)
 	for i, r := range out {
-		if strings.HasPrefix(r.rule.ID, "format/") {
-			continue
-		}
 		out[i].rule.Source = sourceOf(r.rule.ID)
 		if r.rule.Sentence == "" {
 			out[i].rule.Sentence = clauseText(r.rule.ID)
