@@ -21,7 +21,9 @@ type Clause struct {
 	// Sentence is the policy's own words, verbatim.
 	Sentence string `json:"sentence"`
 	// Rules are the ids of the rules that check the sentence; each quotes
-	// a sentence of this clause (Rule.Quotes).
+	// a sentence of this clause (Rule.Quotes). A rule of this clause takes
+	// its sentences from its clause's rows; a rule of another clause quotes
+	// this sentence as well as its own.
 	Rules []string `json:"rules,omitempty"`
 	// Clock names the engine's clock or transition that carries the
 	// sentence out, one of the Clock constants.
