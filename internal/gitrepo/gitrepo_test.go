@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -377,12 +379,39 @@ func TestTreeErrors(t *testing.T) {
 			wantErr: fs.ErrInvalid,
 		},
 		{
-			name: "a directory cannot be read as a file",
-			read: func() error { _, err := fs.ReadFile(fsys, "docs"); return err },
+			name:    "a directory cannot be read as a file",
+			read:    func() error { _, err := fs.ReadFile(fsys, "docs"); return err },
+			wantErr: syscall.EISDIR,
 		},
 		{
-			name: "a file cannot be listed",
-			read: func() error { _, err := fs.ReadDir(fsys, "program.cue"); return err },
+			name:    "an open directory cannot be read",
+			read:    func() error { return onFile(fsys, "docs", false, readOne) },
+			wantErr: syscall.EISDIR,
+		},
+		{
+			name:    "a file cannot be listed",
+			read:    func() error { _, err := fs.ReadDir(fsys, "program.cue"); return err },
+			wantErr: syscall.ENOTDIR,
+		},
+		{
+			name:    "a closed file cannot be read",
+			read:    func() error { return onFile(fsys, "program.cue", true, readOne) },
+			wantErr: fs.ErrClosed,
+		},
+		{
+			name:    "a closed file cannot be closed again",
+			read:    func() error { return onFile(fsys, "program.cue", true, fs.File.Close) },
+			wantErr: fs.ErrClosed,
+		},
+		{
+			name:    "a closed directory cannot be closed again",
+			read:    func() error { return onFile(fsys, "docs", true, fs.File.Close) },
+			wantErr: fs.ErrClosed,
+		},
+		{
+			name:    "a closed directory cannot be listed",
+			read:    func() error { return onFile(fsys, "docs", true, listAll) },
+			wantErr: fs.ErrClosed,
 		},
 	}
 	for _, tt := range tests {
@@ -392,7 +421,7 @@ func TestTreeErrors(t *testing.T) {
 				t.Fatal("no error")
 			}
 			if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
-				t.Errorf("error = %v, want %v", err, tt.wantErr)
+				t.Errorf("error = %v, want one that is the %T %q", err, tt.wantErr, tt.wantErr)
 			}
 		})
 	}
@@ -403,6 +432,37 @@ func TestTreeErrors(t *testing.T) {
 	if _, err := r.Tree(strings.Repeat("ab", 20)); !errors.Is(err, gitrepo.ErrNotFound) {
 		t.Errorf("Tree(unknown) = %v, want ErrNotFound", err)
 	}
+}
+
+// onFile opens name in fsys, closes it first when closed is true, and
+// returns what do returns for the file.
+func onFile(fsys fs.FS, name string, closed bool, do func(fs.File) error) error {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return err
+	}
+	if closed {
+		if err := f.Close(); err != nil {
+			return err
+		}
+	}
+	return do(f)
+}
+
+// readOne reads one byte of f: the error of that read.
+func readOne(f fs.File) error {
+	_, err := f.Read(make([]byte, 1))
+	return err
+}
+
+// listAll lists directory f: the error of the listing.
+func listAll(f fs.File) error {
+	d, ok := f.(fs.ReadDirFile)
+	if !ok {
+		return fmt.Errorf("a %T is not an fs.ReadDirFile", f)
+	}
+	_, err := d.ReadDir(-1)
+	return err
 }
 
 func TestTreeRefusesLargeFiles(t *testing.T) {

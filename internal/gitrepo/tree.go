@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -24,7 +25,10 @@ import (
 // target, and opening one reads the target text. Submodules are left out.
 //
 // The file system implements fs.ReadFileFS, fs.ReadDirFS, fs.StatFS and
-// fs.ReadLinkFS and is safe for concurrent use.
+// fs.ReadLinkFS and is safe for concurrent use. Its errors wrap what os.DirFS
+// gives in the same case, so errors.Is works alike on both: fs.ErrNotExist,
+// fs.ErrInvalid, fs.ErrClosed, and syscall.EISDIR for reading a directory or
+// syscall.ENOTDIR for listing a file.
 func (r *Repo) Tree(sha string) (fs.FS, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -226,7 +230,7 @@ func (t *treeFS) ReadFile(name string) ([]byte, error) {
 		return nil, err
 	}
 	if e.mode == filemode.Dir {
-		return nil, &fs.PathError{Op: "read", Path: name, Err: errIsDir}
+		return nil, &fs.PathError{Op: "read", Path: name, Err: syscall.EISDIR}
 	}
 	b, err := t.readBlob(e.hash, MaxFileSize)
 	if err != nil {
@@ -242,7 +246,7 @@ func (t *treeFS) ReadDir(name string) ([]fs.DirEntry, error) {
 		return nil, err
 	}
 	if e.mode != filemode.Dir {
-		return nil, &fs.PathError{Op: "readdir", Path: name, Err: errNotDir}
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: syscall.ENOTDIR}
 	}
 	list, err := t.dirEntries(e.hash)
 	if err != nil {
@@ -292,12 +296,6 @@ func (t *treeFS) readBlob(h plumbing.Hash, limit int64) ([]byte, error) {
 	}
 	return b, nil
 }
-
-var (
-	errIsDir  = errors.New("is a directory")
-	errNotDir = errors.New("not a directory")
-	errClosed = errors.New("file already closed")
-)
 
 // fileInfo describes a tree entry.
 type fileInfo struct {
@@ -373,7 +371,7 @@ type blobFile struct {
 // Stat describes the file.
 func (f *blobFile) Stat() (fs.FileInfo, error) {
 	if f.closed {
-		return nil, &fs.PathError{Op: "stat", Path: f.path, Err: errClosed}
+		return nil, &fs.PathError{Op: "stat", Path: f.path, Err: fs.ErrClosed}
 	}
 	return f.info, nil
 }
@@ -381,7 +379,7 @@ func (f *blobFile) Stat() (fs.FileInfo, error) {
 // Read reads from the blob.
 func (f *blobFile) Read(p []byte) (int, error) {
 	if f.closed {
-		return 0, &fs.PathError{Op: "read", Path: f.path, Err: errClosed}
+		return 0, &fs.PathError{Op: "read", Path: f.path, Err: fs.ErrClosed}
 	}
 	if f.r == nil {
 		b, err := f.t.readBlob(f.hash, MaxFileSize)
@@ -396,7 +394,7 @@ func (f *blobFile) Read(p []byte) (int, error) {
 // Close closes the file.
 func (f *blobFile) Close() error {
 	if f.closed {
-		return &fs.PathError{Op: "close", Path: f.path, Err: errClosed}
+		return &fs.PathError{Op: "close", Path: f.path, Err: fs.ErrClosed}
 	}
 	f.closed, f.r = true, nil
 	return nil
@@ -417,20 +415,20 @@ type dirFile struct {
 // Stat describes the directory.
 func (d *dirFile) Stat() (fs.FileInfo, error) {
 	if d.closed {
-		return nil, &fs.PathError{Op: "stat", Path: d.path, Err: errClosed}
+		return nil, &fs.PathError{Op: "stat", Path: d.path, Err: fs.ErrClosed}
 	}
 	return d.info, nil
 }
 
 // Read fails: a directory has no content.
 func (d *dirFile) Read([]byte) (int, error) {
-	return 0, &fs.PathError{Op: "read", Path: d.path, Err: errIsDir}
+	return 0, &fs.PathError{Op: "read", Path: d.path, Err: syscall.EISDIR}
 }
 
 // Close closes the directory.
 func (d *dirFile) Close() error {
 	if d.closed {
-		return &fs.PathError{Op: "close", Path: d.path, Err: errClosed}
+		return &fs.PathError{Op: "close", Path: d.path, Err: fs.ErrClosed}
 	}
 	d.closed = true
 	return nil
@@ -440,7 +438,7 @@ func (d *dirFile) Close() error {
 // rest if n <= 0), as fs.ReadDirFile documents.
 func (d *dirFile) ReadDir(n int) ([]fs.DirEntry, error) {
 	if d.closed {
-		return nil, &fs.PathError{Op: "readdir", Path: d.path, Err: errClosed}
+		return nil, &fs.PathError{Op: "readdir", Path: d.path, Err: fs.ErrClosed}
 	}
 	if !d.read {
 		list, err := d.t.dirEntries(d.hash)
