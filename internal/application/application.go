@@ -17,6 +17,9 @@ const (
 	StageRemoved       Stage = "removed"
 )
 
+// Stages are the stages of the lifecycle in that order: the one list of it.
+var Stages = []Stage{StageApplied, StageBeta, StageCertification, StagePartner, StageRemoved}
+
 // Application is one integrator's file, applications/<slug>.cue. The JSON
 // names are the documented format's field names and must not change.
 type Application struct {

@@ -197,7 +197,7 @@ func sortStatuses(ss []Status) {
 		case !ss[i].Valid:
 			k.days = none - 1
 		default:
-			k.stage = stageOrder[ss[i].Stage]
+			k.stage = slices.Index(application.Stages, ss[i].Stage) + 1 // 0 for a stage of no known rank
 		}
 		keys[i] = k
 	}
@@ -209,11 +209,6 @@ func sortStatuses(ss []Status) {
 		sorted[i] = *k.s
 	}
 	copy(ss, sorted)
-}
-
-var stageOrder = map[application.Stage]int{
-	application.StageApplied: 1, application.StageBeta: 2, application.StageCertification: 3,
-	application.StagePartner: 4, application.StageRemoved: 5,
 }
 
 // kindOrder puts the actions of a run in the order they are carried out:

@@ -337,11 +337,6 @@ type dueItem struct {
 	Class string
 }
 
-var stageOrder = []application.Stage{
-	application.StageApplied, application.StageBeta, application.StageCertification,
-	application.StagePartner, application.StageRemoved,
-}
-
 // newDashboard lays out the engine's statuses and plan: the same rows as
 // connectbot status, most urgent first — by urgency (a planned action or
 // an error before a clock that merely runs), then by the nearest clock,
@@ -362,7 +357,7 @@ func newDashboard(in Input) dashboard {
 	for i, s := range in.Statuses {
 		f := files[s.Slug]
 		r := row{
-			Order: i, Slug: s.Slug, Stage: s.Stage, StageRank: slices.Index(stageOrder, s.Stage),
+			Order: i, Slug: s.Slug, Stage: s.Stage, StageRank: slices.Index(application.Stages, s.Stage),
 			Installs: s.Installs, Next: s.Next, Actions: actions[s.Slug],
 			Findings: f.Findings, Errors: f.Errors(), Warnings: len(f.Findings) - f.Errors(),
 			NearestDays: noClock,
@@ -402,7 +397,7 @@ func newDashboard(in Input) dashboard {
 		d.Errors += r.Errors
 		d.Warnings += r.Warnings
 	}
-	for _, st := range stageOrder {
+	for _, st := range application.Stages {
 		d.Stages = append(d.Stages, stageCount{Stage: string(st), Count: counts[string(st)]})
 	}
 	if n := counts[stageUnreadable]; n > 0 {
