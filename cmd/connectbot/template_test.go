@@ -43,7 +43,7 @@ func TestTheUntouchedTemplateGetsEveryFindingInOneComment(t *testing.T) {
 	}
 	v := program.JudgePullRequest(program.PullRequest{
 		Number: 1, Author: program.Author{Login: "acme-dev"}, HeadSHA: strings.Repeat("c0", 20), Config: cfg, Now: now,
-		Changes: []program.FileChange{{Path: files[0].Path, Status: program.FileAdded, Head: &files[0]}},
+		Changes: []program.FileChange{{Path: files[0].Path, Status: program.ChangeNew, Head: &files[0]}},
 	})
 	comment := report.PRComment(v, nil, nil)
 	if end := strings.Index(comment, "\n#### What "); end >= 0 {

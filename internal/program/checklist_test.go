@@ -21,24 +21,24 @@ func TestTheChecklistIsShownForNewApplicationsAndStageChanges(t *testing.T) {
 		want   bool
 	}{
 		{"a new application shows it",
-			program.FileChange{Status: program.FileAdded, Head: appFile("n", applied)}, true},
+			program.FileChange{Status: program.ChangeNew, Head: appFile("n", applied)}, true},
 		{"a beta's completed listing, published on approval, shows it",
-			program.FileChange{Status: program.FileModified, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) { a.Listing = listing })}, true},
+			program.FileChange{Status: program.ChangeUpdate, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) { a.Listing = listing })}, true},
 		{"a promotion to certification shows it",
-			program.FileChange{Status: program.FileModified, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) {
+			program.FileChange{Status: program.ChangeUpdate, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) {
 				a.Program.Stage = application.StageCertification
 			})}, true},
 		{"a removal shows none",
-			program.FileChange{Status: program.FileModified, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) {
+			program.FileChange{Status: program.ChangeUpdate, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) {
 				a.Program.Stage = application.StageRemoved
 				a.Program.Removed = &application.Removal{At: date("2026-11-25"), Reason: "listing-overdue", By: "connectbot"}
 			})}, false},
 		{"an ordinary update shows none",
-			program.FileChange{Status: program.FileModified, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) { a.Company.Website = "https://acme.example" })}, false},
+			program.FileChange{Status: program.ChangeUpdate, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) { a.Company.Website = "https://acme.example" })}, false},
 		{"a deleted file shows none",
-			program.FileChange{Status: program.FileRemoved, Base: appFile("a", nil)}, false},
+			program.FileChange{Status: program.ChangeDelete, Base: appFile("a", nil)}, false},
 		{"a file that does not load shows none",
-			program.FileChange{Status: program.FileAdded, Head: &application.File{Path: "applications/x.cue", Slug: "x"}}, false},
+			program.FileChange{Status: program.ChangeNew, Head: &application.File{Path: "applications/x.cue", Slug: "x"}}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -36,7 +36,7 @@ func TestAnApprovalRecordsTheDayItWasSubmitted(t *testing.T) {
 		a.Program = application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: 12, AsOf: date("2026-11-10")}}
 	})
 	listing := &application.Listing{Tagline: "t", Description: "d", SetupInstructionsURL: "https://a.example/docs", SupportURL: "https://a.example/help"}
-	published := program.FileChange{Status: program.FileModified, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) {
+	published := program.FileChange{Status: program.ChangeUpdate, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) {
 		a.Listing = listing
 		a.Program.AcceptedAt = datePtr("2026-11-21")
 	})}
@@ -47,19 +47,19 @@ func TestAnApprovalRecordsTheDayItWasSubmitted(t *testing.T) {
 		want      []string
 	}{
 		{"an approval taken up days later is dated the day it was submitted",
-			program.FileChange{Status: program.FileAdded, Head: applied}, at("2026-11-20", 23),
+			program.FileChange{Status: program.ChangeNew, Head: applied}, at("2026-11-20", 23),
 			[]string{"acceptedAt 2026-11-20", "history 2026-11-20"}},
 		{"the day is the UTC day of the submission",
-			program.FileChange{Status: program.FileAdded, Head: applied}, time.Date(2026, 11, 20, 23, 30, 0, 0, time.FixedZone("UTC-5", -5*3600)),
+			program.FileChange{Status: program.ChangeNew, Head: applied}, time.Date(2026, 11, 20, 23, 30, 0, 0, time.FixedZone("UTC-5", -5*3600)),
 			[]string{"acceptedAt 2026-11-21", "history 2026-11-21"}},
 		{"an approval dated after today is dated today",
-			program.FileChange{Status: program.FileAdded, Head: applied}, at("2026-11-28", 9),
+			program.FileChange{Status: program.ChangeNew, Head: applied}, at("2026-11-28", 9),
 			[]string{"acceptedAt 2026-11-25", "history 2026-11-25"}},
 		{"a listing published on an approval given before the acceptance it rests on is dated the acceptance",
 			published, at("2026-11-19", 9),
 			[]string{"acceptedAt 2026-11-21", "listingPublishedAt 2026-11-21", "history 2026-11-21"}},
 		{"an approval without a time is dated today",
-			program.FileChange{Status: program.FileAdded, Head: applied}, time.Time{},
+			program.FileChange{Status: program.ChangeNew, Head: applied}, time.Time{},
 			[]string{"acceptedAt 2026-11-25", "history 2026-11-25"}},
 	}
 	for _, tt := range tests {
@@ -77,7 +77,7 @@ func TestAnApprovalRecordsTheDayItWasSubmitted(t *testing.T) {
 
 func TestTheEarliestStandingApprovalDecides(t *testing.T) {
 	now := date("2026-11-25")
-	newApp := program.FileChange{Path: "applications/newco.cue", Status: program.FileAdded,
+	newApp := program.FileChange{Path: "applications/newco.cue", Status: program.ChangeNew,
 		Head: appFile("newco", func(a *application.Application) {
 			a.Maintainers = []string{"newco-dev"}
 			a.Program = application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: 12, AsOf: date("2026-11-10")}}

@@ -60,7 +60,7 @@ func TestAFutureDatedCountNeverAdmits(t *testing.T) {
 	withSource := prConfig
 	withSource.InstallsSource = &application.InstallsSource{URL: "https://installs.example/counts"}
 	newApp := func(count int, asOf string) program.FileChange {
-		return program.FileChange{Status: program.FileAdded, Head: appFile("n", func(a *application.Application) {
+		return program.FileChange{Status: program.ChangeNew, Head: appFile("n", func(a *application.Application) {
 			a.Program = application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: count, AsOf: date(asOf)}}
 		})}
 	}
@@ -114,7 +114,7 @@ func TestAFutureDatedCountNeverAdmits(t *testing.T) {
 func TestTheCheckJudgesANewApplicationByTheLiveSource(t *testing.T) {
 	withSource := prConfig
 	withSource.InstallsSource = &application.InstallsSource{URL: "https://installs.example/counts"}
-	change := program.FileChange{Path: "applications/n.cue", Status: program.FileAdded, ToKind: program.EntryFile, Head: appFile("n", func(a *application.Application) {
+	change := program.FileChange{Path: "applications/n.cue", Status: program.ChangeNew, ToKind: program.EntryFile, Head: appFile("n", func(a *application.Application) {
 		a.Maintainers = []string{"newco"}
 		a.Program = application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: 12, AsOf: date("2026-11-20")}}
 	})}

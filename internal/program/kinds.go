@@ -1,8 +1,8 @@
 package program
 
 // The kinds of things the program's decisions name: what an action does,
-// what a pull request does to a file, and how a path differs. Each word is
-// typed, and spelled here once.
+// and what a pull request does to a file. Each word is typed, and spelled
+// here once.
 
 // ActionKind is what an action of a scheduled run does.
 type ActionKind string
@@ -38,27 +38,8 @@ func KindOfVerb(verb string) (ActionKind, bool) {
 // prKinds are the kinds of action that open a pull request.
 var prKinds = []ActionKind{KindOpenRemovalPR, KindPromote, KindLaunch}
 
-// FileStatus is how the merge result differs from the base branch's tip at
-// a path.
-type FileStatus string
-
-// File change statuses.
-const (
-	FileAdded    FileStatus = "added"
-	FileModified FileStatus = "modified"
-	FileRemoved  FileStatus = "removed"
-	FileRenamed  FileStatus = "renamed"
-	// FileCopied is a new file whose content is an application already on
-	// the base branch.
-	FileCopied FileStatus = "copied"
-	// FileAffected is an application the pull request does not change but
-	// whose cross-file findings it changes (a duplicate App ID, name or
-	// company claimed against it).
-	FileAffected FileStatus = "affected"
-)
-
-// ChangeKind is what a pull request does to one file, as its verdict and
-// comment name it.
+// ChangeKind is what a pull request does to one file: as the merge changes
+// the path (FileChange.Status), and as its verdict and comment name it.
 type ChangeKind string
 
 // Change kinds.
@@ -66,6 +47,8 @@ const (
 	ChangeNew    ChangeKind = "new"
 	ChangeUpdate ChangeKind = "update"
 	ChangeRename ChangeKind = "rename"
+	// ChangeCopy is a new file whose content is an application already on
+	// the base branch.
 	ChangeCopy   ChangeKind = "copy"
 	ChangeDelete ChangeKind = "delete"
 	// ChangeAffected is an application the pull request does not change

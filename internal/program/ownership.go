@@ -54,7 +54,11 @@ const (
 type FileChange struct {
 	Path         string
 	PreviousPath string
-	Status       FileStatus
+	// Status is what the merge does to the path: ChangeNew, ChangeUpdate,
+	// ChangeDelete, ChangeRename or ChangeCopy, or ChangeAffected for an
+	// application it leaves as it is but whose cross-file findings it
+	// changes. The verdict's Kind (changeKind) is read from it.
+	Status ChangeKind
 	// FromKind and ToKind are what the path is on the base branch and after
 	// the merge (EntryFile, EntrySymlink, ...; "" where it is absent).
 	FromKind, ToKind string
@@ -94,7 +98,7 @@ func (c FileChange) IsApplicationFile() bool {
 func NewApplications(changes []FileChange) []string {
 	var out []string
 	for _, c := range changes {
-		if (c.Status == FileAdded || c.Status == FileCopied) && application.IsPath(c.Path) {
+		if (c.Status == ChangeNew || c.Status == ChangeCopy) && application.IsPath(c.Path) {
 			out = append(out, c.Path)
 		}
 	}
@@ -149,7 +153,7 @@ func Ownership(author Author, changes []FileChange, cfg application.Config) (map
 		if msg := entryProblem(c); msg != "" {
 			flag(c.Path, RuleEntry, application.SeverityError, top, "%s", msg)
 		}
-		if c.Status != FileAffected && !c.IsApplicationFile() {
+		if c.Status != ChangeAffected && !c.IsApplicationFile() {
 			needsReview = true
 		}
 	}
@@ -157,7 +161,7 @@ func Ownership(author Author, changes []FileChange, cfg application.Config) (map
 		return out, needsReview
 	}
 	for _, c := range changes {
-		if c.Status == FileAffected {
+		if c.Status == ChangeAffected {
 			continue
 		}
 		if !c.IsApplication() {
@@ -174,7 +178,7 @@ func Ownership(author Author, changes []FileChange, cfg application.Config) (map
 			continue
 		}
 		switch c.Status {
-		case FileRemoved, FileRenamed, FileCopied:
+		case ChangeDelete, ChangeRename, ChangeCopy:
 			needsReview = true
 			flag(c.Path, RuleRename, application.SeverityError, top,
 				"%s needs a reviewer: only the program team deletes, renames or copies application files", changeWords(c))
@@ -241,9 +245,9 @@ func entryProblem(c FileChange) string {
 // changeWords says what a delete, rename or copy does, in words.
 func changeWords(c FileChange) string {
 	switch c.Status {
-	case FileRemoved:
+	case ChangeDelete:
 		return "deleting " + c.Path
-	case FileRenamed:
+	case ChangeRename:
 		return fmt.Sprintf("renaming %s to %s", c.PreviousPath, c.Path)
 	}
 	return fmt.Sprintf("copying %s to %s", c.PreviousPath, c.Path)

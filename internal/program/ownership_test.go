@@ -63,13 +63,13 @@ func TestOwnership(t *testing.T) {
 		{
 			name:   "a maintainer editing their own file passes",
 			author: program.Author{Login: "acme-dev"},
-			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.ChangeUpdate,
 				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Integration.Name = "Acme Sync 2" })}},
 		},
 		{
 			name:   "a maintainer's attestations are theirs to give or withdraw: attestations is integrator-owned",
 			author: program.Author{Login: "acme-dev"},
-			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.ChangeUpdate,
 				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) {
 					a.Attestations = application.Attestations{DeveloperTerms: true, LawfulBasis: true}
 				})}},
@@ -77,14 +77,14 @@ func TestOwnership(t *testing.T) {
 		{
 			name:   "another integrator changing the attestations is refused",
 			author: program.Author{Login: "mallory"},
-			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.ChangeUpdate,
 				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Attestations.DeveloperTerms = true })}},
 			want: []found{{"applications/acme.cue", program.RuleMaintainer, 2}},
 		},
 		{
 			name:   "an integrator recording the checklist in their own history is refused: history is the program's",
 			author: program.Author{Login: "acme-dev"},
-			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.ChangeUpdate,
 				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) {
 					a.Program.History = []application.HistoryRow{{Date: date("2026-10-12"), Stage: application.StageBeta, By: "rivera-reviews", Checklist: testHead}}
 				})}},
@@ -93,7 +93,7 @@ func TestOwnership(t *testing.T) {
 		{
 			name:   "a new application for a company already in the program, opened by a maintainer of its file, passes",
 			author: program.Author{Login: "acme-dev"},
-			changes: []program.FileChange{{Path: "applications/acme-two.cue", Status: program.FileAdded, ToKind: program.EntryFile,
+			changes: []program.FileChange{{Path: "applications/acme-two.cue", Status: program.ChangeNew, ToKind: program.EntryFile,
 				Head: appFile("acme-two", func(a *application.Application) {
 					toNew(a)
 					a.Maintainers = []string{"acme-dev", "acme-intern"}
@@ -103,7 +103,7 @@ func TestOwnership(t *testing.T) {
 		{
 			name:   "a new application for a company already in the program, listing its maintainers but opened by someone else, is refused",
 			author: program.Author{Login: "mallory"},
-			changes: []program.FileChange{{Path: "applications/acme-two.cue", Status: program.FileAdded, ToKind: program.EntryFile,
+			changes: []program.FileChange{{Path: "applications/acme-two.cue", Status: program.ChangeNew, ToKind: program.EntryFile,
 				Head: appFile("acme-two", func(a *application.Application) {
 					toNew(a)
 					a.Maintainers = []string{"mallory", "acme-dev"}
@@ -114,7 +114,7 @@ func TestOwnership(t *testing.T) {
 		{
 			name:   "changing one's company to another application's company is refused",
 			author: program.Author{Login: "mallory"},
-			changes: []program.FileChange{{Path: "applications/mallory.cue", Status: program.FileModified, ToKind: program.EntryFile,
+			changes: []program.FileChange{{Path: "applications/mallory.cue", Status: program.ChangeUpdate, ToKind: program.EntryFile,
 				Base:    appFile("mallory", func(a *application.Application) { a.Company.Name = "Mallory"; a.Maintainers = []string{"mallory"} }),
 				Head:    appFile("mallory", func(a *application.Application) { a.Maintainers = []string{"mallory"} }),
 				Claimed: []*application.File{appFile("acme", nil)}}},
@@ -123,41 +123,41 @@ func TestOwnership(t *testing.T) {
 		{
 			name:   "a reviewer may open an application for a company already in the program",
 			author: program.Author{Login: "rivera-reviews"},
-			changes: []program.FileChange{{Path: "applications/acme-two.cue", Status: program.FileAdded, ToKind: program.EntryFile,
+			changes: []program.FileChange{{Path: "applications/acme-two.cue", Status: program.ChangeNew, ToKind: program.EntryFile,
 				Head:    appFile("acme-two", toNew),
 				Claimed: []*application.File{appFile("acme", nil)}}},
 		},
 		{
 			name:   "a maintainer is matched without regard to case",
 			author: program.Author{Login: "ACME-Dev"},
-			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.ChangeUpdate,
 				Base: appFile("acme", nil), Head: appFile("acme", nil)}},
 		},
 		{
 			name:   "another integrator editing the file is refused",
 			author: program.Author{Login: "mallory"},
-			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.ChangeUpdate,
 				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Maintainers = append(a.Maintainers, "mallory") })}},
 			want: []found{{"applications/acme.cue", program.RuleMaintainer, 2}},
 		},
 		{
 			name:   "adding oneself as maintainer in the pull request does not help: the base decides",
 			author: program.Author{Login: "mallory"},
-			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.ChangeUpdate,
 				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Maintainers = []string{"mallory"} })}},
 			want: []found{{"applications/acme.cue", program.RuleMaintainer, 2}},
 		},
 		{
 			name:   "a maintainer adding a login to maintainers is a warning for the reviewer at the maintainers line",
 			author: program.Author{Login: "acme-dev"},
-			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.ChangeUpdate,
 				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Maintainers = append(a.Maintainers, "acme-ops") })}},
 			want: []found{{"applications/acme.cue", program.RuleMaintainersChanged, 2}},
 		},
 		{
 			name:   "a maintainer removing a login from maintainers is a warning too",
 			author: program.Author{Login: "acme-dev"},
-			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.ChangeUpdate,
 				Base: appFile("acme", func(a *application.Application) { a.Maintainers = []string{"acme-dev", "acme-ops"} }),
 				Head: appFile("acme", nil)}},
 			want: []found{{"applications/acme.cue", program.RuleMaintainersChanged, 2}},
@@ -165,27 +165,27 @@ func TestOwnership(t *testing.T) {
 		{
 			name:   "a maintainer rewriting the maintainers in other letter case and order changes nothing",
 			author: program.Author{Login: "acme-dev"},
-			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.ChangeUpdate,
 				Base: appFile("acme", func(a *application.Application) { a.Maintainers = []string{"acme-dev", "acme-ops"} }),
 				Head: appFile("acme", func(a *application.Application) { a.Maintainers = []string{"ACME-OPS", "acme-dev"} })}},
 		},
 		{
 			name:   "a reviewer changing the maintainers gets no warning: it is their own decision",
 			author: program.Author{Login: "rivera-reviews"},
-			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.ChangeUpdate,
 				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Maintainers = []string{"acme-new"} })}},
 		},
 		{
 			name:   "a maintainer changing program.stage is refused, naming the field",
 			author: program.Author{Login: "acme-dev"},
-			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.ChangeUpdate,
 				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Program.Stage = application.StagePartner })}},
 			want: []found{{"applications/acme.cue", program.RuleProgramOwned, 21}},
 		},
 		{
 			name:   "a maintainer writing empty feedback and history lists where the base has none changes nothing the program owns",
 			author: program.Author{Login: "acme-dev"},
-			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.ChangeUpdate,
 				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) {
 					a.Program.Feedback = []application.Feedback{}
 					a.Program.History = []application.HistoryRow{}
@@ -194,7 +194,7 @@ func TestOwnership(t *testing.T) {
 		{
 			name:   "a maintainer emptying the history is refused",
 			author: program.Author{Login: "acme-dev"},
-			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.ChangeUpdate,
 				Base: appFile("acme", func(a *application.Application) {
 					a.Program.History = []application.HistoryRow{{Date: date("2026-10-12"), Stage: application.StageBeta, By: "rivera-reviews"}}
 				}),
@@ -204,14 +204,14 @@ func TestOwnership(t *testing.T) {
 		{
 			name:   "a maintainer moving a date is refused",
 			author: program.Author{Login: "acme-dev"},
-			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.ChangeUpdate,
 				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Program.AcceptedAt = datePtr("2026-11-20") })}},
 			want: []found{{"applications/acme.cue", program.RuleProgramOwned, 23}},
 		},
 		{
 			name:   "a new file listing its author passes",
 			author: program.Author{Login: "newco-dev"},
-			changes: []program.FileChange{{Path: "applications/newco.cue", Status: program.FileAdded,
+			changes: []program.FileChange{{Path: "applications/newco.cue", Status: program.ChangeNew,
 				Head: appFile("newco", func(a *application.Application) {
 					a.Maintainers = []string{"newco-dev"}
 					a.Program = application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: 12, AsOf: date("2026-11-20")}}
@@ -220,7 +220,7 @@ func TestOwnership(t *testing.T) {
 		{
 			name:   "a new file with empty feedback and history lists passes",
 			author: program.Author{Login: "newco-dev"},
-			changes: []program.FileChange{{Path: "applications/newco.cue", Status: program.FileAdded,
+			changes: []program.FileChange{{Path: "applications/newco.cue", Status: program.ChangeNew,
 				Head: appFile("newco", func(a *application.Application) {
 					a.Maintainers = []string{"newco-dev"}
 					a.Program = application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: 12, AsOf: date("2026-11-20")},
@@ -230,7 +230,7 @@ func TestOwnership(t *testing.T) {
 		{
 			name:   "a new file that does not list its author is refused",
 			author: program.Author{Login: "newco-dev"},
-			changes: []program.FileChange{{Path: "applications/newco.cue", Status: program.FileAdded,
+			changes: []program.FileChange{{Path: "applications/newco.cue", Status: program.ChangeNew,
 				Head: appFile("newco", func(a *application.Application) {
 					a.Program = application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: 12, AsOf: date("2026-11-20")}}
 				})}},
@@ -239,20 +239,20 @@ func TestOwnership(t *testing.T) {
 		{
 			name:    "a new file that accepts itself into beta is refused",
 			author:  program.Author{Login: "acme-dev"},
-			changes: []program.FileChange{{Path: "applications/newco.cue", Status: program.FileAdded, Head: appFile("newco", nil)}},
+			changes: []program.FileChange{{Path: "applications/newco.cue", Status: program.ChangeNew, Head: appFile("newco", nil)}},
 			want:    []found{{"applications/newco.cue", program.RuleProgramOwned, 21}, {"applications/newco.cue", program.RuleProgramOwned, 23}},
 		},
 		{
 			name:        "deleting an application needs a reviewer",
 			author:      program.Author{Login: "acme-dev"},
-			changes:     []program.FileChange{{Path: "applications/acme.cue", Status: program.FileRemoved, Base: appFile("acme", nil)}},
+			changes:     []program.FileChange{{Path: "applications/acme.cue", Status: program.ChangeDelete, Base: appFile("acme", nil)}},
 			want:        []found{{"applications/acme.cue", program.RuleRename, 1}},
 			needsReview: true,
 		},
 		{
 			name:   "renaming an application needs a reviewer",
 			author: program.Author{Login: "acme-dev"},
-			changes: []program.FileChange{{Path: "applications/acme-two.cue", PreviousPath: "applications/acme.cue", Status: program.FileRenamed,
+			changes: []program.FileChange{{Path: "applications/acme-two.cue", PreviousPath: "applications/acme.cue", Status: program.ChangeRename,
 				Base: appFile("acme", nil), Head: appFile("acme-two", nil)}},
 			want:        []found{{"applications/acme-two.cue", program.RuleRename, 1}},
 			needsReview: true,
@@ -260,7 +260,7 @@ func TestOwnership(t *testing.T) {
 		{
 			name:   "renaming one's own application by case only needs a reviewer",
 			author: program.Author{Login: "acme-dev"},
-			changes: []program.FileChange{{Path: "applications/Acme.cue", PreviousPath: "applications/acme.cue", Status: program.FileRenamed,
+			changes: []program.FileChange{{Path: "applications/Acme.cue", PreviousPath: "applications/acme.cue", Status: program.ChangeRename,
 				FromKind: program.EntryFile, ToKind: program.EntryFile, Base: appFile("acme", nil), Head: appFile("Acme", nil)}},
 			want:        []found{{"applications/Acme.cue", program.RuleRename, 1}},
 			needsReview: true,
@@ -269,10 +269,10 @@ func TestOwnership(t *testing.T) {
 			name:   "an integrator's change to the schema, CODEOWNERS, .gitmodules or .gitattributes is refused on each path",
 			author: program.Author{Login: "acme-dev"},
 			changes: []program.FileChange{
-				{Path: "schema/application.cue", Status: program.FileModified, FromKind: program.EntryFile, ToKind: program.EntryFile},
-				{Path: ".github/CODEOWNERS", Status: program.FileAdded, ToKind: program.EntryFile},
-				{Path: ".gitmodules", Status: program.FileAdded, ToKind: program.EntryFile},
-				{Path: ".gitattributes", Status: program.FileModified, FromKind: program.EntryFile, ToKind: program.EntryFile},
+				{Path: "schema/application.cue", Status: program.ChangeUpdate, FromKind: program.EntryFile, ToKind: program.EntryFile},
+				{Path: ".github/CODEOWNERS", Status: program.ChangeNew, ToKind: program.EntryFile},
+				{Path: ".gitmodules", Status: program.ChangeNew, ToKind: program.EntryFile},
+				{Path: ".gitattributes", Status: program.ChangeUpdate, FromKind: program.EntryFile, ToKind: program.EntryFile},
 			},
 			want: []found{{"schema/application.cue", program.RuleOutside, 1}, {".github/CODEOWNERS", program.RuleOutside, 1},
 				{".gitmodules", program.RuleOutside, 1}, {".gitattributes", program.RuleOutside, 1}},
@@ -281,31 +281,31 @@ func TestOwnership(t *testing.T) {
 		{
 			name:        "a change outside applications/ is flagged for a reviewer",
 			author:      program.Author{Login: "acme-dev"},
-			changes:     []program.FileChange{{Path: "program.cue", Status: program.FileModified}, {Path: ".github/workflows/x.yml", Status: program.FileAdded}},
+			changes:     []program.FileChange{{Path: "program.cue", Status: program.ChangeUpdate}, {Path: ".github/workflows/x.yml", Status: program.ChangeNew}},
 			want:        []found{{"program.cue", program.RuleOutside, 1}, {".github/workflows/x.yml", program.RuleOutside, 1}},
 			needsReview: true,
 		},
 		{
 			name:   "a reviewer may change anything, and a change outside applications/ waits for a person",
 			author: program.Author{Login: "okafor-pm"},
-			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.ChangeUpdate,
 				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Program.Stage = application.StageRemoved })},
-				{Path: "program.cue", Status: program.FileModified}},
+				{Path: "program.cue", Status: program.ChangeUpdate}},
 			needsReview: true,
 		},
 		{
 			name:   "a reviewer is matched without regard to case, as their approvals are",
 			author: program.Author{Login: "Okafor-PM"},
-			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.ChangeUpdate,
 				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Program.Stage = application.StageRemoved })}},
 		},
 		{
 			name:   "a reviewer may not turn an application into a submodule, a symbolic link or an executable",
 			author: program.Author{Login: "okafor-pm"},
 			changes: []program.FileChange{
-				{Path: "applications/acme.cue", Status: program.FileModified, FromKind: program.EntryFile, ToKind: program.EntrySubmodule, Base: appFile("acme", nil)},
-				{Path: "applications/link.cue", Status: program.FileAdded, ToKind: program.EntrySymlink},
-				{Path: "applications/run.cue", Status: program.FileAdded, ToKind: program.EntryExecutable},
+				{Path: "applications/acme.cue", Status: program.ChangeUpdate, FromKind: program.EntryFile, ToKind: program.EntrySubmodule, Base: appFile("acme", nil)},
+				{Path: "applications/link.cue", Status: program.ChangeNew, ToKind: program.EntrySymlink},
+				{Path: "applications/run.cue", Status: program.ChangeNew, ToKind: program.EntryExecutable},
 			},
 			want: []found{{"applications/acme.cue", program.RuleEntry, 1}, {"applications/link.cue", program.RuleEntry, 1},
 				{"applications/run.cue", program.RuleEntry, 1}},
@@ -315,9 +315,9 @@ func TestOwnership(t *testing.T) {
 			name:   "an integrator's subdirectory, stray file and removal under applications/ are errors",
 			author: program.Author{Login: "acme-dev"},
 			changes: []program.FileChange{
-				{Path: "applications/sub/acme.cue", Status: program.FileAdded, ToKind: program.EntryFile},
-				{Path: "applications/notes.txt", Status: program.FileAdded, ToKind: program.EntryFile},
-				{Path: "applications/old.txt", Status: program.FileRemoved, FromKind: program.EntryFile},
+				{Path: "applications/sub/acme.cue", Status: program.ChangeNew, ToKind: program.EntryFile},
+				{Path: "applications/notes.txt", Status: program.ChangeNew, ToKind: program.EntryFile},
+				{Path: "applications/old.txt", Status: program.ChangeDelete, FromKind: program.EntryFile},
 			},
 			want: []found{{"applications/sub/acme.cue", program.RuleEntry, 1}, {"applications/notes.txt", program.RuleEntry, 1},
 				{"applications/old.txt", program.RuleOutside, 1}},
@@ -326,7 +326,7 @@ func TestOwnership(t *testing.T) {
 		{
 			name:   "an integrator copying another's application needs a reviewer",
 			author: program.Author{Login: "acme-dev"},
-			changes: []program.FileChange{{Path: "applications/acme-copy.cue", PreviousPath: "applications/beta.cue", Status: program.FileCopied,
+			changes: []program.FileChange{{Path: "applications/acme-copy.cue", PreviousPath: "applications/beta.cue", Status: program.ChangeCopy,
 				ToKind: program.EntryFile, Head: appFile("acme-copy", nil)}},
 			want:        []found{{"applications/acme-copy.cue", program.RuleRename, 1}},
 			needsReview: true,
@@ -334,13 +334,13 @@ func TestOwnership(t *testing.T) {
 		{
 			name:   "the bot may change anything",
 			author: program.Author{Login: "connectbot[bot]", Bot: true},
-			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified,
+			changes: []program.FileChange{{Path: "applications/acme.cue", Status: program.ChangeUpdate,
 				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Program.Stage = application.StageRemoved })}},
 		},
 		{
 			name:        "a file broken on the base branch needs a reviewer",
 			author:      program.Author{Login: "acme-dev"},
-			changes:     []program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified, Base: &application.File{Slug: "acme"}, Head: appFile("acme", nil)}},
+			changes:     []program.FileChange{{Path: "applications/acme.cue", Status: program.ChangeUpdate, Base: &application.File{Slug: "acme"}, Head: appFile("acme", nil)}},
 			want:        []found{{"applications/acme.cue", program.RuleMaintainer, 1}},
 			needsReview: true,
 		},
@@ -383,7 +383,7 @@ func TestNothingIsPlannedForARemovedApplication(t *testing.T) {
 // TestAMaintainersChangeNamesEveryLoginForTheReviewer: the warning says who
 // comes and goes, so a reviewer sees a stranger listed to be mentioned.
 func TestAMaintainersChangeNamesEveryLoginForTheReviewer(t *testing.T) {
-	c := program.FileChange{Path: "applications/acme.cue", Status: program.FileModified,
+	c := program.FileChange{Path: "applications/acme.cue", Status: program.ChangeUpdate,
 		Base: appFile("acme", func(a *application.Application) { a.Maintainers = []string{"acme-dev", "acme-ops"} }),
 		Head: appFile("acme", func(a *application.Application) { a.Maintainers = []string{"acme-dev", "torvalds", "gvanrossum"} })}
 	got, _ := program.Ownership(program.Author{Login: "acme-dev"}, []program.FileChange{c}, prConfig)

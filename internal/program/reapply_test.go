@@ -26,7 +26,7 @@ func TestAReapplicationIsOpenedByAMaintainerOfTheRemovedFile(t *testing.T) {
 		})
 	}
 	change := func(head *application.File, previous *application.File) []program.FileChange {
-		return []program.FileChange{{Path: "applications/acme-again.cue", Status: program.FileAdded, ToKind: program.EntryFile,
+		return []program.FileChange{{Path: "applications/acme-again.cue", Status: program.ChangeNew, ToKind: program.EntryFile,
 			Head: head, Previous: previous}}
 	}
 	tests := []struct {
@@ -68,7 +68,7 @@ func TestTheReviewerSeesTheRemovedApplication(t *testing.T) {
 		a.PreviousApplication = "acme"
 		a.Program = application.ProgramState{Stage: application.StageApplied, Installs: a.Program.Installs}
 	})
-	fv := program.FileVerdictOf(program.FileChange{Path: head.Path, Status: program.FileAdded, ToKind: program.EntryFile, Head: head, Previous: removed})
+	fv := program.FileVerdictOf(program.FileChange{Path: head.Path, Status: program.ChangeNew, ToKind: program.EntryFile, Head: head, Previous: removed})
 	want := &program.Reapplication{Slug: "acme", Path: "applications/acme.cue", Removed: *removed.App.Program.Removed}
 	if diff := cmp.Diff(want, fv.Reapplies); diff != "" {
 		t.Errorf("reapplies (-want +got):\n%s", diff)

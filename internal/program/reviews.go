@@ -96,7 +96,7 @@ func standingReviews(pr PullRequest) (*Review, []Review, []InterestedApproval) {
 // counts.
 func Interest(changes []FileChange, login string) string {
 	for _, c := range changes {
-		if c.Status == FileAffected || !c.IsApplication() {
+		if c.Status == ChangeAffected || !c.IsApplication() {
 			continue
 		}
 		for _, f := range []*application.File{c.Base, c.Head} {

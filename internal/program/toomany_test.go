@@ -16,7 +16,7 @@ func added(n int) []program.FileChange {
 	for i := range n {
 		f := appFile(fmt.Sprintf("new-%02d", i), toNew)
 		f.Findings = []application.Finding{{Rule: "connect/req-2", Severity: application.SeverityError, Message: "not oauth2", Line: 5}}
-		out = append(out, program.FileChange{Path: f.Path, Status: program.FileAdded, ToKind: program.EntryFile, Head: f})
+		out = append(out, program.FileChange{Path: f.Path, Status: program.ChangeNew, ToKind: program.EntryFile, Head: f})
 	}
 	return out
 }
@@ -43,11 +43,11 @@ func TestAPullRequestAddingMoreApplicationsThanAllowedFailsWithOneFinding(t *tes
 		{"six new files fail at once with one finding on the first", added(6), limited, []file{
 			{"applications/new-00.cue", []string{program.RuleTooManyApplications}, 1},
 		}},
-		{"a copy adds an application too", append(added(5), program.FileChange{Path: "applications/copy.cue", Status: program.FileCopied,
+		{"a copy adds an application too", append(added(5), program.FileChange{Path: "applications/copy.cue", Status: program.ChangeCopy,
 			PreviousPath: "applications/acme.cue", ToKind: program.EntryFile, Head: appFile("copy", toNew)}), limited, []file{
 			{"applications/copy.cue", []string{program.RuleTooManyApplications}, 1},
 		}},
-		{"a rename adds none", append(added(5), program.FileChange{Path: "applications/renamed.cue", Status: program.FileRenamed,
+		{"a rename adds none", append(added(5), program.FileChange{Path: "applications/renamed.cue", Status: program.ChangeRename,
 			PreviousPath: "applications/acme.cue", FromKind: program.EntryFile, ToKind: program.EntryFile,
 			Base: appFile("acme", nil), Head: appFile("renamed", nil)}), limited, nil},
 		{"without a limit (a hand-made configuration) every file is judged", added(6), prConfig, nil},

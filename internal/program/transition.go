@@ -51,7 +51,7 @@ type Transition struct {
 // program.cue names one — and records the count it rested on. live are
 // the source's counts by slug (nil without a source).
 func OnApproval(c FileChange, cfg application.Config, approval Review, pr int, head string, now application.Date, live map[string]Installs) (Transition, bool) {
-	if c.Head == nil || c.Head.App == nil || c.Status == FileRemoved {
+	if c.Head == nil || c.Head.App == nil || c.Status == ChangeDelete {
 		return Transition{}, false
 	}
 	app := c.Head.App
@@ -113,7 +113,7 @@ func OnApproval(c FileChange, cfg application.Config, approval Review, pr int, h
 // (a listing published, a certification approved). A removal, a deleted
 // file and an ordinary update show none.
 func ShowsChecklist(c FileChange, cfg application.Config, now application.Date) bool {
-	if c.Status == FileAffected || c.Status == FileRemoved || c.Head == nil || c.Head.App == nil {
+	if c.Status == ChangeAffected || c.Status == ChangeDelete || c.Head == nil || c.Head.App == nil {
 		return false
 	}
 	stage := c.Head.App.Program.Stage

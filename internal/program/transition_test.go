@@ -33,21 +33,21 @@ func TestOnApproval(t *testing.T) {
 		wantRule string
 	}{
 		{"a new application with 10 to 39 installs enters beta",
-			program.FileChange{Status: program.FileAdded, Head: appFile("n", applied(12))}, true, application.StageBeta, []string{"acceptedAt"}, "connect/beta-1"},
+			program.FileChange{Status: program.ChangeNew, Head: appFile("n", applied(12))}, true, application.StageBeta, []string{"acceptedAt"}, "connect/beta-1"},
 		{"a new application with 10 installs exactly enters beta",
-			program.FileChange{Status: program.FileAdded, Head: appFile("n", applied(10))}, true, application.StageBeta, []string{"acceptedAt"}, "connect/beta-1"},
+			program.FileChange{Status: program.ChangeNew, Head: appFile("n", applied(10))}, true, application.StageBeta, []string{"acceptedAt"}, "connect/beta-1"},
 		{"a new application with 40 installs goes straight to certification",
-			program.FileChange{Status: program.FileAdded, Head: appFile("n", applied(40))}, true, application.StageCertification, []string{"acceptedAt"}, "connect/cert-1"},
+			program.FileChange{Status: program.ChangeNew, Head: appFile("n", applied(40))}, true, application.StageCertification, []string{"acceptedAt"}, "connect/cert-1"},
 		{"a new application below 10 installs cannot be accepted",
-			program.FileChange{Status: program.FileAdded, Head: appFile("n", applied(9))}, false, "", nil, ""},
+			program.FileChange{Status: program.ChangeNew, Head: appFile("n", applied(9))}, false, "", nil, ""},
 		{"a beta's completed listing is published",
-			program.FileChange{Status: program.FileModified, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) { a.Listing = listing })},
+			program.FileChange{Status: program.ChangeUpdate, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) { a.Listing = listing })},
 			true, application.StageBeta, []string{"listingPublishedAt"}, "connect/beta-5"},
 		{"an incomplete listing is not published",
-			program.FileChange{Status: program.FileModified, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) { a.Listing = &application.Listing{Tagline: "t"} })},
+			program.FileChange{Status: program.ChangeUpdate, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) { a.Listing = &application.Listing{Tagline: "t"} })},
 			false, "", nil, ""},
 		{"an already published listing is not published again",
-			program.FileChange{Status: program.FileModified, Base: appFile("a", func(a *application.Application) {
+			program.FileChange{Status: program.ChangeUpdate, Base: appFile("a", func(a *application.Application) {
 				a.Listing = listing
 				a.Program.ListingPublishedAt = datePtr("2026-11-01")
 			}),
@@ -57,38 +57,38 @@ func TestOnApproval(t *testing.T) {
 				})},
 			false, "", nil, ""},
 		{"a ready certification is approved",
-			program.FileChange{Status: program.FileModified, Base: appFile("a", certReady), Head: appFile("a", certReady)},
+			program.FileChange{Status: program.ChangeUpdate, Base: appFile("a", certReady), Head: appFile("a", certReady)},
 			true, application.StageCertification, []string{"approvedAt"}, "connect/cert-5"},
 		{"a certification with open feedback is not approved",
-			program.FileChange{Status: program.FileModified, Base: appFile("a", certReady), Head: appFile("a", func(a *application.Application) {
+			program.FileChange{Status: program.ChangeUpdate, Base: appFile("a", certReady), Head: appFile("a", func(a *application.Application) {
 				certReady(a)
 				a.Program.Feedback[0].Status = "open"
 			})}, false, "", nil, ""},
 		{"a certification without a demo video is not approved",
-			program.FileChange{Status: program.FileModified, Base: appFile("a", certReady), Head: appFile("a", func(a *application.Application) {
+			program.FileChange{Status: program.ChangeUpdate, Base: appFile("a", certReady), Head: appFile("a", func(a *application.Application) {
 				certReady(a)
 				a.Certification.DemoVideoURL = ""
 			})}, false, "", nil, ""},
 		{"connectbot's promotion to certification, approved, records the approval in the history",
-			program.FileChange{Status: program.FileModified, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) {
+			program.FileChange{Status: program.ChangeUpdate, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) {
 				a.Program.Stage = application.StageCertification
 			})}, true, application.StageCertification, []string{"history"}, "connect/beta-6"},
 		{"connectbot's launch, approved, records the approval in the history",
-			program.FileChange{Status: program.FileModified, Base: appFile("a", certReady), Head: appFile("a", func(a *application.Application) {
+			program.FileChange{Status: program.ChangeUpdate, Base: appFile("a", certReady), Head: appFile("a", func(a *application.Application) {
 				certReady(a)
 				a.Program.Stage = application.StagePartner
 				a.Program.ApprovedAt, a.Program.LaunchDate = datePtr("2026-11-01"), datePtr("2026-11-20")
 			})}, true, application.StagePartner, []string{"history"}, "connect/cert-6"},
 		{"a removal records nothing more on approval",
-			program.FileChange{Status: program.FileModified, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) {
+			program.FileChange{Status: program.ChangeUpdate, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) {
 				a.Program.Stage = application.StageRemoved
 				a.Program.Removed = &application.Removal{At: date("2026-11-25"), Reason: "listing-overdue", By: "connectbot"}
 			})}, false, "", nil, ""},
 		{"an ordinary update only merges",
-			program.FileChange{Status: program.FileModified, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) { a.Company.Website = "https://acme.example" })},
+			program.FileChange{Status: program.ChangeUpdate, Base: appFile("a", nil), Head: appFile("a", func(a *application.Application) { a.Company.Website = "https://acme.example" })},
 			false, "", nil, ""},
 		{"a deletion records nothing",
-			program.FileChange{Status: program.FileRemoved, Base: appFile("a", nil)}, false, "", nil, ""},
+			program.FileChange{Status: program.ChangeDelete, Base: appFile("a", nil)}, false, "", nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

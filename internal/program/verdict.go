@@ -232,7 +232,7 @@ func JudgePullRequest(pr PullRequest) Verdict {
 		case ChangeUpdate, ChangeRename, ChangeDelete:
 			labels[LabelUpdate] = true
 		}
-		if fv.Stage != "" && c.Status != FileAffected {
+		if fv.Stage != "" && c.Status != ChangeAffected {
 			labels[labelStagePrefix+string(fv.Stage)] = true
 		}
 		if fv.Errors() > 0 {
@@ -257,7 +257,7 @@ func JudgePullRequest(pr PullRequest) Verdict {
 	labels[LabelNeedsReview] = !v.Merge && !approvedForAPerson && (v.NeedsReview || v.Conclusion == ConclusionSuccess)
 	if v.Merge {
 		for _, c := range pr.Changes {
-			if c.Status == FileAffected {
+			if c.Status == ChangeAffected {
 				continue
 			}
 			if t, ok := OnApproval(c, pr.Config, *v.Approval, pr.Number, pr.HeadSHA, pr.Now, pr.Installs); ok {
@@ -275,18 +275,16 @@ func JudgePullRequest(pr PullRequest) Verdict {
 	return v
 }
 
+// changeKind is what the verdict calls change c: its Status, but
+// ChangeOther for any file that is not an application, and for a path the
+// merge adds or updates, ChangeNew where the base branch held no
+// application file there and ChangeUpdate where it did.
 func changeKind(c FileChange) ChangeKind {
 	switch {
 	case !c.IsApplication():
 		return ChangeOther
-	case c.Status == FileAffected:
-		return ChangeAffected
-	case c.Status == FileRemoved:
-		return ChangeDelete
-	case c.Status == FileRenamed:
-		return ChangeRename
-	case c.Status == FileCopied:
-		return ChangeCopy
+	case c.Status == ChangeAffected, c.Status == ChangeDelete, c.Status == ChangeRename, c.Status == ChangeCopy:
+		return c.Status
 	case c.Base == nil:
 		return ChangeNew
 	}
@@ -350,7 +348,7 @@ func next(pr PullRequest, v Verdict) []string {
 // 10 Installs"): acceptance rests on the source's count, not the file's,
 // so a count the source lacks, or one below the minimum, fails the check.
 func liveEntry(c FileChange, pr PullRequest) (application.Finding, bool) {
-	if pr.Config.InstallsSource == nil || c.Status == FileAffected || c.Base != nil || c.Head == nil || c.Head.App == nil ||
+	if pr.Config.InstallsSource == nil || c.Status == ChangeAffected || c.Base != nil || c.Head == nil || c.Head.App == nil ||
 		c.Head.App.Program.Stage != application.StageApplied {
 		return application.Finding{}, false
 	}
@@ -384,7 +382,7 @@ func afterAcceptance(stage application.Stage, cfg application.Config, now applic
 // a regular application file: the only pull requests connectbot merges.
 func onlyApplicationFiles(pr PullRequest) bool {
 	for _, c := range pr.Changes {
-		if c.Status != FileAffected && !c.IsApplicationFile() {
+		if c.Status != ChangeAffected && !c.IsApplicationFile() {
 			return false
 		}
 	}

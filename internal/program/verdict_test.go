@@ -15,7 +15,7 @@ func TestJudgePullRequest(t *testing.T) {
 	const head, old = "1111111111111111111111111111111111111111", "0000000000000000000000000000000000000000"
 	now := date("2026-11-25")
 	at := func(min int) time.Time { return time.Date(2026, 11, 25, 10, min, 0, 0, time.UTC) }
-	newApp := program.FileChange{Path: "applications/newco.cue", Status: program.FileAdded,
+	newApp := program.FileChange{Path: "applications/newco.cue", Status: program.ChangeNew,
 		Head: appFile("newco", func(a *application.Application) {
 			a.Maintainers = []string{"newco-dev"}
 			a.Program = application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: 12, AsOf: date("2026-11-20")}}
@@ -71,19 +71,19 @@ func TestJudgePullRequest(t *testing.T) {
 			[]program.Review{approve("rivera-reviews", head, 1), {Author: "rivera-reviews", State: program.ReviewDismissed, SubmittedAt: at(3)}},
 			"success", []string{"application:new", "needs-review", "stage:applied"}, false, ""},
 		{"an integrator touching program.cue is refused: a reviewer makes that change", "newco-dev",
-			[]program.FileChange{newApp, {Path: "program.cue", Status: program.FileModified}}, nil,
+			[]program.FileChange{newApp, {Path: "program.cue", Status: program.ChangeUpdate}}, nil,
 			"failure", []string{"application:new", "invalid", "needs-review", "stage:applied"}, false, ""},
 		{"an approved reviewer's change outside applications/ is left for a person to merge", "okafor-pm",
-			[]program.FileChange{{Path: ".ci/run", Status: program.FileModified, FromKind: program.EntryExecutable, ToKind: program.EntryExecutable}},
+			[]program.FileChange{{Path: ".ci/run", Status: program.ChangeUpdate, FromKind: program.EntryExecutable, ToKind: program.EntryExecutable}},
 			[]program.Review{approve("rivera-reviews", head, 1)},
 			"success", []string{}, false, ""},
 		{"an approved application that became a submodule is red and never merged", "okafor-pm",
-			[]program.FileChange{{Path: "applications/acme.cue", Status: program.FileModified, FromKind: program.EntryFile, ToKind: program.EntrySubmodule,
+			[]program.FileChange{{Path: "applications/acme.cue", Status: program.ChangeUpdate, FromKind: program.EntryFile, ToKind: program.EntrySubmodule,
 				Base: appFile("acme", nil)}},
 			[]program.Review{approve("rivera-reviews", head, 1)},
 			"failure", []string{"application:update", "invalid", "needs-review"}, false, ""},
 		{"an application whose cross-file findings the change affects is judged but not labelled or transitioned", "newco-dev",
-			[]program.FileChange{newApp, {Path: "applications/acme.cue", Status: program.FileAffected, FromKind: program.EntryFile, ToKind: program.EntryFile,
+			[]program.FileChange{newApp, {Path: "applications/acme.cue", Status: program.ChangeAffected, FromKind: program.EntryFile, ToKind: program.EntryFile,
 				Base: appFile("acme", nil), Head: appFile("acme", func(a *application.Application) { a.Listing = &application.Listing{} })}},
 			[]program.Review{approve("okafor-pm", head, 1)},
 			"success", []string{"application:new", "stage:applied"}, true, application.StageBeta},
@@ -119,7 +119,7 @@ func TestJudgePullRequest(t *testing.T) {
 
 func TestAnApprovedDraftWaitsUntilItIsReady(t *testing.T) {
 	const head = "1111111111111111111111111111111111111111"
-	newApp := program.FileChange{Path: "applications/newco.cue", Status: program.FileAdded,
+	newApp := program.FileChange{Path: "applications/newco.cue", Status: program.ChangeNew,
 		Head: appFile("newco", func(a *application.Application) {
 			a.Maintainers = []string{"newco-dev"}
 			a.Program = application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: 12, AsOf: date("2026-11-20")}}
@@ -152,7 +152,7 @@ func TestAnApprovedDraftWaitsUntilItIsReady(t *testing.T) {
 
 func TestOnlyAPullRequestIntoTheDefaultBranchMerges(t *testing.T) {
 	const head = "1111111111111111111111111111111111111111"
-	newApp := program.FileChange{Path: "applications/newco.cue", Status: program.FileAdded,
+	newApp := program.FileChange{Path: "applications/newco.cue", Status: program.ChangeNew,
 		Head: appFile("newco", func(a *application.Application) {
 			a.Maintainers = []string{"newco-dev"}
 			a.Program = application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: 12, AsOf: date("2026-11-20")}}
@@ -183,7 +183,7 @@ func TestOnlyAPullRequestIntoTheDefaultBranchMerges(t *testing.T) {
 
 func TestAnApprovalCountsOnlySinceTheLastReopening(t *testing.T) {
 	const head = "1111111111111111111111111111111111111111"
-	newApp := program.FileChange{Path: "applications/newco.cue", Status: program.FileAdded,
+	newApp := program.FileChange{Path: "applications/newco.cue", Status: program.ChangeNew,
 		Head: appFile("newco", func(a *application.Application) {
 			a.Maintainers = []string{"newco-dev"}
 			a.Program = application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: 12, AsOf: date("2026-11-25")}}

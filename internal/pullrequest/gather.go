@@ -220,7 +220,7 @@ func (h *Handler) liveCounts(ctx context.Context, facts *program.PullRequest) (m
 	}
 	var files []application.File
 	for _, c := range facts.Changes {
-		if c.Base == nil && c.Head != nil && c.Head.App != nil && c.Status != program.FileAffected {
+		if c.Base == nil && c.Head != nil && c.Head.App != nil && c.Status != program.ChangeAffected {
 			files = append(files, *c.Head)
 		}
 	}

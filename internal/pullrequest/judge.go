@@ -94,10 +94,10 @@ func (j *Judge) Judge(base, merged loader.Tree, changes []Change, now applicatio
 				}
 			}
 			from := c.Path
-			if c.PreviousPath != "" && c.Status == program.FileRenamed {
+			if c.PreviousPath != "" && c.Status == program.ChangeRename {
 				from = c.PreviousPath
 			}
-			if c.FromKind == program.EntryFile || c.Status == program.FileRenamed {
+			if c.FromKind == program.EntryFile || c.Status == program.ChangeRename {
 				c.Base = baseByPath[from]
 			}
 			c.Claimed = claimed(baseFiles, c, from)
@@ -221,25 +221,25 @@ func classify(changes []Change, baseApps map[string]string) []program.FileChange
 		fc := program.FileChange{Path: c.Path, FromKind: c.From.Kind, ToKind: c.To.Kind}
 		switch {
 		case c.From.Kind == "" && c.To.Kind == program.EntryFile && application.IsPath(c.Path):
-			fc.Status = program.FileAdded
+			fc.Status = program.ChangeNew
 			if old, ok := removedBlob[c.To.Object]; ok && !renamedFrom[old] {
-				fc.Status, fc.PreviousPath, fc.FromKind = program.FileRenamed, old, program.EntryFile
+				fc.Status, fc.PreviousPath, fc.FromKind = program.ChangeRename, old, program.EntryFile
 				renamedFrom[old] = true
 			} else if old, ok := baseBlob[c.To.Object]; ok {
-				fc.Status, fc.PreviousPath = program.FileCopied, old
+				fc.Status, fc.PreviousPath = program.ChangeCopy, old
 			}
 		case c.From.Kind == "":
-			fc.Status = program.FileAdded
+			fc.Status = program.ChangeNew
 		case c.To.Kind == "":
-			fc.Status = program.FileRemoved
+			fc.Status = program.ChangeDelete
 		default:
-			fc.Status = program.FileModified
+			fc.Status = program.ChangeUpdate
 		}
 		out = append(out, fc)
 	}
 	// A rename replaces the deletion it came from.
 	return slices.DeleteFunc(out, func(c program.FileChange) bool {
-		return c.Status == program.FileRemoved && renamedFrom[c.Path]
+		return c.Status == program.ChangeDelete && renamedFrom[c.Path]
 	})
 }
 
@@ -279,7 +279,7 @@ func affected(base map[string]*application.File, merged []application.File, touc
 		head := *m
 		head.Findings = added
 		out = append(out, program.FileChange{
-			Path: m.Path, Status: program.FileAffected, FromKind: program.EntryFile, ToKind: program.EntryFile,
+			Path: m.Path, Status: program.ChangeAffected, FromKind: program.EntryFile, ToKind: program.EntryFile,
 			Base: base[m.Path], Head: &head,
 		})
 	}

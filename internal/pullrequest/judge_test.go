@@ -117,12 +117,12 @@ func TestJudgeSeesEveryKindOfChange(t *testing.T) {
 		got = append(got, c.Path+" "+string(c.Status)+" from="+c.PreviousPath+" base="+side(c.Base)+" head="+side(c.Head))
 	}
 	want := []string{
-		"applications/acme-copy.cue copied from=applications/acme-sync.cue base=- head=acme-copy",
-		"applications/fresh.cue added from= base=- head=fresh",
-		"applications/gone.cue removed from= base=gone head=-",
-		"applications/link.cue added from= base=- head=-",
-		"applications/new-name.cue renamed from=applications/old-name.cue base=old-name head=new-name",
-		"README.md modified from= base=- head=-",
+		"applications/acme-copy.cue copy from=applications/acme-sync.cue base=- head=acme-copy",
+		"applications/fresh.cue new from= base=- head=fresh",
+		"applications/gone.cue delete from= base=gone head=-",
+		"applications/link.cue new from= base=- head=-",
+		"applications/new-name.cue rename from=applications/old-name.cue base=old-name head=new-name",
+		"README.md update from= base=- head=-",
 		"applications/acme-sync.cue affected from= base=acme-sync head=acme-sync",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -151,7 +151,7 @@ func TestJudgeNamesTheApplicationsWhoseCompanyAChangeClaims(t *testing.T) {
 	}
 	got := map[string][]string{}
 	for _, c := range j.Changes {
-		if c.Status == program.FileAffected {
+		if c.Status == program.ChangeAffected {
 			continue // acme-sync.cue: its company is claimed again
 		}
 		got[c.Path] = []string{}

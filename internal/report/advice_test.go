@@ -43,7 +43,7 @@ func commentOn(t *testing.T, cfg application.Config, src string) (string, applic
 	policy.Check(files, cfg, now)
 	v := program.JudgePullRequest(program.PullRequest{
 		Number: 9, Author: program.Author{Login: "acme-dev"}, HeadSHA: strings.Repeat("ab", 20), Config: cfg, Now: now,
-		Changes: []program.FileChange{{Path: files[0].Path, Status: program.FileAdded, Head: &files[0]}},
+		Changes: []program.FileChange{{Path: files[0].Path, Status: program.ChangeNew, Head: &files[0]}},
 	})
 	return report.PRComment(v, nil, nil), files[0]
 }

@@ -65,7 +65,7 @@ func TestPullRequestCommentWithImpact(t *testing.T) {
 			if src == cue {
 				t.Fatalf("sample program.cue lacks %q", tt.replace[0])
 			}
-			change := program.FileChange{Path: catalog.ProgramFile, Status: program.FileModified}
+			change := program.FileChange{Path: catalog.ProgramFile, Status: program.ChangeUpdate}
 			var imp report.Impact
 			if proposed, err := cat.Program(catalog.ProgramFile, []byte(src)); err != nil {
 				imp = report.Impact{Now: now, Days: program.ImpactDays, Invalid: err.Error()}

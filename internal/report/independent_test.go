@@ -22,7 +22,7 @@ func TestTheCommentAsksForAnIndependentReviewer(t *testing.T) {
 	fine[0].App.Maintainers = []string{"priya-castellano", "rivera-reviews"}
 	v := program.JudgePullRequest(program.PullRequest{
 		Number: 9, Author: program.Author{Login: "priya-castellano"}, HeadSHA: head, Config: cfg, Now: now,
-		Changes: []program.FileChange{{Path: fine[0].Path, Status: program.FileAdded, Head: &fine[0]}},
+		Changes: []program.FileChange{{Path: fine[0].Path, Status: program.ChangeNew, Head: &fine[0]}},
 		Reviews: []program.Review{{Author: "rivera-reviews", State: program.ReviewApproved, CommitSHA: head,
 			SubmittedAt: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}},
 	})

@@ -44,7 +44,7 @@ func TestAListingAddedIsPreviewedInTheComment(t *testing.T) {
 	comment := func(baseSrc, headSrc string) string {
 		v := program.JudgePullRequest(program.PullRequest{
 			Number: 9, Author: program.Author{Login: "acme-dev"}, HeadSHA: strings.Repeat("ab", 20), Config: cfg, Now: now,
-			Changes: []program.FileChange{{Path: "applications/acme-sync.cue", Status: program.FileModified, Base: judge(baseSrc), Head: judge(headSrc)}},
+			Changes: []program.FileChange{{Path: "applications/acme-sync.cue", Status: program.ChangeUpdate, Base: judge(baseSrc), Head: judge(headSrc)}},
 		})
 		return report.PRComment(v, nil, nil)
 	}

@@ -55,8 +55,8 @@ func TestPullRequestCommentAndCheck(t *testing.T) {
 	red := program.JudgePullRequest(program.PullRequest{
 		Number: 7, Author: program.Author{Login: "keyhole-dev"}, HeadSHA: head, Config: cfg, Now: now,
 		Changes: []program.FileChange{
-			{Path: broken[0].Path, Status: program.FileAdded, Head: &broken[0]},
-			{Path: "README.md", Status: program.FileModified},
+			{Path: broken[0].Path, Status: program.ChangeNew, Head: &broken[0]},
+			{Path: "README.md", Status: program.ChangeUpdate},
 		},
 	})
 	checkGolden(t, "comment-invalid.md", report.PRComment(red, nil, nil))
@@ -67,7 +67,7 @@ func TestPullRequestCommentAndCheck(t *testing.T) {
 	fine[0].Findings = nil // the sample's own scopes are outside this small catalogue
 	green := program.JudgePullRequest(program.PullRequest{
 		Number: 8, Author: program.Author{Login: "priya-castellano"}, HeadSHA: head, Config: cfg, Now: now,
-		Changes: []program.FileChange{{Path: fine[0].Path, Status: program.FileAdded, Head: &fine[0]}},
+		Changes: []program.FileChange{{Path: fine[0].Path, Status: program.ChangeNew, Head: &fine[0]}},
 	})
 	checkGolden(t, "comment-valid.md", report.PRComment(green, nil, nil))
 
@@ -163,7 +163,7 @@ func TestAPullRequestAddingTooManyApplicationsReadsAsOneFinding(t *testing.T) {
 	cfg := application.Config{MaxNewApplications: 5, MaxAnnotations: 50, Reviewers: []string{"rivera-reviews"}}
 	var changes []program.FileChange
 	for i := range 5000 {
-		changes = append(changes, program.FileChange{Path: fmt.Sprintf("applications/junk-%04d.cue", i), Status: program.FileAdded, ToKind: program.EntryFile})
+		changes = append(changes, program.FileChange{Path: fmt.Sprintf("applications/junk-%04d.cue", i), Status: program.ChangeNew, ToKind: program.EntryFile})
 	}
 	v := program.JudgePullRequest(program.PullRequest{
 		Number: 12, Author: program.Author{Login: "mallory"}, HeadSHA: strings.Repeat("b", 40), BaseSHA: strings.Repeat("a", 40),
@@ -191,7 +191,7 @@ func TestAReapplicationShowsTheReviewerItsHistory(t *testing.T) {
 	}}
 	v := program.JudgePullRequest(program.PullRequest{
 		Number: 9, Author: program.Author{Login: again[0].App.Maintainers[0]}, HeadSHA: "5f2c9e1d0b7a4c3e8f6a1b2c3d4e5f6a7b8c9d0e", Config: cfg, Now: now,
-		Changes: []program.FileChange{{Path: again[0].Path, Status: program.FileAdded, ToKind: program.EntryFile, Head: &again[0], Previous: &old}},
+		Changes: []program.FileChange{{Path: again[0].Path, Status: program.ChangeNew, ToKind: program.EntryFile, Head: &again[0], Previous: &old}},
 	})
 	got := report.PRComment(v, nil, nil)
 	checkGolden(t, "comment-reapplication.md", got)
