@@ -142,6 +142,10 @@ func (d *changeDir) add(p string, content []byte) error {
 	return nil
 }
 
+// ErrInvalidPath means a path given to Commit is not a clean, relative,
+// slash-separated path inside the repository.
+var ErrInvalidPath = errors.New("invalid path")
+
 // checkPath accepts clean, relative, slash-separated paths with no ".",
 // "..", ".git" or empty elements, backslashes or NULs.
 func checkPath(p string) error {

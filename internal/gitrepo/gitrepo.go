@@ -5,9 +5,11 @@
 //
 // Commits are named by their full 40-hex SHA, and go-git types stay inside
 // this package. Errors name the operation and what it acted on; they can be
-// classified with errors.Is against ErrNotFound, ErrAuth, ErrRejected,
-// ErrDeclined, ErrInvalidPath and ErrFileTooLarge, and they never contain the access
-// token.
+// classified with errors.Is against ErrNotFound, ErrAuth and ErrFileTooLarge
+// (any operation), ErrInvalidPath (Commit), ErrRejected and ErrDeclined
+// (any push, the leases' included), ErrNoCommonHistory and ErrMalformedTree
+// (Merge), and ErrLeaseHeld and ErrLeaseLost (the leases), and they never
+// contain the access token.
 package gitrepo
 
 import (
@@ -35,7 +37,8 @@ import (
 	"github.com/go-git/go-git/v5/storage/memory"
 )
 
-// Errors that callers can test for with errors.Is.
+// Errors that any operation may give, for errors.Is; those of one operation
+// stand beside it.
 var (
 	// ErrNotFound means a revision, reference, object, file or remote
 	// repository does not exist.
@@ -43,24 +46,9 @@ var (
 	// ErrAuth means the remote refused the credentials, or asked for some
 	// and none were given.
 	ErrAuth = errors.New("authentication failed")
-	// ErrRejected means the remote branch was not updated: the push was not
-	// a fast-forward, the lease did not hold, or the server refused it.
-	ErrRejected = errors.New("update rejected")
-	// ErrDeclined means the remote declined the update by its own rules
-	// (a ruleset, branch protection, a hook: git's "push declined …" or
-	// "… hook declined"), whatever the branch's value: pushing again does
-	// not help until the rules, or who may bypass them, change.
-	ErrDeclined = errors.New("update declined by the remote's rules")
-	// ErrInvalidPath means a path given to Commit is not a clean, relative,
-	// slash-separated path inside the repository.
-	ErrInvalidPath = errors.New("invalid path")
 	// ErrFileTooLarge means a file in a tree is bigger than MaxFileSize and
 	// was not read.
 	ErrFileTooLarge = errors.New("file too large")
-	// ErrMalformedTree means a tree holds what git itself refuses to
-	// write: two entries of one name, or a name that is empty, ".", "..",
-	// ".git" or holds a slash or a NUL.
-	ErrMalformedTree = errors.New("malformed tree")
 )
 
 // MaxFileSize is the largest file, in bytes, that a Tree will read.

@@ -77,6 +77,11 @@ type MergeResult struct {
 // merged.
 var ErrNoCommonHistory = errors.New("no common history")
 
+// ErrMalformedTree means a tree holds what git itself refuses to write: two
+// entries of one name, or a name that is empty, ".", "..", ".git" or holds a
+// slash or a NUL.
+var ErrMalformedTree = errors.New("malformed tree")
+
 // Merge merges spec.Head into spec.Base from their trees, as the three-way
 // merge git and GitHub do, path by path: a path changed on one side only
 // since the merge base takes that side's entry (its mode and object), a

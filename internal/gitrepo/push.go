@@ -80,6 +80,18 @@ func (r *Repo) DeleteRemoteBranch(ctx context.Context, branch string) error {
 	return nil
 }
 
+// The remote's refusals of a push.
+var (
+	// ErrRejected means the remote branch was not updated: the push was not
+	// a fast-forward, the lease did not hold, or the server refused it.
+	ErrRejected = errors.New("update rejected")
+	// ErrDeclined means the remote declined the update by its own rules
+	// (a ruleset, branch protection, a hook: git's "push declined …" or
+	// "… hook declined"), whatever the branch's value: pushing again does
+	// not help until the rules, or who may bypass them, change.
+	ErrDeclined = errors.New("update declined by the remote's rules")
+)
+
 // push runs po against origin, treating "already up to date" as success
 // and marking the remote's refusals as ErrRejected, or ErrDeclined when
 // its rules declined the update; r.mu must be held.
