@@ -5,11 +5,12 @@
 //
 // Commits are named by their full 40-hex SHA, and go-git types stay inside
 // this package. Errors name the operation and what it acted on; they can be
-// classified with errors.Is against ErrNotFound, ErrAuth and ErrFileTooLarge
-// (any operation), ErrInvalidPath (Commit), ErrRejected and ErrDeclined
-// (any push, the leases' included), ErrNoCommonHistory and ErrMalformedTree
-// (Merge), and ErrLeaseHeld and ErrLeaseLost (the leases), and they never
-// contain the access token.
+// classified with errors.Is against ErrNotFound and ErrAuth (any
+// operation), ErrFileTooLarge (reading a tree, or fetching one),
+// ErrInvalidPath (Commit), ErrRejected and ErrDeclined (any push, the
+// leases' included), ErrNoCommonHistory and ErrMalformedTree (Merge), and
+// ErrLeaseHeld and ErrLeaseLost (the leases), and they never contain the
+// access token.
 package gitrepo
 
 import (
@@ -46,13 +47,7 @@ var (
 	// ErrAuth means the remote refused the credentials, or asked for some
 	// and none were given.
 	ErrAuth = errors.New("authentication failed")
-	// ErrFileTooLarge means a file in a tree is bigger than MaxFileSize and
-	// was not read.
-	ErrFileTooLarge = errors.New("file too large")
 )
-
-// MaxFileSize is the largest file, in bytes, that a Tree will read.
-const MaxFileSize = 16 << 20
 
 // remoteName is the only remote the package uses.
 const remoteName = "origin"

@@ -16,6 +16,14 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
+// MaxFileSize is the largest file, in bytes, that a Tree will read.
+const MaxFileSize = 16 << 20
+
+// ErrFileTooLarge means a file in a tree is bigger than MaxFileSize and was
+// not read, or a fetch was refused for bringing such a file (or too much in
+// all: PackTooLargeError).
+var ErrFileTooLarge = errors.New("file too large")
+
 // Tree returns the tree of commit sha as a read-only file system. Trees are
 // decoded as paths are looked up and a blob is read, whole, only when its
 // file is first read; a file bigger than MaxFileSize gives ErrFileTooLarge
