@@ -44,6 +44,9 @@ const (
 	EntryExecutable = "executable"
 	EntrySymlink    = "symlink"
 	EntrySubmodule  = "submodule"
+	EntryDirectory  = "directory"
+	// EntryOther is a mode git itself does not write.
+	EntryOther = "other"
 )
 
 // FileChange is one path whose entry differs between the base branch's tip
@@ -236,6 +239,8 @@ func entryProblem(c FileChange) string {
 		return fmt.Sprintf("%s is not a %s file: %s/ holds only application files, %s", c.Path, application.Ext, application.Dir, application.Pattern)
 	case c.ToKind == EntryExecutable:
 		return fmt.Sprintf("%s is executable: an application is a plain data file; clear the bit (git update-index --chmod=-x %s) and push", c.Path, c.Path)
+	case c.ToKind == EntryOther:
+		return fmt.Sprintf("%s has a file mode git does not write, not a regular file's: an application is one regular file, "+application.Pattern, c.Path)
 	case c.ToKind != EntryFile:
 		return fmt.Sprintf("%s is a %s, not a regular file: an application is one regular file, "+application.Pattern, c.Path, c.ToKind)
 	}

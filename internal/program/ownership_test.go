@@ -395,3 +395,26 @@ func TestAMaintainersChangeNamesEveryLoginForTheReviewer(t *testing.T) {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 }
+
+// TestAnApplicationPathThatIsNoRegularFileSaysWhatItIs: every kind of tree
+// entry a path can be is named in words, so no message reads "is a other".
+func TestAnApplicationPathThatIsNoRegularFileSaysWhatItIs(t *testing.T) {
+	for _, tt := range []struct{ name, kind, want string }{
+		{"a directory is called one", "directory",
+			"applications/acme.cue is a directory, not a regular file: an application is one regular file, applications/<slug>.cue"},
+		{"a mode git does not write is said so", "other",
+			"applications/acme.cue has a file mode git does not write, not a regular file's: an application is one regular file, applications/<slug>.cue"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := program.FileChange{Path: "applications/acme.cue", Status: program.ChangeNew, ToKind: tt.kind}
+			got, _ := program.Ownership(program.Author{Login: "acme-dev"}, []program.FileChange{c}, prConfig)
+			var messages []string
+			for _, f := range got["applications/acme.cue"] {
+				messages = append(messages, f.Message)
+			}
+			if diff := cmp.Diff([]string{tt.want}, messages); diff != "" {
+				t.Errorf("messages (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -196,6 +196,7 @@ func entry(e gitrepo.Entry) Entry {
 	kind := map[gitrepo.EntryKind]string{
 		gitrepo.KindFile: program.EntryFile, gitrepo.KindExecutable: program.EntryExecutable,
 		gitrepo.KindSymlink: program.EntrySymlink, gitrepo.KindSubmodule: program.EntrySubmodule,
+		gitrepo.KindDir: program.EntryDirectory, gitrepo.KindOther: program.EntryOther,
 	}[e.Kind]
 	if kind == "" && e.Exists() {
 		kind = string(e.Kind)
