@@ -48,6 +48,7 @@ func actionCommand(fs *flag.FlagSet) runFunc {
 		if err != nil {
 			return e.failf(exitCantRun, "action: %v", err)
 		}
+		defer repo.Close()
 		opts := service.HandlerOptions{DryRun: set.DryRun, Out: e.stdout, Now: e.now, Holder: set.Holder}
 		h := g.Handler(client, repo, opts)
 		// Where the last run found every stage change merged on GitHub
