@@ -12,10 +12,7 @@ import (
 // TestEverySyntaxErrorIsShownAtItsLine breaks a file in two places: each
 // error is a finding at its own line, never "(and 1 more errors)".
 func TestEverySyntaxErrorIsShownAtItsLine(t *testing.T) {
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	src := strings.Replace(valid, `auth: "oauth2"`, `auth: "oauth2" "jwt"`, 1)
 	src = strings.Replace(src, `maintainers: ["acme-dev"]`, `maintainers: ["acme-dev" "x"]`, 1)
 	f := c.Application("applications/acme-sync.cue", []byte(src))
@@ -35,10 +32,7 @@ func TestEverySyntaxErrorIsShownAtItsLine(t *testing.T) {
 // the rest of the file: the file still fails, with the advice, and only the
 // policy rules read the mended value (Partial), never the program.
 func TestAMistakeIsNeverAValidFile(t *testing.T) {
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	tests := []struct{ name, good, bad, path string }{
 		{"True", `auth: "oauth2"}`, `auth: "oauth2", builtInHouse: True}`, "integration.builtInHouse"},
 		{"single quotes", `"Acme Sync"`, `'Acme Sync'`, "integration.name"},
@@ -73,10 +67,7 @@ func TestAMistakeIsNeverAValidFile(t *testing.T) {
 // TestThePartsThatPassAreReadForThePolicyRules fails one field of a file:
 // Partial holds every other part, and leaves the failing one out.
 func TestThePartsThatPassAreReadForThePolicyRules(t *testing.T) {
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	src := strings.Replace(valid, `auth: "oauth2"`, `auth: "oauth2", scopes: [{name: "BAD"}, {name: "crm.objects.deals.read"}]`, 1)
 	src = strings.Replace(src, `{name: "Acme Software Ltd"}`, `{name: "Acme Software Ltd", website: "acme"}`, 1)
 	f := c.Application("applications/acme-sync.cue", []byte(src))

@@ -40,10 +40,7 @@ func samples(t testing.TB) map[string][]byte {
 // decoding the file's plain data give the same Go value. It fails if the
 // schema ever adds a default to #Application, which only CUE would fill in.
 func TestDecodeMatchesCUE(t *testing.T) {
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	e, err := c.newEvaluator(full)
 	if err != nil {
 		t.Fatal(err)
@@ -157,10 +154,7 @@ func TestSchemaFindingsSpeakToIntegrators(t *testing.T) {
 			},
 		},
 	}
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := c.Application("applications/acme.cue", []byte(tt.edit(valid)))
@@ -177,10 +171,7 @@ func TestSchemaFindingsSpeakToIntegrators(t *testing.T) {
 // TestFastSchemaAgreesWithFullSchema checks the rewrite that judges files
 // fast: it accepts and refuses exactly what the schema as written does.
 func TestFastSchemaAgreesWithFullSchema(t *testing.T) {
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	inputs := []string{valid}
 	for _, edit := range [][2]string{
 		{`"oauth2"`, `"api_key"`}, {`"oauth2"`, `"OAuth2"`}, {`"oauth2"`, `"oauth2|x"`}, {`"oauth2"`, `true`},
@@ -207,10 +198,7 @@ func TestFastSchemaAgreesWithFullSchema(t *testing.T) {
 }
 
 func TestProgramDefaultsAreTheSeedNumbers(t *testing.T) {
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	cfg, err := c.Program(ProgramFile, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -231,10 +219,7 @@ func TestProgramDefaultsAreTheSeedNumbers(t *testing.T) {
 }
 
 func TestProgramErrorsAreOneLineWithPosition(t *testing.T) {
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	tests := []struct{ name, src, want string }{
 		{"a number below its bound", "minInstalls: -3\n", "program.cue:1:14: minInstalls:"},
 		{"an unknown setting", "minInstals: 3\n", `program.cue:1:1: minInstals: unknown field "minInstals"`},
@@ -271,10 +256,7 @@ func TestProgramErrorsAreOneLineWithPosition(t *testing.T) {
 }
 
 func TestProgramAcceptsConsistentEdges(t *testing.T) {
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	for _, src := range []string{
 		"reminderDays: []\n",
 		"minInstalls: 40\ncertificationInstalls: 40\n",
@@ -291,4 +273,14 @@ func TestProgramAcceptsConsistentEdges(t *testing.T) {
 			t.Errorf("%q refused: %v", src, err)
 		}
 	}
+}
+
+// defaultCatalog is the catalog of the embedded schema, or the test's end.
+func defaultCatalog(t testing.TB) *Catalog {
+	t.Helper()
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -46,10 +46,7 @@ func TestClockInputsOfAFileThatFailsTheSchema(t *testing.T) {
 		{"a file without a program part has no clock inputs",
 			`company: {name: "Acme"}` + "\n", nil},
 	}
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := c.Application("applications/late.cue", []byte(tt.src))

@@ -11,10 +11,7 @@ import (
 )
 
 func TestSetProgramRewritesOnlyTheProgramPart(t *testing.T) {
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	src, err := os.ReadFile("../../applications/brightpath-forms.cue")
 	if err != nil {
 		t.Fatal(err)
@@ -56,10 +53,7 @@ func TestSetProgramRewritesOnlyTheProgramPart(t *testing.T) {
 }
 
 func TestSetProgramRefusesWhatItCannotEditSafely(t *testing.T) {
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	for name, src := range map[string]string{
 		"a hostile file": "import \"list\"\n",
 		"program twice":  "program: {stage: \"beta\"}\nprogram: {installs: {count: 1, asOf: \"2026-01-01\"}}\n",
@@ -73,10 +67,7 @@ func TestSetProgramRefusesWhatItCannotEditSafely(t *testing.T) {
 }
 
 func TestSetFieldsChangesOnlyTheFieldsNamed(t *testing.T) {
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	const file = "applications/brightpath-forms.cue"
 	src, err := os.ReadFile("../../" + file)
 	if err != nil {
@@ -127,10 +118,7 @@ func TestSetFieldsChangesOnlyTheFieldsNamed(t *testing.T) {
 }
 
 func TestSetFieldsRefusesWhatItCannotEditSafely(t *testing.T) {
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	for _, tt := range []struct{ name, src, want string }{
 		{"a struct written twice", "listing: {tagline: \"a\"}\nlisting: {description: \"b\"}\n", "listing is written more than once"},
 		{"a field written twice inside a struct", "listing: {tagline: \"a\", tagline: \"a\"}\n", "listing.tagline is written more than once"},
@@ -209,10 +197,7 @@ func TestFixSnippetFillsInTheFilesOwnValues(t *testing.T) {
 // written as one JSON object: the program part is replaced, not added
 // beside the object, and everything else is kept.
 func TestSetProgramKeepsAJSONFileWhole(t *testing.T) {
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	src := []byte(`{
   "company": {"name": "Acme Software Ltd"},
   "maintainers": ["acme-dev"],

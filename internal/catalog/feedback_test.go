@@ -13,10 +13,7 @@ import (
 // status are the words the schema accepts, no more and no fewer, so the
 // program's test for an open item reads the words a file may hold.
 func TestTheFeedbackStatusesAreTheSchemas(t *testing.T) {
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	e, err := c.newEvaluator(editor) // the schema without its error() messages
 	if err != nil {
 		t.Fatal(err)

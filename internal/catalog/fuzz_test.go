@@ -20,10 +20,7 @@ func FuzzApplication(f *testing.F) {
 	f.Add([]byte("a: " + strings.Repeat("(1|2) & ", 8) + "1\n"))
 	f.Add([]byte("a: [[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]\n"))
 	f.Add([]byte("\xff\xfe\x00"))
-	c, err := Default()
-	if err != nil {
-		f.Fatal(err)
-	}
+	c := defaultCatalog(f)
 	fastE, err := c.newEvaluator(fast)
 	if err != nil {
 		f.Fatal(err)

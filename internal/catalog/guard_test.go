@@ -57,10 +57,7 @@ func TestGuardRefusesHostileInputBeforeEvaluation(t *testing.T) {
 		{"too many values are refused", "a: [" + strings.Repeat("1, ", 5000) + "]\n", RulePlainData, "more than 4000 values", 1},
 		{"a syntax error is reported with its position", "company: {name: \"Acme\"\nmaintainers: [\n", RuleSyntax, "syntax error", 2},
 	}
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := withHangDetector(t, func() application.File {

@@ -18,10 +18,7 @@ import (
 // applications, which it must accept, and against common mistakes, which
 // it must refuse as connectbot's schema does.
 func TestJSONSchemaJudgesAsTheSchemaDoes(t *testing.T) {
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	out, err := c.JSONSchema()
 	if err != nil {
 		t.Fatal(err)
@@ -88,10 +85,7 @@ func TestJSONSchemaPatternsWorkInEditors(t *testing.T) {
 	if err != nil {
 		t.Skip("node is not installed")
 	}
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	out, err := c.JSONSchema()
 	if err != nil {
 		t.Fatal(err)

@@ -40,10 +40,7 @@ func TestSchemaBoundsIntegratorText(t *testing.T) {
 		{"a scope reason with a right-to-left override is refused", [2]string{`auth: "oauth2"}`, "auth: \"oauth2\", scopes: [{name: \"tickets\", reason: \"Opens \\u202etickets.\"}]}"}, false},
 		{"a description with a left-to-right embedding is refused", [2]string{`auth: "oauth2"}`, "auth: \"oauth2\"}\nlisting: {description: \"One \\u202a two\"}"}, false},
 	}
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	fastE, err := c.newEvaluator(fast)
 	if err != nil {
 		t.Fatal(err)

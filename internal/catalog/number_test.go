@@ -33,10 +33,7 @@ program: {stage: "applied", installs: {count: COUNT, asOf: "2026-11-01"}}
 		{"a negative count keeps the schema's own message", "24", "-1",
 			"program.installs.count 5:47 installs.count must be a whole number, zero or more"},
 	}
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			src := strings.NewReplacer("HOURS", tt.hours, "COUNT", tt.count).Replace(app)
@@ -74,10 +71,7 @@ func TestAProgramNumberOutOfRangeNamesTheFieldAndTheRange(t *testing.T) {
 		{"a threshold below one names its range", "certificationInstalls: -4\n",
 			"program.cue:1:24: certificationInstalls: must be a whole number, one or more"},
 	}
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := c.Program("program.cue", []byte(tt.src))

@@ -120,10 +120,7 @@ program: {stage: "applied", installs: {count: 12, asOf: "2026-11-01"}}
 			wantRule: RulePlainData, wantLine: 5,
 		},
 	}
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := c.Application("applications/acme-sync.cue", []byte(head+tt.src))

@@ -16,10 +16,7 @@ import (
 // into application.Config and written back as program.cue, decode to the
 // same values.
 func TestProgramVocabularyRoundTrips(t *testing.T) {
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	cfg, err := c.Program(ProgramFile, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -75,10 +72,7 @@ func vocabularyOf(cfg application.Config) vocabulary {
 // of one language replaces that list only, a new language adds its words,
 // and a language that is not a tag is refused at its line.
 func TestProgramVocabularyEdits(t *testing.T) {
-	c, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultCatalog(t)
 	cfg, err := c.Program(ProgramFile, []byte("claimWords: de: status: [\"offiziell\"]\nclaimWords: sv: status: [\"officiell\", \"officiella\"]\n"))
 	if err != nil {
 		t.Fatal(err)
