@@ -59,6 +59,13 @@ type PullRequest struct {
 	// and the newest were read. A change request may be among those left
 	// out, so nothing merges.
 	ReviewsCut bool
+	// MergeQueue is true when the base branch takes changes only through
+	// GitHub's merge queue: an approval is then left to the queue, which
+	// merges it, and connectbot records its stage change afterwards. It
+	// is read only when AsksMergeQueue says the verdict rests on it; a
+	// queue's merge, judged as connectbot's own merge would be, leaves it
+	// false.
+	MergeQueue bool
 	Now        application.Date
 }
 
@@ -180,6 +187,11 @@ type Verdict struct {
 	ChangesRequested []Review
 	// Merge is true when the pull request is to be merged, pinned to HeadSHA.
 	Merge bool
+	// Queued is true when the approval would have connectbot merge the
+	// pull request but its base branch takes changes only through GitHub's
+	// merge queue: a person adds it to the queue, and connectbot records
+	// Transitions once the queue merged it.
+	Queued bool
 	// Transitions are what the merge records, one per application.
 	Transitions []Transition
 	// Next says what happens next, and by when, in words.
@@ -248,14 +260,15 @@ func JudgePullRequest(pr PullRequest) Verdict {
 	if len(v.ChangesRequested) > 0 {
 		labels[LabelChangesRequested] = true
 	}
-	v.Merge = v.Approval != nil && v.Conclusion == ConclusionSuccess && len(v.ChangesRequested) == 0 && onlyApplicationFiles(pr) && !pr.Draft && !pr.ReviewsCut
+	approved := mergeableApproval(pr, v)
+	v.Merge, v.Queued = approved && !pr.Draft && !pr.MergeQueue, approved && !pr.Draft && pr.MergeQueue
 	// A pull request waits for a reviewer when it is ready for one, or
 	// when it touches what only a reviewer may change.
 	// An approved change that connectbot does not merge itself waits for
 	// the person who merges it, not for a review.
 	approvedForAPerson := v.Approval != nil && v.Conclusion == ConclusionSuccess && len(v.ChangesRequested) == 0 && !v.Merge
 	labels[LabelNeedsReview] = !v.Merge && !approvedForAPerson && (v.NeedsReview || v.Conclusion == ConclusionSuccess)
-	if v.Merge {
+	if v.Merge || v.Queued {
 		for _, c := range pr.Changes {
 			if c.Status == ChangeAffected {
 				continue
@@ -310,9 +323,9 @@ func next(pr PullRequest, v Verdict) []string {
 			out = append(out, fmt.Sprintf("@%s asked for changes: %s", r.Author, firstLine(r.Body)))
 		}
 	case v.Approval != nil && v.Conclusion == ConclusionSuccess && pr.Draft:
-		out = append(out, fmt.Sprintf("Approved by @%s at %s, but this pull request is a draft: connectbot merges this commit once it is marked ready for review.", v.Approval.Author, gitsha.Short(pr.HeadSHA)))
-	case v.Merge:
-		out = append(out, fmt.Sprintf("Approved by @%s at %s: connectbot merges this commit.", v.Approval.Author, gitsha.Short(pr.HeadSHA)))
+		out = append(out, draftNext(pr, v))
+	case v.Merge, v.Queued:
+		out = append(out, approvedNext(pr, v))
 		for _, t := range v.Transitions {
 			out = append(out, fmt.Sprintf("%s: %s (%s).", t.Slug, t.Why, t.Rule))
 		}
@@ -327,7 +340,7 @@ func next(pr PullRequest, v Verdict) []string {
 	default:
 		out = append(out, fmt.Sprintf("All checks pass. A reviewer (%s) approves this commit to merge it.", strings.Join(prefixAt(pr.Config.Reviewers), ", ")))
 	}
-	if v.Conclusion == ConclusionSuccess && !v.Merge {
+	if v.Conclusion == ConclusionSuccess && !v.Merge && !v.Queued {
 		for _, c := range pr.Changes {
 			if c.Base == nil && c.Head != nil && c.Head.App != nil && c.Head.App.Program.Stage == application.StageApplied {
 				count, problem := AcceptanceCount(c.Head.Slug, c.Head.App.Program.Installs, pr.Config, pr.Installs, pr.Now)
@@ -342,6 +355,47 @@ func next(pr PullRequest, v Verdict) []string {
 	}
 	return out
 }
+
+// approvedNext says what an approval connectbot would merge leads to:
+// connectbot's merge, or behind GitHub's merge queue, the queue's.
+func approvedNext(pr PullRequest, v Verdict) string {
+	approved := fmt.Sprintf("Approved by @%s at %s: ", v.Approval.Author, gitsha.Short(pr.HeadSHA))
+	if !v.Queued {
+		return approved + "connectbot merges this commit."
+	}
+	recorded := ""
+	if len(v.Transitions) > 0 {
+		recorded = "; connectbot records the stage change once the queue merges it"
+	}
+	return approved + fmt.Sprintf("%s takes changes only through GitHub's merge queue, so connectbot does not merge this commit itself. Add it to the queue (Merge when ready)%s.", baseName(pr), recorded)
+}
+
+// draftNext says what an approved draft waits for: to be marked ready
+// for review, then connectbot's merge or, behind GitHub's merge queue, a
+// person's adding it to the queue.
+func draftNext(pr PullRequest, v Verdict) string {
+	approved := fmt.Sprintf("Approved by @%s at %s, but this pull request is a draft: ", v.Approval.Author, gitsha.Short(pr.HeadSHA))
+	if pr.MergeQueue {
+		return approved + fmt.Sprintf("once it is marked ready for review, add it to %s's merge queue (Merge when ready); connectbot does not merge it itself.", baseName(pr))
+	}
+	return approved + "connectbot merges this commit once it is marked ready for review."
+}
+
+// mergeableApproval reports whether verdict v's approval is one
+// connectbot merges, but for a draft or a merge queue: authorised, on a
+// green head, no change request standing, every review read, and only
+// application files changed.
+func mergeableApproval(pr PullRequest, v Verdict) bool {
+	return v.Approval != nil && v.Conclusion == ConclusionSuccess && len(v.ChangesRequested) == 0 && onlyApplicationFiles(pr) && !pr.ReviewsCut
+}
+
+// AsksMergeQueue reports whether verdict v on pr, judged without knowing
+// whether the base branch takes changes only through GitHub's merge queue
+// (MergeQueue false), rests on it: only an approval connectbot would
+// merge, now or once the draft is ready, is left to the queue. Every
+// other verdict is the same either way, and the gatherer asks GitHub
+// nothing.
+func (pr PullRequest) AsksMergeQueue(v Verdict) bool { return mergeableApproval(pr, v) }
 
 // liveEntry checks a new application against the live installs source,
 // when program.cue names one (Connect req-4: "You must have a minimum of

@@ -125,28 +125,44 @@ func TestAnApprovedDraftWaitsUntilItIsReady(t *testing.T) {
 			a.Program = application.ProgramState{Stage: application.StageApplied, Installs: application.Installs{Count: 12, AsOf: date("2026-11-20")}}
 		})}
 	approval := program.Review{Author: "okafor-pm", State: program.ReviewApproved, CommitSHA: head, SubmittedAt: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}
+	once := "newco: once accepted, with 12 installs as of 2026-11-20 (recorded) it enters beta; listing information is then due within 30 days (by 2026-12-25 if accepted today)."
+	accepted := "newco: accepted with 12 installs as of 2026-11-20 (recorded): enters beta (connect/beta-1)."
 	tests := []struct {
-		name      string
-		draft     bool
-		wantMerge bool
-		wantNext  string
+		name string
+		// queue is whether main takes changes only through GitHub's merge
+		// queue.
+		draft, queue          bool
+		wantMerge, wantQueued bool
+		wantNext              []string
 	}{
-		{"a draft is judged but not merged", true, false, "Approved by @okafor-pm at 1111111, but this pull request is a draft: connectbot merges this commit once it is marked ready for review."},
-		{"the same pull request marked ready merges", false, true, "Approved by @okafor-pm at 1111111: connectbot merges this commit."},
+		{"a draft is judged but not merged", true, false, false, false, []string{"Approved by @okafor-pm at 1111111, but this pull request is a draft: connectbot merges this commit once it is marked ready for review.", once}},
+		{"the same pull request marked ready merges", false, false, true, false, []string{"Approved by @okafor-pm at 1111111: connectbot merges this commit.", accepted}},
+		{"behind a merge queue a draft waits to be marked ready, then queued", true, true, false, false, []string{"Approved by @okafor-pm at 1111111, but this pull request is a draft: once it is marked ready for review, add it to main's merge queue (Merge when ready); connectbot does not merge it itself.", once}},
+		{"behind a merge queue the approval is left to the queue", false, true, false, true, []string{"Approved by @okafor-pm at 1111111: main takes changes only through GitHub's merge queue, so connectbot does not merge this commit itself. Add it to the queue (Merge when ready); connectbot records the stage change once the queue merges it.", accepted}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v := program.JudgePullRequest(program.PullRequest{
-				Number: 42, Author: program.Author{Login: "newco-dev"}, HeadSHA: head, Draft: tt.draft,
+			pr := program.PullRequest{
+				Number: 42, Author: program.Author{Login: "newco-dev"}, HeadSHA: head, BaseRef: "main", Draft: tt.draft, MergeQueue: tt.queue,
 				Changes: []program.FileChange{newApp}, Config: prConfig, Reviews: []program.Review{approval}, Now: date("2026-11-25"),
-			})
-			if v.Merge != tt.wantMerge {
-				t.Errorf("merge %v, want %v", v.Merge, tt.wantMerge)
 			}
-			if diff := cmp.Diff(tt.wantNext, v.Next[0]); diff != "" {
+			v := program.JudgePullRequest(pr)
+			if v.Merge != tt.wantMerge || v.Queued != tt.wantQueued {
+				t.Errorf("merge %v, queued %v, want %v, %v", v.Merge, v.Queued, tt.wantMerge, tt.wantQueued)
+			}
+			if diff := cmp.Diff(tt.wantNext, v.Next); diff != "" {
 				t.Errorf("next (-want +got):\n%s", diff)
 			}
+			pr.MergeQueue = false
+			if !pr.AsksMergeQueue(program.JudgePullRequest(pr)) {
+				t.Error("an approval connectbot would merge does not ask whether main is behind a merge queue")
+			}
 		})
+	}
+	unapproved := program.PullRequest{Number: 42, Author: program.Author{Login: "newco-dev"}, HeadSHA: head, BaseRef: "main",
+		Changes: []program.FileChange{newApp}, Config: prConfig, Now: date("2026-11-25")}
+	if unapproved.AsksMergeQueue(program.JudgePullRequest(unapproved)) {
+		t.Error("a pull request nobody approved asks whether main is behind a merge queue: the question costs a request")
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/connectbot/connectbot/internal/forge"
@@ -45,6 +44,9 @@ func (h *Handler) carryOut(ctx context.Context, w writer, pr forge.PR, v program
 			return err
 		}
 	}
+	if v.Queued {
+		out.Done = append(out.Done, notQueued(pr.BaseRef))
+	}
 	if !v.Merge {
 		return nil
 	}
@@ -73,28 +75,21 @@ func (h *Handler) merge(ctx context.Context, w writer, pr forge.PR, v program.Ve
 		out.Done = append(out.Done, "merge refused: the pull request became a draft; it merges once it is marked ready for review")
 		return nil
 	}
+	// The verdict read the branch's rules when it was judged; a merge queue
+	// added since is still never pushed past.
 	if queued, err := h.queuedBranch(ctx, pr.BaseRef); err != nil || queued {
 		if queued {
-			out.Done = append(out.Done, fmt.Sprintf("not merged: %s takes changes through GitHub's merge queue; add the pull request to the queue, and connectbot records the stage change once the queue merges it", pr.BaseRef))
+			out.Done = append(out.Done, notQueued(pr.BaseRef))
 		}
 		return err
 	}
 	return w.merge(ctx, pr, v, st, out)
 }
 
-// queuedBranch reports whether branch takes changes only through GitHub's
-// merge queue: then connectbot's merge, pushed past the queue as a bypass
-// actor, would skip what the queue checks, and the queue merges instead.
-// A repository whose rules GitHub does not show (404) has none.
-func (h *Handler) queuedBranch(ctx context.Context, branch string) (bool, error) {
-	rules, err := h.Forge.BranchRules(ctx, branch)
-	if errors.Is(err, forge.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("the rules of %s: %w", branch, err)
-	}
-	return slices.Contains(rules, forge.RuleMergeQueue), nil
+// notQueued says that an approved pull request into branch is left to
+// GitHub's merge queue.
+func notQueued(branch string) string {
+	return fmt.Sprintf("not merged: %s takes changes through GitHub's merge queue; add the pull request to the queue, and connectbot records the stage change once the queue merges it", branch)
 }
 
 // stickyComment finds connectbot's one comment on pull request number;

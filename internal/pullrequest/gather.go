@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/connectbot/connectbot/internal/application"
@@ -152,6 +153,39 @@ func (h *Handler) lastReopened(ctx context.Context, facts program.PullRequest) (
 		return time.Time{}, fmt.Errorf("pull request #%d events: %w", facts.Number, err)
 	}
 	return at, nil
+}
+
+// queuedBranch reports whether branch takes changes only through GitHub's
+// merge queue: then connectbot's merge, pushed past the queue as a bypass
+// actor, would skip what the queue checks, and the queue merges instead.
+// A repository whose rules GitHub does not show (404) has none.
+func (h *Handler) queuedBranch(ctx context.Context, branch string) (bool, error) {
+	rules, err := h.Forge.BranchRules(ctx, branch)
+	if errors.Is(err, forge.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("the rules of %s: %w", branch, err)
+	}
+	return slices.Contains(rules, forge.RuleMergeQueue), nil
+}
+
+// decide judges the pull request of facts as connectbot would carry it
+// out. Whether its base branch takes changes only through GitHub's merge
+// queue is read only when the verdict rests on it (an approval connectbot
+// would merge), so no other pull request costs the request; behind a
+// queue it is judged again, knowing.
+func (h *Handler) decide(ctx context.Context, facts *program.PullRequest) (program.Verdict, error) {
+	v := program.JudgePullRequest(*facts)
+	if !facts.AsksMergeQueue(v) {
+		return v, nil
+	}
+	queued, err := h.queuedBranch(ctx, facts.BaseRef)
+	if err != nil || !queued {
+		return v, err
+	}
+	facts.MergeQueue = true
+	return program.JudgePullRequest(*facts), nil
 }
 
 // unreadFacts completes the facts of a pull request connectbot does not

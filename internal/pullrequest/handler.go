@@ -232,7 +232,10 @@ func (h *Handler) handleOnce(ctx context.Context, number int, forceCheck bool, o
 	if facts.ReopenedAt, err = h.lastReopened(ctx, *facts); err != nil {
 		return err
 	}
-	v := program.JudgePullRequest(*facts)
+	v, err := h.decide(ctx, facts)
+	if err != nil {
+		return err
+	}
 	out.Verdict = v
 	body := report.PRComment(v, st.impact, h.fixes(pr, facts, v))
 	w, done := h.writer(fmt.Sprintf("pull request #%d at %s", pr.Number, v.HeadSHA))

@@ -16,6 +16,7 @@ import (
 
 	"github.com/connectbot/connectbot/internal/dispatch"
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
+	"github.com/connectbot/connectbot/internal/markdown"
 	"github.com/connectbot/connectbot/internal/pullrequest"
 	"github.com/connectbot/connectbot/internal/webhook"
 )
@@ -254,6 +255,14 @@ func TestBehindTheMergeQueueAnApprovalIsLeftToTheQueue(t *testing.T) {
 	out := w.handle(pr)
 	if w.srv.PR(pr).Merged || !strings.Contains(strings.Join(out.Done, "\n"), "add the pull request to the queue") {
 		t.Fatalf("connectbot merged past the queue, or did not say to queue it: %q", out.Done)
+	}
+	said := "Approved by @okafor-pm at " + head[:7] + ": main takes changes only through GitHub's merge queue, so connectbot does not merge this commit itself. Add it to the queue (Merge when ready); connectbot records the stage change once the queue merges it."
+	said = markdown.Escape(said) // as the comment and the check show it
+	if c := w.botComments(pr); len(c) != 1 || !strings.Contains(c[0].Body, said) || strings.Contains(c[0].Body, "connectbot merges this commit") {
+		t.Errorf("connectbot's comment does not say to queue the approval, or promises a merge of connectbot's; want %q in:\n%+v", said, c)
+	}
+	if runs := w.srv.CheckRuns(head); len(runs) != 1 || !strings.Contains(runs[0].Summary, said) {
+		t.Errorf("connectbot's check does not say to queue the approval; want %q in: %+v", said, runs)
 	}
 	handled := 0
 	deliver := func() {

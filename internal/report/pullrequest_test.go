@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
@@ -79,6 +80,30 @@ func TestPullRequestCommentAndCheck(t *testing.T) {
 	if a := ann[1]; a.Path != "applications/auth-and-support.cue" || a.Line != 8 || a.Level != "failure" || !strings.HasPrefix(a.Title, "connect/req-2") {
 		t.Errorf("first annotation of the application %+v", a)
 	}
+}
+
+// TestBehindAMergeQueueTheCommentAndCheckSayToQueueIt renders the
+// verdict on an approved new application whose base branch takes changes
+// only through GitHub's merge queue: both say to add it to the queue, and
+// what connectbot records once the queue merges it.
+func TestBehindAMergeQueueTheCommentAndCheckSayToQueueIt(t *testing.T) {
+	cfg := application.Config{MinInstalls: 10, CertificationInstalls: 40, ListingDueDays: 30, InstallWindowDays: 90,
+		SupportResponseHours: 24, ReminderDays: []int{7, 1}, Reviewers: []string{"rivera-reviews", "okafor-pm"}}
+	now, _ := application.ParseDate("2026-11-25")
+	const head = "5f2c9e1d0b7a4c3e8f6a1b2c3d4e5f6a7b8c9d0e"
+	fine := judged(t, cfg, "applications/northwind-notes.cue")
+	fine[0].Findings = nil // the sample's own scopes are outside this small catalogue
+	v := program.JudgePullRequest(program.PullRequest{
+		Number: 8, Author: program.Author{Login: "priya-castellano"}, HeadSHA: head, BaseRef: "main", MergeQueue: true, Config: cfg, Now: now,
+		Changes: []program.FileChange{{Path: fine[0].Path, Status: program.ChangeNew, Head: &fine[0]}},
+		Reviews: []program.Review{{Author: "okafor-pm", State: program.ReviewApproved, CommitSHA: head, SubmittedAt: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}},
+	})
+	if v.Merge || !v.Queued {
+		t.Fatalf("merge %v, queued %v: want the approval left to the queue", v.Merge, v.Queued)
+	}
+	checkGolden(t, "comment-queued.md", report.PRComment(v, nil, nil))
+	check := report.Check(v)
+	checkGolden(t, "check-queued.md", check.Title+"\n\n"+check.Summary)
 }
 
 func TestCommentTextCannotInjectMarkup(t *testing.T) {
