@@ -199,3 +199,48 @@ func TestAReconcileAnswersNoMoreCommandsThanItsBudget(t *testing.T) {
 		}
 	}
 }
+
+// TestOnlyAnApprovalAsksForTheBranchsRules counts the requests for the
+// base branch's rules one pull-request event makes: whether the branch is
+// behind GitHub's merge queue changes only the verdict on an approval
+// connectbot would merge, so no other pull request pays for the question.
+func TestOnlyAnApprovalAsksForTheBranchsRules(t *testing.T) {
+	tests := []struct {
+		name     string
+		approver string
+		draft    bool
+		// wantReads is how often the rules are read: once to judge, and
+		// once more just before connectbot's push, so that a queue added
+		// in between is never pushed past.
+		wantReads  int
+		wantMerged bool
+	}{
+		{"a new application nobody approved", "", false, 0, false},
+		{"a new application a stranger approved", "stranger", false, 0, false},
+		{"a draft a reviewer approved", "okafor-pm", true, 1, false},
+		{"a new application a reviewer approved, merged", "okafor-pm", false, 2, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			head := w.srv.Commit("newco-apply", "Apply", map[string]string{"applications/newco.cue": newApplication(t)})
+			pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco-apply", Draft: tt.draft})
+			if tt.approver != "" {
+				w.srv.AddReview(pr, tt.approver, "APPROVED", head)
+			}
+			before := len(w.srv.Calls())
+			out := w.handle(pr)
+			rest := restCalls(w.srv.Calls()[before:])
+			reads := 0
+			for _, c := range rest {
+				if strings.Contains(c, "/rules/branches/") {
+					reads++
+				}
+			}
+			t.Logf("%d REST requests: %s", len(rest), out.Done)
+			if reads != tt.wantReads || w.srv.PR(pr).Merged != tt.wantMerged {
+				t.Errorf("%d reads of the branch's rules, merged %v; want %d, %v:\n%s", reads, w.srv.PR(pr).Merged, tt.wantReads, tt.wantMerged, strings.Join(rest, "\n"))
+			}
+		})
+	}
+}
