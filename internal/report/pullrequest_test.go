@@ -87,17 +87,9 @@ func TestPullRequestCommentAndCheck(t *testing.T) {
 // only through GitHub's merge queue: both say to add it to the queue, and
 // what connectbot records once the queue merges it.
 func TestBehindAMergeQueueTheCommentAndCheckSayToQueueIt(t *testing.T) {
-	cfg := application.Config{MinInstalls: 10, CertificationInstalls: 40, ListingDueDays: 30, InstallWindowDays: 90,
-		SupportResponseHours: 24, ReminderDays: []int{7, 1}, Reviewers: []string{"rivera-reviews", "okafor-pm"}}
-	now, _ := application.ParseDate("2026-11-25")
-	const head = "5f2c9e1d0b7a4c3e8f6a1b2c3d4e5f6a7b8c9d0e"
-	fine := judged(t, cfg, "applications/northwind-notes.cue")
-	fine[0].Findings = nil // the sample's own scopes are outside this small catalogue
-	v := program.JudgePullRequest(program.PullRequest{
-		Number: 8, Author: program.Author{Login: "priya-castellano"}, HeadSHA: head, BaseRef: "main", MergeQueue: true, Config: cfg, Now: now,
-		Changes: []program.FileChange{{Path: fine[0].Path, Status: program.ChangeNew, Head: &fine[0]}},
-		Reviews: []program.Review{{Author: "okafor-pm", State: program.ReviewApproved, CommitSHA: head, SubmittedAt: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}},
-	})
+	pr := approvedNorthwind(t, "okafor-pm", time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC))
+	pr.Number, pr.BaseRef, pr.MergeQueue = 8, "main", true
+	v := program.JudgePullRequest(pr)
 	if v.Merge || !v.Queued {
 		t.Fatalf("merge %v, queued %v: want the approval left to the queue", v.Merge, v.Queued)
 	}
