@@ -90,33 +90,67 @@ func (h *Handler) recordOnce(ctx context.Context, base string) ([]Recorded, erro
 		}
 		return nil, err
 	}
-	var out []Recorded
-	var pending []int
-	head := tip
+	rs, err := h.recordEach(ctx, base, tip, merges)
+	if err != nil {
+		return nil, err
+	}
+	if rs.head != tip {
+		if err := h.pushRecords(ctx, base, tip, rs.head, rs.out, rs.pending); err != nil {
+			return rs.out, err
+		}
+	}
+	if err := h.sayEachUnrecorded(ctx, base, rs); err != nil || h.DryRun && rs.head != tip {
+		return rs.out, err
+	}
+	h.Settled.noteRecorded(base, rs.head)
+	return rs.out, nil
+}
+
+// records is what recordEach made of GitHub's merges since connectbot's
+// newest commit.
+type records struct {
+	// head is the newest record commit on the tip read, or the tip.
+	head string
+	out  []Recorded
+	// pending are the indices in out of the pull requests a commit on
+	// the way to head records.
+	pending []int
+	// unrecorded says, by index in out, each application whose stage
+	// change was not recorded because its file changed after GitHub's
+	// merge, and why.
+	unrecorded map[int][]string
+}
+
+// recordEach judges each of merges, oldest first, and commits the record
+// of each approved stage change on the one before, from tip.
+func (h *Handler) recordEach(ctx context.Context, base, tip string, merges []mergedByGitHub) (records, error) {
+	rs := records{head: tip, unrecorded: map[int][]string{}}
 	for _, m := range merges {
 		r := Recorded{Number: m.number}
 		v, ok, err := h.approvedAt(ctx, base, m, &r)
 		if err != nil {
-			return nil, fmt.Errorf("record #%d: %w", m.number, err)
+			return rs, fmt.Errorf("record #%d: %w", m.number, err)
 		}
 		if ok {
-			if head, err = h.recordCommit(ctx, head, m, v); err != nil {
-				return nil, err
+			next, done, skipped, err := h.recordCommit(ctx, rs.head, m, v)
+			if err != nil {
+				return rs, err
 			}
-			r.Done = append(r.Done, fmt.Sprintf("recorded %s in %s", transitionsText(v), gitsha.Short(head)))
-			pending = append(pending, len(out))
+			if next != rs.head {
+				rs.head = next
+				r.Done = append(r.Done, fmt.Sprintf("recorded %s in %s", transitionsText(done), gitsha.Short(next)))
+				rs.pending = append(rs.pending, len(rs.out))
+			}
+			for _, why := range skipped {
+				r.Done = append(r.Done, fmt.Sprintf("not recorded: %s, after GitHub's merge %s", why, gitsha.Short(m.commit)))
+			}
+			if len(skipped) > 0 {
+				rs.unrecorded[len(rs.out)] = skipped
+			}
 		}
-		out = append(out, r)
+		rs.out = append(rs.out, r)
 	}
-	if head == tip {
-		h.Settled.noteRecorded(base, tip)
-		return out, nil
-	}
-	if err := h.pushRecords(ctx, base, tip, head, out, pending); err != nil || h.DryRun {
-		return out, err
-	}
-	h.Settled.noteRecorded(base, head)
-	return out, nil
+	return rs, nil
 }
 
 // mergedSince walks base's first-parent history back from tip to
@@ -197,17 +231,21 @@ func (h *Handler) approvedAt(ctx context.Context, base string, m mergedByGitHub,
 	return v, true, nil
 }
 
-// recordCommit commits on parent the files connectbot's merge of v would
-// have written, with its message, and returns the commit.
-func (h *Handler) recordCommit(ctx context.Context, parent string, m mergedByGitHub, v program.Verdict) (string, error) {
-	files, err := h.transitionFiles(parent, v)
-	if err != nil {
-		return "", err
+// recordCommit commits on parent the record of v, judged at GitHub's
+// merge m: each transition applied to the application as parent holds
+// it (recordFiles), with its message. It returns the commit — parent
+// itself when no transition could be applied — v with the transitions
+// it recorded, and why each other was not.
+func (h *Handler) recordCommit(ctx context.Context, parent string, m mergedByGitHub, v program.Verdict) (string, program.Verdict, []string, error) {
+	files, v, skipped, err := h.recordFiles(parent, m, v)
+	if err != nil || len(files) == 0 {
+		return parent, v, skipped, err
 	}
 	id := h.Identity
 	id.When = h.Now()
 	msg := recordMessage(m.number, v) + fmt.Sprintf("\nGitHub merged #%d in %s; connectbot records the stage change its approval makes.\n", m.number, m.commit)
-	return h.Git.Commit(ctx, gitrepo.Change{Parent: parent, Files: files, Message: msg, Author: id})
+	commit, err := h.Git.Commit(ctx, gitrepo.Change{Parent: parent, Files: files, Message: msg, Author: id})
+	return commit, v, skipped, err
 }
 
 // recordMessage is the message of the commit recording approved verdict
@@ -274,7 +312,7 @@ func (h *Handler) declinedRecords(ctx context.Context, base string, out []Record
 		r := &out[i]
 		numbers = append(numbers, fmt.Sprintf("#%d", r.Number))
 		r.Done = []string{fmt.Sprintf("not recorded: GitHub declined the push to %s by the branch's rules; connectbot's App must be a bypass actor of its ruleset", base)}
-		done, err := h.sayUnrecorded(ctx, r.Number, base)
+		done, err := h.sayUnrecorded(ctx, r.Number, unrecordedMarker, declinedBody(base))
 		r.Done = append(r.Done, done...)
 		errs = append(errs, err)
 	}
@@ -284,23 +322,29 @@ func (h *Handler) declinedRecords(ctx context.Context, base string, out []Record
 }
 
 // sayUnrecorded comments on pull request number that its stage change is
-// not recorded on base, unless connectbot's comment says so already.
-func (h *Handler) sayUnrecorded(ctx context.Context, number int, base string) ([]string, error) {
+// not recorded on base, as body says after marker, unless connectbot's
+// comment with marker says so already.
+func (h *Handler) sayUnrecorded(ctx context.Context, number int, marker, body string) ([]string, error) {
 	comments, _, err := h.Forge.ListCommentsAtEnds(ctx, number, listPages)
 	if err != nil {
 		return nil, fmt.Errorf("pull request #%d comments: %w", number, err)
 	}
 	for _, c := range comments {
-		if h.isBot(c.Author) && strings.HasPrefix(c.Body, unrecordedMarker) {
+		if h.isBot(c.Author) && strings.HasPrefix(c.Body, marker) {
 			return []string{"the comment saying so stands"}, nil
 		}
 	}
-	body := unrecordedMarker + "\n" + fmt.Sprintf("GitHub merged this pull request, but connectbot could not record on `%s` the stage change its approval makes: "+
-		"GitHub declined connectbot's push by the branch's ruleset. Until it is recorded, connectbot's clocks and the program's status do not see it.\n\n"+
-		"To fix it, make connectbot's App a bypass actor (always) of the branch's ruleset (docs/deploy.md, \"Protect the program's branch\"): "+
-		"the next push to `%s`, reconcile or tick then records it.", base, base)
-	if _, err := h.Forge.CreateComment(ctx, number, body); err != nil {
+	if _, err := h.Forge.CreateComment(ctx, number, marker+"\n"+body); err != nil {
 		return nil, fmt.Errorf("pull request #%d: comment: %w", number, err)
 	}
 	return []string{"commented that the stage change is not recorded"}, nil
+}
+
+// declinedBody is the comment on a pull request whose record GitHub
+// declined to take on base by the branch's ruleset.
+func declinedBody(base string) string {
+	return fmt.Sprintf("GitHub merged this pull request, but connectbot could not record on `%s` the stage change its approval makes: "+
+		"GitHub declined connectbot's push by the branch's ruleset. Until it is recorded, connectbot's clocks and the program's status do not see it.\n\n"+
+		"To fix it, make connectbot's App a bypass actor (always) of the branch's ruleset (docs/deploy.md, \"Protect the program's branch\"): "+
+		"the next push to `%s`, reconcile or tick then records it.", base, base)
 }

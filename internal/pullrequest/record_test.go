@@ -1,0 +1,117 @@
+package pullrequest_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/connectbot/connectbot/internal/forge/forgetest"
+)
+
+// TestAChangeLandedAfterTheQueuesMergeSurvivesTheRecord merges newco's
+// approved application through the queue, then lands another change to
+// its file on main before connectbot records the acceptance: the record
+// applies the acceptance to the file as main holds it, keeping the later
+// change, or — where the file is gone or no longer at the stage the queue
+// merged — records nothing for it, says so in the outcome and once on the
+// pull request, and leaves main's file as the later change left it.
+func TestAChangeLandedAfterTheQueuesMergeSurvivesTheRecord(t *testing.T) {
+	const path = "applications/newco.cue"
+	tests := []struct {
+		name string
+		// later edits newco's file as it stands after the queue's merge;
+		// "" deletes it.
+		later    func(string) string
+		recorded bool
+		// kept is what main's file holds once recorded: the later change
+		// and the acceptance.
+		kept []string
+	}{
+		{
+			name: "a name edited after the queue's merge is kept beside the acceptance",
+			later: func(s string) string {
+				return strings.Replace(s, `name:         "Northwind Notes"`, `name:         "Newco Notes"`, 1)
+			},
+			recorded: true,
+			kept:     []string{`name:         "Newco Notes"`, `acceptedAt: "2026-11-25"`, `stage: "beta"`},
+		},
+		{
+			name: "a feedback item added to the program part after the queue's merge is kept beside the acceptance",
+			later: func(s string) string {
+				return strings.Replace(s, `installs: {count: 14, asOf: "2026-11-20"}`,
+					`installs: {count: 14, asOf: "2026-11-20"}`+"\n\tfeedback: [{id: \"scopes\", text: \"Say why timeline is needed.\", status: \"open\"}]", 1)
+			},
+			recorded: true,
+			kept:     []string{`"Say why timeline is needed."`, `acceptedAt: "2026-11-25"`},
+		},
+		{
+			name: "an application removed after the queue's merge stays removed",
+			later: func(s string) string {
+				return strings.Replace(s, `stage:    "applied"`,
+					`stage:    "removed"`+"\n\tremoved: {at: \"2026-11-24\", reason: \"Withdrawn by the applicant.\", by: \"okafor-pm\"}", 1)
+			},
+		},
+		{
+			name:  "an application deleted after the queue's merge stays deleted",
+			later: func(string) string { return "" },
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			w, pr, _ := queuedWorld(t, queueRuleset(appBypasses))
+			merged, _ := w.srv.ReadFile(forgetest.DefaultBranch, path)
+			if edited := tt.later(merged); edited == "" {
+				w.srv.Commit(forgetest.DefaultBranch, "Delete newco", nil, path)
+			} else {
+				w.srv.Commit(forgetest.DefaultBranch, "Edit newco", map[string]string{path: edited})
+			}
+			later := w.srv.Branch(forgetest.DefaultBranch)
+			laterFile, _ := w.srv.ReadFile(forgetest.DefaultBranch, path)
+
+			var said []string
+			for range 2 {
+				out, err := w.handler.RecordMerged(ctx, forgetest.DefaultBranch)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range out {
+					said = append(said, r.Done...)
+				}
+			}
+			got, _ := w.srv.ReadFile(forgetest.DefaultBranch, path)
+			recs := w.records(pr)
+			if tt.recorded {
+				if len(recs) != 1 {
+					t.Fatalf("%d commits record #%d, want 1", len(recs), pr)
+				}
+				for _, s := range tt.kept {
+					if !strings.Contains(got, s) {
+						t.Errorf("main's %s lacks %q:\n%s", path, s, got)
+					}
+				}
+				return
+			}
+			if len(recs) != 0 || w.srv.Branch(forgetest.DefaultBranch) != later {
+				t.Errorf("%d commits record #%d, main at %s, want none, main at %s", len(recs), pr, w.srv.Branch(forgetest.DefaultBranch), later)
+			}
+			if diff := cmp.Diff(laterFile, got); diff != "" {
+				t.Errorf("main's %s (-after the later change +after the record):\n%s", path, diff)
+			}
+			if notRecorded := strings.Join(said, "\n"); !strings.Contains(notRecorded, "not recorded: newco (applied → beta)") {
+				t.Errorf("the record's outcome does not say newco is not recorded:\n%s", notRecorded)
+			}
+			var comments []string
+			for _, c := range w.srv.Comments(pr) {
+				if c.Author == forgetest.BotLogin && strings.Contains(c.Body, "could not record") {
+					comments = append(comments, c.Body)
+				}
+			}
+			if len(comments) != 1 || !strings.Contains(comments[0], "newco") {
+				t.Errorf("want one comment saying newco's stage change is not recorded, got %q", comments)
+			}
+		})
+	}
+}
