@@ -24,7 +24,8 @@ import (
 // commit on it, and for each merge commit of GitHub's on the way whose
 // pull request connectbot judges an approved stage change — its head
 // merged into the commit before, holding exactly what connectbot's merge
-// would — it commits the files connectbot's merge would have written.
+// would — it commits the program fields connectbot's merge would have
+// written, applied to each file as the tip holds it (recordFiles).
 // The commits go in one push, under a lease on the tip read, so that
 // connectbot's newest commit always follows every merge before it that
 // it recorded: the next event, reconcile or tick finds nothing to do.

@@ -25,6 +25,8 @@ func TestAChangeLandedAfterTheQueuesMergeSurvivesTheRecord(t *testing.T) {
 		// "" deletes it.
 		later    func(string) string
 		recorded bool
+		// why is, when it is not, the reason the outcome gives.
+		why string
 		// kept is what main's file holds once recorded: the later change
 		// and the acceptance.
 		kept []string
@@ -52,10 +54,20 @@ func TestAChangeLandedAfterTheQueuesMergeSurvivesTheRecord(t *testing.T) {
 				return strings.Replace(s, `stage:    "applied"`,
 					`stage:    "removed"`+"\n\tremoved: {at: \"2026-11-24\", reason: \"Withdrawn by the applicant.\", by: \"okafor-pm\"}", 1)
 			},
+			why: "its stage is removed now, not applied",
+		},
+		{
+			name: "a history row added after the queue's merge is not written over",
+			later: func(s string) string {
+				return strings.Replace(s, `installs: {count: 14, asOf: "2026-11-20"}`,
+					`installs: {count: 14, asOf: "2026-11-20"}`+"\n\thistory: [{date: \"2026-11-24\", stage: \"applied\", by: \"okafor-pm\"}]", 1)
+			},
+			why: "its history changed",
 		},
 		{
 			name:  "an application deleted after the queue's merge stays deleted",
 			later: func(string) string { return "" },
+			why:   "it is gone",
 		},
 	}
 	for _, tt := range tests {
@@ -100,7 +112,7 @@ func TestAChangeLandedAfterTheQueuesMergeSurvivesTheRecord(t *testing.T) {
 			if diff := cmp.Diff(laterFile, got); diff != "" {
 				t.Errorf("main's %s (-after the later change +after the record):\n%s", path, diff)
 			}
-			if notRecorded := strings.Join(said, "\n"); !strings.Contains(notRecorded, "not recorded: newco (applied → beta)") {
+			if notRecorded := strings.Join(said, "\n"); !strings.Contains(notRecorded, "not recorded: newco (applied → beta): "+path+" changed since: "+tt.why) {
 				t.Errorf("the record's outcome does not say newco is not recorded:\n%s", notRecorded)
 			}
 			var comments []string
