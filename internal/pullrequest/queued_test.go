@@ -111,6 +111,18 @@ func (w *world) records(pr int) []string {
 	return out
 }
 
+// botCommentsSaying returns connectbot's comments on pull request pr
+// that say text.
+func (w *world) botCommentsSaying(pr int, text string) []string {
+	var out []string
+	for _, c := range w.srv.Comments(pr) {
+		if c.Author == forgetest.BotLogin && strings.Contains(c.Body, text) {
+			out = append(out, c.Body)
+		}
+	}
+	return out
+}
+
 // permutations returns every order of n deliveries.
 func permutations(n int) [][]int {
 	if n == 0 {
@@ -223,12 +235,7 @@ func TestWithoutBypassingTheRulesetTheStageIsSaidNotRecorded(t *testing.T) {
 	if got := w.srv.Branch(forgetest.DefaultBranch); got != before {
 		t.Errorf("main moved to %s", got)
 	}
-	var said []string
-	for _, c := range w.srv.Comments(pr) {
-		if c.Author == forgetest.BotLogin && strings.Contains(c.Body, "bypass actor") {
-			said = append(said, c.Body)
-		}
-	}
+	said := w.botCommentsSaying(pr, "bypass actor")
 	if len(said) != 1 || !strings.Contains(said[0], "could not record on `main` the stage change its approval makes") {
 		t.Errorf("want one comment saying the stage is not recorded and what to do, got %q", said)
 	}

@@ -115,12 +115,7 @@ func TestAChangeLandedAfterTheQueuesMergeSurvivesTheRecord(t *testing.T) {
 			if notRecorded := strings.Join(said, "\n"); !strings.Contains(notRecorded, "not recorded: newco (applied → beta): "+path+" changed since: "+tt.why) {
 				t.Errorf("the record's outcome does not say newco is not recorded:\n%s", notRecorded)
 			}
-			var comments []string
-			for _, c := range w.srv.Comments(pr) {
-				if c.Author == forgetest.BotLogin && strings.Contains(c.Body, "could not record") {
-					comments = append(comments, c.Body)
-				}
-			}
+			comments := w.botCommentsSaying(pr, "could not record")
 			if len(comments) != 1 || !strings.Contains(comments[0], "newco") {
 				t.Errorf("want one comment saying newco's stage change is not recorded, got %q", comments)
 			}
