@@ -95,13 +95,20 @@ func (h *Handler) recordOnce(ctx context.Context, base string) ([]Recorded, erro
 	if err != nil {
 		return nil, err
 	}
+	// What is not recorded is said before the records are pushed: once
+	// they land, the next run walks back no further than them, and would
+	// never say it.
+	if err := h.sayEachUnrecorded(ctx, base, rs); err != nil {
+		return rs.out, err
+	}
 	if rs.head != tip {
 		if err := h.pushRecords(ctx, base, tip, rs.head, rs.out, rs.pending); err != nil {
 			return rs.out, err
 		}
 	}
-	if err := h.sayEachUnrecorded(ctx, base, rs); err != nil || h.DryRun && rs.head != tip {
-		return rs.out, err
+	if h.DryRun && (rs.head != tip || len(rs.unrecorded) > 0) {
+		// A dry run wrote and said nothing: the live run must still.
+		return rs.out, nil
 	}
 	h.Settled.noteRecorded(base, rs.head)
 	return rs.out, nil
@@ -139,7 +146,7 @@ func (h *Handler) recordEach(ctx context.Context, base, tip string, merges []mer
 			}
 			if next != rs.head {
 				rs.head = next
-				r.Done = append(r.Done, fmt.Sprintf("recorded %s in %s", transitionsText(done), gitsha.Short(next)))
+				r.Done = append(r.Done, fmt.Sprintf(recordedPrefix+"%s in %s", transitionsText(done), gitsha.Short(next)))
 				rs.pending = append(rs.pending, len(rs.out))
 			}
 			for _, why := range skipped {
@@ -298,6 +305,9 @@ func (h *Handler) pushRecords(ctx context.Context, base, tip, head string, out [
 	return nil
 }
 
+// recordedPrefix begins the outcome's line of a record made.
+const recordedPrefix = "recorded "
+
 // unrecordedMarker marks connectbot's comment on a pull request GitHub
 // merged whose stage change it could not record.
 const unrecordedMarker = "<!-- connectbot:unrecorded -->"
@@ -312,7 +322,10 @@ func (h *Handler) declinedRecords(ctx context.Context, base string, out []Record
 	for _, i := range pending {
 		r := &out[i]
 		numbers = append(numbers, fmt.Sprintf("#%d", r.Number))
-		r.Done = []string{fmt.Sprintf("not recorded: GitHub declined the push to %s by the branch's rules; connectbot's App must be a bypass actor of its ruleset", base)}
+		// The records made are not on base after all; what was not
+		// recorded for another reason still stands.
+		r.Done = slices.DeleteFunc(r.Done, func(line string) bool { return strings.HasPrefix(line, recordedPrefix) })
+		r.Done = append(r.Done, fmt.Sprintf("not recorded: GitHub declined the push to %s by the branch's rules; connectbot's App must be a bypass actor of its ruleset", base))
 		done, err := h.sayUnrecorded(ctx, r.Number, unrecordedMarker, declinedBody(base))
 		r.Done = append(r.Done, done...)
 		errs = append(errs, err)

@@ -1,6 +1,7 @@
 package pullrequest_test
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
+	"github.com/connectbot/connectbot/internal/pullrequest"
 )
 
 // TestAChangeLandedAfterTheQueuesMergeSurvivesTheRecord merges newco's
@@ -120,5 +122,77 @@ func TestAChangeLandedAfterTheQueuesMergeSurvivesTheRecord(t *testing.T) {
 				t.Errorf("want one comment saying newco's stage change is not recorded, got %q", comments)
 			}
 		})
+	}
+}
+
+// withHistoryRow adds a history row to an applied application's program
+// part: a change a record may not write over.
+func withHistoryRow(s string) string {
+	return strings.Replace(s, `installs: {count: 14, asOf: "2026-11-20"}`,
+		`installs: {count: 14, asOf: "2026-11-20"}`+"\n\thistory: [{date: \"2026-11-24\", stage: \"applied\", by: \"okafor-pm\"}]", 1)
+}
+
+// TestADryRunLeavesTheRefusedRecordForTheLiveRunToSay: a dry run only
+// prints that it would say a stage change is not recorded, so it may not
+// note the branch recorded through its tip: the live run after it, with
+// the same settled state, still comments once.
+func TestADryRunLeavesTheRefusedRecordForTheLiveRunToSay(t *testing.T) {
+	ctx := context.Background()
+	const path = "applications/newco.cue"
+	w, pr, _ := queuedWorld(t, queueRuleset(appBypasses))
+	merged, _ := w.srv.ReadFile(forgetest.DefaultBranch, path)
+	w.srv.Commit(forgetest.DefaultBranch, "Edit newco", map[string]string{path: withHistoryRow(merged)})
+	w.handler.Settled = pullrequest.NewSettled()
+	var dry bytes.Buffer
+	w.handler.DryRun, w.handler.Out = true, &dry
+	if _, err := w.handler.RecordMerged(ctx, forgetest.DefaultBranch); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(dry.String(), "would comment that newco") {
+		t.Errorf("the dry run does not say it would comment:\n%s", dry.String())
+	}
+	if c := w.botCommentsSaying(pr, "could not record"); len(c) != 0 {
+		t.Fatalf("the dry run posted %d comments, want none", len(c))
+	}
+	w.handler.DryRun = false
+	if _, err := w.handler.RecordMerged(ctx, forgetest.DefaultBranch); err != nil {
+		t.Fatal(err)
+	}
+	if c := w.botCommentsSaying(pr, "could not record"); len(c) != 1 {
+		t.Errorf("after a dry run the live run posted %d comments saying the stage change is not recorded, want 1", len(c))
+	}
+}
+
+// TestARefusedRecordIsSaidEvenWhenItsCommentFailsOnce: one queue merge
+// holds two applications; one is recorded, the other's file changed since.
+// The comment saying so fails once, and the next run — which walks back
+// no further than the record — still says it, once.
+func TestARefusedRecordIsSaidEvenWhenItsCommentFailsOnce(t *testing.T) {
+	ctx := context.Background()
+	const path = "applications/newco.cue"
+	w := newWorld(t)
+	w.srv.CreateRuleset("owner-token", queueRuleset(appBypasses))
+	other := strings.ReplaceAll(strings.ReplaceAll(newApplication(t), "Northwind Notes", "Southwind Memo"), "northwind-notes", "southwind-memo")
+	head := w.srv.Commit("newco-apply", "Apply", map[string]string{path: newApplication(t), "applications/southwind.cue": other})
+	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "newco-dev", Title: "Apply: Newco", Head: "newco-apply"})
+	w.srv.AddReview(pr, "okafor-pm", "APPROVED", head)
+	w.srv.MergeQueued(w.srv.QueueMergeGroups(pr)[0])
+	if !w.srv.PR(pr).Merged {
+		t.Fatalf("the queue did not merge #%d", pr)
+	}
+	merged, _ := w.srv.ReadFile(forgetest.DefaultBranch, path)
+	w.srv.Commit(forgetest.DefaultBranch, "Edit newco", map[string]string{path: withHistoryRow(merged)})
+	w.srv.FailNext("POST", "/repos/acme-program/connect/issues/", 422, nil)
+	if _, err := w.handler.RecordMerged(ctx, forgetest.DefaultBranch); err == nil {
+		t.Error("the first run's comment failed, but it returned no error")
+	}
+	if _, err := w.handler.RecordMerged(ctx, forgetest.DefaultBranch); err != nil {
+		t.Fatal(err)
+	}
+	if recs := w.records(pr); len(recs) != 1 {
+		t.Errorf("%d commits record #%d, want 1 (southwind's)", len(recs), pr)
+	}
+	if c := w.botCommentsSaying(pr, "could not record"); len(c) != 1 || !strings.Contains(c[0], "newco") {
+		t.Errorf("want one comment saying newco's stage change is not recorded, got %q", c)
 	}
 }
