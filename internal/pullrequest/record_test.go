@@ -196,3 +196,28 @@ func TestARefusedRecordIsSaidEvenWhenItsCommentFailsOnce(t *testing.T) {
 		t.Errorf("want one comment saying newco's stage change is not recorded, got %q", c)
 	}
 }
+
+// TestARecordOfAFileThatBecameADirectoryIsRefusedNotFailed: an
+// application's path that is a directory on main by the time of the
+// record refuses that one record, said in the outcome, and stops no
+// other.
+func TestARecordOfAFileThatBecameADirectoryIsRefusedNotFailed(t *testing.T) {
+	ctx := context.Background()
+	const path = "applications/newco.cue"
+	w, pr, _ := queuedWorld(t, queueRuleset(appBypasses))
+	w.srv.Commit(forgetest.DefaultBranch, "Make newco a directory", map[string]string{path + "/README": "moved\n"}, path)
+	out, err := w.handler.RecordMerged(ctx, forgetest.DefaultBranch)
+	if err != nil {
+		t.Fatalf("the record failed, where it should refuse newco's: %v", err)
+	}
+	var said []string
+	for _, r := range out {
+		said = append(said, r.Done...)
+	}
+	if !strings.Contains(strings.Join(said, "\n"), path+" changed since: it is no longer a file connectbot reads") {
+		t.Errorf("the outcome does not say why newco is not recorded:\n%s", strings.Join(said, "\n"))
+	}
+	if recs := w.records(pr); len(recs) != 0 {
+		t.Errorf("%d commits record #%d, want none", len(recs), pr)
+	}
+}

@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"reflect"
 	"strings"
+	"syscall"
 
 	"github.com/connectbot/connectbot/internal/application"
+	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/loader"
 	"github.com/connectbot/connectbot/internal/program"
 )
@@ -68,6 +70,8 @@ func stateOnTip(l *loader.Loader, merged, at loader.Tree, p string, after applic
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return application.ProgramState{}, "it is gone", nil
+	case errors.Is(err, syscall.EISDIR), errors.Is(err, syscall.ENOTDIR), errors.Is(err, gitrepo.ErrFileTooLarge):
+		return application.ProgramState{}, "it is no longer a file connectbot reads", nil
 	case err != nil:
 		return application.ProgramState{}, "", err
 	case now.App == nil:
