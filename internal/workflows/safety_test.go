@@ -15,7 +15,13 @@ import (
 // repoWorkflows parses every workflow of the repository.
 func repoWorkflows(t *testing.T) map[string]*workflows.Workflow {
 	t.Helper()
-	paths, err := filepath.Glob("../../.github/workflows/*.yml")
+	return workflowsIn(t, "../../.github/workflows")
+}
+
+// workflowsIn parses every workflow in dir, by file name.
+func workflowsIn(t *testing.T, dir string) map[string]*workflows.Workflow {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(dir, "*.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}

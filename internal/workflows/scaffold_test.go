@@ -287,6 +287,30 @@ func TestTheScaffoldsWorkflowsRunLocally(t *testing.T) {
 		}
 	})
 
+	t.Run("with the program's own token, the report and the daily tick keep one comment", func(t *testing.T) {
+		// A bot account of the program's, whose token and login are the
+		// repository's secrets CONNECTBOT_TOKEN and CONNECTBOT_BOT_LOGIN.
+		srv.AddUser("acme-connectbot", "acme-connectbot-token")
+		secrets := map[string]any{"CONNECTBOT_TOKEN": "acme-connectbot-token", "CONNECTBOT_BOT_LOGIN": "acme-connectbot"}
+		ev := realPayload(t, "actionsdata/workflow_run/completed.payload.json")
+		run := ev["workflow_run"].(map[string]any)
+		run["event"], run["name"], run["head_sha"], run["conclusion"] = "pull_request", "validate", headSHA, "failure"
+		if job := r.run("report.yml", "workflow_run", ev, map[string]any{}, secrets)["report"]; job.failed {
+			t.Fatalf("report:\n%s", job.steps["Judge the pull request again and report"])
+		}
+		tick := r.run("tick.yml", "schedule", map[string]any{"schedule": "17 6 * * *"}, map[string]any{}, secrets)["tick"]
+		if tick.failed {
+			t.Fatalf("tick:\n%s", tick.steps["Tick"])
+		}
+		var authors []string
+		for _, c := range srv.Comments(pr) {
+			authors = append(authors, c.Author)
+		}
+		if diff := cmp.Diff([]string{"acme-connectbot"}, authors); diff != "" {
+			t.Errorf("the comments' authors on #%d after a report and a tick (-want +got):\n%s\ntick:\n%s", pr, diff, tick.steps["Tick"])
+		}
+	})
+
 	t.Run("pages, on schedule", func(t *testing.T) {
 		jobs := r.run("pages.yml", "schedule", map[string]any{"schedule": "47 6 * * *"}, map[string]any{}, map[string]any{})
 		if jobs["build"].failed || !jobs["deploy"].ran || jobs["deploy"].failed {
@@ -308,4 +332,29 @@ func TestTheScaffoldsWorkflowsRunLocally(t *testing.T) {
 			t.Error("the tick ran a binary the checksums refused")
 		}
 	})
+}
+
+// TestEveryStepActingWithTheProgramsTokenKnowsItsLogin: a step that runs
+// connectbot with the secret CONNECTBOT_TOKEN, a bot account's token, also
+// gives it CONNECTBOT_BOT_LOGIN, the login that token acts as. Without it
+// connectbot takes the workflow token's login inside Actions, finds none of
+// its own comments, and answers every pull request with another one — and
+// judges the pull requests it opened itself as a stranger's. In this
+// repository's workflows and in those `connectbot init` writes.
+func TestEveryStepActingWithTheProgramsTokenKnowsItsLogin(t *testing.T) {
+	const login = "${{ secrets.CONNECTBOT_BOT_LOGIN }}"
+	for from, all := range map[string]map[string]*workflows.Workflow{
+		"this repository": repoWorkflows(t),
+		"connectbot init": workflowsIn(t, filepath.Join(scaffoldTree(t), ".github", "workflows")),
+	} {
+		for name, w := range all {
+			for _, id := range w.JobOrder {
+				for _, s := range w.Jobs[id].Steps {
+					if strings.Contains(s.Env["GITHUB_TOKEN"], "secrets.CONNECTBOT_TOKEN") && s.Env["CONNECTBOT_BOT_LOGIN"] != login {
+						t.Errorf("%s: %s: job %s, step %q runs with CONNECTBOT_TOKEN but CONNECTBOT_BOT_LOGIN is %q, not %s", from, name, id, s.Name, s.Env["CONNECTBOT_BOT_LOGIN"], login)
+					}
+				}
+			}
+		}
+	}
 }
