@@ -138,3 +138,51 @@ func TestREADMETokenPermissionsAgreeWithAppYml(t *testing.T) {
 		t.Errorf("the token of the program's own against app.yml's permissions but Checks and Metadata (-app.yml +README):\n%s", diff)
 	}
 }
+
+// TestDeployNamesAppYmlsEventsAndPermissions reads the sentence of
+// docs/deploy.md that names the App's manifest — "exactly the events
+// connectbot acts on (`check_run`, …) and the permissions its calls need
+// (`checks`, …: write; `metadata`: read)" — and holds it to app.yml, so a
+// platform engineer reading it knows every event and permission the App
+// asks for.
+func TestDeployNamesAppYmlsEventsAndPermissions(t *testing.T) {
+	b, err := os.ReadFile("../../docs/deploy.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Join(strings.Fields(string(b)), " ")
+	sentence := regexp.MustCompile(`exactly the events connectbot acts on \(([^)]*)\) and the permissions its calls need \(([^)]*)\)`).FindStringSubmatch(doc)
+	if sentence == nil {
+		t.Fatal("docs/deploy.md no longer says \"exactly the events connectbot acts on (…) and the permissions its calls need (…)\"")
+	}
+	got := map[string][]string{"events": codeNames(sentence[1])}
+	for _, group := range strings.Split(sentence[2], ";") {
+		// "`checks`, `contents`: write": the names, then the level.
+		i := strings.LastIndex(group, ":")
+		level := strings.TrimSpace(group[i+1:])
+		got[level] = append(got[level], codeNames(group[:i])...)
+	}
+	m := readManifest(t)
+	want := map[string][]string{"events": slices.Sorted(slices.Values(m.Events))}
+	for p, level := range m.Permissions {
+		want[level] = append(want[level], p)
+	}
+	for level := range want {
+		slices.Sort(want[level])
+	}
+	for level := range got {
+		slices.Sort(got[level])
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("docs/deploy.md's events and permissions against app.yml (-app.yml +docs):\n%s", diff)
+	}
+}
+
+// codeNames returns the names written in code spans in s, in order.
+func codeNames(s string) []string {
+	var out []string
+	for _, q := range regexp.MustCompile("`([a-z_]+)`").FindAllStringSubmatch(s, -1) {
+		out = append(out, q[1])
+	}
+	return out
+}
