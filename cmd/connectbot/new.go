@@ -76,12 +76,12 @@ const applicationText = `// Application to the Connect Program: %[1]s
 // must start with https://. The program reads only plain values: no
 // imports, references or expressions.
 //
-// Editor help: schema/application.schema.json (connectbot schema --format
-// jsonschema) gives the JSON and YAML language servers completion and
-// hover for a file written as one JSON object, which is accepted too;
-// cue lsp checks the syntax of this file as you type. See the README,
-// "Editor help and preview"; connectbot site --preview %[1]s shows your
-// listing page.
+// Editor help: the JSON Schema that connectbot schema --format jsonschema
+// prints gives the JSON and YAML language servers completion and hover
+// for a file written as one JSON object, which is accepted too; cue lsp
+// checks the syntax of this file as you type. See connectbot's
+// docs/integrators.md, "Editor help and preview"; connectbot site
+// --preview %[1]s shows your listing page.
 
 company: {
 	name:    "" %[3]s: your company's name

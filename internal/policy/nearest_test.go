@@ -16,7 +16,7 @@ func TestAnUnknownScopeNamesTheClosestAndTheCatalogue(t *testing.T) {
 	tests := []struct {
 		name, siteURL, want string
 	}{
-		{"without a site", "", "did you mean `crm.objects.contacts.read`, `crm.objects.contacts.write` or `crm.objects.companies.write`? (the catalogue: schema/scopes.cue, and the scopes program.cue adds)"},
+		{"without a site", "", "did you mean `crm.objects.contacts.read`, `crm.objects.contacts.write` or `crm.objects.companies.write`? (the catalogue: schema/scopes.cue, which `connectbot schema` prints, and the scopes program.cue adds)"},
 		{"with a site", "https://acme-program.github.io/connect/", "(the catalogue: https://acme-program.github.io/connect/scopes.html)"},
 	}
 	for _, tt := range tests {

@@ -184,7 +184,7 @@ func (c *checker) nearestScopes(name string) string {
 		known = append(known, k)
 	}
 	sort.Strings(known)
-	where := " (the catalogue: schema/scopes.cue, and the scopes program.cue adds)"
+	where := " (the catalogue: schema/scopes.cue, which `connectbot schema` prints, and the scopes program.cue adds)"
 	if page := c.cfg.SitePage(CataloguePage); page != "" {
 		where = " (the catalogue: " + page + ")"
 	}
