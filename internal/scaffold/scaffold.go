@@ -169,6 +169,8 @@ func programValues(cfg application.Config) *strings.Replacer {
 		"{maxAnnotationsPerCheck}", strconv.Itoa(cfg.MaxAnnotations),
 		"{reviewers}", cueStrings(cfg.Reviewers),
 		"{brandTerms}", cueStrings(cfg.BrandTerms),
+		"{brandAliases}", cueStrings(cfg.BrandAliases),
+		"{platformDomains}", cueStrings(cfg.PlatformDomains),
 		"{protectedNames}", cueStrings(cfg.ProtectedNames),
 		"{documentationDomains}", cueString(cfg.DocumentationDomains),
 	)...)
