@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -118,6 +119,9 @@ func appInstallationsCommand(fs *flag.FlagSet) runFunc {
 	format := formatVar(fs, "text or json", "text", "json")
 	return func(e *env, _ []string) int {
 		rawID, err := os.ReadFile(filepath.Join(*dir, appmanifest.AppIDFile))
+		if errors.Is(err, os.ErrNotExist) {
+			return e.failf(exitCantRun, "app installations: %s does not exist: create the App first with connectbot app create, or give --dir the directory it wrote", filepath.Join(*dir, appmanifest.AppIDFile))
+		}
 		if err != nil {
 			return e.failf(exitCantRun, "app installations: %v", err)
 		}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"flag"
+	"fmt"
 	"os"
 
 	"github.com/connectbot/connectbot/internal/application"
@@ -33,11 +35,7 @@ func impactCommand(fs *flag.FlagSet) runFunc {
 			return e.failf(exitCantRun, "impact: --days must be between 1 and 3650")
 		}
 		day := now.resolve(e.now)
-		repo, err := gitrepo.Open(*repoDir)
-		if err != nil {
-			return e.failf(exitCantRun, "impact: %v", err)
-		}
-		sha, err := repo.Resolve(*base)
+		repo, sha, err := openBase(*repoDir, *base)
 		if err != nil {
 			return e.failf(exitCantRun, "impact: %v", err)
 		}
@@ -88,4 +86,26 @@ func runUpgradeImpact(e *env, path, repoDir string, day application.Date, format
 	}
 	up := report.NewUpgrade(path, buildinfo.Read().Version, was.Verdicts(), now.Verdicts())
 	return e.writeReport("impact", format, up)
+}
+
+// openBase opens the program's git checkout at dir and resolves base in
+// it, saying what to do when dir is no repository or holds no such commit,
+// as in a program just made by init.
+func openBase(dir, base string) (*gitrepo.Repo, string, error) {
+	repo, err := gitrepo.Open(dir)
+	if errors.Is(err, gitrepo.ErrNotFound) {
+		return nil, "", fmt.Errorf("%s is not a git repository: impact compares %s with a commit's (--base); run it in the program's git checkout, or give --repo it", dir, catalog.ProgramFile)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	sha, err := repo.Resolve(base)
+	if err != nil {
+		repo.Close()
+		if errors.Is(err, gitrepo.ErrNotFound) {
+			return nil, "", fmt.Errorf("%s has no commit %s: commit the program first (git commit), or give --base a branch, tag or commit it has", dir, base)
+		}
+		return nil, "", err
+	}
+	return repo, sha, nil
 }
