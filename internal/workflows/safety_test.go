@@ -3,6 +3,7 @@ package workflows_test
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -371,5 +372,39 @@ func checkSnippet(t *testing.T, safe string, replace [2]string, want []string) {
 	sort.Strings(got)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("rules broken (-want +got):\n%s\n%s", diff, src)
+	}
+}
+
+// TestTheREADMEPinsEveryActionTheWorkflowsUse holds docs/github.md's table
+// of pinned actions ("| `actions/checkout` | v4.3.1 | `34e1…` |") to the
+// workflows, this repository's and those `connectbot init` writes: each
+// action they use is a row, at the commit and version they pin, and each
+// row is used.
+func TestTheREADMEPinsEveryActionTheWorkflowsUse(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/github.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := regexp.MustCompile("(?m)^\\| `([a-z0-9-]+/[a-z0-9-]+)` \\| (v[0-9.]+)[^|]*\\| `([0-9a-f]{40})` \\|")
+	table := map[string]string{}
+	for _, m := range row.FindAllStringSubmatch(string(doc), -1) {
+		table[m[1]] = m[3] + " # " + m[2]
+	}
+	used := map[string]string{}
+	for _, all := range []map[string]*workflows.Workflow{repoWorkflows(t), workflowsIn(t, filepath.Join(scaffoldTree(t), ".github", "workflows"))} {
+		for _, w := range all {
+			for _, j := range w.Jobs {
+				for _, s := range j.Steps {
+					action, commit, ok := strings.Cut(s.Uses, "@")
+					if !ok || !strings.HasPrefix(action, "actions/") {
+						continue
+					}
+					used[action] = commit + " # " + w.UsesComment(s.Uses)
+				}
+			}
+		}
+	}
+	if diff := cmp.Diff(used, table); diff != "" {
+		t.Errorf("docs/github.md's pinned actions against the workflows' (-workflows +docs):\n%s", diff)
 	}
 }
