@@ -72,12 +72,15 @@ type goreleaserFile struct {
 		NameTemplate string `yaml:"name_template"`
 		Algorithm    string `yaml:"algorithm"`
 	} `yaml:"checksum"`
+	Dockers []struct {
+		Images []string `yaml:"images"`
+		Tags   []string `yaml:"tags"`
+	} `yaml:"dockers_v2"`
 }
 
-// TestTheActionDownloadsWhatGoReleaserPublishes: the file names action.yml
-// builds are those .goreleaser.yaml gives the archives and the checksums,
-// for every system and architecture the action maps a runner to.
-func TestTheActionDownloadsWhatGoReleaserPublishes(t *testing.T) {
+// readGoreleaser reads .goreleaser.yaml.
+func readGoreleaser(t *testing.T) goreleaserFile {
+	t.Helper()
 	b, err := os.ReadFile("../../.goreleaser.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -86,6 +89,14 @@ func TestTheActionDownloadsWhatGoReleaserPublishes(t *testing.T) {
 	if err := yaml.Unmarshal(b, &g); err != nil {
 		t.Fatalf(".goreleaser.yaml: %v", err)
 	}
+	return g
+}
+
+// TestTheActionDownloadsWhatGoReleaserPublishes: the file names action.yml
+// builds are those .goreleaser.yaml gives the archives and the checksums,
+// for every system and architecture the action maps a runner to.
+func TestTheActionDownloadsWhatGoReleaserPublishes(t *testing.T) {
+	g := readGoreleaser(t)
 	if len(g.Builds) != 1 || len(g.Archives) != 1 {
 		t.Fatalf("%d builds and %d archives, want one of each", len(g.Builds), len(g.Archives))
 	}
@@ -178,5 +189,40 @@ func TestTheReleaseImageRunsAsTheDockerfileDoes(t *testing.T) {
 	}
 	if diff := cmp.Diff(run, release); diff != "" {
 		t.Errorf("Dockerfile.release against the Dockerfile's run stage (-Dockerfile +Dockerfile.release):\n%s", diff)
+	}
+}
+
+// TestKubernetesRunsAnImageTheReleasePublishes: the image and tag
+// deploy/kubernetes/kustomization.yaml runs are ones a release publishes —
+// GoReleaser's image, tagged as its tag template makes the version of the
+// release this checkout's action.yml installs ("{{ .Version }}", the tag
+// without its v) — so `kubectl apply -k` pulls an image that exists.
+func TestKubernetesRunsAnImageTheReleasePublishes(t *testing.T) {
+	g := readGoreleaser(t)
+	if len(g.Dockers) != 1 || len(g.Dockers[0].Images) != 1 || len(g.Dockers[0].Tags) == 0 || g.Dockers[0].Tags[0] != "{{ .Version }}" {
+		t.Fatalf("dockers_v2 %+v: want one image, tagged first with {{ .Version }}", g.Dockers)
+	}
+	b, err := os.ReadFile("../../deploy/kubernetes/kustomization.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var k struct {
+		Images []struct {
+			Name   string `yaml:"name"`
+			NewTag string `yaml:"newTag"`
+		} `yaml:"images"`
+	}
+	if err := yaml.Unmarshal(b, &k); err != nil {
+		t.Fatalf("kustomization.yaml: %v", err)
+	}
+	// GoReleaser's .Version is the tag without its v prefix.
+	version := strings.TrimPrefix(readAction(t).Inputs["version"].Default, "v")
+	want := []string{g.Dockers[0].Images[0] + ":" + version}
+	var got []string
+	for _, im := range k.Images {
+		got = append(got, im.Name+":"+im.NewTag)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("the images kustomization.yaml runs against the release's (-release +kustomization):\n%s", diff)
 	}
 }
