@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
 	"github.com/connectbot/connectbot/internal/scaffold"
@@ -355,6 +356,37 @@ func TestEveryStepActingWithTheProgramsTokenKnowsItsLogin(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// TestTheScaffoldsWorkflowsRunOnWhatThisRepositorysDo: each workflow
+// `connectbot init` writes runs on the same events, of the same activity
+// types, as this repository's workflow of the same name, so a program of
+// its own answers what this one answers (an edited application form
+// among them). Only the paths differ: a program made by init has no
+// schema/ or code.
+func TestTheScaffoldsWorkflowsRunOnWhatThisRepositorysDo(t *testing.T) {
+	types := func(w *workflows.Workflow) map[string][]string {
+		out := map[string][]string{}
+		for _, on := range w.On {
+			var cfg struct {
+				Types []string `yaml:"types"`
+			}
+			// A schedule is a list of crons, not a map: it has no types.
+			if n, ok := w.OnConfig[on]; ok && n.Kind == yaml.MappingNode {
+				if err := n.Decode(&cfg); err != nil {
+					t.Fatalf("%s: on %s: %v", w.File, on, err)
+				}
+			}
+			out[on] = cfg.Types
+		}
+		return out
+	}
+	own := repoWorkflows(t)
+	for name, w := range workflowsIn(t, filepath.Join(scaffoldTree(t), ".github", "workflows")) {
+		if diff := cmp.Diff(types(own[name]), types(w)); diff != "" {
+			t.Errorf("%s: the events it runs on against this repository's (-here +scaffold):\n%s", name, diff)
 		}
 	}
 }
