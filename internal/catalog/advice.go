@@ -124,10 +124,7 @@ func (e *evaluator) advise(f *ast.File, v cue.Value, findings []application.Find
 		if x.Rule != RuleSchema || x.Path == "" {
 			continue
 		}
-		if strings.HasPrefix(x.Message, "unknown field ") && strings.HasSuffix(x.Message, checkSpelling) {
-			if near := closestField(v, x.Path); near != "" {
-				x.Message = strings.TrimSuffix(x.Message, checkSpelling) + fmt.Sprintf(": did you mean `%s`?", near)
-			}
+		if adviseSpelling(v, x) {
 			continue
 		}
 		if num, ok := quotedNumber(f, x.Path); ok && e.accepts(x.Path, num) {
@@ -138,6 +135,18 @@ func (e *evaluator) advise(f *ast.File, v cue.Value, findings []application.Find
 			x.Message = fmt.Sprintf("%s is true or false, in lowercase and without quotes: write %s", lastName(x.Path), b)
 		}
 	}
+}
+
+// adviseSpelling gives the finding of an unknown field the closest name
+// its struct in v allows, and reports whether x is such a finding.
+func adviseSpelling(v cue.Value, x *application.Finding) bool {
+	if !strings.HasPrefix(x.Message, "unknown field ") || !strings.HasSuffix(x.Message, checkSpelling) {
+		return false
+	}
+	if near := closestField(v, x.Path); near != "" {
+		x.Message = strings.TrimSuffix(x.Message, checkSpelling) + fmt.Sprintf(": did you mean `%s`?", near)
+	}
+	return true
 }
 
 // boolWords are the ways people write a boolean in YAML or in words.

@@ -35,7 +35,7 @@ func (c *Catalog) Program(filePath string, src []byte) (cfg application.Config, 
 		}
 		data := e.ctx.BuildFile(f)
 		if err := data.Err(); err != nil {
-			return cfg, firstError(filePath, err, locator(filePath, src))
+			return cfg, firstError(filePath, err, locator(filePath, src), cue.Value{})
 		}
 		if x, found := numberOutOfRange(f, locator(filePath, src)); found {
 			return cfg, &PositionError{File: filePath, Line: x.Line, Column: x.Column, Message: x.Message}
@@ -43,10 +43,10 @@ func (c *Catalog) Program(filePath string, src []byte) (cfg application.Config, 
 		v = v.Unify(data)
 	}
 	if err := v.Validate(cue.Concrete(true)); err != nil {
-		return cfg, firstError(filePath, err, locator(filePath, src))
+		return cfg, firstError(filePath, err, locator(filePath, src), v)
 	}
 	if err := v.Decode(&cfg); err != nil {
-		return cfg, firstError(filePath, err, locator(filePath, src))
+		return cfg, firstError(filePath, err, locator(filePath, src), v)
 	}
 	loc := locator(filePath, src)
 	if path, msg := settingProblem(cfg, loc); msg != "" {
@@ -94,8 +94,9 @@ func inconsistent(cfg application.Config, pos application.Locator) (path, msg st
 }
 
 // firstError reports the first schema finding as a one-line error with its
-// position, and how many more there are.
-func firstError(filePath string, err error, pos application.Locator) error {
+// position, and how many more there are; a misspelt setting is named with
+// the one of v, the configuration read, it most likely means.
+func firstError(filePath string, err error, pos application.Locator, v cue.Value) error {
 	fs := schemaFindings(filePath, err, pos)
 	f := fs[0]
 	for _, x := range fs {
@@ -106,6 +107,9 @@ func firstError(filePath string, err error, pos application.Locator) error {
 			f = x
 			break
 		}
+	}
+	if v.Exists() {
+		adviseSpelling(v, &f)
 	}
 	others := 0
 	for _, x := range fs {
