@@ -258,13 +258,20 @@ func (c *checker) slowResponses(promised int) func(text, string) []string {
 				continue
 			}
 			v, err := strconv.ParseFloat(strings.ReplaceAll(n, ",", "."), 64)
-			if err != nil || v*float64(c.said.hours[unit]) <= float64(promised) {
+			if err != nil || v*float64(c.said.hours[unit]) <= float64(promised) || yearRound(v, c.said.hours[unit]) {
 				continue
 			}
 			out = append(out, strings.TrimSpace(plain[m[2]:unitEnd(m)]))
 		}
 		return out
 	}
+}
+
+// yearRound reports whether v units of hours each are the days of a
+// year: the days support is open ("365 days a year", "an 365 Tagen im
+// Jahr", "年中無休・365日"), in any language, never a wait.
+func yearRound(v float64, hours int) bool {
+	return hours == 24 && (v == 365 || v == 366)
 }
 
 // submatch returns group i of a match, or "".
