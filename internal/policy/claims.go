@@ -142,7 +142,7 @@ func (v vocabulary) before(s sentence, x, to int, lt listingText) claimFound {
 			return claimFound{found: true, sure: true, origin: true, how: e.word}
 		}
 		if e, p, ok := v.claims.endingAt(s, x, nil); ok && !v.masked(s, p, x, e.class) {
-			if links == 0 && !lt.name && v.qualifiesObject(s, to, e.class) {
+			if links == 0 && !lt.name && (v.qualifiesObject(s, to, e.class) || v.termAcross(s, p, x, to)) {
 				return claimFound{}
 			}
 			return claimFound{found: true, sure: true, class: e.class, how: e.word, from: p, to: x}
@@ -176,6 +176,30 @@ func (v vocabulary) qualifiesObject(s sentence, to int, class claimClass) bool {
 	}
 	_, _, ok := v.objects.startingAt(s, to)
 	return ok
+}
+
+// termAcross reports whether the claim word at compact[p:from], right
+// before a name at compact[from:to], and the words right after the name
+// are one of the configured terms, written around the name: "the official
+// HubSpot API", "die offizielle HubSpot-API" ("official API" with the
+// name inside) name the platform's own thing, not the integration.
+func (v vocabulary) termAcross(s sentence, p, from, to int) bool {
+	if to >= len(s.compact) {
+		return false
+	}
+	if tk := s.tokens[s.tokenAt(to)]; tk.pause && tk.from == to {
+		return false
+	}
+	word := s.compact[p:from]
+	for _, l := range v.terms.lens {
+		q := to + l - len(word)
+		if q > to && q <= len(s.compact) && s.endOK(q) {
+			if _, ok := v.terms.byKey[word+s.compact[to:q]]; ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // acrossBefore reads up to nearWords words before a bridge word that

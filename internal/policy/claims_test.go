@@ -77,6 +77,8 @@ var claimTables = map[string][]claimCase{
 		{name: "Globex's possessive in a name is an error", in: "name", text: "Contacts: Globex's Sync", want: "error", rule: "developer/D5"},
 		{name: "a Globex partner is for the reviewer", in: "description", text: "Acme is a Globex partner since 2019.", want: "warning", rule: "developer/D5"},
 		{name: "the platform's Japanese name with official in English is an error", in: "name", text: "Official ハブスポット Sync", want: "error"},
+		{name: "the official HubSpot API is the platform's API and passes", in: "description", text: "Acme Sync uses only the official HubSpot API, over OAuth 2.0."},
+		{name: "an integration named for the official HubSpot API claims official status and is an error", in: "name", text: "Official HubSpot API Sync", want: "error"},
 	},
 	"de": {
 		{name: "für HubSpot passes", in: "tagline", text: "Kontaktsynchronisation für HubSpot"},
@@ -94,6 +96,9 @@ var claimTables = map[string][]claimCase{
 		{name: "genehmigte HubSpot-Angebote are quotes that passed approval and pass", in: "description", text: "Genehmigte HubSpot-Angebote werden zu Proforma-Rechnungen."},
 		{name: "genehmigte HubSpot-App is an error", in: "description", text: "Eine genehmigte HubSpot-App.", want: "error"},
 		{name: "a claim after a German comma passes", in: "description", text: "Angebote werden mit HubSpot abgeglichen, genehmigte Angebote gehen an die Buchhaltung."},
+		{name: "die offizielle HubSpot-API is the platform's API and passes", in: "description", text: "Wir nutzen ausschließlich die offizielle HubSpot-API und verbinden uns per OAuth 2.0."},
+		{name: "der offiziellen HubSpot-API, in the dative, passes", in: "description", text: "Die Daten kommen aus der offiziellen HubSpot-API."},
+		{name: "die offizielle HubSpot-Synchronisation is an error", in: "tagline", text: "Die offizielle HubSpot-Synchronisation", want: "error"},
 	},
 	"fr": {
 		{name: "pour HubSpot passes", in: "tagline", text: "Synchronisation des contacts pour HubSpot"},
@@ -106,6 +111,7 @@ var claimTables = map[string][]claimCase{
 		{name: "développé par Initech is an error", in: "description", text: "Ce connecteur est développé par Initech.", want: "error", rule: "developer/D5"},
 		{name: "recommandé par HubSpot is an error", in: "description", text: "Le connecteur recommandé par HubSpot.", want: "error"},
 		{name: "homologuée par HubSpot is an error", in: "description", text: "Solution homologuée par HubSpot.", want: "error"},
+		{name: "l'API officielle de HubSpot is the platform's API and passes", in: "description", text: "Stockly utilise uniquement l'API officielle de HubSpot, via OAuth 2.0."},
 		{name: "a till homologated to NF 525 names its own certifier and passes", in: "description", text: "Logiciel de caisse homologué NF 525, relié à HubSpot."},
 		{name: "un produit d'Umbrella Corp, the article elided onto the name, is an error", in: "description", text: "Siretly est un produit d'Umbrella Corp.", want: "error", rule: "developer/D5"},
 	},
@@ -116,6 +122,7 @@ var claimTables = map[string][]claimCase{
 		{name: "certificado por HubSpot is an error", in: "tagline", text: "Conector certificado por HubSpot", want: "error"},
 		{name: "desarrollado por Globex is an error", in: "description", text: "Conector desarrollado por Globex.", want: "error", rule: "developer/D5"},
 		{name: "la integración oficial para HubSpot is an error", in: "tagline", text: "La integración oficial para HubSpot", want: "error"},
+		{name: "la API oficial de HubSpot is the platform's API and passes", in: "description", text: "Inventa usa únicamente la API oficial de HubSpot mediante OAuth 2.0."},
 	},
 	"pt": {
 		{name: "para HubSpot passes", in: "tagline", text: "Emissão de NF-e para HubSpot"},
@@ -123,6 +130,7 @@ var claimTables = map[string][]claimCase{
 		{name: "parceiro oficial da HubSpot is an error for a beta", in: "description", text: "A Acme é parceiro oficial da HubSpot no Brasil.", want: "error"},
 		{name: "aprovado pela HubSpot is an error", in: "tagline", text: "Conector aprovado pela HubSpot", want: "error"},
 		{name: "homologada pela HubSpot, the Brazilian word for approved, is an error", in: "tagline", text: "Integração homologada pela HubSpot", want: "error"},
+		{name: "a API oficial do HubSpot is the platform's API and passes", in: "description", text: "Usamos somente a API oficial do HubSpot, com OAuth 2.0."},
 		{name: "an issuer homologado pela SEFAZ says nothing of the platform and passes", in: "description", text: "Emissor homologado pela SEFAZ: as notas saem dos negócios do HubSpot."},
 		{name: "um produto da Globex is an error", in: "description", text: "O Acme Sync é um produto da Globex.", want: "error", rule: "developer/D5"},
 		{name: "desenvolvido pela Umbrella Corp, por contracted with the article, is an error", in: "description", text: "O Fretemais é desenvolvido pela Umbrella Corp.", want: "error", rule: "developer/D5"},
@@ -134,6 +142,7 @@ var claimTables = map[string][]claimCase{
 		{name: "posta elettronica certificata is a legal term and passes", in: "description", text: "Invia le fatture da HubSpot via posta elettronica certificata."},
 		{name: "partner ufficiale di HubSpot is an error for a beta", in: "description", text: "Acme è partner ufficiale di HubSpot.", want: "error"},
 		{name: "certificato da HubSpot is an error", in: "tagline", text: "Connettore certificato da HubSpot", want: "error"},
+		{name: "le API ufficiali di HubSpot are the platform's API and pass", in: "description", text: "Utilizziamo solo le API ufficiali di HubSpot, tramite OAuth 2.0."},
 		{name: "sviluppato da Initech is an error", in: "description", text: "Il connettore è sviluppato da Initech.", want: "error", rule: "developer/D5"},
 	},
 	"nl": {
@@ -150,6 +159,7 @@ var claimTables = map[string][]claimCase{
 		{name: "ISO 27001認定 passes", in: "description", text: "ISO 27001認定のデータセンターでHubSpotと同期します。"},
 		{name: "staff holding HubSpot認定資格 pass", in: "description", text: "HubSpot認定資格を持つスタッフが導入を支援します。"},
 		{name: "HubSpot公式アプリマーケットプレイス as a reference passes", in: "description", text: "HubSpot公式アプリマーケットプレイスからインストールできます。"},
+		{name: "HubSpotの公式API is the platform's API and passes", in: "description", text: "HubSpotの公式APIのみを使用し、OAuth 2.0で接続します。"},
 		{name: "HubSpot公式 is an error", in: "name", text: "Acme HubSpot公式連携", want: "error"},
 		{name: "ハブスポット公認 is an error", in: "tagline", text: "ハブスポット公認の名刺管理", want: "error"},
 		{name: "HubSpotの認定パートナー is an error for a beta", in: "description", text: "当社はHubSpotの認定パートナーです。", want: "error"},
@@ -183,6 +193,7 @@ var claimTables = map[string][]claimCase{
 		{name: "HubSpot이 승인한, approved by HubSpot, is an error", in: "description", text: "HubSpot이 승인한 견적 연동입니다.", want: "error"},
 		{name: "HubSpot이 제공하는, what HubSpot offers, passes", in: "description", text: "HubSpot이 제공하는 공식 API로 연락처를 읽습니다."},
 		{name: "HubSpot에서 승인된 견적서, quotes approved in HubSpot, pass", in: "description", text: "HubSpot에서 승인된 견적서를 PDF로 보냅니다."},
+		{name: "HubSpot 공식 API is the platform's API and passes", in: "description", text: "HubSpot 공식 API만 사용하며 OAuth 2.0으로 안전하게 연결합니다."},
 	},
 	"ar": {
 		{name: "لـ HubSpot passes", in: "tagline", text: "مزامنة جهات الاتصال لـ HubSpot"},
