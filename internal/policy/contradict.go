@@ -254,7 +254,7 @@ func (c *checker) slowResponses(promised int) func(text, string) []string {
 			if n == "" {
 				n = submatch(plain, m, 1)
 			}
-			if perWeek.MatchString(plain[unitEnd(m):]) {
+			if perWeek.MatchString(plain[unitEnd(m):]) || c.qualifiesOther(plain, m) {
 				continue
 			}
 			v, err := strconv.ParseFloat(strings.ReplaceAll(n, ",", "."), 64)
@@ -272,6 +272,26 @@ func (c *checker) slowResponses(promised int) func(text, string) []string {
 // Jahr", "年中無休・365日"), in any language, never a wait.
 func yearRound(v float64, hours int) bool {
 	return hours == 24 && (v == 365 || v == 366)
+}
+
+// qualifiesOther reports whether a duration match of plain is written as
+// one word before a noun ("a 14-day free trial", "30-Tage-Rückgaberecht")
+// that is not a response word: it is how long that thing lasts, not a
+// wait for an answer ("a 48-hour response", "48-Stunden-Antwort" are).
+func (c *checker) qualifiesOther(plain string, m []int) bool {
+	numberEnd, unitStart := m[3], m[6]
+	if m[4] >= 0 {
+		numberEnd = m[5]
+	}
+	if unitStart < 0 {
+		unitStart = m[8]
+	}
+	next := strings.TrimLeft(plain[unitEnd(m):], " -")
+	if plain[numberEnd:unitStart] != "-" || next == "" || len(next) == len(plain[unitEnd(m):]) {
+		return false
+	}
+	word, _, _ := strings.Cut(next, " ")
+	return len(found(newText(word), c.said.response)) == 0
 }
 
 // submatch returns group i of a match, or "".
