@@ -177,6 +177,10 @@ type Contradictions struct {
 	HourUnits []string `json:"hourUnits"`
 	DayUnits  []string `json:"dayUnits"`
 	WeekUnits []string `json:"weekUnits"`
+	// NumberWords are the words of the numbers from one, in order, that a
+	// response time may spell out ("two business days", "zwei Werktagen"):
+	// NumberWords[0] says one, NumberWords[1] two.
+	NumberWords [][]string `json:"numberWords"`
 }
 
 // ScopeInfo describes one scope of the catalogue.

@@ -195,7 +195,7 @@ var clauses = []Clause{
 		ID:       "connect/req-3",
 		Sentence: "Ticketed or phone support is acceptable (with a required 24 hr response time SLA).",
 		Rules:    []string{"connect/req-3"},
-		Why:      "The response time is program.cue's supportResponseHours (24 by default); a tagline, description or scope reason that gives a longer response time than support.firstResponseHours (a number and a unit of contradictions.hourUnits, dayUnits or weekUnits in a sentence with a word of contradictions.responseWords) is flagged for the reviewer.",
+		Why:      "The response time is program.cue's supportResponseHours (24 by default); a tagline, description or scope reason that gives a longer response time than support.firstResponseHours (a number, in digits or a word of contradictions.numberWords, and a unit of contradictions.hourUnits, dayUnits or weekUnits in a sentence with a word of contradictions.responseWords) is flagged for the reviewer.",
 	},
 	{
 		Seed:     seedConnect,

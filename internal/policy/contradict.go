@@ -28,6 +28,9 @@ type saidMatchers struct {
 	duration *regexp.Regexp
 	// hours is how many hours each unit, as plainText writes it, is.
 	hours map[string]int
+	// numbers is the number each spelled-out number word, as plainText
+	// writes it, says.
+	numbers map[string]float64
 }
 
 func newSaidMatchers(cfg application.Config) *saidMatchers {
@@ -39,7 +42,7 @@ func newSaidMatchers(cfg application.Config) *saidMatchers {
 	m := &saidMatchers{
 		weak: newPhrases(cfg.WeakReasons, clitics), credentials: newPhrases(k.Credentials, clitics),
 		builders: newPhrases(k.OutsideBuilders, clitics), sensitive: newPhrases(k.SensitiveData, clitics),
-		response: newPhrases(k.ResponseWords, clitics), hours: map[string]int{},
+		response: newPhrases(k.ResponseWords, clitics), hours: map[string]int{}, numbers: map[string]float64{},
 		vulgar: newVulgarKeys(cfg.VulgarTerms),
 		any:    newPhrases(slices.Concat(k.Credentials, k.OutsideBuilders, k.SensitiveData, k.ResponseWords), clitics),
 	}
@@ -53,15 +56,23 @@ func newSaidMatchers(cfg application.Config) *saidMatchers {
 			}
 		}
 	}
-	m.duration = durationPattern(m.hours)
+	for i, words := range k.NumberWords {
+		for _, w := range words {
+			if p := plainText(w); p != "" {
+				m.numbers[p] = float64(i + 1)
+			}
+		}
+	}
+	m.duration = durationPattern(m.hours, m.numbers)
 	return m
 }
 
-// durationPattern matches a number, perhaps a range, and one of the units:
-// a unit in a spaced script as a whole word ("48 hours", "2 Werktagen"),
-// one in an unspaced script anywhere after the number ("3営業日以内").
-// Longer units come first, so "business days" is read whole.
-func durationPattern(hours map[string]int) *regexp.Regexp {
+// durationPattern matches a number, in digits or one of the number words
+// as a whole word ("two"), perhaps a range, and one of the units: a unit
+// in a spaced script as a whole word ("48 hours", "2 Werktagen"), one in
+// an unspaced script anywhere after the number ("3営業日以内"). Longer
+// units come first, so "business days" is read whole.
+func durationPattern(hours map[string]int, numbers map[string]float64) *regexp.Regexp {
 	var spaced, unspaced []string
 	for u := range hours {
 		if hasUnspaced(u) {
@@ -85,13 +96,21 @@ func durationPattern(hours map[string]int) *regexp.Regexp {
 	if len(unspaced) > 0 {
 		alts = append(alts, `(`+strings.Join(unspaced, "|")+`)`)
 	}
-	const number = `(\d+(?:[.,]\d+)?)`
+	number := `(\d+(?:[.,]\d+)?)`
+	if len(numbers) > 0 {
+		words := make([]string, 0, len(numbers))
+		for w := range numbers {
+			words = append(words, regexp.QuoteMeta(w))
+		}
+		byLength(words)
+		number = `(\d+(?:[.,]\d+)?|\b(?:` + strings.Join(words, "|") + `)\b)`
+	}
 	return regexp.MustCompile(`(?:^|[^\pN.,])` + number + `(?:\s*(?:-|–|~|〜|to|bis|a|à|até)\s*` + number + `)?[\s-]*(?:` + strings.Join(alts, "|") + `)`)
 }
 
 // perWeek follows a unit of a working week, not of a wait: "7 days a
-// week", "24 hours / 7", "5 Tage die Woche".
-var perWeek = regexp.MustCompile(`^\s*(?:a|per|/|pro|die|par|por|a la|por|na)?\s*(?:week|woche|semaine|semana|7\b)`)
+// week", "24 hours / 7", "5 Tage die Woche", "7 jours sur 7".
+var perWeek = regexp.MustCompile(`^\s*(?:a|per|/|pro|die|par|por|a la|por|na|sur)?\s*(?:week|woche|semaine|semana|7\b|sept\b)`)
 
 // plainText is s as the duration pattern reads it: compatibility forms
 // and fullwidth digits made plain (NFKC), accents dropped, lower case.
@@ -257,7 +276,7 @@ func (c *checker) slowResponses(promised int) func(text, string) []string {
 			if perWeek.MatchString(plain[unitEnd(m):]) || c.qualifiesOther(plain, m) {
 				continue
 			}
-			v, err := strconv.ParseFloat(strings.ReplaceAll(n, ",", "."), 64)
+			v, err := c.said.number(n)
 			if err != nil || v*float64(c.said.hours[unit]) <= float64(promised) || yearRound(v, c.said.hours[unit]) {
 				continue
 			}
@@ -265,6 +284,14 @@ func (c *checker) slowResponses(promised int) func(text, string) []string {
 		}
 		return out
 	}
+}
+
+// number is the number n says, in digits ("2", "1,5") or a number word.
+func (m *saidMatchers) number(n string) (float64, error) {
+	if v, ok := m.numbers[n]; ok {
+		return v, nil
+	}
+	return strconv.ParseFloat(strings.ReplaceAll(n, ",", "."), 64)
 }
 
 // yearRound reports whether v units of hours each are the days of a
