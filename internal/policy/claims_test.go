@@ -37,6 +37,7 @@ var turkish = map[string]application.ClaimWords{"tr": {
 	Endorsement:  []string{"onaylı", "onaylanmış"},
 	Partnership:  []string{"iş ortağı", "iş ortağıdır", "ortağı", "ortağıdır", "partneri"},
 	Bridge:       []string{"{name} için", "ile"},
+	Terms:        []string{"resmi API"},
 	NameSuffixes: []string{"un", "ın", "in", "ün", "nun", "nın"},
 }}
 
@@ -209,6 +210,7 @@ var claimTables = map[string][]claimCase{
 		{name: "the genitive written on the name, HubSpotun resmi iş ortağı, is an error for a beta", in: "description", text: "Faturaport, HubSpotun resmi iş ortağıdır.", want: "error", added: turkish},
 		{name: "the genitive after an apostrophe, HubSpot'un resmi iş ortağı, is an error for a beta", in: "description", text: "Faturaport, HubSpot'un resmi iş ortağıdır.", want: "error", added: turkish},
 		{name: "the genitive after a typographic apostrophe, HubSpot’un resmi iş ortağı, is fine for a partner", in: "description", text: "Faturaport, HubSpot’un resmi iş ortağıdır.", partner: true, added: turkish},
+		{name: "HubSpot'un resmi API'si, the platform's official API, passes with the program's Turkish terms", in: "description", text: "Yalnızca HubSpot'un resmi API'sini OAuth 2.0 ile kullanıyoruz.", added: turkish},
 	},
 }
 
