@@ -273,7 +273,7 @@ func (c *checker) slowResponses(promised int) func(text, string) []string {
 			if n == "" {
 				n = submatch(plain, m, 1)
 			}
-			if perWeek.MatchString(plain[unitEnd(m):]) || c.qualifiesOther(plain, m) {
+			if perWeek.MatchString(plain[unitEnd(m):]) || c.roundTheClock(plain[unitEnd(m):]) || c.qualifiesOther(plain, m) {
 				continue
 			}
 			v, err := c.said.number(n)
@@ -299,6 +299,21 @@ func (m *saidMatchers) number(n string) (float64, error) {
 // Jahr", "年中無休・365日"), in any language, never a wait.
 func yearRound(v float64, hours int) bool {
 	return hours == 24 && (v == 365 || v == 366)
+}
+
+// roundTheClock reports whether rest, what follows a duration, begins
+// with 24 hours: the days before it are days of 24 hours of service
+// ("7天24小时", "주 7일 24시간", "7 days, 24 hours"), not a wait.
+func (c *checker) roundTheClock(rest string) bool {
+	m := c.said.duration.FindStringSubmatchIndex(rest)
+	if m == nil || strings.TrimLeft(rest[:m[2]], " ,，、") != "" || submatch(rest, m, 1) != "24" {
+		return false
+	}
+	unit := submatch(rest, m, 3)
+	if unit == "" {
+		unit = submatch(rest, m, 4)
+	}
+	return c.said.hours[unit] == 1
 }
 
 // qualifiesOther reports whether a duration match of plain is written as
