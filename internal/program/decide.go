@@ -180,12 +180,7 @@ func (d *decision) planBeta(deadlines []Deadline) {
 			break
 		}
 	}
-	var windowEnd *application.Date
-	for _, dl := range deadlines {
-		if dl.Kind == DeadlineInstallWindow {
-			windowEnd = &dl.Due
-		}
-	}
+	windowEnd := installWindowEnd(deadlines)
 	if lapsed != nil && lapsed.Kind == DeadlineInstallWindow {
 		if _, ok := d.endCount(lapsed.Due); !ok {
 			// The install window lapsed first, and the source has not
@@ -228,6 +223,17 @@ func (d *decision) planBeta(deadlines []Deadline) {
 			}
 		}
 	}
+}
+
+// installWindowEnd is the last day of the running install window, or nil
+// while the listing is unpublished and no window runs.
+func installWindowEnd(deadlines []Deadline) *application.Date {
+	for _, dl := range deadlines {
+		if dl.Kind == DeadlineInstallWindow {
+			return &dl.Due
+		}
+	}
+	return nil
 }
 
 // clockLength is how many days a clock of kind runs.

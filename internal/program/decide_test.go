@@ -704,6 +704,7 @@ func TestLiveInstallsOverrideRecorded(t *testing.T) {
 		now      string
 		want     []act
 		window   program.Deadline
+		next     string
 	}{
 		{
 			name:     "recorded 12 but live 45 inside the window, promote on the live count",
@@ -715,6 +716,7 @@ func TestLiveInstallsOverrideRecorded(t *testing.T) {
 				Installs: live(45, "2026-05-20"),
 			}},
 			window: installWindow("2026-05-30", 10, true),
+			next:   "promote to certification: 45 installs reached",
 		},
 		{
 			name:     "recorded 25 but live 38 after the window, removal on the live count",
@@ -726,6 +728,7 @@ func TestLiveInstallsOverrideRecorded(t *testing.T) {
 				Installs: live(38, "2026-05-31"),
 			}},
 			window: installWindow("2026-05-30", -1, false),
+			next:   "install-window lapsed on 2026-05-30: removal",
 		},
 		{
 			name:     "recorded 25, live count for another application only, reminder on the recorded count",
@@ -737,6 +740,7 @@ func TestLiveInstallsOverrideRecorded(t *testing.T) {
 				Installs: &program.Installs{Count: 25, AsOf: day("2026-05-01"), Source: program.SourceRecorded},
 			}},
 			window: installWindow("2026-05-30", 7, false),
+			next:   "reach 40 installs by 2026-05-30 (7 days left; now 25)",
 		},
 		{
 			name:     "recorded 45 inside the window, live 20 after it, still promote: the threshold was reached in time",
@@ -748,6 +752,21 @@ func TestLiveInstallsOverrideRecorded(t *testing.T) {
 				Installs: &program.Installs{Count: 45, AsOf: day("2026-05-01"), Source: program.SourceRecorded},
 			}},
 			window: installWindow("2026-05-30", -1, true),
+			// The status says what the plan does, not what the live count
+			// alone would suggest.
+			next: "promote to certification: 45 installs reached as of 2026-05-01 (recorded)",
+		},
+		{
+			name:     "recorded 41 inside the window, live 38 since, still inside it: promote on the recorded count",
+			recorded: recorded(41, "2026-04-20"),
+			live:     map[string]program.Installs{"acme": *live(38, "2026-05-10")},
+			now:      "2026-05-12",
+			want: []act{{
+				Kind: program.KindPromote, Slug: "acme", Reason: "installs-reached", Due: day("2026-04-20"),
+				Installs: &program.Installs{Count: 41, AsOf: day("2026-04-20"), Source: program.SourceRecorded},
+			}},
+			window: installWindow("2026-05-30", 18, true),
+			next:   "promote to certification: 41 installs reached as of 2026-04-20 (recorded)",
 		},
 	}
 	for _, tt := range tests {
@@ -765,6 +784,9 @@ func TestLiveInstallsOverrideRecorded(t *testing.T) {
 			}
 			if diff := cmp.Diff(wantDeadlines, st.Deadlines); diff != "" {
 				t.Errorf("deadlines (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.next, st.Next); diff != "" {
+				t.Errorf("status next (-want +got):\n%s", diff)
 			}
 			if live, ok := tt.live["acme"]; ok {
 				if diff := cmp.Diff(&live, st.Installs); diff != "" {

@@ -36,8 +36,8 @@ func (d *decision) next(deadlines []Deadline) string {
 				return fmt.Sprintf("%s lapsed on %s: removal", dl.Kind, dl.Due)
 			}
 		}
-		if d.installs != nil && d.installs.Count >= cfg.CertificationInstalls {
-			return fmt.Sprintf("promote to certification: %d installs reached", d.installs.Count)
+		if proof := d.proof(installWindowEnd(deadlines)); proof != nil {
+			return promoteNext(proof, d.installs)
 		}
 		for _, dl := range deadlines {
 			if dl.Met {
@@ -69,6 +69,18 @@ func (d *decision) next(deadlines []Deadline) string {
 		return "removed"
 	}
 	return ""
+}
+
+// promoteNext is the next step of a beta the plan promotes on proof. A
+// proof other than the count shown (a recorded count that reached the
+// threshold in time, shown beside a lower live one) is named with its day
+// and source, so the status says what the plan rests on.
+func promoteNext(proof, shown *Installs) string {
+	next := fmt.Sprintf("promote to certification: %d installs reached", proof.Count)
+	if shown == nil || *proof != *shown {
+		next += fmt.Sprintf(" as of %s (%s)", proof.AsOf, proof.Source)
+	}
+	return next
 }
 
 func (d *decision) nextInCertification() string {
