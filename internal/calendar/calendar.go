@@ -82,6 +82,10 @@ func Program(statuses []program.Status, files []application.File, now time.Time)
 			events = append(events, deadlineEvent(s, d, apps[s.Slug]))
 		}
 	}
+	bySlug := make(map[string]program.Status, len(statuses))
+	for _, s := range statuses {
+		bySlug[s.Slug] = s
+	}
 	for _, f := range files {
 		if f.App == nil {
 			continue
@@ -89,7 +93,7 @@ func Program(statuses []program.Status, files []application.File, now time.Time)
 		if launch, ok := f.App.Program.ScheduledLaunch(); !ok || launch < today {
 			continue
 		}
-		events = append(events, launchEvent(f.Slug, f.App))
+		events = append(events, launchEvent(f.Slug, f.App, bySlug[f.Slug]))
 	}
 	slices.SortFunc(events, func(a, b Event) int {
 		return cmp.Or(cmp.Compare(a.Day, b.Day), strings.Compare(a.UID, b.UID))
@@ -129,15 +133,26 @@ func deadlineEvent(s program.Status, d program.Deadline, app *application.Applic
 	}
 }
 
-func launchEvent(slug string, app *application.Application) Event {
+// launchEvent is the event of a coordinated launch date. A launch the plan
+// will not carry out on its day as things stand — the certification steps
+// are incomplete (Connect cert-6 launches one that passed them), or the
+// file is skipped for invalid clock inputs — is marked as waiting, and
+// says for what in the words of the application's status.
+func launchEvent(slug string, app *application.Application, s program.Status) Event {
 	var b strings.Builder
 	writeIntegration(&b, app)
 	fmt.Fprintf(&b, "Rule %s\n", ruleText(policy.RuleCert6))
-	fmt.Fprintf(&b, "Approved on %s. On this day connectbot opens the pull request that makes %s a partner and publishes its listing.", app.Program.ApprovedAt, slug)
+	summary := slug + ": launch"
+	if s.Skipped || !app.CertificationStepsComplete() {
+		summary += ", waiting"
+		fmt.Fprintf(&b, "Approved on %s. As things stand connectbot does not launch %s on this day: %s.", app.Program.ApprovedAt, slug, s.Next)
+	} else {
+		fmt.Fprintf(&b, "Approved on %s. On this day connectbot opens the pull request that makes %s a partner and publishes its listing.", app.Program.ApprovedAt, slug)
+	}
 	return Event{
 		UID:         UID(slug, KindLaunch),
 		Day:         *app.Program.LaunchDate,
-		Summary:     slug + ": launch",
+		Summary:     summary,
 		Description: b.String(),
 		Categories:  []string{"connectbot", KindLaunch},
 	}

@@ -123,11 +123,11 @@ func TestLongSummaryFoldsAndUnfolds(t *testing.T) {
 // sample returns statuses and files covering every case of Program.
 func sample(t *testing.T) ([]program.Status, []application.File) {
 	app := func(name, company string, p application.ProgramState) *application.Application {
-		return &application.Application{
+		return certified(&application.Application{
 			Company:     application.Company{Name: company},
 			Integration: application.Integration{Name: name},
 			Program:     p,
-		}
+		})
 	}
 	files := []application.File{
 		{Slug: "acme-sync", App: app("Acme; Sync", "Acme, Inc.", application.ProgramState{Stage: application.StageBeta})},
@@ -331,4 +331,57 @@ func value(c interface {
 		return prop.Value
 	}
 	return ""
+}
+
+// certified gives an application every certification material, as an
+// approved certification has (validate refuses an approval without them).
+func certified(a *application.Application) *application.Application {
+	a.Integration.AppID = "1234567"
+	a.Certification = &application.Certification{
+		DemoVideoURL: "https://video.example/demo",
+		SalesAssets:  []string{"https://acme.example/one-pager.pdf"},
+	}
+	return a
+}
+
+// TestLaunchThatWaitsSaysSo: a coordinated launch the plan will not carry
+// out on its day as things stand — its certification steps are incomplete,
+// or its file is skipped for invalid clock inputs — is in the feed, marked
+// as waiting and saying for what, never promising the pull request.
+func TestLaunchThatWaitsSaysSo(t *testing.T) {
+	approved := func(slug string) application.File {
+		return application.File{Slug: slug, App: certified(&application.Application{
+			Company:     application.Company{Name: "C"},
+			Integration: application.Integration{Name: "L"},
+			Program: application.ProgramState{
+				Stage: application.StageCertification, ApprovedAt: datePtr(t, "2026-11-16"), LaunchDate: datePtr(t, "2026-12-15"),
+			},
+		})}
+	}
+	noVideo := approved("no-video")
+	noVideo.App.Certification.DemoVideoURL = ""
+	files := []application.File{approved("ready"), noVideo, approved("skipped")}
+	statuses := []program.Status{
+		{Slug: "ready", Stage: application.StageCertification, Valid: true, Next: "launch on 2026-12-15 (20 days left)"},
+		{Slug: "no-video", Stage: application.StageCertification, Next: "submit demo video for the technical review"},
+		{Slug: "skipped", Stage: application.StageCertification, Skipped: true,
+			Next: program.ActNow + ": program.approvedAt: approved while 1 feedback item(s) are still open (1 error; see validate); nothing is planned until then"},
+	}
+	type ev struct{ UID, Summary, Description string }
+	var got []ev
+	for _, e := range Program(statuses, files, sampleNow).Events {
+		lines := strings.Split(e.Description, "\n")
+		got = append(got, ev{e.UID, e.Summary, lines[len(lines)-1]})
+	}
+	want := []ev{
+		{"no-video/launch@connectbot", "no-video: launch, waiting",
+			"Approved on 2026-11-16. As things stand connectbot does not launch no-video on this day: submit demo video for the technical review."},
+		{"ready/launch@connectbot", "ready: launch",
+			"Approved on 2026-11-16. On this day connectbot opens the pull request that makes ready a partner and publishes its listing."},
+		{"skipped/launch@connectbot", "skipped: launch, waiting",
+			"Approved on 2026-11-16. As things stand connectbot does not launch skipped on this day: " + statuses[2].Next + "."},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("launch events (-want +got):\n%s", diff)
+	}
 }
