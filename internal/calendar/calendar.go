@@ -124,14 +124,25 @@ func deadlineEvent(s program.Status, d program.Deadline, app *application.Applic
 	if s.Installs != nil && d.Kind == program.DeadlineInstallWindow {
 		fmt.Fprintf(&b, "Installs: %d as of %s (%s)\n", s.Installs.Count, s.Installs.AsOf, s.Installs.Source)
 	}
+	summary := s.Slug + ": " + text.summary
+	if s.Skipped {
+		// The plan acts on nothing of a file whose clock inputs are
+		// invalid: the event says what the status says.
+		summary += waiting
+		fmt.Fprintf(&b, "As things stand connectbot acts on nothing of %s: %s.\n", s.Slug, s.Next)
+	}
 	return Event{
 		UID:         UID(s.Slug, d.Kind),
 		Day:         d.Due,
-		Summary:     s.Slug + ": " + text.summary,
+		Summary:     summary,
 		Description: strings.TrimSuffix(b.String(), "\n"),
 		Categories:  []string{"connectbot", "deadline", d.Kind},
 	}
 }
+
+// waiting ends the summary of an event on whose day connectbot will not
+// act as things stand; its description says why.
+const waiting = ", waiting"
 
 // launchEvent is the event of a coordinated launch date. A launch the plan
 // will not carry out on its day as things stand — the certification steps
@@ -144,7 +155,7 @@ func launchEvent(slug string, app *application.Application, s program.Status) Ev
 	fmt.Fprintf(&b, "Rule %s\n", ruleText(policy.RuleCert6))
 	summary := slug + ": launch"
 	if s.Skipped || !app.CertificationStepsComplete() {
-		summary += ", waiting"
+		summary += waiting
 		fmt.Fprintf(&b, "Approved on %s. As things stand connectbot does not launch %s on this day: %s.", app.Program.ApprovedAt, slug, s.Next)
 	} else {
 		fmt.Fprintf(&b, "Approved on %s. On this day connectbot opens the pull request that makes %s a partner and publishes its listing.", app.Program.ApprovedAt, slug)

@@ -385,3 +385,24 @@ func TestLaunchThatWaitsSaysSo(t *testing.T) {
 		t.Errorf("launch events (-want +got):\n%s", diff)
 	}
 }
+
+// TestDeadlineOfASkippedFileSaysSo: the deadline of a file whose clock
+// inputs are invalid is in the feed, but the plan acts on nothing of it
+// until it is fixed: the event says so, as the status does, in place of
+// only the removal that would follow.
+func TestDeadlineOfASkippedFileSaysSo(t *testing.T) {
+	next := program.ActNow + ": program.listingPublishedAt: the listing cannot be published (2026-11-20) before the application was accepted (2026-11-30) (1 error; see validate); nothing is planned until then"
+	statuses := []program.Status{{Slug: "skippy", Stage: application.StageBeta, Skipped: true, Next: next, Deadlines: []program.Deadline{
+		{Kind: program.DeadlineInstallWindow, Due: day(t, "2027-02-18"), DaysLeft: 85},
+	}}}
+	events := Program(statuses, nil, sampleNow).Events
+	if len(events) != 1 {
+		t.Fatalf("%d events, want 1", len(events))
+	}
+	lines := strings.Split(events[0].Description, "\n")
+	got := []string{events[0].Summary, lines[len(lines)-1]}
+	want := []string{"skippy: install window ends, waiting", "As things stand connectbot acts on nothing of skippy: " + next + "."}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("summary and last line (-want +got):\n%s", diff)
+	}
+}
