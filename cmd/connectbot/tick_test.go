@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -288,4 +289,24 @@ func onFake(t *testing.T, srv *forgetest.Server) {
 	t.Setenv("CONNECTBOT_REPOSITORY", "acme-program/connect")
 	t.Setenv("GITHUB_API_URL", srv.URL())
 	t.Setenv("GITHUB_SERVER_URL", srv.URL())
+}
+
+// TestTickDryRunJSONListsAreArrays: every list of the run summary is a
+// JSON array, never null, in a dry run on the checkout (no reconcile ran)
+// as in a live run, so a script may take its length.
+func TestTickDryRunJSONListsAreArrays(t *testing.T) {
+	t.Setenv("GITHUB_TOKEN", "")
+	var out, errOut bytes.Buffer
+	if code := Main([]string{"tick", "--dry-run", "--format", "json", "--now", "2026-11-25", "--repo", "../.."}, &out, &errOut, fixedNow); code != exitOK {
+		t.Fatalf("tick: exit %d: %s", code, errOut.String())
+	}
+	var got map[string]json.RawMessage
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatalf("decode %s: %v", out.String(), err)
+	}
+	for _, name := range []string{"actions", "results", "failed", "reconciled", "skipped", "held"} {
+		if v, ok := got[name]; !ok || !bytes.HasPrefix(v, []byte("[")) {
+			t.Errorf("%q is %s, want a JSON array", name, v)
+		}
+	}
 }

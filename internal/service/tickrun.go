@@ -39,7 +39,9 @@ type TickRun struct {
 func (t TickRun) Run(ctx context.Context, now time.Time) (tick.Summary, error) {
 	s, err := t.tick(ctx, now)
 	if t.Reconcile != nil {
-		s.Reconciled = t.Reconcile(ctx)
+		if rs := t.Reconcile(ctx); rs != nil {
+			s.Reconciled = rs
+		}
 	}
 	return s, err
 }

@@ -227,7 +227,7 @@ func Decide(ctx context.Context, tree Tree, in Input, day application.Date) (Dec
 // with the applications skipped and held as plan shows them.
 func (d Decision) Summary() Summary {
 	p := report.NewPlan(d.Plan, d.Statuses)
-	return Summary{Now: d.Plan.Now, Actions: d.Plan.Actions, Results: []Result{}, Failed: []Result{}, Skipped: p.Skipped, Held: p.Held}
+	return Summary{Now: d.Plan.Now, Actions: d.Plan.Actions, Results: []Result{}, Failed: []Result{}, Reconciled: []Reconciled{}, Skipped: p.Skipped, Held: p.Held}
 }
 
 // counts reads the live install counts of the source in names, else of
