@@ -219,8 +219,29 @@ func (c Calendar) WriteICS(w io.Writer) error {
 		line("TRANSP", "TRANSPARENT")
 		line("END", "VEVENT")
 	}
+	if len(c.Events) == 0 {
+		// RFC 5545's grammar asks for at least one component, and strict
+		// readers refuse a calendar without: the one an empty feed holds
+		// is the zone its days are counted in.
+		for _, l := range utcZone {
+			line(l[0], l[1])
+		}
+	}
 	line("END", "VCALENDAR")
 	return bw.Flush()
+}
+
+// utcZone is UTC as a VTIMEZONE (RFC 5545 3.6.5), as name and value of
+// each line.
+var utcZone = [][2]string{
+	{"BEGIN", "VTIMEZONE"},
+	{"TZID", "UTC"},
+	{"BEGIN", "STANDARD"},
+	{"DTSTART", "19700101T000000"},
+	{"TZOFFSETFROM", "+0000"},
+	{"TZOFFSETTO", "+0000"},
+	{"END", "STANDARD"},
+	{"END", "VTIMEZONE"},
 }
 
 // icsDate formats a day as an iCalendar DATE value.

@@ -406,3 +406,33 @@ func TestDeadlineOfASkippedFileSaysSo(t *testing.T) {
 		t.Errorf("summary and last line (-want +got):\n%s", diff)
 	}
 }
+
+// TestAFeedWithNoEventsHoldsAComponent: RFC 5545's grammar (3.6) asks
+// every calendar for at least one component, and strict readers (ical4j's
+// validation) refuse one without; a program with nothing upcoming — a new
+// one — still writes a feed they accept, which parses back with no event.
+func TestAFeedWithNoEventsHoldsAComponent(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Program(nil, nil, sampleNow).WriteICS(&buf); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	checkLines(t, out)
+	body := strings.TrimSuffix(strings.TrimPrefix(out, "BEGIN:VCALENDAR\r\n"), "END:VCALENDAR\r\n")
+	var components []string
+	for _, l := range strings.Split(body, "\r\n") {
+		if name, ok := strings.CutPrefix(l, "BEGIN:"); ok {
+			components = append(components, name)
+		}
+	}
+	if len(components) == 0 {
+		t.Errorf("no component in the calendar:\n%s", out)
+	}
+	parsed, err := ics.ParseCalendar(strings.NewReader(out))
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	if n := len(parsed.Events()); n != 0 {
+		t.Errorf("%d events, want none", n)
+	}
+}
