@@ -26,6 +26,17 @@ type programFlags struct {
 	now      dateFlag
 	repo     *string
 	installs *string
+	// at is the clock, read once by clock.
+	at time.Time
+}
+
+// clock reads the clock once for the command: the stamp, the day decided
+// without --now, and the real today the install source is checked against.
+func (f *programFlags) clock(e *env) time.Time {
+	if f.at.IsZero() {
+		f.at = e.now()
+	}
+	return f.at
 }
 
 func newProgramFlags(fs *flag.FlagSet) *programFlags {
@@ -52,7 +63,7 @@ func (f *programFlags) stamp(e *env) time.Time {
 	if f.now.set {
 		return f.now.date.Time()
 	}
-	t := e.now()
+	t := f.clock(e)
 	f.now.date, f.now.set = application.DateOf(t), true
 	return t
 }
@@ -64,7 +75,9 @@ func (f *programFlags) stamp(e *env) time.Time {
 func (f *programFlags) decide(e *env) ([]program.Status, program.Plan, *snapshot.Snapshot, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	d, err := decideCheckout(ctx, *f.repo, tick.Input{InstallsURL: *f.installs}, f.now.resolve(e.now))
+	clock := func() time.Time { return f.clock(e) }
+	in := tick.Input{InstallsURL: *f.installs, Today: application.DateOf(clock())}
+	d, err := decideCheckout(ctx, *f.repo, in, f.now.resolve(clock))
 	if err != nil {
 		return nil, program.Plan{}, nil, err
 	}

@@ -36,7 +36,8 @@ func tickCommand(fs *flag.FlagSet) runFunc {
 		if err := set.Validate(e.getenv); err != nil {
 			return e.failf(exitCantRun, "tick: %v", err)
 		}
-		when := e.now()
+		clock := e.now()
+		when := clock
 		if now.set {
 			when = now.date.Time().Add(12 * time.Hour)
 		}
@@ -50,7 +51,7 @@ func tickCommand(fs *flag.FlagSet) runFunc {
 		case !set.HasCredentials():
 			// The one decision, as plan makes it on the checkout.
 			var d tick.Decision
-			if d, err = decideCheckout(ctx, *repoDir, tick.Input{}, application.DateOf(when)); err == nil {
+			if d, err = decideCheckout(ctx, *repoDir, tick.Input{Today: application.DateOf(clock)}, application.DateOf(when)); err == nil {
 				s = d.Summary()
 			}
 		default:

@@ -175,6 +175,11 @@ type Input struct {
 	// recorded in the files.
 	Installs    installs.Reader
 	InstallsURL string
+	// Today is the day the command runs, when it decides for an earlier
+	// day (status --now): the source's answer is checked against it, and
+	// its counts, dated after the day decided, are no evidence for it (the
+	// engine leaves them out). Zero means the day decided.
+	Today application.Date
 }
 
 // Decision is what Decide judged and decided.
@@ -247,7 +252,7 @@ func (in Input) counts(ctx context.Context, snap *snapshot.Snapshot, day applica
 	if live == nil {
 		live = installs.Fetch
 	}
-	return live(ctx, url, snap.Files, day)
+	return live(ctx, url, snap.Files, max(day, in.Today))
 }
 
 // relabel labels each of the bot's open pull requests that lacks its
