@@ -697,6 +697,13 @@ func TestLiveInstallsOverrideRecorded(t *testing.T) {
 	live := func(count int, asOf string) *program.Installs {
 		return &program.Installs{Count: count, AsOf: day(asOf), Source: "live:installs.example"}
 	}
+	// promotedOnRecorded is the plan that promotes on the recorded count.
+	promotedOnRecorded := func(count int, asOf string) []act {
+		return []act{{
+			Kind: program.KindPromote, Slug: "acme", Reason: "installs-reached", Due: day(asOf),
+			Installs: &program.Installs{Count: count, AsOf: day(asOf), Source: program.SourceRecorded},
+		}}
+	}
 	tests := []struct {
 		name     string
 		recorded application.Installs
@@ -747,11 +754,8 @@ func TestLiveInstallsOverrideRecorded(t *testing.T) {
 			recorded: recorded(45, "2026-05-01"),
 			live:     map[string]program.Installs{"acme": *live(20, "2026-05-31")},
 			now:      "2026-05-31",
-			want: []act{{
-				Kind: program.KindPromote, Slug: "acme", Reason: "installs-reached", Due: day("2026-05-01"),
-				Installs: &program.Installs{Count: 45, AsOf: day("2026-05-01"), Source: program.SourceRecorded},
-			}},
-			window: installWindow("2026-05-30", -1, true),
+			want:     promotedOnRecorded(45, "2026-05-01"),
+			window:   installWindow("2026-05-30", -1, true),
 			// The status says what the plan does, not what the live count
 			// alone would suggest.
 			next: "promote to certification: 45 installs reached as of 2026-05-01 (recorded)",
@@ -761,12 +765,9 @@ func TestLiveInstallsOverrideRecorded(t *testing.T) {
 			recorded: recorded(41, "2026-04-20"),
 			live:     map[string]program.Installs{"acme": *live(38, "2026-05-10")},
 			now:      "2026-05-12",
-			want: []act{{
-				Kind: program.KindPromote, Slug: "acme", Reason: "installs-reached", Due: day("2026-04-20"),
-				Installs: &program.Installs{Count: 41, AsOf: day("2026-04-20"), Source: program.SourceRecorded},
-			}},
-			window: installWindow("2026-05-30", 18, true),
-			next:   "promote to certification: 41 installs reached as of 2026-04-20 (recorded)",
+			want:     promotedOnRecorded(41, "2026-04-20"),
+			window:   installWindow("2026-05-30", 18, true),
+			next:     "promote to certification: 41 installs reached as of 2026-04-20 (recorded)",
 		},
 	}
 	for _, tt := range tests {
