@@ -762,12 +762,9 @@ func TestLiveInstallsOverrideRecorded(t *testing.T) {
 		},
 		{
 			name:     "recorded 41 inside the window, live 38 since, still inside it: promote on the recorded count",
-			recorded: recorded(41, "2026-04-20"),
-			live:     map[string]program.Installs{"acme": *live(38, "2026-05-10")},
-			now:      "2026-05-12",
-			want:     promotedOnRecorded(41, "2026-04-20"),
-			window:   installWindow("2026-05-30", 18, true),
-			next:     "promote to certification: 41 installs reached as of 2026-04-20 (recorded)",
+			recorded: recorded(41, "2026-04-20"), live: map[string]program.Installs{"acme": *live(38, "2026-05-10")},
+			now: "2026-05-12", want: promotedOnRecorded(41, "2026-04-20"), window: installWindow("2026-05-30", 18, true),
+			next: "promote to certification: 41 installs reached as of 2026-04-20 (recorded)",
 		},
 	}
 	for _, tt := range tests {
