@@ -35,12 +35,8 @@ func (t *trackingIssues) find(ctx context.Context, a program.Action) (int, bool,
 	if err != nil {
 		return 0, false, err
 	}
-	var who []string
-	for _, m := range app.App.Maintainers {
-		who = append(who, "@"+m)
-	}
 	body := fmt.Sprintf("%s\nconnectbot posts the deadlines of **%s** (%s) here: reminders before each one.\n\nMaintainers: %s.\n",
-		trackingMarker(a.Slug), markdown.Escape(app.App.Integration.Name), markdown.Code(application.PathOf(a.Slug)), strings.Join(who, ", "))
+		trackingMarker(a.Slug), markdown.Escape(app.App.Integration.Name), markdown.Code(application.PathOf(a.Slug)), mentions(app.App))
 	is, err := t.x.Forge.CreateIssue(ctx, IssueTitle(app.App), report.FitComment(body), program.LabelTracking)
 	if err != nil {
 		// Read back: another run may have opened it, or GitHub may have
@@ -96,12 +92,18 @@ func (x *Executor) remind(ctx context.Context, a program.Action, t *trackingIssu
 		program.DeadlineListingInfo:   "Listing information",
 		program.DeadlineInstallWindow: "The install window",
 	}[a.Reason]
-	fix, err := x.fix(a)
+	f, _, err := x.application(x.baseSHA(), a.Slug)
 	if err != nil {
 		return Result{PR: n}, err
 	}
-	body := fmt.Sprintf("%s\n**%s: due %s, in %s.** %s.\n\n> %s\n>\n> — `%s`\n", marker, what, a.Due,
-		plural(a.DaysBefore, "day"), markdown.Escape(a.Evidence), a.Clause, a.Rule) + remindFix[a.Reason] + fix.Markdown()
+	fix, err := x.fix(a, f.App)
+	if err != nil {
+		return Result{PR: n}, err
+	}
+	// The maintainers of the day: one added since the tracking issue was
+	// opened is subscribed to nothing there.
+	body := fmt.Sprintf("%s\n**%s: due %s, in %s.** %s.\n\n> %s\n>\n> — `%s`\n\nMaintainers: %s.\n", marker, what, a.Due,
+		plural(a.DaysBefore, "day"), markdown.Escape(a.Evidence), a.Clause, a.Rule, mentions(f.App)) + remindFix[a.Reason] + fix.Markdown()
 	posted, err := x.commentOnce(ctx, n, marker, body)
 	if err != nil {
 		return Result{PR: n}, err
@@ -133,12 +135,8 @@ var remindFix = map[string]string{
 // fix is how to do what reminder a asks: its step's form, the file in
 // GitHub's web editor on the base branch, and the snippet of the listing
 // with the file's own values.
-func (x *Executor) fix(a program.Action) (report.Fix, error) {
-	f, _, err := x.application(x.baseSHA(), a.Slug)
-	if err != nil {
-		return report.Fix{}, err
-	}
-	snippet, err := catalog.FixSnippet(f.App, []string{"listing"}, nil)
+func (x *Executor) fix(a program.Action, app *application.Application) (report.Fix, error) {
+	snippet, err := catalog.FixSnippet(app, []string{"listing"}, nil)
 	if err != nil {
 		return report.Fix{}, err
 	}

@@ -73,10 +73,16 @@ func Body(a program.Action, app *application.Application) string {
 	if a.Installs != nil {
 		fmt.Fprintf(&b, "Installs: %d as of %s (%s).\n\n", a.Installs.Count, a.Installs.AsOf, a.Installs.Source)
 	}
-	var who []string
-	for _, m := range app.Maintainers {
-		who = append(who, "@"+m)
-	}
-	fmt.Fprintf(&b, "Maintainers: %s. A reviewer merges this pull request to carry it out, or closes it to decide otherwise; connectbot does not open it again for the same deadline.\n", strings.Join(who, ", "))
+	fmt.Fprintf(&b, "Maintainers: %s. A reviewer merges this pull request to carry it out, or closes it to decide otherwise; connectbot does not open it again for the same deadline.\n", mentions(app))
 	return b.String()
+}
+
+// mentions names the application's maintainers as GitHub mentions, so
+// each hears of what connectbot writes: "@a, @b".
+func mentions(app *application.Application) string {
+	who := make([]string, len(app.Maintainers))
+	for i, m := range app.Maintainers {
+		who[i] = "@" + m
+	}
+	return strings.Join(who, ", ")
 }

@@ -528,3 +528,42 @@ func TestAForksBranchNamedLikeARemovalIsNotTakenForIt(t *testing.T) {
 		t.Errorf("the integrator's pull request is %s; connectbot leaves it alone", got)
 	}
 }
+
+// TestAReminderMentionsTheMaintainersOfTheDay: the tracking issue mentions
+// the maintainers of the day it was opened; a maintainer added to the file
+// since is subscribed to nothing, so each reminder mentions the file's
+// maintainers as main holds it that day, or the one added never hears of
+// the deadline.
+func TestAReminderMentionsTheMaintainersOfTheDay(t *testing.T) {
+	srv := program(t, nil)
+	r := runner(t, srv)
+	ctx := context.Background()
+	if _, err := r.Run(ctx, day("2026-12-03")); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile("../../applications/brightpath-forms.cue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(string(b), `maintainers: ["brightpath-eng", "tomasz-wierzbicki"]`, `maintainers: ["brightpath-eng", "tomasz-wierzbicki", "amara-new"]`, 1)
+	if src == string(b) {
+		t.Fatal("the sample's maintainers line moved; this test adds one to it")
+	}
+	srv.Commit("main", "brightpath-forms: a new maintainer", map[string]string{"applications/brightpath-forms.cue": src})
+	if _, err := r.Run(ctx, day("2026-12-09")); err != nil {
+		t.Fatal(err)
+	}
+	issues := srv.Issues()
+	if len(issues) != 1 {
+		t.Fatalf("tracking issues %+v", issues)
+	}
+	comments := srv.Comments(issues[0].Number)
+	if len(comments) != 2 {
+		t.Fatalf("%d reminders, want 2", len(comments))
+	}
+	for i, want := range []string{"@brightpath-eng, @tomasz-wierzbicki.", "@brightpath-eng, @tomasz-wierzbicki, @amara-new."} {
+		if !strings.Contains(comments[i].Body, want) {
+			t.Errorf("reminder %d does not mention %q:\n%s", i+1, want, comments[i].Body)
+		}
+	}
+}
