@@ -86,14 +86,17 @@ func Program(statuses []program.Status, files []application.File, now time.Time)
 	for _, s := range statuses {
 		bySlug[s.Slug] = s
 	}
-	for _, f := range files {
-		if f.App == nil {
+	for i := range files {
+		// A file that fails the schema elsewhere keeps its launch date:
+		// its program part is read alone.
+		c := files[i].ClockInputs()
+		if c == nil {
 			continue
 		}
-		if launch, ok := f.App.Program.ScheduledLaunch(); !ok || launch < today {
+		if launch, ok := c.Program.ScheduledLaunch(); !ok || launch < today {
 			continue
 		}
-		events = append(events, launchEvent(f.Slug, f.App, bySlug[f.Slug]))
+		events = append(events, launchEvent(files[i].Slug, files[i].App, c.Program, bySlug[files[i].Slug]))
 	}
 	slices.SortFunc(events, func(a, b Event) int {
 		return cmp.Or(cmp.Compare(a.Day, b.Day), strings.Compare(a.UID, b.UID))
@@ -146,23 +149,24 @@ const waiting = ", waiting"
 
 // launchEvent is the event of a coordinated launch date. A launch the plan
 // will not carry out on its day as things stand — the certification steps
-// are incomplete (Connect cert-6 launches one that passed them), or the
-// file is skipped for invalid clock inputs — is marked as waiting, and
-// says for what in the words of the application's status.
-func launchEvent(slug string, app *application.Application, s program.Status) Event {
+// are incomplete (Connect cert-6 launches one that passed them) or cannot
+// be read (app is nil: the file fails the schema), or the file is skipped
+// for invalid clock inputs — is marked as waiting, and says for what in
+// the words of the application's status.
+func launchEvent(slug string, app *application.Application, p application.ProgramState, s program.Status) Event {
 	var b strings.Builder
 	writeIntegration(&b, app)
 	fmt.Fprintf(&b, "Rule %s\n", ruleText(policy.RuleCert6))
 	summary := slug + ": launch"
-	if s.Skipped || !app.CertificationStepsComplete() {
+	if s.Skipped || app == nil || !app.CertificationStepsComplete() {
 		summary += waiting
-		fmt.Fprintf(&b, "Approved on %s. As things stand connectbot does not launch %s on this day: %s.", app.Program.ApprovedAt, slug, s.Next)
+		fmt.Fprintf(&b, "Approved on %s. As things stand connectbot does not launch %s on this day: %s.", p.ApprovedAt, slug, s.Next)
 	} else {
-		fmt.Fprintf(&b, "Approved on %s. On this day connectbot opens the pull request that makes %s a partner and publishes its listing.", app.Program.ApprovedAt, slug)
+		fmt.Fprintf(&b, "Approved on %s. On this day connectbot opens the pull request that makes %s a partner and publishes its listing.", p.ApprovedAt, slug)
 	}
 	return Event{
 		UID:         UID(slug, KindLaunch),
-		Day:         *app.Program.LaunchDate,
+		Day:         *p.LaunchDate,
 		Summary:     summary,
 		Description: b.String(),
 		Categories:  []string{"connectbot", KindLaunch},

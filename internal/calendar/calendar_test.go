@@ -360,12 +360,15 @@ func TestLaunchThatWaitsSaysSo(t *testing.T) {
 	}
 	noVideo := approved("no-video")
 	noVideo.App.Certification.DemoVideoURL = ""
-	files := []application.File{approved("ready"), noVideo, approved("skipped")}
+	// A file that fails the schema elsewhere: only its clock inputs load.
+	partial := application.File{Slug: "partial", Clock: &application.Clock{Program: approved("partial").App.Program}}
+	files := []application.File{approved("ready"), noVideo, approved("skipped"), partial}
 	statuses := []program.Status{
 		{Slug: "ready", Stage: application.StageCertification, Valid: true, Next: "launch on 2026-12-15 (20 days left)"},
 		{Slug: "no-video", Stage: application.StageCertification, Next: "submit demo video for the technical review"},
 		{Slug: "skipped", Stage: application.StageCertification, Skipped: true,
 			Next: program.ActNow + ": program.approvedAt: approved while 1 feedback item(s) are still open (1 error; see validate); nothing is planned until then"},
+		{Slug: "partial", Stage: application.StageCertification, Next: "the file fails the schema, so its certification materials cannot be read; fix 1 error (see validate)"},
 	}
 	type ev struct{ UID, Summary, Description string }
 	var got []ev
@@ -376,6 +379,8 @@ func TestLaunchThatWaitsSaysSo(t *testing.T) {
 	want := []ev{
 		{"no-video/launch@connectbot", "no-video: launch, waiting",
 			"Approved on 2026-11-16. As things stand connectbot does not launch no-video on this day: submit demo video for the technical review."},
+		{"partial/launch@connectbot", "partial: launch, waiting",
+			"Approved on 2026-11-16. As things stand connectbot does not launch partial on this day: " + statuses[3].Next + "."},
 		{"ready/launch@connectbot", "ready: launch",
 			"Approved on 2026-11-16. On this day connectbot opens the pull request that makes ready a partner and publishes its listing."},
 		{"skipped/launch@connectbot", "skipped: launch, waiting",

@@ -423,6 +423,32 @@ func TestTheDashboardPutsWhatNeedsActionFirst(t *testing.T) {
 	}
 }
 
+// TestTheDashboardKeepsTheLaunchDateOfAFileThatFailsTheSchema: an approved
+// certification whose file fails the schema elsewhere (a changed
+// program.cue, a new required field) keeps its clocks, the launch date
+// among them, on the dashboard as in the status, which says why it waits.
+func TestTheDashboardKeepsTheLaunchDateOfAFileThatFailsTheSchema(t *testing.T) {
+	whole := app("launching", stage(application.StageCertification), launched("2027-01-10", "2027-01-20"), stepsComplete)
+	partial := application.File{Path: whole.Path, Slug: whole.Slug, Clock: &application.Clock{Program: whole.App.Program}}
+	now := day("2027-01-15")
+	cfg := application.Config{ReminderDays: []int{7, 1}, CertificationInstalls: 40, ListingDueDays: 30, InstallWindowDays: 90}
+	statuses, plan := program.Decide(program.Input{Files: []application.File{partial}, Config: cfg, Now: now})
+	d := newDashboard(Input{Files: []application.File{partial}, Config: cfg, Statuses: statuses, Plan: plan, Now: now})
+	var clocks, soon []string
+	for _, dl := range d.Rows[0].Deadlines {
+		clocks = append(clocks, dl.Kind+" "+dl.Due.String()+" "+dl.Left())
+	}
+	for _, it := range d.DueSoon {
+		soon = append(soon, it.Slug+" "+it.What+" "+it.Day.String())
+	}
+	if diff := cmp.Diff([]string{"launch 2027-01-20 5 days left"}, clocks); diff != "" {
+		t.Errorf("the row's clocks (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"launching launch 2027-01-20"}, soon); diff != "" {
+		t.Errorf("due soon (-want +got):\n%s", diff)
+	}
+}
+
 // TestTheDashboardSaysToFixAFileWhoseClocksCannotRun is issue 14's
 // "status, plan and the dashboard show such a file as 'act now: fix this
 // file on main'": a file whose clock inputs are invalid is listed under

@@ -370,7 +370,11 @@ func newDashboard(in Input) dashboard {
 			if listed, _ := Published(f, in.Now); listed {
 				r.Href = ListingPath(s.Slug)
 			}
-			if launch, ok := launchClock(f.App.Program, in.Now); ok {
+		}
+		// A file that fails the schema elsewhere keeps its launch date: its
+		// program part is read alone.
+		if c := f.ClockInputs(); c != nil {
+			if launch, ok := launchClock(c.Program, in.Now); ok {
 				r.Deadlines = append(r.Deadlines, deadlineView{Deadline: launch, Class: deadlineClass(launch, horizon)})
 			}
 		}
