@@ -53,6 +53,23 @@ func (d Date) AddDays(n int) Date { return d + Date(n) }
 // when other is earlier.
 func (d Date) DaysUntil(other Date) int { return int(other - d) }
 
+// DaysLeft says in words how far a due date lies, n days from today:
+// "3 days left", "1 day left", "due today", "2 days overdue". Every text
+// a person reads about a due date says it so.
+func DaysLeft(n int) string {
+	switch {
+	case n == 0:
+		return "due today"
+	case n == 1:
+		return "1 day left"
+	case n == -1:
+		return "1 day overdue"
+	case n < 0:
+		return fmt.Sprintf("%d days overdue", -n)
+	}
+	return fmt.Sprintf("%d days left", n)
+}
+
 // String formats the day as "YYYY-MM-DD".
 func (d Date) String() string { return d.Time().Format(dateLayout) }
 

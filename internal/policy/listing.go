@@ -73,6 +73,6 @@ func (c *checker) listingClock(missing []string) {
 			due, c.cfg.ListingDueDays, p.AcceptedAt, list)
 	} else {
 		c.warnAt(RuleBeta1, "listing", "program.acceptedAt",
-			"listing information is due by %s (%d days left): add %s", due, c.now.DaysUntil(due), list)
+			"listing information is due by %s (%s): add %s", due, application.DaysLeft(c.now.DaysUntil(due)), list)
 	}
 }

@@ -1283,7 +1283,12 @@ func TestMessages(t *testing.T) {
 		{
 			in: checkCase{name: "a listing missing on its due date says it is due that day",
 				now: "2026-01-31", mutate: withoutListing},
-			want: []string{"listing information is due by 2026-01-31 (0 days left): add listing.tagline, listing.description, listing.setupInstructionsUrl, listing.supportUrl"},
+			want: []string{"listing information is due by 2026-01-31 (due today): add listing.tagline, listing.description, listing.setupInstructionsUrl, listing.supportUrl"},
+		},
+		{
+			in: checkCase{name: "a listing missing the day before its due date says one day is left, as status does",
+				now: "2026-01-30", mutate: withoutListing},
+			want: []string{"listing information is due by 2026-01-31 (1 day left): add listing.tagline, listing.description, listing.setupInstructionsUrl, listing.supportUrl"},
 		},
 		{
 			in: checkCase{name: "a listing missing the day after its due date says when it was due",

@@ -45,13 +45,13 @@ func (d *decision) next(deadlines []Deadline) string {
 			}
 			switch dl.Kind {
 			case DeadlineListingInfo:
-				return fmt.Sprintf("supply listing information by %s (%s)", dl.Due, daysLeft(dl.DaysLeft))
+				return fmt.Sprintf("supply listing information by %s (%s)", dl.Due, application.DaysLeft(dl.DaysLeft))
 			case DeadlineInstallWindow:
 				now := "none counted"
 				if d.installs != nil {
 					now = fmt.Sprintf("now %d", d.installs.Count)
 				}
-				return fmt.Sprintf("reach %d installs by %s (%s; %s)", cfg.CertificationInstalls, dl.Due, daysLeft(dl.DaysLeft), now)
+				return fmt.Sprintf("reach %d installs by %s (%s; %s)", cfg.CertificationInstalls, dl.Due, application.DaysLeft(dl.DaysLeft), now)
 			}
 		}
 		return "program team publishes the listing page"
@@ -100,7 +100,7 @@ func (d *decision) nextInCertification() string {
 	case p.LaunchDate == nil:
 		return "program team sets a launch date"
 	}
-	return fmt.Sprintf("launch on %s (%s)", p.LaunchDate, daysLeft(d.in.Now.DaysUntil(*p.LaunchDate)))
+	return fmt.Sprintf("launch on %s (%s)", p.LaunchDate, application.DaysLeft(d.in.Now.DaysUntil(*p.LaunchDate)))
 }
 
 // incompleteSteps says what a certification must still do before it may
@@ -165,16 +165,6 @@ func AcceptanceStage(installs int, cfg application.Config) application.Stage {
 		return application.StageBeta
 	}
 	return ""
-}
-
-func daysLeft(n int) string {
-	switch {
-	case n == 0:
-		return "due today"
-	case n < 0:
-		return plural(-n, "day") + " overdue"
-	}
-	return plural(n, "day") + " left"
 }
 
 // Nearest returns the application's nearest unmet deadline, if any.
