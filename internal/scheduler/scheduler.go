@@ -62,10 +62,40 @@ func New(spec string, tick func(context.Context), logger *slog.Logger) (*Schedul
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Scheduler{ctx: ctx, cancel: cancel}
+	warnDaysWithoutTick(spec, sched, logger)
 	l := cronLogger{logger}
 	s.cron = cron.New(cron.WithParser(parser), cron.WithLogger(l), cron.WithChain(cron.Recover(l), cron.SkipIfStillRunning(l)))
 	s.cron.Schedule(sched, cron.FuncJob(func() { tick(s.ctx) }))
 	return s, nil
+}
+
+// DaysWithoutTick returns the UTC days, of the days whole days after the
+// day of from, on which s fires no tick: a daily schedule in a zone whose
+// clocks spring forward over its hour, or a schedule that is not daily.
+// connectbot's clocks count UTC days, and a reminder goes out on its day
+// only, so a day without a tick sends none of the reminders due on it.
+func DaysWithoutTick(s cron.Schedule, from time.Time, days int) []time.Time {
+	y, m, d := from.UTC().Date()
+	day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	var out []time.Time
+	for range days {
+		day = day.AddDate(0, 0, 1)
+		if next := s.Next(day.Add(-time.Nanosecond)); next.IsZero() || !next.Before(day.AddDate(0, 0, 1)) {
+			out = append(out, day)
+		}
+	}
+	return out
+}
+
+// warnDaysWithoutTick logs, once, the days of the coming year the
+// schedule leaves without a tick, if any.
+func warnDaysWithoutTick(spec string, s cron.Schedule, logger *slog.Logger) {
+	missing := DaysWithoutTick(s, time.Now(), 366)
+	if logger == nil || len(missing) == 0 {
+		return
+	}
+	logger.Warn("scheduler: the schedule leaves days of the coming year without a tick; reminders due on them are not sent",
+		"schedule", spec, "days", len(missing), "first", missing[0].Format("2006-01-02"))
 }
 
 // Wrap returns job as the scheduler runs it: recovered from panics and

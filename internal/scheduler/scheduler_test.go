@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/connectbot/connectbot/internal/scheduler"
 )
 
@@ -95,4 +97,59 @@ func TestStopWaitsForTheRunningTick(t *testing.T) {
 		t.Errorf("next tick %v", next)
 	}
 	s.Stop(time.Second)
+}
+
+// TestDaysWithoutTick: connectbot's clocks count UTC days and a reminder
+// goes out on its day only, so a day without a tick loses its reminders.
+// A daily schedule in a zone whose clocks spring forward over its hour
+// has no tick that day; one the clocks fall back over ticks twice, which
+// is harmless (a tick is idempotent).
+func TestDaysWithoutTick(t *testing.T) {
+	from := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name, spec string
+		want       []string
+	}{
+		{"the default, in UTC, ticks every day", scheduler.DefaultSpec, nil},
+		{"02:30 in New York does not exist on 14 March 2027", "CRON_TZ=America/New_York 30 2 * * *", []string{"2027-03-14"}},
+		{"01:30 in New York comes twice on 7 November 2027 and every day once at least", "CRON_TZ=America/New_York 30 1 * * *", nil},
+		{"01:30 in London does not exist on 28 March 2027", "CRON_TZ=Europe/London 30 1 * * *", []string{"2027-03-28"}},
+		{"hourly ticks every day", "@hourly", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := scheduler.ParseSpec(tt.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, d := range scheduler.DaysWithoutTick(s, from, 365) {
+				got = append(got, d.Format("2006-01-02"))
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("days without a tick (-want +got):\n%s", diff)
+			}
+		})
+	}
+	s, _ := scheduler.ParseSpec("@weekly")
+	if n := len(scheduler.DaysWithoutTick(s, from, 365)); n != 365-52 {
+		t.Errorf("a weekly schedule leaves %d days of 365 without a tick, want %d", n, 365-52)
+	}
+}
+
+// TestNewWarnsOfDaysWithoutTick: serve says at start-up that its schedule
+// leaves days without a tick, and that their reminders are not sent.
+func TestNewWarnsOfDaysWithoutTick(t *testing.T) {
+	for _, tc := range []struct {
+		spec string
+		warn bool
+	}{{"CRON_TZ=America/New_York 30 2 * * *", true}, {scheduler.DefaultSpec, false}} {
+		var logs bytes.Buffer
+		if _, err := scheduler.New(tc.spec, func(context.Context) {}, slog.New(slog.NewTextHandler(&logs, nil))); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(logs.String(), "reminders due on them are not sent"); got != tc.warn {
+			t.Errorf("%s: warned %v, want %v; logs:\n%s", tc.spec, got, tc.warn, logs.String())
+		}
+	}
 }
