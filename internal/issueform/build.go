@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
@@ -111,7 +112,7 @@ func (b *builder) application(login string, today application.Date) application.
 			Name:         b.line(FieldIntegrationName),
 			BuiltInHouse: b.choice(FieldBuiltInHouse) == Yes,
 			Auth:         b.choice(FieldAuth),
-			AppID:        b.line(FieldAppID),
+			AppID:        b.digits(FieldAppID),
 			Scopes:       b.scopes(),
 		},
 		Support: application.Support{
@@ -119,7 +120,7 @@ func (b *builder) application(login string, today application.Date) application.
 			FirstResponseHours: &hours,
 			URL:                b.line(FieldSupportURL),
 			Email:              b.line(FieldSupportEmail),
-			Phone:              b.line(FieldSupportPhone),
+			Phone:              b.digits(FieldSupportPhone),
 		},
 		Privacy: application.Privacy{
 			PolicyURL:       b.line(FieldPrivacyPolicy),
@@ -188,9 +189,13 @@ func (b *builder) choice(id string) string {
 	return v
 }
 
+// digits returns a one-line answer made of digits, full-width ones read
+// as ASCII (see narrow).
+func (b *builder) digits(id string) string { return narrow(b.line(id)) }
+
 // number returns a whole-number answer. Its bounds are the schema's.
 func (b *builder) number(id, example string) int {
-	v := b.line(id)
+	v := b.digits(id)
 	if v == "" {
 		return 0
 	}
@@ -251,19 +256,14 @@ func (b *builder) channels() []string {
 	return out
 }
 
-// scopes reads "name: reason" lines.
+// scopes reads one scope an item: its name, a colon and its reason (see
+// nameAndReason).
 func (b *builder) scopes() []application.Scope {
 	label := field(FieldScopes).Label
 	out := []application.Scope{}
-	for _, line := range strings.Split(b.a.Value(FieldScopes), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "```") {
-			continue
-		}
-		line = strings.TrimSpace(strings.TrimPrefix(line, "- "))
-		name, reason, ok := strings.Cut(line, ":")
-		name, reason = strings.TrimSpace(name), strings.TrimSpace(reason)
-		if !ok || name == "" || reason == "" {
+	for _, item := range items(b.a.Value(FieldScopes)) {
+		name, reason, ok := nameAndReason(item)
+		if !ok {
 			b.problem(label, "must be one scope a line, its name, a colon and why the integration needs it, like: crm.objects.contacts.read: reads contacts to sync them")
 			continue
 		}
@@ -276,7 +276,7 @@ func (b *builder) scopes() []application.Scope {
 func (b *builder) maintainers(author string) []string {
 	out := []string{author}
 	v := b.line(FieldMaintainers)
-	for _, m := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+	for _, m := range strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune(",;，、；", r) || unicode.IsSpace(r) }) {
 		m = strings.TrimPrefix(m, "@")
 		if m != "" && !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, m) }) {
 			out = append(out, m)

@@ -419,3 +419,87 @@ func TestTheTemplateIsTheForm(t *testing.T) {
 		})
 	}
 }
+
+// TestAnswersWrittenAsPeopleWriteThemAreRead: an answer typed with a
+// Japanese or Chinese input method (full-width digits, a full-width
+// colon, an ideographic comma), or pasted as a Markdown list or table,
+// means what it says: it is read, not refused.
+func TestAnswersWrittenAsPeopleWriteThemAreRead(t *testing.T) {
+	scopes := []application.Scope{{Name: "oauth", Reason: "サインインに使います"}, {Name: "crm.objects.contacts.read", Reason: "reads contacts"}}
+	tests := []struct {
+		name  string
+		field string
+		value string
+		read  func(application.Application) any
+		want  any
+	}{
+		{"installs in full-width digits", issueform.FieldInstalls, "１２",
+			func(a application.Application) any { return a.Program.Installs.Count }, 12},
+		{"a response time in full-width digits", issueform.FieldResponseHours, "２４",
+			func(a application.Application) any { return *a.Support.FirstResponseHours }, 24},
+		{"an App ID in full-width digits", issueform.FieldAppID, "１２３４５６７",
+			func(a application.Application) any { return a.Integration.AppID }, "1234567"},
+		{"a phone number in full-width digits and an ideographic space", issueform.FieldSupportPhone, "＋８１\u3000３ １２３４ ５６７８",
+			func(a application.Application) any { return a.Support.Phone }, "+81 3 1234 5678"},
+		{"scopes with a full-width colon", issueform.FieldScopes, "oauth：サインインに使います\ncrm.objects.contacts.read: reads contacts",
+			func(a application.Application) any { return a.Integration.Scopes }, scopes},
+		{"scopes as a Markdown list with other bullets and code", issueform.FieldScopes, "* `oauth`: サインインに使います\n1. `crm.objects.contacts.read`: reads contacts",
+			func(a application.Application) any { return a.Integration.Scopes }, scopes},
+		{"scopes pasted as a Markdown table", issueform.FieldScopes, "| Scope | Why |\n|:---|---|\n| oauth | サインインに使います |\n| `crm.objects.contacts.read` | reads contacts |",
+			func(a application.Application) any { return a.Integration.Scopes }, scopes},
+		{"maintainers separated by an ideographic comma and a semicolon", issueform.FieldMaintainers, "acme-ops、acme-dev; acme-qa",
+			func(a application.Application) any { return a.Maintainers }, []string{"Codertocat", "acme-ops", "acme-dev", "acme-qa"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			answers := complete()
+			answers[tt.field] = tt.value
+			d, problems := build(t, "Codertocat", answers)
+			if problems != nil {
+				t.Fatalf("refused: %+v", problems)
+			}
+			if diff := cmp.Diff(tt.want, tt.read(d.App)); diff != "" {
+				t.Errorf("read back (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestStepAnswersWrittenAsPeopleWriteThemAreRead: the step forms read a
+// full-width App ID or phone number, and sales assets as a Markdown
+// list, as the application form does.
+func TestStepAnswersWrittenAsPeopleWriteThemAreRead(t *testing.T) {
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		body string
+		read func(application.Application) any
+		want any
+	}{
+		{"a certification App ID in full-width digits and sales assets as a numbered list",
+			"### Application slug\n\nacme-sync\n\n### App ID\n\n７６５４３２１\n\n### Demo video\n\n_No response_\n\n### Sales assets\n\n1. https://acme.example/one-pager.pdf\n2) https://acme.example/deck.pdf\n",
+			func(a application.Application) any { return []any{a.Integration.AppID, a.Certification.SalesAssets} },
+			[]any{"7654321", []string{"https://acme.example/one-pager.pdf", "https://acme.example/deck.pdf"}}},
+		{"a support phone in full-width digits",
+			"### Application slug\n\nacme-sync\n\n### Support phone\n\n＋８１ ３ １２３４ ５６７８\n\n### Security contact\n\n_No response_\n\n### Support page\n\n_No response_\n",
+			func(a application.Application) any { return a.Support.Phone }, "+81 3 1234 5678"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			form, a, ok := issueform.Recognise(tt.body)
+			if !ok || form.Step == "" {
+				t.Fatalf("not read as a step form: %q", form.File)
+			}
+			c, problems := issueform.BuildChange(cat, form, a, os.DirFS("../.."))
+			if problems != nil {
+				t.Fatalf("refused: %+v", problems)
+			}
+			if diff := cmp.Diff(tt.want, tt.read(c.App)); diff != "" {
+				t.Errorf("read back (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

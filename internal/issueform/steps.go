@@ -290,9 +290,9 @@ var stepValues = map[string]func(b *builder, app *application.Application) []cat
 	},
 	program.StepCertification: func(b *builder, _ *application.Application) []catalog.FieldValue {
 		var out []catalog.FieldValue
-		b.set(&out, FieldAppID, b.line(FieldAppID))
+		b.set(&out, FieldAppID, b.digits(FieldAppID))
 		b.set(&out, FieldDemoVideo, b.line(FieldDemoVideo))
-		if assets := b.list(FieldSalesAssets); len(assets) > 0 {
+		if assets := items(b.a.Value(FieldSalesAssets)); len(assets) > 0 {
 			out = append(out, catalog.FieldValue{Path: "certification.salesAssets", Value: assets})
 		}
 		return out
@@ -331,7 +331,8 @@ var stepValues = map[string]func(b *builder, app *application.Application) []cat
 		if b.a.Value(FieldResponseHours) != "" {
 			out = append(out, catalog.FieldValue{Path: "support.firstResponseHours", Value: b.number(FieldResponseHours, "24")})
 		}
-		for _, id := range []string{FieldSupportURL, FieldSupportEmail, FieldSupportPhone, FieldPrivacyPolicy, FieldDataRequests, FieldSecurityContact} {
+		b.set(&out, FieldSupportPhone, b.digits(FieldSupportPhone))
+		for _, id := range []string{FieldSupportURL, FieldSupportEmail, FieldPrivacyPolicy, FieldDataRequests, FieldSecurityContact} {
 			b.set(&out, id, b.line(id))
 		}
 		return out
@@ -345,17 +346,4 @@ func (b *builder) set(out *[]catalog.FieldValue, id, v string) {
 		return
 	}
 	*out = append(*out, catalog.FieldValue{Path: b.question(id).Paths[0], Value: v})
-}
-
-// list reads an answer of one item a line, list bullets and blank lines
-// left out.
-func (b *builder) list(id string) []string {
-	var out []string
-	for _, line := range strings.Split(b.a.Value(id), "\n") {
-		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "- "))
-		if line != "" && !strings.HasPrefix(line, "```") {
-			out = append(out, line)
-		}
-	}
-	return out
 }

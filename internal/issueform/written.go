@@ -1,0 +1,86 @@
+package issueform
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/width"
+)
+
+// How people write answers: with an East Asian input method, which types
+// full-width digits and punctuation, and in Markdown, which GitHub's
+// text boxes invite (lists, tables, code). What an answer means is read
+// from it here; what it says stays as written.
+
+// narrow returns s with its full-width forms — digits, "+", the
+// ideographic space — as their ASCII ones: for answers made of digits,
+// such as a count, an App ID or a phone number.
+func narrow(s string) string { return width.Narrow.String(s) }
+
+// items reads an answer of one item a line, as people write lists: blank
+// lines and code fences are left out, and so are a Markdown table's
+// delimiter row and the heading row above it; a list marker ("- ", "* ",
+// "+ ", "1. ", "1) ") before an item is removed.
+func items(answer string) []string {
+	var out []string
+	table := false // the last item is a table row
+	for _, line := range strings.Split(answer, "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "" || strings.HasPrefix(line, "```"):
+			continue
+		case delimiterRow(line):
+			if table {
+				out = out[:len(out)-1] // the table's heading
+			}
+			table = false
+			continue
+		}
+		out = append(out, unbullet(line))
+		table = strings.HasPrefix(line, "|")
+	}
+	return out
+}
+
+// delimiterRow reports whether line is the row under a Markdown table's
+// heading, like "|---|:---:|".
+func delimiterRow(line string) bool {
+	return strings.Contains(line, "|") && strings.Contains(line, "-") && strings.Trim(line, "|-: ") == ""
+}
+
+// unbullet removes a list marker from the start of line.
+func unbullet(line string) string {
+	for _, m := range []string{"- ", "* ", "+ "} {
+		if rest, ok := strings.CutPrefix(line, m); ok {
+			return strings.TrimSpace(rest)
+		}
+	}
+	digits := strings.TrimLeftFunc(line, unicode.IsDigit)
+	if len(digits) < len(line) && (strings.HasPrefix(digits, ". ") || strings.HasPrefix(digits, ") ")) {
+		return strings.TrimSpace(digits[2:])
+	}
+	return line
+}
+
+// nameAndReason splits one scope item into its name and its reason: at
+// the first colon, full-width or not, or between a table row's first
+// cell and the rest. A name written as code or in bold is read without
+// the marks.
+func nameAndReason(item string) (name, reason string, ok bool) {
+	if row, isRow := strings.CutPrefix(item, "|"); isRow {
+		cells := strings.Split(strings.TrimSuffix(row, "|"), "|")
+		if len(cells) < 2 {
+			return "", "", false
+		}
+		name, reason = cells[0], strings.Join(cells[1:], "|")
+	} else {
+		i := strings.IndexAny(item, ":：")
+		if i < 0 {
+			return "", "", false
+		}
+		name, reason = item[:i], strings.TrimPrefix(strings.TrimPrefix(item[i:], ":"), "：")
+	}
+	name = strings.Trim(strings.TrimSpace(name), "`*")
+	reason = strings.TrimSpace(reason)
+	return name, reason, name != "" && reason != ""
+}
