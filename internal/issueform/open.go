@@ -20,6 +20,8 @@ import (
 type forgeClient interface {
 	ListPRs(ctx context.Context, head, state string) ([]forge.PR, error)
 	CreatePR(ctx context.Context, pr forge.NewPR) (forge.PR, error)
+	UpdatePR(ctx context.Context, number int, title, body string) (forge.PR, error)
+	ClosePR(ctx context.Context, number int) error
 	ListComments(ctx context.Context, number int) ([]forge.Comment, error)
 	CreateComment(ctx context.Context, number int, body string) (forge.Comment, error)
 }
@@ -106,10 +108,16 @@ func (o *Opener) Open(ctx context.Context, is Issue) (Outcome, error) {
 		return Outcome{}, err
 	}
 	r := request{who: Applicant{Login: is.Author, Issue: is.Number}, today: today, baseSHA: baseSHA, tree: tree, cat: cat}
+	var out Outcome
 	if form.Step != "" {
-		return o.openStep(ctx, form, answers, is, r)
+		out, err = o.openStep(ctx, form, answers, is, r)
+	} else {
+		out, err = o.openApplication(ctx, answers, is, r)
 	}
-	return o.openApplication(ctx, answers, is, r)
+	if err != nil {
+		return out, err
+	}
+	return o.closeReplaced(ctx, is.Number, out)
 }
 
 // request is what handling a form's issue starts from: who asks, the day,
@@ -139,7 +147,7 @@ func (o *Opener) openApplication(ctx context.Context, answers Answers, is Issue,
 		if strings.Contains(pr.Body, program.FormMarker(is.Number)) && pr.State == "open" {
 			return o.updateApplication(ctx, pr, r.baseSHA, draft, r.who, r.today)
 		}
-		if strings.Contains(pr.Body, program.FormMarker(is.Number)) {
+		if strings.Contains(pr.Body, program.FormMarker(is.Number)) && !strings.Contains(pr.Body, ReplacedMarker) {
 			out := Outcome{PR: pr.Number, Done: []string{fmt.Sprintf("#%d was opened for this issue already", pr.Number)}}
 			return o.reply(ctx, is.Number, OpenedReply(draft, r.who, pr.Number), out)
 		}

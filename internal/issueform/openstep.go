@@ -223,3 +223,43 @@ func (o *Opener) othersBranch(branch string) (bool, error) {
 	author, err := o.Git.Author(tip)
 	return err == nil && !strings.EqualFold(author.Email, o.Identity.Email), err
 }
+
+// closeReplaced closes the issue's other open pull requests once out.PR,
+// open, holds its answers: an edit that changed the slug proposes them
+// from another branch, and the pull request of the earlier answers must
+// not stay open beside it, to be judged, approved and merged. Each is
+// marked replaced first, saying by which, so that a slug edited back
+// opens its pull request afresh.
+func (o *Opener) closeReplaced(ctx context.Context, issue int, out Outcome) (Outcome, error) {
+	if o.DryRun || out.PR == 0 {
+		return out, nil
+	}
+	prs, err := o.Forge.ListPRs(ctx, "", "open")
+	if err != nil {
+		return out, err
+	}
+	var earlier []forge.PR
+	current := false
+	for _, pr := range prs {
+		switch {
+		case !strings.Contains(pr.Body, program.FormMarker(issue)) || !strings.EqualFold(pr.Author, o.BotLogin):
+		case pr.Number == out.PR:
+			current = true
+		default:
+			earlier = append(earlier, pr)
+		}
+	}
+	if !current {
+		return out, nil
+	}
+	for _, pr := range earlier {
+		if _, err := o.Forge.UpdatePR(ctx, pr.Number, pr.Title, ReplacedBody(pr.Body, issue, out.PR)); err != nil {
+			return out, err
+		}
+		if err := o.Forge.ClosePR(ctx, pr.Number); err != nil {
+			return out, err
+		}
+		out.Done = append(out.Done, fmt.Sprintf("closed #%d, replaced by #%d", pr.Number, out.PR))
+	}
+	return out, nil
+}

@@ -114,3 +114,18 @@ func StepRefusalReply(f Form, who Applicant, problems []Problem) string {
 	b.WriteString("\nEvery answer goes into the file as plain text, exactly as written; the file format is described in the repository's README.\n")
 	return b.String()
 }
+
+// ReplacedMarker marks, hidden in its body, a pull request of a form's
+// earlier answers that connectbot closed when an edit of the issue
+// proposed them in another.
+const ReplacedMarker = "<!-- connectbot:replaced -->"
+
+// ReplacedBody is body, the description of a pull request opened for
+// issue, once an edit of the issue proposed its answers in pr instead.
+func ReplacedBody(body string, issue, pr int) string {
+	if strings.Contains(body, ReplacedMarker) {
+		return body
+	}
+	return fmt.Sprintf("**connectbot closed this pull request: #%d was edited, and this pull request is replaced by #%d, which holds the answers as they are now.**\n\n%s\n%s\n",
+		issue, pr, strings.TrimRight(body, "\n"), ReplacedMarker)
+}
