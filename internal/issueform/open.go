@@ -148,8 +148,8 @@ func (o *Opener) openApplication(ctx context.Context, answers Answers, is Issue,
 			return o.updateApplication(ctx, pr, r.baseSHA, draft, r.who, r.today)
 		}
 		if strings.Contains(pr.Body, program.FormMarker(is.Number)) && !strings.Contains(pr.Body, ReplacedMarker) {
-			out := Outcome{PR: pr.Number, Done: []string{fmt.Sprintf("#%d was opened for this issue already", pr.Number)}}
-			return o.reply(ctx, is.Number, OpenedReply(draft, r.who, pr.Number), out)
+			out := Outcome{PR: pr.Number, Done: []string{fmt.Sprintf("#%d, opened for this issue, is decided", pr.Number)}}
+			return o.reply(ctx, is.Number, DecidedReply(draft, r.who, pr.Number, pr.Merged), out)
 		}
 		if pr.State == "open" {
 			return o.refuse(ctx, r.who, fmt.Sprintf("is being applied for already, in #%d: choose another slug", pr.Number))

@@ -20,6 +20,7 @@ import (
 // turns its issues into pull requests, as the action wires it.
 type formWorld struct {
 	srv    *forgetest.Server
+	client *forge.Client
 	opener *issueform.Opener
 }
 
@@ -52,7 +53,7 @@ func newFormWorld(t *testing.T) *formWorld {
 		t.Fatal(err)
 	}
 	now := func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) }
-	return &formWorld{srv: srv, opener: &issueform.Opener{
+	return &formWorld{srv: srv, client: client, opener: &issueform.Opener{
 		Forge: client, Git: repo, Base: forgetest.DefaultBranch, BotLogin: forgetest.BotLogin,
 		Identity: gitrepo.Signature{Name: "connectbot", Email: "connectbot@users.noreply.example"}, Now: now,
 	}}
@@ -127,6 +128,45 @@ func TestAnEditedSlugMovesTheApplicationToOnePullRequest(t *testing.T) {
 	w.open(t, n, "Codertocat", first)
 	if open := w.openPRs(); len(open) != 1 || open[0].Head != "connectbot/apply/tidy-ledger" || open[0].Number == moved {
 		t.Errorf("open pull requests after the slug was edited back: %+v", open)
+	}
+}
+
+// TestAnEditAfterTheApplicationWasDecidedIsAnswered: once a reviewer has
+// closed or merged the pull request of an application issue, an edit of
+// the issue changes nothing, and the applicant is told so and what to do
+// instead, where before the edit went unanswered.
+func TestAnEditAfterTheApplicationWasDecidedIsAnswered(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		decide func(w *formWorld, pr forgetest.PR)
+		golden string
+	}{
+		{"closed without merging", func(w *formWorld, pr forgetest.PR) { w.srv.ClosePR(pr.Number, "rivera-reviews") }, "decided-closed.md"},
+		{"merged", func(w *formWorld, pr forgetest.PR) {
+			if _, err := w.client.MergePR(context.Background(), pr.Number, pr.HeadSHA, ""); err != nil {
+				t.Fatal(err)
+			}
+		}, "decided-merged.md"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newFormWorld(t)
+			first := Body(tidy())
+			n := w.issue(t, "Codertocat", first)
+			w.open(t, n, "Codertocat", first)
+			tt.decide(w, w.srv.PRs()[0])
+			second := strings.Replace(first, "### Installs today\n\n12", "### Installs today\n\n16", 1)
+			for range 2 {
+				w.open(t, n, "Codertocat", second)
+			}
+			if prs := w.srv.PRs(); len(prs) != 1 {
+				t.Errorf("pull requests: %+v", prs)
+			}
+			comments := w.srv.Comments(n)
+			if len(comments) != 2 {
+				t.Fatalf("%d answers on the issue, want the first and one about the edit: %+v", len(comments), comments)
+			}
+			checkGolden(t, tt.golden, comments[1].Body)
+		})
 	}
 }
 

@@ -37,6 +37,19 @@ func OpenedReply(d Draft, who Applicant, pr int) string {
 		"To change an answer before the review, edit this issue: connectbot updates %s.\n", ReplyMarker, who.Login, ref, markdown.Code(d.Path), ref)
 }
 
+// DecidedReply is the answer on an application issue whose pull request
+// pr a reviewer has merged (merged true) or closed: editing the issue
+// changes nothing any more, and the applicant is told what to do instead.
+func DecidedReply(d Draft, who Applicant, pr int, merged bool) string {
+	if merged {
+		return fmt.Sprintf("%s\n@%s, #%d was merged: %s is in the program, and editing this issue changes nothing any more. "+
+			"To change the file now, open the form of your step (Issues → New issue: listing, certification, feedback, or support and privacy), "+
+			"or a pull request.\n", ReplyMarker, who.Login, pr, markdown.Code(d.Path))
+	}
+	return fmt.Sprintf("%s\n@%s, #%d was closed without being merged, and editing this issue changes nothing any more. "+
+		"Its conversation says why. To apply again, open a new issue with the application form (Issues → New issue).\n", ReplyMarker, who.Login, pr)
+}
+
 // prRef names pull request pr in a reply: "#7", or "#(new)" for pr 0,
 // the one a dry run would open.
 func prRef(pr int) string {
