@@ -143,6 +143,24 @@ func TestSchemaFindingsSpeakToIntegrators(t *testing.T) {
 				Message: `stage must be one of "applied", "beta", "certification", "partner", "removed"`}},
 		},
 		{
+			name: "a tagline too long says how long it may be, once, not that it is empty",
+			edit: func(s string) string { return s + "listing: {tagline: \"" + strings.Repeat("x", 81) + "\"}\n" },
+			want: []application.Finding{{Rule: RuleSchema, Severity: "error", Path: "listing.tagline", Line: 5, Column: 20,
+				Message: "must be one line of 1 to 80 characters, without control or bidirectional characters"}},
+		},
+		{
+			name: "a description too long says how long it may be, once, not that it is empty",
+			edit: func(s string) string { return s + "listing: {description: \"" + strings.Repeat("x", 2001) + "\"}\n" },
+			want: []application.Finding{{Rule: RuleSchema, Severity: "error", Path: "listing.description", Line: 5, Column: 24,
+				Message: "must be text of 1 to 2000 characters, its lines without control or bidirectional characters"}},
+		},
+		{
+			name: "a blank tagline says what a tagline is",
+			edit: func(s string) string { return s + "listing: {tagline: \" \"}\n" },
+			want: []application.Finding{{Rule: RuleSchema, Severity: "error", Path: "listing.tagline", Line: 5, Column: 20,
+				Message: "must be one line of 1 to 80 characters, without control or bidirectional characters"}},
+		},
+		{
 			name: "two errors in different parts are both reported",
 			edit: func(s string) string {
 				s = strings.Replace(s, `"applied"`, `"accepted"`, 1)

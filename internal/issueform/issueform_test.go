@@ -503,3 +503,27 @@ func TestStepAnswersWrittenAsPeopleWriteThemAreRead(t *testing.T) {
 		})
 	}
 }
+
+// TestAStepAnswerTooLongSaysHowLongItMayBe: a tagline or a description
+// longer than the schema allows is refused against its question with its
+// bound, where before it was said to be empty.
+func TestAStepAnswerTooLongSaysHowLongItMayBe(t *testing.T) {
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := "### Application slug\n\nacme-sync\n\n### Tagline\n\n" + strings.Repeat("同期", 41) +
+		"\n\n### Description\n\n" + strings.Repeat("Keeps contacts in step. ", 84) + "\n\n### Setup instructions\n\n_No response_\n\n### Listing support page\n\n_No response_\n"
+	form, a, ok := issueform.Recognise(body)
+	if !ok || form.Step == "" {
+		t.Fatalf("not read as a step form: %q", form.File)
+	}
+	_, problems := issueform.BuildChange(cat, form, a, os.DirFS("../.."))
+	want := []issueform.Problem{
+		{Field: "Tagline", Message: "must be one line of 1 to 80 characters, without control or bidirectional characters"},
+		{Field: "Description", Message: "must be text of 1 to 2000 characters, its lines without control or bidirectional characters"},
+	}
+	if diff := cmp.Diff(want, problems); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+}
