@@ -287,6 +287,12 @@ func TestAnswersThatDoNotFitAreRefusedPolitely(t *testing.T) {
 		}, []issueform.Problem{
 			{Field: "Promises", Message: "every promise must be ticked to apply; none is"},
 		}},
+		{"a name pasted with an invisible right-to-left mark, said where it is", "Codertocat", func(a map[string]string) {
+			a[issueform.FieldCompanyName] = "\u200fشركة أكمي للبرمجيات"
+		}, []issueform.Problem{
+			{Field: "Company name", Message: "a name must be one line of 1 to 80 characters, without control or bidirectional characters. " +
+				"The answer holds a character that does not show, U+200F, as its character 1: type the answer again rather than pasting it"},
+		}},
 		{"braces nested past the loader's limit", "Codertocat", func(a map[string]string) {
 			a[issueform.FieldCompanyName] = strings.Repeat("{", 70)
 		}, []issueform.Problem{

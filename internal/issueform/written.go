@@ -1,6 +1,7 @@
 package issueform
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 
@@ -83,4 +84,23 @@ func nameAndReason(item string) (name, reason string, ok bool) {
 	name = strings.Trim(strings.TrimSpace(name), "`*")
 	reason = strings.TrimSpace(reason)
 	return name, reason, name != "" && reason != ""
+}
+
+// unseen says where the answer to the question labelled label holds a
+// character that does not show — a control or format character, such as
+// the direction marks text pasted from another program often carries —
+// for a refusal to add: its author cannot find it by reading the answer.
+// It is "" when the answer holds none.
+func (b *builder) unseen(label string) string {
+	for _, f := range b.form() {
+		if f.Label != label {
+			continue
+		}
+		for i, r := range []rune(b.a.Value(f.ID)) {
+			if r != '\n' && (unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r)) {
+				return fmt.Sprintf(". The answer holds a character that does not show, U+%04X, as its character %d: type the answer again rather than pasting it", r, i+1)
+			}
+		}
+	}
+	return ""
 }
