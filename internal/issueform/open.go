@@ -152,7 +152,7 @@ func (o *Opener) openApplication(ctx context.Context, answers Answers, is Issue,
 			return o.reply(ctx, is.Number, DecidedReply(draft, r.who, pr.Number, pr.Merged), out)
 		}
 		if pr.State == "open" {
-			return o.refuse(ctx, r.who, fmt.Sprintf("is being applied for already, in #%d: choose another slug", pr.Number))
+			return o.refuse(ctx, r.who, appliedAlready(pr))
 		}
 	}
 	if _, err := fs.Stat(r.tree, draft.Path); err == nil {
@@ -195,6 +195,17 @@ func (o *Opener) updateApplication(ctx context.Context, pr forge.PR, baseSHA str
 		return o.refuseAnswers(ctx, who.Issue, RefusalReply(who, problems), len(problems))
 	}
 	return o.pushUpdate(ctx, pr, branch, head, draft.Source, who)
+}
+
+// appliedAlready says that the slug is applied for in the open pull
+// request pr, and what to do about it: edit the issue it was opened from
+// when it is the applicant's own, choose another slug when not.
+func appliedAlready(pr forge.PR) string {
+	n, ok := program.FormMarkedIssue(pr.Body)
+	if !ok {
+		return fmt.Sprintf("is being applied for already, in #%d: choose another slug", pr.Number)
+	}
+	return fmt.Sprintf("is being applied for already, in #%d, opened from issue #%d. If that is your application, edit issue #%d to change its answers, and close this issue; if not, choose another slug", pr.Number, n, n)
 }
 
 // refuse answers with one problem, about the slug.

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
 	"github.com/connectbot/connectbot/internal/gitrepo"
@@ -166,6 +168,38 @@ func TestAnEditAfterTheApplicationWasDecidedIsAnswered(t *testing.T) {
 				t.Fatalf("%d answers on the issue, want the first and one about the edit: %+v", len(comments), comments)
 			}
 			checkGolden(t, tt.golden, comments[1].Body)
+		})
+	}
+}
+
+// TestAResubmissionIsToldWhichIssueToEdit: an applicant who opens a
+// second issue for the same slug or step, while the first one's pull
+// request is open, is told which issue to edit, not only which pull
+// request is in the way; nothing is opened and the first stays as it was.
+func TestAResubmissionIsToldWhichIssueToEdit(t *testing.T) {
+	listing := "### Application slug\n\nacme-sync\n\n### Tagline\n\nContacts, both ways\n\n### Description\n\n_No response_\n\n" +
+		"### Setup instructions\n\n_No response_\n\n### Listing support page\n\n_No response_\n"
+	for _, tt := range []struct {
+		name, author, first, again, golden string
+	}{
+		{"the application form", "Codertocat", Body(tidy()), strings.Replace(Body(tidy()), "\n\n12\n", "\n\n14\n", 1), "resubmitted-application.md"},
+		{"a step form", "acme-dev", listing, strings.Replace(listing, "Contacts, both ways", "Contacts both ways", 1), "resubmitted-step.md"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newFormWorld(t)
+			first := w.issue(t, tt.author, tt.first)
+			w.open(t, first, tt.author, tt.first)
+			opened := w.openPRs()
+			again := w.issue(t, tt.author, tt.again)
+			w.open(t, again, tt.author, tt.again)
+			if diff := cmp.Diff(opened, w.openPRs()); diff != "" {
+				t.Errorf("open pull requests (-before +after):\n%s", diff)
+			}
+			comments := w.srv.Comments(again)
+			if len(comments) != 1 {
+				t.Fatalf("%d answers on the second issue: %+v", len(comments), comments)
+			}
+			checkGolden(t, tt.golden, comments[0].Body)
 		})
 	}
 }

@@ -39,7 +39,7 @@ func (o *Opener) openStep(ctx context.Context, form Form, answers Answers, is Is
 			// A pull request closed or merged for this issue stays so;
 			// a new change needs a new issue.
 		case pr.State == "open":
-			return o.refuseStep(ctx, form, r.who, fmt.Sprintf("has a change from the %s form under way already, in #%d: edit that issue, or wait until it is decided", form.Name, pr.Number))
+			return o.refuseStep(ctx, form, r.who, changeUnderWay(form, pr))
 		}
 	}
 	if mine == nil {
@@ -66,6 +66,16 @@ func (o *Opener) openStep(ctx context.Context, form Form, answers Answers, is Is
 		title: StepTitle(change), body: StepPRBody(change, r.who), source: change.Source, what: "changing " + change.Path,
 		reply: func(pr int) string { return StepOpenedReply(change, r.who, pr) },
 	})
+}
+
+// changeUnderWay says that the open pull request pr changes the file from
+// form already, and which issue to edit to change its answers.
+func changeUnderWay(form Form, pr forge.PR) string {
+	n, ok := program.FormMarkedIssue(pr.Body)
+	if !ok {
+		return fmt.Sprintf("has a change from the %s form under way already, in #%d: wait until it is decided", form.Name, pr.Number)
+	}
+	return fmt.Sprintf("has a change from the %s form under way already, in #%d, opened from issue #%d. Edit issue #%d to change its answers, and close this issue; or wait until #%d is decided", form.Name, pr.Number, n, n, pr.Number)
 }
 
 // updateStep brings the issue's open pull request pr to the commit head,
