@@ -199,7 +199,7 @@ func (b *builder) number(id, example string) int {
 	if v == "" {
 		return 0
 	}
-	n, err := strconv.Atoi(v)
+	n, err := strconv.Atoi(ungroup(v))
 	if err != nil {
 		b.problem(b.label(id), "must be a whole number, like "+example)
 	}

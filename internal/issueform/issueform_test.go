@@ -252,6 +252,13 @@ func TestAnswersThatDoNotFitAreRefusedPolitely(t *testing.T) {
 			{Field: "First response time (hours)", Message: "must be a whole number, like 24"},
 			{Field: "Installs today", Message: "must be a whole number, like 12"},
 		}},
+		{"a count whose separators do not group thousands", "Codertocat", func(a map[string]string) {
+			a[issueform.FieldInstalls] = "1,2"
+			a[issueform.FieldResponseHours] = "1.200,5"
+		}, []issueform.Problem{
+			{Field: "First response time (hours)", Message: "must be a whole number, like 24"},
+			{Field: "Installs today", Message: "must be a whole number, like 12"},
+		}},
 		{"a choice the dropdown does not offer", "Codertocat", func(a map[string]string) {
 			a[issueform.FieldAuth] = `oauth2" | "api_key`
 		}, []issueform.Problem{{Field: "Authentication", Message: "must be one of oauth2, api_key, basic, jwt, other"}}},
@@ -441,6 +448,14 @@ func TestAnswersWrittenAsPeopleWriteThemAreRead(t *testing.T) {
 	}{
 		{"installs in full-width digits", issueform.FieldInstalls, "１２",
 			func(a application.Application) any { return a.Program.Installs.Count }, 12},
+		{"installs with an English thousands separator", issueform.FieldInstalls, "1,200",
+			func(a application.Application) any { return a.Program.Installs.Count }, 1200},
+		{"installs with a German thousands separator", issueform.FieldInstalls, "1.200",
+			func(a application.Application) any { return a.Program.Installs.Count }, 1200},
+		{"installs with a French thousands separator, a narrow no-break space", issueform.FieldInstalls, "12\u202f400",
+			func(a application.Application) any { return a.Program.Installs.Count }, 12400},
+		{"installs with a Swiss thousands separator", issueform.FieldInstalls, "1'200'000",
+			func(a application.Application) any { return a.Program.Installs.Count }, 1200000},
 		{"a response time in full-width digits", issueform.FieldResponseHours, "２４",
 			func(a application.Application) any { return *a.Support.FirstResponseHours }, 24},
 		{"an App ID in full-width digits", issueform.FieldAppID, "１２３４５６７",

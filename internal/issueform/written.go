@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/width"
 )
@@ -17,6 +18,24 @@ import (
 // ideographic space — as their ASCII ones: for answers made of digits,
 // such as a count, an App ID or a phone number.
 func narrow(s string) string { return width.Narrow.String(s) }
+
+// ungroup returns a whole number written with its digits in groups of
+// three, "1,200", "1.200", "1 200" or "1'200", as its digits alone; any
+// other answer as it is. One separator between every group, the same
+// throughout: "1,2" and "1.200,5" are no whole numbers.
+func ungroup(s string) string {
+	sep, _ := utf8.DecodeRuneInString(strings.TrimLeftFunc(s, unicode.IsDigit))
+	if !strings.ContainsRune(",. '’\u00a0\u202f", sep) {
+		return s
+	}
+	groups := strings.Split(s, string(sep))
+	for i, g := range groups {
+		if g == "" || len(g) > 3 || i > 0 && len(g) != 3 || strings.TrimLeftFunc(g, unicode.IsDigit) != "" {
+			return s
+		}
+	}
+	return strings.Join(groups, "")
+}
 
 // items reads an answer of one item a line, as people write lists: blank
 // lines and code fences are left out, and so are a Markdown table's
