@@ -305,7 +305,7 @@ func (b *builder) findings(findings []application.Finding, author string, others
 		case f.Path == "":
 			b.problem(formLabel, fmt.Sprintf("could not be written as an application file (%s: %s); check the answers for unusual text", f.Rule, f.Message))
 		default:
-			b.problem(label, f.Message+b.unseen(label))
+			b.problem(label, unnamed(f.Message, f.Path)+b.unseen(label))
 		}
 	}
 	if seen == 0 {

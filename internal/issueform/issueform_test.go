@@ -259,6 +259,13 @@ func TestAnswersThatDoNotFitAreRefusedPolitely(t *testing.T) {
 			{Field: "First response time (hours)", Message: "must be a whole number, like 24"},
 			{Field: "Installs today", Message: "must be a whole number, like 12"},
 		}},
+		{"answers the schema refuses, said without the file's field names", "Codertocat", func(a map[string]string) {
+			a[issueform.FieldAppID] = "App 1234567"
+			a[issueform.FieldSecurityContact] = "the security team"
+		}, []issueform.Problem{
+			{Field: "App ID", Message: `must be the App ID from the developer portal: digits only, like "1234567"`},
+			{Field: "Security contact", Message: "must be an email address or a web address"},
+		}},
 		{"a choice the dropdown does not offer", "Codertocat", func(a map[string]string) {
 			a[issueform.FieldAuth] = `oauth2" | "api_key`
 		}, []issueform.Problem{{Field: "Authentication", Message: "must be one of oauth2, api_key, basic, jwt, other"}}},
@@ -275,7 +282,7 @@ func TestAnswersThatDoNotFitAreRefusedPolitely(t *testing.T) {
 			{Field: "Company website", Message: "must be a web address starting with https://, without spaces or invisible characters"},
 			{Field: "OAuth scopes", Message: `a scope name is lowercase, like "crm.objects.contacts.read"`},
 			{Field: "Support email", Message: "must be an email address, like \"help@example.com\", without spaces or invisible characters"},
-			{Field: "Installs today", Message: "installs.count must be a whole number, zero or more"},
+			{Field: "Installs today", Message: "must be a whole number, zero or more"},
 			{Field: "Other maintainers", Message: "must be GitHub logins separated by commas, like acme-dev, acme-ops"},
 		}},
 		{"an author that cannot be a maintainer", "renovate[bot]", func(a map[string]string) {

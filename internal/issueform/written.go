@@ -123,3 +123,14 @@ func (b *builder) unseen(label string) string {
 	}
 	return ""
 }
+
+// unnamed is a schema's message about the field at path without the
+// field's name it opens with ("appId must be …" is "must be …"): the
+// applicant reads it beside the question, and never saw the file's names.
+func unnamed(msg, path string) string {
+	name, rest, ok := strings.Cut(msg, " ")
+	if !ok || !(path == name || strings.HasSuffix(path, "."+name)) {
+		return msg
+	}
+	return rest
+}
