@@ -204,6 +204,24 @@ func TestAResubmissionIsToldWhichIssueToEdit(t *testing.T) {
 	}
 }
 
+// TestAStepIssueEditedAfterItsPullRequestWasClosedProposesAgain: a step
+// form's pull request closed by a reviewer stays closed; the issue edited
+// afterwards proposes its answers as they are in a new one.
+func TestAStepIssueEditedAfterItsPullRequestWasClosedProposesAgain(t *testing.T) {
+	w := newFormWorld(t)
+	body := "### Application slug\n\nacme-sync\n\n### Tagline\n\nContacts, both ways\n\n### Description\n\n_No response_\n\n" +
+		"### Setup instructions\n\n_No response_\n\n### Listing support page\n\n_No response_\n"
+	n := w.issue(t, "acme-dev", body)
+	w.open(t, n, "acme-dev", body)
+	first := w.openPRs()[0]
+	w.srv.ClosePR(first.Number, "rivera-reviews")
+	w.open(t, n, "acme-dev", strings.Replace(body, "Contacts, both ways", "Contacts both ways", 1))
+	open := w.openPRs()
+	if len(open) != 1 || open[0].Number == first.Number || w.srv.PR(first.Number).State != "closed" {
+		t.Errorf("open pull requests after the edit: %+v", open)
+	}
+}
+
 // tidy is a good application of a company the program does not hold yet.
 func tidy() map[string]string {
 	a := complete()
