@@ -252,13 +252,10 @@ func TestAnswersThatDoNotFitAreRefusedPolitely(t *testing.T) {
 			{Field: "First response time (hours)", Message: "must be a whole number, like 24"},
 			{Field: "Installs today", Message: "must be a whole number, like 12"},
 		}},
-		{"a count whose separators do not group thousands", "Codertocat", func(a map[string]string) {
-			a[issueform.FieldInstalls] = "1,2"
-			a[issueform.FieldResponseHours] = "1.200,5"
-		}, []issueform.Problem{
-			{Field: "First response time (hours)", Message: "must be a whole number, like 24"},
-			{Field: "Installs today", Message: "must be a whole number, like 12"},
-		}},
+		{"a count whose separators do not group thousands", "Codertocat", func(a map[string]string) { a[issueform.FieldInstalls] = "1.200,5" },
+			[]issueform.Problem{{Field: "Installs today", Message: "must be a whole number, like 12"}}},
+		{"a count grouped unevenly", "Codertocat", func(a map[string]string) { a[issueform.FieldInstalls] = "1,2" },
+			[]issueform.Problem{{Field: "Installs today", Message: "must be a whole number, like 12"}}},
 		{"answers the schema refuses, said without the file's field names", "Codertocat", func(a map[string]string) {
 			a[issueform.FieldAppID] = "App 1234567"
 			a[issueform.FieldSecurityContact] = "the security team"
@@ -480,13 +477,7 @@ func TestAnswersWrittenAsPeopleWriteThemAreRead(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			answers := complete()
-			answers[tt.field] = tt.value
-			d, problems := build(t, "Codertocat", answers)
-			if problems != nil {
-				t.Fatalf("refused: %+v", problems)
-			}
-			if diff := cmp.Diff(tt.want, tt.read(d.App)); diff != "" {
+			if diff := cmp.Diff(tt.want, tt.read(accepted(t, tt.field, tt.value).App)); diff != "" {
 				t.Errorf("read back (-want +got):\n%s", diff)
 			}
 		})
@@ -497,10 +488,6 @@ func TestAnswersWrittenAsPeopleWriteThemAreRead(t *testing.T) {
 // full-width App ID or phone number, and sales assets as a Markdown
 // list, as the application form does.
 func TestStepAnswersWrittenAsPeopleWriteThemAreRead(t *testing.T) {
-	cat, err := catalog.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
 	tests := []struct {
 		name string
 		body string
@@ -517,11 +504,7 @@ func TestStepAnswersWrittenAsPeopleWriteThemAreRead(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			form, a, ok := issueform.Recognise(tt.body)
-			if !ok || form.Step == "" {
-				t.Fatalf("not read as a step form: %q", form.File)
-			}
-			c, problems := issueform.BuildChange(cat, form, a, os.DirFS("../.."))
+			c, problems := buildChange(t, tt.body)
 			if problems != nil {
 				t.Fatalf("refused: %+v", problems)
 			}
@@ -536,17 +519,9 @@ func TestStepAnswersWrittenAsPeopleWriteThemAreRead(t *testing.T) {
 // longer than the schema allows is refused against its question with its
 // bound, where before it was said to be empty.
 func TestAStepAnswerTooLongSaysHowLongItMayBe(t *testing.T) {
-	cat, err := catalog.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
 	body := "### Application slug\n\nacme-sync\n\n### Tagline\n\n" + strings.Repeat("同期", 41) +
 		"\n\n### Description\n\n" + strings.Repeat("Keeps contacts in step. ", 84) + "\n\n### Setup instructions\n\n_No response_\n\n### Listing support page\n\n_No response_\n"
-	form, a, ok := issueform.Recognise(body)
-	if !ok || form.Step == "" {
-		t.Fatalf("not read as a step form: %q", form.File)
-	}
-	_, problems := issueform.BuildChange(cat, form, a, os.DirFS("../.."))
+	_, problems := buildChange(t, body)
 	want := []issueform.Problem{
 		{Field: "Tagline", Message: "must be one line of 1 to 80 characters, without control or bidirectional characters"},
 		{Field: "Description", Message: "must be text of 1 to 2000 characters, its lines without control or bidirectional characters"},
@@ -554,4 +529,32 @@ func TestAStepAnswerTooLongSaysHowLongItMayBe(t *testing.T) {
 	if diff := cmp.Diff(want, problems); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
+}
+
+// buildChange reads body as a step form's issue and builds its change of
+// the repository's own sample applications.
+func buildChange(t *testing.T, body string) (issueform.Change, []issueform.Problem) {
+	t.Helper()
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	form, a, ok := issueform.Recognise(body)
+	if !ok || form.Step == "" {
+		t.Fatalf("not read as a step form: %q", form.File)
+	}
+	return issueform.BuildChange(cat, form, a, os.DirFS("../.."))
+}
+
+// accepted is the draft of a good application whose answer to the
+// question id is value; it fails the test when the answers are refused.
+func accepted(t *testing.T, id, value string) issueform.Draft {
+	t.Helper()
+	answers := complete()
+	answers[id] = value
+	d, problems := build(t, "Codertocat", answers)
+	if problems != nil {
+		t.Fatalf("refused: %+v", problems)
+	}
+	return d
 }

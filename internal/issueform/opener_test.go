@@ -14,7 +14,6 @@ import (
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
 	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/issueform"
-	"github.com/connectbot/connectbot/schema"
 )
 
 // formWorld is a program repository on the fake GitHub, holding the
@@ -26,39 +25,36 @@ type formWorld struct {
 	opener *issueform.Opener
 }
 
+// newFormWorld holds no schema/ directory: the program is judged by
+// connectbot's own schema, as one made by connectbot init is.
 func newFormWorld(t *testing.T) *formWorld {
 	t.Helper()
 	srv := forgetest.NewServer(t, "acme-program", "connect")
-	files := map[string]string{"program.cue": "reviewers: [\"rivera-reviews\", \"okafor-pm\"]\ndocumentationDomains: \"allow\"\n"}
-	entries, err := schema.Files.ReadDir(".")
+	srv.Commit(forgetest.DefaultBranch, "program", map[string]string{
+		"program.cue":                "reviewers: [\"rivera-reviews\", \"okafor-pm\"]\ndocumentationDomains: \"allow\"\n",
+		"applications/acme-sync.cue": string(must(os.ReadFile("../../applications/acme-sync.cue"))),
+	})
+	repo, err := gitrepo.Clone(context.Background(), srv.GitURL(), gitrepo.CloneOptions{Token: srv.Token()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range entries {
-		b, _ := schema.Files.ReadFile(e.Name())
-		files["schema/"+e.Name()] = string(b)
-	}
-	acme, err := os.ReadFile("../../applications/acme-sync.cue")
+	w := &formWorld{srv: srv}
+	w.client = w.as(t, srv.Token())
+	w.opener = &issueform.Opener{Forge: w.client, Git: repo, Base: forgetest.DefaultBranch, BotLogin: forgetest.BotLogin,
+		Identity: gitrepo.Signature{Name: "connectbot", Email: "connectbot@users.noreply.example"},
+		Now:      func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) }}
+	return w
+}
+
+// as is a client of the fake GitHub acting with token.
+func (w *formWorld) as(t *testing.T, token string) *forge.Client {
+	t.Helper()
+	c, err := forge.New(forge.Options{BaseURL: w.srv.URL(), Token: token, Owner: "acme-program", Repo: "connect",
+		HTTPClient: w.srv.Client(), Sleep: func(time.Duration) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	files["applications/acme-sync.cue"] = string(acme)
-	srv.Commit(forgetest.DefaultBranch, "program", files)
-	ctx := context.Background()
-	repo, err := gitrepo.Clone(ctx, srv.GitURL(), gitrepo.CloneOptions{Token: srv.Token()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	client, err := forge.New(forge.Options{BaseURL: srv.URL(), Token: srv.Token(), Owner: "acme-program", Repo: "connect",
-		HTTPClient: srv.Client(), Sleep: func(time.Duration) {}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) }
-	return &formWorld{srv: srv, client: client, opener: &issueform.Opener{
-		Forge: client, Git: repo, Base: forgetest.DefaultBranch, BotLogin: forgetest.BotLogin,
-		Identity: gitrepo.Signature{Name: "connectbot", Email: "connectbot@users.noreply.example"}, Now: now,
-	}}
+	return c
 }
 
 // issue opens an issue on the fake GitHub as author, with their own
@@ -66,15 +62,20 @@ func newFormWorld(t *testing.T) *formWorld {
 func (w *formWorld) issue(t *testing.T, author, body string) int {
 	t.Helper()
 	w.srv.AddUser(author, author+"-token")
-	client, err := forge.New(forge.Options{BaseURL: w.srv.URL(), Token: author + "-token", Owner: "acme-program", Repo: "connect", HTTPClient: w.srv.Client()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	is, err := client.CreateIssue(context.Background(), "Application", body, "application")
+	is, err := w.as(t, author+"-token").CreateIssue(context.Background(), "Application", body, "application")
 	if err != nil {
 		t.Fatal(err)
 	}
 	return is.Number
+}
+
+// submit opens an issue as author with body and hands it to the opener,
+// as its delivery would, and returns its number.
+func (w *formWorld) submit(t *testing.T, author, body string) int {
+	t.Helper()
+	n := w.issue(t, author, body)
+	w.open(t, n, author, body)
+	return n
 }
 
 // open hands issue n, as author wrote it with body, to the opener.
@@ -85,6 +86,17 @@ func (w *formWorld) open(t *testing.T, n int, author, body string) issueform.Out
 		t.Fatalf("issue #%d: %v", n, err)
 	}
 	return out
+}
+
+// lastAnswer checks that issue n holds want answers, the last as the
+// golden file named.
+func (w *formWorld) lastAnswer(t *testing.T, n, want int, golden string) {
+	t.Helper()
+	comments := w.srv.Comments(n)
+	if len(comments) != want {
+		t.Fatalf("%d answers on #%d, want %d: %+v", len(comments), n, want, comments)
+	}
+	checkGolden(t, golden, comments[want-1].Body)
 }
 
 // openPRs are the pull requests open on the fake GitHub.
@@ -106,8 +118,7 @@ func (w *formWorld) openPRs() []forgetest.PR {
 func TestAnEditedSlugMovesTheApplicationToOnePullRequest(t *testing.T) {
 	w := newFormWorld(t)
 	first := Body(tidy())
-	n := w.issue(t, "Codertocat", first)
-	w.open(t, n, "Codertocat", first)
+	n := w.submit(t, "Codertocat", first)
 	second := strings.Replace(first, "### Application slug\n\ntidy-ledger\n", "### Application slug\n\ntidy-books\n", 1)
 	for range 2 {
 		w.open(t, n, "Codertocat", second)
@@ -153,8 +164,7 @@ func TestAnEditAfterTheApplicationWasDecidedIsAnswered(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newFormWorld(t)
 			first := Body(tidy())
-			n := w.issue(t, "Codertocat", first)
-			w.open(t, n, "Codertocat", first)
+			n := w.submit(t, "Codertocat", first)
 			tt.decide(w, w.srv.PRs()[0])
 			second := strings.Replace(first, "### Installs today\n\n12", "### Installs today\n\n16", 1)
 			for range 2 {
@@ -163,11 +173,7 @@ func TestAnEditAfterTheApplicationWasDecidedIsAnswered(t *testing.T) {
 			if prs := w.srv.PRs(); len(prs) != 1 {
 				t.Errorf("pull requests: %+v", prs)
 			}
-			comments := w.srv.Comments(n)
-			if len(comments) != 2 {
-				t.Fatalf("%d answers on the issue, want the first and one about the edit: %+v", len(comments), comments)
-			}
-			checkGolden(t, tt.golden, comments[1].Body)
+			w.lastAnswer(t, n, 2, tt.golden) // the first, and one about the edit
 		})
 	}
 }
@@ -177,29 +183,21 @@ func TestAnEditAfterTheApplicationWasDecidedIsAnswered(t *testing.T) {
 // request is open, is told which issue to edit, not only which pull
 // request is in the way; nothing is opened and the first stays as it was.
 func TestAResubmissionIsToldWhichIssueToEdit(t *testing.T) {
-	listing := "### Application slug\n\nacme-sync\n\n### Tagline\n\nContacts, both ways\n\n### Description\n\n_No response_\n\n" +
-		"### Setup instructions\n\n_No response_\n\n### Listing support page\n\n_No response_\n"
 	for _, tt := range []struct {
 		name, author, first, again, golden string
 	}{
 		{"the application form", "Codertocat", Body(tidy()), strings.Replace(Body(tidy()), "\n\n12\n", "\n\n14\n", 1), "resubmitted-application.md"},
-		{"a step form", "acme-dev", listing, strings.Replace(listing, "Contacts, both ways", "Contacts both ways", 1), "resubmitted-step.md"},
+		{"a step form", "acme-dev", listingBody, strings.Replace(listingBody, "Contacts, both ways", "Contacts both ways", 1), "resubmitted-step.md"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newFormWorld(t)
-			first := w.issue(t, tt.author, tt.first)
-			w.open(t, first, tt.author, tt.first)
+			w.submit(t, tt.author, tt.first)
 			opened := w.openPRs()
-			again := w.issue(t, tt.author, tt.again)
-			w.open(t, again, tt.author, tt.again)
+			again := w.submit(t, tt.author, tt.again)
 			if diff := cmp.Diff(opened, w.openPRs()); diff != "" {
 				t.Errorf("open pull requests (-before +after):\n%s", diff)
 			}
-			comments := w.srv.Comments(again)
-			if len(comments) != 1 {
-				t.Fatalf("%d answers on the second issue: %+v", len(comments), comments)
-			}
-			checkGolden(t, tt.golden, comments[0].Body)
+			w.lastAnswer(t, again, 1, tt.golden)
 		})
 	}
 }
@@ -209,18 +207,20 @@ func TestAResubmissionIsToldWhichIssueToEdit(t *testing.T) {
 // afterwards proposes its answers as they are in a new one.
 func TestAStepIssueEditedAfterItsPullRequestWasClosedProposesAgain(t *testing.T) {
 	w := newFormWorld(t)
-	body := "### Application slug\n\nacme-sync\n\n### Tagline\n\nContacts, both ways\n\n### Description\n\n_No response_\n\n" +
-		"### Setup instructions\n\n_No response_\n\n### Listing support page\n\n_No response_\n"
-	n := w.issue(t, "acme-dev", body)
-	w.open(t, n, "acme-dev", body)
+	n := w.submit(t, "acme-dev", listingBody)
 	first := w.openPRs()[0]
 	w.srv.ClosePR(first.Number, "rivera-reviews")
-	w.open(t, n, "acme-dev", strings.Replace(body, "Contacts, both ways", "Contacts both ways", 1))
+	w.open(t, n, "acme-dev", strings.Replace(listingBody, "Contacts, both ways", "Contacts both ways", 1))
 	open := w.openPRs()
 	if len(open) != 1 || open[0].Number == first.Number || w.srv.PR(first.Number).State != "closed" {
 		t.Errorf("open pull requests after the edit: %+v", open)
 	}
 }
+
+// listingBody is the listing form's issue for acme-sync, as GitHub
+// writes it, giving a tagline only.
+const listingBody = "### Application slug\n\nacme-sync\n\n### Tagline\n\nContacts, both ways\n\n### Description\n\n_No response_\n\n" +
+	"### Setup instructions\n\n_No response_\n\n### Listing support page\n\n_No response_\n"
 
 // tidy is a good application of a company the program does not hold yet.
 func tidy() map[string]string {
