@@ -302,6 +302,8 @@ func (b *builder) findings(findings []application.Finding, author string, others
 			b.problem(label, "must be GitHub logins separated by commas, like acme-dev, acme-ops")
 		case label == field(FieldMaintainers).Label:
 			b.problem(accountLabel, fmt.Sprintf("@%s cannot be listed as a maintainer: it is not a GitHub login the program accepts", author))
+		case f.Rule == catalog.RuleSize:
+			b.problem(b.longest(), fmt.Sprintf("is too long (%s): shorten this answer", f.Message))
 		case f.Path == "":
 			b.problem(formLabel, fmt.Sprintf("could not be written as an application file (%s: %s); check the answers for unusual text", f.Rule, f.Message))
 		default:
@@ -311,6 +313,18 @@ func (b *builder) findings(findings []application.Finding, author string, others
 	if seen == 0 {
 		b.problem(formLabel, "could not be written as an application file; please report this to the program team")
 	}
+}
+
+// longest is the label of the question with the longest answer: the one
+// to shorten when the file would be too large.
+func (b *builder) longest() string {
+	label, size := formLabel, 0
+	for _, f := range b.form() {
+		if n := len(b.a.Value(f.ID)); n > size {
+			label, size = f.Label, n
+		}
+	}
+	return label
 }
 
 // Labels of problems that are about no one question.

@@ -304,6 +304,11 @@ func TestAnswersThatDoNotFitAreRefusedPolitely(t *testing.T) {
 			{Field: "Company name", Message: "a name must be one line of 1 to 80 characters, without control or bidirectional characters. " +
 				"The answer holds a character that does not show, U+200F, as its character 1: type the answer again rather than pasting it"},
 		}},
+		{"an answer so long the file would be larger than the loader reads, named", "Codertocat", func(a map[string]string) {
+			a[issueform.FieldScopes] = "oauth: " + strings.Repeat("連絡先を同期します。", 2300)
+		}, []issueform.Problem{
+			{Field: "OAuth scopes", Message: "is too long (file is 70205 bytes; an application file may be at most 65536 bytes): shorten this answer"},
+		}},
 		{"braces nested past the loader's limit", "Codertocat", func(a map[string]string) {
 			a[issueform.FieldCompanyName] = strings.Repeat("{", 70)
 		}, []issueform.Problem{
