@@ -277,7 +277,7 @@ func (b *builder) maintainers(author string) []string {
 	out := []string{author}
 	v := b.line(FieldMaintainers)
 	for _, m := range strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune(",;，、；", r) || unicode.IsSpace(r) }) {
-		m = strings.TrimPrefix(m, "@")
+		m = login(m)
 		if m != "" && !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, m) }) {
 			out = append(out, m)
 		}

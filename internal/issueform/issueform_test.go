@@ -477,6 +477,8 @@ func TestAnswersWrittenAsPeopleWriteThemAreRead(t *testing.T) {
 			func(a application.Application) any { return a.Integration.Scopes }, scopes},
 		{"scopes pasted as a Markdown table", issueform.FieldScopes, "| Scope | Why |\n|:---|---|\n| oauth | サインインに使います |\n| `crm.objects.contacts.read` | reads contacts |",
 			func(a application.Application) any { return a.Integration.Scopes }, scopes},
+		{"maintainers given as the addresses of their GitHub profiles", issueform.FieldMaintainers, "https://github.com/acme-ops, github.com/acme-dev/",
+			func(a application.Application) any { return a.Maintainers }, []string{"Codertocat", "acme-ops", "acme-dev"}},
 		{"maintainers separated by an ideographic comma and a semicolon", issueform.FieldMaintainers, "acme-ops、acme-dev; acme-qa",
 			func(a application.Application) any { return a.Maintainers }, []string{"Codertocat", "acme-ops", "acme-dev", "acme-qa"}},
 	}

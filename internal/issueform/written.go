@@ -134,3 +134,12 @@ func unnamed(msg, path string) string {
 	}
 	return rest
 }
+
+// login is a GitHub login as people give one: "@acme-dev", or the address
+// of its profile, "https://github.com/acme-dev", with or without the
+// scheme and the closing slash.
+func login(s string) string {
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "https://"), "http://")
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "github.com/"), "/")
+	return strings.TrimPrefix(s, "@")
+}
