@@ -36,6 +36,9 @@ type Draft struct {
 type Applicant struct {
 	Login string
 	Issue int
+	// PR is the issue's open pull request, 0 when it has none: answers
+	// that do not fit leave it as it is.
+	PR int
 }
 
 // Build turns a form's answers into an application file, with the

@@ -107,7 +107,15 @@ func (o *Opener) Open(ctx context.Context, is Issue) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
-	r := request{who: Applicant{Login: is.Author, Issue: is.Number}, today: today, baseSHA: baseSHA, tree: tree, cat: cat}
+	mine, err := o.issuePRs(ctx, is.Number)
+	if err != nil {
+		return Outcome{}, err
+	}
+	who := Applicant{Login: is.Author, Issue: is.Number}
+	if len(mine) > 0 {
+		who.PR = mine[0].Number
+	}
+	r := request{who: who, today: today, baseSHA: baseSHA, tree: tree, cat: cat}
 	var out Outcome
 	if form.Step != "" {
 		out, err = o.openStep(ctx, form, answers, is, r)

@@ -217,6 +217,30 @@ func TestAStepIssueEditedAfterItsPullRequestWasClosedProposesAgain(t *testing.T)
 	}
 }
 
+// TestAnEditThatCannotBeProposedKeepsThePullRequestAndSaysSo: an issue
+// whose pull request is open, edited into answers that do not fit, is
+// answered with the answers to fix and that its pull request keeps the
+// answers it has, where it was told that nothing was opened.
+func TestAnEditThatCannotBeProposedKeepsThePullRequestAndSaysSo(t *testing.T) {
+	for _, tt := range []struct {
+		name, author, first, edited, golden string
+	}{
+		{"the application form", "Codertocat", Body(tidy()), strings.Replace(Body(tidy()), "\n\n12\n", "\n\nabout 40\n", 1), "edited-refused-application.md"},
+		{"a step form", "acme-dev", listingBody, strings.Replace(listingBody, "\n\n_No response_\n\n### Listing support page", "\n\nacme.example/setup\n\n### Listing support page", 1), "edited-refused-step.md"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newFormWorld(t)
+			n := w.submit(t, tt.author, tt.first)
+			opened := w.openPRs()
+			w.open(t, n, tt.author, tt.edited)
+			if diff := cmp.Diff(opened, w.openPRs()); diff != "" {
+				t.Errorf("open pull requests (-before +after):\n%s", diff)
+			}
+			w.lastAnswer(t, n, 2, tt.golden)
+		})
+	}
+}
+
 // listingBody is the listing form's issue for acme-sync, as GitHub
 // writes it, giving a tagline only.
 const listingBody = "### Application slug\n\nacme-sync\n\n### Tagline\n\nContacts, both ways\n\n### Description\n\n_No response_\n\n" +

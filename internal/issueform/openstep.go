@@ -244,18 +244,16 @@ func (o *Opener) closeReplaced(ctx context.Context, issue int, out Outcome) (Out
 	if o.DryRun || out.PR == 0 {
 		return out, nil
 	}
-	prs, err := o.Forge.ListPRs(ctx, "", "open")
+	prs, err := o.issuePRs(ctx, issue)
 	if err != nil {
 		return out, err
 	}
 	var earlier []forge.PR
 	current := false
 	for _, pr := range prs {
-		switch {
-		case !strings.Contains(pr.Body, program.FormMarker(issue)) || !strings.EqualFold(pr.Author, o.BotLogin):
-		case pr.Number == out.PR:
+		if pr.Number == out.PR {
 			current = true
-		default:
+		} else {
 			earlier = append(earlier, pr)
 		}
 	}
@@ -270,6 +268,21 @@ func (o *Opener) closeReplaced(ctx context.Context, issue int, out Outcome) (Out
 			return out, err
 		}
 		out.Done = append(out.Done, fmt.Sprintf("closed #%d, replaced by #%d", pr.Number, out.PR))
+	}
+	return out, nil
+}
+
+// issuePRs are the open pull requests connectbot opened for issue.
+func (o *Opener) issuePRs(ctx context.Context, issue int) ([]forge.PR, error) {
+	prs, err := o.Forge.ListPRs(ctx, "", "open")
+	if err != nil {
+		return nil, err
+	}
+	var out []forge.PR
+	for _, pr := range prs {
+		if strings.Contains(pr.Body, program.FormMarker(issue)) && strings.EqualFold(pr.Author, o.BotLogin) {
+			out = append(out, pr)
+		}
 	}
 	return out, nil
 }

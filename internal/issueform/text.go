@@ -63,13 +63,22 @@ func prRef(pr int) string {
 // make an application file.
 func RefusalReply(who Applicant, problems []Problem) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\nThank you for applying, @%s. connectbot could not turn this form into an application file, so nothing was opened yet. "+
-		"Please edit this issue to fix these answers:\n\n", ReplyMarker, who.Login)
+	fmt.Fprintf(&b, "%s\nThank you for applying, @%s. connectbot could not turn this form into an application file, so %s. "+
+		"Please edit this issue to fix these answers:\n\n", ReplyMarker, who.Login, kept(who, "nothing was opened yet"))
 	for _, p := range problems {
 		fmt.Fprintf(&b, "- **%s**: %s\n", md(p.Field), md(p.Message))
 	}
 	b.WriteString("\nEvery answer goes into the file as plain text, exactly as written; the file format is described in the repository's README.\n")
 	return b.String()
+}
+
+// kept says what a refusal leaves: the applicant's open pull request with
+// the answers it has, or none, said as none.
+func kept(who Applicant, none string) string {
+	if who.PR == 0 {
+		return none
+	}
+	return fmt.Sprintf("#%d keeps the answers it has", who.PR)
 }
 
 // md makes untrusted text inert Markdown, cut to a length a reply can
@@ -119,8 +128,8 @@ func UpdatedReply(who Applicant, pr int, head string) string {
 // do not make a change connectbot can propose.
 func StepRefusalReply(f Form, who Applicant, problems []Problem) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n@%s, connectbot could not turn this %s form into a change of your application file, so nothing was opened. "+
-		"Please edit this issue to fix these answers:\n\n", ReplyMarker, who.Login, strings.ToLower(f.Name))
+	fmt.Fprintf(&b, "%s\n@%s, connectbot could not turn this %s form into a change of your application file, so %s. "+
+		"Please edit this issue to fix these answers:\n\n", ReplyMarker, who.Login, strings.ToLower(f.Name), kept(who, "nothing was opened"))
 	for _, p := range problems {
 		fmt.Fprintf(&b, "- **%s**: %s\n", md(p.Field), md(p.Message))
 	}
