@@ -241,6 +241,21 @@ func TestAnEditThatCannotBeProposedKeepsThePullRequestAndSaysSo(t *testing.T) {
 	}
 }
 
+// TestAStepFormBeforeTheApplicationIsAcceptedSaysToWait: the listing
+// form for an application still under review — its file not yet in the
+// program — says so and where the application is, not that the slug names
+// no application.
+func TestAStepFormBeforeTheApplicationIsAcceptedSaysToWait(t *testing.T) {
+	w := newFormWorld(t)
+	w.submit(t, "Codertocat", Body(tidy()))
+	opened := w.openPRs()
+	n := w.submit(t, "Codertocat", strings.Replace(listingBody, "\n\nacme-sync\n", "\n\ntidy-ledger\n", 1))
+	if diff := cmp.Diff(opened, w.openPRs()); diff != "" {
+		t.Errorf("open pull requests (-before +after):\n%s", diff)
+	}
+	w.lastAnswer(t, n, 1, "step-before-acceptance.md")
+}
+
 // listingBody is the listing form's issue for acme-sync, as GitHub
 // writes it, giving a tagline only.
 const listingBody = "### Application slug\n\nacme-sync\n\n### Tagline\n\nContacts, both ways\n\n### Description\n\n_No response_\n\n" +

@@ -8,10 +8,12 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/gitrepo"
 	"github.com/connectbot/connectbot/internal/loader"
+	"github.com/connectbot/connectbot/internal/policy"
 	"github.com/connectbot/connectbot/internal/program"
 )
 
@@ -21,6 +23,12 @@ import (
 // answers as they are now — or refuses with the answers to fix, and
 // answers on the issue.
 func (o *Opener) openStep(ctx context.Context, form Form, answers Answers, is Issue, r request) (Outcome, error) {
+	if msg, err := o.underReview(ctx, answers.Value(FieldSlug), r.tree); msg != "" || err != nil {
+		if err != nil {
+			return Outcome{}, err
+		}
+		return o.refuseStep(ctx, form, r.who, msg)
+	}
 	change, problems := BuildChange(r.cat, form, answers, r.tree)
 	if len(problems) > 0 {
 		return o.refuseAnswers(ctx, is.Number, StepRefusalReply(form, r.who, problems), len(problems))
@@ -66,6 +74,29 @@ func (o *Opener) openStep(ctx context.Context, form Form, answers Answers, is Is
 		title: StepTitle(change), body: StepPRBody(change, r.who), source: change.Source, what: "changing " + change.Path,
 		reply: func(pr int) string { return StepOpenedReply(change, r.who, pr) },
 	})
+}
+
+// underReview says, when slug names no file of the tree but an
+// application in an open pull request, that a step form waits for its
+// acceptance, and where the application is; "" otherwise.
+func (o *Opener) underReview(ctx context.Context, slug string, tree fs.FS) (string, error) {
+	if !policy.ValidSlug(slug) {
+		return "", nil
+	}
+	p := application.PathOf(slug)
+	if _, err := fs.Stat(tree, p); err == nil {
+		return "", nil
+	}
+	prs, err := o.Forge.ListPRs(ctx, program.FormBranch(slug), "open")
+	if err != nil || len(prs) == 0 {
+		return "", err
+	}
+	n, ok := program.FormMarkedIssue(prs[0].Body)
+	if !ok {
+		return fmt.Sprintf("names %s, which is not in the program yet: its application is in #%d, for a reviewer to decide. Use this form again once a reviewer has accepted it", p, prs[0].Number), nil
+	}
+	return fmt.Sprintf("names %s, which is not in the program yet: its application is in #%d, opened from issue #%d, for a reviewer to decide. "+
+		"Use this form again once a reviewer has accepted it; until then, edit issue #%d to change the application's answers", p, prs[0].Number, n, n), nil
 }
 
 // changeUnderWay says that the open pull request pr changes the file from
