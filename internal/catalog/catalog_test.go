@@ -86,11 +86,7 @@ func TestDecodeReadsEveryNumberForm(t *testing.T) {
 }
 
 func TestSchemaFindingsSpeakToIntegrators(t *testing.T) {
-	tests := []struct {
-		name string
-		edit func(string) string
-		want []application.Finding
-	}{
+	checkSchemaFindings(t, []schemaCase{
 		{
 			name: "a misspelt field is named and located",
 			edit: func(s string) string {
@@ -143,6 +139,24 @@ func TestSchemaFindingsSpeakToIntegrators(t *testing.T) {
 				Message: `stage must be one of "applied", "beta", "certification", "partner", "removed"`}},
 		},
 		{
+			name: "two errors in different parts are both reported",
+			edit: func(s string) string {
+				s = strings.Replace(s, `"applied"`, `"accepted"`, 1)
+				return strings.Replace(s, `maintainers: ["acme-dev"]`, `maintainers: []`, 1)
+			},
+			want: []application.Finding{
+				{Rule: RuleSchema, Severity: "error", Path: "maintainers", Line: 2, Column: 1, Message: `maintainers must list at least one GitHub login, like ["acme-dev"]`},
+				{Rule: RuleSchema, Severity: "error", Path: "program.stage", Line: 4, Column: 18, Message: `stage must be one of "applied", "beta", "certification", "partner", "removed"`},
+			},
+		},
+	})
+}
+
+// TestATextFieldHasOneTrueMessage: a text too long or blank is said to be
+// so, once, and never said to be empty when it is not.
+func TestATextFieldHasOneTrueMessage(t *testing.T) {
+	checkSchemaFindings(t, []schemaCase{
+		{
 			name: "a tagline too long says how long it may be, once, not that it is empty",
 			edit: func(s string) string { return s + "listing: {tagline: \"" + strings.Repeat("x", 81) + "\"}\n" },
 			want: []application.Finding{{Rule: RuleSchema, Severity: "error", Path: "listing.tagline", Line: 5, Column: 20,
@@ -160,18 +174,21 @@ func TestSchemaFindingsSpeakToIntegrators(t *testing.T) {
 			want: []application.Finding{{Rule: RuleSchema, Severity: "error", Path: "listing.tagline", Line: 5, Column: 20,
 				Message: "must be one line of 1 to 80 characters, without control or bidirectional characters"}},
 		},
-		{
-			name: "two errors in different parts are both reported",
-			edit: func(s string) string {
-				s = strings.Replace(s, `"applied"`, `"accepted"`, 1)
-				return strings.Replace(s, `maintainers: ["acme-dev"]`, `maintainers: []`, 1)
-			},
-			want: []application.Finding{
-				{Rule: RuleSchema, Severity: "error", Path: "maintainers", Line: 2, Column: 1, Message: `maintainers must list at least one GitHub login, like ["acme-dev"]`},
-				{Rule: RuleSchema, Severity: "error", Path: "program.stage", Line: 4, Column: 18, Message: `stage must be one of "applied", "beta", "certification", "partner", "removed"`},
-			},
-		},
-	}
+	})
+}
+
+// schemaCase is a valid file edited by edit, and the findings it must
+// have.
+type schemaCase struct {
+	name string
+	edit func(string) string
+	want []application.Finding
+}
+
+// checkSchemaFindings checks that each of tests fails to load with its
+// findings.
+func checkSchemaFindings(t *testing.T, tests []schemaCase) {
+	t.Helper()
 	c := defaultCatalog(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

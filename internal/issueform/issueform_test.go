@@ -226,12 +226,7 @@ func TestHostileAnswersStayStrings(t *testing.T) {
 // well-formed file comes back as problems naming the questions, in words
 // an applicant can act on, and no file.
 func TestAnswersThatDoNotFitAreRefusedPolitely(t *testing.T) {
-	tests := []struct {
-		name   string
-		author string
-		edit   func(map[string]string)
-		want   []issueform.Problem
-	}{
+	checkRefusals(t, []refusal{
 		{"required answers left empty", "Codertocat", func(a map[string]string) {
 			a[issueform.FieldCompanyName] = ""
 			a[issueform.FieldInstalls] = ""
@@ -251,17 +246,6 @@ func TestAnswersThatDoNotFitAreRefusedPolitely(t *testing.T) {
 		}, []issueform.Problem{
 			{Field: "First response time (hours)", Message: "must be a whole number, like 24"},
 			{Field: "Installs today", Message: "must be a whole number, like 12"},
-		}},
-		{"a count whose separators do not group thousands", "Codertocat", func(a map[string]string) { a[issueform.FieldInstalls] = "1.200,5" },
-			[]issueform.Problem{{Field: "Installs today", Message: "must be a whole number, like 12"}}},
-		{"a count grouped unevenly", "Codertocat", func(a map[string]string) { a[issueform.FieldInstalls] = "1,2" },
-			[]issueform.Problem{{Field: "Installs today", Message: "must be a whole number, like 12"}}},
-		{"answers the schema refuses, said without the file's field names", "Codertocat", func(a map[string]string) {
-			a[issueform.FieldAppID] = "App 1234567"
-			a[issueform.FieldSecurityContact] = "the security team"
-		}, []issueform.Problem{
-			{Field: "App ID", Message: `must be the App ID from the developer portal: digits only, like "1234567"`},
-			{Field: "Security contact", Message: "must be an email address or a web address"},
 		}},
 		{"a choice the dropdown does not offer", "Codertocat", func(a map[string]string) {
 			a[issueform.FieldAuth] = `oauth2" | "api_key`
@@ -298,6 +282,31 @@ func TestAnswersThatDoNotFitAreRefusedPolitely(t *testing.T) {
 		}, []issueform.Problem{
 			{Field: "Promises", Message: "every promise must be ticked to apply; none is"},
 		}},
+		{"braces nested past the loader's limit", "Codertocat", func(a map[string]string) {
+			a[issueform.FieldCompanyName] = strings.Repeat("{", 70)
+		}, []issueform.Problem{
+			{Field: "the form", Message: "could not be written as an application file (format/plain-data: values are nested deeper than 16 levels); check the answers for unusual text"},
+		}},
+	})
+}
+
+// TestRefusalsSayWhichQuestionAndWhatToWrite: a refusal names the
+// question and what to write in words the applicant knows — not the
+// file's field names, a rule id or "the form" — and finds what they cannot
+// see; a count grouped as no one writes it stays refused.
+func TestRefusalsSayWhichQuestionAndWhatToWrite(t *testing.T) {
+	checkRefusals(t, []refusal{
+		{"a count whose separators do not group thousands", "Codertocat", func(a map[string]string) { a[issueform.FieldInstalls] = "1.200,5" },
+			[]issueform.Problem{{Field: "Installs today", Message: "must be a whole number, like 12"}}},
+		{"a count grouped unevenly", "Codertocat", func(a map[string]string) { a[issueform.FieldInstalls] = "1,2" },
+			[]issueform.Problem{{Field: "Installs today", Message: "must be a whole number, like 12"}}},
+		{"answers the schema refuses, said without the file's field names", "Codertocat", func(a map[string]string) {
+			a[issueform.FieldAppID] = "App 1234567"
+			a[issueform.FieldSecurityContact] = "the security team"
+		}, []issueform.Problem{
+			{Field: "App ID", Message: `must be the App ID from the developer portal: digits only, like "1234567"`},
+			{Field: "Security contact", Message: "must be an email address or a web address"},
+		}},
 		{"a name pasted with an invisible right-to-left mark, said where it is", "Codertocat", func(a map[string]string) {
 			a[issueform.FieldCompanyName] = "\u200fشركة أكمي للبرمجيات"
 		}, []issueform.Problem{
@@ -309,12 +318,22 @@ func TestAnswersThatDoNotFitAreRefusedPolitely(t *testing.T) {
 		}, []issueform.Problem{
 			{Field: "OAuth scopes", Message: "is too long (file is 70205 bytes; an application file may be at most 65536 bytes): shorten this answer"},
 		}},
-		{"braces nested past the loader's limit", "Codertocat", func(a map[string]string) {
-			a[issueform.FieldCompanyName] = strings.Repeat("{", 70)
-		}, []issueform.Problem{
-			{Field: "the form", Message: "could not be written as an application file (format/plain-data: values are nested deeper than 16 levels); check the answers for unusual text"},
-		}},
-	}
+	})
+}
+
+// refusal is a good application's answers edited by edit, as author
+// wrote them, and the problems they must be refused with.
+type refusal struct {
+	name   string
+	author string
+	edit   func(map[string]string)
+	want   []issueform.Problem
+}
+
+// checkRefusals checks that each of tests is refused with its problems,
+// and no file.
+func checkRefusals(t *testing.T, tests []refusal) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			answers := complete()

@@ -178,26 +178,40 @@ func TestAnEditAfterTheApplicationWasDecidedIsAnswered(t *testing.T) {
 	}
 }
 
-// TestAResubmissionIsToldWhichIssueToEdit: an applicant who opens a
-// second issue for the same slug or step, while the first one's pull
-// request is open, is told which issue to edit, not only which pull
-// request is in the way; nothing is opened and the first stays as it was.
-func TestAResubmissionIsToldWhichIssueToEdit(t *testing.T) {
+// TestWhatCannotBeProposedLeavesTheOpenPullRequestAndSaysWhy: a second
+// issue for the same slug or step, while the first one's pull request is
+// open, is told which issue to edit, not only which pull request is in
+// the way; an issue edited into answers that do not fit is told the
+// answers to fix and that its pull request keeps the answers it has,
+// where it was told that nothing was opened. Either way nothing is opened
+// and the open pull request stays as it was.
+func TestWhatCannotBeProposedLeavesTheOpenPullRequestAndSaysWhy(t *testing.T) {
 	for _, tt := range []struct {
-		name, author, first, again, golden string
+		name, author, first, second string
+		// edit is true when second is the first issue edited, false when
+		// it is a second issue.
+		edit   bool
+		golden string
 	}{
-		{"the application form", "Codertocat", Body(tidy()), strings.Replace(Body(tidy()), "\n\n12\n", "\n\n14\n", 1), "resubmitted-application.md"},
-		{"a step form", "acme-dev", listingBody, strings.Replace(listingBody, "Contacts, both ways", "Contacts both ways", 1), "resubmitted-step.md"},
+		{"a second application issue", "Codertocat", Body(tidy()), strings.Replace(Body(tidy()), "\n\n12\n", "\n\n14\n", 1), false, "resubmitted-application.md"},
+		{"a second step issue", "acme-dev", listingBody, strings.Replace(listingBody, "Contacts, both ways", "Contacts both ways", 1), false, "resubmitted-step.md"},
+		{"an application issue edited", "Codertocat", Body(tidy()), strings.Replace(Body(tidy()), "\n\n12\n", "\n\nabout 40\n", 1), true, "edited-refused-application.md"},
+		{"a step issue edited", "acme-dev", listingBody, strings.Replace(listingBody, "\n\n_No response_\n\n### Listing support page", "\n\nacme.example/setup\n\n### Listing support page", 1), true, "edited-refused-step.md"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newFormWorld(t)
-			w.submit(t, tt.author, tt.first)
+			n := w.submit(t, tt.author, tt.first)
 			opened := w.openPRs()
-			again := w.submit(t, tt.author, tt.again)
+			answers := 2
+			if tt.edit {
+				w.open(t, n, tt.author, tt.second)
+			} else {
+				n, answers = w.submit(t, tt.author, tt.second), 1
+			}
 			if diff := cmp.Diff(opened, w.openPRs()); diff != "" {
 				t.Errorf("open pull requests (-before +after):\n%s", diff)
 			}
-			w.lastAnswer(t, again, 1, tt.golden)
+			w.lastAnswer(t, n, answers, tt.golden)
 		})
 	}
 }
@@ -214,30 +228,6 @@ func TestAStepIssueEditedAfterItsPullRequestWasClosedProposesAgain(t *testing.T)
 	open := w.openPRs()
 	if len(open) != 1 || open[0].Number == first.Number || w.srv.PR(first.Number).State != "closed" {
 		t.Errorf("open pull requests after the edit: %+v", open)
-	}
-}
-
-// TestAnEditThatCannotBeProposedKeepsThePullRequestAndSaysSo: an issue
-// whose pull request is open, edited into answers that do not fit, is
-// answered with the answers to fix and that its pull request keeps the
-// answers it has, where it was told that nothing was opened.
-func TestAnEditThatCannotBeProposedKeepsThePullRequestAndSaysSo(t *testing.T) {
-	for _, tt := range []struct {
-		name, author, first, edited, golden string
-	}{
-		{"the application form", "Codertocat", Body(tidy()), strings.Replace(Body(tidy()), "\n\n12\n", "\n\nabout 40\n", 1), "edited-refused-application.md"},
-		{"a step form", "acme-dev", listingBody, strings.Replace(listingBody, "\n\n_No response_\n\n### Listing support page", "\n\nacme.example/setup\n\n### Listing support page", 1), "edited-refused-step.md"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			w := newFormWorld(t)
-			n := w.submit(t, tt.author, tt.first)
-			opened := w.openPRs()
-			w.open(t, n, tt.author, tt.edited)
-			if diff := cmp.Diff(opened, w.openPRs()); diff != "" {
-				t.Errorf("open pull requests (-before +after):\n%s", diff)
-			}
-			w.lastAnswer(t, n, 2, tt.golden)
-		})
 	}
 }
 
