@@ -140,20 +140,23 @@ func (h *Handler) recordEach(ctx context.Context, base, tip string, merges []mer
 			return rs, fmt.Errorf("record #%d: %w", m.number, err)
 		}
 		if ok {
-			next, done, skipped, err := h.recordCommit(ctx, rs.head, m, v)
+			next, done, err := h.recordCommit(ctx, rs.head, m, v)
 			if err != nil {
 				return rs, err
 			}
 			if next != rs.head {
 				rs.head = next
-				r.Done = append(r.Done, fmt.Sprintf(recordedPrefix+"%s in %s", transitionsText(done), gitsha.Short(next)))
+				r.Done = append(r.Done, fmt.Sprintf(recordedPrefix+"%s in %s", transitionsText(done.v), gitsha.Short(next)))
 				rs.pending = append(rs.pending, len(rs.out))
 			}
-			for _, why := range skipped {
+			for _, why := range done.stood {
+				r.Done = append(r.Done, "already recorded: "+why)
+			}
+			for _, why := range done.refused {
 				r.Done = append(r.Done, fmt.Sprintf("not recorded: %s, after GitHub's merge %s", why, gitsha.Short(m.commit)))
 			}
-			if len(skipped) > 0 {
-				rs.unrecorded[len(rs.out)] = skipped
+			if len(done.refused) > 0 {
+				rs.unrecorded[len(rs.out)] = done.refused
 			}
 		}
 		rs.out = append(rs.out, r)
@@ -242,18 +245,19 @@ func (h *Handler) approvedAt(ctx context.Context, base string, m mergedByGitHub,
 // recordCommit commits on parent the record of v, judged at GitHub's
 // merge m: each transition applied to the application as parent holds
 // it (recordFiles), with its message. It returns the commit — parent
-// itself when no transition could be applied — v with the transitions
-// it recorded, and why each other was not.
-func (h *Handler) recordCommit(ctx context.Context, parent string, m mergedByGitHub, v program.Verdict) (string, program.Verdict, []string, error) {
-	files, v, skipped, err := h.recordFiles(parent, m, v)
-	if err != nil || len(files) == 0 {
-		return parent, v, skipped, err
+// itself when no file changes — and what recordFiles made of v: the
+// transitions it recorded, those the tip holds already, and why each
+// other was not recorded.
+func (h *Handler) recordCommit(ctx context.Context, parent string, m mergedByGitHub, v program.Verdict) (string, recorded, error) {
+	done, err := h.recordFiles(parent, m, v)
+	if err != nil || len(done.files) == 0 {
+		return parent, done, err
 	}
 	id := h.Identity
 	id.When = h.Now()
-	msg := recordMessage(m.number, v) + fmt.Sprintf("\nGitHub merged #%d in %s; connectbot records the stage change its approval makes.\n", m.number, m.commit)
-	commit, err := h.Git.Commit(ctx, gitrepo.Change{Parent: parent, Files: files, Message: msg, Author: id})
-	return commit, v, skipped, err
+	msg := recordMessage(m.number, done.v) + fmt.Sprintf("\nGitHub merged #%d in %s; connectbot records the stage change its approval makes.\n", m.number, m.commit)
+	commit, err := h.Git.Commit(ctx, gitrepo.Change{Parent: parent, Files: done.files, Message: msg, Author: id})
+	return commit, done, err
 }
 
 // recordMessage is the message of the commit recording approved verdict

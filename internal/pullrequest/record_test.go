@@ -3,9 +3,11 @@ package pullrequest_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
@@ -57,6 +59,13 @@ func TestAChangeLandedAfterTheQueuesMergeSurvivesTheRecord(t *testing.T) {
 					`stage:    "removed"`+"\n\tremoved: {at: \"2026-11-24\", reason: \"Withdrawn by the applicant.\", by: \"okafor-pm\"}", 1)
 			},
 			why: "its stage is removed now, not applied",
+		},
+		{
+			name: "an application moved to another stage than the acceptance's after the queue's merge stays there",
+			later: func(s string) string {
+				return strings.Replace(s, `stage:    "applied"`, `stage:    "certification"`+"\n\tacceptedAt: \"2026-11-24\"", 1)
+			},
+			why: "its stage is certification now, not applied",
 		},
 		{
 			name: "a history row added after the queue's merge is not written over",
@@ -219,5 +228,154 @@ func TestARecordOfAFileThatBecameADirectoryIsRefusedNotFailed(t *testing.T) {
 	}
 	if recs := w.records(pr); len(recs) != 0 {
 		t.Errorf("%d commits record #%d, want none", len(recs), pr)
+	}
+}
+
+// TestTwoApprovalsOfOneStageChangeMergedInOneBatchAreRecordedOnce: two
+// pull requests each edit an application whose approval records the
+// same date — a beta's listing published, a certification approved —
+// and GitHub's queue merges both in one batch before connectbot records
+// either (the second branch is stacked on the first, so that each merges
+// into the one before it, path by path, as connectbot merges). The first approval's record makes the stage change the second
+// makes too: the second is said already recorded, with no commit of its
+// own and no comment asking for a record by hand, and the next run finds
+// nothing left to do.
+func TestTwoApprovalsOfOneStageChangeMergedInOneBatchAreRecordedOnce(t *testing.T) {
+	tests := []struct {
+		name, file, author string
+		// unrecorded are the lines main's file loses, so that an
+		// approval records them.
+		unrecorded []string
+		// edits are each pull request's edit of main's file.
+		edits [2][2]string
+		// recorded is what the first record writes.
+		recorded string
+	}{
+		{
+			name: "a beta's listing published by two approvals", file: "acme-sync.cue", author: "acme-dev",
+			unrecorded: []string{"\tlistingPublishedAt: \"2026-10-30\"\n"},
+			edits: [2][2]string{
+				{`"Two-way contact sync"`, `"Contacts, in step"`},
+				{`every five minutes.`, `every five minutes, day and night.`},
+			},
+			recorded: `listingPublishedAt: "2026-11-25"`,
+		},
+		{
+			name: "a certification approved by two approvals", file: "harborview-analytics.cue", author: "harborview-oss",
+			unrecorded: []string{"\tapprovedAt: \"2026-11-16\"\n", "\tlaunchDate: \"2026-12-15\"\n"},
+			edits: [2][2]string{
+				{`"Pipeline and revenue dashboards, ready in minutes"`, `"Pipeline dashboards, ready in minutes"`},
+				{`respect each user's CRM permissions.`, `respect each user's CRM permissions, always.`},
+			},
+			recorded: `approvedAt: "2026-11-25"`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			path := "applications/" + tt.file
+			w := newWorld(t)
+			w.srv.CreateRuleset("owner-token", queueRuleset(appBypasses))
+			src := sampleFile(t, tt.file)
+			for _, line := range tt.unrecorded {
+				src = strings.Replace(src, line, "", 1)
+			}
+			w.srv.Commit(forgetest.DefaultBranch, "Unrecord", map[string]string{path: src})
+			var prs []int
+			head := w.srv.Branch(forgetest.DefaultBranch)
+			for i, e := range tt.edits {
+				// The second branch is stacked on the first: merged
+				// path by path, as connectbot's merge is, it holds both.
+				branch := fmt.Sprint("edit-", i)
+				ref := plumbing.NewHashReference(plumbing.NewBranchReferenceName(branch), plumbing.NewHash(head))
+				if err := w.srv.Repo().Storer.SetReference(ref); err != nil {
+					t.Fatal(err)
+				}
+				src = strings.Replace(src, e[0], e[1], 1)
+				head = w.srv.Commit(branch, "Edit", map[string]string{path: src})
+				prs = append(prs, w.srv.OpenPR(forgetest.PRSpec{Author: tt.author, Title: "Edit", Head: branch}))
+				w.srv.AddReview(prs[i], "okafor-pm", "APPROVED", head)
+			}
+			groups := w.srv.QueueMergeGroups(prs...)
+			w.srv.MergeQueued(groups[len(groups)-1])
+			merged := w.srv.Branch(forgetest.DefaultBranch)
+
+			said := map[int][]string{}
+			for range 2 {
+				out, err := w.handler.RecordMerged(ctx, forgetest.DefaultBranch)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range out {
+					said[r.Number] = append(said[r.Number], r.Done...)
+				}
+			}
+			if n := len(w.records(prs[0])); n != 1 {
+				t.Errorf("%d commits record #%d, want 1", n, prs[0])
+			}
+			if n := len(w.records(prs[1])); n != 0 {
+				t.Errorf("%d commits record #%d, whose stage change the first record made, want none", n, prs[1])
+			}
+			tip, _ := w.srv.Repo().CommitObject(plumbing.NewHash(w.srv.Branch(forgetest.DefaultBranch)))
+			if tip == nil || tip.NumParents() != 1 || tip.ParentHashes[0].String() != merged {
+				t.Errorf("main is not the queue's merge and one record on it")
+			}
+			got, _ := w.srv.ReadFile(forgetest.DefaultBranch, path)
+			for _, s := range []string{tt.recorded, tt.edits[0][1], tt.edits[1][1]} {
+				if !strings.Contains(got, s) {
+					t.Errorf("main's %s lacks %q:\n%s", path, s, got)
+				}
+			}
+			if second := strings.Join(said[prs[1]], "\n"); !strings.Contains(second, "already recorded") || strings.Contains(second, "not recorded") {
+				t.Errorf("the outcome of #%d does not say its stage change is already recorded:\n%s", prs[1], second)
+			}
+			for _, pr := range prs {
+				if c := w.botCommentsSaying(pr, "could not record"); len(c) != 0 {
+					t.Errorf("#%d: connectbot says the stage change is not recorded: %q", pr, c)
+				}
+			}
+		})
+	}
+}
+
+// TestAnAcceptanceRecordedByHandAfterTheQueuesMergeIsNotRecordedAgain: a
+// person records newco's acceptance on main after the queue merged it and
+// before connectbot records it. The acceptance stands: connectbot says it
+// is recorded already, commits and comments nothing, and with what it
+// learnt kept (Settled) does not read the pull request again.
+func TestAnAcceptanceRecordedByHandAfterTheQueuesMergeIsNotRecordedAgain(t *testing.T) {
+	ctx := context.Background()
+	const path = "applications/newco.cue"
+	w, pr, _ := queuedWorld(t, queueRuleset(appBypasses))
+	w.handler.Settled = pullrequest.NewSettled()
+	merged, _ := w.srv.ReadFile(forgetest.DefaultBranch, path)
+	w.srv.Commit(forgetest.DefaultBranch, "Record newco's acceptance", map[string]string{
+		path: strings.Replace(merged, `stage:    "applied"`, `stage:    "beta"`+"\n\tacceptedAt: \"2026-11-24\"", 1),
+	})
+	byHand := w.srv.Branch(forgetest.DefaultBranch)
+	out, err := w.handler.RecordMerged(ctx, forgetest.DefaultBranch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var said []string
+	for _, r := range out {
+		said = append(said, r.Done...)
+	}
+	want := "already recorded: newco (applied → beta): " + path + " holds it"
+	if diff := cmp.Diff([]string{want}, said); diff != "" {
+		t.Errorf("the record's outcome (-want +got):\n%s", diff)
+	}
+	if got := w.srv.Branch(forgetest.DefaultBranch); got != byHand {
+		t.Errorf("main moved from the acceptance recorded by hand to %s", got)
+	}
+	if c := w.botCommentsSaying(pr, "could not record"); len(c) != 0 {
+		t.Errorf("connectbot says the stage change is not recorded: %q", c)
+	}
+	w.srv.ResetCalls()
+	if _, err := w.handler.RecordMerged(ctx, forgetest.DefaultBranch); err != nil {
+		t.Fatal(err)
+	}
+	if rest := restCalls(w.srv.Calls()); len(rest) != 0 {
+		t.Errorf("the next run, on the same tip, asked GitHub %q, want nothing", rest)
 	}
 }

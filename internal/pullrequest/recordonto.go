@@ -1,11 +1,13 @@
 package pullrequest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"reflect"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -23,69 +25,136 @@ import (
 // loader's Rewrite, and keeps everything else of that file. Where that
 // cannot be done safely — the file is gone or does not load, its stage is
 // no longer the one the merge left, or a field the transition changes
-// changed since — it records nothing for that file and says so. With no
-// commit in between, the record is byte for byte connectbot's own merge.
+// changed since — it records nothing for that file and says so. Where the
+// tip holds the transition already — two approvals of one stage change
+// merged in one batch of the queue's, the first one's record made it —
+// it records nothing for that file either, and says it is recorded. With
+// no commit in between, the record is byte for byte connectbot's own
+// merge.
+
+// onTip is what the tip's file makes of one transition: its program part
+// to write, or why it is not written.
+type onTip struct {
+	state application.ProgramState
+	// src is the file as the tip holds it.
+	src []byte
+	// why, when not empty, says why the transition is not applied; stands
+	// that the tip holds it already.
+	why    string
+	stands bool
+}
+
+// recorded is what recordFiles made of a verdict's transitions.
+type recorded struct {
+	files map[string][]byte
+	// v is the verdict with the transitions applied.
+	v program.Verdict
+	// refused says why each transition the tip no longer starts from was
+	// not applied, one line each; stood, each one the tip holds already.
+	refused, stood []string
+}
 
 // recordFiles applies each transition of v, judged at GitHub's merge m,
-// to its application as tip holds it (onto) and rewrites the file: it
-// returns the files, v with the transitions it applied, and why each
-// other was not applied, one line each.
-func (h *Handler) recordFiles(tip string, m mergedByGitHub, v program.Verdict) (map[string][]byte, program.Verdict, []string, error) {
+// to its application as tip holds it (onto) and rewrites the file. A
+// transition the tip holds already (standsOn), or whose file the rewrite
+// leaves byte for byte as it is, writes nothing.
+func (h *Handler) recordFiles(tip string, m mergedByGitHub, v program.Verdict) (recorded, error) {
+	out := recorded{files: map[string][]byte{}, v: v}
 	at, err := h.tree(tip)
 	if err != nil {
-		return nil, v, nil, err
+		return out, err
 	}
 	merged, err := h.tree(m.commit)
 	if err != nil {
-		return nil, v, nil, err
+		return out, err
 	}
 	l := h.judge().Loader
-	files := map[string][]byte{}
 	var applied []program.Transition
-	var skipped []string
 	for _, t := range v.Transitions {
 		p := application.PathOf(t.Slug)
-		state, why, err := stateOnTip(l, merged, at, p, t.Program)
+		said := fmt.Sprintf("%s (%s → %s): %s", t.Slug, t.From, t.To, p)
+		o, err := stateOnTip(l, merged, at, p, t)
 		if err != nil {
-			return nil, v, nil, fmt.Errorf("record %s: %w", t.Slug, err)
+			return out, fmt.Errorf("record %s: %w", t.Slug, err)
 		}
-		if why != "" {
-			skipped = append(skipped, fmt.Sprintf("%s (%s → %s): %s changed since: %s", t.Slug, t.From, t.To, p, why))
+		if o.why != "" {
+			out.refused = append(out.refused, fmt.Sprintf("%s changed since: %s", said, o.why))
 			continue
 		}
-		if files[p], err = l.Rewrite(at, p, state); err != nil {
-			return nil, v, nil, fmt.Errorf("record %s: %w", t.Slug, err)
+		var b []byte
+		if !o.stands {
+			if b, err = l.Rewrite(at, p, o.state); err != nil {
+				return out, fmt.Errorf("record %s: %w", t.Slug, err)
+			}
 		}
+		if o.stands || bytes.Equal(b, o.src) {
+			out.stood = append(out.stood, said+" holds it")
+			continue
+		}
+		out.files[p] = b
 		applied = append(applied, t)
 	}
-	v.Transitions = applied
-	return files, v, skipped, nil
+	out.v.Transitions = applied
+	return out, nil
 }
 
-// stateOnTip is the program part to record at p of tree at: after, the
-// one the approval records at GitHub's merge merged, applied to at's
-// (onto); or why it cannot be.
-func stateOnTip(l *loader.Loader, merged, at loader.Tree, p string, after application.ProgramState) (application.ProgramState, string, error) {
-	now, _, err := l.Application(at, p)
+// stateOnTip is what p of tree at makes of transition t, which the
+// approval records at GitHub's merge merged: t's program part applied
+// to at's (onto), the tip's holding t already (standsOn), or why t
+// cannot be applied.
+func stateOnTip(l *loader.Loader, merged, at loader.Tree, p string, t program.Transition) (onTip, error) {
+	now, src, err := l.Application(at, p)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return application.ProgramState{}, "it is gone", nil
+		return onTip{why: "it is gone"}, nil
 	case errors.Is(err, syscall.EISDIR), errors.Is(err, syscall.ENOTDIR), errors.Is(err, gitrepo.ErrFileTooLarge):
-		return application.ProgramState{}, "it is no longer a file connectbot reads", nil
+		return onTip{why: "it is no longer a file connectbot reads"}, nil
 	case err != nil:
-		return application.ProgramState{}, "", err
+		return onTip{}, err
 	case now.App == nil:
-		return application.ProgramState{}, "it does not load", nil
+		return onTip{why: "it does not load"}, nil
 	}
 	before, _, err := l.Application(merged, p)
 	if err != nil {
-		return application.ProgramState{}, "", err
+		return onTip{}, err
 	}
 	if before.App == nil {
-		return application.ProgramState{}, "", fmt.Errorf("%s does not load at GitHub's merge", p)
+		return onTip{}, fmt.Errorf("%s does not load at GitHub's merge", p)
 	}
-	state, why := onto(before.App.Program, after, now.App.Program)
-	return state, why, nil
+	if standsOn(before.App.Program, now.App.Program, t) {
+		return onTip{src: src, stands: true}, nil
+	}
+	state, why := onto(before.App.Program, t.Program, now.App.Program)
+	return onTip{state: state, src: src, why: why}, nil
+}
+
+// standsOn reports whether tip, the program part the record goes onto,
+// holds transition t already, of an application GitHub's merge left at
+// before: tip is at t's To, reached from t's From since the merge — by
+// another approval's record, of the same batch of the queue's or an
+// earlier one, or a person's edit — and every date t records is set
+// there. A change of stage the pull request itself proposes is in the
+// merge already (before is at t's To), so it never stands this way; nor
+// does a removal, another stage, or a date t records that is not set.
+func standsOn(before, tip application.ProgramState, t program.Transition) bool {
+	if before.Stage != t.From || tip.Stage != t.To || len(t.Set) == 0 {
+		return false
+	}
+	v := reflect.ValueOf(tip)
+	for _, name := range t.Set {
+		i := slices.IndexFunc(reflect.VisibleFields(v.Type()), func(f reflect.StructField) bool { return jsonName(f) == name })
+		if i < 0 || v.Field(i).Kind() != reflect.Pointer || v.Field(i).IsNil() {
+			return false
+		}
+	}
+	return true
+}
+
+// jsonName is the name of a field of application.ProgramState in the
+// file: its JSON name, which the CUE schema shares.
+func jsonName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	return name
 }
 
 // onto applies the transition from before to after — an application's
@@ -106,8 +175,7 @@ func onto(before, after, tip application.ProgramState) (application.ProgramState
 			continue
 		}
 		if !reflect.DeepEqual(t.Field(i).Interface(), b.Field(i).Interface()) {
-			name, _, _ := strings.Cut(b.Type().Field(i).Tag.Get("json"), ",")
-			return tip, fmt.Sprintf("its %s changed", name)
+			return tip, fmt.Sprintf("its %s changed", jsonName(b.Type().Field(i)))
 		}
 		o.Field(i).Set(a.Field(i))
 	}
