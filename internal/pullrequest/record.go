@@ -339,11 +339,21 @@ func (h *Handler) declinedRecords(ctx context.Context, base string, out []Record
 	return errors.Join(append([]error{err}, errs...)...)
 }
 
+// sayPages bounds the pages of comments sayUnrecorded reads, the first
+// and the newest: more than an event's listPages, as its comment may be
+// said on every run while the record is refused, and must be found under
+// the comments that came after it. It lands on a merged pull request,
+// whose thread no longer grows much: a thread of up to sayPages pages is
+// read whole, only a pull request whose record is refused costs it, and
+// each comment is found until sayPages-1 pages of others bury it. Past
+// that it is said again — a refusal said twice, not one never said.
+const sayPages = 10
+
 // sayUnrecorded comments on pull request number that its stage change is
 // not recorded on base, as body says after marker, unless connectbot's
-// comment with marker says so already.
+// comment with marker says so already among the sayPages pages read.
 func (h *Handler) sayUnrecorded(ctx context.Context, number int, marker, body string) ([]string, error) {
-	comments, _, err := h.Forge.ListCommentsAtEnds(ctx, number, listPages)
+	comments, _, err := h.Forge.ListCommentsAtEnds(ctx, number, sayPages)
 	if err != nil {
 		return nil, fmt.Errorf("pull request #%d comments: %w", number, err)
 	}

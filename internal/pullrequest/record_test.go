@@ -379,3 +379,78 @@ func TestAnAcceptanceRecordedByHandAfterTheQueuesMergeIsNotRecordedAgain(t *test
 		t.Errorf("the next run, on the same tip, asked GitHub %q, want nothing", rest)
 	}
 }
+
+// TestARefusalIsSaidOnceUnderALongThread: the record of newco's
+// acceptance is refused — its push declined by the branch's rules, or
+// its file changed after the queue's merge — on a pull request a hundred
+// comments long, and connectbot says so; two hundred comments later, its
+// comment is in the middle of the thread, where the ends it reads for a
+// pull request's event do not reach, and the next run, refused again,
+// still finds it and does not say it twice.
+func TestARefusalIsSaidOnceUnderALongThread(t *testing.T) {
+	const path = "applications/newco.cue"
+	tests := []struct {
+		name, ruleset string
+		// later, when set, lands on main after the queue's merge.
+		later    func(string) string
+		declined bool
+	}{
+		{name: "a push declined by the branch's rules", ruleset: queueRuleset(""), declined: true},
+		{name: "a file changed after the queue's merge", ruleset: queueRuleset(appBypasses), later: withHistoryRow},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			w, pr, _ := queuedWorld(t, tt.ruleset)
+			if tt.later != nil {
+				merged, _ := w.srv.ReadFile(forgetest.DefaultBranch, path)
+				w.srv.Commit(forgetest.DefaultBranch, "Edit newco", map[string]string{path: tt.later(merged)})
+			}
+			for _, comments := range []int{100, 200} {
+				for i := range comments {
+					w.srv.AddComment(pr, "stranger", fmt.Sprintf("comment %d", i))
+				}
+				_, err := w.handler.RecordMerged(ctx, forgetest.DefaultBranch)
+				if (err != nil) != tt.declined {
+					t.Fatalf("record: %v, want an error %v", err, tt.declined)
+				}
+			}
+			if c := w.botCommentsSaying(pr, "could not record"); len(c) != 1 {
+				t.Errorf("%d comments of connectbot's say the stage change is not recorded, want 1", len(c))
+			}
+		})
+	}
+}
+
+// maxSayPages is the most pages of a merged pull request's comments one
+// run of the record reads to tell whether it said its refusal before.
+const maxSayPages = 10
+
+// TestARefusalUnderAFloodReadsABoundedThread: a stranger floods with
+// 2,000 comments the pull request whose record's push GitHub declines;
+// each run reads at most maxSayPages pages of them.
+func TestARefusalUnderAFloodReadsABoundedThread(t *testing.T) {
+	ctx := context.Background()
+	w, pr, _ := queuedWorld(t, queueRuleset(""))
+	for i := range 2000 {
+		w.srv.AddComment(pr, "stranger", fmt.Sprintf("comment %d", i))
+	}
+	for range 2 {
+		w.srv.ResetCalls()
+		if _, err := w.handler.RecordMerged(ctx, forgetest.DefaultBranch); err == nil {
+			t.Fatal("the push was declined, but the record returned no error")
+		}
+		var pages int
+		for _, c := range w.srv.Calls() {
+			if c == fmt.Sprintf("GET /repos/acme-program/connect/issues/%d/comments", pr) {
+				pages++
+			}
+		}
+		if pages == 0 || pages > maxSayPages {
+			t.Errorf("one run read %d pages of #%d's comments, want 1 to %d", pages, pr, maxSayPages)
+		}
+	}
+	if c := w.botCommentsSaying(pr, "could not record"); len(c) != 1 {
+		t.Errorf("%d comments of connectbot's say the stage change is not recorded, want 1", len(c))
+	}
+}
