@@ -22,6 +22,12 @@ type Config struct {
 	SupportResponseHours int `json:"supportResponseHours"`
 	// ReminderDays are the offsets, in days before a due date, of reminders.
 	ReminderDays []int `json:"reminderDays"`
+	// ReminderCatchUpDays is how many days after its day a reminder that
+	// no run posted is still planned, while its deadline has not passed:
+	// a scheduled run GitHub dropped, a serve that was down or a day a
+	// clock change left without a tick loses no reminder. 0 plans each
+	// reminder on its day only.
+	ReminderCatchUpDays int `json:"reminderCatchUpDays"`
 	// Reviewers are the GitHub logins allowed to advance applications.
 	Reviewers []string `json:"reviewers"`
 	// BrandTerms are the platform's own names, which an integration may not

@@ -87,6 +87,8 @@ func (x *Executor) remind(ctx context.Context, a program.Action, t *trackingIssu
 	if err != nil {
 		return Result{}, err
 	}
+	// The marker names the reminder day, not the day it goes out: a
+	// reminder caught up on a later day is the same reminder, posted once.
 	marker := fmt.Sprintf("<!-- connectbot:remind %s %s %s %d -->", a.Slug, a.Reason, a.Due, a.DaysBefore)
 	what := map[string]string{
 		program.DeadlineListingInfo:   "Listing information",
@@ -102,8 +104,8 @@ func (x *Executor) remind(ctx context.Context, a program.Action, t *trackingIssu
 	}
 	// The maintainers of the day: one added since the tracking issue was
 	// opened is subscribed to nothing there.
-	body := fmt.Sprintf("%s\n**%s: due %s, in %s.** %s.\n\n> %s\n>\n> — `%s`\n\nMaintainers: %s.\n", marker, what, a.Due,
-		plural(a.DaysBefore, "day"), markdown.Escape(a.Evidence), a.Clause, a.Rule, mentions(f.App)) + remindFix[a.Reason] + fix.Markdown()
+	body := fmt.Sprintf("%s\n**%s: due %s, %s.** %s.\n\n> %s\n>\n> — `%s`\n\nMaintainers: %s.\n", marker, what, a.Due,
+		a.InDays(), markdown.Escape(a.Evidence), a.Clause, a.Rule, mentions(f.App)) + remindFix[a.Reason] + fix.Markdown()
 	posted, err := x.commentOnce(ctx, n, marker, body)
 	if err != nil {
 		return Result{PR: n}, err

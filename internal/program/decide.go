@@ -215,12 +215,8 @@ func (d *decision) planBeta(deadlines []Deadline) {
 		if dl.Met {
 			continue
 		}
-		for _, before := range cfg.ReminderDays {
-			// A reminder earlier than the clock is long would come before
-			// the clock started (before acceptance or publication).
-			if dl.DaysLeft == before && before <= d.clockLength(dl.Kind) {
-				d.planReminder(dl, before)
-			}
+		if before, late, ok := reminderDue(dl.DaysLeft, d.clockLength(dl.Kind), cfg); ok {
+			d.planReminder(dl, before, late)
 		}
 	}
 }
@@ -290,23 +286,23 @@ func (d *decision) windowEvidence(c *Installs, end application.Date) string {
 	return fmt.Sprintf("%s, below %d", countEvidence(c), threshold)
 }
 
-func (d *decision) planReminder(dl Deadline, before int) {
-	a := Action{Kind: KindRemind, Reason: dl.Kind, Due: dl.Due, DaysBefore: before}
+func (d *decision) planReminder(dl Deadline, before, late int) {
+	a := Action{Kind: KindRemind, Reason: dl.Kind, Due: dl.Due, DaysBefore: before, DaysLate: late}
 	switch dl.Kind {
 	case DeadlineListingInfo:
 		a.Rule = policy.RuleBeta1
 		a.Dates = d.dates("acceptedAt")
-		a.Evidence = fmt.Sprintf("listing information is due on %s, in %s; still missing: %s",
-			dl.Due, plural(before, "day"), strings.Join(d.app.Listing.Missing(), ", "))
+		a.Evidence = fmt.Sprintf("listing information is due on %s, %s; still missing: %s",
+			dl.Due, a.InDays(), strings.Join(d.app.Listing.Missing(), ", "))
 	case DeadlineInstallWindow:
 		a.Rule = policy.RuleBeta5
 		a.Dates = d.dates("listingPublishedAt")
 		a.Installs = d.installs
-		a.Evidence = fmt.Sprintf("the install window ends on %s, in %s; %s of the %d needed",
-			dl.Due, plural(before, "day"), d.installEvidence(), d.in.Config.CertificationInstalls)
+		a.Evidence = fmt.Sprintf("the install window ends on %s, %s; %s of the %d needed",
+			dl.Due, a.InDays(), d.installEvidence(), d.in.Config.CertificationInstalls)
 		if d.installs == nil {
-			a.Evidence = fmt.Sprintf("the install window ends on %s, in %s; %s, and %d are needed",
-				dl.Due, plural(before, "day"), d.installEvidence(), d.in.Config.CertificationInstalls)
+			a.Evidence = fmt.Sprintf("the install window ends on %s, %s; %s, and %d are needed",
+				dl.Due, a.InDays(), d.installEvidence(), d.in.Config.CertificationInstalls)
 		}
 	}
 	d.add(a)

@@ -22,7 +22,9 @@ func dayPtr(s string) *application.Date {
 	return &d
 }
 
-// seedConfig is the program configuration with the seed's numbers.
+// seedConfig is the program configuration with the seed's numbers, but
+// for reminderCatchUpDays: 0 plans each reminder on its day only, the
+// days a reminder is caught up on being TestAMissedReminderIsPlannedWithinItsCatchUpDays's.
 func seedConfig() application.Config {
 	return application.Config{
 		MinInstalls:           10,
@@ -71,6 +73,7 @@ type act struct {
 	Reason     string
 	Due        application.Date
 	DaysBefore int
+	DaysLate   int
 	PR         int
 	Installs   *program.Installs
 }
@@ -78,7 +81,7 @@ type act struct {
 func acts(p program.Plan) []act {
 	var out []act
 	for _, a := range p.Actions {
-		out = append(out, act{Kind: a.Kind, Slug: a.Slug, Reason: a.Reason, Due: a.Due, DaysBefore: a.DaysBefore, PR: a.PR})
+		out = append(out, act{Kind: a.Kind, Slug: a.Slug, Reason: a.Reason, Due: a.Due, DaysBefore: a.DaysBefore, DaysLate: a.DaysLate, PR: a.PR})
 	}
 	return out
 }

@@ -125,8 +125,14 @@ type Action struct {
 	Reason string `json:"reason"`
 	// Due is the deadline or date the action rests on.
 	Due application.Date `json:"due"`
-	// DaysBefore is, for a reminder, how many days before Due it is sent.
+	// DaysBefore is, for a reminder, the reminder it is: the entry of
+	// reminderDays, how many days before Due it is sent on its day. It
+	// keeps the reminder once whichever day it goes out.
 	DaysBefore int `json:"daysBefore,omitempty"`
+	// DaysLate is, for a reminder, how many days after its day it is sent,
+	// within reminderCatchUpDays: no run posted it on its day. Due is then
+	// DaysBefore - DaysLate days away (DaysLeft).
+	DaysLate int `json:"daysLate,omitempty"`
 	// Rule is the rule id of the clause enforced, such as connect/beta-2.
 	Rule string `json:"rule"`
 	// Clause is the policy sentence behind the action, verbatim.

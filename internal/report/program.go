@@ -132,7 +132,10 @@ func (p Plan) WriteText(w io.Writer) error {
 	for _, a := range p.Actions {
 		what := fmt.Sprintf("%s, %s", a.Reason, a.Due)
 		if a.Kind == program.KindRemind {
-			what = fmt.Sprintf("%s due %s, %s before", a.Reason, a.Due, plural(a.DaysBefore, "day"))
+			what = fmt.Sprintf("%s due %s, %s before", a.Reason, a.Due, plural(a.DaysLeft(), "day"))
+			if a.DaysLate > 0 {
+				what += fmt.Sprintf(": the %d-day reminder, %s late", a.DaysBefore, plural(a.DaysLate, "day"))
+			}
 		}
 		pr := ""
 		if a.PR != 0 {
