@@ -248,6 +248,9 @@ func TestProgramDefaultsAreTheSeedNumbers(t *testing.T) {
 	if cfg.ReminderDays[0] != 7 || cfg.ReminderDays[1] != 1 {
 		t.Errorf("reminder days %v, want [7 1]", cfg.ReminderDays)
 	}
+	if cfg.ReminderCatchUpDays != 2 {
+		t.Errorf("reminderCatchUpDays %d, want 2", cfg.ReminderCatchUpDays)
+	}
 	if _, ok := cfg.Scopes["crm.objects.contacts.read"]; !ok {
 		t.Error("scope catalogue missing from the defaults")
 	}
@@ -270,6 +273,7 @@ func TestProgramErrorsAreOneLineWithPosition(t *testing.T) {
 		{"a reminder on the due date itself", "reminderDays: [7, 0]\n", "program.cue:1:19: reminderDays[1]: must be a whole number, one or more"},
 		{"a reminder after the due date", "reminderDays: [-1]\n", "program.cue:1:16: reminderDays[0]: must be a whole number, one or more"},
 		{"a reminder given twice", "reminderDays: [7, 1, 7]\n", "program.cue:1:22: reminderDays[2]: 7 is already reminderDays[0]: each day at most once"},
+		{"reminders caught up on fewer than no days", "reminderCatchUpDays: -1\n", "program.cue:1:22: reminderCatchUpDays: must be a whole number, zero or more"},
 		{"a reminder before every clock starts", "reminderDays: [120, 7]\n", "program.cue:1:16: reminderDays[0]: must be less than the longer of listingDueDays and installWindowDays (90)"},
 		{"no new application allowed in a pull request", "maxNewApplicationsPerPullRequest: 0\n", "program.cue:1:35: maxNewApplicationsPerPullRequest: must be a whole number, one or more"},
 		{"a check without annotations", "maxAnnotationsPerCheck: 0\n", "program.cue:1:25: maxAnnotationsPerCheck: must be a whole number from 1 to 100"},
@@ -294,6 +298,7 @@ func TestProgramAcceptsConsistentEdges(t *testing.T) {
 	c := defaultCatalog(t)
 	for _, src := range []string{
 		"reminderDays: []\n",
+		"reminderCatchUpDays: 0\n",
 		"minInstalls: 40\ncertificationInstalls: 40\n",
 		"minInstalls: 0\n",
 		"listingDueDays: 1\ninstallWindowDays: 1\nreminderDays: []\n",

@@ -132,9 +132,10 @@ func (p Plan) WriteText(w io.Writer) error {
 	for _, a := range p.Actions {
 		what := fmt.Sprintf("%s, %s", a.Reason, a.Due)
 		if a.Kind == program.KindRemind {
-			what = fmt.Sprintf("%s due %s, %s before", a.Reason, a.Due, plural(a.DaysLeft(), "day"))
+			what = fmt.Sprintf("%s due %s, %s before", a.Reason, a.Due, plural(a.DaysBefore, "day"))
 			if a.DaysLate > 0 {
-				what += fmt.Sprintf(": the %d-day reminder, %s late", a.DaysBefore, plural(a.DaysLate, "day"))
+				// Caught up: no run posted it on its day.
+				what = fmt.Sprintf("%s due %s, %s: the %d-day reminder, %s late", a.Reason, a.Due, a.InDays(), a.DaysBefore, plural(a.DaysLate, "day"))
 			}
 		}
 		pr := ""

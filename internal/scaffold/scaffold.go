@@ -165,6 +165,7 @@ func programValues(cfg application.Config) *strings.Replacer {
 	}
 	return strings.NewReplacer(append(issueform.NumberPairs(cfg),
 		"{reminderDays}", ints(cfg.ReminderDays),
+		"{reminderCatchUpDays}", strconv.Itoa(cfg.ReminderCatchUpDays),
 		"{maxNewApplicationsPerPullRequest}", strconv.Itoa(cfg.MaxNewApplications),
 		"{maxAnnotationsPerCheck}", strconv.Itoa(cfg.MaxAnnotations),
 		"{reviewers}", cueStrings(cfg.Reviewers),

@@ -73,7 +73,8 @@ func New(spec string, tick func(context.Context), logger *slog.Logger) (*Schedul
 // day of from, on which s fires no tick: a daily schedule in a zone whose
 // clocks spring forward over its hour, or a schedule that is not daily.
 // connectbot's clocks count UTC days, and a reminder goes out on its day
-// only, so a day without a tick sends none of the reminders due on it.
+// or, missed, on a later tick within program.cue's reminderCatchUpDays:
+// a reminder whose day and catch-up days all pass without a tick is lost.
 func DaysWithoutTick(s cron.Schedule, from time.Time, days int) []time.Time {
 	y, m, d := from.UTC().Date()
 	day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
@@ -94,7 +95,7 @@ func warnDaysWithoutTick(spec string, s cron.Schedule, logger *slog.Logger) {
 	if logger == nil || len(missing) == 0 {
 		return
 	}
-	logger.Warn("scheduler: the schedule leaves days of the coming year without a tick; reminders due on them are not sent",
+	logger.Warn("scheduler: the schedule leaves days of the coming year without a tick; reminders due on them go out on the next tick only within program.cue's reminderCatchUpDays",
 		"schedule", spec, "days", len(missing), "first", missing[0].Format("2006-01-02"))
 }
 
