@@ -13,7 +13,7 @@ import (
 func BenchmarkDecide(b *testing.B) {
 	const n = 10000
 	cfg := application.Config{MinInstalls: 10, CertificationInstalls: 40, ListingDueDays: 30,
-		InstallWindowDays: 90, SupportResponseHours: 24, ReminderDays: []int{7, 1}}
+		InstallWindowDays: 90, SupportResponseHours: 24, ReminderDays: []int{7, 1}, ReminderCatchUpDays: 2}
 	base, _ := application.ParseDate("2026-06-01")
 	now, _ := application.ParseDate("2026-11-25")
 	files := make([]application.File, n)
