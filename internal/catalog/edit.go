@@ -37,8 +37,9 @@ type FieldValue struct {
 // SetFields returns an application file with each field of values set to
 // its value, and nothing else changed: every other field, and every
 // comment outside the values replaced, is kept, and the file comes out in
-// CUE's canonical format. A field the file lacks is added, with the
-// structs that hold it. This is the one way connectbot edits a file: the
+// CUE's canonical format — or, for a file written as JSON, as JSON with
+// only the values set changed (setJSONFields). A field the file lacks is
+// added, with the structs that hold it, at the end of its struct. This is the one way connectbot edits a file: the
 // program part a stage change records (SetProgram), and the fields an
 // issue form owns.
 //
@@ -54,7 +55,10 @@ func (c *Catalog) SetFields(filePath string, src []byte, values []FieldValue) ([
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s", filePath, oneLine(err.Error()))
 	}
-	unwrapObject(f) // a file written as one JSON object comes out as CUE
+	if obj := jsonObject(src, f); obj != nil {
+		return setJSONFields(filePath, src, obj, values)
+	}
+	unwrapObject(f) // one object with comments or CUE in it comes out as CUE
 	for _, v := range values {
 		value, err := plainExpr(v.Value)
 		if err != nil {
@@ -76,18 +80,9 @@ func (c *Catalog) SetFields(filePath string, src []byte, values []FieldValue) ([
 // own fields, which are set apart by a blank line when added.
 func setField(decls *[]ast.Decl, path []string, value ast.Expr, top bool) error {
 	name := path[0]
-	var found *ast.Field
-	for _, d := range *decls {
-		field, ok := d.(*ast.Field)
-		if !ok {
-			continue
-		}
-		if label, _, _ := ast.LabelName(field.Label); label == name {
-			if found != nil {
-				return fmt.Errorf("%s is written more than once; merge it into one field first", name)
-			}
-			found = field
-		}
+	found, err := findField(*decls, name)
+	if err != nil {
+		return err
 	}
 	if found == nil {
 		label := ast.NewIdent(name)
@@ -103,14 +98,44 @@ func setField(decls *[]ast.Decl, path []string, value ast.Expr, top bool) error 
 		found.Value = value
 		return nil
 	}
-	s, ok := found.Value.(*ast.StructLit)
-	if !ok {
-		return fmt.Errorf("%s is not written as a struct {…}, so %s cannot be set in it", name, strings.Join(path[1:], "."))
+	s, err := structOf(found, path)
+	if err != nil {
+		return err
 	}
 	if err := setField(&s.Elts, path[1:], value, false); err != nil {
 		return fmt.Errorf("%s.%w", name, err)
 	}
 	return nil
+}
+
+// findField is the one field named name among decls, nil when there is
+// none; a field written more than once is an error, since no single place
+// could be edited.
+func findField(decls []ast.Decl, name string) (*ast.Field, error) {
+	var found *ast.Field
+	for _, d := range decls {
+		field, ok := d.(*ast.Field)
+		if !ok {
+			continue
+		}
+		if label, _, _ := ast.LabelName(field.Label); label == name {
+			if found != nil {
+				return nil, fmt.Errorf("%s is written more than once; merge it into one field first", name)
+			}
+			found = field
+		}
+	}
+	return found, nil
+}
+
+// structOf is the struct field holds, the first name of path, in which
+// the rest of path is to be set; a value of another kind is an error.
+func structOf(field *ast.Field, path []string) (*ast.StructLit, error) {
+	s, ok := field.Value.(*ast.StructLit)
+	if !ok {
+		return nil, fmt.Errorf("%s is not written as a struct {…}, so %s cannot be set in it", path[0], strings.Join(path[1:], "."))
+	}
+	return s, nil
 }
 
 // plainExpr writes a Go value as a CUE literal, fields in the order of the
