@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"strings"
@@ -130,4 +131,32 @@ func checkJSONLoads(t *testing.T, c *Catalog, file string, src []byte) {
 	if f := c.Application(file, src); f.App == nil {
 		t.Errorf("does not load: %+v\n%s", f.Findings, src)
 	}
+}
+
+// FuzzSetFieldsKeepsJSON edits arbitrary files. Whatever comes in,
+// SetFields never panics, and a file written as JSON that it edits comes
+// out as JSON holding the value set.
+func FuzzSetFieldsKeepsJSON(f *testing.F) {
+	f.Add([]byte(`{"listing": {"tagline": "a"}}`))
+	f.Add([]byte("\uFEFF{\n  \"listing\": {\n  }\n}\n"))
+	f.Add([]byte("{\n\t\"company\": {\"name\": \"A\"},\n\t\"listing\": \"soon\"\n}"))
+	f.Add([]byte("{\n    \"a\": [1, {\"b\": null}]\n}\n"))
+	c := defaultCatalog(f)
+	f.Fuzz(func(t *testing.T, src []byte) {
+		const value = "x<&>\u2028é"
+		out, err := c.SetFields("a.cue", src, []FieldValue{{Path: "listing.tagline", Value: value}})
+		body := bytes.TrimSpace(bytes.TrimPrefix(src, byteOrderMark))
+		if err != nil || !json.Valid(body) || !bytes.HasPrefix(body, []byte("{")) {
+			return
+		}
+		var got struct {
+			Listing struct{ Tagline string } `json:"listing"`
+		}
+		if err := json.Unmarshal(bytes.TrimPrefix(out, byteOrderMark), &got); err != nil {
+			t.Fatalf("edited JSON file is not JSON: %v\n%s", err, out)
+		}
+		if got.Listing.Tagline != value {
+			t.Fatalf("listing.tagline is %q, want %q:\n%s", got.Listing.Tagline, value, out)
+		}
+	})
 }
