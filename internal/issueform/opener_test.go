@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/connectbot/connectbot/internal/catalog"
 	"github.com/connectbot/connectbot/internal/forge"
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
 	"github.com/connectbot/connectbot/internal/gitrepo"
@@ -244,6 +245,37 @@ func TestAStepFormBeforeTheApplicationIsAcceptedSaysToWait(t *testing.T) {
 		t.Errorf("open pull requests (-before +after):\n%s", diff)
 	}
 	w.lastAnswer(t, n, 1, "step-before-acceptance.md")
+}
+
+// TestAStepFormOnAFileWrittenAsJSONProposesItAsJSON: the listing form on
+// an application its integrator wrote as JSON opens a pull request whose
+// file is that JSON with the tagline changed where it stands, every other
+// byte kept, and which loads.
+func TestAStepFormOnAFileWrittenAsJSONProposesItAsJSON(t *testing.T) {
+	w := newFormWorld(t)
+	src := string(must(os.ReadFile("../catalog/testdata/json/acme-sync.cue")))
+	const p = "applications/acme-sync.cue"
+	w.srv.Commit(forgetest.DefaultBranch, "acme-sync written as JSON", map[string]string{p: src})
+	w.submit(t, "acme-dev", listingBody)
+	open := w.openPRs()
+	if len(open) != 1 {
+		t.Fatalf("open pull requests: %+v", open)
+	}
+	got, ok := w.srv.ReadFile(open[0].Head, p)
+	if !ok {
+		t.Fatalf("%s is not on %s", p, open[0].Head)
+	}
+	want := strings.Replace(src, `"tagline": "Two-way contact sync"`, `"tagline": "Contacts, both ways"`, 1)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("the proposed file (-want +got):\n%s", diff)
+	}
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := cat.Application(p, []byte(got)); f.App == nil || f.App.Listing.Tagline != "Contacts, both ways" {
+		t.Errorf("the proposed file does not load as the form says: %+v", f)
+	}
 }
 
 // listingBody is the listing form's issue for acme-sync, as GitHub
