@@ -127,20 +127,29 @@ func insertJSONField(src []byte, obj *ast.StructLit, name string, value any, uni
 }
 
 // jsonText is v as encoding/json writes it, HTML characters unescaped:
-// on one line when compact, else each line after the first starting with
-// prefix and one unit more per level.
+// each line after the first starting with prefix and one unit more per
+// level, or, when compact, on one line as people write JSON by hand
+// (`{"a": [1, 2]}`).
 func jsonText(v any, prefix, unit string, compact bool) (string, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	if !compact {
-		enc.SetIndent(prefix, unit)
+	if compact { // tabs, as newlines, are layout: a string escapes its own
+		prefix, unit = "", "\t"
 	}
+	enc.SetIndent(prefix, unit)
 	if err := enc.Encode(v); err != nil {
 		return "", err
 	}
-	return strings.TrimSuffix(b.String(), "\n"), nil
+	text := strings.TrimSuffix(b.String(), "\n")
+	if compact {
+		text = oneLineJSON.Replace(strings.ReplaceAll(text, "\t", ""))
+	}
+	return text, nil
 }
+
+// oneLineJSON puts JSON indented by nothing on one line.
+var oneLineJSON = strings.NewReplacer("{\n", "{", "[\n", "[", "\n}", "}", "\n]", "]", "\n", " ")
 
 // splice is src with its bytes from start to end replaced by text.
 func splice(src []byte, start, end int, text string) []byte {
