@@ -44,6 +44,15 @@ type PullRequest struct {
 	// (no common history). Either makes the verdict a failure.
 	Conflicts []string
 	Conflict  string
+	// FormIssue is the issue connectbot opened this pull request from
+	// with a form (0 for any other): editing that issue proposes its
+	// answers again onto the base tip, which is how its applicant
+	// resolves a conflict.
+	FormIssue int
+	// BranchUpdate is what became of connectbot's asking GitHub to bring
+	// a conflicting branch up to date with its base (BranchUpdateAsked,
+	// BranchUpdateRefused); "" when it did not ask.
+	BranchUpdate string
 	// Unread says why connectbot could not read the pull request at all
 	// (its branch carries a file over the size limit, say); it makes the
 	// verdict a failure.
@@ -223,7 +232,7 @@ func JudgePullRequest(pr PullRequest) Verdict {
 		for _, p := range pr.Conflicts {
 			v.Files = append(v.Files, FileVerdict{Path: p, Kind: ChangeConflict, Findings: []application.Finding{{
 				Rule: RuleConflict, Severity: application.SeverityError, Line: 1, Column: 1,
-				Message: fmt.Sprintf("%s changed on the base branch since this pull request's branch started, and this pull request changes it too: rebase on the base branch (git pull --rebase origin %s) and push", p, baseName(pr)),
+				Message: conflictMessage(pr, p),
 			}}})
 		}
 	}
@@ -315,7 +324,7 @@ func next(pr PullRequest, v Verdict) []string {
 	case v.Conflicted && pr.Conflict != "":
 		out = append(out, pr.Conflict)
 	case v.Conflicted:
-		out = append(out, fmt.Sprintf("This pull request does not merge cleanly into %s at %s: rebase it on %s and push; connectbot judges it again.", baseName(pr), gitsha.Short(pr.BaseSHA), baseName(pr)))
+		out = append(out, conflictNext(pr))
 	case v.Conclusion == ConclusionFailure:
 		out = append(out, "Fix the errors above and push: connectbot checks every new commit.")
 	case len(v.ChangesRequested) > 0:

@@ -47,6 +47,7 @@ func (h *Handler) formApplicant(ctx context.Context, pr forge.PR, headSHA string
 		return nil
 	}
 	facts.Author = program.Author{Login: login}
+	facts.FormIssue, _ = program.FormMarkedIssue(pr.Body)
 	return nil
 }
 
