@@ -230,6 +230,10 @@ type PR struct {
 	// DefaultBranch is the base repository's default branch ("main").
 	DefaultBranch string
 	Labels        []string
+	// Mergeable is true when GitHub says the pull request merges into its
+	// base without a conflict, merging line by line; false when it
+	// conflicts, and while GitHub has not computed it yet (null).
+	Mergeable bool
 	// UpdatedAt is when anything last happened on the pull request — a
 	// push, a comment, a review, a label — as GitHub's updated_at says.
 	UpdatedAt time.Time

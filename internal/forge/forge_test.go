@@ -125,7 +125,7 @@ func TestPullRequest(t *testing.T) {
 		Number: n, Title: "Change acme", Body: "Please review.", State: "open", Author: "acme-dev",
 		HeadSHA: sha, HeadRef: "acme", HeadRepo: owner + "/" + repo,
 		BaseRepo: owner + "/" + repo, BaseRef: "main", BaseSHA: f.srv.Branch("main"), DefaultBranch: "main", Labels: []string{"stage: applied"},
-		UpdatedAt: got.UpdatedAt,
+		Mergeable: true, UpdatedAt: got.UpdatedAt,
 	}
 	if got.UpdatedAt.IsZero() {
 		t.Error("PullRequest: no updated_at read")
@@ -792,7 +792,7 @@ func TestCreatePRAndListPRs(t *testing.T) {
 	want := forge.PR{
 		Number: pr.Number, Title: "Remove acme", Body: "Listing overdue.", State: "open", Author: forgetest.BotLogin,
 		HeadSHA: head, HeadRef: "connectbot/remove/acme", HeadRepo: owner + "/" + repo, BaseRepo: owner + "/" + repo, BaseRef: "main", BaseSHA: f.srv.Branch("main"),
-		DefaultBranch: "main", UpdatedAt: pr.UpdatedAt,
+		DefaultBranch: "main", Mergeable: true, UpdatedAt: pr.UpdatedAt,
 	}
 	if pr.UpdatedAt.IsZero() {
 		t.Error("CreatePR: no updated_at read")

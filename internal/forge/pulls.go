@@ -268,6 +268,7 @@ func toPR(pr *github.PullRequest) PR {
 		BaseSHA:  pr.GetBase().GetSHA(),
 
 		DefaultBranch: pr.GetBase().GetRepo().GetDefaultBranch(),
+		Mergeable:     pr.GetMergeable(),
 		UpdatedAt:     pr.GetUpdatedAt().UTC(),
 	}
 	for _, l := range pr.Labels {

@@ -50,3 +50,12 @@ func resolveAdvice(pr PullRequest) string {
 	}
 	return fmt.Sprintf("press Resolve conflicts on this pull request on GitHub, keep what both sides need in the file and mark it resolved (or with git: git pull --rebase origin %s, then push)", base)
 }
+
+// baseName names the base branch in advice; the facts do not carry its
+// name, so it is "the base branch" unless known.
+func baseName(pr PullRequest) string {
+	if pr.BaseRef != "" {
+		return pr.BaseRef
+	}
+	return "the base branch"
+}

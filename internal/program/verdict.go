@@ -179,8 +179,10 @@ type Verdict struct {
 	HeadSHA, BaseSHA string
 	// Conflicted is true when the head does not merge cleanly into the base.
 	Conflicted bool
-	Files      []FileVerdict
-	Conclusion string
+	// BranchUpdate is PullRequest.BranchUpdate of a conflicted verdict.
+	BranchUpdate string
+	Files        []FileVerdict
+	Conclusion   string
 	// Labels is the complete set of connectbot labels the pull request
 	// should carry; any other connectbot label is removed.
 	Labels []string
@@ -227,7 +229,7 @@ func JudgePullRequest(pr PullRequest) Verdict {
 	owned, needsReview := Ownership(pr.Author, changes, pr.Config)
 	v.NeedsReview = needsReview
 	if len(pr.Conflicts) > 0 || pr.Conflict != "" {
-		v.Conflicted = true
+		v.Conflicted, v.BranchUpdate = true, pr.BranchUpdate
 		labels[LabelNeedsRebase], labels[LabelInvalid] = true, true
 		for _, p := range pr.Conflicts {
 			v.Files = append(v.Files, FileVerdict{Path: p, Kind: ChangeConflict, Findings: []application.Finding{{
@@ -457,15 +459,6 @@ func onlyApplicationFiles(pr PullRequest) bool {
 // may approve, from that branch's program.cue) is not the program.
 func intoOtherBranch(pr PullRequest) bool {
 	return pr.ProgramBranch != "" && pr.BaseRef != pr.ProgramBranch
-}
-
-// baseName names the base branch in advice; the facts do not carry its
-// name, so it is "the base branch" unless known.
-func baseName(pr PullRequest) string {
-	if pr.BaseRef != "" {
-		return pr.BaseRef
-	}
-	return "the base branch"
 }
 
 func prefixAt(logins []string) []string {

@@ -253,7 +253,9 @@ func TestAConflictingPullRequestIsToldToRebase(t *testing.T) {
 	w := newWorld(t)
 	acme := sampleFile(t, "acme-sync.cue")
 	w.srv.Commit("tagline", "New tagline", map[string]string{"applications/acme-sync.cue": strings.Replace(acme, "Two-way contact sync", "Contacts, in sync", 1)})
-	w.srv.Commit(forgetest.DefaultBranch, "Record installs", map[string]string{"applications/acme-sync.cue": strings.Replace(acme, "count: 23", "count: 29", 1)})
+	// Both change the same line: GitHub conflicts too (a change on
+	// another line is merged through GitHub: updatebranch_test.go).
+	w.srv.Commit(forgetest.DefaultBranch, "Another tagline", map[string]string{"applications/acme-sync.cue": strings.Replace(acme, "Two-way contact sync", "Sync, both ways", 1)})
 	pr := w.srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "New tagline", Head: "tagline"})
 
 	out := w.approveAndHandle(pr)
@@ -261,13 +263,18 @@ func TestAConflictingPullRequestIsToldToRebase(t *testing.T) {
 	if !slices.Contains(w.srv.Labels(pr), program.LabelNeedsRebase) {
 		t.Errorf("labels %q lack %s", w.srv.Labels(pr), program.LabelNeedsRebase)
 	}
+	if n := updateCalls(w.srv.Calls()); n != 0 || out.Verdict.BranchUpdate != "" {
+		t.Errorf("%d requests to update the branch (%q), want none: GitHub conflicts too", n, out.Verdict.BranchUpdate)
+	}
 	body := w.botComments(pr)[0].Body
-	if !strings.Contains(body, "rebase") {
-		t.Errorf("the comment does not say to rebase:\n%s", body)
+	for _, want := range []string{"rebase", "press Resolve conflicts", "git pull --rebase origin main"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the comment lacks %q:\n%s", want, body)
+		}
 	}
 
 	// Rebased, it merges.
-	w.srv.Commit("tagline2", "New tagline", map[string]string{"applications/acme-sync.cue": strings.Replace(strings.Replace(acme, "count: 23", "count: 29", 1), "Two-way contact sync", "Contacts, in sync", 1)})
+	w.srv.Commit("tagline2", "New tagline", map[string]string{"applications/acme-sync.cue": strings.Replace(acme, "Two-way contact sync", "Contacts, in sync", 1)})
 	pr2 := w.srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "New tagline, rebased", Head: "tagline2"})
 	w.srv.AddReview(pr2, "rivera-reviews", "APPROVED", w.srv.PR(pr2).HeadSHA)
 	if out := w.handle(pr2); !w.srv.PR(pr2).Merged {

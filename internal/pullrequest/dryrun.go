@@ -80,6 +80,11 @@ func (r *recorder) merge(_ context.Context, _ forge.PR, v program.Verdict, _ *ju
 	return nil
 }
 
+func (r *recorder) updateBranch(_ context.Context, _ int, sha string, _ *Outcome) error {
+	r.record("would ask GitHub to update the branch at %s with its base", sha)
+	return nil
+}
+
 func (r *recorder) answer(_ context.Context, _ int, c forge.Comment, text string) ([]string, error) {
 	r.record("would answer @%s: %s", c.Author, text)
 	return nil, nil

@@ -49,6 +49,9 @@ type forgeClient interface {
 	// BranchRules reads the types of the rules of a branch's rulesets:
 	// one behind GitHub's merge queue takes no merge of connectbot's.
 	BranchRules(ctx context.Context, branch string) ([]string, error)
+	// UpdateBranch asks GitHub to merge the base branch into a pull
+	// request's head branch, pinned to its head commit.
+	UpdateBranch(ctx context.Context, number int, sha string) error
 }
 
 // gitRepo is what the handler needs of the repository.
@@ -236,9 +239,12 @@ func (h *Handler) handleOnce(ctx context.Context, number int, forceCheck bool, o
 	if err != nil {
 		return err
 	}
+	w, done := h.writer(fmt.Sprintf("pull request #%d at %s", pr.Number, v.HeadSHA))
+	if v, err = h.bringUpToDate(ctx, w, pr, facts, v, out); err != nil {
+		return done(err)
+	}
 	out.Verdict = v
 	body := report.PRComment(v, st.impact, h.fixes(pr, facts, v))
-	w, done := h.writer(fmt.Sprintf("pull request #%d at %s", pr.Number, v.HeadSHA))
 	return done(h.carryOut(ctx, w, pr, v, st, body, forceCheck, out))
 }
 

@@ -32,6 +32,9 @@ type writer interface {
 	// merge pushes the judged merge of approved verdict v, with the
 	// commit recording its transitions, to the base branch.
 	merge(ctx context.Context, pr forge.PR, v program.Verdict, st *judgement, out *Outcome) error
+	// updateBranch asks GitHub to merge the base into the branch of pull
+	// request number, pinned to its head sha.
+	updateBranch(ctx context.Context, number int, sha string, out *Outcome) error
 	// answer answers comment c on pull request number with text.
 	answer(ctx context.Context, number int, c forge.Comment, text string) ([]string, error)
 	// propose opens the removal pull request of a reviewer's termination,

@@ -55,6 +55,9 @@ func PRComment(v program.Verdict, impact *Impact, fixes []Fix) string {
 	if v.BaseSHA != "" {
 		fmt.Fprintf(&head, judgedMarker+"\n", v.BaseSHA, v.HeadSHA)
 	}
+	if v.BranchUpdate != "" {
+		head.WriteString(branchUpdateLine(v.HeadSHA, v.BranchUpdate) + "\n")
+	}
 	fmt.Fprintf(&head, "### connectbot: %s\n\n", headline(v))
 	if v.BaseSHA != "" {
 		fmt.Fprintf(&head, "Judged commit `%s` as merged into the base branch at `%s`, with the base branch's schema and `program.cue`.\n\n", v.HeadSHA, v.BaseSHA)

@@ -237,8 +237,9 @@ func (s *Server) commitsBetween(base, head plumbing.Hash) ([]*object.Commit, err
 }
 
 // mergeTrees merges file by file: a path changed on one side only takes
-// that side; a path both sides changed differently is a conflict.
-func mergeTrees(base, ours, theirs flatTree) (flatTree, []string) {
+// that side; a path both sides changed differently is merged line by
+// line by lines, as GitHub does, and a conflict when that fails.
+func mergeTrees(base, ours, theirs flatTree, lines lineMerger) (flatTree, []string) {
 	out := flatTree{}
 	var conflicts []string
 	paths := map[string]bool{}
@@ -261,8 +262,12 @@ func mergeTrees(base, ours, theirs flatTree) (flatTree, []string) {
 		case inT == inB && t == b:
 			e, in = o, inO
 		default:
-			conflicts = append(conflicts, p)
-			continue
+			merged, ok := lines(b, o, t, inB && inO && inT)
+			if !ok {
+				conflicts = append(conflicts, p)
+				continue
+			}
+			e, in = merged, true
 		}
 		if in {
 			out[p] = e
@@ -293,7 +298,7 @@ func (s *Server) mergedTree(base, head plumbing.Hash) (flatTree, error) {
 	if err != nil {
 		return nil, err
 	}
-	merged, conflicts := mergeTrees(mbTree, baseTree, headTree)
+	merged, conflicts := mergeTrees(mbTree, baseTree, headTree, s.mergeLines)
 	if len(conflicts) > 0 {
 		return nil, fmt.Errorf("%w in %s", errConflict, strings.Join(conflicts, ", "))
 	}
@@ -367,7 +372,7 @@ func (s *Server) merge(p *pull, method, title, message, merger string) (plumbing
 			if err != nil {
 				return plumbing.ZeroHash, err
 			}
-			tree, conflicts := mergeTrees(parentTree, cur, own)
+			tree, conflicts := mergeTrees(parentTree, cur, own, s.mergeLines)
 			if len(conflicts) > 0 {
 				return plumbing.ZeroHash, fmt.Errorf("%w in %s", errConflict, strings.Join(conflicts, ", "))
 			}

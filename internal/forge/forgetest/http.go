@@ -56,6 +56,7 @@ func (s *Server) routes() []route {
 		{"POST", "pulls/{n}/reviews", s.createReview},
 		{"PUT", "pulls/{n}/reviews/{id}/dismissals", s.dismissReview},
 		{"PUT", "pulls/{n}/merge", s.mergePull},
+		{"PUT", "pulls/{n}/update-branch", s.updateBranch},
 		{"GET", "issues", s.listIssues},
 		{"POST", "issues", s.createIssue},
 		{"GET", "issues/{n}", s.getIssue},
