@@ -82,6 +82,7 @@ func (routeForge) ListCheckRuns(context.Context, string, string) ([]forge.CheckR
 	return nil, nil
 }
 func (routeForge) BranchRules(context.Context, string) ([]string, error) { return nil, nil }
+func (routeForge) UpdateBranch(context.Context, int, string) error       { return nil }
 func (routeForge) LastReopened(context.Context, int, int) (time.Time, error) {
 	return time.Time{}, nil
 }
