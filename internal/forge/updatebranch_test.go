@@ -10,6 +10,9 @@ import (
 	"github.com/connectbot/connectbot/internal/forge/forgetest"
 )
 
+// same pins an update to the head as it is.
+func same(sha string) string { return sha }
+
 // The fake speaks update-branch as GitHub does: 202 and the base merged
 // into the head branch line by line, or 422 saying why not.
 func TestUpdateBranch(t *testing.T) {
@@ -68,5 +71,3 @@ func TestUpdateBranch(t *testing.T) {
 		})
 	}
 }
-
-func same(sha string) string { return sha }

@@ -92,16 +92,13 @@ var reviewEvents = map[string]string{
 // author may not approve or request changes on their own pull request; a
 // review without an event stays PENDING.
 func (s *Server) createReview(w http.ResponseWriter, r *http.Request, p params) {
-	pr, ok := s.pullOnlyParam(w, p)
-	if !ok {
-		return
-	}
 	var req struct {
 		CommitID string `json:"commit_id"`
 		Body     string `json:"body"`
 		Event    string `json:"event"`
 	}
-	if !s.decode(w, r, &req) {
+	pr, ok := s.pullWithBody(w, r, p, &req)
+	if !ok {
 		return
 	}
 	state, ok := reviewEvents[req.Event]
