@@ -37,7 +37,11 @@ func TestAConflictGitHubMergesLineByLineIsUpdatedThroughGitHubOnce(t *testing.T)
 	first := w.srv.PR(pr).HeadSHA
 	mainTip := w.srv.Branch(forgetest.DefaultBranch)
 
+	before := len(w.srv.Calls())
 	out := w.handle(pr)
+	if rest := restCalls(w.srv.Calls()[before:]); len(rest) > maxEventRequests {
+		t.Errorf("the event cost %d requests, more than %d: %q", len(rest), maxEventRequests, rest)
+	}
 	if !out.Verdict.Conflicted || out.Verdict.BranchUpdate != program.BranchUpdateAsked {
 		t.Fatalf("verdict conflicted %v, branch update %q: want a conflict GitHub was asked to update; done %q", out.Verdict.Conflicted, out.Verdict.BranchUpdate, out.Done)
 	}
@@ -103,5 +107,49 @@ func wantBoth(t *testing.T, w *world, rev string) {
 		if !ok || !strings.Contains(src, want) {
 			t.Errorf("applications/acme-sync.cue at %s lacks %q", rev, want)
 		}
+	}
+}
+
+// A form's pull request and one into another branch conflicting where
+// GitHub merges line by line are not updated through GitHub: the form's
+// branch holds connectbot's one commit, written again from its issue, and
+// another branch is not the program's. The form's applicant is told to
+// edit the issue.
+func TestAConflictIsNotUpdatedThroughGitHubForAFormOrAnotherBranch(t *testing.T) {
+	acme := sampleFile(t, "acme-sync.cue")
+	tagline := strings.Replace(acme, "Two-way contact sync", "Contacts, in sync", 1)
+	tests := []struct {
+		name string
+		open func(w *world) int
+		// says is what the comment must say.
+		says string
+	}{
+		{"a form's pull request is told to edit its issue", func(w *world) int {
+			issue := w.applyIssue("acme-dev")
+			pr := w.formPR("acme-sync", issue, 0, "acme-dev", tagline)
+			w.srv.Commit(forgetest.DefaultBranch, "Record installs", map[string]string{"applications/acme-sync.cue": strings.Replace(acme, "count: 23", "count: 29", 1)})
+			return pr
+		}, "edit issue #"},
+		{"a pull request into another branch is told to change its base", func(w *world) int {
+			w.srv.Commit("next", "Start next", map[string]string{"README.md": "next\n"})
+			w.srv.Commit("tagline", "New tagline", map[string]string{"applications/acme-sync.cue": tagline})
+			w.srv.Commit("next", "Record installs", map[string]string{"applications/acme-sync.cue": strings.Replace(acme, "count: 23", "count: 29", 1)})
+			return w.srv.OpenPR(forgetest.PRSpec{Author: "acme-dev", Title: "New tagline", Head: "tagline", Base: "next"})
+		}, "Change its base branch"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			pr := tt.open(w)
+			head := w.srv.PR(pr).HeadSHA
+			out := w.handle(pr)
+			if !out.Verdict.Conflicted || out.Verdict.BranchUpdate != "" || updateCalls(w.srv.Calls()) != 0 || w.srv.PR(pr).HeadSHA != head {
+				t.Errorf("conflicted %v, branch update %q, %d requests to update: want a conflict not updated; done %q",
+					out.Verdict.Conflicted, out.Verdict.BranchUpdate, updateCalls(w.srv.Calls()), out.Done)
+			}
+			if body := w.botComments(pr)[0].Body; !strings.Contains(body, tt.says) {
+				t.Errorf("the comment does not say %q:\n%s", tt.says, body)
+			}
+		})
 	}
 }
