@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/rivo/uniseg"
 	"golang.org/x/text/unicode/norm"
@@ -109,14 +110,38 @@ func durationPattern(hours map[string]int, numbers map[string]float64) *regexp.R
 }
 
 // perWeek follows a unit of a working week, not of a wait: "7 days a
-// week", "24 hours / 7", "5 Tage die Woche", "7 jours sur 7".
-var perWeek = regexp.MustCompile(`^\s*(?:a|per|/|pro|die|par|por|a la|por|na|sur)?\s*(?:week|woche|semaine|semana|7\b|sept\b)`)
+// week", "24 hours / 7", "5 Tage die Woche", "7 jours sur 7", "7 дней в
+// неделю", "٧ أيام في الأسبوع".
+var perWeek = regexp.MustCompile(`^\s*(?:a|per|/|pro|die|par|por|a la|por|na|sur|в|في|در)?\s*(?:week|woche|semaine|semana|неделю|الأسبوع|الاسبوع|هفته|7\b|sept\b)`)
 
 // plainText is s as the duration pattern reads it: compatibility forms
-// and fullwidth digits made plain (NFKC), accents dropped, lower case.
+// and fullwidth digits made plain (NFKC), the decimal digits of every
+// script ASCII ("٣", "۴۸", "४८"), accents dropped, lower case.
 func plainText(s string) string {
 	s = norm.NFKC.String(strings.Map(plainLetter, norm.NFD.String(strings.Map(dropIgnorable, s))))
-	return strings.TrimSpace(strings.ToLower(s))
+	return strings.TrimSpace(strings.ToLower(strings.Map(asciiDigit, s)))
+}
+
+// asciiDigit maps a decimal digit of any script to its ASCII digit, which
+// NFKC leaves alone for Arabic-Indic, Persian, Devanagari and the other
+// native digits: Unicode writes each script's digits zero to nine one
+// after another, so a digit's value is its distance from the start of
+// its range, modulo ten.
+func asciiDigit(r rune) rune {
+	if r < 0x80 || !unicode.IsDigit(r) {
+		return r
+	}
+	for _, rg := range unicode.Nd.R16 {
+		if r >= rune(rg.Lo) && r <= rune(rg.Hi) {
+			return '0' + (r-rune(rg.Lo))%10
+		}
+	}
+	for _, rg := range unicode.Nd.R32 {
+		if r >= rune(rg.Lo) && r <= rune(rg.Hi) {
+			return '0' + (r-rune(rg.Lo))%10
+		}
+	}
+	return r
 }
 
 // saidText is one text an integrator writes about the integration, with

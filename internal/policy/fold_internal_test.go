@@ -73,3 +73,21 @@ func BenchmarkWords(b *testing.B) {
 		})
 	}
 }
+
+func TestPlainTextReadsEveryScriptsDigits(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"ASCII digits stay", "48 hours", "48 hours"},
+		{"Arabic-Indic digits are read", "خلال ٣ أيام", "خلال 3 أيام"},
+		{"Persian digits are read", "ظرف ۴۸ ساعت", "ظرف 48 ساعت"},
+		{"Devanagari digits are read", "४८ घंटे", "48 घंटे"},
+		{"Bengali digits are read", "২৪ ঘণ্টা", "24 ঘণ্টা"},
+		{"Thai digits are read", "๒๔ ชั่วโมง", "24 ชั่วโมง"},
+		{"fullwidth digits are read", "３営業日", "3営業日"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := plainText(tc.in); got != tc.want {
+				t.Errorf("plainText(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
