@@ -302,14 +302,16 @@ func (v vocabulary) inTerm(s sentence, from, to int) bool {
 
 // nextToCertifier reports whether the token just before compact[from:to]
 // names a certifier or is a number, or the token just after it does, or
-// the one after that names a certifier ("certified to ISO 27001").
+// the one after that names a certifier ("certified to ISO 27001"). A
+// number's key is ASCII: a word of another script whose skeleton holds a
+// digit (Cyrillic "З" folds to "3") is a word.
 func (v vocabulary) nextToCertifier(s sentence, from, to int) bool {
 	is := func(k int, number bool) bool {
 		if k < 0 || k >= len(s.tokens) {
 			return false
 		}
 		w := s.compact[s.tokens[k].from:s.tokens[k].to]
-		return v.certifiers[w] || (number && strings.ContainsAny(w, "0123456789"))
+		return v.certifiers[w] || (number && strings.ContainsAny(w, "0123456789") && isASCII(w))
 	}
 	next := s.tokenAt(to)
 	if next < len(s.tokens) && s.tokens[next].from < to {

@@ -212,10 +212,87 @@ var claimTables = map[string][]claimCase{
 		{name: "the genitive after a typographic apostrophe, HubSpot’un resmi iş ortağı, is fine for a partner", in: "description", text: "Faturaport, HubSpot’un resmi iş ortağıdır.", partner: true, added: turkish},
 		{name: "HubSpot'un resmi API'si, the platform's official API, passes with the program's Turkish terms", in: "description", text: "Yalnızca HubSpot'un resmi API'sini OAuth 2.0 ile kullanıyoruz.", added: turkish},
 	},
+	"ru": {
+		{name: "интеграция с HubSpot passes", in: "tagline", text: "Интеграция с HubSpot для отдела продаж"},
+		{name: "the official HubSpot API in Russian passes", in: "description", text: "Модуль работает только через официальный API HubSpot и OAuth 2.0."},
+		{name: "an official partner of another company passes", in: "description", text: "Компания «Акме» — официальный партнёр 1С. Модуль передаёт сделки в HubSpot."},
+		{name: "сертифицировано ISO 27001 passes", in: "description", text: "Наш дата-центр сертифицирован по ISO 27001, данные HubSpot хранятся в России."},
+		{name: "официальный партнёр HubSpot is an error for a beta", in: "description", text: "Мы — официальный партнёр HubSpot в России.", want: "error"},
+		{name: "официальный партнёр HubSpot is fine for a partner", in: "description", text: "Мы — официальный партнёр HubSpot в России.", partner: true},
+		{name: "сертифицировано HubSpot is an error", in: "tagline", text: "Приложение сертифицировано HubSpot", want: "error"},
+		{name: "одобрено компанией HubSpot is an error", in: "description", text: "Решение одобрено компанией HubSpot.", want: "error"},
+		{name: "разработано компанией Globex is an error", in: "description", text: "Модуль разработан компанией Globex.", want: "error", rule: "developer/D5"},
+	},
+	"uk": {
+		{name: "інтеграція з HubSpot passes", in: "tagline", text: "Інтеграція з HubSpot для відділу продажів"},
+		{name: "офіційний партнер HubSpot is an error for a beta", in: "description", text: "Ми — офіційний партнер HubSpot в Україні.", want: "error"},
+		{name: "сертифіковано HubSpot is an error", in: "tagline", text: "Застосунок, сертифікований HubSpot", want: "error"},
+	},
+	"he": {
+		{name: "מחבר ל-HubSpot passes", in: "tagline", text: "מחבר ל-HubSpot לניהול לידים"},
+		{name: "the official HubSpot API in Hebrew passes", in: "description", text: "אנחנו משתמשים רק ב-API הרשמי של HubSpot דרך OAuth 2.0."},
+		{name: "a certified accountant passes", in: "description", text: "רואה חשבון מוסמך בודק כל חשבונית שנשלחת מ-HubSpot."},
+		{name: "השותף הרשמי של HubSpot is an error for a beta", in: "description", text: "אנחנו השותף הרשמי של HubSpot בישראל.", want: "error"},
+		{name: "השותף הרשמי של HubSpot is fine for a partner", in: "description", text: "אנחנו השותף הרשמי של HubSpot בישראל.", partner: true},
+		{name: "מאושר על ידי HubSpot is an error", in: "tagline", text: "חיבור מאושר על ידי HubSpot", want: "error"},
+	},
+	"vi": {
+		{name: "tích hợp với HubSpot passes", in: "tagline", text: "Giải pháp tích hợp với HubSpot cho đội bán hàng"},
+		{name: "the official HubSpot API in Vietnamese passes", in: "description", text: "Chúng tôi chỉ dùng API chính thức của HubSpot qua OAuth 2.0."},
+		{name: "an official partner of another company passes", in: "description", text: "Công ty là đối tác chính thức của Zalo. Dữ liệu được đồng bộ vào HubSpot."},
+		{name: "Đối tác chính thức của HubSpot is an error for a beta", in: "description", text: "Đối tác chính thức của HubSpot tại Việt Nam.", want: "error"},
+		{name: "Đối tác chính thức của HubSpot is fine for a partner", in: "description", text: "Đối tác chính thức của HubSpot tại Việt Nam.", partner: true},
+		{name: "được chứng nhận bởi HubSpot is an error", in: "tagline", text: "Ứng dụng được chứng nhận bởi HubSpot", want: "error"},
+	},
+	"fi": {
+		{name: "HubSpot-integraatio passes", in: "tagline", text: "HubSpot-integraatio taloushallintoon"},
+		{name: "the official HubSpot API in Finnish passes", in: "description", text: "Käytämme vain HubSpotin virallista API:a ja OAuth 2.0 -tunnistautumista."},
+		{name: "an official partner of another company passes", in: "description", text: "Olemme Microsoftin virallinen kumppani. Siirrämme laskut HubSpotiin."},
+		{name: "HubSpotin virallinen kumppani is an error for a beta", in: "description", text: "Olemme HubSpotin virallinen kumppani Suomessa.", want: "error"},
+		{name: "HubSpotin virallinen kumppani is fine for a partner", in: "description", text: "Olemme HubSpotin virallinen kumppani Suomessa.", partner: true},
+		{name: "HubSpotin sertifioima is an error", in: "tagline", text: "HubSpotin sertifioima laskutusintegraatio", want: "error"},
+	},
+	"th": {
+		{name: "เชื่อมต่อกับ HubSpot passes", in: "tagline", text: "เชื่อมต่อข้อมูลลูกค้ากับ HubSpot อัตโนมัติ"},
+		{name: "the official HubSpot API in Thai passes", in: "description", text: "เราใช้ API อย่างเป็นทางการของ HubSpot ผ่าน OAuth 2.0 เท่านั้น"},
+		{name: "a certificate of HubSpot held by the team passes", in: "description", text: "ทีมงานของเรามีใบรับรอง HubSpot ทุกคน"},
+		{name: "พันธมิตรอย่างเป็นทางการของ HubSpot is an error for a beta", in: "description", text: "เราเป็นพันธมิตรอย่างเป็นทางการของ HubSpot ในประเทศไทย", want: "error"},
+		{name: "พันธมิตรอย่างเป็นทางการของ HubSpot is fine for a partner", in: "description", text: "เราเป็นพันธมิตรอย่างเป็นทางการของ HubSpot ในประเทศไทย", partner: true},
+		{name: "ได้รับการรับรองจาก HubSpot is an error", in: "tagline", text: "แอปที่ได้รับการรับรองจาก HubSpot", want: "error"},
+	},
+	"el": {
+		{name: "για το HubSpot passes", in: "tagline", text: "Τιμολόγηση myDATA για το HubSpot"},
+		{name: "a certified accountant in Greek passes", in: "description", text: "Ένας πιστοποιημένος λογιστής ελέγχει κάθε τιμολόγιο από το HubSpot."},
+		{name: "επίσημος συνεργάτης της HubSpot is an error for a beta", in: "description", text: "Είμαστε επίσημος συνεργάτης της HubSpot στην Ελλάδα.", want: "error"},
+	},
+	"pl": {
+		{name: "integracja z HubSpot passes", in: "tagline", text: "Integracja z HubSpot dla działu sprzedaży"},
+		{name: "the official HubSpot API in Polish passes", in: "description", text: "Korzystamy wyłącznie z oficjalnego API HubSpot przez OAuth 2.0."},
+		{name: "oficjalny partner HubSpot is an error for a beta", in: "description", text: "Jesteśmy oficjalnym partnerem HubSpot w Polsce.", want: "error"},
+		{name: "certyfikowany przez HubSpot is an error", in: "tagline", text: "Konektor certyfikowany przez HubSpot", want: "error"},
+	},
+	"cs": {
+		{name: "integrace s HubSpotem passes", in: "tagline", text: "Propojení faktur s HubSpot"},
+		{name: "oficiální partner HubSpot is an error for a beta", in: "description", text: "Jsme oficiální partner HubSpot v Česku.", want: "error"},
+		{name: "certifikováno společností HubSpot is an error", in: "tagline", text: "Aplikace certifikovaná společností HubSpot", want: "error"},
+	},
+	"sv": {
+		{name: "koppling till HubSpot passes", in: "tagline", text: "Koppling mellan Fortnox och HubSpot"},
+		{name: "HubSpots officiella API in Swedish passes", in: "description", text: "Vi använder bara HubSpots officiella API via OAuth 2.0."},
+		{name: "en auktoriserad revisor passes", in: "description", text: "En auktoriserad revisor granskar varje faktura från HubSpot."},
+		{name: "officiell partner till HubSpot is an error for a beta", in: "description", text: "Vi är officiell partner till HubSpot i Sverige.", want: "error"},
+		{name: "certifierad av HubSpot is an error", in: "tagline", text: "Integration certifierad av HubSpot", want: "error"},
+	},
+	"tr-default": {
+		{name: "HubSpot için passes with the defaults", in: "tagline", text: "HubSpot için e-Fatura entegrasyonu"},
+		{name: "HubSpot'un resmi API'si passes with the defaults", in: "description", text: "Yalnızca HubSpot'un resmi API'sini OAuth 2.0 ile kullanıyoruz."},
+		{name: "HubSpot'un resmi iş ortağı is an error for a beta with the defaults", in: "description", text: "Faturaport, HubSpot'un resmi iş ortağıdır.", want: "error"},
+	},
 }
 
 func TestClaimsPerLanguage(t *testing.T) {
-	for _, lang := range []string{"en", "de", "fr", "es", "pt", "it", "nl", "ja", "zh", "ko", "ar", "tr"} {
+	for _, lang := range []string{"en", "de", "fr", "es", "pt", "it", "nl", "ja", "zh", "ko", "ar", "tr",
+		"ru", "uk", "he", "vi", "fi", "th", "el", "pl", "cs", "sv", "tr-default"} {
 		cases := claimTables[lang]
 		t.Run(lang, func(t *testing.T) {
 			if !slices.ContainsFunc(cases, func(c claimCase) bool { return c.want == "" }) ||
