@@ -102,7 +102,29 @@ func (v vocabulary) claimAt(s sentence, from, to int, possessive bool, lt listin
 	if possessive && lt.name {
 		return claimFound{found: true, sure: true, how: "'s"}
 	}
-	return v.after(s, to)
+	f := v.after(s, to)
+	if f.found && f.from == to && f.to > to && !lt.name && v.termAround(s, from, f.from, f.to) {
+		return claimFound{}
+	}
+	return f
+}
+
+// termAround reports whether the words right before a name at
+// compact[from:x] and the claim word right after it at compact[x:q] are
+// one of the configured terms, written around the name: "持有HubSpot认证"
+// (holding a HubSpot certification, "持有认证") names the holder's
+// certificate, not the integration's.
+func (v vocabulary) termAround(s sentence, from, x, q int) bool {
+	word := s.compact[x:q]
+	for _, l := range v.terms.lens {
+		p := from - (l - len(word))
+		if p < from && p >= 0 && s.startOK(p, nil) {
+			if _, ok := v.terms.byKey[s.compact[p:from]+word]; ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // quiet reports whether no claim can start beside the name at

@@ -180,6 +180,9 @@ var claimTables = map[string][]claimCase{
 		{name: "HubSpot认证的合作伙伴 is an error", in: "description", text: "我们是HubSpot认证的合作伙伴。", want: "error"},
 		{name: "由Globex开发 is an error", in: "description", text: "本应用由Globex开发。", want: "error", rule: "developer/D5"},
 		{name: "HubSpot推荐 is an error", in: "tagline", text: "HubSpot推荐的同步工具", want: "error"},
+		{name: "consultants holding HubSpot认证 (持有HubSpot认证) pass", in: "description", text: "我们的实施顾问均持有HubSpot认证。"},
+		{name: "an app holding HubSpot认证 in its own name is an error", in: "name", text: "持有HubSpot认证的同步", want: "error"},
+		{name: "HubSpot认证 right after the name with nothing before it is still an error", in: "tagline", text: "HubSpot认证同步工具", want: "error"},
 	},
 	"ko": {
 		{name: "HubSpot와 연동 passes", in: "tagline", text: "HubSpot와 연동되는 연락처 동기화"},
@@ -194,6 +197,8 @@ var claimTables = map[string][]claimCase{
 		{name: "HubSpot이 승인한, approved by HubSpot, is an error", in: "description", text: "HubSpot이 승인한 견적 연동입니다.", want: "error"},
 		{name: "HubSpot이 제공하는, what HubSpot offers, passes", in: "description", text: "HubSpot이 제공하는 공식 API로 연락처를 읽습니다."},
 		{name: "HubSpot에서 승인된 견적서, quotes approved in HubSpot, pass", in: "description", text: "HubSpot에서 승인된 견적서를 PDF로 보냅니다."},
+		{name: "HubSpot 인증 앱, a HubSpot-certified app, is an error", in: "tagline", text: "HubSpot 인증 앱으로 예약 관리", want: "error"},
+		{name: "HubSpot 인증 후, after signing in to HubSpot, passes", in: "description", text: "HubSpot 인증 후 예약이 연락처 타임라인에 동기화됩니다."},
 		{name: "HubSpot 공식 API is the platform's API and passes", in: "description", text: "HubSpot 공식 API만 사용하며 OAuth 2.0으로 안전하게 연결합니다."},
 	},
 	"ar": {

@@ -342,9 +342,10 @@ func (c *checker) roundTheClock(rest string) bool {
 }
 
 // qualifiesOther reports whether a duration match of plain is written as
-// one word before a noun ("a 14-day free trial", "30-Tage-Rückgaberecht")
-// that is not a response word: it is how long that thing lasts, not a
-// wait for an answer ("a 48-hour response", "48-Stunden-Antwort" are).
+// one word before a noun ("a 14-day free trial", "30-Tage-Rückgaberecht"),
+// or joined to the noun by Japanese の ("30日間の無料トライアル"), that is
+// not a response word: it is how long that thing lasts, not a wait for an
+// answer ("a 48-hour response", "48-Stunden-Antwort", "48時間の返信" are).
 func (c *checker) qualifiesOther(plain string, m []int) bool {
 	numberEnd, unitStart := m[3], m[6]
 	if m[4] >= 0 {
@@ -352,6 +353,9 @@ func (c *checker) qualifiesOther(plain string, m []int) bool {
 	}
 	if unitStart < 0 {
 		unitStart = m[8]
+	}
+	if noun, ok := strings.CutPrefix(strings.TrimPrefix(plain[unitEnd(m):], "間"), "の"); ok && noun != "" {
+		return !c.said.response.begin(noun)
 	}
 	next := strings.TrimLeft(plain[unitEnd(m):], " -")
 	if plain[numberEnd:unitStart] != "-" || next == "" || len(next) == len(plain[unitEnd(m):]) {

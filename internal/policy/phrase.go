@@ -152,3 +152,15 @@ func found(t text, ps phrases) []string {
 	}
 	return out
 }
+
+// begin reports whether s, folded, begins with one of the phrases: what a
+// text without spaces says right after a particle ("の返信").
+func (ps *phrases) begin(s string) bool {
+	k := compactOf(s)
+	for _, p := range ps.list {
+		if strings.HasPrefix(k, p.compact) {
+			return true
+		}
+	}
+	return false
+}
