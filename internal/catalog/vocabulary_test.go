@@ -22,7 +22,8 @@ func TestProgramVocabularyRoundTrips(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, lang := range []string{"en", "de", "fr", "es", "pt", "it", "nl", "ja", "zh", "ko", "ar",
-		"ru", "uk", "he", "vi", "fi", "th", "el", "tr", "pl", "cs", "sv"} {
+		"ru", "uk", "he", "vi", "fi", "th", "el", "tr", "pl", "cs", "sv",
+		"ro", "hu", "id", "ms", "fa", "hi"} {
 		if w := cfg.ClaimWords[lang]; len(w.Status) == 0 || len(w.Partnership) == 0 || len(w.Origin) == 0 {
 			t.Errorf("the defaults of %s lack status, partnership or origin words: %+v", lang, w)
 		}

@@ -288,6 +288,36 @@ var claimTables = map[string][]claimCase{
 		{name: "officiell partner till HubSpot is an error for a beta", in: "description", text: "Vi är officiell partner till HubSpot i Sverige.", want: "error"},
 		{name: "certifierad av HubSpot is an error", in: "tagline", text: "Integration certifierad av HubSpot", want: "error"},
 	},
+	"ro": {
+		{name: "integrare cu HubSpot passes", in: "tagline", text: "Integrare cu HubSpot pentru facturare"},
+		{name: "API-ul oficial HubSpot in Romanian passes", in: "description", text: "Folosim doar API-ul oficial HubSpot, prin OAuth 2.0."},
+		{name: "partener oficial HubSpot is an error for a beta", in: "description", text: "Suntem partener oficial HubSpot în România.", want: "error"},
+	},
+	"hu": {
+		{name: "HubSpot-integráció passes", in: "tagline", text: "HubSpot-integráció számlázáshoz"},
+		{name: "a HubSpot hivatalos API-ja passes", in: "description", text: "Kizárólag a HubSpot hivatalos API-ját használjuk OAuth 2.0-val."},
+		{name: "a HubSpot hivatalos partnere is an error for a beta", in: "description", text: "Cégünk a HubSpot hivatalos partnere Magyarországon.", want: "error"},
+		{name: "a HubSpot által tanúsított is an error", in: "tagline", text: "A HubSpot által tanúsított számlázó", want: "error"},
+	},
+	"id": {
+		{name: "integrasi dengan HubSpot passes", in: "tagline", text: "Integrasi WhatsApp dengan HubSpot"},
+		{name: "API resmi HubSpot in Indonesian passes", in: "description", text: "Kami hanya memakai API resmi HubSpot melalui OAuth 2.0."},
+		{name: "mitra resmi HubSpot is an error for a beta", in: "description", text: "Kami adalah mitra resmi HubSpot di Indonesia.", want: "error"},
+		{name: "mitra resmi HubSpot is fine for a partner", in: "description", text: "Kami adalah mitra resmi HubSpot di Indonesia.", partner: true},
+	},
+	"ms": {
+		{name: "untuk HubSpot passes", in: "tagline", text: "Penyegerakan kenalan untuk HubSpot"},
+		{name: "rakan kongsi rasmi HubSpot is an error for a beta", in: "description", text: "Kami ialah rakan kongsi rasmi HubSpot di Malaysia.", want: "error"},
+	},
+	"fa": {
+		{name: "برای HubSpot passes", in: "tagline", text: "همگام‌سازی مخاطبان برای HubSpot"},
+		{name: "API رسمی HubSpot in Persian passes", in: "description", text: "ما فقط از API رسمی HubSpot با OAuth 2.0 استفاده می‌کنیم."},
+		{name: "شریک رسمی HubSpot is an error for a beta", in: "description", text: "ما شریک رسمی HubSpot در ایران هستیم.", want: "error"},
+	},
+	"hi": {
+		{name: "HubSpot के लिए passes", in: "tagline", text: "HubSpot के लिए व्हाट्सऐप सिंक"},
+		{name: "HubSpot का आधिकारिक पार्टनर is an error for a beta", in: "description", text: "हम HubSpot के आधिकारिक पार्टनर हैं।", want: "error"},
+	},
 	"tr-default": {
 		{name: "HubSpot için passes with the defaults", in: "tagline", text: "HubSpot için e-Fatura entegrasyonu"},
 		{name: "HubSpot'un resmi API'si passes with the defaults", in: "description", text: "Yalnızca HubSpot'un resmi API'sini OAuth 2.0 ile kullanıyoruz."},
@@ -297,7 +327,7 @@ var claimTables = map[string][]claimCase{
 
 func TestClaimsPerLanguage(t *testing.T) {
 	for _, lang := range []string{"en", "de", "fr", "es", "pt", "it", "nl", "ja", "zh", "ko", "ar", "tr",
-		"ru", "uk", "he", "vi", "fi", "th", "el", "pl", "cs", "sv", "tr-default"} {
+		"ru", "uk", "he", "vi", "fi", "th", "el", "pl", "cs", "sv", "ro", "hu", "id", "ms", "fa", "hi", "tr-default"} {
 		cases := claimTables[lang]
 		t.Run(lang, func(t *testing.T) {
 			if !slices.ContainsFunc(cases, func(c claimCase) bool { return c.want == "" }) ||
