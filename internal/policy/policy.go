@@ -150,6 +150,7 @@ func addFinding(f *application.File, rule string, sev application.Severity, path
 func (c *checker) run() {
 	stage := c.app.Program.Stage
 	c.programState()
+	c.recordedDays()
 	if stage == application.StageRemoved {
 		return // a removed application is history; only its record is checked
 	}

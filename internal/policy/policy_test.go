@@ -174,18 +174,18 @@ func toCertification(a *application.Application) {
 
 func toApproved(a *application.Application) {
 	toCertification(a)
-	a.Program.ApprovedAt = dayPtr("2026-03-01")
+	a.Program.ApprovedAt = dayPtr("2026-01-10")
 }
 
 func toPartner(a *application.Application) {
 	a.Program.Stage = application.StagePartner
-	a.Program.ApprovedAt = dayPtr("2026-03-01")
-	a.Program.LaunchDate = dayPtr("2026-03-15")
+	a.Program.ApprovedAt = dayPtr("2026-01-10")
+	a.Program.LaunchDate = dayPtr("2026-01-12")
 }
 
 func toRemoved(a *application.Application) {
 	a.Program.Stage = application.StageRemoved
-	a.Program.Removed = &application.Removal{At: day("2026-02-01"), Reason: "listing-overdue", By: "connectbot"}
+	a.Program.Removed = &application.Removal{At: day("2026-01-14"), Reason: "listing-overdue", By: "connectbot"}
 }
 
 // withoutListing drops the listing before it was ever published.
@@ -546,12 +546,12 @@ func singleFileTables() []ruleTable {
 		{"connect/cert-6", []checkCase{
 			{name: "a partner approved and launched passes", mutate: toPartner},
 			{name: "an approved certification with a launch date passes",
-				mutate: func(a *application.Application) { toApproved(a); a.Program.LaunchDate = dayPtr("2026-03-01") }},
+				mutate: func(a *application.Application) { toApproved(a); a.Program.LaunchDate = dayPtr("2026-01-10") }},
 			{name: "a launch date without approval is refused",
-				mutate: func(a *application.Application) { toCertification(a); a.Program.LaunchDate = dayPtr("2026-03-15") },
+				mutate: func(a *application.Application) { toCertification(a); a.Program.LaunchDate = dayPtr("2026-01-12") },
 				want:   []result{failing("connect/cert-6", "program.launchDate")}},
 			{name: "a launch date before approval is refused",
-				mutate: func(a *application.Application) { toPartner(a); a.Program.LaunchDate = dayPtr("2026-02-28") },
+				mutate: func(a *application.Application) { toPartner(a); a.Program.LaunchDate = dayPtr("2026-01-09") },
 				want:   []result{failing("connect/cert-6", "program.launchDate")}},
 			{name: "a partner without approval or launch date is refused twice",
 				mutate: func(a *application.Application) {

@@ -72,16 +72,8 @@ func RecordDay(event, today application.Date, p application.ProgramState) applic
 // planned ahead, is not one.
 func LastRecorded(p application.ProgramState) application.Date {
 	var last application.Date
-	for _, d := range []*application.Date{p.AcceptedAt, p.ListingPublishedAt, p.ApprovedAt} {
-		if d != nil {
-			last = max(last, *d)
-		}
-	}
-	if p.Removed != nil {
-		last = max(last, p.Removed.At)
-	}
-	for _, h := range p.History {
-		last = max(last, h.Date)
+	for _, r := range p.Recorded() {
+		last = max(last, r.Day)
 	}
 	return last
 }

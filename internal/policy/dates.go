@@ -1,0 +1,42 @@
+package policy
+
+import "github.com/connectbot/connectbot/internal/application"
+
+// recordedRule is the rule each past-event field of the program part is
+// judged under: the clause whose event it records.
+var recordedRule = map[string]string{
+	"program.acceptedAt":         RuleBeta1,
+	"program.listingPublishedAt": RuleBeta5,
+	"program.approvedAt":         RuleCert4,
+	"program.removed.at":         RuleBeta8,
+}
+
+// historyRule is the rule a history row is judged under, by the stage it
+// records entering.
+var historyRule = map[application.Stage]string{
+	application.StageApplied:       RuleReq4,
+	application.StageBeta:          RuleBeta1,
+	application.StageCertification: RuleBeta6,
+	application.StagePartner:       RuleCert6,
+	application.StageRemoved:       RuleBeta8,
+}
+
+// recordedDays checks that every day the program part records as an
+// event that happened (application.ProgramState.Recorded) is today or
+// earlier: a day to come, such as a year mistyped, would move the
+// program's clocks by as much. The launch date, planned ahead, may be
+// later.
+func (c *checker) recordedDays() {
+	for _, r := range c.app.Program.Recorded() {
+		if r.Day <= c.now {
+			continue
+		}
+		rule, ok := recordedRule[r.Path]
+		if !ok {
+			rule = historyRule[r.Stage]
+		}
+		c.errorf(rule, r.Path,
+			"%s is %s, after today (%s, UTC): it records a day that has passed; write the day it happened",
+			r.Path, r.Day, c.now)
+	}
+}

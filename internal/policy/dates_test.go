@@ -1,0 +1,74 @@
+package policy_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/connectbot/connectbot/internal/application"
+)
+
+// TestRecordedDays checks that a day the program part records as having
+// happened is refused when it lies after the day judged, under the rule
+// of the event it records, while the launch date, planned ahead, is not.
+func TestRecordedDays(t *testing.T) {
+	tests := []checkCase{
+		{name: "acceptance recorded today passes",
+			mutate: func(a *application.Application) {
+				a.Program.AcceptedAt = dayPtr(defaultNow)
+				a.Program.ListingPublishedAt = dayPtr(defaultNow)
+			}},
+		{name: "acceptance in the year 9999 is refused, the listing's publication too as it comes before it",
+			mutate: func(a *application.Application) { a.Program.AcceptedAt = dayPtr("9999-12-20") },
+			want: []result{failing("connect/beta-1", "program.acceptedAt"),
+				failing("connect/beta-5", "program.listingPublishedAt")}},
+		{name: "acceptance tomorrow is refused",
+			mutate: func(a *application.Application) {
+				a.Program.AcceptedAt = dayPtr("2026-01-16")
+				a.Program.ListingPublishedAt = dayPtr("2026-01-16")
+			},
+			want: []result{failing("connect/beta-1", "program.acceptedAt"),
+				failing("connect/beta-5", "program.listingPublishedAt")}},
+		{name: "a listing published in 2062 for 2026 is refused",
+			mutate: func(a *application.Application) { a.Program.ListingPublishedAt = dayPtr("2062-01-10") },
+			want:   []result{failing("connect/beta-5", "program.listingPublishedAt")}},
+		{name: "an approval dated after today is refused",
+			mutate: func(a *application.Application) { toApproved(a); a.Program.ApprovedAt = dayPtr("2026-02-01") },
+			want:   []result{failing("connect/cert-4", "program.approvedAt")}},
+		{name: "a launch date after today, planned ahead, passes",
+			mutate: func(a *application.Application) { toApproved(a); a.Program.LaunchDate = dayPtr("2026-06-01") }},
+		{name: "a removal dated after today is refused",
+			mutate: func(a *application.Application) { toRemoved(a); a.Program.Removed.At = day("2026-02-01") },
+			want:   []result{failing("connect/beta-8", "program.removed.at")}},
+		{name: "a history row dated after today is refused under the rule of the stage it enters",
+			mutate: func(a *application.Application) { a.Program.History[1].Date = day("2026-12-01") },
+			want:   []result{failing("connect/beta-1", "program.history[1].date")}},
+		{name: "the same file judged on a later day passes",
+			now:    "2027-01-01",
+			mutate: func(a *application.Application) { a.Program.History[1].Date = day("2026-12-01") }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			want := append([]result(nil), tc.want...)
+			sortResults(want)
+			got := results(tc.run())
+			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("findings mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestRecordedDayMessage checks that the finding names the field, its
+// day and today's.
+func TestRecordedDayMessage(t *testing.T) {
+	checkMessages(t, []messageCase{{
+		in: checkCase{name: "an acceptance in the year 9999 names the field, its day and today",
+			mutate: func(a *application.Application) {
+				a.Program.AcceptedAt = dayPtr("9999-12-20")
+				a.Program.ListingPublishedAt = nil
+			}},
+		want: []string{"program.acceptedAt is 9999-12-20, after today (2026-01-15, UTC): it records a day that has passed; write the day it happened"},
+	}})
+}
