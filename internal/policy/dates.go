@@ -36,7 +36,7 @@ func (c *checker) recordedDays() {
 			rule = historyRule[r.Stage]
 		}
 		c.errorf(rule, r.Path,
-			"%s is %s, after today (%s, UTC): it records a day that has passed; write the day it happened",
-			r.Path, r.Day, c.now)
+			"%s is after today (%s, UTC): the field records a day that has passed; write the day it happened",
+			r.Day, c.now)
 	}
 }

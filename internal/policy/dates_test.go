@@ -60,15 +60,15 @@ func TestRecordedDays(t *testing.T) {
 	}
 }
 
-// TestRecordedDayMessage checks that the finding names the field, its
-// day and today's.
+// TestRecordedDayMessage checks that the finding names the day written
+// and today's (its path names the field).
 func TestRecordedDayMessage(t *testing.T) {
 	checkMessages(t, []messageCase{{
-		in: checkCase{name: "an acceptance in the year 9999 names the field, its day and today",
+		in: checkCase{name: "an acceptance in the year 9999 names its day and today's",
 			mutate: func(a *application.Application) {
 				a.Program.AcceptedAt = dayPtr("9999-12-20")
 				a.Program.ListingPublishedAt = nil
 			}},
-		want: []string{"program.acceptedAt is 9999-12-20, after today (2026-01-15, UTC): it records a day that has passed; write the day it happened"},
+		want: []string{"9999-12-20 is after today (2026-01-15, UTC): the field records a day that has passed; write the day it happened"},
 	}})
 }
