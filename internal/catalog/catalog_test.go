@@ -105,7 +105,13 @@ func TestSchemaFindingsSpeakToIntegrators(t *testing.T) {
 			name: "a date that does not exist is refused with the format",
 			edit: func(s string) string { return strings.Replace(s, "2026-11-01", "2027-02-30", 1) },
 			want: []application.Finding{{Rule: RuleSchema, Severity: "error", Path: "program.installs.asOf", Line: 4, Column: 57,
-				Message: `a date is a real calendar day written "YYYY-MM-DD", like "2027-03-15"`}},
+				Message: `a date is a real calendar day before the year 9990, written "YYYY-MM-DD", like "2027-03-15"`}},
+		},
+		{
+			name: "a date in the year 9999, whose clocks would end past the four-digit years, is refused with the format",
+			edit: func(s string) string { return strings.Replace(s, "2026-11-01", "9999-12-20", 1) },
+			want: []application.Finding{{Rule: RuleSchema, Severity: "error", Path: "program.installs.asOf", Line: 4, Column: 57,
+				Message: `a date is a real calendar day before the year 9990, written "YYYY-MM-DD", like "2027-03-15"`}},
 		},
 		{
 			name: "a missing required part is reported once, not field by field",
@@ -175,6 +181,18 @@ func TestATextFieldHasOneTrueMessage(t *testing.T) {
 				Message: "must be one line of 1 to 80 characters, without control or bidirectional characters"}},
 		},
 	})
+}
+
+// TestLastDateDecodes checks that the last day the format accepts, the
+// end of the year 9989, decodes as that day.
+func TestLastDateDecodes(t *testing.T) {
+	f := defaultCatalog(t).Application("applications/acme.cue", []byte(strings.Replace(valid, "2026-11-01", "9989-12-31", 1)))
+	if f.App == nil {
+		t.Fatalf("the file did not decode: %v", f.Findings)
+	}
+	if diff := cmp.Diff("9989-12-31", f.App.Program.Installs.AsOf.String()); diff != "" {
+		t.Errorf("installs.asOf (-want +got):\n%s", diff)
+	}
 }
 
 // schemaCase is a valid file edited by edit, and the findings it must
