@@ -69,8 +69,8 @@ func (c *checker) listingClock(missing []string) {
 	due := p.AcceptedAt.AddDays(c.cfg.ListingDueDays)
 	if c.now > due {
 		c.errorAt(RuleBeta2, "listing", "program.acceptedAt",
-			"listing information was due on %s (%d days after acceptance on %s) and still lacks %s; the application is due for removal",
-			due, c.cfg.ListingDueDays, p.AcceptedAt, list)
+			"listing information was due on %s (%s after acceptance on %s) and still lacks %s; the application is due for removal",
+			due, application.Plural(c.cfg.ListingDueDays, "day"), p.AcceptedAt, list)
 	} else {
 		c.warnAt(RuleBeta1, "listing", "program.acceptedAt",
 			"listing information is due by %s (%s): add %s", due, application.DaysLeft(c.now.DaysUntil(due)), list)

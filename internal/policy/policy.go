@@ -222,8 +222,9 @@ func (c *checker) entryCriteria() {
 	c.supportPromise()
 	if c.app.Program.Stage == application.StageApplied && c.app.Program.Installs.Count < c.cfg.MinInstalls {
 		c.errorf(RuleReq4, "program.installs.count",
-			"%d installs as of %s; an application is considered from %d installs",
-			c.app.Program.Installs.Count, c.app.Program.Installs.AsOf, c.cfg.MinInstalls)
+			"%s as of %s; an application is considered from %s",
+			application.Plural(c.app.Program.Installs.Count, "install"), c.app.Program.Installs.AsOf,
+			application.Plural(c.cfg.MinInstalls, "install"))
 	}
 }
 
@@ -372,8 +373,8 @@ func (c *checker) certification() {
 			ids[i] = f.ID
 		}
 		c.warnf(RuleCert4, "program.feedback",
-			"%d product-review feedback item(s) still open (%s): address them to continue to certification",
-			len(open), strings.Join(ids, ", "))
+			"%s still open (%s): certification continues once every item is addressed",
+			application.Plural(len(open), "product-review feedback item"), strings.Join(ids, ", "))
 	}
 }
 
@@ -406,7 +407,7 @@ func (c *checker) programState() {
 		}
 		if open := p.OpenFeedback(); len(open) > 0 {
 			c.errorf(RuleCert4, "program.approvedAt",
-				"approved while %d feedback item(s) are still open: every item must be addressed first", len(open))
+				"approved with %s still open: every item must be addressed first", application.Plural(len(open), "feedback item"))
 		}
 	}
 	if p.LaunchDate != nil {

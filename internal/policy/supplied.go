@@ -32,8 +32,8 @@ func SuppliedListings(files []application.File, supplied map[string]application.
 				continue
 			}
 			x.Rule = RuleBeta1
-			x.Message = fmt.Sprintf("the listing was supplied on %s, within the %d days after acceptance, but is now incomplete: add listing.%s again",
-				on, cfg.ListingDueDays, strings.Join(f.App.Listing.Missing(), ", listing."))
+			x.Message = fmt.Sprintf("the listing was supplied on %s, within the %s after acceptance, but is now incomplete: add listing.%s again",
+				on, application.Plural(cfg.ListingDueDays, "day"), strings.Join(f.App.Listing.Missing(), ", listing."))
 			f.Findings[j] = x
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
+
+	"github.com/connectbot/connectbot/internal/application"
 )
 
 // supportPromise checks Connect required criterion 3: support by ticket or
@@ -36,10 +38,11 @@ func (c *checker) supportPromise() {
 	switch max := c.cfg.SupportResponseHours; {
 	case s.FirstResponseHours == nil:
 		c.errorf(RuleReq3, "support.firstResponseHours",
-			"state your first-response time in hours: the program requires %d hours or less", max)
+			"state your first-response time in hours: the program requires %s or less", application.Plural(max, "hour"))
 	case *s.FirstResponseHours > max:
 		c.errorf(RuleReq3, "support.firstResponseHours",
-			"first response within %d hours is too slow: the program requires %d hours or less", *s.FirstResponseHours, max)
+			"first response within %s is too slow: the program requires %s or less",
+			application.Plural(*s.FirstResponseHours, "hour"), application.Plural(max, "hour"))
 	}
 }
 
