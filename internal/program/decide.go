@@ -94,7 +94,7 @@ func decideOne(f *application.File, in Input, open map[openKey]OpenPR) (Status, 
 				break
 			}
 		}
-		st.Next = fmt.Sprintf("%s: %s (%s; see validate); nothing is planned until then", ActNow, why, plural(st.Errors, "error"))
+		st.Next = fmt.Sprintf("%s: %s (%s; see validate); nothing is planned until then", ActNow, why, application.Plural(st.Errors, "error"))
 		return st, nil
 	}
 	d := &decision{in: in, file: f, app: f.App, open: open}
@@ -113,11 +113,11 @@ func decideOne(f *application.File, in Input, open map[openKey]OpenPR) (Status, 
 		// pull requests are left alone too.
 		st.Skipped = true
 		st.Next = fmt.Sprintf("%s: %s: %s (%s; see validate); nothing is planned until then",
-			ActNow, bad[0].Path, bad[0].Message, plural(st.Errors, "error"))
+			ActNow, bad[0].Path, bad[0].Message, application.Plural(st.Errors, "error"))
 		return st, nil
 	}
 	if !st.Valid {
-		st.Next = fmt.Sprintf("%s; fix %s (see validate)", st.Next, plural(st.Errors, "error"))
+		st.Next = fmt.Sprintf("%s; fix %s (see validate)", st.Next, application.Plural(st.Errors, "error"))
 		if len(st.Deadlines) > 0 {
 			st.Next += ": its clocks run regardless"
 		}
@@ -248,8 +248,8 @@ func (d *decision) planRemoval(dl Deadline) {
 	case DeadlineListingInfo:
 		a.Reason, a.Rule = ReasonListingOverdue, policy.RuleBeta2
 		a.Dates = d.dates("acceptedAt")
-		a.Evidence = fmt.Sprintf("accepted into beta on %s; listing information was due on %s (%d days) and still lacks %s",
-			p.AcceptedAt, dl.Due, cfg.ListingDueDays, strings.Join(d.app.Listing.Missing(), ", "))
+		a.Evidence = fmt.Sprintf("accepted into beta on %s; listing information was due on %s (%s) and still lacks %s",
+			p.AcceptedAt, dl.Due, application.Plural(cfg.ListingDueDays, "day"), strings.Join(d.app.Listing.Missing(), ", "))
 	case DeadlineInstallWindow:
 		a.Reason, a.Rule = ReasonInstallWindowLapsed, policy.RuleBeta7
 		a.Dates = d.dates("acceptedAt", "listingPublishedAt")
@@ -261,7 +261,7 @@ func (d *decision) planRemoval(dl Deadline) {
 			// reviewer who merges the removal should know it is not the
 			// count at the end.
 			a.Evidence += fmt.Sprintf("; that count was taken %s before the window ended, so confirm the count at its end before merging",
-				plural(a.Installs.AsOf.DaysUntil(dl.Due), "day"))
+				application.Plural(a.Installs.AsOf.DaysUntil(dl.Due), "day"))
 		}
 	}
 	d.add(a)
@@ -278,7 +278,7 @@ func (d *decision) windowEvidence(c *Installs, end application.Date) string {
 	switch m := d.measure(c, &end); {
 	case m.reached && !m.inTime:
 		return fmt.Sprintf("no count of %d taken by then: %s reached %d %s after it ended",
-			threshold, countEvidence(c), threshold, plural(end.DaysUntil(c.AsOf), "day"))
+			threshold, countEvidence(c), threshold, application.Plural(end.DaysUntil(c.AsOf), "day"))
 	case m.reached:
 		// Not a lapse: a decision that removes on it contradicts itself.
 		return fmt.Sprintf("%s, which reached %d in time", countEvidence(c), threshold)
@@ -431,11 +431,4 @@ func (d *decision) noCount() string {
 
 func countEvidence(c *Installs) string {
 	return fmt.Sprintf("installs %d as of %s (%s)", c.Count, c.AsOf, c.Source)
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

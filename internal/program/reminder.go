@@ -15,7 +15,7 @@ func inDays(n int) string {
 	if n == 0 {
 		return "today"
 	}
-	return "in " + plural(n, "day")
+	return "in " + application.Plural(n, "day")
 }
 
 // reminderDue returns the reminder due daysLeft days before an unmet

@@ -23,9 +23,9 @@ func (d *decision) next(deadlines []Deadline) string {
 		}
 		stage := AcceptanceStage(d.installs.Count, cfg)
 		if stage == "" {
-			return fmt.Sprintf("awaiting review; %d installs, below the %d needed to be accepted", d.installs.Count, cfg.MinInstalls)
+			return fmt.Sprintf("awaiting review; %s, below the %d needed to be accepted", application.Plural(d.installs.Count, "install"), cfg.MinInstalls)
 		}
-		return fmt.Sprintf("awaiting review; with %d installs it enters %s when accepted", d.installs.Count, stage)
+		return fmt.Sprintf("awaiting review; with %s it enters %s when accepted", application.Plural(d.installs.Count, "install"), stage)
 	case application.StageBeta:
 		for _, dl := range deadlines {
 			if dl.Lapsed() {
@@ -51,7 +51,7 @@ func (d *decision) next(deadlines []Deadline) string {
 				if d.installs != nil {
 					now = fmt.Sprintf("now %d", d.installs.Count)
 				}
-				return fmt.Sprintf("reach %d installs by %s (%s; %s)", cfg.CertificationInstalls, dl.Due, application.DaysLeft(dl.DaysLeft), now)
+				return fmt.Sprintf("reach %s by %s (%s; %s)", application.Plural(cfg.CertificationInstalls, "install"), dl.Due, application.DaysLeft(dl.DaysLeft), now)
 			}
 		}
 		return "program team publishes the listing page"
@@ -76,7 +76,7 @@ func (d *decision) next(deadlines []Deadline) string {
 // threshold in time, shown beside a lower live one) is named with its day
 // and source, so the status says what the plan rests on.
 func promoteNext(proof, shown *Installs) string {
-	next := fmt.Sprintf("promote to certification: %d installs reached", proof.Count)
+	next := fmt.Sprintf("promote to certification: %s reached", application.Plural(proof.Count, "install"))
 	if shown == nil || *proof != *shown {
 		next += fmt.Sprintf(" as of %s (%s)", proof.AsOf, proof.Source)
 	}
@@ -140,7 +140,7 @@ func (d *decision) incompleteSteps() string {
 		}
 		return "submit " + strings.Join(names, ", ") + " for the technical review"
 	}
-	return fmt.Sprintf("address %s of product review", plural(len(d.app.Program.OpenFeedback()), "feedback item"))
+	return fmt.Sprintf("address %s of product review", application.Plural(len(d.app.Program.OpenFeedback()), "feedback item"))
 }
 
 // openFor returns the application's open bot pull request, if any.

@@ -168,5 +168,5 @@ func AcceptanceCount(slug string, recorded application.Installs, cfg application
 
 // acceptanceWords says a count acceptance rests on, and where it is from.
 func acceptanceWords(c Installs) string {
-	return fmt.Sprintf("%d installs as of %s (%s)", c.Count, c.AsOf, c.Source)
+	return fmt.Sprintf("%s as of %s (%s)", application.Plural(c.Count, "install"), c.AsOf, c.Source)
 }

@@ -423,7 +423,7 @@ func liveEntry(c FileChange, pr PullRequest) (application.Finding, bool) {
 	case problem != "":
 		msg = problem + ": acceptance rests on the source's count, so it waits until the source counts this integration"
 	case count.Count < pr.Config.MinInstalls:
-		msg = fmt.Sprintf("the installs source counts %s; an application is considered from %d installs", acceptanceWords(count), pr.Config.MinInstalls)
+		msg = fmt.Sprintf("the installs source counts %s; an application is considered from %s", acceptanceWords(count), application.Plural(pr.Config.MinInstalls, "install"))
 	default:
 		return application.Finding{}, false
 	}
@@ -440,7 +440,7 @@ func afterAcceptance(stage application.Stage, cfg application.Config, now applic
 	if stage != application.StageBeta {
 		return ""
 	}
-	return fmt.Sprintf("; listing information is then due within %d days (by %s if accepted today)", cfg.ListingDueDays, now.AddDays(cfg.ListingDueDays))
+	return fmt.Sprintf("; listing information is then due within %s (by %s if accepted today)", application.Plural(cfg.ListingDueDays, "day"), now.AddDays(cfg.ListingDueDays))
 }
 
 // onlyApplicationFiles reports whether every change of a pull request is to
