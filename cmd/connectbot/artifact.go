@@ -212,15 +212,8 @@ func reportRun(ctx context.Context, h *pullrequest.Handler, ev webhook.Event, di
 	done := []string{fmt.Sprintf("the %s run of %s names #%d; judging it again from git", run.Name, gitsha.Short(run.HeadSHA), a.PR)}
 	if a.Report != nil {
 		done = append(done, fmt.Sprintf("the run's report counts %s and %s in %s (not trusted: connectbot judges from git)",
-			count(a.Report.Errors, "error"), count(a.Report.Warnings, "warning"), count(len(a.Report.Files), "file")))
+			application.Plural(a.Report.Errors, "error"), application.Plural(a.Report.Warnings, "warning"), application.Plural(len(a.Report.Files), "file")))
 	}
 	out, err := h.Handle(ctx, a.PR)
 	return append(done, out.Done...), err
-}
-
-func count(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

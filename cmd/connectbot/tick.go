@@ -106,7 +106,7 @@ func reportTick(e *env, s tick.Summary, format string, dryRun bool, reconcileErr
 		return e.failf(exitCantRun, "tick: write output: %v", err)
 	}
 	if n := len(s.Failed); n > 0 {
-		return e.failf(exitFound, "tick: %s failed; the next run tries again", count(n, "action"))
+		return e.failf(exitFound, "tick: %s failed; the next run tries again", application.Plural(n, "action"))
 	}
 	if reconcileErr != nil {
 		return e.failf(exitFound, "tick: reconciling pull requests: %v", reconcileErr)

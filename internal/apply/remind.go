@@ -120,13 +120,6 @@ func (x *Executor) remind(ctx context.Context, a program.Action, t *trackingIssu
 	return Result{Action: a, Status: Done, PR: n, Detail: detail}, nil
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
 // remindFix says, before the fix, what a reminder asks of the integrator.
 var remindFix = map[string]string{
 	program.DeadlineListingInfo: "",

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/markdown"
 	"github.com/connectbot/connectbot/internal/policy"
 	"github.com/connectbot/connectbot/internal/program"
@@ -93,7 +94,7 @@ func flaggedItems(v program.Verdict) []string {
 		}
 	}
 	if more > 0 {
-		out = append(out, fmt.Sprintf("- [ ] %d more flagged %s: each is a finding marked ℹ, and `connectbot validate` lists them all\n", more, pluralWord(more, "finding")))
+		out = append(out, fmt.Sprintf("- [ ] %s: each is a finding marked ℹ, and `connectbot validate` lists them all\n", application.Plural(more, "more flagged finding")))
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/ghlimit"
 )
 
@@ -154,7 +155,7 @@ func (b body) note(shown int) string {
 	}
 	var what []string
 	for _, n := range nouns {
-		what = append(what, fmt.Sprintf("%d more %s", counts[n], pluralWord(counts[n], n)))
+		what = append(what, application.Plural(counts[n], "more "+n))
 	}
 	return fmt.Sprintf("\n%s and %s not shown here: run `%s` to see them all.\n", ghlimit.Ellipsis, strings.Join(what, " and "), validateCommand(paths))
 }
@@ -174,13 +175,6 @@ func validateCommand(paths []string) string {
 		cmd += " " + p
 	}
 	return cmd
-}
-
-func pluralWord(n int, word string) string {
-	if n == 1 {
-		return word
-	}
-	return word + "s"
 }
 
 // cutLines cuts s to its longest run of whole lines that fits in limit

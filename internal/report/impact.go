@@ -82,7 +82,7 @@ func (i Impact) WriteText(w io.Writer) error {
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	fmt.Fprintf(&b, "Impact of program.cue against %s, %s to %s: %s affected\n", i.Base, i.Now, i.last(), plural(len(i.Affected), "application"))
+	fmt.Fprintf(&b, "Impact of program.cue against %s, %s to %s: %s affected\n", i.Base, i.Now, i.last(), application.Plural(len(i.Affected), "application"))
 	for _, a := range i.Affected {
 		fmt.Fprintf(&b, "- %s\n", a.How)
 	}
@@ -104,9 +104,9 @@ func (i Impact) writeMarkdown(b *strings.Builder) {
 		return
 	}
 	fmt.Fprintf(b, "Every application on the base branch, planned day by day from %s to %s under the base branch's `program.cue` and under this one: %s affected.\n\n",
-		i.Now, i.last(), plural(len(i.Affected), "application"))
+		i.Now, i.last(), application.Plural(len(i.Affected), "application"))
 	if len(i.Affected) == 0 {
-		fmt.Fprintf(b, "No integrator's outcome, deadlines or validation change over the next %s.\n", plural(i.Days, "day"))
+		fmt.Fprintf(b, "No integrator's outcome, deadlines or validation change over the next %s.\n", application.Plural(i.Days, "day"))
 		return
 	}
 	b.WriteString("| application | what changes |\n|---|---|\n")
@@ -129,5 +129,5 @@ func (i Impact) newlyBelow() string {
 	if len(i.NewlyBelow) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%s newly below the certification threshold (%d → %d)", plural(len(i.NewlyBelow), "integrator"), i.Threshold[0], i.Threshold[1])
+	return fmt.Sprintf("%s newly below the certification threshold (%d → %d)", application.Plural(len(i.NewlyBelow), "integrator"), i.Threshold[0], i.Threshold[1])
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/connectbot/connectbot/internal/application"
 	"github.com/connectbot/connectbot/internal/markdown"
 	"github.com/connectbot/connectbot/internal/program"
 )
@@ -43,9 +44,9 @@ func MergeGroupCheck(entries []QueueEntry) (string, CheckOutput) {
 		return program.ConclusionFailure, CheckOutput{Title: "✘ the group merges no pull request connectbot can find", Summary: summary}
 	}
 	if refused == 0 {
-		return program.ConclusionSuccess, CheckOutput{Title: fmt.Sprintf("✔ the group merges %s connectbot would merge", plural(len(entries), "pull request")), Summary: summary}
+		return program.ConclusionSuccess, CheckOutput{Title: fmt.Sprintf("✔ the group merges %s connectbot would merge", application.Plural(len(entries), "pull request")), Summary: summary}
 	}
-	return program.ConclusionFailure, CheckOutput{Title: fmt.Sprintf("✘ the group merges %s connectbot would not merge", plural(refused, "pull request")), Summary: summary}
+	return program.ConclusionFailure, CheckOutput{Title: fmt.Sprintf("✘ the group merges %s connectbot would not merge", application.Plural(refused, "pull request")), Summary: summary}
 }
 
 // queueLine says in one line what connectbot makes of one entry.

@@ -64,7 +64,7 @@ func (s Status) WriteText(w io.Writer, color bool) error {
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	fmt.Fprintf(&b, "Program status on %s: %s\n\n", s.Now, plural(len(s.Applications), "application"))
+	fmt.Fprintf(&b, "Program status on %s: %s\n\n", s.Now, application.Plural(len(s.Applications), "application"))
 	for i, r := range rows {
 		var line strings.Builder
 		for j, c := range r {
@@ -128,14 +128,14 @@ func (p Plan) WriteJSON(w io.Writer) error {
 // the evidence, and the clause it enforces.
 func (p Plan) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Plan for %s: %s\n", p.Now, plural(len(p.Actions), "action"))
+	fmt.Fprintf(&b, "Plan for %s: %s\n", p.Now, application.Plural(len(p.Actions), "action"))
 	for _, a := range p.Actions {
 		what := fmt.Sprintf("%s, %s", a.Reason, a.Due)
 		if a.Kind == program.KindRemind {
-			what = fmt.Sprintf("%s due %s, %s before", a.Reason, a.Due, plural(a.DaysBefore, "day"))
+			what = fmt.Sprintf("%s due %s, %s before", a.Reason, a.Due, application.Plural(a.DaysBefore, "day"))
 			if a.DaysLate > 0 {
 				// Caught up: no run posted it on its day.
-				what = fmt.Sprintf("%s due %s, %s: the %d-day reminder, %s late", a.Reason, a.Due, a.InDays(), a.DaysBefore, plural(a.DaysLate, "day"))
+				what = fmt.Sprintf("%s due %s, %s: the %d-day reminder, %s late", a.Reason, a.Due, a.InDays(), a.DaysBefore, application.Plural(a.DaysLate, "day"))
 			}
 		}
 		pr := ""

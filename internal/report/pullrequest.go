@@ -286,16 +286,16 @@ func headline(v program.Verdict) string {
 		return "✘ not mergeable as it is: see what happens next"
 	}
 	if errors == 0 {
-		s := fmt.Sprintf("✔ %s pass", plural(len(v.Files), "file"))
+		s := fmt.Sprintf("✔ %s pass", application.Plural(len(v.Files), "file"))
 		if len(v.Files) == 1 {
 			s = "✔ 1 file passes"
 		}
 		if warnings > 0 {
-			s += fmt.Sprintf(", %s", plural(warnings, "note"))
+			s += fmt.Sprintf(", %s", application.Plural(warnings, "note"))
 		}
 		return s
 	}
-	return fmt.Sprintf("✘ %s in %d of %s", plural(errors, "error"), bad, plural(len(v.Files), "file"))
+	return fmt.Sprintf("✘ %s in %d of %s", application.Plural(errors, "error"), bad, application.Plural(len(v.Files), "file"))
 }
 
 func fileMark(f program.FileVerdict) string {
@@ -315,9 +315,9 @@ func counts(f program.FileVerdict) string {
 	case e == 0 && w == 0:
 		return "passes"
 	case e == 0:
-		return "passes; " + plural(w, "note")
+		return "passes; " + application.Plural(w, "note")
 	case w == 0:
-		return plural(e, "error")
+		return application.Plural(e, "error")
 	}
-	return plural(e, "error") + ", " + plural(w, "note")
+	return application.Plural(e, "error") + ", " + application.Plural(w, "note")
 }

@@ -120,7 +120,7 @@ func (u Upgrade) WriteJSON(w io.Writer) error {
 func (u Upgrade) WriteText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Impact of connectbot %s against %s: %d of %s judged differently\n",
-		u.After, u.Before, len(u.Files), plural(u.Compared, "application file"))
+		u.After, u.Before, len(u.Files), application.Plural(u.Compared, "application file"))
 	for _, f := range u.Files {
 		fmt.Fprintf(&b, "- %s: %s", f.Path, passes(f.ValidBefore, f.ValidAfter))
 		if len(f.Added) > 0 {

@@ -100,8 +100,8 @@ func (v Validation) WriteText(w io.Writer) error {
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "%s: %d valid, %d invalid; %s, %s\n",
-		plural(len(v.Files), "file"), valid, len(v.Files)-valid,
-		plural(v.Errors, "error"), plural(v.Warnings, "warning"))
+		application.Plural(len(v.Files), "file"), valid, len(v.Files)-valid,
+		application.Plural(v.Errors, "error"), application.Plural(v.Warnings, "warning"))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -121,7 +121,7 @@ func (v Validation) WriteGitHub(w io.Writer) error {
 		}
 	}
 	fmt.Fprintf(&b, "connectbot: %s checked; %s, %s\n",
-		plural(len(v.Files), "file"), plural(v.Errors, "error"), plural(v.Warnings, "warning"))
+		application.Plural(len(v.Files), "file"), application.Plural(v.Errors, "error"), application.Plural(v.Warnings, "warning"))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -134,11 +134,4 @@ func escapeData(s string) string {
 // escapeProperty escapes a workflow command's property value.
 func escapeProperty(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return fmt.Sprintf("1 %s", word)
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

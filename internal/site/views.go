@@ -310,18 +310,11 @@ func (d deadlineView) Left() string {
 	case d.DaysLeft == 0:
 		return "due today"
 	case d.DaysLeft < 0 && d.Kind == kindLaunch:
-		return fmt.Sprintf("%s ago", days(-d.DaysLeft))
+		return fmt.Sprintf("%s ago", application.Plural(-d.DaysLeft, "day"))
 	case d.DaysLeft < 0:
-		return fmt.Sprintf("lapsed %s ago", days(-d.DaysLeft))
+		return fmt.Sprintf("lapsed %s ago", application.Plural(-d.DaysLeft, "day"))
 	}
-	return fmt.Sprintf("%s left", days(d.DaysLeft))
-}
-
-func days(n int) string {
-	if n == 1 {
-		return "1 day"
-	}
-	return fmt.Sprintf("%d days", n)
+	return fmt.Sprintf("%s left", application.Plural(d.DaysLeft, "day"))
 }
 
 type stageCount struct {
