@@ -367,7 +367,7 @@ func TestLaunchThatWaitsSaysSo(t *testing.T) {
 		{Slug: "ready", Stage: application.StageCertification, Valid: true, Next: "launch on 2026-12-15 (20 days left)"},
 		{Slug: "no-video", Stage: application.StageCertification, Next: "submit demo video for the technical review"},
 		{Slug: "skipped", Stage: application.StageCertification, Skipped: true,
-			Next: program.ActNow + ": program.approvedAt: approved while 1 feedback item(s) are still open (1 error; see validate); nothing is planned until then"},
+			Next: program.ActNow + ": program.approvedAt: approved with 1 feedback item still open (1 error; see validate); nothing is planned until then"},
 		{Slug: "partial", Stage: application.StageCertification, Next: "the file fails the schema, so its certification materials cannot be read; fix 1 error (see validate)"},
 	}
 	type ev struct{ UID, Summary, Description string }
