@@ -11,9 +11,10 @@ var recordedRule = map[string]string{
 	"program.removed.at":         RuleBeta8,
 }
 
-// historyRule is the rule a history row is judged under, by the stage it
-// records entering.
-var historyRule = map[application.Stage]string{
+// StageRules are the clauses behind entering each stage: a history row
+// is judged under the one of the stage it records, and a stage change
+// connectbot records cites it.
+var StageRules = map[application.Stage]string{
 	application.StageApplied:       RuleReq4,
 	application.StageBeta:          RuleBeta1,
 	application.StageCertification: RuleBeta6,
@@ -33,7 +34,7 @@ func (c *checker) recordedDays() {
 		}
 		rule, ok := recordedRule[r.Path]
 		if !ok {
-			rule = historyRule[r.Stage]
+			rule = StageRules[r.Stage]
 		}
 		c.errorf(rule, r.Path,
 			"%s is after today (%s, UTC): the field records a day that has passed; write the day it happened",

@@ -95,7 +95,7 @@ func OnApproval(c FileChange, cfg application.Config, approval Review, pr int, h
 		// promotion or launch, or a reviewer's own): the approval and
 		// the checklist it was given on join the history.
 		t.From, t.Set = c.Base.App.Program.Stage, []string{"history"}
-		t.Rule = stageRules[p.Stage]
+		t.Rule = policy.StageRules[p.Stage]
 		t.Why = fmt.Sprintf("the change of stage from %s to %s is approved", t.From, p.Stage)
 	default:
 		return Transition{}, false
@@ -127,14 +127,6 @@ func ShowsChecklist(c FileChange, cfg application.Config, now application.Date) 
 	}
 	_, records := OnApproval(c, cfg, Review{}, 0, "", now, nil)
 	return records
-}
-
-// stageRules are the clauses behind entering each stage.
-var stageRules = map[application.Stage]string{
-	application.StageApplied:       policy.RuleReq4,
-	application.StageBeta:          policy.RuleBeta1,
-	application.StageCertification: policy.RuleBeta6,
-	application.StagePartner:       policy.RuleCert6,
 }
 
 // certificationReady reports whether a certification has every material
