@@ -41,3 +41,26 @@ func (c *checker) recordedDays() {
 			r.Day, c.now)
 	}
 }
+
+// acceptanceInHistory checks that the history row recording acceptance —
+// the first that enters beta, or certification for an application
+// accepted straight into it — is dated acceptedAt, as connectbot writes
+// both: they record one event, and the clocks run from acceptedAt. A file
+// without such a row is not judged.
+func (c *checker) acceptanceInHistory() {
+	p := c.app.Program
+	if p.AcceptedAt == nil {
+		return
+	}
+	for i, h := range p.History {
+		if h.Stage != application.StageBeta && h.Stage != application.StageCertification {
+			continue
+		}
+		if h.Date != *p.AcceptedAt {
+			c.warnf(RuleBeta1, "program.acceptedAt",
+				"acceptedAt is %s but the history row entering %s (history[%d]) is dated %s: both record the acceptance, and the clocks run from acceptedAt; make them the same day",
+				p.AcceptedAt, h.Stage, i, h.Date)
+		}
+		return
+	}
+}

@@ -18,17 +18,22 @@ func TestRecordedDays(t *testing.T) {
 			mutate: func(a *application.Application) {
 				a.Program.AcceptedAt = dayPtr(defaultNow)
 				a.Program.ListingPublishedAt = dayPtr(defaultNow)
+				a.Program.History[1].Date = day(defaultNow)
 			}},
 		{name: "acceptance in the year 9999 is refused, the listing's publication too as it comes before it",
-			mutate: func(a *application.Application) { a.Program.AcceptedAt = dayPtr("9999-12-20") },
+			mutate: func(a *application.Application) {
+				a.Program.AcceptedAt = dayPtr("9999-12-20")
+				a.Program.History = a.Program.History[:1]
+			},
 			want: []result{failing("connect/beta-1", "program.acceptedAt"),
 				failing("connect/beta-5", "program.listingPublishedAt")}},
 		{name: "acceptance tomorrow is refused",
 			mutate: func(a *application.Application) {
 				a.Program.AcceptedAt = dayPtr("2026-01-16")
 				a.Program.ListingPublishedAt = dayPtr("2026-01-16")
+				a.Program.History[1].Date = day("2026-01-16")
 			},
-			want: []result{failing("connect/beta-1", "program.acceptedAt"),
+			want: []result{failing("connect/beta-1", "program.acceptedAt"), failing("connect/beta-1", "program.history[1].date"),
 				failing("connect/beta-5", "program.listingPublishedAt")}},
 		{name: "a listing published in 2062 for 2026 is refused",
 			mutate: func(a *application.Application) { a.Program.ListingPublishedAt = dayPtr("2062-01-10") },
@@ -42,11 +47,33 @@ func TestRecordedDays(t *testing.T) {
 			mutate: func(a *application.Application) { toRemoved(a); a.Program.Removed.At = day("2026-02-01") },
 			want:   []result{failing("connect/beta-8", "program.removed.at")}},
 		{name: "a history row dated after today is refused under the rule of the stage it enters",
-			mutate: func(a *application.Application) { a.Program.History[1].Date = day("2026-12-01") },
-			want:   []result{failing("connect/beta-1", "program.history[1].date")}},
+			mutate: func(a *application.Application) {
+				a.Program.History = append(a.Program.History,
+					application.HistoryRow{Date: day("2026-12-01"), Stage: application.StagePartner, By: "rivera-reviews"})
+			},
+			want: []result{failing("connect/cert-6", "program.history[2].date")}},
+		{name: "an acceptance a day later than its history row is flagged",
+			mutate: func(a *application.Application) { a.Program.AcceptedAt = dayPtr("2026-01-02") },
+			want:   []result{warning("connect/beta-1", "program.acceptedAt")}},
+		{name: "an acceptance straight into certification dated as its history row passes",
+			mutate: func(a *application.Application) {
+				toCertification(a)
+				a.Program.History[1].Stage = application.StageCertification
+			}},
+		{name: "a history row entering certification after a beta row is not the acceptance",
+			mutate: func(a *application.Application) {
+				toCertification(a)
+				a.Program.History = append(a.Program.History,
+					application.HistoryRow{Date: day("2026-01-12"), Stage: application.StageCertification, By: "rivera-reviews"})
+			}},
+		{name: "an acceptance without a history row is not compared",
+			mutate: func(a *application.Application) { a.Program.History = nil }},
 		{name: "the same file judged on a later day passes",
-			now:    "2027-01-01",
-			mutate: func(a *application.Application) { a.Program.History[1].Date = day("2026-12-01") }},
+			now: "2027-01-01",
+			mutate: func(a *application.Application) {
+				a.Program.History = append(a.Program.History,
+					application.HistoryRow{Date: day("2026-12-01"), Stage: application.StagePartner, By: "rivera-reviews"})
+			}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -68,7 +95,12 @@ func TestRecordedDayMessage(t *testing.T) {
 			mutate: func(a *application.Application) {
 				a.Program.AcceptedAt = dayPtr("9999-12-20")
 				a.Program.ListingPublishedAt = nil
+				a.Program.History = nil
 			}},
 		want: []string{"9999-12-20 is after today (2026-01-15, UTC): the field records a day that has passed; write the day it happened"},
+	}, {
+		in: checkCase{name: "an acceptance its history row dates otherwise names both days and the row",
+			mutate: func(a *application.Application) { a.Program.AcceptedAt = dayPtr("2026-01-02") }},
+		want: []string{"acceptedAt is 2026-01-02 but the history row entering beta (history[1]) is dated 2026-01-01: both record the acceptance, and the clocks run from acceptedAt; make them the same day"},
 	}})
 }

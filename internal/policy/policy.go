@@ -151,6 +151,7 @@ func (c *checker) run() {
 	stage := c.app.Program.Stage
 	c.programState()
 	c.recordedDays()
+	c.acceptanceInHistory()
 	if stage == application.StageRemoved {
 		return // a removed application is history; only its record is checked
 	}

@@ -94,7 +94,7 @@ var rules = []judgedRule{
 	}},
 	{Rule{ID: RuleBeta1}, Judgement{
 		Error:        "an accepted application without acceptedAt, an acceptedAt (or a history row entering beta) after today, or a published listing that lacks fields.",
-		Flagged:      "listing information still missing before its due date.",
+		Flagged:      "listing information still missing before its due date; an acceptedAt its history row dates otherwise.",
 		ConfiguredBy: []string{"listingDueDays"},
 	}},
 	{Rule{ID: RuleBeta2}, Judgement{
