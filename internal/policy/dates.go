@@ -2,18 +2,17 @@ package policy
 
 import "github.com/connectbot/connectbot/internal/application"
 
-// recordedRule is the rule each past-event field of the program part is
-// judged under: the clause whose event it records.
-var recordedRule = map[string]string{
+// clockRules are the days the program's clocks run from, each with the
+// rule of the event it records: the listing's due date from acceptance,
+// the install window from publication, the launch from approval.
+var clockRules = map[string]string{
 	"program.acceptedAt":         RuleBeta1,
 	"program.listingPublishedAt": RuleBeta5,
 	"program.approvedAt":         RuleCert4,
-	"program.removed.at":         RuleBeta8,
 }
 
-// StageRules are the clauses behind entering each stage: a history row
-// is judged under the one of the stage it records, and a stage change
-// connectbot records cites it.
+// StageRules are the clauses behind entering each stage, which a stage
+// change connectbot records cites.
 var StageRules = map[application.Stage]string{
 	application.StageApplied:       RuleReq4,
 	application.StageBeta:          RuleBeta1,
@@ -22,19 +21,17 @@ var StageRules = map[application.Stage]string{
 	application.StageRemoved:       RuleBeta8,
 }
 
-// recordedDays checks that every day the program part records as an
-// event that happened (application.ProgramState.Recorded) is today or
-// earlier: a day to come, such as a year mistyped, would move the
-// program's clocks by as much. The launch date, planned ahead, may be
-// later.
+// recordedDays checks that every day a clock runs from (clockRules) is
+// today or earlier: a day to come, such as a year mistyped, would move
+// the clock by as much. The launch date, planned ahead, may be later.
+// The removal's day and the history rows start no clock, and a tick run
+// with --now ahead of today records its removal or promotion on that
+// day, judged as of today; they are not judged here.
 func (c *checker) recordedDays() {
 	for _, r := range c.app.Program.Recorded() {
-		if r.Day <= c.now {
+		rule, ok := clockRules[r.Path]
+		if !ok || r.Day <= c.now {
 			continue
-		}
-		rule, ok := recordedRule[r.Path]
-		if !ok {
-			rule = StageRules[r.Stage]
 		}
 		c.errorf(rule, r.Path,
 			"%s is after today (%s, UTC): the field records a day that has passed; write the day it happened",

@@ -89,11 +89,11 @@ var rules = []judgedRule{
 		ConfiguredBy: []string{"supportResponseHours"},
 	}},
 	{Rule{ID: RuleReq4}, Judgement{
-		Error:        "an applied application below the minimum installs, installs counted as of a day to come, or a history row entering applied dated after today.",
+		Error:        "an applied application below the minimum installs, or installs counted as of a day to come.",
 		ConfiguredBy: []string{"minInstalls"},
 	}},
 	{Rule{ID: RuleBeta1}, Judgement{
-		Error:        "an accepted application without acceptedAt, an acceptedAt (or a history row entering beta) after today, or a published listing that lacks fields.",
+		Error:        "an accepted application without acceptedAt, an acceptedAt after today, or a published listing that lacks fields.",
 		Flagged:      "listing information still missing before its due date; an acceptedAt its history row dates otherwise.",
 		ConfiguredBy: []string{"listingDueDays"},
 	}},
@@ -108,12 +108,12 @@ var rules = []judgedRule{
 		Rule{ID: RuleBeta6, Clock: true,
 			Sentence: "Within or at the end of 90 days if you reach 40 Installs you are eligible to begin the Certification Process to become an official HubSpot Connect Partner."},
 		Judgement{
-			Error:        "a beta or later stage with installs counted as of a day to come, or a history row entering certification after today.",
+			Error:        "a beta or later stage with installs counted as of a day to come.",
 			ConfiguredBy: []string{"certificationInstalls"},
 		},
 	},
 	{Rule{ID: RuleBeta7, Clock: true}, Judgement{ConfiguredBy: []string{"installWindowDays", "certificationInstalls"}}},
-	{Rule{ID: RuleBeta8}, Judgement{Error: "a removal record without the removed stage, the removed stage without its record, or a removal (or its history row) dated after today."}},
+	{Rule{ID: RuleBeta8}, Judgement{Error: "a removal record without the removed stage, or the removed stage without its record."}},
 	{Rule{ID: RuleCert1}, Judgement{Error: "a certification or partner without an App ID."}},
 	{Rule{ID: RuleCert2}, Judgement{Error: "a certification or partner without an https:// demo video."}},
 	{Rule{ID: RuleCert3}, Judgement{Error: "a certification or partner without https:// sales assets."}},
@@ -122,7 +122,7 @@ var rules = []judgedRule{
 		Flagged: "product-review feedback still open.",
 	}},
 	{Rule{ID: RuleCert5}, Judgement{Error: "an approved integration whose listing lacks fields."}},
-	{Rule{ID: RuleCert6}, Judgement{Error: "a launch date without approval or before it; a partner without approval or launch date; a history row entering partner after today."}},
+	{Rule{ID: RuleCert6}, Judgement{Error: "a launch date without approval or before it; a partner without approval or launch date."}},
 	{Rule{ID: RuleCert7, Clock: true}, Judgement{}},
 	{
 		Rule{ID: RuleDeveloperA5,
